@@ -1,0 +1,142 @@
+/* test-window.c — the main window: its three views, their empty states, settings, finalization
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "hy-window.h"
+
+static void
+iterate_main_loop (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static AdwViewStack *
+find_view_stack (GtkWidget *widget)
+{
+  GtkWidget *child;
+
+  if (ADW_IS_VIEW_STACK (widget))
+    return ADW_VIEW_STACK (widget);
+
+  for (child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwViewStack *found = find_view_stack (child);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+test_window_views (void)
+{
+  static const char *names[] = { "setup", "mapping", "events" };
+  HyWindow *window;
+  AdwViewStack *stack;
+  g_autoptr (GtkSelectionModel) pages = NULL;
+
+  window = hy_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_main_loop ();
+
+  stack = find_view_stack (GTK_WIDGET (window));
+  g_assert_nonnull (stack);
+
+  pages = adw_view_stack_get_pages (stack);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (pages)), ==, G_N_ELEMENTS (names));
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr (AdwViewStackPage) page = g_list_model_get_item (G_LIST_MODEL (pages), i);
+      GtkWidget *child = adw_view_stack_page_get_child (page);
+
+      g_assert_cmpstr (adw_view_stack_page_get_name (page), ==, names[i]);
+      g_assert_nonnull (adw_view_stack_page_get_title (page));
+      g_assert_nonnull (adw_view_stack_page_get_icon_name (page));
+
+      /* Without a connection, every view says what to do next: no fake content. */
+      g_assert_true (ADW_IS_STATUS_PAGE (child));
+      g_assert_nonnull (adw_status_page_get_title (ADW_STATUS_PAGE (child)));
+      g_assert_cmpuint (strlen (adw_status_page_get_description (ADW_STATUS_PAGE (child))), >, 20);
+    }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_main_loop ();
+}
+
+static void
+test_window_remembers_view (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (BASE_APPLICATION_ID);
+  HyWindow *window;
+
+  g_settings_set_string (settings, "last-view", "mapping");
+
+  window = hy_window_new (NULL);
+  g_object_ref_sink (window);
+  g_assert_cmpstr (hy_window_get_visible_view (window), ==, "mapping");
+
+  /* The view action, as the Alt+3 shortcut triggers it. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-view", "s", "events"));
+  g_assert_cmpstr (hy_window_get_visible_view (window), ==, "events");
+  g_assert_cmpstr (g_settings_get_string (settings, "last-view"), ==, "events");
+
+  /* An unknown view name is ignored rather than breaking the stack. */
+  hy_window_set_visible_view (window, "nonsense");
+  g_assert_cmpstr (hy_window_get_visible_view (window), ==, "events");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
+}
+
+static void
+test_window_remembers_size (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new (BASE_APPLICATION_ID);
+  HyWindow *window;
+  int width, height;
+
+  g_settings_set_int (settings, "window-width", 777);
+  g_settings_set_int (settings, "window-height", 555);
+  g_settings_set_boolean (settings, "window-maximized", FALSE);
+
+  window = hy_window_new (NULL);
+  g_object_ref_sink (window);
+  gtk_window_get_default_size (GTK_WINDOW (window), &width, &height);
+  g_assert_cmpint (width, ==, 777);
+  g_assert_cmpint (height, ==, 555);
+
+  /* Closing asks the window to save its size; only a realized window can be closed. */
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_main_loop ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 801, 602);
+  gtk_window_close (GTK_WINDOW (window));
+  iterate_main_loop ();
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 801);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 602);
+
+  g_assert_finalize_object (window);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add_func ("/window/views", test_window_views);
+  g_test_add_func ("/window/remembers-view", test_window_remembers_view);
+  g_test_add_func ("/window/remembers-size", test_window_remembers_size);
+
+  return g_test_run ();
+}
