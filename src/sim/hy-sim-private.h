@@ -1,0 +1,109 @@
+/* hy-sim-private.h — the simulator's record store and generator, shared by its own files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "hy-sim.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HY_SIM_TABLE_CLIENTS,
+  HY_SIM_TABLE_SITES,
+  HY_SIM_TABLE_ASSETS,
+  HY_SIM_TABLE_AGENTS,
+  HY_SIM_TABLE_TICKETS,
+  HY_SIM_TABLE_ACTIONS,
+  HY_SIM_TABLE_USERS,
+  HY_SIM_TABLE_TICKET_TYPES,
+  HY_SIM_TABLE_STATUSES,
+  HY_SIM_TABLE_OUTCOMES,
+  HY_SIM_TABLE_ASSET_TYPES,
+  HY_SIM_TABLE_TEAMS,
+  HY_SIM_N_TABLES
+} HySimTable;
+
+/* Which scope family gates an endpoint. */
+typedef enum
+{
+  HY_SIM_SCOPE_CUSTOMERS,
+  HY_SIM_SCOPE_ASSETS,
+  HY_SIM_SCOPE_TICKETS,
+  HY_SIM_SCOPE_ADMIN,
+} HySimScope;
+
+typedef struct
+{
+  const char *state_key; /* key in /_sim/state and seed files */
+  const char *path;      /* lower-case API path segment */
+  const char *list_key;  /* wrapper key of the list, NULL for a bare array */
+  const char *label;     /* entity name in messages */
+  gint64 first_id;       /* first id handed out in an empty table */
+  HySimScope scope;
+} HySimTableInfo;
+
+extern const HySimTableInfo hy_sim_tables[HY_SIM_N_TABLES];
+
+typedef struct
+{
+  GPtrArray *rows;   /* JsonObject*, in id order of creation */
+  GHashTable *by_id; /* GUINT_TO_POINTER (id) → JsonObject* (borrowed from rows) */
+  gint64 next_id;
+} HySimRows;
+
+typedef struct
+{
+  HySimRows tables[HY_SIM_N_TABLES];
+  gint64 app_agent_id; /* the application's "Agent to log in as" */
+} HySimStore;
+
+/* Errors of a POST: the HTTP status is chosen by the caller from the code. */
+#define HY_SIM_POST_ERROR (hy_sim_post_error_quark ())
+typedef enum
+{
+  HY_SIM_POST_ERROR_INVALID,   /* 400, a validation message */
+  HY_SIM_POST_ERROR_NOT_FOUND, /* 400 "404-style": an id to update does not exist */
+  HY_SIM_POST_ERROR_CAB,       /* 400 CODE:APP03/2 */
+  HY_SIM_POST_ERROR_OUTCOME,   /* 400 "An Outcome must be entered for this Action" */
+} HySimPostError;
+GQuark hy_sim_post_error_quark (void);
+
+HySimStore *hy_sim_store_new (void);
+void hy_sim_store_free (HySimStore *store);
+void hy_sim_store_clear (HySimStore *store);
+/* Adds the configuration tables (ticket types, statuses, outcomes, asset types, teams) and an
+ * API-only agent where they are empty, and picks the application agent. */
+void hy_sim_store_ensure_defaults (HySimStore *store);
+
+JsonObject *hy_sim_store_lookup (HySimStore *store, HySimTable table, gint64 id);
+/* Takes ownership of @row; assigns the next id when @row has none. Returns @row. */
+JsonObject *hy_sim_store_insert (HySimStore *store, HySimTable table, JsonObject *row);
+gboolean hy_sim_store_load (HySimStore *store, JsonNode *root, GError **error);
+/* The /_sim/state document (without "requests"), a deep copy. */
+JsonObject *hy_sim_store_dump (HySimStore *store);
+
+/* POST /api/<table>: creates or updates every item, all or nothing. Returns the last saved row
+ * (a new reference) or NULL with @error set in HY_SIM_POST_ERROR. */
+JsonObject *
+hy_sim_store_post (HySimStore *store, HySimTable table, JsonArray *items, GError **error);
+
+/* Reads an integer member that may come as 12 or "12" (not 12.5 or 12.0, which Halo refuses).
+ * Returns FALSE with @error when malformed; *present says whether it was there and non-null. */
+gboolean hy_sim_read_id (JsonObject *object,
+                         const char *member,
+                         gint64 *out,
+                         gboolean *present,
+                         GError **error);
+gint64 hy_sim_row_id (JsonObject *row);
+const char *hy_sim_row_string (JsonObject *row, const char *member);
+gboolean hy_sim_row_bool (JsonObject *row, const char *member);
+gint64 hy_sim_row_int (JsonObject *row, const char *member);
+char *hy_sim_now_iso8601 (void);
+
+/* hy-sim-seed.c */
+void hy_sim_store_generate (HySimStore *store, const HySimGenerateOptions *options);
+
+G_END_DECLS
