@@ -134,10 +134,20 @@ random_serial (GRand *rand)
   return g_strdup (serial);
 }
 
+/* A record whose "id" comes first, as Halo writes them; the store assigns the value. */
+static JsonObject *
+new_row (void)
+{
+  JsonObject *row = json_object_new ();
+
+  json_object_set_int_member (row, "id", 0);
+  return row;
+}
+
 static JsonObject *
 new_field (gint64 id, const char *name, const char *value)
 {
-  JsonObject *field = json_object_new ();
+  JsonObject *field = new_row ();
 
   json_object_set_int_member (field, "id", id);
   json_object_set_string_member (field, "name", name);
@@ -150,7 +160,7 @@ new_field (gint64 id, const char *name, const char *value)
 static void
 generate_agents (HySimStore *store, guint count)
 {
-  JsonObject *api = json_object_new ();
+  JsonObject *api = new_row ();
 
   /* The application's "Agent to log in as": an API-only agent, as Halo recommends. */
   json_object_set_string_member (api, "name", "Halyard Integration");
@@ -169,7 +179,7 @@ generate_agents (HySimStore *store, guint count)
     {
       guint n = i % G_N_ELEMENTS (agent_names);
       guint round = i / G_N_ELEMENTS (agent_names);
-      JsonObject *agent = json_object_new ();
+      JsonObject *agent = new_row ();
       g_autofree char *name = NULL;
       g_autofree char *email = NULL;
       g_autofree char *initials = NULL;
@@ -218,7 +228,7 @@ hy_sim_store_generate (HySimStore *store, const HySimGenerateOptions *options)
                                                                : random_client_name (rand);
       g_autofree char *code = client_code (name);
       g_autofree char *domain = g_ascii_strdown (code, -1);
-      JsonObject *client = json_object_new ();
+      JsonObject *client = new_row ();
       JsonObject *main_site = NULL;
       gint64 client_id;
 
@@ -233,7 +243,7 @@ hy_sim_store_generate (HySimStore *store, const HySimGenerateOptions *options)
 
       for (guint s = 0; s < options->sites_per_client; s++)
         {
-          JsonObject *site = json_object_new ();
+          JsonObject *site = new_row ();
           g_autofree char *label = NULL;
           const char *site_name;
 
@@ -263,7 +273,7 @@ hy_sim_store_generate (HySimStore *store, const HySimGenerateOptions *options)
       /* Contacts: the client's "General User" and one named person. */
       for (guint u = 0; u < 2; u++)
         {
-          JsonObject *user = json_object_new ();
+          JsonObject *user = new_row ();
           g_autofree char *user_name = NULL;
           g_autofree char *email = NULL;
 
@@ -294,7 +304,7 @@ hy_sim_store_generate (HySimStore *store, const HySimGenerateOptions *options)
           JsonObject *type =
               hy_sim_store_lookup (store, HY_SIM_TABLE_ASSET_TYPES, device_kinds[kind].type_id);
           JsonObject *site = main_site;
-          JsonObject *asset = json_object_new ();
+          JsonObject *asset = new_row ();
           JsonArray *fields = json_array_new ();
           g_autofree char *device =
               g_strdup_printf ("%s-%s-%03u", code, device_kinds[kind].code, a + 1);

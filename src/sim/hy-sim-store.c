@@ -238,6 +238,23 @@ hy_sim_now_iso8601 (void)
   return g_strdup_printf ("%s.%06d0Z", seconds, g_date_time_get_microsecond (now));
 }
 
+/* Copies the members of @src into @dst in their order (JsonObjectIter follows hash order). */
+static void
+copy_members (JsonObject *dst, JsonObject *src, const char *skip1, const char *skip2)
+{
+  g_autoptr (GList) members = json_object_get_members (src);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+
+      if (g_strcmp0 (name, skip1) == 0 || g_strcmp0 (name, skip2) == 0)
+        continue;
+
+      json_object_set_member (dst, name, json_node_copy (json_object_get_member (src, name)));
+    }
+}
+
 static gboolean
 string_is_blank (const char *text)
 {
@@ -516,15 +533,10 @@ hy_sim_store_load (HySimStore *store, JsonNode *root, GError **error)
           gboolean present;
           gint64 id;
           JsonObject *copy = json_object_new ();
-          JsonObjectIter iter;
-          const char *name;
-          JsonNode *value;
 
           hy_sim_read_id (row, "id", &id, &present, NULL);
-          json_object_iter_init (&iter, row);
-          while (json_object_iter_next (&iter, &name, &value))
-            json_object_set_member (copy, name, json_node_copy (value));
           json_object_set_int_member (copy, "id", id);
+          copy_members (copy, row, "id", NULL);
           hy_sim_store_insert (store, t, copy);
         }
     }
@@ -1284,9 +1296,6 @@ hy_sim_store_post (HySimStore *store, HySimTable table, JsonArray *items, GError
       JsonObject *item;
       JsonObject *base = NULL;
       g_autoptr (JsonObject) row = NULL;
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *value;
       gboolean present;
       gint64 id;
 
@@ -1318,21 +1327,12 @@ hy_sim_store_post (HySimStore *store, HySimTable table, JsonArray *items, GError
           return NULL;
         }
 
+      /* Halo lists "id" first; a new record gets its id when committed. */
       row = json_object_new ();
+      json_object_set_int_member (row, "id", base != NULL ? id : 0);
       if (base != NULL)
-        {
-          json_object_iter_init (&iter, base);
-          while (json_object_iter_next (&iter, &name, &value))
-            json_object_set_member (row, name, json_node_copy (value));
-        }
-
-      json_object_iter_init (&iter, item);
-      while (json_object_iter_next (&iter, &name, &value))
-        if (g_strcmp0 (name, "id") != 0 && g_strcmp0 (name, "fields") != 0)
-          json_object_set_member (row, name, json_node_copy (value));
-
-      if (base != NULL)
-        json_object_set_int_member (row, "id", id);
+        copy_members (row, base, "id", NULL);
+      copy_members (row, item, "id", "fields");
 
       if (table == HY_SIM_TABLE_ASSETS && !merge_asset_fields (row, base, item, error))
         return NULL;

@@ -616,14 +616,12 @@ list_view (HySimTable table, JsonObject *row, GHashTable *query)
   if (table == HY_SIM_TABLE_ASSETS && !query_true (query, "includeassetfields"))
     {
       JsonObject *copy = json_object_new ();
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *value;
+      g_autoptr (GList) members = json_object_get_members (row);
 
-      json_object_iter_init (&iter, row);
-      while (json_object_iter_next (&iter, &name, &value))
-        if (g_strcmp0 (name, "fields") != 0)
-          json_object_set_member (copy, name, json_node_copy (value));
+      for (GList *l = members; l != NULL; l = l->next)
+        if (g_strcmp0 (l->data, "fields") != 0)
+          json_object_set_member (copy, l->data,
+                                  json_node_copy (json_object_get_member (row, l->data)));
 
       return copy;
     }
