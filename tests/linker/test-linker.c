@@ -1,0 +1,1161 @@
+/* test-linker.c: auto-link, manual links and routes against a store filled in the test
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-linker"
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "linker/hy-linker.h"
+
+/* ------------------------------------------------------------------------- */
+/* Fixture                                                                   */
+/* ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  char *dir;
+  HyStore *store;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  fixture->dir = g_dir_make_tmp ("halyard-linker-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (fixture->dir, "halyard.db", NULL);
+  fixture->store = hy_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fixture->store);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_remove (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  g_clear_object (&fixture->store);
+  remove_dir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+/* ---- Local records ---- */
+
+static void
+add_company (Fixture *f, const char *id, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyCompany) company = hy_company_new ();
+
+  company->id = g_strdup (id);
+  company->name = g_strdup (name);
+  hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, company, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+add_location (Fixture *f, const char *id, const char *company_id, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyLocation) location = hy_location_new ();
+
+  location->id = g_strdup (id);
+  location->company_id = g_strdup (company_id);
+  location->name = g_strdup (name);
+  hy_store_upsert (f->store, HY_RECORD_KIND_LOCATION, location, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+add_computer (Fixture *f,
+              const char *id,
+              const char *company_id,
+              const char *name,
+              const char *serial)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyComputer) computer = hy_computer_new ();
+
+  computer->id = g_strdup (id);
+  computer->company_id = g_strdup (company_id);
+  computer->name = g_strdup (name);
+  computer->serial = g_strdup (serial);
+  hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, computer, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+add_user (Fixture *f, const char *id, const char *name, const char *email)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyUser) user = hy_user_new ();
+
+  user->id = g_strdup (id);
+  user->name = g_strdup (name);
+  user->email = g_strdup (email);
+  hy_store_upsert (f->store, HY_RECORD_KIND_USER, user, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+add_group (Fixture *f, const char *id, const char *name, const char *parent_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyGroup) group = hy_group_new ();
+
+  group->id = g_strdup (id);
+  group->name = g_strdup (name);
+  group->parent_id = g_strdup (parent_id);
+  hy_store_upsert (f->store, HY_RECORD_KIND_GROUP, group, NULL, &error);
+  g_assert_no_error (error);
+}
+
+static void
+add_policy (Fixture *f, const char *id, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyPolicy) policy = hy_policy_new ();
+
+  policy->id = g_strdup (id);
+  policy->name = g_strdup (name);
+  hy_store_upsert (f->store, HY_RECORD_KIND_POLICY, policy, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* ---- The Halo cache ---- */
+
+static void
+put_halo (Fixture *f, HyCacheRecord *record)
+{
+  g_autoptr (GError) error = NULL;
+
+  hy_store_cache_upsert (f->store, record, &error);
+  g_assert_no_error (error);
+  hy_cache_record_free (record);
+}
+
+static void
+halo_client (Fixture *f, gint64 id, const char *name, gboolean inactive)
+{
+  HyCacheRecord *record = hy_cache_record_new (HY_CACHE_KIND_CLIENT, id, name);
+
+  record->inactive = inactive;
+  put_halo (f, record);
+}
+
+static void
+halo_site (Fixture *f, gint64 id, gint64 client_id, const char *name)
+{
+  HyCacheRecord *record = hy_cache_record_new (HY_CACHE_KIND_SITE, id, name);
+
+  record->client_id = client_id;
+  put_halo (f, record);
+}
+
+static void
+halo_asset (Fixture *f,
+            gint64 id,
+            gint64 client_id,
+            const char *key_field,
+            const char *inventory_number,
+            const char *serial)
+{
+  HyCacheRecord *record = hy_cache_record_new (HY_CACHE_KIND_ASSET, id,
+                                               key_field != NULL ? key_field : inventory_number);
+
+  record->client_id = client_id;
+  record->key_field = g_strdup (key_field);
+  record->inventory_number = g_strdup (inventory_number);
+  record->serial = g_strdup (serial);
+  put_halo (f, record);
+}
+
+static void
+halo_agent (Fixture *f, gint64 id, const char *name, const char *email)
+{
+  HyCacheRecord *record = hy_cache_record_new (HY_CACHE_KIND_AGENT, id, name);
+
+  record->email = g_strdup (email);
+  put_halo (f, record);
+}
+
+static void
+halo_simple (Fixture *f, HyCacheKind kind, gint64 id, const char *name)
+{
+  put_halo (f, hy_cache_record_new (kind, id, name));
+}
+
+/* ---- Assertions ---- */
+
+static void
+assert_link (Fixture *f, HyRecordKind kind, const char *id, HyLinkHow how, gint64 halo_id)
+{
+  g_autoptr (GError) error = NULL;
+  HyLinkInfo link = { 0 };
+
+  hy_store_link_get (f->store, kind, id, &link, &error);
+  g_assert_no_error (error);
+  if (link.how != how || (how != HY_LINK_HOW_NONE && link.halo_id != halo_id))
+    g_error ("%s %s: link %d → %" G_GINT64_FORMAT ", expected %d → %" G_GINT64_FORMAT,
+             hy_record_kind_to_string (kind), id, link.how, link.halo_id, how, halo_id);
+  hy_link_info_clear (&link);
+}
+
+static const HyLink *
+find_linked (const HyLinkerResult *result, HyRecordKind kind, const char *id)
+{
+  for (guint i = 0; i < result->linked->len; i++)
+    {
+      const HyLink *link = g_ptr_array_index (result->linked, i);
+      if (link->kind == kind && g_str_equal (link->id, id))
+        return link;
+    }
+  return NULL;
+}
+
+static const HyLinkerAmbiguous *
+find_ambiguous (const HyLinkerResult *result, HyRecordKind kind, const char *id)
+{
+  for (guint i = 0; i < result->ambiguous->len; i++)
+    {
+      const HyLinkerAmbiguous *ambiguous = g_ptr_array_index (result->ambiguous, i);
+      if (ambiguous->kind == kind && g_str_equal (ambiguous->id, id))
+        return ambiguous;
+    }
+  return NULL;
+}
+
+static const HyLinkerSuggestion *
+find_suggestion (const HyLinkerResult *result, HyRecordKind kind, const char *id, gint64 halo_id)
+{
+  for (guint i = 0; i < result->suggestions->len; i++)
+    {
+      const HyLinkerSuggestion *suggestion = g_ptr_array_index (result->suggestions, i);
+      if (suggestion->kind == kind && g_str_equal (suggestion->id, id) &&
+          suggestion->halo_id == halo_id)
+        return suggestion;
+    }
+  return NULL;
+}
+
+static guint
+count_suggestions_for (const HyLinkerResult *result, HyRecordKind kind, const char *id)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < result->suggestions->len; i++)
+    {
+      const HyLinkerSuggestion *suggestion = g_ptr_array_index (result->suggestions, i);
+      if (suggestion->kind == kind && g_str_equal (suggestion->id, id))
+        n++;
+    }
+  return n;
+}
+
+static HyLinkerResult *
+auto_link (Fixture *f, gboolean dry_run)
+{
+  g_autoptr (GError) error = NULL;
+  HyLinkerResult *result = hy_linker_auto_link (f->store, dry_run, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_assert_cmpint (result->dry_run, ==, dry_run);
+  return result;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Auto-link                                                                 */
+/* ------------------------------------------------------------------------- */
+
+static void
+test_auto_companies (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HyLinkerResult) result = NULL;
+  g_autoptr (HyLinkerResult) again = NULL;
+  const HyLink *link;
+
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  halo_client (f, 2, "Globex", FALSE);
+  halo_client (f, 3, "Umbrella", FALSE);
+  add_company (f, "c1", "Acme Ltd");
+  add_company (f, "c2", "Globex");
+  add_company (f, "c3", "Initech");
+
+  result = auto_link (f, FALSE);
+  g_assert_cmpuint (result->linked->len, ==, 2);
+  link = find_linked (result, HY_RECORD_KIND_COMPANY, "c1");
+  g_assert_nonnull (link);
+  g_assert_cmpint (link->link.halo_id, ==, 1);
+  g_assert_cmpstr (link->link.halo_name, ==, "Acme Ltd");
+  g_assert_cmpstr (link->name, ==, "Acme Ltd");
+  g_assert_cmpint (link->link.how, ==, HY_LINK_HOW_AUTO);
+  g_assert_nonnull (find_linked (result, HY_RECORD_KIND_COMPANY, "c2"));
+  g_assert_null (find_linked (result, HY_RECORD_KIND_COMPANY, "c3"));
+  g_assert_cmpuint (result->ambiguous->len, ==, 0);
+  g_assert_cmpuint (result->suggestions->len, ==, 0);
+
+  assert_link (f, HY_RECORD_KIND_COMPANY, "c1", HY_LINK_HOW_AUTO, 1);
+  assert_link (f, HY_RECORD_KIND_COMPANY, "c2", HY_LINK_HOW_AUTO, 2);
+  assert_link (f, HY_RECORD_KIND_COMPANY, "c3", HY_LINK_HOW_NONE, 0);
+
+  /* A second run has nothing left to do. */
+  again = auto_link (f, FALSE);
+  g_assert_cmpuint (again->linked->len, ==, 0);
+  assert_link (f, HY_RECORD_KIND_COMPANY, "c1", HY_LINK_HOW_AUTO, 1);
+}
+
+static void
+test_auto_dry_run (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HyLinkerResult) dry = NULL;
+  g_autoptr (HyLinkerResult) real = NULL;
+  g_autoptr (JsonNode) dry_json = NULL;
+  g_autoptr (JsonNode) real_json = NULL;
+  JsonObject *object;
+
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  halo_site (f, 10, 1, "Head Office");
+  halo_asset (f, 100, 1, "ACME-DC01", NULL, NULL);
+  halo_agent (f, 7, "Jane Tech", "jane@msp.example");
+  add_company (f, "c1", "Acme Ltd");
+  add_location (f, "l1", "c1", "Head Office");
+  add_computer (f, "pc1", "c1", "ACME-DC01", NULL);
+  add_user (f, "u1", "Jane Tech", "jane@msp.example");
+
+  /* The dry run sees the company link it would make, and links within it. */
+  dry = auto_link (f, TRUE);
+  g_assert_cmpuint (dry->linked->len, ==, 4);
+  g_assert_nonnull (find_linked (dry, HY_RECORD_KIND_LOCATION, "l1"));
+  g_assert_nonnull (find_linked (dry, HY_RECORD_KIND_COMPUTER, "pc1"));
+  assert_link (f, HY_RECORD_KIND_COMPANY, "c1", HY_LINK_HOW_NONE, 0);
+  assert_link (f, HY_RECORD_KIND_LOCATION, "l1", HY_LINK_HOW_NONE, 0);
+  assert_link (f, HY_RECORD_KIND_COMPUTER, "pc1", HY_LINK_HOW_NONE, 0);
+  assert_link (f, HY_RECORD_KIND_USER, "u1", HY_LINK_HOW_NONE, 0);
+
+  /* The real run does what the dry run said. */
+  real = auto_link (f, FALSE);
+  dry_json = hy_linker_result_to_json (dry);
+  real_json = hy_linker_result_to_json (real);
+  object = json_node_get_object (dry_json);
+  json_object_remove_member (object, "dry_run");
+  object = json_node_get_object (real_json);
+  json_object_remove_member (object, "dry_run");
+  g_assert_true (json_node_equal (dry_json, real_json));
+  assert_link (f, HY_RECORD_KIND_COMPANY, "c1", HY_LINK_HOW_AUTO, 1);
+  assert_link (f, HY_RECORD_KIND_LOCATION, "l1", HY_LINK_HOW_AUTO, 10);
+  assert_link (f, HY_RECORD_KIND_COMPUTER, "pc1", HY_LINK_HOW_AUTO, 100);
+  assert_link (f, HY_RECORD_KIND_USER, "u1", HY_LINK_HOW_AUTO, 7);
+}
+
+static void
+test_auto_manual_kept (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyLinkerResult) result = NULL;
+
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  halo_client (f, 2, "Acme Holdings", FALSE);
+  halo_agent (f, 7, "Jane Tech", "jane@msp.example");
+  halo_agent (f, 8, "Jane Other", "other@msp.example");
+  add_company (f, "c1", "Acme Ltd");
+  add_user (f, "u1", "Jane Tech", "jane@msp.example");
+
+  hy_linker_set_link (f->store, HY_RECORD_KIND_COMPANY, "c1", 2, NULL, &error);
+  g_assert_no_error (error);
+  hy_linker_set_link (f->store, HY_RECORD_KIND_USER, "u1", 8, NULL, &error);
+  g_assert_no_error (error);
+
+  result = auto_link (f, FALSE);
+  g_assert_cmpuint (result->linked->len, ==, 0);
+  g_assert_cmpuint (result->suggestions->len, ==, 0);
+  assert_link (f, HY_RECORD_KIND_COMPANY, "c1", HY_LINK_HOW_MANUAL, 2);
+  assert_link (f, HY_RECORD_KIND_USER, "u1", HY_LINK_HOW_MANUAL, 8);
+}
+
+static void
+test_auto_ambiguous (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HyLinkerResult) result = NULL;
+  const HyLinkerAmbiguous *ambiguous;
+
+  halo_client (f, 6, "Acme", FALSE);
+  halo_client (f, 5, "Acme", FALSE);
+  halo_client (f, 9, "Globex", FALSE);
+  halo_asset (f, 101, 9, "GLOBEX-PC", NULL, NULL);
+  halo_asset (f, 100, 9, NULL, "GLOBEX-PC", NULL);
+  halo_asset (f, 102, 9, "GLOBEX-NAS", NULL, "SN-1");
+  halo_asset (f, 103, 9, "GLOBEX-NAS2", NULL, "SN-1");
+  halo_agent (f, 1, "Jane A", "jane@msp.example");
+  halo_agent (f, 2, "Jane B", "JANE@msp.example");
+  add_company (f, "c1", "Acme");
+  add_company (f, "c2", "Globex");
+  add_computer (f, "pc1", "c2", "GLOBEX-PC", NULL);
+  add_computer (f, "pc2", "c2", "GLOBEX-STORAGE", "sn-1");
+  add_user (f, "u1", "Jane", "jane@msp.example");
+
+  result = auto_link (f, FALSE);
+
+  ambiguous = find_ambiguous (result, HY_RECORD_KIND_COMPANY, "c1");
+  g_assert_nonnull (ambiguous);
+  g_assert_cmpstr (ambiguous->name, ==, "Acme");
+  g_assert_cmpuint (ambiguous->candidates->len, ==, 2);
+  g_assert_cmpint (g_array_index (ambiguous->candidates, gint64, 0), ==, 5);
+  g_assert_cmpint (g_array_index (ambiguous->candidates, gint64, 1), ==, 6);
+  assert_link (f, HY_RECORD_KIND_COMPANY, "c1", HY_LINK_HOW_NONE, 0);
+
+  /* Two assets of one name (key field of one, inventory number of the other). */
+  ambiguous = find_ambiguous (result, HY_RECORD_KIND_COMPUTER, "pc1");
+  g_assert_nonnull (ambiguous);
+  g_assert_cmpuint (ambiguous->candidates->len, ==, 2);
+  g_assert_cmpint (g_array_index (ambiguous->candidates, gint64, 0), ==, 100);
+  g_assert_cmpint (g_array_index (ambiguous->candidates, gint64, 1), ==, 101);
+  assert_link (f, HY_RECORD_KIND_COMPUTER, "pc1", HY_LINK_HOW_NONE, 0);
+
+  /* Two assets of one serial. */
+  ambiguous = find_ambiguous (result, HY_RECORD_KIND_COMPUTER, "pc2");
+  g_assert_nonnull (ambiguous);
+  g_assert_cmpuint (ambiguous->candidates->len, ==, 2);
+  assert_link (f, HY_RECORD_KIND_COMPUTER, "pc2", HY_LINK_HOW_NONE, 0);
+
+  /* Two agents of one e-mail (ignoring case). */
+  ambiguous = find_ambiguous (result, HY_RECORD_KIND_USER, "u1");
+  g_assert_nonnull (ambiguous);
+  g_assert_cmpuint (ambiguous->candidates->len, ==, 2);
+  assert_link (f, HY_RECORD_KIND_USER, "u1", HY_LINK_HOW_NONE, 0);
+
+  g_assert_cmpuint (result->ambiguous->len, ==, 4);
+  /* Only the company Globex was linked. */
+  g_assert_cmpuint (result->linked->len, ==, 1);
+  g_assert_nonnull (find_linked (result, HY_RECORD_KIND_COMPANY, "c2"));
+}
+
+static void
+test_auto_locations (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HyLinkerResult) result = NULL;
+
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  halo_client (f, 2, "Globex", FALSE);
+  halo_site (f, 20, 2, "Head Office");
+  halo_site (f, 10, 1, "Head Office");
+  halo_site (f, 11, 1, "Warehouse");
+  add_company (f, "c1", "Acme Ltd");
+  add_company (f, "c3", "Initech"); /* no Halo client */
+  add_location (f, "l1", "c1", "Head Office");
+  add_location (f, "l2", "c1", "warehouse");
+  add_location (f, "l3", "c3", "Head Office");
+
+  result = auto_link (f, FALSE);
+  /* The site of the company's client, not the other client's site of the same name. */
+  assert_link (f, HY_RECORD_KIND_LOCATION, "l1", HY_LINK_HOW_AUTO, 10);
+  g_assert_null (find_ambiguous (result, HY_RECORD_KIND_LOCATION, "l1"));
+  /* A near miss is a suggestion, not a link. */
+  assert_link (f, HY_RECORD_KIND_LOCATION, "l2", HY_LINK_HOW_NONE, 0);
+  g_assert_nonnull (find_suggestion (result, HY_RECORD_KIND_LOCATION, "l2", 11));
+  /* The company is not linked: the location waits. */
+  assert_link (f, HY_RECORD_KIND_LOCATION, "l3", HY_LINK_HOW_NONE, 0);
+  g_assert_null (find_ambiguous (result, HY_RECORD_KIND_LOCATION, "l3"));
+  g_assert_cmpuint (count_suggestions_for (result, HY_RECORD_KIND_LOCATION, "l3"), ==, 0);
+}
+
+static void
+test_auto_computers (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HyLinkerResult) result = NULL;
+
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  halo_client (f, 2, "Globex", FALSE);
+  halo_asset (f, 200, 2, "ACME-DC01", NULL, NULL);
+  halo_asset (f, 100, 1, "ACME-DC01", "A-0001", "SN100");
+  halo_asset (f, 101, 1, NULL, "ACME-FS01", NULL);
+  halo_asset (f, 102, 1, "SOMETHING-ELSE", "A-0102", "SN999");
+  halo_asset (f, 103, 1, "acme-ws02", "A-0103", NULL);
+  add_company (f, "c1", "Acme Ltd");
+  add_company (f, "c3", "Initech");
+  add_computer (f, "pc1", "c1", "ACME-DC01", NULL);    /* key field */
+  add_computer (f, "pc2", "c1", "ACME-FS01", NULL);    /* inventory number */
+  add_computer (f, "pc3", "c1", "ACME-WS09", "sn999"); /* serial */
+  add_computer (f, "pc4", "c1", "ACME-WS02", NULL);    /* case: a suggestion */
+  add_computer (f, "pc5", "c3", "ACME-DC01", NULL);    /* company not linked */
+  add_computer (f, "pc6", NULL, "ACME-DC01", NULL);    /* no company */
+
+  result = auto_link (f, FALSE);
+  assert_link (f, HY_RECORD_KIND_COMPUTER, "pc1", HY_LINK_HOW_AUTO, 100);
+  assert_link (f, HY_RECORD_KIND_COMPUTER, "pc2", HY_LINK_HOW_AUTO, 101);
+  assert_link (f, HY_RECORD_KIND_COMPUTER, "pc3", HY_LINK_HOW_AUTO, 102);
+  assert_link (f, HY_RECORD_KIND_COMPUTER, "pc4", HY_LINK_HOW_NONE, 0);
+  assert_link (f, HY_RECORD_KIND_COMPUTER, "pc5", HY_LINK_HOW_NONE, 0);
+  assert_link (f, HY_RECORD_KIND_COMPUTER, "pc6", HY_LINK_HOW_NONE, 0);
+
+  {
+    const HyLinkerSuggestion *suggestion =
+        find_suggestion (result, HY_RECORD_KIND_COMPUTER, "pc4", 103);
+    g_assert_nonnull (suggestion);
+    g_assert_true (
+        g_strv_contains ((const char *const *) suggestion->evidence, "differs only in case"));
+  }
+  g_assert_cmpuint (count_suggestions_for (result, HY_RECORD_KIND_COMPUTER, "pc5"), ==, 0);
+}
+
+static void
+test_auto_users (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HyLinkerResult) result = NULL;
+  const HyLinkerSuggestion *suggestion;
+
+  halo_agent (f, 7, "Jane Tech", "Jane.Tech@MSP.example");
+  halo_agent (f, 8, "Bob Builder", "bob@other.example");
+  halo_agent (f, 9, "Carla Núñez", "carla@other.example");
+  add_user (f, "u1", "Jane T.", "jane.tech@msp.example");
+  add_user (f, "u2", "Bob Builder", "bob@msp.example");
+  add_user (f, "u3", "Carla Nunez", NULL);
+  add_user (f, "u4", "Nobody", "nobody@msp.example");
+
+  result = auto_link (f, FALSE);
+  /* By e-mail, ignoring case; names do not matter. */
+  assert_link (f, HY_RECORD_KIND_USER, "u1", HY_LINK_HOW_AUTO, 7);
+  g_assert_nonnull (find_linked (result, HY_RECORD_KIND_USER, "u1"));
+
+  /* The same name with another e-mail is only a suggestion. */
+  assert_link (f, HY_RECORD_KIND_USER, "u2", HY_LINK_HOW_NONE, 0);
+  suggestion = find_suggestion (result, HY_RECORD_KIND_USER, "u2", 8);
+  g_assert_nonnull (suggestion);
+  g_assert_cmpstr (suggestion->evidence[0], ==, "same name");
+  g_assert_cmpstr (suggestion->evidence[1], ==, "the e-mail addresses differ");
+  g_assert_null (suggestion->evidence[2]);
+  g_assert_cmpfloat (suggestion->score, <, 1.0);
+
+  suggestion = find_suggestion (result, HY_RECORD_KIND_USER, "u3", 9);
+  g_assert_nonnull (suggestion);
+  g_assert_true (
+      g_strv_contains ((const char *const *) suggestion->evidence, "differs in accents"));
+  g_assert_true (g_strv_contains ((const char *const *) suggestion->evidence,
+                                  "the technician has no e-mail address"));
+
+  assert_link (f, HY_RECORD_KIND_USER, "u4", HY_LINK_HOW_NONE, 0);
+  g_assert_cmpuint (count_suggestions_for (result, HY_RECORD_KIND_USER, "u4"), ==, 0);
+}
+
+static void
+test_auto_suggestions (Fixture *f, gconstpointer data)
+{
+  struct
+  {
+    const char *local;
+    const char *halo;
+    const char *evidence;
+  } cases[] = {
+    { "Acme Widgets", "ACME WIDGETS", "differs only in case" },
+    { "Société Générale", "Societe Generale", "differs in accents" },
+    { "Smith  Jones", "Smith Jones", "differs in spacing or punctuation" },
+    { "O'Brien Partners", "OBrien Partners", "differs in spacing or punctuation" },
+    { "Alpha Ltd", "Alpha Limited", "legal suffix Ltd ≈ Limited" },
+    { "Bravo Inc", "Bravo Incorporated", "legal suffix Inc ≈ Incorporated" },
+    { "Charlie Corp", "Charlie Corporation", "legal suffix Corp ≈ Corporation" },
+    { "Delta LLC", "Delta L.L.C.", "differs in spacing or punctuation" },
+    { "Echo GmbH", "Echo G.m.b.H.", "differs in spacing or punctuation" },
+    { "Foxtrot AG", "Foxtrot", "legal suffix AG only in the local name" },
+    { "Golf SARL", "Golf S.A.R.L.", "differs in spacing or punctuation" },
+    { "Hotel SAS", "Hotel", "legal suffix SAS only in the local name" },
+    { "India S.A.", "India SA", "differs in spacing or punctuation" },
+    { "Juliet S.L.", "Juliet SL", "differs in spacing or punctuation" },
+    { "Kilo B.V.", "Kilo BV", "differs in spacing or punctuation" },
+    { "Lima N.V.", "Lima NV", "differs in spacing or punctuation" },
+    { "Mike Pty Ltd", "Mike Pty Limited", "legal suffix Pty Ltd ≈ Pty Limited" },
+    { "November PLC", "November Public Limited Company",
+      "legal suffix PLC ≈ Public Limited Company" },
+    { "Oscar Co.", "Oscar Company", "legal suffix Co. ≈ Company" },
+    { "Papa", "Papa GmbH", "legal suffix GmbH only in the Halo name" },
+  };
+  g_autoptr (HyLinkerResult) result = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("c%u", i);
+      add_company (f, id, cases[i].local);
+      halo_client (f, 1000 + i, cases[i].halo, FALSE);
+    }
+  /* A name no client is near. */
+  add_company (f, "lonely", "Zulu Trading");
+  /* An exact name on an inactive client is a suggestion too. */
+  add_company (f, "old", "Yankee Ltd");
+  halo_client (f, 5000, "Yankee Ltd", TRUE);
+
+  result = auto_link (f, FALSE);
+  g_assert_cmpuint (result->linked->len, ==, 0);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("c%u", i);
+      const HyLinkerSuggestion *suggestion =
+          find_suggestion (result, HY_RECORD_KIND_COMPANY, id, 1000 + i);
+
+      if (suggestion == NULL)
+        g_error ("no suggestion for “%s” → “%s”", cases[i].local, cases[i].halo);
+      if (!g_strv_contains ((const char *const *) suggestion->evidence, cases[i].evidence))
+        g_error ("“%s” → “%s”: evidence lacks “%s”", cases[i].local, cases[i].halo,
+                 cases[i].evidence);
+      g_assert_cmpstr (suggestion->name, ==, cases[i].local);
+      g_assert_cmpstr (suggestion->halo_name, ==, cases[i].halo);
+      g_assert_cmpfloat (suggestion->score, >=, 0.5);
+      g_assert_cmpfloat (suggestion->score, <, 1.0);
+      g_assert_cmpuint (count_suggestions_for (result, HY_RECORD_KIND_COMPANY, id), ==, 1);
+      assert_link (f, HY_RECORD_KIND_COMPANY, id, HY_LINK_HOW_NONE, 0);
+    }
+
+  g_assert_cmpuint (count_suggestions_for (result, HY_RECORD_KIND_COMPANY, "lonely"), ==, 0);
+  {
+    const HyLinkerSuggestion *suggestion =
+        find_suggestion (result, HY_RECORD_KIND_COMPANY, "old", 5000);
+    g_assert_nonnull (suggestion);
+    g_assert_cmpstr (suggestion->evidence[0], ==, "same name, but inactive in Halo");
+    assert_link (f, HY_RECORD_KIND_COMPANY, "old", HY_LINK_HOW_NONE, 0);
+  }
+
+  /* Accepting a suggestion makes a manual link, which auto-link then leaves alone. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HyLink) link = NULL;
+    g_autoptr (HyLinkerResult) again = NULL;
+    const HyLinkerSuggestion *suggestion =
+        find_suggestion (result, HY_RECORD_KIND_COMPANY, "c4", 1004);
+
+    g_assert_true (hy_linker_accept_suggestion (f->store, suggestion, &link, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (link->link.how, ==, HY_LINK_HOW_MANUAL);
+    g_assert_cmpint (link->link.halo_id, ==, 1004);
+    assert_link (f, HY_RECORD_KIND_COMPANY, "c4", HY_LINK_HOW_MANUAL, 1004);
+
+    again = auto_link (f, FALSE);
+    g_assert_cmpuint (count_suggestions_for (again, HY_RECORD_KIND_COMPANY, "c4"), ==, 0);
+    g_assert_cmpuint (again->suggestions->len, ==, result->suggestions->len - 1);
+  }
+}
+
+static void
+test_auto_relink_drops_stale (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HyLinkerResult) first = NULL;
+  g_autoptr (HyLinkerResult) second = NULL;
+  HyCacheRecord *renamed;
+
+  halo_client (f, 1, "Acme", FALSE);
+  halo_site (f, 10, 1, "Head Office");
+  add_company (f, "c1", "Acme");
+  add_location (f, "l1", "c1", "Head Office");
+  first = auto_link (f, FALSE);
+  assert_link (f, HY_RECORD_KIND_LOCATION, "l1", HY_LINK_HOW_AUTO, 10);
+
+  /* Halo renames client 1 and a new client takes the name: the automatic company link moves,
+   * and the location's link into the old client goes; the new client's site is linked. */
+  renamed = hy_cache_record_new (HY_CACHE_KIND_CLIENT, 1, "Acme (old)");
+  put_halo (f, renamed);
+  halo_client (f, 2, "Acme", FALSE);
+  halo_site (f, 20, 2, "Head Office");
+
+  second = auto_link (f, FALSE);
+  assert_link (f, HY_RECORD_KIND_COMPANY, "c1", HY_LINK_HOW_AUTO, 2);
+  assert_link (f, HY_RECORD_KIND_LOCATION, "l1", HY_LINK_HOW_AUTO, 20);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Manual links                                                              */
+/* ------------------------------------------------------------------------- */
+
+static void
+test_set_company_first (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  halo_site (f, 10, 1, "Head Office");
+  halo_asset (f, 100, 1, "ACME-DC01", NULL, NULL);
+  add_company (f, "c1", "Acme Ltd");
+  add_location (f, "l1", "c1", "Head Office");
+  add_computer (f, "pc1", "c1", "ACME-DC01", NULL);
+  add_computer (f, "pc2", NULL, "Loose", NULL);
+
+  g_assert_false (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPUTER, "pc1", 100, NULL, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_COMPANY_NOT_LINKED);
+  g_assert_nonnull (strstr (error->message, "ACME-DC01"));
+  g_assert_nonnull (strstr (error->message, "Acme Ltd"));
+  g_assert_nonnull (strstr (error->message, "Link the company first"));
+  g_clear_error (&error);
+  assert_link (f, HY_RECORD_KIND_COMPUTER, "pc1", HY_LINK_HOW_NONE, 0);
+
+  g_assert_false (hy_linker_set_link (f->store, HY_RECORD_KIND_LOCATION, "l1", 10, NULL, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_COMPANY_NOT_LINKED);
+  g_clear_error (&error);
+  assert_link (f, HY_RECORD_KIND_LOCATION, "l1", HY_LINK_HOW_NONE, 0);
+
+  g_assert_false (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPUTER, "pc2", 100, NULL, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NO_COMPANY);
+  g_clear_error (&error);
+
+  /* Once the company is linked, so can its computer and location be. */
+  g_assert_true (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPANY, "c1", 1, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPUTER, "pc1", 100, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (hy_linker_set_link (f->store, HY_RECORD_KIND_LOCATION, "l1", 10, NULL, &error));
+  g_assert_no_error (error);
+  assert_link (f, HY_RECORD_KIND_COMPUTER, "pc1", HY_LINK_HOW_MANUAL, 100);
+  assert_link (f, HY_RECORD_KIND_LOCATION, "l1", HY_LINK_HOW_MANUAL, 10);
+}
+
+static void
+test_set_validation (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyLink) link = NULL;
+
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  halo_client (f, 2, "Globex", FALSE);
+  halo_site (f, 20, 2, "Globex HQ");
+  halo_asset (f, 200, 2, "GLOBEX-PC", NULL, NULL);
+  halo_agent (f, 7, "Jane Tech", "jane@msp.example");
+  add_company (f, "c1", "Acme Ltd");
+  add_location (f, "l1", "c1", "Head Office");
+  add_computer (f, "pc1", "c1", "ACME-DC01", NULL);
+  add_user (f, "u1", "Jane", NULL);
+  add_group (f, "g1", "Servers", NULL);
+
+  g_assert_false (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPANY, "nope", 1, NULL, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "nope"));
+  g_clear_error (&error);
+
+  g_assert_false (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPANY, "c1", 99, NULL, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "99"));
+  g_clear_error (&error);
+
+  g_assert_false (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPANY, "c1", 0, NULL, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* An agent id is not a client id. */
+  g_assert_false (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPANY, "c1", 7, NULL, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_false (hy_linker_set_link (f->store, HY_RECORD_KIND_GROUP, "g1", 1, NULL, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_LINKABLE);
+  g_clear_error (&error);
+  assert_link (f, HY_RECORD_KIND_COMPANY, "c1", HY_LINK_HOW_NONE, 0);
+
+  g_assert_true (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPANY, "c1", 1, &link, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (link->id, ==, "c1");
+  g_assert_cmpstr (link->name, ==, "Acme Ltd");
+  g_assert_cmpstr (link->link.halo_name, ==, "Acme Ltd");
+
+  /* The site and the asset belong to another client than the company's. */
+  g_assert_false (hy_linker_set_link (f->store, HY_RECORD_KIND_LOCATION, "l1", 20, NULL, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_WRONG_CLIENT);
+  g_clear_error (&error);
+  g_assert_false (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPUTER, "pc1", 200, NULL, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_WRONG_CLIENT);
+  g_clear_error (&error);
+  assert_link (f, HY_RECORD_KIND_LOCATION, "l1", HY_LINK_HOW_NONE, 0);
+  assert_link (f, HY_RECORD_KIND_COMPUTER, "pc1", HY_LINK_HOW_NONE, 0);
+
+  /* A user without an e-mail can still be linked by hand. */
+  g_assert_true (hy_linker_set_link (f->store, HY_RECORD_KIND_USER, "u1", 7, NULL, &error));
+  g_assert_no_error (error);
+  assert_link (f, HY_RECORD_KIND_USER, "u1", HY_LINK_HOW_MANUAL, 7);
+}
+
+static void
+test_clear (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  halo_client (f, 2, "Acme Group", FALSE);
+  halo_site (f, 10, 1, "Head Office");
+  halo_site (f, 20, 2, "Head Office");
+  halo_asset (f, 100, 1, "ACME-DC01", NULL, NULL);
+  add_company (f, "c1", "Acme Ltd");
+  add_location (f, "l1", "c1", "Head Office");
+  add_computer (f, "pc1", "c1", "ACME-DC01", NULL);
+
+  g_assert_true (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPANY, "c1", 1, NULL, &error));
+  g_assert_true (hy_linker_set_link (f->store, HY_RECORD_KIND_LOCATION, "l1", 10, NULL, &error));
+  g_assert_true (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPUTER, "pc1", 100, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Moving the company to another client drops the links that now point outside it. */
+  g_assert_true (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPANY, "c1", 2, NULL, &error));
+  g_assert_no_error (error);
+  assert_link (f, HY_RECORD_KIND_LOCATION, "l1", HY_LINK_HOW_NONE, 0);
+  assert_link (f, HY_RECORD_KIND_COMPUTER, "pc1", HY_LINK_HOW_NONE, 0);
+  g_assert_true (hy_linker_set_link (f->store, HY_RECORD_KIND_LOCATION, "l1", 20, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Setting the same client again keeps them. */
+  g_assert_true (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPANY, "c1", 2, NULL, &error));
+  assert_link (f, HY_RECORD_KIND_LOCATION, "l1", HY_LINK_HOW_MANUAL, 20);
+
+  /* Clearing the company clears its location's link too. */
+  g_assert_true (hy_linker_clear_link (f->store, HY_RECORD_KIND_COMPANY, "c1", &error));
+  g_assert_no_error (error);
+  assert_link (f, HY_RECORD_KIND_COMPANY, "c1", HY_LINK_HOW_NONE, 0);
+  assert_link (f, HY_RECORD_KIND_LOCATION, "l1", HY_LINK_HOW_NONE, 0);
+
+  /* Clearing what is not linked is fine; clearing what does not exist is not. */
+  g_assert_true (hy_linker_clear_link (f->store, HY_RECORD_KIND_COMPANY, "c1", &error));
+  g_assert_no_error (error);
+  g_assert_false (hy_linker_clear_link (f->store, HY_RECORD_KIND_COMPUTER, "nope", &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (hy_linker_clear_link (f->store, HY_RECORD_KIND_POLICY, "p1", &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_LINKABLE);
+}
+
+static void
+test_list_links (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+  g_autoptr (GPtrArray) unlinked = NULL;
+  g_autoptr (JsonNode) json = NULL;
+  JsonArray *array;
+  JsonObject *object;
+
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  add_company (f, "c1", "Acme Ltd");
+  add_company (f, "c2", "Globex");
+  add_user (f, "u1", "Jane", "jane@msp.example");
+  g_assert_true (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPANY, "c1", 1, NULL, &error));
+
+  all = hy_linker_list_links (f->store, TRUE, 0, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->len, ==, 3);
+  unlinked = hy_linker_list_links (f->store, FALSE, HY_RECORD_KIND_COMPANY, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unlinked->len, ==, 1);
+  g_assert_cmpstr (((HyLink *) g_ptr_array_index (unlinked, 0))->id, ==, "c2");
+
+  json = hy_linker_links_to_json (all);
+  array = json_node_get_array (json);
+  g_assert_cmpuint (json_array_get_length (array), ==, 3);
+  object = json_array_get_object_element (array, 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "kind"), ==, "company");
+  g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, "c1");
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "Acme Ltd");
+  g_assert_true (json_object_get_boolean_member (object, "linked"));
+  g_assert_cmpint (json_object_get_int_member (object, "halo_id"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (object, "halo_name"), ==, "Acme Ltd");
+  g_assert_cmpstr (json_object_get_string_member (object, "how"), ==, "manual");
+  object = json_array_get_object_element (array, 1);
+  g_assert_false (json_object_get_boolean_member (object, "linked"));
+  g_assert_true (json_object_get_null_member (object, "halo_id"));
+  g_assert_true (json_object_get_null_member (object, "halo_name"));
+  g_assert_true (json_object_get_null_member (object, "how"));
+  object = json_array_get_object_element (array, 2);
+  g_assert_cmpstr (json_object_get_string_member (object, "kind"), ==, "user");
+
+  g_assert_null (hy_linker_list_links (f->store, FALSE, HY_RECORD_KIND_GROUP, FALSE, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_LINKABLE);
+}
+
+static void
+test_result_json (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HyLinkerResult) result = NULL;
+  g_autoptr (JsonNode) json = NULL;
+  JsonObject *root;
+  JsonObject *object;
+  JsonArray *array;
+
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  halo_client (f, 2, "Globex", FALSE);
+  halo_client (f, 3, "Globex", FALSE);
+  halo_client (f, 4, "Initech Limited", FALSE);
+  add_company (f, "c1", "Acme Ltd");
+  add_company (f, "c2", "Globex");
+  add_company (f, "c3", "Initech Ltd");
+
+  result = auto_link (f, TRUE);
+  json = hy_linker_result_to_json (result);
+  root = json_node_get_object (json);
+
+  array = json_object_get_array_member (root, "linked");
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  object = json_array_get_object_element (array, 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "kind"), ==, "company");
+  g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, "c1");
+  g_assert_true (json_object_get_boolean_member (object, "linked"));
+  g_assert_cmpint (json_object_get_int_member (object, "halo_id"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (object, "how"), ==, "auto");
+
+  array = json_object_get_array_member (root, "ambiguous");
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  object = json_array_get_object_element (array, 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "kind"), ==, "company");
+  g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, "c2");
+  array = json_object_get_array_member (object, "candidates");
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpint (json_array_get_int_element (array, 0), ==, 2);
+  g_assert_cmpint (json_array_get_int_element (array, 1), ==, 3);
+
+  array = json_object_get_array_member (root, "suggestions");
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  object = json_array_get_object_element (array, 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "kind"), ==, "company");
+  g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, "c3");
+  g_assert_cmpint (json_object_get_int_member (object, "halo_id"), ==, 4);
+  g_assert_cmpfloat (json_object_get_double_member (object, "score"), >, 0.5);
+  g_assert_cmpfloat (json_object_get_double_member (object, "score"), <, 1.0);
+  array = json_object_get_array_member (object, "evidence");
+  g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "legal suffix Ltd ≈ Limited");
+
+  g_assert_true (json_object_get_boolean_member (root, "dry_run"));
+}
+
+static void
+auto_link_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  HyLinkerResult **out = user_data;
+  g_autoptr (GError) error = NULL;
+
+  *out = hy_linker_auto_link_finish (HY_STORE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_auto_async (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HyLinkerResult) result = NULL;
+
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  add_company (f, "c1", "Acme Ltd");
+
+  hy_linker_auto_link_async (f->store, FALSE, NULL, auto_link_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (result->linked->len, ==, 1);
+  assert_link (f, HY_RECORD_KIND_COMPANY, "c1", HY_LINK_HOW_AUTO, 1);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Routes                                                                    */
+/* ------------------------------------------------------------------------- */
+
+static void
+test_map_group (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyGroupMapping) mapping = NULL;
+
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  halo_client (f, 2, "Globex", FALSE);
+  halo_site (f, 10, 1, "Head Office");
+  halo_site (f, 20, 2, "Globex HQ");
+  add_group (f, "g1", "Servers", NULL);
+
+  g_assert_false (hy_linker_map_group (f->store, "nope", 1, 0, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (hy_linker_map_group (f->store, "g1", 99, 0, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (hy_linker_map_group (f->store, "g1", 1, 99, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (hy_linker_map_group (f->store, "g1", 1, 20, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_WRONG_CLIENT);
+  g_assert_nonnull (strstr (error->message, "20"));
+  g_clear_error (&error);
+
+  /* Nothing was written by the failures. */
+  g_assert_null (hy_store_get_group_mapping (f->store, "g1", &error));
+  g_assert_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (hy_linker_map_group (f->store, "g1", 1, 10, &error));
+  g_assert_no_error (error);
+  mapping = hy_store_get_group_mapping (f->store, "g1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mapping->client_id, ==, 1);
+  g_assert_cmpint (mapping->site_id, ==, 10);
+  g_clear_pointer (&mapping, hy_group_mapping_free);
+
+  /* Without a site: the client's main site. */
+  g_assert_true (hy_linker_map_group (f->store, "g1", 2, 0, &error));
+  g_assert_no_error (error);
+  mapping = hy_store_get_group_mapping (f->store, "g1", &error);
+  g_assert_cmpint (mapping->client_id, ==, 2);
+  g_assert_cmpint (mapping->site_id, ==, 0);
+
+  g_assert_true (hy_linker_unmap_group (f->store, "g1", &error));
+  g_assert_no_error (error);
+  g_assert_true (hy_linker_unmap_group (f->store, "g1", &error));
+  g_assert_no_error (error);
+  g_assert_false (hy_linker_unmap_group (f->store, "nope", &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND);
+}
+
+static void
+assert_effective (Fixture *f,
+                  const char *group_id,
+                  const char *from,
+                  gint64 client_id,
+                  gint64 site_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyGroupMapping) mapping = NULL;
+
+  g_assert_true (hy_linker_resolve_group_mapping (f->store, group_id, &mapping, &error));
+  g_assert_no_error (error);
+  if (from == NULL)
+    {
+      g_assert_null (mapping);
+      return;
+    }
+  g_assert_nonnull (mapping);
+  g_assert_cmpstr (mapping->group_id, ==, from);
+  g_assert_cmpint (mapping->client_id, ==, client_id);
+  g_assert_cmpint (mapping->site_id, ==, site_id);
+}
+
+static void
+test_group_inheritance (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyGroupMapping) mapping = NULL;
+
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  halo_client (f, 2, "Globex", FALSE);
+  halo_site (f, 10, 1, "Head Office");
+  add_group (f, "root", "All devices", NULL);
+  add_group (f, "servers", "Servers", "root");
+  add_group (f, "dc", "Domain controllers", "servers");
+  add_group (f, "globex", "Globex", "root");
+  add_group (f, "globex-ws", "Globex workstations", "globex");
+  add_group (f, "other", "Other", NULL);
+
+  g_assert_true (hy_linker_map_group (f->store, "root", 1, 10, &error));
+  g_assert_true (hy_linker_map_group (f->store, "globex", 2, 0, &error));
+  g_assert_no_error (error);
+
+  assert_effective (f, "root", "root", 1, 10);
+  assert_effective (f, "servers", "root", 1, 10);
+  assert_effective (f, "dc", "root", 1, 10);
+  assert_effective (f, "globex", "globex", 2, 0);
+  assert_effective (f, "globex-ws", "globex", 2, 0);
+  assert_effective (f, "other", NULL, 0, 0);
+
+  /* Unmapping a subgroup makes it inherit again. */
+  g_assert_true (hy_linker_unmap_group (f->store, "globex", &error));
+  assert_effective (f, "globex-ws", "root", 1, 10);
+  g_assert_true (hy_linker_unmap_group (f->store, "root", &error));
+  assert_effective (f, "dc", NULL, 0, 0);
+
+  g_assert_false (hy_linker_resolve_group_mapping (f->store, "nope", &mapping, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND);
+  g_assert_null (mapping);
+}
+
+static void
+test_map_policy (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyPolicyMapping) mapping = NULL;
+
+  halo_simple (f, HY_CACHE_KIND_TICKET_TYPE, 29, "Alert");
+  halo_simple (f, HY_CACHE_KIND_STATUS, 9, "Closed");
+  add_policy (f, "p1", "Disk space low");
+
+  g_assert_false (hy_linker_map_policy (f->store, "nope", 29, 0, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (hy_linker_map_policy (f->store, "p1", 30, 0, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "ticket type"));
+  g_clear_error (&error);
+  g_assert_false (hy_linker_map_policy (f->store, "p1", 29, 8, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, "status"));
+  g_clear_error (&error);
+  /* A status id is not a ticket type id. */
+  g_assert_false (hy_linker_map_policy (f->store, "p1", 9, 0, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_null (hy_store_get_policy_mapping (f->store, "p1", &error));
+  g_clear_error (&error);
+
+  g_assert_true (hy_linker_map_policy (f->store, "p1", 29, 9, &error));
+  g_assert_no_error (error);
+  mapping = hy_store_get_policy_mapping (f->store, "p1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mapping->ticket_type_id, ==, 29);
+  g_assert_cmpint (mapping->close_status_id, ==, 9);
+  g_clear_pointer (&mapping, hy_policy_mapping_free);
+
+  g_assert_true (hy_linker_map_policy (f->store, "p1", 29, 0, &error));
+  mapping = hy_store_get_policy_mapping (f->store, "p1", &error);
+  g_assert_cmpint (mapping->close_status_id, ==, 0);
+
+  g_assert_true (hy_linker_unmap_policy (f->store, "p1", &error));
+  g_assert_no_error (error);
+  g_assert_false (hy_linker_unmap_policy (f->store, "p2", &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND);
+}
+
+int
+main (int argc, char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_setenv ("LANGUAGE", "C", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/linker/auto/companies", test_auto_companies);
+  ADD ("/linker/auto/dry-run", test_auto_dry_run);
+  ADD ("/linker/auto/manual-kept", test_auto_manual_kept);
+  ADD ("/linker/auto/ambiguous", test_auto_ambiguous);
+  ADD ("/linker/auto/locations", test_auto_locations);
+  ADD ("/linker/auto/computers", test_auto_computers);
+  ADD ("/linker/auto/users", test_auto_users);
+  ADD ("/linker/auto/suggestions", test_auto_suggestions);
+  ADD ("/linker/auto/relink-drops-stale", test_auto_relink_drops_stale);
+  ADD ("/linker/auto/async", test_auto_async);
+  ADD ("/linker/set/company-first", test_set_company_first);
+  ADD ("/linker/set/validation", test_set_validation);
+  ADD ("/linker/clear", test_clear);
+  ADD ("/linker/links", test_list_links);
+  ADD ("/linker/json", test_result_json);
+  ADD ("/linker/map/group", test_map_group);
+  ADD ("/linker/map/group-inheritance", test_group_inheritance);
+  ADD ("/linker/map/policy", test_map_policy);
+
+#undef ADD
+
+  return g_test_run ();
+}
