@@ -58,6 +58,7 @@ typedef struct
 {
   HySimRows tables[HY_SIM_N_TABLES];
   gint64 app_agent_id; /* the application's "Agent to log in as" */
+  guint64 generation;  /* bumped by every change, so list results can be cached */
 } HySimStore;
 
 /* Errors of a POST: the HTTP status is chosen by the caller from the code. */

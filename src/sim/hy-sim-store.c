@@ -319,6 +319,7 @@ hy_sim_store_free (HySimStore *store)
 void
 hy_sim_store_clear (HySimStore *store)
 {
+  store->generation++;
   for (guint i = 0; i < HY_SIM_N_TABLES; i++)
     rows_clear (&store->tables[i], hy_sim_tables[i].first_id);
 
@@ -337,6 +338,7 @@ hy_sim_store_lookup (HySimStore *store, HySimTable table, gint64 id)
 JsonObject *
 hy_sim_store_insert (HySimStore *store, HySimTable table, JsonObject *row)
 {
+  store->generation++;
   HySimRows *rows = &store->tables[table];
   gint64 id = hy_sim_row_id (row);
 
@@ -359,6 +361,7 @@ hy_sim_store_insert (HySimStore *store, HySimTable table, JsonObject *row)
 static void
 store_replace (HySimStore *store, HySimTable table, JsonObject *row)
 {
+  store->generation++;
   HySimRows *rows = &store->tables[table];
   gint64 id = hy_sim_row_id (row);
   JsonObject *old = hy_sim_store_lookup (store, table, id);
@@ -1249,6 +1252,7 @@ validate_row (PostContext *ctx, JsonObject *row, JsonObject *item, gboolean crea
 static void
 apply_action (HySimStore *store, JsonObject *action, JsonObject *item)
 {
+  store->generation++;
   JsonObject *ticket =
       hy_sim_store_lookup (store, HY_SIM_TABLE_TICKETS, hy_sim_row_int (action, "ticket_id"));
   gboolean present;

@@ -57,6 +57,12 @@ struct _HySim
   guint request_count;
   GPtrArray *request_log; /* LoggedRequest */
 
+  /* The matches of the last list request: paging through a list repeats the same filters. */
+  HySimTable cached_table;
+  char *cached_key;
+  guint64 cached_generation;
+  GPtrArray *cached_matches; /* borrowed rows, valid while the store's generation holds */
+
   /* Serving */
   GThread *thread;
   GMainContext *context;
@@ -477,11 +483,64 @@ contains_folded (const char *haystack, const char *needle_folded)
 /* Lists                                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
-static gboolean
-row_matches (HySimTable table, JsonObject *row, GHashTable *query, const char *search_folded)
+static int
+sort_strings_cb (gconstpointer a, gconstpointer b)
 {
-  gint64 value;
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
 
+/* The filters of one list request, read from the query once rather than once per row. */
+typedef struct
+{
+  gboolean include_inactive;
+  gboolean include_api_agents;
+  gboolean include_disabled;
+  gboolean open_only;
+  gboolean closed_only;
+  gboolean inventory_number_only;
+  gboolean has_status_id, has_agent_id, has_type_id, has_user_id, has_ticket_id;
+  gboolean has_client_id, has_site_id, has_assettype_id;
+  gint64 status_id, agent_id, type_id, user_id, ticket_id, client_id, site_id, assettype_id;
+  const char *inventory_number;
+  char *search_folded;
+} Filter;
+
+static void
+filter_init (Filter *filter, GHashTable *query)
+{
+  const char *search = query_get (query, "search");
+  const char *tag = query_get (query, "inventory_number");
+
+  memset (filter, 0, sizeof *filter);
+  filter->include_inactive = query_true (query, "includeinactive");
+  filter->include_api_agents = query_true (query, "includeapiagents");
+  filter->include_disabled = query_true (query, "includedisabled");
+  filter->open_only = query_true (query, "open_only");
+  filter->closed_only = query_true (query, "closed_only");
+  filter->inventory_number_only = query_true (query, "search_inventory_number_only");
+  filter->has_status_id = query_int (query, "status_id", &filter->status_id);
+  filter->has_agent_id = query_int (query, "agent_id", &filter->agent_id);
+  filter->has_type_id = query_int (query, "requesttype_id", &filter->type_id);
+  filter->has_user_id = query_int (query, "user_id", &filter->user_id);
+  filter->has_ticket_id = query_int (query, "ticket_id", &filter->ticket_id);
+  filter->has_client_id = query_int (query, "client_id", &filter->client_id);
+  filter->has_site_id = query_int (query, "site_id", &filter->site_id);
+  filter->has_assettype_id = query_int (query, "assettype_id", &filter->assettype_id);
+  filter->inventory_number = tag != NULL && *tag != '\0' ? tag : NULL;
+  filter->search_folded = search != NULL && *search != '\0' ? g_utf8_casefold (search, -1) : NULL;
+}
+
+static void
+filter_clear (Filter *filter)
+{
+  g_clear_pointer (&filter->search_folded, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Filter, filter_clear)
+
+static gboolean
+row_matches (HySimTable table, JsonObject *row, const Filter *filter)
+{
   switch (table)
     {
       case HY_SIM_TABLE_CLIENTS:
@@ -489,32 +548,31 @@ row_matches (HySimTable table, JsonObject *row, GHashTable *query, const char *s
       case HY_SIM_TABLE_USERS:
       case HY_SIM_TABLE_ASSETS:
       case HY_SIM_TABLE_TEAMS:
-        if (hy_sim_row_bool (row, "inactive") && !query_true (query, "includeinactive"))
+        if (!filter->include_inactive && hy_sim_row_bool (row, "inactive"))
           return FALSE;
         break;
       case HY_SIM_TABLE_AGENTS:
-        if (hy_sim_row_bool (row, "isapiagent") && !query_true (query, "includeapiagents"))
+        if (!filter->include_api_agents && hy_sim_row_bool (row, "isapiagent"))
           return FALSE;
-        if (hy_sim_row_bool (row, "isdisabled") && !query_true (query, "includedisabled"))
+        if (!filter->include_disabled && hy_sim_row_bool (row, "isdisabled"))
           return FALSE;
         break;
       case HY_SIM_TABLE_TICKETS:
-        if (query_true (query, "open_only") && hy_sim_row_bool (row, "hasbeenclosed"))
+        if (filter->open_only && hy_sim_row_bool (row, "hasbeenclosed"))
           return FALSE;
-        if (query_true (query, "closed_only") && !hy_sim_row_bool (row, "hasbeenclosed"))
+        if (filter->closed_only && !hy_sim_row_bool (row, "hasbeenclosed"))
           return FALSE;
-        if (query_int (query, "status_id", &value) && hy_sim_row_int (row, "status_id") != value)
+        if (filter->has_status_id && hy_sim_row_int (row, "status_id") != filter->status_id)
           return FALSE;
-        if (query_int (query, "agent_id", &value) && hy_sim_row_int (row, "agent_id") != value)
+        if (filter->has_agent_id && hy_sim_row_int (row, "agent_id") != filter->agent_id)
           return FALSE;
-        if (query_int (query, "requesttype_id", &value) &&
-            hy_sim_row_int (row, "tickettype_id") != value)
+        if (filter->has_type_id && hy_sim_row_int (row, "tickettype_id") != filter->type_id)
           return FALSE;
-        if (query_int (query, "user_id", &value) && hy_sim_row_int (row, "user_id") != value)
+        if (filter->has_user_id && hy_sim_row_int (row, "user_id") != filter->user_id)
           return FALSE;
         break;
       case HY_SIM_TABLE_ACTIONS:
-        if (query_int (query, "ticket_id", &value) && hy_sim_row_int (row, "ticket_id") != value)
+        if (filter->has_ticket_id && hy_sim_row_int (row, "ticket_id") != filter->ticket_id)
           return FALSE;
         break;
       case HY_SIM_TABLE_TICKET_TYPES:
@@ -526,34 +584,30 @@ row_matches (HySimTable table, JsonObject *row, GHashTable *query, const char *s
         break;
     }
 
-  if (table == HY_SIM_TABLE_SITES || table == HY_SIM_TABLE_ASSETS ||
-      table == HY_SIM_TABLE_TICKETS || table == HY_SIM_TABLE_USERS)
-    {
-      if (query_int (query, "client_id", &value) && hy_sim_row_int (row, "client_id") != value)
-        return FALSE;
-    }
+  if (filter->has_client_id &&
+      (table == HY_SIM_TABLE_SITES || table == HY_SIM_TABLE_ASSETS ||
+       table == HY_SIM_TABLE_TICKETS || table == HY_SIM_TABLE_USERS) &&
+      hy_sim_row_int (row, "client_id") != filter->client_id)
+    return FALSE;
 
-  if (table == HY_SIM_TABLE_ASSETS || table == HY_SIM_TABLE_TICKETS || table == HY_SIM_TABLE_USERS)
-    {
-      if (query_int (query, "site_id", &value) && hy_sim_row_int (row, "site_id") != value)
-        return FALSE;
-    }
+  if (filter->has_site_id &&
+      (table == HY_SIM_TABLE_ASSETS || table == HY_SIM_TABLE_TICKETS ||
+       table == HY_SIM_TABLE_USERS) &&
+      hy_sim_row_int (row, "site_id") != filter->site_id)
+    return FALSE;
 
   if (table == HY_SIM_TABLE_ASSETS)
     {
-      const char *tag = query_get (query, "inventory_number");
+      const char *tag = hy_sim_row_string (row, "inventory_number");
 
-      if (query_int (query, "assettype_id", &value) &&
-          hy_sim_row_int (row, "assettype_id") != value)
+      if (filter->has_assettype_id && hy_sim_row_int (row, "assettype_id") != filter->assettype_id)
         return FALSE;
-      if (tag != NULL && *tag != '\0' &&
-          g_ascii_strcasecmp (tag, hy_sim_row_string (row, "inventory_number")
-                                       ? hy_sim_row_string (row, "inventory_number")
-                                       : "") != 0)
+      if (filter->inventory_number != NULL &&
+          g_ascii_strcasecmp (filter->inventory_number, tag != NULL ? tag : "") != 0)
         return FALSE;
     }
 
-  if (search_folded != NULL)
+  if (filter->search_folded != NULL)
     {
       const char *fields[4] = { NULL };
 
@@ -561,7 +615,7 @@ row_matches (HySimTable table, JsonObject *row, GHashTable *query, const char *s
         {
           case HY_SIM_TABLE_ASSETS:
             fields[0] = hy_sim_row_string (row, "inventory_number");
-            if (!query_true (query, "search_inventory_number_only"))
+            if (!filter->inventory_number_only)
               {
                 fields[1] = hy_sim_row_string (row, "key_field");
                 fields[2] = hy_sim_row_string (row, "key_field2");
@@ -600,7 +654,7 @@ row_matches (HySimTable table, JsonObject *row, GHashTable *query, const char *s
         }
 
       for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-        if (contains_folded (fields[i], search_folded))
+        if (contains_folded (fields[i], filter->search_folded))
           return TRUE;
 
       return FALSE;
@@ -629,25 +683,63 @@ list_view (HySimTable table, JsonObject *row, GHashTable *query)
   return json_object_ref (row);
 }
 
+/* The query without the paging parameters, in a stable order: the cache key of a list. */
+static char *
+filter_key (GHashTable *query)
+{
+  g_autoptr (GPtrArray) keys = g_ptr_array_new ();
+  GString *text = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, query);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (g_strcmp0 (key, "page_no") != 0 && g_strcmp0 (key, "page_size") != 0 &&
+        g_strcmp0 (key, "count") != 0)
+      g_ptr_array_add (keys, key);
+
+  g_ptr_array_sort (keys, (GCompareFunc) sort_strings_cb);
+  for (guint i = 0; i < keys->len; i++)
+    g_string_append_printf (text, "%s=%s&", (char *) g_ptr_array_index (keys, i),
+                            (char *) g_hash_table_lookup (query, g_ptr_array_index (keys, i)));
+
+  return g_string_free (text, FALSE);
+}
+
 static void
 handle_list (HySim *self, HySimTable table, GHashTable *query, Reply *reply)
 {
   const HySimTableInfo *info = &hy_sim_tables[table];
   GPtrArray *rows = self->store->tables[table].rows;
-  g_autoptr (GPtrArray) matches = g_ptr_array_new ();
-  g_autofree char *search_folded = NULL;
-  const char *search = query_get (query, "search");
+  g_autofree char *key = filter_key (query);
+  GPtrArray *matches;
   JsonArray *array;
   guint first = 0;
   guint limit = G_MAXUINT;
   gint64 value;
 
-  if (search != NULL && *search != '\0')
-    search_folded = g_utf8_casefold (search, -1);
+  if (self->cached_matches != NULL && self->cached_table == table &&
+      self->cached_generation == self->store->generation && g_strcmp0 (self->cached_key, key) == 0)
+    {
+      matches = self->cached_matches;
+    }
+  else
+    {
+      g_auto (Filter) filter = { 0 };
 
-  for (guint i = 0; i < rows->len; i++)
-    if (row_matches (table, g_ptr_array_index (rows, i), query, search_folded))
-      g_ptr_array_add (matches, g_ptr_array_index (rows, i));
+      filter_init (&filter, query);
+      matches = g_ptr_array_new ();
+      for (guint i = 0; i < rows->len; i++)
+        if (row_matches (table, g_ptr_array_index (rows, i), &filter))
+          g_ptr_array_add (matches, g_ptr_array_index (rows, i));
+
+      g_clear_pointer (&self->cached_matches, g_ptr_array_unref);
+      g_free (self->cached_key);
+      self->cached_matches = matches;
+      self->cached_key = g_steal_pointer (&key);
+      self->cached_table = table;
+      self->cached_generation = self->store->generation;
+    }
 
   if (info->list_key != NULL && query_true (query, "pageinate"))
     {
@@ -1385,6 +1477,8 @@ hy_sim_finalize (GObject *object)
   g_queue_clear_full (&self->rate_times, g_free);
   g_rand_free (self->server_error_rand);
   g_ptr_array_unref (self->request_log);
+  g_clear_pointer (&self->cached_matches, g_ptr_array_unref);
+  g_free (self->cached_key);
   g_free (self->base_url);
   g_clear_error (&self->start_error);
   g_mutex_clear (&self->mutex);
