@@ -1,0 +1,86 @@
+/* hy-preflight.h: does the Halo connection give Halyard what it needs?
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "halo/hy-halo-client.h"
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  HY_PREFLIGHT_PASSED,   /* proven to work */
+  HY_PREFLIGHT_FAILED,   /* proven not to work: the fix says what to change in Halo */
+  HY_PREFLIGHT_UNPROVEN, /* could not be proven without side effects, or not checked because
+                          * an earlier check failed: the message says what would prove it */
+} HyPreflightStatus;
+
+/* "passed", "failed", "unproven" (the CLI `test --json` words). */
+const char *hy_preflight_status_to_string (HyPreflightStatus status);
+
+/* The checks, in the order they run and are listed. */
+typedef enum
+{
+  HY_PREFLIGHT_CHECK_URL,               /* "url": the URL answers and is a Halo */
+  HY_PREFLIGHT_CHECK_TOKEN,             /* "token": Client ID, secret, tenant, scopes */
+  HY_PREFLIGHT_CHECK_AGENT,             /* "agent": the agent Halyard logs in as (Agent/me) */
+  HY_PREFLIGHT_CHECK_READ_CLIENTS,      /* "read_clients" */
+  HY_PREFLIGHT_CHECK_READ_SITES,        /* "read_sites" */
+  HY_PREFLIGHT_CHECK_READ_ASSETS,       /* "read_assets" */
+  HY_PREFLIGHT_CHECK_READ_AGENTS,       /* "read_agents" */
+  HY_PREFLIGHT_CHECK_READ_TICKET_TYPES, /* "read_ticket_types" */
+  HY_PREFLIGHT_CHECK_WRITE_ASSETS,      /* "write_assets" */
+  HY_PREFLIGHT_CHECK_WRITE_TICKETS,     /* "write_tickets" */
+  HY_PREFLIGHT_N_CHECKS,
+} HyPreflightCheckId;
+
+/* The stable id of a check ("url", "token", ...). */
+const char *hy_preflight_check_id_to_string (HyPreflightCheckId id);
+
+/**
+ * HyPreflightCheck:
+ * @id: which check
+ * @status: its outcome
+ * @message: what was found, translated
+ * @fix: (nullable): on failure, what to change, in Halo's own terms and menu paths; on an
+ *   unproven check, what would prove it; %NULL when passed
+ */
+typedef struct
+{
+  HyPreflightCheckId id;
+  HyPreflightStatus status;
+  char *message;
+  char *fix;
+} HyPreflightCheck;
+
+#define HY_TYPE_PREFLIGHT_RESULT (hy_preflight_result_get_type ())
+G_DECLARE_FINAL_TYPE (HyPreflightResult, hy_preflight_result, HY, PREFLIGHT_RESULT, GObject)
+
+/* Every check, in order (HY_PREFLIGHT_N_CHECKS of them). */
+guint hy_preflight_result_get_n_checks (HyPreflightResult *self);
+const HyPreflightCheck *hy_preflight_result_get_check (HyPreflightResult *self, guint index);
+const HyPreflightCheck *hy_preflight_result_lookup (HyPreflightResult *self, HyPreflightCheckId id);
+/* TRUE when no check failed (unproven checks do not make it fail). */
+gboolean hy_preflight_result_get_ok (HyPreflightResult *self);
+/* The agent Halyard logs in as; 0 / NULL when unknown. */
+gint64 hy_preflight_result_get_agent_id (HyPreflightResult *self);
+const char *hy_preflight_result_get_agent_name (HyPreflightResult *self);
+/* The scopes the token response granted, NULL when Halo did not say. */
+const char *hy_preflight_result_get_granted_scopes (HyPreflightResult *self);
+/* The CLI `connect` / `test` document: {"ok", "agent": {"id","name"} | null, "checks": [...]} */
+JsonNode *hy_preflight_result_to_json (HyPreflightResult *self);
+
+/* Runs every check against @client (a handful of small read requests, no writes). Halo's
+ * failures become failed checks, not errors: the call fails only when cancelled. */
+void hy_preflight_run_async (HyHaloClient *client,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data);
+HyPreflightResult *hy_preflight_run_finish (GAsyncResult *result, GError **error);
+
+G_END_DECLS

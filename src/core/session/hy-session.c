@@ -1,0 +1,683 @@
+/* hy-session.c: the store, the profile and the Halo client of one data directory
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hy-session"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "credentials/hy-credentials.h"
+
+#include "hy-session.h"
+
+struct _HySession
+{
+  GObject parent_instance;
+
+  char *data_dir;
+  HyStore *store;
+  HyProfile *profile; /* NULL: none saved */
+  char *secret;       /* in memory only; wiped */
+  HyHaloClient *client;
+  gulong request_finished_id;
+};
+
+G_DEFINE_FINAL_TYPE (HySession, hy_session, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (hy - session - error - quark, hy_session_error)
+
+enum
+{
+  EVENT_ADDED,
+  CLIENT_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+/* ------------------------------------------------------------------------- */
+/* Helpers                                                                   */
+/* ------------------------------------------------------------------------- */
+
+static void
+wipe_secret (HySession *self)
+{
+  g_clear_pointer (&self->secret, hy_credentials_secret_free);
+}
+
+/* The client's events are redacted already; this makes sure the one secret the session knows
+ * can never reach the store, whatever the client does. */
+static char *
+scrub (const char *text, const char *secret)
+{
+  const char *secrets[] = { secret, NULL };
+
+  if (text == NULL)
+    return NULL;
+  if (secret == NULL || *secret == '\0' || strstr (text, secret) == NULL)
+    return g_strdup (text);
+
+  return hy_halo_redact_body (text, strlen (text), secrets);
+}
+
+static void
+drop_client (HySession *self)
+{
+  if (self->client == NULL)
+    return;
+
+  g_clear_signal_handler (&self->request_finished_id, self->client);
+  g_clear_object (&self->client);
+  g_signal_emit (self, signals[CLIENT_CHANGED], 0);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Callbacks                                                                 */
+/* ------------------------------------------------------------------------- */
+
+static void
+client_request_finished_cb (HyHaloClient *client, HyHaloEvent *halo_event, gpointer user_data)
+{
+  HySession *self = user_data;
+  g_autoptr (HyEvent) event = hy_event_new ();
+  g_autoptr (GError) error = NULL;
+  gint64 id;
+
+  event->time = halo_event->time;
+  event->method = g_strdup (halo_event->method);
+  event->path = scrub (halo_event->path, self->secret);
+  event->status = halo_event->status;
+  event->duration_ms = halo_event->duration_ms;
+  event->record = g_strdup (halo_event->record);
+  event->error = scrub (halo_event->error, self->secret);
+  event->request = scrub (halo_event->request_body, self->secret);
+  event->response = scrub (halo_event->response_body, self->secret);
+
+  id = hy_store_events_append (self->store, event, &error);
+  if (id == 0)
+    {
+      g_warning ("Could not record a request in the events log: %s", error->message);
+      return;
+    }
+
+  event->id = id;
+  g_signal_emit (self, signals[EVENT_ADDED], 0, event);
+}
+
+/* ------------------------------------------------------------------------- */
+/* GObject                                                                   */
+/* ------------------------------------------------------------------------- */
+
+static void
+hy_session_dispose (GObject *object)
+{
+  HySession *self = HY_SESSION (object);
+
+  if (self->client != NULL)
+    {
+      g_clear_signal_handler (&self->request_finished_id, self->client);
+      g_clear_object (&self->client);
+    }
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (hy_session_parent_class)->dispose (object);
+}
+
+static void
+hy_session_finalize (GObject *object)
+{
+  HySession *self = HY_SESSION (object);
+
+  wipe_secret (self);
+  g_clear_pointer (&self->profile, hy_profile_free);
+  g_free (self->data_dir);
+
+  G_OBJECT_CLASS (hy_session_parent_class)->finalize (object);
+}
+
+static void
+hy_session_class_init (HySessionClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = hy_session_dispose;
+  object_class->finalize = hy_session_finalize;
+
+  /**
+   * HySession::event-added:
+   * @event: (type HyEvent): the event as recorded in the store, with its id
+   *
+   * A request to Halo was recorded in the events log.
+   */
+  signals[EVENT_ADDED] =
+      g_signal_new ("event-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, HY_TYPE_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
+
+  /**
+   * HySession::client-changed:
+   *
+   * The Halo client was dropped (the profile or the secret changed) or built anew.
+   */
+  signals[CLIENT_CHANGED] = g_signal_new ("client-changed", G_TYPE_FROM_CLASS (klass),
+                                          G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+hy_session_init (HySession *self)
+{
+}
+
+/* ------------------------------------------------------------------------- */
+/* Public API                                                                */
+/* ------------------------------------------------------------------------- */
+
+/**
+ * hy_session_open:
+ * @data_dir: (nullable): the data directory; %NULL: $HALYARD_DATA_DIR, else
+ *   $XDG_DATA_HOME/halyard
+ * @error: return location for an error (HY_STORE_ERROR)
+ *
+ * Opens the store of @data_dir (creating it when needed) and loads its profile.
+ *
+ * Returns: (transfer full): the session, or %NULL on error
+ */
+HySession *
+hy_session_open (const char *data_dir, GError **error)
+{
+  g_autoptr (HySession) self = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *path = NULL;
+
+  self = g_object_new (HY_TYPE_SESSION, NULL);
+  self->data_dir = data_dir != NULL ? g_strdup (data_dir) : hy_store_get_default_data_dir ();
+  path = hy_store_build_path (self->data_dir);
+
+  self->store = hy_store_open (path, error);
+  if (self->store == NULL)
+    return NULL;
+
+  self->profile = hy_store_get_profile (self->store, &local_error);
+  if (self->profile == NULL &&
+      !g_error_matches (local_error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+hy_session_get_data_dir (HySession *self)
+{
+  g_return_val_if_fail (HY_IS_SESSION (self), NULL);
+
+  return self->data_dir;
+}
+
+HyStore *
+hy_session_get_store (HySession *self)
+{
+  g_return_val_if_fail (HY_IS_SESSION (self), NULL);
+
+  return self->store;
+}
+
+const HyProfile *
+hy_session_get_profile (HySession *self)
+{
+  g_return_val_if_fail (HY_IS_SESSION (self), NULL);
+
+  return self->profile;
+}
+
+/**
+ * hy_session_set_profile:
+ * @self: a #HySession
+ * @profile: the connection profile
+ * @error: return location for an error
+ *
+ * Saves @profile in the store and drops the current Halo client, so the next request uses
+ * the new profile.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+hy_session_set_profile (HySession *self, const HyProfile *profile, GError **error)
+{
+  g_return_val_if_fail (HY_IS_SESSION (self), FALSE);
+  g_return_val_if_fail (profile != NULL, FALSE);
+
+  if (profile->url == NULL || *profile->url == '\0' || profile->client_id == NULL ||
+      *profile->client_id == '\0')
+    {
+      g_set_error_literal (error, HY_SESSION_ERROR, HY_SESSION_ERROR_INVALID_PROFILE,
+                           _ ("A connection needs the Halo URL and the Client ID of the API "
+                              "application"));
+      return FALSE;
+    }
+
+  if (!hy_store_set_profile (self->store, profile, error))
+    return FALSE;
+
+  g_clear_pointer (&self->profile, hy_profile_free);
+  self->profile = hy_profile_copy (profile);
+  drop_client (self);
+
+  return TRUE;
+}
+
+void
+hy_session_set_secret (HySession *self, const char *secret)
+{
+  g_return_if_fail (HY_IS_SESSION (self));
+
+  wipe_secret (self);
+  self->secret = g_strdup (secret);
+  drop_client (self);
+}
+
+gboolean
+hy_session_has_secret (HySession *self)
+{
+  g_return_val_if_fail (HY_IS_SESSION (self), FALSE);
+
+  return self->secret != NULL;
+}
+
+HyHaloClient *
+hy_session_peek_client (HySession *self)
+{
+  g_return_val_if_fail (HY_IS_SESSION (self), NULL);
+
+  return self->client;
+}
+
+static gboolean
+check_profile (HySession *self, GError **error)
+{
+  if (self->profile == NULL)
+    {
+      g_set_error_literal (error, HY_SESSION_ERROR, HY_SESSION_ERROR_NOT_CONNECTED,
+                           _ ("Halyard is not connected to Halo yet: run “halyard-cli connect” "
+                              "or open Setup"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/* ---- Saving the secret ---------------------------------------------------- */
+
+static void
+save_secret_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!hy_credentials_store_finish (result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+hy_session_save_secret_async (HySession *self,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (HY_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hy_session_save_secret_async);
+
+  if (!check_profile (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  hy_credentials_store_async (self->profile->url, self->profile->client_id, self->secret,
+                              cancellable, save_secret_cb, g_steal_pointer (&task));
+}
+
+gboolean
+hy_session_save_secret_finish (HySession *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- The client ------------------------------------------------------------ */
+
+static gboolean
+build_client (HySession *self, const char *secret, GError **error)
+{
+  g_autoptr (HyHaloClient) client = NULL;
+
+  client = hy_halo_client_new (self->profile->url, self->profile->tenant, self->profile->client_id,
+                               secret, self->profile->scopes, error);
+  if (client == NULL)
+    return FALSE;
+
+  drop_client (self);
+  self->client = g_steal_pointer (&client);
+  self->request_finished_id = g_signal_connect (self->client, "request-finished",
+                                                G_CALLBACK (client_request_finished_cb), self);
+  g_signal_emit (self, signals[CLIENT_CHANGED], 0);
+
+  return TRUE;
+}
+
+static void
+lookup_secret_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  HySession *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  char *secret;
+
+  secret = hy_credentials_lookup_finish (result, &error);
+  if (secret == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The profile may have changed while the keyring answered. */
+  if (self->client == NULL && !build_client (self, secret, &error))
+    {
+      hy_credentials_secret_free (secret);
+      g_task_return_error (task, error);
+      return;
+    }
+
+  hy_credentials_secret_free (secret);
+  g_task_return_pointer (task, g_object_ref (self->client), g_object_unref);
+}
+
+void
+hy_session_get_client_async (HySession *self,
+                             GCancellable *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (HY_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hy_session_get_client_async);
+
+  if (self->client != NULL)
+    {
+      g_task_return_pointer (task, g_object_ref (self->client), g_object_unref);
+      return;
+    }
+
+  if (!check_profile (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  if (self->secret != NULL)
+    {
+      if (!build_client (self, self->secret, &error))
+        g_task_return_error (task, error);
+      else
+        g_task_return_pointer (task, g_object_ref (self->client), g_object_unref);
+      return;
+    }
+
+  hy_credentials_lookup_async (self->profile->url, self->profile->client_id, cancellable,
+                               lookup_secret_cb, g_steal_pointer (&task));
+}
+
+/**
+ * hy_session_get_client_finish:
+ *
+ * Returns: (transfer full): the Halo client, or %NULL on error
+ */
+HyHaloClient *
+hy_session_get_client_finish (HySession *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- Refresh ---------------------------------------------------------------- */
+
+/**
+ * hy_session_cache_record_from_halo:
+ * @kind: the cache kind @record belongs to
+ * @record: a record Halo sent
+ *
+ * Returns: (transfer full): the cache record for @record
+ */
+HyCacheRecord *
+hy_session_cache_record_from_halo (HyCacheKind kind, HyHaloRecord *record)
+{
+  HyCacheRecord *cache;
+  const char *name = hy_halo_record_get_name (record);
+
+  if (kind == HY_CACHE_KIND_ASSET)
+    {
+      const char *key_field = hy_halo_record_get_string (record, "key_field");
+      const char *inventory = hy_halo_record_get_string (record, "inventory_number");
+
+      name = key_field != NULL && *key_field != '\0' ? key_field : inventory;
+    }
+
+  cache = hy_cache_record_new (kind, hy_halo_record_get_id (record), name);
+
+  switch (kind)
+    {
+      case HY_CACHE_KIND_CLIENT:
+        cache->inactive = hy_halo_record_get_boolean (record, "inactive");
+        break;
+      case HY_CACHE_KIND_SITE:
+        cache->inactive = hy_halo_record_get_boolean (record, "inactive");
+        cache->client_id = hy_halo_record_get_client_id (record);
+        break;
+      case HY_CACHE_KIND_ASSET:
+        cache->inactive = hy_halo_record_get_boolean (record, "inactive");
+        cache->client_id = hy_halo_record_get_client_id (record);
+        cache->site_id = hy_halo_record_get_site_id (record);
+        cache->inventory_number = g_strdup (hy_halo_record_get_string (record, "inventory_number"));
+        cache->key_field = g_strdup (hy_halo_record_get_string (record, "key_field"));
+        cache->serial = g_strdup (hy_halo_record_get_string (record, "serial_number"));
+        break;
+      case HY_CACHE_KIND_AGENT:
+        cache->email = g_strdup (hy_halo_record_get_email (record));
+        cache->is_api_agent = hy_halo_record_get_boolean (record, "isapiagent");
+        cache->inactive = hy_halo_record_get_boolean (record, "isdisabled");
+        break;
+      case HY_CACHE_KIND_STATUS:
+        cache->closed = hy_halo_record_get_boolean (record, "closed");
+        break;
+      case HY_CACHE_KIND_TICKET_TYPE:
+      case HY_CACHE_KIND_OUTCOME:
+      default:
+        break;
+    }
+
+  return cache;
+}
+
+typedef struct
+{
+  HyHaloClient *client;
+  guint first_request_count;
+  HyCacheKind kind; /* the kind being fetched */
+  HySessionRefresh refresh;
+} RefreshData;
+
+static void
+refresh_data_free (RefreshData *data)
+{
+  g_clear_object (&data->client);
+  g_free (data);
+}
+
+static void refresh_next (GTask *task);
+
+static void
+refresh_list_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  HySession *self = g_task_get_source_object (task);
+  RefreshData *data = g_task_get_task_data (task);
+  g_autoptr (HyHaloList) list = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  GError *error = NULL;
+
+  list = hy_halo_client_list_finish (HY_HALO_CLIENT (source), result, &error);
+  if (list == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  records = g_ptr_array_new_full (list->records->len, (GDestroyNotify) hy_cache_record_free);
+  for (guint i = 0; i < list->records->len; i++)
+    g_ptr_array_add (records,
+                     hy_session_cache_record_from_halo (data->kind, list->records->pdata[i]));
+
+  if (!hy_store_cache_replace (self->store, data->kind, records, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data->refresh.counts[data->kind] = records->len;
+  data->kind++;
+  refresh_next (g_steal_pointer (&task));
+}
+
+static void
+refresh_next (GTask *task)
+{
+  RefreshData *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  const HyHaloPriority priority = HY_HALO_PRIORITY_INTERACTIVE;
+
+  switch (data->kind)
+    {
+      case HY_CACHE_KIND_CLIENT:
+        hy_halo_client_list_clients_async (data->client, priority, cancellable, refresh_list_cb,
+                                           task);
+        break;
+      case HY_CACHE_KIND_SITE:
+        hy_halo_client_list_sites_async (data->client, 0, priority, cancellable, refresh_list_cb,
+                                         task);
+        break;
+      case HY_CACHE_KIND_ASSET:
+        hy_halo_client_list_assets_async (data->client, 0, priority, cancellable, refresh_list_cb,
+                                          task);
+        break;
+      case HY_CACHE_KIND_AGENT:
+        hy_halo_client_list_agents_async (data->client, priority, cancellable, refresh_list_cb,
+                                          task);
+        break;
+      case HY_CACHE_KIND_TICKET_TYPE:
+        hy_halo_client_list_ticket_types_async (data->client, priority, cancellable,
+                                                refresh_list_cb, task);
+        break;
+      case HY_CACHE_KIND_STATUS:
+        hy_halo_client_list_statuses_async (data->client, priority, cancellable, refresh_list_cb,
+                                            task);
+        break;
+      case HY_CACHE_KIND_OUTCOME:
+        hy_halo_client_list_outcomes_async (data->client, priority, cancellable, refresh_list_cb,
+                                            task);
+        break;
+      default:
+        data->refresh.requests =
+            hy_halo_client_get_request_count (data->client) - data->first_request_count;
+        g_task_return_boolean (task, TRUE);
+        g_object_unref (task);
+        break;
+    }
+}
+
+static void
+refresh_client_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  HySession *self = g_task_get_source_object (task);
+  RefreshData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  data->client = hy_session_get_client_finish (self, result, &error);
+  if (data->client == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  data->first_request_count = hy_halo_client_get_request_count (data->client);
+  data->kind = 0;
+  refresh_next (g_steal_pointer (&task));
+}
+
+/**
+ * hy_session_refresh_async:
+ * @self: a #HySession
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when done
+ * @user_data: data for @callback
+ *
+ * Fetches every kind of the Halo cache (clients, sites, assets, agents including API-only
+ * agents, ticket types, statuses, outcomes), one after the other, and replaces the cached
+ * records of each kind in one transaction. A failure stops the refresh; the kinds already
+ * replaced stay replaced, the others keep their previous records.
+ */
+void
+hy_session_refresh_async (HySession *self,
+                          GCancellable *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+
+  g_return_if_fail (HY_IS_SESSION (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hy_session_refresh_async);
+  g_task_set_task_data (task, g_new0 (RefreshData, 1), (GDestroyNotify) refresh_data_free);
+
+  hy_session_get_client_async (self, cancellable, refresh_client_cb, g_steal_pointer (&task));
+}
+
+gboolean
+hy_session_refresh_finish (HySession *self,
+                           GAsyncResult *result,
+                           HySessionRefresh *out_refresh,
+                           GError **error)
+{
+  RefreshData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return FALSE;
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (out_refresh != NULL)
+    *out_refresh = data->refresh;
+
+  return TRUE;
+}

@@ -1,0 +1,97 @@
+/* hy-session.h: the store, the profile and the Halo client of one data directory
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "halo/hy-halo-client.h"
+#include "store/hy-store.h"
+
+G_BEGIN_DECLS
+
+#define HY_SESSION_ERROR (hy_session_error_quark ())
+
+/**
+ * HySessionError:
+ * @HY_SESSION_ERROR_NOT_CONNECTED: no connection profile was saved yet
+ * @HY_SESSION_ERROR_INVALID_PROFILE: the profile lacks a URL or Client ID
+ */
+typedef enum
+{
+  HY_SESSION_ERROR_NOT_CONNECTED,
+  HY_SESSION_ERROR_INVALID_PROFILE,
+} HySessionError;
+
+GQuark hy_session_error_quark (void);
+
+#define HY_TYPE_SESSION (hy_session_get_type ())
+G_DECLARE_FINAL_TYPE (HySession, hy_session, HY, SESSION, GObject)
+
+/*
+ * HySession is what the CLI and the GUI both hold: the store of one data directory, the
+ * connection profile saved in it, and the HyHaloClient built from the profile and the client
+ * secret (handed over in memory with hy_session_set_secret(), else looked up in the keyring).
+ * Every request the client sends is recorded in the store's events log (the "event-added"
+ * signal then carries the HyEvent), with the record tag of the call.
+ */
+
+/* Opens (creating it when needed) the store in @data_dir; NULL: $HALYARD_DATA_DIR, else
+ * $XDG_DATA_HOME/halyard. */
+HySession *hy_session_open (const char *data_dir, GError **error);
+
+const char *hy_session_get_data_dir (HySession *self);
+HyStore *hy_session_get_store (HySession *self);
+
+/* The saved profile, NULL when none was saved (transfer none). */
+const HyProfile *hy_session_get_profile (HySession *self);
+/* Saves the profile (never a secret) and drops the current client. */
+gboolean hy_session_set_profile (HySession *self, const HyProfile *profile, GError **error);
+
+/* Hands the client secret over in memory (NULL forgets it) and drops the current client. The
+ * copy is wiped when replaced or when the session is finalized. */
+void hy_session_set_secret (HySession *self, const char *secret);
+gboolean hy_session_has_secret (HySession *self);
+
+/* Stores the in-memory secret in the keyring under the profile's URL and Client ID. */
+void hy_session_save_secret_async (HySession *self,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data);
+gboolean hy_session_save_secret_finish (HySession *self, GAsyncResult *result, GError **error);
+
+/* The Halo client for the profile: built on first use with the in-memory secret, else the one
+ * in the keyring (HY_CREDENTIALS_ERROR_NOT_FOUND when there is none). */
+void hy_session_get_client_async (HySession *self,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data);
+HyHaloClient *hy_session_get_client_finish (HySession *self, GAsyncResult *result, GError **error);
+/* The client already built, or NULL (transfer none). */
+HyHaloClient *hy_session_peek_client (HySession *self);
+
+/* What hy_session_refresh_async() fetched: the number of records per HyCacheKind now in the
+ * cache, and the HTTP requests it took (token requests included). */
+typedef struct
+{
+  guint counts[HY_N_CACHE_KINDS];
+  guint requests;
+} HySessionRefresh;
+
+/* Fetches Halo clients, sites, assets, agents (API-only agents included), ticket types,
+ * statuses and outcomes, and replaces each kind's Halo cache in one transaction each. */
+void hy_session_refresh_async (HySession *self,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data);
+gboolean hy_session_refresh_finish (HySession *self,
+                                    GAsyncResult *result,
+                                    HySessionRefresh *out_refresh,
+                                    GError **error);
+
+/* Converts a list of HyHaloRecord of one kind to HyCacheRecord (exposed for the sync engine). */
+HyCacheRecord *hy_session_cache_record_from_halo (HyCacheKind kind, HyHaloRecord *record);
+
+G_END_DECLS
