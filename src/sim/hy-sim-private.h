@@ -87,9 +87,13 @@ gboolean hy_sim_store_load (HySimStore *store, JsonNode *root, GError **error);
 JsonObject *hy_sim_store_dump (HySimStore *store);
 
 /* POST /api/<table>: creates or updates every item, all or nothing. Returns the last saved row
- * (a new reference) or NULL with @error set in HY_SIM_POST_ERROR. */
-JsonObject *
-hy_sim_store_post (HySimStore *store, HySimTable table, JsonArray *items, GError **error);
+ * (a new reference) or NULL with @error set in HY_SIM_POST_ERROR; @all_saved, when not NULL,
+ * receives every saved row (for ?returnall=true). */
+JsonObject *hy_sim_store_post (HySimStore *store,
+                               HySimTable table,
+                               JsonArray *items,
+                               GPtrArray **all_saved,
+                               GError **error);
 
 /* Reads an integer member that may come as 12 or "12" (not 12.5 or 12.0, which Halo refuses).
  * Returns FALSE with @error when malformed; *present says whether it was there and non-null. */

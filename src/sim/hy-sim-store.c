@@ -1276,7 +1276,11 @@ apply_action (HySimStore *store, JsonObject *action, JsonObject *item)
 }
 
 JsonObject *
-hy_sim_store_post (HySimStore *store, HySimTable table, JsonArray *items, GError **error)
+hy_sim_store_post (HySimStore *store,
+                   HySimTable table,
+                   JsonArray *items,
+                   GPtrArray **all_saved,
+                   GError **error)
 {
   g_autoptr (GPtrArray) candidates =
       g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
@@ -1360,6 +1364,9 @@ hy_sim_store_post (HySimStore *store, HySimTable table, JsonArray *items, GError
     }
 
   /* Phase 2: commit in order. */
+  if (all_saved != NULL)
+    *all_saved = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+
   for (guint i = 0; i < candidates->len; i++)
     {
       JsonObject *row = g_ptr_array_index (candidates, i);
@@ -1374,6 +1381,8 @@ hy_sim_store_post (HySimStore *store, HySimTable table, JsonArray *items, GError
         apply_action (store, row, item);
 
       last = row;
+      if (all_saved != NULL)
+        g_ptr_array_add (*all_saved, json_object_ref (row));
     }
 
   return json_object_ref (last);

@@ -160,8 +160,9 @@ typedef struct
   const char *content_type;
   char *body;
   gsize length;
-  guint retry_after; /* seconds, 0 = no header */
-  gboolean drop;     /* close the connection without answering */
+  guint retry_after;         /* seconds, 0 = no header */
+  gboolean bearer_challenge; /* WWW-Authenticate: Bearer */
+  gboolean drop;             /* close the connection without answering */
 } Reply;
 
 static void
@@ -844,6 +845,18 @@ handle_token (HySim *self, SoupServerMessage *msg, GHashTable *query, Reply *rep
         return;
       }
 
+  /* Forget tokens that have expired, so a long-running sim does not grow. */
+  {
+    GHashTableIter iter;
+    gpointer value;
+    gint64 now = g_get_monotonic_time ();
+
+    g_hash_table_iter_init (&iter, self->tokens);
+    while (g_hash_table_iter_next (&iter, NULL, &value))
+      if (((Token *) value)->expires_at <= now)
+        g_hash_table_iter_remove (&iter);
+  }
+
   access_token = random_hex (32);
   refresh_token = random_hex (32);
   id_token = make_id_token (self);
@@ -885,6 +898,7 @@ authenticate (HySim *self, SoupServerMessage *msg, Reply *reply)
     {
       reply_error (reply, 401, SHAPE_TEXT,
                    token == NULL ? "Unauthorized" : "Unauthorized: the access token has expired");
+      reply->bearer_challenge = TRUE;
       return NULL;
     }
 
@@ -931,13 +945,14 @@ post_error_shape (HySimTable table, const GError *error)
 }
 
 static void
-handle_post (HySim *self, HySimTable table, SoupServerMessage *msg, Reply *reply)
+handle_post (HySim *self, HySimTable table, SoupServerMessage *msg, GHashTable *query, Reply *reply)
 {
   SoupMessageBody *request_body = soup_server_message_get_request_body (msg);
   g_autoptr (GBytes) bytes = soup_message_body_flatten (request_body);
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonObject) saved = NULL;
+  g_autoptr (GPtrArray) all_saved = NULL;
   JsonNode *root;
 
   if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
@@ -958,14 +973,27 @@ handle_post (HySim *self, HySimTable table, SoupServerMessage *msg, Reply *reply
       return;
     }
 
-  saved = hy_sim_store_post (self->store, table, json_node_get_array (root), &error);
+  saved = hy_sim_store_post (self->store, table, json_node_get_array (root), &all_saved, &error);
   if (saved == NULL)
     {
       reply_error (reply, 400, post_error_shape (table, error), error->message);
       return;
     }
 
-  reply_object (reply, 201, saved);
+  /* Several items: Halo answers with the last one only, unless ?returnall=true. */
+  if (query_true (query, "returnall"))
+    {
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; i < all_saved->len; i++)
+        json_array_add_object_element (array, json_object_ref (g_ptr_array_index (all_saved, i)));
+      reply_array (reply, 201, array);
+      json_array_unref (array);
+    }
+  else
+    {
+      reply_object (reply, 201, saved);
+    }
 
   if (self->drop_writes > 0)
     {
@@ -1060,7 +1088,7 @@ handle_api (HySim *self,
           return;
         }
 
-      handle_post (self, table, msg, reply);
+      handle_post (self, table, msg, query, reply);
       return;
     }
 
@@ -1285,6 +1313,10 @@ deliver (HySim *self, SoupServerMessage *msg, Reply *reply, guint latency_ms)
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
                                     seconds);
     }
+
+  if (reply->bearer_challenge)
+    soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                  "WWW-Authenticate", "Bearer");
 
   if (reply->body != NULL)
     soup_server_message_set_response (msg, reply->content_type, SOUP_MEMORY_TAKE,

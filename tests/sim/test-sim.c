@@ -25,6 +25,7 @@ typedef struct
   char *body;
   char *content_type;
   char *retry_after;
+  char *www_authenticate;
   GError *error;
 } Response;
 
@@ -34,6 +35,7 @@ response_clear (Response *response)
   g_clear_pointer (&response->body, g_free);
   g_clear_pointer (&response->content_type, g_free);
   g_clear_pointer (&response->retry_after, g_free);
+  g_clear_pointer (&response->www_authenticate, g_free);
   g_clear_error (&response->error);
 }
 
@@ -84,6 +86,8 @@ send_full (Fixture *f,
   value = soup_message_headers_get_content_type (headers, NULL);
   response->content_type = g_strdup (value);
   response->retry_after = g_strdup (soup_message_headers_get_one (headers, "Retry-After"));
+  response->www_authenticate =
+      g_strdup (soup_message_headers_get_one (headers, "WWW-Authenticate"));
 }
 
 static guint
@@ -362,6 +366,7 @@ test_unauthorized (Fixture *f, gconstpointer data)
 
   send_full (f, "GET", "/api/Client", NULL, NULL, NULL, &none);
   g_assert_cmpuint (none.status, ==, 401);
+  g_assert_cmpstr (none.www_authenticate, ==, "Bearer");
 
   send_full (f, "GET", "/api/Client", "not-a-token", NULL, NULL, &garbage);
   g_assert_cmpuint (garbage.status, ==, 401);
@@ -688,6 +693,19 @@ test_post_multi_returns_last (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "key_field"), ==,
                    "NEW-SRV-3");
   g_assert_cmpuint (state_count (f, "assets"), ==, assets + 3);
+
+  /* ?returnall=true: every saved record, as an array. */
+  {
+    g_auto (Response) all = { 0 };
+    g_autoptr (JsonNode) all_node = NULL;
+
+    g_assert_cmpuint (api_post (f, "/api/Client?returnall=true",
+                                "[{\"name\":\"First Ltd\"},{\"name\":\"Second Ltd\"}]", &all),
+                      ==, 201);
+    all_node = parse (all.body);
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (all_node));
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (all_node)), ==, 2);
+  }
 
   /* All or nothing: one bad item and none is saved. */
   {
