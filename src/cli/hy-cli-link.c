@@ -1,0 +1,595 @@
+/* hy-cli-link.c: `link auto|set|clear`, `links`, `map group|policy`, `unmap group|policy`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hy-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "linker/hy-linker.h"
+
+#include "hy-cli-commands.h"
+#include "hy-cli-session.h"
+
+/* ------------------------------------------------------------------------- */
+/* Helpers                                                                   */
+/* ------------------------------------------------------------------------- */
+
+static const char *
+linker_error_code (int code)
+{
+  switch ((HyLinkerError) code)
+    {
+      case HY_LINKER_ERROR_NOT_FOUND:
+        return "not_found";
+      case HY_LINKER_ERROR_NOT_LINKABLE:
+        return "not_linkable";
+      case HY_LINKER_ERROR_HALO_NOT_FOUND:
+        return "halo_not_found";
+      case HY_LINKER_ERROR_NO_COMPANY:
+        return "no_company";
+      case HY_LINKER_ERROR_COMPANY_NOT_LINKED:
+        return "company_not_linked";
+      case HY_LINKER_ERROR_WRONG_CLIENT:
+        return "wrong_client";
+      default:
+        return "invalid_input";
+    }
+}
+
+/* Linker errors are bad input (exit 2); the rest (the store) are failures (exit 1). */
+static int
+fail (HyCli *cli, const GError *error)
+{
+  if (error->domain == HY_LINKER_ERROR)
+    return hy_cli_fail_with (cli, HY_CLI_EXIT_USAGE, linker_error_code (error->code),
+                             error->message);
+  return hy_cli_fail (cli, error);
+}
+
+static const char *
+kind_label (HyRecordKind kind)
+{
+  switch (kind)
+    {
+      case HY_RECORD_KIND_COMPANY:
+        return C_ ("record kind", "company");
+      case HY_RECORD_KIND_LOCATION:
+        return C_ ("record kind", "location");
+      case HY_RECORD_KIND_COMPUTER:
+        return C_ ("record kind", "computer");
+      case HY_RECORD_KIND_USER:
+        return C_ ("record kind", "user");
+      case HY_RECORD_KIND_GROUP:
+        return C_ ("record kind", "group");
+      case HY_RECORD_KIND_POLICY:
+        return C_ ("record kind", "policy");
+      case HY_RECORD_KIND_ALERT:
+      default:
+        return C_ ("record kind", "alert");
+    }
+}
+
+static const char *
+halo_label (HyRecordKind kind)
+{
+  switch (kind)
+    {
+      case HY_RECORD_KIND_COMPANY:
+        return C_ ("Halo record kind", "client");
+      case HY_RECORD_KIND_LOCATION:
+        return C_ ("Halo record kind", "site");
+      case HY_RECORD_KIND_COMPUTER:
+        return C_ ("Halo record kind", "asset");
+      case HY_RECORD_KIND_USER:
+        return C_ ("Halo record kind", "agent");
+      case HY_RECORD_KIND_GROUP:
+      case HY_RECORD_KIND_POLICY:
+      case HY_RECORD_KIND_ALERT:
+      default:
+        return "";
+    }
+}
+
+/* A linkable kind from the command line; a usage error otherwise. */
+static gboolean
+parse_link_kind (HyCli *cli, const char *text, HyRecordKind *out_kind, int *exit_status)
+{
+  if (hy_record_kind_from_string (text, out_kind) && hy_record_kind_is_linkable (*out_kind))
+    return TRUE;
+
+  {
+    /* Translators: %s is what the user typed; the kinds are command-line keywords: keep them
+     * in English */
+    g_autofree char *message =
+        g_strdup_printf (_ ("Unknown kind “%s”: use company, location, computer or user."), text);
+    *exit_status = hy_cli_fail_usage (cli, message);
+  }
+  return FALSE;
+}
+
+static gboolean
+parse_id (HyCli *cli, const char *text, const char *what, gint64 *out, int *exit_status)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (hy_cli_parse_int (text, what, out, &error))
+    return TRUE;
+  *exit_status = hy_cli_fail (cli, error);
+  return FALSE;
+}
+
+static void
+print_link (HyCli *cli, const HyLink *link)
+{
+  if (link->link.how == HY_LINK_HOW_NONE)
+    /* Translators: a row of `links`: kind, local id, local name; the record has no Halo link */
+    hy_cli_print (cli, _ ("%s %s “%s”: not linked"), kind_label (link->kind), link->id, link->name);
+  else if (link->link.how == HY_LINK_HOW_MANUAL)
+    /* Translators: a row of `links`: kind, local id, local name, Halo record kind, Halo id,
+     * Halo name; the link was made by hand */
+    hy_cli_print (cli, _ ("%s %s “%s” → %s %lld “%s” (manual)"), kind_label (link->kind), link->id,
+                  link->name, halo_label (link->kind), (long long) link->link.halo_id,
+                  link->link.halo_name ? link->link.halo_name : "");
+  else
+    /* Translators: a row of `links`: kind, local id, local name, Halo record kind, Halo id,
+     * Halo name; the link was made automatically */
+    hy_cli_print (cli, _ ("%s %s “%s” → %s %lld “%s” (automatic)"), kind_label (link->kind),
+                  link->id, link->name, halo_label (link->kind), (long long) link->link.halo_id,
+                  link->link.halo_name ? link->link.halo_name : "");
+}
+
+static HyLink *
+read_link (HyStore *store, HyRecordKind kind, const char *id, GError **error)
+{
+  gpointer record = hy_store_get (store, kind, id, error);
+  const HyLinkInfo *info;
+  HyLink *link;
+
+  if (record == NULL)
+    return NULL;
+  info = hy_record_get_link (kind, record);
+
+  link = g_new0 (HyLink, 1);
+  link->kind = kind;
+  link->id = g_strdup (id);
+  link->name = g_strdup (hy_record_get_name (kind, record));
+  link->link.how = info != NULL ? info->how : HY_LINK_HOW_NONE;
+  link->link.halo_id = info != NULL ? info->halo_id : 0;
+  link->link.halo_name = info != NULL ? g_strdup (info->halo_name) : NULL;
+  hy_record_free (kind, record);
+  return link;
+}
+
+/* ------------------------------------------------------------------------- */
+/* link auto                                                                 */
+/* ------------------------------------------------------------------------- */
+
+static void
+print_result (HyCli *cli, const HyLinkerResult *result)
+{
+  if (result->dry_run)
+    hy_cli_print (cli, "%s", _ ("Dry run: nothing was written."));
+
+  for (guint i = 0; i < result->linked->len; i++)
+    {
+      const HyLink *link = g_ptr_array_index (result->linked, i);
+
+      /* Translators: kind, local id, local name, Halo record kind, Halo id, Halo name */
+      hy_cli_print (cli, _ ("Linked %s %s “%s” → %s %lld “%s”"), kind_label (link->kind), link->id,
+                    link->name, halo_label (link->kind), (long long) link->link.halo_id,
+                    link->link.halo_name ? link->link.halo_name : "");
+    }
+
+  for (guint i = 0; i < result->ambiguous->len; i++)
+    {
+      const HyLinkerAmbiguous *ambiguous = g_ptr_array_index (result->ambiguous, i);
+      g_autoptr (GString) ids = g_string_new (NULL);
+
+      for (guint c = 0; c < ambiguous->candidates->len; c++)
+        g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, c > 0 ? ", " : "",
+                                g_array_index (ambiguous->candidates, gint64, c));
+      /* Translators: kind, local id, local name, Halo record kind (plural not needed), then
+       * the Halo ids separated by commas */
+      hy_cli_print (cli, _ ("Not linked, several Halo records have this name: %s %s “%s” → %s %s"),
+                    kind_label (ambiguous->kind), ambiguous->id, ambiguous->name,
+                    halo_label (ambiguous->kind), ids->str);
+    }
+
+  for (guint i = 0; i < result->suggestions->len; i++)
+    {
+      const HyLinkerSuggestion *suggestion = g_ptr_array_index (result->suggestions, i);
+      g_autofree char *evidence = g_strjoinv ("; ", suggestion->evidence);
+
+      /* Translators: kind, local id, local name, Halo record kind, Halo id, Halo name, a score
+       * between 0 and 1, then the reasons separated by semicolons */
+      hy_cli_print (cli, _ ("Suggestion: %s %s “%s” → %s %lld “%s” (score %.2f): %s"),
+                    kind_label (suggestion->kind), suggestion->id, suggestion->name,
+                    halo_label (suggestion->kind), (long long) suggestion->halo_id,
+                    suggestion->halo_name ? suggestion->halo_name : "", suggestion->score,
+                    evidence);
+    }
+
+  if (result->suggestions->len > 0)
+    hy_cli_print (cli, "%s",
+                  _ ("Suggestions are never applied by themselves: accept one with "
+                     "“link set KIND LOCAL_ID HALO_ID”."));
+
+  hy_cli_print (cli,
+                g_dngettext (GETTEXT_PACKAGE, "%u record linked", "%u records linked",
+                             result->linked->len),
+                result->linked->len);
+  hy_cli_print (cli,
+                g_dngettext (GETTEXT_PACKAGE, "%u ambiguous record", "%u ambiguous records",
+                             result->ambiguous->len),
+                result->ambiguous->len);
+  hy_cli_print (cli,
+                g_dngettext (GETTEXT_PACKAGE, "%u suggestion to review", "%u suggestions to review",
+                             result->suggestions->len),
+                result->suggestions->len);
+}
+
+static int
+link_auto (HyCli *cli, HyStore *store, gboolean dry_run)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyLinkerResult) result = hy_linker_auto_link (store, dry_run, &error);
+
+  if (result == NULL)
+    return fail (cli, error);
+
+  if (cli->json)
+    {
+      g_autoptr (JsonNode) node = hy_linker_result_to_json (result);
+      hy_cli_print_json (cli, node);
+    }
+  else
+    print_result (cli, result);
+
+  return HY_CLI_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Command groups                                                            */
+/* ------------------------------------------------------------------------- */
+
+int
+hy_cli_link (HyCli *cli, int argc, char **argv)
+{
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean dry_run = FALSE;
+  const GOptionEntry entries[] = {
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run,
+      N_ ("link auto: show what would be linked, write nothing"), NULL },
+    { NULL },
+  };
+  HyRecordKind kind;
+  HyStore *store;
+  int status;
+
+  if (!hy_cli_parse (cli, &argc, &argv, entries,
+                     N_ ("auto | set KIND LOCAL_ID HALO_ID | clear KIND LOCAL_ID"),
+                     N_ ("Links local records to Halo records. KIND is company (→ Halo client), "
+                         "location (→ site of the company's client), computer (→ asset of the "
+                         "company's client) or user (→ agent).\n\n"
+                         "auto links every record whose name (users: e-mail) matches exactly one "
+                         "Halo record, never changes a manual link, and lists ambiguous records "
+                         "and near-miss suggestions for review.\n"
+                         "set links a record by hand; a location or computer needs its company "
+                         "linked first.\n"
+                         "clear removes a record's link."),
+                     &status))
+    return status;
+
+  if (argc < 2)
+    return hy_cli_fail_usage (cli, _ ("link needs a sub-command: auto, set or clear"));
+
+  if (g_str_equal (argv[1], "auto"))
+    {
+      if (argc != 2)
+        return hy_cli_fail_usage (cli, _ ("link auto takes no arguments"));
+    }
+  else if (g_str_equal (argv[1], "set"))
+    {
+      if (argc != 5)
+        return hy_cli_fail_usage (cli, _ ("Usage: link set KIND LOCAL_ID HALO_ID"));
+    }
+  else if (g_str_equal (argv[1], "clear"))
+    {
+      if (argc != 4)
+        return hy_cli_fail_usage (cli, _ ("Usage: link clear KIND LOCAL_ID"));
+    }
+  else
+    {
+      /* Translators: %s is what the user typed after “link” */
+      g_autofree char *message =
+          g_strdup_printf (_ ("Unknown sub-command “%s”: use auto, set or clear."), argv[1]);
+      return hy_cli_fail_usage (cli, message);
+    }
+
+  if (dry_run && !g_str_equal (argv[1], "auto"))
+    return hy_cli_fail_usage (cli, _ ("--dry-run only applies to link auto"));
+
+  if (!g_str_equal (argv[1], "auto") && !parse_link_kind (cli, argv[2], &kind, &status))
+    return status;
+
+  session = hy_cli_open_session (cli, &status);
+  if (session == NULL)
+    return status;
+  store = hy_session_get_store (session);
+
+  if (g_str_equal (argv[1], "auto"))
+    return link_auto (cli, store, dry_run);
+
+  if (g_str_equal (argv[1], "set"))
+    {
+      g_autoptr (HyLink) link = NULL;
+      gint64 halo_id;
+
+      if (!parse_id (cli, argv[4], "HALO_ID", &halo_id, &status))
+        return status;
+      if (!hy_linker_set_link (store, kind, argv[3], halo_id, &link, &error))
+        return fail (cli, error);
+
+      if (cli->json)
+        {
+          g_autoptr (JsonNode) node = hy_linker_link_to_json (link);
+          hy_cli_print_json (cli, node);
+        }
+      else
+        /* Translators: kind, local id, local name, Halo record kind, Halo id, Halo name */
+        hy_cli_print (cli, _ ("Linked %s %s “%s” → %s %lld “%s” (manual)"), kind_label (link->kind),
+                      link->id, link->name, halo_label (link->kind), (long long) link->link.halo_id,
+                      link->link.halo_name ? link->link.halo_name : "");
+      return HY_CLI_EXIT_OK;
+    }
+
+  /* clear */
+  {
+    g_autoptr (HyLink) link = NULL;
+
+    if (!hy_linker_clear_link (store, kind, argv[3], &error))
+      return fail (cli, error);
+    link = read_link (store, kind, argv[3], &error);
+    if (link == NULL)
+      return fail (cli, error);
+
+    if (cli->json)
+      {
+        g_autoptr (JsonNode) node = hy_linker_link_to_json (link);
+        hy_cli_print_json (cli, node);
+      }
+    else
+      /* Translators: kind, local id, local name */
+      hy_cli_print (cli, _ ("Unlinked %s %s “%s”"), kind_label (link->kind), link->id, link->name);
+    return HY_CLI_EXIT_OK;
+  }
+}
+
+int
+hy_cli_links (HyCli *cli, int argc, char **argv)
+{
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) links = NULL;
+  gboolean unlinked = FALSE;
+  const GOptionEntry entries[] = {
+    { "unlinked", 0, 0, G_OPTION_ARG_NONE, &unlinked, N_ ("Only records without a link"), NULL },
+    { NULL },
+  };
+  HyRecordKind kind = HY_RECORD_KIND_COMPANY;
+  int status;
+
+  if (!hy_cli_parse (cli, &argc, &argv, entries, N_ ("[KIND]"),
+                     N_ ("Lists companies, locations, computers and users (or only those of "
+                         "KIND) with their linked state and Halo record."),
+                     &status))
+    return status;
+  if (argc > 2)
+    return hy_cli_fail_usage (cli, _ ("links takes at most one KIND"));
+  if (argc == 2 && !parse_link_kind (cli, argv[1], &kind, &status))
+    return status;
+
+  session = hy_cli_open_session (cli, &status);
+  if (session == NULL)
+    return status;
+
+  links = hy_linker_list_links (hy_session_get_store (session), argc < 2, kind, unlinked, &error);
+  if (links == NULL)
+    return fail (cli, error);
+
+  if (cli->json)
+    {
+      g_autoptr (JsonNode) node = hy_linker_links_to_json (links);
+      hy_cli_print_json (cli, node);
+      return HY_CLI_EXIT_OK;
+    }
+
+  for (guint i = 0; i < links->len; i++)
+    print_link (cli, g_ptr_array_index (links, i));
+  if (links->len == 0)
+    hy_cli_print (cli, "%s", unlinked ? _ ("No unlinked records.") : _ ("No records."));
+
+  return HY_CLI_EXIT_OK;
+}
+
+static void
+print_mapping_json (HyCli *cli,
+                    const char *kind,
+                    const char *id,
+                    gboolean mapped,
+                    const char *first_name,
+                    gint64 first,
+                    const char *second_name,
+                    gint64 second)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, kind);
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "mapped");
+  json_builder_add_boolean_value (builder, mapped);
+  if (first_name != NULL)
+    {
+      json_builder_set_member_name (builder, first_name);
+      if (mapped)
+        json_builder_add_int_value (builder, first);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, second_name);
+      if (mapped && second != 0)
+        json_builder_add_int_value (builder, second);
+      else
+        json_builder_add_null_value (builder);
+    }
+  json_builder_end_object (builder);
+
+  node = json_builder_get_root (builder);
+  hy_cli_print_json (cli, node);
+}
+
+int
+hy_cli_map (HyCli *cli, int argc, char **argv)
+{
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *client_text = NULL;
+  g_autofree char *site_text = NULL;
+  g_autofree char *ticket_type_text = NULL;
+  g_autofree char *close_status_text = NULL;
+  const GOptionEntry entries[] = {
+    { "client", 0, 0, G_OPTION_ARG_STRING, &client_text, N_ ("map group: the Halo client id"),
+      N_ ("ID") },
+    { "site", 0, 0, G_OPTION_ARG_STRING, &site_text,
+      N_ ("map group: the Halo site id (default: the client's main site)"), N_ ("ID") },
+    { "ticket-type", 0, 0, G_OPTION_ARG_STRING, &ticket_type_text,
+      N_ ("map policy: the Halo ticket type id"), N_ ("ID") },
+    { "close-status", 0, 0, G_OPTION_ARG_STRING, &close_status_text,
+      N_ ("map policy: close the ticket with this Halo status when the alert clears"), N_ ("ID") },
+    { NULL },
+  };
+  gint64 first = 0;
+  gint64 second = 0;
+  gboolean group;
+  HyStore *store;
+  int status;
+
+  if (!hy_cli_parse (cli, &argc, &argv, entries,
+                     N_ ("group GROUP_ID --client ID [--site ID] | policy POLICY_ID "
+                         "--ticket-type ID [--close-status ID]"),
+                     N_ ("Routes devices and alerts. A group's devices are synced as assets of "
+                         "the client (and site) it is mapped to; subgroups without a mapping of "
+                         "their own inherit their parent's. A policy's alerts become tickets of "
+                         "the ticket type it is mapped to."),
+                     &status))
+    return status;
+
+  if (argc != 3 || (!g_str_equal (argv[1], "group") && !g_str_equal (argv[1], "policy")))
+    return hy_cli_fail_usage (cli, _ ("Usage: map group GROUP_ID --client ID [--site ID] | map "
+                                      "policy POLICY_ID --ticket-type ID [--close-status ID]"));
+  group = g_str_equal (argv[1], "group");
+
+  if (group)
+    {
+      if (ticket_type_text != NULL || close_status_text != NULL)
+        return hy_cli_fail_usage (cli, _ ("--ticket-type and --close-status apply to map policy, "
+                                          "not to map group"));
+      if (client_text == NULL)
+        return hy_cli_fail_usage (cli, _ ("map group needs --client ID"));
+      if (!parse_id (cli, client_text, "--client", &first, &status) ||
+          (site_text != NULL && !parse_id (cli, site_text, "--site", &second, &status)))
+        return status;
+    }
+  else
+    {
+      if (client_text != NULL || site_text != NULL)
+        return hy_cli_fail_usage (cli,
+                                  _ ("--client and --site apply to map group, not to map policy"));
+      if (ticket_type_text == NULL)
+        return hy_cli_fail_usage (cli, _ ("map policy needs --ticket-type ID"));
+      if (!parse_id (cli, ticket_type_text, "--ticket-type", &first, &status) ||
+          (close_status_text != NULL &&
+           !parse_id (cli, close_status_text, "--close-status", &second, &status)))
+        return status;
+    }
+
+  session = hy_cli_open_session (cli, &status);
+  if (session == NULL)
+    return status;
+  store = hy_session_get_store (session);
+
+  if (group ? !hy_linker_map_group (store, argv[2], first, second, &error)
+            : !hy_linker_map_policy (store, argv[2], first, second, &error))
+    return fail (cli, error);
+
+  if (cli->json)
+    print_mapping_json (cli, argv[1], argv[2], TRUE, group ? "client_id" : "ticket_type_id", first,
+                        group ? "site_id" : "close_status_id", second);
+  else if (group && second != 0)
+    /* Translators: a group id, a Halo client id, a Halo site id */
+    hy_cli_print (cli, _ ("Group %s → Halo client %lld, site %lld"), argv[2], (long long) first,
+                  (long long) second);
+  else if (group)
+    /* Translators: a group id, a Halo client id */
+    hy_cli_print (cli, _ ("Group %s → Halo client %lld, its main site"), argv[2],
+                  (long long) first);
+  else if (second != 0)
+    /* Translators: a policy id, a Halo ticket type id, a Halo status id */
+    hy_cli_print (cli,
+                  _ ("Policy %s → Halo ticket type %lld"
+                     ", closed with status %lld when the alert clears"),
+                  argv[2], (long long) first, (long long) second);
+  else
+    /* Translators: a policy id, a Halo ticket type id */
+    hy_cli_print (cli, _ ("Policy %s → Halo ticket type %lld"), argv[2], (long long) first);
+
+  return HY_CLI_EXIT_OK;
+}
+
+int
+hy_cli_unmap (HyCli *cli, int argc, char **argv)
+{
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  gboolean group;
+  HyStore *store;
+  int status;
+
+  if (!hy_cli_parse (cli, &argc, &argv, NULL, N_ ("group|policy ID"),
+                     N_ ("Removes a group's or a policy's route. A subgroup without a mapping of "
+                         "its own then inherits its parent's."),
+                     &status))
+    return status;
+
+  if (argc != 3 || (!g_str_equal (argv[1], "group") && !g_str_equal (argv[1], "policy")))
+    return hy_cli_fail_usage (cli, _ ("Usage: unmap group|policy ID"));
+  group = g_str_equal (argv[1], "group");
+
+  session = hy_cli_open_session (cli, &status);
+  if (session == NULL)
+    return status;
+  store = hy_session_get_store (session);
+
+  if (group ? !hy_linker_unmap_group (store, argv[2], &error)
+            : !hy_linker_unmap_policy (store, argv[2], &error))
+    return fail (cli, error);
+
+  if (cli->json)
+    print_mapping_json (cli, argv[1], argv[2], FALSE, NULL, 0, NULL, 0);
+  else if (group)
+    /* Translators: a group id */
+    hy_cli_print (cli, _ ("Group %s is no longer mapped"), argv[2]);
+  else
+    /* Translators: a policy id */
+    hy_cli_print (cli, _ ("Policy %s is no longer mapped"), argv[2]);
+
+  return HY_CLI_EXIT_OK;
+}
