@@ -156,7 +156,7 @@ hy_session_class_init (HySessionClass *klass)
    */
   signals[EVENT_ADDED] =
       g_signal_new ("event-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
-                    NULL, G_TYPE_NONE, 1, HY_TYPE_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
+                    NULL, G_TYPE_NONE, 1, hy_event_get_type () | G_SIGNAL_TYPE_STATIC_SCOPE);
 
   /**
    * HySession::client-changed:
@@ -581,8 +581,9 @@ refresh_next (GTask *task)
                                            task);
         break;
       case HY_CACHE_KIND_SITE:
-        hy_halo_client_list_sites_async (data->client, 0, priority, cancellable, refresh_list_cb,
-                                         task);
+        /* Every client's sites: hy_halo_client_list_sites_async () is for one client. */
+        hy_halo_client_list_async (data->client, HY_HALO_KIND_SITE, NULL, NULL, 0, priority,
+                                   cancellable, refresh_list_cb, task);
         break;
       case HY_CACHE_KIND_ASSET:
         hy_halo_client_list_assets_async (data->client, 0, priority, cancellable, refresh_list_cb,

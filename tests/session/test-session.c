@@ -1,0 +1,286 @@
+/* test-session.c: HySession against halyard-sim: profile, secret, client, refresh, events
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "test-session"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "credentials/hy-credentials.h"
+#include "hy-sim.h"
+#include "session/hy-session.h"
+
+#define SECRET "Session-Test-Secret-31d5a8"
+
+static HySim *sim;
+
+static void
+result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
+static char *
+make_data_dir (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *tmp = g_dir_make_tmp ("halyard-session-XXXXXX", &error);
+
+  g_assert_no_error (error);
+  return g_build_filename (tmp, "data", NULL);
+}
+
+static HyProfile *
+sim_profile (void)
+{
+  HyProfile *profile = hy_profile_new ();
+
+  profile->url = g_strdup (hy_sim_get_base_url (sim));
+  profile->client_id = g_strdup ("halyard-demo");
+  return profile;
+}
+
+static guint
+state_count (JsonNode *state, const char *member)
+{
+  return json_array_get_length (
+      json_object_get_array_member (json_node_get_object (state), member));
+}
+
+static void
+count_event_cb (HySession *session, HyEvent *event, gpointer user_data)
+{
+  guint *count = user_data;
+
+  g_assert_cmpint (event->id, >, 0);
+  (*count)++;
+}
+
+static void
+test_not_connected (void)
+{
+  g_autofree char *dir = make_data_dir ();
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyProfile) profile = hy_profile_new ();
+  HyHaloClient *client;
+
+  session = hy_session_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_null (hy_session_get_profile (session));
+  g_assert_cmpstr (hy_session_get_data_dir (session), ==, dir);
+
+  hy_session_get_client_async (session, NULL, result_cb, &result);
+  client = hy_session_get_client_finish (session, wait_for (&result), &error);
+  g_assert_null (client);
+  g_assert_error (error, HY_SESSION_ERROR, HY_SESSION_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+
+  /* A profile without a Client ID is refused, and nothing is saved. */
+  profile->url = g_strdup ("https://acme.halopsa.com");
+  g_assert_false (hy_session_set_profile (session, profile, &error));
+  g_assert_error (error, HY_SESSION_ERROR, HY_SESSION_ERROR_INVALID_PROFILE);
+  g_assert_null (hy_session_get_profile (session));
+}
+
+static void
+test_refresh (void)
+{
+  g_autofree char *dir = make_data_dir ();
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (HySession) reopened = NULL;
+  g_autoptr (HyProfile) profile = sim_profile ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autoptr (GPtrArray) agents = NULL;
+  HyEventsQuery query = HY_EVENTS_QUERY_INIT;
+  HySessionRefresh refresh;
+  guint added = 0;
+  gboolean api_agent = FALSE;
+  static const char *const members[HY_N_CACHE_KINDS] = {
+    "clients", "sites", "assets", "agents", "ticket_types", "statuses", "outcomes",
+  };
+
+  session = hy_session_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (hy_session_set_profile (session, profile, &error));
+  g_assert_no_error (error);
+  hy_session_set_secret (session, SECRET);
+  hy_sim_set_credentials (sim, "halyard-demo", SECRET, "demo");
+  g_signal_connect (session, "event-added", G_CALLBACK (count_event_cb), &added);
+
+  hy_sim_reset_counters (sim);
+  hy_session_refresh_async (session, NULL, result_cb, &result);
+  g_assert_true (hy_session_refresh_finish (session, wait_for (&result), &refresh, &error));
+  g_assert_no_error (error);
+
+  /* Every kind, all of it (API-only agents included). */
+  state = hy_sim_dump_state (sim);
+  for (guint kind = 0; kind < HY_N_CACHE_KINDS; kind++)
+    {
+      g_assert_cmpuint (refresh.counts[kind], ==, state_count (state, members[kind]));
+      g_assert_cmpint (hy_store_cache_count (hy_session_get_store (session), kind, NULL, NULL), ==,
+                       refresh.counts[kind]);
+    }
+  agents = hy_store_cache_list (hy_session_get_store (session), HY_CACHE_KIND_AGENT, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < agents->len; i++)
+    if (((HyCacheRecord *) agents->pdata[i])->is_api_agent)
+      api_agent = TRUE;
+  g_assert_true (api_agent);
+
+  /* Every request is an event in the store, none with the secret. */
+  g_assert_cmpuint (refresh.requests, ==, hy_sim_get_request_count (sim));
+  g_assert_cmpuint (added, ==, refresh.requests);
+  g_assert_cmpint (hy_store_events_count (hy_session_get_store (session), FALSE, NULL), ==,
+                   refresh.requests);
+  query.limit = 1000;
+  events = hy_store_events_list (hy_session_get_store (session), &query, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      HyEvent *event = events->pdata[i];
+
+      g_assert_nonnull (event->method);
+      g_assert_nonnull (event->path);
+      g_assert_null (strstr (event->path, SECRET));
+      g_assert_true (event->request == NULL || strstr (event->request, SECRET) == NULL);
+      g_assert_true (event->response == NULL || strstr (event->response, SECRET) == NULL);
+      g_assert_true (event->error == NULL || strstr (event->error, SECRET) == NULL);
+    }
+
+  /* The profile persists; the secret does not. */
+  g_clear_object (&session);
+  reopened = hy_session_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (hy_session_get_profile (reopened));
+  g_assert_cmpstr (hy_session_get_profile (reopened)->url, ==, profile->url);
+  g_assert_cmpstr (hy_session_get_profile (reopened)->client_id, ==, "halyard-demo");
+  g_assert_false (hy_session_has_secret (reopened));
+
+  hy_sim_set_credentials (sim, "halyard-demo", "demo-secret", "demo");
+}
+
+static void
+test_refresh_forbidden (void)
+{
+  g_autofree char *dir = make_data_dir ();
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (HyProfile) profile = sim_profile ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  session = hy_session_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (hy_session_set_profile (session, profile, &error));
+  hy_session_set_secret (session, "demo-secret");
+
+  hy_sim_set_granted_scopes (sim, "read:tickets");
+  hy_session_refresh_async (session, NULL, result_cb, &result);
+  g_assert_false (hy_session_refresh_finish (session, wait_for (&result), NULL, &error));
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_FORBIDDEN);
+  hy_sim_set_granted_scopes (sim, "all");
+
+  /* The failure is in the events log. */
+  g_assert_cmpint (hy_store_events_count (hy_session_get_store (session), TRUE, NULL), >=, 1);
+}
+
+static void
+test_keyring_secret (void)
+{
+  g_autofree char *dir = make_data_dir ();
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (HyProfile) profile = sim_profile ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloClient) client = NULL;
+  gboolean removed;
+
+  if (g_getenv ("HALYARD_TEST_KEYRING") == NULL)
+    {
+      g_test_skip ("needs the test session's keyring (build-aux/test-session.sh)");
+      return;
+    }
+
+  session = hy_session_open (dir, &error);
+  g_assert_no_error (error);
+  g_assert_true (hy_session_set_profile (session, profile, &error));
+
+  /* Nothing in memory, nothing in the keyring. */
+  hy_session_get_client_async (session, NULL, result_cb, &result);
+  client = hy_session_get_client_finish (session, wait_for (&result), &error);
+  g_assert_null (client);
+  g_assert_error (error, HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Saved from memory, then found in the keyring by a new session. */
+  hy_session_set_secret (session, "demo-secret");
+  hy_session_save_secret_async (session, NULL, result_cb, &result);
+  g_assert_true (hy_session_save_secret_finish (session, wait_for (&result), &error));
+  g_assert_no_error (error);
+  g_clear_object (&result);
+  g_clear_object (&session);
+
+  session = hy_session_open (dir, &error);
+  g_assert_no_error (error);
+  hy_session_get_client_async (session, NULL, result_cb, &result);
+  client = hy_session_get_client_finish (session, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (client);
+  g_assert_true (hy_session_peek_client (session) == client);
+  g_clear_object (&result);
+
+  hy_credentials_clear_async (profile->url, profile->client_id, NULL, result_cb, &result);
+  g_assert_true (hy_credentials_clear_finish (wait_for (&result), &removed, &error));
+  g_assert_true (removed);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  HySimGenerateOptions options;
+  int status;
+
+  /* The tests' private GSettings has no proxy schema: no proxy for loopback servers */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  sim = hy_sim_new ();
+  hy_sim_generate_options_init (&options);
+  options.clients = 5;
+  options.assets_per_client = 4;
+  hy_sim_generate (sim, &options);
+  if (!hy_sim_start (sim, 0, &error))
+    g_error ("Could not start the simulator: %s", error->message);
+
+  g_test_add_func ("/session/not-connected", test_not_connected);
+  g_test_add_func ("/session/refresh", test_refresh);
+  g_test_add_func ("/session/refresh-forbidden", test_refresh_forbidden);
+  g_test_add_func ("/session/keyring-secret", test_keyring_secret);
+
+  status = g_test_run ();
+
+  hy_sim_stop (sim);
+  g_object_unref (sim);
+  return status;
+}
