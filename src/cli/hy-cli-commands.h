@@ -1,0 +1,23 @@
+/* hy-cli-commands.h: the entry points of the command groups (see the table in hy-cli.c)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "hy-cli.h"
+
+G_BEGIN_DECLS
+
+/* hy-cli-connect.c */
+int hy_cli_connect (HyCli *cli, int argc, char **argv);
+int hy_cli_test (HyCli *cli, int argc, char **argv);
+/* hy-cli-import.c */
+int hy_cli_import (HyCli *cli, int argc, char **argv);
+/* hy-cli-refresh.c */
+int hy_cli_refresh (HyCli *cli, int argc, char **argv);
+/* hy-cli-status.c */
+int hy_cli_status (HyCli *cli, int argc, char **argv);
+int hy_cli_events (HyCli *cli, int argc, char **argv);
+
+G_END_DECLS

@@ -1,0 +1,305 @@
+/* hy-cli-connect.c: `connect` and `test`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hy-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "credentials/hy-credentials.h"
+#include "preflight/hy-preflight.h"
+
+#include "hy-cli-commands.h"
+#include "hy-cli-session.h"
+
+/* ------------------------------------------------------------------------- */
+/* Shared                                                                    */
+/* ------------------------------------------------------------------------- */
+
+HySession *
+hy_cli_open_session (HyCli *cli, int *exit_status)
+{
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  char *secret;
+
+  session = hy_session_open (cli->data_dir, &error);
+  if (session == NULL)
+    {
+      *exit_status = hy_cli_fail (cli, error);
+      return NULL;
+    }
+
+  secret = hy_cli_read_secret (cli, FALSE, &error);
+  if (error != NULL)
+    {
+      *exit_status = hy_cli_fail (cli, error);
+      return NULL;
+    }
+  if (secret != NULL)
+    {
+      hy_session_set_secret (session, secret);
+      hy_credentials_secret_free (secret);
+    }
+
+  return g_steal_pointer (&session);
+}
+
+HyHaloClient *
+hy_cli_get_client (HyCli *cli, HySession *session, int *exit_status)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  HyHaloClient *client;
+
+  hy_session_get_client_async (session, NULL, hy_cli_result_cb, &result);
+  client = hy_session_get_client_finish (session, hy_cli_wait (&result), &error);
+  if (client == NULL)
+    *exit_status = hy_cli_fail (cli, error);
+
+  return client;
+}
+
+static const char *
+status_label (HyPreflightStatus status)
+{
+  switch (status)
+    {
+      case HY_PREFLIGHT_PASSED:
+        /* Translators: a check's status in `halyard-cli test`; keep the three the same width */
+        return C_ ("check", "passed  ");
+      case HY_PREFLIGHT_FAILED:
+        /* Translators: a check's status in `halyard-cli test`; keep the three the same width */
+        return C_ ("check", "FAILED  ");
+      case HY_PREFLIGHT_UNPROVEN:
+      default:
+        /* Translators: a check's status in `halyard-cli test`; keep the three the same width */
+        return C_ ("check", "unproven");
+    }
+}
+
+/* Prints the pre-flight result and returns 0, or 1 when a check failed. */
+static int
+report_preflight (HyCli *cli, HyPreflightResult *result)
+{
+  gboolean ok = hy_preflight_result_get_ok (result);
+
+  if (cli->json)
+    {
+      g_autoptr (JsonNode) node = hy_preflight_result_to_json (result);
+
+      hy_cli_print_json (cli, node);
+    }
+  else
+    {
+      const char *agent = hy_preflight_result_get_agent_name (result);
+      guint n = hy_preflight_result_get_n_checks (result);
+
+      if (agent != NULL)
+        /* Translators: %s is a Halo agent's name, then its id */
+        hy_cli_print (cli, _ ("Halyard acts in Halo as the agent “%s” (id %" G_GINT64_FORMAT ")."),
+                      agent, hy_preflight_result_get_agent_id (result));
+
+      for (guint i = 0; i < n; i++)
+        {
+          const HyPreflightCheck *check = hy_preflight_result_get_check (result, i);
+
+          hy_cli_print (cli, "[%s] %s", status_label (check->status), check->message);
+          if (check->fix != NULL)
+            {
+              if (check->status == HY_PREFLIGHT_FAILED)
+                /* Translators: what to change in Halo for a failed check; %s is the fix */
+                hy_cli_print (cli, _ ("           Fix: %s"), check->fix);
+              else
+                /* Translators: what would prove an unproven check; %s explains it */
+                hy_cli_print (cli, _ ("           To prove it: %s"), check->fix);
+            }
+        }
+
+      if (ok)
+        hy_cli_print (cli, _ ("The connection works."));
+      else
+        hy_cli_print (cli, _ ("The connection does not work yet: apply the fixes above in Halo, "
+                              "then run “halyard-cli test” again."));
+    }
+
+  return ok ? HY_CLI_EXIT_OK : HY_CLI_EXIT_FAILED;
+}
+
+static int
+run_preflight (HyCli *cli, HySession *session)
+{
+  g_autoptr (HyHaloClient) client = NULL;
+  g_autoptr (HyPreflightResult) result = NULL;
+  g_autoptr (GAsyncResult) async_result = NULL;
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  client = hy_cli_get_client (cli, session, &status);
+  if (client == NULL)
+    return status;
+
+  hy_preflight_run_async (client, NULL, hy_cli_result_cb, &async_result);
+  result = hy_preflight_run_finish (hy_cli_wait (&async_result), &error);
+  if (result == NULL)
+    return hy_cli_fail (cli, error);
+
+  return report_preflight (cli, result);
+}
+
+/* ------------------------------------------------------------------------- */
+/* connect                                                                   */
+/* ------------------------------------------------------------------------- */
+
+static void
+clear_old_secret (HyCli *cli, const HyProfile *old, const HyProfile *profile)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (old == NULL || (g_strcmp0 (old->url, profile->url) == 0 &&
+                      g_strcmp0 (old->client_id, profile->client_id) == 0))
+    return;
+
+  /* The previous application's secret is of no use any more. */
+  hy_credentials_clear_async (old->url, old->client_id, NULL, hy_cli_result_cb, &result);
+  if (!hy_credentials_clear_finish (hy_cli_wait (&result), NULL, &error))
+    g_debug ("Could not remove the previous secret: %s", error->message);
+}
+
+int
+hy_cli_connect (HyCli *cli, int argc, char **argv)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *tenant = NULL;
+  g_autofree char *client_id = NULL;
+  g_autofree char *scope = NULL;
+  g_autofree char *normalized = NULL;
+  gboolean secret_stdin = FALSE;
+  const GOptionEntry entries[] = {
+    { "url", 0, 0, G_OPTION_ARG_STRING, &url,
+      N_ ("The Halo URL (https://yourcompany.halopsa.com) or the tenant name"), N_ ("URL") },
+    { "tenant", 0, 0, G_OPTION_ARG_STRING, &tenant,
+      N_ ("The tenant (hosted Halo; shown under API Details)"), N_ ("TENANT") },
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id,
+      N_ ("The Client ID of the Halo API application"), N_ ("ID") },
+    { "secret-stdin", 0, 0, G_OPTION_ARG_NONE, &secret_stdin,
+      N_ ("Read the Client Secret from standard input (else from HALYARD_CLIENT_SECRET)"), NULL },
+    { "scope", 0, 0, G_OPTION_ARG_STRING, &scope,
+      N_ ("The scopes to ask for, separated by spaces (default: all)"), N_ ("SCOPES") },
+    { NULL },
+  };
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (HyProfile) profile = NULL;
+  g_autoptr (HyProfile) old = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  char *secret = NULL;
+  int status;
+
+  if (!hy_cli_parse (cli, &argc, &argv, entries, NULL,
+                     N_ ("Creates or replaces the connection: the profile is saved in the data "
+                         "directory, the Client Secret in the keyring, then the connection is "
+                         "tested as by “test”. In Halo, the application is under Configuration > "
+                         "Integrations > HaloPSA API > View Applications."),
+                     &status))
+    return status;
+
+  if (argc > 1)
+    return hy_cli_fail_usage (cli, _ ("connect takes no arguments besides its options"));
+  if (url == NULL || *url == '\0')
+    return hy_cli_fail_usage (cli, _ ("--url is required"));
+  if (client_id == NULL || *g_strstrip (client_id) == '\0')
+    return hy_cli_fail_usage (cli, _ ("--client-id is required"));
+  if (tenant != NULL && *g_strstrip (tenant) == '\0')
+    g_clear_pointer (&tenant, g_free);
+  if (scope != NULL && *g_strstrip (scope) == '\0')
+    g_clear_pointer (&scope, g_free);
+
+  normalized = hy_halo_normalize_url (url, &error);
+  if (normalized == NULL)
+    return hy_cli_fail (cli, error);
+
+  secret = hy_cli_read_secret (cli, secret_stdin, &error);
+  if (error != NULL)
+    return hy_cli_fail (cli, error);
+  if (secret == NULL)
+    return hy_cli_fail_usage (cli, _ ("No Client Secret given: pass it on standard input with "
+                                      "--secret-stdin, or in HALYARD_CLIENT_SECRET (never on the "
+                                      "command line)"));
+
+  session = hy_session_open (cli->data_dir, &error);
+  if (session == NULL)
+    {
+      hy_credentials_secret_free (secret);
+      return hy_cli_fail (cli, error);
+    }
+
+  profile = hy_profile_new ();
+  profile->url = g_strdup (normalized);
+  profile->tenant = g_strdup (tenant);
+  profile->client_id = g_strdup (client_id);
+  profile->scopes = g_strdup (scope);
+  if (hy_session_get_profile (session) != NULL)
+    {
+      old = hy_profile_copy (hy_session_get_profile (session));
+      profile->enabled = old->enabled;
+    }
+
+  /* The secret first: when the keyring fails, nothing is saved. */
+  hy_credentials_store_async (profile->url, profile->client_id, secret, NULL, hy_cli_result_cb,
+                              &result);
+  if (!hy_credentials_store_finish (hy_cli_wait (&result), &error))
+    {
+      hy_credentials_secret_free (secret);
+      return hy_cli_fail (cli, error);
+    }
+
+  if (!hy_session_set_profile (session, profile, &error))
+    {
+      hy_credentials_secret_free (secret);
+      return hy_cli_fail (cli, error);
+    }
+
+  clear_old_secret (cli, old, profile);
+
+  /* Test with the secret just given, not a keyring round trip. */
+  hy_session_set_secret (session, secret);
+  hy_credentials_secret_free (secret);
+
+  if (!cli->json)
+    /* Translators: %s is the Halo URL */
+    hy_cli_print (cli, _ ("Saved the connection to %s; the Client Secret is in the keyring."),
+                  profile->url);
+
+  return run_preflight (cli, session);
+}
+
+/* ------------------------------------------------------------------------- */
+/* test                                                                      */
+/* ------------------------------------------------------------------------- */
+
+int
+hy_cli_test (HyCli *cli, int argc, char **argv)
+{
+  g_autoptr (HySession) session = NULL;
+  int status;
+
+  if (!hy_cli_parse (cli, &argc, &argv, NULL, NULL,
+                     N_ ("Signs in to Halo with the saved connection, shows the agent Halyard "
+                         "acts as, and checks every permission Halyard needs; each failed check "
+                         "says what to change in Halo."),
+                     &status))
+    return status;
+  if (argc > 1)
+    return hy_cli_fail_usage (cli, _ ("test takes no arguments"));
+
+  session = hy_cli_open_session (cli, &status);
+  if (session == NULL)
+    return status;
+
+  return run_preflight (cli, session);
+}

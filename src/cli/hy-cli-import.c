@@ -1,0 +1,106 @@
+/* hy-cli-import.c: `import`
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hy-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "import/hy-import.h"
+
+#include "hy-cli-commands.h"
+#include "hy-cli-session.h"
+
+int
+hy_cli_import (HyCli *cli, int argc, char **argv)
+{
+  g_autofree char *kind_name = NULL;
+  const GOptionEntry entries[] = {
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &kind_name,
+      N_ ("CSV: the kind of the file’s records (companies, locations, groups, computers, users, "
+          "policies, alerts)"),
+      N_ ("KIND") },
+    { NULL },
+  };
+  HyImportOptions options = HY_IMPORT_OPTIONS_INIT;
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (HyImportResult) result = NULL;
+  g_autoptr (GAsyncResult) async_result = NULL;
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+  int status;
+
+  if (!hy_cli_parse (cli, &argc, &argv, entries, N_ ("FILE"),
+                     N_ ("Imports inventory from a JSON document (any kinds) or a CSV file (one "
+                         "kind, with a header row). The import is all or nothing: a bad record is "
+                         "reported with its line or index and field, and nothing is written. "
+                         "Records already imported are updated by their id."),
+                     &status))
+    return status;
+
+  if (argc != 2)
+    return hy_cli_fail_usage (cli, _ ("import needs exactly one FILE"));
+
+  if (kind_name != NULL)
+    {
+      if (!hy_record_kind_from_string (kind_name, &options.kind))
+        {
+          g_autofree char *message = NULL;
+
+          /* Translators: %s is what the user gave to --kind; keep the kind names untranslated */
+          message = g_strdup_printf (_ ("Unknown kind “%s”: use companies, locations, groups, "
+                                        "computers, users, policies or alerts"),
+                                     kind_name);
+          return hy_cli_fail_usage (cli, message);
+        }
+      options.has_kind = TRUE;
+    }
+
+  session = hy_cli_open_session (cli, &status);
+  if (session == NULL)
+    return status;
+
+  file = g_file_new_for_commandline_arg (argv[1]);
+  hy_import_file_async (hy_session_get_store (session), file, &options, NULL, hy_cli_result_cb,
+                        &async_result);
+  result = hy_import_file_finish (hy_cli_wait (&async_result), &error);
+  if (result == NULL)
+    return hy_cli_fail (cli, error);
+
+  if (cli->json)
+    {
+      g_autoptr (JsonNode) node = hy_import_result_to_json (result);
+
+      hy_cli_print_json (cli, node);
+      return HY_CLI_EXIT_OK;
+    }
+
+  for (int kind = 0; kind < HY_N_RECORD_KINDS; kind++)
+    {
+      guint added = hy_import_result_get_added (result, kind);
+      guint updated = hy_import_result_get_updated (result, kind);
+      guint unchanged = hy_import_result_get_unchanged (result, kind);
+
+      if (added + updated + unchanged == 0)
+        continue;
+
+      /* Translators: e.g. "computers: 3 added, 1 updated, 0 unchanged"; the kind stays
+       * untranslated (it is the file's key) */
+      hy_cli_print (cli, _ ("%s: %u added, %u updated, %u unchanged"),
+                    hy_record_kind_to_plural (kind), added, updated, unchanged);
+    }
+
+  hy_cli_print (cli,
+                g_dngettext (GETTEXT_PACKAGE, "Imported %u record.", "Imported %u records.",
+                             hy_import_result_get_total_added (result) +
+                                 hy_import_result_get_total_updated (result) +
+                                 hy_import_result_get_total_unchanged (result)),
+                hy_import_result_get_total_added (result) +
+                    hy_import_result_get_total_updated (result) +
+                    hy_import_result_get_total_unchanged (result));
+
+  return HY_CLI_EXIT_OK;
+}
