@@ -1,0 +1,100 @@
+/* hy-sync-payload.h: Halo write payloads, stable keys, fingerprints and read-back matching
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Pure functions (no I/O) so that every rule can be tested without a Halo.
+ */
+
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* What Halyard sends for one computer (HALO-API.md §3.3, §8). */
+typedef struct
+{
+  const char *computer_id; /* local stable id */
+  const char *name;
+  const char *serial; /* NULL or "" when unknown */
+  const char *os;
+  const char *ip;
+  const char *mac;
+  gint64 client_id;
+  gint64 site_id; /* 0 = none */
+  gint64 assettype_id;
+  gint64 name_field_id;   /* the asset type's key field id, 0 = unknown */
+  gint64 serial_field_id; /* a "serial" field of the asset type, 0 = unknown */
+} HySyncAssetSpec;
+
+typedef enum
+{
+  HY_SYNC_MATCH_NONE,
+  HY_SYNC_MATCH_INVENTORY_NUMBER,
+  HY_SYNC_MATCH_NAME,
+  HY_SYNC_MATCH_SERIAL,
+} HySyncMatch;
+
+char *hy_sync_asset_inventory_number (const char *computer_id);
+char *hy_sync_asset_fingerprint (const HySyncAssetSpec *spec);
+JsonNode *hy_sync_asset_payload (const HySyncAssetSpec *spec, gint64 halo_id);
+HySyncMatch hy_sync_asset_match (JsonObject *record,
+                                 const char *inventory_number,
+                                 gint64 client_id,
+                                 const char *name,
+                                 const char *serial);
+
+/* Tickets (HALO-API.md §3.8): the alert's stable key is carried in third_party_id_string and in
+ * a marker line of the details, because Halo ignores filters it does not know. */
+typedef struct
+{
+  const char *alert_id;
+  const char *summary;
+  const char *details;
+  const char *severity;
+  const char *computer_name;
+  gint64 tickettype_id;
+  gint64 client_id;
+  gint64 site_id;  /* 0 = none */
+  gint64 asset_id; /* 0 = none */
+} HySyncTicketSpec;
+
+char *hy_sync_ticket_key (const char *alert_id);
+JsonNode *hy_sync_ticket_create_payload (const HySyncTicketSpec *spec);
+JsonNode *hy_sync_ticket_close_payload (gint64 ticket_id, gint64 status_id);
+gboolean hy_sync_ticket_match (JsonObject *record, const char *key, gint64 client_id);
+
+/* Actions (HALO-API.md §3.9): time in hours; matched on read-back by ticket, note and time. */
+typedef struct
+{
+  gint64 ticket_id;
+  const char *outcome;
+  gint64 outcome_id; /* 0 = send the name only */
+  const char *note;
+  double hours;
+  gint64 agent_id; /* 0 = the application's agent */
+  const char *datetime;
+  gint64 new_status_id; /* 0 = none */
+} HySyncActionSpec;
+
+double hy_sync_minutes_to_hours (guint minutes);
+JsonNode *hy_sync_action_payload (const HySyncActionSpec *spec);
+gboolean
+hy_sync_action_match (JsonObject *record, gint64 ticket_id, const char *note, const char *datetime);
+
+/* Chooses an action outcome from Halo's outcome list (bare array of {id, outcome|buttonname|name}),
+ * preferring the names given, in order, case-insensitively. */
+gboolean hy_sync_choose_outcome (JsonArray *outcomes,
+                                 const char *const *preferred,
+                                 gint64 *out_id,
+                                 char **out_name);
+
+/* Reading JSON numbers that Halo sometimes sends as doubles or strings. */
+gint64 hy_sync_json_int (JsonObject *object, const char *member);
+const char *hy_sync_json_string (JsonObject *object, const char *member);
+
+/* Outbox retry policy: the delay before attempt @attempt (1-based), in seconds, and the bound. */
+#define HY_SYNC_MAX_ATTEMPTS 8
+guint hy_sync_backoff_seconds (guint attempt, gboolean rate_limited);
+
+G_END_DECLS

@@ -1,0 +1,1046 @@
+/* test-sync-engine.c: the sync engine against halyard-sim (in process)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Every test reads Halo's final state from the simulator (hy_sim_dump_state) and checks that
+ * nothing is missing and nothing is duplicated.
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "hy-sim.h"
+#include "sync/hy-sync-engine.h"
+#include "sync/hy-sync-payload.h"
+
+typedef struct
+{
+  HySim *sim;
+  HyStore *store;
+  HyHaloClient *client;
+  HySyncEngine *engine;
+  char *dir;
+  gint64 client_a;
+  gint64 client_b;
+  gint64 site_a;
+  gint64 site_b;
+  gint64 agent_id;
+  GPtrArray *events; /* HyHaloEvent */
+} Fixture;
+
+/* ------------------------------------------------------------------------- */
+/* Helpers                                                                   */
+/* ------------------------------------------------------------------------- */
+
+static JsonArray *
+state_array (JsonNode *state, const char *member)
+{
+  return json_object_get_array_member (json_node_get_object (state), member);
+}
+
+static guint
+count_where (HySim *sim, const char *table, const char *member, const char *value)
+{
+  g_autoptr (JsonNode) state = hy_sim_dump_state (sim);
+  JsonArray *arr = state_array (state, table);
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      JsonObject *o = json_array_get_object_element (arr, i);
+      if (member == NULL)
+        n++;
+      else if (json_object_has_member (o, member))
+        {
+          JsonNode *node = json_object_get_member (o, member);
+          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
+              g_strcmp0 (json_node_get_string (node), value) == 0)
+            n++;
+          else if (JSON_NODE_HOLDS_VALUE (node) &&
+                   json_node_get_value_type (node) == G_TYPE_INT64 &&
+                   json_node_get_int (node) == g_ascii_strtoll (value, NULL, 10))
+            n++;
+        }
+    }
+  return n;
+}
+
+static JsonObject *
+find_where (JsonNode *state, const char *table, const char *member, const char *value)
+{
+  JsonArray *arr = state_array (state, table);
+
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      JsonObject *o = json_array_get_object_element (arr, i);
+      const char *v = json_object_has_member (o, member) ? hy_sync_json_string (o, member) : NULL;
+      if (v != NULL && g_strcmp0 (v, value) == 0)
+        return o;
+    }
+  return NULL;
+}
+
+static guint
+asset_count (Fixture *f)
+{
+  return count_where (f->sim, "assets", NULL, NULL);
+}
+
+static guint
+ticket_count (Fixture *f)
+{
+  return count_where (f->sim, "tickets", NULL, NULL);
+}
+
+static guint
+actions_of (Fixture *f, gint64 ticket_id)
+{
+  g_autofree char *v = g_strdup_printf ("%" G_GINT64_FORMAT, ticket_id);
+  return count_where (f->sim, "actions", "ticket_id", v);
+}
+
+/* Every local computer id appears exactly once as an asset number. */
+static void
+assert_assets_exactly_once (Fixture *f, const char *const *computers)
+{
+  for (guint i = 0; computers[i]; i++)
+    {
+      g_autofree char *inv = hy_sync_asset_inventory_number (computers[i]);
+      guint n = count_where (f->sim, "assets", "inventory_number", inv);
+      if (n != 1)
+        g_error ("asset %s found %u times in Halo", inv, n);
+    }
+}
+
+static void
+result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **slot = user_data;
+  *slot = g_object_ref (result);
+}
+
+static HySyncReport *
+run_sync (Fixture *f, gboolean dry_run, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  hy_sync_engine_sync_async (f->engine, dry_run, NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return hy_sync_engine_sync_finish (f->engine, result, error);
+}
+
+static HySyncReport *
+run_deliver (Fixture *f)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  HySyncReport *report;
+
+  hy_sync_engine_deliver_async (f->engine, NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  report = hy_sync_engine_deliver_finish (f->engine, result, &error);
+  g_assert_no_error (error);
+  return report;
+}
+
+/* Delivers until nothing is pending (back-off is in milliseconds in these tests). */
+static void
+deliver_until_done (Fixture *f, guint max_rounds)
+{
+  for (guint i = 0; i < max_rounds; i++)
+    {
+      g_autoptr (HySyncReport) report = run_deliver (f);
+      if (report->pending == 0)
+        return;
+      g_usleep (20 * 1000);
+    }
+  g_error ("the outbox did not drain");
+}
+
+static void
+upsert (Fixture *f, HyRecordKind kind, gpointer record)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (hy_store_upsert (f->store, kind, record, NULL, &error));
+  g_assert_no_error (error);
+  hy_record_free (kind, record);
+}
+
+static void
+add_company (Fixture *f, const char *id, const char *name, gint64 halo_client)
+{
+  HyCompany *c = hy_company_new ();
+
+  c->id = g_strdup (id);
+  c->name = g_strdup (name);
+  upsert (f, HY_RECORD_KIND_COMPANY, c);
+  if (halo_client > 0)
+    g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_COMPANY, id, halo_client, name,
+                                      HY_LINK_HOW_MANUAL, NULL));
+}
+
+static void
+add_group (Fixture *f, const char *id, const char *parent)
+{
+  HyGroup *g = hy_group_new ();
+
+  g->id = g_strdup (id);
+  g->name = g_strdup_printf ("Group %s", id);
+  g->parent_id = g_strdup (parent);
+  upsert (f, HY_RECORD_KIND_GROUP, g);
+}
+
+static void
+add_computer (Fixture *f, const char *id, const char *company, const char *group)
+{
+  HyComputer *c = hy_computer_new ();
+
+  c->id = g_strdup (id);
+  c->name = g_strdup_printf ("DEV-%s", id);
+  c->company_id = g_strdup (company);
+  c->group_id = g_strdup (group);
+  c->serial = g_strdup_printf ("SN-%s", id);
+  c->os = g_strdup ("Windows 11");
+  upsert (f, HY_RECORD_KIND_COMPUTER, c);
+}
+
+static void
+add_user (Fixture *f, const char *id, gint64 agent)
+{
+  HyUser *u = hy_user_new ();
+
+  u->id = g_strdup (id);
+  u->name = g_strdup_printf ("Tech %s", id);
+  u->email = g_strdup_printf ("%s@msp.example", id);
+  upsert (f, HY_RECORD_KIND_USER, u);
+  if (agent > 0)
+    g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_USER, id, agent, "Agent",
+                                      HY_LINK_HOW_MANUAL, NULL));
+}
+
+static void
+add_policy (Fixture *f, const char *id)
+{
+  HyPolicy *p = hy_policy_new ();
+
+  p->id = g_strdup (id);
+  p->name = g_strdup_printf ("Policy %s", id);
+  upsert (f, HY_RECORD_KIND_POLICY, p);
+}
+
+static void
+cache_from_sim (Fixture *f, JsonNode *state, const char *table, HyCacheKind kind)
+{
+  JsonArray *arr = state_array (state, table);
+  g_autoptr (GPtrArray) records =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_cache_record_free);
+
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      JsonObject *o = json_array_get_object_element (arr, i);
+      const char *name =
+          hy_sync_json_string (o, kind == HY_CACHE_KIND_OUTCOME ? "outcome" : "name");
+      HyCacheRecord *r = hy_cache_record_new (kind, hy_sync_json_int (o, "id"), name);
+      if (kind == HY_CACHE_KIND_STATUS)
+        r->closed = hy_sync_json_int (o, "closed") != 0;
+      g_ptr_array_add (records, r);
+    }
+  g_assert_true (hy_store_cache_replace (f->store, kind, records, NULL));
+}
+
+static void
+event_cb (HyHaloClient *client, HyHaloEvent *event, gpointer user_data)
+{
+  Fixture *f = user_data;
+  g_ptr_array_add (f->events, hy_halo_event_copy (event));
+}
+
+/* ------------------------------------------------------------------------- */
+/* Fixture                                                                   */
+/* ------------------------------------------------------------------------- */
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  HySimGenerateOptions options;
+  g_autoptr (JsonNode) state = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (HyProfile) profile = hy_profile_new ();
+  JsonArray *clients, *sites, *agents;
+
+  f->sim = hy_sim_new ();
+  hy_sim_generate_options_init (&options);
+  options.clients = 3;
+  options.sites_per_client = 1;
+  options.assets_per_client = 0;
+  options.agents = 3;
+  options.seed = 7;
+  hy_sim_generate (f->sim, &options);
+  g_assert_true (hy_sim_start (f->sim, 0, &error));
+  g_assert_no_error (error);
+
+  state = hy_sim_dump_state (f->sim);
+  clients = state_array (state, "clients");
+  sites = state_array (state, "sites");
+  agents = state_array (state, "agents");
+  f->client_a = hy_sync_json_int (json_array_get_object_element (clients, 0), "id");
+  f->client_b = hy_sync_json_int (json_array_get_object_element (clients, 1), "id");
+  for (guint i = 0; i < json_array_get_length (sites); i++)
+    {
+      JsonObject *s = json_array_get_object_element (sites, i);
+      if (hy_sync_json_int (s, "client_id") == f->client_a && f->site_a == 0)
+        f->site_a = hy_sync_json_int (s, "id");
+      if (hy_sync_json_int (s, "client_id") == f->client_b && f->site_b == 0)
+        f->site_b = hy_sync_json_int (s, "id");
+    }
+  for (guint i = 0; i < json_array_get_length (agents); i++)
+    {
+      JsonObject *a = json_array_get_object_element (agents, i);
+      if (!hy_sync_json_int (a, "isapiagent") && f->agent_id == 0)
+        f->agent_id = hy_sync_json_int (a, "id");
+    }
+  g_assert_cmpint (f->site_a, >, 0);
+  g_assert_cmpint (f->site_b, >, 0);
+  g_assert_cmpint (f->agent_id, >, 0);
+
+  f->dir = g_dir_make_tmp ("hy-sync-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "halyard.db", NULL);
+  f->store = hy_store_open (path, &error);
+  g_assert_no_error (error);
+
+  profile->url = g_strdup (hy_sim_get_base_url (f->sim));
+  profile->tenant = g_strdup ("demo");
+  profile->client_id = g_strdup ("halyard-demo");
+  profile->enabled = TRUE;
+  g_assert_true (hy_store_set_profile (f->store, profile, &error));
+
+  cache_from_sim (f, state, "outcomes", HY_CACHE_KIND_OUTCOME);
+  cache_from_sim (f, state, "statuses", HY_CACHE_KIND_STATUS);
+
+  /* Inventory: g1 (mapped to A) with a subgroup g1a inheriting it, g2 mapped to B, g3 not
+   * mapped; company c3 is not linked. */
+  add_company (f, "c1", "Acme Ltd", f->client_a);
+  add_company (f, "c2", "Beta GmbH", f->client_b);
+  add_company (f, "c3", "Gamma SARL", 0);
+  add_group (f, "g1", NULL);
+  add_group (f, "g1a", "g1");
+  add_group (f, "g2", NULL);
+  add_group (f, "g3", NULL);
+  for (guint i = 1; i <= 4; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("pc%u", i);
+      add_computer (f, id, "c1", "g1");
+    }
+  add_computer (f, "pc5", "c1", "g1a");
+  add_computer (f, "pc6", "c2", "g2");
+  add_computer (f, "pc7", "c2", "g2");
+  add_computer (f, "pc8", "c3", "g2");
+  add_computer (f, "pc9", "c1", "g3");
+  add_user (f, "u1", f->agent_id);
+  add_user (f, "u2", 0);
+  add_policy (f, "p1");
+  add_policy (f, "p2");
+  g_assert_true (hy_store_map_group (f->store, "g1", f->client_a, f->site_a, NULL));
+  g_assert_true (hy_store_map_group (f->store, "g2", f->client_b, f->site_b, NULL));
+  g_assert_true (hy_store_map_policy (f->store, "p1", 4, 9, NULL));
+
+  f->client = hy_halo_client_new (hy_sim_get_base_url (f->sim), "demo", "halyard-demo",
+                                  "demo-secret", "all", &error);
+  g_assert_no_error (error);
+  hy_halo_client_set_retry_policy (f->client, 3, 5, 20);
+  f->events = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_halo_event_free);
+  g_signal_connect (f->client, "request-finished", G_CALLBACK (event_cb), f);
+  f->engine = hy_sync_engine_new (f->store, f->client);
+  hy_sync_engine_set_backoff_unit (f->engine, 1000); /* seconds become milliseconds */
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_clear_object (&f->engine);
+  g_clear_object (&f->client);
+  g_clear_object (&f->store);
+  hy_sim_stop (f->sim);
+  g_clear_object (&f->sim);
+  g_clear_pointer (&f->events, g_ptr_array_unref);
+  if (f->dir)
+    {
+      g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+      g_assert_cmpint (system (cmd), ==, 0);
+    }
+  g_free (f->dir);
+}
+
+static const char *const synced_computers[] = { "pc1", "pc2", "pc3", "pc4",
+                                                "pc5", "pc6", "pc7", NULL };
+
+/* ------------------------------------------------------------------------- */
+/* Assets                                                                    */
+/* ------------------------------------------------------------------------- */
+
+static void
+test_assets_sync (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) report = run_sync (f, FALSE, &error);
+  g_autoptr (JsonNode) state = NULL;
+  g_autoptr (HyGroupSync) g1 = NULL;
+  g_autoptr (HyGroupSync) g1a = NULL;
+  g_autoptr (HyGroupSync) g2 = NULL;
+  g_autoptr (HyGroupSync) g3 = NULL;
+  g_autoptr (HyComputer) pc1 = NULL;
+  JsonObject *asset;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->created, ==, 7);
+  g_assert_cmpuint (report->failed, ==, 1); /* pc8: company not linked */
+  g_assert_cmpuint (report->pending, ==, 0);
+  g_assert_cmpuint (asset_count (f), ==, 7);
+  assert_assets_exactly_once (f, synced_computers);
+
+  state = hy_sim_dump_state (f->sim);
+  asset = find_where (state, "assets", "inventory_number", "HY-pc5");
+  g_assert_nonnull (asset);
+  /* Inherited from g1: client A, site A */
+  g_assert_cmpint (hy_sync_json_int (asset, "client_id"), ==, f->client_a);
+  g_assert_cmpint (hy_sync_json_int (asset, "site_id"), ==, f->site_a);
+  g_assert_cmpstr (hy_sync_json_string (asset, "key_field"), ==, "DEV-pc5");
+  asset = find_where (state, "assets", "inventory_number", "HY-pc6");
+  g_assert_cmpint (hy_sync_json_int (asset, "client_id"), ==, f->client_b);
+  g_assert_null (find_where (state, "assets", "inventory_number", "HY-pc9"));
+  g_assert_null (find_where (state, "assets", "inventory_number", "HY-pc8"));
+
+  /* Recorded: the link and the group states, with counts and reasons. */
+  pc1 = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc1", NULL);
+  g_assert_cmpint (pc1->link.how, !=, HY_LINK_HOW_NONE);
+  g_assert_cmpint (pc1->link.halo_id, ==,
+                   hy_sync_json_int (find_where (state, "assets", "inventory_number", "HY-pc1"),
+                                     "id"));
+  g1 = hy_store_get_group_sync (f->store, "g1", NULL);
+  g1a = hy_store_get_group_sync (f->store, "g1a", NULL);
+  g2 = hy_store_get_group_sync (f->store, "g2", NULL);
+  g3 = hy_store_get_group_sync (f->store, "g3", NULL);
+  g_assert_cmpint (g1->state, ==, HY_SYNC_STATE_SYNCED);
+  g_assert_cmpuint (g1->synced, ==, 4);
+  g_assert_cmpint (g1a->state, ==, HY_SYNC_STATE_SYNCED);
+  g_assert_cmpint (g2->state, ==, HY_SYNC_STATE_FAILED);
+  g_assert_cmpuint (g2->synced, ==, 2);
+  g_assert_cmpuint (g2->failed, ==, 1);
+  g_assert_nonnull (strstr (g2->reason, "Gamma SARL"));
+  g_assert_cmpint (g3->state, ==, HY_SYNC_STATE_UNSYNCED);
+
+  /* Every request is in the events with the record it concerns. */
+  {
+    gboolean tagged = FALSE;
+    for (guint i = 0; i < f->events->len; i++)
+      {
+        HyHaloEvent *e = g_ptr_array_index (f->events, i);
+        if (g_strcmp0 (e->method, "POST") == 0 && g_str_has_prefix (e->path, "/api/Asset"))
+          tagged = e->record != NULL && g_str_has_prefix (e->record, "computer:");
+      }
+    g_assert_true (tagged);
+  }
+}
+
+static void
+test_assets_idempotent (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) first = run_sync (f, FALSE, &error);
+  g_autoptr (HySyncReport) second = NULL;
+  g_autoptr (HySyncReport) third = NULL;
+  g_autoptr (HyComputer) pc2 = NULL;
+  g_autoptr (JsonNode) state = NULL;
+
+  g_assert_no_error (error);
+  hy_sim_reset_counters (f->sim);
+  second = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (second->created + second->updated, ==, 0);
+  g_assert_cmpuint (second->unchanged, ==, 7);
+  /* Nothing changed: not one request. */
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/"), ==, 0);
+  g_assert_cmpuint (second->requests, ==, 0);
+  g_assert_cmpuint (asset_count (f), ==, 7);
+
+  /* One device renamed: exactly one write, for it. */
+  pc2 = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc2", NULL);
+  g_free (pc2->name);
+  pc2->name = g_strdup ("DEV-pc2-renamed");
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, pc2, NULL, NULL));
+  hy_sim_reset_counters (f->sim);
+  third = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (third->updated, ==, 1);
+  g_assert_cmpuint (third->created, ==, 0);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/asset"), ==, 1);
+  g_assert_cmpuint (asset_count (f), ==, 7);
+  state = hy_sim_dump_state (f->sim);
+  g_assert_cmpstr (hy_sync_json_string (find_where (state, "assets", "inventory_number", "HY-pc2"),
+                                        "key_field"),
+                   ==, "DEV-pc2-renamed");
+}
+
+static void
+test_assets_dry_run (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (JsonNode) json = NULL;
+  JsonObject *doc;
+
+  /* A dry run works while disabled and sends nothing. */
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, FALSE, NULL));
+  hy_sim_reset_counters (f->sim);
+  report = run_sync (f, TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->creates->len, ==, 7);
+  g_assert_cmpuint (report->updates->len, ==, 0);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/"), ==, 0);
+  g_assert_cmpuint (asset_count (f), ==, 0);
+  g_assert_cmpint (hy_store_outbox_count (f->store, HY_OUTBOX_STATE_PENDING, NULL), ==, 0);
+  json = hy_sync_report_to_json (report);
+  doc = json_node_get_object (json);
+  g_assert_true (json_object_has_member (doc, "creates"));
+  g_assert_true (json_object_has_member (doc, "updates"));
+  g_assert_cmpstr (hy_sync_json_string (json_array_get_object_element (
+                                            json_object_get_array_member (doc, "creates"), 0),
+                                        "inventory_number"),
+                   !=, NULL);
+
+  /* And a real sync is refused while disabled. */
+  {
+    g_autoptr (HySyncReport) refused = run_sync (f, FALSE, &error);
+    g_assert_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_DISABLED);
+    g_assert_null (refused);
+    g_assert_cmpuint (asset_count (f), ==, 0);
+  }
+}
+
+/* A device whose asset already exists in Halo (same name within the client) is linked to it,
+ * not created again. */
+static void
+test_assets_find_existing (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (HyComputer) pc3 = NULL;
+  g_autoptr (HyComputer) pc4 = NULL;
+  g_autoptr (GPtrArray) assets =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray) saved = NULL;
+  JsonObject *a = json_object_new ();
+  JsonObject *b = json_object_new ();
+  JsonObject *other = json_object_new ();
+  JsonArray *fields = json_array_new ();
+  JsonObject *serial = json_object_new ();
+
+  /* In Halo already: pc3 by name, pc4 by serial (another name), and a same-named asset of
+   * another client, which must not be taken. */
+  json_object_set_int_member (a, "client_id", f->client_a);
+  json_object_set_int_member (a, "site_id", f->site_a);
+  json_object_set_int_member (a, "assettype_id", 130);
+  json_object_set_string_member (a, "inventory_number", "CUSTOMER-TAG-3");
+  json_object_set_string_member (a, "key_field", "dev-PC3");
+  g_ptr_array_add (assets, a);
+  json_object_set_int_member (b, "client_id", f->client_a);
+  json_object_set_int_member (b, "site_id", f->site_a);
+  json_object_set_int_member (b, "assettype_id", 130);
+  json_object_set_string_member (b, "inventory_number", "CUSTOMER-TAG-4");
+  json_object_set_string_member (b, "key_field", "Old name of pc4");
+  json_object_set_int_member (serial, "id", 117);
+  json_object_set_string_member (serial, "value", "SN-pc4");
+  json_array_add_object_element (fields, serial);
+  json_object_set_array_member (b, "fields", fields);
+  g_ptr_array_add (assets, b);
+  json_object_set_int_member (other, "client_id", f->client_b);
+  json_object_set_int_member (other, "site_id", f->site_b);
+  json_object_set_int_member (other, "assettype_id", 130);
+  json_object_set_string_member (other, "inventory_number", "OTHER-1");
+  json_object_set_string_member (other, "key_field", "DEV-pc1");
+  g_ptr_array_add (assets, other);
+  hy_halo_client_save_assets_async (f->client, assets, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL,
+                                    result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (asset_count (f), ==, 3);
+
+  report = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->created, ==, 5);
+  g_assert_cmpuint (report->updated, ==, 2);
+  g_assert_cmpuint (asset_count (f), ==, 8);
+  state = hy_sim_dump_state (f->sim);
+  g_assert_null (find_where (state, "assets", "inventory_number", "HY-pc3"));
+  g_assert_null (find_where (state, "assets", "inventory_number", "HY-pc4"));
+  pc3 = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc3", NULL);
+  pc4 = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc4", NULL);
+  g_assert_cmpint (pc3->link.halo_id, ==,
+                   hy_sync_json_int (find_where (state, "assets", "inventory_number",
+                                                 "CUSTOMER-TAG-3"),
+                                     "id"));
+  g_assert_cmpint (pc4->link.halo_id, ==,
+                   hy_sync_json_int (find_where (state, "assets", "inventory_number",
+                                                 "CUSTOMER-TAG-4"),
+                                     "id"));
+  /* pc1 was created in client A, not linked to client B's same-named asset. */
+  g_assert_nonnull (find_where (state, "assets", "inventory_number", "HY-pc1"));
+  /* The customer's own asset tag is kept; the name is brought up to date. */
+  g_assert_cmpstr (hy_sync_json_string (find_where (state, "assets", "inventory_number",
+                                                    "CUSTOMER-TAG-4"),
+                                        "key_field"),
+                   ==, "DEV-pc4");
+}
+
+/* ------------------------------------------------------------------------- */
+/* Alerts                                                                    */
+/* ------------------------------------------------------------------------- */
+
+static HySyncAlertResult *
+raise_alert (Fixture *f, const char *id, const char *computer, const char *policy, GError **error)
+{
+  HySyncAlertInput input = { .id = id,
+                             .computer_id = computer,
+                             .policy_id = policy,
+                             .summary = "Disk space low",
+                             .details = "C: at 95%",
+                             .severity = "high" };
+
+  return hy_sync_engine_raise_alert (f->engine, &input, error);
+}
+
+static void
+test_alert_lifecycle (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) sync = run_sync (f, FALSE, &error);
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+  g_autoptr (HySyncAlertResult) r2 = NULL;
+  g_autoptr (HySyncAlertResult) r3 = NULL;
+  g_autoptr (HySyncAlertResult) r4 = NULL;
+  g_autoptr (HySyncReport) d1 = NULL;
+  g_autoptr (HySyncReport) d2 = NULL;
+  g_autoptr (HySyncReport) d3 = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  g_autoptr (HyComputer) pc1 = NULL;
+  JsonObject *ticket;
+  JsonArray *assets;
+
+  g_assert_no_error (error);
+  pc1 = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc1", NULL);
+
+  /* Stored before anything is sent */
+  r1 = raise_alert (f, "a1", "pc1", "p1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r1->state, ==, HY_ALERT_STATE_QUEUED);
+  g_assert_cmpuint (ticket_count (f), ==, 0);
+  d1 = run_deliver (f);
+  g_clear_pointer (&r1, hy_sync_alert_result_free);
+  r1 = hy_sync_engine_get_alert_result (f->engine, "a1", NULL);
+  g_assert_cmpint (r1->state, ==, HY_ALERT_STATE_DELIVERED);
+  g_assert_cmpint (r1->ticket_id, >, 0);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+
+  state = hy_sim_dump_state (f->sim);
+  ticket = json_array_get_object_element (state_array (state, "tickets"), 0);
+  g_assert_cmpint (hy_sync_json_int (ticket, "id"), ==, r1->ticket_id);
+  g_assert_cmpint (hy_sync_json_int (ticket, "tickettype_id"), ==, 4);
+  g_assert_cmpint (hy_sync_json_int (ticket, "client_id"), ==, f->client_a);
+  g_assert_cmpint (hy_sync_json_int (ticket, "site_id"), ==, f->site_a);
+  g_assert_cmpstr (hy_sync_json_string (ticket, "summary"), ==, "Disk space low");
+  g_assert_nonnull (strstr (hy_sync_json_string (ticket, "details"), "C: at 95%"));
+  assets = json_object_get_array_member (ticket, "assets");
+  g_assert_nonnull (assets);
+  g_assert_cmpint (hy_sync_json_int (json_array_get_object_element (assets, 0), "id"), ==,
+                   pc1->link.halo_id);
+
+  /* A repeat: a note, not a second ticket. */
+  r2 = raise_alert (f, "a1", "pc1", "p1", &error);
+  g_assert_no_error (error);
+  d2 = run_deliver (f);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+  g_assert_cmpuint (actions_of (f, r1->ticket_id), ==, 1);
+
+  /* Clearing: a note, and the close status of the policy mapping. */
+  r3 = hy_sync_engine_clear_alert (f->engine, "a1", "Disk cleaned up", &error);
+  g_assert_no_error (error);
+  d3 = run_deliver (f);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+  g_assert_cmpuint (actions_of (f, r1->ticket_id), ==, 2);
+  g_clear_pointer (&state, json_node_unref);
+  state = hy_sim_dump_state (f->sim);
+  ticket = json_array_get_object_element (state_array (state, "tickets"), 0);
+  g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), ==, 9);
+  {
+    gboolean found = FALSE;
+    JsonArray *actions = state_array (state, "actions");
+    for (guint i = 0; i < json_array_get_length (actions); i++)
+      {
+        const char *note = hy_sync_json_string (json_array_get_object_element (actions, i), "note");
+        found = found || (note != NULL && strstr (note, "Disk cleaned up") != NULL);
+      }
+    g_assert_true (found);
+  }
+  /* Clearing twice changes nothing. */
+  r4 = hy_sync_engine_clear_alert (f->engine, "a1", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hy_store_outbox_count (f->store, HY_OUTBOX_STATE_PENDING, NULL), ==, 0);
+}
+
+static void
+test_alert_unrouted (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+  g_autoptr (HySyncAlertResult) r2 = NULL;
+  g_autoptr (HySyncAlertResult) r3 = NULL;
+  g_autoptr (HySyncReport) d1 = NULL;
+  g_autoptr (HySyncReport) d2 = NULL;
+  g_autoptr (HyAlert) kept = NULL;
+  guint open = 0, unrouted = 0;
+
+  /* Policy not mapped */
+  r1 = raise_alert (f, "a2", "pc1", "p2", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r1->state, ==, HY_ALERT_STATE_UNROUTED);
+  g_assert_nonnull (strstr (r1->reason, "p2"));
+  /* Company not linked */
+  r2 = raise_alert (f, "a3", "pc8", "p1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (r2->state, ==, HY_ALERT_STATE_UNROUTED);
+  g_assert_nonnull (strstr (r2->reason, "not linked"));
+  d1 = run_deliver (f);
+  g_assert_cmpuint (ticket_count (f), ==, 0);
+  kept = hy_store_get (f->store, HY_RECORD_KIND_ALERT, "a2", NULL);
+  g_assert_nonnull (kept);
+  g_assert_true (hy_store_count_alerts (f->store, &open, &unrouted, NULL));
+  g_assert_cmpuint (unrouted, ==, 2);
+
+  /* The mapping appears: routed at the next delivery. */
+  g_assert_true (hy_store_map_policy (f->store, "p2", 1, 0, NULL));
+  d2 = run_deliver (f);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+  r3 = hy_sync_engine_get_alert_result (f->engine, "a2", NULL);
+  g_assert_cmpint (r3->state, ==, HY_ALERT_STATE_DELIVERED);
+
+  /* Bad input changes nothing */
+  {
+    HySyncAlertInput bad = { .id = "a9", .computer_id = "nope", .policy_id = "p1", .summary = "x" };
+    g_autoptr (HySyncAlertResult) r = hy_sync_engine_raise_alert (f->engine, &bad, &error);
+    g_assert_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NOT_FOUND);
+    g_assert_null (r);
+    g_clear_error (&error);
+    bad.computer_id = "pc1";
+    bad.summary = "  ";
+    r = hy_sync_engine_raise_alert (f->engine, &bad, &error);
+    g_assert_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_INVALID);
+    g_assert_null (hy_store_get (f->store, HY_RECORD_KIND_ALERT, "a9", NULL));
+  }
+}
+
+static void
+test_action (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) r1 = raise_alert (f, "a4", "pc6", "p1", &error);
+  g_autoptr (HySyncAlertResult) r2 = NULL;
+  g_autoptr (HySyncAlertResult) r3 = NULL;
+  g_autoptr (HySyncReport) d1 = NULL;
+  g_autoptr (HySyncReport) d2 = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  g_autoptr (HyAlert) alert = NULL;
+  JsonObject *action, *ticket;
+
+  g_assert_no_error (error);
+  d1 = run_deliver (f);
+  alert = hy_store_get (f->store, HY_RECORD_KIND_ALERT, "a4", NULL);
+  g_assert_cmpint (alert->ticket_id, >, 0);
+
+  /* An unlinked technician: a clear error, nothing queued. */
+  r2 = hy_sync_engine_add_action (f->engine, "a4", "u2", 15, "Looked at it", FALSE, &error);
+  g_assert_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_UNLINKED_USER);
+  g_assert_nonnull (strstr (error->message, "link this technician to a Halo agent first"));
+  g_assert_null (r2);
+  g_clear_error (&error);
+  g_assert_cmpint (hy_store_outbox_count (f->store, HY_OUTBOX_STATE_PENDING, NULL), ==, 0);
+
+  r3 = hy_sync_engine_add_action (f->engine, "a4", "u1", 30, "Cleared temp files", TRUE, &error);
+  g_assert_no_error (error);
+  d2 = run_deliver (f);
+  g_assert_cmpuint (actions_of (f, alert->ticket_id), ==, 1);
+  state = hy_sim_dump_state (f->sim);
+  action = json_array_get_object_element (state_array (state, "actions"), 0);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (action, "timetaken"), 0.5, 1e-9);
+  g_assert_cmpint (hy_sync_json_int (action, "who_agentid"), ==, f->agent_id);
+  g_assert_cmpstr (hy_sync_json_string (action, "outcome"), ==, "Private Note");
+  ticket = json_array_get_object_element (state_array (state, "tickets"), 0);
+  g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), ==, 9);
+}
+
+static void
+test_disabled (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+  g_autoptr (HySyncReport) d1 = NULL;
+  g_autoptr (HySyncReport) d2 = NULL;
+
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, FALSE, &error));
+  hy_sim_reset_counters (f->sim);
+  r1 = raise_alert (f, "a5", "pc1", "p1", &error);
+  g_assert_no_error (error);
+  d1 = run_deliver (f);
+  g_assert_cmpuint (hy_sim_get_request_count (f->sim), ==, 0);
+  g_assert_cmpuint (d1->pending, ==, 1);
+  g_assert_cmpuint (ticket_count (f), ==, 0);
+
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, &error));
+  d2 = run_deliver (f);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+  g_assert_cmpuint (d2->pending, ==, 0);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Faults                                                                    */
+/* ------------------------------------------------------------------------- */
+
+static void
+test_fault_rate_limit (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+
+  /* A 429 storm: Halo allows 3 requests per 300 ms, Halyard thinks it may send far more. */
+  hy_sim_set_rate_limit (f->sim, 3, 300, FALSE);
+  hy_halo_client_set_rate_limit (f->client, 1000, 300);
+  hy_halo_client_set_rate_limit_waits (f->client, 10);
+  hy_sync_engine_set_batch_size (f->engine, 2);
+  report = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  deliver_until_done (f, 50);
+  g_assert_cmpuint (asset_count (f), ==, 7);
+  assert_assets_exactly_once (f, synced_computers);
+}
+
+static void
+test_fault_server_errors (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+
+  hy_sim_set_server_errors (f->sim, 0.4, 42);
+  hy_sync_engine_set_batch_size (f->engine, 3);
+  report = run_sync (f, FALSE, &error);
+  if (report == NULL)
+    {
+      /* The look-up before creating may fail too: nothing was queued, sync again. */
+      g_clear_error (&error);
+      for (guint i = 0; i < 20 && report == NULL; i++)
+        {
+          report = run_sync (f, FALSE, &error);
+          g_clear_error (&error);
+        }
+    }
+  g_assert_nonnull (report);
+  r1 = raise_alert (f, "a6", "pc1", "p1", &error);
+  g_assert_no_error (error);
+  deliver_until_done (f, 100);
+  hy_sim_set_server_errors (f->sim, 0, 0);
+  g_assert_cmpuint (asset_count (f), ==, 7);
+  assert_assets_exactly_once (f, synced_computers);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+}
+
+static void
+test_fault_drop_after_commit (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+  g_autoptr (HySyncAlertResult) r2 = NULL;
+  g_autoptr (HyAlert) alert = NULL;
+
+  /* The first asset batch is committed by Halo, then the connection drops. */
+  hy_sync_engine_set_batch_size (f->engine, 3);
+  hy_sim_drop_after_commit (f->sim, 1);
+  report = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  deliver_until_done (f, 20);
+  g_assert_cmpuint (asset_count (f), ==, 7);
+  assert_assets_exactly_once (f, synced_computers);
+
+  /* The same for a ticket, and for a note. */
+  r1 = raise_alert (f, "a7", "pc2", "p1", &error);
+  hy_sim_drop_after_commit (f->sim, 1);
+  deliver_until_done (f, 20);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+  alert = hy_store_get (f->store, HY_RECORD_KIND_ALERT, "a7", NULL);
+  g_assert_cmpint (alert->ticket_id, >, 0);
+  r2 = hy_sync_engine_add_action (f->engine, "a7", "u1", 5, "Checked", FALSE, &error);
+  g_assert_no_error (error);
+  hy_sim_drop_after_commit (f->sim, 1);
+  deliver_until_done (f, 20);
+  g_assert_cmpuint (actions_of (f, alert->ticket_id), ==, 1);
+}
+
+static void
+test_fault_token_expiry (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+
+  /* Tokens revoked behind Halyard's back in the middle of the sync (after the first write). */
+  hy_sync_engine_set_batch_size (f->engine, 2);
+  hy_sim_set_latency (f->sim, 5);
+  hy_sim_set_token_lifetime (f->sim, 1);
+  report = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  hy_sim_revoke_tokens (f->sim);
+  {
+    g_autoptr (HySyncAlertResult) r = raise_alert (f, "a8", "pc1", "p1", &error);
+    g_assert_no_error (error);
+  }
+  deliver_until_done (f, 20);
+  g_assert_cmpuint (asset_count (f), ==, 7);
+  assert_assets_exactly_once (f, synced_computers);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+}
+
+static void
+test_fault_down_then_back (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (HySyncReport) d1 = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+  g_autoptr (HySyncAlertResult) r2 = NULL;
+
+  hy_sim_set_down (f->sim, TRUE);
+  report = run_sync (f, FALSE, &error);
+  g_assert_nonnull (error); /* Halo cannot be asked what exists: nothing is queued */
+  g_assert_null (report);
+  g_clear_error (&error);
+  r1 = raise_alert (f, "a10", "pc1", "p1", &error);
+  g_assert_no_error (error);
+  d1 = run_deliver (f);
+  g_assert_cmpuint (d1->pending, ==, 1);
+  r2 = hy_sync_engine_get_alert_result (f->engine, "a10", NULL);
+  g_assert_cmpint (r2->state, ==, HY_ALERT_STATE_QUEUED);
+
+  hy_sim_set_down (f->sim, FALSE);
+  report = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  deliver_until_done (f, 20);
+  g_assert_cmpuint (asset_count (f), ==, 7);
+  assert_assets_exactly_once (f, synced_computers);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+}
+
+/* A crash right after a write was sent: the items are INFLIGHT in the store; the next run
+ * resolves them by looking them up and sends nothing twice. */
+static void
+test_crash_recovery (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) claimed = NULL;
+  g_autoptr (GPtrArray) bodies =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray) saved = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+
+  /* Queue everything while disabled, then play the dead process: claim (INFLIGHT, committed)
+   * and send the assets, and "die" before recording anything. */
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, FALSE, NULL));
+  report = run_sync (f, TRUE, &error);
+  g_clear_pointer (&report, hy_sync_report_free);
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, NULL));
+  hy_sim_set_down (f->sim, TRUE);
+  report = run_sync (f, FALSE, &error);
+  g_clear_error (&error);
+  g_clear_pointer (&report, hy_sync_report_free);
+  hy_sim_set_down (f->sim, FALSE);
+  /* nothing queued while Halo was down: queue by syncing with delivery disabled */
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, FALSE, NULL));
+  r1 = raise_alert (f, "a11", "pc6", "p1", &error);
+  g_assert_no_error (error);
+  claimed = hy_store_outbox_claim (f->store, g_get_real_time (), 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (claimed->len, ==, 1);
+  {
+    HyOutboxItem *item = g_ptr_array_index (claimed, 0);
+    JsonObject *ticket = json_object_new ();
+    g_autoptr (GAsyncResult) tres = NULL;
+    g_autoptr (HyHaloRecord) rec = NULL;
+    HySyncTicketSpec spec = { .alert_id = "a11",
+                              .summary = "Disk space low",
+                              .tickettype_id = 4,
+                              .client_id = f->client_b,
+                              .site_id = f->site_b };
+    g_autoptr (JsonNode) body = hy_sync_ticket_create_payload (&spec);
+
+    g_assert_cmpstr (item->kind, ==, HY_SYNC_KIND_TICKET_CREATE);
+    json_object_unref (ticket);
+    hy_halo_client_create_ticket_async (f->client, json_node_get_object (body),
+                                        HY_HALO_PRIORITY_ALERT, item->record_key, NULL, result_cb,
+                                        &tres);
+    while (tres == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    rec = hy_halo_client_record_finish (f->client, tres, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+
+  /* The next process: */
+  g_clear_object (&f->engine);
+  f->engine = hy_sync_engine_new (f->store, f->client);
+  hy_sync_engine_set_backoff_unit (f->engine, 1000);
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, NULL));
+  deliver_until_done (f, 10);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+  {
+    g_autoptr (HySyncAlertResult) r = hy_sync_engine_get_alert_result (f->engine, "a11", NULL);
+    g_assert_cmpint (r->state, ==, HY_ALERT_STATE_DELIVERED);
+  }
+  (void) bodies;
+  (void) result;
+  (void) saved;
+}
+
+int
+main (int argc, char **argv)
+{
+  /* The tests' private GSettings has no proxy schema: no proxy for loopback servers */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
+  ADD ("/sync/assets/sync", test_assets_sync);
+  ADD ("/sync/assets/idempotent", test_assets_idempotent);
+  ADD ("/sync/assets/dry-run", test_assets_dry_run);
+  ADD ("/sync/assets/find-existing", test_assets_find_existing);
+  ADD ("/sync/alerts/lifecycle", test_alert_lifecycle);
+  ADD ("/sync/alerts/unrouted", test_alert_unrouted);
+  ADD ("/sync/actions", test_action);
+  ADD ("/sync/enabled-switch", test_disabled);
+  ADD ("/sync/faults/rate-limit", test_fault_rate_limit);
+  ADD ("/sync/faults/server-errors", test_fault_server_errors);
+  ADD ("/sync/faults/drop-after-commit", test_fault_drop_after_commit);
+  ADD ("/sync/faults/token-expiry", test_fault_token_expiry);
+  ADD ("/sync/faults/down-then-back", test_fault_down_then_back);
+  ADD ("/sync/crash-recovery", test_crash_recovery);
+#undef ADD
+  return g_test_run ();
+}

@@ -1,0 +1,313 @@
+/* test-sync-payload.c: payloads, stable keys, fingerprints, read-back matching, lifecycle
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "sync/hy-sync-lifecycle.h"
+#include "sync/hy-sync-payload.h"
+
+static JsonObject *
+parse_object (const char *json, JsonParser **out_parser)
+{
+  g_autoptr (GError) error = NULL;
+  JsonParser *parser = json_parser_new ();
+
+  json_parser_load_from_data (parser, json, -1, &error);
+  g_assert_no_error (error);
+  *out_parser = parser;
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static char *
+to_json (JsonNode *node)
+{
+  g_autoptr (JsonGenerator) gen = json_generator_new ();
+
+  json_generator_set_root (gen, node);
+  return json_generator_to_data (gen, NULL);
+}
+
+static HySyncAssetSpec
+asset_spec (void)
+{
+  HySyncAssetSpec spec = {
+    .computer_id = "pc1",
+    .name = "ACME-DC01",
+    .serial = "SN123",
+    .client_id = 12,
+    .site_id = 20,
+    .assettype_id = 130,
+    .name_field_id = 101,
+    .serial_field_id = 117,
+  };
+  return spec;
+}
+
+static void
+test_inventory_number (void)
+{
+  g_autofree char *a = hy_sync_asset_inventory_number ("pc1");
+  g_autofree char *b = hy_sync_asset_inventory_number ("weird id/with spaces");
+  g_autofree char *c = hy_sync_asset_inventory_number ("weird id/with spaces");
+  g_autofree char *d = hy_sync_asset_inventory_number ("weird id/with spaceS");
+
+  g_assert_cmpstr (a, ==, "HY-pc1");
+  g_assert_true (g_str_has_prefix (b, "HY-h"));
+  g_assert_cmpstr (b, ==, c);
+  g_assert_cmpstr (b, !=, d);
+}
+
+static void
+test_asset_payload (void)
+{
+  HySyncAssetSpec spec = asset_spec ();
+  g_autoptr (JsonNode) create = hy_sync_asset_payload (&spec, 0);
+  g_autoptr (JsonNode) update = hy_sync_asset_payload (&spec, 77);
+  JsonObject *o = json_node_get_object (create);
+  JsonArray *fields;
+
+  g_assert_false (json_object_has_member (o, "id"));
+  g_assert_cmpstr (json_object_get_string_member (o, "inventory_number"), ==, "HY-pc1");
+  g_assert_cmpint (json_object_get_int_member (o, "client_id"), ==, 12);
+  g_assert_cmpint (json_object_get_int_member (o, "site_id"), ==, 20);
+  g_assert_cmpint (json_object_get_int_member (o, "assettype_id"), ==, 130);
+  g_assert_cmpstr (json_object_get_string_member (o, "key_field"), ==, "ACME-DC01");
+  fields = json_object_get_array_member (o, "fields");
+  g_assert_cmpuint (json_array_get_length (fields), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (fields, 1), "id"), ==,
+                   117);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (fields, 1),
+                                                  "value"),
+                   ==, "SN123");
+
+  o = json_node_get_object (update);
+  g_assert_cmpint (json_object_get_int_member (o, "id"), ==, 77);
+  /* An update never rewrites the asset tag (it may be the customer's own). */
+  g_assert_false (json_object_has_member (o, "inventory_number"));
+
+  /* Unknown serial field: no serial sent. */
+  spec.serial_field_id = 0;
+  spec.name_field_id = 0;
+  {
+    g_autoptr (JsonNode) n = hy_sync_asset_payload (&spec, 0);
+    g_assert_false (json_object_has_member (json_node_get_object (n), "fields"));
+  }
+}
+
+static void
+test_fingerprint (void)
+{
+  HySyncAssetSpec spec = asset_spec ();
+  g_autofree char *a = hy_sync_asset_fingerprint (&spec);
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+  g_autofree char *d = NULL;
+
+  b = hy_sync_asset_fingerprint (&spec);
+  g_assert_cmpstr (a, ==, b);
+  spec.name = "ACME-DC02";
+  c = hy_sync_asset_fingerprint (&spec);
+  g_assert_cmpstr (a, !=, c);
+  spec = asset_spec ();
+  spec.site_id = 21;
+  d = hy_sync_asset_fingerprint (&spec);
+  g_assert_cmpstr (a, !=, d);
+  /* Fields that are not sent do not change the fingerprint. */
+  spec = asset_spec ();
+  spec.os = "Linux";
+  spec.ip = "10.0.0.9";
+  {
+    g_autofree char *e = hy_sync_asset_fingerprint (&spec);
+    g_assert_cmpstr (a, ==, e);
+  }
+}
+
+static void
+test_asset_match (void)
+{
+  g_autoptr (JsonParser) p1 = NULL;
+  g_autoptr (JsonParser) p2 = NULL;
+  g_autoptr (JsonParser) p3 = NULL;
+  g_autoptr (JsonParser) p4 = NULL;
+  JsonObject *by_inv = parse_object (
+      "{\"id\":5,\"client_id\":12,\"inventory_number\":\"HY-pc1\",\"key_field\":\"x\"}", &p1);
+  JsonObject *other_client =
+      parse_object ("{\"id\":6,\"client_id\":13,\"inventory_number\":\"HY-pc1\"}", &p2);
+  JsonObject *by_name =
+      parse_object ("{\"id\":7,\"client_id\":12.0,\"key_field\":\"acme-dc01\"}", &p3);
+  JsonObject *by_serial = parse_object ("{\"id\":\"8\",\"client_id\":12,\"key_field\":\"other\","
+                                        "\"fields\":[{\"id\":117,"
+                                        "\"value\":\"SN123\"}]}",
+                                        &p4);
+
+  g_assert_cmpint (hy_sync_asset_match (by_inv, "HY-pc1", 12, "ACME-DC01", "SN123"), ==,
+                   HY_SYNC_MATCH_INVENTORY_NUMBER);
+  /* Halo ignored the client filter: a record of another client never matches. */
+  g_assert_cmpint (hy_sync_asset_match (other_client, "HY-pc1", 12, "ACME-DC01", NULL), ==,
+                   HY_SYNC_MATCH_NONE);
+  g_assert_cmpint (hy_sync_asset_match (by_name, "HY-pc1", 12, "ACME-DC01", NULL), ==,
+                   HY_SYNC_MATCH_NAME);
+  g_assert_cmpint (hy_sync_asset_match (by_serial, "HY-pc1", 12, "ACME-DC01", "SN123"), ==,
+                   HY_SYNC_MATCH_SERIAL);
+  g_assert_cmpint (hy_sync_asset_match (by_serial, "HY-pc1", 12, "ACME-DC01", "SN999"), ==,
+                   HY_SYNC_MATCH_NONE);
+}
+
+static void
+test_ticket (void)
+{
+  HySyncTicketSpec spec = {
+    .alert_id = "a1",
+    .summary = "Disk full",
+    .details = "C: at 95%",
+    .severity = "high",
+    .computer_name = "ACME-DC01",
+    .tickettype_id = 3,
+    .client_id = 12,
+    .site_id = 20,
+    .asset_id = 77,
+  };
+  g_autoptr (JsonNode) node = hy_sync_ticket_create_payload (&spec);
+  JsonObject *o = json_node_get_object (node);
+  g_autoptr (JsonParser) p1 = NULL;
+  g_autoptr (JsonParser) p2 = NULL;
+  g_autoptr (JsonParser) p3 = NULL;
+  g_autofree char *json = to_json (node);
+  JsonObject *same, *prefix, *by_tp;
+
+  g_assert_cmpstr (json_object_get_string_member (o, "summary"), ==, "Disk full");
+  g_assert_cmpint (json_object_get_int_member (o, "tickettype_id"), ==, 3);
+  g_assert_cmpint (json_object_get_int_member (o, "client_id"), ==, 12);
+  g_assert_cmpint (json_object_get_int_member (o, "site_id"), ==, 20);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (
+                                                   json_object_get_array_member (o, "assets"), 0),
+                                               "id"),
+                   ==, 77);
+  g_assert_cmpstr (json_object_get_string_member (o, "third_party_id_string"), ==,
+                   "halyard-alert:a1");
+  g_assert_nonnull (strstr (json_object_get_string_member (o, "details"), "C: at 95%"));
+
+  /* A record found by the marker in the details (third_party_id_string not echoed). */
+  same = parse_object ("{\"id\":1,\"client_id\":12,\"details\":\"x\\n\\nHalyard alert: "
+                       "halyard-alert:a1\"}",
+                       &p1);
+  prefix = parse_object ("{\"id\":2,\"client_id\":12,\"details\":\"Halyard alert: "
+                         "halyard-alert:a10\"}",
+                         &p2);
+  by_tp =
+      parse_object ("{\"id\":3,\"client_id\":12,\"third_party_id_string\":\"halyard-alert:a1\"}",
+                    &p3);
+  g_assert_true (hy_sync_ticket_match (same, "halyard-alert:a1", 12));
+  g_assert_false (hy_sync_ticket_match (same, "halyard-alert:a1", 13));
+  g_assert_false (hy_sync_ticket_match (prefix, "halyard-alert:a1", 12));
+  g_assert_true (hy_sync_ticket_match (by_tp, "halyard-alert:a1", 12));
+}
+
+static void
+test_action (void)
+{
+  HySyncActionSpec spec = {
+    .ticket_id = 9,
+    .outcome = "Private Note",
+    .outcome_id = 4,
+    .note = "Cleared temp files",
+    .hours = hy_sync_minutes_to_hours (30),
+    .agent_id = 5,
+    .datetime = "2026-11-22T10:00:00Z",
+  };
+  g_autoptr (JsonNode) node = hy_sync_action_payload (&spec);
+  JsonObject *o = json_node_get_object (node);
+  g_autoptr (JsonParser) p1 = NULL;
+  JsonObject *rec;
+
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "timetaken"), 0.5, 1e-9);
+  g_assert_cmpfloat_with_epsilon (hy_sync_minutes_to_hours (1), 1.0 / 60.0, 1e-9);
+  g_assert_cmpint (json_object_get_int_member (o, "who_agentid"), ==, 5);
+  g_assert_cmpstr (json_object_get_string_member (o, "outcome"), ==, "Private Note");
+  g_assert_true (json_object_get_boolean_member (o, "hiddenfromuser"));
+
+  rec = parse_object ("{\"id\":1,\"ticket_id\":9,\"note\":\"Cleared temp files\","
+                      "\"datetime\":\"2026-11-22T10:00:00.0000000\"}",
+                      &p1);
+  g_assert_true (hy_sync_action_match (rec, 9, "Cleared temp files", "2026-11-22T10:00:00Z"));
+  g_assert_false (hy_sync_action_match (rec, 9, "Cleared temp files", "2026-11-22T10:05:00Z"));
+  g_assert_false (hy_sync_action_match (rec, 8, "Cleared temp files", "2026-11-22T10:00:00Z"));
+}
+
+static void
+test_outcome (void)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  const char *const want[] = { "Private Note", "Internal Note", NULL };
+  const char *const none[] = { "Nope", NULL };
+  gint64 id = 0;
+  g_autofree char *name = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser,
+                                             "[{\"id\":1,\"outcome\":\"Email "
+                                             "User\"},{\"id\":4,\"buttonname\":\"private note\"}]",
+                                             -1, NULL));
+  g_assert_true (hy_sync_choose_outcome (json_node_get_array (json_parser_get_root (parser)), want,
+                                         &id, &name));
+  g_assert_cmpint (id, ==, 4);
+  g_assert_cmpstr (name, ==, "private note");
+  g_assert_false (hy_sync_choose_outcome (json_node_get_array (json_parser_get_root (parser)), none,
+                                          NULL, NULL));
+}
+
+static void
+test_lifecycle (void)
+{
+  HySyncAlertFacts fresh = { FALSE, FALSE, FALSE };
+  HySyncAlertFacts unrouted = { TRUE, FALSE, FALSE };
+  HySyncAlertFacts open = { TRUE, TRUE, FALSE };
+  HySyncAlertFacts cleared = { TRUE, TRUE, TRUE };
+  HySyncAlertFacts cleared_unrouted = { TRUE, FALSE, TRUE };
+
+  g_assert_cmpint (hy_sync_alert_on_raise (&fresh, TRUE), ==, HY_SYNC_ALERT_OP_CREATE_TICKET);
+  g_assert_cmpint (hy_sync_alert_on_raise (&fresh, FALSE), ==, HY_SYNC_ALERT_OP_UNROUTED);
+  g_assert_cmpint (hy_sync_alert_on_raise (&unrouted, TRUE), ==, HY_SYNC_ALERT_OP_CREATE_TICKET);
+  g_assert_cmpint (hy_sync_alert_on_raise (&open, TRUE), ==, HY_SYNC_ALERT_OP_REPEAT_NOTE);
+  g_assert_cmpint (hy_sync_alert_on_raise (&open, FALSE), ==, HY_SYNC_ALERT_OP_REPEAT_NOTE);
+  g_assert_cmpint (hy_sync_alert_on_clear (&open, 0), ==, HY_SYNC_ALERT_OP_CLEAR_NOTE);
+  g_assert_cmpint (hy_sync_alert_on_clear (&open, 9), ==,
+                   HY_SYNC_ALERT_OP_CLEAR_NOTE | HY_SYNC_ALERT_OP_CLOSE_TICKET);
+  g_assert_cmpint (hy_sync_alert_on_clear (&cleared, 9), ==, HY_SYNC_ALERT_OP_NONE);
+  g_assert_cmpint (hy_sync_alert_on_clear (&unrouted, 9), ==, HY_SYNC_ALERT_OP_NONE);
+  g_assert_cmpint (hy_sync_alert_on_route (&unrouted, TRUE), ==, HY_SYNC_ALERT_OP_CREATE_TICKET);
+  g_assert_cmpint (hy_sync_alert_on_route (&unrouted, FALSE), ==, HY_SYNC_ALERT_OP_NONE);
+  g_assert_cmpint (hy_sync_alert_on_route (&cleared_unrouted, TRUE), ==, HY_SYNC_ALERT_OP_NONE);
+  g_assert_cmpint (hy_sync_alert_on_route (&open, TRUE), ==, HY_SYNC_ALERT_OP_NONE);
+}
+
+static void
+test_backoff (void)
+{
+  g_assert_cmpuint (hy_sync_backoff_seconds (1, FALSE), ==, 5);
+  g_assert_cmpuint (hy_sync_backoff_seconds (2, FALSE), ==, 10);
+  g_assert_cmpuint (hy_sync_backoff_seconds (30, FALSE), ==, 600);
+  g_assert_cmpuint (hy_sync_backoff_seconds (1, TRUE), >=, 300);
+  for (guint i = 1; i < HY_SYNC_MAX_ATTEMPTS; i++)
+    g_assert_cmpuint (hy_sync_backoff_seconds (i, FALSE), <=,
+                      hy_sync_backoff_seconds (i + 1, FALSE));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/sync/payload/inventory-number", test_inventory_number);
+  g_test_add_func ("/sync/payload/asset", test_asset_payload);
+  g_test_add_func ("/sync/payload/fingerprint", test_fingerprint);
+  g_test_add_func ("/sync/payload/asset-match", test_asset_match);
+  g_test_add_func ("/sync/payload/ticket", test_ticket);
+  g_test_add_func ("/sync/payload/action", test_action);
+  g_test_add_func ("/sync/payload/outcome", test_outcome);
+  g_test_add_func ("/sync/lifecycle", test_lifecycle);
+  g_test_add_func ("/sync/backoff", test_backoff);
+  return g_test_run ();
+}
