@@ -19,5 +19,10 @@ int hy_cli_refresh (HyCli *cli, int argc, char **argv);
 /* hy-cli-status.c */
 int hy_cli_status (HyCli *cli, int argc, char **argv);
 int hy_cli_events (HyCli *cli, int argc, char **argv);
+/* hy-cli-link.c */
+int hy_cli_link (HyCli *cli, int argc, char **argv);
+int hy_cli_links (HyCli *cli, int argc, char **argv);
+int hy_cli_map (HyCli *cli, int argc, char **argv);
+int hy_cli_unmap (HyCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -194,7 +194,7 @@ print_result (HyCli *cli, const HyLinkerResult *result)
                                 g_array_index (ambiguous->candidates, gint64, c));
       /* Translators: kind, local id, local name, Halo record kind (plural not needed), then
        * the Halo ids separated by commas */
-      hy_cli_print (cli, _ ("Not linked, several Halo records have this name: %s %s “%s” → %s %s"),
+      hy_cli_print (cli, _ ("Not linked, several Halo records match: %s %s “%s” → %s %s"),
                     kind_label (ambiguous->kind), ambiguous->id, ambiguous->name,
                     halo_label (ambiguous->kind), ids->str);
     }

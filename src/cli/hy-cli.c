@@ -50,6 +50,10 @@ static const HyCliCommand commands[] = {
   { "status", N_ ("Show the integration switch, group sync states, outbox and alerts"),
     hy_cli_status },
   { "events", N_ ("Show the requests sent to Halo, newest first"), hy_cli_events },
+  { "link", N_ ("Link companies, locations, computers and users to Halo records"), hy_cli_link },
+  { "links", N_ ("List records with their linked state"), hy_cli_links },
+  { "map", N_ ("Route a device group to a Halo client or a policy to a ticket type"), hy_cli_map },
+  { "unmap", N_ ("Remove a group's or a policy's route"), hy_cli_unmap },
 };
 
 /* ------------------------------------------------------------------------- */

@@ -1192,18 +1192,22 @@ hy_linker_set_link (HyStore *store,
           g_autofree char *halo_text = g_strdup_printf ("%" G_GINT64_FORMAT, halo_id);
           g_autofree char *client_text = g_strdup_printf ("%" G_GINT64_FORMAT, client_id);
 
-          g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_WRONG_CLIENT,
-                       kind == HY_RECORD_KIND_LOCATION
-                           /* Translators: the first %s is a Halo site id, the second a local
-                          * location's name, the third a Halo client id */
-                           ? _ ("Halo site %s does not belong to the Halo client of “%s”'s company "
-                                "(client %s). Choose one of that client's sites.")
-                           /* Translators: the first %s is a Halo asset id, the second a local
-                          * computer's name, the third a Halo client id */
-                           : _ ("Halo asset %s does not belong to the Halo client of “%s”'s "
-                                "company "
-                                "(client %s). Choose one of that client's assets."),
-                       halo_text, name, client_text);
+          if (kind == HY_RECORD_KIND_LOCATION)
+            g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_WRONG_CLIENT,
+                         /* Translators: the first %s is a Halo site id, the second a Halo
+                          * client id, the third a local location's name */
+                         _ ("Halo site %s does not belong to Halo client %s, to which the "
+                            "company of location “%s” is linked. Choose one of that client's "
+                            "sites."),
+                         halo_text, client_text, name);
+          else
+            g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_WRONG_CLIENT,
+                         /* Translators: the first %s is a Halo asset id, the second a Halo
+                          * client id, the third a local computer's name */
+                         _ ("Halo asset %s does not belong to Halo client %s, to which the "
+                            "company of computer “%s” is linked. Choose one of that client's "
+                            "assets."),
+                         halo_text, client_text, name);
           ok = FALSE;
         }
     }
