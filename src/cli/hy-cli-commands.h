@@ -24,5 +24,11 @@ int hy_cli_link (HyCli *cli, int argc, char **argv);
 int hy_cli_links (HyCli *cli, int argc, char **argv);
 int hy_cli_map (HyCli *cli, int argc, char **argv);
 int hy_cli_unmap (HyCli *cli, int argc, char **argv);
+/* hy-cli-sync.c */
+int hy_cli_enable (HyCli *cli, int argc, char **argv);
+int hy_cli_disable (HyCli *cli, int argc, char **argv);
+int hy_cli_sync (HyCli *cli, int argc, char **argv);
+int hy_cli_alert (HyCli *cli, int argc, char **argv);
+int hy_cli_action (HyCli *cli, int argc, char **argv);
 
 G_END_DECLS
