@@ -680,6 +680,119 @@ test_auto_relink_drops_stale (Fixture *f, gconstpointer data)
   assert_link (f, HY_RECORD_KIND_LOCATION, "l1", HY_LINK_HOW_AUTO, 20);
 }
 
+
+static void
+test_reject (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyLinkerResult) first = NULL;
+  g_autoptr (HyLinkerResult) second = NULL;
+  g_autoptr (GPtrArray) offered = NULL;
+  HyLinkerSuggestion *rejected;
+  HyLinkerSuggestion unknown = { 0 };
+
+  halo_client (f, 1, "ACME", FALSE);
+  halo_client (f, 2, "Acme Ltd", FALSE);
+  add_company (f, "c1", "Acme");
+
+  first = auto_link (f, FALSE);
+  g_assert_cmpuint (count_suggestions_for (first, HY_RECORD_KIND_COMPANY, "c1"), ==, 2);
+  /* Best first: case only, then a suffix on one side. */
+  g_assert_cmpint (((HyLinkerSuggestion *) first->suggestions->pdata[0])->halo_id, ==, 1);
+  g_assert_cmpint (((HyLinkerSuggestion *) first->suggestions->pdata[1])->halo_id, ==, 2);
+
+  rejected = (HyLinkerSuggestion *) find_suggestion (first, HY_RECORD_KIND_COMPANY, "c1", 1);
+  g_assert_true (hy_linker_reject_suggestion (f->store, rejected, &error));
+  g_assert_no_error (error);
+  /* Twice is the same as once. */
+  g_assert_true (hy_linker_reject_suggestion (f->store, rejected, &error));
+  g_assert_no_error (error);
+
+  second = auto_link (f, FALSE);
+  g_assert_cmpuint (count_suggestions_for (second, HY_RECORD_KIND_COMPANY, "c1"), ==, 1);
+  g_assert_null (find_suggestion (second, HY_RECORD_KIND_COMPANY, "c1", 1));
+  g_assert_nonnull (find_suggestion (second, HY_RECORD_KIND_COMPANY, "c1", 2));
+  assert_link (f, HY_RECORD_KIND_COMPANY, "c1", HY_LINK_HOW_NONE, 0);
+
+  offered = hy_linker_suggest (f->store, HY_RECORD_KIND_COMPANY, "c1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (offered->len, ==, 1);
+  g_assert_cmpint (((HyLinkerSuggestion *) offered->pdata[0])->halo_id, ==, 2);
+
+  unknown.kind = HY_RECORD_KIND_COMPANY;
+  unknown.id = (char *) "nope";
+  unknown.halo_id = 1;
+  g_assert_false (hy_linker_reject_suggestion (f->store, &unknown, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND);
+}
+
+static void
+test_suggest (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) offered = NULL;
+  HyLinkerSuggestion *suggestion;
+
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  halo_client (f, 2, "ACME LTD", FALSE);
+  halo_client (f, 3, "Acme Ltd", TRUE);
+  halo_client (f, 4, "Globex", FALSE);
+  halo_asset (f, 100, 1, "PC-1", NULL, NULL);
+  halo_asset (f, 101, 1, "OTHER", NULL, "SN-7");
+  halo_asset (f, 200, 2, "PC-1", NULL, NULL);
+  halo_agent (f, 7, "Jane Tech", "jane@msp.example");
+  add_company (f, "c1", "Acme Ltd");
+  add_computer (f, "pc1", "c1", "PC-1", NULL);
+  add_computer (f, "pc2", "c1", "PC-2", "sn-7");
+  add_user (f, "u1", "Jane Tech", "Jane@MSP.example");
+
+  offered = hy_linker_suggest (f->store, HY_RECORD_KIND_COMPANY, "c1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (offered->len, ==, 3);
+  suggestion = offered->pdata[0];
+  g_assert_cmpint (suggestion->halo_id, ==, 1);
+  g_assert_cmpfloat (suggestion->score, ==, 1.0);
+  g_assert_cmpstr (suggestion->evidence[0], ==, "same name");
+  suggestion = offered->pdata[1];
+  g_assert_cmpint (suggestion->halo_id, ==, 2);
+  g_assert_cmpstr (suggestion->evidence[0], ==, "differs only in case");
+  suggestion = offered->pdata[2];
+  g_assert_cmpint (suggestion->halo_id, ==, 3);
+  g_assert_cmpstr (suggestion->evidence[1], ==, "inactive in Halo");
+  g_clear_pointer (&offered, g_ptr_array_unref);
+
+  /* A computer's candidates are assets of its company's client. */
+  g_assert_null (hy_linker_suggest (f->store, HY_RECORD_KIND_COMPUTER, "pc1", &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_COMPANY_NOT_LINKED);
+  g_clear_error (&error);
+  g_assert_true (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPANY, "c1", 1, NULL, &error));
+  offered = hy_linker_suggest (f->store, HY_RECORD_KIND_COMPUTER, "pc1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (offered->len, ==, 1);
+  g_assert_cmpint (((HyLinkerSuggestion *) offered->pdata[0])->halo_id, ==, 100);
+  g_clear_pointer (&offered, g_ptr_array_unref);
+
+  offered = hy_linker_suggest (f->store, HY_RECORD_KIND_COMPUTER, "pc2", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (offered->len, ==, 1);
+  suggestion = offered->pdata[0];
+  g_assert_cmpint (suggestion->halo_id, ==, 101);
+  g_assert_cmpstr (suggestion->evidence[0], ==, "same serial number");
+  g_clear_pointer (&offered, g_ptr_array_unref);
+
+  /* The agent of the same e-mail, once (not again for its name). */
+  offered = hy_linker_suggest (f->store, HY_RECORD_KIND_USER, "u1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (offered->len, ==, 1);
+  suggestion = offered->pdata[0];
+  g_assert_cmpint (suggestion->halo_id, ==, 7);
+  g_assert_cmpstr (suggestion->evidence[0], ==, "same e-mail address");
+  g_clear_pointer (&offered, g_ptr_array_unref);
+
+  g_assert_null (hy_linker_suggest (f->store, HY_RECORD_KIND_GROUP, "g1", &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_LINKABLE);
+}
+
 /* ------------------------------------------------------------------------- */
 /* Manual links                                                              */
 /* ------------------------------------------------------------------------- */
@@ -1146,6 +1259,8 @@ main (int argc, char *argv[])
   ADD ("/linker/auto/suggestions", test_auto_suggestions);
   ADD ("/linker/auto/relink-drops-stale", test_auto_relink_drops_stale);
   ADD ("/linker/auto/async", test_auto_async);
+  ADD ("/linker/reject", test_reject);
+  ADD ("/linker/suggest", test_suggest);
   ADD ("/linker/set/company-first", test_set_company_first);
   ADD ("/linker/set/validation", test_set_validation);
   ADD ("/linker/clear", test_clear);

@@ -591,16 +591,84 @@ best_match (const char *name, const HyCacheRecord *record)
   return best;
 }
 
+/* The settings key under which the Halo ids rejected for a record are kept. */
+static char *
+rejected_key (HyRecordKind kind, const char *id)
+{
+  return g_strdup_printf ("linker.rejected:%s:%s", hy_record_kind_to_string (kind), id);
+}
+
+/* The Halo ids the technician rejected as suggestions for the record (gint64, maybe empty). */
+static GArray *
+load_rejected (HyStore *store, HyRecordKind kind, const char *id, GError **error)
+{
+  g_autofree char *key = rejected_key (kind, id);
+  g_autofree char *value = NULL;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_auto (GStrv) parts = NULL;
+
+  if (!hy_store_get_setting (store, key, &value, error))
+    return NULL;
+  if (value == NULL)
+    return g_steal_pointer (&ids);
+
+  parts = g_strsplit (value, ",", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      gint64 halo_id;
+
+      if (g_ascii_string_to_signed (parts[i], 10, 1, G_MAXINT64, &halo_id, NULL))
+        g_array_append_val (ids, halo_id);
+    }
+  return g_steal_pointer (&ids);
+}
+
+static gboolean
+contains_id (GArray *ids, gint64 id)
+{
+  for (guint i = 0; ids != NULL && i < ids->len; i++)
+    if (g_array_index (ids, gint64, i) == id)
+      return TRUE;
+  return FALSE;
+}
+
+/* Drops the suggestions the technician rejected for the record. */
+static gboolean
+drop_rejected (HyStore *store,
+               HyRecordKind kind,
+               const char *id,
+               GPtrArray *suggestions,
+               GError **error)
+{
+  g_autoptr (GArray) rejected = NULL;
+
+  if (suggestions->len == 0)
+    return TRUE;
+  rejected = load_rejected (store, kind, id, error);
+  if (rejected == NULL)
+    return FALSE;
+
+  for (guint i = suggestions->len; i > 0; i--)
+    {
+      const HyLinkerSuggestion *suggestion = g_ptr_array_index (suggestions, i - 1);
+      if (contains_id (rejected, suggestion->halo_id))
+        g_ptr_array_remove_index (suggestions, i - 1);
+    }
+  return TRUE;
+}
+
 /* Near misses of @name among the records of @index sharing its base key (users: with the
- * e-mail evidence), best first, added to the result. */
-static void
-add_suggestions (AutoLink *self,
-                 HyRecordKind kind,
-                 const char *id,
-                 const char *name,
-                 const char *email,
-                 Index *index,
-                 GPtrArray *inactive_exact)
+ * e-mail evidence), best first, without the rejected ones, appended to @out. */
+static gboolean
+collect_suggestions (HyStore *store,
+                     HyRecordKind kind,
+                     const char *id,
+                     const char *name,
+                     const char *email,
+                     Index *index,
+                     GPtrArray *inactive_exact,
+                     GPtrArray *out,
+                     GError **error)
 {
   g_autoptr (GPtrArray) found =
       g_ptr_array_new_with_free_func ((GDestroyNotify) hy_linker_suggestion_free);
@@ -664,9 +732,13 @@ add_suggestions (AutoLink *self,
                                               g_strv_builder_end (builder)));
     }
 
+  if (!drop_rejected (store, kind, id, found, error))
+    return FALSE;
+
   g_ptr_array_sort (found, compare_suggestions);
   for (guint i = 0; i < found->len && i < MAX_SUGGESTIONS_PER_RECORD; i++)
-    g_ptr_array_add (self->result->suggestions, g_steal_pointer (&found->pdata[i]));
+    g_ptr_array_add (out, g_steal_pointer (&found->pdata[i]));
+  return TRUE;
 }
 
 static void
@@ -748,8 +820,9 @@ decide (AutoLink *self,
 
   if (active->len > 1)
     add_ambiguous (self, kind, id, name, active);
-  else
-    add_suggestions (self, kind, id, name, email, index, inactive);
+  else if (!collect_suggestions (self->store, kind, id, name, email, index, inactive,
+                                 self->result->suggestions, error))
+    return FALSE;
 
   return TRUE;
 }
@@ -1244,6 +1317,154 @@ hy_linker_accept_suggestion (HyStore *store,
 
   return hy_linker_set_link (store, suggestion->kind, suggestion->id, suggestion->halo_id, out_link,
                              error);
+}
+
+gboolean
+hy_linker_reject_suggestion (HyStore *store, const HyLinkerSuggestion *suggestion, GError **error)
+{
+  g_autoptr (GArray) rejected = NULL;
+  g_autoptr (GString) value = NULL;
+  g_autofree char *key = NULL;
+  gpointer record;
+
+  g_return_val_if_fail (HY_IS_STORE (store), FALSE);
+  g_return_val_if_fail (suggestion != NULL && suggestion->id != NULL, FALSE);
+
+  if (!check_linkable (suggestion->kind, error))
+    return FALSE;
+  record = get_record (store, suggestion->kind, suggestion->id, error);
+  if (record == NULL)
+    return FALSE;
+  hy_record_free (suggestion->kind, record);
+
+  rejected = load_rejected (store, suggestion->kind, suggestion->id, error);
+  if (rejected == NULL)
+    return FALSE;
+  if (contains_id (rejected, suggestion->halo_id))
+    return TRUE;
+  g_array_append_val (rejected, suggestion->halo_id);
+
+  value = g_string_new (NULL);
+  for (guint i = 0; i < rejected->len; i++)
+    g_string_append_printf (value, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "",
+                            g_array_index (rejected, gint64, i));
+  key = rejected_key (suggestion->kind, suggestion->id);
+  return hy_store_set_setting (store, key, value->str, error);
+}
+
+static gboolean
+has_halo_id (GPtrArray *suggestions, gint64 halo_id)
+{
+  for (guint i = 0; i < suggestions->len; i++)
+    if (((HyLinkerSuggestion *) g_ptr_array_index (suggestions, i))->halo_id == halo_id)
+      return TRUE;
+  return FALSE;
+}
+
+GPtrArray *
+hy_linker_suggest (HyStore *store, HyRecordKind kind, const char *local_id, GError **error)
+{
+  g_autoptr (GPtrArray) suggestions =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_linker_suggestion_free);
+  g_autoptr (GPtrArray) exact_found =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_linker_suggestion_free);
+  g_autoptr (GPtrArray) halo = NULL;
+  g_autofree char *key = NULL;
+  HyStoreQuery query = HY_STORE_QUERY_INIT;
+  HyCacheKind halo_kind;
+  GPtrArray *exact = NULL;
+  const char *exact_evidence;
+  const char *name;
+  const char *email = NULL;
+  gboolean ok = TRUE;
+  gpointer record;
+  Index *index;
+
+  g_return_val_if_fail (HY_IS_STORE (store), NULL);
+  g_return_val_if_fail (local_id != NULL, NULL);
+
+  if (!check_linkable (kind, error))
+    return NULL;
+  hy_linker_halo_kind (kind, &halo_kind);
+  record = get_record (store, kind, local_id, error);
+  if (record == NULL)
+    return NULL;
+  name = hy_record_get_name (kind, record);
+
+  if (kind == HY_RECORD_KIND_LOCATION || kind == HY_RECORD_KIND_COMPUTER)
+    {
+      const char *company_id = kind == HY_RECORD_KIND_LOCATION
+                                   ? ((const HyLocation *) record)->company_id
+                                   : ((const HyComputer *) record)->company_id;
+
+      ok = check_company_linked (store, kind, name, company_id, &query.halo_client_id, error);
+    }
+  if (ok)
+    {
+      halo = hy_store_cache_list (store, halo_kind, &query, error);
+      ok = halo != NULL;
+    }
+  if (!ok)
+    {
+      hy_record_free (kind, record);
+      return NULL;
+    }
+
+  index = index_new (halo);
+
+  /* Exact matches first: what auto-link would link, were there only one. */
+  /* Translators: evidence for a suggested link: the names are equal */
+  exact_evidence = _ ("same name");
+  if (kind == HY_RECORD_KIND_USER)
+    {
+      email = ((const HyUser *) record)->email;
+      key = email_key (email);
+      exact = multimap_lookup (index->email, key);
+      /* Translators: evidence for linking a technician to a Halo agent */
+      exact_evidence = _ ("same e-mail address");
+    }
+  else
+    {
+      key = exact_key (name);
+      exact = multimap_lookup (index->exact, key);
+      if (exact == NULL && kind == HY_RECORD_KIND_COMPUTER)
+        {
+          g_autofree char *serial = serial_key (((const HyComputer *) record)->serial);
+
+          exact = multimap_lookup (index->serial, serial);
+          /* Translators: evidence for linking a computer to a Halo asset */
+          exact_evidence = _ ("same serial number");
+        }
+    }
+
+  for (guint i = 0; exact != NULL && i < exact->len; i++)
+    {
+      HyCacheRecord *halo_record = g_ptr_array_index (exact, i);
+      g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+
+      g_strv_builder_add (builder, exact_evidence);
+      if (halo_record->inactive)
+        g_strv_builder_add (builder, _ ("inactive in Halo"));
+      g_ptr_array_add (exact_found, suggestion_new (kind, local_id, name, halo_record,
+                                                    halo_record->inactive ? INACTIVE_SCORE : 1.0,
+                                                    g_strv_builder_end (builder)));
+    }
+
+  ok = drop_rejected (store, kind, local_id, exact_found, error) &&
+       collect_suggestions (store, kind, local_id, name, email, index, NULL, suggestions, error);
+
+  if (ok)
+    {
+      for (guint i = suggestions->len; i > 0; i--)
+        if (has_halo_id (exact_found, ((HyLinkerSuggestion *) suggestions->pdata[i - 1])->halo_id))
+          g_ptr_array_remove_index (suggestions, i - 1);
+      g_ptr_array_extend_and_steal (exact_found, g_steal_pointer (&suggestions));
+      g_ptr_array_sort (exact_found, compare_suggestions);
+    }
+
+  index_free (index);
+  hy_record_free (kind, record);
+  return ok ? g_steal_pointer (&exact_found) : NULL;
 }
 
 gboolean

@@ -106,6 +106,15 @@ gboolean hy_linker_accept_suggestion (HyStore *store,
                                       const HyLinkerSuggestion *suggestion,
                                       HyLink **out_link,
                                       GError **error);
+/* Remembers that the technician rejected @suggestion: auto-link and hy_linker_suggest () no
+ * longer offer that Halo record for that local record. */
+gboolean
+hy_linker_reject_suggestion (HyStore *store, const HyLinkerSuggestion *suggestion, GError **error);
+/* The Halo records the local record could be linked to, best first: exact matches (score 1,
+ * or less when inactive in Halo) then near misses, without rejected ones; sites and assets of
+ * the company's client only (COMPANY_NOT_LINKED otherwise). For a view's link dialog. */
+GPtrArray *
+hy_linker_suggest (HyStore *store, HyRecordKind kind, const char *local_id, GError **error);
 gboolean
 hy_linker_clear_link (HyStore *store, HyRecordKind kind, const char *local_id, GError **error);
 
