@@ -254,7 +254,8 @@ hy_sim_store_generate (HySimStore *store, const HySimGenerateOptions *options)
 
           label = g_strdup_printf ("%s / %s", name, site_name);
           json_object_set_string_member (site, "name", site_name);
-          json_object_set_int_member (site, "client_id", client_id);
+          /* Halo types Site.client_id as a double. */
+          json_object_set_double_member (site, "client_id", (double) client_id);
           json_object_set_string_member (site, "client_name", name);
           json_object_set_string_member (site, "clientsite_name", label);
           json_object_set_boolean_member (site, "inactive", FALSE);
@@ -290,7 +291,8 @@ hy_sim_store_generate (HySimStore *store, const HySimGenerateOptions *options)
           email = g_strdup_printf ("%s%u@%s.example", u == 0 ? "info" : "contact", c + 1, domain);
           json_object_set_string_member (user, "name", user_name);
           json_object_set_string_member (user, "emailaddress", email);
-          json_object_set_int_member (user, "site_id", hy_sim_row_id (main_site));
+          /* Halo types Users.site_id as a double. */
+          json_object_set_double_member (user, "site_id", (double) hy_sim_row_id (main_site));
           json_object_set_string_member (user, "site_name", hy_sim_row_string (main_site, "name"));
           json_object_set_int_member (user, "client_id", client_id);
           json_object_set_string_member (user, "client_name", name);

@@ -659,9 +659,20 @@ resolve_fk (PostContext *ctx,
   gboolean present;
   gint64 id;
 
+  JsonNode *node = json_object_get_member (row, member);
+
   *out = NULL;
 
-  if (!hy_sim_read_id (row, member, &id, &present, error))
+  /* Stored rows may hold an integral double (Site.client_id, Users.site_id); what the client
+   * sent was checked strictly by check_item_ids (). */
+  if (node != NULL && JSON_NODE_HOLDS_VALUE (node) &&
+      json_node_get_value_type (node) == G_TYPE_DOUBLE &&
+      json_node_get_double (node) == (double) (gint64) json_node_get_double (node))
+    {
+      id = (gint64) json_node_get_double (node);
+      present = TRUE;
+    }
+  else if (!hy_sim_read_id (row, member, &id, &present, error))
     return FALSE;
 
   if ((!present || id == 0) && !required)
@@ -680,6 +691,29 @@ resolve_fk (PostContext *ctx,
     }
 
   json_object_set_int_member (row, member, hy_sim_row_id (*out));
+  return TRUE;
+}
+
+/* Halo refuses 12.0 where it expects an integer id: check every id-like member sent. */
+static gboolean
+check_item_ids (JsonObject *item, GError **error)
+{
+  g_autoptr (GList) members = json_object_get_members (item);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    {
+      const char *name = l->data;
+      gboolean present;
+      gint64 id;
+
+      if (g_strcmp0 (name, "id") != 0 && !g_str_has_suffix (name, "_id") &&
+          g_strcmp0 (name, "who_agentid") != 0 && g_strcmp0 (name, "new_status") != 0)
+        continue;
+
+      if (!hy_sim_read_id (item, name, &id, &present, error))
+        return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -711,6 +745,8 @@ validate_site (PostContext *ctx, JsonObject *row, gboolean create, GError **erro
   if (!resolve_fk (ctx, row, "client_id", HY_SIM_TABLE_CLIENTS, TRUE, &client, error))
     return FALSE;
 
+  /* Halo types Site.client_id as a double: it comes back as 12.0. */
+  json_object_set_double_member (row, "client_id", (double) hy_sim_row_id (client));
   label = g_strdup_printf ("%s / %s", hy_sim_row_string (client, "name"),
                            hy_sim_row_string (row, "name"));
   json_object_set_string_member (row, "client_name", hy_sim_row_string (client, "name"));
@@ -732,6 +768,8 @@ validate_user (PostContext *ctx, JsonObject *row, gboolean create, GError **erro
   if (!resolve_fk (ctx, row, "site_id", HY_SIM_TABLE_SITES, TRUE, &site, error))
     return FALSE;
 
+  /* Halo types Users.site_id as a double: it comes back as 20.0. */
+  json_object_set_double_member (row, "site_id", (double) hy_sim_row_id (site));
   client = find_row (ctx, HY_SIM_TABLE_CLIENTS, hy_sim_row_int (site, "client_id"));
   json_object_set_string_member (row, "site_name", hy_sim_row_string (site, "name"));
   json_object_set_int_member (row, "client_id", hy_sim_row_int (site, "client_id"));
@@ -1315,8 +1353,12 @@ hy_sim_store_post (HySimStore *store,
         }
 
       item = json_node_get_object (element);
-      if (!hy_sim_read_id (item, "id", &id, &present, error))
-        return NULL;
+      if (!check_item_ids (item, error) || !hy_sim_read_id (item, "id", &id, &present, error))
+        {
+          if (length > 1)
+            g_prefix_error (error, "Item %u: ", i);
+          return NULL;
+        }
 
       if (present && id > 0)
         {

@@ -499,6 +499,7 @@ typedef struct
   gboolean open_only;
   gboolean closed_only;
   gboolean inventory_number_only;
+  gboolean search_details;
   gboolean has_status_id, has_agent_id, has_type_id, has_user_id, has_ticket_id;
   gboolean has_client_id, has_site_id, has_assettype_id;
   gint64 status_id, agent_id, type_id, user_id, ticket_id, client_id, site_id, assettype_id;
@@ -519,6 +520,7 @@ filter_init (Filter *filter, GHashTable *query)
   filter->open_only = query_true (query, "open_only");
   filter->closed_only = query_true (query, "closed_only");
   filter->inventory_number_only = query_true (query, "search_inventory_number_only");
+  filter->search_details = query_true (query, "search_details");
   filter->has_status_id = query_int (query, "status_id", &filter->status_id);
   filter->has_agent_id = query_int (query, "agent_id", &filter->agent_id);
   filter->has_type_id = query_int (query, "requesttype_id", &filter->type_id);
@@ -624,7 +626,9 @@ row_matches (HySimTable table, JsonObject *row, const Filter *filter)
             break;
           case HY_SIM_TABLE_TICKETS:
             fields[0] = hy_sim_row_string (row, "summary");
-            fields[1] = hy_sim_row_string (row, "details");
+            /* Halo searches the summary; the details only with search_details=true. */
+            if (filter->search_details)
+              fields[1] = hy_sim_row_string (row, "details");
             break;
           case HY_SIM_TABLE_AGENTS:
             fields[0] = hy_sim_row_string (row, "name");

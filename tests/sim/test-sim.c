@@ -571,6 +571,10 @@ test_filters (Fixture *f, gconstpointer data)
   api_get (f, "/api/Site?client_id=12", &sites);
   site_list = wrapped_list (sites.body, "sites", &total);
   g_assert_cmpint (total, ==, 2);
+  /* Halo types Site.client_id as a double: 12.0 on the wire. */
+  g_assert_true (json_node_get_value_type (
+                     json_object_get_member (json_array_get_object_element (site_list, 0),
+                                             "client_id")) == G_TYPE_DOUBLE);
   for (guint i = 0; i < json_array_get_length (site_list); i++)
     g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (site_list, i),
                                                  "client_id"),
@@ -668,6 +672,29 @@ test_post_create_update (Fixture *f, gconstpointer data)
   site_body = g_strdup_printf ("[{\"name\":\"Lyon\",\"client_id\":%" G_GINT64_FORMAT "}]", id);
   g_assert_cmpuint (api_post (f, "/api/Site", site_body, &site), ==, 201);
   g_assert_nonnull (strstr (site.body, "Zebra Zahnarzt GmbH"));
+
+  /* The stored 12.0 does not stop an update that leaves client_id alone; a sent 12.0 does. */
+  {
+    g_auto (Response) renamed = { 0 };
+    g_auto (Response) decimal = { 0 };
+    g_auto (Response) user = { 0 };
+    g_autoptr (JsonNode) site_node = parse (site.body);
+    gint64 site_id = json_object_get_int_member (json_node_get_object (site_node), "id");
+    g_autofree char *rename =
+        g_strdup_printf ("[{\"id\":%" G_GINT64_FORMAT ",\"name\":\"Lyon Part-Dieu\"}]", site_id);
+    g_autofree char *bad =
+        g_strdup_printf ("[{\"id\":%" G_GINT64_FORMAT ",\"client_id\":%" G_GINT64_FORMAT ".0}]",
+                         site_id, id);
+    g_autofree char *new_user =
+        g_strdup_printf ("[{\"name\":\"Zoë Zimmer\",\"site_id\":%" G_GINT64_FORMAT
+                         ",\"emailaddress\":\"zoe@zebra.example\"}]",
+                         site_id);
+
+    g_assert_cmpuint (api_post (f, "/api/Site", rename, &renamed), ==, 201);
+    g_assert_cmpuint (api_post (f, "/api/Site", bad, &decimal), ==, 400);
+    g_assert_cmpuint (api_post (f, "/api/Users", new_user, &user), ==, 201);
+    g_assert_nonnull (strstr (user.body, "\"client_name\":\"Zebra Zahnarzt GmbH\""));
+  }
 }
 
 static void
@@ -784,6 +811,36 @@ test_ticket_validation (Fixture *f, gconstpointer data)
   api_get (f, "/api/Tickets?open_only=true&client_id=12", &open);
   open_list = wrapped_list (open.body, "tickets", &total);
   g_assert_cmpint (total, ==, 1);
+
+  /* search looks at the summary; the details only with search_details=true. */
+  {
+    g_auto (Response) summary = { 0 };
+    g_auto (Response) details = { 0 };
+    g_autoptr (JsonArray) summary_list = NULL;
+    g_autoptr (JsonArray) details_list = NULL;
+
+    api_get (f, "/api/Tickets?search=95%25", &summary);
+    summary_list = wrapped_list (summary.body, "tickets", &total);
+    g_assert_cmpint (total, ==, 0);
+    api_get (f, "/api/Tickets?search=95%25&search_details=true", &details);
+    details_list = wrapped_list (details.body, "tickets", &total);
+    g_assert_cmpint (total, ==, 1);
+  }
+
+  /* search looks at the summary; the details only with search_details=true. */
+  {
+    g_auto (Response) summary = { 0 };
+    g_auto (Response) details = { 0 };
+    g_autoptr (JsonArray) summary_list = NULL;
+    g_autoptr (JsonArray) details_list = NULL;
+
+    api_get (f, "/api/Tickets?search=95%25", &summary);
+    summary_list = wrapped_list (summary.body, "tickets", &total);
+    g_assert_cmpint (total, ==, 0);
+    api_get (f, "/api/Tickets?search=95%25&search_details=true", &details);
+    details_list = wrapped_list (details.body, "tickets", &total);
+    g_assert_cmpint (total, ==, 1);
+  }
 }
 
 static void
