@@ -31,7 +31,9 @@ struct _HyStore
 
 G_DEFINE_FINAL_TYPE (HyStore, hy_store, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (hy - store - error - quark, hy_store_error)
+/* clang-format off */
+G_DEFINE_QUARK (hy-store-error-quark, hy_store_error)
+/* clang-format on */
 
 /* ---------------------------------------------------------------------------------------------
  * Schema: one migration per step; step N takes user_version N to N + 1. Never edit a released

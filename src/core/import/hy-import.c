@@ -1,0 +1,1054 @@
+/* hy-import.c: inventory import from JSON and CSV
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hy-import"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "import/hy-import-result-private.h"
+#include "import/hy-import.h"
+#include "store/hy-record-fields.h"
+
+/* clang-format off */
+G_DEFINE_QUARK (hy-import-error-quark, hy_import_error)
+/* clang-format on */
+
+/* Kinds in the order they are written: every reference points to an earlier kind (or, for a
+ * group's parent, to the same kind, checked once all groups are in). */
+static const HyRecordKind import_order[] = {
+  HY_RECORD_KIND_COMPANY, HY_RECORD_KIND_LOCATION, HY_RECORD_KIND_GROUP, HY_RECORD_KIND_COMPUTER,
+  HY_RECORD_KIND_USER,    HY_RECORD_KIND_POLICY,   HY_RECORD_KIND_ALERT,
+};
+
+/* Any record, on the stack: the import fills its string fields with pointers into the parsed
+ * document, never copies. */
+typedef union
+{
+  HyCompany company;
+  HyLocation location;
+  HyGroup group;
+  HyComputer computer;
+  HyUser user;
+  HyPolicy policy;
+  HyAlert alert;
+} AnyRecord;
+
+typedef struct
+{
+  HyStore *store;
+  HyImportResult *result;
+  GCancellable *cancellable;
+  const char *name;                     /* the file's name, for messages */
+  gboolean json;                        /* positions are JSON indexes, else CSV lines */
+  GHashTable *ids[HY_N_RECORD_KINDS];   /* id in the file → position + 1 */
+  GHashTable *known[HY_N_RECORD_KINDS]; /* ids found in the store */
+  GHashTable *location_company;         /* location id → its company id */
+  GHashTable *group_parent;             /* group id in the file → its parent */
+  GPtrArray *group_order;               /* group ids in the file, in order (not owned) */
+  guint n_records;
+} Import;
+
+static void
+import_init (Import *imp, HyStore *store, const char *name, GCancellable *cancellable)
+{
+  memset (imp, 0, sizeof *imp);
+  imp->store = store;
+  imp->name = name;
+  imp->cancellable = cancellable;
+  imp->result = _hy_import_result_new ();
+  for (guint i = 0; i < HY_N_RECORD_KINDS; i++)
+    {
+      imp->ids[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      imp->known[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    }
+  imp->location_company = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  imp->group_parent = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+  imp->group_order = g_ptr_array_new ();
+}
+
+static void
+import_clear (Import *imp)
+{
+  for (guint i = 0; i < HY_N_RECORD_KINDS; i++)
+    {
+      g_clear_pointer (&imp->ids[i], g_hash_table_unref);
+      g_clear_pointer (&imp->known[i], g_hash_table_unref);
+    }
+  g_clear_pointer (&imp->location_company, g_hash_table_unref);
+  g_clear_pointer (&imp->group_parent, g_hash_table_unref);
+  g_clear_pointer (&imp->group_order, g_ptr_array_unref);
+  g_clear_object (&imp->result);
+}
+
+/* "computers[3]" (JSON) or "Line 4" (CSV). */
+static char *
+where (Import *imp, HyRecordKind kind, guint position)
+{
+  if (imp->json)
+    return g_strdup_printf ("%s[%u]", hy_record_kind_to_plural (kind), position);
+  /* Translators: a line of a CSV file */
+  return g_strdup_printf (_ ("Line %u"), position);
+}
+
+static const char *
+kind_label (HyRecordKind kind)
+{
+  switch (kind)
+    {
+      case HY_RECORD_KIND_COMPANY:
+        return _ ("company");
+      case HY_RECORD_KIND_LOCATION:
+        return _ ("location");
+      case HY_RECORD_KIND_GROUP:
+        /* Translators: a group of devices */
+        return _ ("group");
+      case HY_RECORD_KIND_COMPUTER:
+        return _ ("computer");
+      case HY_RECORD_KIND_USER:
+        /* Translators: a technician */
+        return _ ("user");
+      case HY_RECORD_KIND_POLICY:
+        /* Translators: a monitoring policy */
+        return _ ("policy");
+      case HY_RECORD_KIND_ALERT:
+        return _ ("alert");
+      default:
+        return "";
+    }
+}
+
+static gboolean
+is_date (const char *text)
+{
+  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
+  g_autoptr (GDateTime) dt = g_date_time_new_from_iso8601 (text, utc);
+
+  return dt != NULL;
+}
+
+static gboolean
+ref_exists (Import *imp, HyRecordKind kind, const char *id, gboolean *out_exists, GError **error)
+{
+  if (g_hash_table_contains (imp->ids[kind], id) || g_hash_table_contains (imp->known[kind], id))
+    {
+      *out_exists = TRUE;
+      return TRUE;
+    }
+  if (!hy_store_exists (imp->store, kind, id, out_exists, error))
+    return FALSE;
+  if (*out_exists)
+    g_hash_table_add (imp->known[kind], g_strdup (id));
+  return TRUE;
+}
+
+/* The company of a location that exists (in the file or the store). */
+static const char *
+location_company (Import *imp, const char *location_id, GError **error)
+{
+  const char *company = g_hash_table_lookup (imp->location_company, location_id);
+  g_autoptr (HyLocation) location = NULL;
+
+  if (company != NULL)
+    return company;
+  location = hy_store_get (imp->store, HY_RECORD_KIND_LOCATION, location_id, error);
+  if (location == NULL)
+    return NULL;
+  g_hash_table_insert (imp->location_company, g_strdup (location_id),
+                       g_strdup (location->company_id));
+  return g_hash_table_lookup (imp->location_company, location_id);
+}
+
+static gboolean
+store_failed (Import *imp, HyRecordKind kind, guint position, GError *store_error, GError **error)
+{
+  g_autofree char *here = where (imp, kind, position);
+
+  g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_STORE, "%s: %s", here, store_error->message);
+  g_error_free (store_error);
+  return FALSE;
+}
+
+/* Validates one record of the file and writes it. */
+static gboolean
+import_record (Import *imp, HyRecordKind kind, AnyRecord *record, guint position, GError **error)
+{
+  guint n_fields;
+  const HyFieldInfo *fields = hy_record_kind_get_fields (kind, &n_fields);
+  GError *local_error = NULL;
+  HyStoreChange change;
+  gpointer previous;
+  const char *id;
+
+  if (++imp->n_records % 1024 == 0 && g_cancellable_is_cancelled (imp->cancellable))
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_CANCELLED,
+                   _ ("The import was cancelled; nothing was imported."));
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const HyFieldInfo *field = &fields[i];
+      const char *value = HY_FIELD_VALUE (record, field);
+
+      if (value != NULL && *value == '\0')
+        {
+          HY_FIELD_VALUE (record, field) = NULL;
+          value = NULL;
+        }
+
+      if (value == NULL && field->required)
+        {
+          g_autofree char *here = where (imp, kind, position);
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_MISSING_FIELD,
+                       /* Translators: "computers[3]: the required field “name” is missing
+                        * or empty." */
+                       _ ("%s: the required field “%s” is missing or empty."), here, field->name);
+          return FALSE;
+        }
+      if (value != NULL && field->type == HY_FIELD_DATE && !is_date (value))
+        {
+          g_autofree char *here = where (imp, kind, position);
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_WRONG_TYPE,
+                       _ ("%s: the field “%s” must be an ISO 8601 date and time such as "
+                          "2026-11-20T10:00:00Z, not “%s”."),
+                       here, field->name, value);
+          return FALSE;
+        }
+    }
+
+  id = HY_FIELD_VALUE (record, &fields[0]);
+  previous = g_hash_table_lookup (imp->ids[kind], id);
+  if (previous != NULL)
+    {
+      g_autofree char *here = where (imp, kind, position);
+      g_autofree char *first = where (imp, kind, GPOINTER_TO_UINT (previous) - 1);
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DUPLICATE_ID,
+                   /* Translators: "Line 9: the id “pc1” is already used by Line 4 of the
+                    * file." */
+                   _ ("%s: the id “%s” is already used by %s of the file; ids must be unique."),
+                   here, id, first);
+      return FALSE;
+    }
+
+  for (guint i = 0; i < n_fields; i++)
+    {
+      const HyFieldInfo *field = &fields[i];
+      const char *value = HY_FIELD_VALUE (record, field);
+      gboolean exists = FALSE;
+
+      /* A group's parent may come later in the file: checked when all groups are in. */
+      if (value == NULL || field->type != HY_FIELD_REF || field->ref_kind == kind)
+        continue;
+      if (!ref_exists (imp, field->ref_kind, value, &exists, &local_error))
+        return store_failed (imp, kind, position, local_error, error);
+      if (!exists)
+        {
+          g_autofree char *here = where (imp, kind, position);
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
+                       /* Translators: "computers[3]: the field “company” refers to the
+                        * company “c9”, which is neither in the file nor already imported." */
+                       _ ("%s: the field “%s” refers to the %s “%s”, which is neither in the "
+                          "file nor already imported."),
+                       here, field->name, kind_label (field->ref_kind), value);
+          return FALSE;
+        }
+    }
+
+  if (kind == HY_RECORD_KIND_COMPUTER && record->computer.company_id != NULL &&
+      record->computer.location_id != NULL)
+    {
+      const char *company = location_company (imp, record->computer.location_id, &local_error);
+
+      if (company == NULL)
+        return store_failed (imp, kind, position, local_error, error);
+      if (g_strcmp0 (company, record->computer.company_id) != 0)
+        {
+          g_autofree char *here = where (imp, kind, position);
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
+                       _ ("%s: the location “%s” belongs to the company “%s”, not to “%s”."), here,
+                       record->computer.location_id, company, record->computer.company_id);
+          return FALSE;
+        }
+    }
+
+  if (!hy_store_upsert (imp->store, kind, record, &change, &local_error))
+    return store_failed (imp, kind, position, local_error, error);
+  _hy_import_result_count (imp->result, kind, change);
+
+  g_hash_table_insert (imp->ids[kind], g_strdup (id), GUINT_TO_POINTER (position + 1));
+  if (kind == HY_RECORD_KIND_LOCATION)
+    g_hash_table_insert (imp->location_company, g_strdup (id),
+                         g_strdup (record->location.company_id));
+  if (kind == HY_RECORD_KIND_GROUP)
+    {
+      const char *key;
+
+      g_hash_table_lookup_extended (imp->ids[kind], id, (gpointer *) &key, NULL);
+      g_hash_table_insert (imp->group_parent, (gpointer) key, g_strdup (record->group.parent_id));
+      g_ptr_array_add (imp->group_order, (gpointer) key);
+    }
+  return TRUE;
+}
+
+/* Once every group of the file is written: parents exist and form no cycle. */
+static gboolean
+check_groups (Import *imp, GError **error)
+{
+  g_autoptr (GHashTable) parents = NULL;
+  g_autoptr (GPtrArray) all = NULL;
+  GError *local_error = NULL;
+
+  if (imp->group_order->len == 0)
+    return TRUE;
+
+  for (guint i = 0; i < imp->group_order->len; i++)
+    {
+      const char *id = imp->group_order->pdata[i];
+      const char *parent = g_hash_table_lookup (imp->group_parent, id);
+      gboolean exists = FALSE;
+
+      if (parent == NULL)
+        continue;
+      if (!ref_exists (imp, HY_RECORD_KIND_GROUP, parent, &exists, &local_error))
+        return store_failed (imp, HY_RECORD_KIND_GROUP,
+                             GPOINTER_TO_UINT (
+                                 g_hash_table_lookup (imp->ids[HY_RECORD_KIND_GROUP], id)) -
+                                 1,
+                             local_error, error);
+      if (!exists)
+        {
+          guint position =
+              GPOINTER_TO_UINT (g_hash_table_lookup (imp->ids[HY_RECORD_KIND_GROUP], id)) - 1;
+          g_autofree char *here = where (imp, HY_RECORD_KIND_GROUP, position);
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
+                       _ ("%s: the field “%s” refers to the %s “%s”, which is neither in the "
+                          "file nor already imported."),
+                       here, "parent", kind_label (HY_RECORD_KIND_GROUP), parent);
+          return FALSE;
+        }
+    }
+
+  /* Cycles, over the groups of the file and of the store together. */
+  all = hy_store_list (imp->store, HY_RECORD_KIND_GROUP, NULL, &local_error);
+  if (all == NULL)
+    return store_failed (imp, HY_RECORD_KIND_GROUP, 0, local_error, error);
+  parents = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < all->len; i++)
+    {
+      HyGroup *group = all->pdata[i];
+      g_hash_table_insert (parents, group->id, group->parent_id);
+    }
+
+  for (guint i = 0; i < imp->group_order->len; i++)
+    {
+      const char *start = imp->group_order->pdata[i];
+      const char *cursor = g_hash_table_lookup (parents, start);
+      guint steps = 0;
+
+      while (cursor != NULL && steps <= all->len)
+        {
+          if (g_str_equal (cursor, start))
+            {
+              guint position =
+                  GPOINTER_TO_UINT (g_hash_table_lookup (imp->ids[HY_RECORD_KIND_GROUP], start)) -
+                  1;
+              g_autofree char *here = where (imp, HY_RECORD_KIND_GROUP, position);
+              g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_CYCLE,
+                           _ ("%s: the group “%s” would be its own ancestor: its “parent” "
+                              "fields form a cycle."),
+                           here, start);
+              return FALSE;
+            }
+          cursor = g_hash_table_lookup (parents, cursor);
+          steps++;
+        }
+    }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * JSON
+ * ------------------------------------------------------------------------------------------- */
+
+static const char *
+json_type_label (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    return _ ("an object");
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    return _ ("an array");
+  if (json_node_get_value_type (node) == G_TYPE_BOOLEAN)
+    return _ ("true or false");
+  return _ ("a number");
+}
+
+static gboolean
+import_json (Import *imp, const char *data, gsize length, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (GError) parse_error = NULL;
+  JsonObject *root;
+  gboolean found = FALSE;
+
+  imp->json = TRUE;
+  if (!json_parser_load_from_data (parser, data, length, &parse_error))
+    {
+      /* json-glib names the document "<data>": say "line 3, column 5" instead. */
+      const char *detail = parse_error->message;
+      guint line = 0, column = 0;
+
+      if (g_str_has_prefix (detail, "<data>:") &&
+          sscanf (detail, "<data>:%u:%u:", &line, &column) == 2)
+        {
+          detail = strstr (detail + 7, ": ");
+          detail = detail ? detail + 2 : parse_error->message;
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
+                       _ ("%s is not valid JSON (line %u, column %u): %s"), imp->name, line, column,
+                       detail);
+        }
+      else
+        g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX, _ ("%s is not valid JSON: %s"),
+                     imp->name, detail);
+      return FALSE;
+    }
+  if (json_parser_get_root (parser) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_WRONG_TYPE,
+                   _ ("%s must be a JSON object with arrays such as “companies” and "
+                      "“computers”."),
+                   imp->name);
+      return FALSE;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+
+  for (guint k = 0; k < G_N_ELEMENTS (import_order); k++)
+    {
+      HyRecordKind kind = import_order[k];
+      const char *plural = hy_record_kind_to_plural (kind);
+      JsonNode *node = json_object_get_member (root, plural);
+      guint n_fields;
+      const HyFieldInfo *fields = hy_record_kind_get_fields (kind, &n_fields);
+      JsonArray *array;
+
+      if (node == NULL)
+        continue;
+      found = TRUE;
+      if (JSON_NODE_HOLDS_NULL (node))
+        continue;
+      if (!JSON_NODE_HOLDS_ARRAY (node))
+        {
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_WRONG_TYPE,
+                       _ ("“%s” must be an array of records, not %s."), plural,
+                       json_type_label (node));
+          return FALSE;
+        }
+
+      array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          AnyRecord record;
+          JsonObject *object;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            {
+              g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_WRONG_TYPE,
+                           _ ("%s[%u] must be an object, not %s."), plural, i,
+                           JSON_NODE_HOLDS_NULL (element) ? "null" : json_type_label (element));
+              return FALSE;
+            }
+          object = json_node_get_object (element);
+          memset (&record, 0, sizeof record);
+          for (guint f = 0; f < n_fields; f++)
+            {
+              JsonNode *member = json_object_get_member (object, fields[f].name);
+
+              if (member == NULL || JSON_NODE_HOLDS_NULL (member))
+                continue;
+              if (!JSON_NODE_HOLDS_VALUE (member) ||
+                  json_node_get_value_type (member) != G_TYPE_STRING)
+                {
+                  g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_WRONG_TYPE,
+                               /* Translators: "computers[3]: the field “id” must be a string
+                                * (in quotes), not a number." */
+                               _ ("%s[%u]: the field “%s” must be a string (in quotes), not %s."),
+                               plural, i, fields[f].name, json_type_label (member));
+                  return FALSE;
+                }
+              HY_FIELD_VALUE (&record, &fields[f]) = (char *) json_node_get_string (member);
+            }
+          if (!import_record (imp, kind, &record, i, error))
+            return FALSE;
+        }
+
+      if (kind == HY_RECORD_KIND_GROUP && !check_groups (imp, error))
+        return FALSE;
+    }
+
+  if (!found)
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT,
+                   _ ("%s has none of the inventory arrays (companies, locations, groups, "
+                      "computers, users, policies, alerts)."),
+                   imp->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * CSV (RFC 4180; the delimiter is a comma, or a semicolon or tab when the header uses one)
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *p;
+  const char *end;
+  guint line;
+  char separator;
+} Csv;
+
+static char
+csv_guess_separator (const char *p, const char *end)
+{
+  guint commas = 0, semicolons = 0, tabs = 0;
+
+  for (; p < end && *p != '\n'; p++)
+    {
+      commas += *p == ',';
+      semicolons += *p == ';';
+      tabs += *p == '\t';
+    }
+  if (semicolons > commas && semicolons >= tabs)
+    return ';';
+  if (tabs > commas && tabs > semicolons)
+    return '\t';
+  return ',';
+}
+
+static gboolean
+csv_is_end_of_line (const Csv *csv)
+{
+  return *csv->p == '\n' || *csv->p == '\r';
+}
+
+/* Reads one record into @cells (char *, owned). *out_eof at the end of the data; blank lines
+ * are skipped. *out_line: the line the record starts on. */
+static gboolean
+csv_read_row (Csv *csv, GPtrArray *cells, guint *out_line, gboolean *out_eof, GError **error)
+{
+  g_ptr_array_set_size (cells, 0);
+  *out_eof = FALSE;
+
+  while (csv->p < csv->end && csv_is_end_of_line (csv))
+    {
+      /* "\r\n" counts once, on its "\n". */
+      if (*csv->p == '\n' || csv->p + 1 == csv->end || csv->p[1] != '\n')
+        csv->line++;
+      csv->p++;
+    }
+  if (csv->p >= csv->end)
+    {
+      *out_eof = TRUE;
+      return TRUE;
+    }
+  *out_line = csv->line;
+
+  for (;;)
+    {
+      GString *cell = g_string_new (NULL);
+
+      if (csv->p < csv->end && *csv->p == '"')
+        {
+          csv->p++;
+          for (;;)
+            {
+              if (csv->p >= csv->end)
+                {
+                  g_string_free (cell, TRUE);
+                  g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
+                               _ ("Line %u: a quoted value is never closed; end it with a "
+                                  "double quote (\")."),
+                               *out_line);
+                  return FALSE;
+                }
+              if (*csv->p == '"')
+                {
+                  if (csv->p + 1 < csv->end && csv->p[1] == '"')
+                    {
+                      g_string_append_c (cell, '"');
+                      csv->p += 2;
+                      continue;
+                    }
+                  csv->p++;
+                  break;
+                }
+              if (*csv->p == '\n')
+                csv->line++;
+              g_string_append_c (cell, *csv->p);
+              csv->p++;
+            }
+          if (csv->p < csv->end && *csv->p != csv->separator && !csv_is_end_of_line (csv))
+            {
+              g_string_free (cell, TRUE);
+              g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
+                           _ ("Line %u: text follows a closing quote; quote the whole value "
+                              "and double the quotes inside it (\"\")."),
+                           csv->line);
+              return FALSE;
+            }
+        }
+      else
+        {
+          const char *start = csv->p;
+
+          while (csv->p < csv->end && *csv->p != csv->separator && !csv_is_end_of_line (csv))
+            {
+              if (*csv->p == '"')
+                {
+                  g_string_free (cell, TRUE);
+                  g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
+                               _ ("Line %u: a double quote inside an unquoted value; quote the "
+                                  "whole value and double the quotes inside it (\"\")."),
+                               csv->line);
+                  return FALSE;
+                }
+              csv->p++;
+            }
+          g_string_append_len (cell, start, csv->p - start);
+        }
+
+      g_ptr_array_add (cells, g_string_free (cell, FALSE));
+
+      if (csv->p < csv->end && *csv->p == csv->separator)
+        {
+          csv->p++;
+          continue;
+        }
+      /* End of the record. */
+      if (csv->p < csv->end && *csv->p == '\r')
+        {
+          csv->p++;
+          if (csv->p >= csv->end || *csv->p != '\n')
+            csv->line++;
+        }
+      if (csv->p < csv->end && *csv->p == '\n')
+        {
+          csv->p++;
+          csv->line++;
+        }
+      return TRUE;
+    }
+}
+
+static gboolean
+import_csv (Import *imp, HyRecordKind kind, const char *data, gsize length, GError **error)
+{
+  g_autoptr (GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  guint n_fields;
+  const HyFieldInfo *fields = hy_record_kind_get_fields (kind, &n_fields);
+  int columns[16];
+  Csv csv = { data, data + length, 1, ',' };
+  guint line = 1;
+  gboolean eof = FALSE;
+
+  g_assert (n_fields <= G_N_ELEMENTS (columns));
+  imp->json = FALSE;
+  csv.separator = csv_guess_separator (data, data + length);
+
+  if (!csv_read_row (&csv, header, &line, &eof, error))
+    return FALSE;
+  if (eof)
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT,
+                   _ ("%s is empty: a CSV file needs a header row naming its columns."), imp->name);
+      return FALSE;
+    }
+
+  for (guint f = 0; f < n_fields; f++)
+    columns[f] = -1;
+  for (guint c = 0; c < header->len; c++)
+    {
+      g_autofree char *name = g_ascii_strdown (g_strstrip ((char *) header->pdata[c]), -1);
+
+      for (guint f = 0; f < n_fields; f++)
+        {
+          if (!g_str_equal (name, fields[f].name))
+            continue;
+          if (columns[f] >= 0)
+            {
+              g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
+                           _ ("Line %u: the header names the column “%s” twice."), line,
+                           fields[f].name);
+              return FALSE;
+            }
+          columns[f] = c;
+        }
+    }
+  for (guint f = 0; f < n_fields; f++)
+    {
+      if (fields[f].required && columns[f] < 0)
+        {
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_MISSING_FIELD,
+                       /* Translators: "Line 1: the header has no “name” column, which
+                        * computers need." — the last %s is a kind in English (plural) */
+                       _ ("Line %u: the header has no “%s” column, which %s need. The first "
+                          "line must name the columns."),
+                       line, fields[f].name, hy_record_kind_to_plural (kind));
+          return FALSE;
+        }
+    }
+
+  for (;;)
+    {
+      AnyRecord record;
+
+      if (!csv_read_row (&csv, cells, &line, &eof, error))
+        return FALSE;
+      if (eof)
+        break;
+      if (cells->len != header->len)
+        {
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
+                       _ ("Line %u has %u values, but the header has %u columns."), line,
+                       cells->len, header->len);
+          return FALSE;
+        }
+      memset (&record, 0, sizeof record);
+      for (guint f = 0; f < n_fields; f++)
+        if (columns[f] >= 0)
+          HY_FIELD_VALUE (&record, &fields[f]) = cells->pdata[columns[f]];
+      if (!import_record (imp, kind, &record, line, error))
+        return FALSE;
+    }
+
+  if (kind == HY_RECORD_KIND_GROUP && !check_groups (imp, error))
+    return FALSE;
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Entry points
+ * ------------------------------------------------------------------------------------------- */
+
+static gboolean
+kind_from_file_name (const char *name, HyRecordKind *out_kind)
+{
+  g_autofree char *base = NULL;
+  g_autofree char *lower = NULL;
+
+  if (name == NULL)
+    return FALSE;
+  base = g_path_get_basename (name);
+  lower = g_ascii_strdown (base, -1);
+  for (guint kind = 0; kind < HY_N_RECORD_KINDS; kind++)
+    {
+      const char *plural = hy_record_kind_to_plural (kind);
+      const char *singular = hy_record_kind_to_string (kind);
+      gsize n = strlen (plural);
+
+      if (g_str_has_prefix (lower, plural) && !g_ascii_isalpha (lower[n]))
+        {
+          *out_kind = kind;
+          return TRUE;
+        }
+      n = strlen (singular);
+      if (g_str_has_prefix (lower, singular) && !g_ascii_isalpha (lower[n]))
+        {
+          *out_kind = kind;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+check_size (const char *name, guint64 size, const HyImportOptions *options, GError **error)
+{
+  guint64 max = options->max_size > 0 ? options->max_size : HY_IMPORT_DEFAULT_MAX_SIZE;
+  g_autofree char *size_text = NULL;
+  g_autofree char *max_text = NULL;
+
+  if (size <= max)
+    return TRUE;
+  size_text = g_format_size (size);
+  max_text = g_format_size (max);
+  g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_TOO_LARGE,
+               /* Translators: "computers.json is 1.2 GB, more than the 536.9 MB Halyard
+                * imports at once. ..." */
+               _ ("%s is %s, more than the %s Halyard imports at once. Split it into smaller "
+                  "files and import them one after the other."),
+               name, size_text, max_text);
+  return FALSE;
+}
+
+static HyImportResult *
+import_data (HyStore *store,
+             const char *data,
+             gsize length,
+             const char *file_name,
+             const HyImportOptions *options,
+             GCancellable *cancellable,
+             GError **error)
+{
+  g_autofree char *name = file_name ? g_path_get_basename (file_name) : g_strdup (_ ("The file"));
+  g_autoptr (GError) local_error = NULL;
+  HyImportResult *result = NULL;
+  const char *invalid = NULL;
+  HyImportFormat format = options->format;
+  HyRecordKind kind = options->kind;
+  Import imp;
+  gboolean ok;
+
+  if (!check_size (name, length, options, error))
+    return NULL;
+
+  /* A UTF-8 byte order mark is tolerated. */
+  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+    {
+      data += 3;
+      length -= 3;
+    }
+
+  if (memchr (data, '\0', length) != NULL)
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT,
+                   _ ("%s is neither JSON nor CSV: it contains binary data. Export the inventory "
+                      "as JSON or CSV (UTF-8) and import that file."),
+                   name);
+      return NULL;
+    }
+
+  if (!g_utf8_validate_len (data, length, &invalid))
+    {
+      guint line = 1;
+      const char *line_start = data;
+
+      for (const char *p = data; p < invalid; p++)
+        if (*p == '\n')
+          {
+            line++;
+            line_start = p + 1;
+          }
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_INVALID_UTF8,
+                   _ ("%s is not valid UTF-8 (line %u, column %u). Save it with the UTF-8 "
+                      "encoding and import it again."),
+                   name, line, (guint) (invalid - line_start) + 1);
+      return NULL;
+    }
+
+  if (format == HY_IMPORT_FORMAT_AUTO)
+    {
+      const char *p = data;
+
+      while (p < data + length && g_ascii_isspace (*p))
+        p++;
+      if (p == data + length)
+        {
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT, _ ("%s is empty."),
+                       name);
+          return NULL;
+        }
+      format = (*p == '{' || *p == '[') ? HY_IMPORT_FORMAT_JSON : HY_IMPORT_FORMAT_CSV;
+    }
+
+  if (format == HY_IMPORT_FORMAT_CSV && !options->has_kind &&
+      !kind_from_file_name (file_name, &kind))
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT,
+                   _ ("%s is not JSON, and as a CSV file its kind of records is unknown. Name "
+                      "the file after the kind (for example computers.csv) or give the kind "
+                      "(--kind computers)."),
+                   name);
+      return NULL;
+    }
+
+  import_init (&imp, store, name, cancellable);
+  if (!hy_store_begin (store, &local_error))
+    {
+      import_clear (&imp);
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_STORE, "%s", local_error->message);
+      return NULL;
+    }
+
+  if (format == HY_IMPORT_FORMAT_JSON)
+    ok = import_json (&imp, data, length, error);
+  else
+    ok = import_csv (&imp, kind, data, length, error);
+
+  if (!ok)
+    hy_store_rollback (store);
+  else if (!hy_store_commit (store, &local_error))
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_STORE,
+                   _ ("Saving the import failed, so nothing was imported: %s"),
+                   local_error->message);
+      ok = FALSE;
+    }
+
+  if (ok)
+    result = g_steal_pointer (&imp.result);
+  import_clear (&imp);
+  return result;
+}
+
+HyImportResult *
+hy_import_bytes (HyStore *store,
+                 GBytes *bytes,
+                 const char *name,
+                 const HyImportOptions *options,
+                 GCancellable *cancellable,
+                 GError **error)
+{
+  HyImportOptions defaults = HY_IMPORT_OPTIONS_INIT;
+  gsize length = 0;
+  const char *data;
+
+  g_return_val_if_fail (HY_IS_STORE (store), NULL);
+  g_return_val_if_fail (bytes != NULL, NULL);
+
+  data = g_bytes_get_data (bytes, &length);
+  return import_data (store, data ? data : "", length, name, options ? options : &defaults,
+                      cancellable, error);
+}
+
+HyImportResult *
+hy_import_file (HyStore *store,
+                GFile *file,
+                const HyImportOptions *options,
+                GCancellable *cancellable,
+                GError **error)
+{
+  HyImportOptions defaults = HY_IMPORT_OPTIONS_INIT;
+  g_autoptr (GFileInfo) info = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GMappedFile) mapped = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autofree char *basename = NULL;
+  g_autofree char *path = NULL;
+  const char *data;
+  gsize length = 0;
+
+  g_return_val_if_fail (HY_IS_STORE (store), NULL);
+  g_return_val_if_fail (G_IS_FILE (file), NULL);
+
+  if (options == NULL)
+    options = &defaults;
+  basename = g_file_get_basename (file);
+
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                            G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
+  if (info == NULL)
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_FAILED, _ ("Cannot read %s: %s"),
+                   basename, local_error->message);
+      return NULL;
+    }
+  if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_FAILED,
+                   _ ("%s is a folder; choose a JSON or CSV file."), basename);
+      return NULL;
+    }
+  /* Refuse before reading anything. */
+  if (!check_size (basename, g_file_info_get_size (info), options, error))
+    return NULL;
+
+  path = g_file_get_path (file);
+  if (path != NULL)
+    {
+      mapped = g_mapped_file_new (path, FALSE, &local_error);
+      if (mapped == NULL)
+        {
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_FAILED, _ ("Cannot read %s: %s"),
+                       basename, local_error->message);
+          return NULL;
+        }
+      data = g_mapped_file_get_contents (mapped);
+      length = g_mapped_file_get_length (mapped);
+    }
+  else
+    {
+      bytes = g_file_load_bytes (file, cancellable, NULL, &local_error);
+      if (bytes == NULL)
+        {
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_FAILED, _ ("Cannot read %s: %s"),
+                       basename, local_error->message);
+          return NULL;
+        }
+      data = g_bytes_get_data (bytes, &length);
+    }
+
+  return import_data (store, data ? data : "", length, basename, options, cancellable, error);
+}
+
+typedef struct
+{
+  GFile *file;
+  HyImportOptions options;
+} AsyncData;
+
+static void
+async_data_free (AsyncData *data)
+{
+  g_object_unref (data->file);
+  g_free (data);
+}
+
+static void
+import_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
+{
+  AsyncData *data = task_data;
+  GError *error = NULL;
+  HyImportResult *result;
+
+  result =
+      hy_import_file (HY_STORE (source_object), data->file, &data->options, cancellable, &error);
+  if (result == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, result, g_object_unref);
+}
+
+void
+hy_import_file_async (HyStore *store,
+                      GFile *file,
+                      const HyImportOptions *options,
+                      GCancellable *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  AsyncData *data;
+
+  g_return_if_fail (HY_IS_STORE (store));
+  g_return_if_fail (G_IS_FILE (file));
+
+  data = g_new0 (AsyncData, 1);
+  data->file = g_object_ref (file);
+  if (options != NULL)
+    data->options = *options;
+  else
+    data->options = (HyImportOptions) HY_IMPORT_OPTIONS_INIT;
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hy_import_file_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) async_data_free);
+  g_task_run_in_thread (task, import_thread);
+}
+
+HyImportResult *
+hy_import_file_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hy_import_file_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
