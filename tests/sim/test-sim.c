@@ -1345,6 +1345,53 @@ test_seed_file (void)
                     ==, 1);
 }
 
+/* Start, a port already taken, stop with an answer still delayed, start again. */
+static void
+test_lifecycle (void)
+{
+  g_autoptr (HySim) sim = hy_sim_new ();
+  g_autoptr (HySim) other = hy_sim_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (SoupSession) session = new_session ();
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autofree char *url = NULL;
+  guint16 port;
+
+  g_assert_null (hy_sim_get_base_url (sim));
+  g_assert_true (hy_sim_start (sim, 0, &error));
+  g_assert_no_error (error);
+  port = hy_sim_get_port (sim);
+  g_assert_cmpuint (port, >, 0);
+
+  g_assert_false (hy_sim_start (sim, 0, &error));
+  g_assert_error (error, HY_SIM_ERROR, HY_SIM_ERROR_RUNNING);
+  g_clear_error (&error);
+
+  g_assert_false (hy_sim_start (other, port, &error));
+  g_assert_error (error, HY_SIM_ERROR, HY_SIM_ERROR_LISTEN);
+  g_clear_error (&error);
+
+  /* A delayed answer in flight does not hold up stop. */
+  hy_sim_set_latency (sim, 2000);
+  url = g_strdup_printf ("%s/api/authinfo", hy_sim_get_base_url (sim));
+  msg = soup_message_new ("GET", url);
+  soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  for (guint i = 0; i < 50 && hy_sim_get_request_count (sim) == 0; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (10 * 1000);
+    }
+  g_assert_cmpuint (hy_sim_get_request_count (sim), ==, 1);
+  hy_sim_stop (sim);
+  hy_sim_stop (sim);
+
+  hy_sim_set_latency (sim, 0);
+  g_assert_true (hy_sim_start (sim, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (hy_sim_get_base_url (sim), "http://127.0.0.1:"));
+  hy_sim_stop (sim);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* The binary                                                                                 */
 /* ------------------------------------------------------------------------------------------ */
@@ -1439,6 +1486,7 @@ main (int argc, char *argv[])
 #undef ADD
   g_test_add_func ("/sim/seed/generator", test_generator);
   g_test_add_func ("/sim/seed/file", test_seed_file);
+  g_test_add_func ("/sim/lifecycle", test_lifecycle);
   g_test_add_func ("/sim/binary/ready-line", test_binary);
   g_test_add_func ("/sim/binary/bad-arguments", test_binary_bad_arguments);
 
