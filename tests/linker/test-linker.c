@@ -821,6 +821,10 @@ test_set_company_first (Fixture *f, gconstpointer data)
   g_assert_false (hy_linker_set_link (f->store, HY_RECORD_KIND_LOCATION, "l1", 10, NULL, &error));
   g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_COMPANY_NOT_LINKED);
   g_clear_error (&error);
+  /* The company is named first, whatever the Halo id. */
+  g_assert_false (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPUTER, "pc1", 999, NULL, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_COMPANY_NOT_LINKED);
+  g_clear_error (&error);
   assert_link (f, HY_RECORD_KIND_LOCATION, "l1", HY_LINK_HOW_NONE, 0);
 
   g_assert_false (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPUTER, "pc2", 100, NULL, &error));

@@ -1233,6 +1233,7 @@ hy_linker_set_link (HyStore *store,
   gpointer record;
   const char *name;
   const HyLinkInfo *previous;
+  gint64 client_id = 0;
   gboolean ok = TRUE;
 
   g_return_val_if_fail (HY_IS_STORE (store), FALSE);
@@ -1248,19 +1249,25 @@ hy_linker_set_link (HyStore *store,
   name = hy_record_get_name (kind, record);
   previous = hy_record_get_link (kind, record);
 
-  halo = get_halo (store, halo_kind, halo_id, error);
-  if (halo == NULL)
-    ok = FALSE;
-
-  if (ok && (kind == HY_RECORD_KIND_LOCATION || kind == HY_RECORD_KIND_COMPUTER))
+  /* The company comes first: nothing a location or computer links to is valid without it. */
+  if (kind == HY_RECORD_KIND_LOCATION || kind == HY_RECORD_KIND_COMPUTER)
     {
       const char *company_id = kind == HY_RECORD_KIND_LOCATION
                                    ? ((const HyLocation *) record)->company_id
                                    : ((const HyComputer *) record)->company_id;
-      gint64 client_id = 0;
 
       ok = check_company_linked (store, kind, name, company_id, &client_id, error);
-      if (ok && halo->client_id != client_id)
+    }
+
+  if (ok)
+    {
+      halo = get_halo (store, halo_kind, halo_id, error);
+      ok = halo != NULL;
+    }
+
+  if (ok && (kind == HY_RECORD_KIND_LOCATION || kind == HY_RECORD_KIND_COMPUTER))
+    {
+      if (halo->client_id != client_id)
         {
           g_autofree char *halo_text = g_strdup_printf ("%" G_GINT64_FORMAT, halo_id);
           g_autofree char *client_text = g_strdup_printf ("%" G_GINT64_FORMAT, client_id);
