@@ -27,6 +27,11 @@ struct _HyStore
   GHashTable *statements; /* SQL text → sqlite3_stmt * (prepared once, reset after use) */
   GRecMutex lock;         /* one caller at a time; held through a transaction */
   guint depth;            /* transaction nesting */
+
+  /* Per-kind SQL built once (the statements themselves are cached by text). */
+  char *insert_sql[HY_N_RECORD_KINDS];
+  char *update_sql[HY_N_RECORD_KINDS];
+  char *exists_sql[HY_N_RECORD_KINDS];
 };
 
 G_DEFINE_FINAL_TYPE (HyStore, hy_store, G_TYPE_OBJECT)
@@ -456,6 +461,14 @@ fold (const char *text)
 
   if (text == NULL)
     return NULL;
+  /* ASCII: NFKC leaves it as is and case folding is lowering (the common, fast case). */
+  for (const char *p = text;; p++)
+    {
+      if (*p == '\0')
+        return g_ascii_strdown (text, -1);
+      if ((guchar) *p >= 0x80)
+        break;
+    }
   normal = g_utf8_normalize (text, -1, G_NORMALIZE_ALL);
   if (normal == NULL) /* not UTF-8: compare as is */
     return g_ascii_strdown (text, -1);
@@ -496,6 +509,12 @@ hy_store_finalize (GObject *object)
   if (self->depth > 0)
     g_critical ("HyStore finalized inside a transaction; rolling it back");
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  for (guint i = 0; i < HY_N_RECORD_KINDS; i++)
+    {
+      g_free (self->insert_sql[i]);
+      g_free (self->update_sql[i]);
+      g_free (self->exists_sql[i]);
+    }
   if (self->db)
     sqlite3_close_v2 (self->db);
   g_free (self->path);
@@ -1015,11 +1034,13 @@ exists_unlocked (HyStore *self,
                  gboolean *out_exists,
                  GError **error)
 {
-  g_autofree char *sql =
-      g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id = ?", hy_record_kind_to_plural (kind));
-  g_autoptr (HyStmt) stmt = prepare (self, sql, error);
+  g_autoptr (HyStmt) stmt = NULL;
   int rc;
 
+  if (self->exists_sql[kind] == NULL)
+    self->exists_sql[kind] =
+        g_strdup_printf ("SELECT 1 FROM \"%s\" WHERE id = ?", hy_record_kind_to_plural (kind));
+  stmt = prepare (self, self->exists_sql[kind], error);
   if (stmt == NULL)
     return FALSE;
   bind_text (stmt, 1, id);
@@ -1085,34 +1106,21 @@ validate_record (HyStore *self, HyRecordKind kind, gconstpointer record, GError 
   return TRUE;
 }
 
-gboolean
-hy_store_upsert (HyStore *self,
-                 HyRecordKind kind,
-                 gconstpointer record,
-                 HyStoreChange *out_change,
-                 GError **error)
+/* INSERT ... ON CONFLICT DO NOTHING, then an UPDATE that only matches a row that differs: the
+ * two tell added, updated and unchanged apart. */
+static void
+build_upsert_sql (HyStore *self, HyRecordKind kind)
 {
-  g_autoptr (GString) insert = NULL;
-  g_autoptr (GString) update = NULL;
+  GString *insert = g_string_new (NULL);
+  GString *update = g_string_new (NULL);
   guint n_fields;
-  const HyFieldInfo *fields;
+  const HyFieldInfo *fields = hy_record_kind_get_fields (kind, &n_fields);
   int name_index = 0;
-  HyStoreChange change;
 
-  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
-  g_return_val_if_fail (record != NULL, FALSE);
-  LOCK (self);
-
-  if (!check_kind (kind, error) || !validate_record (self, kind, record, error))
-    return FALSE;
-
-  fields = hy_record_kind_get_fields (kind, &n_fields);
   for (guint i = 0; i < n_fields; i++)
     if (&fields[i] == name_field (kind))
       name_index = i + 1;
 
-  insert = g_string_new (NULL);
-  update = g_string_new (NULL);
   g_string_append_printf (insert, "INSERT INTO \"%s\" (", hy_record_kind_to_plural (kind));
   g_string_append_printf (update, "UPDATE \"%s\" SET ", hy_record_kind_to_plural (kind));
   for (guint i = 0; i < n_fields; i++)
@@ -1131,8 +1139,34 @@ hy_store_upsert (HyStore *self,
                             i + 1);
   g_string_append (update, ")");
 
+  self->insert_sql[kind] = g_string_free (insert, FALSE);
+  self->update_sql[kind] = g_string_free (update, FALSE);
+}
+
+gboolean
+hy_store_upsert (HyStore *self,
+                 HyRecordKind kind,
+                 gconstpointer record,
+                 HyStoreChange *out_change,
+                 GError **error)
+{
+  guint n_fields;
+  const HyFieldInfo *fields;
+  HyStoreChange change;
+
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+  LOCK (self);
+
+  if (!check_kind (kind, error) || !validate_record (self, kind, record, error))
+    return FALSE;
+
+  fields = hy_record_kind_get_fields (kind, &n_fields);
+  if (self->insert_sql[kind] == NULL)
+    build_upsert_sql (self, kind);
+
   {
-    g_autoptr (HyStmt) stmt = prepare (self, insert->str, error);
+    g_autoptr (HyStmt) stmt = prepare (self, self->insert_sql[kind], error);
 
     if (stmt == NULL)
       return FALSE;
@@ -1145,7 +1179,7 @@ hy_store_upsert (HyStore *self,
 
   if (change != HY_STORE_CHANGE_ADDED)
     {
-      g_autoptr (HyStmt) stmt = prepare (self, update->str, error);
+      g_autoptr (HyStmt) stmt = prepare (self, self->update_sql[kind], error);
 
       if (stmt == NULL)
         return FALSE;
