@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "hy-ui-test.h"
+
 #include <adwaita.h>
 
 #include "hy-rate-chart.h"
@@ -142,9 +144,7 @@ test_rate_chart_draws (void)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_setenv ("LANGUAGE", "C", TRUE);
-  adw_init ();
+  hy_ui_test_init (&argc, &argv);
 
   g_test_add_func ("/rate-chart/buckets", test_rate_chart_buckets);
   g_test_add_func ("/rate-chart/live", test_rate_chart_live);

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include "hy-ui-test.h"
+
 #include <adwaita.h>
 
 #include "hy-record-picker.h"
@@ -135,9 +137,7 @@ test_record_picker_keyboard (void)
 int
 main (int argc, char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_setenv ("LANGUAGE", "C", TRUE);
-  adw_init ();
+  hy_ui_test_init (&argc, &argv);
 
   g_test_add_func ("/record-picker/filter", test_record_picker_filter);
   g_test_add_func ("/record-picker/keyboard", test_record_picker_keyboard);

@@ -1,0 +1,2022 @@
+/* hy-mapping-page.c — the Mapping view: link local records to Halo, map groups and policies
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Six sections in an AdwViewStack, each a GtkColumnView with a GtkMultiSelection:
+ *  - Companies, Locations, Computers, Technicians: HyLinkModel, lazy pages of the store's link
+ *    rows; the search and *Unlinked only* are SQL filters, so a hundred thousand computers list
+ *    and filter at once. Linked is True/False, as AutoElevate's "Linked to Ticketing System".
+ *  - Groups (client + site, and the live sync state with counts) and Policies (ticket type and
+ *    what happens when the alert clears): small lists, filtered in memory.
+ * *Link automatically* runs the linker (on the selected rows only when some are selected),
+ * *Link to…* picks the Halo record in a HyRecordPicker, *Unlink* clears links and mappings,
+ * suggestions (near misses, with the linker's evidence) are accepted or rejected one by one,
+ * and companies are renamed in place. *Refresh from Halo* shows the requests it sends.
+ */
+
+#define G_LOG_DOMAIN "hy-mapping-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "hy-halo-item.h"
+#include "hy-link-item.h"
+#include "hy-link-model.h"
+#include "hy-mapping-page.h"
+#include "hy-record-picker.h"
+#include "linker/hy-linker.h"
+
+typedef enum
+{
+  SECTION_COMPANIES,
+  SECTION_LOCATIONS,
+  SECTION_COMPUTERS,
+  SECTION_TECHNICIANS,
+  SECTION_GROUPS,
+  SECTION_POLICIES,
+  N_SECTIONS
+} SectionId;
+
+typedef enum
+{
+  COLUMN_NAME,
+  COLUMN_LINKED,
+  COLUMN_HALO,
+  COLUMN_STATE,
+  COLUMN_EXTRA,
+} Column;
+
+typedef struct
+{
+  HyMappingPage *page;
+  SectionId id;
+  HyRecordKind kind;
+  GListModel *source;        /* HyLinkModel, or GListStore for groups and policies */
+  GtkFilterListModel *local; /* groups and policies: the search and unlinked filters */
+  GtkMultiSelection *selection;
+  GtkColumnView *view;
+} Section;
+
+typedef enum
+{
+  PICK_LINK,
+  PICK_GROUP_CLIENT,
+  PICK_GROUP_SITE,
+  PICK_POLICY_TICKET_TYPE,
+  PICK_POLICY_STATUS,
+} PickStep;
+
+struct _HyMappingPage
+{
+  GtkWidget parent_instance;
+
+  HySession *session;
+  Section sections[N_SECTIONS];
+  GtkCustomFilter *local_filter;
+  char **words;
+  GHashTable *halo_lists; /* HyCacheKind → GListStore of HyHaloItem */
+  GPtrArray *suggestions; /* HyLinkerSuggestion */
+  GCancellable *cancellable;
+  GCancellable *refresh_cancellable;
+  guint refresh_requests;
+  guint busy;
+  guint groups_timer;
+  guint search_idle;
+
+  /* The picker's current job */
+  PickStep pick_step;
+  HyLinkItem *pick_item;
+  gint64 pick_first_id;
+
+  /* Template widgets */
+  AdwToastOverlay *toast_overlay;
+  GtkStack *main_stack;
+  GtkFlowBox *toolbar;
+  GtkSearchEntry *search_entry;
+  GtkToggleButton *unlinked_button;
+  GtkMenuButton *link_to_button;
+  GtkPopover *picker_popover;
+  GtkLabel *picker_title;
+  HyRecordPicker *picker;
+  GtkButton *picker_extra_button;
+  GtkMenuButton *suggestions_button;
+  GtkListBox *suggestions_list;
+  GtkRevealer *progress_revealer;
+  GtkProgressBar *progress_bar;
+  GtkLabel *progress_label;
+  AdwViewStack *sections_stack;
+  GtkLabel *count_label;
+};
+
+G_DEFINE_FINAL_TYPE (HyMappingPage, hy_mapping_page, GTK_TYPE_WIDGET)
+
+enum
+{
+  PROP_0,
+  PROP_SESSION,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *const section_names[N_SECTIONS] = {
+  "companies", "locations", "computers", "technicians", "groups", "policies",
+};
+
+static const char *const section_icons[N_SECTIONS] = {
+  "x-office-address-book-symbolic", "mark-location-symbolic", "computer-symbolic",
+  "avatar-default-symbolic",        "folder-symbolic",        "dialog-warning-symbolic",
+};
+
+static void reload_section (HyMappingPage *self, Section *section);
+static void update_actions (HyMappingPage *self);
+
+/* ------------------------------------------------------------------------- */
+/* Helpers                                                                   */
+/* ------------------------------------------------------------------------- */
+
+static void
+show_error (HyMappingPage *self, const char *message)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  adw_toast_set_timeout (toast, 0);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+show_info (HyMappingPage *self, const char *message)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+}
+
+static HyStore *
+get_store (HyMappingPage *self)
+{
+  return self->session != NULL ? hy_session_get_store (self->session) : NULL;
+}
+
+static Section *
+current_section (HyMappingPage *self)
+{
+  const char *name = adw_view_stack_get_visible_child_name (self->sections_stack);
+
+  for (guint i = 0; i < N_SECTIONS; i++)
+    if (g_strcmp0 (name, section_names[i]) == 0)
+      return &self->sections[i];
+
+  return &self->sections[SECTION_COMPANIES];
+}
+
+static gboolean
+section_is_linkable (Section *section)
+{
+  return section->id < SECTION_GROUPS;
+}
+
+static GListModel *
+section_rows (Section *section)
+{
+  return section->local != NULL ? G_LIST_MODEL (section->local) : section->source;
+}
+
+static void
+set_busy (HyMappingPage *self, gboolean busy)
+{
+  if (busy)
+    self->busy++;
+  else if (self->busy > 0)
+    self->busy--;
+
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+/* The selected rows of @section (HyLinkItem, owned). */
+static GPtrArray *
+get_selected_items (Section *section)
+{
+  g_autoptr (GtkBitset) selected = NULL;
+  GtkBitsetIter iter;
+  guint position;
+  GPtrArray *items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (section->selection == NULL)
+    return items;
+
+  selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (section->selection));
+  for (gboolean ok = gtk_bitset_iter_init_first (&iter, selected, &position); ok;
+       ok = gtk_bitset_iter_next (&iter, &position))
+    {
+      HyLinkItem *item = g_list_model_get_item (G_LIST_MODEL (section->selection), position);
+
+      if (item != NULL)
+        g_ptr_array_add (items, item);
+    }
+
+  return items;
+}
+
+static char *
+cache_name (HyStore *store, HyCacheKind kind, gint64 id)
+{
+  g_autoptr (HyCacheRecord) record = hy_store_cache_get (store, kind, id, NULL);
+
+  if (record != NULL && record->name != NULL)
+    return g_strdup (record->name);
+
+  /* Translators: a Halo record not (or no longer) in Halyard's copy of Halo's records */
+  return g_strdup_printf (_ ("Halo record #%" G_GINT64_FORMAT), id);
+}
+
+static HyLinkItem *
+make_group_item (HyStore *store, const HyGroupSync *sync)
+{
+  HyLinkItem *item = hy_link_item_new (HY_RECORD_KIND_GROUP, sync->group_id, sync->group_name);
+  g_autoptr (HyGroupMapping) mapping = NULL;
+  g_autofree char *client = NULL;
+  g_autofree char *site = NULL;
+  g_autofree char *route = NULL;
+  g_autofree char *counts = NULL;
+  HyLinkItemState state_kind = HY_LINK_ITEM_STATE_NONE;
+  const char *state = NULL;
+
+  if (hy_linker_resolve_group_mapping (store, sync->group_id, &mapping, NULL) && mapping != NULL)
+    {
+      client = cache_name (store, HY_CACHE_KIND_CLIENT, mapping->client_id);
+      if (mapping->site_id != 0)
+        site = cache_name (store, HY_CACHE_KIND_SITE, mapping->site_id);
+      else
+        /* Translators: a group mapped to a Halo client without a site */
+        site = g_strdup (_ ("main site"));
+
+      if (g_strcmp0 (mapping->group_id, sync->group_id) == 0)
+        /* Translators: the Halo client and site a group is mapped to */
+        route = g_strdup_printf (_ ("%s — %s"), client, site);
+      else
+        /* Translators: a group that inherits its parent group's mapping: client, site, parent */
+        route = g_strdup_printf (_ ("%s — %s (from %s)"), client, site, mapping->group_id);
+      hy_link_item_set_link (item, TRUE, mapping->client_id, route);
+    }
+
+  switch (sync->state)
+    {
+      case HY_SYNC_STATE_SYNCING:
+        /* Translators: the sync state of a group */
+        state = C_ ("sync state", "Syncing");
+        state_kind = HY_LINK_ITEM_STATE_BUSY;
+        break;
+      case HY_SYNC_STATE_SYNCED:
+        state = C_ ("sync state", "Synced");
+        state_kind = HY_LINK_ITEM_STATE_GOOD;
+        break;
+      case HY_SYNC_STATE_FAILED:
+        state = C_ ("sync state", "Failed");
+        state_kind = HY_LINK_ITEM_STATE_BAD;
+        break;
+      case HY_SYNC_STATE_UNSYNCED:
+      default:
+        state = C_ ("sync state", "Unsynced");
+        break;
+    }
+  hy_link_item_set_state (item, state, state_kind);
+
+  /* Translators: device counts of a group: "<synced> of <devices> synced, <failed> failed" */
+  counts = g_strdup_printf (ngettext ("%u of %u device synced, %u failed",
+                                      "%u of %u devices synced, %u failed", sync->devices),
+                            sync->synced, sync->devices, sync->failed);
+  if (sync->state == HY_SYNC_STATE_FAILED && sync->reason != NULL)
+    {
+      g_autofree char *with_reason = g_strdup_printf ("%s — %s", counts, sync->reason);
+
+      hy_link_item_set_extra (item, with_reason);
+    }
+  else
+    hy_link_item_set_extra (item, counts);
+
+  return item;
+}
+
+static HyLinkItem *
+make_policy_item (HyStore *store, const HyPolicy *policy, GHashTable *mappings)
+{
+  HyLinkItem *item = hy_link_item_new (HY_RECORD_KIND_POLICY, policy->id, policy->name);
+  const HyPolicyMapping *mapping = g_hash_table_lookup (mappings, policy->id);
+
+  if (mapping != NULL)
+    {
+      g_autofree char *type =
+          cache_name (store, HY_CACHE_KIND_TICKET_TYPE, mapping->ticket_type_id);
+
+      hy_link_item_set_link (item, TRUE, mapping->ticket_type_id, type);
+      /* Translators: a policy whose alerts become Halo tickets */
+      hy_link_item_set_state (item, C_ ("policy state", "Creates tickets"),
+                              HY_LINK_ITEM_STATE_GOOD);
+      if (mapping->close_status_id != 0)
+        {
+          g_autofree char *status =
+              cache_name (store, HY_CACHE_KIND_STATUS, mapping->close_status_id);
+          g_autofree char *text = NULL;
+
+          /* Translators: when the alert clears, its ticket is closed with this Halo status */
+          text = g_strdup_printf (_ ("Close as “%s”"), status);
+          hy_link_item_set_extra (item, text);
+        }
+      else
+        /* Translators: when the alert clears, a note is added but the ticket stays open */
+        hy_link_item_set_extra (item, _ ("Add a note, keep open"));
+    }
+  else
+    /* Translators: a policy not mapped to a ticket type: its alerts stay in Halyard */
+    hy_link_item_set_state (item, C_ ("policy state", "No tickets"), HY_LINK_ITEM_STATE_NONE);
+
+  return item;
+}
+
+static gboolean
+reload_groups (HyMappingPage *self, Section *section, GError **error)
+{
+  HyStore *store = get_store (self);
+  g_autoptr (GPtrArray) groups = hy_store_list_group_sync (store, FALSE, error);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (groups == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < groups->len; i++)
+    g_ptr_array_add (items, make_group_item (store, g_ptr_array_index (groups, i)));
+
+  g_list_store_splice (G_LIST_STORE (section->source), 0,
+                       g_list_model_get_n_items (section->source), items->pdata, items->len);
+  return TRUE;
+}
+
+static gboolean
+reload_policies (HyMappingPage *self, Section *section, GError **error)
+{
+  HyStore *store = get_store (self);
+  g_autoptr (GPtrArray) policies = hy_store_list (store, HY_RECORD_KIND_POLICY, NULL, error);
+  g_autoptr (GPtrArray) mappings = NULL;
+  g_autoptr (GHashTable) by_policy = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) items = g_ptr_array_new_with_free_func (g_object_unref);
+
+  if (policies == NULL)
+    return FALSE;
+  mappings = hy_store_list_policy_mappings (store, error);
+  if (mappings == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < mappings->len; i++)
+    {
+      HyPolicyMapping *mapping = g_ptr_array_index (mappings, i);
+
+      g_hash_table_insert (by_policy, mapping->policy_id, mapping);
+    }
+
+  for (guint i = 0; i < policies->len; i++)
+    g_ptr_array_add (items, make_policy_item (store, g_ptr_array_index (policies, i), by_policy));
+
+  g_list_store_splice (G_LIST_STORE (section->source), 0,
+                       g_list_model_get_n_items (section->source), items->pdata, items->len);
+  return TRUE;
+}
+
+static void
+update_count (HyMappingPage *self)
+{
+  Section *section = current_section (self);
+  guint n = section_rows (section) != NULL ? g_list_model_get_n_items (section_rows (section)) : 0;
+  g_autofree char *text = NULL;
+
+  /* Translators: under the Mapping list: how many rows the filters let through */
+  text = g_strdup_printf (ngettext ("%u record", "%u records", n), n);
+  gtk_label_set_text (self->count_label, text);
+}
+
+static void
+update_empty (HyMappingPage *self)
+{
+  HyStore *store = get_store (self);
+  gint64 total = 0;
+
+  if (store != NULL)
+    for (guint kind = 0; kind < HY_N_RECORD_KINDS; kind++)
+      if (kind != HY_RECORD_KIND_ALERT)
+        total += MAX (0, hy_store_count (store, kind, NULL, NULL));
+
+  gtk_stack_set_visible_child_name (self->main_stack, total > 0 ? "content" : "empty");
+}
+
+static void
+reload_section (HyMappingPage *self, Section *section)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean ok = TRUE;
+
+  if (get_store (self) == NULL || section->source == NULL)
+    return;
+
+  if (HY_IS_LINK_MODEL (section->source))
+    {
+      hy_link_model_set_search (HY_LINK_MODEL (section->source),
+                                gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+      hy_link_model_set_unlinked_only (HY_LINK_MODEL (section->source),
+                                       gtk_toggle_button_get_active (self->unlinked_button));
+      ok = hy_link_model_reload (HY_LINK_MODEL (section->source), &error);
+    }
+  else if (section->id == SECTION_GROUPS)
+    ok = reload_groups (self, section, &error);
+  else
+    ok = reload_policies (self, section, &error);
+
+  if (!ok)
+    show_error (self, error->message);
+
+  update_count (self);
+  update_actions (self);
+}
+
+static void
+reload_all (HyMappingPage *self)
+{
+  for (guint i = 0; i < N_SECTIONS; i++)
+    reload_section (self, &self->sections[i]);
+  update_empty (self);
+}
+
+/* A list of the cached Halo records of @kind for the picker, built once per refresh. */
+static GListModel *
+get_halo_list (HyMappingPage *self, HyCacheKind kind)
+{
+  GListStore *list = g_hash_table_lookup (self->halo_lists, GINT_TO_POINTER (kind));
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GHashTable) clients = NULL;
+  g_autoptr (GError) error = NULL;
+  HyStore *store = get_store (self);
+
+  if (list != NULL)
+    return G_LIST_MODEL (list);
+
+  records = hy_store_cache_list (store, kind, NULL, &error);
+  if (records == NULL)
+    {
+      show_error (self, error->message);
+      return NULL;
+    }
+
+  if (kind == HY_CACHE_KIND_SITE || kind == HY_CACHE_KIND_ASSET)
+    {
+      g_autoptr (GPtrArray) all_clients =
+          hy_store_cache_list (store, HY_CACHE_KIND_CLIENT, NULL, NULL);
+
+      clients = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+      for (guint i = 0; all_clients != NULL && i < all_clients->len; i++)
+        {
+          HyCacheRecord *client = g_ptr_array_index (all_clients, i);
+
+          g_hash_table_insert (clients, g_memdup2 (&client->id, sizeof (gint64)),
+                               g_strdup (client->name));
+        }
+    }
+
+  items = g_ptr_array_new_full (records->len, g_object_unref);
+  for (guint i = 0; i < records->len; i++)
+    {
+      HyCacheRecord *record = g_ptr_array_index (records, i);
+      g_autofree char *detail = NULL;
+      HyHaloItem *item;
+
+      switch (kind)
+        {
+          case HY_CACHE_KIND_SITE:
+          case HY_CACHE_KIND_ASSET:
+            {
+              const char *client = g_hash_table_lookup (clients, &record->client_id);
+
+              if (kind == HY_CACHE_KIND_ASSET && record->serial != NULL)
+                /* Translators: an asset in the picker: "<client> · serial <serial>" */
+                detail = g_strdup_printf (_ ("%s · serial %s"), client != NULL ? client : "",
+                                          record->serial);
+              else
+                detail = g_strdup (client);
+            }
+            break;
+          case HY_CACHE_KIND_AGENT:
+            detail = g_strdup (record->email);
+            break;
+          case HY_CACHE_KIND_STATUS:
+            /* Translators: a Halo ticket status that closes the ticket */
+            detail = record->closed ? g_strdup (_ ("Closes the ticket")) : NULL;
+            break;
+          case HY_CACHE_KIND_CLIENT:
+          case HY_CACHE_KIND_TICKET_TYPE:
+          case HY_CACHE_KIND_OUTCOME:
+          default:
+            break;
+        }
+
+      if (record->inactive)
+        {
+          /* Translators: a Halo record marked inactive in Halo */
+          g_autofree char *inactive = g_strdup_printf (_ ("%s (inactive)"), detail ? detail : "");
+
+          g_free (detail);
+          detail = g_steal_pointer (&inactive);
+        }
+
+      item = hy_halo_item_new (record->id, record->name, detail);
+      hy_halo_item_set_parent_id (item, record->client_id);
+      g_ptr_array_add (items, item);
+    }
+
+  list = g_list_store_new (HY_TYPE_HALO_ITEM);
+  g_list_store_splice (list, 0, 0, items->pdata, items->len);
+  g_hash_table_insert (self->halo_lists, GINT_TO_POINTER (kind), list);
+
+  return G_LIST_MODEL (list);
+}
+
+/* The Halo client the record's company is linked to, 0 when none. */
+static gint64
+company_client_of (HyMappingPage *self, HyLinkItem *item)
+{
+  HyStore *store = get_store (self);
+  g_autofree char *company_id = NULL;
+  HyLinkInfo link = { 0 };
+  gint64 client = 0;
+
+  if (hy_link_item_get_kind (item) == HY_RECORD_KIND_LOCATION)
+    {
+      g_autoptr (HyLocation) location =
+          hy_store_get (store, HY_RECORD_KIND_LOCATION, hy_link_item_get_id (item), NULL);
+
+      if (location != NULL)
+        company_id = g_strdup (location->company_id);
+    }
+  else if (hy_link_item_get_kind (item) == HY_RECORD_KIND_COMPUTER)
+    {
+      g_autoptr (HyComputer) computer =
+          hy_store_get (store, HY_RECORD_KIND_COMPUTER, hy_link_item_get_id (item), NULL);
+
+      if (computer != NULL)
+        company_id = g_strdup (computer->company_id);
+    }
+
+  if (company_id != NULL &&
+      hy_store_link_get (store, HY_RECORD_KIND_COMPANY, company_id, &link, NULL))
+    {
+      client = link.how != HY_LINK_HOW_NONE ? link.halo_id : 0;
+      hy_link_info_clear (&link);
+    }
+
+  return client;
+}
+
+static void
+picker_show_step (HyMappingPage *self, PickStep step)
+{
+  HyLinkItem *item = self->pick_item;
+  g_autofree char *title = NULL;
+  const char *extra = NULL;
+  HyCacheKind kind = HY_CACHE_KIND_CLIENT;
+  gint64 parent = 0;
+  const char *name = hy_link_item_get_name (item);
+
+  self->pick_step = step;
+  switch (step)
+    {
+      case PICK_LINK:
+        switch (hy_link_item_get_kind (item))
+          {
+            case HY_RECORD_KIND_LOCATION:
+              kind = HY_CACHE_KIND_SITE;
+              parent = company_client_of (self, item);
+              /* Translators: title of the picker; %s is a local record's name */
+              title = g_strdup_printf (_ ("Halo site for “%s”"), name);
+              break;
+            case HY_RECORD_KIND_COMPUTER:
+              kind = HY_CACHE_KIND_ASSET;
+              parent = company_client_of (self, item);
+              title = g_strdup_printf (_ ("Halo asset for “%s”"), name);
+              break;
+            case HY_RECORD_KIND_USER:
+              kind = HY_CACHE_KIND_AGENT;
+              title = g_strdup_printf (_ ("Halo agent for “%s”"), name);
+              break;
+            case HY_RECORD_KIND_COMPANY:
+            default:
+              kind = HY_CACHE_KIND_CLIENT;
+              title = g_strdup_printf (_ ("Halo client for “%s”"), name);
+              break;
+          }
+        break;
+      case PICK_GROUP_CLIENT:
+        kind = HY_CACHE_KIND_CLIENT;
+        /* Translators: title of the picker; %s is a device group */
+        title = g_strdup_printf (_ ("Halo client for the group “%s”"), name);
+        break;
+      case PICK_GROUP_SITE:
+        kind = HY_CACHE_KIND_SITE;
+        parent = self->pick_first_id;
+        title = g_strdup_printf (_ ("Halo site for the group “%s”"), name);
+        /* Translators: button in the site picker: map the group to the client's main site */
+        extra = _ ("Use the Client’s _Main Site");
+        break;
+      case PICK_POLICY_TICKET_TYPE:
+        kind = HY_CACHE_KIND_TICKET_TYPE;
+        /* Translators: title of the picker; %s is a monitor policy */
+        title = g_strdup_printf (_ ("Halo ticket type for “%s”"), name);
+        break;
+      case PICK_POLICY_STATUS:
+        kind = HY_CACHE_KIND_STATUS;
+        title = g_strdup_printf (_ ("When an alert of “%s” clears, close its ticket as:"), name);
+        /* Translators: button in the status picker: do not close tickets when alerts clear */
+        extra = _ ("_Keep the Ticket Open");
+        break;
+      default:
+        g_assert_not_reached ();
+    }
+
+  gtk_label_set_text (self->picker_title, title);
+  hy_record_picker_set_model (self->picker, get_halo_list (self, kind));
+  hy_record_picker_set_parent_id (self->picker, parent);
+  hy_record_picker_set_search_text (self->picker, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->picker_extra_button), extra != NULL);
+  if (extra != NULL)
+    gtk_button_set_label (self->picker_extra_button, extra);
+  hy_record_picker_focus_search (self->picker);
+}
+
+/* Prepares the picker for the single selected row; FALSE when there is none. */
+static gboolean
+picker_prepare (HyMappingPage *self)
+{
+  Section *section = current_section (self);
+  g_autoptr (GPtrArray) selected = get_selected_items (section);
+
+  g_clear_object (&self->pick_item);
+  if (selected->len != 1 || get_store (self) == NULL)
+    return FALSE;
+
+  self->pick_item = g_object_ref (g_ptr_array_index (selected, 0));
+  if (section->id == SECTION_GROUPS)
+    picker_show_step (self, PICK_GROUP_CLIENT);
+  else if (section->id == SECTION_POLICIES)
+    picker_show_step (self, PICK_POLICY_TICKET_TYPE);
+  else
+    picker_show_step (self, PICK_LINK);
+
+  return TRUE;
+}
+
+static void
+finish_pick (HyMappingPage *self, gint64 second_id)
+{
+  HyStore *store = get_store (self);
+  HyLinkItem *item = self->pick_item;
+  g_autoptr (GError) error = NULL;
+  gboolean ok = FALSE;
+  g_autofree char *message = NULL;
+
+  switch (self->pick_step)
+    {
+      case PICK_LINK:
+        ok = hy_linker_set_link (store, hy_link_item_get_kind (item), hy_link_item_get_id (item),
+                                 second_id, NULL, &error);
+        break;
+      case PICK_GROUP_SITE:
+        ok = hy_linker_map_group (store, hy_link_item_get_id (item), self->pick_first_id, second_id,
+                                  &error);
+        break;
+      case PICK_POLICY_STATUS:
+        ok = hy_linker_map_policy (store, hy_link_item_get_id (item), self->pick_first_id,
+                                   second_id, &error);
+        break;
+      case PICK_GROUP_CLIENT:
+      case PICK_POLICY_TICKET_TYPE:
+      default:
+        g_assert_not_reached ();
+    }
+
+  gtk_popover_popdown (self->picker_popover);
+  if (!ok)
+    {
+      show_error (self, error->message);
+      return;
+    }
+
+  /* Translators: after a manual link or mapping; %s is the local record's name */
+  message = g_strdup_printf (_ ("“%s” linked"), hy_link_item_get_name (item));
+  show_info (self, message);
+  reload_section (self, current_section (self));
+}
+
+static void update_suggestions (HyMappingPage *self);
+
+static void
+set_suggestions (HyMappingPage *self, GPtrArray *suggestions)
+{
+  g_ptr_array_set_size (self->suggestions, 0);
+  for (guint i = 0; suggestions != NULL && i < suggestions->len; i++)
+    g_ptr_array_add (self->suggestions,
+                     hy_linker_suggestion_copy (g_ptr_array_index (suggestions, i)));
+  update_suggestions (self);
+}
+
+static void
+suggestion_answered_cb (GtkButton *button, HyMappingPage *self)
+{
+  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "index"));
+  gboolean accept = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "accept"));
+
+  hy_mapping_page_answer_suggestion (self, index, accept);
+}
+
+static void
+update_suggestions (HyMappingPage *self)
+{
+  GtkWidget *child;
+  g_autofree char *label = NULL;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->suggestions_list))) != NULL)
+    gtk_list_box_remove (self->suggestions_list, child);
+
+  for (guint i = 0; i < self->suggestions->len; i++)
+    {
+      const HyLinkerSuggestion *suggestion = g_ptr_array_index (self->suggestions, i);
+      AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+      GtkWidget *accept = gtk_button_new_with_mnemonic (_ ("_Accept"));
+      GtkWidget *reject = gtk_button_new_with_mnemonic (_ ("_Reject"));
+      g_autofree char *title = NULL;
+      g_autofree char *evidence = NULL;
+      g_autofree char *subtitle = NULL;
+      g_autofree char *accept_name = NULL;
+      g_autofree char *reject_name = NULL;
+
+      /* Translators: a suggested link: "<local name> → <Halo name>" */
+      title = g_strdup_printf (_ ("%s → %s"), suggestion->name, suggestion->halo_name);
+      evidence =
+          suggestion->evidence != NULL ? g_strjoinv ("\n", suggestion->evidence) : g_strdup ("");
+      /* Translators: under a suggested link: the kind of record, the score in percent, and
+       * the linker's evidence on the next lines */
+      subtitle =
+          g_strdup_printf (_ ("%s · %d%% alike\n%s"), hy_record_kind_to_string (suggestion->kind),
+                           (int) (suggestion->score * 100 + 0.5), evidence);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (row, subtitle);
+      adw_action_row_set_subtitle_lines (row, 0);
+
+      accept_name = g_strdup_printf (_ ("Accept the link of %s to %s"), suggestion->name,
+                                     suggestion->halo_name);
+      reject_name = g_strdup_printf (_ ("Reject the link of %s to %s"), suggestion->name,
+                                     suggestion->halo_name);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (accept), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      accept_name, -1);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (reject), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      reject_name, -1);
+      gtk_widget_set_valign (accept, GTK_ALIGN_CENTER);
+      gtk_widget_set_valign (reject, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (accept, "suggested-action");
+      g_object_set_data (G_OBJECT (accept), "index", GUINT_TO_POINTER (i));
+      g_object_set_data (G_OBJECT (accept), "accept", GINT_TO_POINTER (TRUE));
+      g_object_set_data (G_OBJECT (reject), "index", GUINT_TO_POINTER (i));
+      g_object_set_data (G_OBJECT (reject), "accept", GINT_TO_POINTER (FALSE));
+      g_signal_connect (accept, "clicked", G_CALLBACK (suggestion_answered_cb), self);
+      g_signal_connect (reject, "clicked", G_CALLBACK (suggestion_answered_cb), self);
+      adw_action_row_add_suffix (row, accept);
+      adw_action_row_add_suffix (row, reject);
+      gtk_list_box_append (self->suggestions_list, GTK_WIDGET (row));
+    }
+
+  /* Translators: the suggestions button, with how many near matches wait for review */
+  label =
+      g_strdup_printf (ngettext ("_Suggestions (%u)", "_Suggestions (%u)", self->suggestions->len),
+                       self->suggestions->len);
+  gtk_menu_button_set_label (self->suggestions_button, label);
+  gtk_widget_set_visible (GTK_WIDGET (self->suggestions_button), self->suggestions->len > 0);
+}
+
+static void
+update_actions (HyMappingPage *self)
+{
+  Section *section = current_section (self);
+  gboolean ready = self->session != NULL && self->busy == 0;
+  guint n_selected = 0;
+
+  if (section->selection != NULL)
+    {
+      g_autoptr (GtkBitset) selected =
+          gtk_selection_model_get_selection (GTK_SELECTION_MODEL (section->selection));
+
+      n_selected = (guint) MIN (gtk_bitset_get_size (selected), G_MAXUINT);
+    }
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.link-auto",
+                                 ready && section_is_linkable (section));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.unlink", ready && n_selected > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.link-to", ready && n_selected == 1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.refresh",
+                                 self->session != NULL && self->refresh_cancellable == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.cancel",
+                                 self->refresh_cancellable != NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->link_to_button), ready && n_selected == 1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->unlinked_button), TRUE);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Column factories                                                          */
+/* ------------------------------------------------------------------------- */
+
+static void
+rename_done_cb (GtkEditableLabel *label, GParamSpec *pspec, GtkListItem *list_item)
+{
+  HyMappingPage *self = g_object_get_data (G_OBJECT (label), "page");
+  HyLinkItem *item = gtk_list_item_get_item (list_item);
+  const char *text;
+
+  if (gtk_editable_label_get_editing (label) || item == NULL || self == NULL)
+    return;
+
+  text = gtk_editable_get_text (GTK_EDITABLE (label));
+  if (g_strcmp0 (text, hy_link_item_get_name (item)) == 0)
+    return;
+
+  if (!hy_mapping_page_rename_company (self, hy_link_item_get_id (item), text))
+    gtk_editable_set_text (GTK_EDITABLE (label), hy_link_item_get_name (item));
+}
+
+static void
+setup_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, Section *section)
+{
+  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
+  GtkWidget *widget;
+
+  if (column == COLUMN_NAME && section->id == SECTION_COMPANIES)
+    {
+      widget = gtk_editable_label_new ("");
+      g_object_set_data (G_OBJECT (widget), "page", section->page);
+      g_signal_connect (widget, "notify::editing", G_CALLBACK (rename_done_cb), list_item);
+      gtk_widget_set_tooltip_text (widget, _ ("Double-click or press Enter to rename"));
+    }
+  else
+    {
+      widget = gtk_label_new (NULL);
+      gtk_label_set_xalign (GTK_LABEL (widget), 0);
+      gtk_label_set_ellipsize (GTK_LABEL (widget), PANGO_ELLIPSIZE_END);
+    }
+
+  gtk_list_item_set_child (list_item, widget);
+}
+
+static void
+bind_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, Section *section)
+{
+  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
+  GtkWidget *widget = gtk_list_item_get_child (list_item);
+  HyLinkItem *item = gtk_list_item_get_item (list_item);
+  const char *text = NULL;
+  static const char *const classes[] = { "success", "warning", "error", "dim-label" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (widget, classes[i]);
+
+  if (item == NULL)
+    {
+      if (GTK_IS_LABEL (widget))
+        gtk_label_set_text (GTK_LABEL (widget), "");
+      return;
+    }
+
+  switch (column)
+    {
+      case COLUMN_NAME:
+        text = hy_link_item_get_name (item);
+        break;
+      case COLUMN_LINKED:
+        /* Translators: the Linked column ("Linked to Ticketing System"), as AutoElevate shows it */
+        text = hy_link_item_get_linked (item) ? C_ ("linked", "True") : C_ ("linked", "False");
+        gtk_widget_add_css_class (widget, hy_link_item_get_linked (item) ? "success" : "dim-label");
+        break;
+      case COLUMN_HALO:
+        text = hy_link_item_get_halo_name (item) != NULL ? hy_link_item_get_halo_name (item) : "—";
+        if (hy_link_item_get_halo_name (item) == NULL)
+          gtk_widget_add_css_class (widget, "dim-label");
+        break;
+      case COLUMN_STATE:
+        text = hy_link_item_get_state (item);
+        switch (hy_link_item_get_state_kind (item))
+          {
+            case HY_LINK_ITEM_STATE_GOOD:
+              gtk_widget_add_css_class (widget, "success");
+              break;
+            case HY_LINK_ITEM_STATE_BUSY:
+              gtk_widget_add_css_class (widget, "warning");
+              break;
+            case HY_LINK_ITEM_STATE_BAD:
+              gtk_widget_add_css_class (widget, "error");
+              break;
+            case HY_LINK_ITEM_STATE_NONE:
+            default:
+              gtk_widget_add_css_class (widget, "dim-label");
+              break;
+          }
+        break;
+      case COLUMN_EXTRA:
+        text = hy_link_item_get_extra (item);
+        break;
+      default:
+        g_assert_not_reached ();
+    }
+
+  if (text == NULL)
+    text = "";
+
+  if (GTK_IS_EDITABLE_LABEL (widget))
+    {
+      g_signal_handlers_block_by_func (widget, rename_done_cb, list_item);
+      gtk_editable_set_text (GTK_EDITABLE (widget), text);
+      g_signal_handlers_unblock_by_func (widget, rename_done_cb, list_item);
+    }
+  else
+    {
+      gtk_label_set_text (GTK_LABEL (widget), text);
+      gtk_widget_set_tooltip_text (widget,
+                                   column == COLUMN_EXTRA || column == COLUMN_HALO ? text : NULL);
+    }
+}
+
+static void
+add_column (Section *section, Column column, const char *title, gboolean expand, int width)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkColumnViewColumn *view_column;
+
+  g_object_set_data (G_OBJECT (factory), "column", GINT_TO_POINTER (column));
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), section);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), section);
+  view_column = gtk_column_view_column_new (title, factory);
+  gtk_column_view_column_set_expand (view_column, expand);
+  gtk_column_view_column_set_resizable (view_column, TRUE);
+  if (width > 0)
+    gtk_column_view_column_set_fixed_width (view_column, width);
+  gtk_column_view_append_column (section->view, view_column);
+  g_object_unref (view_column);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Callbacks                                                                 */
+/* ------------------------------------------------------------------------- */
+
+static gboolean
+local_matches (gpointer item, gpointer user_data)
+{
+  HyMappingPage *self = user_data;
+  g_autofree char *name = NULL;
+
+  if (gtk_toggle_button_get_active (self->unlinked_button) && hy_link_item_get_linked (item))
+    return FALSE;
+  if (self->words == NULL)
+    return TRUE;
+
+  name = hy_halo_item_fold (hy_link_item_get_name (item));
+  for (guint i = 0; self->words[i] != NULL; i++)
+    if (strstr (name, self->words[i]) == NULL)
+      return FALSE;
+
+  return TRUE;
+}
+
+static void
+filters_changed (HyMappingPage *self)
+{
+  g_autofree char *folded =
+      hy_halo_item_fold (gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
+  g_auto (GStrv) parts = g_strsplit_set (folded, " \t", -1);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  gboolean any = FALSE;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (parts[i][0] != '\0')
+      {
+        g_strv_builder_add (builder, parts[i]);
+        any = TRUE;
+      }
+  g_strfreev (self->words);
+  self->words = any ? g_strv_builder_end (builder) : NULL;
+
+  gtk_filter_changed (GTK_FILTER (self->local_filter), GTK_FILTER_CHANGE_DIFFERENT);
+  for (guint i = 0; i < N_SECTIONS; i++)
+    if (HY_IS_LINK_MODEL (self->sections[i].source))
+      reload_section (self, &self->sections[i]);
+  update_count (self);
+}
+
+static void
+search_changed_cb (HyMappingPage *self, GtkSearchEntry *entry)
+{
+  filters_changed (self);
+}
+
+static void
+unlinked_toggled_cb (HyMappingPage *self, GtkToggleButton *button)
+{
+  filters_changed (self);
+}
+
+static void
+section_changed_cb (HyMappingPage *self, GParamSpec *pspec, AdwViewStack *stack)
+{
+  update_count (self);
+  update_actions (self);
+}
+
+static void
+selection_changed_cb (GtkSelectionModel *model, guint position, guint n_items, HyMappingPage *self)
+{
+  update_actions (self);
+}
+
+static void
+rows_changed_cb (GListModel *model, guint position, guint removed, guint added, HyMappingPage *self)
+{
+  update_count (self);
+}
+
+static void
+picker_picked_cb (HyMappingPage *self, HyHaloItem *item, HyRecordPicker *picker)
+{
+  if (self->pick_item == NULL)
+    return;
+
+  switch (self->pick_step)
+    {
+      case PICK_GROUP_CLIENT:
+        self->pick_first_id = hy_halo_item_get_id (item);
+        picker_show_step (self, PICK_GROUP_SITE);
+        break;
+      case PICK_POLICY_TICKET_TYPE:
+        self->pick_first_id = hy_halo_item_get_id (item);
+        picker_show_step (self, PICK_POLICY_STATUS);
+        break;
+      case PICK_LINK:
+      case PICK_GROUP_SITE:
+      case PICK_POLICY_STATUS:
+      default:
+        finish_pick (self, hy_halo_item_get_id (item));
+        break;
+    }
+}
+
+static void
+picker_extra_clicked_cb (HyMappingPage *self, GtkButton *button)
+{
+  if (self->pick_item != NULL)
+    finish_pick (self, 0);
+}
+
+static void
+picker_cancelled_cb (HyMappingPage *self, HyRecordPicker *picker)
+{
+  gtk_popover_popdown (self->picker_popover);
+}
+
+static void
+picker_popover_shown_cb (HyMappingPage *self, GtkPopover *popover)
+{
+  if (!picker_prepare (self))
+    gtk_popover_popdown (popover);
+}
+
+typedef struct
+{
+  HyMappingPage *self;
+  GHashTable *only; /* "kind:id" of the selected rows, or NULL */
+} AutoLink;
+
+static void
+auto_link_free (AutoLink *data)
+{
+  g_object_unref (data->self);
+  g_clear_pointer (&data->only, g_hash_table_unref);
+  g_free (data);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AutoLink, auto_link_free)
+
+static void
+auto_link_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (AutoLink) data = user_data;
+  HyMappingPage *self = data->self;
+  GHashTable *only = data->only;
+  g_autoptr (HyLinkerResult) linked = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  guint n = 0;
+
+  linked = hy_linker_auto_link_finish (HY_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  set_busy (self, FALSE);
+
+  if (linked == NULL)
+    {
+      show_error (self, error->message);
+      return;
+    }
+
+  if (only != NULL)
+    {
+      /* Apply the dry run's exact matches to the selected rows only. */
+      for (guint i = 0; i < linked->linked->len; i++)
+        {
+          const HyLink *link = g_ptr_array_index (linked->linked, i);
+          g_autofree char *key =
+              g_strdup_printf ("%s:%s", hy_record_kind_to_string (link->kind), link->id);
+
+          if (!g_hash_table_contains (only, key))
+            continue;
+          if (!hy_store_link_set (HY_STORE (source), link->kind, link->id, link->link.halo_id,
+                                  link->link.halo_name, HY_LINK_HOW_AUTO, &error))
+            {
+              show_error (self, error->message);
+              break;
+            }
+          n++;
+        }
+    }
+  else if (!linked->dry_run)
+    n = linked->linked->len;
+
+  if (!linked->dry_run || only != NULL)
+    {
+      /* Translators: after Link Automatically; the suggestions count follows in another
+       * sentence */
+      g_autofree char *done =
+          g_strdup_printf (ngettext ("%u record linked.", "%u records linked.", n), n);
+      g_autofree char *left =
+          g_strdup_printf (ngettext ("%u suggestion to review.", "%u suggestions to review.",
+                                     linked->suggestions->len),
+                           linked->suggestions->len);
+
+      message = g_strdup_printf ("%s %s", done, left);
+      show_info (self, message);
+    }
+
+  set_suggestions (self, linked->suggestions);
+  reload_all (self);
+}
+
+static void
+run_auto_link (HyMappingPage *self, gboolean dry_run, GHashTable *only)
+{
+  AutoLink *data;
+
+  if (get_store (self) == NULL)
+    return;
+
+  data = g_new0 (AutoLink, 1);
+  data->self = g_object_ref (self);
+  data->only = only != NULL ? g_hash_table_ref (only) : NULL;
+  set_busy (self, TRUE);
+  hy_linker_auto_link_async (get_store (self), dry_run || only != NULL, self->cancellable,
+                             auto_link_done_cb, data);
+}
+
+static void
+link_auto_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+  Section *section = current_section (self);
+  g_autoptr (GPtrArray) selected = NULL;
+  g_autoptr (GHashTable) only = NULL;
+
+  if (!section_is_linkable (section))
+    return;
+
+  selected = get_selected_items (section);
+  if (selected->len > 0)
+    {
+      only = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      for (guint i = 0; i < selected->len; i++)
+        {
+          HyLinkItem *item = g_ptr_array_index (selected, i);
+
+          g_hash_table_add (only, g_strdup_printf ("%s:%s",
+                                                   hy_record_kind_to_string (
+                                                       hy_link_item_get_kind (item)),
+                                                   hy_link_item_get_id (item)));
+        }
+    }
+
+  run_auto_link (self, FALSE, only);
+}
+
+static void
+unlink_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+  Section *section = current_section (self);
+  g_autoptr (GPtrArray) selected = get_selected_items (section);
+  HyStore *store = get_store (self);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+  guint n = 0;
+
+  if (store == NULL)
+    return;
+
+  for (guint i = 0; i < selected->len; i++)
+    {
+      HyLinkItem *item = g_ptr_array_index (selected, i);
+      const char *id = hy_link_item_get_id (item);
+      gboolean ok;
+
+      if (!hy_link_item_get_linked (item))
+        continue;
+
+      if (section->id == SECTION_GROUPS)
+        ok = hy_linker_unmap_group (store, id, &error);
+      else if (section->id == SECTION_POLICIES)
+        ok = hy_linker_unmap_policy (store, id, &error);
+      else
+        ok = hy_linker_clear_link (store, hy_link_item_get_kind (item), id, &error);
+
+      if (!ok)
+        {
+          show_error (self, error->message);
+          break;
+        }
+      n++;
+    }
+
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (section->selection));
+  /* Translators: after Unlink */
+  message = g_strdup_printf (ngettext ("%u record unlinked", "%u records unlinked", n), n);
+  show_info (self, message);
+  reload_all (self);
+}
+
+static void
+link_to_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+
+  gtk_menu_button_popup (self->link_to_button);
+}
+
+static void
+event_added_cb (HyMappingPage *self, const HyEvent *event, HySession *session)
+{
+  g_autofree char *text = NULL;
+
+  if (self->refresh_cancellable == NULL)
+    return;
+
+  self->refresh_requests++;
+  gtk_progress_bar_pulse (self->progress_bar);
+  /* Translators: progress of Refresh from Halo */
+  text = g_strdup_printf (ngettext ("%u request", "%u requests", self->refresh_requests),
+                          self->refresh_requests);
+  gtk_label_set_text (self->progress_label, text);
+}
+
+static void
+refresh_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (HyMappingPage) self = user_data;
+  g_autoptr (GError) error = NULL;
+  HySessionRefresh refresh = { 0 };
+  g_autofree char *message = NULL;
+
+  g_clear_object (&self->refresh_cancellable);
+  gtk_revealer_set_reveal_child (self->progress_revealer, FALSE);
+  set_busy (self, FALSE);
+
+  if (!hy_session_refresh_finish (HY_SESSION (source), result, &refresh, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error (self, error->message);
+      return;
+    }
+
+  g_hash_table_remove_all (self->halo_lists);
+  /* Translators: after Refresh from Halo: how many records of each kind Halyard now knows */
+  message =
+      g_strdup_printf (_ ("Refreshed from Halo — clients: %u, sites: %u, assets: %u, agents: "
+                          "%u, ticket types: %u"),
+                       refresh.counts[HY_CACHE_KIND_CLIENT], refresh.counts[HY_CACHE_KIND_SITE],
+                       refresh.counts[HY_CACHE_KIND_ASSET], refresh.counts[HY_CACHE_KIND_AGENT],
+                       refresh.counts[HY_CACHE_KIND_TICKET_TYPE]);
+  show_info (self, message);
+
+  /* New Halo records may make new suggestions; a dry run writes nothing. */
+  run_auto_link (self, TRUE, NULL);
+}
+
+static void
+refresh_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+
+  if (self->session == NULL || self->refresh_cancellable != NULL)
+    return;
+
+  self->refresh_cancellable = g_cancellable_new ();
+  self->refresh_requests = 0;
+  gtk_label_set_text (self->progress_label, "");
+  gtk_progress_bar_set_fraction (self->progress_bar, 0);
+  gtk_revealer_set_reveal_child (self->progress_revealer, TRUE);
+  set_busy (self, TRUE);
+  hy_session_refresh_async (self->session, self->refresh_cancellable, refresh_done_cb,
+                            g_object_ref (self));
+}
+
+static void
+cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+
+  if (self->refresh_cancellable != NULL)
+    g_cancellable_cancel (self->refresh_cancellable);
+}
+
+static void
+focus_search_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (HY_MAPPING_PAGE (widget)->search_entry));
+}
+
+static void
+toggle_unlinked_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+
+  gtk_toggle_button_set_active (self->unlinked_button,
+                                !gtk_toggle_button_get_active (self->unlinked_button));
+}
+
+static void
+show_suggestions_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+
+  if (self->suggestions->len > 0)
+    gtk_menu_button_popup (self->suggestions_button);
+}
+
+static void
+next_section_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+  Section *section = current_section (self);
+  int delta = g_variant_get_int32 (parameter);
+  int next = ((int) section->id + delta + N_SECTIONS) % N_SECTIONS;
+
+  hy_mapping_page_set_section (self, section_names[next]);
+}
+
+static gboolean
+groups_timer_cb (gpointer user_data)
+{
+  HyMappingPage *self = user_data;
+
+  /* Live sync states while the Groups section is on screen. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && current_section (self)->id == SECTION_GROUPS)
+    reload_section (self, &self->sections[SECTION_GROUPS]);
+
+  return G_SOURCE_CONTINUE;
+}
+
+/* Shortcuts are global to the window but only act while this view is shown. */
+static gboolean
+shortcut_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
+{
+  const char *action = user_data;
+
+  if (!gtk_widget_get_mapped (widget))
+    return FALSE;
+
+  return gtk_widget_activate_action_variant (widget, action, args);
+}
+
+static void
+add_shortcut (GtkShortcutController *controller,
+              const char *accel,
+              const char *action,
+              GVariant *args)
+{
+  GtkShortcut *shortcut =
+      gtk_shortcut_new (gtk_shortcut_trigger_parse_string (accel),
+                        gtk_callback_action_new (shortcut_cb, (gpointer) action, NULL));
+
+  if (args != NULL)
+    gtk_shortcut_set_arguments (shortcut, args);
+  gtk_shortcut_controller_add_shortcut (controller, shortcut);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Sections                                                                  */
+/* ------------------------------------------------------------------------- */
+
+static void
+build_section (HyMappingPage *self, SectionId id)
+{
+  Section *section = &self->sections[id];
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkShortcutController *keys;
+  AdwViewStackPage *page;
+  const char *title = NULL;
+  const char *halo_title = NULL;
+  const char *state_title = NULL;
+  const char *linked_title = C_ ("column", "Linked");
+
+  section->page = self;
+  section->id = id;
+  section->view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
+  gtk_column_view_set_show_row_separators (section->view, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (section->view), "data-table");
+
+  switch (id)
+    {
+      case SECTION_COMPANIES:
+        section->kind = HY_RECORD_KIND_COMPANY;
+        /* Translators: a Mapping section: the local companies, linked to Halo clients */
+        title = _ ("Companies");
+        /* Translators: column: the Halo client a company is linked to */
+        halo_title = C_ ("column", "Halo Client");
+        break;
+      case SECTION_LOCATIONS:
+        section->kind = HY_RECORD_KIND_LOCATION;
+        title = _ ("Locations");
+        halo_title = C_ ("column", "Halo Site");
+        break;
+      case SECTION_COMPUTERS:
+        section->kind = HY_RECORD_KIND_COMPUTER;
+        title = _ ("Computers");
+        halo_title = C_ ("column", "Halo Asset");
+        break;
+      case SECTION_TECHNICIANS:
+        section->kind = HY_RECORD_KIND_USER;
+        title = _ ("Technicians");
+        halo_title = C_ ("column", "Halo Agent");
+        break;
+      case SECTION_GROUPS:
+        section->kind = HY_RECORD_KIND_GROUP;
+        /* Translators: a Mapping section: device groups, mapped to a Halo client and site */
+        title = _ ("Groups");
+        halo_title = C_ ("column", "Halo Client and Site");
+        /* Translators: column: Unsynced, Syncing, Synced or Failed */
+        state_title = C_ ("column", "State");
+        /* Translators: column: whether a group or policy is mapped to Halo */
+        linked_title = C_ ("column", "Mapped");
+        break;
+      case SECTION_POLICIES:
+        section->kind = HY_RECORD_KIND_POLICY;
+        /* Translators: a Mapping section: monitor policies, mapped to Halo ticket types */
+        title = _ ("Policies");
+        halo_title = C_ ("column", "Ticket Type");
+        state_title = C_ ("column", "Tickets");
+        linked_title = C_ ("column", "Mapped");
+        break;
+      case N_SECTIONS:
+      default:
+        g_assert_not_reached ();
+    }
+
+  /* Translators: column: the local record's name */
+  add_column (section, COLUMN_NAME, C_ ("column", "Name"), TRUE, -1);
+  add_column (section, COLUMN_LINKED, linked_title, FALSE, 90);
+  add_column (section, COLUMN_HALO, halo_title, TRUE, -1);
+  if (id == SECTION_GROUPS)
+    {
+      add_column (section, COLUMN_STATE, state_title, FALSE, 110);
+      /* Translators: column: device counts of a group */
+      add_column (section, COLUMN_EXTRA, C_ ("column", "Devices"), TRUE, -1);
+    }
+  else if (id == SECTION_POLICIES)
+    {
+      add_column (section, COLUMN_STATE, state_title, FALSE, 140);
+      /* Translators: column: what happens to the ticket when the alert clears */
+      add_column (section, COLUMN_EXTRA, C_ ("column", "When the Alert Clears"), TRUE, -1);
+    }
+  else
+    /* Translators: column: how the record was linked (automatic or manual) */
+    add_column (section, COLUMN_STATE, C_ ("column", "How"), FALSE, 130);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (section->view), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  title, -1);
+
+  /* Delete on a row unlinks it. */
+  keys = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
+  gtk_shortcut_controller_add_shortcut (keys,
+                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (
+                                                              "Delete"),
+                                                          gtk_named_action_new ("mapping.unlink")));
+  gtk_widget_add_controller (GTK_WIDGET (section->view), GTK_EVENT_CONTROLLER (keys));
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (section->view));
+  gtk_widget_set_vexpand (scrolled, TRUE);
+  page = adw_view_stack_add_titled (self->sections_stack, scrolled, section_names[id], title);
+  adw_view_stack_page_set_icon_name (page, section_icons[id]);
+}
+
+static void
+attach_model (HyMappingPage *self, Section *section)
+{
+  HyStore *store = get_store (self);
+  GListModel *rows;
+
+  if (section->selection != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (section->selection, self);
+      g_signal_handlers_disconnect_by_data (section_rows (section), self);
+    }
+  gtk_column_view_set_model (section->view, NULL);
+  g_clear_object (&section->selection);
+  g_clear_object (&section->local);
+  g_clear_object (&section->source);
+
+  if (store == NULL)
+    return;
+
+  if (section_is_linkable (section))
+    section->source = G_LIST_MODEL (hy_link_model_new (store, section->kind));
+  else
+    {
+      section->source = G_LIST_MODEL (g_list_store_new (HY_TYPE_LINK_ITEM));
+      section->local = gtk_filter_list_model_new (g_object_ref (section->source),
+                                                  g_object_ref (GTK_FILTER (self->local_filter)));
+    }
+
+  rows = section_rows (section);
+  section->selection = gtk_multi_selection_new (g_object_ref (rows));
+  gtk_column_view_set_model (section->view, GTK_SELECTION_MODEL (section->selection));
+  g_signal_connect (section->selection, "selection-changed", G_CALLBACK (selection_changed_cb),
+                    self);
+  g_signal_connect (rows, "items-changed", G_CALLBACK (rows_changed_cb), self);
+}
+
+/* ------------------------------------------------------------------------- */
+/* GObject / GtkWidget overrides                                             */
+/* ------------------------------------------------------------------------- */
+
+static void
+hy_mapping_page_dispose (GObject *object)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->refresh_cancellable != NULL)
+    g_cancellable_cancel (self->refresh_cancellable);
+  hy_mapping_page_set_session (self, NULL);
+  g_clear_handle_id (&self->groups_timer, g_source_remove);
+  g_clear_object (&self->pick_item);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), HY_TYPE_MAPPING_PAGE);
+
+  g_clear_object (&self->local_filter);
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->refresh_cancellable);
+
+  G_OBJECT_CLASS (hy_mapping_page_parent_class)->dispose (object);
+}
+
+static void
+hy_mapping_page_finalize (GObject *object)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (object);
+
+  g_hash_table_unref (self->halo_lists);
+  g_ptr_array_unref (self->suggestions);
+  g_strfreev (self->words);
+
+  G_OBJECT_CLASS (hy_mapping_page_parent_class)->finalize (object);
+}
+
+static void
+hy_mapping_page_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_SESSION:
+        g_value_set_object (value, self->session);
+        break;
+      case PROP_BUSY:
+        g_value_set_boolean (value, self->busy > 0);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hy_mapping_page_set_property (GObject *object,
+                              guint prop_id,
+                              const GValue *value,
+                              GParamSpec *pspec)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (object);
+
+  switch (prop_id)
+    {
+      case PROP_SESSION:
+        hy_mapping_page_set_session (self, g_value_get_object (value));
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hy_mapping_page_class_init (HyMappingPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = hy_mapping_page_dispose;
+  object_class->finalize = hy_mapping_page_finalize;
+  object_class->get_property = hy_mapping_page_get_property;
+  object_class->set_property = hy_mapping_page_set_property;
+
+  properties[PROP_SESSION] =
+      g_param_spec_object ("session", NULL, NULL, HY_TYPE_SESSION,
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  properties[PROP_BUSY] =
+      g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                            G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (HY_TYPE_RECORD_PICKER);
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/halyard/Halyard/hy-mapping-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, search_entry);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, unlinked_button);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, link_to_button);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, picker_popover);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, picker_title);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, picker);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, picker_extra_button);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, suggestions_button);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, suggestions_list);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, progress_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, progress_label);
+  gtk_widget_class_bind_template_child_full (widget_class, "sections", FALSE,
+                                             G_STRUCT_OFFSET (HyMappingPage, sections_stack));
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, count_label);
+
+  gtk_widget_class_install_action (widget_class, "mapping.link-auto", NULL, link_auto_action);
+  gtk_widget_class_install_action (widget_class, "mapping.unlink", NULL, unlink_action);
+  gtk_widget_class_install_action (widget_class, "mapping.link-to", NULL, link_to_action);
+  gtk_widget_class_install_action (widget_class, "mapping.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "mapping.cancel", NULL, cancel_action);
+  gtk_widget_class_install_action (widget_class, "mapping.focus-search", NULL, focus_search_action);
+  gtk_widget_class_install_action (widget_class, "mapping.toggle-unlinked", NULL,
+                                   toggle_unlinked_action);
+  gtk_widget_class_install_action (widget_class, "mapping.show-suggestions", NULL,
+                                   show_suggestions_action);
+  gtk_widget_class_install_action (widget_class, "mapping.next-section", "i", next_section_action);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "hy-mapping-page");
+}
+
+static void
+hy_mapping_page_init (HyMappingPage *self)
+{
+  GtkShortcutController *shortcuts;
+  GtkWidget *child;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->halo_lists = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_object_unref);
+  self->suggestions = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_linker_suggestion_free);
+  self->local_filter = gtk_custom_filter_new (local_matches, self, NULL);
+
+  for (guint i = 0; i < N_SECTIONS; i++)
+    build_section (self, i);
+
+  /* The flow box wraps the toolbar on narrow windows; its own children are not stops for the
+   * keyboard, the controls inside are. */
+  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->toolbar)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
+
+  g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb),
+                            self);
+  g_signal_connect_swapped (self->unlinked_button, "toggled", G_CALLBACK (unlinked_toggled_cb),
+                            self);
+  g_signal_connect_swapped (self->sections_stack, "notify::visible-child",
+                            G_CALLBACK (section_changed_cb), self);
+  g_signal_connect_swapped (self->picker, "picked", G_CALLBACK (picker_picked_cb), self);
+  g_signal_connect_swapped (self->picker, "cancelled", G_CALLBACK (picker_cancelled_cb), self);
+  g_signal_connect_swapped (self->picker_extra_button, "clicked",
+                            G_CALLBACK (picker_extra_clicked_cb), self);
+  g_signal_connect_swapped (self->picker_popover, "show", G_CALLBACK (picker_popover_shown_cb),
+                            self);
+
+  shortcuts = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
+  gtk_shortcut_controller_set_scope (shortcuts, GTK_SHORTCUT_SCOPE_GLOBAL);
+  add_shortcut (shortcuts, "<Control>f", "mapping.focus-search", NULL);
+  add_shortcut (shortcuts, "<Control>l", "mapping.link-auto", NULL);
+  add_shortcut (shortcuts, "<Control>k", "mapping.link-to", NULL);
+  add_shortcut (shortcuts, "<Control><Shift>u", "mapping.toggle-unlinked", NULL);
+  add_shortcut (shortcuts, "<Control>g", "mapping.show-suggestions", NULL);
+  add_shortcut (shortcuts, "<Control>Page_Down", "mapping.next-section", g_variant_new_int32 (1));
+  add_shortcut (shortcuts, "<Control>Page_Up", "mapping.next-section", g_variant_new_int32 (-1));
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (shortcuts));
+
+  self->groups_timer = g_timeout_add_seconds (3, groups_timer_cb, self);
+
+  update_suggestions (self);
+  update_actions (self);
+  gtk_stack_set_visible_child_name (self->main_stack, "empty");
+}
+
+/* ------------------------------------------------------------------------- */
+/* Public API                                                                */
+/* ------------------------------------------------------------------------- */
+
+GtkWidget *
+hy_mapping_page_new (void)
+{
+  return g_object_new (HY_TYPE_MAPPING_PAGE, NULL);
+}
+
+HySession *
+hy_mapping_page_get_session (HyMappingPage *self)
+{
+  g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), NULL);
+
+  return self->session;
+}
+
+/**
+ * hy_mapping_page_set_session:
+ * @session: (nullable): the session whose records to map
+ */
+void
+hy_mapping_page_set_session (HyMappingPage *self, HySession *session)
+{
+  g_return_if_fail (HY_IS_MAPPING_PAGE (self));
+  g_return_if_fail (session == NULL || HY_IS_SESSION (session));
+
+  if (self->session == session)
+    return;
+
+  if (self->session != NULL)
+    g_signal_handlers_disconnect_by_func (self->session, event_added_cb, self);
+  g_set_object (&self->session, session);
+  g_hash_table_remove_all (self->halo_lists);
+  g_ptr_array_set_size (self->suggestions, 0);
+
+  for (guint i = 0; i < N_SECTIONS; i++)
+    attach_model (self, &self->sections[i]);
+
+  if (session != NULL)
+    {
+      g_signal_connect_swapped (session, "event-added", G_CALLBACK (event_added_cb), self);
+      reload_all (self);
+      /* The suggestions left for review, without linking anything. */
+      run_auto_link (self, TRUE, NULL);
+    }
+  else
+    gtk_stack_set_visible_child_name (self->main_stack, "empty");
+
+  update_suggestions (self);
+  update_actions (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
+}
+
+void
+hy_mapping_page_set_section (HyMappingPage *self, const char *name)
+{
+  g_return_if_fail (HY_IS_MAPPING_PAGE (self));
+
+  adw_view_stack_set_visible_child_name (self->sections_stack, name);
+}
+
+const char *
+hy_mapping_page_get_section (HyMappingPage *self)
+{
+  g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), NULL);
+
+  return section_names[current_section (self)->id];
+}
+
+static Section *
+find_section (HyMappingPage *self, const char *name)
+{
+  for (guint i = 0; i < N_SECTIONS; i++)
+    if (g_strcmp0 (name, section_names[i]) == 0)
+      return &self->sections[i];
+
+  return NULL;
+}
+
+/**
+ * hy_mapping_page_get_rows:
+ *
+ * Returns: (transfer none) (nullable): the rows the section lists (HyLinkItem), after filters
+ */
+GListModel *
+hy_mapping_page_get_rows (HyMappingPage *self, const char *name)
+{
+  Section *section;
+
+  g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), NULL);
+
+  section = find_section (self, name);
+  return section != NULL && section->selection != NULL ? G_LIST_MODEL (section->selection) : NULL;
+}
+
+/**
+ * hy_mapping_page_get_selection:
+ *
+ * Returns: (transfer none) (nullable): the section's selection
+ */
+GtkSelectionModel *
+hy_mapping_page_get_selection (HyMappingPage *self, const char *name)
+{
+  Section *section;
+
+  g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), NULL);
+
+  section = find_section (self, name);
+  return section != NULL ? GTK_SELECTION_MODEL (section->selection) : NULL;
+}
+
+void
+hy_mapping_page_set_search_text (HyMappingPage *self, const char *text)
+{
+  g_return_if_fail (HY_IS_MAPPING_PAGE (self));
+
+  g_signal_handlers_block_by_func (self->search_entry, search_changed_cb, self);
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text != NULL ? text : "");
+  g_signal_handlers_unblock_by_func (self->search_entry, search_changed_cb, self);
+  filters_changed (self);
+}
+
+void
+hy_mapping_page_set_unlinked_only (HyMappingPage *self, gboolean unlinked_only)
+{
+  g_return_if_fail (HY_IS_MAPPING_PAGE (self));
+
+  gtk_toggle_button_set_active (self->unlinked_button, unlinked_only);
+}
+
+/* Reads every section again from the store. */
+gboolean
+hy_mapping_page_reload (HyMappingPage *self)
+{
+  g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), FALSE);
+
+  if (self->session == NULL)
+    return FALSE;
+
+  reload_all (self);
+  return TRUE;
+}
+
+/**
+ * hy_mapping_page_open_picker:
+ *
+ * Opens the Halo record picker for the selected row (what Ctrl+K does).
+ *
+ * Returns: (transfer none) (nullable): the picker, or %NULL when not exactly one row is
+ *   selected
+ */
+HyRecordPicker *
+hy_mapping_page_open_picker (HyMappingPage *self)
+{
+  g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), NULL);
+
+  if (!picker_prepare (self))
+    return NULL;
+
+  g_signal_handlers_block_by_func (self->picker_popover, picker_popover_shown_cb, self);
+  gtk_menu_button_popup (self->link_to_button);
+  g_signal_handlers_unblock_by_func (self->picker_popover, picker_popover_shown_cb, self);
+
+  return self->picker;
+}
+
+guint
+hy_mapping_page_get_n_suggestions (HyMappingPage *self)
+{
+  g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), 0);
+
+  return self->suggestions->len;
+}
+
+/**
+ * hy_mapping_page_answer_suggestion:
+ * @accept: link as suggested, or drop the suggestion
+ *
+ * Returns: whether the answer was recorded (an accepted link can be refused by the linker)
+ */
+gboolean
+hy_mapping_page_answer_suggestion (HyMappingPage *self, guint index, gboolean accept)
+{
+  g_autoptr (HyLinkerSuggestion) suggestion = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), FALSE);
+  g_return_val_if_fail (index < self->suggestions->len, FALSE);
+
+  suggestion = g_ptr_array_steal_index (self->suggestions, index);
+  if (accept)
+    {
+      g_autofree char *message = NULL;
+
+      if (!hy_linker_accept_suggestion (get_store (self), suggestion, NULL, &error))
+        {
+          g_ptr_array_insert (self->suggestions, index, g_steal_pointer (&suggestion));
+          show_error (self, error->message);
+          return FALSE;
+        }
+
+      /* Other suggestions for the same record are moot now. */
+      for (guint i = self->suggestions->len; i > 0; i--)
+        {
+          const HyLinkerSuggestion *other = g_ptr_array_index (self->suggestions, i - 1);
+
+          if (other->kind == suggestion->kind && g_strcmp0 (other->id, suggestion->id) == 0)
+            g_ptr_array_remove_index (self->suggestions, i - 1);
+        }
+
+      message =
+          g_strdup_printf (_ ("“%s” linked to “%s”"), suggestion->name, suggestion->halo_name);
+      show_info (self, message);
+      reload_all (self);
+    }
+
+  update_suggestions (self);
+  return TRUE;
+}
+
+/**
+ * hy_mapping_page_rename_company:
+ *
+ * Renames a local company (for instance to match its Halo client's name before linking).
+ *
+ * Returns: whether it was renamed; an error is shown otherwise
+ */
+gboolean
+hy_mapping_page_rename_company (HyMappingPage *self, const char *id, const char *name)
+{
+  g_autoptr (HyCompany) company = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *stripped = NULL;
+
+  g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  if (get_store (self) == NULL)
+    return FALSE;
+
+  stripped = g_strstrip (g_strdup (name != NULL ? name : ""));
+  if (stripped[0] == '\0')
+    {
+      show_error (self, _ ("A company needs a name: type the name to use, or press Escape to keep "
+                           "the old one."));
+      return FALSE;
+    }
+
+  company = hy_store_get (get_store (self), HY_RECORD_KIND_COMPANY, id, &error);
+  if (company == NULL)
+    {
+      show_error (self, error->message);
+      return FALSE;
+    }
+
+  g_free (company->name);
+  company->name = g_steal_pointer (&stripped);
+  if (!hy_store_upsert (get_store (self), HY_RECORD_KIND_COMPANY, company, NULL, &error))
+    {
+      show_error (self, error->message);
+      return FALSE;
+    }
+
+  reload_section (self, &self->sections[SECTION_COMPANIES]);
+  return TRUE;
+}
+
+gboolean
+hy_mapping_page_get_busy (HyMappingPage *self)
+{
+  g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), FALSE);
+
+  return self->busy > 0;
+}

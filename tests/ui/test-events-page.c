@@ -1,0 +1,332 @@
+/* test-events-page.c — the Events view over a real store: the lazy model, live requests from
+ * halyard-sim, the failed-only and text filters, the details pane, the CSV export
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "hy-ui-test.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "hy-event-item.h"
+#include "hy-events-model.h"
+#include "hy-events-page.h"
+#include "hy-sim.h"
+
+static void
+iterate (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static HySession *
+open_session (char **out_dir)
+{
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp ("halyard-events-XXXXXX", &error);
+  HySession *session;
+
+  g_assert_no_error (error);
+  session = hy_session_open (dir, &error);
+  g_assert_no_error (error);
+  *out_dir = dir;
+
+  return session;
+}
+
+/* Event i: every 7th failed with Halo's error text; sent i seconds after a fixed time. */
+static void
+fill_events (HyStore *store, guint n)
+{
+  g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_event_free);
+  g_autoptr (GError) error = NULL;
+  gint64 start = g_get_real_time () - (gint64) n * G_USEC_PER_SEC;
+
+  for (guint i = 0; i < n; i++)
+    {
+      HyEvent *event = hy_event_new ();
+
+      event->time = start + (gint64) i * G_USEC_PER_SEC;
+      event->method = g_strdup (i % 2 ? "POST" : "GET");
+      event->path = g_strdup_printf (i % 2 ? "/api/Asset" : "/api/Client?page_no=%u", i);
+      event->status = i % 7 == 0 ? 400 : 200;
+      event->duration_ms = 10 + i % 90;
+      event->record = i % 2 ? g_strdup_printf ("computer:pc%u", i) : NULL;
+      event->error =
+          i % 7 == 0 ? g_strdup_printf ("Asset type \"Server\", not found (%u)", i) : NULL;
+      event->request = i % 2 ? g_strdup ("[{\"inventory_number\":\"PC\"}]") : NULL;
+      event->response = g_strdup ("{\"ok\":true}");
+      g_ptr_array_add (events, event);
+    }
+
+  g_assert_true (hy_store_events_append_batch (store, events, &error));
+  g_assert_no_error (error);
+}
+
+static void
+remove_dir (const char *dir)
+{
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_events_model_lazy (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr (HySession) session = open_session (&dir);
+  HyStore *store = hy_session_get_store (session);
+  g_autoptr (HyEventsModel) model = hy_events_model_new (store);
+  g_autoptr (GError) error = NULL;
+  guint queries;
+
+  fill_events (store, 5000);
+
+  g_assert_true (hy_events_model_reload (model, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 5000);
+  g_assert_cmpuint (hy_events_model_get_n_cached (model), ==, 0);
+
+  /* Newest first; any row reached with one query; only a window is kept. */
+  for (guint pos = 0; pos < 5000; pos += 997)
+    {
+      g_autoptr (HyEventItem) item = NULL;
+      g_autofree char *path = NULL;
+
+      queries = hy_events_model_get_n_queries (model);
+      item = g_list_model_get_item (G_LIST_MODEL (model), pos);
+      g_assert_nonnull (item);
+      g_assert_cmpuint (hy_events_model_get_n_queries (model) - queries, <=, 1);
+      /* Event i is at position 4999 - i. */
+      if ((4999 - pos) % 2 == 0)
+        {
+          path = g_strdup_printf ("/api/Client?page_no=%u", 4999 - pos);
+          g_assert_cmpstr (hy_event_item_get_event (item)->path, ==, path);
+        }
+      else
+        g_assert_cmpstr (hy_event_item_get_event (item)->path, ==, "/api/Asset");
+    }
+  g_assert_cmpuint (hy_events_model_get_n_cached (model), <=, 1000);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (model), 5000));
+
+  /* Failed only: every 7th event, walked from anchors. */
+  hy_events_model_set_failed_only (model, TRUE);
+  g_assert_true (hy_events_model_reload (model, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, (5000 + 6) / 7);
+  for (guint pos = 0; pos < (5000 + 6) / 7; pos += 101)
+    {
+      g_autoptr (HyEventItem) item = g_list_model_get_item (G_LIST_MODEL (model), pos);
+
+      g_assert_true (hy_event_item_get_failed (item));
+    }
+
+  /* New events arrive at the top without a reload. */
+  hy_events_model_set_failed_only (model, FALSE);
+  g_assert_true (hy_events_model_reload (model, &error));
+  {
+    g_autoptr (HyEventItem) before = g_list_model_get_item (G_LIST_MODEL (model), 10);
+    g_autoptr (HyEventItem) after = NULL;
+    g_autoptr (HyEventItem) top = NULL;
+
+    fill_events (store, 3);
+    g_assert_cmpuint (hy_events_model_update (model, &error), ==, 3);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 5003);
+    after = g_list_model_get_item (G_LIST_MODEL (model), 13);
+    g_assert_cmpint (hy_event_item_get_id (after), ==, hy_event_item_get_id (before));
+    top = g_list_model_get_item (G_LIST_MODEL (model), 0);
+    g_assert_cmpint (hy_event_item_get_id (top), >, hy_event_item_get_id (after));
+    g_assert_cmpuint (hy_events_model_update (model, &error), ==, 0);
+  }
+
+  g_clear_object (&model);
+  g_clear_object (&session);
+  remove_dir (dir);
+}
+
+static void
+export_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+test_events_page_filters (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr (HySession) session = open_session (&dir);
+  GtkWidget *window = gtk_window_new ();
+  HyEventsPage *page = HY_EVENTS_PAGE (hy_events_page_new ());
+  GListModel *shown;
+  g_autofree char *details = NULL;
+  g_autofree char *csv_path = NULL;
+  g_autofree char *csv = NULL;
+  g_autoptr (GFile) csv_file = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  fill_events (hy_session_get_store (session), 300);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_object_set (page, "session", session, NULL);
+  iterate ();
+  shown = hy_events_page_get_shown (page);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 300);
+
+  /* The chart counted the last hour's requests and the badge number is its failures. */
+  g_assert_cmpuint (hy_events_page_get_recent_failures (page), ==, (300 + 6) / 7);
+
+  /* Failed only. */
+  hy_events_page_set_failed_only (page, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, (300 + 6) / 7);
+
+  /* The details pane of a failed request shows Halo's error text and the bodies. */
+  hy_events_page_select (page, 0);
+  details = hy_events_page_dup_details (page);
+  g_assert_nonnull (strstr (details, "Halo said: Asset type \"Server\", not found (294)"));
+  g_assert_nonnull (strstr (details, "{\"ok\":true}"));
+  g_assert_nonnull (strstr (details, "GET /api/Client?page_no=294"));
+
+  /* The text filter runs on top of failed only (incrementally: wait for it). */
+  hy_events_page_set_search_text (page, "asset pc2");
+  while (gtk_filter_list_model_get_pending (GTK_FILTER_LIST_MODEL (shown)) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  /* Failed POSTs (odd i, i % 7 == 0) whose record contains "pc2": */
+  {
+    guint expected = 0;
+
+    for (guint i = 0; i < 300; i++)
+      {
+        g_autofree char *record = g_strdup_printf ("computer:pc%u", i);
+
+        if (i % 7 == 0 && i % 2 == 1 && strstr (record, "pc2") != NULL)
+          expected++;
+      }
+    g_assert_cmpuint (g_list_model_get_n_items (shown), ==, expected);
+    g_assert_cmpuint (expected, >, 0);
+  }
+
+  /* Export writes what is listed, as CSV. */
+  csv_path = g_build_filename (dir, "events.csv", NULL);
+  csv_file = g_file_new_for_path (csv_path);
+  hy_events_page_export_async (page, csv_file, NULL, export_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (hy_events_page_export_finish (page, result, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
+  lines = g_strsplit (csv, "\r\n", -1);
+  g_assert_cmpstr (lines[0], ==, "time,method,endpoint,status,duration_ms,record,error");
+  g_assert_cmpuint (g_strv_length (lines) - 2, ==, g_list_model_get_n_items (shown));
+  /* The newest match is event 287; quotes in Halo's text are doubled. */
+  g_assert_true (g_str_has_suffix (lines[1], ",POST,/api/Asset,400,27,computer:pc287,\"Asset type "
+                                             "\"\"Server\"\", not found (287)\""));
+  g_assert_cmpstr (lines[g_strv_length (lines) - 1], ==, "");
+
+  /* Nothing matches: the list says so. */
+  hy_events_page_set_search_text (page, "no such request");
+  while (gtk_filter_list_model_get_pending (GTK_FILTER_LIST_MODEL (shown)) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&session);
+  g_unlink (csv_path);
+  remove_dir (dir);
+}
+
+static void
+refresh_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static void
+test_events_page_live (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr (HySession) session = open_session (&dir);
+  g_autoptr (HySim) sim = hy_sim_new ();
+  g_autoptr (HyProfile) profile = hy_profile_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkWidget *window = gtk_window_new ();
+  HyEventsPage *page = HY_EVENTS_PAGE (hy_events_page_new ());
+  GListModel *shown;
+  gint64 count;
+
+  hy_sim_generate (sim, NULL);
+  g_assert_true (hy_sim_start (sim, 0, &error));
+  g_assert_no_error (error);
+
+  profile->url = g_strdup (hy_sim_get_base_url (sim));
+  profile->tenant = g_strdup ("demo");
+  profile->client_id = g_strdup ("halyard-demo");
+  g_assert_true (hy_session_set_profile (session, profile, &error));
+  hy_session_set_secret (session, "demo-secret");
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  hy_events_page_set_session (page, session);
+  shown = hy_events_page_get_shown (page);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+
+  /* A refresh from Halo: every request it sends appears in the list as it happens. */
+  hy_session_refresh_async (session, NULL, refresh_done_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (hy_session_refresh_finish (session, result, NULL, &error));
+  g_assert_no_error (error);
+  iterate ();
+
+  count = hy_store_events_count (hy_session_get_store (session), FALSE, &error);
+  g_assert_cmpint (count, >, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count);
+  {
+    g_autoptr (HyEventItem) newest = g_list_model_get_item (shown, 0);
+    g_autoptr (HyEventItem) oldest = g_list_model_get_item (shown, count - 1);
+
+    g_assert_cmpint (hy_event_item_get_id (newest), >, hy_event_item_get_id (oldest));
+    /* The token request comes first, and its body never shows the secret. */
+    g_assert_null (strstr (hy_event_item_get_event (oldest)->request
+                               ? hy_event_item_get_event (oldest)->request
+                               : "",
+                           "demo-secret"));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  hy_sim_stop (sim);
+  g_clear_object (&session);
+  remove_dir (dir);
+}
+
+int
+main (int argc, char *argv[])
+{
+  hy_ui_test_init (&argc, &argv);
+
+  g_test_add_func ("/events/model-lazy", test_events_model_lazy);
+  g_test_add_func ("/events/page-filters", test_events_page_filters);
+  g_test_add_func ("/events/page-live", test_events_page_live);
+
+  return g_test_run ();
+}
