@@ -317,6 +317,8 @@ test_link_auto (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (run.out, "Suggestion: company c2 “Initech Ltd” → client 3"));
     g_assert_nonnull (strstr (run.out, "legal suffix Ltd ≈ Limited"));
     g_assert_nonnull (strstr (run.out, "0 records linked"));
+    /* pc2's company (Initech) is not linked yet. */
+    g_assert_nonnull (strstr (run.out, "1 computer waits for its company to be linked"));
   }
 }
 

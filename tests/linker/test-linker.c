@@ -477,6 +477,8 @@ test_auto_locations (Fixture *f, gconstpointer data)
   /* The company is not linked: the location waits. */
   assert_link (f, HY_RECORD_KIND_LOCATION, "l3", HY_LINK_HOW_NONE, 0);
   g_assert_null (find_ambiguous (result, HY_RECORD_KIND_LOCATION, "l3"));
+  g_assert_cmpuint (result->waiting_locations, ==, 1);
+  g_assert_cmpuint (result->waiting_computers, ==, 0);
   g_assert_cmpuint (count_suggestions_for (result, HY_RECORD_KIND_LOCATION, "l3"), ==, 0);
 }
 
@@ -517,6 +519,8 @@ test_auto_computers (Fixture *f, gconstpointer data)
         g_strv_contains ((const char *const *) suggestion->evidence, "differs only in case"));
   }
   g_assert_cmpuint (count_suggestions_for (result, HY_RECORD_KIND_COMPUTER, "pc5"), ==, 0);
+  /* pc5's company is not linked, pc6 has none: both wait. */
+  g_assert_cmpuint (result->waiting_computers, ==, 2);
 }
 
 static void
@@ -1050,7 +1054,89 @@ test_result_json (Fixture *f, gconstpointer data)
   array = json_object_get_array_member (object, "evidence");
   g_assert_cmpstr (json_array_get_string_element (array, 0), ==, "legal suffix Ltd ≈ Limited");
 
+  object = json_object_get_object_member (root, "waiting");
+  g_assert_cmpint (json_object_get_int_member (object, "locations"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (object, "computers"), ==, 0);
   g_assert_true (json_object_get_boolean_member (root, "dry_run"));
+}
+
+
+static HyLinkerResult *
+auto_link_some (Fixture *f, gboolean dry_run, ...)
+{
+  g_autoptr (GHashTable) only = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GError) error = NULL;
+  HyLinkerResult *result;
+  const char *key;
+  va_list args;
+
+  va_start (args, dry_run);
+  while ((key = va_arg (args, const char *)) != NULL)
+    g_hash_table_add (only, g_strdup (key));
+  va_end (args);
+
+  result = hy_linker_auto_link_some (f->store, only, dry_run, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  return result;
+}
+
+static void
+test_auto_some (Fixture *f, gconstpointer data)
+{
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  halo_client (f, 2, "Globex", FALSE);
+  halo_client (f, 3, "Initech Limited", FALSE);
+  halo_site (f, 10, 1, "Head Office");
+  halo_site (f, 20, 2, "HQ");
+  halo_agent (f, 7, "Jane Tech", "jane@msp.example");
+  add_company (f, "c1", "Acme Ltd");
+  add_company (f, "c2", "Globex");
+  add_company (f, "c3", "Initech Ltd");
+  add_location (f, "l1", "c1", "Head Office");
+  add_location (f, "l2", "c2", "HQ");
+  add_user (f, "u1", "Jane Tech", "jane@msp.example");
+
+  /* A location alone, its company unlinked and not chosen: it waits, nothing is written. */
+  {
+    g_autoptr (HyLinkerResult) result = auto_link_some (f, FALSE, "location:l1", NULL);
+
+    g_assert_cmpuint (result->linked->len, ==, 0);
+    g_assert_cmpuint (result->waiting_locations, ==, 1);
+    assert_link (f, HY_RECORD_KIND_COMPANY, "c1", HY_LINK_HOW_NONE, 0);
+    assert_link (f, HY_RECORD_KIND_LOCATION, "l1", HY_LINK_HOW_NONE, 0);
+  }
+  /* A dry run of the company and its location. */
+  {
+    g_autoptr (HyLinkerResult) result = auto_link_some (f, TRUE, "company:c1", "location:l1", NULL);
+
+    g_assert_cmpuint (result->linked->len, ==, 2);
+    assert_link (f, HY_RECORD_KIND_COMPANY, "c1", HY_LINK_HOW_NONE, 0);
+  }
+  /* The company and its location, for real; nothing else is touched or reported. */
+  {
+    g_autoptr (HyLinkerResult) result =
+        auto_link_some (f, FALSE, "company:c1", "location:l1", NULL);
+
+    g_assert_cmpuint (result->linked->len, ==, 2);
+    g_assert_cmpuint (result->suggestions->len, ==, 0);
+    assert_link (f, HY_RECORD_KIND_COMPANY, "c1", HY_LINK_HOW_AUTO, 1);
+    assert_link (f, HY_RECORD_KIND_LOCATION, "l1", HY_LINK_HOW_AUTO, 10);
+    assert_link (f, HY_RECORD_KIND_COMPANY, "c2", HY_LINK_HOW_NONE, 0);
+    assert_link (f, HY_RECORD_KIND_USER, "u1", HY_LINK_HOW_NONE, 0);
+  }
+  /* A location whose company is linked already links on its own. */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HyLinkerResult) result = NULL;
+
+    g_assert_true (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPANY, "c2", 2, NULL, &error));
+    result = auto_link_some (f, FALSE, "location:l2", "user:u1", "company:c3", NULL);
+    g_assert_cmpuint (result->linked->len, ==, 2);
+    assert_link (f, HY_RECORD_KIND_LOCATION, "l2", HY_LINK_HOW_AUTO, 20);
+    assert_link (f, HY_RECORD_KIND_USER, "u1", HY_LINK_HOW_AUTO, 7);
+    g_assert_nonnull (find_suggestion (result, HY_RECORD_KIND_COMPANY, "c3", 3));
+  }
 }
 
 static void
@@ -1263,6 +1349,7 @@ main (int argc, char *argv[])
   ADD ("/linker/auto/suggestions", test_auto_suggestions);
   ADD ("/linker/auto/relink-drops-stale", test_auto_relink_drops_stale);
   ADD ("/linker/auto/async", test_auto_async);
+  ADD ("/linker/auto/some", test_auto_some);
   ADD ("/linker/reject", test_reject);
   ADD ("/linker/suggest", test_suggest);
   ADD ("/linker/set/company-first", test_set_company_first);

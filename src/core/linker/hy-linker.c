@@ -416,6 +416,7 @@ typedef struct
 {
   HyStore *store;
   gboolean dry_run;
+  GHashTable *only; /* "kind:id" of the records to link; NULL: all */
   HyLinkerResult *result;
 
   GPtrArray *halo[HY_N_CACHE_KINDS]; /* owned HyCacheRecord * of the kinds the linker uses */
@@ -827,6 +828,18 @@ decide (AutoLink *self,
   return TRUE;
 }
 
+/* Whether the run may link (or suggest for) the record. */
+static gboolean
+in_scope (AutoLink *self, HyRecordKind kind, const char *id)
+{
+  g_autofree char *key = NULL;
+
+  if (self->only == NULL)
+    return TRUE;
+  key = g_strdup_printf ("%s:%s", hy_record_kind_to_string (kind), id);
+  return g_hash_table_contains (self->only, key);
+}
+
 static gboolean
 auto_link_companies (AutoLink *self, GError **error)
 {
@@ -843,6 +856,7 @@ auto_link_companies (AutoLink *self, GError **error)
       gint64 client_id = company->link.halo_id;
 
       if (company->link.how != HY_LINK_HOW_MANUAL &&
+          in_scope (self, HY_RECORD_KIND_COMPANY, company->id) &&
           !decide (self, HY_RECORD_KIND_COMPANY, company->id, company->name, NULL,
                    company->link.how, company->link.halo_id,
                    multimap_lookup (self->clients->exact, key), self->clients, &client_id, error))
@@ -911,10 +925,17 @@ auto_link_locations (AutoLink *self, GError **error)
       Index *index;
       gint64 ignored;
 
+      if (!in_scope (self, HY_RECORD_KIND_LOCATION, location->id))
+        continue;
       if (!drop_stale (self, HY_RECORD_KIND_LOCATION, location->id, HY_CACHE_KIND_SITE, client_id,
                        &how, &current, error))
         return FALSE;
-      if (client_id == 0 || how == HY_LINK_HOW_MANUAL)
+      if (client_id == 0)
+        {
+          self->result->waiting_locations++;
+          continue;
+        }
+      if (how == HY_LINK_HOW_MANUAL)
         continue;
 
       index = client_scope (self->site_index, self->sites_of_client, client_id);
@@ -947,10 +968,17 @@ auto_link_computers (AutoLink *self, GError **error)
       Index *index;
       gint64 ignored;
 
+      if (!in_scope (self, HY_RECORD_KIND_COMPUTER, computer->id))
+        continue;
       if (!drop_stale (self, HY_RECORD_KIND_COMPUTER, computer->id, HY_CACHE_KIND_ASSET, client_id,
                        &how, &current, error))
         return FALSE;
-      if (client_id == 0 || how == HY_LINK_HOW_MANUAL)
+      if (client_id == 0)
+        {
+          self->result->waiting_computers++;
+          continue;
+        }
+      if (how == HY_LINK_HOW_MANUAL)
         continue;
 
       index = client_scope (self->asset_index, self->assets_of_client, client_id);
@@ -984,7 +1012,7 @@ auto_link_users (AutoLink *self, GError **error)
       g_autofree char *key = email_key (user->email);
       gint64 ignored;
 
-      if (user->link.how == HY_LINK_HOW_MANUAL)
+      if (user->link.how == HY_LINK_HOW_MANUAL || !in_scope (self, HY_RECORD_KIND_USER, user->id))
         continue;
 
       if (!decide (self, HY_RECORD_KIND_USER, user->id, user->name, user->email, user->link.how,
@@ -999,6 +1027,12 @@ auto_link_users (AutoLink *self, GError **error)
 HyLinkerResult *
 hy_linker_auto_link (HyStore *store, gboolean dry_run, GError **error)
 {
+  return hy_linker_auto_link_some (store, NULL, dry_run, error);
+}
+
+HyLinkerResult *
+hy_linker_auto_link_some (HyStore *store, GHashTable *only, gboolean dry_run, GError **error)
+{
   AutoLink self = { 0 };
   gboolean ok;
 
@@ -1007,6 +1041,7 @@ hy_linker_auto_link (HyStore *store, gboolean dry_run, GError **error)
 
   self.store = store;
   self.dry_run = dry_run;
+  self.only = only;
   self.result = result_new (dry_run);
 
   if (!dry_run && !hy_store_begin (store, error))
@@ -1039,16 +1074,30 @@ hy_linker_auto_link (HyStore *store, gboolean dry_run, GError **error)
   return NULL;
 }
 
+typedef struct
+{
+  GHashTable *only;
+  gboolean dry_run;
+} AutoLinkTask;
+
+static void
+auto_link_task_free (AutoLinkTask *data)
+{
+  g_clear_pointer (&data->only, g_hash_table_unref);
+  g_free (data);
+}
+
 static void
 auto_link_thread (GTask *task,
                   gpointer source_object,
                   gpointer task_data,
                   GCancellable *cancellable)
 {
+  AutoLinkTask *data = task_data;
   GError *error = NULL;
   HyLinkerResult *result;
 
-  result = hy_linker_auto_link (HY_STORE (source_object), GPOINTER_TO_INT (task_data), &error);
+  result = hy_linker_auto_link_some (HY_STORE (source_object), data->only, data->dry_run, &error);
   if (result == NULL)
     g_task_return_error (task, error);
   else
@@ -1062,13 +1111,29 @@ hy_linker_auto_link_async (HyStore *store,
                            GAsyncReadyCallback callback,
                            gpointer user_data)
 {
+  hy_linker_auto_link_some_async (store, NULL, dry_run, cancellable, callback, user_data);
+}
+
+void
+hy_linker_auto_link_some_async (HyStore *store,
+                                GHashTable *only,
+                                gboolean dry_run,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data)
+{
   g_autoptr (GTask) task = NULL;
+  AutoLinkTask *data;
 
   g_return_if_fail (HY_IS_STORE (store));
 
+  data = g_new0 (AutoLinkTask, 1);
+  data->only = only != NULL ? g_hash_table_ref (only) : NULL;
+  data->dry_run = dry_run;
+
   task = g_task_new (store, cancellable, callback, user_data);
-  g_task_set_source_tag (task, hy_linker_auto_link_async);
-  g_task_set_task_data (task, GINT_TO_POINTER (dry_run ? 1 : 0), NULL);
+  g_task_set_source_tag (task, hy_linker_auto_link_some_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) auto_link_task_free);
   g_task_run_in_thread (task, auto_link_thread);
 }
 
@@ -1840,6 +1905,14 @@ hy_linker_result_to_json (const HyLinkerResult *result)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+
+  json_builder_set_member_name (builder, "waiting");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "locations");
+  json_builder_add_int_value (builder, result->waiting_locations);
+  json_builder_set_member_name (builder, "computers");
+  json_builder_add_int_value (builder, result->waiting_computers);
+  json_builder_end_object (builder);
 
   json_builder_set_member_name (builder, "dry_run");
   json_builder_add_boolean_value (builder, result->dry_run);

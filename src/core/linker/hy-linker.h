@@ -63,9 +63,11 @@ typedef struct
 typedef struct
 {
   gboolean dry_run;
-  GPtrArray *linked;      /* HyLink *: links made (or, dry run, that would be made) */
-  GPtrArray *ambiguous;   /* HyLinkerAmbiguous * */
-  GPtrArray *suggestions; /* HyLinkerSuggestion *, per record best first */
+  GPtrArray *linked;       /* HyLink *: links made (or, dry run, that would be made) */
+  GPtrArray *ambiguous;    /* HyLinkerAmbiguous * */
+  GPtrArray *suggestions;  /* HyLinkerSuggestion *, per record best first */
+  guint waiting_locations; /* not linked: their company is not linked (yet) */
+  guint waiting_computers;
 } HyLinkerResult;
 
 void hy_linker_ambiguous_free (HyLinkerAmbiguous *ambiguous);
@@ -86,6 +88,18 @@ void hy_linker_auto_link_async (HyStore *store,
                                 GCancellable *cancellable,
                                 GAsyncReadyCallback callback,
                                 gpointer user_data);
+/* The same, limited to the records whose "kind:id" (e.g. "computer:pc1") is in @only (a set of
+ * strings; NULL: every record). Records outside @only are neither linked nor reported; their
+ * links (a company's client) still apply. The async variant finishes with
+ * hy_linker_auto_link_finish () and holds a reference on @only: do not change it meanwhile. */
+HyLinkerResult *
+hy_linker_auto_link_some (HyStore *store, GHashTable *only, gboolean dry_run, GError **error);
+void hy_linker_auto_link_some_async (HyStore *store,
+                                     GHashTable *only,
+                                     gboolean dry_run,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data);
 HyLinkerResult *hy_linker_auto_link_finish (HyStore *store, GAsyncResult *result, GError **error);
 
 /* ---- Manual links ---------------------------------------------------------------------- */
@@ -162,7 +176,8 @@ JsonNode *hy_linker_link_to_json (const HyLink *link);
 /* [LINK…] */
 JsonNode *hy_linker_links_to_json (GPtrArray *links);
 /* {"linked": [LINK…], "ambiguous": [{"kind", "id", "name", "candidates"}], "suggestions":
- * [{"kind", "id", "name", "halo_id", "halo_name", "score", "evidence"}], "dry_run"} */
+ * [{"kind", "id", "name", "halo_id", "halo_name", "score", "evidence"}], "waiting":
+ * {"locations": N, "computers": N}, "dry_run"} */
 JsonNode *hy_linker_result_to_json (const HyLinkerResult *result);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyLinkerAmbiguous, hy_linker_ambiguous_free)
