@@ -1,0 +1,50 @@
+/* hy-halo-budget.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/**
+ * HyHaloPriority:
+ * @HY_HALO_PRIORITY_INTERACTIVE: a technician is waiting (setup, test connection, a view)
+ * @HY_HALO_PRIORITY_ALERT: alert delivery (tickets, actions)
+ * @HY_HALO_PRIORITY_BULK: bulk sync and paging
+ *
+ * The lanes of the rate budget: a waiting request of a higher lane always goes first.
+ */
+typedef enum
+{
+  HY_HALO_PRIORITY_INTERACTIVE,
+  HY_HALO_PRIORITY_ALERT,
+  HY_HALO_PRIORITY_BULK,
+  HY_HALO_N_PRIORITIES,
+} HyHaloPriority;
+
+typedef struct _HyHaloBudget HyHaloBudget;
+typedef struct _HyHaloBudgetWaiter HyHaloBudgetWaiter;
+
+/* Called once, from the budget's main context, when the waiter may send its request */
+typedef void (*HyHaloBudgetFunc) (gpointer user_data);
+
+HyHaloBudget *hy_halo_budget_new (guint max_requests, guint window_ms);
+void hy_halo_budget_free (HyHaloBudget *self);
+void hy_halo_budget_set_limit (HyHaloBudget *self, guint max_requests, guint window_ms);
+HyHaloBudgetWaiter *hy_halo_budget_acquire (HyHaloBudget *self,
+                                            HyHaloPriority priority,
+                                            HyHaloBudgetFunc func,
+                                            gpointer user_data);
+void hy_halo_budget_dispatch (HyHaloBudget *self);
+gboolean hy_halo_budget_withdraw (HyHaloBudget *self, HyHaloBudgetWaiter *waiter);
+void hy_halo_budget_block_until (HyHaloBudget *self, gint64 monotonic_us);
+void hy_halo_budget_saturate (HyHaloBudget *self);
+guint hy_halo_budget_get_window_ms (HyHaloBudget *self);
+guint hy_halo_budget_get_waiting (HyHaloBudget *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyHaloBudget, hy_halo_budget_free)
+
+G_END_DECLS

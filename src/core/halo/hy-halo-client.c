@@ -1,0 +1,2341 @@
+/* hy-halo-client.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hy-halo"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <libsoup/soup.h>
+
+#include "hy-halo-client.h"
+
+#define DEFAULT_SCOPES  "all"
+#define READ_CHUNK      65536
+#define MAX_KEPT_TOKENS 16
+#define MAX_PAGES       100000
+
+typedef enum
+{
+  CALL_NEEDS_AUTH = 1 << 0,
+  CALL_IS_CREATE = 1 << 1,
+  CALL_IS_TOKEN = 1 << 2,
+  CALL_NO_RETRY = 1 << 3,
+} CallFlags;
+
+typedef enum
+{
+  STATE_IDLE,
+  STATE_TOKEN,
+  STATE_BUDGET,
+  STATE_SENDING,
+  STATE_RETRY,
+  STATE_DONE,
+} CallState;
+
+struct _HyHaloClient
+{
+  GObject parent_instance;
+
+  char *base_url;
+  char *tenant;
+  char *client_id;
+  char *secret;
+  char *scopes;
+
+  SoupSession *session;
+  HyHaloBudget *budget;
+  GMainContext *context;
+
+  guint max_retries;
+  guint retry_base_ms;
+  guint retry_max_ms;
+  guint max_rate_waits;
+  guint batch_size;
+  guint page_size;
+  gsize max_body;
+  guint token_margin_s;
+
+  char *token_url;
+  char *discovered_tenant;
+  char *token;
+  gint64 token_expiry;
+  GPtrArray *known_tokens; /* every token seen, for literal redaction */
+  GPtrArray *token_waiters;
+  gboolean authenticating;
+
+  guint request_count;
+};
+
+/* One logical HTTP request, with its retries */
+typedef struct
+{
+  HyHaloClient *client;
+  GTask *task;
+  char *method;
+  char *url;
+  char *path; /* what events show */
+  GBytes *body;
+  const char *content_type;
+  HyHaloPriority priority;
+  char *record;
+  CallFlags flags;
+
+  CallState state;
+  guint attempt;
+  guint rate_waits;
+  gboolean reauthed;
+  HyHaloBudgetWaiter *waiter;
+  SoupMessage *msg;
+  gboolean wrote_body;
+  GInputStream *stream;
+  GByteArray *buffer;
+  gint64 started_wall;
+  gint64 started_mono;
+  GSource *retry_source;
+  gulong cancel_id;
+  GSource *cancel_source;
+  GCancellable *io_cancellable; /* the caller's, or ours to abort an oversized answer */
+} Call;
+
+G_DEFINE_FINAL_TYPE (HyHaloClient, hy_halo_client, G_TYPE_OBJECT)
+
+enum
+{
+  REQUEST_FINISHED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void call_start (Call *call);
+static void call_acquire (Call *call);
+static void auth_start (HyHaloClient *self);
+
+/* ------------------------------------------------------------------------- */
+/* Helpers                                                                   */
+/* ------------------------------------------------------------------------- */
+
+static const char *
+kind_entity (HyHaloKind kind)
+{
+  switch (kind)
+    {
+      case HY_HALO_KIND_AGENT:
+        return "Agent";
+      case HY_HALO_KIND_CLIENT:
+        return "Client";
+      case HY_HALO_KIND_SITE:
+        return "Site";
+      case HY_HALO_KIND_ASSET:
+        return "Asset";
+      case HY_HALO_KIND_ASSET_TYPE:
+        return "AssetType";
+      case HY_HALO_KIND_TEAM:
+        return "Team";
+      case HY_HALO_KIND_TICKET_TYPE:
+        return "TicketType";
+      case HY_HALO_KIND_STATUS:
+        return "Status";
+      case HY_HALO_KIND_OUTCOME:
+        return "Outcome";
+      case HY_HALO_KIND_USER:
+        return "Users";
+      case HY_HALO_KIND_TICKET:
+        return "Tickets";
+      case HY_HALO_KIND_ACTION:
+        return "Actions";
+      default:
+        g_assert_not_reached ();
+    }
+}
+
+static const char *
+kind_plural (HyHaloKind kind)
+{
+  switch (kind)
+    {
+      case HY_HALO_KIND_AGENT:
+        return "agents";
+      case HY_HALO_KIND_CLIENT:
+        return "clients";
+      case HY_HALO_KIND_SITE:
+        return "sites";
+      case HY_HALO_KIND_ASSET:
+        return "assets";
+      case HY_HALO_KIND_ASSET_TYPE:
+        return "assettypes";
+      case HY_HALO_KIND_TEAM:
+        return "teams";
+      case HY_HALO_KIND_TICKET_TYPE:
+        return "tickettypes";
+      case HY_HALO_KIND_STATUS:
+        return "statuses";
+      case HY_HALO_KIND_OUTCOME:
+        return "outcomes";
+      case HY_HALO_KIND_USER:
+        return "users";
+      case HY_HALO_KIND_TICKET:
+        return "tickets";
+      case HY_HALO_KIND_ACTION:
+        return "actions";
+      default:
+        g_assert_not_reached ();
+    }
+}
+
+static const char *const *
+redaction_secrets (HyHaloClient *self)
+{
+  /* known_tokens is NULL-terminated and holds the secret at index 0 */
+  return (const char *const *) self->known_tokens->pdata;
+}
+
+static void
+remember_secret (HyHaloClient *self, const char *secret)
+{
+  if (!secret || !*secret)
+    return;
+  for (guint i = 0; i + 1 < self->known_tokens->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (self->known_tokens, i), secret) == 0)
+      return;
+  /* keep the client secret (index 0) and the most recent tokens */
+  if (self->known_tokens->len > MAX_KEPT_TOKENS + 1)
+    g_ptr_array_remove_index (self->known_tokens, 1);
+  g_ptr_array_insert (self->known_tokens, self->known_tokens->len - 1, g_strdup (secret));
+}
+
+static gboolean
+token_valid (HyHaloClient *self)
+{
+  return self->token && g_get_monotonic_time () < self->token_expiry;
+}
+
+static GError *
+cancelled_error (void)
+{
+  return g_error_new_literal (HY_HALO_ERROR, HY_HALO_ERROR_CANCELLED,
+                              _ ("The operation was cancelled"));
+}
+
+static char *
+path_of_url (HyHaloClient *self, const char *url)
+{
+  if (g_str_has_prefix (url, self->base_url))
+    return g_strdup (url + strlen (self->base_url));
+  {
+    g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+    if (uri)
+      return g_uri_join (G_URI_FLAGS_NONE, NULL, NULL, NULL, -1, g_uri_get_path (uri),
+                         g_uri_get_query (uri), NULL);
+  }
+  return g_strdup (url);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Events                                                                    */
+/* ------------------------------------------------------------------------- */
+
+static void
+emit_event (HyHaloClient *self, HyHaloEvent *event)
+{
+  g_signal_emit (self, signals[REQUEST_FINISHED], 0, event);
+}
+
+static void
+emit_warning (HyHaloClient *self, const char *path, const char *record, const char *message)
+{
+  g_autoptr (HyHaloEvent) event = hy_halo_event_new ();
+
+  event->time = g_get_real_time ();
+  event->level = HY_HALO_EVENT_WARNING;
+  event->method = g_strdup ("LIST");
+  event->path = g_strdup (path);
+  event->error = g_strdup (message);
+  event->record = g_strdup (record);
+  g_message ("%s: %s", path, message);
+  emit_event (self, event);
+}
+
+static void
+call_emit (Call *call,
+           guint status,
+           const char *response,
+           gsize response_len,
+           HyHaloEventLevel level,
+           const char *message)
+{
+  HyHaloClient *self = call->client;
+  g_autoptr (HyHaloEvent) event = hy_halo_event_new ();
+  const char *const *secrets = redaction_secrets (self);
+
+  event->time = call->started_wall;
+  event->level = level;
+  event->method = g_strdup (call->method);
+  event->path = hy_halo_redact_body (call->path, strlen (call->path), secrets);
+  event->status = status;
+  event->duration_ms = (guint) ((g_get_monotonic_time () - call->started_mono) / 1000);
+  if (call->flags & CALL_IS_TOKEN)
+    {
+      g_autofree char *client_id = g_uri_escape_string (self->client_id, NULL, FALSE);
+      g_autofree char *scopes = g_uri_escape_string (self->scopes, NULL, FALSE);
+      event->request_body = g_strdup_printf ("grant_type=client_credentials&client_id=%s&client_"
+                                             "secret=[redacted]&scope=%s",
+                                             client_id, scopes);
+    }
+  else if (call->body)
+    {
+      gsize len;
+      const char *data = g_bytes_get_data (call->body, &len);
+      event->request_body = hy_halo_redact_body (data, len, secrets);
+    }
+  event->response_body = hy_halo_redact_body (response, response_len, secrets);
+  event->error = message ? hy_halo_redact_body (message, strlen (message), secrets) : NULL;
+  event->record = g_strdup (call->record);
+  emit_event (self, event);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Calls                                                                     */
+/* ------------------------------------------------------------------------- */
+
+static void
+call_free (Call *call)
+{
+  g_assert (call->retry_source == NULL);
+  g_assert (call->waiter == NULL);
+  if (call->cancel_source)
+    {
+      g_source_destroy (call->cancel_source);
+      g_source_unref (call->cancel_source);
+    }
+  g_clear_object (&call->msg);
+  g_clear_object (&call->stream);
+  g_clear_object (&call->io_cancellable);
+  g_clear_pointer (&call->buffer, g_byte_array_unref);
+  g_clear_pointer (&call->body, g_bytes_unref);
+  g_free (call->method);
+  g_free (call->url);
+  g_free (call->path);
+  g_free (call->record);
+  g_clear_object (&call->client);
+  g_free (call);
+}
+
+static void
+call_finish (Call *call, GBytes *bytes, GError *error)
+{
+  g_autoptr (GTask) task = g_steal_pointer (&call->task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  call->state = STATE_DONE;
+  if (call->cancel_id && cancellable)
+    g_cancellable_disconnect (cancellable, call->cancel_id);
+  call->cancel_id = 0;
+  if (error)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, bytes, (GDestroyNotify) g_bytes_unref);
+  call_free (call);
+}
+
+static gboolean
+call_cancel_idle_cb (gpointer user_data)
+{
+  Call *call = user_data;
+  HyHaloClient *self = call->client;
+
+  g_clear_pointer (&call->cancel_source, g_source_unref);
+  switch (call->state)
+    {
+      case STATE_TOKEN:
+        g_ptr_array_remove (self->token_waiters, call);
+        call_finish (call, NULL, cancelled_error ());
+        break;
+      case STATE_BUDGET:
+        hy_halo_budget_withdraw (self->budget, call->waiter);
+        call->waiter = NULL;
+        call_finish (call, NULL, cancelled_error ());
+        break;
+      case STATE_RETRY:
+        g_source_destroy (call->retry_source);
+        g_clear_pointer (&call->retry_source, g_source_unref);
+        call_finish (call, NULL, cancelled_error ());
+        break;
+      case STATE_IDLE:
+      case STATE_SENDING:
+      case STATE_DONE:
+      default:
+        /* libsoup sees the same cancellable */
+        break;
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+call_cancelled_cb (GCancellable *cancellable, gpointer user_data)
+{
+  Call *call = user_data;
+
+  g_cancellable_cancel (call->io_cancellable);
+  /* May run in any thread and from inside g_cancellable_connect(): defer */
+  if (call->cancel_source)
+    return;
+  call->cancel_source = g_idle_source_new ();
+  g_source_set_callback (call->cancel_source, call_cancel_idle_cb, call, NULL);
+  g_source_attach (call->cancel_source, call->client->context);
+}
+
+static Call *
+call_new (HyHaloClient *self,
+          const char *method,
+          const char *url,
+          GBytes *body,
+          const char *content_type,
+          HyHaloPriority priority,
+          const char *record,
+          CallFlags flags,
+          GCancellable *cancellable,
+          GAsyncReadyCallback callback,
+          gpointer user_data)
+{
+  Call *call = g_new0 (Call, 1);
+
+  call->client = g_object_ref (self);
+  call->task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_check_cancellable (call->task, FALSE);
+  g_task_set_source_tag (call->task, call_new);
+  call->method = g_strdup (method);
+  call->url = g_strdup (url);
+  call->path = path_of_url (self, url);
+  call->body = body ? g_bytes_ref (body) : NULL;
+  call->content_type = content_type;
+  call->priority = priority;
+  call->record = g_strdup (record);
+  call->flags = flags;
+  call->io_cancellable = g_cancellable_new ();
+  return call;
+}
+
+static void
+call_run (Call *call)
+{
+  GCancellable *cancellable = g_task_get_cancellable (call->task);
+
+  if (cancellable)
+    call->cancel_id =
+        g_cancellable_connect (cancellable, G_CALLBACK (call_cancelled_cb), call, NULL);
+  call_start (call);
+}
+
+static GBytes *
+call_run_finish (HyHaloClient *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+call_retry_cb (gpointer user_data)
+{
+  Call *call = user_data;
+
+  g_clear_pointer (&call->retry_source, g_source_unref);
+  call->state = STATE_IDLE;
+  call_start (call);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+call_schedule_retry (Call *call)
+{
+  HyHaloClient *self = call->client;
+  guint delay;
+
+  if ((call->flags & CALL_NO_RETRY) || call->attempt >= self->max_retries)
+    return FALSE;
+  delay = self->retry_base_ms;
+  for (guint i = 0; i < call->attempt && delay < self->retry_max_ms; i++)
+    delay *= 2;
+  delay = MIN (delay, self->retry_max_ms);
+  /* full jitter on the upper half */
+  delay = delay / 2 + g_random_int_range (0, (gint32) MAX (delay / 2, 1));
+  call->attempt++;
+  call->state = STATE_RETRY;
+  call->retry_source = g_timeout_source_new (delay);
+  g_source_set_callback (call->retry_source, call_retry_cb, call, NULL);
+  g_source_attach (call->retry_source, self->context);
+  return TRUE;
+}
+
+static GError *
+transport_error (Call *call, const GError *error)
+{
+  g_autofree char *host = NULL;
+  g_autoptr (GUri) uri = g_uri_parse (call->url, G_URI_FLAGS_NONE, NULL);
+
+  host = g_strdup (uri ? g_uri_get_host (uri) : call->url);
+  if (error->domain == G_TLS_ERROR)
+    return g_error_new (
+        HY_HALO_ERROR, HY_HALO_ERROR_TLS,
+        /* Translators: the first %s is a host name, the second the system's error */
+        _ ("The certificate of %s could not be verified (%s): check the Halo address, "
+           "the system clock, and any proxy that intercepts HTTPS"),
+        host, error->message);
+  return g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_UNREACHABLE,
+                      /* Translators: the first %s is a host name, the second the system's error */
+                      _ ("Halo at %s cannot be reached (%s): check the address and the network "
+                         "connection"),
+                      host, error->message);
+}
+
+static void
+call_transport_failed (Call *call, GError *error)
+{
+  GCancellable *cancellable = g_task_get_cancellable (call->task);
+  GError *final;
+
+  g_clear_object (&call->stream);
+  g_clear_pointer (&call->buffer, g_byte_array_unref);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_cancellable_is_cancelled (cancellable))
+    {
+      call_emit (call, 0, NULL, 0, HY_HALO_EVENT_ERROR, _ ("The operation was cancelled"));
+      g_error_free (error);
+      call_finish (call, NULL, cancelled_error ());
+      return;
+    }
+
+  if (call->wrote_body && (call->flags & CALL_IS_CREATE))
+    {
+      final =
+          g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_OUTCOME_UNKNOWN,
+                       /* Translators: the first %s is a request such as "POST /api/Tickets", the
+                              second the system's error */
+                       _ ("The connection to Halo was lost after %s was sent (%s): Halo may have "
+                          "created the record; look it up before sending it again"),
+                       call->path, error->message);
+      call_emit (call, 0, NULL, 0, HY_HALO_EVENT_ERROR, final->message);
+      g_error_free (error);
+      call_finish (call, NULL, final);
+      return;
+    }
+
+  final = transport_error (call, error);
+  g_error_free (error);
+  if (final->code != HY_HALO_ERROR_TLS && call_schedule_retry (call))
+    {
+      call_emit (call, 0, NULL, 0, HY_HALO_EVENT_WARNING, final->message);
+      g_error_free (final);
+      return;
+    }
+  call_emit (call, 0, NULL, 0, HY_HALO_EVENT_ERROR, final->message);
+  call_finish (call, NULL, final);
+}
+
+static gint64
+retry_after_us (SoupMessage *msg)
+{
+  const char *header =
+      soup_message_headers_get_one (soup_message_get_response_headers (msg), "Retry-After");
+  g_autofree char *value = NULL;
+  guint64 seconds;
+
+  if (!header)
+    return -1;
+  value = g_strstrip (g_strdup (header));
+  if (g_ascii_string_to_unsigned (value, 10, 0, 24 * 3600, &seconds, NULL))
+    return (gint64) seconds * G_USEC_PER_SEC;
+  {
+    g_autoptr (GDateTime) when = soup_date_time_new_from_http_string (value);
+    g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+    if (when)
+      return MAX (0, g_date_time_difference (when, now));
+  }
+  return -1;
+}
+
+static void
+call_response (Call *call)
+{
+  HyHaloClient *self = call->client;
+  guint status = soup_message_get_status (call->msg);
+  g_autoptr (GBytes) bytes = g_byte_array_free_to_bytes (g_steal_pointer (&call->buffer));
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  g_autoptr (GError) error = NULL;
+
+  g_clear_object (&call->stream);
+
+  if (status >= 200 && status < 300)
+    {
+      call_emit (call, status, data, len, HY_HALO_EVENT_INFO, NULL);
+      call_finish (call, g_steal_pointer (&bytes), NULL);
+      return;
+    }
+
+  if (status == 401 && (call->flags & CALL_NEEDS_AUTH) && !call->reauthed)
+    {
+      call_emit (call, status, data, len, HY_HALO_EVENT_WARNING,
+                 _ ("Halo refused the access token; signing in again"));
+      call->reauthed = TRUE;
+      g_clear_pointer (&self->token, g_free);
+      call->state = STATE_IDLE;
+      call_start (call);
+      return;
+    }
+
+  if (status == 429 && call->rate_waits < self->max_rate_waits)
+    {
+      gint64 wait = retry_after_us (call->msg);
+      g_autofree char *message = NULL;
+
+      if (wait >= 0)
+        hy_halo_budget_block_until (self->budget, g_get_monotonic_time () + wait);
+      else
+        hy_halo_budget_saturate (self->budget);
+      call->rate_waits++;
+      message = g_strdup_printf (
+          _ ("Halo’s request limit was reached; waiting %u s before sending again"),
+          (guint) ((wait >= 0 ? wait
+                              : (gint64) hy_halo_budget_get_window_ms (self->budget) * 1000) /
+                   G_USEC_PER_SEC));
+      call_emit (call, status, data, len, HY_HALO_EVENT_WARNING, message);
+      call->state = STATE_IDLE;
+      call_acquire (call);
+      return;
+    }
+
+  if (status == 408 || status >= 500)
+    {
+      if ((call->flags & CALL_IS_CREATE) && status == 504)
+        {
+          error = g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_OUTCOME_UNKNOWN,
+                               /* Translators: %s is a request such as "POST /api/Tickets" */
+                               _ ("Halo timed out on %s: it may have created the record; look it "
+                                  "up before "
+                                  "sending it again"),
+                               call->path);
+          call_emit (call, status, data, len, HY_HALO_EVENT_ERROR, error->message);
+          call_finish (call, NULL, g_steal_pointer (&error));
+          return;
+        }
+      if (call_schedule_retry (call))
+        {
+          g_autofree char *message =
+              g_strdup_printf (_ ("Halo answered HTTP %u; trying again (attempt %u of %u)"), status,
+                               call->attempt + 1, self->max_retries + 1);
+          call_emit (call, status, data, len, HY_HALO_EVENT_WARNING, message);
+          return;
+        }
+    }
+
+  error = hy_halo_error_from_status (status, call->method, call->path, data, len,
+                                     call->flags & CALL_IS_TOKEN);
+  call_emit (call, status, data, len, HY_HALO_EVENT_ERROR, error->message);
+  call_finish (call, NULL, g_steal_pointer (&error));
+}
+
+static GError *
+body_too_large (Call *call)
+{
+  g_autofree char *size = g_format_size (call->client->max_body);
+
+  return g_error_new (
+      HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
+      /* Translators: the first %s is a request, the second a size such as "64.0 MB" */
+      _ ("Halo’s answer to %s is larger than %s, the most Halyard reads: ask for fewer records "
+         "at a time"),
+      call->path, size);
+}
+
+static void
+call_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Call *call = user_data;
+  HyHaloClient *self = call->client;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) chunk =
+      g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+
+  if (!chunk)
+    {
+      call_transport_failed (call, g_steal_pointer (&error));
+      return;
+    }
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      g_input_stream_close_async (call->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+      call_response (call);
+      return;
+    }
+  if (call->buffer->len + g_bytes_get_size (chunk) > self->max_body)
+    {
+      GError *too_large = body_too_large (call);
+      /* abort the transfer: the connection is closed, not drained */
+      g_cancellable_cancel (call->io_cancellable);
+      g_clear_object (&call->stream);
+      g_clear_pointer (&call->buffer, g_byte_array_unref);
+      call_emit (call, soup_message_get_status (call->msg), NULL, 0, HY_HALO_EVENT_ERROR,
+                 too_large->message);
+      call_finish (call, NULL, too_large);
+      return;
+    }
+  g_byte_array_append (call->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  g_input_stream_read_bytes_async (call->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   call->io_cancellable, call_read_cb, call);
+}
+
+static void
+call_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Call *call = user_data;
+  g_autoptr (GError) error = NULL;
+  goffset length;
+
+  call->stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (!call->stream)
+    {
+      call_transport_failed (call, g_steal_pointer (&error));
+      return;
+    }
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (call->msg));
+  if (length > 0 && (gsize) length > call->client->max_body)
+    {
+      GError *too_large = body_too_large (call);
+      /* abort the transfer: the connection is closed, not drained */
+      g_cancellable_cancel (call->io_cancellable);
+      g_clear_object (&call->stream);
+      call_emit (call, soup_message_get_status (call->msg), NULL, 0, HY_HALO_EVENT_ERROR,
+                 too_large->message);
+      call_finish (call, NULL, too_large);
+      return;
+    }
+  call->buffer = g_byte_array_new ();
+  g_input_stream_read_bytes_async (call->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
+                                   call->io_cancellable, call_read_cb, call);
+}
+
+static void
+call_wrote_body_cb (SoupMessage *msg, gpointer user_data)
+{
+  Call *call = user_data;
+
+  call->wrote_body = TRUE;
+}
+
+static void
+call_send (gpointer user_data)
+{
+  Call *call = user_data;
+  HyHaloClient *self = call->client;
+  GCancellable *cancellable = g_task_get_cancellable (call->task);
+  SoupMessageHeaders *headers;
+
+  call->waiter = NULL;
+  if (g_cancellable_is_cancelled (cancellable))
+    {
+      call_finish (call, NULL, cancelled_error ());
+      return;
+    }
+  /* The token may have been dropped (a 401 elsewhere) while this call waited */
+  if ((call->flags & CALL_NEEDS_AUTH) && !token_valid (self))
+    {
+      call->state = STATE_IDLE;
+      call_start (call);
+      return;
+    }
+
+  call->state = STATE_SENDING;
+  call->wrote_body = FALSE;
+  g_clear_object (&call->msg);
+  call->msg = soup_message_new (call->method, call->url);
+  if (!call->msg)
+    {
+      call_finish (call, NULL,
+                   g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_INVALID_URL,
+                                /* Translators: %s is a URL */
+                                _ ("“%s” is not a valid Halo address"), call->url));
+      return;
+    }
+  headers = soup_message_get_request_headers (call->msg);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  if (call->flags & CALL_NEEDS_AUTH)
+    {
+      g_autofree char *authorization = g_strdup_printf ("Bearer %s", self->token);
+      soup_message_headers_replace (headers, "Authorization", authorization);
+    }
+  if (call->body)
+    soup_message_set_request_body_from_bytes (call->msg, call->content_type, call->body);
+  g_signal_connect (call->msg, "wrote-body", G_CALLBACK (call_wrote_body_cb), call);
+
+  call->started_wall = g_get_real_time ();
+  call->started_mono = g_get_monotonic_time ();
+  self->request_count++;
+  soup_session_send_async (self->session, call->msg, G_PRIORITY_DEFAULT, call->io_cancellable,
+                           call_sent_cb, call);
+}
+
+static void
+call_acquire (Call *call)
+{
+  /* the call may hold the last reference to the client: keep the budget alive */
+  g_autoptr (HyHaloClient) self = g_object_ref (call->client);
+  HyHaloBudget *budget = self->budget;
+
+  call->state = STATE_BUDGET;
+  call->waiter = hy_halo_budget_acquire (budget, call->priority, call_send, call);
+  /* may run call_send() and finish (free) the call: do not touch it after this */
+  hy_halo_budget_dispatch (budget);
+}
+
+static void
+call_start (Call *call)
+{
+  HyHaloClient *self = call->client;
+
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (call->task)))
+    {
+      call_finish (call, NULL, cancelled_error ());
+      return;
+    }
+  if ((call->flags & CALL_NEEDS_AUTH) && !token_valid (self))
+    {
+      call->state = STATE_TOKEN;
+      g_ptr_array_add (self->token_waiters, call);
+      if (!self->authenticating)
+        auth_start (self);
+      return;
+    }
+  call_acquire (call);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Authentication                                                            */
+/* ------------------------------------------------------------------------- */
+
+static void
+auth_done (HyHaloClient *self, const GError *error)
+{
+  g_autoptr (GPtrArray) waiters = g_steal_pointer (&self->token_waiters);
+
+  self->token_waiters = g_ptr_array_new ();
+  self->authenticating = FALSE;
+  for (guint i = 0; i < waiters->len; i++)
+    {
+      Call *call = g_ptr_array_index (waiters, i);
+      if (error)
+        call_finish (call, NULL, g_error_copy (error));
+      else
+        call_acquire (call);
+    }
+}
+
+static void
+token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (HyHaloClient) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = call_run_finish (self, result, &error);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  const char *token;
+  gint64 expires_in;
+  gint64 margin;
+
+  if (!bytes)
+    {
+      auth_done (self, error);
+      return;
+    }
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
+      !json_object_has_member ((object = json_node_get_object (json_parser_get_root (parser))),
+                               "access_token") ||
+      !(token = json_object_get_string_member_with_default (object, "access_token", NULL)) ||
+      !*token)
+    {
+      g_autoptr (GError) bad =
+          g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
+                       /* Translators: %s is a URL */
+                       _ ("%s did not answer with an access token: check that the "
+                          "Authorisation Server shown in Halo’s API Details is the "
+                          "one Halyard uses"),
+                       self->token_url);
+      auth_done (self, bad);
+      return;
+    }
+
+  remember_secret (self, token);
+  remember_secret (self,
+                   json_object_get_string_member_with_default (object, "refresh_token", NULL));
+  remember_secret (self, json_object_get_string_member_with_default (object, "id_token", NULL));
+  g_free (self->token);
+  self->token = g_strdup (token);
+  expires_in = hy_halo_json_get_id (object, "expires_in");
+  if (expires_in <= 0)
+    expires_in = 3600;
+  margin = MIN ((gint64) self->token_margin_s, expires_in / 5);
+  self->token_expiry = g_get_monotonic_time () + (expires_in - margin) * G_USEC_PER_SEC;
+  auth_done (self, NULL);
+}
+
+static void
+request_token (HyHaloClient *self)
+{
+  g_autofree char *form = NULL;
+  g_autofree char *url = NULL;
+  g_autoptr (GBytes) body = NULL;
+  const char *tenant = self->tenant ? self->tenant : self->discovered_tenant;
+  Call *call;
+
+  form = soup_form_encode ("grant_type", "client_credentials", "client_id", self->client_id,
+                           "client_secret", self->secret, "scope", self->scopes, NULL);
+  body = g_bytes_new_take (g_steal_pointer (&form), strlen (form));
+  if (tenant && *tenant)
+    {
+      g_autofree char *escaped = g_uri_escape_string (tenant, NULL, FALSE);
+      url = g_strdup_printf ("%s?tenant=%s", self->token_url, escaped);
+    }
+  else
+    url = g_strdup (self->token_url);
+
+  call = call_new (self, "POST", url, body, "application/x-www-form-urlencoded",
+                   HY_HALO_PRIORITY_INTERACTIVE, NULL, CALL_IS_TOKEN, NULL, token_cb,
+                   g_object_ref (self));
+  call_run (call);
+}
+
+static char *
+token_url_from_authinfo (HyHaloClient *self, GBytes *bytes)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autofree char *auth_url = NULL;
+  JsonObject *object;
+  const char *value;
+  gsize len;
+
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   NULL) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return NULL;
+  object = json_node_get_object (json_parser_get_root (parser));
+  value = json_object_get_string_member_with_default (object, "tenant_id", NULL);
+  if (value && *value)
+    {
+      g_free (self->discovered_tenant);
+      self->discovered_tenant = g_strdup (value);
+    }
+  value = json_object_get_string_member_with_default (object, "auth_url", NULL);
+  if (!value || !*value)
+    return NULL;
+
+  /* The same rules as the address the technician typed: https, or http to loopback */
+  auth_url = g_strstrip (g_strdup (value));
+  len = strlen (auth_url);
+  while (len > 0 && auth_url[len - 1] == '/')
+    auth_url[--len] = '\0';
+  {
+    g_autoptr (GUri) uri = g_uri_parse (auth_url, G_URI_FLAGS_NONE, NULL);
+    if (!uri || !g_uri_get_host (uri) ||
+        !(g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ||
+          (g_ascii_strcasecmp (g_uri_get_scheme (uri), "http") == 0 &&
+           hy_halo_host_is_loopback (g_uri_get_host (uri)))))
+      {
+        g_warning ("Ignoring the insecure or invalid auth_url in /api/authinfo");
+        return NULL;
+      }
+  }
+  return g_strdup_printf ("%s/token", auth_url);
+}
+
+static void
+discovery_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (HyHaloClient) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = call_run_finish (self, result, &error);
+  char *token_url = NULL;
+
+  if (bytes)
+    token_url = token_url_from_authinfo (self, bytes);
+  if (!token_url)
+    token_url = g_strdup_printf ("%s/auth/token", self->base_url);
+  g_free (self->token_url);
+  self->token_url = token_url;
+  request_token (self);
+}
+
+static void
+auth_start (HyHaloClient *self)
+{
+  self->authenticating = TRUE;
+  if (!self->token_url)
+    {
+      g_autofree char *url = g_strdup_printf ("%s/api/authinfo", self->base_url);
+      Call *call = call_new (self, "GET", url, NULL, NULL, HY_HALO_PRIORITY_INTERACTIVE, NULL,
+                             CALL_NO_RETRY, NULL, discovery_cb, g_object_ref (self));
+      call_run (call);
+      return;
+    }
+  request_token (self);
+}
+
+/* ------------------------------------------------------------------------- */
+/* JSON requests                                                             */
+/* ------------------------------------------------------------------------- */
+
+static void
+json_request_async (HyHaloClient *self,
+                    const char *method,
+                    const char *path,
+                    JsonNode *body,
+                    HyHaloPriority priority,
+                    const char *record,
+                    CallFlags flags,
+                    GCancellable *cancellable,
+                    GAsyncReadyCallback callback,
+                    gpointer user_data)
+{
+  g_autofree char *url = g_strconcat (self->base_url, path, NULL);
+  g_autoptr (GBytes) bytes = NULL;
+
+  if (body)
+    {
+      g_autofree char *json = NULL;
+      gsize len;
+
+      hy_halo_json_normalize_ids (body);
+      json = json_to_string (body, FALSE);
+      len = strlen (json);
+      bytes = g_bytes_new_take (g_steal_pointer (&json), len);
+    }
+  call_run (call_new (self, method, url, bytes, "application/json", priority, record,
+                      flags | CALL_NEEDS_AUTH, cancellable, callback, user_data));
+}
+
+static JsonNode *
+json_request_finish (HyHaloClient *self, GAsyncResult *result, GError **error)
+{
+  g_autoptr (GBytes) bytes = call_run_finish (self, result, error);
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GError) local = NULL;
+  if (!bytes)
+    return NULL;
+  if (g_bytes_get_size (bytes) == 0)
+    return json_node_new (JSON_NODE_NULL);
+  parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                   &local))
+    {
+      g_set_error (error, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
+                   /* Translators: %s is a parser error */
+                   _ ("Halo sent an answer that is not JSON (%s): check that the address points at "
+                      "Halo itself"),
+                   local->message);
+      return NULL;
+    }
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static GError *
+bad_shape (const char *what)
+{
+  return g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
+                      /* Translators: %s is an API path */
+                      _ ("Halo’s answer to %s does not have the expected shape"), what);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Single records                                                            */
+/* ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  HyHaloKind kind;
+  char *path;
+} RecordData;
+
+static void
+record_data_free (RecordData *data)
+{
+  g_free (data->path);
+  g_free (data);
+}
+
+/* The saved or read record: an object, or the last object of an array or wrapper */
+static JsonObject *
+single_object (JsonNode *root, HyHaloKind kind)
+{
+  if (JSON_NODE_HOLDS_OBJECT (root))
+    {
+      JsonObject *object = json_node_get_object (root);
+      JsonNode *inner;
+
+      if (json_object_has_member (object, "id"))
+        return object;
+      inner = json_object_get_member (object, kind_plural (kind));
+      if (inner)
+        return single_object (inner, kind);
+      return NULL;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    {
+      JsonArray *array = json_node_get_array (root);
+      guint n = json_array_get_length (array);
+      JsonNode *last = n ? json_array_get_element (array, n - 1) : NULL;
+      if (last && JSON_NODE_HOLDS_OBJECT (last))
+        return json_node_get_object (last);
+    }
+  return NULL;
+}
+
+static void
+record_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  RecordData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (JsonNode) root = json_request_finish (HY_HALO_CLIENT (source), result, &error);
+  JsonObject *object;
+
+  if (!root)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  object = single_object (root, data->kind);
+  if (!object || hy_halo_json_get_id (object, "id") <= 0)
+    {
+      g_task_return_error (task, bad_shape (data->path));
+      return;
+    }
+  g_task_return_pointer (task, hy_halo_record_new (data->kind, object),
+                         (GDestroyNotify) hy_halo_record_unref);
+}
+
+static void
+record_request (HyHaloClient *self,
+                HyHaloKind kind,
+                const char *method,
+                const char *path,
+                JsonNode *body,
+                HyHaloPriority priority,
+                const char *record,
+                CallFlags flags,
+                GCancellable *cancellable,
+                GAsyncReadyCallback callback,
+                gpointer user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_check_cancellable (task, FALSE);
+  RecordData *data = g_new0 (RecordData, 1);
+
+  g_task_set_source_tag (task, record_request);
+  data->kind = kind;
+  data->path = g_strdup (path);
+  g_task_set_task_data (task, data, (GDestroyNotify) record_data_free);
+  json_request_async (self, method, path, body, priority, record, flags, cancellable, record_cb,
+                      task);
+}
+
+/**
+ * hy_halo_client_record_finish:
+ *
+ * Returns: (transfer full): the record, or %NULL with @error set
+ */
+HyHaloRecord *
+hy_halo_client_record_finish (HyHaloClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == record_request, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+hy_halo_client_get_agent_me_async (HyHaloClient *self,
+                                   HyHaloPriority priority,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  record_request (self, HY_HALO_KIND_AGENT, "GET", "/api/Agent/me", NULL, priority, NULL, 0,
+                  cancellable, callback, user_data);
+}
+
+void
+hy_halo_client_get_ticket_async (HyHaloClient *self,
+                                 gint64 ticket_id,
+                                 HyHaloPriority priority,
+                                 const char *record,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  g_autofree char *path = NULL;
+
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  g_return_if_fail (ticket_id > 0);
+  path = g_strdup_printf ("/api/Tickets/%" G_GINT64_FORMAT, ticket_id);
+  record_request (self, HY_HALO_KIND_TICKET, "GET", path, NULL, priority, record, 0, cancellable,
+                  callback, user_data);
+}
+
+static JsonNode *
+array_of (JsonObject *object)
+{
+  JsonArray *array = json_array_new ();
+  JsonNode *node = json_node_new (JSON_NODE_ARRAY);
+  JsonNode *element = json_node_new (JSON_NODE_OBJECT);
+
+  /* A copy: normalising the ids must not change the caller's object */
+  json_node_set_object (element, object);
+  json_array_add_element (array, json_node_copy (element));
+  json_node_free (element);
+  json_node_take_array (node, array);
+  {
+    /* deep copy through serialisation, so the caller's object stays untouched */
+    g_autofree char *json = json_to_string (node, FALSE);
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    json_node_free (node);
+    if (!json_parser_load_from_data (parser, json, -1, NULL))
+      g_assert_not_reached ();
+    return json_node_copy (json_parser_get_root (parser));
+  }
+}
+
+void
+hy_halo_client_create_ticket_async (HyHaloClient *self,
+                                    JsonObject *ticket,
+                                    HyHaloPriority priority,
+                                    const char *record,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  g_autoptr (JsonNode) body = NULL;
+
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  g_return_if_fail (ticket != NULL);
+  g_return_if_fail (hy_halo_json_get_id (ticket, "id") <= 0);
+  body = array_of (ticket);
+  record_request (self, HY_HALO_KIND_TICKET, "POST", "/api/Tickets", body, priority, record,
+                  CALL_IS_CREATE, cancellable, callback, user_data);
+}
+
+void
+hy_halo_client_update_ticket_async (HyHaloClient *self,
+                                    gint64 ticket_id,
+                                    JsonObject *fields,
+                                    HyHaloPriority priority,
+                                    const char *record,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  g_autoptr (JsonNode) body = NULL;
+
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  g_return_if_fail (ticket_id > 0);
+  g_return_if_fail (fields != NULL);
+  body = array_of (fields);
+  json_object_set_int_member (json_array_get_object_element (json_node_get_array (body), 0), "id",
+                              ticket_id);
+  record_request (self, HY_HALO_KIND_TICKET, "POST", "/api/Tickets", body, priority, record, 0,
+                  cancellable, callback, user_data);
+}
+
+void
+hy_halo_client_create_action_async (HyHaloClient *self,
+                                    JsonObject *action,
+                                    HyHaloPriority priority,
+                                    const char *record,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  g_autoptr (JsonNode) body = NULL;
+
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  g_return_if_fail (action != NULL);
+  body = array_of (action);
+  record_request (self, HY_HALO_KIND_ACTION, "POST", "/api/Actions", body, priority, record,
+                  hy_halo_json_get_id (action, "id") > 0 ? 0 : CALL_IS_CREATE, cancellable,
+                  callback, user_data);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Lists                                                                     */
+/* ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  HyHaloKind kind;
+  char *query;
+  char *check_member;
+  gint64 check_value;
+  HyHaloPriority priority;
+  guint page_no;
+  guint received;
+  guint max_page_len;
+  gboolean bare;
+  GHashTable *seen;
+  HyHaloList *list;
+} ListData;
+
+static void
+list_data_free (ListData *data)
+{
+  g_free (data->query);
+  g_free (data->check_member);
+  g_hash_table_unref (data->seen);
+  hy_halo_list_free (data->list);
+  g_free (data);
+}
+
+static char *
+list_path (HyHaloClient *self, ListData *data)
+{
+  return g_strdup_printf ("/api/%s?%s%spageinate=true&page_size=%u&page_no=%u",
+                          kind_entity (data->kind), data->query ? data->query : "",
+                          data->query && *data->query ? "&" : "", self->page_size, data->page_no);
+}
+
+static void list_next_page (GTask *task);
+
+static JsonArray *
+find_array (JsonNode *root, HyHaloKind kind, gint64 *record_count, gboolean *bare)
+{
+  JsonObject *object;
+  JsonNode *node;
+
+  *record_count = -1;
+  *bare = FALSE;
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    {
+      *bare = TRUE;
+      return json_node_get_array (root);
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  object = json_node_get_object (root);
+  if (json_object_has_member (object, "record_count") &&
+      !hy_halo_json_parse_id (json_object_get_member (object, "record_count"), record_count))
+    *record_count = -1;
+
+  node = json_object_get_member (object, kind_plural (kind));
+  if (node && JSON_NODE_HOLDS_ARRAY (node))
+    return json_node_get_array (node);
+  {
+    /* Tolerate another spelling of the wrapper: the only array member */
+    g_autoptr (GList) members = json_object_get_members (object);
+    JsonArray *found = NULL;
+    for (GList *l = members; l; l = l->next)
+      {
+        node = json_object_get_member (object, l->data);
+        if (JSON_NODE_HOLDS_ARRAY (node))
+          {
+            if (found)
+              return NULL;
+            found = json_node_get_array (node);
+          }
+      }
+    return found;
+  }
+}
+
+static void
+list_page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  HyHaloClient *self = HY_HALO_CLIENT (source);
+  g_autoptr (GTask) task = user_data;
+  ListData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (JsonNode) root = json_request_finish (self, result, &error);
+  g_autofree char *path = NULL;
+  JsonArray *array;
+  gint64 record_count;
+  gboolean bare;
+  guint len;
+  guint fresh = 0;
+  gboolean done = FALSE;
+
+  if (!root)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  path = list_path (self, data);
+  data->list->requests++;
+  array = find_array (root, data->kind, &record_count, &bare);
+  if (!array)
+    {
+      g_task_return_error (task, bad_shape (path));
+      return;
+    }
+
+  len = json_array_get_length (array);
+  for (guint i = 0; i < len; i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      JsonObject *object;
+      gint64 id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        {
+          g_task_return_error (task, bad_shape (path));
+          return;
+        }
+      object = json_node_get_object (element);
+      id = hy_halo_json_get_id (object, "id");
+      if (id != 0)
+        {
+          if (g_hash_table_contains (data->seen, &id))
+            continue;
+          g_hash_table_add (data->seen, g_memdup2 (&id, sizeof id));
+        }
+      fresh++;
+      if (data->check_member &&
+          hy_halo_json_get_id (object, data->check_member) != data->check_value)
+        {
+          data->list->dropped++;
+          continue;
+        }
+      g_ptr_array_add (data->list->records, hy_halo_record_new (data->kind, object));
+    }
+  data->received += fresh;
+  data->bare = bare;
+  if (record_count >= 0)
+    data->list->record_count = record_count;
+  data->max_page_len = MAX (data->max_page_len, len);
+
+  if (len == 0)
+    done = TRUE;
+  else if (fresh == 0)
+    {
+      /* The same records again: Halo ignored page_no. Bare lists are often not paged at all
+       * (the first page held everything); a wrapped list that repeats is a real anomaly. */
+      done = TRUE;
+      if (!bare)
+        data->list->inconsistent = TRUE;
+    }
+  else if (data->list->record_count >= 0 && data->received >= data->list->record_count)
+    done = TRUE;
+  else if (data->list->record_count < 0 && (len < data->max_page_len || len > self->page_size))
+    done = TRUE;
+  else if (data->page_no >= MAX_PAGES)
+    done = TRUE;
+
+  if (!done)
+    {
+      data->page_no++;
+      list_next_page (g_steal_pointer (&task));
+      return;
+    }
+
+  if (data->list->record_count >= 0 && data->received != data->list->record_count)
+    data->list->inconsistent = TRUE;
+  if (data->list->inconsistent)
+    {
+      g_autofree char *message = NULL;
+
+      if (data->list->record_count >= 0)
+        message = g_strdup_printf (
+            /* Translators: the first %s is an entity such as "Client", the numbers are record counts */
+            _ ("Halo’s totals for %s do not add up: it announced %" G_GINT64_FORMAT
+               " records but sent %u "
+               "different ones; the list may be incomplete"),
+            kind_entity (data->kind), data->list->record_count, data->received);
+      else
+        message = g_strdup_printf (
+            /* Translators: %s is an entity such as "Agent" */
+            _ ("Halo sent the same %s records again for a later page: it may not page this list; "
+               "%u records "
+               "were kept"),
+            kind_entity (data->kind), data->received);
+      emit_warning (self, path, NULL, message);
+    }
+  if (data->list->dropped > 0)
+    {
+      g_autofree char *message = g_strdup_printf (
+          /* Translators: %u is a count, the first %s a filter such as "client_id", %ld its value */
+          g_dngettext (GETTEXT_PACKAGE,
+                       "Halo ignored the %s=%" G_GINT64_FORMAT
+                       " filter: %u record that does not match was dropped",
+                       "Halo ignored the %s=%" G_GINT64_FORMAT
+                       " filter: %u records that do not match were dropped",
+                       data->list->dropped),
+          data->check_member, data->check_value, data->list->dropped);
+      emit_warning (self, path, NULL, message);
+    }
+  g_task_return_pointer (task, g_steal_pointer (&data->list), (GDestroyNotify) hy_halo_list_free);
+}
+
+static void
+list_next_page (GTask *task)
+{
+  HyHaloClient *self = g_task_get_source_object (task);
+  ListData *data = g_task_get_task_data (task);
+  g_autofree char *path = list_path (self, data);
+
+  json_request_async (self, "GET", path, NULL, data->priority, NULL, 0,
+                      g_task_get_cancellable (task), list_page_cb, task);
+}
+
+/**
+ * hy_halo_client_list_async:
+ * @kind: the entity to list
+ * @query: (nullable): extra query parameters, already escaped ("client_id=12&includeassetfields=true")
+ * @check_member: (nullable): a member every returned record must have equal to @check_value
+ *   (Halo ignores filters it does not know: records that do not match are dropped and counted)
+ * @check_value: the value for @check_member
+ *
+ * Lists every record, page by page (pageinate=true), paging by what Halo actually returns.
+ */
+void
+hy_halo_client_list_async (HyHaloClient *self,
+                           HyHaloKind kind,
+                           const char *query,
+                           const char *check_member,
+                           gint64 check_value,
+                           HyHaloPriority priority,
+                           GCancellable *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer user_data)
+{
+  GTask *task;
+  ListData *data;
+
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_source_tag (task, hy_halo_client_list_async);
+  data = g_new0 (ListData, 1);
+  data->kind = kind;
+  data->query = g_strdup (query);
+  data->check_member = g_strdup (check_member);
+  data->check_value = check_value;
+  data->priority = priority;
+  data->page_no = 1;
+  data->seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  data->list = hy_halo_list_new ();
+  g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
+  list_next_page (task);
+}
+
+/**
+ * hy_halo_client_list_finish:
+ *
+ * Returns: (transfer full): the list, or %NULL with @error set
+ */
+HyHaloList *
+hy_halo_client_list_finish (HyHaloClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hy_halo_client_list_async, NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+hy_halo_client_list_clients_async (HyHaloClient *self,
+                                   HyHaloPriority priority,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  hy_halo_client_list_async (self, HY_HALO_KIND_CLIENT, NULL, NULL, 0, priority, cancellable,
+                             callback, user_data);
+}
+
+void
+hy_halo_client_list_sites_async (HyHaloClient *self,
+                                 gint64 client_id,
+                                 HyHaloPriority priority,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  g_autofree char *query = g_strdup_printf ("client_id=%" G_GINT64_FORMAT, client_id);
+
+  hy_halo_client_list_async (self, HY_HALO_KIND_SITE, query, "client_id", client_id, priority,
+                             cancellable, callback, user_data);
+}
+
+void
+hy_halo_client_list_assets_async (HyHaloClient *self,
+                                  gint64 client_id,
+                                  HyHaloPriority priority,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  g_autofree char *query = NULL;
+
+  if (client_id > 0)
+    query = g_strdup_printf ("client_id=%" G_GINT64_FORMAT "&includeassetfields=true", client_id);
+  else
+    query = g_strdup ("includeassetfields=true");
+  hy_halo_client_list_async (self, HY_HALO_KIND_ASSET, query, client_id > 0 ? "client_id" : NULL,
+                             client_id, priority, cancellable, callback, user_data);
+}
+
+void
+hy_halo_client_list_asset_types_async (HyHaloClient *self,
+                                       HyHaloPriority priority,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data)
+{
+  hy_halo_client_list_async (self, HY_HALO_KIND_ASSET_TYPE, NULL, NULL, 0, priority, cancellable,
+                             callback, user_data);
+}
+
+void
+hy_halo_client_list_agents_async (HyHaloClient *self,
+                                  HyHaloPriority priority,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  hy_halo_client_list_async (self, HY_HALO_KIND_AGENT, "includeapiagents=true", NULL, 0, priority,
+                             cancellable, callback, user_data);
+}
+
+void
+hy_halo_client_list_teams_async (HyHaloClient *self,
+                                 HyHaloPriority priority,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  hy_halo_client_list_async (self, HY_HALO_KIND_TEAM, NULL, NULL, 0, priority, cancellable,
+                             callback, user_data);
+}
+
+void
+hy_halo_client_list_ticket_types_async (HyHaloClient *self,
+                                        HyHaloPriority priority,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data)
+{
+  hy_halo_client_list_async (self, HY_HALO_KIND_TICKET_TYPE, NULL, NULL, 0, priority, cancellable,
+                             callback, user_data);
+}
+
+void
+hy_halo_client_list_statuses_async (HyHaloClient *self,
+                                    HyHaloPriority priority,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  hy_halo_client_list_async (self, HY_HALO_KIND_STATUS, NULL, NULL, 0, priority, cancellable,
+                             callback, user_data);
+}
+
+void
+hy_halo_client_list_outcomes_async (HyHaloClient *self,
+                                    HyHaloPriority priority,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data)
+{
+  hy_halo_client_list_async (self, HY_HALO_KIND_OUTCOME, NULL, NULL, 0, priority, cancellable,
+                             callback, user_data);
+}
+
+/**
+ * hy_halo_client_list_users_async:
+ * @client_id: a Halo client id, or 0 for every user
+ */
+void
+hy_halo_client_list_users_async (HyHaloClient *self,
+                                 gint64 client_id,
+                                 HyHaloPriority priority,
+                                 GCancellable *cancellable,
+                                 GAsyncReadyCallback callback,
+                                 gpointer user_data)
+{
+  g_autofree char *query =
+      client_id > 0 ? g_strdup_printf ("client_id=%" G_GINT64_FORMAT, client_id) : NULL;
+
+  hy_halo_client_list_async (self, HY_HALO_KIND_USER, query, client_id > 0 ? "client_id" : NULL,
+                             client_id, priority, cancellable, callback, user_data);
+}
+
+/**
+ * hy_halo_client_search_tickets_async:
+ * @client_id: a Halo client id (checked on every returned ticket), or 0
+ * @search: (nullable): free text Halo searches in
+ * @open_only: only tickets that are not closed
+ */
+void
+hy_halo_client_search_tickets_async (HyHaloClient *self,
+                                     gint64 client_id,
+                                     const char *search,
+                                     gboolean open_only,
+                                     HyHaloPriority priority,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_autoptr (GString) query = g_string_new (NULL);
+
+  if (client_id > 0)
+    g_string_append_printf (query, "client_id=%" G_GINT64_FORMAT, client_id);
+  if (search && *search)
+    {
+      g_autofree char *escaped = g_uri_escape_string (search, NULL, FALSE);
+      g_string_append_printf (query, "%ssearch=%s", query->len ? "&" : "", escaped);
+    }
+  if (open_only)
+    g_string_append_printf (query, "%sopen_only=true", query->len ? "&" : "");
+  hy_halo_client_list_async (self, HY_HALO_KIND_TICKET, query->str,
+                             client_id > 0 ? "client_id" : NULL, client_id, priority, cancellable,
+                             callback, user_data);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Batch writes                                                              */
+/* ------------------------------------------------------------------------- */
+
+typedef struct
+{
+  GPtrArray *items;   /* JsonNode (object), normalised copies */
+  GPtrArray *results; /* HyHaloRecord or NULL, same order */
+  GPtrArray *batches; /* GArray of guint indices */
+  guint batch;
+  GArray *pending; /* indices of creates whose id is still unknown */
+  guint lookup;
+  HyHaloPriority priority;
+  char *record;
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_ptr_array_unref (data->items);
+  g_ptr_array_unref (data->results);
+  g_ptr_array_unref (data->batches);
+  g_clear_pointer (&data->pending, g_array_unref);
+  g_free (data->record);
+  g_free (data);
+}
+
+static JsonObject *
+item_object (SaveData *data, guint index)
+{
+  return json_node_get_object (g_ptr_array_index (data->items, index));
+}
+
+static const char *
+item_string (JsonObject *object, const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
+static gboolean
+reconcilable (JsonObject *object)
+{
+  const char *tag = item_string (object, "inventory_number");
+
+  return hy_halo_json_get_id (object, "client_id") > 0 && tag && *tag;
+}
+
+static void save_next_batch (GTask *task);
+static void save_next_lookup (GTask *task);
+
+static void
+save_set_result (SaveData *data, guint index, JsonObject *saved)
+{
+  g_ptr_array_index (data->results, index) = hy_halo_record_new (HY_HALO_KIND_ASSET, saved);
+}
+
+/* The record as sent, with the id Halo gave it */
+static void
+save_set_result_from_item (SaveData *data, guint index, gint64 id)
+{
+  JsonObject *sent = item_object (data, index);
+  g_autoptr (JsonObject) copy = json_object_new ();
+  g_autoptr (GList) members = json_object_get_members (sent);
+
+  for (GList *l = members; l; l = l->next)
+    json_object_set_member (copy, l->data, json_node_copy (json_object_get_member (sent, l->data)));
+  json_object_set_int_member (copy, "id", id);
+  save_set_result (data, index, copy);
+}
+
+static void
+save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  HyHaloClient *self = HY_HALO_CLIENT (source);
+  g_autoptr (GTask) task = user_data;
+  SaveData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (HyHaloList) list = hy_halo_client_list_finish (self, result, &error);
+  guint index = g_array_index (data->pending, guint, data->lookup);
+  JsonObject *item = item_object (data, index);
+  const char *tag = item_string (item, "inventory_number");
+  HyHaloRecord *match = NULL;
+  guint matches = 0;
+
+  if (!list)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  for (guint i = 0; i < list->records->len; i++)
+    {
+      HyHaloRecord *r = g_ptr_array_index (list->records, i);
+      const char *r_tag = hy_halo_record_get_string (r, "inventory_number");
+      if (r_tag && g_strcmp0 (r_tag, tag) == 0 &&
+          hy_halo_record_get_client_id (r) == hy_halo_json_get_id (item, "client_id"))
+        {
+          match = r;
+          matches++;
+        }
+    }
+  if (matches != 1)
+    {
+      g_task_return_new_error (task, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
+                               /* Translators: %s is an asset tag, %u a count */
+                               _ ("Halo saved the asset “%s” but reading it back found %u assets "
+                                  "with that asset "
+                                  "number in the client: check the client’s assets in Halo"),
+                               tag, matches);
+      return;
+    }
+  g_ptr_array_index (data->results, index) = hy_halo_record_ref (match);
+  data->lookup++;
+  save_next_lookup (g_steal_pointer (&task));
+}
+
+static void
+save_next_lookup (GTask *task)
+{
+  HyHaloClient *self = g_task_get_source_object (task);
+  SaveData *data = g_task_get_task_data (task);
+  guint index;
+  JsonObject *item;
+  g_autofree char *tag = NULL;
+  g_autofree char *query = NULL;
+  gint64 client_id;
+
+  if (data->lookup >= data->pending->len)
+    {
+      g_clear_pointer (&data->pending, g_array_unref);
+      data->batch++;
+      save_next_batch (task);
+      return;
+    }
+  index = g_array_index (data->pending, guint, data->lookup);
+  item = item_object (data, index);
+  client_id = hy_halo_json_get_id (item, "client_id");
+  tag = g_uri_escape_string (item_string (item, "inventory_number"), NULL, FALSE);
+  query =
+      g_strdup_printf ("client_id=%" G_GINT64_FORMAT "&inventory_number=%s&includeinactive=true",
+                       client_id, tag);
+  hy_halo_client_list_async (self, HY_HALO_KIND_ASSET, query, "client_id", client_id,
+                             data->priority, g_task_get_cancellable (task), save_lookup_cb, task);
+}
+
+static void
+save_batch_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  HyHaloClient *self = HY_HALO_CLIENT (source);
+  g_autoptr (GTask) task = user_data;
+  SaveData *data = g_task_get_task_data (task);
+  GArray *batch = g_ptr_array_index (data->batches, data->batch);
+  GError *error = NULL;
+  g_autoptr (JsonNode) root = json_request_finish (self, result, &error);
+  JsonObject *saved;
+  gint64 saved_id;
+  int saved_index = -1;
+
+  if (!root)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  saved = single_object (root, HY_HALO_KIND_ASSET);
+  saved_id = saved ? hy_halo_json_get_id (saved, "id") : 0;
+  if (saved_id <= 0)
+    {
+      g_task_return_error (task, bad_shape ("/api/Asset"));
+      return;
+    }
+
+  if (batch->len == 1)
+    saved_index = g_array_index (batch, guint, 0);
+  else
+    {
+      /* Which item is the returned one? Only by content, never by position: an update with
+       * that id, or the one create with that client and asset number */
+      guint candidates = 0;
+      for (guint i = 0; i < batch->len; i++)
+        {
+          guint index = g_array_index (batch, guint, i);
+          JsonObject *item = item_object (data, index);
+          gint64 id = hy_halo_json_get_id (item, "id");
+          if (id > 0 ? id == saved_id
+                     : (g_strcmp0 (item_string (item, "inventory_number"),
+                                   item_string (saved, "inventory_number")) == 0 &&
+                        hy_halo_json_get_id (item, "client_id") ==
+                            hy_halo_json_get_id (saved, "client_id")))
+            {
+              saved_index = index;
+              candidates++;
+            }
+        }
+      if (candidates != 1)
+        saved_index = -1;
+    }
+  if (saved_index >= 0)
+    {
+      gint64 sent_id = hy_halo_json_get_id (item_object (data, saved_index), "id");
+      if (sent_id > 0 && sent_id != saved_id)
+        {
+          g_task_return_error (task, bad_shape ("/api/Asset"));
+          return;
+        }
+      save_set_result (data, saved_index, saved);
+    }
+
+  data->pending = g_array_new (FALSE, FALSE, sizeof (guint));
+  for (guint i = 0; i < batch->len; i++)
+    {
+      guint index = g_array_index (batch, guint, i);
+      gint64 id = hy_halo_json_get_id (item_object (data, index), "id");
+      if (g_ptr_array_index (data->results, index))
+        continue;
+      if (id > 0)
+        save_set_result_from_item (data, index, id);
+      else
+        g_array_append_val (data->pending, index);
+    }
+  data->lookup = 0;
+  save_next_lookup (g_steal_pointer (&task));
+}
+
+static void
+save_next_batch (GTask *task)
+{
+  HyHaloClient *self = g_task_get_source_object (task);
+  SaveData *data = g_task_get_task_data (task);
+  GArray *batch;
+  g_autoptr (JsonNode) body = NULL;
+  JsonArray *array;
+  CallFlags flags = 0;
+
+  if (data->batch >= data->batches->len)
+    {
+      g_task_return_pointer (task, g_ptr_array_ref (data->results),
+                             (GDestroyNotify) g_ptr_array_unref);
+      g_object_unref (task);
+      return;
+    }
+  batch = g_ptr_array_index (data->batches, data->batch);
+  array = json_array_new ();
+  for (guint i = 0; i < batch->len; i++)
+    {
+      guint index = g_array_index (batch, guint, i);
+      json_array_add_element (array, json_node_copy (g_ptr_array_index (data->items, index)));
+      if (hy_halo_json_get_id (item_object (data, index), "id") <= 0)
+        flags |= CALL_IS_CREATE;
+    }
+  body = json_node_new (JSON_NODE_ARRAY);
+  json_node_take_array (body, array);
+  json_request_async (self, "POST", "/api/Asset", body, data->priority, data->record, flags,
+                      g_task_get_cancellable (task), save_batch_cb, task);
+}
+
+/**
+ * hy_halo_client_save_assets_async:
+ * @assets: (element-type JsonObject): assets to create (no `id`) or update (with `id`)
+ *
+ * Saves assets with POSTs of up to the batch size each. Halo answers a multi-item POST
+ * with the last saved record only, so created ids are found by reading the assets back by
+ * their asset number (`inventory_number`) within their client, never by position. A create
+ * without a client id or an asset number is sent on its own.
+ */
+void
+hy_halo_client_save_assets_async (HyHaloClient *self,
+                                  GPtrArray *assets,
+                                  HyHaloPriority priority,
+                                  const char *record,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  GTask *task;
+  SaveData *data;
+  GArray *current = NULL;
+
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  g_return_if_fail (assets != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_source_tag (task, hy_halo_client_save_assets_async);
+  data = g_new0 (SaveData, 1);
+  data->items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  data->results = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_halo_record_unref);
+  data->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  data->priority = priority;
+  data->record = g_strdup (record);
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+
+  for (guint i = 0; i < assets->len; i++)
+    {
+      JsonObject *object = g_ptr_array_index (assets, i);
+      g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), object);
+      g_autofree char *json = json_to_string (node, FALSE);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonNode *copy;
+
+      if (!json_parser_load_from_data (parser, json, -1, NULL))
+        g_assert_not_reached ();
+      copy = json_node_copy (json_parser_get_root (parser));
+      hy_halo_json_normalize_ids (copy);
+      g_ptr_array_add (data->items, copy);
+      g_ptr_array_add (data->results, NULL);
+    }
+
+  /* Updates and reconcilable creates share batches; other creates go alone */
+  for (guint i = 0; i < data->items->len; i++)
+    {
+      JsonObject *item = item_object (data, i);
+      if (hy_halo_json_get_id (item, "id") <= 0 && !reconcilable (item))
+        {
+          GArray *alone = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_array_append_val (alone, i);
+          g_ptr_array_add (data->batches, alone);
+          continue;
+        }
+      if (!current || current->len >= self->batch_size)
+        {
+          current = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_ptr_array_add (data->batches, current);
+        }
+      g_array_append_val (current, i);
+    }
+
+  save_next_batch (task);
+}
+
+/**
+ * hy_halo_client_save_assets_finish:
+ *
+ * Returns: (transfer full) (element-type HyHaloRecord): the saved assets, in the order given
+ */
+GPtrArray *
+hy_halo_client_save_assets_finish (HyHaloClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hy_halo_client_save_assets_async,
+                        NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Authenticate                                                              */
+/* ------------------------------------------------------------------------- */
+
+static void
+authenticate_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+  g_autoptr (HyHaloRecord) me =
+      hy_halo_client_record_finish (HY_HALO_CLIENT (source), result, &error);
+
+  if (!me)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * hy_halo_client_authenticate_async:
+ *
+ * Discovers the token URL, gets a token and proves it with GET /api/Agent/me.
+ */
+void
+hy_halo_client_authenticate_async (HyHaloClient *self,
+                                   GCancellable *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_source_tag (task, hy_halo_client_authenticate_async);
+  hy_halo_client_get_agent_me_async (self, HY_HALO_PRIORITY_INTERACTIVE, cancellable,
+                                     authenticate_cb, task);
+}
+
+gboolean
+hy_halo_client_authenticate_finish (HyHaloClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------- */
+/* GObject                                                                   */
+/* ------------------------------------------------------------------------- */
+
+static void
+hy_halo_client_dispose (GObject *object)
+{
+  HyHaloClient *self = HY_HALO_CLIENT (object);
+
+  if (self->session)
+    soup_session_abort (self->session);
+  g_clear_object (&self->session);
+  G_OBJECT_CLASS (hy_halo_client_parent_class)->dispose (object);
+}
+
+static void
+hy_halo_client_finalize (GObject *object)
+{
+  HyHaloClient *self = HY_HALO_CLIENT (object);
+
+  g_assert (self->token_waiters->len == 0);
+  g_ptr_array_unref (self->token_waiters);
+  for (guint i = 0; i + 1 < self->known_tokens->len; i++)
+    {
+      char *s = g_ptr_array_index (self->known_tokens, i);
+      explicit_bzero (s, strlen (s));
+    }
+  g_ptr_array_unref (self->known_tokens);
+  if (self->token)
+    explicit_bzero (self->token, strlen (self->token));
+  g_free (self->token);
+  /* self->secret is known_tokens[0], already wiped and freed */
+  g_clear_pointer (&self->budget, hy_halo_budget_free);
+  g_main_context_unref (self->context);
+  g_free (self->base_url);
+  g_free (self->tenant);
+  g_free (self->client_id);
+  g_free (self->scopes);
+  g_free (self->token_url);
+  g_free (self->discovered_tenant);
+  G_OBJECT_CLASS (hy_halo_client_parent_class)->finalize (object);
+}
+
+static void
+hy_halo_client_class_init (HyHaloClientClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = hy_halo_client_dispose;
+  object_class->finalize = hy_halo_client_finalize;
+
+  /**
+   * HyHaloClient::request-finished:
+   * @event: the (redacted) #HyHaloEvent
+   *
+   * Emitted for every HTTP request (token requests included) when it has an answer or
+   * failed, and for list-level warnings (method "LIST").
+   */
+  signals[REQUEST_FINISHED] =
+      g_signal_new ("request-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                    NULL, G_TYPE_NONE, 1, HY_TYPE_HALO_EVENT | G_SIGNAL_TYPE_STATIC_SCOPE);
+}
+
+static void
+hy_halo_client_init (HyHaloClient *self)
+{
+  self->context = g_main_context_ref_thread_default ();
+  self->session = soup_session_new_with_options ("user-agent", "Halyard/" PACKAGE_VERSION " ",
+                                                 "timeout", 60, "idle-timeout", 60, NULL);
+  self->budget = hy_halo_budget_new (300, 300000);
+  self->max_retries = 4;
+  self->retry_base_ms = 500;
+  self->retry_max_ms = 30000;
+  self->max_rate_waits = 3;
+  self->batch_size = 100;
+  self->page_size = 100;
+  self->max_body = 64 * 1024 * 1024;
+  self->token_margin_s = 300;
+  self->token_waiters = g_ptr_array_new ();
+  self->known_tokens = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (self->known_tokens, NULL);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Public API                                                                */
+/* ------------------------------------------------------------------------- */
+
+/**
+ * hy_halo_client_new:
+ * @url_or_tenant: the Halo address or tenant name, as typed (see hy_halo_normalize_url())
+ * @tenant: (nullable): the tenant for the token request (hosted Halo); discovered when %NULL
+ * @client_id: the application's Client ID
+ * @client_secret: the application's secret; kept in memory only, wiped on finalize
+ * @scopes: (nullable): space-separated scopes, "all" when %NULL or empty
+ * @error: a #HY_HALO_ERROR for an unusable address or empty credentials
+ *
+ * Returns: (transfer full) (nullable): a new client
+ */
+HyHaloClient *
+hy_halo_client_new (const char *url_or_tenant,
+                    const char *tenant,
+                    const char *client_id,
+                    const char *client_secret,
+                    const char *scopes,
+                    GError **error)
+{
+  g_autoptr (HyHaloClient) self = NULL;
+  g_autofree char *base_url = hy_halo_normalize_url (url_or_tenant, error);
+  g_autofree char *id = NULL;
+  g_autofree char *tenant_name = NULL;
+
+  if (!base_url)
+    return NULL;
+  id = g_strstrip (g_strdup (client_id ? client_id : ""));
+  if (!*id)
+    {
+      g_set_error_literal (error, HY_HALO_ERROR, HY_HALO_ERROR_INVALID_CLIENT,
+                           _ ("Enter the Client ID of the Halo application, from Configuration > "
+                              "Integrations > "
+                              "HaloPSA API > View Applications"));
+      return NULL;
+    }
+  if (!client_secret || !*client_secret)
+    {
+      g_set_error_literal (
+          error, HY_HALO_ERROR, HY_HALO_ERROR_INVALID_CLIENT,
+          _ ("Enter the Client Secret of the Halo application: Halo shows it only when it is "
+             "generated, in Configuration > Integrations > HaloPSA API > View Applications"));
+      return NULL;
+    }
+  tenant_name = tenant ? g_strstrip (g_strdup (tenant)) : NULL;
+
+  self = g_object_new (HY_TYPE_HALO_CLIENT, NULL);
+  self->base_url = g_steal_pointer (&base_url);
+  self->tenant = tenant_name && *tenant_name ? g_steal_pointer (&tenant_name) : NULL;
+  self->client_id = g_steal_pointer (&id);
+  self->secret = g_strdup (client_secret);
+  g_ptr_array_insert (self->known_tokens, 0, self->secret);
+  self->scopes = g_strdup (scopes && *scopes ? scopes : DEFAULT_SCOPES);
+  g_strstrip (self->scopes);
+  if (!*self->scopes)
+    {
+      g_free (self->scopes);
+      self->scopes = g_strdup (DEFAULT_SCOPES);
+    }
+  return g_steal_pointer (&self);
+}
+
+const char *
+hy_halo_client_get_base_url (HyHaloClient *self)
+{
+  return self->base_url;
+}
+
+const char *
+hy_halo_client_get_tenant (HyHaloClient *self)
+{
+  return self->tenant ? self->tenant : self->discovered_tenant;
+}
+
+const char *
+hy_halo_client_get_client_id (HyHaloClient *self)
+{
+  return self->client_id;
+}
+
+const char *
+hy_halo_client_get_scopes (HyHaloClient *self)
+{
+  return self->scopes;
+}
+
+/**
+ * hy_halo_client_get_token_url:
+ *
+ * Returns: (nullable): the token URL (discovered or the fallback), once known
+ */
+const char *
+hy_halo_client_get_token_url (HyHaloClient *self)
+{
+  return self->token_url;
+}
+
+/**
+ * hy_halo_client_get_request_count:
+ *
+ * Returns: how many HTTP requests this client sent (retries and token requests included)
+ */
+guint
+hy_halo_client_get_request_count (HyHaloClient *self)
+{
+  return self->request_count;
+}
+
+void
+hy_halo_client_set_rate_limit (HyHaloClient *self, guint max_requests, guint window_ms)
+{
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  hy_halo_budget_set_limit (self->budget, max_requests, window_ms);
+}
+
+void
+hy_halo_client_set_retry_policy (HyHaloClient *self,
+                                 guint max_retries,
+                                 guint base_delay_ms,
+                                 guint max_delay_ms)
+{
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  self->max_retries = max_retries;
+  self->retry_base_ms = MAX (base_delay_ms, 1);
+  self->retry_max_ms = MAX (max_delay_ms, self->retry_base_ms);
+}
+
+void
+hy_halo_client_set_rate_limit_waits (HyHaloClient *self, guint max_waits)
+{
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  self->max_rate_waits = max_waits;
+}
+
+void
+hy_halo_client_set_batch_size (HyHaloClient *self, guint batch_size)
+{
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  self->batch_size = CLAMP (batch_size, 1, 1000);
+}
+
+void
+hy_halo_client_set_page_size (HyHaloClient *self, guint page_size)
+{
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  self->page_size = CLAMP (page_size, 1, 1000);
+}
+
+void
+hy_halo_client_set_max_body_size (HyHaloClient *self, gsize max_bytes)
+{
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  self->max_body = MAX (max_bytes, 1024);
+}
+
+void
+hy_halo_client_set_token_margin (HyHaloClient *self, guint seconds)
+{
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  self->token_margin_s = seconds;
+}

@@ -1,0 +1,198 @@
+/* hy-halo-client.h
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "hy-halo-budget.h"
+#include "hy-halo-error.h"
+#include "hy-halo-event.h"
+#include "hy-halo-record.h"
+#include "hy-halo-url.h"
+
+G_BEGIN_DECLS
+
+#define HY_TYPE_HALO_CLIENT (hy_halo_client_get_type ())
+
+G_DECLARE_FINAL_TYPE (HyHaloClient, hy_halo_client, HY, HALO_CLIENT, GObject)
+
+/*
+ * HyHaloClient talks to one Halo instance with one application's credentials. All calls are
+ * asynchronous, run on the main context that was the thread default when the client was
+ * created, and report every HTTP request with the "request-finished" signal (a #HyHaloEvent).
+ *
+ * Results:
+ * - list calls finish with hy_halo_client_list_finish() → #HyHaloList (records, totals,
+ *   whether Halo's totals added up, how many records Halo sent that did not match a filter);
+ * - single-record calls (agent me, get/create/update ticket, create action) finish with
+ *   hy_halo_client_record_finish() → #HyHaloRecord;
+ * - hy_halo_client_save_assets_async() finishes with hy_halo_client_save_assets_finish() →
+ *   the saved assets in the order given, each with its Halo id.
+ *
+ * @priority picks the lane of the rate budget; @record (nullable) tags the events of the call
+ * ("computer:pc1") for the events log.
+ */
+
+HyHaloClient *hy_halo_client_new (const char *url_or_tenant,
+                                  const char *tenant,
+                                  const char *client_id,
+                                  const char *client_secret,
+                                  const char *scopes,
+                                  GError **error);
+
+const char *hy_halo_client_get_base_url (HyHaloClient *self);
+const char *hy_halo_client_get_tenant (HyHaloClient *self);
+const char *hy_halo_client_get_client_id (HyHaloClient *self);
+const char *hy_halo_client_get_scopes (HyHaloClient *self);
+const char *hy_halo_client_get_token_url (HyHaloClient *self);
+guint hy_halo_client_get_request_count (HyHaloClient *self);
+
+/* Tuning (defaults: 300 requests per 300 000 ms; 4 retries from 500 ms up to 30 000 ms;
+ * batches of 100; pages of 100; bodies up to 64 MiB; 3 waits of a full window on 429;
+ * tokens refreshed 300 s — at most a fifth of their lifetime — before they expire) */
+void hy_halo_client_set_rate_limit (HyHaloClient *self, guint max_requests, guint window_ms);
+void hy_halo_client_set_retry_policy (HyHaloClient *self,
+                                      guint max_retries,
+                                      guint base_delay_ms,
+                                      guint max_delay_ms);
+void hy_halo_client_set_rate_limit_waits (HyHaloClient *self, guint max_waits);
+void hy_halo_client_set_batch_size (HyHaloClient *self, guint batch_size);
+void hy_halo_client_set_page_size (HyHaloClient *self, guint page_size);
+void hy_halo_client_set_max_body_size (HyHaloClient *self, gsize max_bytes);
+void hy_halo_client_set_token_margin (HyHaloClient *self, guint seconds);
+
+/* Authentication (also done on demand by every call) */
+void hy_halo_client_authenticate_async (HyHaloClient *self,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+gboolean
+hy_halo_client_authenticate_finish (HyHaloClient *self, GAsyncResult *result, GError **error);
+
+/* Single records */
+void hy_halo_client_get_agent_me_async (HyHaloClient *self,
+                                        HyHaloPriority priority,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+void hy_halo_client_get_ticket_async (HyHaloClient *self,
+                                      gint64 ticket_id,
+                                      HyHaloPriority priority,
+                                      const char *record,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+void hy_halo_client_create_ticket_async (HyHaloClient *self,
+                                         JsonObject *ticket,
+                                         HyHaloPriority priority,
+                                         const char *record,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+void hy_halo_client_update_ticket_async (HyHaloClient *self,
+                                         gint64 ticket_id,
+                                         JsonObject *fields,
+                                         HyHaloPriority priority,
+                                         const char *record,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+void hy_halo_client_create_action_async (HyHaloClient *self,
+                                         JsonObject *action,
+                                         HyHaloPriority priority,
+                                         const char *record,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+HyHaloRecord *
+hy_halo_client_record_finish (HyHaloClient *self, GAsyncResult *result, GError **error);
+
+/* Lists (all finish with hy_halo_client_list_finish) */
+void hy_halo_client_list_clients_async (HyHaloClient *self,
+                                        HyHaloPriority priority,
+                                        GCancellable *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer user_data);
+void hy_halo_client_list_sites_async (HyHaloClient *self,
+                                      gint64 client_id,
+                                      HyHaloPriority priority,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+void hy_halo_client_list_assets_async (HyHaloClient *self,
+                                       gint64 client_id,
+                                       HyHaloPriority priority,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+void hy_halo_client_list_asset_types_async (HyHaloClient *self,
+                                            HyHaloPriority priority,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
+void hy_halo_client_list_agents_async (HyHaloClient *self,
+                                       HyHaloPriority priority,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+void hy_halo_client_list_teams_async (HyHaloClient *self,
+                                      HyHaloPriority priority,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+void hy_halo_client_list_ticket_types_async (HyHaloClient *self,
+                                             HyHaloPriority priority,
+                                             GCancellable *cancellable,
+                                             GAsyncReadyCallback callback,
+                                             gpointer user_data);
+void hy_halo_client_list_statuses_async (HyHaloClient *self,
+                                         HyHaloPriority priority,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+void hy_halo_client_list_outcomes_async (HyHaloClient *self,
+                                         HyHaloPriority priority,
+                                         GCancellable *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer user_data);
+void hy_halo_client_list_users_async (HyHaloClient *self,
+                                      gint64 client_id,
+                                      HyHaloPriority priority,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data);
+void hy_halo_client_search_tickets_async (HyHaloClient *self,
+                                          gint64 client_id,
+                                          const char *search,
+                                          gboolean open_only,
+                                          HyHaloPriority priority,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
+void hy_halo_client_list_async (HyHaloClient *self,
+                                HyHaloKind kind,
+                                const char *query,
+                                const char *check_member,
+                                gint64 check_value,
+                                HyHaloPriority priority,
+                                GCancellable *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer user_data);
+HyHaloList *hy_halo_client_list_finish (HyHaloClient *self, GAsyncResult *result, GError **error);
+
+/* Batch writes */
+void hy_halo_client_save_assets_async (HyHaloClient *self,
+                                       GPtrArray *assets,
+                                       HyHaloPriority priority,
+                                       const char *record,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
+GPtrArray *
+hy_halo_client_save_assets_finish (HyHaloClient *self, GAsyncResult *result, GError **error);
+
+G_END_DECLS

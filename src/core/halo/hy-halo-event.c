@@ -1,0 +1,168 @@
+/* hy-halo-event.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hy-halo"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "hy-halo-event.h"
+
+#define REDACTED "[redacted]"
+
+G_DEFINE_BOXED_TYPE (HyHaloEvent, hy_halo_event, hy_halo_event_copy, hy_halo_event_free)
+
+HyHaloEvent *
+hy_halo_event_new (void)
+{
+  return g_new0 (HyHaloEvent, 1);
+}
+
+HyHaloEvent *
+hy_halo_event_copy (const HyHaloEvent *self)
+{
+  HyHaloEvent *copy = g_new0 (HyHaloEvent, 1);
+
+  *copy = *self;
+  copy->method = g_strdup (self->method);
+  copy->path = g_strdup (self->path);
+  copy->request_body = g_strdup (self->request_body);
+  copy->response_body = g_strdup (self->response_body);
+  copy->error = g_strdup (self->error);
+  copy->record = g_strdup (self->record);
+  return copy;
+}
+
+void
+hy_halo_event_free (HyHaloEvent *self)
+{
+  if (!self)
+    return;
+  g_free (self->method);
+  g_free (self->path);
+  g_free (self->request_body);
+  g_free (self->response_body);
+  g_free (self->error);
+  g_free (self->record);
+  g_free (self);
+}
+
+/* ------------------------------------------------------------------------- */
+/* Redaction                                                                 */
+/* ------------------------------------------------------------------------- */
+
+static gboolean
+is_secret_member (const char *name)
+{
+  static const char *const secret_names[] = {
+    "access_token", "refresh_token", "id_token",      "client_secret",
+    "password",     "token",         "authorization",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (secret_names); i++)
+    if (g_ascii_strcasecmp (name, secret_names[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+redact_node (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        redact_node (json_array_get_element (array, i));
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr (GList) members = json_object_get_members (object);
+
+      for (GList *l = members; l; l = l->next)
+        {
+          if (is_secret_member (l->data))
+            json_object_set_string_member (object, l->data, REDACTED);
+          else
+            redact_node (json_object_get_member (object, l->data));
+        }
+    }
+}
+
+static void
+replace_all (GString *text, const char *needle)
+{
+  gsize nlen;
+  char *hit;
+  gsize from = 0;
+
+  if (!needle || strlen (needle) < 4)
+    return;
+  nlen = strlen (needle);
+  while (from < text->len && (hit = strstr (text->str + from, needle)))
+    {
+      gsize pos = hit - text->str;
+      g_string_erase (text, pos, nlen);
+      g_string_insert (text, pos, REDACTED);
+      from = pos + strlen (REDACTED);
+    }
+}
+
+/**
+ * hy_halo_redact_body:
+ * @body: (nullable): a request or response body
+ * @len: its length
+ * @secrets: (nullable) (array zero-terminated=1): literal secrets (the client secret, tokens)
+ *   to blank wherever they appear
+ *
+ * Redacts a body for the events log: JSON members named like tokens or secrets are replaced
+ * by "[redacted]", then every literal secret anywhere in the text; binary bodies are
+ * summarised. The result is truncated to %HY_HALO_EVENT_BODY_MAX bytes on a UTF-8 boundary.
+ *
+ * Returns: (transfer full) (nullable): the redacted text, %NULL for an empty body
+ */
+char *
+hy_halo_redact_body (const char *body, gsize len, const char *const *secrets)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GString) text = NULL;
+
+  if (!body || len == 0)
+    return NULL;
+
+  parser = json_parser_new ();
+  if (json_parser_load_from_data (parser, body, len, NULL) && json_parser_get_root (parser))
+    {
+      g_autofree char *out = NULL;
+      JsonNode *root = json_parser_get_root (parser);
+
+      redact_node (root);
+      out = json_to_string (root, FALSE);
+      text = g_string_new (out);
+    }
+  else if (g_utf8_validate (body, len, NULL))
+    text = g_string_new_len (body, len);
+  else
+    return g_strdup_printf ("(%" G_GSIZE_FORMAT " bytes of binary data)", len);
+
+  for (guint i = 0; secrets && secrets[i]; i++)
+    {
+      g_autofree char *escaped = NULL;
+
+      replace_all (text, secrets[i]);
+      /* ...and as it appears form-encoded */
+      escaped = g_uri_escape_string (secrets[i], NULL, FALSE);
+      replace_all (text, escaped);
+    }
+
+  if (text->len > HY_HALO_EVENT_BODY_MAX)
+    {
+      const char *end = g_utf8_find_prev_char (text->str, text->str + HY_HALO_EVENT_BODY_MAX);
+      g_string_truncate (text, end - text->str);
+      g_string_append (text, "…");
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}

@@ -1,0 +1,370 @@
+/* hy-halo-record.c
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hy-halo"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "hy-halo-record.h"
+
+struct _HyHaloRecord
+{
+  gatomicrefcount ref_count;
+  HyHaloKind kind;
+  JsonObject *object;
+};
+
+G_DEFINE_BOXED_TYPE (HyHaloRecord, hy_halo_record, hy_halo_record_ref, hy_halo_record_unref)
+G_DEFINE_BOXED_TYPE (HyHaloList, hy_halo_list, hy_halo_list_copy, hy_halo_list_free)
+
+/* ------------------------------------------------------------------------- */
+/* Robust numbers                                                            */
+/* ------------------------------------------------------------------------- */
+
+/**
+ * hy_halo_json_parse_id:
+ * @node: (nullable): a JSON value
+ * @out_id: (out): the id
+ *
+ * Parses an id as Halo sends it: `12`, `12.0` or `"12"` (a fractional or non-numeric value
+ * is not an id).
+ *
+ * Returns: whether @node held an integral number
+ */
+gboolean
+hy_halo_json_parse_id (JsonNode *node, gint64 *out_id)
+{
+  GType type;
+
+  *out_id = 0;
+  if (!node || !JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_INT64)
+    {
+      *out_id = json_node_get_int (node);
+      return TRUE;
+    }
+  if (type == G_TYPE_DOUBLE)
+    {
+      double d = json_node_get_double (node);
+      if (!isfinite (d) || d != floor (d) || fabs (d) > 9007199254740992.0)
+        return FALSE;
+      *out_id = (gint64) d;
+      return TRUE;
+    }
+  if (type == G_TYPE_STRING)
+    {
+      g_autofree char *s = g_strstrip (g_strdup (json_node_get_string (node)));
+      g_autoptr (GError) error = NULL;
+      char *end = NULL;
+      double d;
+
+      if (!*s)
+        return FALSE;
+      if (g_ascii_string_to_signed (s, 10, G_MININT64, G_MAXINT64, out_id, NULL))
+        return TRUE;
+      d = g_ascii_strtod (s, &end);
+      if (end && *end == '\0' && isfinite (d) && d == floor (d) && fabs (d) <= 9007199254740992.0)
+        {
+          *out_id = (gint64) d;
+          return TRUE;
+        }
+      return FALSE;
+    }
+  return FALSE;
+}
+
+/**
+ * hy_halo_json_get_id:
+ * @object: a JSON object
+ * @member: a member name
+ *
+ * Returns: the member parsed with hy_halo_json_parse_id(), 0 when absent or not a number
+ */
+gint64
+hy_halo_json_get_id (JsonObject *object, const char *member)
+{
+  gint64 id = 0;
+
+  if (!object || !json_object_has_member (object, member))
+    return 0;
+  hy_halo_json_parse_id (json_object_get_member (object, member), &id);
+  return id;
+}
+
+static gboolean
+is_id_member (const char *name)
+{
+  gsize len = strlen (name);
+
+  return g_strcmp0 (name, "id") == 0 || (len > 3 && strcmp (name + len - 3, "_id") == 0) ||
+         (len > 2 && strcmp (name + len - 2, "id") == 0 && g_str_has_prefix (name, "who_agent"));
+}
+
+/**
+ * hy_halo_json_normalize_ids:
+ * @node: a JSON document about to be sent
+ *
+ * Rewrites, recursively, every `id` and `*_id` member holding an integral number (`12.0`,
+ * `"12"`) as a JSON integer, so Halo never sees `95.0` (which it rejects).
+ */
+void
+hy_halo_json_normalize_ids (JsonNode *node)
+{
+  if (!node)
+    return;
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        hy_halo_json_normalize_ids (json_array_get_element (array, i));
+    }
+  else if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *object = json_node_get_object (node);
+      g_autoptr (GList) members = json_object_get_members (object);
+
+      for (GList *l = members; l; l = l->next)
+        {
+          JsonNode *member = json_object_get_member (object, l->data);
+          gint64 id;
+
+          if (JSON_NODE_HOLDS_VALUE (member) && is_id_member (l->data))
+            {
+              GType type = json_node_get_value_type (member);
+              if ((type == G_TYPE_DOUBLE || type == G_TYPE_STRING) &&
+                  hy_halo_json_parse_id (member, &id))
+                json_object_set_int_member (object, l->data, id);
+            }
+          else
+            hy_halo_json_normalize_ids (member);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------------- */
+/* HyHaloRecord                                                              */
+/* ------------------------------------------------------------------------- */
+
+/**
+ * hy_halo_record_new:
+ * @kind: the entity
+ * @object: the JSON object (a reference is taken)
+ *
+ * Returns: (transfer full): a new record
+ */
+HyHaloRecord *
+hy_halo_record_new (HyHaloKind kind, JsonObject *object)
+{
+  HyHaloRecord *self = g_new0 (HyHaloRecord, 1);
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->kind = kind;
+  self->object = json_object_ref (object);
+  /* The record is shared between threads and views: freeze it */
+  json_object_seal (self->object);
+  return self;
+}
+
+HyHaloRecord *
+hy_halo_record_ref (HyHaloRecord *self)
+{
+  g_return_val_if_fail (self, NULL);
+  g_atomic_ref_count_inc (&self->ref_count);
+  return self;
+}
+
+void
+hy_halo_record_unref (HyHaloRecord *self)
+{
+  g_return_if_fail (self);
+  if (g_atomic_ref_count_dec (&self->ref_count))
+    {
+      json_object_unref (self->object);
+      g_free (self);
+    }
+}
+
+HyHaloKind
+hy_halo_record_get_kind (HyHaloRecord *self)
+{
+  return self->kind;
+}
+
+/**
+ * hy_halo_record_get_object:
+ *
+ * Returns: (transfer none): the (sealed, read-only) JSON object as Halo sent it
+ */
+JsonObject *
+hy_halo_record_get_object (HyHaloRecord *self)
+{
+  return self->object;
+}
+
+gint64
+hy_halo_record_get_int (HyHaloRecord *self, const char *member)
+{
+  return hy_halo_json_get_id (self->object, member);
+}
+
+gint64
+hy_halo_record_get_id (HyHaloRecord *self)
+{
+  return hy_halo_json_get_id (self->object, "id");
+}
+
+gint64
+hy_halo_record_get_client_id (HyHaloRecord *self)
+{
+  return hy_halo_json_get_id (self->object, "client_id");
+}
+
+gint64
+hy_halo_record_get_site_id (HyHaloRecord *self)
+{
+  return hy_halo_json_get_id (self->object, "site_id");
+}
+
+/**
+ * hy_halo_record_get_string:
+ *
+ * Returns: (nullable): the member if it is a JSON string
+ */
+const char *
+hy_halo_record_get_string (HyHaloRecord *self, const char *member)
+{
+  JsonNode *node;
+
+  if (!json_object_has_member (self->object, member))
+    return NULL;
+  node = json_object_get_member (self->object, member);
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
+}
+
+/**
+ * hy_halo_record_get_boolean:
+ *
+ * Returns: the member as a boolean (true, 1, "true"); %FALSE when absent
+ */
+gboolean
+hy_halo_record_get_boolean (HyHaloRecord *self, const char *member)
+{
+  JsonNode *node;
+  GType type;
+
+  if (!json_object_has_member (self->object, member))
+    return FALSE;
+  node = json_object_get_member (self->object, member);
+  if (!JSON_NODE_HOLDS_VALUE (node))
+    return FALSE;
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_BOOLEAN)
+    return json_node_get_boolean (node);
+  if (type == G_TYPE_INT64)
+    return json_node_get_int (node) != 0;
+  if (type == G_TYPE_STRING)
+    return g_ascii_strcasecmp (json_node_get_string (node), "true") == 0 ||
+           g_strcmp0 (json_node_get_string (node), "1") == 0;
+  return FALSE;
+}
+
+/**
+ * hy_halo_record_get_name:
+ *
+ * Returns: (nullable): the display name: `name`, for tickets `summary`, for outcomes `outcome`
+ *   or `buttonname` when `name` is missing
+ */
+const char *
+hy_halo_record_get_name (HyHaloRecord *self)
+{
+  const char *name;
+
+  if (self->kind == HY_HALO_KIND_TICKET && (name = hy_halo_record_get_string (self, "summary")))
+    return name;
+  if ((name = hy_halo_record_get_string (self, "name")))
+    return name;
+  if (self->kind == HY_HALO_KIND_OUTCOME)
+    {
+      if ((name = hy_halo_record_get_string (self, "outcome")))
+        return name;
+      return hy_halo_record_get_string (self, "buttonname");
+    }
+  if (self->kind == HY_HALO_KIND_ASSET)
+    {
+      if ((name = hy_halo_record_get_string (self, "key_field")))
+        return name;
+      return hy_halo_record_get_string (self, "inventory_number");
+    }
+  return NULL;
+}
+
+/**
+ * hy_halo_record_get_email:
+ *
+ * Returns: (nullable): `email` (agents) or `emailaddress` (users)
+ */
+const char *
+hy_halo_record_get_email (HyHaloRecord *self)
+{
+  const char *email = hy_halo_record_get_string (self, "email");
+
+  return email ? email : hy_halo_record_get_string (self, "emailaddress");
+}
+
+/**
+ * hy_halo_record_to_json:
+ *
+ * Returns: (transfer full): the record as compact JSON
+ */
+char *
+hy_halo_record_to_json (HyHaloRecord *self)
+{
+  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), self->object);
+
+  return json_to_string (node, FALSE);
+}
+
+/* ------------------------------------------------------------------------- */
+/* HyHaloList                                                                */
+/* ------------------------------------------------------------------------- */
+
+HyHaloList *
+hy_halo_list_new (void)
+{
+  HyHaloList *self = g_new0 (HyHaloList, 1);
+
+  self->records = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_halo_record_unref);
+  self->record_count = -1;
+  return self;
+}
+
+HyHaloList *
+hy_halo_list_copy (HyHaloList *self)
+{
+  HyHaloList *copy = hy_halo_list_new ();
+
+  for (guint i = 0; i < self->records->len; i++)
+    g_ptr_array_add (copy->records, hy_halo_record_ref (g_ptr_array_index (self->records, i)));
+  copy->record_count = self->record_count;
+  copy->requests = self->requests;
+  copy->inconsistent = self->inconsistent;
+  copy->dropped = self->dropped;
+  return copy;
+}
+
+void
+hy_halo_list_free (HyHaloList *self)
+{
+  if (!self)
+    return;
+  g_ptr_array_unref (self->records);
+  g_free (self);
+}

@@ -1,0 +1,664 @@
+/* test-halo-server.c: HyHaloClient against a tiny SoupServer of the test's own, for what
+ * halyard-sim does not do: every error-body shape, discovery variants, TLS, body caps,
+ * Retry-After, an unreachable host, cancellation while queued.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <locale.h>
+
+#include "halo/hy-halo-client.h"
+
+#define SECRET "server-test-secret-0123"
+#define TOKEN  "server-test-token-4567"
+
+static const char *test_cert_pem =
+    "-----BEGIN CERTIFICATE-----\n"
+    "MIIDHDCCAgSgAwIBAgIUENaKhz0bBEuMG9bUlDiOAjRCnGowDQYJKoZIhvcNAQEL\n"
+    "BQAwFDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTEyMjIxMTAxMloYDzIxMjYx\n"
+    "MDI5MjExMDEyWjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwggEiMA0GCSqGSIb3DQEB\n"
+    "AQUAA4IBDwAwggEKAoIBAQDzKKdfB+s+8oRl/nuqs+5irvVny1fOcvn/A+hJ2cAz\n"
+    "gFZw9PHyMxg8gw8RQgnyXIAcfcg7YoRIt42Crwkq6OJReH2FKiQm0+wkQz+O0nSg\n"
+    "i3/WaHqOM+Z9GiP+FLcNY8WyJPbUxx7jwRIjG1Hk/26M5kNxfxdxBS0DsPEc0E1D\n"
+    "3gicCtm6ycYOpvA7kl7WF+MoYSpTvloTi9bDRg6f0q9I4jMmXmenVk1XNoQukQnt\n"
+    "lCc6kihWfuvO2iUd6Z8L7lbVIxFT9lLqT4mv/SeoDbcOKXGC3vwpk8rcHTDMTnAz\n"
+    "7Gr6y1AlBbcPYuObozjRKGnDfaIYXuH+2UL3JReUzvrHAgMBAAGjZDBiMB0GA1Ud\n"
+    "DgQWBBQlrO3ksKx6Y2cVgSICSyED1XqOMzAfBgNVHSMEGDAWgBQlrO3ksKx6Y2cV\n"
+    "gSICSyED1XqOMzAPBgNVHRMBAf8EBTADAQH/MA8GA1UdEQQIMAaHBH8AAAEwDQYJ\n"
+    "KoZIhvcNAQELBQADggEBAHlmDfzp5ujfZtC3/PqhAsmMPRwQiigwQFyGCttuVyTr\n"
+    "6WP4wRoC6iCtRQr8qmtsSixYDJrkXHG04rgs1ymCVOKradNVDF1GUH3V/7Qf3okQ\n"
+    "z2FkTtyITq4R9J7nR6aUeqPLTaw+UCfHMgGN0IuGupy0P0TfhvJ4bxilhDL4qUx1\n"
+    "pH92VppfgZjzI3fVFt0LnEG1bLX3lvtwztjtIjXP7BWAXKynCsqru8xpYHxuI9PD\n"
+    "TvbJjDf3sPjEcsUZirPwJo+J5JCILjX6l3sUf60DaHZdK9Lb/AwE24okDAj3t89Z\n"
+    "ldCbceQTo3kTRMLHwGdo2yhzsqoSpdPZ9tz5NfSWiE8=\n"
+    "-----END CERTIFICATE-----\n";
+
+static const char *test_key_pem =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQDzKKdfB+s+8oRl\n"
+    "/nuqs+5irvVny1fOcvn/A+hJ2cAzgFZw9PHyMxg8gw8RQgnyXIAcfcg7YoRIt42C\n"
+    "rwkq6OJReH2FKiQm0+wkQz+O0nSgi3/WaHqOM+Z9GiP+FLcNY8WyJPbUxx7jwRIj\n"
+    "G1Hk/26M5kNxfxdxBS0DsPEc0E1D3gicCtm6ycYOpvA7kl7WF+MoYSpTvloTi9bD\n"
+    "Rg6f0q9I4jMmXmenVk1XNoQukQntlCc6kihWfuvO2iUd6Z8L7lbVIxFT9lLqT4mv\n"
+    "/SeoDbcOKXGC3vwpk8rcHTDMTnAz7Gr6y1AlBbcPYuObozjRKGnDfaIYXuH+2UL3\n"
+    "JReUzvrHAgMBAAECggEAdReDmZCPqO1R8mecl7QzvFOyGzxhWSom1rXD+yQfmO1Z\n"
+    "MuXRSKdwKVuXOuFJNutyScYMUQR83SN+woqVaJNiwIa8Mw76/7OXiFLV3Wnc/Z6P\n"
+    "fekr8yRs/ptC78x75bfA8Ks6LXaBmn1TxZIXWqXiT3lmytW/rQ4oAhoH0a9BNcda\n"
+    "oAZjP7ZwYGUUHISstamEUoOYhhhRI1xlx4tWCCZNGETakPEvZiZrC5f3PXq/1F3h\n"
+    "GYnbYEEuNSxFovQ7Jh/uka+iVFk1EMMDhUzpDIqhdmQ2l5i+/Ri5XY4LxkUnw9+8\n"
+    "Jizo7TCnvTthxQ4MB3PiR8wII8PdXR8LHFOI5BmQeQKBgQD80T6Np7wr2+x+syZt\n"
+    "ie+ulOK+E68dYRFKQX93FS0kQ7SccHB6eQQsFSwLJJjYOT5aRsCJ3Sph+F/IimHJ\n"
+    "xil2IvSScdlU8tDRSwXQnLsIKdBleIFa5xHkIle5t5s00hco/GBXz+q4+i+0Es3n\n"
+    "OEHn53WleZ9HKeUFp4PkhXs+qwKBgQD2OEhjnTD8OO4cinOKnZ82rUYWDo33OOk7\n"
+    "rGTntNuS3ikpOCh5gQvdLwju057fauCMipnkSHn8n/iRAD7ypHcnLKK0fHGed4fm\n"
+    "ijIfknfPkOuzQiwP5+i/NfveRshrb6jaiWm0KxLTEzQWCR1Xt7WvP1+vErLHbjss\n"
+    "23rWR7mEVQKBgHdhy3sSwN2pHTT7HeNN5lt3PNbq7p8d7g81fJ5b5pQgUJIq2kJL\n"
+    "EPhMCx876dz4swPoMxUm1dOreHd3ORQRuhRqDzlz/1+Ixah/F8DZscv6CslPrS2i\n"
+    "vaUPvoMZO3Ym2v7kpg3xRXKR2aLb2lUcEKsUdk5sbxUoqFgSMUrg6UC/AoGAD4rj\n"
+    "/u3ITtOlLEYNHx3uE/yCJRhMG+QKzQqH4ByJk87UWFbEL09XGWJDtRfEuqO7gwOo\n"
+    "zUFJ+gl7HmQelSCOqPlnV+9XGMLA4Guu2FFdoMusJUezEln4VkGpIZHkSuvkg88S\n"
+    "zh299XcL3aw7nvLo1CQy/RE4GeC6eY1tRqOGcXUCgYAV18EJ5XFG4GH31wr8Z8Mh\n"
+    "RdqW8Q4ZyEuif1FaycpDdSCiZpUYYmgTGnOBAcUGz+XQzgho7yO0Ca8ghl3AykFL\n"
+    "BxsvUSdiNYMN28k0Ogz0XRhUh7vB2puIPfWcq+IPc16Uft9O6QsYsjBbGuraG8pT\n"
+    "a81uAYa4JBNO9X47a6uQww==\n"
+    "-----END PRIVATE KEY-----\n";
+
+typedef enum
+{
+  AUTHINFO_OK,
+  AUTHINFO_404,
+  AUTHINFO_GARBAGE,
+  AUTHINFO_INSECURE,
+  AUTHINFO_CUSTOM,
+} AuthinfoMode;
+
+typedef struct
+{
+  SoupServer *server;
+  char *base;
+  AuthinfoMode authinfo;
+  guint token_requests;
+  char *last_token_path;
+  gboolean always_401;
+  guint retry_after_429s;
+  GPtrArray *events;
+  GMainLoop *loop;
+  GAsyncResult *result;
+} Fixture;
+
+/* id → status, content type, body */
+static const struct
+{
+  guint status;
+  const char *type;
+  const char *body;
+  int code;
+  const char *text;
+} shapes[] = {
+  { 400, "application/json", "{\"error\":\"Some error\"}", HY_HALO_ERROR_BAD_REQUEST,
+    "Some error" },
+  { 400, "application/json", "{\"error_description\":\"Described\"}", HY_HALO_ERROR_BAD_REQUEST,
+    "Described" },
+  { 400, "application/json", "{\"Message\":\"An Outcome must be entered for this Action\"}",
+    HY_HALO_ERROR_BAD_REQUEST, "An Outcome must be entered for this Action" },
+  { 400, "application/json",
+    "{\"ClassName\":\"Halo.Exception\",\"Message\":\"CODE:APP03/2 Please select the CAB\"}",
+    HY_HALO_ERROR_BAD_REQUEST, "CODE:APP03/2 Please select the CAB" },
+  { 400, "application/json",
+    "{\"resultCode\":1,\"errorMessage\":\"Invalid advanced search parameter\"}",
+    HY_HALO_ERROR_BAD_REQUEST, "Invalid advanced search parameter" },
+  { 400, "application/json",
+    "{\"errors\":{\"summary\":[\"Summary is required\"]},\"title\":\"Validation\"}",
+    HY_HALO_ERROR_BAD_REQUEST, "summary: Summary is required" },
+  { 400, "application/json", "{\"[0].client_id\":[\"Client not found\"]}",
+    HY_HALO_ERROR_BAD_REQUEST, "[0].client_id: Client not found" },
+  { 400, "text/plain", "Plain text refusal", HY_HALO_ERROR_BAD_REQUEST, "Plain text refusal" },
+  { 403, "application/json", "{\"Message\":\"Forbidden\"}", HY_HALO_ERROR_FORBIDDEN,
+    "read:tickets" },
+  { 404, "text/plain", "", HY_HALO_ERROR_NOT_FOUND, "/api/Tickets/19" },
+  { 500, "application/json", "{\"ClassName\":\"X\",\"Message\":\"Database timeout\"}",
+    HY_HALO_ERROR_SERVER_ERROR, "Database timeout" },
+  { 422, "text/html", "<html>nope</html>", HY_HALO_ERROR_BAD_REQUEST, "HTTP 422" },
+};
+
+#define BIG_ID         100
+#define BIG_CHUNKED_ID 101
+#define SLOW_ID        102
+#define RETRY_AFTER_ID 103
+
+static void
+respond (SoupServerMessage *msg, guint status, const char *type, const char *body)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static gboolean
+unpause_cb (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+
+  respond (msg, 200, "application/json", "{\"id\":102,\"summary\":\"slow\"}");
+  soup_server_message_unpause (msg);
+  g_object_unref (msg);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+handler (SoupServer *server,
+         SoupServerMessage *msg,
+         const char *path,
+         GHashTable *query,
+         gpointer user_data)
+{
+  Fixture *f = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  const char *auth =
+      soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+
+  if (g_ascii_strcasecmp (path, "/api/authinfo") == 0)
+    {
+      g_autofree char *body = NULL;
+      switch (f->authinfo)
+        {
+          case AUTHINFO_OK:
+            body = g_strdup_printf ("{\"auth_url\":\"%s/auth\",\"tenant_id\":\"discovered\"}",
+                                    f->base);
+            break;
+          case AUTHINFO_CUSTOM:
+            body = g_strdup_printf ("{\"auth_url\":\"%s/custom/auth/\",\"tenant_id\":\"t2\"}",
+                                    f->base);
+            break;
+          case AUTHINFO_INSECURE:
+            body = g_strdup ("{\"auth_url\":\"http://evil.example.com/auth\",\"tenant_id\":\"x\"}");
+            break;
+          case AUTHINFO_GARBAGE:
+            respond (msg, 200, "text/html", "<html>login</html>");
+            return;
+          case AUTHINFO_404:
+          default:
+            respond (msg, 404, "text/plain", "");
+            return;
+        }
+      respond (msg, 200, "application/json", body);
+      return;
+    }
+
+  if (g_str_has_suffix (path, "/token") && strcmp (method, "POST") == 0)
+    {
+      SoupMessageBody *request = soup_server_message_get_request_body (msg);
+      g_autoptr (GBytes) bytes = soup_message_body_flatten (request);
+      g_autofree char *form = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+      g_autoptr (GHashTable) fields = soup_form_decode (form);
+      g_autoptr (GUri) uri = g_uri_ref (soup_server_message_get_uri (msg));
+
+      f->token_requests++;
+      g_free (f->last_token_path);
+      f->last_token_path =
+          g_strdup_printf ("%s?%s", path, g_uri_get_query (uri) ? g_uri_get_query (uri) : "");
+      if (g_strcmp0 (g_hash_table_lookup (fields, "client_secret"), SECRET) != 0)
+        {
+          respond (msg, 401, "application/json", "{\"error\":\"invalid_client\"}");
+          return;
+        }
+      if (g_strcmp0 (g_hash_table_lookup (fields, "scope"), "bogus:scope") == 0)
+        {
+          respond (msg, 400, "application/json", "{\"error\":\"invalid_scope\"}");
+          return;
+        }
+      respond (msg, 200, "application/json",
+               "{\"access_token\":\"" TOKEN
+               "\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"scope\":\"all\","
+               "\"refresh_token\":\"refresh-zzz\",\"id_token\":\"idtok-yyy\"}");
+      return;
+    }
+
+  if (g_strcmp0 (auth, "Bearer " TOKEN) != 0 || f->always_401)
+    {
+      respond (msg, 401, "text/plain", "");
+      return;
+    }
+
+  if (g_str_has_prefix (path, "/api/Tickets/"))
+    {
+      guint64 id = g_ascii_strtoull (path + strlen ("/api/Tickets/"), NULL, 10);
+
+      if (id >= 10 && id < 10 + G_N_ELEMENTS (shapes))
+        {
+          respond (msg, shapes[id - 10].status, shapes[id - 10].type, shapes[id - 10].body);
+          return;
+        }
+      if (id == BIG_ID || id == BIG_CHUNKED_ID)
+        {
+          g_autofree char *big = g_strnfill (200000, 'x');
+          g_autofree char *body =
+              g_strdup_printf ("{\"id\":%u,\"details\":\"%s\"}", (guint) id, big);
+          respond (msg, 200, "application/json", body);
+          if (id == BIG_CHUNKED_ID)
+            {
+              soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                                 SOUP_ENCODING_CHUNKED);
+              soup_message_body_complete (soup_server_message_get_response_body (msg));
+            }
+          return;
+        }
+      if (id == SLOW_ID)
+        {
+          soup_server_message_pause (msg);
+          g_timeout_add (3000, unpause_cb, g_object_ref (msg));
+          return;
+        }
+      if (id == RETRY_AFTER_ID && f->retry_after_429s > 0)
+        {
+          f->retry_after_429s--;
+          respond (msg, 429, "text/plain",
+                   "Rate Limit Reached - 300 Requests per rolling 5 minute window");
+          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                        "Retry-After", "1");
+          return;
+        }
+      {
+        g_autofree char *body = g_strdup_printf ("{\"id\":\"%u\",\"summary\":\"ok\"}", (guint) id);
+        respond (msg, 200, "application/json", body);
+        return;
+      }
+    }
+  if (g_ascii_strcasecmp (path, "/api/Agent/me") == 0)
+    {
+      respond (msg, 200, "application/json",
+               "{\"id\":5.0,\"name\":\"API Agent\",\"email\":\"api@msp.example\"}");
+      return;
+    }
+  respond (msg, 404, "text/plain", "");
+}
+
+static void
+event_cb (HyHaloClient *client, HyHaloEvent *event, gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  g_ptr_array_add (f->events, hy_halo_event_copy (event));
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  GSList *uris;
+
+  f->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (f->server, NULL, handler, f, NULL);
+  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (f->server);
+  f->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  f->events = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_halo_event_free);
+  f->loop = g_main_loop_new (NULL, FALSE);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  /* Nothing secret in any event, whatever the test did */
+  for (guint i = 0; i < f->events->len; i++)
+    {
+      HyHaloEvent *e = g_ptr_array_index (f->events, i);
+      const char *fields[] = { e->path, e->request_body, e->response_body, e->error };
+      for (guint j = 0; j < G_N_ELEMENTS (fields); j++)
+        if (fields[j])
+          {
+            g_assert_null (strstr (fields[j], SECRET));
+            g_assert_null (strstr (fields[j], TOKEN));
+            g_assert_null (strstr (fields[j], "refresh-zzz"));
+            g_assert_null (strstr (fields[j], "idtok-yyy"));
+          }
+    }
+  g_ptr_array_unref (f->events);
+  soup_server_disconnect (f->server);
+  g_clear_object (&f->server);
+  g_free (f->base);
+  g_free (f->last_token_path);
+  g_main_loop_unref (f->loop);
+  g_assert_null (f->result);
+}
+
+static void
+done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  f->result = g_object_ref (result);
+  g_main_loop_quit (f->loop);
+}
+
+static GAsyncResult *
+wait_result (Fixture *f)
+{
+  g_main_loop_run (f->loop);
+  return f->result;
+}
+
+static HyHaloClient *
+new_client (Fixture *f, const char *secret, const char *scopes)
+{
+  g_autoptr (GError) error = NULL;
+  HyHaloClient *client = hy_halo_client_new (f->base, NULL, "client-id", secret, scopes, &error);
+
+  g_assert_no_error (error);
+  hy_halo_client_set_retry_policy (client, 2, 5, 20);
+  g_signal_connect (client, "request-finished", G_CALLBACK (event_cb), f);
+  return client;
+}
+
+static HyHaloRecord *
+get_ticket (Fixture *f, HyHaloClient *client, gint64 id, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  hy_halo_client_get_ticket_async (client, id, HY_HALO_PRIORITY_INTERACTIVE, "alert:x", cancellable,
+                                   done_cb, f);
+  result = wait_result (f);
+  f->result = NULL;
+  return hy_halo_client_record_finish (client, result, error);
+}
+
+static void
+test_shapes (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HyHaloClient) client = new_client (f, SECRET, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (shapes); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HyHaloRecord) record = get_ticket (f, client, 10 + i, NULL, &error);
+
+      g_test_message ("%u %s → %s", shapes[i].status, shapes[i].body,
+                      error ? error->message : "(none)");
+      g_assert_null (record);
+      g_assert_error (error, HY_HALO_ERROR, shapes[i].code);
+      g_assert_nonnull (strstr (error->message, shapes[i].text));
+    }
+  /* one token for all of it, found through discovery, with the discovered tenant */
+  g_assert_cmpuint (f->token_requests, ==, 1);
+  g_assert_cmpstr (f->last_token_path, ==, "/auth/token?tenant=discovered");
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HyHaloRecord) record = get_ticket (f, client, 7, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (hy_halo_record_get_id (record), ==, 7);
+  }
+  /* events carry the record tag, the token request body is the redacted form */
+  {
+    gboolean saw_token = FALSE;
+    for (guint i = 0; i < f->events->len; i++)
+      {
+        HyHaloEvent *e = g_ptr_array_index (f->events, i);
+        if (g_str_has_prefix (e->path, "/api/Tickets/"))
+          g_assert_cmpstr (e->record, ==, "alert:x");
+        if (g_str_has_prefix (e->path, "/auth/token"))
+          {
+            saw_token = TRUE;
+            g_assert_cmpstr (e->request_body, ==,
+                             "grant_type=client_credentials&client_id=client-id&client_secret=["
+                             "redacted]&scope=all");
+            g_assert_nonnull (strstr (e->response_body, "\"access_token\":\"[redacted]\""));
+          }
+      }
+    g_assert_true (saw_token);
+  }
+}
+
+static void
+test_discovery (Fixture *f, gconstpointer data)
+{
+  static const struct
+  {
+    AuthinfoMode mode;
+    const char *token_path;
+  } table[] = {
+    { AUTHINFO_404, "/auth/token?" },
+    { AUTHINFO_GARBAGE, "/auth/token?" },
+    { AUTHINFO_INSECURE, "/auth/token?tenant=x" },
+    { AUTHINFO_CUSTOM, "/custom/auth/token?tenant=t2" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_autoptr (HyHaloClient) client = new_client (f, SECRET, NULL);
+      g_autoptr (GAsyncResult) result = NULL;
+      g_autoptr (GError) error = NULL;
+
+      f->authinfo = table[i].mode;
+      if (table[i].mode == AUTHINFO_INSECURE)
+        g_test_expect_message ("hy-halo", G_LOG_LEVEL_WARNING, "*auth_url*");
+      hy_halo_client_authenticate_async (client, NULL, done_cb, f);
+      result = wait_result (f);
+      f->result = NULL;
+      g_test_assert_expected_messages ();
+      g_assert_true (hy_halo_client_authenticate_finish (client, result, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (f->last_token_path, ==, table[i].token_path);
+    }
+}
+
+static void
+test_token_errors (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloClient) wrong = new_client (f, "wrong-secret-9999", NULL);
+  g_autoptr (HyHaloClient) scope = new_client (f, SECRET, "bogus:scope");
+  g_autoptr (HyHaloRecord) r1 = get_ticket (f, wrong, 1, NULL, &error);
+
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_INVALID_CLIENT);
+  g_assert_nonnull (
+      strstr (error->message, "Configuration > Integrations > HaloPSA API > View Applications"));
+  g_clear_error (&error);
+  {
+    g_autoptr (HyHaloRecord) r2 = get_ticket (f, scope, 1, NULL, &error);
+    g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_INVALID_SCOPE);
+  }
+  for (guint i = 0; i < f->events->len; i++)
+    g_assert_null (strstr (((HyHaloEvent *) g_ptr_array_index (f->events, i))->request_body ?: "",
+                           "wrong-secret-9999"));
+}
+
+static void
+test_always_401 (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloClient) client = new_client (f, SECRET, NULL);
+  g_autoptr (HyHaloRecord) record = NULL;
+
+  f->always_401 = TRUE;
+  record = get_ticket (f, client, 1, NULL, &error);
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_UNAUTHORIZED);
+  /* signed in once, again once after the 401, and no more */
+  g_assert_cmpuint (f->token_requests, ==, 2);
+}
+
+static void
+test_body_cap (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HyHaloClient) client = new_client (f, SECRET, NULL);
+
+  hy_halo_client_set_max_body_size (client, 64 * 1024);
+  for (guint id = BIG_ID; id <= BIG_CHUNKED_ID; id++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HyHaloRecord) record = get_ticket (f, client, id, NULL, &error);
+      g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE);
+      g_assert_nonnull (strstr (error->message, "larger than"));
+    }
+  hy_halo_client_set_max_body_size (client, 1024 * 1024);
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HyHaloRecord) record = get_ticket (f, client, BIG_CHUNKED_ID, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (hy_halo_record_get_id (record), ==, BIG_CHUNKED_ID);
+  }
+}
+
+static void
+test_retry_after (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloClient) client = new_client (f, SECRET, NULL);
+  g_autoptr (HyHaloRecord) record = NULL;
+  gint64 start;
+
+  /* authenticate first so only the 429 wait is timed */
+  {
+    g_autoptr (HyHaloRecord) warm = get_ticket (f, client, 1, NULL, &error);
+    g_assert_no_error (error);
+  }
+  /* the window is long (300 s): only Retry-After: 1 makes this finish quickly */
+  f->retry_after_429s = 1;
+  start = g_get_monotonic_time ();
+  record = get_ticket (f, client, RETRY_AFTER_ID, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 950 * 1000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+}
+
+static void
+test_tls (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTlsCertificate) cert = NULL;
+  g_autoptr (SoupServer) server = NULL;
+  g_autoptr (HyHaloClient) client = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autofree char *url = NULL;
+  GSList *uris;
+  g_autofree char *pem = g_strconcat (test_cert_pem, test_key_pem, NULL);
+
+  cert = g_tls_certificate_new_from_pem (pem, -1, &error);
+  g_assert_no_error (error);
+  server = soup_server_new ("tls-certificate", cert, NULL);
+  soup_server_add_handler (server, NULL, handler, f, NULL);
+  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
+                            &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  url = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  client = hy_halo_client_new (url, NULL, "client-id", SECRET, NULL, &error);
+  g_assert_no_error (error);
+  hy_halo_client_set_retry_policy (client, 2, 5, 20);
+  g_signal_connect (client, "request-finished", G_CALLBACK (event_cb), f);
+  hy_halo_client_authenticate_async (client, NULL, done_cb, f);
+  result = wait_result (f);
+  f->result = NULL;
+  g_assert_false (hy_halo_client_authenticate_finish (client, result, &error));
+  /* the self-signed certificate is refused: never accepted silently, not retried */
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_TLS);
+  g_assert_cmpuint (f->token_requests, ==, 0);
+  soup_server_disconnect (server);
+}
+
+static void
+test_unreachable (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloClient) client = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GSocket) socket =
+      g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autofree char *url = NULL;
+  guint attempts = 0;
+
+  /* a port that was free a moment ago: bound, never listened on, then closed */
+  g_socket_bind (socket, address, TRUE, &error);
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  url = g_strdup_printf ("http://127.0.0.1:%u",
+                         g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  g_socket_close (socket, NULL);
+
+  client = hy_halo_client_new (url, "t", "client-id", SECRET, NULL, &error);
+  g_assert_no_error (error);
+  hy_halo_client_set_retry_policy (client, 2, 5, 20);
+  g_signal_connect (client, "request-finished", G_CALLBACK (event_cb), f);
+  hy_halo_client_authenticate_async (client, NULL, done_cb, f);
+  result = wait_result (f);
+  f->result = NULL;
+  g_assert_false (hy_halo_client_authenticate_finish (client, result, &error));
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_UNREACHABLE);
+  for (guint i = 0; i < f->events->len; i++)
+    if (g_str_has_prefix (((HyHaloEvent *) g_ptr_array_index (f->events, i))->path, "/auth/token"))
+      attempts++;
+  /* discovery is tried once, the token request 1 + 2 retries */
+  g_assert_cmpuint (attempts, ==, 3);
+}
+
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_cancel (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HyHaloClient) client = new_client (f, SECRET, NULL);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloRecord) record = NULL;
+  gint64 start;
+
+  /* in flight: the server holds the answer 3 s, the cancel comes after 100 ms */
+  g_timeout_add (100, cancel_cb, cancellable);
+  start = g_get_monotonic_time ();
+  record = get_ticket (f, client, SLOW_ID, cancellable, &error);
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  /* queued in the budget: 1 request per 60 s, the second waits and is cancelled */
+  hy_halo_client_set_rate_limit (client, 1, 60000);
+  {
+    g_autoptr (HyHaloRecord) first = get_ticket (f, client, 1, NULL, &error);
+    g_assert_no_error (error);
+  }
+  g_clear_object (&cancellable);
+  cancellable = g_cancellable_new ();
+  g_timeout_add (100, cancel_cb, cancellable);
+  start = g_get_monotonic_time ();
+  record = get_ticket (f, client, 2, cancellable, &error);
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_CANCELLED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  /* already cancelled */
+  record = get_ticket (f, client, 3, cancellable, &error);
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_CANCELLED);
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  /* The tests' private GSettings has no proxy schema: no proxy for loopback servers */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/halo/server/error-shapes", test_shapes);
+  ADD ("/halo/server/discovery", test_discovery);
+  ADD ("/halo/server/token-errors", test_token_errors);
+  ADD ("/halo/server/always-401", test_always_401);
+  ADD ("/halo/server/body-cap", test_body_cap);
+  ADD ("/halo/server/retry-after", test_retry_after);
+  ADD ("/halo/server/tls", test_tls);
+  ADD ("/halo/server/unreachable", test_unreachable);
+  ADD ("/halo/server/cancel", test_cancel);
+  return g_test_run ();
+}

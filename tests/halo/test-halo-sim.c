@@ -1,0 +1,744 @@
+/* test-halo-sim.c: HyHaloClient against halyard-sim, in-process on a free port
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <locale.h>
+
+#include "halo/hy-halo-client.h"
+#include "hy-sim.h"
+
+#define SIM_SECRET "demo-secret"
+
+typedef struct
+{
+  HySim *sim;
+  HyHaloClient *client;
+  GPtrArray *events;
+  GMainLoop *loop;
+  GAsyncResult *result;
+  GRegex *token_like;
+} Fixture;
+
+static void
+event_cb (HyHaloClient *client, HyHaloEvent *event, gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  g_ptr_array_add (f->events, hy_halo_event_copy (event));
+}
+
+static HyHaloClient *
+new_client (Fixture *f, const char *secret)
+{
+  g_autoptr (GError) error = NULL;
+  HyHaloClient *client =
+      hy_halo_client_new (hy_sim_get_base_url (f->sim), NULL, "halyard-demo", secret, NULL, &error);
+
+  g_assert_no_error (error);
+  hy_halo_client_set_retry_policy (client, 3, 5, 40);
+  g_signal_connect (client, "request-finished", G_CALLBACK (event_cb), f);
+  return client;
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  HySimGenerateOptions options;
+
+  f->sim = hy_sim_new ();
+  hy_sim_generate_options_init (&options);
+  options.clients = 6;
+  options.sites_per_client = 2;
+  options.assets_per_client = 20;
+  options.seed = 42;
+  hy_sim_generate (f->sim, &options);
+  hy_sim_start (f->sim, 0, &error);
+  g_assert_no_error (error);
+  f->events = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_halo_event_free);
+  f->loop = g_main_loop_new (NULL, FALSE);
+  f->client = new_client (f, SIM_SECRET);
+  /* the sim's tokens are 64 hex digits */
+  f->token_like = g_regex_new ("[0-9a-fA-F]{40,}", 0, 0, NULL);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  /* Redaction: no secret and no token in ANY observed event, whatever the test did */
+  g_assert_cmpuint (f->events->len, >, 0);
+  for (guint i = 0; i < f->events->len; i++)
+    {
+      HyHaloEvent *e = g_ptr_array_index (f->events, i);
+      const char *fields[] = { e->method,        e->path,  e->request_body,
+                               e->response_body, e->error, e->record };
+
+      for (guint j = 0; j < G_N_ELEMENTS (fields); j++)
+        if (fields[j])
+          {
+            g_assert_null (strstr (fields[j], SIM_SECRET));
+            if (g_regex_match (f->token_like, fields[j], 0, NULL))
+              g_error ("token-like text in an event: %s", fields[j]);
+            g_assert_null (strstr (fields[j], "Authorization"));
+          }
+    }
+  g_assert_finalize_object (f->client);
+  g_ptr_array_unref (f->events);
+  hy_sim_stop (f->sim);
+  g_clear_object (&f->sim);
+  g_main_loop_unref (f->loop);
+  g_regex_unref (f->token_like);
+  g_assert_null (f->result);
+}
+
+static void
+done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Fixture *f = user_data;
+
+  g_assert_null (f->result);
+  f->result = g_object_ref (result);
+  g_main_loop_quit (f->loop);
+}
+
+static GAsyncResult *
+wait_result (Fixture *f)
+{
+  GAsyncResult *result;
+
+  if (!f->result)
+    g_main_loop_run (f->loop);
+  result = f->result;
+  f->result = NULL;
+  return result;
+}
+
+static HyHaloList *
+finish_list (Fixture *f, HyHaloClient *client, GError **error)
+{
+  g_autoptr (GAsyncResult) result = wait_result (f);
+  return hy_halo_client_list_finish (client, result, error);
+}
+
+static HyHaloRecord *
+finish_record (Fixture *f, HyHaloClient *client, GError **error)
+{
+  g_autoptr (GAsyncResult) result = wait_result (f);
+  return hy_halo_client_record_finish (client, result, error);
+}
+
+static JsonArray *
+state_array (HySim *sim, const char *key, JsonNode **keep)
+{
+  *keep = hy_sim_dump_state (sim);
+  return json_object_get_array_member (json_node_get_object (*keep), key);
+}
+
+static guint
+state_count (HySim *sim, const char *key)
+{
+  g_autoptr (JsonNode) state = NULL;
+  return json_array_get_length (state_array (sim, key, &state));
+}
+
+static gint64
+state_first_id (HySim *sim, const char *key)
+{
+  g_autoptr (JsonNode) state = NULL;
+  JsonArray *array = state_array (sim, key, &state);
+  return json_object_get_int_member (json_array_get_object_element (array, 0), "id");
+}
+
+static guint
+count_events (Fixture *f, const char *path_prefix, guint status, HyHaloEventLevel level)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < f->events->len; i++)
+    {
+      HyHaloEvent *e = g_ptr_array_index (f->events, i);
+      if (g_str_has_prefix (e->path, path_prefix) && (status == 0 || e->status == status) &&
+          e->level == level)
+        n++;
+    }
+  return n;
+}
+
+/* ------------------------------------------------------------------------- */
+
+static void
+test_discovery (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloRecord) me = NULL;
+  g_autofree char *token_url = NULL;
+
+  hy_sim_set_require_tenant (f->sim, TRUE);
+  hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+  me = finish_record (f, f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hy_halo_record_get_id (me), >, 0);
+  g_assert_nonnull (hy_halo_record_get_name (me));
+  token_url = g_strdup_printf ("%s/auth/token", hy_sim_get_base_url (f->sim));
+  g_assert_cmpstr (hy_halo_client_get_token_url (f->client), ==, token_url);
+  g_assert_cmpstr (hy_halo_client_get_tenant (f->client), ==, "demo");
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "GET", "/api/authinfo"), ==, 1);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/auth/token"), ==, 1);
+  /* token requests are reported, with the body redacted */
+  g_assert_cmpuint (count_events (f, "/auth/token?tenant=demo", 200, HY_HALO_EVENT_INFO), ==, 1);
+}
+
+static void
+test_invalid_client (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloClient) wrong = new_client (f, "not-the-secret");
+  g_autoptr (HyHaloRecord) me = NULL;
+
+  hy_halo_client_get_agent_me_async (wrong, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+  me = finish_record (f, wrong, &error);
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_INVALID_CLIENT);
+  g_clear_error (&error);
+
+  /* a scope that does not cover assets: 403 naming the scope */
+  hy_sim_set_granted_scopes (f->sim, "read:customers");
+  hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  {
+    g_autoptr (HyHaloList) list = finish_list (f, f->client, &error);
+    g_assert_null (list);
+    g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_FORBIDDEN);
+    g_assert_nonnull (strstr (error->message, "read:assets"));
+  }
+}
+
+typedef void (
+    *ListFunc) (HyHaloClient *, HyHaloPriority, GCancellable *, GAsyncReadyCallback, gpointer);
+
+static void
+test_lists (Fixture *f, gconstpointer data)
+{
+  static const struct
+  {
+    ListFunc func;
+    const char *state_key;
+    gboolean wrapped;
+  } table[] = {
+    { hy_halo_client_list_clients_async, "clients", TRUE },
+    { hy_halo_client_list_agents_async, "agents", FALSE },
+    { hy_halo_client_list_teams_async, "teams", FALSE },
+    { hy_halo_client_list_ticket_types_async, "ticket_types", FALSE },
+    { hy_halo_client_list_statuses_async, "statuses", FALSE },
+    { hy_halo_client_list_outcomes_async, "outcomes", FALSE },
+    { hy_halo_client_list_asset_types_async, "asset_types", FALSE },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HyHaloList) list = NULL;
+
+      table[i].func (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+      list = finish_list (f, f->client, &error);
+      g_assert_no_error (error);
+      g_test_message ("%s: %u records in %u requests", table[i].state_key, list->records->len,
+                      list->requests);
+      /* agents include the API-only one */
+      g_assert_cmpuint (list->records->len, ==, state_count (f->sim, table[i].state_key));
+      g_assert_cmpuint (list->records->len, >, 0);
+      g_assert_false (list->inconsistent);
+      g_assert_cmpuint (list->dropped, ==, 0);
+      if (table[i].wrapped)
+        g_assert_cmpint (list->record_count, ==, list->records->len);
+      else
+        g_assert_cmpint (list->record_count, ==, -1);
+      for (guint j = 0; j < list->records->len; j++)
+        {
+          g_assert_cmpint (hy_halo_record_get_id (g_ptr_array_index (list->records, j)), >, 0);
+          g_assert_nonnull (hy_halo_record_get_name (g_ptr_array_index (list->records, j)));
+        }
+    }
+
+  /* per client: sites, assets (with their fields), users */
+  {
+    gint64 client_id = state_first_id (f->sim, "clients");
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HyHaloList) sites = NULL;
+    g_autoptr (HyHaloList) assets = NULL;
+    g_autoptr (HyHaloList) users = NULL;
+
+    hy_halo_client_list_sites_async (f->client, client_id, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    sites = finish_list (f, f->client, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (sites->records->len, ==, 2);
+    hy_halo_client_list_assets_async (f->client, client_id, HY_HALO_PRIORITY_BULK, NULL, done_cb,
+                                      f);
+    assets = finish_list (f, f->client, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (assets->records->len, ==, 20);
+    for (guint j = 0; j < assets->records->len; j++)
+      {
+        HyHaloRecord *r = g_ptr_array_index (assets->records, j);
+        g_assert_cmpint (hy_halo_record_get_client_id (r), ==, client_id);
+        g_assert_true (json_object_has_member (hy_halo_record_get_object (r), "fields"));
+      }
+    hy_halo_client_list_users_async (f->client, client_id, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    users = finish_list (f, f->client, &error);
+    g_assert_no_error (error);
+    for (guint j = 0; j < users->records->len; j++)
+      g_assert_cmpint (hy_halo_record_get_client_id (g_ptr_array_index (users->records, j)), ==,
+                       client_id);
+  }
+}
+
+static void
+test_paging (Fixture *f, gconstpointer data)
+{
+  static const struct
+  {
+    guint cap;
+    guint page_size;
+    guint requests;
+  } table[] = {
+    { 7, 100, 18 },  /* 120 assets, capped at 7 per page whatever page_size says */
+    { 100, 10, 12 }, /* asking for 10 gets 10 */
+    { 100, 100, 2 }, /* 100 + 20 */
+    { 120, 120, 1 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HyHaloList) list = NULL;
+      g_autoptr (GHashTable) ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+      hy_sim_set_page_cap (f->sim, table[i].cap);
+      hy_halo_client_set_page_size (f->client, table[i].page_size);
+      hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+      list = finish_list (f, f->client, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (list->records->len, ==, 120);
+      g_assert_cmpint (list->record_count, ==, 120);
+      g_assert_cmpuint (list->requests, ==, table[i].requests);
+      g_assert_false (list->inconsistent);
+      for (guint j = 0; j < list->records->len; j++)
+        {
+          HyHaloRecord *r = g_ptr_array_index (list->records, j);
+          g_assert_false (g_hash_table_contains (ids, hy_halo_record_get_object (r)));
+          g_hash_table_add (ids, hy_halo_record_get_object (r));
+        }
+    }
+  /* a bare list (agents) past a small cap */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HyHaloList) list = NULL;
+
+    hy_sim_set_page_cap (f->sim, 2);
+    hy_halo_client_list_agents_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    list = finish_list (f, f->client, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (list->records->len, ==, state_count (f->sim, "agents"));
+  }
+}
+
+static JsonObject *
+ticket_for (HySim *sim, const char *summary)
+{
+  JsonObject *ticket = json_object_new ();
+
+  json_object_set_string_member (ticket, "summary", summary);
+  json_object_set_string_member (ticket, "details", "Disk C: at 95%");
+  /* ids as Halo sometimes sends them: must go out as integers */
+  json_object_set_double_member (ticket, "client_id", (double) state_first_id (sim, "clients"));
+  json_object_set_double_member (ticket, "tickettype_id",
+                                 (double) state_first_id (sim, "ticket_types"));
+  return ticket;
+}
+
+static HyHaloRecord *
+create_ticket (Fixture *f, const char *summary, GError **error)
+{
+  g_autoptr (JsonObject) ticket = ticket_for (f->sim, summary);
+
+  hy_halo_client_create_ticket_async (f->client, ticket, HY_HALO_PRIORITY_ALERT, "alert:disk", NULL,
+                                      done_cb, f);
+  return finish_record (f, f->client, error);
+}
+
+static void
+test_tickets (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloRecord) created = create_ticket (f, "Disk full on PC-1", &error);
+  g_autoptr (HyHaloRecord) updated = NULL;
+  g_autoptr (HyHaloRecord) fetched = NULL;
+  g_autoptr (HyHaloRecord) action = NULL;
+  g_autoptr (HyHaloList) found = NULL;
+  g_autoptr (HyHaloList) ignored = NULL;
+  g_autoptr (JsonObject) fields = json_object_new ();
+  g_autoptr (JsonObject) note = json_object_new ();
+  g_autoptr (HyHaloRecord) other = NULL;
+  gint64 id;
+  gboolean warned = FALSE;
+
+  g_assert_no_error (error);
+  id = hy_halo_record_get_id (created);
+  g_assert_cmpint (id, >, 0);
+  g_assert_cmpstr (hy_halo_record_get_name (created), ==, "Disk full on PC-1");
+  /* the body went out without decimals */
+  for (guint i = 0; i < f->events->len; i++)
+    {
+      HyHaloEvent *e = g_ptr_array_index (f->events, i);
+      if (g_strcmp0 (e->method, "POST") == 0 && g_str_has_prefix (e->path, "/api/Tickets"))
+        {
+          g_assert_null (strstr (e->request_body, ".0"));
+          g_assert_cmpstr (e->record, ==, "alert:disk");
+        }
+    }
+
+  json_object_set_string_member (fields, "summary", "Disk full on PC-1 (again)");
+  hy_halo_client_update_ticket_async (f->client, id, fields, HY_HALO_PRIORITY_ALERT, NULL, NULL,
+                                      done_cb, f);
+  updated = finish_record (f, f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hy_halo_record_get_id (updated), ==, id);
+
+  hy_halo_client_get_ticket_async (f->client, id, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL, done_cb,
+                                   f);
+  fetched = finish_record (f, f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hy_halo_record_get_name (fetched), ==, "Disk full on PC-1 (again)");
+
+  /* an action needs an outcome: Halo's own text comes back */
+  json_object_set_int_member (note, "ticket_id", id);
+  json_object_set_string_member (note, "note", "Cleared temp files");
+  json_object_set_double_member (note, "timetaken", 0.25);
+  hy_halo_client_create_action_async (f->client, note, HY_HALO_PRIORITY_ALERT, NULL, NULL, done_cb,
+                                      f);
+  action = finish_record (f, f->client, &error);
+  g_assert_null (action);
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_BAD_REQUEST);
+  g_assert_nonnull (strstr (error->message, "An Outcome must be entered for this Action"));
+  g_clear_error (&error);
+  json_object_set_string_member (note, "outcome", "Private Note");
+  hy_halo_client_create_action_async (f->client, note, HY_HALO_PRIORITY_ALERT, NULL, NULL, done_cb,
+                                      f);
+  action = finish_record (f, f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hy_halo_record_get_int (action, "ticket_id"), ==, id);
+
+  /* search */
+  other = create_ticket (f, "Printer offline", &error);
+  g_assert_no_error (error);
+  hy_halo_client_search_tickets_async (f->client, state_first_id (f->sim, "clients"), "disk", TRUE,
+                                       HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+  found = finish_list (f, f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->records->len, ==, 1);
+  g_assert_cmpint (hy_halo_record_get_id (g_ptr_array_index (found->records, 0)), ==, id);
+
+  /* a filter Halo ignores (third_party_id on Tickets): caught, dropped, reported */
+  hy_halo_client_list_async (f->client, HY_HALO_KIND_TICKET, "third_party_id=424242",
+                             "third_party_id", 424242, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  ignored = finish_list (f, f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ignored->records->len, ==, 0);
+  g_assert_cmpuint (ignored->dropped, ==, 2);
+  for (guint i = 0; i < f->events->len; i++)
+    {
+      HyHaloEvent *e = g_ptr_array_index (f->events, i);
+      if (e->level == HY_HALO_EVENT_WARNING && g_strcmp0 (e->method, "LIST") == 0 &&
+          strstr (e->error, "third_party_id=424242"))
+        warned = TRUE;
+    }
+  g_assert_true (warned);
+}
+
+static void
+test_token_refresh (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  guint tokens;
+
+  hy_sim_set_token_lifetime (f->sim, 1);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (HyHaloRecord) me = NULL;
+      hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+      me = finish_record (f, f->client, &error);
+      g_assert_no_error (error);
+      if (i == 0)
+        g_usleep (1200 * 1000);
+    }
+  /* refreshed before use, never refused */
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/auth/token"), ==, 2);
+  g_assert_cmpuint (count_events (f, "/api/", 401, HY_HALO_EVENT_WARNING), ==, 0);
+
+  /* revoked: one 401, one new token, the same request again, success */
+  hy_sim_set_token_lifetime (f->sim, 3600);
+  {
+    g_autoptr (HyHaloRecord) me = NULL;
+    hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+    me = finish_record (f, f->client, &error);
+    g_assert_no_error (error);
+  }
+  tokens = hy_sim_count_requests (f->sim, "POST", "/auth/token");
+  hy_sim_revoke_tokens (f->sim);
+  {
+    g_autoptr (HyHaloList) list = NULL;
+    hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+    list = finish_list (f, f->client, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (list->records->len, ==, state_count (f->sim, "clients"));
+  }
+  g_assert_cmpuint (count_events (f, "/api/Client", 401, HY_HALO_EVENT_WARNING), ==, 1);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/auth/token"), ==, tokens + 1);
+}
+
+static void
+test_rate_limit (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloList) list = NULL;
+  gint64 start;
+
+  /* warm up the token so the sim's window only sees list pages */
+  {
+    g_autoptr (HyHaloRecord) me = NULL;
+    hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+    me = finish_record (f, f->client, &error);
+    g_assert_no_error (error);
+  }
+  /* Halo allows 4 per 500 ms and sends no Retry-After; the client thinks it may send 100 */
+  hy_sim_set_rate_limit (f->sim, 4, 500, FALSE);
+  hy_halo_client_set_rate_limit (f->client, 100, 500);
+  hy_sim_set_page_cap (f->sim, 10);
+  start = g_get_monotonic_time ();
+  hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  list = finish_list (f, f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->records->len, ==, 120);
+  g_assert_cmpuint (count_events (f, "/api/Asset", 429, HY_HALO_EVENT_WARNING), >=, 1);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 500 * 1000);
+
+  /* a budget that matches Halo's limit never meets a 429 */
+  g_ptr_array_set_size (f->events, 0);
+  g_usleep (600 * 1000);
+  hy_halo_client_set_rate_limit (f->client, 4, 550);
+  {
+    g_autoptr (HyHaloList) again = NULL;
+    hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    again = finish_list (f, f->client, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (again->records->len, ==, 120);
+  }
+  g_assert_cmpuint (count_events (f, "/api/Asset", 429, HY_HALO_EVENT_WARNING), ==, 0);
+
+  /* persistent 429s give up with RATE_LIMITED after the allowed waits */
+  hy_sim_set_rate_limit (f->sim, 1, 60000, TRUE);
+  hy_halo_client_set_rate_limit (f->client, 100, 50);
+  hy_halo_client_set_rate_limit_waits (f->client, 0);
+  {
+    g_autoptr (HyHaloList) none = NULL;
+    hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    none = finish_list (f, f->client, &error);
+    if (!none)
+      g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_RATE_LIMITED);
+    g_clear_error (&error);
+    hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    g_clear_pointer (&none, hy_halo_list_free);
+    none = finish_list (f, f->client, &error);
+    g_assert_null (none);
+    g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_RATE_LIMITED);
+    g_assert_nonnull (strstr (error->message, "Rate Limit Reached"));
+  }
+}
+
+static void
+test_server_errors (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloList) list = NULL;
+
+  /* signed in first: fail_next counts every /api request, /api/authinfo included */
+  {
+    g_autoptr (HyHaloRecord) me = NULL;
+    hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+    me = finish_record (f, f->client, &error);
+    g_assert_no_error (error);
+  }
+  hy_sim_fail_next (f->sim, 2, 503);
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  list = finish_list (f, f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->records->len, ==, state_count (f->sim, "clients"));
+  g_assert_cmpuint (count_events (f, "/api/Client", 503, HY_HALO_EVENT_WARNING), ==, 2);
+
+  hy_sim_fail_next (f->sim, 1, 408);
+  g_clear_pointer (&list, hy_halo_list_free);
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  list = finish_list (f, f->client, &error);
+  g_assert_no_error (error);
+
+  /* more failures than retries (3): SERVER_ERROR after 4 attempts */
+  hy_sim_fail_next (f->sim, 10, 500);
+  g_clear_pointer (&list, hy_halo_list_free);
+  hy_sim_reset_counters (f->sim);
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  list = finish_list (f, f->client, &error);
+  g_assert_null (list);
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_SERVER_ERROR);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "GET", "/api/Client"), ==, 4);
+  g_clear_error (&error);
+  hy_sim_fail_next (f->sim, 0, 500);
+
+  /* a sim that is down */
+  hy_sim_set_down (f->sim, TRUE);
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  list = finish_list (f, f->client, &error);
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_SERVER_ERROR);
+  hy_sim_set_down (f->sim, FALSE);
+}
+
+static void
+test_outcome_unknown (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloRecord) created = NULL;
+  g_autoptr (HyHaloRecord) first = create_ticket (f, "Before", &error);
+  guint before;
+
+  g_assert_no_error (error);
+  before = state_count (f->sim, "tickets");
+  hy_sim_reset_counters (f->sim);
+  hy_sim_drop_after_commit (f->sim, 1);
+  created = create_ticket (f, "Dropped", &error);
+  g_assert_null (created);
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_OUTCOME_UNKNOWN);
+  g_assert_nonnull (strstr (error->message, "look it up"));
+  /* committed once, not retried */
+  g_assert_cmpuint (state_count (f->sim, "tickets"), ==, before + 1);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Tickets"), ==, 1);
+  g_clear_error (&error);
+
+  /* an update is safe to repeat: retried after the drop */
+  hy_sim_drop_after_commit (f->sim, 1);
+  {
+    g_autoptr (JsonObject) fields = json_object_new ();
+    g_autoptr (HyHaloRecord) updated = NULL;
+
+    json_object_set_string_member (fields, "summary", "After");
+    hy_halo_client_update_ticket_async (f->client, hy_halo_record_get_id (first), fields,
+                                        HY_HALO_PRIORITY_ALERT, NULL, NULL, done_cb, f);
+    updated = finish_record (f, f->client, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (hy_halo_record_get_name (updated), ==, "After");
+  }
+}
+
+typedef struct
+{
+  Fixture *f;
+  guint bulk_left;
+  GAsyncResult *me;
+  gint64 me_queued;
+  gint64 me_done;
+  GPtrArray *bulk;
+} Race;
+
+static void
+race_bulk_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Race *race = user_data;
+
+  g_ptr_array_add (race->bulk, g_object_ref (result));
+  if (--race->bulk_left == 0 && race->me)
+    g_main_loop_quit (race->f->loop);
+}
+
+static void
+race_me_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Race *race = user_data;
+
+  race->me = g_object_ref (result);
+  race->me_done = g_get_monotonic_time ();
+  if (race->bulk_left == 0)
+    g_main_loop_quit (race->f->loop);
+}
+
+static gboolean
+race_start_me_cb (gpointer user_data)
+{
+  Race *race = user_data;
+
+  race->me_queued = g_get_monotonic_time ();
+  hy_halo_client_get_agent_me_async (race->f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL,
+                                     race_me_cb, race);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_priority (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloRecord) me = NULL;
+  Race race = { f, 4, NULL, 0, 0, g_ptr_array_new_with_free_func (g_object_unref) };
+
+  {
+    g_autoptr (HyHaloRecord) warm = NULL;
+    hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+    warm = finish_record (f, f->client, &error);
+    g_assert_no_error (error);
+  }
+  /* 4 requests per 400 ms. Four bulk listings (6 pages each) take the whole first window and
+   * queue their second pages; the interactive call queued after them goes first in the next
+   * window (at ~400 ms). In arrival order it would wait for the window after (~800 ms). */
+  hy_halo_client_set_rate_limit (f->client, 4, 400);
+  hy_sim_set_page_cap (f->sim, 20);
+  g_usleep (450 * 1000);
+  for (guint i = 0; i < 4; i++)
+    hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, race_bulk_cb,
+                                      &race);
+  g_timeout_add (100, race_start_me_cb, &race);
+  g_main_loop_run (f->loop);
+
+  me = hy_halo_client_record_finish (f->client, race.me, &error);
+  g_assert_no_error (error);
+  g_test_message ("interactive call waited %" G_GINT64_FORMAT " ms",
+                  (race.me_done - race.me_queued) / 1000);
+  g_assert_cmpint (race.me_done - race.me_queued, >=, 200 * 1000);
+  g_assert_cmpint (race.me_done - race.me_queued, <, 650 * 1000);
+  for (guint i = 0; i < race.bulk->len; i++)
+    {
+      g_autoptr (HyHaloList) list =
+          hy_halo_client_list_finish (f->client, g_ptr_array_index (race.bulk, i), &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (list->records->len, ==, 120);
+    }
+  g_object_unref (race.me);
+  g_ptr_array_unref (race.bulk);
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  /* The tests' private GSettings has no proxy schema: no proxy for loopback servers */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+#define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
+  ADD ("/halo/sim/discovery", test_discovery);
+  ADD ("/halo/sim/invalid-client-and-scope", test_invalid_client);
+  ADD ("/halo/sim/lists", test_lists);
+  ADD ("/halo/sim/paging", test_paging);
+  ADD ("/halo/sim/tickets-actions-filters", test_tickets);
+  ADD ("/halo/sim/token-refresh", test_token_refresh);
+  ADD ("/halo/sim/rate-limit", test_rate_limit);
+  ADD ("/halo/sim/server-errors", test_server_errors);
+  ADD ("/halo/sim/outcome-unknown", test_outcome_unknown);
+  ADD ("/halo/sim/priority", test_priority);
+  return g_test_run ();
+}
