@@ -1921,6 +1921,20 @@ hy_mapping_page_get_n_suggestions (HyMappingPage *self)
 }
 
 /**
+ * hy_mapping_page_get_suggestion:
+ *
+ * Returns: (transfer none): the suggestion at @index, as the Suggestions popover lists them
+ */
+const HyLinkerSuggestion *
+hy_mapping_page_get_suggestion (HyMappingPage *self, guint index)
+{
+  g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), NULL);
+  g_return_val_if_fail (index < self->suggestions->len, NULL);
+
+  return g_ptr_array_index (self->suggestions, index);
+}
+
+/**
  * hy_mapping_page_answer_suggestion:
  * @accept: link as suggested, or drop the suggestion
  *

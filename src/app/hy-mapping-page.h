@@ -8,6 +8,7 @@
 #include <adwaita.h>
 
 #include "hy-record-picker.h"
+#include "linker/hy-linker.h"
 #include "session/hy-session.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,7 @@ void hy_mapping_page_set_unlinked_only (HyMappingPage *self, gboolean unlinked_o
 gboolean hy_mapping_page_reload (HyMappingPage *self);
 HyRecordPicker *hy_mapping_page_open_picker (HyMappingPage *self);
 guint hy_mapping_page_get_n_suggestions (HyMappingPage *self);
+const HyLinkerSuggestion *hy_mapping_page_get_suggestion (HyMappingPage *self, guint index);
 gboolean hy_mapping_page_answer_suggestion (HyMappingPage *self, guint index, gboolean accept);
 gboolean hy_mapping_page_rename_company (HyMappingPage *self, const char *id, const char *name);
 gboolean hy_mapping_page_get_busy (HyMappingPage *self);

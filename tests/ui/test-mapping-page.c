@@ -1,0 +1,456 @@
+/* test-mapping-page.c — the Mapping view over a real store and linker: Linked True/False,
+ * search, Unlinked only, Link automatically (all or the selection), suggestions, rename, unlink,
+ * the Halo record picker for links, groups and policies, and Refresh from Halo against
+ * halyard-sim
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "hy-ui-test.h"
+
+#include <glib/gstdio.h>
+
+#include "hy-link-item.h"
+#include "hy-mapping-page.h"
+#include "hy-sim.h"
+#include "linker/hy-linker.h"
+
+typedef struct
+{
+  char *dir;
+  HySession *session;
+  GtkWidget *window;
+  HyMappingPage *page;
+} Fixture;
+
+static void
+wait_idle (HyMappingPage *page)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  while (hy_mapping_page_get_busy (page))
+    g_main_context_iteration (NULL, TRUE);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static void
+add_cache (HyStore *store, HyCacheKind kind, GPtrArray *records)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (hy_store_cache_replace (store, kind, records, &error));
+  g_assert_no_error (error);
+  g_ptr_array_unref (records);
+}
+
+static GPtrArray *
+records (void)
+{
+  return g_ptr_array_new_with_free_func ((GDestroyNotify) hy_cache_record_free);
+}
+
+static void
+upsert (HyStore *store, HyRecordKind kind, gpointer record)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (hy_store_upsert (store, kind, record, NULL, &error));
+  g_assert_no_error (error);
+  hy_record_free (kind, record);
+}
+
+static void
+fill_store (HyStore *store)
+{
+  const char *companies[][2] = {
+    { "c1", "Acme Ltd" }, { "c2", "Contoso" }, { "c3", "Fabrikam" }, { "c4", "Northwind" }
+  };
+  GPtrArray *list;
+  HyCacheRecord *record;
+  HyLocation *location;
+  HyComputer *computer;
+  HyUser *user;
+  HyGroup *group;
+  HyPolicy *policy;
+
+  for (guint i = 0; i < G_N_ELEMENTS (companies); i++)
+    {
+      HyCompany *company = hy_company_new ();
+
+      company->id = g_strdup (companies[i][0]);
+      company->name = g_strdup (companies[i][1]);
+      upsert (store, HY_RECORD_KIND_COMPANY, company);
+    }
+
+  location = hy_location_new ();
+  location->id = g_strdup ("l1");
+  location->name = g_strdup ("Head Office");
+  location->company_id = g_strdup ("c1");
+  upsert (store, HY_RECORD_KIND_LOCATION, location);
+
+  computer = hy_computer_new ();
+  computer->id = g_strdup ("pc1");
+  computer->name = g_strdup ("ACME-DC01");
+  computer->company_id = g_strdup ("c1");
+  upsert (store, HY_RECORD_KIND_COMPUTER, computer);
+
+  user = hy_user_new ();
+  user->id = g_strdup ("u1");
+  user->name = g_strdup ("Jane Tech");
+  user->email = g_strdup ("jane@msp.example");
+  upsert (store, HY_RECORD_KIND_USER, user);
+
+  group = hy_group_new ();
+  group->id = g_strdup ("g1");
+  group->name = g_strdup ("Servers");
+  upsert (store, HY_RECORD_KIND_GROUP, group);
+
+  policy = hy_policy_new ();
+  policy->id = g_strdup ("p1");
+  policy->name = g_strdup ("Disk space low");
+  upsert (store, HY_RECORD_KIND_POLICY, policy);
+
+  list = records ();
+  g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_CLIENT, 10, "ACME Limited"));
+  g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_CLIENT, 11, "Contoso"));
+  g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_CLIENT, 12, "Fabrikam"));
+  g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_CLIENT, 13, "Tailspin Toys"));
+  add_cache (store, HY_CACHE_KIND_CLIENT, list);
+
+  list = records ();
+  record = hy_cache_record_new (HY_CACHE_KIND_SITE, 100, "Main Office");
+  record->client_id = 10;
+  g_ptr_array_add (list, record);
+  record = hy_cache_record_new (HY_CACHE_KIND_SITE, 101, "Warehouse");
+  record->client_id = 10;
+  g_ptr_array_add (list, record);
+  record = hy_cache_record_new (HY_CACHE_KIND_SITE, 102, "Toy Shop");
+  record->client_id = 13;
+  g_ptr_array_add (list, record);
+  add_cache (store, HY_CACHE_KIND_SITE, list);
+
+  list = records ();
+  record = hy_cache_record_new (HY_CACHE_KIND_AGENT, 7, "Jane T.");
+  record->email = g_strdup ("Jane@MSP.example");
+  g_ptr_array_add (list, record);
+  add_cache (store, HY_CACHE_KIND_AGENT, list);
+
+  list = records ();
+  g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_TICKET_TYPE, 3, "Alert"));
+  g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_TICKET_TYPE, 4, "Incident"));
+  add_cache (store, HY_CACHE_KIND_TICKET_TYPE, list);
+
+  list = records ();
+  record = hy_cache_record_new (HY_CACHE_KIND_STATUS, 9, "Closed");
+  record->closed = TRUE;
+  g_ptr_array_add (list, record);
+  g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_STATUS, 1, "New"));
+  add_cache (store, HY_CACHE_KIND_STATUS, list);
+}
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("halyard-mapping-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->session = hy_session_open (fixture->dir, &error);
+  g_assert_no_error (error);
+  if (data == NULL)
+    fill_store (hy_session_get_store (fixture->session));
+
+  fixture->window = gtk_window_new ();
+  fixture->page = HY_MAPPING_PAGE (hy_mapping_page_new ());
+  gtk_window_set_child (GTK_WINDOW (fixture->window), GTK_WIDGET (fixture->page));
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_object_set (fixture->page, "session", fixture->session, NULL);
+  wait_idle (fixture->page);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->session);
+
+  dir = g_dir_open (fixture->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+}
+
+static HyLinkItem *
+find_row (HyMappingPage *page, const char *section, const char *name)
+{
+  GListModel *rows = hy_mapping_page_get_rows (page, section);
+
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr (HyLinkItem) item = g_list_model_get_item (rows, i);
+
+      if (g_strcmp0 (hy_link_item_get_name (item), name) == 0)
+        return item;
+    }
+
+  return NULL;
+}
+
+static gboolean
+is_linked (HyMappingPage *page, const char *section, const char *name)
+{
+  HyLinkItem *item = find_row (page, section, name);
+
+  g_assert_nonnull (item);
+  return hy_link_item_get_linked (item);
+}
+
+static void
+select_row (HyMappingPage *page, const char *section, const char *name)
+{
+  GListModel *rows = hy_mapping_page_get_rows (page, section);
+
+  hy_mapping_page_set_section (page, section);
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr (HyLinkItem) item = g_list_model_get_item (rows, i);
+
+      if (g_strcmp0 (hy_link_item_get_name (item), name) == 0)
+        {
+          gtk_selection_model_select_item (GTK_SELECTION_MODEL (rows), i, TRUE);
+          return;
+        }
+    }
+
+  g_assert_not_reached ();
+}
+
+static void
+test_mapping_lists (Fixture *fixture, gconstpointer data)
+{
+  HyMappingPage *page = fixture->page;
+  GListModel *companies = hy_mapping_page_get_rows (page, "companies");
+
+  /* Every record, Linked False before anything is linked; ordered by name. */
+  g_assert_cmpuint (g_list_model_get_n_items (companies), ==, 4);
+  g_assert_false (is_linked (page, "companies", "Acme Ltd"));
+  g_assert_false (is_linked (page, "companies", "Contoso"));
+  g_assert_cmpuint (g_list_model_get_n_items (hy_mapping_page_get_rows (page, "locations")), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (hy_mapping_page_get_rows (page, "computers")), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (hy_mapping_page_get_rows (page, "technicians")), ==,
+                    1);
+  g_assert_cmpuint (g_list_model_get_n_items (hy_mapping_page_get_rows (page, "groups")), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (hy_mapping_page_get_rows (page, "policies")), ==, 1);
+
+  /* The dry run at start found the near miss, with evidence, and linked nothing. */
+  g_assert_cmpuint (hy_mapping_page_get_n_suggestions (page), >=, 1);
+  g_assert_false (is_linked (page, "companies", "Contoso"));
+
+  /* Search as you type: the store filters. */
+  hy_mapping_page_set_search_text (page, "CONT");
+  g_assert_cmpuint (g_list_model_get_n_items (companies), ==, 1);
+  hy_mapping_page_set_search_text (page, "");
+  g_assert_cmpuint (g_list_model_get_n_items (companies), ==, 4);
+
+  /* Link automatically on the selection only. */
+  select_row (page, "companies", "Contoso");
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.link-auto", NULL);
+  wait_idle (page);
+  g_assert_true (is_linked (page, "companies", "Contoso"));
+  g_assert_false (is_linked (page, "companies", "Fabrikam"));
+  g_assert_cmpstr (hy_link_item_get_halo_name (find_row (page, "companies", "Contoso")), ==,
+                   "Contoso");
+
+  /* Then everything: Fabrikam and the technician (by e-mail, ignoring case). */
+  gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (companies));
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.link-auto", NULL);
+  wait_idle (page);
+  g_assert_true (is_linked (page, "companies", "Fabrikam"));
+  g_assert_false (is_linked (page, "companies", "Acme Ltd")); /* a near miss is never linked */
+  g_assert_true (is_linked (page, "technicians", "Jane Tech"));
+
+  /* Unlinked only. */
+  hy_mapping_page_set_unlinked_only (page, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (companies), ==, 2);
+  g_assert_null (find_row (page, "companies", "Contoso"));
+
+  /* Accept the suggestion: Acme Ltd → ACME Limited, with its evidence. */
+  {
+    guint index = G_MAXUINT;
+
+    for (guint i = 0; i < hy_mapping_page_get_n_suggestions (page); i++)
+      {
+        const HyLinkerSuggestion *suggestion = hy_mapping_page_get_suggestion (page, i);
+
+        if (suggestion->kind == HY_RECORD_KIND_COMPANY && g_strcmp0 (suggestion->id, "c1") == 0)
+          {
+            index = i;
+            g_assert_cmpint (suggestion->halo_id, ==, 10);
+            g_assert_nonnull (suggestion->evidence);
+            g_assert_nonnull (suggestion->evidence[0]);
+          }
+      }
+    g_assert_cmpuint (index, !=, G_MAXUINT);
+    g_assert_true (hy_mapping_page_answer_suggestion (page, index, TRUE));
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (companies), ==, 1);
+  hy_mapping_page_set_unlinked_only (page, FALSE);
+  g_assert_true (is_linked (page, "companies", "Acme Ltd"));
+  g_assert_cmpstr (hy_link_item_get_halo_name (find_row (page, "companies", "Acme Ltd")), ==,
+                   "ACME Limited");
+
+  /* Rename a company in place; an empty name is refused and changes nothing. */
+  g_assert_true (hy_mapping_page_rename_company (page, "c4", "Northwind Traders"));
+  g_assert_nonnull (find_row (page, "companies", "Northwind Traders"));
+  g_assert_false (hy_mapping_page_rename_company (page, "c4", "   "));
+  g_assert_nonnull (find_row (page, "companies", "Northwind Traders"));
+
+  /* Unlink the selection. */
+  select_row (page, "companies", "Contoso");
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.unlink", NULL);
+  g_assert_false (is_linked (page, "companies", "Contoso"));
+  g_assert_true (is_linked (page, "companies", "Fabrikam"));
+}
+
+static void
+test_mapping_picker (Fixture *fixture, gconstpointer data)
+{
+  HyMappingPage *page = fixture->page;
+  HyRecordPicker *picker;
+  g_autoptr (GError) error = NULL;
+  HyLinkItem *row;
+
+  /* Nothing selected: no picker. */
+  g_assert_null (hy_mapping_page_open_picker (page));
+
+  /* A location's sites are those of its company's client. */
+  g_assert_true (hy_linker_set_link (hy_session_get_store (fixture->session),
+                                     HY_RECORD_KIND_COMPANY, "c1", 10, NULL, &error));
+  hy_mapping_page_reload (page);
+  select_row (page, "locations", "Head Office");
+  picker = hy_mapping_page_open_picker (page);
+  g_assert_nonnull (picker);
+  g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 2);
+  hy_record_picker_set_search_text (picker, "ware");
+  g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 1);
+  g_assert_true (hy_record_picker_pick_selected (picker));
+  g_assert_true (is_linked (page, "locations", "Head Office"));
+  g_assert_cmpstr (hy_link_item_get_halo_name (find_row (page, "locations", "Head Office")), ==,
+                   "Warehouse");
+
+  /* A group: client, then site (or the client's main site). */
+  select_row (page, "groups", "Servers");
+  picker = hy_mapping_page_open_picker (page);
+  g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 4);
+  hy_record_picker_set_search_text (picker, "tailspin");
+  g_assert_true (hy_record_picker_pick_selected (picker));
+  g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 1); /* its one site */
+  g_assert_true (hy_record_picker_pick_selected (picker));
+  row = find_row (page, "groups", "Servers");
+  g_assert_true (hy_link_item_get_linked (row));
+  g_assert_cmpstr (hy_link_item_get_halo_name (row), ==, "Tailspin Toys — Toy Shop");
+  g_assert_cmpstr (hy_link_item_get_state (row), ==, "Unsynced");
+  g_assert_cmpstr (hy_link_item_get_extra (row), ==, "0 of 0 devices synced, 0 failed");
+
+  /* The live state comes from the store's sync state. */
+  g_assert_true (hy_store_set_group_sync (hy_session_get_store (fixture->session), "g1",
+                                          HY_SYNC_STATE_FAILED, 0, 0, "Halo said no", &error));
+  hy_mapping_page_reload (page);
+  row = find_row (page, "groups", "Servers");
+  g_assert_cmpstr (hy_link_item_get_state (row), ==, "Failed");
+  g_assert_cmpuint (hy_link_item_get_state_kind (row), ==, HY_LINK_ITEM_STATE_BAD);
+  g_assert_nonnull (strstr (hy_link_item_get_extra (row), "Halo said no"));
+
+  /* A policy: ticket type, then the status that closes the ticket when the alert clears. */
+  select_row (page, "policies", "Disk space low");
+  picker = hy_mapping_page_open_picker (page);
+  g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 2);
+  hy_record_picker_set_search_text (picker, "alert");
+  g_assert_true (hy_record_picker_pick_selected (picker));
+  hy_record_picker_set_search_text (picker, "closed");
+  g_assert_true (hy_record_picker_pick_selected (picker));
+  row = find_row (page, "policies", "Disk space low");
+  g_assert_true (hy_link_item_get_linked (row));
+  g_assert_cmpstr (hy_link_item_get_halo_name (row), ==, "Alert");
+  g_assert_cmpstr (hy_link_item_get_extra (row), ==, "Close as “Closed”");
+
+  /* Unmapping the policy. */
+  select_row (page, "policies", "Disk space low");
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.unlink", NULL);
+  g_assert_false (is_linked (page, "policies", "Disk space low"));
+}
+
+static void
+test_mapping_refresh (Fixture *fixture, gconstpointer data)
+{
+  HyMappingPage *page = fixture->page;
+  g_autoptr (HySim) sim = hy_sim_new ();
+  g_autoptr (HyProfile) profile = hy_profile_new ();
+  g_autoptr (GError) error = NULL;
+  HyCompany *company = hy_company_new ();
+  HyRecordPicker *picker;
+  HySimGenerateOptions options;
+  gint64 n_clients;
+
+  hy_sim_generate_options_init (&options);
+  options.clients = 30;
+  hy_sim_generate (sim, &options);
+  g_assert_true (hy_sim_start (sim, 0, &error));
+  profile->url = g_strdup (hy_sim_get_base_url (sim));
+  profile->tenant = g_strdup ("demo");
+  profile->client_id = g_strdup ("halyard-demo");
+  g_assert_true (hy_session_set_profile (fixture->session, profile, &error));
+  hy_session_set_secret (fixture->session, "demo-secret");
+
+  company->id = g_strdup ("c1");
+  company->name = g_strdup ("Someone");
+  upsert (hy_session_get_store (fixture->session), HY_RECORD_KIND_COMPANY, company);
+  hy_mapping_page_reload (page);
+
+  /* Empty store: no Halo clients to pick from yet. */
+  select_row (page, "companies", "Someone");
+  picker = hy_mapping_page_open_picker (page);
+  g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.refresh", NULL);
+  g_assert_true (hy_mapping_page_get_busy (page));
+  wait_idle (page);
+
+  /* Every client the refresh cached (the simulator's 30, less the ones it keeps from
+   * Halyard, if any) is there to pick. */
+  n_clients = hy_store_cache_count (hy_session_get_store (fixture->session), HY_CACHE_KIND_CLIENT,
+                                    NULL, &error);
+  g_assert_cmpint (n_clients, >=, 25);
+  select_row (page, "companies", "Someone");
+  picker = hy_mapping_page_open_picker (page);
+  g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, n_clients);
+
+  hy_sim_stop (sim);
+}
+
+int
+main (int argc, char *argv[])
+{
+  hy_ui_test_init (&argc, &argv);
+
+  g_test_add ("/mapping/lists", Fixture, NULL, fixture_set_up, test_mapping_lists,
+              fixture_tear_down);
+  g_test_add ("/mapping/picker", Fixture, NULL, fixture_set_up, test_mapping_picker,
+              fixture_tear_down);
+  g_test_add ("/mapping/refresh", Fixture, "empty", fixture_set_up, test_mapping_refresh,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
