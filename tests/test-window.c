@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "ui/hy-ui-test-mime.h"
+
 #include "hy-window.h"
 
 static void
@@ -63,7 +65,16 @@ test_window_views (void)
       g_assert_nonnull (adw_view_stack_page_get_title (page));
       g_assert_nonnull (adw_view_stack_page_get_icon_name (page));
 
-      /* Without a connection, every view says what to do next: no fake content. */
+      /* Without a connection, every view says what to do next: no fake content. Setup is
+       * the form to fill in; the other views show a status page that sends there. */
+      if (i == 0)
+        {
+          g_assert_true (HY_IS_SETUP_PAGE (child));
+          continue;
+        }
+      g_assert_true (GTK_IS_STACK (child));
+      g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (child)), ==, "empty");
+      child = gtk_stack_get_visible_child (GTK_STACK (child));
       g_assert_true (ADW_IS_STATUS_PAGE (child));
       g_assert_nonnull (adw_status_page_get_title (ADW_STATUS_PAGE (child)));
       g_assert_cmpuint (strlen (adw_status_page_get_description (ADW_STATUS_PAGE (child))), >, 20);
@@ -71,6 +82,28 @@ test_window_views (void)
 
   gtk_window_destroy (GTK_WINDOW (window));
   iterate_main_loop ();
+}
+
+static void
+test_window_demo (void)
+{
+  HyWindow *window;
+
+  window = hy_window_new (NULL);
+  g_object_ref_sink (window);
+  g_assert_false (hy_window_get_demo (window));
+
+  /* A demo says so, in the title and with the development stripes. */
+  hy_window_set_demo (window, TRUE);
+  g_assert_true (hy_window_get_demo (window));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (window), "devel"));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), !=, "Halyard");
+
+  hy_window_set_demo (window, FALSE);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Halyard");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_finalize_object (window);
 }
 
 static void
@@ -130,12 +163,14 @@ test_window_remembers_size (void)
 int
 main (int argc, char *argv[])
 {
+  hy_ui_test_init_mime ();
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   gtk_init ();
   adw_init ();
 
   g_test_add_func ("/window/views", test_window_views);
   g_test_add_func ("/window/remembers-view", test_window_remembers_view);
+  g_test_add_func ("/window/demo", test_window_demo);
   g_test_add_func ("/window/remembers-size", test_window_remembers_size);
 
   return g_test_run ();

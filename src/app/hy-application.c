@@ -7,14 +7,29 @@
 
 #include "config.h"
 
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "session/hy-session.h"
+
 #include "hy-application.h"
+#include "hy-demo.h"
 #include "hy-window.h"
 
 struct _HyApplication
 {
   AdwApplication parent_instance;
+
+  /* --data-dir, else $HALYARD_DATA_DIR, else the default */
+  char *data_dir;
+  gboolean demo_requested;
+  /* Once the demo was left, a missing profile means setting one up, not another demo. */
+  gboolean leaving_demo;
+
+  HySession *session;
+  HyDemo *demo;
+  guint sigint_source;
+  guint sigterm_source;
 };
 
 G_DEFINE_FINAL_TYPE (HyApplication, hy_application, ADW_TYPE_APPLICATION)
@@ -50,9 +65,44 @@ hy_application_quit_action (GSimpleAction *action, GVariant *parameter, gpointer
   g_application_quit (G_APPLICATION (self));
 }
 
+static void hy_application_activate (GApplication *application);
+
+/* SIGINT and SIGTERM end the application the normal way, so the demo still cleans up. */
+static gboolean
+hy_application_signal_cb (gpointer user_data)
+{
+  g_application_quit (G_APPLICATION (user_data));
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+hy_application_leave_demo_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  HyApplication *self = user_data;
+  GtkWindow *window;
+
+  if (self->demo == NULL)
+    return;
+
+  /* The demo's window, session and files go; Halyard opens on the technician's own data. */
+  g_application_hold (G_APPLICATION (self));
+  while ((window = gtk_application_get_active_window (GTK_APPLICATION (self))) != NULL)
+    gtk_window_destroy (window);
+  g_clear_object (&self->session);
+  hy_demo_stop (self->demo, 5000);
+  g_clear_object (&self->demo);
+  self->demo_requested = FALSE;
+  self->leaving_demo = TRUE;
+  g_simple_action_set_enabled (action, FALSE);
+
+  hy_application_activate (G_APPLICATION (self));
+  g_application_release (G_APPLICATION (self));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", hy_application_about_action },
   { "quit", hy_application_quit_action },
+  { "leave-demo", hy_application_leave_demo_action },
 };
 
 /* ------------------------------------------------------------------------- */
@@ -66,12 +116,17 @@ hy_application_startup (GApplication *application)
   static const char *setup_accels[] = { "<Alt>1", NULL };
   static const char *mapping_accels[] = { "<Alt>2", NULL };
   static const char *events_accels[] = { "<Alt>3", NULL };
+  static const char *test_accels[] = { "<Primary>t", NULL };
+  static const char *refresh_accels[] = { "<Primary>r", "F5", NULL };
+  static const char *import_accels[] = { "<Primary>o", NULL };
   HyApplication *self = HY_APPLICATION (application);
 
   G_APPLICATION_CLASS (hy_application_parent_class)->startup (application);
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
+  self->sigint_source = g_unix_signal_add (SIGINT, hy_application_signal_cb, self);
+  self->sigterm_source = g_unix_signal_add (SIGTERM, hy_application_signal_cb, self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-view::setup",
                                          setup_accels);
@@ -79,32 +134,184 @@ hy_application_startup (GApplication *application)
                                          mapping_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-view::events",
                                          events_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.test-connection",
+                                         test_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.refresh", refresh_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.import", import_accels);
+}
+
+/* Starts the demo: a simulated Halo, a temporary data directory with a saved profile, and the
+ * secret in a temporary keyring item. */
+static HySession *
+hy_application_start_demo (HyApplication *self, GError **error)
+{
+  g_autoptr (HyDemo) demo = hy_demo_new ();
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (HyProfile) profile = hy_profile_new ();
+
+  if (!hy_demo_start (demo, error))
+    return NULL;
+
+  session = hy_session_open (hy_demo_get_data_dir (demo), error);
+  if (session == NULL)
+    return NULL;
+
+  profile->url = g_strdup (hy_demo_get_url (demo));
+  profile->tenant = g_strdup (hy_demo_get_tenant (demo));
+  profile->client_id = g_strdup (hy_demo_get_client_id (demo));
+  if (!hy_session_set_profile (session, profile, error))
+    return NULL;
+  hy_session_set_secret (session, hy_demo_get_secret (demo));
+  /* The keyring item goes again at exit (hy_demo_stop ()). */
+  hy_session_save_secret_async (session, NULL, NULL, NULL);
+
+  self->demo = g_steal_pointer (&demo);
+  return g_steal_pointer (&session);
+}
+
+static void
+hy_application_open_session (HyApplication *self, GError **error)
+{
+  g_autoptr (HySession) session = NULL;
+
+  if (!self->demo_requested)
+    {
+      session = hy_session_open (self->data_dir, error);
+      if (session == NULL)
+        return;
+
+      /* The README's run command on a machine with no profile shows the demo. */
+      if (hy_session_get_profile (session) != NULL || self->data_dir != NULL ||
+          g_getenv ("HALYARD_DATA_DIR") != NULL || self->leaving_demo)
+        {
+          self->session = g_steal_pointer (&session);
+          return;
+        }
+      g_clear_object (&session);
+    }
+
+  self->session = hy_application_start_demo (self, error);
 }
 
 static void
 hy_application_activate (GApplication *application)
 {
-  GtkWindow *window;
+  HyApplication *self = HY_APPLICATION (application);
+  g_autoptr (GError) error = NULL;
+  HyWindow *window;
 
-  window = gtk_application_get_active_window (GTK_APPLICATION (application));
-  if (window == NULL)
-    window = GTK_WINDOW (hy_window_new (GTK_APPLICATION (application)));
+  window = HY_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (application)));
+  if (window != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (window));
+      return;
+    }
 
-  gtk_window_present (window);
+  if (self->session == NULL)
+    hy_application_open_session (self, &error);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (
+                                   g_action_map_lookup_action (G_ACTION_MAP (self), "leave-demo")),
+                               self->demo != NULL);
+  window = hy_window_new (GTK_APPLICATION (application));
+  hy_window_set_demo (window, self->demo != NULL);
+  hy_window_set_session (window, self->session);
+  gtk_window_present (GTK_WINDOW (window));
+
+  if (error != NULL)
+    hy_window_add_toast (window, error->message);
+  else if (self->demo != NULL)
+    {
+      g_autoptr (GFile) inventory = g_file_new_for_uri ("resource://" HY_DEMO_INVENTORY_RESOURCE);
+
+      /* The sample inventory, through the same import a technician uses, then Halo's records. */
+      hy_window_import_file (window, inventory);
+      gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
+      hy_window_add_toast (window, _ ("This is a demo against a simulated Halo on this computer: "
+                                      "nothing is sent anywhere"));
+    }
+}
+
+static int
+hy_application_handle_local_options (GApplication *application, GVariantDict *options)
+{
+  HyApplication *self = HY_APPLICATION (application);
+  const char *data_dir = NULL;
+
+  if (g_variant_dict_lookup (options, "version", "b", NULL))
+    {
+      g_print ("halyard %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  self->demo_requested = g_variant_dict_contains (options, "demo");
+  if (g_variant_dict_lookup (options, "data-dir", "^&ay", &data_dir))
+    self->data_dir = g_strdup (data_dir);
+
+  /* Each run has its own data directory: a second instance must not share the first one's
+   * window on another directory (or the demo's). */
+  if (self->demo_requested || self->data_dir != NULL)
+    g_application_set_flags (application,
+                             g_application_get_flags (application) | G_APPLICATION_NON_UNIQUE);
+
+  return -1;
+}
+
+static void
+hy_application_shutdown (GApplication *application)
+{
+  HyApplication *self = HY_APPLICATION (application);
+
+  G_APPLICATION_CLASS (hy_application_parent_class)->shutdown (application);
+
+  g_clear_handle_id (&self->sigint_source, g_source_remove);
+  g_clear_handle_id (&self->sigterm_source, g_source_remove);
+
+  /* The store closes before the demo's directory goes. */
+  g_clear_object (&self->session);
+  if (self->demo != NULL)
+    hy_demo_stop (self->demo, 5000);
+  g_clear_object (&self->demo);
+}
+
+static void
+hy_application_finalize (GObject *object)
+{
+  HyApplication *self = HY_APPLICATION (object);
+
+  g_clear_object (&self->session);
+  g_clear_object (&self->demo);
+  g_clear_pointer (&self->data_dir, g_free);
+
+  G_OBJECT_CLASS (hy_application_parent_class)->finalize (object);
 }
 
 static void
 hy_application_class_init (HyApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->finalize = hy_application_finalize;
   app_class->startup = hy_application_startup;
   app_class->activate = hy_application_activate;
+  app_class->shutdown = hy_application_shutdown;
+  app_class->handle_local_options = hy_application_handle_local_options;
 }
 
 static void
 hy_application_init (HyApplication *self)
 {
+  static const GOptionEntry entries[] = {
+    { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_ ("Run against a simulated Halo with sample data, in a temporary folder"), NULL },
+    { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+      N_ ("Keep Halyard’s data in DIR instead of the default folder"), N_ ("DIR") },
+    { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Show the version and exit"), NULL },
+    { NULL },
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
 }
 
 /* ------------------------------------------------------------------------- */

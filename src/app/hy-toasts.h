@@ -1,0 +1,18 @@
+/* hy-toasts.h: toasts shown over a view, that the window can also take away at once
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+/* Shows @title in the toast overlay around @widget (nothing when there is none); returns the
+ * toast (transfer none), or NULL. */
+AdwToast *hy_toasts_show (GtkWidget *widget, const char *title);
+/* Dismisses every toast shown with hy_toasts_show () in @overlay. */
+void hy_toasts_dismiss_all (AdwToastOverlay *overlay);
+
+G_END_DECLS

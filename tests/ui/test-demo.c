@@ -1,0 +1,248 @@
+/* test-demo.c — the demo end to end: the simulated Halo, the temporary data directory and
+ * keyring item, the sample inventory imported through the core, the connection test passing in
+ * Setup, and screenshots of every view, light and dark, wide and narrow (saved in the build
+ * directory, under screenshots/)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "hy-ui-test-mime.h"
+#include <glib/gstdio.h>
+
+#include "credentials/hy-credentials.h"
+#include "hy-demo.h"
+#include "hy-window.h"
+#include "session/hy-session.h"
+
+static void
+iterate_main_loop (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets the main loop run for @ms (animations, transitions, idle layout). */
+static void
+run_for (guint ms)
+{
+  gboolean timed_out = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+tested_cb (HySetupPage *page, gboolean ok, int *tested)
+{
+  *tested = ok ? 1 : -1;
+}
+
+static void
+async_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_result (GAsyncResult **slot)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+
+  while (*slot == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  return *slot;
+}
+
+static void
+save_screenshot (GtkWidget *window, const char *name)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (window);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
+  int width = gtk_widget_get_width (window);
+  int height = gtk_widget_get_height (window);
+
+  g_assert_cmpint (width, >, 0);
+  g_assert_cmpint (height, >, 0);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+
+  dir = g_build_filename (g_getenv ("HALYARD_BUILD_ROOT") ? g_getenv ("HALYARD_BUILD_ROOT")
+                                                          : g_get_tmp_dir (),
+                          "screenshots", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  file = g_strconcat (name, ".png", NULL);
+  path = g_build_filename (dir, file, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+test_demo_end_to_end (void)
+{
+  static const char *views[] = { "setup", "mapping", "events" };
+  g_autoptr (HyDemo) demo = hy_demo_new ();
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (HyProfile) profile = hy_profile_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GFile) inventory = NULL;
+  g_autofree char *data_dir = NULL;
+  g_autofree char *url = NULL;
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  HyWindow *window;
+  int tested = 0;
+  gboolean timed_out = FALSE;
+  guint id;
+
+  g_assert_true (hy_demo_start (demo, &error));
+  g_assert_no_error (error);
+  data_dir = g_strdup (hy_demo_get_data_dir (demo));
+  url = g_strdup (hy_demo_get_url (demo));
+  g_assert_true (g_str_has_prefix (url, "http://127.0.0.1:"));
+  g_assert_true (g_file_test (data_dir, G_FILE_TEST_IS_DIR));
+
+  session = hy_session_open (data_dir, &error);
+  g_assert_no_error (error);
+  profile->url = g_strdup (url);
+  profile->tenant = g_strdup (hy_demo_get_tenant (demo));
+  profile->client_id = g_strdup (hy_demo_get_client_id (demo));
+  g_assert_true (hy_session_set_profile (session, profile, &error));
+  hy_session_set_secret (session, hy_demo_get_secret (demo));
+  {
+    GAsyncResult *result = NULL;
+
+    /* The demo's temporary keyring item. */
+    hy_session_save_secret_async (session, NULL, async_done_cb, &result);
+    g_assert_true (hy_session_save_secret_finish (session, wait_result (&result), &error));
+    g_assert_no_error (error);
+    g_object_unref (result);
+  }
+
+  window = hy_window_new (NULL);
+  g_object_ref_sink (window);
+  gtk_window_set_default_size (GTK_WINDOW (window), 980, 760);
+  hy_window_set_demo (window, TRUE);
+  g_signal_connect (hy_window_get_setup_page (window), "tested", G_CALLBACK (tested_cb), &tested);
+  hy_window_set_session (window, session);
+  hy_window_set_visible_view (window, "setup");
+  gtk_window_present (GTK_WINDOW (window));
+
+  inventory = g_file_new_for_uri ("resource://" HY_DEMO_INVENTORY_RESOURCE);
+  hy_window_import_file (window, inventory);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+
+  /* The connection test runs by itself and passes against the simulated Halo. */
+  id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  while (tested == 0 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  g_assert_cmpint (tested, ==, 1);
+
+  /* The sample inventory is in the store, through the core's import. */
+  id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  while (hy_store_count (hy_session_get_store (session), HY_RECORD_KIND_COMPANY, NULL, NULL) < 5 &&
+         !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+
+  /* Halo's records are in the cache (win.refresh). */
+  id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  while (hy_store_cache_count (hy_session_get_store (session), HY_CACHE_KIND_CLIENT, NULL, NULL) <
+             1 &&
+         !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+
+  /* The toasts of all that go, so the screenshots show the views. */
+  run_for (1000);
+  hy_window_dismiss_toasts (window);
+  run_for (1000);
+
+  /* Every view, light and dark, at the default size and at 360 px. */
+  for (guint dark = 0; dark < 2; dark++)
+    {
+      adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                      : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s-%s", views[i], dark ? "dark" : "light");
+
+          hy_window_set_visible_view (window, views[i]);
+          run_for (400);
+          save_screenshot (GTK_WIDGET (window), name);
+        }
+    }
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%s-narrow", views[i]);
+
+      hy_window_set_visible_view (window, views[i]);
+      run_for (400);
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+      save_screenshot (GTK_WIDGET (window), name);
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_main_loop ();
+  g_clear_object (&session);
+  g_assert_finalize_object (window);
+
+  /* The secret went to a keyring item that the demo removes again, with its files. */
+  hy_demo_stop (demo, 5000);
+  g_assert_false (g_file_test (data_dir, G_FILE_TEST_EXISTS));
+  {
+    GAsyncResult *result = NULL;
+    char *secret;
+
+    hy_credentials_lookup_async (url, "halyard-demo", NULL, async_done_cb, &result);
+    secret = hy_credentials_lookup_finish (wait_result (&result), &error);
+    g_assert_null (secret);
+    g_assert_error (error, HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_NOT_FOUND);
+    g_object_unref (result);
+  }
+}
+
+int
+main (int argc, char *argv[])
+{
+  hy_ui_test_init_mime ();
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add_func ("/demo/end-to-end", test_demo_end_to_end);
+
+  return g_test_run ();
+}

@@ -1,0 +1,450 @@
+/* test-setup-page.c — the Setup view against halyard-sim: bad input flagged on its row and
+ * nothing saved, a save that signs in and stores the secret, the connection test with a row
+ * per check, a refused secret that leaves the previous profile intact, and the Enabled switch
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <adwaita.h>
+
+#include "hy-ui-test-mime.h"
+#include <glib/gstdio.h>
+
+#include "credentials/hy-credentials.h"
+#include "hy-setup-page.h"
+#include "hy-sim.h"
+#include "session/hy-session.h"
+
+typedef struct
+{
+  HySim *sim;
+  char *data_dir;
+  HySession *session;
+  GtkWindow *window;
+  AdwToastOverlay *overlay;
+  HySetupPage *page;
+  guint tested;
+  gboolean tested_ok;
+  guint saved;
+} Fixture;
+
+static void
+iterate_main_loop (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  gboolean *timed_out = user_data;
+
+  *timed_out = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the main loop until *@counter exceeds @before (or fails the test after 20 s). */
+static void
+wait_for (guint *counter, guint before)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+
+  while (*counter <= before && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+/* Finds the first widget of @type under @root whose title (rows) or name matches @title. */
+static GtkWidget *
+find_row (GtkWidget *root, GType type, const char *title)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
+      (title == NULL ||
+       (ADW_IS_PREFERENCES_ROW (root) &&
+        g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row (child, type, title);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static GtkWidget *
+find_named (GtkWidget *root, const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The error row that follows @row in its list (hidden when there is no error). */
+static AdwActionRow *
+error_row_after (GtkWidget *row)
+{
+  GtkWidget *next = gtk_widget_get_next_sibling (row);
+
+  g_assert_true (ADW_IS_ACTION_ROW (next));
+  g_assert_true (gtk_widget_has_css_class (next, "error"));
+  return ADW_ACTION_ROW (next);
+}
+
+static GtkWidget *
+entry (Fixture *f, const char *title)
+{
+  GtkWidget *row = find_row (GTK_WIDGET (f->page), ADW_TYPE_ENTRY_ROW, title);
+
+  g_assert_nonnull (row);
+  return row;
+}
+
+static void
+fill (Fixture *f, const char *url, const char *client_id, const char *secret)
+{
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "Halo URL or Tenant Name")), url);
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "Client ID")), client_id);
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "Client Secret")), secret);
+}
+
+static void
+tested_cb (HySetupPage *page, gboolean ok, Fixture *f)
+{
+  f->tested++;
+  f->tested_ok = ok;
+}
+
+static void
+saved_cb (HySetupPage *page, Fixture *f)
+{
+  f->saved++;
+}
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  f->sim = hy_sim_new ();
+  hy_sim_generate (f->sim, NULL);
+  g_assert_true (hy_sim_start (f->sim, 0, &error));
+  g_assert_no_error (error);
+
+  f->data_dir = g_dir_make_tmp ("halyard-setup-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->session = hy_session_open (f->data_dir, &error);
+  g_assert_no_error (error);
+
+  f->window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (f->window, 800, 900);
+  f->overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
+  f->page = HY_SETUP_PAGE (hy_setup_page_new ());
+  adw_toast_overlay_set_child (f->overlay, GTK_WIDGET (f->page));
+  gtk_window_set_child (f->window, GTK_WIDGET (f->overlay));
+  g_signal_connect (f->page, "tested", G_CALLBACK (tested_cb), f);
+  g_signal_connect (f->page, "saved", G_CALLBACK (saved_cb), f);
+  hy_setup_page_set_session (f->page, f->session);
+  gtk_window_present (f->window);
+  iterate_main_loop ();
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_autofree char *db = NULL;
+
+  gtk_window_destroy (f->window);
+  iterate_main_loop ();
+  g_clear_object (&f->session);
+  hy_sim_stop (f->sim);
+  g_clear_object (&f->sim);
+
+  /* The store's files, then the folder. */
+  {
+    g_autoptr (GDir) dir = g_dir_open (f->data_dir, 0, NULL);
+    const char *name;
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (f->data_dir, name, NULL);
+        g_remove (path);
+      }
+  }
+  g_rmdir (f->data_dir);
+  g_free (f->data_dir);
+}
+
+/* Saves the simulator's credentials and waits for the connection test that follows. */
+static void
+save_good_profile (Fixture *f)
+{
+  guint tested = f->tested;
+
+  fill (f, hy_sim_get_base_url (f->sim), "halyard-demo", "demo-secret");
+  gtk_editable_set_text (GTK_EDITABLE (entry (f, "Tenant (optional)")), "demo");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
+  wait_for (&f->tested, tested);
+}
+
+static void
+test_setup_bad_input (Fixture *f, gconstpointer data)
+{
+  GtkWidget *url = entry (f, "Halo URL or Tenant Name");
+  GtkWidget *client_id = entry (f, "Client ID");
+  GtkWidget *secret = entry (f, "Client Secret");
+  GtkWidget *scopes = entry (f, "Scopes (optional)");
+  guint requests = hy_sim_get_request_count (f->sim);
+
+  /* Nothing typed yet: nothing to test. */
+  g_assert_false (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.test", NULL) &&
+                  f->tested > 0);
+
+  fill (f, "http://halo.example.com", "  ", "");
+  gtk_editable_set_text (GTK_EDITABLE (scopes), "read:tickets bogus");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
+  iterate_main_loop ();
+
+  /* Each bad row says why and what to do, on the row itself. */
+  g_assert_true (gtk_widget_has_css_class (url, "error"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_row_after (url))));
+  g_assert_nonnull (
+      strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (error_row_after (url))),
+              "https://"));
+  g_assert_true (gtk_widget_has_css_class (client_id, "error"));
+  g_assert_cmpstr (adw_preferences_row_get_title (
+                       ADW_PREFERENCES_ROW (error_row_after (client_id))),
+                   ==, "Enter the Client ID");
+  g_assert_nonnull (
+      strstr (adw_action_row_get_subtitle (error_row_after (client_id)), "Details tab"));
+  g_assert_true (gtk_widget_has_css_class (scopes, "error"));
+  g_assert_nonnull (
+      strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (error_row_after (scopes))),
+              "bogus"));
+
+  /* Nothing was saved, and Halo was not asked. */
+  g_assert_null (hy_session_get_profile (f->session));
+  g_assert_cmpuint (f->saved, ==, 0);
+  g_assert_cmpuint (hy_sim_get_request_count (f->sim), ==, requests);
+
+  /* Errors clear as the technician fixes them. */
+  gtk_editable_set_text (GTK_EDITABLE (url), hy_sim_get_base_url (f->sim));
+  iterate_main_loop ();
+  g_assert_false (gtk_widget_has_css_class (url, "error"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (error_row_after (url))));
+  g_assert_true (gtk_widget_has_css_class (client_id, "error"));
+
+  /* With no secret typed and none stored, the secret row says so after the keyring lookup. */
+  gtk_editable_set_text (GTK_EDITABLE (client_id), "halyard-demo");
+  gtk_editable_set_text (GTK_EDITABLE (scopes), "");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
+  {
+    gboolean timed_out = FALSE;
+    guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+
+    while (!gtk_widget_has_css_class (secret, "error") && !timed_out)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (timed_out);
+    g_source_remove (id);
+  }
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (error_row_after (secret))),
+                   ==, "Enter the Client Secret");
+  g_assert_null (hy_session_get_profile (f->session));
+}
+
+static void
+test_setup_save_and_test (Fixture *f, gconstpointer data)
+{
+  const HyProfile *profile;
+  HyPreflightResult *result;
+  GtkWidget *list;
+  guint rows = 0;
+  g_autofree char *title = NULL;
+
+  save_good_profile (f);
+
+  g_assert_cmpuint (f->saved, ==, 1);
+  profile = hy_session_get_profile (f->session);
+  g_assert_nonnull (profile);
+  g_assert_cmpstr (profile->url, ==, hy_sim_get_base_url (f->sim));
+  g_assert_cmpstr (profile->client_id, ==, "halyard-demo");
+  g_assert_cmpstr (profile->tenant, ==, "demo");
+  g_assert_false (profile->enabled);
+
+  /* The secret is never shown back: the field is empty and says it is stored. */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry (f, "Client Secret"))), ==, "");
+
+  /* One row per check, each with a status icon and a screen-reader label. */
+  g_assert_true (f->tested_ok);
+  result = hy_setup_page_get_result (f->page);
+  g_assert_nonnull (result);
+  g_assert_true (hy_preflight_result_get_ok (result));
+  list = find_named (GTK_WIDGET (f->page), "checks");
+  g_assert_nonnull (list);
+  g_assert_true (gtk_widget_get_visible (list));
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      const HyPreflightCheck *check = hy_preflight_result_get_check (result, rows);
+
+      g_assert_true (ADW_IS_ACTION_ROW (row));
+      g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==,
+                       check->message);
+      g_assert_cmpstr (gtk_widget_get_name (row), ==, hy_preflight_check_id_to_string (check->id));
+      rows++;
+    }
+  g_assert_cmpuint (rows, ==, hy_preflight_result_get_n_checks (result));
+  g_assert_cmpuint (rows, ==, HY_PREFLIGHT_N_CHECKS);
+
+  /* The group says which agent Halyard logs in as. */
+  g_assert_nonnull (hy_preflight_result_get_agent_name (result));
+  title = g_strdup (adw_preferences_group_get_description (
+      ADW_PREFERENCES_GROUP (gtk_widget_get_ancestor (list, ADW_TYPE_PREFERENCES_GROUP))));
+  g_assert_nonnull (strstr (title, hy_preflight_result_get_agent_name (result)));
+
+  /* The secret really is in the keyring, under the profile's URL and Client ID. */
+  {
+    g_autoptr (HySession) reopened = hy_session_open (f->data_dir, NULL);
+    guint tested = f->tested;
+
+    g_assert_nonnull (reopened);
+    g_assert_false (hy_session_has_secret (reopened));
+    hy_setup_page_set_session (f->page, reopened);
+    /* A page given a session with a profile tests it straight away, with the stored secret. */
+    wait_for (&f->tested, tested);
+    g_assert_true (f->tested_ok);
+    hy_setup_page_set_session (f->page, f->session);
+    wait_for (&f->tested, tested + 1);
+  }
+
+  /* Ctrl+T's action runs the test again. */
+  {
+    guint tested = f->tested;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.test", NULL));
+    wait_for (&f->tested, tested);
+    g_assert_true (f->tested_ok);
+  }
+}
+
+static void
+test_setup_refused_secret (Fixture *f, gconstpointer data)
+{
+  GtkWidget *secret;
+  const HyProfile *profile;
+  gboolean timed_out = FALSE;
+  guint id;
+
+  save_good_profile (f);
+  secret = entry (f, "Client Secret");
+
+  /* Another Client ID with a wrong secret: Halo refuses it, the row says so, and the working
+   * profile stays as it was. */
+  fill (f, hy_sim_get_base_url (f->sim), "someone-else", "wrong-secret");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
+  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  while (!gtk_widget_has_css_class (secret, "error") && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_row_after (secret))));
+  g_assert_nonnull (adw_action_row_get_subtitle (error_row_after (secret)));
+  g_assert_cmpuint (f->saved, ==, 1);
+  profile = hy_session_get_profile (f->session);
+  g_assert_cmpstr (profile->client_id, ==, "halyard-demo");
+
+  /* A reopened store says the same: nothing was written. */
+  {
+    g_autoptr (HySession) reopened = hy_session_open (f->data_dir, NULL);
+
+    g_assert_cmpstr (hy_session_get_profile (reopened)->client_id, ==, "halyard-demo");
+  }
+}
+
+static void
+test_setup_enable (Fixture *f, gconstpointer data)
+{
+  AdwActionRow *enabled_row;
+  GtkSwitch *sw;
+  g_autoptr (GError) error = NULL;
+
+  enabled_row = ADW_ACTION_ROW (find_row (GTK_WIDGET (f->page), ADW_TYPE_ACTION_ROW, "_Enabled"));
+  g_assert_nonnull (enabled_row);
+  sw = GTK_SWITCH (find_row (GTK_WIDGET (enabled_row), GTK_TYPE_SWITCH, NULL));
+  g_assert_nonnull (sw);
+
+  /* No connection: refused, with the reason on the row. */
+  gtk_switch_set_active (sw, TRUE);
+  iterate_main_loop ();
+  g_assert_false (gtk_switch_get_state (sw));
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (enabled_row), "Save"));
+
+  /* A passing connection but nothing mapped: still refused. */
+  save_good_profile (f);
+  gtk_switch_set_active (sw, TRUE);
+  iterate_main_loop ();
+  g_assert_false (gtk_switch_get_active (sw));
+  g_assert_false (hy_session_get_profile (f->session)->enabled);
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (enabled_row), "Mapping"));
+
+  /* A mapped policy: allowed, and saved in the profile. */
+  {
+    HyStore *store = hy_session_get_store (f->session);
+    g_autoptr (HyPolicy) policy = hy_policy_new ();
+
+    policy->id = g_strdup ("p1");
+    policy->name = g_strdup ("Disk space low");
+    g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_POLICY, policy, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_true (hy_store_map_policy (store, "p1", 1, 0, &error));
+    g_assert_no_error (error);
+  }
+  hy_setup_page_refresh_enabled (f->page);
+  gtk_switch_set_active (sw, TRUE);
+  iterate_main_loop ();
+  g_assert_true (gtk_switch_get_state (sw));
+  g_assert_true (hy_session_get_profile (f->session)->enabled);
+
+  gtk_switch_set_active (sw, FALSE);
+  iterate_main_loop ();
+  g_assert_false (hy_session_get_profile (f->session)->enabled);
+}
+
+int
+main (int argc, char *argv[])
+{
+  hy_ui_test_init_mime ();
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  gtk_init ();
+  adw_init ();
+
+  g_test_add ("/setup/bad-input", Fixture, NULL, fixture_set_up, test_setup_bad_input,
+              fixture_tear_down);
+  g_test_add ("/setup/save-and-test", Fixture, NULL, fixture_set_up, test_setup_save_and_test,
+              fixture_tear_down);
+  g_test_add ("/setup/refused-secret", Fixture, NULL, fixture_set_up, test_setup_refused_secret,
+              fixture_tear_down);
+  g_test_add ("/setup/enable", Fixture, NULL, fixture_set_up, test_setup_enable, fixture_tear_down);
+
+  return g_test_run ();
+}
