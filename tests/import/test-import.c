@@ -259,7 +259,8 @@ test_json_references (Fixture *f, gconstpointer data)
                    " \"groups\": [{\"id\": \"g2\", \"name\": \"Child\", \"parent\": \"g1\"},"
                    "              {\"id\": \"g1\", \"name\": \"Parent\"}],"
                    " \"locations\": [{\"id\": \"l2\", \"company\": \"c2\", \"name\": \"HQ\"}],"
-                   " \"companies\": [{\"id\": \"c2\", \"name\": \"Beta\"}],"
+                   " \"companies\": [{\"id\": \"c2\", \"name\": \"B\\u00e9ta \\ud83d\\ude00 "
+                   "\\\"q\\\"\\n\", \"extra\": {\"deep\": [1, 2.5e3, true, null]}}],"
                    " \"unknown-extra\": 42}",
                    -1, NULL, &error);
   g_assert_no_error (error);
@@ -267,8 +268,11 @@ test_json_references (Fixture *f, gconstpointer data)
   g_assert_cmpuint (hy_import_result_get_added (result, HY_RECORD_KIND_COMPUTER), ==, 1);
   {
     g_autoptr (HyComputer) pc = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc2", &error);
+    g_autoptr (HyCompany) c = hy_store_get (f->store, HY_RECORD_KIND_COMPANY, "c2", &error);
+
     g_assert_null (pc->serial);
     g_assert_null (pc->os);
+    g_assert_cmpstr (c->name, ==, "Béta 😀 \"q\"\n");
   }
 }
 
@@ -550,7 +554,31 @@ static const BadCase bad_cases[] = {
     "{\"companies\": [" C1 ",]}",
     -1,
     HY_IMPORT_ERROR_SYNTAX,
-    { "i.json", "JSON", "line 1, column 44" } },
+    { "i.json", "JSON", "line 1, column 45" } },
+  { "json-trailing-text",
+    "i.json",
+    "{\"companies\": [" C1 "]}\n}",
+    -1,
+    HY_IMPORT_ERROR_SYNTAX,
+    { "line 2, column 1" } },
+  { "json-bad-escape",
+    "i.json",
+    "{\"companies\": [{\"id\": \"c1\", \"name\": \"a\\qb\"}]}",
+    -1,
+    HY_IMPORT_ERROR_SYNTAX,
+    { "line 1", "escape" } },
+  { "json-unclosed-string",
+    "i.json",
+    "{\"companies\": [{\"id\": \"c1\", \"name\": \"Acme}]}",
+    -1,
+    HY_IMPORT_ERROR_SYNTAX,
+    { "line 1", "never closed" } },
+  { "json-lone-surrogate",
+    "i.json",
+    "{\"companies\": [{\"id\": \"c1\", \"name\": \"\\ud83d\"}]}",
+    -1,
+    HY_IMPORT_ERROR_SYNTAX,
+    { "surrogate" } },
   { "json-array-root",
     "i.json",
     "[" C1 "]",
