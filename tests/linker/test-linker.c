@@ -502,6 +502,16 @@ test_auto_computers (Fixture *f, gconstpointer data)
   add_computer (f, "pc4", "c1", "ACME-WS02", NULL);    /* case: a suggestion */
   add_computer (f, "pc5", "c3", "ACME-DC01", NULL);    /* company not linked */
   add_computer (f, "pc6", NULL, "ACME-DC01", NULL);    /* no company */
+  {
+    /* The asset of that name is inactive; the active one of the same serial wins. */
+    HyCacheRecord *record = hy_cache_record_new (HY_CACHE_KIND_ASSET, 104, "ACME-OLD");
+    record->client_id = 1;
+    record->key_field = g_strdup ("ACME-OLD");
+    record->inactive = TRUE;
+    put_halo (f, record);
+    halo_asset (f, 105, 1, "ACME-NEW", NULL, "SN-OLD-NEW");
+    add_computer (f, "pc7", "c1", "ACME-OLD", "SN-OLD-NEW");
+  }
 
   result = auto_link (f, FALSE);
   assert_link (f, HY_RECORD_KIND_COMPUTER, "pc1", HY_LINK_HOW_AUTO, 100);
@@ -510,6 +520,7 @@ test_auto_computers (Fixture *f, gconstpointer data)
   assert_link (f, HY_RECORD_KIND_COMPUTER, "pc4", HY_LINK_HOW_NONE, 0);
   assert_link (f, HY_RECORD_KIND_COMPUTER, "pc5", HY_LINK_HOW_NONE, 0);
   assert_link (f, HY_RECORD_KIND_COMPUTER, "pc6", HY_LINK_HOW_NONE, 0);
+  assert_link (f, HY_RECORD_KIND_COMPUTER, "pc7", HY_LINK_HOW_AUTO, 105);
 
   {
     const HyLinkerSuggestion *suggestion =

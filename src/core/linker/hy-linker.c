@@ -764,6 +764,15 @@ add_ambiguous (AutoLink *self,
   g_ptr_array_add (self->result->ambiguous, ambiguous);
 }
 
+static gboolean
+has_active (GPtrArray *records)
+{
+  for (guint i = 0; records != NULL && i < records->len; i++)
+    if (!((HyCacheRecord *) g_ptr_array_index (records, i))->inactive)
+      return TRUE;
+  return FALSE;
+}
+
 /* Splits @records into the active ones (returned) and the inactive ones (*out_inactive). */
 static GPtrArray *
 split_active (GPtrArray *records, GPtrArray **out_inactive)
@@ -984,10 +993,14 @@ auto_link_computers (AutoLink *self, GError **error)
       index = client_scope (self->asset_index, self->assets_of_client, client_id);
       key = exact_key (computer->name);
       exact = multimap_lookup (index->exact, key);
-      if (exact == NULL)
+      if (!has_active (exact))
         {
+          /* No active asset of that name: the serial number decides, if it finds one. */
           g_autofree char *serial = serial_key (computer->serial);
-          exact = multimap_lookup (index->serial, serial);
+          GPtrArray *by_serial = multimap_lookup (index->serial, serial);
+
+          if (has_active (by_serial) || exact == NULL)
+            exact = by_serial;
         }
 
       if (!decide (self, HY_RECORD_KIND_COMPUTER, computer->id, computer->name, NULL, how, current,
