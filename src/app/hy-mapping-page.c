@@ -131,6 +131,7 @@ static const char *const section_icons[N_SECTIONS] = {
 };
 
 static void reload_section (HyMappingPage *self, Section *section);
+static void run_auto_link (HyMappingPage *self, gboolean dry_run, GHashTable *only);
 static void update_actions (HyMappingPage *self);
 
 /* ------------------------------------------------------------------------- */
@@ -1112,7 +1113,6 @@ auto_link_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (AutoLink) data = user_data;
   HyMappingPage *self = data->self;
-  GHashTable *only = data->only;
   g_autoptr (HyLinkerResult) linked = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *message = NULL;
@@ -1129,30 +1129,10 @@ auto_link_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  if (only != NULL)
-    {
-      /* Apply the dry run's exact matches to the selected rows only. */
-      for (guint i = 0; i < linked->linked->len; i++)
-        {
-          const HyLink *link = g_ptr_array_index (linked->linked, i);
-          g_autofree char *key =
-              g_strdup_printf ("%s:%s", hy_record_kind_to_string (link->kind), link->id);
-
-          if (!g_hash_table_contains (only, key))
-            continue;
-          if (!hy_store_link_set (HY_STORE (source), link->kind, link->id, link->link.halo_id,
-                                  link->link.halo_name, HY_LINK_HOW_AUTO, &error))
-            {
-              show_error (self, error->message);
-              break;
-            }
-          n++;
-        }
-    }
-  else if (!linked->dry_run)
+  if (!linked->dry_run)
     n = linked->linked->len;
 
-  if (!linked->dry_run || only != NULL)
+  if (!linked->dry_run)
     {
       /* Translators: after Link Automatically; the suggestions count follows in another
        * sentence */
@@ -1163,11 +1143,25 @@ auto_link_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                                      linked->suggestions->len),
                            linked->suggestions->len);
 
-      message = g_strdup_printf ("%s %s", done, left);
+      g_autofree char *waiting = NULL;
+      guint n_waiting = linked->waiting_locations + linked->waiting_computers;
+
+      if (n_waiting > 0)
+        /* Translators: after Link Automatically: locations and computers are linked only once
+         * their company is */
+        waiting = g_strdup_printf (ngettext ("%u waits for its company to be linked.",
+                                             "%u wait for their company to be linked.", n_waiting),
+                                   n_waiting);
+      message =
+          g_strdup_printf ("%s %s%s%s", done, left, waiting ? " " : "", waiting ? waiting : "");
       show_info (self, message);
     }
 
-  set_suggestions (self, linked->suggestions);
+  if (data->only != NULL)
+    /* The suggestions of the whole inventory, not only of the selection (a dry run). */
+    run_auto_link (self, TRUE, NULL);
+  else
+    set_suggestions (self, linked->suggestions);
   reload_all (self);
 }
 
@@ -1183,8 +1177,12 @@ run_auto_link (HyMappingPage *self, gboolean dry_run, GHashTable *only)
   data->self = g_object_ref (self);
   data->only = only != NULL ? g_hash_table_ref (only) : NULL;
   set_busy (self, TRUE);
-  hy_linker_auto_link_async (get_store (self), dry_run || only != NULL, self->cancellable,
-                             auto_link_done_cb, data);
+  if (only != NULL)
+    hy_linker_auto_link_some_async (get_store (self), only, dry_run, self->cancellable,
+                                    auto_link_done_cb, data);
+  else
+    hy_linker_auto_link_async (get_store (self), dry_run, self->cancellable, auto_link_done_cb,
+                               data);
 }
 
 static void
