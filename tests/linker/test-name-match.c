@@ -402,6 +402,62 @@ test_empty_names (void)
   g_assert_null (match);
 }
 
+
+/* Every pair compares the same both ways round, and normalising is idempotent. */
+static void
+test_symmetry (void)
+{
+  const char *names[] = {
+    "Acme Ltd",
+    "ACME LIMITED",
+    "Acme",
+    "Acme, Inc.",
+    "Acme Inc",
+    "Acme S.A.",
+    "Acme SA",
+    "Acme S. A. S.",
+    "Acme GmbH",
+    "Acme G.m.b.H.",
+    "Acme Pty Ltd",
+    "Acme Pty. Ltd.",
+    "acme  ltd",
+    "Acmé Ltd",
+    "Ａｃｍｅ Ltd",
+    "Acme Co.",
+    "Acme & Co",
+    "Acme Company",
+    "Acme PLC",
+    "Acme Holdings",
+    "Société Générale",
+    "SOCIETE GENERALE S.A.",
+    "O'Brien",
+    "OBrien",
+    "",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *once = hy_name_normalize (names[i]);
+      g_autofree char *twice = hy_name_normalize (once);
+
+      g_assert_cmpstr (once, ==, twice);
+
+      for (guint j = 0; j < G_N_ELEMENTS (names); j++)
+        {
+          g_autoptr (HyNameMatch) ab = hy_name_match_compare (names[i], names[j]);
+          g_autoptr (HyNameMatch) ba = hy_name_match_compare (names[j], names[i]);
+
+          if ((ab == NULL) != (ba == NULL))
+            g_error ("“%s” / “%s” match one way only", names[i], names[j]);
+          if (ab == NULL)
+            continue;
+          g_assert_cmpint (hy_name_match_is_exact (ab), ==, i == j || names[i] == names[j]);
+          g_assert_cmpint (hy_name_match_get_evidence (ab), ==, hy_name_match_get_evidence (ba));
+          g_assert_cmpfloat (hy_name_match_get_score (ab), ==, hy_name_match_get_score (ba));
+        }
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -419,6 +475,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/name-match/scores", test_scores);
   g_test_add_func ("/name-match/no-match", test_no_match);
   g_test_add_func ("/name-match/empty", test_empty_names);
+  g_test_add_func ("/name-match/symmetry", test_symmetry);
 
   return g_test_run ();
 }
