@@ -2064,10 +2064,12 @@ hy_store_cache_get (HyStore *self, HyCacheKind kind, gint64 id, GError **error)
     return NULL;
   if (rc == SQLITE_DONE)
     {
+      g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
       g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
-                   _ ("Halo record %" G_GINT64_FORMAT " is not in the local copy; refresh from "
-                      "Halo and try again."),
-                   id);
+                   _ ("Halo record %s is not in the local copy; refresh from Halo and try "
+                      "again."),
+                   id_text);
       return NULL;
     }
   return read_cache_record (stmt);
