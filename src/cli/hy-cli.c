@@ -59,8 +59,7 @@ static const HyCliCommand commands[] = {
   { "sync", N_ ("Sync the devices of mapped groups as assets and deliver the outbox"),
     hy_cli_sync },
   { "alert", N_ ("Record an alert raised or cleared by monitoring"), hy_cli_alert },
-  { "action", N_ ("Add a technician's note and time entry to an alert's ticket"),
-    hy_cli_action },
+  { "action", N_ ("Add a technician's note and time entry to an alert's ticket"), hy_cli_action },
 };
 
 /* ------------------------------------------------------------------------- */
@@ -252,7 +251,19 @@ hy_cli_error_exit_status (const GError *error)
       error->domain == G_OPTION_ERROR ||
       g_error_matches (error, HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_INVALID) ||
       g_error_matches (error, HY_HALO_ERROR, HY_HALO_ERROR_INVALID_URL) ||
-      g_error_matches (error, HY_HALO_ERROR, HY_HALO_ERROR_INSECURE_URL))
+      g_error_matches (error, HY_HALO_ERROR, HY_HALO_ERROR_INSECURE_URL) ||
+      g_error_matches (error, HY_SESSION_ERROR, HY_SESSION_ERROR_INVALID_PROFILE))
+    return HY_CLI_EXIT_USAGE;
+
+  /* The records given were wrong, not the machine. */
+  if (g_error_matches (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND) ||
+      g_error_matches (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID) ||
+      g_error_matches (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT))
+    return HY_CLI_EXIT_USAGE;
+
+  /* A bad import file; but a failing store or a cancellation is not the file's fault. */
+  if (error->domain == HY_IMPORT_ERROR && error->code != HY_IMPORT_ERROR_STORE &&
+      error->code != HY_IMPORT_ERROR_CANCELLED)
     return HY_CLI_EXIT_USAGE;
 
   return HY_CLI_EXIT_FAILED;

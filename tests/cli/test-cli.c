@@ -11,7 +11,9 @@
 
 #include "config.h"
 
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -618,6 +620,13 @@ test_secret_nowhere (void)
 /* Simulator process                                                         */
 /* ------------------------------------------------------------------------- */
 
+/* The simulator dies with the test, even when the test aborts. */
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
 static void
 start_sim (void)
 {
@@ -628,6 +637,7 @@ start_sim (void)
   const char *prefix = "halyard-sim listening on ";
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   sim = g_subprocess_launcher_spawn (launcher, &error, sim_path, "--port", "0", "--clients", "6",
                                      "--sites-per-client", "2", "--assets-per-client", "3",
                                      "--agents", "4", "--seed", "7", "--client-id", CLIENT_ID,
