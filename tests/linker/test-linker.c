@@ -603,6 +603,7 @@ test_auto_suggestions (Fixture *f, gconstpointer data)
       "legal suffix PLC ≈ Public Limited Company" },
     { "Oscar Co.", "Oscar Company", "legal suffix Co. ≈ Company" },
     { "Papa", "Papa GmbH", "legal suffix GmbH only in the Halo name" },
+    { "Quebec & Sons", "Quebec and Sons", "differs in “&” or “and”" },
   };
   g_autoptr (HyLinkerResult) result = NULL;
 

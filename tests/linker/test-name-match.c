@@ -403,11 +403,47 @@ test_empty_names (void)
 }
 
 
+static void
+test_connectors (void)
+{
+  const char *connector[] = { "differs in “&” or “and”", NULL };
+  const char *connector_spacing[] = { "differs in spacing or punctuation",
+                                      "differs in “&” or “and”", NULL };
+
+  assert_near ("Smith & Jones", "Smith and Jones", HY_NAME_EVIDENCE_CONNECTOR, connector);
+  assert_near ("Martin et Fils", "Martin & Fils", HY_NAME_EVIDENCE_CONNECTOR, connector);
+  assert_near ("Müller und Söhne GmbH", "Müller & Söhne GmbH", HY_NAME_EVIDENCE_CONNECTOR,
+               connector);
+  assert_near ("García y Hermanos", "García & Hermanos", HY_NAME_EVIDENCE_CONNECTOR, connector);
+  assert_near ("Smith and Jones", "Smith Jones",
+               HY_NAME_EVIDENCE_CONNECTOR | HY_NAME_EVIDENCE_SPACING, connector_spacing);
+  /* With a suffix after the connector. */
+  assert_near ("Smith and Co", "Smith & Company",
+               HY_NAME_EVIDENCE_CONNECTOR | HY_NAME_EVIDENCE_SUFFIX, NULL);
+  /* Only between two words. */
+  assert_no_match ("Y Combinator", "Combinator");
+  assert_no_match ("Smith and", "Smith");
+  assert_no_match ("Andy Jones", "Jones");
+
+  {
+    g_autofree char *key = hy_name_base_key ("Tom and Jerry");
+    g_assert_cmpstr (key, ==, "tomjerry");
+  }
+  {
+    g_autofree char *normal = hy_name_normalize ("Tom and Jerry");
+    g_assert_cmpstr (normal, ==, "tom and jerry");
+  }
+}
+
 /* Every pair compares the same both ways round, and normalising is idempotent. */
 static void
 test_symmetry (void)
 {
   const char *names[] = {
+    "Smith & Jones",
+    "Smith and Jones",
+    "SMITH JONES",
+    "Smith et Jones Ltd",
     "Acme Ltd",
     "ACME LIMITED",
     "Acme",
@@ -475,6 +511,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/name-match/scores", test_scores);
   g_test_add_func ("/name-match/no-match", test_no_match);
   g_test_add_func ("/name-match/empty", test_empty_names);
+  g_test_add_func ("/name-match/connectors", test_connectors);
   g_test_add_func ("/name-match/symmetry", test_symmetry);
 
   return g_test_run ();

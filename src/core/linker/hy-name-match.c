@@ -36,6 +36,7 @@ typedef struct
   gsize start;
   gsize end;
   char *stripped;
+  gboolean connector; /* "and", "et", "und", "y" between two words: the same as "&" */
 } Token;
 
 typedef struct
@@ -76,6 +77,9 @@ static const LegalSuffix legal_suffixes[] = {
 };
 
 #define MAX_SUFFIX_TOKENS 4
+
+/* Words that mean "&" (English, French, German, Spanish). */
+static const char *const connectors[] = { "and", "et", "und", "y" };
 
 /* ------------------------------------------------------------------------- */
 /* Character helpers                                                         */
@@ -269,9 +273,20 @@ parse (const char *name)
         }
     }
 
+  /* A connector word between two words counts as "&", which is punctuation. */
+  for (guint i = 1; i < parsed->n_base && i + 1 < parsed->tokens->len; i++)
+    {
+      Token *token = &g_array_index (parsed->tokens, Token, i);
+
+      for (guint c = 0; c < G_N_ELEMENTS (connectors); c++)
+        if (strcmp (token->stripped, connectors[c]) == 0)
+          token->connector = TRUE;
+    }
+
   key = g_string_new (NULL);
   for (guint i = 0; i < parsed->n_base; i++)
-    g_string_append (key, token_stripped (parsed, i));
+    if (!g_array_index (parsed->tokens, Token, i).connector)
+      g_string_append (key, token_stripped (parsed, i));
   parsed->base_key = g_string_free (key, FALSE);
 
   key = g_string_new (NULL);
@@ -297,13 +312,31 @@ dup_suffix_text (const Parsed *parsed)
   return g_strndup (parsed->raw + start, end - start);
 }
 
-/* The name without its suffix, without the white space before the suffix. */
+/* The name (@base_only: without its suffix and the white space before it), with its connector
+ * words written as "&" when @connectors_as_amp. */
 static char *
-dup_base_text (const Parsed *parsed)
+dup_text (const Parsed *parsed, gboolean base_only, gboolean connectors_as_amp)
 {
-  g_autofree char *base = g_strndup (parsed->raw, suffix_start (parsed));
+  gsize end = base_only ? suffix_start (parsed) : strlen (parsed->raw);
+  GString *text = g_string_new (NULL);
+  gsize at = 0;
 
-  return g_strdup (g_strchomp (base));
+  for (guint i = 0; connectors_as_amp && i < parsed->tokens->len; i++)
+    {
+      const Token *token = &g_array_index (parsed->tokens, Token, i);
+
+      if (!token->connector || token->end > end)
+        continue;
+      g_string_append_len (text, parsed->raw + at, token->start - at);
+      g_string_append_c (text, '&');
+      at = token->end;
+    }
+  g_string_append_len (text, parsed->raw + at, end - at);
+
+  /* Without the white space before the suffix. */
+  while (base_only && text->len > 0 && g_ascii_isspace (text->str[text->len - 1]))
+    g_string_truncate (text, text->len - 1);
+  return g_string_free (text, FALSE);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -412,6 +445,8 @@ hy_name_match_compare (const char *local_name, const char *halo_name)
   g_autoptr (Parsed) b = NULL;
   g_autofree char *ra = NULL;
   g_autofree char *rb = NULL;
+  gboolean a_base_only = FALSE;
+  gboolean b_base_only = FALSE;
   double score = 1.0;
 
   if (hy_name_equal_exact (local_name, halo_name))
@@ -438,13 +473,7 @@ hy_name_match_compare (const char *local_name, const char *halo_name)
           match->evidence |= HY_NAME_EVIDENCE_SUFFIX;
           match->suffix_local = dup_suffix_text (a);
           match->suffix_halo = dup_suffix_text (b);
-          ra = dup_base_text (a);
-          rb = dup_base_text (b);
-        }
-      else
-        {
-          ra = g_strdup (a->raw);
-          rb = g_strdup (b->raw);
+          a_base_only = b_base_only = TRUE;
         }
     }
   else if (a->suffix_class != NULL || b->suffix_class != NULL)
@@ -454,14 +483,22 @@ hy_name_match_compare (const char *local_name, const char *halo_name)
         match->suffix_local = dup_suffix_text (a);
       else
         match->suffix_halo = dup_suffix_text (b);
-      ra = a->suffix_class != NULL ? dup_base_text (a) : g_strdup (a->raw);
-      rb = b->suffix_class != NULL ? dup_base_text (b) : g_strdup (b->raw);
+      a_base_only = a->suffix_class != NULL;
+      b_base_only = b->suffix_class != NULL;
     }
-  else
-    {
-      ra = g_strdup (a->raw);
-      rb = g_strdup (b->raw);
-    }
+
+  /* Connector words ("and" for "&") first; the other steps then see them as "&". */
+  {
+    g_autofree char *oa = dup_text (a, a_base_only, FALSE);
+    g_autofree char *ob = dup_text (b, b_base_only, FALSE);
+    g_autofree char *ka = transform (oa, -1, TRUE, G_NORMALIZE_NFKD, TRUE, TRUE);
+    g_autofree char *kb = transform (ob, -1, TRUE, G_NORMALIZE_NFKD, TRUE, TRUE);
+
+    if (strcmp (ka, kb) != 0)
+      match->evidence |= HY_NAME_EVIDENCE_CONNECTOR;
+    ra = dup_text (a, a_base_only, TRUE);
+    rb = dup_text (b, b_base_only, TRUE);
+  }
 
   /* Each difference is evidence when the names differ once every other step is applied. */
   {
@@ -495,6 +532,8 @@ hy_name_match_compare (const char *local_name, const char *halo_name)
   if (match->evidence & HY_NAME_EVIDENCE_SPACING)
     score -= 0.05;
   if (match->evidence & HY_NAME_EVIDENCE_FORM)
+    score -= 0.03;
+  if (match->evidence & HY_NAME_EVIDENCE_CONNECTOR)
     score -= 0.03;
   if (match->evidence & HY_NAME_EVIDENCE_SUFFIX)
     score -= 0.06;
@@ -576,6 +615,10 @@ hy_name_match_dup_evidence_strings (const HyNameMatch *match)
     /* Translators: evidence that two names are the same: they differ in how characters are
      * encoded, such as full-width letters or ligatures */
     g_strv_builder_add (builder, _ ("differs in character forms (full-width letters, ligatures)"));
+  if (match->evidence & HY_NAME_EVIDENCE_CONNECTOR)
+    /* Translators: evidence that two names are the same: one writes “&” where the other writes
+     * “and” (or its French, German or Spanish equivalent), or leaves it out */
+    g_strv_builder_add (builder, _ ("differs in “&” or “and”"));
   if (match->evidence & HY_NAME_EVIDENCE_SUFFIX)
     {
       /* Translators: evidence that two company names are the same: their legal suffixes are

@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  * @HY_NAME_EVIDENCE_FORM: the names differ in character forms (full-width letters, ligatures)
  * @HY_NAME_EVIDENCE_SUFFIX: equivalent legal suffixes written differently (Ltd ≈ Limited)
  * @HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED: only one of the names carries a legal suffix
+ * @HY_NAME_EVIDENCE_CONNECTOR: one name writes “&” where the other writes “and” (“et”, “und”,
+ *   “y”), or leaves it out
  *
  * Why two names that are not exactly equal are still thought to be the same record.
  */
@@ -30,6 +32,7 @@ typedef enum
   HY_NAME_EVIDENCE_FORM = 1 << 3,
   HY_NAME_EVIDENCE_SUFFIX = 1 << 4,
   HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED = 1 << 5,
+  HY_NAME_EVIDENCE_CONNECTOR = 1 << 6,
 } HyNameEvidence;
 
 typedef struct _HyNameMatch HyNameMatch;
