@@ -1345,6 +1345,90 @@ test_seed_file (void)
                     ==, 1);
 }
 
+typedef struct
+{
+  const char *base_url;
+  const char *token;
+  guint ok;
+  guint created;
+} Worker;
+
+static gpointer
+worker_thread (gpointer data)
+{
+  Worker *worker = data;
+  g_autoptr (SoupSession) session = new_session ();
+  g_autofree char *authorization = g_strdup_printf ("Bearer %s", worker->token);
+
+  for (guint i = 0; i < 40; i++)
+    {
+      gboolean write = i % 4 == 0;
+      g_autofree char *url =
+          g_strdup_printf ("%s%s", worker->base_url,
+                           write ? "/api/Client"
+                                 : "/api/Asset?pageinate=true&page_size=100&page_no=1");
+      g_autoptr (SoupMessage) msg = soup_message_new (write ? "POST" : "GET", url);
+      g_autoptr (GBytes) body = NULL;
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                    authorization);
+      if (write)
+        {
+          static const char json[] = "[{\"name\":\"Parallel Ltd\"}]";
+          g_autoptr (GBytes) request = g_bytes_new_static (json, sizeof json - 1);
+
+          soup_message_set_request_body_from_bytes (msg, "application/json", request);
+        }
+
+      body = soup_session_send_and_read (session, msg, NULL, NULL);
+      if (body != NULL && soup_message_get_status (msg) == (write ? 201 : 200))
+        {
+          worker->ok++;
+          worker->created += write;
+        }
+    }
+
+  return NULL;
+}
+
+/* Four clients at once while faults change under them: no deadlock, every write counted. */
+static void
+test_concurrency (Fixture *f, gconstpointer data)
+{
+  Worker workers[4] = { { 0 } };
+  GThread *threads[4];
+  guint clients = state_count (f, "clients");
+  guint created = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      workers[i].base_url = hy_sim_get_base_url (f->sim);
+      workers[i].token = f->token;
+      threads[i] = g_thread_new ("sim-client", worker_thread, &workers[i]);
+    }
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_auto (Response) state = { 0 };
+
+      hy_sim_set_page_cap (f->sim, i % 2 == 0 ? 50 : 100);
+      hy_sim_set_latency (f->sim, i % 3);
+      send_full (f, "GET", "/_sim/state", NULL, NULL, NULL, &state);
+      g_assert_cmpuint (state.status, ==, 200);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
+    {
+      g_thread_join (threads[i]);
+      g_assert_cmpuint (workers[i].ok, ==, 40);
+      created += workers[i].created;
+    }
+
+  g_assert_cmpuint (created, ==, 40);
+  g_assert_cmpuint (state_count (f, "clients"), ==, clients + created);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/client"), ==, 40);
+}
+
 /* Start, a port already taken, stop with an answer still delayed, start again. */
 static void
 test_lifecycle (void)
@@ -1483,6 +1567,7 @@ main (int argc, char *argv[])
   ADD ("/sim/control/endpoints", test_sim_endpoints);
   ADD ("/sim/paths/case-insensitive", test_case_insensitive_paths);
   ADD ("/sim/control/request-counts", test_request_counts);
+  ADD ("/sim/concurrency", test_concurrency);
 #undef ADD
   g_test_add_func ("/sim/seed/generator", test_generator);
   g_test_add_func ("/sim/seed/file", test_seed_file);
