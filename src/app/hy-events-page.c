@@ -40,6 +40,7 @@ struct _HyEventsPage
   AdwToastOverlay *toast_overlay;
   GtkStack *main_stack;
   HyRateChart *chart;
+  GtkFlowBox *toolbar;
   GtkSearchEntry *search_entry;
   GtkToggleButton *failed_button;
   GtkStack *list_stack;
@@ -709,6 +710,7 @@ hy_events_page_class_init (HyEventsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, main_stack);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, chart);
+  gtk_widget_class_bind_template_child (widget_class, HyEventsPage, toolbar);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, failed_button);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, list_stack);
@@ -736,6 +738,12 @@ hy_events_page_init (HyEventsPage *self)
   GtkShortcutController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* The flow box wraps the toolbar on narrow windows; its own children are not stops for the
+   * keyboard, the controls inside are. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->toolbar)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
 
   self->cancellable = g_cancellable_new ();
   self->text_filter = gtk_custom_filter_new (text_matches, self, NULL);
