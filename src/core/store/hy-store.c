@@ -837,7 +837,9 @@ hy_store_rollback (HyStore *self)
   sql = self->depth == 1 ? g_strdup ("ROLLBACK")
                          : g_strdup_printf ("ROLLBACK TO hy_%u; RELEASE hy_%u", self->depth - 1,
                                             self->depth - 1);
-  if (sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+  /* After some errors (disk full, I/O) SQLite has already rolled the transaction back. */
+  if (!sqlite3_get_autocommit (self->db) &&
+      sqlite3_exec (self->db, sql, NULL, NULL, NULL) != SQLITE_OK)
     g_warning ("Rolling back failed: %s", sqlite3_errmsg (self->db));
   self->depth--;
   g_rec_mutex_unlock (&self->lock);
