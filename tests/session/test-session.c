@@ -249,6 +249,16 @@ test_keyring_secret (void)
   g_assert_true (hy_session_peek_client (session) == client);
   g_clear_object (&result);
 
+  /* Forgetting the client builds a new one next time (a fresh sign-in). */
+  hy_session_forget_client (session);
+  g_assert_null (hy_session_peek_client (session));
+  g_clear_object (&client);
+  hy_session_get_client_async (session, NULL, result_cb, &result);
+  client = hy_session_get_client_finish (session, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_true (hy_session_peek_client (session) == client);
+  g_clear_object (&result);
+
   hy_credentials_clear_async (profile->url, profile->client_id, NULL, result_cb, &result);
   g_assert_true (hy_credentials_clear_finish (wait_for (&result), &removed, &error));
   g_assert_true (removed);

@@ -298,6 +298,14 @@ hy_session_peek_client (HySession *self)
   return self->client;
 }
 
+void
+hy_session_forget_client (HySession *self)
+{
+  g_return_if_fail (HY_IS_SESSION (self));
+
+  drop_client (self);
+}
+
 static gboolean
 check_profile (HySession *self, GError **error)
 {

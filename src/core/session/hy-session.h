@@ -71,6 +71,9 @@ void hy_session_get_client_async (HySession *self,
 HyHaloClient *hy_session_get_client_finish (HySession *self, GAsyncResult *result, GError **error);
 /* The client already built, or NULL (transfer none). */
 HyHaloClient *hy_session_peek_client (HySession *self);
+/* Drops the client, so the next hy_session_get_client_async() builds one that signs in anew
+ * (what a "Test connection" wants: the pre-flight then sees the sign-in). */
+void hy_session_forget_client (HySession *self);
 
 /* What hy_session_refresh_async() fetched: the number of records per HyCacheKind now in the
  * cache, and the HTTP requests it took (token requests included). */
