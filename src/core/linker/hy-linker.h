@@ -56,7 +56,7 @@ typedef struct
   char *name;
   gint64 halo_id;
   char *halo_name;
-  double score;   /* 0.5 ... 0.99: higher is closer */
+  double score;   /* above 0, below 1 (1: an exact match, from hy_linker_suggest () only) */
   GStrv evidence; /* translated sentences: why the names are thought the same */
 } HyLinkerSuggestion;
 
