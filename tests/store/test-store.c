@@ -279,13 +279,16 @@ static const char *const seeds[] = {
   "INSERT INTO outbox (kind, payload, next_attempt_at, created) VALUES ('x', '{}', 1, 1);"
   "INSERT INTO events (time, method, path, status, duration_ms, failed) VALUES (1, 'GET', "
   "'/api/Client', 200, 5, 0);",
+  "INSERT INTO events (time, method, path, status, duration_ms, error, failed) VALUES (2, "
+  "'POST', '/api/Asset', 500, 7, 'boom', 1);",
 };
 
 static const char *const checks[] = {
   "SELECT (SELECT count(*) FROM computers WHERE id = 'pc1' AND company_id = 'c1') + "
   "(SELECT count(*) FROM links WHERE halo_id = 12) + (SELECT enabled FROM profile) = 3",
   "SELECT (SELECT count(*) FROM halo_records) + (SELECT count(*) FROM outbox) + "
-  "(SELECT count(*) FROM events) = 3",
+  "(SELECT count(*) FROM events WHERE time = 1) = 3",
+  "SELECT (SELECT count(*) FROM events WHERE failed = 1 AND time = 2) = 1",
 };
 
 static char *

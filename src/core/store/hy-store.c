@@ -210,6 +210,10 @@ static const char *const migrations[] = {
   "CREATE INDEX events_failed ON events (id) WHERE failed = 1;"
   "CREATE INDEX events_by_record ON events (record, id) WHERE record IS NOT NULL;"
   "CREATE INDEX events_by_time ON events (time);",
+
+  /* 3: the Events chart counts failures per minute from the index alone */
+  "DROP INDEX events_by_time;"
+  "CREATE INDEX events_by_time ON events (time, failed);",
 };
 
 guint
@@ -2925,8 +2929,9 @@ hy_store_events_count (HyStore *self, gboolean failed_only, GError **error)
   LOCK (self);
 
   if (!query_int (self,
-                  failed_only ? "SELECT count(*) FROM events WHERE failed = 1"
-                              : "SELECT count(*) FROM events",
+                  failed_only
+                      ? "SELECT count(*) FROM events INDEXED BY events_failed WHERE failed = 1"
+                      : "SELECT count(*) FROM events",
                   &value, error))
     return -1;
   return value;
