@@ -224,11 +224,11 @@ hy_application_activate (GApplication *application)
     {
       g_autoptr (GFile) inventory = g_file_new_for_uri ("resource://" HY_DEMO_INVENTORY_RESOURCE);
 
+      hy_window_add_toast (window, _ ("This is a demo against a simulated Halo on this computer: "
+                                      "nothing is sent anywhere"));
       /* The sample inventory, through the same import a technician uses, then Halo's records. */
       hy_window_import_file (window, inventory);
       gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
-      hy_window_add_toast (window, _ ("This is a demo against a simulated Halo on this computer: "
-                                      "nothing is sent anywhere"));
     }
 }
 
