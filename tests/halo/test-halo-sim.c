@@ -722,6 +722,137 @@ test_priority (Fixture *f, gconstpointer data)
   g_ptr_array_unref (race.bulk);
 }
 
+static JsonObject *
+new_asset (gint64 client_id, gint64 site_id, gint64 type_id, const char *tag)
+{
+  JsonObject *asset = json_object_new ();
+
+  json_object_set_int_member (asset, "client_id", client_id);
+  json_object_set_double_member (asset, "site_id", (double) site_id);
+  g_autofree char *type = g_strdup_printf ("%" G_GINT64_FORMAT, type_id);
+
+  json_object_set_string_member (asset, "assettype_id", type);
+  if (tag)
+    json_object_set_string_member (asset, "inventory_number", tag);
+  return asset;
+}
+
+static void
+test_batch_writes (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) input = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr (GPtrArray) saved = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (JsonNode) state = hy_sim_dump_state (f->sim);
+  JsonObject *root = json_node_get_object (state);
+  JsonObject *existing0 =
+      json_array_get_object_element (json_object_get_array_member (root, "assets"), 0);
+  JsonObject *existing1 =
+      json_array_get_object_element (json_object_get_array_member (root, "assets"), 1);
+  JsonObject *site =
+      json_array_get_object_element (json_object_get_array_member (root, "sites"), 0);
+  gint64 client_id = json_object_get_int_member (site, "client_id");
+  gint64 site_id = json_object_get_int_member (site, "id");
+  gint64 type_id = state_first_id (f->sim, "asset_types");
+  guint assets_before = state_count (f->sim, "assets");
+  g_autoptr (GHashTable) ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+  /* 7 creates, an update in the middle, another at the end, one create without asset number */
+  for (guint i = 0; i < 7; i++)
+    {
+      g_autofree char *tag = g_strdup_printf ("HY-NEW-%u", i);
+      g_ptr_array_add (input, new_asset (client_id, site_id, type_id, tag));
+      if (i == 3)
+        {
+          JsonObject *update = json_object_new ();
+          g_autofree char *id =
+              g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (existing0, "id"));
+
+          json_object_set_string_member (update, "id", id);
+          json_object_set_string_member (update, "notes", "updated by the batch");
+          g_ptr_array_add (input, update);
+        }
+    }
+  {
+    JsonObject *update = json_object_new ();
+    json_object_set_int_member (update, "id", json_object_get_int_member (existing1, "id"));
+    json_object_set_string_member (update, "notes", "updated too");
+    g_ptr_array_add (input, update);
+  }
+  g_ptr_array_add (input, new_asset (client_id, site_id, type_id, NULL));
+
+  hy_halo_client_set_batch_size (f->client, 3);
+  hy_sim_reset_counters (f->sim);
+  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, "group:7", NULL,
+                                    done_cb, f);
+  result = wait_result (f);
+  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (saved->len, ==, input->len);
+  /* 9 batchable items in batches of 3, the untagged create alone */
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Asset"), ==, 4);
+  g_assert_cmpuint (state_count (f->sim, "assets"), ==, assets_before + 8);
+
+  {
+    g_autoptr (JsonNode) after = hy_sim_dump_state (f->sim);
+    JsonArray *assets = json_object_get_array_member (json_node_get_object (after), "assets");
+
+    for (guint i = 0; i < saved->len; i++)
+      {
+        HyHaloRecord *r = g_ptr_array_index (saved, i);
+        JsonObject *in = g_ptr_array_index (input, i);
+        gint64 id = hy_halo_record_get_id (r);
+        gboolean found = FALSE;
+
+        g_assert_cmpint (id, >, 0);
+        g_assert_false (g_hash_table_contains (ids, &id));
+        g_hash_table_add (ids, g_memdup2 (&id, sizeof id));
+        if (hy_halo_json_get_id (in, "id") > 0)
+          g_assert_cmpint (id, ==, hy_halo_json_get_id (in, "id"));
+        /* the id belongs to the asset with that asset number in the sim */
+        for (guint j = 0; j < json_array_get_length (assets); j++)
+          {
+            JsonObject *a = json_array_get_object_element (assets, j);
+            if (json_object_get_int_member (a, "id") != id)
+              continue;
+            found = TRUE;
+            if (json_object_has_member (in, "inventory_number"))
+              g_assert_cmpstr (json_object_get_string_member (a, "inventory_number"), ==,
+                               json_object_get_string_member (in, "inventory_number"));
+            if (json_object_has_member (in, "notes"))
+              g_assert_cmpstr (json_object_get_string_member (a, "notes"), ==,
+                               json_object_get_string_member (in, "notes"));
+          }
+        g_assert_true (found);
+      }
+  }
+  /* the caller's objects were not changed (ids normalised on copies only) */
+  g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (input, 4), "id"), !=, NULL);
+  g_hash_table_foreach (ids, (GHFunc) g_free, NULL);
+  g_hash_table_steal_all (ids);
+
+  /* a batch of creates whose connection drops after the commit: outcome unknown, not resent */
+  {
+    g_autoptr (GPtrArray) more =
+        g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+    g_autoptr (GAsyncResult) dropped = NULL;
+    g_autoptr (GPtrArray) none = NULL;
+    guint before = state_count (f->sim, "assets");
+
+    g_ptr_array_add (more, new_asset (client_id, site_id, type_id, "HY-DROP-1"));
+    g_ptr_array_add (more, new_asset (client_id, site_id, type_id, "HY-DROP-2"));
+    hy_sim_drop_after_commit (f->sim, 1);
+    hy_halo_client_save_assets_async (f->client, more, HY_HALO_PRIORITY_BULK, NULL, NULL, done_cb,
+                                      f);
+    dropped = wait_result (f);
+    none = hy_halo_client_save_assets_finish (f->client, dropped, &error);
+    g_assert_null (none);
+    g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_OUTCOME_UNKNOWN);
+    g_assert_cmpuint (state_count (f->sim, "assets"), ==, before + 2);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -740,5 +871,6 @@ main (int argc, char **argv)
   ADD ("/halo/sim/server-errors", test_server_errors);
   ADD ("/halo/sim/outcome-unknown", test_outcome_unknown);
   ADD ("/halo/sim/priority", test_priority);
+  ADD ("/halo/sim/batch-writes", test_batch_writes);
   return g_test_run ();
 }

@@ -98,6 +98,7 @@ typedef struct
   gulong cancel_id;
   GSource *cancel_source;
   GCancellable *io_cancellable; /* the caller's, or ours to abort an oversized answer */
+  char *sent_token;
 } Call;
 
 G_DEFINE_FINAL_TYPE (HyHaloClient, hy_halo_client, G_TYPE_OBJECT)
@@ -314,6 +315,7 @@ call_free (Call *call)
   g_clear_object (&call->msg);
   g_clear_object (&call->stream);
   g_clear_object (&call->io_cancellable);
+  g_free (call->sent_token);
   g_clear_pointer (&call->buffer, g_byte_array_unref);
   g_clear_pointer (&call->body, g_bytes_unref);
   g_free (call->method);
@@ -581,7 +583,9 @@ call_response (Call *call)
       call_emit (call, status, data, len, HY_HALO_EVENT_WARNING,
                  _ ("Halo refused the access token; signing in again"));
       call->reauthed = TRUE;
-      g_clear_pointer (&self->token, g_free);
+      /* unless another call already signed in again since this one was sent */
+      if (g_strcmp0 (self->token, call->sent_token) == 0)
+        g_clear_pointer (&self->token, g_free);
       call->state = STATE_IDLE;
       call_start (call);
       return;
@@ -765,6 +769,9 @@ call_send (gpointer user_data)
   if (call->flags & CALL_NEEDS_AUTH)
     {
       g_autofree char *authorization = g_strdup_printf ("Bearer %s", self->token);
+
+      g_free (call->sent_token);
+      call->sent_token = g_strdup (self->token);
       soup_message_headers_replace (headers, "Authorization", authorization);
     }
   if (call->body)
@@ -1038,7 +1045,7 @@ json_request_finish (HyHaloClient *self, GAsyncResult *result, GError **error)
                    local->message);
       return NULL;
     }
-  return json_node_copy (json_parser_get_root (parser));
+  return json_parser_steal_root (parser);
 }
 
 static GError *
@@ -1727,6 +1734,13 @@ save_data_free (SaveData *data)
   g_free (data);
 }
 
+static void
+record_unref_nullable (gpointer record)
+{
+  if (record)
+    hy_halo_record_unref (record);
+}
+
 static JsonObject *
 item_object (SaveData *data, guint index)
 {
@@ -1988,7 +2002,7 @@ hy_halo_client_save_assets_async (HyHaloClient *self,
   g_task_set_source_tag (task, hy_halo_client_save_assets_async);
   data = g_new0 (SaveData, 1);
   data->items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  data->results = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_halo_record_unref);
+  data->results = g_ptr_array_new_with_free_func (record_unref_nullable);
   data->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   data->priority = priority;
   data->record = g_strdup (record);

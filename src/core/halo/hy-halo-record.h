@@ -33,7 +33,8 @@ typedef enum
 /**
  * HyHaloRecord:
  *
- * One Halo record as Halo sent it (a refcounted, immutable wrapper around its JSON object),
+ * One Halo record as Halo sent it (refcounted, immutable, thread-safe: it keeps Halo's JSON as
+ * compact text plus the members every consumer reads; the JSON object is parsed on first use),
  * with robust accessors: ids may come as `12`, `12.0` or `"12"` and are returned as #gint64
  * (0 when absent or unparsable). The store keeps what it needs; the whole object is there
  * for anything else (hy_halo_record_get_object(), hy_halo_record_to_json()).
@@ -65,6 +66,7 @@ const char *hy_halo_record_get_email (HyHaloRecord *self);
 gint64 hy_halo_record_get_int (HyHaloRecord *self, const char *member);
 const char *hy_halo_record_get_string (HyHaloRecord *self, const char *member);
 gboolean hy_halo_record_get_boolean (HyHaloRecord *self, const char *member);
+const char *hy_halo_record_get_json (HyHaloRecord *self);
 char *hy_halo_record_to_json (HyHaloRecord *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyHaloRecord, hy_halo_record_unref)
