@@ -1010,6 +1010,7 @@ test_events (Fixture *f, gconstpointer data)
       if (page->len == 0)
         {
           g_assert_cmpuint (pages, ==, 3);
+          g_clear_pointer (&page, g_ptr_array_unref);
           break;
         }
       for (guint i = 1; i < page->len; i++)
