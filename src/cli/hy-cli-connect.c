@@ -99,9 +99,9 @@ report_preflight (HyCli *cli, HyPreflightResult *result)
       guint n = hy_preflight_result_get_n_checks (result);
 
       if (agent != NULL)
-        /* Translators: %s is a Halo agent's name, then its id */
-        hy_cli_print (cli, _ ("Halyard acts in Halo as the agent “%s” (id %" G_GINT64_FORMAT ")."),
-                      agent, hy_preflight_result_get_agent_id (result));
+        /* Translators: %s is a Halo agent's name, %lld its id */
+        hy_cli_print (cli, _ ("Halyard acts in Halo as the agent “%s” (id %lld)."), agent,
+                      (long long) hy_preflight_result_get_agent_id (result));
 
       for (guint i = 0; i < n; i++)
         {

@@ -217,9 +217,10 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
         hy_cli_print (cli, _ ("    Reason: %s"), group->reason);
     }
 
-  /* Translators: the outbox of pending Halo writes; %s are counts */
-  hy_cli_print (cli, _ ("Outbox: %" G_GINT64_FORMAT " pending, %" G_GINT64_FORMAT " given up"),
-                pending + inflight, dead);
+  /* Translators: the outbox of pending Halo writes; the numbers are counts of writes waiting
+   * to be sent and of writes Halyard gave up on */
+  hy_cli_print (cli, _ ("Outbox: %lld pending, %lld given up"), (long long) (pending + inflight),
+                (long long) dead);
   hy_cli_print (cli, _ ("Alerts: %u open, %u unrouted"), open_alerts, unrouted);
   if (failure != NULL)
     hy_cli_print (cli, _ ("Last error: %s"), failure);

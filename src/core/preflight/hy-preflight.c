@@ -682,18 +682,17 @@ judge_agent (RunData *data, HyHaloRecord *agent, const GError *error)
 
       if (api_only)
         set_check (result, HY_PREFLIGHT_CHECK_AGENT, HY_PREFLIGHT_PASSED,
-                   /* Translators: %s is the agent's name, then its id */
-                   g_strdup_printf (_ ("Halyard logs in as the API-only agent “%s” (id "
-                                       "%" G_GINT64_FORMAT ")"),
-                                    name != NULL ? name : "", result->agent_id),
+                   /* Translators: %s is the agent's name, %lld its id */
+                   g_strdup_printf (_ ("Halyard logs in as the API-only agent “%s” (id %lld)"),
+                                    name != NULL ? name : "", (long long) result->agent_id),
                    NULL);
       else
         set_check (result, HY_PREFLIGHT_CHECK_AGENT, HY_PREFLIGHT_PASSED,
-                   /* Translators: %s is the agent's name, then its id */
-                   g_strdup_printf (_ ("Halyard logs in as the agent “%s” (id %" G_GINT64_FORMAT
-                                       "). It is not an API-only agent: an API-only agent "
-                                       "takes no licence and keeps Halyard’s work apart"),
-                                    name != NULL ? name : "", result->agent_id),
+                   /* Translators: %s is the agent's name, %lld its id */
+                   g_strdup_printf (_ ("Halyard logs in as the agent “%s” (id %lld). It is not "
+                                       "an API-only agent: an API-only agent takes no licence "
+                                       "and keeps Halyard’s work apart"),
+                                    name != NULL ? name : "", (long long) result->agent_id),
                    NULL);
       return;
     }
