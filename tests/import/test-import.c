@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "import/hy-import.h"
+#include "store/hy-store-private.h"
 #include "store/hy-store.h"
 
 /* The example of DESIGN.md, with an alert. */
@@ -792,6 +793,35 @@ test_too_large (Fixture *f, gconstpointer data)
 }
 
 static void
+test_disk_full (Fixture *f, gconstpointer data)
+{
+  sqlite3 *db = _hy_store_get_handle (f->store);
+  g_autoptr (GString) csv = g_string_new ("id,name\n");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+
+  seed (f);
+  before = store_checksum (f);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  sql = g_strdup_printf ("PRAGMA max_page_count = %d", sqlite3_column_int (stmt, 0) + 5);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+
+  for (guint i = 0; i < 5000; i++)
+    g_string_append_printf (csv, "c%u,Company number %u of a long list\n", i + 1, i);
+  g_assert_null (import_text (f, "companies.csv", csv->str, csv->len, NULL, &error));
+  g_assert_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_STORE);
+  g_assert_nonnull (strstr (error->message, "full"));
+  g_test_message ("%s", error->message);
+  after = store_checksum (f);
+  g_assert_cmpstr (after, ==, before);
+}
+
+static void
 test_cancelled (Fixture *f, gconstpointer data)
 {
   g_autoptr (GString) csv = g_string_new ("id,name\n");
@@ -829,6 +859,7 @@ main (int argc, char *argv[])
   ADD ("/import/bad/last-of-many", test_bad_last_of_many, NULL);
   ADD ("/import/bad/too-large", test_too_large, NULL);
   ADD ("/import/bad/cancelled", test_cancelled, NULL);
+  ADD ("/import/bad/disk-full", test_disk_full, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *name = g_strdup_printf ("/import/bad/%s", bad_cases[i].test);

@@ -8,6 +8,7 @@
 
 #include <glib/gstdio.h>
 #include <sqlite3.h>
+#include <string.h>
 #include <sys/stat.h>
 
 #include "store/hy-store-private.h"
@@ -1148,6 +1149,50 @@ test_transactions (Fixture *f, gconstpointer data)
   g_assert_cmpint (hy_store_count (f->store, HY_RECORD_KIND_COMPANY, NULL, &error), ==, 1);
 }
 
+static void
+test_disk_full_and_read_only (Fixture *f, gconstpointer data)
+{
+  sqlite3 *db = _hy_store_get_handle (f->store);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GString) big = g_string_new (NULL);
+  gint64 pages = 0;
+  sqlite3_stmt *stmt;
+  HyCompany c = { "c1", NULL };
+
+  add_company (f->store, "c0", "Seed");
+
+  /* A disk full: the database may not grow past its current size. */
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  pages = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  {
+    g_autofree char *sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, pages);
+    g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  }
+  for (guint i = 0; i < 20000; i++)
+    g_string_append (big, "Acme ");
+  c.name = big->str;
+  g_assert_false (hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, &c, NULL, &error));
+  g_assert_error (error, HY_STORE_ERROR, HY_STORE_ERROR_DISK_FULL);
+  g_assert_nonnull (strstr (error->message, f->path));
+  g_clear_error (&error);
+  g_assert_cmpint (hy_store_count (f->store, HY_RECORD_KIND_COMPANY, NULL, NULL), ==, 1);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA max_page_count = 1073741823", NULL, NULL, NULL), ==,
+                   SQLITE_OK);
+
+  /* Read-only. */
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA query_only = 1", NULL, NULL, NULL), ==, SQLITE_OK);
+  c.name = "Acme";
+  g_assert_false (hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, &c, NULL, &error));
+  g_assert_error (error, HY_STORE_ERROR, HY_STORE_ERROR_READ_ONLY);
+  g_assert_nonnull (strstr (error->message, "--data-dir"));
+  g_clear_error (&error);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA query_only = 0", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, &c, NULL, &error));
+  g_assert_no_error (error);
+}
+
 typedef struct
 {
   HyStore *store;
@@ -1215,6 +1260,7 @@ main (int argc, char *argv[])
   ADD ("/store/profile", test_profile);
   ADD ("/store/transactions", test_transactions);
   ADD ("/store/threads", test_threads);
+  ADD ("/store/errors/disk-full-and-read-only", test_disk_full_and_read_only);
 #undef ADD
 
   return g_test_run ();

@@ -18,4 +18,8 @@ guint _hy_store_get_n_migrations (void);
  * hy_store_get_schema_version ()): the migration tests build every earlier version this way. */
 HyStore *_hy_store_open_at_version (const char *path, guint version, GError **error);
 
+/* The SQLite connection (a sqlite3 *), for tests that simulate a full or read-only disk with
+ * PRAGMA max_page_count / query_only. */
+gpointer _hy_store_get_handle (HyStore *self);
+
 G_END_DECLS

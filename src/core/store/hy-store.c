@@ -770,6 +770,13 @@ _hy_store_open_at_version (const char *path, guint version, GError **error)
   return open_store (path, version, error);
 }
 
+gpointer
+_hy_store_get_handle (HyStore *self)
+{
+  g_return_val_if_fail (HY_IS_STORE (self), NULL);
+  return self->db;
+}
+
 const char *
 hy_store_get_path (HyStore *self)
 {
