@@ -29,7 +29,9 @@ static char *sim_path;
 static char *data_dir;
 static GSubprocess *sim;
 static char *sim_url;
-static GString *all_output; /* every byte the CLI printed, for the secret check */
+static GString *all_output;           /* every byte the CLI printed, for the secret check */
+static const char *bus_override;      /* DBUS_SESSION_BUS_ADDRESS for the next runs, or NULL */
+static const char *data_dir_override; /* --data-dir for the next runs, or NULL */
 
 /* ------------------------------------------------------------------------- */
 /* Helpers                                                                   */
@@ -63,7 +65,7 @@ run_cli_full (Run *run, const char *input, const char *env_secret, const char *c
 
   g_ptr_array_add (argv, cli_path);
   g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, data_dir);
+  g_ptr_array_add (argv, (gpointer) (data_dir_override != NULL ? data_dir_override : data_dir));
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
@@ -77,6 +79,8 @@ run_cli_full (Run *run, const char *input, const char *env_secret, const char *c
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
   if (env_secret != NULL)
     g_subprocess_launcher_setenv (launcher, "HALYARD_CLIENT_SECRET", env_secret, TRUE);
+  if (bus_override != NULL)
+    g_subprocess_launcher_setenv (launcher, "DBUS_SESSION_BUS_ADDRESS", bus_override, TRUE);
 
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
   g_assert_no_error (error);
@@ -582,6 +586,53 @@ test_end_to_end (void)
   check_preflight_document (run.out, FALSE);
 }
 
+/* No keyring: connect fails with exit 1 and the keyring's error, and saves nothing. */
+static void
+test_no_keyring (void)
+{
+  g_auto (Run) run = { 0 };
+  g_autofree char *nowhere = g_build_filename (g_get_tmp_dir (), "halyard-no-bus", NULL);
+  g_autofree char *address = g_strconcat ("unix:path=", nowhere, NULL);
+  g_autofree char *other_dir = g_strconcat (data_dir, "-nokeyring", NULL);
+  g_autoptr (JsonNode) node = NULL;
+
+  bus_override = address;
+  data_dir_override = other_dir;
+
+  RUN (&run, SECRET "\n", NULL, "--json", "connect", "--url", sim_url, "--client-id", CLIENT_ID,
+       "--secret-stdin");
+  assert_json_error (&run, 1, "no_keyring");
+  g_assert_nonnull (strstr (run.err, "No keyring is available"));
+  run_clear (&run);
+
+  RUN (&run, NULL, NULL, "--json", "status");
+  g_assert_cmpint (run.status, ==, 0);
+  node = parse (run.out);
+  g_assert_true (json_object_get_null_member (json_node_get_object (node), "connection"));
+  run_clear (&run);
+
+  /* Without a keyring, the secret can still come from the environment, in memory only. */
+  bus_override = NULL;
+  RUN (&run, NULL, SECRET, "--json", "connect", "--url", sim_url, "--client-id", CLIENT_ID);
+  if (g_getenv ("HALYARD_TEST_KEYRING") != NULL)
+    {
+      g_assert_cmpint (run.status, ==, 0);
+      check_preflight_document (run.out, TRUE);
+    }
+  run_clear (&run);
+
+  data_dir_override = NULL;
+  {
+    const char *suffixes[] = { "/halyard.db", "/halyard.db-wal", "/halyard.db-shm", "" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+      {
+        g_autofree char *path = g_strconcat (other_dir, suffixes[i], NULL);
+        g_remove (path);
+      }
+  }
+}
+
 /* Must run after the end-to-end test: the secret's bytes nowhere. */
 static void
 test_secret_nowhere (void)
@@ -677,6 +728,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/end-to-end", test_end_to_end);
+  g_test_add_func ("/cli/no-keyring", test_no_keyring);
   g_test_add_func ("/cli/secret-nowhere", test_secret_nowhere);
 
   status = g_test_run ();
