@@ -432,6 +432,7 @@ typedef struct
   gint64 serial_field_id;
   gint64 server_name_field_id;
   gint64 server_serial_field_id;
+  gint64 learned_serial_field_id; /* a "serial" field seen on Halo's assets */
   char *last_error;
 } Run;
 
@@ -794,6 +795,11 @@ load_asset_types (Run *run, GError **error)
   run->server_assettype_id = hy_halo_record_get_id (sv);
   run->server_name_field_id = hy_halo_record_get_int (sv, "keyfield_id");
   run->server_serial_field_id = serial_field_of (sv);
+  /* Types that do not list their fields: the serial field the existing assets use. */
+  if (run->serial_field_id <= 0)
+    run->serial_field_id = run->learned_serial_field_id;
+  if (run->server_serial_field_id <= 0)
+    run->server_serial_field_id = run->learned_serial_field_id;
   run->asset_types_loaded = TRUE;
   call_clear (&call);
   return TRUE;
@@ -1161,7 +1167,12 @@ plan_find_existing (Run *run, Plan *plan, GError **error)
               value = hy_sync_json_string (json_node_get_object (el), "value");
               lower = fname != NULL ? g_ascii_strdown (fname, -1) : NULL;
               if (lower != NULL && strstr (lower, "serial") != NULL && value != NULL && *value)
-                index_add (by_serial, match_key (client, value, TRUE), r);
+                {
+                  index_add (by_serial, match_key (client, value, TRUE), r);
+                  if (run->learned_serial_field_id <= 0)
+                    run->learned_serial_field_id =
+                        hy_sync_json_int (json_node_get_object (el), "id");
+                }
             }
       }
     }
@@ -2264,7 +2275,6 @@ finalize_groups (Run *run)
       g_clear_pointer (&gp->reason, g_free);
       g_hash_table_insert (by_group, gp->group_id, gp);
     }
-  run->report->unchanged = 0;
   run->report->failed = 0;
   for (guint i = 0; i < plan.items->len; i++)
     {
@@ -2340,12 +2350,6 @@ finalize_groups (Run *run)
           g_clear_error (&error);
         }
     }
-  for (guint i = 0; i < plan.items->len; i++)
-    {
-      PlanItem *item = g_ptr_array_index (plan.items, i);
-      if (item->action == PLAN_UNCHANGED)
-        run->report->unchanged++;
-    }
   plan_clear (&plan);
   notify_changed (run->self);
 }
@@ -2419,6 +2423,9 @@ run_sync (Run *run, gboolean dry_run, GError **error)
       goto out;
     }
 
+  for (guint i = 0; i < plan.items->len; i++)
+    if (((PlanItem *) g_ptr_array_index (plan.items, i))->action == PLAN_UNCHANGED)
+      run->report->unchanged++;
   {
     gboolean any = FALSE;
     EnqueueData data = { run, &plan };
