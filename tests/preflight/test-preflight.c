@@ -411,6 +411,129 @@ test_not_a_halo (void)
   g_assert_nonnull (strstr (check->fix, "API Details"));
 }
 
+/* A minimal Halo of the test's own: signs in without saying which scopes it granted, and
+ * answers Agent/me with a human agent, or with 404 (no "Agent to log in as"). */
+typedef struct
+{
+  char *base_url;
+  gboolean no_agent;
+} FakeHalo;
+
+static void
+fake_halo_handler (SoupServer *server,
+                   SoupServerMessage *msg,
+                   const char *path,
+                   GHashTable *query,
+                   gpointer user_data)
+{
+  FakeHalo *fake = user_data;
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  g_autofree char *body = NULL;
+  guint status = 200;
+
+  if (g_str_equal (lower, "/api/authinfo"))
+    body = g_strdup_printf ("{\"auth_url\":\"%s/auth\",\"tenant_id\":\"fake\"}", fake->base_url);
+  else if (g_str_equal (lower, "/auth/token"))
+    body = g_strdup ("{\"access_token\":\"fake-token\",\"token_type\":\"Bearer\","
+                     "\"expires_in\":3600}");
+  else if (g_str_equal (lower, "/api/agent/me"))
+    {
+      if (fake->no_agent)
+        {
+          status = 404;
+          body = g_strdup ("{\"Message\":\"No agent.\"}");
+        }
+      else
+        body = g_strdup ("{\"id\":7,\"name\":\"Jane Human\",\"isapiagent\":false}");
+    }
+  else if (g_str_equal (lower, "/api/client"))
+    body = g_strdup ("{\"record_count\":0,\"clients\":[]}");
+  else if (g_str_equal (lower, "/api/site"))
+    body = g_strdup ("{\"record_count\":0,\"sites\":[]}");
+  else if (g_str_equal (lower, "/api/asset"))
+    body = g_strdup ("{\"record_count\":0,\"assets\":[]}");
+  else if (g_str_equal (lower, "/api/agent") || g_str_equal (lower, "/api/tickettype"))
+    body = g_strdup ("[]");
+  else
+    {
+      status = 404;
+      body = g_strdup ("{\"Message\":\"Not found\"}");
+    }
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_steal_pointer (&body), strlen (body));
+}
+
+static HyPreflightResult *
+run_fake_halo (gboolean no_agent)
+{
+  g_autoptr (SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (HyHaloClient) client = NULL;
+  g_autoptr (GError) error = NULL;
+  FakeHalo fake = { NULL, no_agent };
+  HyPreflightResult *result;
+  GSList *uris;
+
+  soup_server_add_handler (server, NULL, fake_halo_handler, &fake, NULL);
+  soup_server_listen (server, address, 0, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  fake.base_url = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  client = hy_halo_client_new (fake.base_url, NULL, "fake-id", "fake-secret", NULL, &error);
+  g_assert_no_error (error);
+  hy_halo_client_set_retry_policy (client, 0, 10, 10);
+
+  result = run (client);
+  g_free (fake.base_url);
+  return result;
+}
+
+static void
+test_no_scope_in_token (void)
+{
+  static const HyPreflightStatus expected[] = { P, P, P, P, P, P, P, P, U, U };
+  g_autoptr (HyPreflightResult) result = run_fake_halo (FALSE);
+  const HyPreflightCheck *check;
+
+  assert_statuses (result, expected);
+  /* Unproven is not a failure. */
+  g_assert_true (hy_preflight_result_get_ok (result));
+  g_assert_null (hy_preflight_result_get_granted_scopes (result));
+  g_assert_cmpint (hy_preflight_result_get_agent_id (result), ==, 7);
+  g_assert_cmpstr (hy_preflight_result_get_agent_name (result), ==, "Jane Human");
+
+  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_AGENT);
+  g_assert_nonnull (strstr (check->message, "not an API-only agent"));
+  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_WRITE_ASSETS);
+  g_assert_nonnull (strstr (check->message, "not yet proven"));
+  g_assert_nonnull (strstr (check->fix, "edit:assets"));
+  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_WRITE_TICKETS);
+  g_assert_nonnull (strstr (check->fix, "edit:tickets"));
+}
+
+static void
+test_no_agent_to_log_in_as (void)
+{
+  static const HyPreflightStatus expected[] = { P, P, F, P, P, P, P, P, U, U };
+  g_autoptr (HyPreflightResult) result = run_fake_halo (TRUE);
+  const HyPreflightCheck *check;
+
+  assert_statuses (result, expected);
+  g_assert_false (hy_preflight_result_get_ok (result));
+  g_assert_cmpint (hy_preflight_result_get_agent_id (result), ==, 0);
+
+  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_AGENT);
+  g_assert_nonnull (strstr (check->fix, "Agent to log in as"));
+  g_assert_nonnull (strstr (check->fix, "None"));
+  g_assert_nonnull (strstr (check->fix, "Is an API-only Agent"));
+  g_assert_nonnull (strstr (check->fix, "licence"));
+}
+
 static void
 test_cancelled (void)
 {
@@ -460,6 +583,8 @@ main (int argc, char **argv)
   g_test_add_func ("/preflight/invalid-scope", test_invalid_scope);
   g_test_add_func ("/preflight/nothing-listening", test_nothing_listening);
   g_test_add_func ("/preflight/not-a-halo", test_not_a_halo);
+  g_test_add_func ("/preflight/no-scope-in-token", test_no_scope_in_token);
+  g_test_add_func ("/preflight/no-agent-to-log-in-as", test_no_agent_to_log_in_as);
   g_test_add_func ("/preflight/cancelled", test_cancelled);
 
   status = g_test_run ();
