@@ -569,6 +569,21 @@ test_queries (Fixture *f, gconstpointer data)
     g_assert_cmpstr (((HyComputer *) list->pdata[i])->id, !=, "pc01");
   g_clear_pointer (&list, g_ptr_array_unref);
 
+  /* Unlinked first, then linked, each by name. */
+  q = (HyStoreQuery) HY_STORE_QUERY_INIT;
+  q.unlinked_first = TRUE;
+  q.limit = 30;
+  list = hy_store_list (f->store, HY_RECORD_KIND_COMPUTER, &q, &error);
+  g_assert_cmpuint (list->len, ==, 30);
+  g_assert_cmpstr (((HyComputer *) list->pdata[0])->id, ==, "pc00");
+  g_assert_cmpstr (((HyComputer *) list->pdata[1])->id, ==, "pc02");
+  g_assert_cmpstr (((HyComputer *) list->pdata[29])->id, ==, "pc01");
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = hy_store_list_links (f->store, HY_RECORD_KIND_COMPUTER, &q, &error);
+  g_assert_cmpstr (((HyLink *) list->pdata[29])->id, ==, "pc01");
+  g_assert_cmpint (((HyLink *) list->pdata[29])->link.halo_id, ==, 101);
+  g_clear_pointer (&list, g_ptr_array_unref);
+
   /* Exact names and e-mails. */
   list = hy_store_find_by_name (f->store, HY_RECORD_KIND_COMPANY, "ACME LTD", &error);
   g_assert_cmpuint (list->len, ==, 1);

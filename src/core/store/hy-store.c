@@ -1019,9 +1019,12 @@ append_where (GString *sql, HyRecordKind kind, const HyStoreQuery *query)
 }
 
 static void
-append_order_limit (GString *sql, const HyStoreQuery *query)
+append_order_limit (GString *sql, HyRecordKind kind, const HyStoreQuery *query)
 {
-  g_string_append (sql, " ORDER BY t.name_key, t.id");
+  if (query != NULL && query->unlinked_first && hy_record_kind_is_linkable (kind))
+    g_string_append (sql, " ORDER BY l.local_id IS NOT NULL, t.name_key, t.id");
+  else
+    g_string_append (sql, " ORDER BY t.name_key, t.id");
   if (query != NULL && (query->limit > 0 || query->offset > 0))
     g_string_append (sql, " LIMIT :limit OFFSET :offset");
 }
@@ -1349,7 +1352,7 @@ hy_store_list (HyStore *self, HyRecordKind kind, const HyStoreQuery *query, GErr
     return NULL;
   append_select (sql, kind);
   append_where (sql, kind, query);
-  append_order_limit (sql, query);
+  append_order_limit (sql, kind, query);
   return list_records (self, kind, sql, query, NULL, error);
 }
 
@@ -1647,7 +1650,7 @@ hy_store_list_links (HyStore *self, HyRecordKind kind, const HyStoreQuery *query
                           name_field (kind)->column, hy_record_kind_to_plural (kind),
                           hy_record_kind_to_string (kind));
   append_where (sql, kind, query);
-  append_order_limit (sql, query);
+  append_order_limit (sql, kind, query);
   stmt = prepare (self, sql->str, error);
   if (stmt == NULL)
     return NULL;

@@ -99,6 +99,7 @@ typedef struct
   gint64 halo_client_id;   /* cache sites, assets: of this Halo client; 0: all */
   guint limit;             /* 0: no limit */
   guint offset;
+  gboolean unlinked_first; /* linkable kinds: unlinked records before linked ones, each by name */
 } HyStoreQuery;
 
 #define HY_STORE_QUERY_INIT                       \
