@@ -1451,32 +1451,37 @@ list_page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_autofree char *message = NULL;
 
       if (data->list->record_count >= 0)
-        message = g_strdup_printf (
-            /* Translators: the first %s is an entity such as "Client", the numbers are record counts */
-            _ ("Halo’s totals for %s do not add up: it announced %" G_GINT64_FORMAT
-               " records but sent %u "
-               "different ones; the list may be incomplete"),
-            kind_entity (data->kind), data->list->record_count, data->received);
+        {
+          g_autofree char *announced =
+              g_strdup_printf ("%" G_GINT64_FORMAT, data->list->record_count);
+          message = g_strdup_printf (
+              /* Translators: the first %s is an entity such as "Client", the second and %u are
+               record counts */
+              _ ("Halo’s totals for %s do not add up: it announced %s records but sent %u "
+                 "different "
+                 "ones; the list may be incomplete"),
+              kind_entity (data->kind), announced, data->received);
+        }
       else
         message = g_strdup_printf (
-            /* Translators: %s is an entity such as "Agent" */
+            /* Translators: %s is an entity such as "Agent", %u a count */
             _ ("Halo sent the same %s records again for a later page: it may not page this list; "
-               "%u records "
-               "were kept"),
+               "%u "
+               "records were kept"),
             kind_entity (data->kind), data->received);
       emit_warning (self, path, NULL, message);
     }
   if (data->list->dropped > 0)
     {
+      g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, data->check_value);
       g_autofree char *message = g_strdup_printf (
-          /* Translators: %u is a count, the first %s a filter such as "client_id", %ld its value */
+          /* Translators: the first %s is a filter such as "client_id", the second its value, %u a
+           count of records */
           g_dngettext (GETTEXT_PACKAGE,
-                       "Halo ignored the %s=%" G_GINT64_FORMAT
-                       " filter: %u record that does not match was dropped",
-                       "Halo ignored the %s=%" G_GINT64_FORMAT
-                       " filter: %u records that do not match were dropped",
+                       "Halo ignored the %s=%s filter: %u record that does not match was dropped",
+                       "Halo ignored the %s=%s filter: %u records that do not match were dropped",
                        data->list->dropped),
-          data->check_member, data->check_value, data->list->dropped);
+          data->check_member, value, data->list->dropped);
       emit_warning (self, path, NULL, message);
     }
   g_task_return_pointer (task, g_steal_pointer (&data->list), (GDestroyNotify) hy_halo_list_free);
