@@ -707,10 +707,14 @@ test_bad (Fixture *f, gconstpointer data)
   g_autoptr (HyImportResult) result = NULL;
   g_autofree char *before = NULL;
   g_autofree char *after = NULL;
+  g_autofree char *file_before = NULL;
+  g_autofree char *file_after = NULL;
+  gsize size_before = 0, size_after = 0;
   HyImportOptions options = HY_IMPORT_OPTIONS_INIT;
 
   seed (f);
   before = store_checksum (f);
+  g_assert_true (g_file_get_contents (f->path, &file_before, &size_before, NULL));
 
   if (bad->kind >= 0)
     {
@@ -728,6 +732,10 @@ test_bad (Fixture *f, gconstpointer data)
 
   after = store_checksum (f);
   g_assert_cmpstr (after, ==, before);
+  /* The database file itself is byte for byte the same (the rolled-back writes never left the
+   * write-ahead log). */
+  g_assert_true (g_file_get_contents (f->path, &file_after, &size_after, NULL));
+  g_assert_cmpmem (file_after, size_after, file_before, size_before);
 
   /* The store still works. */
   g_assert_cmpint (hy_store_count (f->store, HY_RECORD_KIND_COMPUTER, NULL, NULL), ==, 1);
