@@ -1436,6 +1436,13 @@ server_cb (SoupServer *server,
   deliver (self, msg, &reply, latency_ms);
 }
 
+static gboolean
+quit_loop_cb (gpointer user_data)
+{
+  g_main_loop_quit (user_data);
+  return G_SOURCE_REMOVE;
+}
+
 static gpointer
 server_thread (gpointer user_data)
 {
@@ -1730,7 +1737,15 @@ hy_sim_stop (HySim *self)
   if (self->thread == NULL)
     return;
 
-  g_main_loop_quit (self->loop);
+  /* Quit from inside the loop: a g_main_loop_quit () from here could come before the thread
+   * has entered g_main_loop_run () and be lost. */
+  {
+    GSource *source = g_idle_source_new ();
+
+    g_source_set_callback (source, quit_loop_cb, self->loop, NULL);
+    g_source_attach (source, self->context);
+    g_source_unref (source);
+  }
   g_thread_join (g_steal_pointer (&self->thread));
   g_clear_pointer (&self->loop, g_main_loop_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
