@@ -955,7 +955,7 @@ test_rate_limit (Fixture *f, gconstpointer data)
   g_assert_cmpint (g_ascii_strtoll (with_header.retry_after, NULL, 10), >=, 299);
 
   /* A rolling window: once it has passed, requests go through again. */
-  hy_sim_set_rate_limit (f->sim, 2, 200, FALSE);
+  hy_sim_set_rate_limit (f->sim, 2, 800, FALSE);
   for (guint i = 0; i < 2; i++)
     {
       g_auto (Response) ok = { 0 };
@@ -967,7 +967,7 @@ test_rate_limit (Fixture *f, gconstpointer data)
 
     g_assert_cmpuint (api_get (f, "/api/Status", &over), ==, 429);
   }
-  g_usleep (250 * 1000);
+  g_usleep (900 * 1000);
   g_assert_cmpuint (api_get (f, "/api/Status", &later), ==, 200);
 
   hy_sim_set_rate_limit (f->sim, 0, 0, FALSE);
