@@ -1,0 +1,254 @@
+/* test-sync-kill.c: `halyard-cli sync` killed with SIGKILL in the middle of a sync, against a
+ * separate halyard-sim process with latency, then run again: exactly one asset per device.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "store/hy-store.h"
+#include "sync/hy-sync-payload.h"
+
+#define DEVICES 240
+
+typedef struct
+{
+  GSubprocess *sim;
+  char *url;
+  char *dir;
+  SoupSession *http;
+} Fixture;
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static JsonNode *
+sim_state (Fixture *f)
+{
+  g_autofree char *uri = g_strconcat (f->url, "/_sim/state", NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  gsize len;
+  const char *data;
+
+  body = soup_session_send_and_read (f->http, msg, NULL, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (body, &len);
+  g_assert_true (json_parser_load_from_data (parser, data, (gssize) len, &error));
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static guint
+asset_count (Fixture *f)
+{
+  g_autoptr (JsonNode) state = sim_state (f);
+
+  return json_array_get_length (
+      json_object_get_array_member (json_node_get_object (state), "assets"));
+}
+
+static GSubprocess *
+spawn_cli (Fixture *f, const char *command)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GError) error = NULL;
+  GSubprocess *cli;
+
+  g_subprocess_launcher_setenv (launcher, "HALYARD_CLIENT_SECRET", "demo-secret", TRUE);
+  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "HALYARD_DATA_DIR");
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  cli = g_subprocess_launcher_spawn (launcher, &error, HY_CLI_BINARY, "--data-dir", f->dir,
+                                     "--json", command, NULL);
+  g_assert_no_error (error);
+  return cli;
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (HyStore) store = NULL;
+  g_autoptr (HyProfile) profile = hy_profile_new ();
+  g_autoptr (JsonNode) state = NULL;
+  JsonArray *clients, *sites;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  /* Every answer is delayed, so the sync is long enough to be killed in the middle. */
+  f->sim = g_subprocess_launcher_spawn (launcher, &error, HY_SIM_BINARY, "--port", "0", "--clients",
+                                        "4", "--sites-per-client", "1", "--assets-per-client", "0",
+                                        "--agents", "2", "--latency-ms", "15", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->sim));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_nonnull (strstr (line, "http://127.0.0.1:"));
+  f->url = g_strdup (strstr (line, "http://"));
+  f->http = soup_session_new ();
+
+  f->dir = g_dir_make_tmp ("hy-kill-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "halyard.db", NULL);
+  store = hy_store_open (path, &error);
+  g_assert_no_error (error);
+  profile->url = g_strdup (f->url);
+  profile->tenant = g_strdup ("demo");
+  profile->client_id = g_strdup ("halyard-demo");
+  profile->enabled = TRUE;
+  g_assert_true (hy_store_set_profile (store, profile, &error));
+
+  state = sim_state (f);
+  clients = json_object_get_array_member (json_node_get_object (state), "clients");
+  sites = json_object_get_array_member (json_node_get_object (state), "sites");
+  for (guint c = 0; c < 2; c++)
+    {
+      JsonObject *client = json_array_get_object_element (clients, c);
+      gint64 client_id = hy_sync_json_int (client, "id");
+      gint64 site_id = 0;
+      g_autoptr (HyCompany) company = hy_company_new ();
+      g_autoptr (HyGroup) group = hy_group_new ();
+
+      for (guint s = 0; s < json_array_get_length (sites) && site_id == 0; s++)
+        if (hy_sync_json_int (json_array_get_object_element (sites, s), "client_id") == client_id)
+          site_id = hy_sync_json_int (json_array_get_object_element (sites, s), "id");
+      company->id = g_strdup_printf ("c%u", c);
+      company->name = g_strdup_printf ("Company %u", c);
+      g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPANY, company, NULL, &error));
+      g_assert_true (hy_store_link_set (store, HY_RECORD_KIND_COMPANY, company->id, client_id,
+                                        "Client", HY_LINK_HOW_MANUAL, &error));
+      group->id = g_strdup_printf ("g%u", c);
+      group->name = g_strdup_printf ("Group %u", c);
+      g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_GROUP, group, NULL, &error));
+      g_assert_true (hy_store_map_group (store, group->id, client_id, site_id, &error));
+    }
+  g_assert_true (hy_store_begin (store, &error));
+  for (guint d = 0; d < DEVICES; d++)
+    {
+      g_autoptr (HyComputer) pc = hy_computer_new ();
+      pc->id = g_strdup_printf ("pc%03u", d);
+      pc->name = g_strdup_printf ("DEV-%03u", d);
+      pc->company_id = g_strdup_printf ("c%u", d % 2);
+      pc->group_id = g_strdup_printf ("g%u", d % 2);
+      g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPUTER, pc, NULL, &error));
+    }
+  g_assert_true (hy_store_commit (store, &error));
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+
+  g_subprocess_force_exit (f->sim);
+  g_subprocess_wait (f->sim, NULL, NULL);
+  g_clear_object (&f->sim);
+  g_clear_object (&f->http);
+  g_assert_cmpint (system (cmd), ==, 0);
+  g_free (f->dir);
+  g_free (f->url);
+}
+
+static void
+exited_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+kill_when (Fixture *f, GSubprocess *cli, guint assets_at_least)
+{
+  gboolean exited = FALSE;
+
+  g_subprocess_wait_async (cli, NULL, exited_cb, &exited);
+  for (guint i = 0; i < 3000; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      if (exited)
+        g_error ("halyard-cli sync ended before it could be killed: the test proves nothing");
+      if (asset_count (f) >= assets_at_least)
+        break;
+      g_usleep (2 * 1000);
+    }
+  g_subprocess_send_signal (cli, SIGKILL);
+  while (!exited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_subprocess_get_if_signaled (cli));
+  g_assert_cmpint (g_subprocess_get_term_sig (cli), ==, SIGKILL);
+}
+
+static void
+test_kill_mid_sync (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSubprocess) first = NULL;
+  g_autoptr (GSubprocess) second = NULL;
+  g_autoptr (GSubprocess) last = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonArray *assets;
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  /* Killed as soon as Halo has committed the first asset (the answer is still on its way),
+   * then again further on. */
+  first = spawn_cli (f, "sync");
+  kill_when (f, first, 1);
+  second = spawn_cli (f, "sync");
+  kill_when (f, second, DEVICES / 2);
+
+  last = spawn_cli (f, "sync");
+  g_subprocess_communicate_utf8 (last, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (last) != 0)
+    g_error ("halyard-cli sync failed: %s %s", out, err);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)),
+                                               "pending"),
+                   ==, 0);
+
+  state = sim_state (f);
+  assets = json_object_get_array_member (json_node_get_object (state), "assets");
+  g_assert_cmpuint (json_array_get_length (assets), ==, DEVICES);
+  for (guint i = 0; i < json_array_get_length (assets); i++)
+    {
+      const char *inv =
+          hy_sync_json_string (json_array_get_object_element (assets, i), "inventory_number");
+      g_assert_nonnull (inv);
+      g_assert_false (g_hash_table_contains (seen, inv));
+      g_hash_table_add (seen, g_strdup (inv));
+    }
+  for (guint d = 0; d < DEVICES; d++)
+    {
+      g_autofree char *id = g_strdup_printf ("pc%03u", d);
+      g_autofree char *inv = hy_sync_asset_inventory_number (id);
+      g_assert_true (g_hash_table_contains (seen, inv));
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add ("/sync/kill-9", Fixture, NULL, fixture_setup, test_kill_mid_sync, fixture_teardown);
+  return g_test_run ();
+}
