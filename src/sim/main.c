@@ -47,6 +47,7 @@ main (int argc, char *argv[])
   int token_lifetime = 3600;
   gboolean require_tenant = FALSE;
   gboolean retry_after = FALSE;
+  double server_errors = 0.0;
   GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0 = any free port)", "N" },
     { "seed-file", 0, 0, G_OPTION_ARG_FILENAME, &seed_file,
@@ -75,6 +76,8 @@ main (int argc, char *argv[])
     { "retry-after", 0, 0, G_OPTION_ARG_NONE, &retry_after,
       "Send Retry-After with 429 (Halo sends none)", NULL },
     { "latency-ms", 0, 0, G_OPTION_ARG_INT, &latency_ms, "Delay every answer by N ms", "N" },
+    { "server-errors", 0, 0, G_OPTION_ARG_DOUBLE, &server_errors,
+      "Fraction of /api requests answered 500 or 502 (0 to 1)", "F" },
     { "page-cap", 0, 0, G_OPTION_ARG_INT, &page_cap, "Largest page served (default 100)", "N" },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT, &token_lifetime,
       "Token lifetime in seconds (default 3600)", "S" },
@@ -93,10 +96,13 @@ main (int argc, char *argv[])
     }
 
   if (port < 0 || port > 65535 || clients < -1 || sites_per_client < -1 || assets_per_client < -1 ||
-      agents < -1 || rate_limit < 0 || rate_window_ms <= 0 || latency_ms < 0 || page_cap <= 0 ||
-      token_lifetime < 0 || seed < -1 || seed > G_MAXUINT32)
+      agents < -1 || rate_limit < 0 || rate_window_ms <= 0 || latency_ms < 0 ||
+      server_errors < 0.0 || server_errors > 1.0 || page_cap <= 0 || token_lifetime < 0 ||
+      seed < -1 || seed > G_MAXUINT32)
     {
-      g_printerr ("halyard-sim: every number must be positive (and --port at most 65535)\n");
+      g_printerr ("halyard-sim: invalid value: counts must not be negative, --rate-window-ms and "
+                  "--page-cap must be positive, --port at most 65535, --seed at most 4294967295, "
+                  "--server-errors between 0 and 1\n");
       return EXIT_FAILURE;
     }
 
@@ -133,6 +139,7 @@ main (int argc, char *argv[])
     hy_sim_set_granted_scopes (sim, scopes);
   hy_sim_set_rate_limit (sim, rate_limit, rate_window_ms, retry_after);
   hy_sim_set_latency (sim, latency_ms);
+  hy_sim_set_server_errors (sim, server_errors, 1);
   hy_sim_set_page_cap (sim, page_cap);
   hy_sim_set_token_lifetime (sim, token_lifetime);
 
