@@ -52,7 +52,9 @@ void hy_sim_set_credentials (HySim *self,
 void hy_sim_set_granted_scopes (HySim *self, const char *space_separated_scopes);
 void hy_sim_set_require_tenant (HySim *self, gboolean require);
 
-/* Serving: 127.0.0.1 only, port 0 = any free port, in its own thread and GMainContext. */
+/* Serving: 127.0.0.1 only, port 0 = any free port, in its own thread and GMainContext.
+ * hy_sim_start () returns once listening; hy_sim_stop () joins the thread (idempotent, also
+ * called on dispose); the sim can be started again after a stop. */
 gboolean hy_sim_start (HySim *self, guint16 port, GError **error);
 const char *hy_sim_get_base_url (HySim *self);
 guint16 hy_sim_get_port (HySim *self);
@@ -70,7 +72,9 @@ void hy_sim_revoke_tokens (HySim *self);
 void hy_sim_set_page_cap (HySim *self, guint cap);
 void hy_sim_set_down (HySim *self, gboolean down);
 
-/* Inspection */
+/* Inspection. hy_sim_dump_state () returns a deep copy (transfer full) of GET /_sim/state. The
+ * request counts cover /api and /auth requests (and unknown paths), not /_sim control requests;
+ * path_prefix_ci is compared case-insensitively, method NULL matches any method. */
 JsonNode *hy_sim_dump_state (HySim *self);
 guint hy_sim_get_request_count (HySim *self);
 guint hy_sim_count_requests (HySim *self, const char *method, const char *path_prefix_ci);
