@@ -11,7 +11,9 @@
 #include <adwaita.h>
 
 #include "hy-ui-test-mime.h"
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 
 #include "credentials/hy-credentials.h"
 #include "hy-demo.h"
@@ -320,6 +322,91 @@ test_demo_end_to_end (void)
   }
 }
 
+/* Labels of @root that show an ellipsis: text cut off. */
+static void
+collect_cut_labels (GtkWidget *root, GPtrArray *cut)
+{
+  if (!gtk_widget_get_mapped (root))
+    return;
+
+  if (GTK_IS_LABEL (root) && gtk_label_get_ellipsize (GTK_LABEL (root)) != PANGO_ELLIPSIZE_NONE &&
+      pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (root))))
+    g_ptr_array_add (cut, g_strdup (gtk_label_get_text (GTK_LABEL (root))));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_cut_labels (child, cut);
+}
+
+/* German labels are the longest: at the default size, nothing in the header or in Setup is cut
+ * off. */
+static void
+test_demo_german (void)
+{
+  g_autoptr (HyDemo) demo = hy_demo_new ();
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (HyProfile) profile = hy_profile_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) cut = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *podir = NULL;
+  HyWindow *window;
+  int tested = 0;
+  gboolean timed_out = FALSE;
+  guint id;
+
+  if (setlocale (LC_ALL, "de_DE.UTF-8") == NULL)
+    {
+      g_test_skip ("the de_DE.UTF-8 locale is not installed");
+      return;
+    }
+  podir = g_build_filename (g_getenv ("HALYARD_BUILD_ROOT"), "po", NULL);
+  bindtextdomain (GETTEXT_PACKAGE, podir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, "Test Connection"), ==, "Verbindung testen");
+
+  g_assert_true (hy_demo_start (demo, &error));
+  session = hy_session_open (hy_demo_get_data_dir (demo), &error);
+  g_assert_no_error (error);
+  profile->url = g_strdup (hy_demo_get_url (demo));
+  profile->tenant = g_strdup (hy_demo_get_tenant (demo));
+  profile->client_id = g_strdup (hy_demo_get_client_id (demo));
+  g_assert_true (hy_session_set_profile (session, profile, &error));
+  hy_session_set_secret (session, hy_demo_get_secret (demo));
+
+  window = hy_window_new (NULL);
+  g_object_ref_sink (window);
+  /* The schema's default size. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 980, 700);
+  hy_window_set_demo (window, TRUE);
+  g_signal_connect (hy_window_get_setup_page (window), "tested", G_CALLBACK (tested_cb), &tested);
+  hy_window_set_session (window, session);
+  hy_window_set_visible_view (window, "setup");
+  gtk_window_present (GTK_WINDOW (window));
+
+  id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  while (tested == 0 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  run_for (800);
+  hy_window_dismiss_toasts (window);
+  run_for (800);
+
+  collect_cut_labels (GTK_WIDGET (window), cut);
+  for (guint i = 0; i < cut->len; i++)
+    g_test_message ("cut off: %s", (char *) g_ptr_array_index (cut, i));
+  g_assert_cmpuint (cut->len, ==, 0);
+  save_screenshot (GTK_WIDGET (window), "setup-de");
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_main_loop ();
+  g_clear_object (&session);
+  g_assert_finalize_object (window);
+  hy_demo_stop (demo, 5000);
+  setlocale (LC_ALL, "C.UTF-8");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -329,6 +416,7 @@ main (int argc, char *argv[])
   adw_init ();
 
   g_test_add_func ("/demo/end-to-end", test_demo_end_to_end);
+  g_test_add_func ("/demo/german", test_demo_german);
 
   return g_test_run ();
 }
