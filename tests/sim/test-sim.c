@@ -610,6 +610,36 @@ test_filters (Fixture *f, gconstpointer data)
   g_assert_cmpuint (json_array_get_length (api_agent_list), ==,
                     json_array_get_length (agent_list) + 1);
 
+  /* /api/Agent/me: the application's login agent, the API-only one. */
+  {
+    g_auto (Response) me = { 0 };
+    g_autoptr (JsonNode) me_node = NULL;
+    g_autoptr (JsonNode) state = hy_sim_dump_state (f->sim);
+
+    g_assert_cmpuint (api_get (f, "/api/Agent/me", &me), ==, 200);
+    me_node = parse (me.body);
+    g_assert_true (json_object_get_boolean_member (json_node_get_object (me_node), "isapiagent"));
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (me_node), "id"), ==,
+                     json_object_get_int_member (json_node_get_object (state), "app_agent_id"));
+  }
+
+  /* Tickets: third_party_id is not a filter Halo has; everything comes back. */
+  {
+    g_auto (Response) created = { 0 };
+    g_auto (Response) all_tickets = { 0 };
+    g_autoptr (JsonArray) ticket_list = NULL;
+
+    g_assert_cmpuint (api_post (f, "/api/Tickets",
+                                "[{\"summary\":\"A\",\"tickettype_id\":1,\"client_id\":12,"
+                                "\"third_party_id\":1},{\"summary\":\"B\",\"tickettype_id\":1,"
+                                "\"client_id\":12,\"third_party_id\":2}]",
+                                &created),
+                      ==, 201);
+    api_get (f, "/api/Tickets?third_party_id=1", &all_tickets);
+    ticket_list = wrapped_list (all_tickets.body, "tickets", &total);
+    g_assert_cmpint (total, ==, 2);
+  }
+
   api_get (f, "/api/Asset?inventory_number=ws-00001", &tag);
   tag_list = wrapped_list (tag.body, "assets", &total);
   g_assert_cmpint (total, <=, 1);
