@@ -20,8 +20,12 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "sync/hy-sync-engine.h"
 #include "sync/hy-sync-lifecycle.h"
@@ -1090,26 +1094,99 @@ record_serial (HyHaloRecord *r)
   return s;
 }
 
+static guint
+pages_of (gint64 count)
+{
+  return (guint) MAX (1, (count + 99) / 100);
+}
+
+/* Halo's assets of @clients (gint64 set): one list per client when that takes fewer pages
+ * than listing every asset (estimated from the cache), else every asset. So a delta sync with a
+ * new device reads its client, not the whole of Halo. */
+static GPtrArray *
+list_halo_assets (Run *run, GHashTable *clients, GError **error)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_halo_record_unref);
+  HyStoreQuery query = HY_STORE_QUERY_INIT;
+  guint global_pages, per_client_pages = 0;
+  GHashTableIter iter;
+  gpointer key;
+
+  global_pages =
+      pages_of (MAX (0, hy_store_cache_count (run->self->store, HY_CACHE_KIND_ASSET, NULL, NULL)));
+  g_hash_table_iter_init (&iter, clients);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      query.halo_client_id = *(gint64 *) key;
+      per_client_pages += pages_of (
+          MAX (0, hy_store_cache_count (run->self->store, HY_CACHE_KIND_ASSET, &query, NULL)));
+    }
+
+  if (per_client_pages < global_pages)
+    {
+      g_hash_table_iter_init (&iter, clients);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          Call call = { .self = run->self,
+                        .op = OP_LIST_ASSETS,
+                        .priority = HY_HALO_PRIORITY_BULK,
+                        .cancellable = run->cancellable,
+                        .id = *(gint64 *) key };
+          if (!call_run (&call))
+            {
+              g_propagate_error (error, g_steal_pointer (&call.error));
+              call_clear (&call);
+              g_ptr_array_unref (records);
+              return NULL;
+            }
+          for (guint i = 0; i < call.list->records->len; i++)
+            g_ptr_array_add (records,
+                             hy_halo_record_ref (g_ptr_array_index (call.list->records, i)));
+          call_clear (&call);
+        }
+      return records;
+    }
+  {
+    Call call = { .self = run->self,
+                  .op = OP_LIST_ASSETS,
+                  .priority = HY_HALO_PRIORITY_BULK,
+                  .cancellable = run->cancellable,
+                  .id = 0 };
+    if (!call_run (&call))
+      {
+        g_propagate_error (error, g_steal_pointer (&call.error));
+        call_clear (&call);
+        g_ptr_array_unref (records);
+        return NULL;
+      }
+    for (guint i = 0; i < call.list->records->len; i++)
+      g_ptr_array_add (records, hy_halo_record_ref (g_ptr_array_index (call.list->records, i)));
+    call_clear (&call);
+  }
+  return records;
+}
+
 /* Before creating, finds devices that already have an asset in Halo: by the stable asset number,
  * then by name, then by serial, within the client (checked on each returned record). */
 static gboolean
 plan_find_existing (Run *run, Plan *plan, GError **error)
 {
-  Call call = { .self = run->self,
-                .op = OP_LIST_ASSETS,
-                .priority = HY_HALO_PRIORITY_BULK,
-                .cancellable = run->cancellable,
-                .id = 0 };
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GHashTable) clients =
+      g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr (GHashTable) by_inv = NULL;
   g_autoptr (GHashTable) by_name = NULL;
   g_autoptr (GHashTable) by_serial = NULL;
   g_autoptr (GHashTable) taken = NULL;
   g_autoptr (GPtrArray) links = NULL;
-  gboolean any = FALSE;
 
-  for (guint i = 0; i < plan->items->len && !any; i++)
-    any = ((PlanItem *) g_ptr_array_index (plan->items, i))->action == PLAN_CREATE;
-  if (!any)
+  for (guint i = 0; i < plan->items->len; i++)
+    {
+      PlanItem *item = g_ptr_array_index (plan->items, i);
+      if (item->action == PLAN_CREATE)
+        g_hash_table_add (clients, g_memdup2 (&item->spec.client_id, sizeof (gint64)));
+    }
+  if (g_hash_table_size (clients) == 0)
     return TRUE;
 
   links = hy_store_list_links (run->self->store, HY_RECORD_KIND_COMPUTER, NULL, error);
@@ -1123,21 +1200,18 @@ plan_find_existing (Run *run, Plan *plan, GError **error)
         g_hash_table_add (taken, g_memdup2 (&l->link.halo_id, sizeof (gint64)));
     }
 
-  if (!call_run (&call))
-    {
-      g_propagate_error (error, g_steal_pointer (&call.error));
-      call_clear (&call);
-      return FALSE;
-    }
+  records = list_halo_assets (run, clients, error);
+  if (records == NULL)
+    return FALSE;
   by_inv =
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   by_name =
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   by_serial =
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-  for (guint i = 0; i < call.list->records->len; i++)
+  for (guint i = 0; i < records->len; i++)
     {
-      HyHaloRecord *r = g_ptr_array_index (call.list->records, i);
+      HyHaloRecord *r = g_ptr_array_index (records, i);
       gint64 client = hy_halo_record_get_client_id (r);
       const char *inv = hy_halo_record_get_string (r, "inventory_number");
       const char *name = hy_halo_record_get_string (r, "key_field");
@@ -1219,8 +1293,6 @@ plan_find_existing (Run *run, Plan *plan, GError **error)
           g_hash_table_add (taken, g_memdup2 (&id, sizeof (gint64)));
         }
     }
-  run->report->requests += 0;
-  call_clear (&call);
   return TRUE;
 }
 
@@ -2479,6 +2551,34 @@ typedef struct
   gboolean deliver_only;
 } TaskData;
 
+/* An exclusive lock on a file next to the database, held while a run sends: waits for another
+ * process's run to end. The kernel drops it when a process dies (kill -9 included). */
+static int
+take_process_lock (HySyncEngine *self)
+{
+  const char *db = hy_store_get_path (self->store);
+  g_autofree char *path = NULL;
+  int fd;
+
+  if (db == NULL)
+    return -1;
+  path = g_strconcat (db, ".sync-lock", NULL);
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      g_warning ("Could not open %s: %s", path, g_strerror (errno));
+      return -1;
+    }
+  while (flock (fd, LOCK_EX) != 0)
+    if (errno != EINTR)
+      {
+        g_warning ("Could not lock %s: %s", path, g_strerror (errno));
+        close (fd);
+        return -1;
+      }
+  return fd;
+}
+
 static void
 worker_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
@@ -2487,13 +2587,19 @@ worker_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   Run run;
   GError *error = NULL;
   gboolean ok;
+  int lock_fd;
 
   g_mutex_lock (&self->run_lock);
+  /* One delivering process per data directory (the window and a scripted halyard-cli may run
+   * at once): items another live process has in flight must not be taken for a crash's. */
+  lock_fd = take_process_lock (self);
   run_init (&run, self, cancellable, td->dry_run);
   if (td->deliver_only)
     ok = run_deliver (&run, &error);
   else
     ok = run_sync (&run, td->dry_run, &error);
+  if (lock_fd >= 0)
+    close (lock_fd); /* releases the lock */
   g_mutex_unlock (&self->run_lock);
   if (ok)
     g_task_return_pointer (task, g_steal_pointer (&run.report),
