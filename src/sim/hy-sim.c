@@ -260,7 +260,9 @@ reply_error (Reply *reply, guint status, Shape shape, const char *message)
 static void
 rate_limit_message (HySim *self, char *buffer, gsize size)
 {
-  guint ms = self->rate_window_ms;
+  /* A forced 429 with the limiter off quotes Halo's hosted limit. */
+  guint max = self->rate_max > 0 ? self->rate_max : 300;
+  guint ms = self->rate_max > 0 ? self->rate_window_ms : 300000;
   g_autofree char *window = NULL;
 
   if (ms % 60000 == 0)
@@ -270,8 +272,7 @@ rate_limit_message (HySim *self, char *buffer, gsize size)
   else
     window = g_strdup_printf ("%u millisecond", ms);
 
-  g_snprintf (buffer, size, "Rate Limit Reached - %u Requests per rolling %s window",
-              self->rate_max, window);
+  g_snprintf (buffer, size, "Rate Limit Reached - %u Requests per rolling %s window", max, window);
 }
 
 /* The body of a forced status (fail_next, server errors): each status has its own shape. */

@@ -1018,6 +1018,16 @@ test_fail_next_and_server_errors (Fixture *f, gconstpointer data)
     }
   g_assert_cmpuint (api_get (f, "/api/Client", &third), ==, 200);
 
+  hy_sim_fail_next (f->sim, 1, 429);
+  {
+    g_auto (Response) limited = { 0 };
+
+    g_assert_cmpuint (api_get (f, "/api/Client", &limited), ==, 429);
+    g_assert_cmpstr (limited.body, ==,
+                     "Rate Limit Reached - 300 Requests per rolling 5 minute window");
+    g_assert_null (limited.retry_after);
+  }
+
   hy_sim_fail_next (f->sim, 1, 502);
   g_assert_cmpuint (api_get (f, "/api/Client", &html), ==, 502);
   g_assert_true (g_str_has_prefix (html.content_type, "text/html"));
