@@ -40,6 +40,16 @@ event_cb (HyHaloClient *client, HyHaloEvent *event, gpointer user_data)
     bench->warnings++;
 }
 
+static double
+cpu_seconds (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
+         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+}
+
 static long
 peak_rss_kib (void)
 {
@@ -71,6 +81,7 @@ main (int argc, char **argv)
   gint64 start;
   double seconds;
   long rss_before;
+  double cpu;
 
   setlocale (LC_ALL, "");
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
@@ -110,11 +121,13 @@ main (int argc, char **argv)
   rss_before = peak_rss_kib ();
   before = hy_halo_client_get_request_count (client);
   start = g_get_monotonic_time ();
+  cpu = cpu_seconds ();
   hy_halo_client_list_assets_async (client, 0, HY_HALO_PRIORITY_BULK, NULL, done_cb, &bench);
   g_main_loop_run (bench.loop);
   list = hy_halo_client_list_finish (client, bench.result, &error);
   g_clear_object (&bench.result);
   seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  cpu = cpu_seconds () - cpu;
   if (!list)
     g_error ("%s", error->message);
 
@@ -126,6 +139,7 @@ main (int argc, char **argv)
   g_print ("requests:           %u (minimum ceil(%u/100) = %u)\n", requests, total, minimum);
   g_print ("wall time:          %.2f s (%.1f ms per request)\n", seconds,
            seconds * 1000 / MAX (requests, 1));
+  g_print ("client CPU time:    %.2f s (user + system, this process only)\n", cpu);
   g_print ("peak RSS:           %ld KiB (%ld KiB before listing)\n", peak_rss_kib (), rss_before);
   g_print ("warnings/errors:    %u\n", bench.warnings);
   g_print ("at Halo's 300/5 min budget the same listing needs at least %u windows (~%u min)\n",

@@ -269,8 +269,13 @@ call_emit (Call *call,
            const char *message)
 {
   HyHaloClient *self = call->client;
-  g_autoptr (HyHaloEvent) event = hy_halo_event_new ();
+  g_autoptr (HyHaloEvent) event = NULL;
   const char *const *secrets = redaction_secrets (self);
+
+  /* nobody listens: do not pay for redacting bodies */
+  if (!g_signal_has_handler_pending (self, signals[REQUEST_FINISHED], 0, TRUE))
+    return;
+  event = hy_halo_event_new ();
 
   event->time = call->started_wall;
   event->level = level;
