@@ -502,8 +502,9 @@ typedef struct
   gboolean inventory_number_only;
   gboolean search_details;
   gboolean has_status_id, has_agent_id, has_type_id, has_user_id, has_ticket_id;
-  gboolean has_client_id, has_site_id, has_assettype_id;
+  gboolean has_client_id, has_site_id, has_assettype_id, has_asset_id;
   gint64 status_id, agent_id, type_id, user_id, ticket_id, client_id, site_id, assettype_id;
+  gint64 asset_id;
   const char *inventory_number;
   char *search_folded;
 } Filter;
@@ -530,6 +531,7 @@ filter_init (Filter *filter, GHashTable *query)
   filter->has_client_id = query_int (query, "client_id", &filter->client_id);
   filter->has_site_id = query_int (query, "site_id", &filter->site_id);
   filter->has_assettype_id = query_int (query, "assettype_id", &filter->assettype_id);
+  filter->has_asset_id = query_int (query, "asset_id", &filter->asset_id);
   filter->inventory_number = tag != NULL && *tag != '\0' ? tag : NULL;
   filter->search_folded = search != NULL && *search != '\0' ? g_utf8_casefold (search, -1) : NULL;
 }
@@ -541,6 +543,28 @@ filter_clear (Filter *filter)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Filter, filter_clear)
+
+static gboolean
+ticket_has_asset (JsonObject *ticket, gint64 asset_id)
+{
+  JsonNode *assets = json_object_get_member (ticket, "assets");
+  JsonArray *array;
+
+  if (assets == NULL || !JSON_NODE_HOLDS_ARRAY (assets))
+    return FALSE;
+
+  array = json_node_get_array (assets);
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_OBJECT (element) &&
+          hy_sim_row_id (json_node_get_object (element)) == asset_id)
+        return TRUE;
+    }
+
+  return FALSE;
+}
 
 static gboolean
 row_matches (HySimTable table, JsonObject *row, const Filter *filter)
@@ -573,6 +597,8 @@ row_matches (HySimTable table, JsonObject *row, const Filter *filter)
         if (filter->has_type_id && hy_sim_row_int (row, "tickettype_id") != filter->type_id)
           return FALSE;
         if (filter->has_user_id && hy_sim_row_int (row, "user_id") != filter->user_id)
+          return FALSE;
+        if (filter->has_asset_id && !ticket_has_asset (row, filter->asset_id))
           return FALSE;
         break;
       case HY_SIM_TABLE_ACTIONS:

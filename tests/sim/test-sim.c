@@ -857,6 +857,21 @@ test_ticket_validation (Fixture *f, gconstpointer data)
     g_assert_cmpint (total, ==, 1);
   }
 
+  /* asset_id: the tickets that name the asset. */
+  {
+    g_auto (Response) by_asset = { 0 };
+    g_auto (Response) other_asset = { 0 };
+    g_autoptr (JsonArray) by_asset_list = NULL;
+    g_autoptr (JsonArray) other_list = NULL;
+
+    api_get (f, "/api/Tickets?asset_id=77", &by_asset);
+    by_asset_list = wrapped_list (by_asset.body, "tickets", &total);
+    g_assert_cmpint (total, ==, 1);
+    api_get (f, "/api/Tickets?asset_id=78", &other_asset);
+    other_list = wrapped_list (other_asset.body, "tickets", &total);
+    g_assert_cmpint (total, ==, 0);
+  }
+
   /* search looks at the summary; the details only with search_details=true. */
   {
     g_auto (Response) summary = { 0 };
@@ -870,6 +885,21 @@ test_ticket_validation (Fixture *f, gconstpointer data)
     api_get (f, "/api/Tickets?search=95%25&search_details=true", &details);
     details_list = wrapped_list (details.body, "tickets", &total);
     g_assert_cmpint (total, ==, 1);
+  }
+
+  /* asset_id: the tickets that name the asset. */
+  {
+    g_auto (Response) by_asset = { 0 };
+    g_auto (Response) other_asset = { 0 };
+    g_autoptr (JsonArray) by_asset_list = NULL;
+    g_autoptr (JsonArray) other_list = NULL;
+
+    api_get (f, "/api/Tickets?asset_id=77", &by_asset);
+    by_asset_list = wrapped_list (by_asset.body, "tickets", &total);
+    g_assert_cmpint (total, ==, 1);
+    api_get (f, "/api/Tickets?asset_id=78", &other_asset);
+    other_list = wrapped_list (other_asset.body, "tickets", &total);
+    g_assert_cmpint (total, ==, 0);
   }
 }
 
