@@ -82,6 +82,8 @@ void hy_sim_store_ensure_defaults (HySimStore *store);
 JsonObject *hy_sim_store_lookup (HySimStore *store, HySimTable table, gint64 id);
 /* Takes ownership of @row; assigns the next id when @row has none. Returns @row. */
 JsonObject *hy_sim_store_insert (HySimStore *store, HySimTable table, JsonObject *row);
+/* Removes a row; FALSE when there is none with @id. */
+gboolean hy_sim_store_delete (HySimStore *store, HySimTable table, gint64 id);
 gboolean hy_sim_store_load (HySimStore *store, JsonNode *root, GError **error);
 /* The /_sim/state document (without "requests"), a deep copy. */
 JsonObject *hy_sim_store_dump (HySimStore *store);

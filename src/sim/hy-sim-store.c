@@ -381,6 +381,25 @@ store_replace (HySimStore *store, HySimTable table, JsonObject *row)
     }
 }
 
+gboolean
+hy_sim_store_delete (HySimStore *store, HySimTable table, gint64 id)
+{
+  HySimRows *rows = &store->tables[table];
+  JsonObject *row = hy_sim_store_lookup (store, table, id);
+
+  if (row == NULL)
+    return FALSE;
+
+  store->generation++;
+  g_hash_table_remove (rows->by_id, GUINT_TO_POINTER ((guint) id));
+  g_ptr_array_remove (rows->rows, row);
+
+  if (table == HY_SIM_TABLE_AGENTS && id == store->app_agent_id)
+    hy_sim_store_ensure_defaults (store);
+
+  return TRUE;
+}
+
 static void
 insert_defaults (HySimStore *store, HySimTable table, const char *json)
 {

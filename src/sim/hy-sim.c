@@ -1042,7 +1042,8 @@ handle_api (HySim *self,
             Reply *reply)
 {
   g_auto (GStrv) segments = g_strsplit (path + strlen ("/api/"), "/", -1);
-  gboolean write = g_strcmp0 (method, "POST") == 0;
+  gboolean delete = g_strcmp0 (method, "DELETE") == 0;
+  gboolean write = g_strcmp0 (method, "POST") == 0 || delete;
   const char *entity = segments[0] != NULL ? segments[0] : "";
   const char *id_text = entity[0] != '\0' ? segments[1] : NULL;
   HySimTable table;
@@ -1074,7 +1075,7 @@ handle_api (HySim *self,
       return;
     }
 
-  if (g_strcmp0 (method, "GET") != 0 && g_strcmp0 (method, "POST") != 0)
+  if (g_strcmp0 (method, "GET") != 0 && !write)
     {
       reply_error (reply, 405, SHAPE_MESSAGE,
                    "The requested resource does not support this HTTP method.");
@@ -1107,6 +1108,25 @@ handle_api (HySim *self,
                            write ? "edit" : "view", hy_sim_tables[table].label, needed);
 
       reply_error (reply, 403, SHAPE_CLASSNAME, message);
+      return;
+    }
+
+  if (delete)
+    {
+      gint64 id = 0;
+
+      if (id_text == NULL || !g_ascii_string_to_signed (id_text, 10, 1, G_MAXINT32, &id, NULL) ||
+          !hy_sim_store_delete (self->store, table, id))
+        {
+          g_autofree char *message =
+              g_strdup_printf ("%s %s not found.", hy_sim_tables[table].label,
+                               id_text != NULL ? id_text : "");
+
+          reply_error (reply, 404, SHAPE_MESSAGE, message);
+          return;
+        }
+
+      reply->status = 200;
       return;
     }
 

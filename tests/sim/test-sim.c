@@ -694,6 +694,25 @@ test_post_create_update (Fixture *f, gconstpointer data)
   g_assert_cmpuint (api_get (f, "/api/client/12", &single), ==, 200);
   g_assert_cmpuint (api_get (f, "/api/Client/987654", &missing), ==, 404);
 
+  /* DELETE: gone from reads; an unknown id is a 404; it needs the edit scope. */
+  {
+    g_auto (Response) deleted = { 0 };
+    g_auto (Response) again = { 0 };
+    g_auto (Response) read = { 0 };
+    g_auto (Response) forbidden = { 0 };
+    g_autofree char *read_only = token_for_scope (f, "read:customers");
+
+    send_full (f, "DELETE", "/api/Client/13", read_only, NULL, NULL, &forbidden);
+    g_assert_cmpuint (forbidden.status, ==, 403);
+    send_full (f, "DELETE", "/api/Client/13", f->token, NULL, NULL, &deleted);
+    g_assert_cmpuint (deleted.status, ==, 200);
+    g_assert_null (state_find (f, "clients", 13));
+    g_assert_cmpuint (api_get (f, "/api/Client/13", &read), ==, 404);
+    send_full (f, "DELETE", "/api/Client/13", f->token, NULL, NULL, &again);
+    g_assert_cmpuint (again.status, ==, 404);
+    g_assert_cmpuint (state_count (f, "clients"), ==, clients);
+  }
+
   /* Halo takes arrays only. */
   g_assert_cmpuint (api_post (f, "/api/Client", "{\"name\":\"Not an array\"}", &object_body), ==,
                     400);
