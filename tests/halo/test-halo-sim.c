@@ -674,6 +674,14 @@ race_start_me_cb (gpointer user_data)
 {
   Race *race = user_data;
 
+  guint used, max, window_ms, waiting;
+
+  /* the first window is used up and the bulk listings' next pages wait */
+  hy_halo_client_get_rate_usage (race->f->client, &used, &max, &window_ms, &waiting);
+  g_assert_cmpuint (used, ==, 4);
+  g_assert_cmpuint (max, ==, 4);
+  g_assert_cmpuint (window_ms, ==, 600);
+  g_assert_cmpuint (waiting, <=, 4);
   race->me_queued = g_get_monotonic_time ();
   hy_halo_client_get_agent_me_async (race->f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL,
                                      race_me_cb, race);

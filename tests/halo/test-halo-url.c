@@ -321,6 +321,8 @@ test_budget_lanes (void)
   hy_halo_budget_acquire (budget, HY_HALO_PRIORITY_INTERACTIVE, granted_interactive, &f);
   hy_halo_budget_dispatch (budget);
   g_assert_cmpstr (f.order->str, ==, "bb");
+  g_assert_cmpuint (hy_halo_budget_get_used (budget), ==, 2);
+  g_assert_cmpuint (hy_halo_budget_get_waiting (budget), ==, 6);
   g_main_loop_run (f.loop);
   g_assert_cmpstr (f.order->str, ==, "bbiabbbb");
   /* 8 grants at 2 per 200 ms: at least 3 windows */

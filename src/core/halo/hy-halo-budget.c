@@ -76,6 +76,29 @@ hy_halo_budget_get_window_ms (HyHaloBudget *self)
   return (guint) (self->window_us / 1000);
 }
 
+/**
+ * hy_halo_budget_get_used:
+ *
+ * Returns: how many requests were granted in the current window
+ */
+guint
+hy_halo_budget_get_used (HyHaloBudget *self)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint used = 0;
+
+  for (GList *l = self->granted.head; l; l = l->next)
+    if (*(gint64 *) l->data + self->window_us > now)
+      used++;
+  return used;
+}
+
+guint
+hy_halo_budget_get_max (HyHaloBudget *self)
+{
+  return self->max_requests;
+}
+
 guint
 hy_halo_budget_get_waiting (HyHaloBudget *self)
 {

@@ -43,6 +43,8 @@ gboolean hy_halo_budget_withdraw (HyHaloBudget *self, HyHaloBudgetWaiter *waiter
 void hy_halo_budget_block_until (HyHaloBudget *self, gint64 monotonic_us);
 void hy_halo_budget_saturate (HyHaloBudget *self);
 guint hy_halo_budget_get_window_ms (HyHaloBudget *self);
+guint hy_halo_budget_get_used (HyHaloBudget *self);
+guint hy_halo_budget_get_max (HyHaloBudget *self);
 guint hy_halo_budget_get_waiting (HyHaloBudget *self);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyHaloBudget, hy_halo_budget_free)

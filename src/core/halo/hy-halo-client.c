@@ -2310,6 +2310,33 @@ hy_halo_client_get_request_count (HyHaloClient *self)
   return self->request_count;
 }
 
+/**
+ * hy_halo_client_get_rate_usage:
+ * @used: (out) (optional): requests sent in the current rolling window
+ * @max: (out) (optional): requests allowed per window
+ * @window_ms: (out) (optional): the window
+ * @waiting: (out) (optional): requests queued for the budget
+ *
+ * The state of the rate budget, for views that show it.
+ */
+void
+hy_halo_client_get_rate_usage (HyHaloClient *self,
+                               guint *used,
+                               guint *max,
+                               guint *window_ms,
+                               guint *waiting)
+{
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  if (used)
+    *used = hy_halo_budget_get_used (self->budget);
+  if (max)
+    *max = hy_halo_budget_get_max (self->budget);
+  if (window_ms)
+    *window_ms = hy_halo_budget_get_window_ms (self->budget);
+  if (waiting)
+    *waiting = hy_halo_budget_get_waiting (self->budget);
+}
+
 void
 hy_halo_client_set_rate_limit (HyHaloClient *self, guint max_requests, guint window_ms)
 {

@@ -50,6 +50,11 @@ const char *hy_halo_client_get_client_id (HyHaloClient *self);
 const char *hy_halo_client_get_scopes (HyHaloClient *self);
 const char *hy_halo_client_get_token_url (HyHaloClient *self);
 guint hy_halo_client_get_request_count (HyHaloClient *self);
+void hy_halo_client_get_rate_usage (HyHaloClient *self,
+                                    guint *used,
+                                    guint *max,
+                                    guint *window_ms,
+                                    guint *waiting);
 
 /* Tuning (defaults: 300 requests per 300 000 ms; 4 retries from 500 ms up to 30 000 ms;
  * batches of 100; pages of 100; bodies up to 64 MiB; 3 waits of a full window on 429;
