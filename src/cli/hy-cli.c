@@ -616,7 +616,10 @@ main (int argc, char **argv)
   int status;
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* $HALYARD_LOCALEDIR: the build tree's translations, for tests and the uninstalled app. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("HALYARD_LOCALEDIR") != NULL
+                                       ? g_getenv ("HALYARD_LOCALEDIR")
+                                       : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
