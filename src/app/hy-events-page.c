@@ -40,7 +40,7 @@ struct _HyEventsPage
   AdwToastOverlay *toast_overlay;
   GtkStack *main_stack;
   HyRateChart *chart;
-  GtkFlowBox *toolbar;
+  GtkWidget *toolbar;
   GtkSearchEntry *search_entry;
   GtkToggleButton *failed_button;
   GtkStack *list_stack;
@@ -230,14 +230,9 @@ update_details (HyEventsPage *self)
                            status, event->duration_ms);
   gtk_label_set_text (self->details_title, title);
 
+  /* Halo's own error text (or the network's), as the client recorded it. */
   gtk_widget_set_visible (GTK_WIDGET (self->details_error), event->error != NULL);
-  if (event->error != NULL)
-    {
-      /* Translators: in the details pane; %s is Halo's own error text */
-      g_autofree char *error = g_strdup_printf (_ ("Halo said: %s"), event->error);
-
-      gtk_label_set_text (self->details_error, error);
-    }
+  gtk_label_set_text (self->details_error, event->error != NULL ? event->error : "");
 
   set_body (self->request_heading, self->request_label, event->request);
   set_body (self->response_heading, self->response_label, event->response);
@@ -399,11 +394,19 @@ update_idle_cb (gpointer user_data)
   HyEventsPage *self = user_data;
   g_autoptr (GError) error = NULL;
 
+  GtkAdjustment *vadjustment;
+  gboolean at_top;
+
   self->update_idle = 0;
   if (self->model == NULL)
     return G_SOURCE_REMOVE;
 
+  /* A live log: when the newest request was in view, the new ones come into view above it. */
+  vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (self->column_view));
+  at_top = vadjustment == NULL || gtk_adjustment_get_value (vadjustment) <= 0;
   hy_events_model_update (self->model, &error);
+  if (at_top && vadjustment != NULL)
+    gtk_adjustment_set_value (vadjustment, 0);
   if (error != NULL)
     g_warning ("Cannot read new events: %s", error->message);
   update_empty (self);
@@ -738,12 +741,6 @@ hy_events_page_init (HyEventsPage *self)
   GtkShortcutController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
-
-  /* The flow box wraps the toolbar on narrow windows; its own children are not stops for the
-   * keyboard, the controls inside are. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->toolbar)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    gtk_widget_set_focusable (child, FALSE);
 
   self->cancellable = g_cancellable_new ();
   self->text_filter = gtk_custom_filter_new (text_matches, self, NULL);

@@ -92,7 +92,7 @@ struct _HyMappingPage
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
   GtkStack *main_stack;
-  GtkFlowBox *toolbar;
+  GtkWidget *toolbar;
   GtkSearchEntry *search_entry;
   GtkToggleButton *unlinked_button;
   GtkMenuButton *link_to_button;
@@ -1693,7 +1693,6 @@ static void
 hy_mapping_page_init (HyMappingPage *self)
 {
   GtkShortcutController *shortcuts;
-  GtkWidget *child;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1704,12 +1703,6 @@ hy_mapping_page_init (HyMappingPage *self)
 
   for (guint i = 0; i < N_SECTIONS; i++)
     build_section (self, i);
-
-  /* The flow box wraps the toolbar on narrow windows; its own children are not stops for the
-   * keyboard, the controls inside are. */
-  for (child = gtk_widget_get_first_child (GTK_WIDGET (self->toolbar)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    gtk_widget_set_focusable (child, FALSE);
 
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb),
                             self);

@@ -200,7 +200,7 @@ test_events_page_filters (void)
   /* The details pane of a failed request shows Halo's error text and the bodies. */
   hy_events_page_select (page, 0);
   details = hy_events_page_dup_details (page);
-  g_assert_nonnull (strstr (details, "Halo said: Asset type \"Server\", not found (294)"));
+  g_assert_nonnull (strstr (details, "Asset type \"Server\", not found (294)"));
   g_assert_nonnull (strstr (details, "{\"ok\":true}"));
   g_assert_nonnull (strstr (details, "GET /api/Client?page_no=294"));
 

@@ -4,8 +4,10 @@
  *
  * Not a test: run by hand under Xvfb (GSK_RENDERER=cairo) to make data/screenshots/:
  *
- *   xvfb-run -a dbus-run-session -- build-aux/test-session.sh \
- *     _build/tests/ui/views-screenshots OUTPUT_DIR
+ *   HALYARD_BUILD_ROOT=_build GSK_RENDERER=cairo xvfb-run -a dbus-run-session -- \
+ *     build-aux/test-session.sh _build/tests/ui/views-screenshots OUTPUT_DIR
+ *
+ * (LANGUAGE=de etc. for the translated views: the file names then carry the language.)
  *
  * Fills a temporary store the way a technician would (a refresh from halyard-sim, an
  * inventory, Link automatically, group and policy mappings, a few failed requests), shows both
@@ -18,7 +20,9 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "hy-event-item.h"
 #include "hy-events-page.h"
+#include "hy-ui-test-mime.h"
 #include "hy-mapping-page.h"
 #include "hy-sim.h"
 #include "linker/hy-linker.h"
@@ -219,10 +223,10 @@ fill (HySession *session, HySim *sim)
       check (hy_linker_map_policy (store, "p3", type, closed_status, &error), error);
     }
 
-  /* A few failures for the Events view: Halo errors and a rate limit. */
+  /* A few failures for the Events view: server errors (retried) and a refused request. */
   hy_sim_fail_next (sim, 2, 500);
   refresh (session);
-  hy_sim_fail_next (sim, 1, 429);
+  hy_sim_fail_next (sim, 1, 400);
   refresh (session);
   refresh (session);
 }
@@ -275,6 +279,8 @@ main (int argc, char *argv[])
   const char *lang = g_getenv ("LANGUAGE");
 
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  /* Icons need a MIME database to load (see hy-ui-test-mime.h). */
+  hy_ui_test_init_mime ();
   adw_init ();
 
   dir = g_dir_make_tmp ("halyard-shots-XXXXXX", &error);
@@ -350,7 +356,21 @@ main (int argc, char *argv[])
 
       adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "events");
       settle (400);
-      hy_events_page_select (HY_EVENTS_PAGE (events), 1);
+      /* The details of a failed request: Halo's own error text. */
+      {
+        GListModel *shown = hy_events_page_get_shown (HY_EVENTS_PAGE (events));
+
+        for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+          {
+            g_autoptr (HyEventItem) item = g_list_model_get_item (shown, i);
+
+            if (hy_event_item_get_failed (item))
+              {
+                hy_events_page_select (HY_EVENTS_PAGE (events), i);
+                break;
+              }
+          }
+      }
       settle (400);
       {
         g_autofree char *name = g_strdup_printf ("%s/events%s%s-%s.png", out, lang ? "-" : "",
