@@ -896,6 +896,13 @@ token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+wipe_and_free (gpointer data)
+{
+  explicit_bzero (data, strlen (data));
+  g_free (data);
+}
+
+static void
 request_token (HyHaloClient *self)
 {
   g_autofree char *form = NULL;
@@ -906,7 +913,9 @@ request_token (HyHaloClient *self)
 
   form = soup_form_encode ("grant_type", "client_credentials", "client_id", self->client_id,
                            "client_secret", self->secret, "scope", self->scopes, NULL);
-  body = g_bytes_new_take (g_steal_pointer (&form), strlen (form));
+  /* the form holds the secret: wiped when the request is done with it */
+  body = g_bytes_new_with_free_func (form, strlen (form), wipe_and_free, form);
+  form = NULL;
   if (tenant && *tenant)
     {
       g_autofree char *escaped = g_uri_escape_string (tenant, NULL, FALSE);
