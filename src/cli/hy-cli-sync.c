@@ -72,20 +72,22 @@ print_report (HyCli *cli, const HySyncReport *report)
       for (guint i = 0; i < report->creates->len; i++)
         {
           JsonObject *o = json_node_get_object (g_ptr_array_index (report->creates, i));
+          g_autofree char *client =
+              g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "client_id"));
           /* Translators: a dry-run line: the device name, its id, the Halo client id */
-          hy_cli_print (cli, _ ("create  %s (%s) in Halo client %" G_GINT64_FORMAT),
+          hy_cli_print (cli, _ ("create  %s (%s) in Halo client %s"),
                         json_object_get_string_member (o, "name"),
-                        json_object_get_string_member (o, "computer"),
-                        json_object_get_int_member (o, "client_id"));
+                        json_object_get_string_member (o, "computer"), client);
         }
       for (guint i = 0; i < report->updates->len; i++)
         {
           JsonObject *o = json_node_get_object (g_ptr_array_index (report->updates, i));
+          g_autofree char *asset =
+              g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "asset_id"));
           /* Translators: a dry-run line: the device name, its id, the Halo asset id */
-          hy_cli_print (cli, _ ("update  %s (%s) as Halo asset %" G_GINT64_FORMAT),
+          hy_cli_print (cli, _ ("update  %s (%s) as Halo asset %s"),
                         json_object_get_string_member (o, "name"),
-                        json_object_get_string_member (o, "computer"),
-                        json_object_get_int_member (o, "asset_id"));
+                        json_object_get_string_member (o, "computer"), asset);
         }
       hy_cli_print (cli, _ ("Dry run: %u to create, %u to update, %u unchanged; nothing was sent."),
                     report->creates->len, report->updates->len, report->unchanged);
@@ -128,9 +130,12 @@ print_alert (HyCli *cli, const HySyncAlertResult *result)
       return;
     }
   if (result->ticket_id > 0)
-    /* Translators: the alert id, its state, the Halo ticket id */
-    hy_cli_print (cli, _ ("Alert %s: %s (Halo ticket %" G_GINT64_FORMAT ")"), result->alert_id,
-                  alert_state_label (result->state), result->ticket_id);
+    {
+      g_autofree char *ticket = g_strdup_printf ("%" G_GINT64_FORMAT, result->ticket_id);
+      /* Translators: the alert id, its state, the Halo ticket id */
+      hy_cli_print (cli, _ ("Alert %s: %s (Halo ticket %s)"), result->alert_id,
+                    alert_state_label (result->state), ticket);
+    }
   else
     /* Translators: the alert id and its state */
     hy_cli_print (cli, _ ("Alert %s: %s"), result->alert_id, alert_state_label (result->state));
