@@ -827,6 +827,15 @@ secret_looked_up_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+hy_setup_page_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (hy_setup_page_parent_class)->map (widget);
+
+  /* Groups and policies are mapped in another view: say again what the switch needs. */
+  hy_setup_page_update_enabled (HY_SETUP_PAGE (widget));
+}
+
+static void
 hy_setup_page_dispose (GObject *object)
 {
   HySetupPage *self = HY_SETUP_PAGE (object);
@@ -881,6 +890,7 @@ hy_setup_page_class_init (HySetupPageClass *klass)
   object_class->dispose = hy_setup_page_dispose;
   object_class->get_property = hy_setup_page_get_property;
   object_class->set_property = hy_setup_page_set_property;
+  widget_class->map = hy_setup_page_map;
 
   properties[PROP_SESSION] =
       g_param_spec_object ("session", NULL, NULL, HY_TYPE_SESSION,

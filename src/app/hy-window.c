@@ -13,6 +13,7 @@
 #include "session/hy-session.h"
 #include "sync/hy-sync-engine.h"
 
+#include "hy-mapping-page.h"
 #include "hy-setup-page.h"
 #include "hy-toasts.h"
 #include "hy-window.h"
@@ -37,7 +38,6 @@ struct _HyWindow
   HySetupPage *setup_page;
   GtkStack *mapping_stack;
   GtkStack *events_stack;
-  AdwViewStackPage *events_stack_page;
   GtkLabel *demo_label;
   GtkMenuButton *summary_button;
   GtkImage *summary_icon;
@@ -155,6 +155,16 @@ hy_window_update_views (HyWindow *self)
                                           : "empty");
 }
 
+/* The Mapping view reads the store again (after an import or a refresh from Halo). */
+static void
+hy_window_reload_mapping (HyWindow *self)
+{
+  GtkWidget *content = gtk_stack_get_child_by_name (self->mapping_stack, "content");
+
+  if (content != NULL && HY_IS_MAPPING_PAGE (content))
+    hy_mapping_page_reload (HY_MAPPING_PAGE (content));
+}
+
 static char *
 format_time (gint64 usec)
 {
@@ -239,9 +249,6 @@ hy_window_update_summary (HyWindow *self)
     gtk_label_set_label (self->summary_sync_label, _ ("Not synced yet"));
   gtk_label_set_label (self->summary_outbox_label, outbox != NULL ? outbox : "—");
   gtk_label_set_label (self->summary_failures_label, failures != NULL ? failures : "—");
-
-  adw_view_stack_page_set_badge_number (self->events_stack_page, (guint) MIN (failed, G_MAXUINT));
-  adw_view_stack_page_set_needs_attention (self->events_stack_page, dead > 0);
 
   /* Translators: the status button as a screen reader says it, e.g. "Integration status:
    * Enabled" */
@@ -429,6 +436,7 @@ refreshed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                            refresh.counts[HY_CACHE_KIND_AGENT]);
 
       hy_window_add_toast (self, text);
+      hy_window_reload_mapping (self);
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.refresh", TRUE);
@@ -483,6 +491,7 @@ imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     hy_window_add_toast (self, text);
   }
   hy_window_update_views (self);
+  hy_window_reload_mapping (self);
   hy_setup_page_refresh_enabled (self->setup_page);
 }
 
@@ -739,7 +748,6 @@ hy_window_class_init (HyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HyWindow, setup_page);
   gtk_widget_class_bind_template_child (widget_class, HyWindow, mapping_stack);
   gtk_widget_class_bind_template_child (widget_class, HyWindow, events_stack);
-  gtk_widget_class_bind_template_child (widget_class, HyWindow, events_stack_page);
   gtk_widget_class_bind_template_child (widget_class, HyWindow, demo_label);
   gtk_widget_class_bind_template_child (widget_class, HyWindow, summary_button);
   gtk_widget_class_bind_template_child (widget_class, HyWindow, summary_icon);
