@@ -1161,6 +1161,36 @@ auto_link_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_assert_no_error (error);
 }
 
+
+static void
+auto_link_cancelled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  gboolean *done = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyLinkerResult) linked = NULL;
+
+  linked = hy_linker_auto_link_finish (HY_STORE (source), result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (linked);
+  *done = TRUE;
+}
+
+static void
+test_auto_cancelled (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  gboolean done = FALSE;
+
+  halo_client (f, 1, "Acme Ltd", FALSE);
+  add_company (f, "c1", "Acme Ltd");
+
+  g_cancellable_cancel (cancellable);
+  hy_linker_auto_link_async (f->store, FALSE, cancellable, auto_link_cancelled_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  assert_link (f, HY_RECORD_KIND_COMPANY, "c1", HY_LINK_HOW_NONE, 0);
+}
+
 static void
 test_auto_async (Fixture *f, gconstpointer data)
 {
@@ -1361,6 +1391,7 @@ main (int argc, char *argv[])
   ADD ("/linker/auto/suggestions", test_auto_suggestions);
   ADD ("/linker/auto/relink-drops-stale", test_auto_relink_drops_stale);
   ADD ("/linker/auto/async", test_auto_async);
+  ADD ("/linker/auto/cancelled", test_auto_cancelled);
   ADD ("/linker/auto/some", test_auto_some);
   ADD ("/linker/reject", test_reject);
   ADD ("/linker/suggest", test_suggest);

@@ -417,6 +417,7 @@ typedef struct
   HyStore *store;
   gboolean dry_run;
   GHashTable *only; /* "kind:id" of the records to link; NULL: all */
+  GCancellable *cancellable;
   HyLinkerResult *result;
 
   GPtrArray *halo[HY_N_CACHE_KINDS]; /* owned HyCacheRecord * of the kinds the linker uses */
@@ -860,6 +861,8 @@ auto_link_companies (AutoLink *self, GError **error)
 
   for (guint i = 0; i < companies->len; i++)
     {
+      if (i % 1024 == 0 && g_cancellable_set_error_if_cancelled (self->cancellable, error))
+        return FALSE;
       const HyCompany *company = g_ptr_array_index (companies, i);
       g_autofree char *key = exact_key (company->name);
       gint64 client_id = company->link.halo_id;
@@ -926,6 +929,8 @@ auto_link_locations (AutoLink *self, GError **error)
 
   for (guint i = 0; i < locations->len; i++)
     {
+      if (i % 1024 == 0 && g_cancellable_set_error_if_cancelled (self->cancellable, error))
+        return FALSE;
       const HyLocation *location = g_ptr_array_index (locations, i);
       gint64 client_id = company_client (self, location->company_id);
       HyLinkHow how = location->link.how;
@@ -968,6 +973,8 @@ auto_link_computers (AutoLink *self, GError **error)
 
   for (guint i = 0; i < computers->len; i++)
     {
+      if (i % 1024 == 0 && g_cancellable_set_error_if_cancelled (self->cancellable, error))
+        return FALSE;
       const HyComputer *computer = g_ptr_array_index (computers, i);
       gint64 client_id = company_client (self, computer->company_id);
       HyLinkHow how = computer->link.how;
@@ -1021,6 +1028,8 @@ auto_link_users (AutoLink *self, GError **error)
 
   for (guint i = 0; i < users->len; i++)
     {
+      if (i % 1024 == 0 && g_cancellable_set_error_if_cancelled (self->cancellable, error))
+        return FALSE;
       const HyUser *user = g_ptr_array_index (users, i);
       g_autofree char *key = email_key (user->email);
       gint64 ignored;
@@ -1043,18 +1052,21 @@ hy_linker_auto_link (HyStore *store, gboolean dry_run, GError **error)
   return hy_linker_auto_link_some (store, NULL, dry_run, error);
 }
 
-HyLinkerResult *
-hy_linker_auto_link_some (HyStore *store, GHashTable *only, gboolean dry_run, GError **error)
+/* A cancelled run rolls back what it wrote and fails with G_IO_ERROR_CANCELLED. */
+static HyLinkerResult *
+auto_link_run (HyStore *store,
+               GHashTable *only,
+               gboolean dry_run,
+               GCancellable *cancellable,
+               GError **error)
 {
   AutoLink self = { 0 };
   gboolean ok;
 
-  g_return_val_if_fail (HY_IS_STORE (store), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
   self.store = store;
   self.dry_run = dry_run;
   self.only = only;
+  self.cancellable = cancellable;
   self.result = result_new (dry_run);
 
   if (!dry_run && !hy_store_begin (store, error))
@@ -1087,6 +1099,15 @@ hy_linker_auto_link_some (HyStore *store, GHashTable *only, gboolean dry_run, GE
   return NULL;
 }
 
+HyLinkerResult *
+hy_linker_auto_link_some (HyStore *store, GHashTable *only, gboolean dry_run, GError **error)
+{
+  g_return_val_if_fail (HY_IS_STORE (store), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  return auto_link_run (store, only, dry_run, NULL, error);
+}
+
 typedef struct
 {
   GHashTable *only;
@@ -1110,7 +1131,7 @@ auto_link_thread (GTask *task,
   GError *error = NULL;
   HyLinkerResult *result;
 
-  result = hy_linker_auto_link_some (HY_STORE (source_object), data->only, data->dry_run, &error);
+  result = auto_link_run (HY_STORE (source_object), data->only, data->dry_run, cancellable, &error);
   if (result == NULL)
     g_task_return_error (task, error);
   else

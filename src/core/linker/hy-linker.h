@@ -81,7 +81,8 @@ void hy_linker_result_free (HyLinkerResult *result);
  * number, else by serial; users to agents. Manual links are never changed; an automatic link
  * is replaced only by another exact, unambiguous match (or dropped when it points outside its
  * company's client). Nothing is linked when several Halo records match (ambiguous), nor on a
- * near miss (suggestions). @dry_run: compute the same result, write nothing. */
+ * near miss (suggestions). @dry_run: compute the same result, write nothing. The async variants
+ * run in a worker thread; cancelling them rolls back what they wrote (G_IO_ERROR_CANCELLED). */
 HyLinkerResult *hy_linker_auto_link (HyStore *store, gboolean dry_run, GError **error);
 void hy_linker_auto_link_async (HyStore *store,
                                 gboolean dry_run,
