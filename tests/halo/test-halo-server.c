@@ -75,6 +75,16 @@ typedef enum
   AUTHINFO_CUSTOM,
 } AuthinfoMode;
 
+typedef enum
+{
+  LIST_SHORT_PAGES, /* record_count 120, pages of 50 whatever page_size says, ids as 12 / 12.0 / "12" */
+  LIST_COUNT_TOO_BIG, /* record_count 250, only 120 records exist */
+  LIST_REPEATS,       /* wrapped, ignores page_no: the same page again and again */
+  LIST_BARE_UNPAGED,  /* bare array of 30, whatever the page */
+  LIST_BARE_PAGED,    /* bare array, pages of 40 over 95 records */
+  LIST_NOT_A_LIST,    /* an object without any array */
+} ListMode;
+
 typedef struct
 {
   SoupServer *server;
@@ -84,6 +94,7 @@ typedef struct
   char *last_token_path;
   gboolean always_401;
   guint retry_after_429s;
+  ListMode list_mode;
   GPtrArray *events;
   GMainLoop *loop;
   GAsyncResult *result;
@@ -265,6 +276,50 @@ handler (SoupServer *server,
         respond (msg, 200, "application/json", body);
         return;
       }
+    }
+  if (g_ascii_strcasecmp (path, "/api/Client") == 0 || g_ascii_strcasecmp (path, "/api/Agent") == 0)
+    {
+      guint64 page_no = g_ascii_strtoull (g_hash_table_lookup (query, "page_no") ?: "1", NULL, 10);
+      guint total = 120, cap = 50, first, last;
+      gboolean bare = f->list_mode == LIST_BARE_UNPAGED || f->list_mode == LIST_BARE_PAGED;
+      g_autoptr (GString) out = g_string_new (NULL);
+
+      g_assert_cmpstr (g_hash_table_lookup (query, "pageinate"), ==, "true");
+      if (f->list_mode == LIST_NOT_A_LIST)
+        {
+          respond (msg, 200, "application/json",
+                   "{\"record_count\":3,\"message\":\"no list here\"}");
+          return;
+        }
+      if (f->list_mode == LIST_REPEATS)
+        page_no = 1;
+      if (f->list_mode == LIST_BARE_UNPAGED)
+        total = cap = 30, page_no = 1;
+      if (f->list_mode == LIST_BARE_PAGED)
+        total = 95, cap = 40;
+      first = (page_no - 1) * cap;
+      last = MIN (first + cap, total);
+      if (!bare)
+        g_string_append_printf (out, "{\"record_count\":%u,\"clients\":",
+                                f->list_mode == LIST_COUNT_TOO_BIG ? 250 : total);
+      g_string_append_c (out, '[');
+      for (guint i = first; i < last; i++)
+        {
+          if (i > first)
+            g_string_append_c (out, ',');
+          /* ids as Halo sends them, in all three spellings */
+          if (i % 3 == 0)
+            g_string_append_printf (out, "{\"id\":%u,\"name\":\"C%u\"}", i + 1, i + 1);
+          else if (i % 3 == 1)
+            g_string_append_printf (out, "{\"id\":%u.0,\"name\":\"C%u\"}", i + 1, i + 1);
+          else
+            g_string_append_printf (out, "{\"id\":\"%u\",\"name\":\"C%u\"}", i + 1, i + 1);
+        }
+      g_string_append_c (out, ']');
+      if (!bare)
+        g_string_append_c (out, '}');
+      respond (msg, 200, "application/json", out->str);
+      return;
     }
   if (g_ascii_strcasecmp (path, "/api/Agent/me") == 0)
     {
@@ -647,6 +702,75 @@ test_cancel (Fixture *f, gconstpointer data)
   g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_CANCELLED);
 }
 
+static void
+test_list_anomalies (Fixture *f, gconstpointer data)
+{
+  static const struct
+  {
+    ListMode mode;
+    gboolean agents;
+    guint records;
+    gint64 record_count;
+    gboolean inconsistent;
+    guint requests;
+  } table[] = {
+    { LIST_SHORT_PAGES, FALSE, 120, 120, FALSE, 3 },  /* 50 + 50 + 20: paged by what came back */
+    { LIST_COUNT_TOO_BIG, FALSE, 120, 250, TRUE, 4 }, /* 3 pages, then an empty one */
+    { LIST_REPEATS, FALSE, 50, 120, TRUE, 2 },        /* page 2 repeats page 1 */
+    { LIST_BARE_UNPAGED, TRUE, 30, -1, FALSE, 2 }, /* page 2 repeats: not paged, not an anomaly */
+    { LIST_BARE_PAGED, TRUE, 95, -1, FALSE, 3 },   /* 40 + 40 + 15 */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (table); i++)
+    {
+      g_autoptr (HyHaloClient) client = new_client (f, SECRET, NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HyHaloList) list = NULL;
+      g_autoptr (GAsyncResult) result = NULL;
+      guint warnings = 0;
+
+      g_ptr_array_set_size (f->events, 0);
+      f->list_mode = table[i].mode;
+      if (table[i].agents)
+        hy_halo_client_list_agents_async (client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+      else
+        hy_halo_client_list_clients_async (client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+      result = wait_result (f);
+      f->result = NULL;
+      list = hy_halo_client_list_finish (client, result, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (list->records->len, ==, table[i].records);
+      g_assert_cmpint (list->record_count, ==, table[i].record_count);
+      g_assert_cmpint (list->inconsistent, ==, table[i].inconsistent);
+      g_assert_cmpuint (list->requests, ==, table[i].requests);
+      for (guint j = 0; j < list->records->len; j++)
+        g_assert_cmpint (hy_halo_record_get_id (g_ptr_array_index (list->records, j)), ==, j + 1);
+      for (guint j = 0; j < f->events->len; j++)
+        {
+          HyHaloEvent *e = g_ptr_array_index (f->events, j);
+          if (e->level == HY_HALO_EVENT_WARNING && g_strcmp0 (e->method, "LIST") == 0)
+            warnings++;
+        }
+      g_assert_cmpuint (warnings, ==, table[i].inconsistent ? 1 : 0);
+    }
+
+  /* an answer with no list in it */
+  {
+    g_autoptr (HyHaloClient) client = new_client (f, SECRET, NULL);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HyHaloList) list = NULL;
+    g_autoptr (GAsyncResult) result = NULL;
+
+    f->list_mode = LIST_NOT_A_LIST;
+    hy_halo_client_list_clients_async (client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    result = wait_result (f);
+    f->result = NULL;
+    list = hy_halo_client_list_finish (client, result, &error);
+    g_assert_null (list);
+    g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -664,5 +788,6 @@ main (int argc, char **argv)
   ADD ("/halo/server/tls", test_tls);
   ADD ("/halo/server/unreachable", test_unreachable);
   ADD ("/halo/server/cancel", test_cancel);
+  ADD ("/halo/server/list-anomalies", test_list_anomalies);
   return g_test_run ();
 }

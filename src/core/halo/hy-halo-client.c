@@ -256,7 +256,7 @@ emit_warning (HyHaloClient *self, const char *path, const char *record, const ch
   event->path = g_strdup (path);
   event->error = g_strdup (message);
   event->record = g_strdup (record);
-  g_message ("%s: %s", path, message);
+  g_debug ("%s: %s", path, message);
   emit_event (self, event);
 }
 
