@@ -936,10 +936,28 @@ hy_setup_page_class_init (HySetupPageClass *klass)
                                        NULL);
 }
 
+/* libadwaita 1.2 leaves the password row's show/hide button without a name: give it one. */
+static void
+name_peek_button (GtkWidget *widget, const char *name)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_BUTTON (child) && gtk_button_get_icon_name (GTK_BUTTON (child)) != NULL &&
+          g_str_has_prefix (gtk_button_get_icon_name (GTK_BUTTON (child)), "view-"))
+        gtk_accessible_update_property (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                        -1);
+      name_peek_button (child, name);
+    }
+}
+
 static void
 hy_setup_page_init (HySetupPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* Translators: the button that shows or hides the secret being typed */
+  name_peek_button (GTK_WIDGET (self->secret_row), _ ("Show or Hide the Typed Secret"));
 
   hy_setup_page_update_actions (self);
   hy_setup_page_update_enabled (self);
