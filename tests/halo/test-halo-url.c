@@ -93,6 +93,17 @@ test_client_new_errors (void)
   g_assert_cmpstr (hy_halo_client_get_base_url (client), ==, "https://acme.halopsa.com");
   g_assert_cmpstr (hy_halo_client_get_tenant (client), ==, "acme");
   g_assert_cmpstr (hy_halo_client_get_scopes (client), ==, "all");
+  g_clear_object (&client);
+  /* hosted: the subdomain is the tenant until discovery says otherwise */
+  client = hy_halo_client_new ("https://acme-it.halopsa.com/api", NULL, "id", "s3cret",
+                               "read:assets", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (hy_halo_client_get_tenant (client), ==, "acme-it");
+  g_assert_cmpstr (hy_halo_client_get_scopes (client), ==, "read:assets");
+  g_clear_object (&client);
+  client = hy_halo_client_new ("https://halo.example.edu/halo", NULL, "id", "s3cret", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (hy_halo_client_get_tenant (client));
 }
 
 static void

@@ -2261,6 +2261,15 @@ hy_halo_client_new (const char *url_or_tenant,
   self->base_url = g_steal_pointer (&base_url);
   self->tenant = tenant_name && *tenant_name ? g_steal_pointer (&tenant_name) : NULL;
   self->client_id = g_steal_pointer (&id);
+  /* Hosted Halo: the tenant is the subdomain, until /api/authinfo says otherwise */
+  if (g_str_has_prefix (self->base_url, "https://") &&
+      g_str_has_suffix (self->base_url, ".halopsa.com"))
+    {
+      const char *host = self->base_url + strlen ("https://");
+      const char *dot = strchr (host, '.');
+      if (dot && dot == host + strlen (host) - strlen (".halopsa.com"))
+        self->discovered_tenant = g_strndup (host, dot - host);
+    }
   self->secret = g_strdup (client_secret);
   g_ptr_array_insert (self->known_tokens, 0, self->secret);
   self->scopes = g_strdup (scopes && *scopes ? scopes : DEFAULT_SCOPES);
