@@ -216,7 +216,8 @@ print_result (HyCli *cli, const HyLinkerResult *result)
   if (result->suggestions->len > 0)
     hy_cli_print (cli, "%s",
                   _ ("Suggestions are never applied by themselves: accept one with "
-                     "“link set KIND LOCAL_ID HALO_ID”."));
+                     "“link set KIND LOCAL_ID HALO_ID”, or reject it with “link reject KIND "
+                     "LOCAL_ID HALO_ID”."));
 
   hy_cli_print (cli,
                 g_dngettext (GETTEXT_PACKAGE, "%u record linked", "%u records linked",
@@ -285,7 +286,9 @@ hy_cli_link (HyCli *cli, int argc, char **argv)
   int status;
 
   if (!hy_cli_parse (cli, &argc, &argv, entries,
-                     N_ ("auto | set KIND LOCAL_ID HALO_ID | clear KIND LOCAL_ID"),
+                     N_ ("auto | set KIND LOCAL_ID HALO_ID | clear KIND LOCAL_ID | reject KIND "
+                         "LOCAL_ID "
+                         "HALO_ID"),
                      N_ ("Links local records to Halo records. KIND is company (→ Halo client), "
                          "location (→ site of the company's client), computer (→ asset of the "
                          "company's client) or user (→ agent).\n\n"
@@ -294,12 +297,13 @@ hy_cli_link (HyCli *cli, int argc, char **argv)
                          "and near-miss suggestions for review.\n"
                          "set links a record by hand; a location or computer needs its company "
                          "linked first.\n"
-                         "clear removes a record's link."),
+                         "clear removes a record's link.\n"
+                         "reject stops suggesting that Halo record for that record."),
                      &status))
     return status;
 
   if (argc < 2)
-    return hy_cli_fail_usage (cli, _ ("link needs a sub-command: auto, set or clear"));
+    return hy_cli_fail_usage (cli, _ ("link needs a sub-command: auto, set, clear or reject"));
 
   if (g_str_equal (argv[1], "auto"))
     {
@@ -316,11 +320,17 @@ hy_cli_link (HyCli *cli, int argc, char **argv)
       if (argc != 4)
         return hy_cli_fail_usage (cli, _ ("Usage: link clear KIND LOCAL_ID"));
     }
+  else if (g_str_equal (argv[1], "reject"))
+    {
+      if (argc != 5)
+        return hy_cli_fail_usage (cli, _ ("Usage: link reject KIND LOCAL_ID HALO_ID"));
+    }
   else
     {
       /* Translators: %s is what the user typed after “link” */
       g_autofree char *message =
-          g_strdup_printf (_ ("Unknown sub-command “%s”: use auto, set or clear."), argv[1]);
+          g_strdup_printf (_ ("Unknown sub-command “%s”: use auto, set, clear or reject."),
+                           argv[1]);
       return hy_cli_fail_usage (cli, message);
     }
 
@@ -358,6 +368,42 @@ hy_cli_link (HyCli *cli, int argc, char **argv)
         hy_cli_print (cli, _ ("Linked %s %s “%s” → %s %lld “%s” (manual)"), kind_label (link->kind),
                       link->id, link->name, halo_label (link->kind), (long long) link->link.halo_id,
                       link->link.halo_name ? link->link.halo_name : "");
+      return HY_CLI_EXIT_OK;
+    }
+
+  if (g_str_equal (argv[1], "reject"))
+    {
+      HyLinkerSuggestion suggestion = { 0 };
+
+      suggestion.kind = kind;
+      suggestion.id = argv[3];
+      if (!parse_id (cli, argv[4], "HALO_ID", &suggestion.halo_id, &status))
+        return status;
+      if (!hy_linker_reject_suggestion (store, &suggestion, &error))
+        return fail (cli, error);
+
+      if (cli->json)
+        {
+          g_autoptr (JsonBuilder) builder = json_builder_new ();
+          g_autoptr (JsonNode) node = NULL;
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "kind");
+          json_builder_add_string_value (builder, hy_record_kind_to_string (kind));
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_string_value (builder, argv[3]);
+          json_builder_set_member_name (builder, "halo_id");
+          json_builder_add_int_value (builder, suggestion.halo_id);
+          json_builder_set_member_name (builder, "rejected");
+          json_builder_add_boolean_value (builder, TRUE);
+          json_builder_end_object (builder);
+          node = json_builder_get_root (builder);
+          hy_cli_print_json (cli, node);
+        }
+      else
+        /* Translators: kind, local id, Halo record kind, Halo id */
+        hy_cli_print (cli, _ ("No longer suggested: %s %s → %s %lld"), kind_label (kind), argv[3],
+                      halo_label (kind), (long long) suggestion.halo_id);
       return HY_CLI_EXIT_OK;
     }
 

@@ -419,6 +419,42 @@ test_link_set_clear (Fixture *f, gconstpointer data)
 }
 
 static void
+test_link_reject (Fixture *f, gconstpointer data)
+{
+  {
+    g_auto (Run) run = { 0 };
+
+    run_cli (f, &run, "--json", "link", "reject", "company", "c2", "3", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (json_object_get_boolean_member (json_node_get_object (run.json), "rejected"));
+  }
+  {
+    g_auto (Run) run = { 0 };
+
+    /* Initech Ltd ≈ Initech Limited is no longer suggested. */
+    run_cli (f, &run, "--json", "link", "auto", "--dry-run", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpuint (json_array_get_length (
+                          json_object_get_array_member (json_node_get_object (run.json),
+                                                        "suggestions")),
+                      ==, 0);
+  }
+  {
+    g_auto (Run) run = { 0 };
+
+    run_cli (f, &run, "--json", "link", "reject", "company", "nope", "3", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_cmpstr (error_code (&run), ==, "not_found");
+  }
+  {
+    g_auto (Run) run = { 0 };
+
+    run_cli (f, &run, "link", "reject", "company", "c2", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+  }
+}
+
+static void
 test_map (Fixture *f, gconstpointer data)
 {
   JsonObject *object;
@@ -520,6 +556,8 @@ main (int argc, char *argv[])
 
   g_test_add ("/cli/link/auto", Fixture, NULL, fixture_set_up, test_link_auto, fixture_tear_down);
   g_test_add ("/cli/link/set-clear", Fixture, NULL, fixture_set_up, test_link_set_clear,
+              fixture_tear_down);
+  g_test_add ("/cli/link/reject", Fixture, NULL, fixture_set_up, test_link_reject,
               fixture_tear_down);
   g_test_add ("/cli/map", Fixture, NULL, fixture_set_up, test_map, fixture_tear_down);
 
