@@ -147,6 +147,24 @@ test_refresh (void)
       api_agent = TRUE;
   g_assert_true (api_agent);
 
+  /* Inactive clients and disabled agents are cached too, marked so. */
+  {
+    g_autoptr (GPtrArray) clients = NULL;
+    gboolean inactive_client = FALSE, disabled_agent = FALSE;
+
+    clients =
+        hy_store_cache_list (hy_session_get_store (session), HY_CACHE_KIND_CLIENT, NULL, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < clients->len; i++)
+      if (((HyCacheRecord *) clients->pdata[i])->inactive)
+        inactive_client = TRUE;
+    for (guint i = 0; i < agents->len; i++)
+      if (((HyCacheRecord *) agents->pdata[i])->inactive)
+        disabled_agent = TRUE;
+    g_assert_true (inactive_client);
+    g_assert_true (disabled_agent);
+  }
+
   /* Every request is an event in the store, none with the secret. */
   g_assert_cmpuint (refresh.requests, ==, hy_sim_get_request_count (sim));
   g_assert_cmpuint (added, ==, refresh.requests);
@@ -277,8 +295,10 @@ main (int argc, char **argv)
 
   sim = hy_sim_new ();
   hy_sim_generate_options_init (&options);
-  options.clients = 5;
+  /* Enough clients and agents for the generator's inactive clients and disabled agent. */
+  options.clients = 40;
   options.assets_per_client = 4;
+  options.agents = 8;
   hy_sim_generate (sim, &options);
   if (!hy_sim_start (sim, 0, &error))
     g_error ("Could not start the simulator: %s", error->message);

@@ -559,10 +559,17 @@ refresh_list_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  /* Each Halo record is released as soon as it is converted: reading a member Halyard does
+   * not keep parses the record's whole JSON, and 100 000 parsed assets would cost gigabytes. */
   records = g_ptr_array_new_full (list->records->len, (GDestroyNotify) hy_cache_record_free);
+  g_ptr_array_set_free_func (list->records, NULL);
   for (guint i = 0; i < list->records->len; i++)
-    g_ptr_array_add (records,
-                     hy_session_cache_record_from_halo (data->kind, list->records->pdata[i]));
+    {
+      HyHaloRecord *record = g_steal_pointer (&list->records->pdata[i]);
+
+      g_ptr_array_add (records, hy_session_cache_record_from_halo (data->kind, record));
+      hy_halo_record_unref (record);
+    }
 
   if (!hy_store_cache_replace (self->store, data->kind, records, &error))
     {
@@ -584,22 +591,26 @@ refresh_next (GTask *task)
 
   switch (data->kind)
     {
+      /* Inactive clients, sites and assets and disabled agents too: links to them must stay
+       * resolvable, and the linker shows them as inactive rather than not at all. */
       case HY_CACHE_KIND_CLIENT:
-        hy_halo_client_list_clients_async (data->client, priority, cancellable, refresh_list_cb,
-                                           task);
+        hy_halo_client_list_async (data->client, HY_HALO_KIND_CLIENT, "includeinactive=true", NULL,
+                                   0, priority, cancellable, refresh_list_cb, task);
         break;
       case HY_CACHE_KIND_SITE:
         /* Every client's sites: hy_halo_client_list_sites_async () is for one client. */
-        hy_halo_client_list_async (data->client, HY_HALO_KIND_SITE, NULL, NULL, 0, priority,
-                                   cancellable, refresh_list_cb, task);
+        hy_halo_client_list_async (data->client, HY_HALO_KIND_SITE, "includeinactive=true", NULL, 0,
+                                   priority, cancellable, refresh_list_cb, task);
         break;
       case HY_CACHE_KIND_ASSET:
-        hy_halo_client_list_assets_async (data->client, 0, priority, cancellable, refresh_list_cb,
-                                          task);
+        hy_halo_client_list_async (data->client, HY_HALO_KIND_ASSET,
+                                   "includeassetfields=true&includeinactive=true", NULL, 0,
+                                   priority, cancellable, refresh_list_cb, task);
         break;
       case HY_CACHE_KIND_AGENT:
-        hy_halo_client_list_agents_async (data->client, priority, cancellable, refresh_list_cb,
-                                          task);
+        hy_halo_client_list_async (data->client, HY_HALO_KIND_AGENT,
+                                   "includeapiagents=true&includedisabled=true", NULL, 0, priority,
+                                   cancellable, refresh_list_cb, task);
         break;
       case HY_CACHE_KIND_TICKET_TYPE:
         hy_halo_client_list_ticket_types_async (data->client, priority, cancellable,
