@@ -134,7 +134,8 @@ test_ids (void)
   {
     g_autoptr (JsonNode) node =
         json_from_string ("[{\"id\":95.0,\"client_id\":\"12\",\"site_id\":3.5,\"name\":\"12.0\","
-                          "\"fields\":[{\"id\":\"101\",\"value\":7.0}]}]",
+                          "\"third_party_id\":\"00123\",\"fields\":[{\"id\":\"101\",\"value\":7.0}]"
+                          "}]",
                           NULL);
     g_autofree char *out = NULL;
 
@@ -142,7 +143,7 @@ test_ids (void)
     out = json_to_string (node, FALSE);
     g_assert_cmpstr (out, ==,
                      "[{\"id\":95,\"client_id\":12,\"site_id\":3.5,\"name\":\"12.0\","
-                     "\"fields\":[{\"id\":101,\"value\":7.0}]}]");
+                     "\"third_party_id\":\"00123\",\"fields\":[{\"id\":101,\"value\":7.0}]}]");
   }
 }
 

@@ -107,6 +107,19 @@ hy_halo_json_get_id (JsonObject *object, const char *member)
   return id;
 }
 
+/* "12" but not "012", " 12" or "12.0": a string id that is a number written as Halo writes
+ * one (external ids such as "00123" stay strings) */
+static gboolean
+canonical_integer (const char *text, gint64 *out)
+{
+  g_autofree char *back = NULL;
+
+  if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, out, NULL))
+    return FALSE;
+  back = g_strdup_printf ("%" G_GINT64_FORMAT, *out);
+  return g_strcmp0 (back, text) == 0;
+}
+
 static gboolean
 is_id_member (const char *name)
 {
@@ -121,7 +134,7 @@ is_id_member (const char *name)
  * @node: a JSON document about to be sent
  *
  * Rewrites, recursively, every `id` and `*_id` member holding an integral number (`12.0`,
- * `"12"`) as a JSON integer, so Halo never sees `95.0` (which it rejects).
+ * `"12"`, but not `"0012"`) as a JSON integer, so Halo never sees `95.0` (which it rejects).
  */
 void
 hy_halo_json_normalize_ids (JsonNode *node)
@@ -147,8 +160,10 @@ hy_halo_json_normalize_ids (JsonNode *node)
           if (JSON_NODE_HOLDS_VALUE (member) && is_id_member (l->data))
             {
               GType type = json_node_get_value_type (member);
-              if ((type == G_TYPE_DOUBLE || type == G_TYPE_STRING) &&
-                  hy_halo_json_parse_id (member, &id))
+              if (type == G_TYPE_DOUBLE && hy_halo_json_parse_id (member, &id))
+                json_object_set_int_member (object, l->data, id);
+              else if (type == G_TYPE_STRING &&
+                       canonical_integer (json_node_get_string (member), &id))
                 json_object_set_int_member (object, l->data, id);
             }
           else
