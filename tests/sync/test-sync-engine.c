@@ -520,6 +520,34 @@ test_assets_dry_run (Fixture *f, gconstpointer data)
     g_assert_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_DISABLED);
     g_assert_null (refused);
     g_assert_cmpuint (asset_count (f), ==, 0);
+    g_clear_error (&error);
+  }
+
+  /* A write queued by an earlier run and not delivered yet is listed too (the next sync sends
+   * it). */
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, NULL));
+  {
+    g_autoptr (HySyncReport) synced = run_sync (f, FALSE, &error);
+    g_autoptr (HySyncReport) failing = NULL;
+    g_autoptr (HySyncReport) dry = NULL;
+    g_autoptr (HyComputer) pc3 = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc3", NULL);
+
+    g_assert_no_error (error);
+    g_free (pc3->name);
+    pc3->name = g_strdup ("DEV-pc3-new");
+    g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, pc3, NULL, NULL));
+    hy_sim_fail_next (f->sim, 100, 503);
+    failing = run_sync (f, FALSE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (failing->pending, ==, 1);
+    hy_sim_fail_next (f->sim, 0, 503);
+    dry = run_sync (f, TRUE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (dry->creates->len, ==, 0);
+    g_assert_cmpuint (dry->updates->len, ==, 1);
+    g_assert_true (
+        json_object_get_boolean_member (json_node_get_object (g_ptr_array_index (dry->updates, 0)),
+                                        "queued"));
   }
 }
 

@@ -42,6 +42,10 @@ struct _HySyncEngine
   GMutex run_lock;              /* one sync/delivery at a time */
   guint batch_size;
   guint64 backoff_unit_us;
+  /* Halo's asset types as last read (ids of the type and of its name and serial fields for
+   * workstations and servers): read once per engine, so a delta sync does not pay for them. */
+  gboolean types_loaded;
+  gint64 types[6];
 };
 
 G_DEFINE_FINAL_TYPE (HySyncEngine, hy_sync_engine, G_TYPE_OBJECT)
@@ -419,6 +423,7 @@ typedef struct
   gint64 id;
   HyOutboxState state;
   gint64 next_attempt_at;
+  gboolean create; /* an asset or ticket create */
 } Outstanding;
 
 typedef struct
@@ -451,7 +456,8 @@ static void
 outstanding_add (Run *run, const HyOutboxItem *item)
 {
   GArray *arr = g_hash_table_lookup (run->outstanding, item->record_key);
-  Outstanding o = { item->id, item->state, item->next_attempt_at };
+  Outstanding o = { item->id, item->state, item->next_attempt_at,
+                    item->kind != NULL && g_str_has_suffix (item->kind, ".create") };
   guint i;
 
   if (arr == NULL)
@@ -773,6 +779,21 @@ load_asset_types (Run *run, GError **error)
 
   if (run->asset_types_loaded)
     return TRUE;
+  if (run->self->types_loaded)
+    {
+      run->assettype_id = run->self->types[0];
+      run->name_field_id = run->self->types[1];
+      run->serial_field_id = run->self->types[2];
+      run->server_assettype_id = run->self->types[3];
+      run->server_name_field_id = run->self->types[4];
+      run->server_serial_field_id = run->self->types[5];
+      if (run->serial_field_id <= 0)
+        run->serial_field_id = run->learned_serial_field_id;
+      if (run->server_serial_field_id <= 0)
+        run->server_serial_field_id = run->learned_serial_field_id;
+      run->asset_types_loaded = TRUE;
+      return TRUE;
+    }
   if (!call_run (&call))
     {
       g_propagate_error (error, g_steal_pointer (&call.error));
@@ -799,6 +820,13 @@ load_asset_types (Run *run, GError **error)
   run->server_assettype_id = hy_halo_record_get_id (sv);
   run->server_name_field_id = hy_halo_record_get_int (sv, "keyfield_id");
   run->server_serial_field_id = serial_field_of (sv);
+  run->self->types[0] = run->assettype_id;
+  run->self->types[1] = run->name_field_id;
+  run->self->types[2] = run->serial_field_id;
+  run->self->types[3] = run->server_assettype_id;
+  run->self->types[4] = run->server_name_field_id;
+  run->self->types[5] = run->server_serial_field_id;
+  run->self->types_loaded = TRUE;
   /* Types that do not list their fields: the serial field the existing assets use. */
   if (run->serial_field_id <= 0)
     run->serial_field_id = run->learned_serial_field_id;
@@ -1297,7 +1325,7 @@ plan_find_existing (Run *run, Plan *plan, GError **error)
 }
 
 static JsonNode *
-plan_describe (PlanItem *item, GroupPlan *group)
+plan_describe (PlanItem *item, gboolean queued)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
@@ -1329,8 +1357,10 @@ plan_describe (PlanItem *item, GroupPlan *group)
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "found");
   json_builder_add_boolean_value (b, item->found);
+  /* Queued by an earlier run and not yet delivered: the next sync sends it. */
+  json_builder_set_member_name (b, "queued");
+  json_builder_add_boolean_value (b, queued);
   json_builder_end_object (b);
-  (void) group;
   return json_builder_get_root (b);
 }
 
@@ -1383,6 +1413,7 @@ enqueue_assets_txn (HyStore *store, gpointer user_data, GError **error)
       PlanItem *item = g_ptr_array_index (data->plan->items, i);
       g_autofree char *key = NULL;
       g_autofree char *payload = NULL;
+      const char *kind;
       gint64 id;
 
       if (item->action != PLAN_CREATE && item->action != PLAN_UPDATE)
@@ -1393,14 +1424,14 @@ enqueue_assets_txn (HyStore *store, gpointer user_data, GError **error)
         return FALSE;
       key = record_key ("computer", item->computer->id);
       payload = asset_item_payload (run, item);
-      id = hy_store_outbox_enqueue (store,
-                                    item->action == PLAN_CREATE ? HY_SYNC_KIND_ASSET_CREATE
-                                                                : HY_SYNC_KIND_ASSET_UPDATE,
-                                    key, payload, HY_SYNC_PRIORITY_ASSET, error);
+      kind = item->action == PLAN_CREATE ? HY_SYNC_KIND_ASSET_CREATE : HY_SYNC_KIND_ASSET_UPDATE;
+      id = hy_store_outbox_enqueue (store, kind, key, payload, HY_SYNC_PRIORITY_ASSET, error);
       if (id <= 0)
         return FALSE;
       {
-        HyOutboxItem o = { .id = id, .record_key = key, .state = HY_OUTBOX_STATE_PENDING };
+        HyOutboxItem o = {
+          .id = id, .record_key = key, .state = HY_OUTBOX_STATE_PENDING, .kind = (char *) kind
+        };
         outstanding_add (run, &o);
       }
     }
@@ -2252,7 +2283,10 @@ route_waiting_alerts (Run *run)
           continue;
         }
       {
-        HyOutboxItem o = { .id = id, .record_key = key, .state = HY_OUTBOX_STATE_PENDING };
+        HyOutboxItem o = { .id = id,
+                           .record_key = key,
+                           .state = HY_OUTBOX_STATE_PENDING,
+                           .kind = (char *) HY_SYNC_KIND_TICKET_CREATE };
         outstanding_add (run, &o);
       }
     }
@@ -2483,9 +2517,19 @@ run_sync (Run *run, gboolean dry_run, GError **error)
         {
           PlanItem *item = g_ptr_array_index (plan.items, i);
           if (item->action == PLAN_CREATE)
-            g_ptr_array_add (run->report->creates, plan_describe (item, NULL));
+            g_ptr_array_add (run->report->creates, plan_describe (item, FALSE));
           else if (item->action == PLAN_UPDATE)
-            g_ptr_array_add (run->report->updates, plan_describe (item, NULL));
+            g_ptr_array_add (run->report->updates, plan_describe (item, FALSE));
+          else if (item->action == PLAN_QUEUED)
+            {
+              g_autofree char *key = record_key ("computer", item->computer->id);
+              GArray *arr = g_hash_table_lookup (run->outstanding, key);
+              Outstanding *first =
+                  arr != NULL && arr->len > 0 ? &g_array_index (arr, Outstanding, 0) : NULL;
+              if (first != NULL && first->state != HY_OUTBOX_STATE_DEAD)
+                g_ptr_array_add (first->create ? run->report->creates : run->report->updates,
+                                 plan_describe (item, TRUE));
+            }
           else if (item->action == PLAN_UNCHANGED)
             run->report->unchanged++;
           else if (item->action == PLAN_FAILED)
