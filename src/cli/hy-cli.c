@@ -626,6 +626,11 @@ main (int argc, char **argv)
   cli.prog = "halyard-cli";
   g_set_prgname (cli.prog);
 
+  /* --json anywhere on the command line makes even option errors JSON documents. */
+  for (int i = 1; i < argc && g_strcmp0 (argv[i], "--") != 0; i++)
+    if (g_str_equal (argv[i], "--json"))
+      cli.json = TRUE;
+
   /* Global options come before the command (every command accepts --data-dir and --json too);
    * parsing stops at the command. */
   context = g_option_context_new (_ ("COMMAND [ARGUMENT…]"));

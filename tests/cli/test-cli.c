@@ -249,6 +249,11 @@ test_usage (void)
   g_assert_nonnull (strstr (run.err, "frobnicate"));
   run_clear (&run);
 
+  /* --json after the bad option still gives a JSON error. */
+  RUN (&run, NULL, NULL, "status", "--frobnicate", "--json");
+  assert_json_error (&run, 2, "usage");
+  run_clear (&run);
+
   /* connect: required options, and never a secret on the command line. */
   RUN (&run, NULL, NULL, "connect", "--json", "--client-id", CLIENT_ID, "--secret-stdin");
   assert_json_error (&run, 2, "usage");
