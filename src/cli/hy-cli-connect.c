@@ -179,6 +179,7 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
   g_autofree char *scope = NULL;
   g_autofree char *normalized = NULL;
   gboolean secret_stdin = FALSE;
+  gboolean no_keyring = FALSE;
   const GOptionEntry entries[] = {
     { "url", 0, 0, G_OPTION_ARG_STRING, &url,
       N_ ("The Halo URL (https://yourcompany.halopsa.com) or the tenant name"), N_ ("URL") },
@@ -190,6 +191,10 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
       N_ ("Read the Client Secret from standard input (else from HALYARD_CLIENT_SECRET)"), NULL },
     { "scope", 0, 0, G_OPTION_ARG_STRING, &scope,
       N_ ("The scopes to ask for, separated by spaces (default: all)"), N_ ("SCOPES") },
+    { "no-keyring", 0, 0, G_OPTION_ARG_NONE, &no_keyring,
+      N_ ("Do not store the secret anywhere (for machines without a keyring): every later "
+          "command then needs HALYARD_CLIENT_SECRET"),
+      NULL },
     { NULL },
   };
   g_autoptr (HySession) session = NULL;
@@ -250,12 +255,15 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
     }
 
   /* The secret first: when the keyring fails, nothing is saved. */
-  hy_credentials_store_async (profile->url, profile->client_id, secret, NULL, hy_cli_result_cb,
-                              &result);
-  if (!hy_credentials_store_finish (hy_cli_wait (&result), &error))
+  if (!no_keyring)
     {
-      hy_credentials_secret_free (secret);
-      return hy_cli_fail (cli, error);
+      hy_credentials_store_async (profile->url, profile->client_id, secret, NULL, hy_cli_result_cb,
+                                  &result);
+      if (!hy_credentials_store_finish (hy_cli_wait (&result), &error))
+        {
+          hy_credentials_secret_free (secret);
+          return hy_cli_fail (cli, error);
+        }
     }
 
   if (!hy_session_set_profile (session, profile, &error))
@@ -264,16 +272,26 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
       return hy_cli_fail (cli, error);
     }
 
-  clear_old_secret (cli, old, profile);
+  if (!no_keyring)
+    clear_old_secret (cli, old, profile);
 
   /* Test with the secret just given, not a keyring round trip. */
   hy_session_set_secret (session, secret);
   hy_credentials_secret_free (secret);
 
   if (!cli->json)
-    /* Translators: %s is the Halo URL */
-    hy_cli_print (cli, _ ("Saved the connection to %s; the Client Secret is in the keyring."),
-                  profile->url);
+    {
+      if (no_keyring)
+        /* Translators: %s is the Halo URL */
+        hy_cli_print (cli,
+                      _ ("Saved the connection to %s; the Client Secret was not stored: give "
+                         "it in HALYARD_CLIENT_SECRET to every command."),
+                      profile->url);
+      else
+        /* Translators: %s is the Halo URL */
+        hy_cli_print (cli, _ ("Saved the connection to %s; the Client Secret is in the keyring."),
+                      profile->url);
+    }
 
   return run_preflight (cli, session);
 }

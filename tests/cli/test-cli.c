@@ -616,8 +616,31 @@ test_no_keyring (void)
   g_assert_true (json_object_get_null_member (json_node_get_object (node), "connection"));
   run_clear (&run);
 
-  /* Without a keyring, the secret can still come from the environment, in memory only. */
+  /* Without a keyring, --no-keyring keeps the secret in memory only: every command then takes
+   * it from the environment. */
+  RUN (&run, NULL, SECRET, "--json", "connect", "--url", sim_url, "--client-id", CLIENT_ID,
+       "--no-keyring");
+  g_assert_cmpint (run.status, ==, 0);
+  check_preflight_document (run.out, TRUE);
+  run_clear (&run);
+
+  RUN (&run, NULL, NULL, "--json", "status");
+  g_assert_cmpint (run.status, ==, 0);
+  g_clear_pointer (&node, json_node_unref);
+  node = parse (run.out);
+  g_assert_false (json_object_get_null_member (json_node_get_object (node), "connection"));
+  run_clear (&run);
+
+  RUN (&run, NULL, SECRET, "--json", "refresh");
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  RUN (&run, NULL, NULL, "--json", "test");
+  assert_json_error (&run, 1, "no_keyring");
+  run_clear (&run);
   bus_override = NULL;
+
+  /* With a keyring, connect also takes the secret from the environment. */
   RUN (&run, NULL, SECRET, "--json", "connect", "--url", sim_url, "--client-id", CLIENT_ID);
   if (g_getenv ("HALYARD_TEST_KEYRING") != NULL)
     {
