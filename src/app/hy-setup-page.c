@@ -375,7 +375,8 @@ save_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   hy_session_set_secret (self->session, data->secret);
   self->secret_stored = TRUE;
-  gtk_editable_set_text (GTK_EDITABLE (self->secret_row), "");
+  /* The rows show what was saved (the normalised URL), and the secret goes from the field. */
+  hy_setup_page_load_profile (self);
   save_finished (self, data, NULL);
 }
 
@@ -788,6 +789,29 @@ hy_setup_page_save_action (GtkWidget *widget, const char *action_name, GVariant 
                                  save_lookup_cb, g_object_ref (self));
 }
 
+/* Whether the rows say something else than the saved profile (or a new secret was typed). */
+static gboolean
+hy_setup_page_is_edited (HySetupPage *self)
+{
+  const HyProfile *profile = hy_session_get_profile (self->session);
+  g_autofree char *client_id = NULL;
+  g_autofree char *tenant = NULL;
+  g_autofree char *scopes = NULL;
+  g_autofree char *url = NULL;
+
+  if (*gtk_editable_get_text (GTK_EDITABLE (self->secret_row)) != '\0')
+    return TRUE;
+
+  url = hy_halo_normalize_url (gtk_editable_get_text (GTK_EDITABLE (self->url_row)), NULL);
+  client_id = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->client_id_row))));
+  tenant = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->tenant_row))));
+  scopes = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->scopes_row))));
+
+  return g_strcmp0 (url, profile->url) != 0 || g_strcmp0 (client_id, profile->client_id) != 0 ||
+         g_strcmp0 (tenant, profile->tenant ? profile->tenant : "") != 0 ||
+         g_strcmp0 (scopes, profile->scopes ? profile->scopes : "") != 0;
+}
+
 static void
 hy_setup_page_test_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -795,6 +819,13 @@ hy_setup_page_test_action (GtkWidget *widget, const char *action_name, GVariant 
 
   if (self->session == NULL || self->busy || hy_session_get_profile (self->session) == NULL)
     return;
+
+  /* Edited rows are tested by saving them: a save signs in first, then runs the test. */
+  if (hy_setup_page_is_edited (self))
+    {
+      gtk_widget_activate_action (widget, "setup.save", NULL);
+      return;
+    }
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);

@@ -199,8 +199,10 @@ static void
 save_good_profile (Fixture *f)
 {
   guint tested = f->tested;
+  g_autofree char *typed = g_strconcat (hy_sim_get_base_url (f->sim), "/api/", NULL);
 
-  fill (f, hy_sim_get_base_url (f->sim), "halyard-demo", "demo-secret");
+  /* As copied from a browser: the row shows the normalised URL once saved. */
+  fill (f, typed, "halyard-demo", "demo-secret");
   gtk_editable_set_text (GTK_EDITABLE (entry (f, "Tenant (optional)")), "demo");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
   wait_for (&f->tested, tested);
@@ -289,6 +291,8 @@ test_setup_save_and_test (Fixture *f, gconstpointer data)
   g_assert_cmpstr (profile->client_id, ==, "halyard-demo");
   g_assert_cmpstr (profile->tenant, ==, "demo");
   g_assert_false (profile->enabled);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry (f, "Halo URL or Tenant Name"))), ==,
+                   hy_sim_get_base_url (f->sim));
 
   /* The secret is never shown back: the field is empty and says it is stored. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry (f, "Client Secret"))), ==, "");
@@ -358,9 +362,9 @@ test_setup_refused_secret (Fixture *f, gconstpointer data)
   secret = entry (f, "Client Secret");
 
   /* Another Client ID with a wrong secret: Halo refuses it, the row says so, and the working
-   * profile stays as it was. */
+   * profile stays as it was. Test Connection on edited rows saves them first (Ctrl+T). */
   fill (f, hy_sim_get_base_url (f->sim), "someone-else", "wrong-secret");
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.test", NULL));
   id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
   while (!gtk_widget_has_css_class (secret, "error") && !timed_out)
     g_main_context_iteration (NULL, TRUE);
