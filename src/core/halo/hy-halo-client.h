@@ -35,6 +35,12 @@ G_DECLARE_FINAL_TYPE (HyHaloClient, hy_halo_client, HY, HALO_CLIENT, GObject)
  *
  * @priority picks the lane of the rate budget; @record (nullable) tags the events of the call
  * ("computer:pc1") for the events log.
+ *
+ * Errors are always #HY_HALO_ERROR, cancellation included (%HY_HALO_ERROR_CANCELLED, never
+ * G_IO_ERROR_CANCELLED), with a translated message a technician can act on. A create that
+ * fails with %HY_HALO_ERROR_OUTCOME_UNKNOWN may exist in Halo: look it up before resending.
+ * The client secret stays in memory (wiped on finalize); no event, log or error contains it
+ * or any token.
  */
 
 HyHaloClient *hy_halo_client_new (const char *url_or_tenant,
