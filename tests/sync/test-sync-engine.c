@@ -832,10 +832,21 @@ test_disabled (Fixture *f, gconstpointer data)
   g_assert_cmpuint (d1->pending, ==, 1);
   g_assert_cmpuint (ticket_count (f), ==, 0);
 
+  /* Raised again before anything was sent: still one ticket, with a note. */
+  {
+    g_autoptr (HySyncAlertResult) again = raise_alert (f, "a5", "pc1", "p1", &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (again->state, ==, HY_ALERT_STATE_QUEUED);
+  }
+
   g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, &error));
   d2 = run_deliver (f);
   g_assert_cmpuint (ticket_count (f), ==, 1);
   g_assert_cmpuint (d2->pending, ==, 0);
+  {
+    g_autoptr (HyAlert) alert = hy_store_get (f->store, HY_RECORD_KIND_ALERT, "a5", NULL);
+    g_assert_cmpuint (actions_of (f, alert->ticket_id), ==, 1);
+  }
 }
 
 /* ------------------------------------------------------------------------- */
