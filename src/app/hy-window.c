@@ -57,6 +57,8 @@ struct _HyWindow
   gint64 last_sync;
   guint summary_idle;
   guint header_idle;
+  guint mapping_reload_idle;
+  gboolean mapping_reload_pending;
   gboolean demo;
 };
 
@@ -98,7 +100,6 @@ hy_window_save_size (HyWindow *self)
   g_settings_apply (self->settings);
 }
 
-
 void
 hy_window_add_toast (HyWindow *self, const char *title)
 {
@@ -115,32 +116,6 @@ hy_window_dismiss_toasts (HyWindow *self)
   hy_toasts_dismiss_all (self->toast_overlay);
 }
 
-/* The view pages that read the session: the Setup page, and whatever page widget sits in a
- * view's stack (the Mapping and Events pages have a "session" property too). */
-static void
-hy_window_propagate_session (HyWindow *self)
-{
-  GtkStack *stacks[] = { self->mapping_stack, self->events_stack };
-  gboolean connected = self->session != NULL && hy_session_get_profile (self->session) != NULL;
-
-  hy_setup_page_set_session (self->setup_page, self->session);
-
-  for (guint i = 0; i < G_N_ELEMENTS (stacks); i++)
-    {
-      GtkWidget *content = gtk_stack_get_child_by_name (stacks[i], "content");
-
-      for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stacks[i])); child != NULL;
-           child = gtk_widget_get_next_sibling (child))
-        if (g_object_class_find_property (G_OBJECT_GET_CLASS (child), "session") != NULL)
-          g_object_set (child, "session", self->session, NULL);
-
-      /* Without a connection a view says what to do next; with one, the page shows its
-       * records (or its own empty state). */
-      gtk_stack_set_visible_child_name (stacks[i],
-                                        connected && content != NULL ? "content" : "empty");
-    }
-}
-
 static void
 hy_window_update_views (HyWindow *self)
 {
@@ -155,14 +130,67 @@ hy_window_update_views (HyWindow *self)
                                           : "empty");
 }
 
-/* The Mapping view reads the store again (after an import or a refresh from Halo). */
+/* The view pages that read the session: the Setup page, and whatever page widget sits in a
+ * view's stack (the Mapping and Events pages have a "session" property too). */
 static void
-hy_window_reload_mapping (HyWindow *self)
+hy_window_propagate_session (HyWindow *self)
+{
+  GtkStack *stacks[] = { self->mapping_stack, self->events_stack };
+
+  hy_setup_page_set_session (self->setup_page, self->session);
+
+  for (guint i = 0; i < G_N_ELEMENTS (stacks); i++)
+    for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stacks[i])); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (g_object_class_find_property (G_OBJECT_GET_CLASS (child), "session") != NULL)
+        g_object_set (child, "session", self->session, NULL);
+
+  hy_window_update_views (self);
+}
+
+static HyMappingPage *
+hy_window_get_mapping_page (HyWindow *self)
 {
   GtkWidget *content = gtk_stack_get_child_by_name (self->mapping_stack, "content");
 
-  if (content != NULL && HY_IS_MAPPING_PAGE (content))
-    hy_mapping_page_reload (HY_MAPPING_PAGE (content));
+  return content != NULL && HY_IS_MAPPING_PAGE (content) ? HY_MAPPING_PAGE (content) : NULL;
+}
+
+static gboolean
+mapping_reload_idle_cb (gpointer user_data)
+{
+  HyWindow *self = user_data;
+  HyMappingPage *page = hy_window_get_mapping_page (self);
+
+  self->mapping_reload_idle = 0;
+  if (page != NULL && !hy_mapping_page_get_busy (page))
+    {
+      self->mapping_reload_pending = FALSE;
+      hy_mapping_page_reload (page);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+mapping_busy_changed_cb (HyWindow *self, GParamSpec *pspec, HyMappingPage *page)
+{
+  if (self->mapping_reload_pending && !hy_mapping_page_get_busy (page) &&
+      self->mapping_reload_idle == 0)
+    self->mapping_reload_idle = g_idle_add (mapping_reload_idle_cb, self);
+}
+
+/* The Mapping view reads the store again (after an import or a refresh from Halo); while it is
+ * busy with work of its own, once that is done. */
+static void
+hy_window_reload_mapping (HyWindow *self)
+{
+  HyMappingPage *page = hy_window_get_mapping_page (self);
+
+  if (page == NULL)
+    return;
+
+  self->mapping_reload_pending = TRUE;
+  mapping_busy_changed_cb (self, NULL, page);
 }
 
 static char *
@@ -174,28 +202,33 @@ format_time (gint64 usec)
   return time != NULL ? g_date_time_format (time, _ ("%x %X")) : g_strdup ("");
 }
 
+/* The popover's details: read only while it is open, since counting a large events log is not
+ * free. */
 static void
-hy_window_update_summary (HyWindow *self)
+hy_window_update_popover (HyWindow *self)
 {
   const HyProfile *profile = self->session ? hy_session_get_profile (self->session) : NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *outbox = NULL;
   g_autofree char *failures = NULL;
-  g_autofree char *accessible = NULL;
-  gint64 pending = 0, dead = 0, failed = 0;
-  const char *state;
-  const char *icon;
+  g_autofree char *when = NULL;
+  gint64 last_sync = self->last_sync;
 
   if (profile != NULL)
     {
       HyStore *store = hy_session_get_store (self->session);
       g_autoptr (HyEvent) last_failed = NULL;
+      g_autoptr (GPtrArray) groups = hy_store_list_group_sync (store, TRUE, NULL);
+      gint64 pending, dead, failed;
 
       pending = MAX (hy_store_outbox_count (store, HY_OUTBOX_STATE_PENDING, NULL), 0) +
                 MAX (hy_store_outbox_count (store, HY_OUTBOX_STATE_INFLIGHT, NULL), 0);
       dead = MAX (hy_store_outbox_count (store, HY_OUTBOX_STATE_DEAD, NULL), 0);
       failed = MAX (hy_store_events_count (store, TRUE, NULL), 0);
       last_failed = failed > 0 ? hy_store_events_last_failed (store, NULL) : NULL;
+
+      /* The last sync of any mapped group, also from earlier runs. */
+      for (guint i = 0; groups != NULL && i < groups->len; i++)
+        last_sync = MAX (last_sync, ((HyGroupSync *) g_ptr_array_index (groups, i))->last_sync);
 
       /* Translators: the outbox: writes waiting for Halo, and writes Halyard gave up on */
       outbox = g_strdup_printf (_ ("%u waiting, %u given up"), (guint) pending, (guint) dead);
@@ -212,6 +245,26 @@ hy_window_update_summary (HyWindow *self)
                                     (guint) failed);
     }
 
+  gtk_label_set_label (self->summary_enabled_label,
+                       profile == NULL    ? _ ("Not connected: set up the connection in Setup")
+                       : profile->enabled ? _ ("Enabled")
+                                          : _ ("Disabled"));
+  when = last_sync > 0 ? format_time (last_sync) : NULL;
+  gtk_label_set_label (self->summary_sync_label, when != NULL ? when : _ ("Not synced yet"));
+  gtk_label_set_label (self->summary_outbox_label, outbox != NULL ? outbox : "—");
+  gtk_label_set_label (self->summary_failures_label, failures != NULL ? failures : "—");
+}
+
+/* The header's status: enabled or not, syncing, and a warning when writes were given up. */
+static void
+hy_window_update_summary (HyWindow *self)
+{
+  const HyProfile *profile = self->session ? hy_session_get_profile (self->session) : NULL;
+  g_autofree char *accessible = NULL;
+  GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (self->summary_button));
+  const char *state;
+  const char *icon;
+
   if (profile == NULL)
     {
       state = _ ("Not connected");
@@ -224,6 +277,9 @@ hy_window_update_summary (HyWindow *self)
     }
   else if (profile->enabled)
     {
+      gint64 dead =
+          hy_store_outbox_count (hy_session_get_store (self->session), HY_OUTBOX_STATE_DEAD, NULL);
+
       state = _ ("Enabled");
       icon = dead > 0 ? "dialog-warning-symbolic" : "emblem-ok-symbolic";
     }
@@ -235,26 +291,15 @@ hy_window_update_summary (HyWindow *self)
 
   gtk_label_set_label (self->summary_label, state);
   gtk_image_set_from_icon_name (self->summary_icon, icon);
-  gtk_label_set_label (self->summary_enabled_label,
-                       profile == NULL    ? _ ("Not connected: set up the connection in Setup")
-                       : profile->enabled ? _ ("Enabled")
-                                          : _ ("Disabled"));
-  if (self->last_sync > 0)
-    {
-      g_autofree char *when = format_time (self->last_sync);
-
-      gtk_label_set_label (self->summary_sync_label, when);
-    }
-  else
-    gtk_label_set_label (self->summary_sync_label, _ ("Not synced yet"));
-  gtk_label_set_label (self->summary_outbox_label, outbox != NULL ? outbox : "—");
-  gtk_label_set_label (self->summary_failures_label, failures != NULL ? failures : "—");
 
   /* Translators: the status button as a screen reader says it, e.g. "Integration status:
    * Enabled" */
   accessible = g_strdup_printf (_ ("Integration status: %s"), state);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->summary_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+
+  if (popover != NULL && gtk_widget_get_visible (popover))
+    hy_window_update_popover (self);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -657,6 +702,7 @@ hy_window_dispose (GObject *object)
   hy_window_stop_sync (self);
   g_clear_handle_id (&self->summary_idle, g_source_remove);
   g_clear_handle_id (&self->header_idle, g_source_remove);
+  g_clear_handle_id (&self->mapping_reload_idle, g_source_remove);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->engine);
@@ -784,6 +830,11 @@ hy_window_init (HyWindow *self)
   g_settings_bind (self->settings, "last-view", self->stack, "visible-child-name",
                    G_SETTINGS_BIND_DEFAULT);
 
+  if (hy_window_get_mapping_page (self) != NULL)
+    g_signal_connect_object (hy_window_get_mapping_page (self), "notify::busy",
+                             G_CALLBACK (mapping_busy_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_menu_button_get_popover (self->summary_button), "show",
+                           G_CALLBACK (hy_window_update_popover), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->switcher_title, "notify::title-visible",
                            G_CALLBACK (title_visible_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->setup_page, "saved", G_CALLBACK (setup_saved_cb), self,

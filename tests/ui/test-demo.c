@@ -268,6 +268,28 @@ test_demo_end_to_end (void)
     g_assert_cmpint (hy_store_events_count (store, FALSE, NULL), >, 0);
   }
 
+  /* The header's status says it is enabled; its popover, when the last sync was and that
+   * nothing waits in the outbox. */
+  {
+    GtkMenuButton *status =
+        GTK_MENU_BUTTON (find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, NULL));
+    GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (status));
+    g_autoptr (GString) text = g_string_new (NULL);
+
+    g_assert_true (GTK_IS_GRID (gtk_popover_get_child (GTK_POPOVER (popover))));
+    gtk_menu_button_popup (status);
+    run_for (300);
+    for (GtkWidget *child =
+             gtk_widget_get_first_child (gtk_popover_get_child (GTK_POPOVER (popover)));
+         child != NULL; child = gtk_widget_get_next_sibling (child))
+      g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (child)));
+    g_test_message ("status: %s", text->str);
+    g_assert_nonnull (strstr (text->str, "Enabled"));
+    g_assert_null (strstr (text->str, "Not synced yet"));
+    g_assert_nonnull (strstr (text->str, "0 waiting, 0 given up"));
+    gtk_menu_button_popdown (status);
+  }
+
   /* The toasts of all that go, so the screenshots show the views: the Mapping view's own
    * toast times out, the window's are dismissed. */
   run_for (5500);
