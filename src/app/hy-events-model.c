@@ -490,12 +490,18 @@ hy_events_model_reload (HyEventsModel *self, GError **error)
     return FALSE;
 
   clear_cache (self);
+
+  /* Two steps: a list view that sees rows removed and added in one change asks for every added
+   * row (to reuse the widgets of rows that stayed), which would read the whole list. */
+  self->n_items = 0;
+  if (old_n != 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+
   self->n_items = (guint) MIN (count, G_MAXUINT);
   self->newest_id = newest->len > 0 ? ((HyEvent *) g_ptr_array_index (newest, 0))->id : 0;
   self->dense = check_dense (self, NULL);
-
-  if (old_n != 0 || self->n_items != 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_items);
+  if (self->n_items != 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, self->n_items);
   if (old_n != self->n_items)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
 

@@ -234,10 +234,15 @@ hy_link_model_reload (HyLinkModel *self, GError **error)
   old_n = self->n_items;
   g_hash_table_remove_all (self->pages);
   g_queue_clear (&self->lru);
-  self->n_items = (guint) MIN (count, G_MAXUINT);
 
-  if (old_n != 0 || self->n_items != 0)
-    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, self->n_items);
+  /* Two steps: a list view that sees rows removed and added in one change asks for every added
+   * row (to reuse the widgets of rows that stayed), which would read the whole list. */
+  self->n_items = 0;
+  if (old_n != 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, old_n, 0);
+  self->n_items = (guint) MIN (count, G_MAXUINT);
+  if (self->n_items != 0)
+    g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, self->n_items);
 
   return TRUE;
 }

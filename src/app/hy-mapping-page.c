@@ -56,6 +56,7 @@ typedef struct
   GtkFilterListModel *local; /* groups and policies: the search and unlinked filters */
   GtkMultiSelection *selection;
   GtkColumnView *view;
+  gboolean stale; /* the filters changed while another section was shown */
 } Section;
 
 typedef enum
@@ -419,6 +420,8 @@ reload_section (HyMappingPage *self, Section *section)
   if (get_store (self) == NULL || section->source == NULL)
     return;
 
+  section->stale = FALSE;
+
   if (HY_IS_LINK_MODEL (section->source))
     {
       hy_link_model_set_search (HY_LINK_MODEL (section->source),
@@ -442,8 +445,12 @@ reload_section (HyMappingPage *self, Section *section)
 static void
 reload_all (HyMappingPage *self)
 {
+  Section *shown = current_section (self);
+
+  /* The section on screen now, the others when they are shown. */
   for (guint i = 0; i < N_SECTIONS; i++)
-    reload_section (self, &self->sections[i]);
+    self->sections[i].stale = TRUE;
+  reload_section (self, shown);
   update_empty (self);
 }
 
@@ -1010,9 +1017,12 @@ filters_changed (HyMappingPage *self)
   self->words = any ? g_strv_builder_end (builder) : NULL;
 
   gtk_filter_changed (GTK_FILTER (self->local_filter), GTK_FILTER_CHANGE_DIFFERENT);
+
+  /* Only the section on screen asks the store now; the others when they are shown. */
   for (guint i = 0; i < N_SECTIONS; i++)
     if (HY_IS_LINK_MODEL (self->sections[i].source))
-      reload_section (self, &self->sections[i]);
+      self->sections[i].stale = TRUE;
+  reload_section (self, current_section (self));
   update_count (self);
 }
 
@@ -1031,6 +1041,10 @@ unlinked_toggled_cb (HyMappingPage *self, GtkToggleButton *button)
 static void
 section_changed_cb (HyMappingPage *self, GParamSpec *pspec, AdwViewStack *stack)
 {
+  Section *section = current_section (self);
+
+  if (section->stale)
+    reload_section (self, section);
   update_count (self);
   update_actions (self);
 }
@@ -1778,9 +1792,9 @@ hy_mapping_page_set_session (HyMappingPage *self, HySession *session)
   if (session != NULL)
     {
       g_signal_connect_swapped (session, "event-added", G_CALLBACK (event_added_cb), self);
+      /* Suggestions come with Link automatically and Refresh from Halo (the linker reads the
+       * whole inventory: not something to do each time the window opens). */
       reload_all (self);
-      /* The suggestions left for review, without linking anything. */
-      run_auto_link (self, TRUE, NULL);
     }
   else
     gtk_stack_set_visible_child_name (self->main_stack, "empty");
@@ -1829,6 +1843,8 @@ hy_mapping_page_get_rows (HyMappingPage *self, const char *name)
   g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), NULL);
 
   section = find_section (self, name);
+  if (section != NULL && section->stale)
+    reload_section (self, section);
   return section != NULL && section->selection != NULL ? G_LIST_MODEL (section->selection) : NULL;
 }
 
@@ -1845,6 +1861,8 @@ hy_mapping_page_get_selection (HyMappingPage *self, const char *name)
   g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), NULL);
 
   section = find_section (self, name);
+  if (section != NULL && section->stale)
+    reload_section (self, section);
   return section != NULL ? GTK_SELECTION_MODEL (section->selection) : NULL;
 }
 

@@ -254,9 +254,8 @@ test_mapping_lists (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (hy_mapping_page_get_rows (page, "groups")), ==, 1);
   g_assert_cmpuint (g_list_model_get_n_items (hy_mapping_page_get_rows (page, "policies")), ==, 1);
 
-  /* The dry run at start found the near miss, with evidence, and linked nothing. */
-  g_assert_cmpuint (hy_mapping_page_get_n_suggestions (page), >=, 1);
-  g_assert_false (is_linked (page, "companies", "Contoso"));
+  /* Opening the view links nothing and suggests nothing yet. */
+  g_assert_cmpuint (hy_mapping_page_get_n_suggestions (page), ==, 0);
 
   /* Search as you type: the store filters. */
   hy_mapping_page_set_search_text (page, "CONT");
@@ -280,6 +279,8 @@ test_mapping_lists (Fixture *fixture, gconstpointer data)
   g_assert_true (is_linked (page, "companies", "Fabrikam"));
   g_assert_false (is_linked (page, "companies", "Acme Ltd")); /* a near miss is never linked */
   g_assert_true (is_linked (page, "technicians", "Jane Tech"));
+  /* The near miss waits for the technician, with its evidence. */
+  g_assert_cmpuint (hy_mapping_page_get_n_suggestions (page), >=, 1);
 
   /* Unlinked only. */
   hy_mapping_page_set_unlinked_only (page, TRUE);
