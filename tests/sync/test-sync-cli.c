@@ -1,5 +1,7 @@
-/* test-sync-kill.c: `halyard-cli sync` killed with SIGKILL in the middle of a sync, against a
- * separate halyard-sim process with latency, then run again: exactly one asset per device.
+/* test-sync-kill.c: halyard-cli's sync commands against a separate halyard-sim process:
+ * `sync` killed with SIGKILL in the middle of a sync (Halo answering with latency), then run
+ * again: exactly one asset per device; and enable/disable, sync --dry-run, alert raise/clear
+ * and action with their --json documents and exit statuses.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -14,14 +16,14 @@
 #include "store/hy-store.h"
 #include "sync/hy-sync-payload.h"
 
-#define DEVICES 240
-
 typedef struct
 {
+  guint devices;
   GSubprocess *sim;
   char *url;
   char *dir;
   SoupSession *http;
+  gint64 agent_id;
 } Fixture;
 
 static void
@@ -103,6 +105,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->url = g_strdup (strstr (line, "http://"));
   f->http = soup_session_new ();
 
+  f->devices = GPOINTER_TO_UINT (data);
   f->dir = g_dir_make_tmp ("hy-kill-XXXXXX", &error);
   g_assert_no_error (error);
   path = g_build_filename (f->dir, "halyard.db", NULL);
@@ -139,7 +142,7 @@ fixture_setup (Fixture *f, gconstpointer data)
       g_assert_true (hy_store_map_group (store, group->id, client_id, site_id, &error));
     }
   g_assert_true (hy_store_begin (store, &error));
-  for (guint d = 0; d < DEVICES; d++)
+  for (guint d = 0; d < f->devices; d++)
     {
       g_autoptr (HyComputer) pc = hy_computer_new ();
       pc->id = g_strdup_printf ("pc%03u", d);
@@ -149,6 +152,54 @@ fixture_setup (Fixture *f, gconstpointer data)
       g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPUTER, pc, NULL, &error));
     }
   g_assert_true (hy_store_commit (store, &error));
+
+  /* A technician linked to a Halo agent and one who is not; a policy mapped to ticket type 4,
+   * closed with status 9; Halo's outcomes and statuses in the cache. */
+  {
+    JsonArray *agents = json_object_get_array_member (json_node_get_object (state), "agents");
+    JsonArray *outcomes = json_object_get_array_member (json_node_get_object (state), "outcomes");
+    JsonArray *statuses = json_object_get_array_member (json_node_get_object (state), "statuses");
+    g_autoptr (GPtrArray) cache =
+        g_ptr_array_new_with_free_func ((GDestroyNotify) hy_cache_record_free);
+    g_autoptr (GPtrArray) status_cache =
+        g_ptr_array_new_with_free_func ((GDestroyNotify) hy_cache_record_free);
+    g_autoptr (HyUser) u1 = hy_user_new ();
+    g_autoptr (HyUser) u2 = hy_user_new ();
+    g_autoptr (HyPolicy) p1 = hy_policy_new ();
+
+    for (guint i = 0; i < json_array_get_length (agents) && f->agent_id == 0; i++)
+      if (!hy_sync_json_int (json_array_get_object_element (agents, i), "isapiagent"))
+        f->agent_id = hy_sync_json_int (json_array_get_object_element (agents, i), "id");
+    u1->id = g_strdup ("u1");
+    u1->name = g_strdup ("Jane Tech");
+    u2->id = g_strdup ("u2");
+    u2->name = g_strdup ("Joe Unlinked");
+    p1->id = g_strdup ("p1");
+    p1->name = g_strdup ("Disk space");
+    g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_USER, u1, NULL, &error));
+    g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_USER, u2, NULL, &error));
+    g_assert_true (hy_store_link_set (store, HY_RECORD_KIND_USER, "u1", f->agent_id, "Agent",
+                                      HY_LINK_HOW_MANUAL, &error));
+    g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_POLICY, p1, NULL, &error));
+    g_assert_true (hy_store_map_policy (store, "p1", 4, 9, &error));
+    for (guint i = 0; i < json_array_get_length (outcomes); i++)
+      {
+        JsonObject *o = json_array_get_object_element (outcomes, i);
+        g_ptr_array_add (cache,
+                         hy_cache_record_new (HY_CACHE_KIND_OUTCOME, hy_sync_json_int (o, "id"),
+                                              hy_sync_json_string (o, "outcome")));
+      }
+    g_assert_true (hy_store_cache_replace (store, HY_CACHE_KIND_OUTCOME, cache, &error));
+    for (guint i = 0; i < json_array_get_length (statuses); i++)
+      {
+        JsonObject *o = json_array_get_object_element (statuses, i);
+        HyCacheRecord *r = hy_cache_record_new (HY_CACHE_KIND_STATUS, hy_sync_json_int (o, "id"),
+                                                hy_sync_json_string (o, "name"));
+        r->closed = hy_sync_json_int (o, "closed") != 0;
+        g_ptr_array_add (status_cache, r);
+      }
+    g_assert_true (hy_store_cache_replace (store, HY_CACHE_KIND_STATUS, status_cache, &error));
+  }
 }
 
 static void
@@ -213,7 +264,7 @@ test_kill_mid_sync (Fixture *f, gconstpointer data)
   first = spawn_cli (f, "sync");
   kill_when (f, first, 1);
   second = spawn_cli (f, "sync");
-  kill_when (f, second, DEVICES / 2);
+  kill_when (f, second, f->devices / 2);
 
   last = spawn_cli (f, "sync");
   g_subprocess_communicate_utf8 (last, NULL, NULL, &out, &err, &error);
@@ -227,7 +278,7 @@ test_kill_mid_sync (Fixture *f, gconstpointer data)
 
   state = sim_state (f);
   assets = json_object_get_array_member (json_node_get_object (state), "assets");
-  g_assert_cmpuint (json_array_get_length (assets), ==, DEVICES);
+  g_assert_cmpuint (json_array_get_length (assets), ==, f->devices);
   for (guint i = 0; i < json_array_get_length (assets); i++)
     {
       const char *inv =
@@ -236,7 +287,7 @@ test_kill_mid_sync (Fixture *f, gconstpointer data)
       g_assert_false (g_hash_table_contains (seen, inv));
       g_hash_table_add (seen, g_strdup (inv));
     }
-  for (guint d = 0; d < DEVICES; d++)
+  for (guint d = 0; d < f->devices; d++)
     {
       g_autofree char *id = g_strdup_printf ("pc%03u", d);
       g_autofree char *inv = hy_sync_asset_inventory_number (id);
@@ -244,11 +295,175 @@ test_kill_mid_sync (Fixture *f, gconstpointer data)
     }
 }
 
+/* Runs halyard-cli with @args to the end: its exit status, its stdout parsed as JSON (or NULL),
+ * and the --json error code from stderr (or NULL). */
+static int
+run_cli (Fixture *f, JsonNode **out_json, char **out_code, const char *const *args)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) cli = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+
+  g_clear_pointer (out_json, json_node_unref);
+  g_clear_pointer (out_code, g_free);
+  g_ptr_array_add (argv, (gpointer) HY_CLI_BINARY);
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, f->dir);
+  g_ptr_array_add (argv, (gpointer) "--json");
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "HALYARD_CLIENT_SECRET", "demo-secret", TRUE);
+  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "HALYARD_DATA_DIR");
+  cli = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (cli, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("halyard-cli %s → %d\n%s%s", args[0], g_subprocess_get_exit_status (cli), out,
+                  err);
+  if (out != NULL && *out)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+      *out_json = json_node_copy (json_parser_get_root (parser));
+    }
+  if (err != NULL && strstr (err, "{\"error\"") != NULL)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_assert_true (json_parser_load_from_data (parser, strstr (err, "{\"error\""), -1, &error));
+      *out_code = g_strdup (
+          json_object_get_string_member (json_object_get_object_member (json_node_get_object (
+                                                                            json_parser_get_root (
+                                                                                parser)),
+                                                                        "error"),
+                                         "code"));
+    }
+  return g_subprocess_get_exit_status (cli);
+}
+
+#define CLI(...) run_cli (f, &doc, &code, (const char *const[]){ __VA_ARGS__, NULL })
+
+static JsonObject *
+obj (JsonNode *node)
+{
+  g_assert_nonnull (node);
+  return json_node_get_object (node);
+}
+
+static void
+test_cli_commands (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) doc = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  JsonObject *o, *ticket;
+  gint64 ticket_id;
+
+  /* Disabled: alerts are recorded and queued; sync refuses; a dry run lists the creates. */
+  g_assert_cmpint (CLI ("disable"), ==, 0);
+  g_assert_false (json_object_get_boolean_member (obj (doc), "enabled"));
+  g_assert_cmpint (CLI ("alert", "raise", "--id", "A1", "--computer", "pc000", "--policy", "p1",
+                        "--summary", "Disk space low", "--details", "C: at 95%"),
+                   ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (obj (doc), "state"), ==, "queued");
+  g_assert_true (json_object_get_null_member (obj (doc), "ticket_id"));
+  g_assert_cmpint (CLI ("sync"), ==, 1);
+  g_assert_cmpstr (code, ==, "disabled");
+  g_assert_cmpint (CLI ("sync", "--dry-run"), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (doc), "creates")), ==,
+                    f->devices);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (obj (doc), "updates")), ==,
+                    0);
+  state = sim_state (f);
+  g_assert_cmpuint (json_array_get_length (
+                        json_object_get_array_member (json_node_get_object (state), "assets")),
+                    ==, 0);
+  g_assert_cmpuint (json_array_get_length (
+                        json_object_get_array_member (json_node_get_object (state), "tickets")),
+                    ==, 0);
+
+  /* Enabling syncs and delivers. */
+  g_assert_cmpint (CLI ("enable"), ==, 0);
+  o = json_object_get_object_member (obj (doc), "assets");
+  g_assert_cmpint (json_object_get_int_member (o, "created"), ==, f->devices);
+  g_assert_cmpint (json_object_get_int_member (obj (doc), "pending"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (obj (doc), "requests"), >, 0);
+
+  /* The repeat is a note on the same ticket. */
+  g_assert_cmpint (CLI ("alert", "raise", "--id", "A1", "--computer", "pc000", "--policy", "p1",
+                        "--summary", "Disk space low"),
+                   ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (obj (doc), "state"), ==, "delivered");
+  ticket_id = json_object_get_int_member (obj (doc), "ticket_id");
+  g_assert_cmpint (ticket_id, >, 0);
+
+  /* Bad input: exit 2 with a stable code, nothing changed. */
+  g_assert_cmpint (CLI ("action", "--alert", "A1", "--user", "u2", "--minutes", "10", "--note",
+                        "Looked"),
+                   ==, 2);
+  g_assert_cmpstr (code, ==, "user_not_linked");
+  g_assert_cmpint (CLI ("alert", "raise", "--id", "A2", "--computer", "nope", "--policy", "p1",
+                        "--summary", "x"),
+                   ==, 2);
+  g_assert_cmpstr (code, ==, "not_found");
+  g_assert_cmpint (CLI ("alert", "raise", "--id", "A2", "--computer", "pc000"), ==, 2);
+  g_assert_cmpint (CLI ("action", "--alert", "A1", "--user", "u1", "--minutes", "ten", "--note",
+                        "x"),
+                   ==, 2);
+
+  /* The technician's time entry, then the clearing closes the ticket. */
+  g_assert_cmpint (CLI ("action", "--alert", "A1", "--user", "u1", "--minutes", "30", "--note",
+                        "Cleared temp files"),
+                   ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (obj (doc), "state"), ==, "delivered");
+  g_assert_cmpint (CLI ("alert", "clear", "--id", "A1", "--note", "Back to normal"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (obj (doc), "state"), ==, "delivered");
+
+  g_clear_pointer (&state, json_node_unref);
+  state = sim_state (f);
+  {
+    JsonArray *tickets = json_object_get_array_member (json_node_get_object (state), "tickets");
+    JsonArray *actions = json_object_get_array_member (json_node_get_object (state), "actions");
+    gboolean timed = FALSE;
+
+    g_assert_cmpuint (json_array_get_length (tickets), ==, 1);
+    ticket = json_array_get_object_element (tickets, 0);
+    g_assert_cmpint (hy_sync_json_int (ticket, "id"), ==, ticket_id);
+    g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), ==, 9);
+    g_assert_cmpuint (json_array_get_length (actions), ==, 3);
+    for (guint i = 0; i < json_array_get_length (actions); i++)
+      {
+        JsonObject *a = json_array_get_object_element (actions, i);
+        if (g_strcmp0 (hy_sync_json_string (a, "note"), "Cleared temp files") == 0)
+          {
+            timed = TRUE;
+            g_assert_cmpfloat_with_epsilon (json_object_get_double_member (a, "timetaken"), 0.5,
+                                            1e-9);
+            g_assert_cmpint (hy_sync_json_int (a, "who_agentid"), ==, f->agent_id);
+          }
+      }
+    g_assert_true (timed);
+  }
+
+  /* A second sync sends nothing. */
+  g_assert_cmpint (CLI ("sync"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (obj (doc), "requests"), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_test_add ("/sync/kill-9", Fixture, NULL, fixture_setup, test_kill_mid_sync, fixture_teardown);
+  g_test_add ("/sync/cli/kill-9", Fixture, GUINT_TO_POINTER (240), fixture_setup,
+              test_kill_mid_sync, fixture_teardown);
+  g_test_add ("/sync/cli/commands", Fixture, GUINT_TO_POINTER (6), fixture_setup, test_cli_commands,
+              fixture_teardown);
   return g_test_run ();
 }
