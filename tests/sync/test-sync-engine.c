@@ -761,6 +761,24 @@ test_alert_unrouted (Fixture *f, gconstpointer data)
   r3 = hy_sync_engine_get_alert_result (f->engine, "a2", NULL);
   g_assert_cmpint (r3->state, ==, HY_ALERT_STATE_DELIVERED);
 
+  /* An alert that came in an import file (written to the store, nothing queued) is picked up
+   * by the next delivery. */
+  {
+    HyAlert *imported = hy_alert_new ();
+    g_autoptr (HySyncReport) d3 = NULL;
+    g_autoptr (HySyncAlertResult) r4 = NULL;
+
+    imported->id = g_strdup ("imp1");
+    imported->computer_id = g_strdup ("pc2");
+    imported->policy_id = g_strdup ("p1");
+    imported->summary = g_strdup ("Imported alert");
+    upsert (f, HY_RECORD_KIND_ALERT, imported);
+    d3 = run_deliver (f);
+    g_assert_cmpuint (ticket_count (f), ==, 2);
+    r4 = hy_sync_engine_get_alert_result (f->engine, "imp1", NULL);
+    g_assert_cmpint (r4->state, ==, HY_ALERT_STATE_DELIVERED);
+  }
+
   /* Bad input changes nothing */
   {
     HySyncAlertInput bad = { .id = "a9", .computer_id = "nope", .policy_id = "p1", .summary = "x" };

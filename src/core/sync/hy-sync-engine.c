@@ -2249,18 +2249,23 @@ route_waiting_alerts (Run *run)
       g_autofree char *key = NULL;
       gint64 id;
 
-      if (alert->state != HY_ALERT_STATE_UNROUTED)
+      key = record_key ("alert", alert->id);
+      /* Unrouted alerts, and alerts that arrived without going through the engine (an import
+       * file): queued, without a ticket, with nothing in the outbox. */
+      if (alert->state != HY_ALERT_STATE_UNROUTED &&
+          !(alert->state == HY_ALERT_STATE_QUEUED && alert->ticket_id <= 0 &&
+            !key_has_outstanding (run, key)))
         continue;
       routable = route_alert (store, alert, &route, &reason);
       route_clear (&route);
       if (hy_sync_alert_on_route (&facts, routable) != HY_SYNC_ALERT_OP_CREATE_TICKET)
         {
-          if (reason != NULL && g_strcmp0 (reason, alert->reason) != 0)
+          if (reason != NULL &&
+              (alert->state != HY_ALERT_STATE_UNROUTED || g_strcmp0 (reason, alert->reason) != 0))
             hy_store_set_alert_delivery (store, alert->id, HY_ALERT_STATE_UNROUTED, 0, reason,
                                          NULL);
           continue;
         }
-      key = record_key ("alert", alert->id);
       if (!hy_store_begin (store, &error))
         break;
       {
