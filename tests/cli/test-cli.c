@@ -507,6 +507,42 @@ test_end_to_end (void)
   g_assert_nonnull (strstr (run.out, "disabled"));
   run_clear (&run);
 
+  /* A mapped group shows up with its devices, not yet synced. */
+  {
+    JsonObject *client =
+        json_array_get_object_element (json_object_get_array_member (json_node_get_object (state),
+                                                                     "clients"),
+                                       0);
+    g_autofree char *client_id =
+        g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (client, "id"));
+    JsonObject *group;
+
+    RUN (&run, NULL, NULL, "map", "group", "g1", "--client", client_id);
+    g_assert_cmpint (run.status, ==, 0);
+    run_clear (&run);
+
+    RUN (&run, NULL, NULL, "--json", "status");
+    g_assert_cmpint (run.status, ==, 0);
+    node = parse (run.out);
+    array = json_object_get_array_member (json_node_get_object (node), "groups");
+    g_assert_cmpuint (json_array_get_length (array), ==, 1);
+    group = json_array_get_object_element (array, 0);
+    g_assert_cmpstr (json_object_get_string_member (group, "id"), ==, "g1");
+    g_assert_cmpstr (json_object_get_string_member (group, "name"), ==, "Servers");
+    g_assert_cmpstr (json_object_get_string_member (group, "state"), ==, "unsynced");
+    g_assert_cmpint (json_object_get_int_member (group, "devices"), ==, 2);
+    g_assert_cmpint (json_object_get_int_member (group, "synced"), ==, 0);
+    g_assert_cmpint (json_object_get_int_member (group, "failed"), ==, 0);
+    g_assert_true (json_object_get_null_member (group, "reason"));
+    g_clear_pointer (&node, json_node_unref);
+    run_clear (&run);
+
+    RUN (&run, NULL, NULL, "status");
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "Servers: Unsynced (0 of 2 devices synced, 0 failed)"));
+    run_clear (&run);
+  }
+
   /* events: newest first, every field of the contract */
   RUN (&run, NULL, NULL, "--json", "events");
   g_assert_cmpint (run.status, ==, 0);
