@@ -286,17 +286,16 @@ hy_events_model_get_item (GListModel *model, guint position)
   if (position < self->window_start || position >= self->window_start + self->window->len)
     {
       if (!fetch_at (self, position, &error))
-        {
-          g_warning ("Cannot read the events log: %s", error->message);
-          return NULL;
-        }
+        g_warning ("Cannot read the events log: %s", error->message);
     }
 
   if (position < self->window_start || position >= self->window_start + self->window->len)
     {
-      /* Fewer events than counted (pruned meanwhile): count again. */
+      /* Fewer events than counted (pruned meanwhile) or the store failed: a list view must get
+       * an item for every position it was told of, so an empty event stands in until the
+       * model counts again. */
       schedule_reload (self);
-      return NULL;
+      return hy_event_item_new (hy_event_new ());
     }
 
   return g_object_ref (g_ptr_array_index (self->window, position - self->window_start));

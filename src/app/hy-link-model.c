@@ -31,6 +31,7 @@ struct _HyLinkModel
   GHashTable *pages; /* page index → GPtrArray of HyLinkItem */
   GQueue lru;        /* page indexes, most recent first */
   guint n_queries;
+  guint reload_idle;
 };
 
 static void hy_link_model_list_model_init (GListModelInterface *iface);
@@ -88,6 +89,20 @@ fetch_page (HyLinkModel *self, guint page_index)
   return page;
 }
 
+static gboolean
+reload_idle_cb (gpointer user_data)
+{
+  HyLinkModel *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  self->reload_idle = 0;
+  if (!hy_link_model_reload (self, &error))
+    g_warning ("Cannot read the %s links: %s", hy_record_kind_to_string (self->kind),
+               error->message);
+
+  return G_SOURCE_REMOVE;
+}
+
 static GType
 hy_link_model_get_item_type (GListModel *model)
 {
@@ -111,7 +126,14 @@ hy_link_model_get_item (GListModel *model, guint position)
 
   page = fetch_page (self, position / PAGE_SIZE);
   if (page == NULL || position % PAGE_SIZE >= page->len)
-    return NULL;
+    {
+      /* The store changed under the count (records linked or deleted meanwhile): a list view
+       * must get an item for every position it was told of, so an empty row stands in until
+       * the model counts again. */
+      if (self->reload_idle == 0)
+        self->reload_idle = g_idle_add (reload_idle_cb, self);
+      return hy_link_item_new (self->kind, "", "");
+    }
 
   return g_object_ref (g_ptr_array_index (page, position % PAGE_SIZE));
 }
@@ -129,6 +151,7 @@ hy_link_model_dispose (GObject *object)
 {
   HyLinkModel *self = HY_LINK_MODEL (object);
 
+  g_clear_handle_id (&self->reload_idle, g_source_remove);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (hy_link_model_parent_class)->dispose (object);
@@ -225,6 +248,7 @@ hy_link_model_reload (HyLinkModel *self, GError **error)
 
   g_return_val_if_fail (HY_IS_LINK_MODEL (self), FALSE);
 
+  g_clear_handle_id (&self->reload_idle, g_source_remove);
   fill_query (self, &query);
   self->n_queries++;
   count = hy_store_count (self->store, self->kind, &query, error);
