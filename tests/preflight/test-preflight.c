@@ -534,6 +534,35 @@ test_no_agent_to_log_in_as (void)
   g_assert_nonnull (strstr (check->fix, "licence"));
 }
 
+/* A second run on a client that already signed in: observed clients still prove writes from
+ * the scopes they remember; others cannot, and say so. */
+static void
+test_second_run (void)
+{
+  static const HyPreflightStatus all_passed[] = { P, P, P, P, P, P, P, P, P, P };
+  static const HyPreflightStatus unproven_writes[] = { P, P, P, P, P, P, P, P, U, U };
+  g_autoptr (HyHaloClient) observed = sim_client ("demo-secret", NULL, NULL);
+  g_autoptr (HyHaloClient) plain = sim_client ("demo-secret", NULL, NULL);
+  g_autoptr (HyPreflightResult) result = NULL;
+
+  hy_preflight_observe_client (observed);
+  hy_preflight_observe_client (observed);
+  result = run (observed);
+  assert_statuses (result, all_passed);
+  g_clear_object (&result);
+  result = run (observed);
+  assert_statuses (result, all_passed);
+  g_assert_cmpstr (hy_preflight_result_get_granted_scopes (result), ==, "all");
+  g_clear_object (&result);
+
+  result = run (plain);
+  assert_statuses (result, all_passed);
+  g_clear_object (&result);
+  result = run (plain);
+  assert_statuses (result, unproven_writes);
+  g_assert_true (hy_preflight_result_get_ok (result));
+}
+
 static void
 test_cancelled (void)
 {
@@ -585,6 +614,7 @@ main (int argc, char **argv)
   g_test_add_func ("/preflight/not-a-halo", test_not_a_halo);
   g_test_add_func ("/preflight/no-scope-in-token", test_no_scope_in_token);
   g_test_add_func ("/preflight/no-agent-to-log-in-as", test_no_agent_to_log_in_as);
+  g_test_add_func ("/preflight/second-run", test_second_run);
   g_test_add_func ("/preflight/cancelled", test_cancelled);
 
   status = g_test_run ();

@@ -495,6 +495,47 @@ token_event_ok (const HyHaloEvent *token)
   return object != NULL && json_object_has_member (object, "access_token");
 }
 
+#define OBSERVED_KEY       "hy-preflight-observed"
+#define GRANTED_SCOPES_KEY "hy-preflight-granted-scopes"
+
+static void
+observe_request_finished_cb (HyHaloClient *client, HyHaloEvent *event, gpointer user_data)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  JsonObject *object;
+  const char *scope;
+
+  if (g_strcmp0 (event->method, "POST") != 0 || !path_is (event, "/token") ||
+      !token_event_ok (event))
+    return;
+
+  parser = json_parser_new ();
+  object = event_json_object (event, parser);
+  scope =
+      object != NULL ? json_object_get_string_member_with_default (object, "scope", NULL) : NULL;
+  g_object_set_data_full (G_OBJECT (client), GRANTED_SCOPES_KEY,
+                          scope != NULL && *scope != '\0' ? g_strdup (scope) : NULL, g_free);
+}
+
+/**
+ * hy_preflight_observe_client:
+ * @client: a Halo client
+ *
+ * From now on, @client remembers the scopes each token response granted, so that a pre-flight
+ * run on it after it signed in still proves writes from them. Calling it twice is harmless.
+ */
+void
+hy_preflight_observe_client (HyHaloClient *client)
+{
+  g_return_if_fail (HY_IS_HALO_CLIENT (client));
+
+  if (g_object_get_data (G_OBJECT (client), OBSERVED_KEY) != NULL)
+    return;
+
+  g_object_set_data (G_OBJECT (client), OBSERVED_KEY, GINT_TO_POINTER (1));
+  g_signal_connect (client, "request-finished", G_CALLBACK (observe_request_finished_cb), NULL);
+}
+
 static void
 mark_rest_unproven (RunData *data, HyPreflightCheckId from, const char *why)
 {
@@ -587,6 +628,10 @@ judge_sign_in (RunData *data, const GError *error)
           token_object != NULL
               ? json_object_get_string_member_with_default (token_object, "scope", NULL)
               : NULL;
+
+      /* Signed in before this run: the scopes the client remembers, if it was observed. */
+      if (token == NULL)
+        scope = g_object_get_data (G_OBJECT (data->client), GRANTED_SCOPES_KEY);
 
       g_free (result->granted_scopes);
       result->granted_scopes = scope != NULL && *scope != '\0' ? g_strdup (scope) : NULL;

@@ -75,6 +75,10 @@ const char *hy_preflight_result_get_granted_scopes (HyPreflightResult *self);
 /* The CLI `connect` / `test` document: {"ok", "agent": {"id","name"} | null, "checks": [...]} */
 JsonNode *hy_preflight_result_to_json (HyPreflightResult *self);
 
+/* Makes @client remember the scopes of every token it gets, so that a later pre-flight on the
+ * same, already signed-in client still knows them (HySession does this for its clients). */
+void hy_preflight_observe_client (HyHaloClient *client);
+
 /* Runs every check against @client (a handful of small read requests, no writes). Halo's
  * failures become failed checks, not errors: the call fails only when cancelled. */
 void hy_preflight_run_async (HyHaloClient *client,

@@ -12,6 +12,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "credentials/hy-credentials.h"
+#include "preflight/hy-preflight.h"
 
 #include "hy-session.h"
 
@@ -380,6 +381,8 @@ build_client (HySession *self, const char *secret, GError **error)
 
   drop_client (self);
   self->client = g_steal_pointer (&client);
+  /* A later pre-flight on this client (already signed in) still knows the granted scopes. */
+  hy_preflight_observe_client (self->client);
   self->request_finished_id = g_signal_connect (self->client, "request-finished",
                                                 G_CALLBACK (client_request_finished_cb), self);
   g_signal_emit (self, signals[CLIENT_CHANGED], 0);
