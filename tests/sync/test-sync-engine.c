@@ -1055,6 +1055,78 @@ test_crash_recovery (Fixture *f, gconstpointer data)
   g_assert_cmpint (r2->ticket_id, ==, hy_halo_record_get_id (ticket));
 }
 
+/* Iterates the main context until @done (f) holds, for at most 10 s. */
+static gboolean
+wait_until (Fixture *f, gboolean (*done) (Fixture *f))
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!done (f))
+    {
+      if (g_get_monotonic_time () > end)
+        return FALSE;
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+synced_and_ticket (Fixture *f)
+{
+  return asset_count (f) == 7 && ticket_count (f) == 1;
+}
+
+static gboolean
+second_ticket (Fixture *f)
+{
+  return ticket_count (f) == 2;
+}
+
+/* The window's mode: enabling syncs, recording delivers, a retry that falls due wakes it up. */
+static void
+test_auto_deliver (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+  g_autoptr (HySyncAlertResult) r2 = NULL;
+
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, FALSE, NULL));
+  hy_sync_engine_set_auto_deliver (f->engine, TRUE);
+  r1 = raise_alert (f, "a12", "pc1", "p1", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  g_assert_cmpuint (hy_sim_get_request_count (f->sim), ==, 0);
+
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, NULL));
+  g_assert_true (wait_until (f, synced_and_ticket));
+
+  /* Halo away: the ticket waits in the outbox and goes out on its own once Halo is back. */
+  hy_sim_set_down (f->sim, TRUE);
+  r2 = raise_alert (f, "a13", "pc2", "p1", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 100; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+  hy_sim_set_down (f->sim, FALSE);
+  g_assert_true (wait_until (f, second_ticket));
+  hy_sync_engine_set_auto_deliver (f->engine, FALSE);
+  g_assert_cmpuint (asset_count (f), ==, 7);
+  /* Let the last run end before the fixture goes away. */
+  for (guint i = 0; i < 100; i++)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1077,6 +1149,7 @@ main (int argc, char **argv)
   ADD ("/sync/faults/token-expiry", test_fault_token_expiry);
   ADD ("/sync/faults/down-then-back", test_fault_down_then_back);
   ADD ("/sync/crash-recovery", test_crash_recovery);
+  ADD ("/sync/auto-deliver", test_auto_deliver);
 #undef ADD
   return g_test_run ();
 }

@@ -46,6 +46,14 @@ struct _HySyncEngine
    * workstations and servers): read once per engine, so a delta sync does not pay for them. */
   gboolean types_loaded;
   gint64 types[6];
+
+  /* Automatic delivery (the window): runs on the owner context, one at a time. */
+  gboolean auto_deliver;
+  GSource *auto_source;
+  gboolean auto_running;
+  gboolean auto_again;     /* something changed during the run: run again */
+  gboolean auto_full_sync; /* the next automatic run syncs assets too */
+  GCancellable *auto_cancellable;
 };
 
 G_DEFINE_FINAL_TYPE (HySyncEngine, hy_sync_engine, G_TYPE_OBJECT)
@@ -326,6 +334,8 @@ notify_changed (HySyncEngine *self)
   g_main_context_invoke_full (self->owner_context, G_PRIORITY_DEFAULT, emit_changed_cb,
                               g_object_ref (self), g_object_unref);
 }
+
+static void auto_schedule (HySyncEngine *self, gint64 delay_ms, gboolean full_sync);
 
 static char *
 now_iso8601 (void)
@@ -3018,6 +3028,7 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
   if (!hy_store_commit (store, error))
     return NULL;
   notify_changed (self);
+  auto_schedule (self, 0, FALSE);
   return hy_sync_engine_get_alert_result (self, alert->id, error);
 }
 
@@ -3098,6 +3109,7 @@ hy_sync_engine_clear_alert (HySyncEngine *self,
   if (!hy_store_commit (store, error))
     return NULL;
   notify_changed (self);
+  auto_schedule (self, 0, FALSE);
   return hy_sync_engine_get_alert_result (self, alert->id, error);
 }
 
@@ -3218,6 +3230,7 @@ hy_sync_engine_add_action (HySyncEngine *self,
   if (!hy_store_commit (store, error))
     return NULL;
   notify_changed (self);
+  auto_schedule (self, 0, FALSE);
   return hy_sync_engine_get_alert_result (self, alert->id, error);
 }
 
@@ -3250,8 +3263,105 @@ hy_sync_engine_retry_dead (HySyncEngine *self, gint64 item_id, GError **error)
 }
 
 /* ------------------------------------------------------------------------- */
+/* Automatic delivery                                                        */
+/* ------------------------------------------------------------------------- */
+
+static gboolean auto_run_cb (gpointer user_data);
+
+static void
+auto_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  HySyncEngine *self = HY_SYNC_ENGINE (source);
+  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 next_due;
+
+  report = g_task_propagate_pointer (G_TASK (result), &error);
+  if (report == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("Automatic delivery: %s", error->message);
+  self->auto_running = FALSE;
+  if (!self->auto_deliver)
+    return;
+  if (self->auto_again)
+    {
+      self->auto_again = FALSE;
+      auto_schedule (self, 0, FALSE);
+      return;
+    }
+  /* Wake up for the next retry that falls due. */
+  next_due = hy_store_outbox_next_due (self->store, NULL);
+  if (next_due > 0)
+    auto_schedule (self, MAX (0, (next_due - g_get_real_time ()) / 1000) + 1, FALSE);
+}
+
+static gboolean
+auto_run_cb (gpointer user_data)
+{
+  HySyncEngine *self = user_data;
+  gboolean full_sync = self->auto_full_sync;
+
+  g_clear_pointer (&self->auto_source, g_source_unref);
+  if (!self->auto_deliver || self->client == NULL || !hy_sync_engine_get_enabled (self, NULL))
+    return G_SOURCE_REMOVE;
+  if (self->auto_running)
+    {
+      self->auto_again = TRUE;
+      return G_SOURCE_REMOVE;
+    }
+  self->auto_running = TRUE;
+  self->auto_full_sync = FALSE;
+  start_task (self, FALSE, !full_sync, self->auto_cancellable, auto_done_cb, NULL,
+              full_sync ? (gpointer) hy_sync_engine_sync_async
+                        : (gpointer) hy_sync_engine_deliver_async);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs a delivery (or a full sync) on the owner context after @delay_ms, unless one is already
+ * due sooner. */
+static void
+auto_schedule (HySyncEngine *self, gint64 delay_ms, gboolean full_sync)
+{
+  gint64 ready;
+
+  if (!self->auto_deliver)
+    return;
+  self->auto_full_sync |= full_sync;
+  if (self->auto_running)
+    {
+      self->auto_again = TRUE;
+      return;
+    }
+  ready = g_get_monotonic_time () + delay_ms * 1000;
+  if (self->auto_source != NULL)
+    {
+      if (g_source_get_ready_time (self->auto_source) <= ready)
+        return;
+      g_source_destroy (self->auto_source);
+      g_clear_pointer (&self->auto_source, g_source_unref);
+    }
+  self->auto_source = g_timeout_source_new ((guint) MIN (delay_ms, (gint64) G_MAXUINT));
+  g_source_set_callback (self->auto_source, auto_run_cb, self, NULL);
+  g_source_attach (self->auto_source, self->owner_context);
+}
+
+/* ------------------------------------------------------------------------- */
 /* GObject                                                                   */
 /* ------------------------------------------------------------------------- */
+
+static void
+hy_sync_engine_dispose (GObject *object)
+{
+  HySyncEngine *self = HY_SYNC_ENGINE (object);
+
+  self->auto_deliver = FALSE;
+  if (self->auto_source != NULL)
+    {
+      g_source_destroy (self->auto_source);
+      g_clear_pointer (&self->auto_source, g_source_unref);
+    }
+  g_cancellable_cancel (self->auto_cancellable);
+  G_OBJECT_CLASS (hy_sync_engine_parent_class)->dispose (object);
+}
 
 static void
 hy_sync_engine_finalize (GObject *object)
@@ -3262,6 +3372,7 @@ hy_sync_engine_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_pointer (&self->client_context, g_main_context_unref);
   g_clear_pointer (&self->owner_context, g_main_context_unref);
+  g_clear_object (&self->auto_cancellable);
   g_mutex_clear (&self->run_lock);
   G_OBJECT_CLASS (hy_sync_engine_parent_class)->finalize (object);
 }
@@ -3271,6 +3382,7 @@ hy_sync_engine_class_init (HySyncEngineClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
+  object_class->dispose = hy_sync_engine_dispose;
   object_class->finalize = hy_sync_engine_finalize;
 
   /**
@@ -3288,6 +3400,7 @@ hy_sync_engine_init (HySyncEngine *self)
   g_mutex_init (&self->run_lock);
   self->batch_size = 100;
   self->backoff_unit_us = G_USEC_PER_SEC;
+  self->auto_cancellable = g_cancellable_new ();
 }
 
 /* ------------------------------------------------------------------------- */
@@ -3374,7 +3487,24 @@ hy_sync_engine_set_enabled (HySyncEngine *self, gboolean enabled, GError **error
       return FALSE;
     }
   notify_changed (self);
+  /* Enabling starts the asset sync and the delivery of what was queued. */
+  if (enabled)
+    auto_schedule (self, 0, TRUE);
   return TRUE;
+}
+
+void
+hy_sync_engine_set_auto_deliver (HySyncEngine *self, gboolean auto_deliver)
+{
+  g_return_if_fail (HY_IS_SYNC_ENGINE (self));
+  self->auto_deliver = auto_deliver;
+  if (auto_deliver)
+    auto_schedule (self, 0, FALSE);
+  else if (self->auto_source != NULL)
+    {
+      g_source_destroy (self->auto_source);
+      g_clear_pointer (&self->auto_source, g_source_unref);
+    }
 }
 
 void

@@ -109,6 +109,12 @@ void hy_sync_engine_set_backoff_unit (HySyncEngine *self, guint64 microseconds);
 gboolean hy_sync_engine_get_enabled (HySyncEngine *self, GError **error);
 gboolean hy_sync_engine_set_enabled (HySyncEngine *self, gboolean enabled, GError **error);
 
+/* Automatic mode, for a long-running front end (the window): after every recording the outbox
+ * is delivered, enabling the integration runs a full sync, and a retry that falls due wakes the
+ * engine up again. Runs happen on the engine creator's main context, one at a time; "changed"
+ * reports their progress. Off by default (halyard-cli runs what it is told). */
+void hy_sync_engine_set_auto_deliver (HySyncEngine *self, gboolean auto_deliver);
+
 /* Syncs the assets of mapped groups (queueing creates and updates) and delivers the outbox.
  * With @dry_run, looks Halo up (reads only) and reports the exact creates and updates,
  * sending nothing and queueing nothing. Fails with HY_SYNC_ERROR_DISABLED when disabled
