@@ -32,6 +32,7 @@ static char *sim_url;
 static GString *all_output;           /* every byte the CLI printed, for the secret check */
 static const char *bus_override;      /* DBUS_SESSION_BUS_ADDRESS for the next runs, or NULL */
 static const char *data_dir_override; /* --data-dir for the next runs, or NULL */
+static gboolean data_dir_from_env;    /* HALYARD_DATA_DIR instead of --data-dir */
 
 /* ------------------------------------------------------------------------- */
 /* Helpers                                                                   */
@@ -64,8 +65,11 @@ run_cli_full (Run *run, const char *input, const char *env_secret, const char *c
   g_autoptr (GError) error = NULL;
 
   g_ptr_array_add (argv, cli_path);
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, (gpointer) (data_dir_override != NULL ? data_dir_override : data_dir));
+  if (!data_dir_from_env)
+    {
+      g_ptr_array_add (argv, (gpointer) "--data-dir");
+      g_ptr_array_add (argv, (gpointer) (data_dir_override != NULL ? data_dir_override : data_dir));
+    }
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
@@ -74,7 +78,10 @@ run_cli_full (Run *run, const char *input, const char *env_secret, const char *c
       g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                  G_SUBPROCESS_FLAGS_STDERR_PIPE);
   g_subprocess_launcher_unsetenv (launcher, "HALYARD_CLIENT_SECRET");
-  g_subprocess_launcher_unsetenv (launcher, "HALYARD_DATA_DIR");
+  if (data_dir_from_env)
+    g_subprocess_launcher_setenv (launcher, "HALYARD_DATA_DIR", data_dir, TRUE);
+  else
+    g_subprocess_launcher_unsetenv (launcher, "HALYARD_DATA_DIR");
   g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
   g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
   if (env_secret != NULL)
@@ -505,6 +512,14 @@ test_end_to_end (void)
   RUN (&run, NULL, NULL, "status");
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "disabled"));
+  run_clear (&run);
+
+  /* HALYARD_DATA_DIR stands in for --data-dir. */
+  data_dir_from_env = TRUE;
+  RUN (&run, NULL, NULL, "status");
+  data_dir_from_env = FALSE;
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, sim_url));
   run_clear (&run);
 
   /* A mapped group shows up with its devices, not yet synced. */
