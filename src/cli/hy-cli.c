@@ -25,7 +25,9 @@
 #include "hy-cli-commands.h"
 #include "hy-cli.h"
 
-G_DEFINE_QUARK (hy - cli - error - quark, hy_cli_error)
+/* clang-format off */
+G_DEFINE_QUARK (hy-cli-error-quark, hy_cli_error)
+/* clang-format on */
 
 /* ------------------------------------------------------------------------- */
 /* The command table                                                         */

@@ -18,7 +18,9 @@
 
 #include "hy-credentials.h"
 
-G_DEFINE_QUARK (hy - credentials - error - quark, hy_credentials_error)
+/* clang-format off */
+G_DEFINE_QUARK (hy-credentials-error-quark, hy_credentials_error)
+/* clang-format on */
 
 /* ------------------------------------------------------------------------- */
 /* Schema and attributes                                                     */

@@ -30,7 +30,9 @@ struct _HySession
 
 G_DEFINE_FINAL_TYPE (HySession, hy_session, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (hy - session - error - quark, hy_session_error)
+/* clang-format off */
+G_DEFINE_QUARK (hy-session-error-quark, hy_session_error)
+/* clang-format on */
 
 enum
 {
