@@ -225,9 +225,9 @@ update_details (HyEventsPage *self)
   time = hy_event_item_format_time (item);
   status = hy_event_item_format_status (item);
   /* Translators: the details pane's title: "<time> — <method> <endpoint> — <status> in <n> ms" */
-  title = g_strdup_printf (_ ("%s — %s %s — %s in %" G_GINT64_FORMAT " ms"), time,
-                           event->method ? event->method : "", event->path ? event->path : "",
-                           status, event->duration_ms);
+  title =
+      g_strdup_printf (_ ("%s — %s %s — %s in %lld ms"), time, event->method ? event->method : "",
+                       event->path ? event->path : "", status, (long long) event->duration_ms);
   gtk_label_set_text (self->details_title, title);
 
   /* Halo's own error text (or the network's), as the client recorded it. */
@@ -293,7 +293,7 @@ bind_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
         break;
       case COLUMN_DURATION:
         /* Translators: a request's duration in milliseconds */
-        text = g_strdup_printf (_ ("%" G_GINT64_FORMAT " ms"), event->duration_ms);
+        text = g_strdup_printf (_ ("%lld ms"), (long long) event->duration_ms);
         break;
       case COLUMN_RECORD:
         text = g_strdup (event->record);
@@ -513,9 +513,8 @@ export_finished_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  message = g_strdup_printf (ngettext ("%" G_GUINT64_FORMAT " event exported",
-                                       "%" G_GUINT64_FORMAT " events exported", rows),
-                             rows);
+  message = g_strdup_printf (ngettext ("%llu event exported", "%llu events exported", rows),
+                             (unsigned long long) rows);
   show_info (self, message);
 }
 
@@ -780,7 +779,7 @@ hy_events_page_init (HyEventsPage *self)
   add_shortcut (self, shortcuts, "<Control>f", "events.focus-search");
   add_shortcut (self, shortcuts, "<Control><Shift>f", "events.toggle-failed");
   add_shortcut (self, shortcuts, "<Control>e", "events.export");
-  add_shortcut (self, shortcuts, "<Control>r", "events.retry");
+  add_shortcut (self, shortcuts, "<Control><Shift>r", "events.retry");
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (shortcuts));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "events.retry", FALSE);

@@ -230,7 +230,7 @@ cache_name (HyStore *store, HyCacheKind kind, gint64 id)
     return g_strdup (record->name);
 
   /* Translators: a Halo record not (or no longer) in Halyard's copy of Halo's records */
-  return g_strdup_printf (_ ("Halo record #%" G_GINT64_FORMAT), id);
+  return g_strdup_printf (_ ("Halo record #%lld"), (long long) id);
 }
 
 static HyLinkItem *

@@ -252,11 +252,11 @@ bind_row_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointer
 
   if (hy_halo_item_get_detail (item) != NULL && hy_halo_item_get_detail (item)[0] != '\0')
     /* Translators: under a Halo record's name in the picker: "<detail> · ID <number>" */
-    detail_text = g_strdup_printf (_ ("%s · ID %" G_GINT64_FORMAT), hy_halo_item_get_detail (item),
-                                   hy_halo_item_get_id (item));
+    detail_text = g_strdup_printf (_ ("%s · ID %lld"), hy_halo_item_get_detail (item),
+                                   (long long) hy_halo_item_get_id (item));
   else
     /* Translators: under a Halo record's name in the picker: its Halo id */
-    detail_text = g_strdup_printf (_ ("ID %" G_GINT64_FORMAT), hy_halo_item_get_id (item));
+    detail_text = g_strdup_printf (_ ("ID %lld"), (long long) hy_halo_item_get_id (item));
 
   gtk_label_set_text (GTK_LABEL (name), hy_halo_item_get_name (item));
   gtk_label_set_text (GTK_LABEL (detail), detail_text);
