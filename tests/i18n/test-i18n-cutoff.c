@@ -1,0 +1,277 @@
+/* test-i18n-cutoff.c — no label cut off in German (nor French, nor Spanish)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * GTK says nothing over AT-SPI about a label that does not fit, so this looks from inside: it
+ * builds the real HyWindow at its default size (the GSettings defaults) in the language, on the
+ * demo (the simulated Halo in-process, with the sample inventory imported and Halo's records
+ * refreshed, so every list has rows), shows every view and every page of every view stack in
+ * turn — Setup, each Mapping section, Events — and fails on any mapped label that Pango had to
+ * ellipsize, and on a window forced wider or taller than its default size by what it shows.
+ */
+
+#define G_LOG_DOMAIN "test-i18n-cutoff"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "../ui/hy-ui-test-mime.h"
+#include "hy-demo.h"
+#include "hy-window.h"
+#include "session/hy-session.h"
+
+typedef struct
+{
+  const char *lang;
+  const char *locale;
+  const char *msgid;
+  const char *msgstr;
+} Language;
+
+/* A string of each catalog, to prove that it is the one in use. */
+static const Language languages[] = {
+  { "de", "de_DE.UTF-8", "Test Connection", "Verbindung testen" },
+  { "fr", "fr_FR.UTF-8", "Test Connection", "Tester la connexion" },
+  { "es", "es_ES.UTF-8", "Test Connection", "Probar la conexión" },
+};
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Lets the main loop run for @ms (transitions, idle layout, the demo's requests). */
+static void
+run_for (guint ms)
+{
+  gboolean timed_out = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &timed_out);
+  while (!timed_out)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+tested_cb (HySetupPage *page, gboolean ok, int *tested)
+{
+  *tested = ok ? 1 : -1;
+}
+
+/* Where the label is, for the message: the innermost widget types. */
+static char *
+describe (GtkWidget *widget)
+{
+  g_autoptr (GString) path = g_string_new (NULL);
+
+  for (GtkWidget *w = widget; w != NULL; w = gtk_widget_get_parent (w))
+    {
+      const char *name = gtk_widget_get_name (w);
+
+      if (path->len > 0)
+        g_string_prepend (path, " > ");
+      g_string_prepend (path, name != NULL && !g_str_equal (name, G_OBJECT_TYPE_NAME (w))
+                                  ? name
+                                  : G_OBJECT_TYPE_NAME (w));
+      if (HY_IS_WINDOW (w) || path->len > 100)
+        break;
+    }
+  return g_string_free (g_steal_pointer (&path), FALSE);
+}
+
+static void
+collect_cut_labels (GtkWidget *root, const char *where, GHashTable *cut)
+{
+  if (!gtk_widget_get_mapped (root))
+    return;
+
+  /* A cell that shows its whole text in its tooltip (the Events endpoints) loses nothing. */
+  if (GTK_IS_LABEL (root) && gtk_label_get_ellipsize (GTK_LABEL (root)) != PANGO_ELLIPSIZE_NONE &&
+      pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (root))) &&
+      g_strcmp0 (gtk_widget_get_tooltip_text (root), gtk_label_get_text (GTK_LABEL (root))) != 0)
+    {
+      const char *text = gtk_label_get_text (GTK_LABEL (root));
+      int natural = 0;
+      g_autofree char *path = describe (root);
+
+      gtk_widget_measure (root, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      if (!g_hash_table_contains (cut, text))
+        g_hash_table_insert (cut, g_strdup (text),
+                             g_strdup_printf ("%s: “%s” needs %d px, has %d px (%s)", where, text,
+                                              natural, gtk_widget_get_width (root), path));
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_cut_labels (child, where, cut);
+}
+
+static void
+find_stacks (GtkWidget *root, GPtrArray *stacks)
+{
+  if (ADW_IS_VIEW_STACK (root))
+    {
+      g_ptr_array_add (stacks, root);
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    find_stacks (child, stacks);
+}
+
+/* Shows each page of @stack in turn, and each page of the stacks inside it, and checks the
+ * whole window at each. */
+static void
+visit_stack (GtkWidget *window,
+             AdwViewStack *stack,
+             const char *where,
+             GHashTable *cut,
+             guint *pages)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwViewStackPage *page = adw_view_stack_get_page (stack, child);
+      g_autoptr (GPtrArray) inner = g_ptr_array_new ();
+      g_autofree char *here = NULL;
+
+      if (page == NULL || !adw_view_stack_page_get_visible (page))
+        continue;
+      here = g_strdup_printf ("%s/%s", where,
+                              adw_view_stack_page_get_name (page) != NULL
+                                  ? adw_view_stack_page_get_name (page)
+                                  : adw_view_stack_page_get_title (page));
+      adw_view_stack_set_visible_child (stack, child);
+      run_for (400);
+      (*pages)++;
+      collect_cut_labels (window, here, cut);
+
+      find_stacks (child, inner);
+      for (guint i = 0; i < inner->len; i++)
+        visit_stack (window, g_ptr_array_index (inner, i), here, cut, pages);
+    }
+}
+
+static void
+test_cutoff (gconstpointer data)
+{
+  const Language *language = data;
+  g_autoptr (HyDemo) demo = hy_demo_new ();
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (HyProfile) profile = hy_profile_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) cut = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr (GPtrArray) stacks = g_ptr_array_new ();
+  g_autoptr (GFile) inventory = g_file_new_for_uri ("resource://" HY_DEMO_INVENTORY_RESOURCE);
+  g_autoptr (GList) messages = NULL;
+  g_autoptr (GSettings) settings = g_settings_new (BASE_APPLICATION_ID);
+  g_autofree char *podir = NULL;
+  HyWindow *window;
+  int tested = 0;
+  int width, height;
+  guint pages = 0;
+  gboolean timed_out = FALSE;
+  guint id;
+
+  if (setlocale (LC_ALL, language->locale) == NULL)
+    {
+      g_autofree char *why =
+          g_strdup_printf ("the %s locale is not installed (build-aux/dev test makes it)",
+                           language->locale);
+
+      g_test_skip (why);
+      return;
+    }
+  g_setenv ("LANGUAGE", language->lang, TRUE);
+  podir = g_build_filename (g_getenv ("HALYARD_BUILD_ROOT"), "po", NULL);
+  bindtextdomain (GETTEXT_PACKAGE, podir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, language->msgid), ==, language->msgstr);
+
+  g_assert_true (hy_demo_start (demo, &error));
+  g_assert_no_error (error);
+  session = hy_session_open (hy_demo_get_data_dir (demo), &error);
+  g_assert_no_error (error);
+  profile->url = g_strdup (hy_demo_get_url (demo));
+  profile->tenant = g_strdup (hy_demo_get_tenant (demo));
+  profile->client_id = g_strdup (hy_demo_get_client_id (demo));
+  g_assert_true (hy_session_set_profile (session, profile, &error));
+  hy_session_set_secret (session, hy_demo_get_secret (demo));
+
+  /* As the application opens it: the default size, the demo's inventory, Halo's records. */
+  window = hy_window_new (NULL);
+  g_object_ref_sink (window);
+  hy_window_set_demo (window, TRUE);
+  g_signal_connect (hy_window_get_setup_page (window), "tested", G_CALLBACK (tested_cb), &tested);
+  hy_window_set_session (window, session);
+  gtk_window_present (GTK_WINDOW (window));
+  hy_window_import_file (window, inventory);
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
+
+  id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  while (tested == 0 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  run_for (1500);
+  hy_window_dismiss_toasts (window);
+  run_for (500);
+
+  find_stacks (GTK_WIDGET (window), stacks);
+  g_assert_cmpuint (stacks->len, >, 0);
+  for (guint i = 0; i < stacks->len; i++)
+    visit_stack (GTK_WIDGET (window), g_ptr_array_index (stacks, i), language->lang, cut, &pages);
+  /* Setup, Mapping with its six sections, Events. */
+  g_assert_cmpuint (pages, >=, 9);
+
+  messages = g_hash_table_get_values (cut);
+  messages = g_list_sort (messages, (GCompareFunc) g_strcmp0);
+  for (GList *l = messages; l != NULL; l = l->next)
+    g_test_message ("cut off: %s", (char *) l->data);
+  g_assert_cmpuint (g_hash_table_size (cut), ==, 0);
+
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  g_test_message ("%s: the window is %d × %d at its default size of %d × %d", language->lang, width,
+                  height, g_settings_get_int (settings, "window-width"),
+                  g_settings_get_int (settings, "window-height"));
+  g_assert_cmpint (width, <=, g_settings_get_int (settings, "window-width"));
+  g_assert_cmpint (height, <=, g_settings_get_int (settings, "window-height"));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_clear_object (&session);
+  g_assert_finalize_object (window);
+  hy_demo_stop (demo, 5000);
+  setlocale (LC_ALL, "C.UTF-8");
+}
+
+int
+main (int argc, char *argv[])
+{
+  hy_ui_test_init_mime ();
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* Machines without an SVG pixbuf loader cannot draw GTK's symbolic icons and warn about each
+   * one: not a fault of the code under test. Criticals stay fatal. */
+  g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  /* Each language is reported, even when an earlier one has a label cut off. */
+  g_test_set_nonfatal_assertions ();
+  gtk_init ();
+  adw_init ();
+
+  for (gsize i = 0; i < G_N_ELEMENTS (languages); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/i18n/cutoff/%s", languages[i].lang);
+
+      g_test_add_data_func (path, &languages[i], test_cutoff);
+    }
+
+  return g_test_run ();
+}
