@@ -1502,23 +1502,23 @@ build_section (HyMappingPage *self, SectionId id)
 
   /* Translators: column: the local record's name */
   add_column (section, COLUMN_NAME, C_ ("column", "Name"), TRUE, -1);
-  add_column (section, COLUMN_LINKED, linked_title, FALSE, 90);
+  add_column (section, COLUMN_LINKED, linked_title, FALSE, -1);
   add_column (section, COLUMN_HALO, halo_title, TRUE, -1);
   if (id == SECTION_GROUPS)
     {
-      add_column (section, COLUMN_STATE, state_title, FALSE, 110);
+      add_column (section, COLUMN_STATE, state_title, FALSE, -1);
       /* Translators: column: device counts of a group */
       add_column (section, COLUMN_EXTRA, C_ ("column", "Devices"), TRUE, -1);
     }
   else if (id == SECTION_POLICIES)
     {
-      add_column (section, COLUMN_STATE, state_title, FALSE, 140);
+      add_column (section, COLUMN_STATE, state_title, FALSE, -1);
       /* Translators: column: what happens to the ticket when the alert clears */
       add_column (section, COLUMN_EXTRA, C_ ("column", "When the Alert Clears"), TRUE, -1);
     }
   else
     /* Translators: column: how the record was linked (automatic or manual) */
-    add_column (section, COLUMN_STATE, C_ ("column", "How"), FALSE, 130);
+    add_column (section, COLUMN_STATE, C_ ("column", "How"), FALSE, -1);
 
   gtk_accessible_update_property (GTK_ACCESSIBLE (section->view), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   title, -1);

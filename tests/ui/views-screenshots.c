@@ -7,7 +7,8 @@
  *   HALYARD_BUILD_ROOT=_build GSK_RENDERER=cairo xvfb-run -a dbus-run-session -- \
  *     build-aux/test-session.sh _build/tests/ui/views-screenshots OUTPUT_DIR
  *
- * (LANGUAGE=de etc. for the translated views: the file names then carry the language.)
+ * For the translated views: LANG=de_DE.UTF-8 HALYARD_LOCALEDIR=_build/po HALYARD_SHOT_LANG=de
+ * (the file names then carry the language).
  *
  * Fills a temporary store the way a technician would (a refresh from halyard-sim, an
  * inventory, Link automatically, group and policy mappings, a few failed requests), shows both
@@ -18,7 +19,9 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
+#include <locale.h>
 
 #include "hy-event-item.h"
 #include "hy-events-page.h"
@@ -276,7 +279,19 @@ main (int argc, char *argv[])
   AdwViewStackPage *page;
   GtkWidget *mapping, *events;
   const char *out = argc > 1 ? argv[1] : ".";
-  const char *lang = g_getenv ("LANGUAGE");
+  const char *lang = g_getenv ("HALYARD_SHOT_LANG");
+
+  if (lang != NULL && lang[0] == '\0')
+    lang = NULL;
+
+  /* Translated views with LANG=de_DE.UTF-8 etc.: the build tree's catalogues when
+   * HALYARD_LOCALEDIR points at them (as for halyard itself). */
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("HALYARD_LOCALEDIR") != NULL
+                                       ? g_getenv ("HALYARD_LOCALEDIR")
+                                       : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
 
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   /* Icons need a MIME database to load (see hy-ui-test-mime.h). */
@@ -329,6 +344,13 @@ main (int argc, char *argv[])
 
   gtk_window_present (GTK_WINDOW (window));
   settle (500);
+
+  /* Link automatically as a technician would: the near misses become suggestions (and the
+   * toast that says so has gone by the time of the screenshots). */
+  gtk_widget_activate_action (mapping, "mapping.link-auto", NULL);
+  while (hy_mapping_page_get_busy (HY_MAPPING_PAGE (mapping)))
+    g_main_context_iteration (NULL, TRUE);
+  settle (6000);
 
   for (guint scheme = 0; scheme < 2; scheme++)
     {
