@@ -331,6 +331,49 @@ test_events_page_live (void)
   remove_dir (dir);
 }
 
+static void
+test_events_page_retry (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr (HySession) session = open_session (&dir);
+  HyStore *store = hy_session_get_store (session);
+  g_autoptr (HyEvent) event = hy_event_new ();
+  g_autoptr (HyOutboxItem) item = NULL;
+  g_autoptr (GError) error = NULL;
+  GtkWidget *window = gtk_window_new ();
+  HyEventsPage *page = HY_EVENTS_PAGE (hy_events_page_new ());
+  gint64 id;
+
+  /* A ticket that Halo refused until the outbox gave up on it, and its failed request. */
+  id = hy_store_outbox_enqueue (store, "ticket.create", "alert:a1", "{}", 10, &error);
+  g_assert_cmpint (id, >, 0);
+  g_assert_true (hy_store_outbox_dead_letter (store, id, "Ticket type 7 not found", &error));
+  event->time = g_get_real_time ();
+  event->method = g_strdup ("POST");
+  event->path = g_strdup ("/api/Tickets");
+  event->status = 400;
+  event->record = g_strdup ("alert:a1");
+  event->error = g_strdup ("Ticket type 7 not found");
+  g_assert_cmpint (hy_store_events_append (store, event, &error), >, 0);
+
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  hy_events_page_set_session (page, session);
+
+  /* Retry puts the dead delivery of the selected event's record back in the queue. */
+  hy_events_page_select (page, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "events.retry", NULL));
+
+  item = hy_store_outbox_get (store, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (item->state, ==, HY_OUTBOX_STATE_PENDING);
+  g_assert_cmpuint (item->attempts, ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&session);
+  remove_dir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -339,6 +382,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/events/model-lazy", test_events_model_lazy);
   g_test_add_func ("/events/page-filters", test_events_page_filters);
   g_test_add_func ("/events/page-live", test_events_page_live);
+  g_test_add_func ("/events/retry", test_events_page_retry);
 
   return g_test_run ();
 }
