@@ -723,6 +723,30 @@ test_alert_lifecycle (Fixture *f, gconstpointer data)
   r4 = hy_sync_engine_clear_alert (f->engine, "a1", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (hy_store_outbox_count (f->store, HY_OUTBOX_STATE_PENDING, NULL), ==, 0);
+
+  /* Its ticket was closed: when the alert comes back it is a new occurrence with a new ticket,
+   * and a repeat of that one is a note on the new ticket. */
+  {
+    g_autoptr (HySyncAlertResult) back = raise_alert (f, "a1", "pc1", "p1", &error);
+    g_autoptr (HySyncReport) d4 = NULL;
+    g_autoptr (HySyncAlertResult) again = NULL;
+    g_autoptr (HySyncReport) d5 = NULL;
+    g_autoptr (HySyncAlertResult) now = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (back->state, ==, HY_ALERT_STATE_QUEUED);
+    g_assert_cmpint (back->ticket_id, ==, 0);
+    d4 = run_deliver (f);
+    g_assert_cmpuint (ticket_count (f), ==, 2);
+    again = raise_alert (f, "a1", "pc1", "p1", &error);
+    g_assert_no_error (error);
+    d5 = run_deliver (f);
+    g_assert_cmpuint (ticket_count (f), ==, 2);
+    now = hy_sync_engine_get_alert_result (f->engine, "a1", NULL);
+    g_assert_cmpint (now->ticket_id, !=, r1->ticket_id);
+    g_assert_cmpuint (actions_of (f, now->ticket_id), ==, 1);
+    g_assert_cmpuint (actions_of (f, r1->ticket_id), ==, 2);
+  }
 }
 
 static void
@@ -1017,6 +1041,7 @@ test_crash_recovery (Fixture *f, gconstpointer data)
   g_autoptr (HyHaloRecord) ticket = NULL;
   g_autoptr (JsonNode) body = NULL;
   HyOutboxItem *item;
+  g_autoptr (HyAlert) recorded = NULL;
   HySyncTicketSpec spec = { .alert_id = "a11",
                             .summary = "Disk space low",
                             .tickettype_id = 4,
@@ -1033,6 +1058,8 @@ test_crash_recovery (Fixture *f, gconstpointer data)
   g_assert_cmpuint (claimed->len, ==, 1);
   item = g_ptr_array_index (claimed, 0);
   g_assert_cmpstr (item->kind, ==, HY_SYNC_KIND_TICKET_CREATE);
+  recorded = hy_store_get (f->store, HY_RECORD_KIND_ALERT, "a11", NULL);
+  spec.raised_at = recorded->raised_at;
   body = hy_sync_ticket_create_payload (&spec);
   hy_halo_client_create_ticket_async (f->client, json_node_get_object (body),
                                       HY_HALO_PRIORITY_ALERT, item->record_key, NULL, result_cb,

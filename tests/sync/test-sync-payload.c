@@ -208,6 +208,20 @@ test_ticket (void)
 }
 
 static void
+test_ticket_key (void)
+{
+  g_autofree char *plain = hy_sync_ticket_key ("a1", NULL);
+  g_autofree char *first = hy_sync_ticket_key ("a1", "2026-11-22T10:00:00Z");
+  g_autofree char *second = hy_sync_ticket_key ("a1", "2026-11-22T12:30:00Z");
+  g_autofree char *again = hy_sync_ticket_key ("a1", "2026-11-22T10:00:00Z");
+
+  g_assert_cmpstr (plain, ==, "halyard-alert:a1");
+  g_assert_cmpstr (first, ==, "halyard-alert:a1-20261122T100000Z");
+  g_assert_cmpstr (first, ==, again);
+  g_assert_cmpstr (first, !=, second);
+}
+
+static void
 test_action (void)
 {
   HySyncActionSpec spec = {
@@ -267,12 +281,22 @@ test_lifecycle (void)
   HySyncAlertFacts open = { TRUE, TRUE, FALSE };
   HySyncAlertFacts cleared = { TRUE, TRUE, TRUE };
   HySyncAlertFacts cleared_unrouted = { TRUE, FALSE, TRUE };
+  HySyncAlertFacts closed = { TRUE, TRUE, TRUE, TRUE, FALSE };
+  HySyncAlertFacts closing = { TRUE, TRUE, TRUE, TRUE, TRUE };
 
   g_assert_cmpint (hy_sync_alert_on_raise (&fresh, TRUE), ==, HY_SYNC_ALERT_OP_CREATE_TICKET);
   g_assert_cmpint (hy_sync_alert_on_raise (&fresh, FALSE), ==, HY_SYNC_ALERT_OP_UNROUTED);
   g_assert_cmpint (hy_sync_alert_on_raise (&unrouted, TRUE), ==, HY_SYNC_ALERT_OP_CREATE_TICKET);
   g_assert_cmpint (hy_sync_alert_on_raise (&open, TRUE), ==, HY_SYNC_ALERT_OP_REPEAT_NOTE);
   g_assert_cmpint (hy_sync_alert_on_raise (&open, FALSE), ==, HY_SYNC_ALERT_OP_REPEAT_NOTE);
+  /* Cleared but left open: a note on the same ticket. Closed: a new occurrence, a new ticket. */
+  g_assert_cmpint (hy_sync_alert_on_raise (&cleared, TRUE), ==, HY_SYNC_ALERT_OP_REPEAT_NOTE);
+  g_assert_cmpint (hy_sync_alert_on_raise (&closed, TRUE), ==,
+                   HY_SYNC_ALERT_OP_NEW_OCCURRENCE | HY_SYNC_ALERT_OP_CREATE_TICKET);
+  g_assert_cmpint (hy_sync_alert_on_raise (&closed, FALSE), ==,
+                   HY_SYNC_ALERT_OP_NEW_OCCURRENCE | HY_SYNC_ALERT_OP_UNROUTED);
+  /* Its close is still on its way: the same ticket gets the note. */
+  g_assert_cmpint (hy_sync_alert_on_raise (&closing, TRUE), ==, HY_SYNC_ALERT_OP_REPEAT_NOTE);
   g_assert_cmpint (hy_sync_alert_on_clear (&open, 0), ==, HY_SYNC_ALERT_OP_CLEAR_NOTE);
   g_assert_cmpint (hy_sync_alert_on_clear (&open, 9), ==,
                    HY_SYNC_ALERT_OP_CLEAR_NOTE | HY_SYNC_ALERT_OP_CLOSE_TICKET);
@@ -305,6 +329,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/payload/fingerprint", test_fingerprint);
   g_test_add_func ("/sync/payload/asset-match", test_asset_match);
   g_test_add_func ("/sync/payload/ticket", test_ticket);
+  g_test_add_func ("/sync/payload/ticket-key", test_ticket_key);
   g_test_add_func ("/sync/payload/action", test_action);
   g_test_add_func ("/sync/payload/outcome", test_outcome);
   g_test_add_func ("/sync/lifecycle", test_lifecycle);

@@ -345,6 +345,15 @@ now_iso8601 (void)
   return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
 }
 
+/* A raise time precise enough that two occurrences never share it (it keys the ticket). */
+static char *
+now_iso8601_precise (void)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  return g_date_time_format (now, "%Y-%m-%dT%H:%M:%S.%fZ");
+}
+
 static char *
 node_to_string (JsonNode *node)
 {
@@ -1755,9 +1764,9 @@ deliver_asset_items (Run *run, GPtrArray *items, gboolean create)
 
 /* The ticket created for @alert_id, looked up by its stable key (0: none). */
 static gboolean
-lookup_ticket (Run *run, const char *alert_id, gint64 client_id, gint64 *out_id, GError **error)
+lookup_ticket (Run *run, const HyAlert *alert, gint64 client_id, gint64 *out_id, GError **error)
 {
-  g_autofree char *key = hy_sync_ticket_key (alert_id);
+  g_autofree char *key = hy_sync_ticket_key (alert->id, alert->raised_at);
   g_autofree char *query = g_strdup_printf ("client_id=%" G_GINT64_FORMAT, client_id);
   Call search = { .self = run->self,
                   .op = OP_SEARCH_TICKETS,
@@ -1910,7 +1919,7 @@ deliver_ticket_create (Run *run, HyOutboxItem *item, HyAlert *alert)
   if (item->attempts > 0)
     {
       g_autoptr (GError) error = NULL;
-      if (!lookup_ticket (run, alert->id, route.client_id, &ticket_id, &error))
+      if (!lookup_ticket (run, alert, route.client_id, &ticket_id, &error))
         {
           alert_item_failed (run, item, alert->id, error);
           route_clear (&route);
@@ -1925,6 +1934,7 @@ deliver_ticket_create (Run *run, HyOutboxItem *item, HyAlert *alert)
     }
 
   spec.alert_id = alert->id;
+  spec.raised_at = alert->raised_at;
   spec.summary = alert->summary;
   spec.details = alert->details;
   spec.severity = alert->severity;
@@ -1954,7 +1964,7 @@ deliver_ticket_create (Run *run, HyOutboxItem *item, HyAlert *alert)
     call_clear (&call);
     if (error_outcome_uncertain (cause))
       {
-        if (!lookup_ticket (run, alert->id, route.client_id, &ticket_id, &error))
+        if (!lookup_ticket (run, alert, route.client_id, &ticket_id, &error))
           {
             alert_item_failed (run, item, alert->id, error);
             route_clear (&route);
@@ -2166,7 +2176,7 @@ recover_inflight (Run *run)
           if (alert != NULL && alert->ticket_id <= 0 &&
               route_alert (run->self->store, alert, &route, &reason))
             {
-              if (!lookup_ticket (run, alert->id, route.client_id, &ticket_id, &resolve_error))
+              if (!lookup_ticket (run, alert, route.client_id, &ticket_id, &resolve_error))
                 {
                   route_clear (&route);
                   run_set_error (run, resolve_error->message);
@@ -2898,6 +2908,24 @@ hy_sync_engine_get_alert_result (HySyncEngine *self, const char *alert_id, GErro
   return result;
 }
 
+/* Whether writes of the alert's ticket are still waiting (or were given up on). */
+static gboolean
+alert_has_outstanding (HyStore *store, const char *alert_id)
+{
+  static const HyOutboxState states[] = { HY_OUTBOX_STATE_PENDING, HY_OUTBOX_STATE_INFLIGHT,
+                                          HY_OUTBOX_STATE_DEAD };
+  g_autofree char *key = record_key ("alert", alert_id);
+
+  for (guint s = 0; s < G_N_ELEMENTS (states); s++)
+    {
+      g_autoptr (GPtrArray) items = hy_store_outbox_list (store, states[s], 0, 0, NULL);
+      for (guint i = 0; items != NULL && i < items->len; i++)
+        if (g_strcmp0 (((HyOutboxItem *) g_ptr_array_index (items, i))->record_key, key) == 0)
+          return TRUE;
+    }
+  return FALSE;
+}
+
 HySyncAlertResult *
 hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, GError **error)
 {
@@ -2962,6 +2990,14 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
   facts.exists = existing != NULL;
   facts.routed = existing != NULL && existing->state != HY_ALERT_STATE_UNROUTED;
   facts.cleared = existing != NULL && existing->cleared_at != NULL;
+  if (facts.cleared)
+    {
+      /* Cleared with a close status: its ticket is closed once its writes went out. */
+      g_autoptr (HyPolicyMapping) pmap =
+          hy_store_get_policy_mapping (store, existing->policy_id, NULL);
+      facts.closed = pmap != NULL && pmap->close_status_id > 0;
+      facts.busy = alert_has_outstanding (store, existing->id);
+    }
 
   alert->id = g_strdup (input->id);
   alert->computer_id = g_strdup (input->computer_id);
@@ -2969,11 +3005,25 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
   alert->summary = g_strdup (input->summary);
   alert->details = g_strdup (input->details);
   alert->severity = g_strdup (input->severity);
-  alert->raised_at = input->raised_at ? g_strdup (input->raised_at) : now_iso8601 ();
+  alert->raised_at = input->raised_at ? g_strdup (input->raised_at) : now_iso8601_precise ();
   alert->cleared_at = NULL;
-  if (existing != NULL && facts.routed)
+
+  routable = route_alert (store, alert, &route, &reason);
+  route_clear (&route);
+  ops = hy_sync_alert_on_raise (&facts, routable);
+  if (ops & HY_SYNC_ALERT_OP_NEW_OCCURRENCE)
     {
-      /* A repeat keeps the first raise's time: the ticket is about the first occurrence. */
+      /* A new occurrence starts over: no ticket yet, its own raise time (and so its own ticket
+       * key). */
+      if (!hy_store_delete (store, HY_RECORD_KIND_ALERT, existing->id, error))
+        {
+          hy_store_rollback (store);
+          return NULL;
+        }
+    }
+  else if (existing != NULL && facts.routed)
+    {
+      /* A repeat keeps the occurrence's raise time: the ticket is about it. */
       g_free (alert->raised_at);
       alert->raised_at = g_strdup (existing->raised_at);
     }
@@ -2983,9 +3033,6 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
       return NULL;
     }
 
-  routable = route_alert (store, alert, &route, &reason);
-  route_clear (&route);
-  ops = hy_sync_alert_on_raise (&facts, routable);
   if (ops & HY_SYNC_ALERT_OP_CREATE_TICKET)
     {
       g_autofree char *payload = alert_only_payload (alert->id, 0);

@@ -12,9 +12,16 @@
 HySyncAlertOps
 hy_sync_alert_on_raise (const HySyncAlertFacts *facts, gboolean routable)
 {
+  if (facts->exists && facts->routed && facts->closed && !facts->busy)
+    {
+      /* Its ticket was closed: the alert is back, so this is a new occurrence. */
+      return HY_SYNC_ALERT_OP_NEW_OCCURRENCE |
+             (routable ? HY_SYNC_ALERT_OP_CREATE_TICKET : HY_SYNC_ALERT_OP_UNROUTED);
+    }
   if (facts->exists && facts->routed)
     {
-      /* One ticket per alert: a repeat (also after a clear) is a note on the same ticket. */
+      /* One ticket per occurrence: a repeat while it is open (also after a clear that left it
+       * open) is a note on the same ticket. */
       return HY_SYNC_ALERT_OP_REPEAT_NOTE;
     }
   return routable ? HY_SYNC_ALERT_OP_CREATE_TICKET : HY_SYNC_ALERT_OP_UNROUTED;

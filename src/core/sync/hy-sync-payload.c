@@ -256,17 +256,27 @@ hy_sync_asset_match (JsonObject *record,
 /* ------------------------------------------------------------------------- */
 
 char *
-hy_sync_ticket_key (const char *alert_id)
+hy_sync_ticket_key (const char *alert_id, const char *raised_at)
 {
+  g_autoptr (GString) occurrence = NULL;
+
   g_return_val_if_fail (alert_id != NULL, NULL);
-  return stable_key (TICKET_KEY_PREFIX, alert_id);
+  if (str_empty (raised_at))
+    return stable_key (TICKET_KEY_PREFIX, alert_id);
+  /* "a1" raised at 2026-11-22T10:00:00Z → "a1-20261122T100000Z" */
+  occurrence = g_string_new (alert_id);
+  g_string_append_c (occurrence, '-');
+  for (const char *p = raised_at; *p; p++)
+    if (g_ascii_isalnum (*p))
+      g_string_append_c (occurrence, *p);
+  return stable_key (TICKET_KEY_PREFIX, occurrence->str);
 }
 
 JsonNode *
 hy_sync_ticket_create_payload (const HySyncTicketSpec *spec)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  g_autofree char *key = hy_sync_ticket_key (spec->alert_id);
+  g_autofree char *key = hy_sync_ticket_key (spec->alert_id, spec->raised_at);
   g_autoptr (GString) details = g_string_new (NULL);
 
   if (!str_empty (spec->details))

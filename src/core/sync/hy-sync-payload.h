@@ -49,6 +49,7 @@ HySyncMatch hy_sync_asset_match (JsonObject *record,
 typedef struct
 {
   const char *alert_id;
+  const char *raised_at; /* the occurrence: a re-raise after the ticket was closed is another */
   const char *summary;
   const char *details;
   const char *severity;
@@ -59,7 +60,8 @@ typedef struct
   gint64 asset_id; /* 0 = none */
 } HySyncTicketSpec;
 
-char *hy_sync_ticket_key (const char *alert_id);
+/* The stable key of the ticket of one occurrence of an alert (@raised_at may be NULL). */
+char *hy_sync_ticket_key (const char *alert_id, const char *raised_at);
 JsonNode *hy_sync_ticket_create_payload (const HySyncTicketSpec *spec);
 JsonNode *hy_sync_ticket_close_payload (gint64 ticket_id, gint64 status_id);
 gboolean hy_sync_ticket_match (JsonObject *record, const char *key, gint64 client_id);
