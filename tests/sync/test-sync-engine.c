@@ -692,6 +692,18 @@ test_alert_lifecycle (Fixture *f, gconstpointer data)
   g_assert_cmpint (hy_sync_json_int (json_array_get_object_element (assets, 0), "id"), ==,
                    pc1->link.halo_id);
 
+  /* The ticket's request is in the events with the alert it concerns. */
+  {
+    gboolean tagged = FALSE;
+    for (guint i = 0; i < f->events->len; i++)
+      {
+        HyHaloEvent *e = g_ptr_array_index (f->events, i);
+        if (g_strcmp0 (e->method, "POST") == 0 && g_str_has_prefix (e->path, "/api/Tickets"))
+          tagged = g_strcmp0 (e->record, "alert:a1") == 0;
+      }
+    g_assert_true (tagged);
+  }
+
   /* A repeat: a note, not a second ticket. */
   r2 = raise_alert (f, "a1", "pc1", "p1", &error);
   g_assert_no_error (error);
