@@ -903,6 +903,38 @@ test_disabled (Fixture *f, gconstpointer data)
   }
 }
 
+/* Alert delivery goes before the bulk asset sync queued in the same run. */
+static void
+test_alert_priority (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  gint first_ticket = -1, first_asset = -1;
+
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, FALSE, NULL));
+  r1 = raise_alert (f, "a14", "pc6", "p1", &error);
+  g_assert_no_error (error);
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, NULL));
+  hy_sync_engine_set_batch_size (f->engine, 2);
+  report = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < f->events->len; i++)
+    {
+      HyHaloEvent *e = g_ptr_array_index (f->events, i);
+      if (g_strcmp0 (e->method, "POST") != 0)
+        continue;
+      if (first_ticket < 0 && g_str_has_prefix (e->path, "/api/Tickets"))
+        first_ticket = (gint) i;
+      if (first_asset < 0 && g_str_has_prefix (e->path, "/api/Asset"))
+        first_asset = (gint) i;
+    }
+  g_assert_cmpint (first_ticket, >=, 0);
+  g_assert_cmpint (first_asset, >, first_ticket);
+  g_assert_cmpuint (asset_count (f), ==, 7);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+}
+
 /* ------------------------------------------------------------------------- */
 /* Faults                                                                    */
 /* ------------------------------------------------------------------------- */
@@ -1182,6 +1214,7 @@ main (int argc, char **argv)
   ADD ("/sync/alerts/unrouted", test_alert_unrouted);
   ADD ("/sync/actions", test_action);
   ADD ("/sync/enabled-switch", test_disabled);
+  ADD ("/sync/alert-priority", test_alert_priority);
   ADD ("/sync/faults/rate-limit", test_fault_rate_limit);
   ADD ("/sync/faults/server-errors", test_fault_server_errors);
   ADD ("/sync/faults/drop-after-commit", test_fault_drop_after_commit);
