@@ -903,6 +903,38 @@ test_disabled (Fixture *f, gconstpointer data)
   }
 }
 
+/* A sync cancelled half-way leaves its writes queued; the next sync completes them, once. */
+static void
+test_cancel (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (HySyncReport) cancelled = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+
+  hy_sim_set_latency (f->sim, 20);
+  hy_sync_engine_set_batch_size (f->engine, 1);
+  hy_sync_engine_sync_async (f->engine, FALSE, cancellable, result_cb, &result);
+  while (result == NULL && asset_count (f) < 2)
+    g_main_context_iteration (NULL, FALSE);
+  g_cancellable_cancel (cancellable);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  cancelled = hy_sync_engine_sync_finish (f->engine, result, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpuint (asset_count (f), <, 7);
+  g_assert_cmpint (hy_store_outbox_count (f->store, HY_OUTBOX_STATE_DEAD, NULL), ==, 0);
+
+  hy_sim_set_latency (f->sim, 0);
+  report = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  deliver_until_done (f, 20);
+  g_assert_cmpuint (asset_count (f), ==, 7);
+  assert_assets_exactly_once (f, synced_computers);
+}
+
 /* Alert delivery goes before the bulk asset sync queued in the same run. */
 static void
 test_alert_priority (Fixture *f, gconstpointer data)
@@ -1215,6 +1247,7 @@ main (int argc, char **argv)
   ADD ("/sync/actions", test_action);
   ADD ("/sync/enabled-switch", test_disabled);
   ADD ("/sync/alert-priority", test_alert_priority);
+  ADD ("/sync/cancel", test_cancel);
   ADD ("/sync/faults/rate-limit", test_fault_rate_limit);
   ADD ("/sync/faults/server-errors", test_fault_server_errors);
   ADD ("/sync/faults/drop-after-commit", test_fault_drop_after_commit);

@@ -596,6 +596,8 @@ item_dead (Run *run, HyOutboxItem *item, const char *reason)
   run_set_error (run, reason);
 }
 
+static void item_release (Run *run, HyOutboxItem *item, const Outstanding *blocker);
+
 /* A failed attempt: back off, or dead-letter after the last attempt. */
 static void
 item_failed (Run *run, HyOutboxItem *item, const GError *cause)
@@ -604,6 +606,13 @@ item_failed (Run *run, HyOutboxItem *item, const GError *cause)
   guint attempts = item->attempts + 1;
   gint64 next;
 
+  if (g_error_matches (cause, HY_HALO_ERROR, HY_HALO_ERROR_CANCELLED) ||
+      g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Stopped, not failed: back in the queue, due at once. */
+      item_release (run, item, NULL);
+      return;
+    }
   if (error_is_permanent (cause) || attempts >= HY_SYNC_MAX_ATTEMPTS)
     {
       item_dead (run, item, cause->message);
@@ -633,8 +642,9 @@ item_release (Run *run, HyOutboxItem *item, const Outstanding *blocker)
                  _ ("An earlier write for the same record failed; retry that one first"));
       return;
     }
-  next = MAX (g_get_real_time () + G_USEC_PER_SEC,
-              blocker != NULL ? blocker->next_attempt_at + G_USEC_PER_SEC : 0);
+  /* One back-off unit (a second) from now, or after the blocker's next attempt. */
+  next = MAX (g_get_real_time () + (gint64) run->self->backoff_unit_us,
+              blocker != NULL ? blocker->next_attempt_at + (gint64) run->self->backoff_unit_us : 0);
   if (!hy_store_outbox_fail (run->self->store, item->id,
                              _ ("Waiting for an earlier write of the same record"), next, &error))
     g_warning ("Could not release outbox item %" G_GINT64_FORMAT ": %s", item->id, error->message);
@@ -3324,7 +3334,8 @@ auto_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   gint64 next_due;
 
   report = g_task_propagate_pointer (G_TASK (result), &error);
-  if (report == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (report == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+      !g_error_matches (error, HY_HALO_ERROR, HY_HALO_ERROR_CANCELLED))
     g_debug ("Automatic delivery: %s", error->message);
   self->auto_running = FALSE;
   if (!self->auto_deliver)
