@@ -125,7 +125,9 @@ advance_to (HyRateChart *self, gint64 minute)
   self->now_minute = minute;
 }
 
-static void
+/* Draws @text at (@x, @y), or ending at @x when @align_right, cut with an ellipsis to
+ * @max_width (-1: no limit). Returns the width drawn. */
+static int
 append_text (GtkSnapshot *snapshot,
              GtkWidget *widget,
              const char *text,
@@ -133,22 +135,44 @@ append_text (GtkSnapshot *snapshot,
              float y,
              const GdkRGBA *color,
              gboolean align_right,
+             int max_width,
              int *out_height)
 {
   g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
   int width, height;
 
+  if (max_width >= 0)
+    {
+      pango_layout_set_width (layout, MAX (max_width, 1) * PANGO_SCALE);
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+    }
   pango_layout_get_pixel_size (layout, &width, &height);
   if (align_right)
     x -= width;
 
-  gtk_snapshot_save (snapshot);
-  gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
-  gtk_snapshot_append_layout (snapshot, layout, color);
-  gtk_snapshot_restore (snapshot);
+  if (max_width != 0)
+    {
+      gtk_snapshot_save (snapshot);
+      gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x, y));
+      gtk_snapshot_append_layout (snapshot, layout, color);
+      gtk_snapshot_restore (snapshot);
+    }
 
   if (out_height != NULL)
     *out_height = height;
+
+  return max_width != 0 ? width : 0;
+}
+
+/* The width @text would take. */
+static int
+text_width (GtkWidget *widget, const char *text)
+{
+  g_autoptr (PangoLayout) layout = gtk_widget_create_pango_layout (widget, text);
+  int width;
+
+  pango_layout_get_pixel_size (layout, &width, NULL);
+  return width;
 }
 
 static void
@@ -187,6 +211,7 @@ hy_rate_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   guint used = hy_rate_chart_get_budget_used (self);
   float gauge_w, plot_x, plot_w, plot_top, plot_bottom, slot_w, fraction;
   int text_h = 0;
+  int peak_w, used_w, line_h = 0;
 
   if (width <= 0 || height <= 0)
     return;
@@ -207,10 +232,12 @@ hy_rate_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   /* The legend and the peak above the bars. */
   /* Translators: legend of the request-rate chart; the bars are per minute */
   legend = g_strdup (_ ("Requests per minute (failed in red)"));
-  append_text (snapshot, widget, legend, plot_x, 0, &dim, FALSE, &text_h);
   /* Translators: the highest number of requests in one minute of the last hour */
   peak_text = g_strdup_printf (_ ("Peak %u"), peak);
-  append_text (snapshot, widget, peak_text, plot_x + plot_w, 0, &dim, TRUE, NULL);
+  peak_w = text_width (widget, peak_text);
+  append_text (snapshot, widget, peak_text, plot_x + plot_w, 0, &dim, TRUE, -1, NULL);
+  append_text (snapshot, widget, legend, plot_x, 0, &dim, FALSE, MAX (0, plot_w - peak_w - 12),
+               &text_h);
 
   plot_top = text_h + 4;
   plot_bottom = height - text_h - 4;
@@ -219,9 +246,11 @@ hy_rate_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
   /* Time axis labels under the bars. */
   /* Translators: the left end of the one-hour time axis of the request-rate chart */
-  append_text (snapshot, widget, _ ("1 hour ago"), plot_x, plot_bottom + 4, &dim, FALSE, NULL);
+  append_text (snapshot, widget, _ ("1 hour ago"), plot_x, plot_bottom + 4, &dim, FALSE,
+               plot_w / 2 - 6, NULL);
   /* Translators: the right end of the time axis of the request-rate chart */
-  append_text (snapshot, widget, _ ("Now"), plot_x + plot_w, plot_bottom + 4, &dim, TRUE, NULL);
+  append_text (snapshot, widget, _ ("Now"), plot_x + plot_w, plot_bottom + 4, &dim, TRUE,
+               plot_w / 2 - 6, NULL);
 
   /* The background of the plot and its baseline. */
   append_rounded (snapshot, &GRAPHENE_RECT_INIT (plot_x, plot_top, plot_w, plot_bottom - plot_top),
@@ -262,7 +291,7 @@ hy_rate_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
     /* Translators: title of the gauge showing how much of Halo's API rate limit is used */
     budget_text = g_strdup (_ ("Rate budget"));
-    append_text (snapshot, widget, budget_text, gx, 0, &dim, FALSE, NULL);
+    append_text (snapshot, widget, budget_text, gx, 0, &dim, FALSE, gauge_w, NULL);
 
     append_rounded (snapshot, &GRAPHENE_RECT_INIT (gx, bar_y, gauge_w, bar_h), bar_h / 2, &faint);
     if (fraction > 0)
@@ -273,9 +302,16 @@ hy_rate_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
 
     /* Translators: under the rate budget gauge: requests used of the limit, e.g. "42 / 300" */
     used_text = g_strdup_printf (_ ("%u / %u"), used, self->budget_limit);
-    append_text (snapshot, widget, used_text, gx, bar_y + bar_h + 4, &fg, FALSE, NULL);
+    used_w = append_text (snapshot, widget, used_text, gx, bar_y + bar_h + 4, &fg, FALSE, gauge_w,
+                          &line_h);
     /* Translators: under the rate budget gauge: the budget is per rolling 5 minutes */
-    append_text (snapshot, widget, _ ("per 5 min"), width, bar_y + bar_h + 4, &dim, TRUE, NULL);
+    /* "per 5 min" beside the numbers, or under them when the gauge is narrow. */
+    if (used_w + 8 + text_width (widget, _ ("per 5 min")) <= gauge_w)
+      append_text (snapshot, widget, _ ("per 5 min"), width, bar_y + bar_h + 4, &dim, TRUE, -1,
+                   NULL);
+    else
+      append_text (snapshot, widget, _ ("per 5 min"), gx, bar_y + bar_h + 4 + line_h, &dim, FALSE,
+                   gauge_w, NULL);
   }
 }
 

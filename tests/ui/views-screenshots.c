@@ -22,6 +22,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <stdlib.h>
 
 #include "hy-event-item.h"
 #include "hy-events-page.h"
@@ -316,7 +317,12 @@ main (int argc, char *argv[])
   fill (session, sim);
 
   window = adw_application_window_new (NULL);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1180, 760);
+  /* HALYARD_SHOT_WIDTH=360: the narrow layout. */
+  gtk_window_set_default_size (GTK_WINDOW (window),
+                               g_getenv ("HALYARD_SHOT_WIDTH") != NULL
+                                   ? atoi (g_getenv ("HALYARD_SHOT_WIDTH"))
+                                   : 1180,
+                               760);
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   header = adw_header_bar_new ();
   title = adw_view_switcher_title_new ();
