@@ -903,6 +903,44 @@ test_disabled (Fixture *f, gconstpointer data)
   }
 }
 
+typedef struct
+{
+  Fixture *f;
+  gboolean saw_progress; /* g1 seen Syncing with some but not all devices in Halo */
+} Progress;
+
+static void
+changed_cb (HySyncEngine *engine, gpointer user_data)
+{
+  Progress *p = user_data;
+  g_autoptr (HyGroupSync) g1 = hy_store_get_group_sync (p->f->store, "g1", NULL);
+
+  if (g1 != NULL && g1->state == HY_SYNC_STATE_SYNCING && g1->synced > 0 && g1->synced < 4)
+    p->saw_progress = TRUE;
+}
+
+/* Group rows move from Syncing to Synced as the batches go out, with their counts. */
+static void
+test_group_progress (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (HyGroupSync) g1 = NULL;
+  Progress p = { f, FALSE };
+  gulong id;
+
+  hy_sim_set_latency (f->sim, 20);
+  hy_sync_engine_set_batch_size (f->engine, 1);
+  id = g_signal_connect (f->engine, "changed", G_CALLBACK (changed_cb), &p);
+  report = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_signal_handler_disconnect (f->engine, id);
+  g_assert_true (p.saw_progress);
+  g1 = hy_store_get_group_sync (f->store, "g1", NULL);
+  g_assert_cmpint (g1->state, ==, HY_SYNC_STATE_SYNCED);
+  g_assert_cmpuint (g1->synced, ==, 4);
+}
+
 /* A sync cancelled half-way leaves its writes queued; the next sync completes them, once. */
 static void
 test_cancel (Fixture *f, gconstpointer data)
@@ -1248,6 +1286,7 @@ main (int argc, char **argv)
   ADD ("/sync/enabled-switch", test_disabled);
   ADD ("/sync/alert-priority", test_alert_priority);
   ADD ("/sync/cancel", test_cancel);
+  ADD ("/sync/group-progress", test_group_progress);
   ADD ("/sync/faults/rate-limit", test_fault_rate_limit);
   ADD ("/sync/faults/server-errors", test_fault_server_errors);
   ADD ("/sync/faults/drop-after-commit", test_fault_drop_after_commit);

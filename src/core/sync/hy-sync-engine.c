@@ -462,6 +462,10 @@ typedef struct
   gint64 server_serial_field_id;
   gint64 learned_serial_field_id; /* a "serial" field seen on Halo's assets */
   char *last_error;
+  /* Progress of a sync run: computer id → its GroupPlan (borrowed from the run's plan), and the
+   * groups whose counts changed since they were last written. */
+  GHashTable *group_of;
+  GHashTable *touched;
 } Run;
 
 static void
@@ -1525,6 +1529,39 @@ asset_write_body (AssetWrite *w)
   return json_object_get_object_member (json_node_get_object (w->payload), "asset");
 }
 
+/* A device of the run's plan is now in Halo: its group's count goes up (written per batch). */
+static void
+run_progress (Run *run, const char *computer_id)
+{
+  GroupPlan *gp;
+
+  if (run->group_of == NULL)
+    return;
+  gp = g_hash_table_lookup (run->group_of, computer_id);
+  if (gp == NULL)
+    return;
+  gp->synced++;
+  g_hash_table_add (run->touched, gp);
+}
+
+static void
+run_write_progress (Run *run)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  if (run->touched == NULL || g_hash_table_size (run->touched) == 0)
+    return;
+  g_hash_table_iter_init (&iter, run->touched);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      GroupPlan *gp = key;
+      hy_store_set_group_sync (run->self->store, gp->group_id, HY_SYNC_STATE_SYNCING,
+                               MIN (gp->synced, gp->devices), gp->failed, NULL, NULL);
+    }
+  g_hash_table_remove_all (run->touched);
+}
+
 /* Records a delivered asset write: the link (for a create), the fingerprint, DONE. */
 static void
 asset_write_done (Run *run, AssetWrite *w, gboolean created)
@@ -1552,6 +1589,7 @@ asset_write_done (Run *run, AssetWrite *w, gboolean created)
   else if (!hy_store_commit (store, &error))
     g_warning ("%s", error->message);
   outstanding_remove (run, w->item->record_key, w->item->id);
+  run_progress (run, w->computer);
   run->report->delivered++;
   if (created)
     run->report->created++;
@@ -2390,6 +2428,7 @@ deliver_loop (Run *run, GError **error)
         }
       deliver_asset_items (run, updates, FALSE);
       deliver_asset_items (run, creates, TRUE);
+      run_write_progress (run);
       notify_changed (self);
     }
   return TRUE;
@@ -2591,12 +2630,33 @@ run_sync (Run *run, gboolean dry_run, GError **error)
       goto out;
     notify_changed (self);
   }
+  /* Each group's count of devices in Halo grows as the batches go out. */
+  run->group_of = g_hash_table_new (g_str_hash, g_str_equal);
+  run->touched = g_hash_table_new (NULL, NULL);
+  {
+    g_autoptr (GHashTable) by_id = g_hash_table_new (g_str_hash, g_str_equal);
+    for (guint g = 0; g < plan.groups->len; g++)
+      {
+        GroupPlan *gp = g_ptr_array_index (plan.groups, g);
+        g_hash_table_insert (by_id, gp->group_id, gp);
+      }
+    for (guint i = 0; i < plan.items->len; i++)
+      {
+        PlanItem *item = g_ptr_array_index (plan.items, i);
+        GroupPlan *gp =
+            item->computer->group_id ? g_hash_table_lookup (by_id, item->computer->group_id) : NULL;
+        if (gp != NULL && (item->action == PLAN_CREATE || item->action == PLAN_UPDATE))
+          g_hash_table_insert (run->group_of, item->computer->id, gp);
+      }
+  }
   if (!deliver_loop (run, error))
     goto out;
   finalize_groups (run);
   ok = TRUE;
 
 out:
+  g_clear_pointer (&run->group_of, g_hash_table_unref);
+  g_clear_pointer (&run->touched, g_hash_table_unref);
   plan_clear (&plan);
   run_count_outbox (run);
   run->report->requests = hy_halo_client_get_request_count (self->client) - requests_before;
