@@ -1,9 +1,13 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Drives the real `halyard` the way a person (or a screen reader) does, through AT-SPI:
-starts halyard-sim, starts halyard on an empty data directory, fills Setup, saves, and sees the
-connection test list every check as passed. Prints TAP. Needs a display, a session bus with the
-accessibility bus, and a keyring (build-aux/dev test provides all three).
+starts halyard-sim with the demo's Halo records, imports the sample inventory with halyard-cli,
+starts halyard on that data directory, fills Setup, saves, and sees the connection test list
+every check as passed; refreshes from Halo and links automatically in Mapping; maps a group and a
+policy (halyard-cli), enables in Setup and sees the group synced; raises an alert with halyard-cli
+and finds its ticket in /_sim/state, and the sync's requests in Events. Prints TAP. Needs a
+display, a session bus with the accessibility bus, and a keyring (build-aux/dev test provides
+all three).
 
 Usage: test-atspi-setup.py BUILD_ROOT
 """
@@ -14,6 +18,9 @@ import subprocess
 import sys
 import tempfile
 import time
+
+import json
+import urllib.request
 
 import gi
 
@@ -78,6 +85,29 @@ def named(name, roles=None):
     return predicate
 
 
+def find_all(root, predicate):
+    found = []
+    for node in walk(root):
+        try:
+            if predicate(node):
+                found.append(node)
+        except Exception:
+            pass
+    return found
+
+
+def press_all(root, predicate):
+    """Presses every match: views hidden in the stack keep their widgets on the bus (GTK 4.8
+    marks none of them as not showing), and only the shown one acts."""
+    nodes = find_all(root, predicate)
+    for node in nodes:
+        try:
+            press(node)
+        except Exception:
+            pass
+    return len(nodes)
+
+
 def text_of(node):
     """The editable text inside a row: the node itself or its first editable descendant."""
     for candidate in walk(node):
@@ -109,6 +139,40 @@ def press(node):
     return action.doAction(0)
 
 
+def cli(data_dir, *args):
+    """halyard-cli --json on the same data directory: its JSON document, or None."""
+    run = subprocess.run([os.path.join(build, "src", "cli", "halyard-cli"), "--data-dir", data_dir,
+                          "--json"] + list(args), capture_output=True, text=True, timeout=60)
+    if run.returncode != 0:
+        print("# halyard-cli %s: %s %s" % (" ".join(args), run.returncode, run.stderr.strip()),
+              flush=True)
+        return None
+    return json.loads(run.stdout) if run.stdout.strip() else {}
+
+
+def until(predicate, timeout=30.0, every=0.5):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    return None
+
+
+def show_view(window, title):
+    button = find(window, named(title, (pyatspi.ROLE_PAGE_TAB, pyatspi.ROLE_TOGGLE_BUTTON)),
+                  timeout=5)
+    if button is not None:
+        press(button)
+        time.sleep(0.5)
+    else:
+        for node in walk(window):
+            if title in (node.name or ""):
+                print("# %s candidate: %s %r" % (title, node.getRoleName(), node.name), flush=True)
+    return button is not None
+
+
 def screenshot(name):
     out = os.path.join(build, "screenshots")
     os.makedirs(out, exist_ok=True)
@@ -119,14 +183,21 @@ def screenshot(name):
 
 
 def main():
-    print("1..9", flush=True)
-    sim = subprocess.Popen([os.path.join(build, "src", "sim", "halyard-sim"), "--port", "0"],
+    print("1..14", flush=True)
+    source = os.environ.get("HALYARD_SOURCE_ROOT", os.path.dirname(os.path.dirname(
+        os.path.dirname(os.path.abspath(__file__)))))
+    sim = subprocess.Popen([os.path.join(build, "src", "sim", "halyard-sim"), "--port", "0",
+                            "--seed-file", os.path.join(source, "data", "demo", "halo.json")],
                            stdout=subprocess.PIPE, text=True)
     line = sim.stdout.readline().strip()
     url = line.rsplit(" ", 1)[-1]
     ok(url.startswith("http://127.0.0.1:"), "halyard-sim listens on loopback (%s)" % url)
 
     data_dir = tempfile.mkdtemp(prefix="halyard-atspi-")
+    imported = cli(data_dir, "import", os.path.join(source, "data", "demo", "inventory.json"))
+    if not imported:
+        ok(False, "halyard-cli imports the sample inventory")
+        return
     env = dict(os.environ)
     env.pop("NO_AT_BRIDGE", None)
     env.pop("GTK_A11Y", None)
@@ -203,6 +274,56 @@ def main():
             print("# unnamed control: %s" % u, flush=True)
         ok(not mine, "every control of the window and of Setup has an accessible name")
         screenshot("atspi-setup.png")
+
+        # Mapping: refresh from Halo, then link automatically, as a technician does.
+        show_view(window, "Mapping")
+        refresh = press_all(window, named("Refresh from Halo", (pyatspi.ROLE_PUSH_BUTTON,)))
+        link = find(window, named("Link Automatically", (pyatspi.ROLE_PUSH_BUTTON,)), timeout=10)
+
+        def acme_linked():
+            press_all(window, named("Link Automatically", (pyatspi.ROLE_PUSH_BUTTON,)))
+            links = cli(data_dir, "links", "company") or []
+            return any(l["id"] == "c-acme" and l["linked"] for l in links)
+
+        ok(refresh and link is not None and until(acme_linked, timeout=40, every=2),
+           "Mapping refreshes from Halo and links Acme Ltd automatically")
+
+        # A group and a policy get their routes; then Enabled, in Setup, starts the sync.
+        mapped = (cli(data_dir, "map", "group", "g-laptops", "--client", "12", "--site", "20")
+                  is not None
+                  and cli(data_dir, "map", "policy", "p-disk", "--ticket-type", "1") is not None)
+        ok(mapped, "halyard-cli maps the laptops group and the disk policy")
+        show_view(window, "Setup")
+        switch = find(window, lambda n: spoken(n.name) == "Enabled"
+                      and n.getRole() in (pyatspi.ROLE_CHECK_BOX, pyatspi.ROLE_TOGGLE_BUTTON),
+                      timeout=10)
+        if switch is not None:
+            press(switch)
+
+        def synced():
+            status = cli(data_dir, "status") or {}
+            groups = [g for g in status.get("groups", []) if g["id"] == "g-laptops"]
+            return status.get("enabled") and groups and groups[0]["state"] == "synced"
+
+        ok(switch is not None and until(synced, timeout=40),
+           "Enabled in Setup syncs the mapped group")
+
+        # An alert from monitoring becomes a Halo ticket.
+        raised = cli(data_dir, "alert", "raise", "--id", "atspi-1", "--computer", "pc-acme-lt01",
+                     "--policy", "p-disk", "--summary", "Disk C: 3% free") or {}
+        with urllib.request.urlopen(url + "/_sim/state", timeout=10) as answer:
+            state = json.load(answer)
+        ok(raised.get("state") == "delivered"
+           and any(t.get("summary") == "Disk C: 3% free" for t in state.get("tickets", [])),
+           "an alert raised with halyard-cli is a ticket in /_sim/state")
+
+        # Events lists the requests the window sent, the sync's asset writes among them.
+        show_view(window, "Events")
+        # The sync's asset writes: POST /api/Asset (list reads carry a query string).
+        post = find(window, lambda n: spoken(n.name) == "/api/Asset"
+                    and n.getRole() == pyatspi.ROLE_LABEL, timeout=15)
+        ok(post is not None, "Events lists the sync's asset writes (POST /api/Asset)")
+        screenshot("atspi-events.png")
     finally:
         app.send_signal(signal.SIGTERM)
         try:
@@ -219,6 +340,6 @@ def main():
 
 if __name__ == "__main__":
     main()
-    while len(tests) < 9:
+    while len(tests) < 14:
         ok(False, "not reached")
     sys.exit(0 if all(t[0] for t in tests) else 1)
