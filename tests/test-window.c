@@ -160,6 +160,41 @@ test_window_remembers_size (void)
   g_assert_finalize_object (window);
 }
 
+/* Every shortcut the window and its Setup view answer to is in the shortcuts window. */
+static void
+test_window_shortcuts_listed (void)
+{
+  static const char *actions[] = { "win.test-connection", "win.import", "win.show-help-overlay",
+                                   "app.quit" };
+  static const char *accelerators[] = { "<Primary>s", "<Primary>r F5", "<Alt>1", "<Alt>2",
+                                        "<Alt>3" };
+  g_autoptr (GtkBuilder) builder =
+      gtk_builder_new_from_resource ("/io/github/halyard/Halyard/gtk/help-overlay.ui");
+  g_autoptr (GPtrArray) listed = g_ptr_array_new_with_free_func (g_free);
+  GSList *objects = gtk_builder_get_objects (builder);
+
+  for (GSList *l = objects; l != NULL; l = l->next)
+    if (GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+      {
+        g_autofree char *action = NULL;
+        g_autofree char *accelerator = NULL;
+
+        g_object_get (l->data, "action-name", &action, "accelerator", &accelerator, NULL);
+        if (action != NULL)
+          g_ptr_array_add (listed, g_steal_pointer (&action));
+        if (accelerator != NULL)
+          g_ptr_array_add (listed, g_steal_pointer (&accelerator));
+      }
+  g_slist_free (objects);
+
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    g_assert_true (g_ptr_array_find_with_equal_func (listed, actions[i], g_str_equal, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (accelerators); i++)
+    g_assert_true (g_ptr_array_find_with_equal_func (listed, accelerators[i], g_str_equal, NULL));
+
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -171,6 +206,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/views", test_window_views);
   g_test_add_func ("/window/remembers-view", test_window_remembers_view);
   g_test_add_func ("/window/demo", test_window_demo);
+  g_test_add_func ("/window/shortcuts-listed", test_window_shortcuts_listed);
   g_test_add_func ("/window/remembers-size", test_window_remembers_size);
 
   return g_test_run ();
