@@ -2567,6 +2567,18 @@ run_clear (Run *run)
 /* Worker threads                                                            */
 /* ------------------------------------------------------------------------- */
 
+/* Delivered writes are kept a week (for diagnosis), then dropped. */
+#define DONE_KEPT_US (7 * G_TIME_SPAN_DAY)
+
+static void
+purge_done (Run *run)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!hy_store_outbox_purge_done (run->self->store, g_get_real_time () - DONE_KEPT_US, &error))
+    g_debug ("Purging delivered writes: %s", error->message);
+}
+
 static gboolean
 run_sync (Run *run, gboolean dry_run, GError **error)
 {
@@ -2579,6 +2591,7 @@ run_sync (Run *run, gboolean dry_run, GError **error)
     return FALSE;
   if (!dry_run)
     {
+      purge_done (run);
       recover_inflight (run);
       route_waiting_alerts (run);
     }
@@ -2672,6 +2685,7 @@ run_deliver (Run *run, GError **error)
 
   if (!outstanding_load (run, error))
     return FALSE;
+  purge_done (run);
   recover_inflight (run);
   route_waiting_alerts (run);
   if (!deliver_loop (run, error))
