@@ -338,6 +338,48 @@ make_policy_item (HyStore *store, const HyPolicy *policy, GHashTable *mappings)
 }
 
 static gboolean
+same_row (HyLinkItem *a, HyLinkItem *b)
+{
+  return g_strcmp0 (hy_link_item_get_id (a), hy_link_item_get_id (b)) == 0 &&
+         g_strcmp0 (hy_link_item_get_name (a), hy_link_item_get_name (b)) == 0 &&
+         hy_link_item_get_linked (a) == hy_link_item_get_linked (b) &&
+         g_strcmp0 (hy_link_item_get_halo_name (a), hy_link_item_get_halo_name (b)) == 0 &&
+         g_strcmp0 (hy_link_item_get_state (a), hy_link_item_get_state (b)) == 0 &&
+         g_strcmp0 (hy_link_item_get_extra (a), hy_link_item_get_extra (b)) == 0;
+}
+
+/* Replaces only the rows that changed, so that the live refresh of the group states keeps the
+ * selection (and the scroll position) of the rows that did not. */
+static void
+update_rows (GListStore *list, GPtrArray *items)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
+  gboolean same_ids = n == items->len;
+
+  for (guint i = 0; same_ids && i < n; i++)
+    {
+      g_autoptr (HyLinkItem) old = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      same_ids = g_strcmp0 (hy_link_item_get_id (old),
+                            hy_link_item_get_id (g_ptr_array_index (items, i))) == 0;
+    }
+
+  if (!same_ids)
+    {
+      g_list_store_splice (list, 0, n, items->pdata, items->len);
+      return;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (HyLinkItem) old = g_list_model_get_item (G_LIST_MODEL (list), i);
+
+      if (!same_row (old, g_ptr_array_index (items, i)))
+        g_list_store_splice (list, i, 1, &items->pdata[i], 1);
+    }
+}
+
+static gboolean
 reload_groups (HyMappingPage *self, Section *section, GError **error)
 {
   HyStore *store = get_store (self);
@@ -350,8 +392,7 @@ reload_groups (HyMappingPage *self, Section *section, GError **error)
   for (guint i = 0; i < groups->len; i++)
     g_ptr_array_add (items, make_group_item (store, g_ptr_array_index (groups, i)));
 
-  g_list_store_splice (G_LIST_STORE (section->source), 0,
-                       g_list_model_get_n_items (section->source), items->pdata, items->len);
+  update_rows (G_LIST_STORE (section->source), items);
   return TRUE;
 }
 
@@ -380,8 +421,7 @@ reload_policies (HyMappingPage *self, Section *section, GError **error)
   for (guint i = 0; i < policies->len; i++)
     g_ptr_array_add (items, make_policy_item (store, g_ptr_array_index (policies, i), by_policy));
 
-  g_list_store_splice (G_LIST_STORE (section->source), 0,
-                       g_list_model_get_n_items (section->source), items->pdata, items->len);
+  update_rows (G_LIST_STORE (section->source), items);
   return TRUE;
 }
 

@@ -374,6 +374,12 @@ test_mapping_picker (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (hy_link_item_get_state_kind (row), ==, HY_LINK_ITEM_STATE_BAD);
   g_assert_nonnull (strstr (hy_link_item_get_extra (row), "Halo said no"));
 
+  /* The live refresh of the states keeps the selection of rows that did not change. */
+  select_row (page, "groups", "Servers");
+  hy_mapping_page_reload (page);
+  g_assert_true (
+      gtk_selection_model_is_selected (hy_mapping_page_get_selection (page, "groups"), 0));
+
   /* A policy: ticket type, then the status that closes the ticket when the alert clears. */
   select_row (page, "policies", "Disk space low");
   picker = hy_mapping_page_open_picker (page);
