@@ -1194,6 +1194,51 @@ test_crash_recovery (Fixture *f, gconstpointer data)
   r2 = hy_sync_engine_get_alert_result (f->engine, "a11", NULL);
   g_assert_cmpint (r2->state, ==, HY_ALERT_STATE_DELIVERED);
   g_assert_cmpint (r2->ticket_id, ==, hy_halo_record_get_id (ticket));
+
+  /* The same for a technician's time entry: sent by the dead process, found by the next. */
+  {
+    g_autoptr (HySyncAlertResult) r3 = NULL;
+    g_autoptr (GPtrArray) claimed_action = NULL;
+    g_autoptr (JsonParser) parser = json_parser_new ();
+    g_autoptr (JsonNode) action_body = NULL;
+    g_autoptr (GAsyncResult) aresult = NULL;
+    g_autoptr (HyHaloRecord) action = NULL;
+    HySyncActionSpec aspec = { 0 };
+    JsonObject *payload;
+
+    g_assert_true (hy_sync_engine_set_enabled (f->engine, FALSE, NULL));
+    r3 = hy_sync_engine_add_action (f->engine, "a11", "u1", 45, "Replaced the disk", FALSE, &error);
+    g_assert_no_error (error);
+    claimed_action = hy_store_outbox_claim (f->store, g_get_real_time (), 10, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (claimed_action->len, ==, 1);
+    item = g_ptr_array_index (claimed_action, 0);
+    g_assert_cmpstr (item->kind, ==, HY_SYNC_KIND_ACTION);
+    g_assert_true (json_parser_load_from_data (parser, item->payload, -1, &error));
+    payload = json_node_get_object (json_parser_get_root (parser));
+    aspec.ticket_id = r2->ticket_id;
+    aspec.outcome = hy_sync_json_string (payload, "outcome");
+    aspec.note = hy_sync_json_string (payload, "note");
+    aspec.hours = hy_sync_minutes_to_hours (45);
+    aspec.agent_id = f->agent_id;
+    aspec.datetime = hy_sync_json_string (payload, "datetime");
+    action_body = hy_sync_action_payload (&aspec);
+    hy_halo_client_create_action_async (f->client, json_node_get_object (action_body),
+                                        HY_HALO_PRIORITY_ALERT, item->record_key, NULL, result_cb,
+                                        &aresult);
+    while (aresult == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    action = hy_halo_client_record_finish (f->client, aresult, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (actions_of (f, r2->ticket_id), ==, 1);
+
+    g_clear_object (&f->engine);
+    f->engine = hy_sync_engine_new (f->store, f->client);
+    hy_sync_engine_set_backoff_unit (f->engine, 1000);
+    g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, NULL));
+    deliver_until_done (f, 10);
+    g_assert_cmpuint (actions_of (f, r2->ticket_id), ==, 1);
+  }
 }
 
 /* Iterates the main context until @done (f) holds, for at most 10 s. */
