@@ -36,6 +36,7 @@ HALO_UI = [
     "Client ID and Secret (Services)", "Tickets Access Level", "Clients Access Level",
     "Assets Access Level", "Can add new Tickets", "Allow use of all Ticket Types",
     "Agent to log in as", "Is an API-only Agent", "Read and Modify", "Read Only", "View Applications",
+    "Yes", "None",
 ]
 
 # Words that are English and no French, Spanish or German UI word (so not "type", "site",
@@ -55,7 +56,7 @@ shortcut about leave inventory connect connected connection testing tested passe
 unproven check checks checked setup enabled disabled enable disable yes true false empty
 loading search find found help quit cancel apply remove removed add added updated unchanged
 created create edit edited new old please could cannot can't don't won't isn't wasn't must
-should would suggestion suggestions evidence accept reject rename renamed review left right up
+should would evidence accept reject rename renamed review left right up
 down here see below above more less following ready done copy copied paste choose chose chosen
 pick started
 """.split())
@@ -207,7 +208,9 @@ class Detector:
         msgid = self.catalog.english_msgid(_plain(text))
         if msgid is not None:
             return "the untranslated msgid %r" % msgid
-        words = [w.lower() for w in re.findall(r"[A-Za-z']+", self.strip_names(text))]
+        # Whole words, accents included: "Connecté" is not "connect".
+        words = [w.lower()
+                 for w in re.findall(r"[^\W\d_]+(?:'[^\W\d_]+)?", self.strip_names(text))]
         english = [w for w in words if w in ENGLISH_ONLY]
         if english:
             return "English words %s" % ", ".join(repr(w) for w in english[:4])
