@@ -7,16 +7,9 @@
 
 #include <adwaita.h>
 
-#include "ui/hy-ui-test-mime.h"
+#include "ui/hy-window-test.h"
 
 #include "hy-window.h"
-
-static void
-iterate_main_loop (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
 
 static AdwViewStack *
 find_view_stack (GtkWidget *widget)

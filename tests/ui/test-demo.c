@@ -10,7 +10,7 @@
 
 #include <adwaita.h>
 
-#include "hy-ui-test-mime.h"
+#include "hy-window-test.h"
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
@@ -19,22 +19,6 @@
 #include "hy-demo.h"
 #include "hy-window.h"
 #include "session/hy-session.h"
-
-static void
-iterate_main_loop (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
 
 /* Lets the main loop run for @ms (animations, transitions, idle layout). */
 static void
@@ -51,26 +35,6 @@ static void
 tested_cb (HySetupPage *page, gboolean ok, int *tested)
 {
   *tested = ok ? 1 : -1;
-}
-
-static GtkWidget *
-find_widget (GtkWidget *root, GType type, const char *row_title)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
-      (row_title == NULL ||
-       g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), row_title) == 0))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type, row_title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static void
@@ -381,6 +345,7 @@ test_demo_german (void)
       g_test_skip ("the de_DE.UTF-8 locale is not installed");
       return;
     }
+  g_setenv ("LANGUAGE", "de", TRUE);
   podir = g_build_filename (g_getenv ("HALYARD_BUILD_ROOT"), "po", NULL);
   bindtextdomain (GETTEXT_PACKAGE, podir);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
@@ -427,6 +392,7 @@ test_demo_german (void)
   g_assert_finalize_object (window);
   hy_demo_stop (demo, 5000);
   setlocale (LC_ALL, "C.UTF-8");
+  g_setenv ("LANGUAGE", "C", TRUE);
 }
 
 int

@@ -9,7 +9,7 @@
 
 #include <adwaita.h>
 
-#include "hy-ui-test-mime.h"
+#include "hy-window-test.h"
 #include <glib/gstdio.h>
 
 #include "credentials/hy-credentials.h"
@@ -30,22 +30,6 @@ typedef struct
   guint saved;
 } Fixture;
 
-static void
-iterate_main_loop (void)
-{
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-}
-
-static gboolean
-timeout_cb (gpointer user_data)
-{
-  gboolean *timed_out = user_data;
-
-  *timed_out = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Runs the main loop until *@counter exceeds @before (or fails the test after 20 s). */
 static void
 wait_for (guint *counter, guint before)
@@ -57,28 +41,6 @@ wait_for (guint *counter, guint before)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
   g_source_remove (id);
-}
-
-/* Finds the first widget of @type under @root whose title (rows) or name matches @title. */
-static GtkWidget *
-find_row (GtkWidget *root, GType type, const char *title)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
-      (title == NULL ||
-       (ADW_IS_PREFERENCES_ROW (root) &&
-        g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (root)), title) == 0)))
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_row (child, type, title);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static GtkWidget *
@@ -99,6 +61,22 @@ find_named (GtkWidget *root, const char *name)
   return NULL;
 }
 
+/* Whether @root shows a label reading "Stored" (the secret is in the keyring). */
+static gboolean
+find_stored_label (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root) &&
+      g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), "Stored") == 0)
+    return TRUE;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (find_stored_label (child))
+      return TRUE;
+
+  return FALSE;
+}
+
 /* The error row that follows @row in its list (hidden when there is no error). */
 static AdwActionRow *
 error_row_after (GtkWidget *row)
@@ -113,7 +91,7 @@ error_row_after (GtkWidget *row)
 static GtkWidget *
 entry (Fixture *f, const char *title)
 {
-  GtkWidget *row = find_row (GTK_WIDGET (f->page), ADW_TYPE_ENTRY_ROW, title);
+  GtkWidget *row = find_widget (GTK_WIDGET (f->page), ADW_TYPE_ENTRY_ROW, title);
 
   g_assert_nonnull (row);
   return row;
@@ -296,6 +274,7 @@ test_setup_save_and_test (Fixture *f, gconstpointer data)
 
   /* The secret is never shown back: the field is empty and says it is stored. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry (f, "Client Secret"))), ==, "");
+  g_assert_true (find_stored_label (entry (f, "Client Secret")));
 
   /* One row per check, each with a status icon and a screen-reader label. */
   g_assert_true (f->tested_ok);
@@ -392,9 +371,10 @@ test_setup_enable (Fixture *f, gconstpointer data)
   GtkSwitch *sw;
   g_autoptr (GError) error = NULL;
 
-  enabled_row = ADW_ACTION_ROW (find_row (GTK_WIDGET (f->page), ADW_TYPE_ACTION_ROW, "_Enabled"));
+  enabled_row =
+      ADW_ACTION_ROW (find_widget (GTK_WIDGET (f->page), ADW_TYPE_ACTION_ROW, "_Enabled"));
   g_assert_nonnull (enabled_row);
-  sw = GTK_SWITCH (find_row (GTK_WIDGET (enabled_row), GTK_TYPE_SWITCH, NULL));
+  sw = GTK_SWITCH (find_widget (GTK_WIDGET (enabled_row), GTK_TYPE_SWITCH, NULL));
   g_assert_nonnull (sw);
 
   /* No connection: refused, with the reason on the row. */
