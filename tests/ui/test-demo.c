@@ -398,7 +398,7 @@ test_demo_german (void)
 int
 main (int argc, char *argv[])
 {
-  hy_ui_test_init_mime ();
+  hy_window_test_init ();
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   gtk_init ();
   adw_init ();
