@@ -1,4 +1,4 @@
-/* hy-ui-test.h — shared set-up of the Mapping and Events widget tests
+/* hy-ui-test.h — shared set-up of the Mapping and Events widget tests and tools
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,13 +7,37 @@
 
 #include <adwaita.h>
 
+/* gdk-pixbuf recognises the SVG of symbolic icons through the shared MIME database, which
+ * G_TEST_OPTION_ISOLATE_DIRS hides and trimmed systems lack: read the system's where there is
+ * one, then the minimal one built in the build tree (tests/ui/mime). Call before g_test_init (). */
+static inline void
+hy_views_test_init_mime (void)
+{
+  static GPtrArray *dirs;
+  const char *const *system = g_get_system_data_dirs ();
+  const char *build = g_getenv ("HALYARD_BUILD_ROOT");
+
+  if (dirs != NULL)
+    return;
+
+  dirs = g_ptr_array_new ();
+  for (guint i = 0; system[i] != NULL; i++)
+    g_ptr_array_add (dirs, g_build_filename (system[i], "mime", NULL));
+  if (build != NULL)
+    g_ptr_array_add (dirs, g_build_filename (build, "tests", "ui", "mime", NULL));
+  g_ptr_array_add (dirs, NULL);
+
+  g_content_type_set_mime_dirs ((const char *const *) dirs->pdata);
+}
+
 static inline void
 hy_ui_test_init (int *argc, char ***argv)
 {
+  hy_views_test_init_mime ();
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-  /* Machines without an SVG pixbuf loader (or MIME database) cannot draw GTK's symbolic icons
-   * and warn about each one: not a fault of the code under test. Criticals stay fatal. */
+  /* Where an icon still cannot be drawn GTK warns about it: not a fault of the code under
+   * test. Criticals stay fatal. */
   g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
 
   g_setenv ("LANGUAGE", "C", TRUE);

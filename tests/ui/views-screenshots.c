@@ -26,7 +26,7 @@
 
 #include "hy-event-item.h"
 #include "hy-events-page.h"
-#include "hy-ui-test-mime.h"
+#include "hy-ui-test.h"
 #include "hy-mapping-page.h"
 #include "hy-sim.h"
 #include "linker/hy-linker.h"
@@ -295,8 +295,8 @@ main (int argc, char *argv[])
   textdomain (GETTEXT_PACKAGE);
 
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  /* Icons need a MIME database to load (see hy-ui-test-mime.h). */
-  hy_ui_test_init_mime ();
+  /* Icons need a MIME database to load (see hy-ui-test.h). */
+  hy_views_test_init_mime ();
   adw_init ();
 
   dir = g_dir_make_tmp ("halyard-shots-XXXXXX", &error);
