@@ -137,7 +137,8 @@ scope_is_valid (const char *scope)
 }
 
 /* Checks every field the way the core will read it, flags each bad row with its reason and its
- * fix, and returns whether all are valid. On success @out_url holds the normalised URL. */
+ * fix, and returns whether all are valid. @secret_required: nothing is in the keyring yet, so a
+ * secret must be typed. On success @out_url holds the normalised URL. */
 static gboolean
 hy_setup_page_validate (HySetupPage *self, gboolean secret_required, char **out_url)
 {
@@ -622,7 +623,7 @@ static void
 hy_setup_page_row_changed_cb (HySetupPage *self, GtkEditable *editable)
 {
   if (self->validate_live)
-    hy_setup_page_validate (self, FALSE, NULL);
+    hy_setup_page_validate (self, !self->secret_stored, NULL);
   hy_setup_page_update_actions (self);
 }
 
@@ -736,7 +737,7 @@ hy_setup_page_save_action (GtkWidget *widget, const char *action_name, GVariant 
   if (self->session == NULL || self->busy)
     return;
 
-  if (!hy_setup_page_validate (self, FALSE, &url))
+  if (!hy_setup_page_validate (self, !self->secret_stored, &url))
     {
       self->validate_live = TRUE;
       return;
