@@ -107,7 +107,9 @@ static const char *const default_api_agent =
     "\"email\":\"halyard-api@msp.example\",\"isapiagent\":true,\"is_agent\":true,"
     "\"isdisabled\":false,\"team\":\"Service Desk\"}";
 
-G_DEFINE_QUARK (hy - sim - post - error - quark, hy_sim_post_error)
+/* clang-format off */
+G_DEFINE_QUARK (hy-sim-post-error-quark, hy_sim_post_error)
+/* clang-format on */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Row helpers                                                                                */

@@ -78,7 +78,9 @@ struct _HySim
 
 G_DEFINE_FINAL_TYPE (HySim, hy_sim, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK (hy - sim - error - quark, hy_sim_error)
+/* clang-format off */
+G_DEFINE_QUARK (hy-sim-error-quark, hy_sim_error)
+/* clang-format on */
 
 /* ------------------------------------------------------------------------------------------ */
 /* Static data                                                                                */

@@ -9,4 +9,6 @@
 
 #include "hy-sync-error.h"
 
-G_DEFINE_QUARK (hy - sync - error - quark, hy_sync_error)
+/* clang-format off */
+G_DEFINE_QUARK (hy-sync-error-quark, hy_sync_error)
+/* clang-format on */
