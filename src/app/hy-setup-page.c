@@ -94,6 +94,7 @@ save_data_free (SaveData *data)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaveData, save_data_free)
 
 static void hy_setup_page_update_enabled (HySetupPage *self);
+static void hy_setup_page_show_result (HySetupPage *self);
 
 /* ------------------------------------------------------------------------- */
 /* Validation                                                                */
@@ -351,6 +352,11 @@ save_finished (HySetupPage *self, SaveData *data, const GError *error)
       hy_setup_page_show_error (self, error);
       return;
     }
+
+  /* The last test was of the previous profile. */
+  g_clear_object (&self->result);
+  hy_setup_page_show_result (self);
+  hy_setup_page_update_enabled (self);
 
   g_signal_emit (self, signals[SAVED], 0);
   hy_setup_page_toast (self, _ ("Connection saved; the secret is in the keyring"));
