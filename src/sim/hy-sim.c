@@ -53,6 +53,7 @@ struct _HySim
   guint drop_writes;
   guint page_cap;
   gboolean down;
+  gboolean ignore_returnall;
 
   guint request_count;
   GPtrArray *request_log; /* LoggedRequest */
@@ -1013,8 +1014,9 @@ handle_post (HySim *self, HySimTable table, SoupServerMessage *msg, GHashTable *
       return;
     }
 
-  /* Several items: Halo answers with the last one only, unless ?returnall=true. */
-  if (query_true (query, "returnall"))
+  /* Several items: Halo answers with the last one only, unless ?returnall=true (which an
+   * instance may ignore: hy_sim_set_ignore_returnall ()). */
+  if (!self->ignore_returnall && query_true (query, "returnall"))
     {
       JsonArray *array = json_array_new ();
 
@@ -1231,6 +1233,9 @@ apply_faults (HySim *self, JsonObject *faults, GError **error)
 
   if (json_object_has_member (faults, "down"))
     hy_sim_set_down (self, hy_sim_row_bool (faults, "down"));
+
+  if (json_object_has_member (faults, "ignore_returnall"))
+    hy_sim_set_ignore_returnall (self, hy_sim_row_bool (faults, "ignore_returnall"));
 
   if (json_object_has_member (faults, "granted_scopes"))
     hy_sim_set_granted_scopes (self, hy_sim_row_string (faults, "granted_scopes"));
@@ -1882,6 +1887,16 @@ hy_sim_set_page_cap (HySim *self, guint cap)
 
   g_mutex_lock (&self->mutex);
   self->page_cap = cap > 0 ? cap : 100;
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+hy_sim_set_ignore_returnall (HySim *self, gboolean ignore)
+{
+  g_return_if_fail (HY_IS_SIM (self));
+
+  g_mutex_lock (&self->mutex);
+  self->ignore_returnall = ignore;
   g_mutex_unlock (&self->mutex);
 }
 

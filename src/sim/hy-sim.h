@@ -71,6 +71,9 @@ void hy_sim_set_token_lifetime (HySim *self, guint seconds);
 void hy_sim_revoke_tokens (HySim *self);
 void hy_sim_set_page_cap (HySim *self, guint cap);
 void hy_sim_set_down (HySim *self, gboolean down);
+/* A multi-item POST answers with the last record only even with ?returnall=true (HALO-API §2:
+ * whether Halo honours returnall is uncertain). */
+void hy_sim_set_ignore_returnall (HySim *self, gboolean ignore);
 
 /* Inspection. hy_sim_dump_state () returns a deep copy (transfer full) of GET /_sim/state. The
  * request counts cover /api and /auth requests (and unknown paths), not /_sim control requests;

@@ -47,6 +47,7 @@ main (int argc, char *argv[])
   int token_lifetime = 3600;
   gboolean require_tenant = FALSE;
   gboolean retry_after = FALSE;
+  gboolean ignore_returnall = FALSE;
   double server_errors = 0.0;
   GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0 = any free port)", "N" },
@@ -81,6 +82,8 @@ main (int argc, char *argv[])
     { "page-cap", 0, 0, G_OPTION_ARG_INT, &page_cap, "Largest page served (default 100)", "N" },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT, &token_lifetime,
       "Token lifetime in seconds (default 3600)", "S" },
+    { "ignore-returnall", 0, 0, G_OPTION_ARG_NONE, &ignore_returnall,
+      "Answer a multi-item POST with its last record even with ?returnall=true", NULL },
     { NULL }
   };
 
@@ -142,6 +145,7 @@ main (int argc, char *argv[])
   hy_sim_set_server_errors (sim, server_errors, 1);
   hy_sim_set_page_cap (sim, page_cap);
   hy_sim_set_token_lifetime (sim, token_lifetime);
+  hy_sim_set_ignore_returnall (sim, ignore_returnall);
 
   if (!hy_sim_start (sim, (guint16) port, &error))
     {

@@ -783,6 +783,34 @@ test_post_multi_returns_last (Fixture *f, gconstpointer data)
     g_assert_cmpuint (json_array_get_length (json_node_get_array (all_node)), ==, 2);
   }
 
+  /* A Halo that ignores ?returnall (the API and the faults document): the last record only. */
+  {
+    g_auto (Response) ignored = { 0 };
+    g_auto (Response) faults = { 0 };
+    g_auto (Response) honoured = { 0 };
+    g_autoptr (JsonNode) ignored_node = NULL;
+    g_autoptr (JsonNode) honoured_node = NULL;
+
+    hy_sim_set_ignore_returnall (f->sim, TRUE);
+    g_assert_cmpuint (api_post (f, "/api/Client?returnall=true",
+                                "[{\"name\":\"Third Ltd\"},{\"name\":\"Fourth Ltd\"}]", &ignored),
+                      ==, 201);
+    ignored_node = parse (ignored.body);
+    g_assert_true (JSON_NODE_HOLDS_OBJECT (ignored_node));
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (ignored_node), "name"),
+                     ==, "Fourth Ltd");
+
+    send_full (f, "POST", "/_sim/faults", NULL, "application/json", "{\"ignore_returnall\":false}",
+               &faults);
+    g_assert_cmpuint (faults.status, ==, 204);
+    g_assert_cmpuint (api_post (f, "/api/Client?returnall=true",
+                                "[{\"name\":\"Fifth Ltd\"},{\"name\":\"Sixth Ltd\"}]", &honoured),
+                      ==, 201);
+    honoured_node = parse (honoured.body);
+    g_assert_true (JSON_NODE_HOLDS_ARRAY (honoured_node));
+    g_assert_cmpuint (json_array_get_length (json_node_get_array (honoured_node)), ==, 2);
+  }
+
   /* All or nothing: one bad item and none is saved. */
   {
     g_auto (Response) bad = { 0 };
