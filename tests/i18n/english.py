@@ -205,6 +205,9 @@ class Detector:
         text = (text or "").strip()
         if not text or re.fullmatch(r"(Gtk|Adw)[A-Z]\w*", text):
             return None
+        # Request and response bodies, shown as Halo sent them, are data.
+        if text[0] in "[{" and text[-1] in "]}":
+            return None
         msgid = self.catalog.english_msgid(_plain(text))
         if msgid is not None:
             return "the untranslated msgid %r" % msgid
