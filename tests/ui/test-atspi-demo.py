@@ -1,0 +1,196 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The demo, as a newcomer meets it: plain `halyard` on a machine without a profile opens the
+demo (simulated Halo in-process, temporary data directory and keyring item), its connection test
+passes; leaving the demo removes the directory and the keyring item and opens Halyard on the
+real (empty) data; `halyard --demo` cleans up the same way when it is ended by a signal. Prints
+TAP. Needs a display, a session bus with the accessibility bus, and a keyring.
+
+Usage: test-atspi-demo.py BUILD_ROOT
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+import gi
+
+gi.require_version("Atspi", "2.0")
+import pyatspi  # noqa: E402
+
+build = sys.argv[1] if len(sys.argv) > 1 else os.environ["HALYARD_BUILD_ROOT"]
+PLAN = 10
+tests = []
+
+
+def ok(condition, what):
+    tests.append(bool(condition))
+    print(("ok" if condition else "not ok") + " %d - %s" % (len(tests), what), flush=True)
+    return condition
+
+
+def walk(node, depth=0):
+    if node is None or depth > 60:
+        return
+    yield node
+    try:
+        count = node.childCount
+    except Exception:
+        return
+    for i in range(count):
+        try:
+            child = node.getChildAtIndex(i)
+        except Exception:
+            continue
+        yield from walk(child, depth + 1)
+
+
+def until(predicate, timeout=30.0, every=0.3):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+        except Exception:
+            value = None
+        if value:
+            return value
+        time.sleep(every)
+    return None
+
+
+def frame_of(pid, title):
+    desktop = pyatspi.Registry.getDesktop(0)
+    for i in range(desktop.childCount):
+        app = desktop.getChildAtIndex(i)
+        try:
+            if app is None or app.get_process_id() != pid:
+                continue
+        except Exception:
+            continue
+        for j in range(app.childCount):
+            frame = app.getChildAtIndex(j)
+            if frame is not None and frame.getRole() == pyatspi.ROLE_FRAME and frame.name == title:
+                return frame
+    return None
+
+
+class Halyard:
+    """The real binary, with its debug lines read as they come (the demo says where it lives)."""
+
+    def __init__(self, args, env):
+        self.lines = []
+        self.proc = subprocess.Popen([os.path.join(build, "src", "app", "halyard")] + args,
+                                     env=env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        for line in self.proc.stdout:
+            self.lines.append(line)
+
+    def demo(self):
+        """(url, data_dir) of the demo, once it has said so."""
+        for line in list(self.lines):
+            if "Demo: simulated Halo at " in line:
+                rest = line.split("Demo: simulated Halo at ", 1)[1].strip()
+                url, data_dir = rest.split(", data in ", 1)
+                return url, data_dir
+        return None
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            return self.proc.wait(15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            return None
+
+
+def application_id():
+    """The D-Bus name of the build's application (…Halyard, or …Halyard.Devel)."""
+    with open(os.path.join(build, "config.h"), encoding="utf-8") as config:
+        for line in config:
+            if line.startswith("#define APPLICATION_ID "):
+                return line.split('"')[1]
+    return "io.github.halyard.Halyard"
+
+
+def keyring_has(url):
+    """Whether the keyring holds the demo's secret for url (never printed)."""
+    run = subprocess.run(["secret-tool", "lookup", "url", url, "client-id", "halyard-demo"],
+                         capture_output=True, text=True, timeout=20)
+    return run.returncode == 0 and run.stdout != ""
+
+
+def main():
+    print("1..%d" % PLAN, flush=True)
+    home = tempfile.mkdtemp(prefix="halyard-atspi-demo-")
+    env = dict(os.environ)
+    env.pop("NO_AT_BRIDGE", None)
+    env.pop("GTK_A11Y", None)
+    env.pop("HALYARD_DATA_DIR", None)
+    env["XDG_DATA_HOME"] = os.path.join(home, "data")
+    env["GSETTINGS_BACKEND"] = "memory"
+    env["G_MESSAGES_DEBUG"] = "hy-demo"
+    env["LANGUAGE"] = "en"
+    env["LC_ALL"] = "C.UTF-8"
+    env["XDG_DATA_DIRS"] = ":".join([env.get("XDG_DATA_DIRS", "/usr/local/share:/usr/share"),
+                                     os.path.join(build, "tests", "ui")])
+
+    app = Halyard([], env)
+    try:
+        demo = until(app.demo, timeout=20)
+        if not ok(demo is not None, "plain halyard without a profile starts the demo"):
+            return
+        url, data_dir = demo
+        ok(url.startswith("http://127.0.0.1:") and os.path.isdir(data_dir),
+           "the demo's Halo is on loopback and its data in a temporary directory")
+        frame = until(lambda: frame_of(app.proc.pid, "Halyard Demo"), timeout=30)
+        ok(frame is not None, "the window says it is a demo")
+        checks = until(lambda: [n for n in walk(frame) if (n.name or "").startswith("Passed: ")]
+                       if frame else None, timeout=30)
+        ok(checks and len(checks) >= 10, "the demo's connection test passes in Setup")
+        ok(until(lambda: keyring_has(url), timeout=10), "the demo's secret is in the keyring")
+
+        # Leave the demo (the menu's Leave the Demo, through the application's D-Bus actions).
+        app_id = application_id()
+        subprocess.run(["gdbus", "call", "--session", "--dest", app_id,
+                        "--object-path", "/" + app_id.replace(".", "/"), "--method",
+                        "org.gtk.Actions.Activate", "leave-demo", "[]", "{}"],
+                       capture_output=True, timeout=20)
+        ok(until(lambda: frame_of(app.proc.pid, "Halyard"), timeout=20) is not None
+           and frame_of(app.proc.pid, "Halyard Demo") is None,
+           "leaving the demo opens Halyard on the real data")
+        ok(until(lambda: not os.path.exists(data_dir), timeout=10)
+           and not keyring_has(url), "leaving the demo removes its directory and keyring item")
+        ok(app.stop() == 0, "halyard ends cleanly on SIGTERM")
+    finally:
+        if app.proc.poll() is None:
+            app.stop()
+
+    # halyard --demo, ended by a signal, cleans up all the same.
+    app = Halyard(["--demo"], env)
+    try:
+        demo = until(app.demo, timeout=20)
+        ok(demo is not None and until(lambda: keyring_has(demo[0]), timeout=20),
+           "halyard --demo starts the demo, its secret in the keyring")
+        status = app.stop()
+        ok(demo is not None and status == 0 and not os.path.exists(demo[1])
+           and not keyring_has(demo[0]),
+           "halyard --demo removes its directory and keyring item when ended by SIGTERM")
+    finally:
+        if app.proc.poll() is None:
+            app.stop()
+        subprocess.run(["rm", "-rf", home], check=False)
+
+
+if __name__ == "__main__":
+    main()
+    while len(tests) < PLAN:
+        ok(False, "not reached")
+    sys.exit(0 if all(tests) else 1)
