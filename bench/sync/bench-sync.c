@@ -181,7 +181,7 @@ main (int argc, char **argv)
   if (halo_clients == NULL)
     g_error ("%s", error->message);
   hy_halo_client_list_async (client, HY_HALO_KIND_SITE, NULL, NULL, 0, HY_HALO_PRIORITY_INTERACTIVE,
-                             NULL, result_cb, &sites_result);
+                             NULL, NULL, result_cb, &sites_result);
   halo_sites = hy_halo_client_list_finish (client, wait_for (&sites_result), &error);
   if (halo_sites == NULL)
     g_error ("%s", error->message);

@@ -441,7 +441,8 @@ test_tickets (Fixture *f, gconstpointer data)
 
   /* a filter Halo ignores (third_party_id on Tickets): caught, dropped, reported */
   hy_halo_client_list_async (f->client, HY_HALO_KIND_TICKET, "third_party_id=424242",
-                             "third_party_id", 424242, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+                             "third_party_id", 424242, HY_HALO_PRIORITY_BULK, NULL, NULL, done_cb,
+                             f);
   ignored = finish_list (f, f->client, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ignored->records->len, ==, 0);
@@ -862,6 +863,211 @@ test_batch_writes (Fixture *f, gconstpointer data)
   }
 }
 
+/* Creates in @n_clients clients (3 each, tagged PREFIX-c-i), in one call; the ids must be the
+ * sim's assets with those asset numbers, whatever order Halo answers in. */
+static void
+creates_in_clients (Fixture *f, const char *prefix, guint n_clients, GPtrArray **out_input)
+{
+  g_autoptr (JsonNode) state = hy_sim_dump_state (f->sim);
+  JsonArray *sites = json_object_get_array_member (json_node_get_object (state), "sites");
+  gint64 type_id = state_first_id (f->sim, "asset_types");
+  GPtrArray *input = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  gint64 last_client = 0;
+  guint clients = 0;
+
+  for (guint s = 0; s < json_array_get_length (sites) && clients < n_clients; s++)
+    {
+      JsonObject *site = json_array_get_object_element (sites, s);
+      gint64 client_id = json_object_get_int_member (site, "client_id");
+
+      if (client_id == last_client)
+        continue;
+      last_client = client_id;
+      clients++;
+      for (guint i = 0; i < 3; i++)
+        {
+          g_autofree char *tag = g_strdup_printf ("%s-%u-%u", prefix, clients, i);
+          g_ptr_array_add (input, new_asset (client_id, json_object_get_int_member (site, "id"),
+                                             type_id, tag));
+        }
+    }
+  /* One create known by its key field (device name) only */
+  {
+    JsonObject *named = new_asset (last_client, 0, type_id, NULL);
+    g_autofree char *name = g_strdup_printf ("%s-NAMED-PC", prefix);
+
+    json_object_remove_member (named, "site_id");
+    json_object_set_string_member (named, "key_field", name);
+    g_ptr_array_add (input, named);
+  }
+  *out_input = input;
+}
+
+static void
+check_saved_ids (Fixture *f, GPtrArray *input, GPtrArray *saved)
+{
+  g_autoptr (JsonNode) after = hy_sim_dump_state (f->sim);
+  JsonArray *assets = json_object_get_array_member (json_node_get_object (after), "assets");
+
+  g_assert_cmpuint (saved->len, ==, input->len);
+  for (guint i = 0; i < saved->len; i++)
+    {
+      JsonObject *in = g_ptr_array_index (input, i);
+      gint64 id = hy_halo_record_get_id (g_ptr_array_index (saved, i));
+      gboolean found = FALSE;
+
+      g_assert_cmpint (id, >, 0);
+      for (guint j = 0; j < json_array_get_length (assets); j++)
+        {
+          JsonObject *a = json_array_get_object_element (assets, j);
+          const char *member =
+              json_object_has_member (in, "inventory_number") ? "inventory_number" : "key_field";
+          if (json_object_get_int_member (a, "id") != id)
+            continue;
+          found = TRUE;
+          g_assert_cmpstr (json_object_get_string_member (a, member), ==,
+                           json_object_get_string_member (in, member));
+          g_assert_cmpint (json_object_get_int_member (a, "client_id"), ==,
+                           hy_halo_json_get_id (in, "client_id"));
+        }
+      g_assert_true (found);
+    }
+}
+
+/* ?returnall=true honoured: one POST for the whole batch, across clients, and no read-back. */
+static void
+test_batch_returnall (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) input = NULL;
+  g_autoptr (GPtrArray) saved = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+
+  creates_in_clients (f, "RA", 4, &input);
+  hy_sim_reset_counters (f->sim);
+  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, "group:ra", NULL,
+                                    done_cb, f);
+  result = wait_result (f);
+  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Asset"), ==, 1);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "GET", "/api/Asset"), ==, 0);
+  check_saved_ids (f, input, saved);
+}
+
+/* A Halo that ignores ?returnall (the last record only): one asset list per client concerned,
+ * after the POST, not one GET per asset; the list requests carry the caller's record tag. */
+static void
+test_batch_returnall_ignored (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) input = NULL;
+  g_autoptr (GPtrArray) saved = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  guint tagged = 0;
+
+  creates_in_clients (f, "IG", 4, &input);
+  hy_sim_set_ignore_returnall (f->sim, TRUE);
+  hy_sim_reset_counters (f->sim);
+  g_ptr_array_set_size (f->events, 0);
+  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, "group:ig", NULL,
+                                    done_cb, f);
+  result = wait_result (f);
+  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Asset"), ==, 1);
+  /* 13 creates in 4 clients (20 assets each: one page): 4 lists */
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "GET", "/api/Asset"), ==, 4);
+  check_saved_ids (f, input, saved);
+  for (guint i = 0; i < f->events->len; i++)
+    {
+      HyHaloEvent *e = g_ptr_array_index (f->events, i);
+      if (g_strcmp0 (e->method, "GET") == 0 && g_str_has_prefix (e->path, "/api/Asset"))
+        {
+          g_assert_cmpstr (e->record, ==, "group:ig");
+          tagged++;
+        }
+    }
+  g_assert_cmpuint (tagged, ==, 4);
+}
+
+/* Two creates with the same asset number in one client cannot be told apart in one answer:
+ * each is sent on its own. */
+static void
+test_batch_same_key (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) input = NULL;
+  g_autoptr (GPtrArray) saved = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonObject *first;
+
+  creates_in_clients (f, "DUP", 1, &input);
+  first = g_ptr_array_index (input, 0);
+  g_ptr_array_add (input, new_asset (hy_halo_json_get_id (first, "client_id"),
+                                     hy_halo_json_get_id (first, "site_id"),
+                                     hy_halo_json_get_id (first, "assettype_id"), "DUP-1-0"));
+  hy_sim_set_ignore_returnall (f->sim, TRUE);
+  hy_sim_reset_counters (f->sim);
+  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, NULL, NULL, done_cb,
+                                    f);
+  result = wait_result (f);
+  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  /* the other 3 in one POST (then one list), the two twins alone */
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Asset"), ==, 3);
+  g_assert_cmpint (hy_halo_record_get_id (g_ptr_array_index (saved, 0)), !=,
+                   hy_halo_record_get_id (g_ptr_array_index (saved, input->len - 1)));
+  check_saved_ids (f, input, saved);
+}
+
+/* list_sites (0) lists every client's sites; a client id filters (and is checked). */
+static void
+test_list_sites_all (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloList) all = NULL;
+  g_autoptr (HyHaloList) one = NULL;
+  gint64 client_id = state_first_id (f->sim, "clients");
+
+  hy_halo_client_list_sites_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  all = finish_list (f, f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (all->records->len, ==, state_count (f->sim, "sites"));
+  g_assert_cmpuint (all->records->len, >, 2);
+  hy_halo_client_list_sites_async (f->client, client_id, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  one = finish_list (f, f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (one->records->len, ==, 2);
+}
+
+/* A list call's record tag is on each of its requests' events */
+static void
+test_list_record_tag (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloList) list = NULL;
+  guint tagged = 0;
+
+  hy_halo_client_set_page_size (f->client, 2);
+  g_ptr_array_set_size (f->events, 0);
+  hy_halo_client_list_async (f->client, HY_HALO_KIND_CLIENT, NULL, NULL, 0, HY_HALO_PRIORITY_BULK,
+                             "computer:pc1", NULL, done_cb, f);
+  list = finish_list (f, f->client, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->requests, >, 1);
+  for (guint i = 0; i < f->events->len; i++)
+    {
+      HyHaloEvent *e = g_ptr_array_index (f->events, i);
+      if (g_str_has_prefix (e->path, "/api/Client"))
+        {
+          g_assert_cmpstr (e->record, ==, "computer:pc1");
+          tagged++;
+        }
+    }
+  g_assert_cmpuint (tagged, ==, list->requests);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -873,6 +1079,11 @@ main (int argc, char **argv)
   ADD ("/halo/sim/discovery", test_discovery);
   ADD ("/halo/sim/invalid-client-and-scope", test_invalid_client);
   ADD ("/halo/sim/lists", test_lists);
+  ADD ("/halo/sim/list-sites-all", test_list_sites_all);
+  ADD ("/halo/sim/list-record-tag", test_list_record_tag);
+  ADD ("/halo/sim/batch-returnall", test_batch_returnall);
+  ADD ("/halo/sim/batch-returnall-ignored", test_batch_returnall_ignored);
+  ADD ("/halo/sim/batch-same-key", test_batch_same_key);
   ADD ("/halo/sim/paging", test_paging);
   ADD ("/halo/sim/tickets-actions-filters", test_tickets);
   ADD ("/halo/sim/token-refresh", test_token_refresh);

@@ -1300,6 +1300,7 @@ typedef struct
   char *check_member;
   gint64 check_value;
   HyHaloPriority priority;
+  char *record;
   guint page_no;
   guint received;
   guint max_page_len;
@@ -1313,6 +1314,7 @@ list_data_free (ListData *data)
 {
   g_free (data->query);
   g_free (data->check_member);
+  g_free (data->record);
   g_hash_table_unref (data->seen);
   hy_halo_list_free (data->list);
   g_free (data);
@@ -1483,7 +1485,7 @@ list_page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                "%u "
                "records were kept"),
             kind_entity (data->kind), data->received);
-      emit_warning (self, path, NULL, message);
+      emit_warning (self, path, data->record, message);
     }
   if (data->list->dropped > 0)
     {
@@ -1496,7 +1498,7 @@ list_page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                        "Halo ignored the %s=%s filter: %u records that do not match were dropped",
                        data->list->dropped),
           data->check_member, value, data->list->dropped);
-      emit_warning (self, path, NULL, message);
+      emit_warning (self, path, data->record, message);
     }
   g_task_return_pointer (task, g_steal_pointer (&data->list), (GDestroyNotify) hy_halo_list_free);
 }
@@ -1508,7 +1510,7 @@ list_next_page (GTask *task)
   ListData *data = g_task_get_task_data (task);
   g_autofree char *path = list_path (self, data);
 
-  json_request_async (self, "GET", path, NULL, data->priority, NULL, 0,
+  json_request_async (self, "GET", path, NULL, data->priority, data->record, 0,
                       g_task_get_cancellable (task), list_page_cb, task);
 }
 
@@ -1519,6 +1521,8 @@ list_next_page (GTask *task)
  * @check_member: (nullable): a member every returned record must have equal to @check_value
  *   (Halo ignores filters it does not know: records that do not match are dropped and counted)
  * @check_value: the value for @check_member
+ * @record: (nullable): the local record the list is read for ("computer:pc1"), shown with each
+ *   of its requests in the events log
  *
  * Lists every record, page by page (pageinate=true), paging by what Halo actually returns.
  */
@@ -1529,6 +1533,7 @@ hy_halo_client_list_async (HyHaloClient *self,
                            const char *check_member,
                            gint64 check_value,
                            HyHaloPriority priority,
+                           const char *record,
                            GCancellable *cancellable,
                            GAsyncReadyCallback callback,
                            gpointer user_data)
@@ -1546,6 +1551,7 @@ hy_halo_client_list_async (HyHaloClient *self,
   data->check_member = g_strdup (check_member);
   data->check_value = check_value;
   data->priority = priority;
+  data->record = g_strdup (record);
   data->page_no = 1;
   data->seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   data->list = hy_halo_list_new ();
@@ -1573,10 +1579,17 @@ hy_halo_client_list_clients_async (HyHaloClient *self,
                                    GAsyncReadyCallback callback,
                                    gpointer user_data)
 {
-  hy_halo_client_list_async (self, HY_HALO_KIND_CLIENT, NULL, NULL, 0, priority, cancellable,
+  hy_halo_client_list_async (self, HY_HALO_KIND_CLIENT, NULL, NULL, 0, priority, NULL, cancellable,
                              callback, user_data);
 }
 
+/**
+ * hy_halo_client_list_sites_async:
+ * @client_id: a Halo client id (checked on every returned site), or 0 for every client's sites
+ *
+ * Inactive sites are included (their `inactive` member says so): links to them must stay
+ * resolvable.
+ */
 void
 hy_halo_client_list_sites_async (HyHaloClient *self,
                                  gint64 client_id,
@@ -1585,10 +1598,13 @@ hy_halo_client_list_sites_async (HyHaloClient *self,
                                  GAsyncReadyCallback callback,
                                  gpointer user_data)
 {
-  g_autofree char *query = g_strdup_printf ("client_id=%" G_GINT64_FORMAT, client_id);
+  g_autofree char *query =
+      client_id > 0
+          ? g_strdup_printf ("client_id=%" G_GINT64_FORMAT "&includeinactive=true", client_id)
+          : g_strdup ("includeinactive=true");
 
-  hy_halo_client_list_async (self, HY_HALO_KIND_SITE, query, "client_id", client_id, priority,
-                             cancellable, callback, user_data);
+  hy_halo_client_list_async (self, HY_HALO_KIND_SITE, query, client_id > 0 ? "client_id" : NULL,
+                             client_id, priority, NULL, cancellable, callback, user_data);
 }
 
 void
@@ -1606,7 +1622,7 @@ hy_halo_client_list_assets_async (HyHaloClient *self,
   else
     query = g_strdup ("includeassetfields=true");
   hy_halo_client_list_async (self, HY_HALO_KIND_ASSET, query, client_id > 0 ? "client_id" : NULL,
-                             client_id, priority, cancellable, callback, user_data);
+                             client_id, priority, NULL, cancellable, callback, user_data);
 }
 
 void
@@ -1616,8 +1632,8 @@ hy_halo_client_list_asset_types_async (HyHaloClient *self,
                                        GAsyncReadyCallback callback,
                                        gpointer user_data)
 {
-  hy_halo_client_list_async (self, HY_HALO_KIND_ASSET_TYPE, NULL, NULL, 0, priority, cancellable,
-                             callback, user_data);
+  hy_halo_client_list_async (self, HY_HALO_KIND_ASSET_TYPE, NULL, NULL, 0, priority, NULL,
+                             cancellable, callback, user_data);
 }
 
 void
@@ -1628,7 +1644,7 @@ hy_halo_client_list_agents_async (HyHaloClient *self,
                                   gpointer user_data)
 {
   hy_halo_client_list_async (self, HY_HALO_KIND_AGENT, "includeapiagents=true", NULL, 0, priority,
-                             cancellable, callback, user_data);
+                             NULL, cancellable, callback, user_data);
 }
 
 void
@@ -1638,7 +1654,7 @@ hy_halo_client_list_teams_async (HyHaloClient *self,
                                  GAsyncReadyCallback callback,
                                  gpointer user_data)
 {
-  hy_halo_client_list_async (self, HY_HALO_KIND_TEAM, NULL, NULL, 0, priority, cancellable,
+  hy_halo_client_list_async (self, HY_HALO_KIND_TEAM, NULL, NULL, 0, priority, NULL, cancellable,
                              callback, user_data);
 }
 
@@ -1649,8 +1665,8 @@ hy_halo_client_list_ticket_types_async (HyHaloClient *self,
                                         GAsyncReadyCallback callback,
                                         gpointer user_data)
 {
-  hy_halo_client_list_async (self, HY_HALO_KIND_TICKET_TYPE, NULL, NULL, 0, priority, cancellable,
-                             callback, user_data);
+  hy_halo_client_list_async (self, HY_HALO_KIND_TICKET_TYPE, NULL, NULL, 0, priority, NULL,
+                             cancellable, callback, user_data);
 }
 
 void
@@ -1660,7 +1676,7 @@ hy_halo_client_list_statuses_async (HyHaloClient *self,
                                     GAsyncReadyCallback callback,
                                     gpointer user_data)
 {
-  hy_halo_client_list_async (self, HY_HALO_KIND_STATUS, NULL, NULL, 0, priority, cancellable,
+  hy_halo_client_list_async (self, HY_HALO_KIND_STATUS, NULL, NULL, 0, priority, NULL, cancellable,
                              callback, user_data);
 }
 
@@ -1671,7 +1687,7 @@ hy_halo_client_list_outcomes_async (HyHaloClient *self,
                                     GAsyncReadyCallback callback,
                                     gpointer user_data)
 {
-  hy_halo_client_list_async (self, HY_HALO_KIND_OUTCOME, NULL, NULL, 0, priority, cancellable,
+  hy_halo_client_list_async (self, HY_HALO_KIND_OUTCOME, NULL, NULL, 0, priority, NULL, cancellable,
                              callback, user_data);
 }
 
@@ -1691,7 +1707,7 @@ hy_halo_client_list_users_async (HyHaloClient *self,
       client_id > 0 ? g_strdup_printf ("client_id=%" G_GINT64_FORMAT, client_id) : NULL;
 
   hy_halo_client_list_async (self, HY_HALO_KIND_USER, query, client_id > 0 ? "client_id" : NULL,
-                             client_id, priority, cancellable, callback, user_data);
+                             client_id, priority, NULL, cancellable, callback, user_data);
 }
 
 /**
@@ -1722,8 +1738,8 @@ hy_halo_client_search_tickets_async (HyHaloClient *self,
   if (open_only)
     g_string_append_printf (query, "%sopen_only=true", query->len ? "&" : "");
   hy_halo_client_list_async (self, HY_HALO_KIND_TICKET, query->str,
-                             client_id > 0 ? "client_id" : NULL, client_id, priority, cancellable,
-                             callback, user_data);
+                             client_id > 0 ? "client_id" : NULL, client_id, priority, NULL,
+                             cancellable, callback, user_data);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1736,7 +1752,8 @@ typedef struct
   GPtrArray *results; /* HyHaloRecord or NULL, same order */
   GPtrArray *batches; /* GArray of guint indices */
   guint batch;
-  GArray *pending; /* indices of creates whose id is still unknown */
+  GArray *pending; /* indices of creates whose id Halo's answers did not give */
+  GArray *clients; /* gint64: the clients of @pending, each listed once */
   guint lookup;
   HyHaloPriority priority;
   char *record;
@@ -1748,7 +1765,8 @@ save_data_free (SaveData *data)
   g_ptr_array_unref (data->items);
   g_ptr_array_unref (data->results);
   g_ptr_array_unref (data->batches);
-  g_clear_pointer (&data->pending, g_array_unref);
+  g_array_unref (data->pending);
+  g_clear_pointer (&data->clients, g_array_unref);
   g_free (data->record);
   g_free (data);
 }
@@ -1776,12 +1794,63 @@ item_string (JsonObject *object, const char *member)
   return NULL;
 }
 
-static gboolean
-reconcilable (JsonObject *object)
-{
-  const char *tag = item_string (object, "inventory_number");
+/* The members that identify a created asset within its client, most stable first: the asset
+ * number Halyard gives every device, then the key field (the device name), then the serial. */
+static const char *const asset_key_members[] = { "inventory_number", "key_field", "serial_number",
+                                                 NULL };
 
-  return hy_halo_json_get_id (object, "client_id") > 0 && tag && *tag;
+/* The stable key of a create: which member (NULL when none) and its value. */
+static const char *
+create_key (JsonObject *object, const char **member)
+{
+  for (guint i = 0; asset_key_members[i] != NULL; i++)
+    {
+      const char *value = item_string (object, asset_key_members[i]);
+      if (value != NULL && *value != '\0')
+        {
+          *member = asset_key_members[i];
+          return value;
+        }
+    }
+  *member = NULL;
+  return NULL;
+}
+
+/* "client_id/member/value" (case-folded): two creates with the same one cannot be told apart. */
+static char *
+create_key_string (JsonObject *object)
+{
+  const char *member;
+  const char *value = create_key (object, &member);
+  g_autofree char *folded = NULL;
+
+  if (value == NULL || hy_halo_json_get_id (object, "client_id") <= 0)
+    return NULL;
+  folded = g_utf8_casefold (value, -1);
+  return g_strdup_printf ("%" G_GINT64_FORMAT "/%s/%s", hy_halo_json_get_id (object, "client_id"),
+                          member, folded);
+}
+
+/* Whether @saved (a record Halo returned) is the asset created from @item: same client, same
+ * stable key. Never by position in Halo's answer. */
+static gboolean
+create_matches (JsonObject *item, JsonObject *saved)
+{
+  const char *member;
+  const char *value = create_key (item, &member);
+  const char *saved_value;
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+
+  if (value == NULL || hy_halo_json_get_id (saved, "client_id") <= 0 ||
+      hy_halo_json_get_id (saved, "client_id") != hy_halo_json_get_id (item, "client_id"))
+    return FALSE;
+  saved_value = item_string (saved, member);
+  if (saved_value == NULL)
+    return FALSE;
+  a = g_utf8_casefold (value, -1);
+  b = g_utf8_casefold (saved_value, -1);
+  return g_strcmp0 (a, b) == 0;
 }
 
 static void save_next_batch (GTask *task);
@@ -1807,6 +1876,37 @@ save_set_result_from_item (SaveData *data, guint index, gint64 id)
   save_set_result (data, index, copy);
 }
 
+/* Which item of @batch is @saved: an update with its id, or the one create with its client and
+ * stable key; -1 when none or several. */
+static int
+save_match_item (SaveData *data, GArray *batch, JsonObject *saved, gint64 saved_id)
+{
+  int found = -1;
+  guint candidates = 0;
+
+  if (batch->len == 1)
+    {
+      guint index = g_array_index (batch, guint, 0);
+      gint64 id = hy_halo_json_get_id (item_object (data, index), "id");
+      return id <= 0 || id == saved_id ? (int) index : -1;
+    }
+  for (guint i = 0; i < batch->len; i++)
+    {
+      guint index = g_array_index (batch, guint, i);
+      JsonObject *item = item_object (data, index);
+      gint64 id = hy_halo_json_get_id (item, "id");
+
+      if (id > 0 ? id == saved_id : create_matches (item, saved))
+        {
+          found = (int) index;
+          candidates++;
+        }
+    }
+  return candidates == 1 ? found : -1;
+}
+
+/* One asset list per client with creates Halo's answers did not identify (Halo ignored
+ * ?returnall): each listed asset's client and key are checked here, Halo may ignore the filter. */
 static void
 save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -1815,39 +1915,61 @@ save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   SaveData *data = g_task_get_task_data (task);
   GError *error = NULL;
   g_autoptr (HyHaloList) list = hy_halo_client_list_finish (self, result, &error);
-  guint index = g_array_index (data->pending, guint, data->lookup);
-  JsonObject *item = item_object (data, index);
-  const char *tag = item_string (item, "inventory_number");
-  HyHaloRecord *match = NULL;
-  guint matches = 0;
+  gint64 client_id = g_array_index (data->clients, gint64, data->lookup);
+  g_autoptr (GHashTable) taken = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   if (!list)
     {
       g_task_return_error (task, error);
       return;
     }
-  for (guint i = 0; i < list->records->len; i++)
+  /* Ids already given to an item of this save are not another item's. */
+  for (guint i = 0; i < data->results->len; i++)
     {
-      HyHaloRecord *r = g_ptr_array_index (list->records, i);
-      const char *r_tag = hy_halo_record_get_string (r, "inventory_number");
-      if (r_tag && g_strcmp0 (r_tag, tag) == 0 &&
-          hy_halo_record_get_client_id (r) == hy_halo_json_get_id (item, "client_id"))
+      HyHaloRecord *r = g_ptr_array_index (data->results, i);
+      if (r != NULL)
+        g_hash_table_add (taken,
+                          g_memdup2 (&(gint64){ hy_halo_record_get_id (r) }, sizeof (gint64)));
+    }
+  for (guint p = 0; p < data->pending->len; p++)
+    {
+      guint index = g_array_index (data->pending, guint, p);
+      JsonObject *item = item_object (data, index);
+      HyHaloRecord *match = NULL;
+      guint matches = 0;
+      const char *member;
+      const char *value;
+
+      if (hy_halo_json_get_id (item, "client_id") != client_id)
+        continue;
+      for (guint i = 0; i < list->records->len; i++)
         {
-          match = r;
-          matches++;
+          HyHaloRecord *r = g_ptr_array_index (list->records, i);
+          gint64 id = hy_halo_record_get_id (r);
+          if (hy_halo_record_get_client_id (r) == client_id &&
+              !g_hash_table_contains (taken, &id) &&
+              create_matches (item, hy_halo_record_get_object (r)))
+            {
+              match = r;
+              matches++;
+            }
         }
+      if (matches != 1)
+        {
+          value = create_key (item, &member);
+          g_task_return_new_error (
+              task, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
+              /* Translators: the first %s is an asset's key (its asset number, name or serial),
+               * the second the field it is in (inventory_number, key_field), %u a count */
+              _ ("Halo saved the asset “%s” but reading its client’s assets back found %u assets "
+                 "with that %s: check the client’s assets in Halo"),
+              value, matches, member);
+          return;
+        }
+      g_ptr_array_index (data->results, index) = hy_halo_record_ref (match);
+      g_hash_table_add (taken,
+                        g_memdup2 (&(gint64){ hy_halo_record_get_id (match) }, sizeof (gint64)));
     }
-  if (matches != 1)
-    {
-      g_task_return_new_error (task, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
-                               /* Translators: %s is an asset tag, %u a count */
-                               _ ("Halo saved the asset “%s” but reading it back found %u assets "
-                                  "with that asset "
-                                  "number in the client: check the client’s assets in Halo"),
-                               tag, matches);
-      return;
-    }
-  g_ptr_array_index (data->results, index) = hy_halo_record_ref (match);
   data->lookup++;
   save_next_lookup (g_steal_pointer (&task));
 }
@@ -1857,28 +1979,37 @@ save_next_lookup (GTask *task)
 {
   HyHaloClient *self = g_task_get_source_object (task);
   SaveData *data = g_task_get_task_data (task);
-  guint index;
-  JsonObject *item;
-  g_autofree char *tag = NULL;
   g_autofree char *query = NULL;
   gint64 client_id;
 
-  if (data->lookup >= data->pending->len)
+  if (data->clients == NULL)
     {
-      g_clear_pointer (&data->pending, g_array_unref);
-      data->batch++;
-      save_next_batch (task);
+      data->clients = g_array_new (FALSE, FALSE, sizeof (gint64));
+      for (guint p = 0; p < data->pending->len; p++)
+        {
+          JsonObject *item = item_object (data, g_array_index (data->pending, guint, p));
+          gint64 id = hy_halo_json_get_id (item, "client_id");
+          gboolean known = FALSE;
+
+          for (guint c = 0; c < data->clients->len && !known; c++)
+            known = g_array_index (data->clients, gint64, c) == id;
+          if (!known)
+            g_array_append_val (data->clients, id);
+        }
+      data->lookup = 0;
+    }
+  if (data->lookup >= data->clients->len)
+    {
+      g_task_return_pointer (task, g_ptr_array_ref (data->results),
+                             (GDestroyNotify) g_ptr_array_unref);
+      g_object_unref (task);
       return;
     }
-  index = g_array_index (data->pending, guint, data->lookup);
-  item = item_object (data, index);
-  client_id = hy_halo_json_get_id (item, "client_id");
-  tag = g_uri_escape_string (item_string (item, "inventory_number"), NULL, FALSE);
-  query =
-      g_strdup_printf ("client_id=%" G_GINT64_FORMAT "&inventory_number=%s&includeinactive=true",
-                       client_id, tag);
+  client_id = g_array_index (data->clients, gint64, data->lookup);
+  query = g_strdup_printf ("client_id=%" G_GINT64_FORMAT "&includeinactive=true", client_id);
   hy_halo_client_list_async (self, HY_HALO_KIND_ASSET, query, "client_id", client_id,
-                             data->priority, g_task_get_cancellable (task), save_lookup_cb, task);
+                             data->priority, data->record, g_task_get_cancellable (task),
+                             save_lookup_cb, task);
 }
 
 static void
@@ -1890,60 +2021,65 @@ save_batch_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   GArray *batch = g_ptr_array_index (data->batches, data->batch);
   GError *error = NULL;
   g_autoptr (JsonNode) root = json_request_finish (self, result, &error);
-  JsonObject *saved;
-  gint64 saved_id;
-  int saved_index = -1;
+  g_autoptr (GPtrArray) returned = g_ptr_array_new ();
 
   if (!root)
     {
       g_task_return_error (task, error);
       return;
     }
-  saved = single_object (root, HY_HALO_KIND_ASSET);
-  saved_id = saved ? hy_halo_json_get_id (saved, "id") : 0;
-  if (saved_id <= 0)
+
+  /* ?returnall=true: every saved record, in an array (or a wrapper); a Halo that ignores it
+   * answers with the last saved record only. */
+  if (JSON_NODE_HOLDS_ARRAY (root) ||
+      (JSON_NODE_HOLDS_OBJECT (root) &&
+       !json_object_has_member (json_node_get_object (root), "id") &&
+       json_object_get_array_member (json_node_get_object (root),
+                                     kind_plural (HY_HALO_KIND_ASSET))))
+    {
+      JsonArray *array = JSON_NODE_HOLDS_ARRAY (root)
+                             ? json_node_get_array (root)
+                             : json_object_get_array_member (json_node_get_object (root),
+                                                             kind_plural (HY_HALO_KIND_ASSET));
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            {
+              g_task_return_error (task, bad_shape ("/api/Asset"));
+              return;
+            }
+          g_ptr_array_add (returned, json_node_get_object (element));
+        }
+    }
+  else
+    {
+      JsonObject *saved = single_object (root, HY_HALO_KIND_ASSET);
+      if (saved != NULL)
+        g_ptr_array_add (returned, saved);
+    }
+  if (returned->len == 0)
     {
       g_task_return_error (task, bad_shape ("/api/Asset"));
       return;
     }
 
-  if (batch->len == 1)
-    saved_index = g_array_index (batch, guint, 0);
-  else
+  for (guint r = 0; r < returned->len; r++)
     {
-      /* Which item is the returned one? Only by content, never by position: an update with
-       * that id, or the one create with that client and asset number */
-      guint candidates = 0;
-      for (guint i = 0; i < batch->len; i++)
-        {
-          guint index = g_array_index (batch, guint, i);
-          JsonObject *item = item_object (data, index);
-          gint64 id = hy_halo_json_get_id (item, "id");
-          if (id > 0 ? id == saved_id
-                     : (g_strcmp0 (item_string (item, "inventory_number"),
-                                   item_string (saved, "inventory_number")) == 0 &&
-                        hy_halo_json_get_id (item, "client_id") ==
-                            hy_halo_json_get_id (saved, "client_id")))
-            {
-              saved_index = index;
-              candidates++;
-            }
-        }
-      if (candidates != 1)
-        saved_index = -1;
-    }
-  if (saved_index >= 0)
-    {
-      gint64 sent_id = hy_halo_json_get_id (item_object (data, saved_index), "id");
-      if (sent_id > 0 && sent_id != saved_id)
+      JsonObject *saved = g_ptr_array_index (returned, r);
+      gint64 saved_id = hy_halo_json_get_id (saved, "id");
+      int index;
+
+      if (saved_id <= 0)
         {
           g_task_return_error (task, bad_shape ("/api/Asset"));
           return;
         }
-      save_set_result (data, saved_index, saved);
+      index = save_match_item (data, batch, saved, saved_id);
+      if (index >= 0 && g_ptr_array_index (data->results, index) == NULL)
+        save_set_result (data, index, saved);
     }
 
-  data->pending = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint i = 0; i < batch->len; i++)
     {
       guint index = g_array_index (batch, guint, i);
@@ -1955,8 +2091,8 @@ save_batch_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       else
         g_array_append_val (data->pending, index);
     }
-  data->lookup = 0;
-  save_next_lookup (g_steal_pointer (&task));
+  data->batch++;
+  save_next_batch (g_steal_pointer (&task));
 }
 
 static void
@@ -1971,9 +2107,7 @@ save_next_batch (GTask *task)
 
   if (data->batch >= data->batches->len)
     {
-      g_task_return_pointer (task, g_ptr_array_ref (data->results),
-                             (GDestroyNotify) g_ptr_array_unref);
-      g_object_unref (task);
+      save_next_lookup (task);
       return;
     }
   batch = g_ptr_array_index (data->batches, data->batch);
@@ -1987,18 +2121,21 @@ save_next_batch (GTask *task)
     }
   body = json_node_new (JSON_NODE_ARRAY);
   json_node_take_array (body, array);
-  json_request_async (self, "POST", "/api/Asset", body, data->priority, data->record, flags,
-                      g_task_get_cancellable (task), save_batch_cb, task);
+  json_request_async (self, "POST", "/api/Asset?returnall=true", body, data->priority, data->record,
+                      flags, g_task_get_cancellable (task), save_batch_cb, task);
 }
 
 /**
  * hy_halo_client_save_assets_async:
  * @assets: (element-type JsonObject): assets to create (no `id`) or update (with `id`)
  *
- * Saves assets with POSTs of up to the batch size each. Halo answers a multi-item POST
- * with the last saved record only, so created ids are found by reading the assets back by
- * their asset number (`inventory_number`) within their client, never by position. A create
- * without a client id or an asset number is sent on its own.
+ * Saves assets with POSTs of up to the batch size each, with `?returnall=true` so that Halo
+ * answers with every saved record. Created ids are reconciled by each create's client and
+ * stable key — its asset number (`inventory_number`), else its `key_field`, else its
+ * `serial_number` — never by position. Where Halo answered with fewer records (it ignored
+ * returnall and sent the last one only), the assets of each client concerned are listed once,
+ * after the last POST, and the creates found there by the same key. A create without a client
+ * id or a key, or with the same key as another create of the call, is sent on its own.
  */
 void
 hy_halo_client_save_assets_async (HyHaloClient *self,
@@ -2012,6 +2149,7 @@ hy_halo_client_save_assets_async (HyHaloClient *self,
   GTask *task;
   SaveData *data;
   GArray *current = NULL;
+  g_autoptr (GHashTable) key_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   g_return_if_fail (HY_IS_HALO_CLIENT (self));
   g_return_if_fail (assets != NULL);
@@ -2023,6 +2161,7 @@ hy_halo_client_save_assets_async (HyHaloClient *self,
   data->items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   data->results = g_ptr_array_new_with_free_func (record_unref_nullable);
   data->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  data->pending = g_array_new (FALSE, FALSE, sizeof (guint));
   data->priority = priority;
   data->record = g_strdup (record);
   g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
@@ -2034,6 +2173,7 @@ hy_halo_client_save_assets_async (HyHaloClient *self,
       g_autofree char *json = json_to_string (node, FALSE);
       g_autoptr (JsonParser) parser = json_parser_new ();
       JsonNode *copy;
+      char *key;
 
       if (!json_parser_load_from_data (parser, json, -1, NULL))
         g_assert_not_reached ();
@@ -2041,18 +2181,28 @@ hy_halo_client_save_assets_async (HyHaloClient *self,
       hy_halo_json_normalize_ids (copy);
       g_ptr_array_add (data->items, copy);
       g_ptr_array_add (data->results, NULL);
+      if (hy_halo_json_get_id (json_node_get_object (copy), "id") <= 0 &&
+          (key = create_key_string (json_node_get_object (copy))) != NULL)
+        {
+          guint count = GPOINTER_TO_UINT (g_hash_table_lookup (key_counts, key));
+          g_hash_table_insert (key_counts, key, GUINT_TO_POINTER (count + 1));
+        }
     }
 
-  /* Updates and reconcilable creates share batches; other creates go alone */
+  /* Updates and creates with a key of their own share batches; other creates go alone */
   for (guint i = 0; i < data->items->len; i++)
     {
       JsonObject *item = item_object (data, i);
-      if (hy_halo_json_get_id (item, "id") <= 0 && !reconcilable (item))
+      if (hy_halo_json_get_id (item, "id") <= 0)
         {
-          GArray *alone = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_array_append_val (alone, i);
-          g_ptr_array_add (data->batches, alone);
-          continue;
+          g_autofree char *key = create_key_string (item);
+          if (key == NULL || GPOINTER_TO_UINT (g_hash_table_lookup (key_counts, key)) > 1)
+            {
+              GArray *alone = g_array_new (FALSE, FALSE, sizeof (guint));
+              g_array_append_val (alone, i);
+              g_ptr_array_add (data->batches, alone);
+              continue;
+            }
         }
       if (!current || current->len >= self->batch_size)
         {

@@ -190,6 +190,7 @@ void hy_halo_client_list_async (HyHaloClient *self,
                                 const char *check_member,
                                 gint64 check_value,
                                 HyHaloPriority priority,
+                                const char *record,
                                 GCancellable *cancellable,
                                 GAsyncReadyCallback callback,
                                 gpointer user_data);

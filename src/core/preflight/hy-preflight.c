@@ -927,7 +927,7 @@ run_next_read (GTask *task)
         return;
     }
 
-  hy_halo_client_list_async (data->client, kind, query, NULL, 0, HY_HALO_PRIORITY_INTERACTIVE,
+  hy_halo_client_list_async (data->client, kind, query, NULL, 0, HY_HALO_PRIORITY_INTERACTIVE, NULL,
                              cancellable, read_cb, task);
 }
 

@@ -600,22 +600,22 @@ refresh_next (GTask *task)
        * resolvable, and the linker shows them as inactive rather than not at all. */
       case HY_CACHE_KIND_CLIENT:
         hy_halo_client_list_async (data->client, HY_HALO_KIND_CLIENT, "includeinactive=true", NULL,
-                                   0, priority, cancellable, refresh_list_cb, task);
+                                   0, priority, NULL, cancellable, refresh_list_cb, task);
         break;
       case HY_CACHE_KIND_SITE:
-        /* Every client's sites: hy_halo_client_list_sites_async () is for one client. */
-        hy_halo_client_list_async (data->client, HY_HALO_KIND_SITE, "includeinactive=true", NULL, 0,
-                                   priority, cancellable, refresh_list_cb, task);
+        /* 0: every client's sites (inactive ones included) */
+        hy_halo_client_list_sites_async (data->client, 0, priority, cancellable, refresh_list_cb,
+                                         task);
         break;
       case HY_CACHE_KIND_ASSET:
         hy_halo_client_list_async (data->client, HY_HALO_KIND_ASSET,
                                    "includeassetfields=true&includeinactive=true", NULL, 0,
-                                   priority, cancellable, refresh_list_cb, task);
+                                   priority, NULL, cancellable, refresh_list_cb, task);
         break;
       case HY_CACHE_KIND_AGENT:
         hy_halo_client_list_async (data->client, HY_HALO_KIND_AGENT,
                                    "includeapiagents=true&includedisabled=true", NULL, 0, priority,
-                                   cancellable, refresh_list_cb, task);
+                                   NULL, cancellable, refresh_list_cb, task);
         break;
       case HY_CACHE_KIND_TICKET_TYPE:
         hy_halo_client_list_ticket_types_async (data->client, priority, cancellable,

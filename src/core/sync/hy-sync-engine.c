@@ -261,7 +261,7 @@ call_start_cb (gpointer user_data)
         break;
       case OP_LIST:
         hy_halo_client_list_async (c, call->kind, call->query, call->check_member,
-                                   call->check_value, call->priority, call->cancellable,
+                                   call->check_value, call->priority, NULL, call->cancellable,
                                    call_done_cb, call);
         break;
       case OP_SEARCH_TICKETS:
