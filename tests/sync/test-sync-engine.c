@@ -1087,6 +1087,27 @@ test_fault_drop_after_commit (Fixture *f, gconstpointer data)
   hy_sim_drop_after_commit (f->sim, 1);
   deliver_until_done (f, 20);
   g_assert_cmpuint (actions_of (f, alert->ticket_id), ==, 1);
+
+  /* The look-ups made before resending are in the events with the records they are for. */
+  {
+    guint assets = 0, tickets = 0, actions = 0;
+
+    for (guint i = 0; i < f->events->len; i++)
+      {
+        HyHaloEvent *e = g_ptr_array_index (f->events, i);
+        if (g_strcmp0 (e->method, "GET") != 0 || e->record == NULL)
+          continue;
+        if (g_str_has_prefix (e->path, "/api/Asset?") && g_str_has_prefix (e->record, "computer:"))
+          assets++;
+        if (g_str_has_prefix (e->path, "/api/Tickets?") && g_strcmp0 (e->record, "alert:a7") == 0)
+          tickets++;
+        if (g_str_has_prefix (e->path, "/api/Actions?") && g_str_has_prefix (e->record, "alert:a7"))
+          actions++;
+      }
+    g_assert_cmpuint (assets, >, 0);
+    g_assert_cmpuint (tickets, >, 0);
+    g_assert_cmpuint (actions, >, 0);
+  }
 }
 
 static void

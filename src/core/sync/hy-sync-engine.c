@@ -252,21 +252,39 @@ call_start_cb (gpointer user_data)
   switch (call->op)
     {
       case OP_LIST_ASSETS:
-        hy_halo_client_list_assets_async (c, call->id, call->priority, call->cancellable,
-                                          call_done_cb, call);
+        {
+          /* hy_halo_client_list_assets_async (), with the record the look-up is made for */
+          g_autofree char *query = call->id > 0 ? g_strdup_printf ("client_id=%" G_GINT64_FORMAT
+                                                                   "&includeassetfields=true",
+                                                                   call->id)
+                                                : g_strdup ("includeassetfields=true");
+          hy_halo_client_list_async (c, HY_HALO_KIND_ASSET, query,
+                                     call->id > 0 ? "client_id" : NULL, call->id, call->priority,
+                                     call->record, call->cancellable, call_done_cb, call);
+        }
         break;
       case OP_LIST_ASSET_TYPES:
-        hy_halo_client_list_asset_types_async (c, call->priority, call->cancellable, call_done_cb,
-                                               call);
+        hy_halo_client_list_async (c, HY_HALO_KIND_ASSET_TYPE, NULL, NULL, 0, call->priority,
+                                   call->record, call->cancellable, call_done_cb, call);
         break;
       case OP_LIST:
         hy_halo_client_list_async (c, call->kind, call->query, call->check_member,
-                                   call->check_value, call->priority, NULL, call->cancellable,
-                                   call_done_cb, call);
+                                   call->check_value, call->priority, call->record,
+                                   call->cancellable, call_done_cb, call);
         break;
       case OP_SEARCH_TICKETS:
-        hy_halo_client_search_tickets_async (c, call->id, call->search, FALSE, call->priority,
-                                             call->cancellable, call_done_cb, call);
+        {
+          /* hy_halo_client_search_tickets_async (), with the record the look-up is made for */
+          g_autoptr (GString) query = g_string_new (NULL);
+          g_autofree char *escaped = g_uri_escape_string (call->search, NULL, FALSE);
+
+          if (call->id > 0)
+            g_string_append_printf (query, "client_id=%" G_GINT64_FORMAT "&", call->id);
+          g_string_append_printf (query, "search=%s", escaped);
+          hy_halo_client_list_async (c, HY_HALO_KIND_TICKET, query->str,
+                                     call->id > 0 ? "client_id" : NULL, call->id, call->priority,
+                                     call->record, call->cancellable, call_done_cb, call);
+        }
         break;
       case OP_CREATE_TICKET:
         hy_halo_client_create_ticket_async (c, call->object, call->priority, call->record,
@@ -1597,6 +1615,16 @@ asset_write_done (Run *run, AssetWrite *w, gboolean created)
     run->report->updated++;
 }
 
+static char *
+batch_tag (GPtrArray *writes)
+{
+  AssetWrite *first = g_ptr_array_index (writes, 0);
+
+  if (writes->len == 1)
+    return g_strdup (first->item->record_key);
+  return g_strdup_printf ("%s +%u", first->item->record_key, writes->len - 1);
+}
+
 /* Looks created assets up by their asset number within their client (never trusting the
  * filter): sets halo_id of the writes found. FALSE when Halo could not be asked. */
 static gboolean
@@ -1615,11 +1643,23 @@ lookup_created_assets (Run *run, GPtrArray *writes, GError **error)
   keys = g_hash_table_get_keys (clients);
   for (GList *l = keys; l != NULL; l = l->next)
     {
+      g_autoptr (GPtrArray) of_client = g_ptr_array_new ();
+      g_autofree char *tag = NULL;
       Call call = { .self = run->self,
                     .op = OP_LIST_ASSETS,
                     .priority = HY_HALO_PRIORITY_BULK,
                     .cancellable = run->cancellable,
                     .id = *(gint64 *) l->data };
+
+      /* The events show the devices the look-up is for. */
+      for (guint i = 0; i < writes->len; i++)
+        {
+          AssetWrite *w = g_ptr_array_index (writes, i);
+          if (w->halo_id <= 0 && w->client_id == call.id)
+            g_ptr_array_add (of_client, w);
+        }
+      tag = batch_tag (of_client);
+      call.record = tag;
       if (!call_run (&call))
         {
           g_propagate_error (error, g_steal_pointer (&call.error));
@@ -1648,16 +1688,6 @@ lookup_created_assets (Run *run, GPtrArray *writes, GError **error)
 }
 
 static void deliver_asset_writes (Run *run, GPtrArray *writes, gboolean create);
-
-static char *
-batch_tag (GPtrArray *writes)
-{
-  AssetWrite *first = g_ptr_array_index (writes, 0);
-
-  if (writes->len == 1)
-    return g_strdup (first->item->record_key);
-  return g_strdup_printf ("%s +%u", first->item->record_key, writes->len - 1);
-}
 
 static void
 deliver_asset_writes (Run *run, GPtrArray *writes, gboolean create)
@@ -1812,7 +1842,12 @@ deliver_asset_items (Run *run, GPtrArray *items, gboolean create)
 
 /* The ticket created for @alert_id, looked up by its stable key (0: none). */
 static gboolean
-lookup_ticket (Run *run, const HyAlert *alert, gint64 client_id, gint64 *out_id, GError **error)
+lookup_ticket (Run *run,
+               const HyAlert *alert,
+               gint64 client_id,
+               const char *record,
+               gint64 *out_id,
+               GError **error)
 {
   g_autofree char *key = hy_sync_ticket_key (alert->id, alert->raised_at);
   g_autofree char *query = g_strdup_printf ("client_id=%" G_GINT64_FORMAT, client_id);
@@ -1821,12 +1856,14 @@ lookup_ticket (Run *run, const HyAlert *alert, gint64 client_id, gint64 *out_id,
                   .priority = HY_HALO_PRIORITY_ALERT,
                   .cancellable = run->cancellable,
                   .id = client_id,
+                  .record = record,
                   .search = key };
   Call scan = { .self = run->self,
                 .op = OP_LIST,
                 .priority = HY_HALO_PRIORITY_ALERT,
                 .cancellable = run->cancellable,
                 .kind = HY_HALO_KIND_TICKET,
+                .record = record,
                 .query = query,
                 .check_member = "client_id",
                 .check_value = client_id };
@@ -1868,6 +1905,7 @@ lookup_ticket (Run *run, const HyAlert *alert, gint64 client_id, gint64 *out_id,
 static gboolean
 lookup_action (Run *run,
                gint64 ticket_id,
+               const char *record,
                const char *note,
                const char *datetime,
                gboolean *out_found,
@@ -1879,6 +1917,7 @@ lookup_action (Run *run,
                 .priority = HY_HALO_PRIORITY_ALERT,
                 .cancellable = run->cancellable,
                 .kind = HY_HALO_KIND_ACTION,
+                .record = record,
                 .query = query,
                 .check_member = "ticket_id",
                 .check_value = ticket_id };
@@ -1967,7 +2006,7 @@ deliver_ticket_create (Run *run, HyOutboxItem *item, HyAlert *alert)
   if (item->attempts > 0)
     {
       g_autoptr (GError) error = NULL;
-      if (!lookup_ticket (run, alert, route.client_id, &ticket_id, &error))
+      if (!lookup_ticket (run, alert, route.client_id, item->record_key, &ticket_id, &error))
         {
           alert_item_failed (run, item, alert->id, error);
           route_clear (&route);
@@ -2012,7 +2051,7 @@ deliver_ticket_create (Run *run, HyOutboxItem *item, HyAlert *alert)
     call_clear (&call);
     if (error_outcome_uncertain (cause))
       {
-        if (!lookup_ticket (run, alert, route.client_id, &ticket_id, &error))
+        if (!lookup_ticket (run, alert, route.client_id, item->record_key, &ticket_id, &error))
           {
             alert_item_failed (run, item, alert->id, error);
             route_clear (&route);
@@ -2055,7 +2094,8 @@ deliver_action (Run *run, HyOutboxItem *item, HyAlert *alert, JsonObject *payloa
   if (item->attempts > 0)
     {
       g_autoptr (GError) error = NULL;
-      if (!lookup_action (run, spec.ticket_id, spec.note, spec.datetime, &found, &error))
+      if (!lookup_action (run, spec.ticket_id, item->record_key, spec.note, spec.datetime, &found,
+                          &error))
         {
           item_failed (run, item, error);
           return;
@@ -2080,7 +2120,8 @@ deliver_action (Run *run, HyOutboxItem *item, HyAlert *alert, JsonObject *payloa
     call_clear (&call);
     if (error_outcome_uncertain (cause))
       {
-        if (!lookup_action (run, spec.ticket_id, spec.note, spec.datetime, &found, &error))
+        if (!lookup_action (run, spec.ticket_id, item->record_key, spec.note, spec.datetime, &found,
+                            &error))
           {
             item_failed (run, item, error);
             return;
@@ -2224,7 +2265,8 @@ recover_inflight (Run *run)
           if (alert != NULL && alert->ticket_id <= 0 &&
               route_alert (run->self->store, alert, &route, &reason))
             {
-              if (!lookup_ticket (run, alert, route.client_id, &ticket_id, &resolve_error))
+              if (!lookup_ticket (run, alert, route.client_id, item->record_key, &ticket_id,
+                                  &resolve_error))
                 {
                   route_clear (&route);
                   run_set_error (run, resolve_error->message);
@@ -2252,7 +2294,8 @@ recover_inflight (Run *run)
 
           if (alert != NULL && alert->ticket_id > 0)
             {
-              if (!lookup_action (run, alert->ticket_id, hy_sync_json_string (o, "note"),
+              if (!lookup_action (run, alert->ticket_id, item->record_key,
+                                  hy_sync_json_string (o, "note"),
                                   hy_sync_json_string (o, "datetime"), &found, &resolve_error))
                 {
                   run_set_error (run, resolve_error->message);
