@@ -49,7 +49,7 @@ than then yet just already again every each any some none nothing select selecte
 shown hide linked unlinked unlink automatically failed failure succeeded synced syncing
 unsynced records request requests requested matching match clears cleared policies policy
 companies company locations location groups group technicians technician
-retry save saved close open opened settings setting time method record state mapped mapping
+retry save saved close open opened settings user users computers setting time method record state mapped mapping
 devices device alert alerts raised refresh refreshing fetch fetched sent send sending queued
 deliver delivered delivery deliveries pending dead last first next previous keyboard shortcuts
 shortcut about leave inventory connect connected connection testing tested passed proven

@@ -324,16 +324,24 @@ def check_gui(detector, env):
             ok(items, "the main menu opens (%s)" % ", ".join(n[1] for n in items or []))
             screenshot("menu")
             english += checker.check(items or [], "main menu")
-            about = next((n[3] for n in items or [] if n[1] == tr("_About Halyard")), None)
-            if ok(about, "the main menu has %r" % tr("_About Halyard")):
-                act(about)
+            # Each of these opens a window of its own (left open: the next is a new frame).
+            for msgid, view in (("_Keyboard Shortcuts", "shortcuts"), ("_About Halyard", "about")):
+                if view != "shortcuts":
+                    act(button)
+                    items = wait_for(lambda: [n for n in collect(window)
+                                              if n[0] == pyatspi.ROLE_MENU_ITEM], 8)
+                item = next((n[3] for n in items or [] if n[1] == tr(msgid)), None)
+                if not ok(item, "the main menu has %r" % tr(msgid)):
+                    continue
+                before = app_frames(desktop, app.pid)
+                act(item)
                 dialog = wait_for(lambda: next((f for f in app_frames(desktop, app.pid)
-                                                if f.name != title), None), 5)
-                if ok(dialog, "About opens"):
+                                                if f not in before), None), 5)
+                if ok(dialog, "%r opens a window (%r)" % (tr(msgid), dialog and dialog.name)):
                     time.sleep(0.5)
-                    screenshot("about")
-                    english += checker.check(collect(dialog), "About")
-        report(english, "the main menu and About have no English text")
+                    screenshot(view)
+                    english += checker.check(collect(dialog), view)
+        report(english, "the main menu, the keyboard shortcuts and About have no English text")
     finally:
         app.send_signal(signal.SIGTERM)
         try:
@@ -344,38 +352,63 @@ def check_gui(detector, env):
         display.close()
 
 
-# halyard-cli's literal arguments (KIND values, sub-commands), which its help quotes as typed.
+# halyard-cli's literal arguments (KIND values, sub-commands), which it quotes as they are typed.
 CLI_WORDS = set("""company companies location locations group groups computer computers user
 users policy policies alert alerts raise clear set auto reject""".split())
 
 
 def check_cli(detector, env):
-    """halyard-cli's help and human output in the language: no English line."""
+    """halyard-cli in the language: its help, and its human output on the demo's records
+    against halyard-sim (connect, import, refresh, link, status, events, a dry-run sync) — no
+    English line, and times in the locale's own format."""
     cli = os.path.join(build, "src", "cli", "halyard-cli")
     data = tempfile.mkdtemp(prefix="halyard-i18n-cli-")
-    runs = [["--help"], ["status"], ["events"], ["links"], ["nonsense"], ["import", "/nonexistent"]]
-    help_text = subprocess.run([cli, "--help"], env=env, capture_output=True, text=True).stdout
-    # The command names listed in the help (two-space indent, then the name).
-    names = [line.split()[0] for line in help_text.splitlines()
-             if line.startswith("  ") and line.split() and line.split()[0].isalpha()
-             and line.split()[0].islower() and len(line) - len(line.lstrip()) == 2]
-    runs += [[name, "--help"] for name in names if name not in ("help",)]
-    english = []
-    for args in runs:
-        res = subprocess.run([cli, "--data-dir", data] + args, env=env, capture_output=True,
-                             text=True, timeout=20)
-        for line in (res.stdout + res.stderr).splitlines():
-            # Option names, placeholders and the command table are code, not language.
-            shown = " ".join(w for w in re.split(r"[\s(),|\[\]]+", line)
-                             if not w.startswith("-") and not w.isupper()
-                             and w.strip(":;.") not in names and w.strip(":;.") not in CLI_WORDS)
-            why = detector.why_english(shown)
-            if why and shown:
-                english.append("halyard-cli %s: %r: %s" % (" ".join(args), line.strip(), why))
-    subprocess.run(["rm", "-rf", data], check=False)
-    ok(len(runs) > 6, "halyard-cli lists its commands (%s)" % ", ".join(names))
-    ok(not english, "halyard-cli's help and output have no English text")
-    diag("\n".join(english))
+    sim = subprocess.Popen([os.path.join(build, "src", "sim", "halyard-sim"), "--port", "0",
+                            "--seed-file", os.path.join(source, "data", "demo", "halo.json")],
+                           stdout=subprocess.PIPE, text=True)
+    try:
+        url = sim.stdout.readline().strip().rsplit(" ", 1)[-1]
+        help_text = subprocess.run([cli, "--help"], env=env, capture_output=True,
+                                   text=True).stdout
+        # The command names listed in the help (two-space indent, then the name).
+        names = [line.split()[0] for line in help_text.splitlines()
+                 if line.startswith("  ") and line.split() and line.split()[0].isalpha()
+                 and line.split()[0].islower() and len(line) - len(line.lstrip()) == 2]
+        runs = [["--help"], ["nonsense"], ["import", "/nonexistent"]]
+        runs += [[name, "--help"] for name in names]
+        runs += [["connect", "--url", url, "--tenant", "demo", "--client-id", "halyard-demo"],
+                 ["import", os.path.join(source, "data", "demo", "inventory.json")],
+                 ["refresh"], ["link", "auto"], ["links"], ["status"], ["events", "--limit", "5"],
+                 ["sync", "--dry-run"]]
+        english, outputs = [], {}
+        cli_env = dict(env, HALYARD_CLIENT_SECRET="demo-secret")
+        for args in runs:
+            res = subprocess.run([cli, "--data-dir", data] + args, env=cli_env,
+                                 capture_output=True, text=True, timeout=30)
+            outputs[args[0]] = res.stdout
+            for line in (res.stdout + res.stderr).splitlines():
+                words = re.split(r"[\s(),|\[\]]+", line)
+                # Option names and placeholders are code, not language; so are the command
+                # names and the record kinds, which are typed as they are (KIND arguments, the
+                # import file's keys).
+                shown = " ".join(w for w in words if not w.startswith("-") and not w.isupper()
+                                 and w.strip(":;.") not in names
+                                 and w.strip(":;.") not in CLI_WORDS)
+                why = detector.why_english(shown)
+                if why and shown:
+                    english.append("halyard-cli %s: %r: %s" % (" ".join(args[:2]), line.strip(),
+                                                                why))
+        ok(len(names) > 6, "halyard-cli lists its commands (%s)" % ", ".join(names))
+        ok(not english, "halyard-cli's help and output have no English text")
+        diag("\n".join(english))
+        events = outputs.get("events", "").splitlines()
+        iso = [line for line in events if re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", line)]
+        ok(events and not iso, "halyard-cli events shows times in the locale's format, not "
+           "ISO 8601 UTC (that is --json's): %r" % (events[0] if events else None))
+    finally:
+        sim.terminate()
+        sim.wait()
+        subprocess.run(["rm", "-rf", data], check=False)
 
 
 def main():
