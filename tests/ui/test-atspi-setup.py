@@ -216,6 +216,9 @@ def main():
                       and n.name.startswith("Halyard") and n.getApplication() is not None
                       and n.getApplication().get_process_id() == app.pid, timeout=30)
         if not ok(window is not None, "the Halyard window is on the accessibility bus"):
+            if app.poll() is not None:
+                print("# halyard exited with %s (is the display shared with another run?)"
+                      % app.returncode, flush=True)
             return
 
         url_row = find(window, named("Halo URL or Tenant Name"))
@@ -319,9 +322,22 @@ def main():
 
         # Events lists the requests the window sent, the sync's asset writes among them.
         show_view(window, "Events")
-        # The sync's asset writes: POST /api/Asset (list reads carry a query string).
-        post = find(window, lambda n: spoken(n.name) == "/api/Asset"
-                    and n.getRole() == pyatspi.ROLE_LABEL, timeout=15)
+        # The sync's asset writes: POST /api/Asset (list reads carry a query string). The list
+        # only has widgets for the rows on screen: filter it down to them first, as a person
+        # would.
+        search = find(window, lambda n: spoken(n.name) == "Filter events", timeout=10)
+        if search is not None:
+            set_text(search, "/api/Asset")
+        def asset_write(node):
+            """A POST label whose row also shows an /api/Asset endpoint."""
+            if spoken(node.name) != "POST" or node.getRole() != pyatspi.ROLE_LABEL:
+                return False
+            row = node.parent.parent if node.parent is not None else None
+            return row is not None and any((n.name or "").startswith("/api/Asset")
+                                           and not (n.name or "").startswith("/api/AssetType")
+                                           for n in walk(row))
+
+        post = find(window, asset_write, timeout=15)
         ok(post is not None, "Events lists the sync's asset writes (POST /api/Asset)")
         screenshot("atspi-events.png")
     finally:
