@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hy-sim.h"
+#include "linker/hy-linker.h"
 #include "sync/hy-sync-engine.h"
 #include "sync/hy-sync-payload.h"
 
@@ -645,6 +646,77 @@ raise_alert (Fixture *f, const char *id, const char *computer, const char *polic
                              .severity = "high" };
 
   return hy_sync_engine_raise_alert (f->engine, &input, error);
+}
+
+/* Subgroups inherit the nearest mapped ancestor's client and site, as the linker resolves them:
+ * g1 → A; g1b (child of g1) mapped on its own to B; g1b1 (grandchild) inherits B, g1a1
+ * (grandchild through g1a) inherits A. The assets and an alert's ticket land there. */
+static void
+test_assets_inherited_mapping (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (HySyncAlertResult) alert = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  struct
+  {
+    const char *computer;
+    const char *group;
+    gint64 client_id;
+    gint64 site_id;
+  } expect[] = {
+    { "pc20", "g1a1", f->client_a, f->site_a },
+    { "pc21", "g1b1", f->client_b, f->site_b },
+    { "pc22", "g1b", f->client_b, f->site_b },
+  };
+
+  add_group (f, "g1a1", "g1a");
+  add_group (f, "g1b", "g1");
+  add_group (f, "g1b1", "g1b");
+  g_assert_true (hy_store_map_group (f->store, "g1b", f->client_b, f->site_b, NULL));
+  add_computer (f, "pc20", "c1", "g1a1");
+  add_computer (f, "pc21", "c2", "g1b1");
+  add_computer (f, "pc22", "c2", "g1b");
+
+  report = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->created, ==, 10);
+  state = hy_sim_dump_state (f->sim);
+  for (guint i = 0; i < G_N_ELEMENTS (expect); i++)
+    {
+      g_autofree char *tag = g_strdup_printf ("HY-%s", expect[i].computer);
+      JsonObject *asset = find_where (state, "assets", "inventory_number", tag);
+      g_autoptr (HyGroupMapping) mapping = NULL;
+
+      g_assert_nonnull (asset);
+      g_assert_cmpint (hy_sync_json_int (asset, "client_id"), ==, expect[i].client_id);
+      g_assert_cmpint (hy_sync_json_int (asset, "site_id"), ==, expect[i].site_id);
+      /* the linker resolves the same mapping */
+      g_assert_true (hy_linker_resolve_group_mapping (f->store, expect[i].group, &mapping, &error));
+      g_assert_no_error (error);
+      g_assert_nonnull (mapping);
+      g_assert_cmpint (mapping->client_id, ==, expect[i].client_id);
+      g_assert_cmpint (mapping->site_id, ==, expect[i].site_id);
+    }
+
+  /* An alert on the grandchild's device: its ticket goes to the inherited client and site. */
+  alert = raise_alert (f, "a30", "pc21", "p1", &error);
+  g_assert_no_error (error);
+  deliver_until_done (f, 20);
+  {
+    g_autoptr (JsonNode) after = hy_sim_dump_state (f->sim);
+    g_autoptr (HyAlert) stored = hy_store_get (f->store, HY_RECORD_KIND_ALERT, "a30", NULL);
+    JsonArray *tickets = state_array (after, "tickets");
+    JsonObject *ticket = NULL;
+
+    g_assert_cmpint (stored->ticket_id, >, 0);
+    for (guint i = 0; i < json_array_get_length (tickets); i++)
+      if (hy_sync_json_int (json_array_get_object_element (tickets, i), "id") == stored->ticket_id)
+        ticket = json_array_get_object_element (tickets, i);
+    g_assert_nonnull (ticket);
+    g_assert_cmpint (hy_sync_json_int (ticket, "client_id"), ==, f->client_b);
+    g_assert_cmpint (hy_sync_json_int (ticket, "site_id"), ==, f->site_b);
+  }
 }
 
 static void
@@ -1346,6 +1418,7 @@ main (int argc, char **argv)
   ADD ("/sync/assets/idempotent", test_assets_idempotent);
   ADD ("/sync/assets/dry-run", test_assets_dry_run);
   ADD ("/sync/assets/find-existing", test_assets_find_existing);
+  ADD ("/sync/assets/inherited-mapping", test_assets_inherited_mapping);
   ADD ("/sync/alerts/lifecycle", test_alert_lifecycle);
   ADD ("/sync/alerts/unrouted", test_alert_unrouted);
   ADD ("/sync/actions", test_action);

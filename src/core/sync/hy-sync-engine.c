@@ -27,6 +27,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "linker/hy-linker.h"
 #include "sync/hy-sync-engine.h"
 #include "sync/hy-sync-lifecycle.h"
 #include "sync/hy-sync-payload.h"
@@ -677,23 +678,21 @@ item_release (Run *run, HyOutboxItem *item, const Outstanding *blocker)
 /* Routing                                                                   */
 /* ------------------------------------------------------------------------- */
 
-/* The mapping that applies to @group_id: its own, else the nearest mapped ancestor's. */
+/* The mapping that applies to @group_id: its own, else the nearest mapped ancestor's — the
+ * linker's rule, so what the Mapping view shows and what is synced always agree. */
 static HyGroupMapping *
 effective_group_mapping (HyStore *store, const char *group_id)
 {
-  g_autofree char *current = g_strdup (group_id);
+  HyGroupMapping *mapping = NULL;
+  g_autoptr (GError) error = NULL;
 
-  for (guint depth = 0; current != NULL && depth < 64; depth++)
+  if (!hy_linker_resolve_group_mapping (store, group_id, &mapping, &error))
     {
-      g_autoptr (HyGroup) group = NULL;
-      HyGroupMapping *mapping = hy_store_get_group_mapping (store, current, NULL);
-      if (mapping != NULL)
-        return mapping;
-      group = hy_store_get (store, HY_RECORD_KIND_GROUP, current, NULL);
-      g_free (current);
-      current = (group != NULL && group->parent_id != NULL) ? g_strdup (group->parent_id) : NULL;
+      if (!g_error_matches (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND))
+        g_warning ("Could not resolve the mapping of group %s: %s", group_id, error->message);
+      return NULL;
     }
-  return NULL;
+  return mapping;
 }
 
 typedef struct
@@ -981,11 +980,8 @@ plan_assets (Run *run, Plan *plan, GError **error)
 {
   HyStore *store = run->self->store;
   g_autoptr (GPtrArray) groups = NULL;
-  g_autoptr (GPtrArray) mappings = NULL;
   g_autoptr (GPtrArray) companies = NULL;
   g_autoptr (GPtrArray) locations = NULL;
-  g_autoptr (GHashTable) group_by_id = NULL;
-  g_autoptr (GHashTable) mapping_by_group = NULL;
   g_autoptr (GHashTable) company_by_id = NULL;
   g_autoptr (GHashTable) location_by_id = NULL;
   g_autoptr (GHashTable) fingerprints = NULL;
@@ -994,38 +990,25 @@ plan_assets (Run *run, Plan *plan, GError **error)
   plan->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_plan_free);
 
   if ((groups = hy_store_list (store, HY_RECORD_KIND_GROUP, NULL, error)) == NULL ||
-      (mappings = hy_store_list_group_mappings (store, error)) == NULL ||
       (companies = hy_store_list (store, HY_RECORD_KIND_COMPANY, NULL, error)) == NULL ||
       (locations = hy_store_list (store, HY_RECORD_KIND_LOCATION, NULL, error)) == NULL ||
       (fingerprints = hy_store_get_asset_fingerprints (store, NULL, error)) == NULL)
     return FALSE;
 
-  group_by_id = index_by_id (groups, HY_RECORD_KIND_GROUP);
   company_by_id = index_by_id (companies, HY_RECORD_KIND_COMPANY);
   location_by_id = index_by_id (locations, HY_RECORD_KIND_LOCATION);
-  mapping_by_group = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < mappings->len; i++)
-    {
-      HyGroupMapping *m = g_ptr_array_index (mappings, i);
-      g_hash_table_insert (mapping_by_group, m->group_id, m);
-    }
 
   for (guint g = 0; g < groups->len; g++)
     {
       HyGroup *group = g_ptr_array_index (groups, g);
-      HyGroupMapping *mapping = NULL;
-      const char *cur = group->id;
+      g_autoptr (HyGroupMapping) mapping = NULL;
       HyStoreQuery query = HY_STORE_QUERY_INIT;
       g_autoptr (GPtrArray) computers = NULL;
       GroupPlan *gp;
 
-      /* Subgroups inherit their nearest mapped ancestor's mapping. */
-      for (guint depth = 0; cur != NULL && depth < 64 && mapping == NULL; depth++)
-        {
-          HyGroup *gr = g_hash_table_lookup (group_by_id, cur);
-          mapping = g_hash_table_lookup (mapping_by_group, cur);
-          cur = gr != NULL ? gr->parent_id : NULL;
-        }
+      /* Subgroups inherit their nearest mapped ancestor's mapping: the linker's rule. */
+      if (!hy_linker_resolve_group_mapping (store, group->id, &mapping, error))
+        return FALSE;
       if (mapping == NULL)
         continue;
 
