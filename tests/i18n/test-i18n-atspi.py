@@ -12,6 +12,7 @@ Usage: test-i18n-atspi.py BUILD_ROOT SOURCE_ROOT LANG     (LANG: fr, es or de)
 Needs a display, a session bus and a keyring (build-aux/dev test provides all three).
 """
 
+import locale
 import os
 import re
 import signal
@@ -405,6 +406,28 @@ def check_cli(detector, env):
         iso = [line for line in events if re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", line)]
         ok(events and not iso, "halyard-cli events shows times in the locale's format, not "
            "ISO 8601 UTC (that is --json's): %r" % (events[0] if events else None))
+        # Counts follow the locale too: a Halo with 1 200 clients.
+        big = subprocess.Popen([os.path.join(build, "src", "sim", "halyard-sim"), "--port", "0",
+                                "--clients", "1200", "--sites-per-client", "1",
+                                "--assets-per-client", "0"], stdout=subprocess.PIPE, text=True)
+        try:
+            big_url = big.stdout.readline().strip().rsplit(" ", 1)[-1]
+            big_data = os.path.join(data, "big")
+            subprocess.run([cli, "--data-dir", big_data, "connect", "--url", big_url, "--tenant",
+                            "demo", "--client-id", "halyard-demo"], env=cli_env,
+                           capture_output=True, timeout=30)
+            out = subprocess.run([cli, "--data-dir", big_data, "refresh"], env=cli_env,
+                                 capture_output=True, text=True, timeout=60).stdout
+        finally:
+            big.terminate()
+            big.wait()
+        locale.setlocale(locale.LC_ALL, locale_name)
+        grouped = locale.format_string("%d", 1200, grouping=True)
+        locale.setlocale(locale.LC_ALL, "C.UTF-8")
+        line = next((ln for ln in out.splitlines() if "1200" in ln or grouped in ln), None)
+        ok(line is not None and (grouped in line or grouped == "1200"),
+           "halyard-cli refresh counts 1 200 clients as the locale writes it (%r): %r"
+           % (grouped, line))
     finally:
         sim.terminate()
         sim.wait()
