@@ -1021,6 +1021,43 @@ test_batch_same_key (Fixture *f, gconstpointer data)
   check_saved_ids (f, input, saved);
 }
 
+/* Halo ignored returnall and the client already holds an asset with a create's asset number:
+ * the read-back cannot tell which is new, and says so rather than guessing. */
+static void
+test_batch_returnall_ignored_ambiguous (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) input = NULL;
+  g_autoptr (GPtrArray) saved = NULL;
+  g_autoptr (GPtrArray) earlier =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GAsyncResult) first = NULL;
+  g_autoptr (GPtrArray) first_saved = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonObject *one;
+
+  creates_in_clients (f, "AMB", 1, &input);
+  one = g_ptr_array_index (input, 0);
+  g_ptr_array_add (earlier, new_asset (hy_halo_json_get_id (one, "client_id"),
+                                       hy_halo_json_get_id (one, "site_id"),
+                                       hy_halo_json_get_id (one, "assettype_id"), "AMB-1-0"));
+  hy_halo_client_save_assets_async (f->client, earlier, HY_HALO_PRIORITY_BULK, NULL, NULL, done_cb,
+                                    f);
+  first = wait_result (f);
+  first_saved = hy_halo_client_save_assets_finish (f->client, first, &error);
+  g_assert_no_error (error);
+
+  hy_sim_set_ignore_returnall (f->sim, TRUE);
+  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, NULL, NULL, done_cb,
+                                    f);
+  result = wait_result (f);
+  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  g_assert_null (saved);
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE);
+  g_assert_nonnull (strstr (error->message, "AMB-1-0"));
+  g_assert_nonnull (strstr (error->message, "asset number"));
+}
+
 /* list_sites (0) lists every client's sites; a client id filters (and is checked). */
 static void
 test_list_sites_all (Fixture *f, gconstpointer data)
@@ -1084,6 +1121,7 @@ main (int argc, char **argv)
   ADD ("/halo/sim/batch-returnall", test_batch_returnall);
   ADD ("/halo/sim/batch-returnall-ignored", test_batch_returnall_ignored);
   ADD ("/halo/sim/batch-same-key", test_batch_same_key);
+  ADD ("/halo/sim/batch-returnall-ignored-ambiguous", test_batch_returnall_ignored_ambiguous);
   ADD ("/halo/sim/paging", test_paging);
   ADD ("/halo/sim/tickets-actions-filters", test_tickets);
   ADD ("/halo/sim/token-refresh", test_token_refresh);

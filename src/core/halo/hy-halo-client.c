@@ -1956,14 +1956,27 @@ save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         }
       if (matches != 1)
         {
+          const char *label;
+
           value = create_key (item, &member);
+          if (g_strcmp0 (member, "inventory_number") == 0)
+            /* Translators: Halo's asset field, inside "found 2 assets with that asset number" */
+            label = _ ("asset number");
+          else if (g_strcmp0 (member, "key_field") == 0)
+            /* Translators: Halo's asset key field (the device name), inside "found 2 assets with
+             * that key field" */
+            label = _ ("key field");
+          else
+            /* Translators: inside "found 2 assets with that serial number" */
+            label = _ ("serial number");
           g_task_return_new_error (
               task, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
               /* Translators: the first %s is an asset's key (its asset number, name or serial),
-               * the second the field it is in (inventory_number, key_field), %u a count */
+               * %u a count, the last %s what the key is ("asset number", "key field", "serial
+               * number") */
               _ ("Halo saved the asset “%s” but reading its client’s assets back found %u assets "
                  "with that %s: check the client’s assets in Halo"),
-              value, matches, member);
+              value, matches, label);
           return;
         }
       g_ptr_array_index (data->results, index) = hy_halo_record_ref (match);
