@@ -275,6 +275,30 @@ test_demo_end_to_end (void)
         }
     }
 
+  /* The guide to the Halo side, its first steps open. */
+  {
+    GtkWidget *setup = GTK_WIDGET (hy_window_get_setup_page (window));
+    GtkWidget *step1 = find_widget (setup, ADW_TYPE_EXPANDER_ROW, "1. Create the API application");
+    GtkWidget *step3 = find_widget (setup, ADW_TYPE_EXPANDER_ROW, "3. Log in as an agent");
+
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
+    g_assert_nonnull (step1);
+    g_assert_nonnull (step3);
+    hy_window_set_visible_view (window, "setup");
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (step1), TRUE);
+    adw_expander_row_set_expanded (ADW_EXPANDER_ROW (step3), TRUE);
+    run_for (600);
+    {
+      GtkAdjustment *scroll = gtk_scrolled_window_get_vadjustment (
+          GTK_SCROLLED_WINDOW (find_widget (setup, GTK_TYPE_SCROLLED_WINDOW, NULL)));
+
+      gtk_adjustment_set_value (scroll, gtk_adjustment_get_upper (scroll) -
+                                            gtk_adjustment_get_page_size (scroll));
+    }
+    run_for (400);
+    save_screenshot (GTK_WIDGET (window), "setup-guide");
+  }
+
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
   for (guint i = 0; i < G_N_ELEMENTS (views); i++)
@@ -385,6 +409,16 @@ test_demo_german (void)
     g_test_message ("cut off: %s", (char *) g_ptr_array_index (cut, i));
   g_assert_cmpuint (cut->len, ==, 0);
   save_screenshot (GTK_WIDGET (window), "setup-de");
+
+  /* And at 360 px, the narrowest the window allows: still nothing cut, nothing wider. */
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
+  run_for (800);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+  collect_cut_labels (GTK_WIDGET (hy_window_get_setup_page (window)), cut);
+  for (guint i = 0; i < cut->len; i++)
+    g_test_message ("cut off at 360 px: %s", (char *) g_ptr_array_index (cut, i));
+  g_assert_cmpuint (cut->len, ==, 0);
+  save_screenshot (GTK_WIDGET (window), "setup-de-narrow");
 
   gtk_window_destroy (GTK_WINDOW (window));
   iterate_main_loop ();
