@@ -1045,6 +1045,50 @@ test_cancel (Fixture *f, gconstpointer data)
   assert_assets_exactly_once (f, synced_computers);
 }
 
+/* A write that waits behind an earlier write of its record is not an attempt: a repeat note
+ * queued behind its alert's ticket, whose first try failed, is delivered with no attempt
+ * counted and so without looking its action up first. */
+static void
+test_wait_is_not_attempt (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+  g_autoptr (HySyncAlertResult) r2 = NULL;
+  g_autoptr (GPtrArray) done = NULL;
+  guint notes = 0;
+
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, FALSE, NULL));
+  r1 = raise_alert (f, "a40", "pc1", "p1", &error);
+  g_assert_no_error (error);
+  r2 = raise_alert (f, "a40", "pc1", "p1", &error);
+  g_assert_no_error (error);
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, NULL));
+  hy_sim_reset_counters (f->sim);
+  /* The ticket's first try fails (the client's own 3 retries included; the first failure goes
+   * to the sign-in's discovery, which falls back) */
+  hy_sim_fail_next (f->sim, 5, 500);
+  deliver_until_done (f, 20);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+
+  done = hy_store_outbox_list (f->store, HY_OUTBOX_STATE_DONE, 0, 0, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < done->len; i++)
+    {
+      HyOutboxItem *item = g_ptr_array_index (done, i);
+      if (g_strcmp0 (item->record_key, "alert:a40") != 0)
+        continue;
+      if (g_strcmp0 (item->kind, HY_SYNC_KIND_TICKET_NOTE) == 0)
+        {
+          g_assert_cmpuint (item->attempts, ==, 0);
+          notes++;
+        }
+      else
+        g_assert_cmpuint (item->attempts, ==, 1);
+    }
+  g_assert_cmpuint (notes, ==, 1);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "GET", "/api/Actions"), ==, 0);
+}
+
 /* Alert delivery goes before the bulk asset sync queued in the same run. */
 static void
 test_alert_priority (Fixture *f, gconstpointer data)
@@ -1424,6 +1468,7 @@ main (int argc, char **argv)
   ADD ("/sync/actions", test_action);
   ADD ("/sync/enabled-switch", test_disabled);
   ADD ("/sync/alert-priority", test_alert_priority);
+  ADD ("/sync/wait-is-not-attempt", test_wait_is_not_attempt);
   ADD ("/sync/cancel", test_cancel);
   ADD ("/sync/group-progress", test_group_progress);
   ADD ("/sync/faults/rate-limit", test_fault_rate_limit);

@@ -2649,6 +2649,23 @@ hy_store_outbox_fail (HyStore *self,
 }
 
 gboolean
+hy_store_outbox_release (HyStore *self,
+                         gint64 id,
+                         const char *note,
+                         gint64 next_attempt_at,
+                         GError **error)
+{
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  LOCK (self);
+
+  return outbox_update (self,
+                        "UPDATE outbox SET state = 'pending', "
+                        "last_error = coalesce (:text, last_error), next_attempt_at = :time "
+                        "WHERE id = :id AND state = 'inflight'",
+                        id, note, next_attempt_at, error);
+}
+
+gboolean
 hy_store_outbox_dead_letter (HyStore *self, gint64 id, const char *error_text, GError **error)
 {
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);

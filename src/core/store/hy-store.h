@@ -282,6 +282,14 @@ gboolean hy_store_outbox_fail (HyStore *self,
                                const char *error_text,
                                gint64 next_attempt_at,
                                GError **error);
+/* INFLIGHT → PENDING without counting an attempt (it was not sent: it waits behind an earlier
+ * write of the same record, or the run stopped), due at @next_attempt_at; @note (nullable)
+ * replaces last_error, NULL keeps it. */
+gboolean hy_store_outbox_release (HyStore *self,
+                                  gint64 id,
+                                  const char *note,
+                                  gint64 next_attempt_at,
+                                  GError **error);
 /* INFLIGHT or PENDING → DEAD. */
 gboolean
 hy_store_outbox_dead_letter (HyStore *self, gint64 id, const char *error_text, GError **error);

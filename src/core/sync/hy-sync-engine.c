@@ -632,8 +632,17 @@ item_failed (Run *run, HyOutboxItem *item, const GError *cause)
   if (g_error_matches (cause, HY_HALO_ERROR, HY_HALO_ERROR_CANCELLED) ||
       g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
-      /* Stopped, not failed: back in the queue, due at once. */
-      item_release (run, item, NULL);
+      /* Stopped, not failed: back in the queue, due at once. The request may have reached
+       * Halo before the stop, so it counts as an attempt: a create is looked up before it is
+       * sent again. */
+      next = g_get_real_time () + (gint64) run->self->backoff_unit_us;
+      if (!hy_store_outbox_fail (run->self->store, item->id,
+                                 /* Translators: a queued Halo write, stopped with the sync */
+                                 _ ("Stopped before Halo answered; sent again on the next run"),
+                                 next, &error))
+        g_warning ("Could not requeue outbox item %" G_GINT64_FORMAT ": %s", item->id,
+                   error->message);
+      outstanding_update (run, item->record_key, item->id, HY_OUTBOX_STATE_PENDING, next);
       return;
     }
   if (error_is_permanent (cause) || attempts >= HY_SYNC_MAX_ATTEMPTS)
@@ -651,7 +660,7 @@ item_failed (Run *run, HyOutboxItem *item, const GError *cause)
   run_set_error (run, cause->message);
 }
 
-/* An item that must wait for an earlier item of the same record. */
+/* An item that must wait for an earlier item of the same record (or was not sent at all). */
 static void
 item_release (Run *run, HyOutboxItem *item, const Outstanding *blocker)
 {
@@ -668,8 +677,11 @@ item_release (Run *run, HyOutboxItem *item, const Outstanding *blocker)
   /* One back-off unit (a second) from now, or after the blocker's next attempt. */
   next = MAX (g_get_real_time () + (gint64) run->self->backoff_unit_us,
               blocker != NULL ? blocker->next_attempt_at + (gint64) run->self->backoff_unit_us : 0);
-  if (!hy_store_outbox_fail (run->self->store, item->id,
-                             _ ("Waiting for an earlier write of the same record"), next, &error))
+  /* Not sent, so not an attempt: attempts count what reached (or may have reached) Halo, and a
+   * create with attempts is looked up before it is sent again. */
+  if (!hy_store_outbox_release (run->self->store, item->id,
+                                _ ("Waiting for an earlier write of the same record"), next,
+                                &error))
     g_warning ("Could not release outbox item %" G_GINT64_FORMAT ": %s", item->id, error->message);
   outstanding_update (run, item->record_key, item->id, HY_OUTBOX_STATE_PENDING, next);
 }
