@@ -95,6 +95,9 @@ typedef struct
   gboolean always_401;
   guint retry_after_429s;
   ListMode list_mode;
+  gboolean save_partial; /* POST /api/Asset answers with half the records, not all */
+  GPtrArray *assets;     /* JsonObject: what POST /api/Asset saved, for GET /api/Asset */
+  gboolean saw_returnall;
   GPtrArray *events;
   GMainLoop *loop;
   GAsyncResult *result;
@@ -156,6 +159,91 @@ unpause_cb (gpointer user_data)
   soup_server_message_unpause (msg);
   g_object_unref (msg);
   return G_SOURCE_REMOVE;
+}
+
+/* POST /api/Asset: saves each item with a new id and answers with the records in REVERSE order
+ * (all of them, or only every other one with save_partial: a Halo that does not return them
+ * all), ids in Halo's three spellings. GET /api/Asset lists every saved asset, ignoring
+ * client_id (as Halo ignores filters it does not know), plus a decoy in another client with
+ * each key. */
+static void
+handle_assets (Fixture *f, SoupServerMessage *msg, const char *method, GHashTable *query)
+{
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  if (g_strcmp0 (method, "POST") == 0)
+    {
+      SoupMessageBody *body = soup_server_message_get_request_body (msg);
+      g_autoptr (GBytes) bytes = soup_message_body_flatten (body);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonArray *items;
+      g_autoptr (GPtrArray) saved = g_ptr_array_new ();
+
+      g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                                 g_bytes_get_size (bytes), NULL));
+      items = json_node_get_array (json_parser_get_root (parser));
+      f->saw_returnall = g_strcmp0 (g_hash_table_lookup (query, "returnall"), "true") == 0;
+      for (guint i = 0; i < json_array_get_length (items); i++)
+        {
+          JsonObject *item = json_array_get_object_element (items, i);
+          JsonObject *copy = json_object_new ();
+          g_autoptr (GList) members = json_object_get_members (item);
+
+          for (GList *l = members; l; l = l->next)
+            json_object_set_member (copy, l->data,
+                                    json_node_copy (json_object_get_member (item, l->data)));
+          json_object_set_int_member (copy, "id", 5000 + f->assets->len);
+          g_ptr_array_add (f->assets, copy);
+          g_ptr_array_add (saved, copy);
+        }
+      g_string_append_c (out, '[');
+      for (guint i = saved->len; i-- > 0;)
+        {
+          JsonObject *copy = g_ptr_array_index (saved, i);
+          g_autoptr (JsonObject) answer = json_object_new ();
+          g_autoptr (JsonNode) node = NULL;
+          g_autofree char *text = NULL;
+          gint64 id = json_object_get_int_member (copy, "id");
+          g_autoptr (GList) members = json_object_get_members (copy);
+
+          if (f->save_partial && i % 2 == 0)
+            continue;
+          for (GList *l = members; l; l = l->next)
+            json_object_set_member (answer, l->data,
+                                    json_node_copy (json_object_get_member (copy, l->data)));
+          if (id % 3 == 1)
+            json_object_set_double_member (answer, "id", (double) id);
+          else if (id % 3 == 2)
+            {
+              g_autofree char *spelled = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+              json_object_set_string_member (answer, "id", spelled);
+            }
+          node = json_node_init_object (json_node_alloc (), answer);
+          text = json_to_string (node, FALSE);
+          if (out->len > 1)
+            g_string_append_c (out, ',');
+          g_string_append (out, text);
+        }
+      g_string_append_c (out, ']');
+      respond (msg, 201, "application/json", out->str);
+      return;
+    }
+
+  g_string_append_printf (out, "{\"record_count\":%u,\"assets\":[", f->assets->len * 2);
+  for (guint i = 0; i < f->assets->len; i++)
+    {
+      JsonObject *a = g_ptr_array_index (f->assets, i);
+      g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), a);
+      g_autofree char *text = json_to_string (node, FALSE);
+      const char *key = json_object_has_member (a, "inventory_number")
+                            ? json_object_get_string_member (a, "inventory_number")
+                            : "";
+
+      g_string_append_printf (out, "%s{\"id\":%u,\"client_id\":999,\"inventory_number\":\"%s\"},%s",
+                              i ? "," : "", 9000 + i, key, text);
+    }
+  g_string_append (out, "]}");
+  respond (msg, 200, "application/json", out->str);
 }
 
 static void
@@ -321,6 +409,11 @@ handler (SoupServer *server,
       respond (msg, 200, "application/json", out->str);
       return;
     }
+  if (g_ascii_strcasecmp (path, "/api/Asset") == 0)
+    {
+      handle_assets (f, msg, soup_server_message_get_method (msg), query);
+      return;
+    }
   if (g_ascii_strcasecmp (path, "/api/Agent/me") == 0)
     {
       respond (msg, 200, "application/json",
@@ -352,6 +445,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
   f->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
   f->events = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_halo_event_free);
+  f->assets = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   f->loop = g_main_loop_new (NULL, FALSE);
 }
 
@@ -373,6 +467,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
           }
     }
   g_ptr_array_unref (f->events);
+  g_ptr_array_unref (f->assets);
   soup_server_disconnect (f->server);
   g_clear_object (&f->server);
   g_free (f->base);
@@ -771,6 +866,65 @@ test_list_anomalies (Fixture *f, gconstpointer data)
   }
 }
 
+/* Created ids come from the answer by each asset's client and key, never by position: the
+ * answer here is reversed; with half the records missing, the rest are found in one list per
+ * client, where records of another client (Halo ignored the filter) are not taken. */
+static void
+test_save_assets_reconcile (Fixture *f, gconstpointer data)
+{
+  for (guint partial = 0; partial < 2; partial++)
+    {
+      g_autoptr (HyHaloClient) client = new_client (f, SECRET, NULL);
+      g_autoptr (GPtrArray) input =
+          g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+      g_autoptr (GPtrArray) saved = NULL;
+      g_autoptr (GAsyncResult) result = NULL;
+      g_autoptr (GError) error = NULL;
+      guint posts = 0, gets = 0;
+
+      g_ptr_array_set_size (f->assets, 0);
+      g_ptr_array_set_size (f->events, 0);
+      f->save_partial = partial;
+      for (guint i = 0; i < 6; i++)
+        {
+          JsonObject *asset = json_object_new ();
+          g_autofree char *key = g_strdup_printf ("K-%u", i);
+
+          json_object_set_int_member (asset, "client_id", i < 3 ? 7 : 8);
+          json_object_set_int_member (asset, "assettype_id", 1);
+          /* the last one has no asset number: its key field identifies it */
+          json_object_set_string_member (asset, i < 5 ? "inventory_number" : "key_field", key);
+          g_ptr_array_add (input, asset);
+        }
+      hy_halo_client_save_assets_async (client, input, HY_HALO_PRIORITY_BULK, "group:g", NULL,
+                                        done_cb, f);
+      result = wait_result (f);
+      f->result = NULL;
+      saved = hy_halo_client_save_assets_finish (client, result, &error);
+      g_assert_no_error (error);
+      g_assert_true (f->saw_returnall);
+      g_assert_cmpuint (saved->len, ==, 6);
+      for (guint i = 0; i < saved->len; i++)
+        {
+          HyHaloRecord *r = g_ptr_array_index (saved, i);
+          /* saved in the order sent: the i-th item got id 5000 + i */
+          g_assert_cmpint (hy_halo_record_get_id (r), ==, 5000 + i);
+          g_assert_cmpint (hy_halo_record_get_client_id (r), ==, i < 3 ? 7 : 8);
+        }
+      for (guint i = 0; i < f->events->len; i++)
+        {
+          HyHaloEvent *e = g_ptr_array_index (f->events, i);
+          if (g_strcmp0 (e->method, "POST") == 0 && g_str_has_prefix (e->path, "/api/Asset"))
+            posts++;
+          if (g_strcmp0 (e->method, "GET") == 0 && g_str_has_prefix (e->path, "/api/Asset"))
+            gets++;
+        }
+      g_assert_cmpuint (posts, ==, 1);
+      /* reversed but complete: nothing to read back; half missing: one list per client */
+      g_assert_cmpuint (gets, ==, partial ? 2 : 0);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -789,5 +943,6 @@ main (int argc, char **argv)
   ADD ("/halo/server/unreachable", test_unreachable);
   ADD ("/halo/server/cancel", test_cancel);
   ADD ("/halo/server/list-anomalies", test_list_anomalies);
+  ADD ("/halo/server/save-assets-reconcile", test_save_assets_reconcile);
   return g_test_run ();
 }
