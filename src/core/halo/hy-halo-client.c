@@ -2035,6 +2035,7 @@ save_batch_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   GError *error = NULL;
   g_autoptr (JsonNode) root = json_request_finish (self, result, &error);
   g_autoptr (GPtrArray) returned = g_ptr_array_new ();
+  JsonArray *array = NULL;
 
   if (!root)
     {
@@ -2044,16 +2045,19 @@ save_batch_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   /* ?returnall=true: every saved record, in an array (or a wrapper); a Halo that ignores it
    * answers with the last saved record only. */
-  if (JSON_NODE_HOLDS_ARRAY (root) ||
-      (JSON_NODE_HOLDS_OBJECT (root) &&
-       !json_object_has_member (json_node_get_object (root), "id") &&
-       json_object_get_array_member (json_node_get_object (root),
-                                     kind_plural (HY_HALO_KIND_ASSET))))
+  if (JSON_NODE_HOLDS_ARRAY (root))
+    array = json_node_get_array (root);
+  else if (JSON_NODE_HOLDS_OBJECT (root) &&
+           !json_object_has_member (json_node_get_object (root), "id"))
     {
-      JsonArray *array = JSON_NODE_HOLDS_ARRAY (root)
-                             ? json_node_get_array (root)
-                             : json_object_get_array_member (json_node_get_object (root),
-                                                             kind_plural (HY_HALO_KIND_ASSET));
+      /* a wrapper: {"assets": [...]} */
+      JsonNode *inner =
+          json_object_get_member (json_node_get_object (root), kind_plural (HY_HALO_KIND_ASSET));
+      if (inner != NULL && JSON_NODE_HOLDS_ARRAY (inner))
+        array = json_node_get_array (inner);
+    }
+  if (array != NULL)
+    {
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
           JsonNode *element = json_array_get_element (array, i);
