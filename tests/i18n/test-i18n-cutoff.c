@@ -7,7 +7,8 @@
  * demo (the simulated Halo in-process, with the sample inventory imported and Halo's records
  * refreshed, so every list has rows), shows every view and every page of every view stack in
  * turn — Setup, each Mapping section, Events — and fails on any mapped label that Pango had to
- * ellipsize, and on a window forced wider or taller than its default size by what it shows.
+ * ellipsize, on a toolbar or switcher whose horizontally scrolling window hides part of it, and
+ * on a window forced wider or taller than its default size by what it shows.
  */
 
 #define G_LOG_DOMAIN "test-i18n-cutoff"
@@ -103,6 +104,40 @@ collect_cut_labels (GtkWidget *root, const char *where, GHashTable *cut)
         g_hash_table_insert (cut, g_strdup (text),
                              g_strdup_printf ("%s: “%s” needs %d px, has %d px (%s)", where, text,
                                               natural, gtk_widget_get_width (root), path));
+    }
+
+  /* A toolbar or switcher in a horizontally scrolling window hides what does not fit, without
+   * a word: content wider than its viewport (its own margins aside) is cut off too (lists of
+   * data may scroll). */
+  if (GTK_IS_SCROLLED_WINDOW (root))
+    {
+      GtkScrolledWindow *scrolled = GTK_SCROLLED_WINDOW (root);
+      GtkWidget *content = gtk_scrolled_window_get_child (scrolled);
+      GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (scrolled);
+      GtkPolicyType hpolicy;
+
+      gtk_scrolled_window_get_policy (scrolled, &hpolicy, NULL);
+      if (GTK_IS_VIEWPORT (content))
+        content = gtk_viewport_get_child (GTK_VIEWPORT (content));
+      if (hpolicy != GTK_POLICY_NEVER && content != NULL && !GTK_IS_COLUMN_VIEW (content) &&
+          !GTK_IS_LIST_VIEW (content) && !GTK_IS_GRID_VIEW (content) &&
+          !GTK_IS_TEXT_VIEW (content) && !GTK_IS_LABEL (content) &&
+          gtk_adjustment_get_upper (h) - gtk_adjustment_get_lower (h) -
+                  gtk_widget_get_margin_start (content) - gtk_widget_get_margin_end (content) >
+              gtk_adjustment_get_page_size (h) + 0.5)
+        {
+          g_autofree char *path = describe (content);
+          g_autofree char *key = g_strdup_printf ("scrolled:%s", path);
+
+          if (!g_hash_table_contains (cut, key))
+            g_hash_table_insert (
+                cut, g_steal_pointer (&key),
+                g_strdup_printf ("%s: %s needs %.0f px, shows %.0f px and scrolls the rest out of "
+                                 "view (%s)",
+                                 where, G_OBJECT_TYPE_NAME (content),
+                                 gtk_adjustment_get_upper (h) - gtk_adjustment_get_lower (h),
+                                 gtk_adjustment_get_page_size (h), path));
+        }
     }
 
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
