@@ -168,6 +168,19 @@ load_chart (HyEventsPage *self)
   update_badge (self, FALSE);
 }
 
+static gboolean
+scroll_to_top_tick_cb (GtkWidget *widget, GdkFrameClock *frame_clock, gpointer user_data)
+{
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (widget));
+
+  /* GTK keeps the row that was in view anchored when rows are inserted above it; once the new
+   * rows are laid out, bring the newest one back into view. */
+  if (vadjustment != NULL)
+    gtk_adjustment_set_value (vadjustment, 0);
+
+  return G_SOURCE_REMOVE;
+}
+
 static void
 reload (HyEventsPage *self)
 {
@@ -180,6 +193,8 @@ reload (HyEventsPage *self)
   if (!hy_events_model_reload (self->model, &error))
     show_error (self, error->message);
 
+  /* A reloaded log opens on its newest request. */
+  gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), scroll_to_top_tick_cb, NULL, NULL);
   update_empty (self);
 }
 
@@ -406,7 +421,11 @@ update_idle_cb (gpointer user_data)
   at_top = vadjustment == NULL || gtk_adjustment_get_value (vadjustment) <= 0;
   hy_events_model_update (self->model, &error);
   if (at_top && vadjustment != NULL)
-    gtk_adjustment_set_value (vadjustment, 0);
+    {
+      gtk_adjustment_set_value (vadjustment, 0);
+      gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), scroll_to_top_tick_cb, NULL,
+                                    NULL);
+    }
   if (error != NULL)
     g_warning ("Cannot read new events: %s", error->message);
   update_empty (self);
