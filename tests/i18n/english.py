@@ -118,6 +118,8 @@ class Catalog:
                        if "ends in the middle of a directive" in line]
         po = polib.pofile(os.path.join(source_root, "po", lang + ".po"))
 
+        # Placeholders of option help ("DIR", "FILE") that the language translates.
+        self.placeholders = set()
         self.english = []      # (msgid, pattern or None)
         self.translated = set()
         self.translated_patterns = []
@@ -138,6 +140,9 @@ class Catalog:
             if entry.msgid == "translator-credits":
                 continue
             tr = known.get((entry.msgctxt, entry.msgid))
+            if re.fullmatch(r"[A-Z][A-Z_]+", entry.msgid) and tr is not None and tr.msgstr and \
+                    tr.msgstr != entry.msgid:
+                self.placeholders.add(entry.msgid)
             if tr is None or not (tr.msgstr or any(tr.msgstr_plural.values())):
                 self.untranslated.append(entry.msgid)
             for msgid in filter(None, (entry.msgid, entry.msgid_plural)):

@@ -399,6 +399,33 @@ def check_cli(detector, env):
                 if why and shown:
                     english.append("halyard-cli %s: %r: %s" % (" ".join(args[:2]), line.strip(),
                                                                 why))
+        # A help text names its placeholders as the options show them: not "in DIR" next to
+        # "--data-dir=DOSSIER".
+        app_help = subprocess.run([os.path.join(build, "src", "app", "halyard"), "--help"],
+                                  env=env, capture_output=True, text=True, timeout=30).stdout
+        outputs["halyard --help"] = app_help
+        placeholders = {m for m in detector.catalog.placeholders}
+        mismatched = []
+        for args, text in [(k, v) for k, v in outputs.items()] + [
+                (" ".join(a), None) for a in runs if "--help" in a]:
+            if text is None:
+                text = subprocess.run([cli] + args.split(), env=env, capture_output=True,
+                                      text=True).stdout
+            shown = set(re.findall(r"=([^\s\]]+)", text)) | set(re.findall(r"\b[A-Z_]{2,}\b",
+                                                                           text.split("\n")[1]
+                                                                           if "\n" in text
+                                                                           else ""))
+            for line in text.splitlines():
+                m = re.match(r"\s+-(?:-[\w-]+|\w)(?:=\S+)?(?:,\s+--[\w-]+(?:=\S+)?)?\s{2,}(.*)",
+                             line)
+                if not m:
+                    continue
+                for word in re.findall(r"\b[A-Z][A-Z_]+\b", m.group(1)):
+                    if word in placeholders and word not in shown:
+                        mismatched.append("%s: %r names %s, which the options show translated"
+                                          % (args, line.strip(), word))
+        ok(not mismatched, "help texts name the placeholders the options show")
+        diag("\n".join(mismatched))
         ok(len(names) > 6, "halyard-cli lists its commands (%s)" % ", ".join(names))
         ok(not english, "halyard-cli's help and output have no English text")
         diag("\n".join(english))
