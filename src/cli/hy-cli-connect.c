@@ -81,9 +81,10 @@ status_label (HyPreflightStatus status)
     }
 }
 
-/* Prints the pre-flight result and returns 0, or 1 when a check failed. */
+/* Prints the pre-flight result and returns 0, or 1 when a check failed; @failed_hint, when
+ * given, replaces the closing advice for a failed result. */
 static int
-report_preflight (HyCli *cli, HyPreflightResult *result)
+report_preflight (HyCli *cli, HyPreflightResult *result, const char *failed_hint)
 {
   gboolean ok = hy_preflight_result_get_ok (result);
 
@@ -121,6 +122,8 @@ report_preflight (HyCli *cli, HyPreflightResult *result)
 
       if (ok)
         hy_cli_print (cli, _ ("The connection works."));
+      else if (failed_hint != NULL)
+        hy_cli_print (cli, "%s", failed_hint);
       else
         hy_cli_print (cli, _ ("The connection does not work yet: apply the fixes above in Halo, "
                               "then run “halyard-cli test” again."));
@@ -147,7 +150,7 @@ run_preflight (HyCli *cli, HySession *session)
   if (result == NULL)
     return hy_cli_fail (cli, error);
 
-  return report_preflight (cli, result);
+  return report_preflight (cli, result, NULL);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -202,6 +205,7 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
   g_autoptr (HyProfile) old = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (HyPreflightResult) preflight = NULL;
   char *secret = NULL;
   int status;
 
@@ -254,6 +258,28 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
       profile->enabled = old->enabled;
     }
 
+  /* Test before saving: a wrong URL or a refused Client ID or secret changes nothing. */
+  hy_session_test_profile_async (session, profile, secret, NULL, hy_cli_result_cb, &result);
+  preflight = hy_session_test_profile_finish (session, hy_cli_wait (&result), &error);
+  g_clear_object (&result);
+  if (preflight == NULL)
+    {
+      hy_credentials_secret_free (secret);
+      return hy_cli_fail (cli, error);
+    }
+  if (!hy_preflight_result_signs_in (preflight))
+    {
+      hy_credentials_secret_free (secret);
+      return report_preflight (cli, preflight,
+                               old != NULL ? _ ("Nothing was saved: the previous "
+                                                "connection is unchanged. Apply the "
+                                                "fixes above, then run “halyard-cli "
+                                                "connect” again.")
+                                           : _ ("Nothing was saved. Apply the fixes "
+                                                "above, then run “halyard-cli connect” "
+                                                "again."));
+    }
+
   /* The secret first: when the keyring fails, nothing is saved. */
   if (!no_keyring)
     {
@@ -275,7 +301,6 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
   if (!no_keyring)
     clear_old_secret (cli, old, profile);
 
-  /* Test with the secret just given, not a keyring round trip. */
   hy_session_set_secret (session, secret);
   hy_credentials_secret_free (secret);
 
@@ -293,7 +318,7 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
                       profile->url);
     }
 
-  return run_preflight (cli, session);
+  return report_preflight (cli, preflight, NULL);
 }
 
 /* ------------------------------------------------------------------------- */

@@ -385,7 +385,7 @@ test_end_to_end (void)
   if (!have_keyring ())
     return;
 
-  /* connect with a wrong secret: saved, but the test fails (exit 1). */
+  /* connect with a wrong secret: the test fails (exit 1) and nothing is saved. */
   RUN (&run, WRONG_SECRET "\n", NULL, "--json", "connect", "--url", sim_url, "--client-id",
        CLIENT_ID, "--secret-stdin");
   g_assert_cmpint (run.status, ==, 1);
@@ -397,6 +397,17 @@ test_end_to_end (void)
                    ==, "failed");
   g_assert_true (json_object_get_null_member (json_node_get_object (node), "agent"));
   g_clear_pointer (&node, json_node_unref);
+  run_clear (&run);
+
+  RUN (&run, NULL, NULL, "--json", "status");
+  g_assert_cmpint (run.status, ==, 0);
+  node = parse (run.out);
+  g_assert_true (json_object_get_null_member (json_node_get_object (node), "connection"));
+  g_clear_pointer (&node, json_node_unref);
+  run_clear (&run);
+
+  RUN (&run, NULL, NULL, "test");
+  g_assert_cmpint (run.status, ==, 1);
   run_clear (&run);
 
   /* connect with the right one, on stdin: every check passes. */

@@ -136,6 +136,7 @@ test_all_passing (void)
 
   assert_statuses (result, expected);
   g_assert_true (hy_preflight_result_get_ok (result));
+  g_assert_true (hy_preflight_result_signs_in (result));
   g_assert_cmpint (hy_preflight_result_get_agent_id (result), >, 0);
   g_assert_nonnull (hy_preflight_result_get_agent_name (result));
   g_assert_cmpstr (hy_preflight_result_get_granted_scopes (result), ==, "all");
@@ -295,6 +296,14 @@ test_wrong_secret (void)
   g_assert_nonnull (strstr (check->fix, "Agent"));
   g_assert_null (strstr (check->message, "not-the-secret"));
   g_assert_null (strstr (check->fix, "not-the-secret"));
+
+  /* The checks that could not run each say which they are, and why. */
+  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_READ_SITES);
+  g_assert_nonnull (strstr (check->message, "Reading Halo sites"));
+  g_assert_nonnull (strstr (check->message, "could not sign in"));
+  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_WRITE_TICKETS);
+  g_assert_nonnull (strstr (check->message, "Halo tickets"));
+  g_assert_false (hy_preflight_result_signs_in (result));
 }
 
 static void

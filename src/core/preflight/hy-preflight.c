@@ -536,11 +536,46 @@ hy_preflight_observe_client (HyHaloClient *client)
   g_signal_connect (client, "request-finished", G_CALLBACK (observe_request_finished_cb), NULL);
 }
 
+/* What a check proves, to name the checks that could not run. */
+static const char *
+check_title (HyPreflightCheckId id)
+{
+  switch (id)
+    {
+      case HY_PREFLIGHT_CHECK_URL:
+        return _ ("The Halo address");
+      case HY_PREFLIGHT_CHECK_TOKEN:
+        return _ ("Signing in");
+      case HY_PREFLIGHT_CHECK_AGENT:
+        return _ ("The agent Halyard logs in as");
+      case HY_PREFLIGHT_CHECK_READ_CLIENTS:
+        return _ ("Reading Halo clients");
+      case HY_PREFLIGHT_CHECK_READ_SITES:
+        return _ ("Reading Halo sites");
+      case HY_PREFLIGHT_CHECK_READ_ASSETS:
+        return _ ("Reading Halo assets");
+      case HY_PREFLIGHT_CHECK_READ_AGENTS:
+        return _ ("Reading Halo agents");
+      case HY_PREFLIGHT_CHECK_READ_TICKET_TYPES:
+        return _ ("Reading Halo ticket types");
+      case HY_PREFLIGHT_CHECK_WRITE_ASSETS:
+        return _ ("Creating and updating Halo assets");
+      case HY_PREFLIGHT_CHECK_WRITE_TICKETS:
+        return _ ("Creating and updating Halo tickets");
+      case HY_PREFLIGHT_N_CHECKS:
+      default:
+        g_assert_not_reached ();
+    }
+}
+
 static void
 mark_rest_unproven (RunData *data, HyPreflightCheckId from, const char *why)
 {
   for (guint id = from; id < HY_PREFLIGHT_N_CHECKS; id++)
-    set_check (data->result, id, HY_PREFLIGHT_UNPROVEN, g_strdup (why),
+    set_check (data->result, id, HY_PREFLIGHT_UNPROVEN,
+               /* Translators: the first %s names a check ("Reading Halo sites"), the second says
+                  why it was not checked ("Not checked: Halo could not be reached.") */
+               g_strdup_printf (C_ ("preflight", "%s — %s"), check_title (id), why),
                /* Translators: what would prove a check that was skipped */
                g_strdup (_ ("Fix the failed checks above, then test again.")));
 }
@@ -1010,4 +1045,20 @@ hy_preflight_run_finish (GAsyncResult *result, GError **error)
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hy_preflight_run_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * hy_preflight_result_signs_in:
+ *
+ * Returns: %TRUE when @self proves that Halo answered and accepted the credentials (the
+ *   "url" and "token" checks passed): only then is a connection worth saving.
+ */
+gboolean
+hy_preflight_result_signs_in (HyPreflightResult *self)
+{
+  const HyPreflightCheck *url = hy_preflight_result_lookup (self, HY_PREFLIGHT_CHECK_URL);
+  const HyPreflightCheck *token = hy_preflight_result_lookup (self, HY_PREFLIGHT_CHECK_TOKEN);
+
+  return url != NULL && url->status == HY_PREFLIGHT_PASSED && token != NULL &&
+         token->status == HY_PREFLIGHT_PASSED;
 }

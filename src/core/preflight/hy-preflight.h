@@ -67,6 +67,9 @@ const HyPreflightCheck *hy_preflight_result_get_check (HyPreflightResult *self, 
 const HyPreflightCheck *hy_preflight_result_lookup (HyPreflightResult *self, HyPreflightCheckId id);
 /* TRUE when no check failed (unproven checks do not make it fail). */
 gboolean hy_preflight_result_get_ok (HyPreflightResult *self);
+/* TRUE when Halo answered and accepted the credentials ("url" and "token" passed): a
+ * connection that does not sign in is not worth saving. */
+gboolean hy_preflight_result_signs_in (HyPreflightResult *self);
 /* The agent Halyard logs in as; 0 / NULL when unknown. */
 gint64 hy_preflight_result_get_agent_id (HyPreflightResult *self);
 const char *hy_preflight_result_get_agent_name (HyPreflightResult *self);

@@ -83,23 +83,24 @@ drop_client (HySession *self)
 /* Callbacks                                                                 */
 /* ------------------------------------------------------------------------- */
 
+/* Records one request of a Halo client in the events log; @secret is the one that client was
+ * built with, scrubbed from every field whatever the client's own redaction did. */
 static void
-client_request_finished_cb (HyHaloClient *client, HyHaloEvent *halo_event, gpointer user_data)
+record_event (HySession *self, HyHaloEvent *halo_event, const char *secret)
 {
-  HySession *self = user_data;
   g_autoptr (HyEvent) event = hy_event_new ();
   g_autoptr (GError) error = NULL;
   gint64 id;
 
   event->time = halo_event->time;
   event->method = g_strdup (halo_event->method);
-  event->path = scrub (halo_event->path, self->secret);
+  event->path = scrub (halo_event->path, secret);
   event->status = halo_event->status;
   event->duration_ms = halo_event->duration_ms;
   event->record = g_strdup (halo_event->record);
-  event->error = scrub (halo_event->error, self->secret);
-  event->request = scrub (halo_event->request_body, self->secret);
-  event->response = scrub (halo_event->response_body, self->secret);
+  event->error = scrub (halo_event->error, secret);
+  event->request = scrub (halo_event->request_body, secret);
+  event->response = scrub (halo_event->response_body, secret);
 
   id = hy_store_events_append (self->store, event, &error);
   if (id == 0)
@@ -110,6 +111,14 @@ client_request_finished_cb (HyHaloClient *client, HyHaloEvent *halo_event, gpoin
 
   event->id = id;
   g_signal_emit (self, signals[EVENT_ADDED], 0, event);
+}
+
+static void
+client_request_finished_cb (HyHaloClient *client, HyHaloEvent *halo_event, gpointer user_data)
+{
+  HySession *self = user_data;
+
+  record_event (self, halo_event, self->secret);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -705,4 +714,106 @@ hy_session_refresh_finish (HySession *self,
     *out_refresh = data->refresh;
 
   return TRUE;
+}
+
+/* ---- Testing a connection before saving it ---------------------------------- */
+
+typedef struct
+{
+  HySession *session;
+  HyHaloClient *client;
+  char *secret;
+  gulong request_finished_id;
+} TestProfileData;
+
+static void
+test_profile_data_free (TestProfileData *data)
+{
+  g_clear_signal_handler (&data->request_finished_id, data->client);
+  g_clear_object (&data->client);
+  g_clear_object (&data->session);
+  g_clear_pointer (&data->secret, hy_credentials_secret_free);
+  g_free (data);
+}
+
+static void
+candidate_request_finished_cb (HyHaloClient *client, HyHaloEvent *halo_event, gpointer user_data)
+{
+  TestProfileData *data = user_data;
+
+  record_event (data->session, halo_event, data->secret);
+}
+
+static void
+test_profile_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  HyPreflightResult *preflight;
+  GError *error = NULL;
+
+  preflight = hy_preflight_run_finish (result, &error);
+  if (preflight == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, preflight, g_object_unref);
+}
+
+/**
+ * hy_session_test_profile_async:
+ * @profile: the connection to test (not saved)
+ * @secret: its Client Secret (copied, wiped when done)
+ *
+ * Runs the pre-flight against a connection that is not saved yet, with a Halo client of its
+ * own, so that a refused secret or a wrong URL changes nothing: neither the saved profile nor
+ * the session's client. Its requests are recorded in the events log like every other.
+ */
+void
+hy_session_test_profile_async (HySession *self,
+                               const HyProfile *profile,
+                               const char *secret,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  TestProfileData *data;
+  GError *error = NULL;
+
+  g_return_if_fail (HY_IS_SESSION (self));
+  g_return_if_fail (profile != NULL);
+  g_return_if_fail (secret != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hy_session_test_profile_async);
+
+  data = g_new0 (TestProfileData, 1);
+  data->session = g_object_ref (self);
+  data->secret = g_strdup (secret);
+  g_task_set_task_data (task, data, (GDestroyNotify) test_profile_data_free);
+
+  data->client = hy_halo_client_new (profile->url, profile->tenant, profile->client_id,
+                                     data->secret, profile->scopes, &error);
+  if (data->client == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  data->request_finished_id = g_signal_connect (data->client, "request-finished",
+                                                G_CALLBACK (candidate_request_finished_cb), data);
+
+  hy_preflight_run_async (data->client, cancellable, test_profile_cb, g_steal_pointer (&task));
+}
+
+/**
+ * hy_session_test_profile_finish:
+ *
+ * Returns: (transfer full): the pre-flight result, or %NULL with @error set when the test
+ *   could not run (an invalid URL, cancelled).
+ */
+HyPreflightResult *
+hy_session_test_profile_finish (HySession *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 
 #include "halo/hy-halo-client.h"
+#include "preflight/hy-preflight.h"
 #include "store/hy-store.h"
 
 G_BEGIN_DECLS
@@ -93,6 +94,18 @@ gboolean hy_session_refresh_finish (HySession *self,
                                     GAsyncResult *result,
                                     HySessionRefresh *out_refresh,
                                     GError **error);
+
+/* Runs the pre-flight against @profile and @secret without saving anything (a Halo client of
+ * its own; the saved profile and the session's client are untouched); the requests are
+ * recorded in the events log. */
+void hy_session_test_profile_async (HySession *self,
+                                    const HyProfile *profile,
+                                    const char *secret,
+                                    GCancellable *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer user_data);
+HyPreflightResult *
+hy_session_test_profile_finish (HySession *self, GAsyncResult *result, GError **error);
 
 /* Converts a list of HyHaloRecord of one kind to HyCacheRecord (exposed for the sync engine). */
 HyCacheRecord *hy_session_cache_record_from_halo (HyCacheKind kind, HyHaloRecord *record);
