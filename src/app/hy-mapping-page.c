@@ -2024,6 +2024,13 @@ hy_mapping_page_answer_suggestion (HyMappingPage *self, guint index, gboolean ac
       show_info (self, message);
       reload_all (self);
     }
+  else if (!hy_linker_reject_suggestion (get_store (self), suggestion, &error))
+    {
+      /* A rejection is remembered, so the same pair is not offered again. */
+      g_ptr_array_insert (self->suggestions, index, g_steal_pointer (&suggestion));
+      show_error (self, error->message);
+      return FALSE;
+    }
 
   update_suggestions (self);
   return TRUE;

@@ -118,6 +118,7 @@ fill_store (HyStore *store)
   g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_CLIENT, 11, "Contoso"));
   g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_CLIENT, 12, "Fabrikam"));
   g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_CLIENT, 13, "Tailspin Toys"));
+  g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_CLIENT, 14, "Northwind Inc"));
   add_cache (store, HY_CACHE_KIND_CLIENT, list);
 
   list = records ();
@@ -312,6 +313,32 @@ test_mapping_lists (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (hy_link_item_get_halo_name (find_row (page, "companies", "Acme Ltd")), ==,
                    "ACME Limited");
 
+  /* Reject Northwind → Northwind Inc: remembered, so linking again does not offer it back. */
+  {
+    guint index = G_MAXUINT;
+
+    for (guint i = 0; i < hy_mapping_page_get_n_suggestions (page); i++)
+      {
+        const HyLinkerSuggestion *suggestion = hy_mapping_page_get_suggestion (page, i);
+
+        if (suggestion->kind == HY_RECORD_KIND_COMPANY && g_strcmp0 (suggestion->id, "c4") == 0)
+          index = i;
+      }
+    g_assert_cmpuint (index, !=, G_MAXUINT);
+    g_assert_true (hy_mapping_page_answer_suggestion (page, index, FALSE));
+
+    gtk_widget_activate_action (GTK_WIDGET (page), "mapping.link-auto", NULL);
+    wait_idle (page);
+    for (guint i = 0; i < hy_mapping_page_get_n_suggestions (page); i++)
+      {
+        const HyLinkerSuggestion *suggestion = hy_mapping_page_get_suggestion (page, i);
+
+        g_assert_false (suggestion->kind == HY_RECORD_KIND_COMPANY &&
+                        g_strcmp0 (suggestion->id, "c4") == 0);
+      }
+    g_assert_false (is_linked (page, "companies", "Northwind"));
+  }
+
   /* Rename a company in place; an empty name is refused and changes nothing. */
   g_assert_true (hy_mapping_page_rename_company (page, "c4", "Northwind Traders"));
   g_assert_nonnull (find_row (page, "companies", "Northwind Traders"));
@@ -354,7 +381,7 @@ test_mapping_picker (Fixture *fixture, gconstpointer data)
   /* A group: client, then site (or the client's main site). */
   select_row (page, "groups", "Servers");
   picker = hy_mapping_page_open_picker (page);
-  g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 4);
+  g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 5); /* every Halo client */
   hy_record_picker_set_search_text (picker, "tailspin");
   g_assert_true (hy_record_picker_pick_selected (picker));
   g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 1); /* its one site */
