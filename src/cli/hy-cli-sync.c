@@ -38,6 +38,8 @@ fail (HyCli *cli, const GError *error)
         return hy_cli_fail_with (cli, HY_CLI_EXIT_FAILED, "no_outcome", error->message);
       case HY_SYNC_ERROR_DISABLED:
         return hy_cli_fail_with (cli, HY_CLI_EXIT_FAILED, "disabled", error->message);
+      case HY_SYNC_ERROR_NOTHING_MAPPED:
+        return hy_cli_fail_with (cli, HY_CLI_EXIT_USAGE, "nothing_mapped", error->message);
       case HY_SYNC_ERROR_NOT_CONFIGURED:
       default:
         return hy_cli_fail_with (cli, HY_CLI_EXIT_FAILED, "not_connected", error->message);

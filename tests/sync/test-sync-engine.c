@@ -975,6 +975,33 @@ test_disabled (Fixture *f, gconstpointer data)
   }
 }
 
+/* Enabling with nothing mapped is refused with the reason, and changes nothing. */
+static void
+test_enable_needs_mapping (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, FALSE, &error));
+  g_assert_true (hy_store_unmap_group (f->store, "g1", NULL));
+  g_assert_true (hy_store_unmap_group (f->store, "g2", NULL));
+  g_assert_true (hy_store_unmap_policy (f->store, "p1", NULL));
+
+  g_assert_false (hy_sync_engine_can_enable (f->engine, &error));
+  g_assert_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NOTHING_MAPPED);
+  g_clear_error (&error);
+  g_assert_false (hy_sync_engine_set_enabled (f->engine, TRUE, &error));
+  g_assert_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NOTHING_MAPPED);
+  g_assert_nonnull (strstr (error->message, "map at least one device group"));
+  g_clear_error (&error);
+  g_assert_false (hy_sync_engine_get_enabled (f->engine, NULL));
+
+  /* One policy is enough. */
+  g_assert_true (hy_store_map_policy (f->store, "p1", 4, 9, NULL));
+  g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (hy_sync_engine_get_enabled (f->engine, NULL));
+}
+
 typedef struct
 {
   Fixture *f;
@@ -1467,6 +1494,7 @@ main (int argc, char **argv)
   ADD ("/sync/alerts/unrouted", test_alert_unrouted);
   ADD ("/sync/actions", test_action);
   ADD ("/sync/enabled-switch", test_disabled);
+  ADD ("/sync/enable-needs-mapping", test_enable_needs_mapping);
   ADD ("/sync/alert-priority", test_alert_priority);
   ADD ("/sync/wait-is-not-attempt", test_wait_is_not_attempt);
   ADD ("/sync/cancel", test_cancel);

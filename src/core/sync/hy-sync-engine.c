@@ -3640,12 +3640,49 @@ hy_sync_engine_get_enabled (HySyncEngine *self, GError **error)
   return profile->enabled;
 }
 
+/**
+ * hy_sync_engine_can_enable:
+ *
+ * Whether the integration may be switched on: there must be something for it to do, at least
+ * one device group or one monitor policy mapped. (The views also require a passing connection
+ * test; the first sync proves the connection for the CLI.)
+ *
+ * Returns: %TRUE, or %FALSE with @error saying what to do first
+ */
+gboolean
+hy_sync_engine_can_enable (HySyncEngine *self, GError **error)
+{
+  g_autoptr (GPtrArray) groups = NULL;
+  g_autoptr (GPtrArray) policies = NULL;
+
+  g_return_val_if_fail (HY_IS_SYNC_ENGINE (self), FALSE);
+
+  groups = hy_store_list_group_mappings (self->store, error);
+  if (groups == NULL)
+    return FALSE;
+  policies = hy_store_list_policy_mappings (self->store, error);
+  if (policies == NULL)
+    return FALSE;
+  if (groups->len == 0 && policies->len == 0)
+    {
+      g_set_error_literal (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NOTHING_MAPPED,
+                           _ ("Nothing is mapped yet, so there is nothing to send: map at least "
+                              "one device group to a Halo client and site, or one monitor policy "
+                              "to a ticket type, then enable the integration"));
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
 gboolean
 hy_sync_engine_set_enabled (HySyncEngine *self, gboolean enabled, GError **error)
 {
   g_autoptr (GError) local = NULL;
 
   g_return_val_if_fail (HY_IS_SYNC_ENGINE (self), FALSE);
+  if (enabled && !hy_sync_engine_can_enable (self, error))
+    return FALSE;
   if (!hy_store_set_enabled (self->store, enabled, &local))
     {
       if (g_error_matches (local, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND))

@@ -108,6 +108,8 @@ void hy_sync_engine_set_backoff_unit (HySyncEngine *self, guint64 microseconds);
 /* The integration switch (stored in the profile). Disabling stops sending at the next item. */
 gboolean hy_sync_engine_get_enabled (HySyncEngine *self, GError **error);
 gboolean hy_sync_engine_set_enabled (HySyncEngine *self, gboolean enabled, GError **error);
+/* Enabling needs at least one mapped group or policy; FALSE with the reason otherwise. */
+gboolean hy_sync_engine_can_enable (HySyncEngine *self, GError **error);
 
 /* Automatic mode, for a long-running front end (the window): after every recording the outbox
  * is delivered, enabling the integration runs a full sync, and a retry that falls due wakes the

@@ -20,6 +20,7 @@ G_BEGIN_DECLS
  * @HY_SYNC_ERROR_NO_TICKET: the alert has no ticket (unrouted) to act on
  * @HY_SYNC_ERROR_NO_OUTCOME: no usable action outcome in the Halo cache
  * @HY_SYNC_ERROR_NOT_CONFIGURED: no Halo connection is configured
+ * @HY_SYNC_ERROR_NOTHING_MAPPED: enabling was refused: no group and no policy is mapped
  */
 typedef enum
 {
@@ -30,6 +31,7 @@ typedef enum
   HY_SYNC_ERROR_NO_TICKET,
   HY_SYNC_ERROR_NO_OUTCOME,
   HY_SYNC_ERROR_NOT_CONFIGURED,
+  HY_SYNC_ERROR_NOTHING_MAPPED,
 } HySyncError;
 
 GQuark hy_sync_error_quark (void);
