@@ -82,6 +82,9 @@ struct _HyMappingPage
   GCancellable *refresh_cancellable;
   guint refresh_requests;
   guint busy;
+  /* A reload asked for while busy, done once idle (see reload_all ()). */
+  gboolean reload_pending;
+  guint reload_idle;
   guint groups_timer;
   guint search_idle;
 
@@ -132,6 +135,7 @@ static const char *const section_icons[N_SECTIONS] = {
 };
 
 static void reload_section (HyMappingPage *self, Section *section);
+static void reload_all (HyMappingPage *self);
 static void run_auto_link (HyMappingPage *self, gboolean dry_run, GHashTable *only);
 static void update_actions (HyMappingPage *self);
 
@@ -184,6 +188,18 @@ section_rows (Section *section)
   return section->local != NULL ? G_LIST_MODEL (section->local) : section->source;
 }
 
+static gboolean
+reload_idle_cb (gpointer user_data)
+{
+  HyMappingPage *self = user_data;
+
+  self->reload_idle = 0;
+  /* Busy again meanwhile: the next time it is idle. */
+  if (self->busy == 0 && self->reload_pending)
+    reload_all (self);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 set_busy (HyMappingPage *self, gboolean busy)
 {
@@ -191,6 +207,10 @@ set_busy (HyMappingPage *self, gboolean busy)
     self->busy++;
   else if (self->busy > 0)
     self->busy--;
+
+  /* Not from here: set_busy () runs inside the callbacks of the work that made the page busy. */
+  if (self->busy == 0 && self->reload_pending && self->reload_idle == 0)
+    self->reload_idle = g_idle_add (reload_idle_cb, self);
 
   update_actions (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
@@ -482,12 +502,22 @@ reload_section (HyMappingPage *self, Section *section)
   update_actions (self);
 }
 
+/* Reads the store again: the section on screen now, the others when they are shown. While the
+ * page is busy (a link or a refresh running), once it is idle again: GTK 4.8's list views trip
+ * a GtkListItemManager assertion when their models change under a running link. */
 static void
 reload_all (HyMappingPage *self)
 {
   Section *shown = current_section (self);
 
-  /* The section on screen now, the others when they are shown. */
+  if (self->busy > 0)
+    {
+      self->reload_pending = TRUE;
+      return;
+    }
+  self->reload_pending = FALSE;
+  g_clear_handle_id (&self->reload_idle, g_source_remove);
+
   for (guint i = 0; i < N_SECTIONS; i++)
     self->sections[i].stale = TRUE;
   reload_section (self, shown);
@@ -1627,6 +1657,7 @@ hy_mapping_page_dispose (GObject *object)
     g_cancellable_cancel (self->refresh_cancellable);
   hy_mapping_page_set_session (self, NULL);
   g_clear_handle_id (&self->groups_timer, g_source_remove);
+  g_clear_handle_id (&self->reload_idle, g_source_remove);
   g_clear_object (&self->pick_item);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HY_TYPE_MAPPING_PAGE);
@@ -1925,7 +1956,14 @@ hy_mapping_page_set_unlinked_only (HyMappingPage *self, gboolean unlinked_only)
   gtk_toggle_button_set_active (self->unlinked_button, unlinked_only);
 }
 
-/* Reads every section again from the store. */
+/**
+ * hy_mapping_page_reload:
+ *
+ * Reads every section again from the store; while the page is busy (Link automatically,
+ * Refresh from Halo), once that work is done, so it is safe to call at any time.
+ *
+ * Returns: %FALSE when the page has no session
+ */
 gboolean
 hy_mapping_page_reload (HyMappingPage *self)
 {

@@ -57,8 +57,6 @@ struct _HyWindow
   gint64 last_sync;
   guint summary_idle;
   guint header_idle;
-  guint mapping_reload_idle;
-  gboolean mapping_reload_pending;
   gboolean demo;
 };
 
@@ -156,41 +154,15 @@ hy_window_get_mapping_page (HyWindow *self)
   return content != NULL && HY_IS_MAPPING_PAGE (content) ? HY_MAPPING_PAGE (content) : NULL;
 }
 
-static gboolean
-mapping_reload_idle_cb (gpointer user_data)
-{
-  HyWindow *self = user_data;
-  HyMappingPage *page = hy_window_get_mapping_page (self);
-
-  self->mapping_reload_idle = 0;
-  if (page != NULL && !hy_mapping_page_get_busy (page))
-    {
-      self->mapping_reload_pending = FALSE;
-      hy_mapping_page_reload (page);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static void
-mapping_busy_changed_cb (HyWindow *self, GParamSpec *pspec, HyMappingPage *page)
-{
-  if (self->mapping_reload_pending && !hy_mapping_page_get_busy (page) &&
-      self->mapping_reload_idle == 0)
-    self->mapping_reload_idle = g_idle_add (mapping_reload_idle_cb, self);
-}
-
-/* The Mapping view reads the store again (after an import or a refresh from Halo); while it is
- * busy with work of its own, once that is done. */
+/* The Mapping view reads the store again (after an import or a refresh from Halo); the page
+ * itself waits until it is not busy with work of its own. */
 static void
 hy_window_reload_mapping (HyWindow *self)
 {
   HyMappingPage *page = hy_window_get_mapping_page (self);
 
-  if (page == NULL)
-    return;
-
-  self->mapping_reload_pending = TRUE;
-  mapping_busy_changed_cb (self, NULL, page);
+  if (page != NULL)
+    hy_mapping_page_reload (page);
 }
 
 static char *
@@ -702,7 +674,6 @@ hy_window_dispose (GObject *object)
   hy_window_stop_sync (self);
   g_clear_handle_id (&self->summary_idle, g_source_remove);
   g_clear_handle_id (&self->header_idle, g_source_remove);
-  g_clear_handle_id (&self->mapping_reload_idle, g_source_remove);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_clear_object (&self->engine);
@@ -830,9 +801,6 @@ hy_window_init (HyWindow *self)
   g_settings_bind (self->settings, "last-view", self->stack, "visible-child-name",
                    G_SETTINGS_BIND_DEFAULT);
 
-  if (hy_window_get_mapping_page (self) != NULL)
-    g_signal_connect_object (hy_window_get_mapping_page (self), "notify::busy",
-                             G_CALLBACK (mapping_busy_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_menu_button_get_popover (self->summary_button), "show",
                            G_CALLBACK (hy_window_update_popover), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->switcher_title, "notify::title-visible",
