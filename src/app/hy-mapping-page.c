@@ -26,6 +26,12 @@
 #include "hy-mapping-page.h"
 #include "hy-record-picker.h"
 #include "linker/hy-linker.h"
+#include "sync/hy-sync-engine.h"
+
+/* Group states change with the window's sync engine, which says so ("changed"). halyard-cli
+ * syncing in another process writes the same states, and the store does not notify anyone:
+ * for those, the Groups section on screen also reads them again this often. */
+#define GROUPS_POLL_SECONDS 15
 
 typedef enum
 {
@@ -73,6 +79,8 @@ struct _HyMappingPage
   GtkWidget parent_instance;
 
   HySession *session;
+  HySyncEngine *engine;
+  guint groups_idle;
   Section sections[N_SECTIONS];
   GtkCustomFilter *local_filter;
   char **words;
@@ -120,6 +128,7 @@ enum
   PROP_0,
   PROP_SESSION,
   PROP_BUSY,
+  PROP_SYNC_ENGINE,
   N_PROPS
 };
 
@@ -1462,16 +1471,48 @@ next_section_action (GtkWidget *widget, const char *action_name, GVariant *param
   hy_mapping_page_set_section (self, section_names[next]);
 }
 
+/* The group states again: now when the Groups section is on screen, else when it is shown. */
+static void
+reload_groups_states (HyMappingPage *self)
+{
+  Section *groups = &self->sections[SECTION_GROUPS];
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && current_section (self) == groups &&
+      self->busy == 0)
+    reload_section (self, groups);
+  else
+    groups->stale = TRUE;
+}
+
 static gboolean
 groups_timer_cb (gpointer user_data)
 {
   HyMappingPage *self = user_data;
 
-  /* Live sync states while the Groups section is on screen. */
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && current_section (self)->id == SECTION_GROUPS)
+  /* Only what another process (halyard-cli sync) wrote: the engine's runs say so themselves. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && current_section (self)->id == SECTION_GROUPS &&
+      self->busy == 0)
     reload_section (self, &self->sections[SECTION_GROUPS]);
 
   return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+groups_idle_cb (gpointer user_data)
+{
+  HyMappingPage *self = user_data;
+
+  self->groups_idle = 0;
+  reload_groups_states (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+engine_changed_cb (HyMappingPage *self, HySyncEngine *engine)
+{
+  /* A run reports every batch: read the states once per burst. */
+  if (self->groups_idle == 0)
+    self->groups_idle = g_idle_add (groups_idle_cb, self);
 }
 
 /* Shortcuts are global to the window but only act while this view is shown. */
@@ -1656,7 +1697,9 @@ hy_mapping_page_dispose (GObject *object)
   if (self->refresh_cancellable != NULL)
     g_cancellable_cancel (self->refresh_cancellable);
   hy_mapping_page_set_session (self, NULL);
+  hy_mapping_page_set_sync_engine (self, NULL);
   g_clear_handle_id (&self->groups_timer, g_source_remove);
+  g_clear_handle_id (&self->groups_idle, g_source_remove);
   g_clear_handle_id (&self->reload_idle, g_source_remove);
   g_clear_object (&self->pick_item);
 
@@ -1694,6 +1737,9 @@ hy_mapping_page_get_property (GObject *object, guint prop_id, GValue *value, GPa
       case PROP_BUSY:
         g_value_set_boolean (value, self->busy > 0);
         break;
+      case PROP_SYNC_ENGINE:
+        g_value_set_object (value, self->engine);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1711,6 +1757,9 @@ hy_mapping_page_set_property (GObject *object,
     {
       case PROP_SESSION:
         hy_mapping_page_set_session (self, g_value_get_object (value));
+        break;
+      case PROP_SYNC_ENGINE:
+        hy_mapping_page_set_sync_engine (self, g_value_get_object (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1734,6 +1783,10 @@ hy_mapping_page_class_init (HyMappingPageClass *klass)
   properties[PROP_BUSY] =
       g_param_spec_boolean ("busy", NULL, NULL, FALSE,
                             G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* The engine whose runs change the group states (the window's), so they show live. */
+  properties[PROP_SYNC_ENGINE] =
+      g_param_spec_object ("sync-engine", NULL, NULL, HY_TYPE_SYNC_ENGINE,
+                           G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HY_TYPE_RECORD_PICKER);
@@ -1813,7 +1866,7 @@ hy_mapping_page_init (HyMappingPage *self)
   add_shortcut (shortcuts, "<Control>Page_Up", "mapping.next-section", g_variant_new_int32 (-1));
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (shortcuts));
 
-  self->groups_timer = g_timeout_add_seconds (3, groups_timer_cb, self);
+  self->groups_timer = g_timeout_add_seconds (GROUPS_POLL_SECONDS, groups_timer_cb, self);
 
   update_suggestions (self);
   update_actions (self);
@@ -2127,4 +2180,40 @@ hy_mapping_page_get_busy (HyMappingPage *self)
   g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), FALSE);
 
   return self->busy > 0;
+}
+
+HySyncEngine *
+hy_mapping_page_get_sync_engine (HyMappingPage *self)
+{
+  g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), NULL);
+
+  return self->engine;
+}
+
+/**
+ * hy_mapping_page_set_sync_engine:
+ * @engine: (nullable): the engine that syncs the session's groups
+ *
+ * The Groups section shows the group states live from @engine's "changed" signal.
+ */
+void
+hy_mapping_page_set_sync_engine (HyMappingPage *self, HySyncEngine *engine)
+{
+  g_return_if_fail (HY_IS_MAPPING_PAGE (self));
+  g_return_if_fail (engine == NULL || HY_IS_SYNC_ENGINE (engine));
+
+  if (self->engine == engine)
+    return;
+
+  if (self->engine != NULL)
+    g_signal_handlers_disconnect_by_func (self->engine, engine_changed_cb, self);
+  g_set_object (&self->engine, engine);
+  if (engine != NULL)
+    {
+      g_signal_connect_swapped (engine, "changed", G_CALLBACK (engine_changed_cb), self);
+      /* What the engine did before it was handed over. */
+      engine_changed_cb (self, engine);
+    }
+
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
 }

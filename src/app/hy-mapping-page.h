@@ -10,6 +10,7 @@
 #include "hy-record-picker.h"
 #include "linker/hy-linker.h"
 #include "session/hy-session.h"
+#include "sync/hy-sync-engine.h"
 
 G_BEGIN_DECLS
 
@@ -36,5 +37,7 @@ const HyLinkerSuggestion *hy_mapping_page_get_suggestion (HyMappingPage *self, g
 gboolean hy_mapping_page_answer_suggestion (HyMappingPage *self, guint index, gboolean accept);
 gboolean hy_mapping_page_rename_company (HyMappingPage *self, const char *id, const char *name);
 gboolean hy_mapping_page_get_busy (HyMappingPage *self);
+HySyncEngine *hy_mapping_page_get_sync_engine (HyMappingPage *self);
+void hy_mapping_page_set_sync_engine (HyMappingPage *self, HySyncEngine *engine);
 
 G_END_DECLS

@@ -377,6 +377,9 @@ engine_client_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       self->engine = hy_sync_engine_new (hy_session_get_store (self->session), client);
       g_signal_connect_object (self->engine, "changed", G_CALLBACK (engine_changed_cb), self,
                                G_CONNECT_SWAPPED);
+      /* The Groups section shows the states of this engine's runs as they change. */
+      if (hy_window_get_mapping_page (self) != NULL)
+        hy_mapping_page_set_sync_engine (hy_window_get_mapping_page (self), self->engine);
     }
 
   hy_window_run_engine (self, full);
@@ -865,6 +868,8 @@ hy_window_set_session (HyWindow *self, HySession *session)
 
   hy_window_stop_sync (self);
   g_clear_object (&self->engine);
+  if (hy_window_get_mapping_page (self) != NULL)
+    hy_mapping_page_set_sync_engine (hy_window_get_mapping_page (self), NULL);
   if (self->session != NULL)
     g_signal_handlers_disconnect_by_data (self->session, self);
   g_set_object (&self->session, session);

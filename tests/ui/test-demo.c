@@ -17,6 +17,8 @@
 
 #include "credentials/hy-credentials.h"
 #include "hy-demo.h"
+#include "hy-link-item.h"
+#include "hy-mapping-page.h"
 #include "hy-window.h"
 #include "session/hy-session.h"
 
@@ -230,6 +232,29 @@ test_demo_end_to_end (void)
     g_assert_cmpuint (sync->devices, ==, 2);
     g_assert_cmpuint (sync->synced, ==, 2);
     g_assert_cmpint (hy_store_events_count (store, FALSE, NULL), >, 0);
+
+    /* The Mapping view follows the window's engine: the group's row says Synced as soon as
+     * the run is done, not at the next poll. */
+    {
+      HyMappingPage *mapping =
+          HY_MAPPING_PAGE (find_widget (GTK_WIDGET (window), HY_TYPE_MAPPING_PAGE, NULL));
+      GListModel *groups;
+      gboolean found = FALSE;
+
+      g_assert_nonnull (hy_mapping_page_get_sync_engine (mapping));
+      iterate_main_loop ();
+      groups = hy_mapping_page_get_rows (mapping, "groups");
+      for (guint i = 0; i < g_list_model_get_n_items (groups); i++)
+        {
+          g_autoptr (HyLinkItem) item = g_list_model_get_item (groups, i);
+
+          if (g_strcmp0 (hy_link_item_get_id (item), "g-laptops") != 0)
+            continue;
+          g_assert_cmpstr (hy_link_item_get_state (item), ==, "Synced");
+          found = TRUE;
+        }
+      g_assert_true (found);
+    }
   }
 
   /* The header's status says it is enabled; its popover, when the last sync was and that

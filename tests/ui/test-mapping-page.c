@@ -16,6 +16,7 @@
 #include "hy-mapping-page.h"
 #include "hy-sim.h"
 #include "linker/hy-linker.h"
+#include "sync/hy-sync-engine.h"
 
 typedef struct
 {
@@ -507,6 +508,53 @@ test_mapping_reload_while_busy (Fixture *fixture, gconstpointer data)
   g_assert_true (is_linked (page, "companies", "Contoso"));
 }
 
+/* The Groups section follows the sync engine's "changed" signal: a run's new state shows at
+ * once (the slow poll is only for halyard-cli writing from another process). */
+static void
+test_mapping_live_groups (Fixture *fixture, gconstpointer data)
+{
+  HyMappingPage *page = fixture->page;
+  HyStore *store = hy_session_get_store (fixture->session);
+  g_autoptr (HySyncEngine) engine = hy_sync_engine_new (store, NULL);
+  g_autoptr (GError) error = NULL;
+  HyLinkItem *row;
+
+  g_assert_true (hy_linker_map_group (store, "g1", 13, 102, &error));
+  g_assert_no_error (error);
+  hy_mapping_page_reload (page);
+  hy_mapping_page_set_section (page, "groups");
+  g_object_set (page, "sync-engine", engine, NULL);
+  g_assert_true (hy_mapping_page_get_sync_engine (page) == engine);
+  wait_idle (page);
+  g_assert_cmpstr (hy_link_item_get_state (find_row (page, "groups", "Servers")), ==, "Unsynced");
+
+  /* A run writes the state; until the engine says so, the row stays. */
+  g_assert_true (hy_store_set_group_sync (store, "g1", HY_SYNC_STATE_SYNCING, 0, 0, NULL, &error));
+  wait_idle (page);
+  g_assert_cmpstr (hy_link_item_get_state (find_row (page, "groups", "Servers")), ==, "Unsynced");
+
+  g_signal_emit_by_name (engine, "changed");
+  wait_idle (page);
+  row = find_row (page, "groups", "Servers");
+  g_assert_cmpstr (hy_link_item_get_state (row), ==, "Syncing");
+  g_assert_cmpuint (hy_link_item_get_state_kind (row), ==, HY_LINK_ITEM_STATE_BUSY);
+
+  /* Shown elsewhere: the Groups section reads the states when it is shown again. */
+  hy_mapping_page_set_section (page, "companies");
+  g_assert_true (hy_store_set_group_sync (store, "g1", HY_SYNC_STATE_SYNCED, 0, 0, NULL, &error));
+  g_signal_emit_by_name (engine, "changed");
+  wait_idle (page);
+  hy_mapping_page_set_section (page, "groups");
+  g_assert_cmpstr (hy_link_item_get_state (find_row (page, "groups", "Servers")), ==, "Synced");
+
+  /* Handed back: no more signals followed. */
+  hy_mapping_page_set_sync_engine (page, NULL);
+  g_assert_true (hy_store_set_group_sync (store, "g1", HY_SYNC_STATE_FAILED, 0, 0, "no", &error));
+  g_signal_emit_by_name (engine, "changed");
+  wait_idle (page);
+  g_assert_cmpstr (hy_link_item_get_state (find_row (page, "groups", "Servers")), ==, "Synced");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -518,6 +566,8 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/mapping/reload-while-busy", Fixture, NULL, fixture_set_up,
               test_mapping_reload_while_busy, fixture_tear_down);
+  g_test_add ("/mapping/live-groups", Fixture, NULL, fixture_set_up, test_mapping_live_groups,
+              fixture_tear_down);
   g_test_add ("/mapping/refresh", Fixture, "empty", fixture_set_up, test_mapping_refresh,
               fixture_tear_down);
 
