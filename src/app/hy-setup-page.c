@@ -13,6 +13,7 @@
 #include "halo/hy-halo-client.h"
 #include "preflight/hy-preflight.h"
 #include "session/hy-session.h"
+#include "sync/hy-sync-engine.h"
 
 #include "hy-setup-page.h"
 #include "hy-toasts.h"
@@ -643,10 +644,8 @@ hy_setup_page_entry_activated_cb (HySetupPage *self, AdwEntryRow *row)
 static char *
 hy_setup_page_enable_refusal (HySetupPage *self)
 {
-  g_autoptr (GPtrArray) groups = NULL;
-  g_autoptr (GPtrArray) policies = NULL;
+  g_autoptr (HySyncEngine) engine = NULL;
   g_autoptr (GError) error = NULL;
-  HyStore *store;
 
   if (self->session == NULL || hy_session_get_profile (self->session) == NULL)
     return g_strdup (_ ("Save the connection to Halo first."));
@@ -655,18 +654,16 @@ hy_setup_page_enable_refusal (HySetupPage *self)
   if (!hy_preflight_result_get_ok (self->result))
     return g_strdup (_ ("The connection test failed: fix what it lists in Halo, then test again."));
 
-  store = hy_session_get_store (self->session);
-  groups = hy_store_list_group_mappings (store, &error);
-  if (groups == NULL)
-    return g_strdup (error->message);
-  policies = hy_store_list_policy_mappings (store, &error);
-  if (policies == NULL)
-    return g_strdup (error->message);
-  if (groups->len == 0 && policies->len == 0)
+  /* Whether there is something to sync is the engine's rule, the one halyard-cli enable
+   * follows too (an engine without a client only reads the store). */
+  engine = hy_sync_engine_new (hy_session_get_store (self->session), NULL);
+  if (hy_sync_engine_can_enable (engine, &error))
+    return NULL;
+  /* Said the window's way: where to map. */
+  if (g_error_matches (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NOTHING_MAPPED))
     return g_strdup (_ ("Map at least one device group to a Halo site, or one monitor policy to "
                         "a ticket type, in Mapping."));
-
-  return NULL;
+  return g_strdup (error->message);
 }
 
 static void

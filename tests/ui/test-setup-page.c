@@ -16,6 +16,7 @@
 #include "hy-setup-page.h"
 #include "hy-sim.h"
 #include "session/hy-session.h"
+#include "sync/hy-sync-engine.h"
 
 typedef struct
 {
@@ -390,6 +391,35 @@ test_setup_enable (Fixture *f, gconstpointer data)
   g_assert_false (gtk_switch_get_active (sw));
   g_assert_false (hy_session_get_profile (f->session)->enabled);
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (enabled_row), "Mapping"));
+  /* The same rule as the engine's, which halyard-cli enable follows. */
+  {
+    g_autoptr (HySyncEngine) engine = hy_sync_engine_new (hy_session_get_store (f->session), NULL);
+    g_autoptr (GError) refusal = NULL;
+
+    g_assert_false (hy_sync_engine_can_enable (engine, &refusal));
+    g_assert_error (refusal, HY_SYNC_ERROR, HY_SYNC_ERROR_NOTHING_MAPPED);
+  }
+
+  /* A mapped group alone is enough too (the switch is not turned on here). */
+  {
+    HyStore *store = hy_session_get_store (f->session);
+    g_autoptr (HyGroup) group = hy_group_new ();
+    g_autoptr (HySyncEngine) engine = hy_sync_engine_new (store, NULL);
+
+    group->id = g_strdup ("g1");
+    group->name = g_strdup ("Servers");
+    g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_GROUP, group, NULL, &error));
+    g_assert_true (hy_store_map_group (store, "g1", 1, 0, &error));
+    g_assert_no_error (error);
+    hy_setup_page_refresh_enabled (f->page);
+    g_assert_null (strstr (adw_action_row_get_subtitle (enabled_row), "Mapping"));
+    g_assert_true (hy_sync_engine_can_enable (engine, &error));
+    g_assert_no_error (error);
+    g_assert_true (hy_store_unmap_group (store, "g1", &error));
+    g_assert_no_error (error);
+    hy_setup_page_refresh_enabled (f->page);
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (enabled_row), "Mapping"));
+  }
 
   /* A mapped policy: allowed, and saved in the profile. */
   {
