@@ -991,6 +991,48 @@ test_batch_returnall_ignored (Fixture *f, gconstpointer data)
   g_assert_cmpuint (tagged, ==, 4);
 }
 
+/* HY_HALO_SAVE_NO_READ_BACK: the caller reads many saves back at once, so a Halo that ignores
+ * ?returnall costs the POST only; the creates its answer did not identify come back NULL. */
+static void
+test_batch_no_read_back (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) input = NULL;
+  g_autoptr (GPtrArray) saved = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  guint identified = 0;
+
+  creates_in_clients (f, "NR", 3, &input);
+  hy_sim_set_ignore_returnall (f->sim, TRUE);
+  hy_sim_reset_counters (f->sim);
+  hy_halo_client_save_assets_full_async (f->client, input, HY_HALO_SAVE_NO_READ_BACK,
+                                         HY_HALO_PRIORITY_BULK, NULL, NULL, done_cb, f);
+  result = wait_result (f);
+  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Asset"), ==, 1);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "GET", "/api/Asset"), ==, 0);
+  g_assert_cmpuint (saved->len, ==, input->len);
+  for (guint i = 0; i < saved->len; i++)
+    {
+      HyHaloRecord *r = g_ptr_array_index (saved, i);
+      JsonObject *in = g_ptr_array_index (input, i);
+
+      if (r == NULL)
+        continue;
+      identified++;
+      g_assert_cmpint (hy_halo_record_get_id (r), >, 0);
+      if (json_object_has_member (in, "inventory_number"))
+        g_assert_cmpstr (hy_halo_record_get_string (r, "inventory_number"), ==,
+                         json_object_get_string_member (in, "inventory_number"));
+      else
+        g_assert_cmpstr (hy_halo_record_get_string (r, "key_field"), ==,
+                         json_object_get_string_member (in, "key_field"));
+    }
+  /* Halo answered with its last record only */
+  g_assert_cmpuint (identified, ==, 1);
+}
+
 /* Two creates with the same asset number in one client cannot be told apart in one answer:
  * each is sent on its own. */
 static void
@@ -1120,6 +1162,7 @@ main (int argc, char **argv)
   ADD ("/halo/sim/list-record-tag", test_list_record_tag);
   ADD ("/halo/sim/batch-returnall", test_batch_returnall);
   ADD ("/halo/sim/batch-returnall-ignored", test_batch_returnall_ignored);
+  ADD ("/halo/sim/batch-no-read-back", test_batch_no_read_back);
   ADD ("/halo/sim/batch-same-key", test_batch_same_key);
   ADD ("/halo/sim/batch-returnall-ignored-ambiguous", test_batch_returnall_ignored_ambiguous);
   ADD ("/halo/sim/paging", test_paging);

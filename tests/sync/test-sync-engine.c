@@ -488,6 +488,54 @@ test_assets_idempotent (Fixture *f, gconstpointer data)
                    ==, "DEV-pc2-renamed");
 }
 
+/* A Halo that ignores ?returnall answers each POST with its last record only: the other creates
+ * of every batch are read back once for the whole sync (here one list of every asset, fewer
+ * pages than one list per client), not once per batch. */
+static void
+test_assets_ignore_returnall (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (JsonNode) state = NULL;
+
+  hy_sim_set_ignore_returnall (f->sim, TRUE);
+  /* Two batches: pc1–pc4 (client A), pc5–pc7 (A and B) */
+  hy_sync_engine_set_batch_size (f->engine, 4);
+  hy_sim_reset_counters (f->sim);
+  report = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->created, ==, 7);
+  g_assert_cmpuint (report->pending, ==, 0);
+  g_assert_cmpuint (report->dead, ==, 0);
+  g_assert_cmpuint (asset_count (f), ==, 7);
+  assert_assets_exactly_once (f, synced_computers);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/asset"), ==, 2);
+  /* One list to find existing assets, one to read the creates back (before: one list per
+   * batch and client, 3). */
+  {
+    guint lists = 0;
+    for (guint i = 0; i < f->events->len; i++)
+      {
+        HyHaloEvent *e = g_ptr_array_index (f->events, i);
+        if (g_strcmp0 (e->method, "GET") == 0 && g_str_has_prefix (e->path, "/api/Asset?"))
+          lists++;
+      }
+    g_assert_cmpuint (lists, ==, 2);
+  }
+
+  /* Each computer is linked to its own asset. */
+  state = hy_sim_dump_state (f->sim);
+  for (guint i = 0; synced_computers[i] != NULL; i++)
+    {
+      g_autoptr (HyComputer) pc =
+          hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, synced_computers[i], NULL);
+      g_autofree char *inv = hy_sync_asset_inventory_number (synced_computers[i]);
+      g_assert_cmpint (pc->link.halo_id, ==,
+                       hy_sync_json_int (find_where (state, "assets", "inventory_number", inv),
+                                         "id"));
+    }
+}
+
 static void
 test_assets_dry_run (Fixture *f, gconstpointer data)
 {
@@ -1488,6 +1536,7 @@ main (int argc, char **argv)
   ADD ("/sync/assets/sync", test_assets_sync);
   ADD ("/sync/assets/idempotent", test_assets_idempotent);
   ADD ("/sync/assets/dry-run", test_assets_dry_run);
+  ADD ("/sync/assets/ignore-returnall", test_assets_ignore_returnall);
   ADD ("/sync/assets/find-existing", test_assets_find_existing);
   ADD ("/sync/assets/inherited-mapping", test_assets_inherited_mapping);
   ADD ("/sync/alerts/lifecycle", test_alert_lifecycle);

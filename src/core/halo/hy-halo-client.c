@@ -1755,6 +1755,7 @@ typedef struct
   GArray *pending; /* indices of creates whose id Halo's answers did not give */
   GArray *clients; /* gint64: the clients of @pending, each listed once */
   guint lookup;
+  HyHaloSaveFlags flags;
   HyHaloPriority priority;
   char *record;
 } SaveData;
@@ -1998,6 +1999,9 @@ save_next_lookup (GTask *task)
   if (data->clients == NULL)
     {
       data->clients = g_array_new (FALSE, FALSE, sizeof (gint64));
+      /* The caller reads the unidentified creates back itself (their results stay NULL). */
+      if (data->flags & HY_HALO_SAVE_NO_READ_BACK)
+        g_array_set_size (data->pending, 0);
       for (guint p = 0; p < data->pending->len; p++)
         {
           JsonObject *item = item_object (data, g_array_index (data->pending, guint, p));
@@ -2144,7 +2148,27 @@ save_next_batch (GTask *task)
 
 /**
  * hy_halo_client_save_assets_async:
+ *
+ * hy_halo_client_save_assets_full_async() with %HY_HALO_SAVE_NONE.
+ */
+void
+hy_halo_client_save_assets_async (HyHaloClient *self,
+                                  GPtrArray *assets,
+                                  HyHaloPriority priority,
+                                  const char *record,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  hy_halo_client_save_assets_full_async (self, assets, HY_HALO_SAVE_NONE, priority, record,
+                                         cancellable, callback, user_data);
+}
+
+/**
+ * hy_halo_client_save_assets_full_async:
  * @assets: (element-type JsonObject): assets to create (no `id`) or update (with `id`)
+ * @flags: %HY_HALO_SAVE_NO_READ_BACK leaves the creates Halo's answers did not identify
+ *   %NULL in the results instead of listing their clients' assets
  *
  * Saves assets with POSTs of up to the batch size each, with `?returnall=true` so that Halo
  * answers with every saved record. Created ids are reconciled by each create's client and
@@ -2155,13 +2179,14 @@ save_next_batch (GTask *task)
  * id or a key, or with the same key as another create of the call, is sent on its own.
  */
 void
-hy_halo_client_save_assets_async (HyHaloClient *self,
-                                  GPtrArray *assets,
-                                  HyHaloPriority priority,
-                                  const char *record,
-                                  GCancellable *cancellable,
-                                  GAsyncReadyCallback callback,
-                                  gpointer user_data)
+hy_halo_client_save_assets_full_async (HyHaloClient *self,
+                                       GPtrArray *assets,
+                                       HyHaloSaveFlags flags,
+                                       HyHaloPriority priority,
+                                       const char *record,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data)
 {
   GTask *task;
   SaveData *data;
@@ -2179,6 +2204,7 @@ hy_halo_client_save_assets_async (HyHaloClient *self,
   data->results = g_ptr_array_new_with_free_func (record_unref_nullable);
   data->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
   data->pending = g_array_new (FALSE, FALSE, sizeof (guint));
+  data->flags = flags;
   data->priority = priority;
   data->record = g_strdup (record);
   g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
@@ -2236,6 +2262,7 @@ hy_halo_client_save_assets_async (HyHaloClient *self,
  * hy_halo_client_save_assets_finish:
  *
  * Returns: (transfer full) (element-type HyHaloRecord): the saved assets, in the order given
+ *   (an unidentified create is %NULL with %HY_HALO_SAVE_NO_READ_BACK)
  */
 GPtrArray *
 hy_halo_client_save_assets_finish (HyHaloClient *self, GAsyncResult *result, GError **error)

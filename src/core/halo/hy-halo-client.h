@@ -197,6 +197,27 @@ void hy_halo_client_list_async (HyHaloClient *self,
 HyHaloList *hy_halo_client_list_finish (HyHaloClient *self, GAsyncResult *result, GError **error);
 
 /* Batch writes */
+
+/**
+ * HyHaloSaveFlags:
+ * @HY_HALO_SAVE_NONE: creates Halo's answers do not identify are read back before finishing
+ * @HY_HALO_SAVE_NO_READ_BACK: they are not: their results are %NULL, for a caller that reads
+ *   many saves back at once (one list for a whole sync instead of one per save)
+ */
+typedef enum
+{
+  HY_HALO_SAVE_NONE = 0,
+  HY_HALO_SAVE_NO_READ_BACK = 1 << 0,
+} HyHaloSaveFlags;
+
+void hy_halo_client_save_assets_full_async (HyHaloClient *self,
+                                            GPtrArray *assets,
+                                            HyHaloSaveFlags flags,
+                                            HyHaloPriority priority,
+                                            const char *record,
+                                            GCancellable *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer user_data);
 void hy_halo_client_save_assets_async (HyHaloClient *self,
                                        GPtrArray *assets,
                                        HyHaloPriority priority,

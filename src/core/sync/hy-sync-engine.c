@@ -201,6 +201,7 @@ typedef struct
   const char *search;
   JsonObject *object;
   GPtrArray *assets;
+  HyHaloSaveFlags save_flags;
   GCancellable *cancellable;
 
   HyHaloList *list;
@@ -300,8 +301,8 @@ call_start_cb (gpointer user_data)
                                             call->cancellable, call_done_cb, call);
         break;
       case OP_SAVE_ASSETS:
-        hy_halo_client_save_assets_async (c, call->assets, call->priority, call->record,
-                                          call->cancellable, call_done_cb, call);
+        hy_halo_client_save_assets_full_async (c, call->assets, call->save_flags, call->priority,
+                                               call->record, call->cancellable, call_done_cb, call);
         break;
       default:
         g_assert_not_reached ();
@@ -485,6 +486,12 @@ typedef struct
    * groups whose counts changed since they were last written. */
   GHashTable *group_of;
   GHashTable *touched;
+  /* Asset creates Halo saved without saying their ids (it ignored ?returnall), read back
+   * together once the queue is empty (AssetWrite, owned), their claimed items kept alive by
+   * @deferred_claims, their record keys in @deferred_keys. NULL outside the delivery loop. */
+  GPtrArray *deferred;
+  GPtrArray *deferred_claims;
+  GHashTable *deferred_keys;
 } Run;
 
 static void
@@ -1505,12 +1512,15 @@ typedef struct
   const char *inventory_number;
   gint64 client_id;
   gint64 halo_id; /* known or found */
+  char *owned[4]; /* a deferred write's copies of the strings above, its payload dropped */
 } AssetWrite;
 
 static void
 asset_write_clear (AssetWrite *w)
 {
   g_clear_pointer (&w->payload, json_node_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (w->owned); i++)
+    g_clear_pointer (&w->owned[i], g_free);
 }
 
 static gboolean
@@ -1635,22 +1645,65 @@ lookup_created_assets (Run *run, GPtrArray *writes, GError **error)
       if (w->halo_id <= 0)
         g_hash_table_add (clients, g_memdup2 (&w->client_id, sizeof (gint64)));
     }
+  /* One list per client, or one list of every asset when that takes fewer pages (Halo's total
+   * estimated from the cache plus what this run created, each client's likewise). Either way
+   * each record's client and asset number are checked here: Halo may ignore the filter. */
+  {
+    HyStoreQuery query = HY_STORE_QUERY_INIT;
+    gint64 total =
+        MAX (0, hy_store_cache_count (run->self->store, HY_CACHE_KIND_ASSET, NULL, NULL));
+    guint per_client_pages = 0;
+    GHashTableIter iter;
+    gpointer key;
+
+    total += run->report->created;
+    g_hash_table_iter_init (&iter, clients);
+    while (g_hash_table_iter_next (&iter, &key, NULL))
+      {
+        gint64 of_client = 0;
+
+        for (guint i = 0; i < writes->len; i++)
+          {
+            AssetWrite *w = g_ptr_array_index (writes, i);
+            if (w->halo_id <= 0 && w->client_id == *(gint64 *) key)
+              of_client++;
+          }
+        query.halo_client_id = *(gint64 *) key;
+        per_client_pages += pages_of (
+            of_client +
+            MAX (0, hy_store_cache_count (run->self->store, HY_CACHE_KIND_ASSET, &query, NULL)));
+        total += of_client;
+      }
+    if (g_hash_table_size (clients) > 1 && pages_of (total) < per_client_pages)
+      {
+        g_hash_table_remove_all (clients);
+        g_hash_table_add (clients, g_memdup2 (&(gint64){ 0 }, sizeof (gint64)));
+      }
+  }
   keys = g_hash_table_get_keys (clients);
   for (GList *l = keys; l != NULL; l = l->next)
     {
       g_autoptr (GPtrArray) of_client = g_ptr_array_new ();
       g_autofree char *tag = NULL;
+      gint64 client_id = *(gint64 *) l->data;
+      g_autofree char *query =
+          client_id > 0 ? g_strdup_printf ("client_id=%" G_GINT64_FORMAT, client_id) : NULL;
+      /* Without the asset fields: the asset number is all a read-back needs. */
       Call call = { .self = run->self,
-                    .op = OP_LIST_ASSETS,
+                    .op = OP_LIST,
+                    .kind = HY_HALO_KIND_ASSET,
+                    .query = query,
+                    .check_member = client_id > 0 ? "client_id" : NULL,
+                    .check_value = client_id,
                     .priority = HY_HALO_PRIORITY_BULK,
                     .cancellable = run->cancellable,
-                    .id = *(gint64 *) l->data };
+                    .id = client_id };
 
       /* The events show the devices the look-up is for. */
       for (guint i = 0; i < writes->len; i++)
         {
           AssetWrite *w = g_ptr_array_index (writes, i);
-          if (w->halo_id <= 0 && w->client_id == call.id)
+          if (w->halo_id <= 0 && (call.id == 0 || w->client_id == call.id))
             g_ptr_array_add (of_client, w);
         }
       tag = batch_tag (of_client);
@@ -1661,22 +1714,40 @@ lookup_created_assets (Run *run, GPtrArray *writes, GError **error)
           call_clear (&call);
           return FALSE;
         }
-      for (guint i = 0; i < writes->len; i++)
-        {
-          AssetWrite *w = g_ptr_array_index (writes, i);
-          if (w->halo_id > 0 || w->client_id != call.id)
-            continue;
-          for (guint r = 0; r < call.list->records->len; r++)
-            {
-              HyHaloRecord *rec = g_ptr_array_index (call.list->records, r);
-              if (hy_sync_asset_match (hy_halo_record_get_object (rec), w->inventory_number,
-                                       w->client_id, NULL, NULL) == HY_SYNC_MATCH_INVENTORY_NUMBER)
-                {
+      /* The writes by client and asset number, so a list of every asset is read once. */
+      {
+        g_autoptr (GHashTable) by_key =
+            g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+        for (guint i = 0; i < of_client->len; i++)
+          {
+            AssetWrite *w = g_ptr_array_index (of_client, i);
+            if (w->inventory_number != NULL)
+              g_hash_table_insert (by_key, match_key (w->client_id, w->inventory_number, FALSE), w);
+          }
+        for (guint r = 0; r < call.list->records->len; r++)
+          {
+            HyHaloRecord *rec = g_ptr_array_index (call.list->records, r);
+            const char *number = hy_halo_record_get_string (rec, "inventory_number");
+            g_autofree char *k = NULL;
+            AssetWrite *w;
+
+            if (number == NULL)
+              continue;
+            k = match_key (hy_halo_record_get_client_id (rec), number, FALSE);
+            w = g_hash_table_lookup (by_key, k);
+            if (w != NULL && w->halo_id <= 0)
+              {
+                /* Parsed for this check only: a list of every asset is not kept parsed. */
+                g_autoptr (JsonNode) node = json_from_string (hy_halo_record_get_json (rec), NULL);
+                if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
+                    hy_sync_asset_match (json_node_get_object (node), w->inventory_number,
+                                         w->client_id, NULL,
+                                         NULL) == HY_SYNC_MATCH_INVENTORY_NUMBER)
                   w->halo_id = hy_halo_record_get_id (rec);
-                  break;
-                }
-            }
-        }
+              }
+          }
+      }
       call_clear (&call);
     }
   return TRUE;
@@ -1729,6 +1800,9 @@ deliver_asset_writes (Run *run, GPtrArray *writes, gboolean create)
 
   call.assets = bodies;
   call.record = tag;
+  /* In the delivery loop, creates Halo does not identify are read back once, at its end. */
+  if (create && run->deferred != NULL)
+    call.save_flags = HY_HALO_SAVE_NO_READ_BACK;
   if (call_run (&call))
     {
       for (guint i = 0; i < todo->len; i++)
@@ -1748,6 +1822,22 @@ deliver_asset_writes (Run *run, GPtrArray *writes, gboolean create)
             AssetWrite *w = g_ptr_array_index (todo, i);
             if (w->halo_id > 0)
               asset_write_done (run, w, create);
+            else if (create && run->deferred != NULL)
+              {
+                /* Saved, id unknown: stays INFLIGHT (a crash looks it up before resending) */
+                AssetWrite *d = g_new0 (AssetWrite, 1);
+
+                d->item = w->item;
+                d->client_id = w->client_id;
+                d->computer = d->owned[0] = g_strdup (w->computer);
+                d->name = d->owned[1] = g_strdup (w->name);
+                d->fingerprint = d->owned[2] = g_strdup (w->fingerprint);
+                d->inventory_number = d->owned[3] = g_strdup (w->inventory_number);
+                /* What was sent is not needed any more: thousands may wait. */
+                g_clear_pointer (&w->item->payload, g_free);
+                g_ptr_array_add (run->deferred, d);
+                g_hash_table_add (run->deferred_keys, w->item->record_key);
+              }
             else
               g_ptr_array_add (missing, w);
           }
@@ -2403,8 +2493,72 @@ route_waiting_alerts (Run *run)
     }
 }
 
+static void
+asset_write_free (AssetWrite *w)
+{
+  asset_write_clear (w);
+  g_free (w);
+}
+
+/* Reads back the creates Halo saved without their ids, all at once: one list per client
+ * concerned, or one list of every asset when that is fewer pages (a first sync of many
+ * clients), instead of one read-back per batch. */
+static void
+flush_deferred (Run *run)
+{
+  g_autoptr (GPtrArray) writes = NULL;
+  g_autoptr (GPtrArray) claims = NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (run->deferred == NULL || run->deferred->len == 0)
+    return;
+  writes = g_steal_pointer (&run->deferred);
+  claims = g_steal_pointer (&run->deferred_claims);
+  run->deferred = g_ptr_array_new_with_free_func ((GDestroyNotify) asset_write_free);
+  run->deferred_claims = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  g_hash_table_remove_all (run->deferred_keys);
+
+  if (!lookup_created_assets (run, writes, &error))
+    {
+      for (guint i = 0; i < writes->len; i++)
+        item_failed (run, ((AssetWrite *) g_ptr_array_index (writes, i))->item, error);
+      return;
+    }
+  g_set_error_literal (&error, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
+                       _ ("Halo did not return the saved asset"));
+  for (guint i = 0; i < writes->len; i++)
+    {
+      AssetWrite *w = g_ptr_array_index (writes, i);
+      if (w->halo_id > 0)
+        asset_write_done (run, w, TRUE);
+      else
+        item_failed (run, w->item, error);
+    }
+  run_write_progress (run);
+  notify_changed (run->self);
+}
+
+static gboolean deliver_loop_inner (Run *run, GError **error);
+
 static gboolean
 deliver_loop (Run *run, GError **error)
+{
+  gboolean ok;
+
+  run->deferred = g_ptr_array_new_with_free_func ((GDestroyNotify) asset_write_free);
+  run->deferred_claims = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  run->deferred_keys = g_hash_table_new (g_str_hash, g_str_equal);
+  ok = deliver_loop_inner (run, error);
+  /* Stopped, disabled or failed: what was saved is still read back and recorded. */
+  flush_deferred (run);
+  g_clear_pointer (&run->deferred, g_ptr_array_unref);
+  g_clear_pointer (&run->deferred_claims, g_ptr_array_unref);
+  g_clear_pointer (&run->deferred_keys, g_hash_table_unref);
+  return ok;
+}
+
+static gboolean
+deliver_loop_inner (Run *run, GError **error)
 {
   HySyncEngine *self = run->self;
   guint claim_max = MAX (self->batch_size, 1u);
@@ -2423,7 +2577,19 @@ deliver_loop (Run *run, GError **error)
       if (items == NULL)
         return FALSE;
       if (items->len == 0)
-        break;
+        {
+          /* The queue is empty: read the unidentified creates back, then look again (a write
+           * that waited behind one of them may be due). */
+          if (run->deferred->len == 0)
+            break;
+          flush_deferred (run);
+          continue;
+        }
+      /* A write of a record whose create is still unidentified waits for its read-back. */
+      for (guint i = 0; i < items->len && run->deferred->len > 0; i++)
+        if (g_hash_table_contains (run->deferred_keys,
+                                   ((HyOutboxItem *) g_ptr_array_index (items, i))->record_key))
+          flush_deferred (run);
       for (guint i = 0; i < items->len; i++)
         {
           HyOutboxItem *item = g_ptr_array_index (items, i);
@@ -2465,7 +2631,14 @@ deliver_loop (Run *run, GError **error)
           deliver_alert_item (run, item);
         }
       deliver_asset_items (run, updates, FALSE);
-      deliver_asset_items (run, creates, TRUE);
+      {
+        guint deferred = run->deferred->len;
+
+        deliver_asset_items (run, creates, TRUE);
+        /* The deferred writes borrow their outbox items from this claim. */
+        if (run->deferred->len > deferred)
+          g_ptr_array_add (run->deferred_claims, g_ptr_array_ref (items));
+      }
       run_write_progress (run);
       notify_changed (self);
     }
