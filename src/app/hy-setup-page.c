@@ -80,7 +80,8 @@ typedef struct
 {
   HyProfile *profile;
   char *secret;
-  HyHaloClient *client;
+  /* The connection test of the profile being saved: it becomes the page's result. */
+  HyPreflightResult *result;
 } SaveData;
 
 static void
@@ -88,7 +89,7 @@ save_data_free (SaveData *data)
 {
   g_clear_pointer (&data->profile, hy_profile_free);
   g_clear_pointer (&data->secret, hy_credentials_secret_free);
-  g_clear_object (&data->client);
+  g_clear_object (&data->result);
   g_free (data);
 }
 
@@ -325,10 +326,10 @@ hy_setup_page_load_profile (HySetupPage *self)
 }
 
 /* ------------------------------------------------------------------------- */
-/* Saving: validate, look the secret up, sign in, store the secret, save     */
+/* Saving: validate, look the secret up, test, store the secret, save       */
 /* ------------------------------------------------------------------------- */
 
-static void save_authenticate (HySetupPage *self, SaveData *data);
+static void save_test (HySetupPage *self, SaveData *data);
 
 static gboolean
 is_cancelled (const GError *error)
@@ -348,20 +349,24 @@ save_finished (HySetupPage *self, SaveData *data, const GError *error)
 
   if (error != NULL)
     {
-      /* Nothing was saved: the previous profile, and its secret, still stand. */
+      /* Nothing was saved: the previous profile, its secret and its test still stand. */
       self->validate_live = TRUE;
+      hy_setup_page_show_result (self);
       hy_setup_page_show_error (self, error);
       return;
     }
 
-  /* The last test was of the previous profile. */
-  g_clear_object (&self->result);
+  /* The save's own test is the test of the profile now saved: no second sign-in. */
+  g_set_object (&self->result, data->result);
   hy_setup_page_show_result (self);
   hy_setup_page_update_enabled (self);
 
   g_signal_emit (self, signals[SAVED], 0);
-  hy_setup_page_toast (self, _ ("Connection saved; the secret is in the keyring"));
-  gtk_widget_activate_action (GTK_WIDGET (self), "setup.test", NULL);
+  g_signal_emit (self, signals[TESTED], 0, hy_preflight_result_get_ok (data->result));
+  hy_setup_page_toast (self, hy_preflight_result_get_ok (data->result)
+                                 ? _ ("Connection saved and tested; the secret is in the keyring")
+                                 : _ ("Connection saved; the secret is in the keyring. Fix what "
+                                      "the test found in Halo, then test again."));
 }
 
 static void
@@ -388,14 +393,45 @@ save_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   save_finished (self, data, NULL);
 }
 
+/* The save's test did not sign in: the check that failed goes on the row where its fix goes.
+ * Nothing was saved. */
 static void
-save_authenticated_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+save_refused (HySetupPage *self, HyPreflightResult *result, const HyProfile *profile)
+{
+  const HyPreflightCheck *url = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_URL);
+  const HyPreflightCheck *token = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_TOKEN);
+
+  hy_setup_page_set_busy (self, FALSE);
+  self->validate_live = TRUE;
+  /* The checks shown stay those of the saved profile. */
+  hy_setup_page_show_result (self);
+
+  if (url != NULL && url->status != HY_PREFLIGHT_PASSED)
+    show_row_error (self->url_row, self->url_error_row, url->message, url->fix);
+  else if (token != NULL && profile->scopes != NULL && strstr (token->message, "invalid_scope"))
+    {
+      adw_expander_row_set_expanded (self->advanced_row, TRUE);
+      show_row_error (self->scopes_row, self->scopes_error_row, token->message, token->fix);
+    }
+  else if (token != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->client_id_row), "error");
+      show_row_error (self->secret_row, self->secret_error_row, token->message, token->fix);
+    }
+}
+
+static void
+save_tested_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (HySetupPage) self = user_data;
   SaveData *data = g_object_get_data (G_OBJECT (self), "hy-save-data");
+  g_autoptr (HyPreflightResult) preflight = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (!hy_halo_client_authenticate_finish (HY_HALO_CLIENT (source), result, &error))
+  preflight = hy_session_test_profile_finish (HY_SESSION (source), result, &error);
+  if (data == NULL)
+    return;
+  if (preflight == NULL)
     {
       g_autoptr (SaveData) owned = g_object_steal_data (G_OBJECT (self), "hy-save-data");
 
@@ -403,30 +439,30 @@ save_authenticated_cb (GObject *source, GAsyncResult *result, gpointer user_data
       return;
     }
 
+  /* Only a connection Halo answered and accepted the credentials of is worth saving. */
+  if (!hy_preflight_result_signs_in (preflight))
+    {
+      g_autoptr (SaveData) owned = g_object_steal_data (G_OBJECT (self), "hy-save-data");
+
+      save_refused (self, preflight, owned->profile);
+      return;
+    }
+
+  data->result = g_steal_pointer (&preflight);
   /* The secret goes to the keyring before the profile changes: a keyring that refuses leaves
    * the previous profile intact. */
   hy_credentials_store_async (data->profile->url, data->profile->client_id, data->secret,
                               self->cancellable, save_stored_cb, g_object_ref (self));
 }
 
+/* The test runs with a Halo client of its own (the saved profile and the session's client stay
+ * as they are) and its requests go to the events log, like every other request. */
 static void
-save_authenticate (HySetupPage *self, SaveData *data)
+save_test (HySetupPage *self, SaveData *data)
 {
-  g_autoptr (GError) error = NULL;
-
-  data->client =
-      hy_halo_client_new (data->profile->url, data->profile->tenant, data->profile->client_id,
-                          data->secret, data->profile->scopes, &error);
-  if (data->client == NULL)
-    {
-      g_autoptr (SaveData) owned = g_object_steal_data (G_OBJECT (self), "hy-save-data");
-
-      save_finished (self, owned, error);
-      return;
-    }
-
-  hy_halo_client_authenticate_async (data->client, self->cancellable, save_authenticated_cb,
-                                     g_object_ref (self));
+  adw_preferences_group_set_description (self->checks_group, _ ("Testing the connection…"));
+  hy_session_test_profile_async (self->session, data->profile, data->secret, self->cancellable,
+                                 save_tested_cb, g_object_ref (self));
 }
 
 static void
@@ -457,7 +493,7 @@ save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
-  save_authenticate (self, data);
+  save_test (self, data);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -786,7 +822,7 @@ hy_setup_page_save_action (GtkWidget *widget, const char *action_name, GVariant 
   if (*secret != '\0')
     {
       data->secret = g_strdup (secret);
-      save_authenticate (self, data);
+      save_test (self, data);
     }
   else
     hy_credentials_lookup_async (data->profile->url, data->profile->client_id, self->cancellable,

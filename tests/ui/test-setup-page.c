@@ -263,7 +263,12 @@ test_setup_save_and_test (Fixture *f, gconstpointer data)
 
   save_good_profile (f);
 
+  /* Save tested the connection itself, once, and its requests are in the events log (the
+   * token request, Agent/me and the pre-flight's reads). */
   g_assert_cmpuint (f->saved, ==, 1);
+  g_assert_cmpuint (f->tested, ==, 1);
+  g_assert_cmpint (hy_store_events_count (hy_session_get_store (f->session), FALSE, NULL), >=,
+                   HY_PREFLIGHT_N_CHECKS - 2);
   profile = hy_session_get_profile (f->session);
   g_assert_nonnull (profile);
   g_assert_cmpstr (profile->url, ==, hy_sim_get_base_url (f->sim));
@@ -338,8 +343,13 @@ test_setup_refused_secret (Fixture *f, gconstpointer data)
   gboolean timed_out = FALSE;
   guint id;
 
+  HyStore *store = hy_session_get_store (f->session);
+  g_autoptr (HyEvent) refused = NULL;
+  gint64 failed;
+
   save_good_profile (f);
   secret = entry (f, "Client Secret");
+  failed = hy_store_events_count (store, TRUE, NULL);
 
   /* Another Client ID with a wrong secret: Halo refuses it, the row says so, and the working
    * profile stays as it was. Test Connection on edited rows saves them first (Ctrl+T). */
@@ -356,6 +366,35 @@ test_setup_refused_secret (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->saved, ==, 1);
   profile = hy_session_get_profile (f->session);
   g_assert_cmpstr (profile->client_id, ==, "halyard-demo");
+  /* The previous profile's passing test still stands, so Enabled still may be turned on. */
+  g_assert_true (hy_preflight_result_get_ok (hy_setup_page_get_result (f->page)));
+
+  /* The refused sign-in is in Events, like every request sent to Halo, without the secret. */
+  g_assert_cmpint (hy_store_events_count (store, TRUE, NULL), >, failed);
+  refused = hy_store_events_last_failed (store, NULL);
+  g_assert_nonnull (refused);
+  g_assert_nonnull (strstr (refused->path, "/auth/token"));
+  g_assert_null (refused->request != NULL ? strstr (refused->request, "wrong-secret") : NULL);
+  g_assert_null (refused->response != NULL ? strstr (refused->response, "wrong-secret") : NULL);
+
+  /* An address where no Halo answers (a closed loopback port): flagged on the URL row with
+   * Halyard's fix, and still nothing saved. */
+  {
+    GtkWidget *url = entry (f, "Halo URL or Tenant Name");
+
+    fill (f, "http://127.0.0.1:9", "halyard-demo", "demo-secret");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
+    timed_out = FALSE;
+    id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+    while (!gtk_widget_has_css_class (url, "error") && !timed_out)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (timed_out);
+    g_source_remove (id);
+    g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_row_after (url))));
+    g_assert_nonnull (strstr (adw_action_row_get_subtitle (error_row_after (url)), "address"));
+    g_assert_cmpuint (f->saved, ==, 1);
+    g_assert_cmpstr (hy_session_get_profile (f->session)->url, ==, hy_sim_get_base_url (f->sim));
+  }
 
   /* A reopened store says the same: nothing was written. */
   {
