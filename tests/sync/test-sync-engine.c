@@ -989,6 +989,65 @@ test_action (Fixture *f, gconstpointer data)
   g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), ==, 9);
 }
 
+/* A ticket closed by a technician's --resolve is closed for the alert lifecycle too, even when
+ * the policy has no close status: the alert's next raise opens a new ticket instead of adding a
+ * note to the closed one; a raise of that new occurrence is a note on its own ticket again. */
+static void
+test_resolve_then_raise (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+  g_autoptr (HySyncAlertResult) r2 = NULL;
+  g_autoptr (HySyncAlertResult) r3 = NULL;
+  g_autoptr (HySyncAlertResult) r4 = NULL;
+  g_autoptr (HySyncReport) d1 = NULL;
+  g_autoptr (HySyncReport) d2 = NULL;
+  g_autoptr (HySyncReport) d3 = NULL;
+  g_autoptr (HySyncReport) d4 = NULL;
+  gint64 first_ticket;
+
+  /* p2: a ticket type, no close status */
+  g_assert_true (hy_store_map_policy (f->store, "p2", 4, 0, NULL));
+  r1 = raise_alert (f, "a9", "pc6", "p2", &error);
+  g_assert_no_error (error);
+  d1 = run_deliver (f);
+  g_clear_pointer (&r1, hy_sync_alert_result_free);
+  r1 = hy_sync_engine_get_alert_result (f->engine, "a9", NULL);
+  first_ticket = r1->ticket_id;
+  g_assert_cmpint (first_ticket, >, 0);
+
+  r2 = hy_sync_engine_add_action (f->engine, "a9", "u1", 10, "Fixed it", TRUE, &error);
+  g_assert_no_error (error);
+  d2 = run_deliver (f);
+  g_assert_cmpuint (d2->dead, ==, 0);
+  {
+    g_autoptr (JsonNode) state = hy_sim_dump_state (f->sim);
+    JsonObject *ticket = json_array_get_object_element (state_array (state, "tickets"), 0);
+    g_assert_cmpint (hy_sync_json_int (ticket, "id"), ==, first_ticket);
+    g_assert_true (json_object_get_boolean_member (ticket, "hasbeenclosed"));
+  }
+  g_assert_cmpuint (actions_of (f, first_ticket), ==, 1);
+
+  /* Back again: a new ticket, nothing added to the closed one */
+  r3 = raise_alert (f, "a9", "pc6", "p2", &error);
+  g_assert_no_error (error);
+  d3 = run_deliver (f);
+  g_assert_cmpuint (ticket_count (f), ==, 2);
+  g_assert_cmpuint (actions_of (f, first_ticket), ==, 1);
+  g_clear_pointer (&r3, hy_sync_alert_result_free);
+  r3 = hy_sync_engine_get_alert_result (f->engine, "a9", NULL);
+  g_assert_cmpint (r3->ticket_id, >, 0);
+  g_assert_cmpint (r3->ticket_id, !=, first_ticket);
+
+  /* The new occurrence is open: its repeat is a note on the new ticket */
+  r4 = raise_alert (f, "a9", "pc6", "p2", &error);
+  g_assert_no_error (error);
+  d4 = run_deliver (f);
+  g_assert_cmpuint (ticket_count (f), ==, 2);
+  g_assert_cmpuint (actions_of (f, r3->ticket_id), ==, 1);
+  g_assert_cmpuint (actions_of (f, first_ticket), ==, 1);
+}
+
 static void
 test_disabled (Fixture *f, gconstpointer data)
 {
@@ -1542,6 +1601,7 @@ main (int argc, char **argv)
   ADD ("/sync/alerts/lifecycle", test_alert_lifecycle);
   ADD ("/sync/alerts/unrouted", test_alert_unrouted);
   ADD ("/sync/actions", test_action);
+  ADD ("/sync/actions/resolve-then-raise", test_resolve_then_raise);
   ADD ("/sync/enabled-switch", test_disabled);
   ADD ("/sync/enable-needs-mapping", test_enable_needs_mapping);
   ADD ("/sync/alert-priority", test_alert_priority);

@@ -3203,6 +3203,15 @@ hy_sync_engine_get_alert_result (HySyncEngine *self, const char *alert_id, GErro
   return result;
 }
 
+/* The store setting that says Halyard closed the ticket of an alert's occurrence without the
+ * alert clearing (a technician's action with --resolve): its value is the occurrence's raise
+ * time, so a later occurrence is not taken for closed. */
+static char *
+resolved_key (const char *alert_id)
+{
+  return g_strconcat ("sync.resolved:", alert_id, NULL);
+}
+
 /* Whether writes of the alert's ticket are still waiting (or were given up on). */
 static gboolean
 alert_has_outstanding (HyStore *store, const char *alert_id)
@@ -3291,8 +3300,22 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
       g_autoptr (HyPolicyMapping) pmap =
           hy_store_get_policy_mapping (store, existing->policy_id, NULL);
       facts.closed = pmap != NULL && pmap->close_status_id > 0;
-      facts.busy = alert_has_outstanding (store, existing->id);
     }
+  if (facts.routed && !facts.closed)
+    {
+      /* Resolved by a technician: its ticket is closed too, whatever the policy says. */
+      g_autofree char *key = resolved_key (existing->id);
+      g_autofree char *resolved = NULL;
+
+      if (!hy_store_get_setting (store, key, &resolved, error))
+        {
+          hy_store_rollback (store);
+          return NULL;
+        }
+      facts.closed = resolved != NULL && g_strcmp0 (resolved, existing->raised_at) == 0;
+    }
+  if (facts.closed)
+    facts.busy = alert_has_outstanding (store, existing->id);
 
   alert->id = g_strdup (input->id);
   alert->computer_id = g_strdup (input->computer_id);
@@ -3310,7 +3333,10 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
     {
       /* A new occurrence starts over: no ticket yet, its own raise time (and so its own ticket
        * key). */
-      if (!hy_store_delete (store, HY_RECORD_KIND_ALERT, existing->id, error))
+      g_autofree char *key = resolved_key (existing->id);
+
+      if (!hy_store_delete (store, HY_RECORD_KIND_ALERT, existing->id, error) ||
+          !hy_store_set_setting (store, key, NULL, error))
         {
           hy_store_rollback (store);
           return NULL;
@@ -3563,7 +3589,11 @@ hy_sync_engine_add_action (HySyncEngine *self,
   if (resolve)
     {
       g_autofree char *close = alert_only_payload (alert->id, close_status);
-      if (!enqueue (store, HY_SYNC_KIND_TICKET_CLOSE, alert->id, close, error))
+      g_autofree char *key = resolved_key (alert->id);
+
+      /* The occurrence's ticket is closed: a later raise opens a new one (see raise_alert). */
+      if (!enqueue (store, HY_SYNC_KIND_TICKET_CLOSE, alert->id, close, error) ||
+          !hy_store_set_setting (store, key, alert->raised_at ? alert->raised_at : "", error))
         {
           hy_store_rollback (store);
           return NULL;
