@@ -1048,6 +1048,87 @@ test_resolve_then_raise (Fixture *f, gconstpointer data)
   g_assert_cmpuint (actions_of (f, first_ticket), ==, 1);
 }
 
+/* An alert overtakes the bulk asset sync: its ticket is created before the device's asset exists,
+ * without it. Once the sync creates the asset, the ticket gets it (once), and a closed ticket
+ * or one that has it is left alone. */
+static void
+test_ticket_gets_asset (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+  g_autoptr (HySyncAlertResult) r2 = NULL;
+  g_autoptr (HySyncReport) d1 = NULL;
+  g_autoptr (HySyncReport) sync = NULL;
+  g_autoptr (HySyncReport) again = NULL;
+  g_autoptr (HyComputer) pc1 = NULL;
+  g_autoptr (HyComputer) pc2 = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  JsonObject *ticket;
+  JsonArray *assets;
+
+  r1 = raise_alert (f, "a1", "pc1", "p1", &error);
+  g_assert_no_error (error);
+  /* a2 on pc2 is raised and cleared (its policy closes the ticket) before the sync */
+  r2 = raise_alert (f, "a2", "pc2", "p1", &error);
+  g_assert_no_error (error);
+  d1 = run_deliver (f);
+  g_clear_pointer (&r1, hy_sync_alert_result_free);
+  r1 = hy_sync_engine_get_alert_result (f->engine, "a1", NULL);
+  g_assert_cmpint (r1->ticket_id, >, 0);
+  g_clear_pointer (&r2, hy_sync_alert_result_free);
+  r2 = hy_sync_engine_clear_alert (f->engine, "a2", "Gone", &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&d1, hy_sync_report_free);
+  d1 = run_deliver (f);
+  g_clear_pointer (&r2, hy_sync_alert_result_free);
+  r2 = hy_sync_engine_get_alert_result (f->engine, "a2", NULL);
+  state = hy_sim_dump_state (f->sim);
+  ticket = find_where (state, "tickets", "summary", "Disk space low");
+  g_assert_nonnull (ticket);
+  g_assert_cmpuint (asset_count (f), ==, 0);
+
+  sync = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sync->pending, ==, 0);
+  g_assert_cmpuint (sync->dead, ==, 0);
+  pc1 = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc1", NULL);
+  pc2 = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc2", NULL);
+  g_assert_cmpint (pc1->link.halo_id, >, 0);
+  g_clear_pointer (&state, json_node_unref);
+  state = hy_sim_dump_state (f->sim);
+  {
+    JsonArray *tickets = state_array (state, "tickets");
+    for (guint i = 0; i < json_array_get_length (tickets); i++)
+      {
+        ticket = json_array_get_object_element (tickets, i);
+        assets = json_object_has_member (ticket, "assets")
+                     ? json_object_get_array_member (ticket, "assets")
+                     : NULL;
+        if (hy_sync_json_int (ticket, "id") == r1->ticket_id)
+          {
+            /* The open ticket: its device's asset, once */
+            g_assert_nonnull (assets);
+            g_assert_cmpuint (json_array_get_length (assets), ==, 1);
+            g_assert_cmpint (hy_sync_json_int (json_array_get_object_element (assets, 0), "id"), ==,
+                             pc1->link.halo_id);
+          }
+        else
+          {
+            /* The closed one is left as it was */
+            g_assert_cmpint (hy_sync_json_int (ticket, "id"), ==, r2->ticket_id);
+            g_assert_true (assets == NULL || json_array_get_length (assets) == 0);
+          }
+      }
+  }
+
+  /* Nothing more to send: the ticket has its asset. */
+  hy_sim_reset_counters (f->sim);
+  again = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/"), ==, 0);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "GET", "/api/Tickets"), ==, 0);
+}
+
 static void
 test_disabled (Fixture *f, gconstpointer data)
 {
@@ -1600,6 +1681,7 @@ main (int argc, char **argv)
   ADD ("/sync/assets/inherited-mapping", test_assets_inherited_mapping);
   ADD ("/sync/alerts/lifecycle", test_alert_lifecycle);
   ADD ("/sync/alerts/unrouted", test_alert_unrouted);
+  ADD ("/sync/alerts/ticket-gets-asset", test_ticket_gets_asset);
   ADD ("/sync/actions", test_action);
   ADD ("/sync/actions/resolve-then-raise", test_resolve_then_raise);
   ADD ("/sync/enabled-switch", test_disabled);

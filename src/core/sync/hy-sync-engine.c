@@ -181,6 +181,7 @@ typedef enum
   OP_LIST_ASSET_TYPES,
   OP_LIST,
   OP_SEARCH_TICKETS,
+  OP_GET_TICKET,
   OP_CREATE_TICKET,
   OP_UPDATE_TICKET,
   OP_CREATE_ACTION,
@@ -228,6 +229,7 @@ call_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       case OP_SEARCH_TICKETS:
         call->list = hy_halo_client_list_finish (client, result, &call->error);
         break;
+      case OP_GET_TICKET:
       case OP_CREATE_TICKET:
       case OP_UPDATE_TICKET:
       case OP_CREATE_ACTION:
@@ -287,6 +289,10 @@ call_start_cb (gpointer user_data)
                                      call->id > 0 ? "client_id" : NULL, call->id, call->priority,
                                      call->record, call->cancellable, call_done_cb, call);
         }
+        break;
+      case OP_GET_TICKET:
+        hy_halo_client_get_ticket_async (c, call->id, call->priority, call->record,
+                                         call->cancellable, call_done_cb, call);
         break;
       case OP_CREATE_TICKET:
         hy_halo_client_create_ticket_async (c, call->object, call->priority, call->record,
@@ -907,6 +913,77 @@ load_asset_types (Run *run, GError **error)
 }
 
 /* ------------------------------------------------------------------------- */
+/* Linking tickets to their device's asset                                   */
+/* ------------------------------------------------------------------------- */
+
+static char *resolved_key (const char *alert_id);
+static gboolean enqueue (HyStore *store,
+                         const char *kind,
+                         const char *alert_id,
+                         const char *payload,
+                         GError **error);
+
+/* Whether Halyard closed the ticket of the alert's occurrence: cleared under a policy with a
+ * close status, or resolved by a technician. */
+static gboolean
+alert_ticket_closed (HyStore *store, const HyAlert *alert)
+{
+  g_autofree char *key = resolved_key (alert->id);
+  g_autofree char *resolved = NULL;
+
+  if (alert->cleared_at != NULL)
+    {
+      g_autoptr (HyPolicyMapping) pmap =
+          hy_store_get_policy_mapping (store, alert->policy_id, NULL);
+      if (pmap != NULL && pmap->close_status_id > 0)
+        return TRUE;
+    }
+  return hy_store_get_setting (store, key, &resolved, NULL) && resolved != NULL &&
+         g_strcmp0 (resolved, alert->raised_at) == 0;
+}
+
+/* Alerts overtake the bulk asset sync, so a ticket may have been created before its device's
+ * asset existed, without the asset. Now that @computer_id is linked to @asset_id, each ticket of
+ * its alerts that is not closed (or not yet created: its create may already have reached Halo
+ * without the asset) gets a write that adds the asset, queued behind the alert's other writes.
+ * The write reads the ticket first and adds the asset to those it has: idempotent, and an asset
+ * a technician added in Halo stays. Called inside the transaction that sets the link. */
+static gboolean
+queue_ticket_assets (HyStore *store, const char *computer_id, gint64 asset_id, GError **error)
+{
+  HyStoreQuery query = HY_STORE_QUERY_INIT;
+  g_autoptr (GPtrArray) alerts = NULL;
+
+  query.computer_id = computer_id;
+  alerts = hy_store_list (store, HY_RECORD_KIND_ALERT, &query, error);
+  if (alerts == NULL)
+    return FALSE;
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      HyAlert *alert = g_ptr_array_index (alerts, i);
+      g_autoptr (JsonBuilder) b = NULL;
+      g_autoptr (JsonNode) root = NULL;
+      g_autofree char *payload = NULL;
+
+      if ((alert->state != HY_ALERT_STATE_DELIVERED && alert->state != HY_ALERT_STATE_QUEUED) ||
+          alert_ticket_closed (store, alert))
+        continue;
+      b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "alert");
+      json_builder_add_string_value (b, alert->id);
+      json_builder_set_member_name (b, "asset_id");
+      json_builder_add_int_value (b, asset_id);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      payload = node_to_string (root);
+      if (!enqueue (store, HY_SYNC_KIND_TICKET_ASSET, alert->id, payload, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------- */
 /* Asset planning                                                            */
 /* ------------------------------------------------------------------------- */
 
@@ -1472,8 +1549,9 @@ enqueue_assets_txn (HyStore *store, gpointer user_data, GError **error)
       if (item->action != PLAN_CREATE && item->action != PLAN_UPDATE)
         continue;
       if (item->found &&
-          !hy_store_link_set (store, HY_RECORD_KIND_COMPUTER, item->computer->id, item->halo_id,
-                              item->computer->name, HY_LINK_HOW_AUTO, error))
+          (!hy_store_link_set (store, HY_RECORD_KIND_COMPUTER, item->computer->id, item->halo_id,
+                               item->computer->name, HY_LINK_HOW_AUTO, error) ||
+           !queue_ticket_assets (store, item->computer->id, item->halo_id, error)))
         return FALSE;
       key = record_key ("computer", item->computer->id);
       payload = asset_item_payload (run, item);
@@ -1597,8 +1675,9 @@ asset_write_done (Run *run, AssetWrite *w, gboolean created)
       g_warning ("%s", error->message);
       return;
     }
-  if ((created && !hy_store_link_set (store, HY_RECORD_KIND_COMPUTER, w->computer, w->halo_id,
-                                      w->name, HY_LINK_HOW_AUTO, &error)) ||
+  if ((created && (!hy_store_link_set (store, HY_RECORD_KIND_COMPUTER, w->computer, w->halo_id,
+                                       w->name, HY_LINK_HOW_AUTO, &error) ||
+                   !queue_ticket_assets (store, w->computer, w->halo_id, &error))) ||
       (w->fingerprint != NULL &&
        !hy_store_set_asset_fingerprint (store, w->computer, w->fingerprint, &error)) ||
       !hy_store_outbox_complete (store, w->item->id, &error))
@@ -2247,6 +2326,92 @@ deliver_ticket_close (Run *run, HyOutboxItem *item, HyAlert *alert, JsonObject *
   }
 }
 
+/* Adds the device's asset to the alert's ticket, unless it has it already or is closed. */
+static void
+deliver_ticket_asset (Run *run, HyOutboxItem *item, HyAlert *alert, JsonObject *payload)
+{
+  gint64 asset_id = hy_sync_json_int (payload, "asset_id");
+  g_autoptr (JsonObject) fields = json_object_new ();
+  g_autoptr (JsonArray) assets = json_array_new ();
+  Call get = { .self = run->self,
+               .op = OP_GET_TICKET,
+               .priority = HY_HALO_PRIORITY_ALERT,
+               .cancellable = run->cancellable,
+               .record = item->record_key,
+               .id = alert->ticket_id };
+  Call update = { .self = run->self,
+                  .op = OP_UPDATE_TICKET,
+                  .priority = HY_HALO_PRIORITY_ALERT,
+                  .cancellable = run->cancellable,
+                  .record = item->record_key,
+                  .id = alert->ticket_id };
+  JsonObject *ticket;
+  JsonNode *have;
+  gboolean closed;
+
+  if (asset_id <= 0)
+    {
+      item_dead (run, item, _ ("The queued write cannot be read"));
+      return;
+    }
+  if (!call_run (&get))
+    {
+      g_autoptr (GError) cause = g_steal_pointer (&get.error);
+      call_clear (&get);
+      item_failed (run, item, cause);
+      return;
+    }
+  ticket = hy_halo_record_get_object (get.rec);
+  closed = hy_sync_json_int (ticket, "hasbeenclosed") != 0;
+  have = json_object_get_member (ticket, "assets");
+  if (have != NULL && JSON_NODE_HOLDS_ARRAY (have))
+    {
+      JsonArray *array = json_node_get_array (have);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          JsonNode *element = json_array_get_element (array, i);
+          gint64 id;
+          JsonObject *one;
+
+          if (!JSON_NODE_HOLDS_OBJECT (element))
+            continue;
+          id = hy_sync_json_int (json_node_get_object (element), "id");
+          if (id <= 0)
+            continue;
+          if (id == asset_id)
+            closed = TRUE; /* nothing to add */
+          one = json_object_new ();
+          json_object_set_int_member (one, "id", id);
+          json_array_add_object_element (assets, one);
+        }
+    }
+  call_clear (&get);
+  if (closed)
+    {
+      /* It has the asset already, or is closed: a closed ticket is left as it is. */
+      item_complete (run, item);
+      return;
+    }
+  {
+    JsonObject *one = json_object_new ();
+    json_object_set_int_member (one, "id", asset_id);
+    json_array_add_object_element (assets, one);
+  }
+  json_object_set_array_member (fields, "assets", g_steal_pointer (&assets));
+  update.object = fields;
+  if (call_run (&update))
+    {
+      call_clear (&update);
+      item_complete (run, item);
+      return;
+    }
+  {
+    g_autoptr (GError) cause = g_steal_pointer (&update.error);
+    call_clear (&update);
+    item_failed (run, item, cause);
+  }
+}
+
 static void
 deliver_alert_item (Run *run, HyOutboxItem *item)
 {
@@ -2293,6 +2458,8 @@ deliver_alert_item (Run *run, HyOutboxItem *item)
     deliver_action (run, item, alert, o);
   else if (g_strcmp0 (item->kind, HY_SYNC_KIND_TICKET_CLOSE) == 0)
     deliver_ticket_close (run, item, alert, o);
+  else if (g_strcmp0 (item->kind, HY_SYNC_KIND_TICKET_ASSET) == 0)
+    deliver_ticket_asset (run, item, alert, o);
   else
     item_dead (run, item, _ ("Unknown kind of queued write"));
 }

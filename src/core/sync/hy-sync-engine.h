@@ -21,6 +21,7 @@ G_BEGIN_DECLS
 #define HY_SYNC_KIND_TICKET_NOTE   "ticket.note"
 #define HY_SYNC_KIND_TICKET_CLOSE  "ticket.close"
 #define HY_SYNC_KIND_ACTION        "ticket.action"
+#define HY_SYNC_KIND_TICKET_ASSET  "ticket.asset"
 
 /* Outbox priorities: alert delivery goes before bulk asset sync. */
 #define HY_SYNC_PRIORITY_ALERT 10
