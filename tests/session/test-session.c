@@ -221,6 +221,50 @@ test_refresh_forbidden (void)
   g_assert_cmpint (hy_store_events_count (hy_session_get_store (session), TRUE, NULL), >=, 1);
 }
 
+/* The Enabled switch saves its flag and keeps the client (and its token): flipping it does not
+ * sign in again, unlike a new profile. */
+static void
+test_set_enabled (void)
+{
+  g_autofree char *dir = make_data_dir ();
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (HyProfile) profile = sim_profile ();
+  g_autoptr (HyProfile) saved = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloClient) client = NULL;
+
+  session = hy_session_open (dir, &error);
+  g_assert_no_error (error);
+  /* No profile: nothing to switch on */
+  g_assert_false (hy_session_set_enabled (session, TRUE, &error));
+  g_assert_error (error, HY_SESSION_ERROR, HY_SESSION_ERROR_NOT_CONNECTED);
+  g_clear_error (&error);
+
+  g_assert_true (hy_session_set_profile (session, profile, &error));
+  hy_session_set_secret (session, "demo-secret");
+  hy_session_get_client_async (session, NULL, result_cb, &result);
+  client = hy_session_get_client_finish (session, wait_for (&result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (client);
+
+  g_assert_true (hy_session_set_enabled (session, TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (hy_session_peek_client (session) == client);
+  g_assert_true (hy_session_get_profile (session)->enabled);
+  saved = hy_store_get_profile (hy_session_get_store (session), &error);
+  g_assert_no_error (error);
+  g_assert_true (saved->enabled);
+  g_assert_cmpstr (saved->url, ==, profile->url);
+
+  g_assert_true (hy_session_set_enabled (session, FALSE, &error));
+  g_assert_true (hy_session_peek_client (session) == client);
+  g_assert_false (hy_session_get_profile (session)->enabled);
+  g_clear_pointer (&saved, hy_profile_free);
+  saved = hy_store_get_profile (hy_session_get_store (session), &error);
+  g_assert_false (saved->enabled);
+}
+
 static void
 test_keyring_secret (void)
 {
@@ -307,6 +351,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session/refresh", test_refresh);
   g_test_add_func ("/session/refresh-forbidden", test_refresh_forbidden);
   g_test_add_func ("/session/keyring-secret", test_keyring_secret);
+  g_test_add_func ("/session/set-enabled", test_set_enabled);
 
   status = g_test_run ();
 

@@ -284,6 +284,25 @@ hy_session_set_profile (HySession *self, const HyProfile *profile, GError **erro
   return TRUE;
 }
 
+/* Only the Enabled flag: the connection is the same, so the client (and its token) stays. */
+gboolean
+hy_session_set_enabled (HySession *self, gboolean enabled, GError **error)
+{
+  g_return_val_if_fail (HY_IS_SESSION (self), FALSE);
+
+  if (self->profile == NULL)
+    {
+      g_set_error_literal (error, HY_SESSION_ERROR, HY_SESSION_ERROR_NOT_CONNECTED,
+                           _ ("Halyard is not connected to Halo yet: run “halyard-cli connect” "
+                              "or open Setup"));
+      return FALSE;
+    }
+  if (!hy_store_set_enabled (self->store, enabled, error))
+    return FALSE;
+  self->profile->enabled = enabled;
+  return TRUE;
+}
+
 void
 hy_session_set_secret (HySession *self, const char *secret)
 {

@@ -50,6 +50,10 @@ HyStore *hy_session_get_store (HySession *self);
 const HyProfile *hy_session_get_profile (HySession *self);
 /* Saves the profile (never a secret) and drops the current client. */
 gboolean hy_session_set_profile (HySession *self, const HyProfile *profile, GError **error);
+/* Saves the profile's Enabled flag only and keeps the current client (and its token): the
+ * switch changes nothing about the connection. HY_SESSION_ERROR_NOT_CONNECTED without a
+ * profile. */
+gboolean hy_session_set_enabled (HySession *self, gboolean enabled, GError **error);
 
 /* Hands the client secret over in memory (NULL forgets it) and drops the current client. The
  * copy is wiped when replaced or when the session is finalized. */
