@@ -65,6 +65,22 @@ typedef struct
   gboolean stale; /* the filters changed while another section was shown */
 } Section;
 
+/* The buttons that show only their icon on narrow windows. */
+typedef enum
+{
+  COMPACT_UNLINKED,
+  COMPACT_AUTO,
+  COMPACT_LINK_TO,
+  COMPACT_UNLINK,
+  COMPACT_REFRESH,
+  N_COMPACT_BUTTONS
+} CompactButton;
+
+static const char *const compact_icons[N_COMPACT_BUTTONS] = {
+  "action-unavailable-symbolic", "object-select-symbolic", "insert-link-symbolic",
+  "edit-clear-symbolic",         "view-refresh-symbolic",
+};
+
 typedef enum
 {
   PICK_LINK,
@@ -101,10 +117,26 @@ struct _HyMappingPage
   HyLinkItem *pick_item;
   gint64 pick_first_id;
 
+  /* Narrow: the sections in a drop-down, the actions as icon buttons (see
+   * hy_mapping_page_size_allocate ()). */
+  gboolean narrow;
+  int wide_width;
+  guint narrow_idle;
+  gboolean updating_dropdown;
+  char *wide_labels[N_COMPACT_BUTTONS];
+
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
   GtkStack *main_stack;
   GtkWidget *toolbar;
+  GtkWidget *toolbar_filters;
+  GtkWidget *toolbar_actions;
+  GtkWidget *switcher_scroller;
+  GtkWidget *section_switcher;
+  GtkDropDown *section_dropdown;
+  GtkButton *auto_button;
+  GtkButton *unlink_button;
+  GtkButton *refresh_button;
   GtkSearchEntry *search_entry;
   GtkToggleButton *unlinked_button;
   GtkMenuButton *link_to_button;
@@ -1126,6 +1158,19 @@ section_changed_cb (HyMappingPage *self, GParamSpec *pspec, AdwViewStack *stack)
     reload_section (self, section);
   update_count (self);
   update_actions (self);
+
+  self->updating_dropdown = TRUE;
+  gtk_drop_down_set_selected (self->section_dropdown, section->id);
+  self->updating_dropdown = FALSE;
+}
+
+static void
+section_dropdown_changed_cb (HyMappingPage *self, GParamSpec *pspec, GtkDropDown *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+
+  if (!self->updating_dropdown && selected < N_SECTIONS)
+    hy_mapping_page_set_section (self, section_names[selected]);
 }
 
 static void
@@ -1543,6 +1588,150 @@ add_shortcut (GtkShortcutController *controller,
 }
 
 /* ------------------------------------------------------------------------- */
+/* Narrow windows                                                            */
+/* ------------------------------------------------------------------------- */
+
+static GtkWidget *
+compact_button (HyMappingPage *self, CompactButton which)
+{
+  switch (which)
+    {
+      case COMPACT_UNLINKED:
+        return GTK_WIDGET (self->unlinked_button);
+      case COMPACT_AUTO:
+        return GTK_WIDGET (self->auto_button);
+      case COMPACT_LINK_TO:
+        return GTK_WIDGET (self->link_to_button);
+      case COMPACT_UNLINK:
+        return GTK_WIDGET (self->unlink_button);
+      case COMPACT_REFRESH:
+        return GTK_WIDGET (self->refresh_button);
+      case N_COMPACT_BUTTONS:
+      default:
+        g_assert_not_reached ();
+    }
+}
+
+/* "Link _Automatically" → "Link Automatically": what a screen reader says for the button, with
+ * its label or with only its icon. */
+static char *
+strip_mnemonic (const char *label)
+{
+  GString *text = g_string_new (NULL);
+
+  for (const char *p = label; *p != '\0'; p++)
+    {
+      if (*p == '_' && p[1] == '_')
+        p++;
+      else if (*p == '_')
+        continue;
+      g_string_append_c (text, *p);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+/* The width the wide layout needs to show every label and the switcher without scrolling. */
+static int
+wide_natural_width (HyMappingPage *self)
+{
+  GtkWidget *parts[] = { self->toolbar_filters, self->toolbar_actions, self->section_switcher };
+  int width = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      int natural = 0;
+
+      gtk_widget_measure (parts[i], GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+      width = MAX (width, natural + gtk_widget_get_margin_start (parts[i]) +
+                              gtk_widget_get_margin_end (parts[i]));
+    }
+
+  /* The toolbar's own margins. */
+  return width + gtk_widget_get_margin_start (self->toolbar) +
+         gtk_widget_get_margin_end (self->toolbar);
+}
+
+static void
+set_narrow (HyMappingPage *self, gboolean narrow)
+{
+  if (self->narrow == narrow)
+    return;
+  self->narrow = narrow;
+
+  gtk_widget_set_visible (self->switcher_scroller, !narrow);
+  gtk_widget_set_visible (GTK_WIDGET (self->section_dropdown), narrow);
+
+  for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
+    {
+      GtkWidget *button = compact_button (self, i);
+
+      if (GTK_IS_MENU_BUTTON (button) && narrow)
+        gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), compact_icons[i]);
+      else if (GTK_IS_MENU_BUTTON (button))
+        gtk_menu_button_set_label (GTK_MENU_BUTTON (button), self->wide_labels[i]);
+      else if (narrow)
+        gtk_button_set_icon_name (GTK_BUTTON (button), compact_icons[i]);
+      else
+        gtk_button_set_label (GTK_BUTTON (button), self->wide_labels[i]);
+    }
+}
+
+static gboolean
+narrow_idle_cb (gpointer user_data)
+{
+  HyMappingPage *self = user_data;
+
+  self->narrow_idle = 0;
+  set_narrow (self, gtk_widget_get_width (GTK_WIDGET (self)) < self->wide_width);
+  return G_SOURCE_REMOVE;
+}
+
+/* Narrower than the wide layout needs: the sections go in a drop-down and the actions show only
+ * their icons (with their tooltips and names), so nothing has to be scrolled sideways. */
+static void
+hy_mapping_page_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+
+  if (!self->narrow)
+    self->wide_width = wide_natural_width (self);
+
+  /* Widgets change after the allocation, not during it. */
+  if ((width < self->wide_width) != self->narrow && self->narrow_idle == 0)
+    self->narrow_idle = g_idle_add (narrow_idle_cb, self);
+
+  /* Like a GtkBinLayout (a layout manager would not call this function). */
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_should_layout (child))
+      gtk_widget_allocate (child, width, height, baseline, NULL);
+}
+
+static void
+hy_mapping_page_measure (GtkWidget *widget,
+                         GtkOrientation orientation,
+                         int for_size,
+                         int *minimum,
+                         int *natural,
+                         int *minimum_baseline,
+                         int *natural_baseline)
+{
+  *minimum = *natural = 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_should_layout (child))
+      {
+        int child_min = 0;
+        int child_nat = 0;
+
+        gtk_widget_measure (child, orientation, for_size, &child_min, &child_nat, NULL, NULL);
+        *minimum = MAX (*minimum, child_min);
+        *natural = MAX (*natural, child_nat);
+      }
+}
+
+/* ------------------------------------------------------------------------- */
 /* Sections                                                                  */
 /* ------------------------------------------------------------------------- */
 
@@ -1701,6 +1890,7 @@ hy_mapping_page_dispose (GObject *object)
   g_clear_handle_id (&self->groups_timer, g_source_remove);
   g_clear_handle_id (&self->groups_idle, g_source_remove);
   g_clear_handle_id (&self->reload_idle, g_source_remove);
+  g_clear_handle_id (&self->narrow_idle, g_source_remove);
   g_clear_object (&self->pick_item);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HY_TYPE_MAPPING_PAGE);
@@ -1720,6 +1910,8 @@ hy_mapping_page_finalize (GObject *object)
   g_hash_table_unref (self->halo_lists);
   g_ptr_array_unref (self->suggestions);
   g_strfreev (self->words);
+  for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
+    g_free (self->wide_labels[i]);
 
   G_OBJECT_CLASS (hy_mapping_page_parent_class)->finalize (object);
 }
@@ -1776,6 +1968,8 @@ hy_mapping_page_class_init (HyMappingPageClass *klass)
   object_class->finalize = hy_mapping_page_finalize;
   object_class->get_property = hy_mapping_page_get_property;
   object_class->set_property = hy_mapping_page_set_property;
+  widget_class->measure = hy_mapping_page_measure;
+  widget_class->size_allocate = hy_mapping_page_size_allocate;
 
   properties[PROP_SESSION] =
       g_param_spec_object ("session", NULL, NULL, HY_TYPE_SESSION,
@@ -1795,6 +1989,14 @@ hy_mapping_page_class_init (HyMappingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HyMappingPage, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, HyMappingPage, main_stack);
   gtk_widget_class_bind_template_child (widget_class, HyMappingPage, toolbar);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, toolbar_filters);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, toolbar_actions);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, switcher_scroller);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, section_switcher);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, section_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, auto_button);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, unlink_button);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, refresh_button);
   gtk_widget_class_bind_template_child (widget_class, HyMappingPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, HyMappingPage, unlinked_button);
   gtk_widget_class_bind_template_child (widget_class, HyMappingPage, link_to_button);
@@ -1823,7 +2025,6 @@ hy_mapping_page_class_init (HyMappingPageClass *klass)
                                    show_suggestions_action);
   gtk_widget_class_install_action (widget_class, "mapping.next-section", "i", next_section_action);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hy-mapping-page");
 }
 
@@ -1841,6 +2042,37 @@ hy_mapping_page_init (HyMappingPage *self)
 
   for (guint i = 0; i < N_SECTIONS; i++)
     build_section (self, i);
+
+  {
+    g_autoptr (GtkStringList) titles = gtk_string_list_new (NULL);
+
+    for (guint i = 0; i < N_SECTIONS; i++)
+      {
+        GtkWidget *child =
+            adw_view_stack_get_child_by_name (self->sections_stack, section_names[i]);
+
+        gtk_string_list_append (titles, adw_view_stack_page_get_title (
+                                            adw_view_stack_get_page (self->sections_stack, child)));
+      }
+    gtk_drop_down_set_model (self->section_dropdown, G_LIST_MODEL (titles));
+    gtk_drop_down_set_selected (self->section_dropdown, current_section (self)->id);
+    g_signal_connect_swapped (self->section_dropdown, "notify::selected",
+                              G_CALLBACK (section_dropdown_changed_cb), self);
+  }
+
+  /* The labels of the wide layout, and the names the buttons keep with only their icon. */
+  for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
+    {
+      GtkWidget *button = compact_button (self, i);
+      g_autofree char *name = NULL;
+
+      self->wide_labels[i] = g_strdup (GTK_IS_MENU_BUTTON (button)
+                                           ? gtk_menu_button_get_label (GTK_MENU_BUTTON (button))
+                                           : gtk_button_get_label (GTK_BUTTON (button)));
+      name = strip_mnemonic (self->wide_labels[i]);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                      -1);
+    }
 
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb),
                             self);
@@ -2216,4 +2448,13 @@ hy_mapping_page_set_sync_engine (HyMappingPage *self, HySyncEngine *engine)
     }
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SYNC_ENGINE]);
+}
+
+/* Whether the page shows its narrow layout (sections in a drop-down, icon-only actions). */
+gboolean
+hy_mapping_page_get_narrow (HyMappingPage *self)
+{
+  g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), FALSE);
+
+  return self->narrow;
 }

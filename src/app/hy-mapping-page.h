@@ -39,5 +39,6 @@ gboolean hy_mapping_page_rename_company (HyMappingPage *self, const char *id, co
 gboolean hy_mapping_page_get_busy (HyMappingPage *self);
 HySyncEngine *hy_mapping_page_get_sync_engine (HyMappingPage *self);
 void hy_mapping_page_set_sync_engine (HyMappingPage *self, HySyncEngine *engine);
+gboolean hy_mapping_page_get_narrow (HyMappingPage *self);
 
 G_END_DECLS

@@ -555,6 +555,150 @@ test_mapping_live_groups (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (hy_link_item_get_state (find_row (page, "groups", "Servers")), ==, "Synced");
 }
 
+/* The first widget of @type under @root, popovers left out. */
+static GtkWidget *
+find_type (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  if (GTK_IS_POPOVER (root))
+    return NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every visible scrolled window outside the lists shows all of its content sideways. */
+static void
+assert_nothing_scrolls_sideways (GtkWidget *root)
+{
+  if (!gtk_widget_get_visible (root))
+    return;
+
+  if (GTK_IS_SCROLLED_WINDOW (root) &&
+      !GTK_IS_COLUMN_VIEW (gtk_scrolled_window_get_child (GTK_SCROLLED_WINDOW (root))))
+    {
+      GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (root));
+
+      g_assert_cmpfloat (gtk_adjustment_get_upper (h), <=, gtk_adjustment_get_page_size (h) + 1);
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (!GTK_IS_POPOVER (child))
+      assert_nothing_scrolls_sideways (child);
+}
+
+static gboolean
+timeout_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* Every action button of the toolbar has a tooltip; on a narrow window it shows only its icon
+ * (its name stays what its label said). */
+static void
+assert_action_buttons (GtkWidget *root, gboolean narrow, guint *n_buttons)
+{
+  if (GTK_IS_POPOVER (root) || GTK_IS_REVEALER (root) || ADW_IS_STATUS_PAGE (root) ||
+      !gtk_widget_get_visible (root))
+    return;
+
+  if (GTK_IS_MENU_BUTTON (root))
+    {
+      g_assert_nonnull (gtk_widget_get_tooltip_text (root));
+      g_assert_cmpint (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (root)) != NULL, ==, narrow);
+      (*n_buttons)++;
+      return;
+    }
+
+  if (GTK_IS_BUTTON (root) &&
+      (GTK_IS_TOGGLE_BUTTON (root) || gtk_actionable_get_action_name (GTK_ACTIONABLE (root))))
+    {
+      g_assert_nonnull (gtk_widget_get_tooltip_text (root));
+      g_assert_cmpint (GTK_IS_IMAGE (gtk_button_get_child (GTK_BUTTON (root))), ==, narrow);
+      (*n_buttons)++;
+    }
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    assert_action_buttons (child, narrow, n_buttons);
+}
+
+static void
+wait_narrow (HyMappingPage *page, gboolean narrow)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+
+  while (hy_mapping_page_get_narrow (page) != narrow && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  /* The new layout allocated. */
+  for (guint i = 0; i < 5; i++)
+    {
+      gtk_widget_queue_resize (GTK_WIDGET (page));
+      wait_idle (page);
+      g_usleep (20000);
+      wait_idle (page);
+    }
+}
+
+/* At 360 px the sections go in a drop-down and the actions show only their icons, so nothing
+ * scrolls sideways; wide again, the switcher and the labels come back. */
+static void
+test_mapping_narrow (Fixture *fixture, gconstpointer data)
+{
+  HyMappingPage *page = fixture->page;
+  GtkDropDown *dropdown = GTK_DROP_DOWN (find_type (GTK_WIDGET (page), GTK_TYPE_DROP_DOWN));
+  GtkWidget *switcher = find_type (GTK_WIDGET (page), ADW_TYPE_VIEW_SWITCHER);
+  /* The search entry's row, in the toolbar (with the row of actions). */
+  GtkWidget *toolbar = gtk_widget_get_parent (
+      gtk_widget_get_parent (find_type (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY)));
+  guint n_buttons = 0;
+
+  g_assert_nonnull (dropdown);
+  g_assert_false (hy_mapping_page_get_narrow (page));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
+  n_buttons = 0;
+  assert_action_buttons (toolbar, FALSE, &n_buttons);
+  g_assert_cmpuint (n_buttons, ==, 5);
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
+  wait_narrow (page, TRUE);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (page)), <=, 360);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
+  g_assert_false (gtk_widget_is_visible (switcher));
+  n_buttons = 0;
+  assert_action_buttons (toolbar, TRUE, &n_buttons);
+  g_assert_cmpuint (n_buttons, ==, 5);
+  assert_nothing_scrolls_sideways (GTK_WIDGET (page));
+
+  /* The drop-down and the sections follow each other. */
+  gtk_drop_down_set_selected (dropdown, 4);
+  g_assert_cmpstr (hy_mapping_page_get_section (page), ==, "groups");
+  hy_mapping_page_set_section (page, "policies");
+  g_assert_cmpuint (gtk_drop_down_get_selected (dropdown), ==, 5);
+  hy_mapping_page_set_section (page, "companies");
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1200, 700);
+  wait_narrow (page, FALSE);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
+  g_assert_true (gtk_widget_is_visible (switcher));
+  n_buttons = 0;
+  assert_action_buttons (toolbar, FALSE, &n_buttons);
+  g_assert_cmpuint (n_buttons, ==, 5);
+  assert_nothing_scrolls_sideways (GTK_WIDGET (page));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -567,6 +711,8 @@ main (int argc, char *argv[])
   g_test_add ("/mapping/reload-while-busy", Fixture, NULL, fixture_set_up,
               test_mapping_reload_while_busy, fixture_tear_down);
   g_test_add ("/mapping/live-groups", Fixture, NULL, fixture_set_up, test_mapping_live_groups,
+              fixture_tear_down);
+  g_test_add ("/mapping/narrow", Fixture, NULL, fixture_set_up, test_mapping_narrow,
               fixture_tear_down);
   g_test_add ("/mapping/refresh", Fixture, "empty", fixture_set_up, test_mapping_refresh,
               fixture_tear_down);
