@@ -955,8 +955,9 @@ test_batch_returnall (Fixture *f, gconstpointer data)
   check_saved_ids (f, input, saved);
 }
 
-/* A Halo that ignores ?returnall (the last record only): one asset list per client concerned,
- * after the POST, not one GET per asset; the list requests carry the caller's record tag. */
+/* A Halo that ignores ?returnall (the last record only): the creates are read back after the
+ * POST with lists, not one GET per asset; the list requests carry the caller's record tag. Here
+ * one list of every asset (2 pages of 100) is cheaper than one per client concerned (4). */
 static void
 test_batch_returnall_ignored (Fixture *f, gconstpointer data)
 {
@@ -976,8 +977,8 @@ test_batch_returnall_ignored (Fixture *f, gconstpointer data)
   saved = hy_halo_client_save_assets_finish (f->client, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Asset"), ==, 1);
-  /* 13 creates in 4 clients (20 assets each: one page): 4 lists */
-  g_assert_cmpuint (hy_sim_count_requests (f->sim, "GET", "/api/Asset"), ==, 4);
+  /* 13 creates in 4 clients (20 assets each: one page each); 133 assets in all: 2 pages */
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "GET", "/api/Asset"), ==, 2);
   check_saved_ids (f, input, saved);
   for (guint i = 0; i < f->events->len; i++)
     {
@@ -988,7 +989,69 @@ test_batch_returnall_ignored (Fixture *f, gconstpointer data)
           tagged++;
         }
     }
-  g_assert_cmpuint (tagged, ==, 4);
+  g_assert_cmpuint (tagged, ==, 2);
+}
+
+/* The same when one list of every asset would take more pages than the clients' lists: its
+ * first page says so (record_count), and the clients are listed one by one — one request more
+ * than listing them at once, never a whole list of Halo's assets. */
+static void
+test_batch_returnall_ignored_per_client (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GPtrArray) input = NULL;
+  g_autoptr (GPtrArray) saved = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  JsonArray *assets;
+  guint expected = 1, global = 0;
+
+  creates_in_clients (f, "PC", 4, &input);
+  hy_halo_client_set_page_size (f->client, 10);
+  hy_sim_set_ignore_returnall (f->sim, TRUE);
+  hy_sim_reset_counters (f->sim);
+  g_ptr_array_set_size (f->events, 0);
+  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, NULL, NULL, done_cb,
+                                    f);
+  result = wait_result (f);
+  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  check_saved_ids (f, input, saved);
+
+  /* 1 first page of every asset, then each client's pages of 10 */
+  state = hy_sim_dump_state (f->sim);
+  assets = json_object_get_array_member (json_node_get_object (state), "assets");
+  {
+    g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+    for (guint i = 0; i < input->len; i++)
+      {
+        gint64 id = hy_halo_json_get_id (g_ptr_array_index (input, i), "client_id");
+        gboolean known = FALSE;
+        for (guint c = 0; c < ids->len; c++)
+          known = known || g_array_index (ids, gint64, c) == id;
+        if (!known)
+          g_array_append_val (ids, id);
+      }
+    for (guint c = 0; c < ids->len; c++)
+      {
+        guint n = 0;
+        for (guint j = 0; j < json_array_get_length (assets); j++)
+          if (json_object_get_int_member (json_array_get_object_element (assets, j), "client_id") ==
+              g_array_index (ids, gint64, c))
+            n++;
+        expected += (n + 9) / 10;
+      }
+  }
+  g_assert_cmpuint (expected, >, 1 + 4);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "GET", "/api/Asset"), ==, expected);
+  for (guint i = 0; i < f->events->len; i++)
+    {
+      HyHaloEvent *e = g_ptr_array_index (f->events, i);
+      if (g_strcmp0 (e->method, "GET") == 0 && g_str_has_prefix (e->path, "/api/Asset") &&
+          strstr (e->path, "client_id=") == NULL)
+        global++;
+    }
+  g_assert_cmpuint (global, ==, 1);
 }
 
 /* HY_HALO_SAVE_NO_READ_BACK: the caller reads many saves back at once, so a Halo that ignores
@@ -1162,6 +1225,7 @@ main (int argc, char **argv)
   ADD ("/halo/sim/list-record-tag", test_list_record_tag);
   ADD ("/halo/sim/batch-returnall", test_batch_returnall);
   ADD ("/halo/sim/batch-returnall-ignored", test_batch_returnall_ignored);
+  ADD ("/halo/sim/batch-returnall-ignored-per-client", test_batch_returnall_ignored_per_client);
   ADD ("/halo/sim/batch-no-read-back", test_batch_no_read_back);
   ADD ("/halo/sim/batch-same-key", test_batch_same_key);
   ADD ("/halo/sim/batch-returnall-ignored-ambiguous", test_batch_returnall_ignored_ambiguous);

@@ -536,6 +536,66 @@ test_assets_ignore_returnall (Fixture *f, gconstpointer data)
     }
 }
 
+/* Halo holds 1 000 assets of another client that the cache does not know (never refreshed):
+ * estimated from the cache, one list of every asset looks cheapest, but its first page's
+ * record_count shows 10 pages, so the engine stops there and lists the two clients concerned —
+ * both to find existing assets and to read back the creates of a Halo ignoring ?returnall. */
+static void
+test_assets_stale_cache (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (JsonNode) state = hy_sim_dump_state (f->sim);
+  g_autoptr (GPtrArray) assets =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray) saved = NULL;
+  JsonObject *c = json_array_get_object_element (state_array (state, "clients"), 2);
+  gint64 client_c = hy_sync_json_int (c, "id");
+  guint global = 0, per_client = 0;
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      JsonObject *a = json_object_new ();
+      g_autofree char *tag = g_strdup_printf ("C-%04u", i);
+
+      json_object_set_int_member (a, "client_id", client_c);
+      json_object_set_int_member (a, "assettype_id", 130);
+      json_object_set_string_member (a, "inventory_number", tag);
+      g_ptr_array_add (assets, a);
+    }
+  hy_halo_client_save_assets_async (f->client, assets, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL,
+                                    result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (asset_count (f), ==, 1000);
+
+  hy_sim_set_ignore_returnall (f->sim, TRUE);
+  hy_sync_engine_set_batch_size (f->engine, 4);
+  g_ptr_array_set_size (f->events, 0);
+  report = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->created, ==, 7);
+  g_assert_cmpuint (report->pending, ==, 0);
+  assert_assets_exactly_once (f, synced_computers);
+  for (guint i = 0; i < f->events->len; i++)
+    {
+      HyHaloEvent *e = g_ptr_array_index (f->events, i);
+      if (g_strcmp0 (e->method, "GET") != 0 || !g_str_has_prefix (e->path, "/api/Asset?"))
+        continue;
+      if (strstr (e->path, "client_id=") != NULL)
+        per_client++;
+      else
+        global++;
+    }
+  /* One first page of everything, then clients A and B, for each of the two look-ups
+   * (10 pages each before). */
+  g_assert_cmpuint (global, ==, 2);
+  g_assert_cmpuint (per_client, ==, 4);
+}
+
 static void
 test_assets_dry_run (Fixture *f, gconstpointer data)
 {
@@ -1677,6 +1737,7 @@ main (int argc, char **argv)
   ADD ("/sync/assets/idempotent", test_assets_idempotent);
   ADD ("/sync/assets/dry-run", test_assets_dry_run);
   ADD ("/sync/assets/ignore-returnall", test_assets_ignore_returnall);
+  ADD ("/sync/assets/stale-cache", test_assets_stale_cache);
   ADD ("/sync/assets/find-existing", test_assets_find_existing);
   ADD ("/sync/assets/inherited-mapping", test_assets_inherited_mapping);
   ADD ("/sync/alerts/lifecycle", test_alert_lifecycle);

@@ -1302,6 +1302,7 @@ typedef struct
   HyHaloPriority priority;
   char *record;
   guint page_no;
+  guint max_pages; /* 0: no cap */
   guint received;
   guint max_page_len;
   gboolean bare;
@@ -1452,6 +1453,21 @@ list_page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     done = TRUE;
   else if (data->page_no >= MAX_PAGES)
     done = TRUE;
+  else if (data->max_pages > 0 && data->page_no == 1 &&
+           (data->list->record_count >= 0
+                ? (data->list->record_count + data->max_page_len - 1) / data->max_page_len >
+                      (gint64) data->max_pages
+                : data->max_pages == 1))
+    {
+      /* Capped: the whole list takes more pages than the caller allows (known from the
+       * first page's record_count); it has this page and reads another way. */
+      data->list->truncated = TRUE;
+      g_task_return_pointer (task, g_steal_pointer (&data->list),
+                             (GDestroyNotify) hy_halo_list_free);
+      return;
+    }
+  else if (data->max_pages > 0 && data->page_no >= data->max_pages)
+    done = TRUE;
 
   if (!done)
     {
@@ -1514,6 +1530,40 @@ list_next_page (GTask *task)
                       g_task_get_cancellable (task), list_page_cb, task);
 }
 
+static void
+list_start (HyHaloClient *self,
+            HyHaloKind kind,
+            const char *query,
+            const char *check_member,
+            gint64 check_value,
+            guint max_pages,
+            HyHaloPriority priority,
+            const char *record,
+            GCancellable *cancellable,
+            GAsyncReadyCallback callback,
+            gpointer user_data)
+{
+  GTask *task;
+  ListData *data;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_source_tag (task, hy_halo_client_list_async);
+  data = g_new0 (ListData, 1);
+  data->kind = kind;
+  data->query = g_strdup (query);
+  data->check_member = g_strdup (check_member);
+  data->check_value = check_value;
+  data->priority = priority;
+  data->record = g_strdup (record);
+  data->page_no = 1;
+  data->max_pages = max_pages;
+  data->seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  data->list = hy_halo_list_new ();
+  g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
+  list_next_page (task);
+}
+
 /**
  * hy_halo_client_list_async:
  * @kind: the entity to list
@@ -1538,25 +1588,37 @@ hy_halo_client_list_async (HyHaloClient *self,
                            GAsyncReadyCallback callback,
                            gpointer user_data)
 {
-  GTask *task;
-  ListData *data;
-
   g_return_if_fail (HY_IS_HALO_CLIENT (self));
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_set_source_tag (task, hy_halo_client_list_async);
-  data = g_new0 (ListData, 1);
-  data->kind = kind;
-  data->query = g_strdup (query);
-  data->check_member = g_strdup (check_member);
-  data->check_value = check_value;
-  data->priority = priority;
-  data->record = g_strdup (record);
-  data->page_no = 1;
-  data->seen = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  data->list = hy_halo_list_new ();
-  g_task_set_task_data (task, data, (GDestroyNotify) list_data_free);
-  list_next_page (task);
+  list_start (self, kind, query, check_member, check_value, 0, priority, record, cancellable,
+              callback, user_data);
+}
+
+/**
+ * hy_halo_client_list_within_async:
+ * @max_pages: the most pages the caller will pay for (at least 1)
+ *
+ * Like hy_halo_client_list_async(), when the whole list takes at most @max_pages pages. When
+ * the first page's `record_count` says it takes more, the list stops there, marked
+ * `truncated`, with that page's records: the caller reads what it needs another way (one list
+ * per client instead of one of everything) and has paid one request to learn it. Finish with
+ * hy_halo_client_list_finish().
+ */
+void
+hy_halo_client_list_within_async (HyHaloClient *self,
+                                  HyHaloKind kind,
+                                  const char *query,
+                                  const char *check_member,
+                                  gint64 check_value,
+                                  guint max_pages,
+                                  HyHaloPriority priority,
+                                  const char *record,
+                                  GCancellable *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  list_start (self, kind, query, check_member, check_value, MAX (max_pages, 1u), priority, record,
+              cancellable, callback, user_data);
 }
 
 /**
@@ -1755,6 +1817,7 @@ typedef struct
   GArray *pending; /* indices of creates whose id Halo's answers did not give */
   GArray *clients; /* gint64: the clients of @pending, each listed once */
   guint lookup;
+  guint lookup_max_pages; /* > 0: try one list of every asset first, within this many pages */
   HyHaloSaveFlags flags;
   HyHaloPriority priority;
   char *record;
@@ -1906,8 +1969,12 @@ save_match_item (SaveData *data, GArray *batch, JsonObject *saved, gint64 saved_
   return candidates == 1 ? found : -1;
 }
 
-/* One asset list per client with creates Halo's answers did not identify (Halo ignored
- * ?returnall): each listed asset's client and key are checked here, Halo may ignore the filter. */
+/* The read-back when Halo ignored ?returnall: the assets of each client with creates its
+ * answers did not identify, or — when the creates span enough clients that one list of every
+ * asset may take fewer pages — that list, capped at one page fewer than the clients' lists
+ * take; its first page's record_count says whether it is cheaper, and when it is not, it stops
+ * there and the clients are listed one by one. Each listed asset's client and key are checked
+ * here: Halo may ignore the filter. */
 static void
 save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -1918,10 +1985,21 @@ save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (HyHaloList) list = hy_halo_client_list_finish (self, result, &error);
   gint64 client_id = g_array_index (data->clients, gint64, data->lookup);
   g_autoptr (GHashTable) taken = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  /* "client/member/folded value" → GPtrArray of the listed records with that key */
+  g_autoptr (GHashTable) by_key =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
 
   if (!list)
     {
       g_task_return_error (task, error);
+      return;
+    }
+  if (list->truncated)
+    {
+      /* One list of everything would take more pages: one list per client instead (a partial
+       * list cannot tell a unique key from one repeated on a later page). */
+      data->lookup++;
+      save_next_lookup (g_steal_pointer (&task));
       return;
     }
   /* Ids already given to an item of this save are not another item's. */
@@ -1932,24 +2010,57 @@ save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         g_hash_table_add (taken,
                           g_memdup2 (&(gint64){ hy_halo_record_get_id (r) }, sizeof (gint64)));
     }
+  for (guint i = 0; i < list->records->len; i++)
+    {
+      HyHaloRecord *r = g_ptr_array_index (list->records, i);
+      gint64 r_client = hy_halo_record_get_client_id (r);
+
+      if (r_client <= 0 || (client_id > 0 && r_client != client_id))
+        continue;
+      for (guint m = 0; asset_key_members[m] != NULL; m++)
+        {
+          const char *value = hy_halo_record_get_string (r, asset_key_members[m]);
+          g_autofree char *folded = NULL;
+          char *key;
+          GPtrArray *same;
+
+          if (value == NULL || *value == '\0')
+            continue;
+          folded = g_utf8_casefold (value, -1);
+          key = g_strdup_printf ("%" G_GINT64_FORMAT "/%s/%s", r_client, asset_key_members[m],
+                                 folded);
+          same = g_hash_table_lookup (by_key, key);
+          if (same == NULL)
+            {
+              same = g_ptr_array_new ();
+              g_hash_table_insert (by_key, key, same);
+            }
+          else
+            g_free (key);
+          g_ptr_array_add (same, r);
+        }
+    }
   for (guint p = 0; p < data->pending->len; p++)
     {
       guint index = g_array_index (data->pending, guint, p);
       JsonObject *item = item_object (data, index);
+      g_autofree char *key = NULL;
+      GPtrArray *same;
       HyHaloRecord *match = NULL;
       guint matches = 0;
       const char *member;
       const char *value;
 
-      if (hy_halo_json_get_id (item, "client_id") != client_id)
+      if (g_ptr_array_index (data->results, index) != NULL ||
+          (client_id > 0 && hy_halo_json_get_id (item, "client_id") != client_id))
         continue;
-      for (guint i = 0; i < list->records->len; i++)
+      key = create_key_string (item);
+      same = key != NULL ? g_hash_table_lookup (by_key, key) : NULL;
+      for (guint i = 0; same != NULL && i < same->len; i++)
         {
-          HyHaloRecord *r = g_ptr_array_index (list->records, i);
+          HyHaloRecord *r = g_ptr_array_index (same, i);
           gint64 id = hy_halo_record_get_id (r);
-          if (hy_halo_record_get_client_id (r) == client_id &&
-              !g_hash_table_contains (taken, &id) &&
-              create_matches (item, hy_halo_record_get_object (r)))
+          if (!g_hash_table_contains (taken, &id))
             {
               match = r;
               matches++;
@@ -1984,7 +2095,8 @@ save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_hash_table_add (taken,
                         g_memdup2 (&(gint64){ hy_halo_record_get_id (match) }, sizeof (gint64)));
     }
-  data->lookup++;
+  /* Read whole, the list of every asset answered for every client. */
+  data->lookup = client_id == 0 ? data->clients->len : data->lookup + 1;
   save_next_lookup (g_steal_pointer (&task));
 }
 
@@ -1998,6 +2110,8 @@ save_next_lookup (GTask *task)
 
   if (data->clients == NULL)
     {
+      guint per_client_pages = 0;
+
       data->clients = g_array_new (FALSE, FALSE, sizeof (gint64));
       /* The caller reads the unidentified creates back itself (their results stay NULL). */
       if (data->flags & HY_HALO_SAVE_NO_READ_BACK)
@@ -2013,6 +2127,24 @@ save_next_lookup (GTask *task)
           if (!known)
             g_array_append_val (data->clients, id);
         }
+      /* Each client's list takes at least one page per page size of its creates. */
+      for (guint c = 0; c < data->clients->len; c++)
+        {
+          guint of_client = 0;
+          for (guint p = 0; p < data->pending->len; p++)
+            if (hy_halo_json_get_id (item_object (data, g_array_index (data->pending, guint, p)),
+                                     "client_id") == g_array_index (data->clients, gint64, c))
+              of_client++;
+          per_client_pages += MAX (1u, (of_client + self->page_size - 1) / self->page_size);
+        }
+      /* Worth asking whether one list of every asset is cheaper only when it can save a page
+       * (it costs one request to learn that it is not). */
+      data->lookup_max_pages = per_client_pages >= 3 ? per_client_pages - 1 : 0;
+      if (data->lookup_max_pages > 0)
+        {
+          gint64 all = 0;
+          g_array_prepend_val (data->clients, all);
+        }
       data->lookup = 0;
     }
   if (data->lookup >= data->clients->len)
@@ -2023,6 +2155,14 @@ save_next_lookup (GTask *task)
       return;
     }
   client_id = g_array_index (data->clients, gint64, data->lookup);
+  if (client_id == 0)
+    {
+      /* Every asset, within fewer pages than the clients' lists would take */
+      list_start (self, HY_HALO_KIND_ASSET, "includeinactive=true", NULL, 0, data->lookup_max_pages,
+                  data->priority, data->record, g_task_get_cancellable (task), save_lookup_cb,
+                  task);
+      return;
+    }
   query = g_strdup_printf ("client_id=%" G_GINT64_FORMAT "&includeinactive=true", client_id);
   hy_halo_client_list_async (self, HY_HALO_KIND_ASSET, query, "client_id", client_id,
                              data->priority, data->record, g_task_get_cancellable (task),

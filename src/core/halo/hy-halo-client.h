@@ -194,6 +194,17 @@ void hy_halo_client_list_async (HyHaloClient *self,
                                 GCancellable *cancellable,
                                 GAsyncReadyCallback callback,
                                 gpointer user_data);
+void hy_halo_client_list_within_async (HyHaloClient *self,
+                                       HyHaloKind kind,
+                                       const char *query,
+                                       const char *check_member,
+                                       gint64 check_value,
+                                       guint max_pages,
+                                       HyHaloPriority priority,
+                                       const char *record,
+                                       GCancellable *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer user_data);
 HyHaloList *hy_halo_client_list_finish (HyHaloClient *self, GAsyncResult *result, GError **error);
 
 /* Batch writes */

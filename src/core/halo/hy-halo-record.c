@@ -426,6 +426,7 @@ hy_halo_list_copy (HyHaloList *self)
   copy->requests = self->requests;
   copy->inconsistent = self->inconsistent;
   copy->dropped = self->dropped;
+  copy->truncated = self->truncated;
   return copy;
 }
 

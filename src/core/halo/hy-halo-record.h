@@ -80,6 +80,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyHaloRecord, hy_halo_record_unref)
  *   `record_count`, repeated pages): a warning event was emitted too
  * @dropped: how many returned records did not match the filter asked for (Halo ignored it)
  *   and were dropped
+ * @truncated: %TRUE when a list capped with hy_halo_client_list_within_async() stopped after
+ *   its first page because the whole list would take more pages than allowed: @records are
+ *   that page's only
  *
  * The result of a list call. Read-only for callers.
  */
@@ -90,6 +93,7 @@ typedef struct
   guint requests;
   gboolean inconsistent;
   guint dropped;
+  gboolean truncated;
 } HyHaloList;
 
 #define HY_TYPE_HALO_LIST (hy_halo_list_get_type ())

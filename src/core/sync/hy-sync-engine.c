@@ -199,6 +199,7 @@ typedef struct
   const char *query;
   const char *check_member;
   gint64 check_value;
+  guint max_pages; /* OP_LIST: hy_halo_client_list_within_async () when set */
   const char *search;
   JsonObject *object;
   GPtrArray *assets;
@@ -262,9 +263,15 @@ call_start_cb (gpointer user_data)
                                                                    "&includeassetfields=true",
                                                                    call->id)
                                                 : g_strdup ("includeassetfields=true");
-          hy_halo_client_list_async (c, HY_HALO_KIND_ASSET, query,
-                                     call->id > 0 ? "client_id" : NULL, call->id, call->priority,
-                                     call->record, call->cancellable, call_done_cb, call);
+          if (call->max_pages > 0)
+            hy_halo_client_list_within_async (c, HY_HALO_KIND_ASSET, query,
+                                              call->id > 0 ? "client_id" : NULL, call->id,
+                                              call->max_pages, call->priority, call->record,
+                                              call->cancellable, call_done_cb, call);
+          else
+            hy_halo_client_list_async (c, HY_HALO_KIND_ASSET, query,
+                                       call->id > 0 ? "client_id" : NULL, call->id, call->priority,
+                                       call->record, call->cancellable, call_done_cb, call);
         }
         break;
       case OP_LIST_ASSET_TYPES:
@@ -272,9 +279,14 @@ call_start_cb (gpointer user_data)
                                    call->record, call->cancellable, call_done_cb, call);
         break;
       case OP_LIST:
-        hy_halo_client_list_async (c, call->kind, call->query, call->check_member,
-                                   call->check_value, call->priority, call->record,
-                                   call->cancellable, call_done_cb, call);
+        if (call->max_pages > 0)
+          hy_halo_client_list_within_async (c, call->kind, call->query, call->check_member,
+                                            call->check_value, call->max_pages, call->priority,
+                                            call->record, call->cancellable, call_done_cb, call);
+        else
+          hy_halo_client_list_async (c, call->kind, call->query, call->check_member,
+                                     call->check_value, call->priority, call->record,
+                                     call->cancellable, call_done_cb, call);
         break;
       case OP_SEARCH_TICKETS:
         {
@@ -1259,8 +1271,9 @@ pages_of (gint64 count)
 }
 
 /* Halo's assets of @clients (gint64 set): one list per client when that takes fewer pages
- * than listing every asset (estimated from the cache), else every asset. So a delta sync with a
- * new device reads its client, not the whole of Halo. */
+ * than listing every asset (estimated from the cache), else every asset — checked on its first
+ * page, which stops it when the cache was stale. So a delta sync with a new device reads its
+ * client, not the whole of Halo. */
 static GPtrArray *
 list_halo_assets (Run *run, GHashTable *clients, GError **error)
 {
@@ -1280,47 +1293,52 @@ list_halo_assets (Run *run, GHashTable *clients, GError **error)
           MAX (0, hy_store_cache_count (run->self->store, HY_CACHE_KIND_ASSET, &query, NULL)));
     }
 
-  if (per_client_pages < global_pages)
+  if (per_client_pages >= global_pages)
     {
-      g_hash_table_iter_init (&iter, clients);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
+      /* Every asset — unless its first page's record_count shows that the cache was stale and
+       * it takes more pages than the clients' lists. */
+      Call call = { .self = run->self,
+                    .op = OP_LIST_ASSETS,
+                    .priority = HY_HALO_PRIORITY_BULK,
+                    .cancellable = run->cancellable,
+                    .max_pages = MAX (per_client_pages, 1u),
+                    .id = 0 };
+      if (!call_run (&call))
         {
-          Call call = { .self = run->self,
-                        .op = OP_LIST_ASSETS,
-                        .priority = HY_HALO_PRIORITY_BULK,
-                        .cancellable = run->cancellable,
-                        .id = *(gint64 *) key };
-          if (!call_run (&call))
-            {
-              g_propagate_error (error, g_steal_pointer (&call.error));
-              call_clear (&call);
-              g_ptr_array_unref (records);
-              return NULL;
-            }
+          g_propagate_error (error, g_steal_pointer (&call.error));
+          call_clear (&call);
+          g_ptr_array_unref (records);
+          return NULL;
+        }
+      if (!call.list->truncated)
+        {
           for (guint i = 0; i < call.list->records->len; i++)
             g_ptr_array_add (records,
                              hy_halo_record_ref (g_ptr_array_index (call.list->records, i)));
           call_clear (&call);
+          return records;
         }
-      return records;
+      call_clear (&call);
     }
-  {
-    Call call = { .self = run->self,
-                  .op = OP_LIST_ASSETS,
-                  .priority = HY_HALO_PRIORITY_BULK,
-                  .cancellable = run->cancellable,
-                  .id = 0 };
-    if (!call_run (&call))
-      {
-        g_propagate_error (error, g_steal_pointer (&call.error));
-        call_clear (&call);
-        g_ptr_array_unref (records);
-        return NULL;
-      }
-    for (guint i = 0; i < call.list->records->len; i++)
-      g_ptr_array_add (records, hy_halo_record_ref (g_ptr_array_index (call.list->records, i)));
-    call_clear (&call);
-  }
+  g_hash_table_iter_init (&iter, clients);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      Call call = { .self = run->self,
+                    .op = OP_LIST_ASSETS,
+                    .priority = HY_HALO_PRIORITY_BULK,
+                    .cancellable = run->cancellable,
+                    .id = *(gint64 *) key };
+      if (!call_run (&call))
+        {
+          g_propagate_error (error, g_steal_pointer (&call.error));
+          call_clear (&call);
+          g_ptr_array_unref (records);
+          return NULL;
+        }
+      for (guint i = 0; i < call.list->records->len; i++)
+        g_ptr_array_add (records, hy_halo_record_ref (g_ptr_array_index (call.list->records, i)));
+      call_clear (&call);
+    }
   return records;
 }
 
@@ -1709,14 +1727,88 @@ batch_tag (GPtrArray *writes)
   return g_strdup_printf ("%s +%u", first->item->record_key, writes->len - 1);
 }
 
-/* Looks created assets up by their asset number within their client (never trusting the
- * filter): sets halo_id of the writes found. FALSE when Halo could not be asked. */
+/* One asset list — of @client_id, or of every asset (0), capped at @max_pages (0: no cap) —
+ * matched against the writes still without an id, by client and asset number (each record
+ * checked here: Halo may ignore the filter). *truncated when the cap stopped it after its first
+ * page. FALSE when Halo could not be asked. */
 static gboolean
-lookup_created_assets (Run *run, GPtrArray *writes, GError **error)
+lookup_in_list (Run *run,
+                GPtrArray *writes,
+                gint64 client_id,
+                guint max_pages,
+                gboolean *truncated,
+                GError **error)
 {
-  g_autoptr (GHashTable) clients =
-      g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_autoptr (GList) keys = NULL;
+  g_autoptr (GPtrArray) of_client = g_ptr_array_new ();
+  g_autoptr (GHashTable) by_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *tag = NULL;
+  g_autofree char *query =
+      client_id > 0 ? g_strdup_printf ("client_id=%" G_GINT64_FORMAT, client_id) : NULL;
+  /* Without the asset fields: the asset number is all a read-back needs. */
+  Call call = { .self = run->self,
+                .op = OP_LIST,
+                .kind = HY_HALO_KIND_ASSET,
+                .query = query,
+                .check_member = client_id > 0 ? "client_id" : NULL,
+                .check_value = client_id,
+                .max_pages = max_pages,
+                .priority = HY_HALO_PRIORITY_BULK,
+                .cancellable = run->cancellable,
+                .id = client_id };
+
+  /* The events show the devices the look-up is for. */
+  for (guint i = 0; i < writes->len; i++)
+    {
+      AssetWrite *w = g_ptr_array_index (writes, i);
+      if (w->halo_id <= 0 && (client_id == 0 || w->client_id == client_id))
+        {
+          g_ptr_array_add (of_client, w);
+          if (w->inventory_number != NULL)
+            g_hash_table_insert (by_key, match_key (w->client_id, w->inventory_number, FALSE), w);
+        }
+    }
+  if (of_client->len == 0)
+    return TRUE;
+  tag = batch_tag (of_client);
+  call.record = tag;
+  if (!call_run (&call))
+    {
+      g_propagate_error (error, g_steal_pointer (&call.error));
+      call_clear (&call);
+      return FALSE;
+    }
+  if (truncated != NULL)
+    *truncated = call.list->truncated;
+  for (guint r = 0; r < call.list->records->len; r++)
+    {
+      HyHaloRecord *rec = g_ptr_array_index (call.list->records, r);
+      const char *number = hy_halo_record_get_string (rec, "inventory_number");
+      g_autofree char *k = NULL;
+      AssetWrite *w;
+
+      if (number == NULL)
+        continue;
+      k = match_key (hy_halo_record_get_client_id (rec), number, FALSE);
+      w = g_hash_table_lookup (by_key, k);
+      if (w != NULL && w->halo_id <= 0)
+        {
+          /* Parsed for this check only: a list of every asset is not kept parsed. */
+          g_autoptr (JsonNode) node = json_from_string (hy_halo_record_get_json (rec), NULL);
+          if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
+              hy_sync_asset_match (json_node_get_object (node), w->inventory_number, w->client_id,
+                                   NULL, NULL) == HY_SYNC_MATCH_INVENTORY_NUMBER)
+            w->halo_id = hy_halo_record_get_id (rec);
+        }
+    }
+  call_clear (&call);
+  return TRUE;
+}
+
+/* The clients (gint64 set) of the writes still without an id. */
+static GHashTable *
+unfound_clients (GPtrArray *writes)
+{
+  GHashTable *clients = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   for (guint i = 0; i < writes->len; i++)
     {
@@ -1724,111 +1816,59 @@ lookup_created_assets (Run *run, GPtrArray *writes, GError **error)
       if (w->halo_id <= 0)
         g_hash_table_add (clients, g_memdup2 (&w->client_id, sizeof (gint64)));
     }
-  /* One list per client, or one list of every asset when that takes fewer pages (Halo's total
-   * estimated from the cache plus what this run created, each client's likewise). Either way
-   * each record's client and asset number are checked here: Halo may ignore the filter. */
-  {
-    HyStoreQuery query = HY_STORE_QUERY_INIT;
-    gint64 total =
-        MAX (0, hy_store_cache_count (run->self->store, HY_CACHE_KIND_ASSET, NULL, NULL));
-    guint per_client_pages = 0;
-    GHashTableIter iter;
-    gpointer key;
+  return clients;
+}
 
-    total += run->report->created;
-    g_hash_table_iter_init (&iter, clients);
-    while (g_hash_table_iter_next (&iter, &key, NULL))
-      {
-        gint64 of_client = 0;
+/* Looks created assets up by their asset number within their client (never trusting the
+ * filter): sets halo_id of the writes found. One list per client, or one list of every asset
+ * when that takes fewer pages: estimated from the cache plus what this run created, and
+ * checked on the list's first page (its record_count), which stops it when the estimate was
+ * wrong — then the clients not yet found are listed one by one. FALSE when Halo could not be
+ * asked. */
+static gboolean
+lookup_created_assets (Run *run, GPtrArray *writes, GError **error)
+{
+  g_autoptr (GHashTable) clients = unfound_clients (writes);
+  g_autoptr (GList) keys = NULL;
+  HyStoreQuery query = HY_STORE_QUERY_INIT;
+  gint64 total = MAX (0, hy_store_cache_count (run->self->store, HY_CACHE_KIND_ASSET, NULL, NULL));
+  guint per_client_pages = 0;
+  GHashTableIter iter;
+  gpointer key;
 
-        for (guint i = 0; i < writes->len; i++)
-          {
-            AssetWrite *w = g_ptr_array_index (writes, i);
-            if (w->halo_id <= 0 && w->client_id == *(gint64 *) key)
-              of_client++;
-          }
-        query.halo_client_id = *(gint64 *) key;
-        per_client_pages += pages_of (
-            of_client +
-            MAX (0, hy_store_cache_count (run->self->store, HY_CACHE_KIND_ASSET, &query, NULL)));
-        total += of_client;
-      }
-    if (g_hash_table_size (clients) > 1 && pages_of (total) < per_client_pages)
-      {
-        g_hash_table_remove_all (clients);
-        g_hash_table_add (clients, g_memdup2 (&(gint64){ 0 }, sizeof (gint64)));
-      }
-  }
-  keys = g_hash_table_get_keys (clients);
-  for (GList *l = keys; l != NULL; l = l->next)
+  total += run->report->created;
+  g_hash_table_iter_init (&iter, clients);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
     {
-      g_autoptr (GPtrArray) of_client = g_ptr_array_new ();
-      g_autofree char *tag = NULL;
-      gint64 client_id = *(gint64 *) l->data;
-      g_autofree char *query =
-          client_id > 0 ? g_strdup_printf ("client_id=%" G_GINT64_FORMAT, client_id) : NULL;
-      /* Without the asset fields: the asset number is all a read-back needs. */
-      Call call = { .self = run->self,
-                    .op = OP_LIST,
-                    .kind = HY_HALO_KIND_ASSET,
-                    .query = query,
-                    .check_member = client_id > 0 ? "client_id" : NULL,
-                    .check_value = client_id,
-                    .priority = HY_HALO_PRIORITY_BULK,
-                    .cancellable = run->cancellable,
-                    .id = client_id };
+      gint64 of_client = 0;
 
-      /* The events show the devices the look-up is for. */
       for (guint i = 0; i < writes->len; i++)
         {
           AssetWrite *w = g_ptr_array_index (writes, i);
-          if (w->halo_id <= 0 && (call.id == 0 || w->client_id == call.id))
-            g_ptr_array_add (of_client, w);
+          if (w->halo_id <= 0 && w->client_id == *(gint64 *) key)
+            of_client++;
         }
-      tag = batch_tag (of_client);
-      call.record = tag;
-      if (!call_run (&call))
-        {
-          g_propagate_error (error, g_steal_pointer (&call.error));
-          call_clear (&call);
-          return FALSE;
-        }
-      /* The writes by client and asset number, so a list of every asset is read once. */
-      {
-        g_autoptr (GHashTable) by_key =
-            g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-        for (guint i = 0; i < of_client->len; i++)
-          {
-            AssetWrite *w = g_ptr_array_index (of_client, i);
-            if (w->inventory_number != NULL)
-              g_hash_table_insert (by_key, match_key (w->client_id, w->inventory_number, FALSE), w);
-          }
-        for (guint r = 0; r < call.list->records->len; r++)
-          {
-            HyHaloRecord *rec = g_ptr_array_index (call.list->records, r);
-            const char *number = hy_halo_record_get_string (rec, "inventory_number");
-            g_autofree char *k = NULL;
-            AssetWrite *w;
-
-            if (number == NULL)
-              continue;
-            k = match_key (hy_halo_record_get_client_id (rec), number, FALSE);
-            w = g_hash_table_lookup (by_key, k);
-            if (w != NULL && w->halo_id <= 0)
-              {
-                /* Parsed for this check only: a list of every asset is not kept parsed. */
-                g_autoptr (JsonNode) node = json_from_string (hy_halo_record_get_json (rec), NULL);
-                if (node != NULL && JSON_NODE_HOLDS_OBJECT (node) &&
-                    hy_sync_asset_match (json_node_get_object (node), w->inventory_number,
-                                         w->client_id, NULL,
-                                         NULL) == HY_SYNC_MATCH_INVENTORY_NUMBER)
-                  w->halo_id = hy_halo_record_get_id (rec);
-              }
-          }
-      }
-      call_clear (&call);
+      query.halo_client_id = *(gint64 *) key;
+      per_client_pages +=
+          pages_of (of_client + MAX (0, hy_store_cache_count (run->self->store, HY_CACHE_KIND_ASSET,
+                                                              &query, NULL)));
+      total += of_client;
     }
+  if (g_hash_table_size (clients) > 1 && pages_of (total) < per_client_pages)
+    {
+      gboolean truncated = FALSE;
+
+      if (!lookup_in_list (run, writes, 0, per_client_pages - 1, &truncated, error))
+        return FALSE;
+      if (!truncated)
+        return TRUE;
+      g_hash_table_unref (clients);
+      clients = unfound_clients (writes);
+    }
+  keys = g_hash_table_get_keys (clients);
+  for (GList *l = keys; l != NULL; l = l->next)
+    if (!lookup_in_list (run, writes, *(gint64 *) l->data, 0, NULL, error))
+      return FALSE;
   return TRUE;
 }
 
