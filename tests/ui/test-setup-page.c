@@ -396,6 +396,27 @@ test_setup_refused_secret (Fixture *f, gconstpointer data)
     g_assert_cmpstr (hy_session_get_profile (f->session)->url, ==, hy_sim_get_base_url (f->sim));
   }
 
+  /* A scope Halo does not know (well formed, so only Halo can refuse it): flagged on the
+   * Scopes row with the fix, nothing saved. */
+  {
+    GtkWidget *scopes = entry (f, "Scopes (optional)");
+
+    fill (f, hy_sim_get_base_url (f->sim), "halyard-demo", "demo-secret");
+    gtk_editable_set_text (GTK_EDITABLE (scopes), "read:bogus");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
+    timed_out = FALSE;
+    id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+    while (!gtk_widget_has_css_class (scopes, "error") && !timed_out)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_false (timed_out);
+    g_source_remove (id);
+    g_assert_nonnull (
+        strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (error_row_after (scopes))),
+                "invalid_scope"));
+    g_assert_cmpuint (f->saved, ==, 1);
+    g_assert_null (hy_session_get_profile (f->session)->scopes);
+  }
+
   /* A reopened store says the same: nothing was written. */
   {
     g_autoptr (HySession) reopened = hy_session_open (f->data_dir, NULL);
