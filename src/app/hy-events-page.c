@@ -22,6 +22,25 @@
 #include "hy-events-page.h"
 #include "hy-rate-chart.h"
 
+/* The search entry's width-chars (hy-events-page.ui says the wide one). */
+#define WIDE_SEARCH_CHARS   20
+#define NARROW_SEARCH_CHARS 10
+
+/* The buttons that show only their icon on narrow windows. */
+typedef enum
+{
+  COMPACT_FAILED,
+  COMPACT_RETRY,
+  COMPACT_EXPORT,
+  N_COMPACT_BUTTONS
+} CompactButton;
+
+static const char *const compact_icons[N_COMPACT_BUTTONS] = {
+  "dialog-error-symbolic",
+  "edit-redo-symbolic",
+  "document-save-as-symbolic",
+};
+
 struct _HyEventsPage
 {
   GtkWidget parent_instance;
@@ -36,6 +55,12 @@ struct _HyEventsPage
   guint update_idle;
   guint tick_source;
 
+  /* Narrow: the toolbar's buttons show only their icons (see hy_events_page_size_allocate ()). */
+  gboolean narrow;
+  int wide_width;
+  guint narrow_idle;
+  char *wide_labels[N_COMPACT_BUTTONS];
+
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
   GtkStack *main_stack;
@@ -43,6 +68,8 @@ struct _HyEventsPage
   GtkWidget *toolbar;
   GtkSearchEntry *search_entry;
   GtkToggleButton *failed_button;
+  GtkButton *retry_button;
+  GtkButton *export_button;
   GtkStack *list_stack;
   GtkColumnView *column_view;
   GtkLabel *details_title;
@@ -647,6 +674,124 @@ hy_events_page_root (GtkWidget *widget)
   update_badge (HY_EVENTS_PAGE (widget), FALSE);
 }
 
+/* ------------------------------------------------------------------------- */
+/* Narrow windows                                                            */
+/* ------------------------------------------------------------------------- */
+
+static GtkButton *
+compact_button (HyEventsPage *self, CompactButton which)
+{
+  GtkButton *buttons[N_COMPACT_BUTTONS] = { GTK_BUTTON (self->failed_button), self->retry_button,
+                                            self->export_button };
+
+  return buttons[which];
+}
+
+/* "_Failed Only" → "Failed Only": the button's name, with its label or with only its icon. */
+static char *
+strip_mnemonic (const char *label)
+{
+  GString *text = g_string_new (NULL);
+
+  for (const char *p = label; *p != '\0'; p++)
+    {
+      if (*p == '_' && p[1] == '_')
+        p++;
+      else if (*p == '_')
+        continue;
+      g_string_append_c (text, *p);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static void
+set_narrow (HyEventsPage *self, gboolean narrow)
+{
+  if (self->narrow == narrow)
+    return;
+  self->narrow = narrow;
+
+  for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
+    if (narrow)
+      gtk_button_set_icon_name (compact_button (self, i), compact_icons[i]);
+    else
+      gtk_button_set_label (compact_button (self, i), self->wide_labels[i]);
+  /* The search entry asks for room for fewer characters (and still takes what is left). */
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->search_entry),
+                                narrow ? NARROW_SEARCH_CHARS : WIDE_SEARCH_CHARS);
+}
+
+static gboolean
+narrow_idle_cb (gpointer user_data)
+{
+  HyEventsPage *self = user_data;
+
+  self->narrow_idle = 0;
+  set_narrow (self, gtk_widget_get_width (GTK_WIDGET (self)) < self->wide_width);
+  return G_SOURCE_REMOVE;
+}
+
+/* Narrower than the toolbar with its labels: the buttons show only their icons (with their
+ * tooltips and names), so the toolbar does not scroll sideways. */
+static void
+hy_events_page_size_allocate (GtkWidget *widget, int width, int height, int baseline)
+{
+  HyEventsPage *self = HY_EVENTS_PAGE (widget);
+
+  if (!self->narrow)
+    {
+      int natural = 0;
+
+      gtk_widget_measure (self->toolbar, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL,
+                          NULL);
+      self->wide_width = natural + gtk_widget_get_margin_start (self->toolbar) +
+                         gtk_widget_get_margin_end (self->toolbar);
+    }
+
+  /* Widgets change after the allocation, not during it. */
+  if ((width < self->wide_width) != self->narrow && self->narrow_idle == 0)
+    self->narrow_idle = g_idle_add (narrow_idle_cb, self);
+
+  /* Like a GtkBinLayout (a layout manager would not call this function). */
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_should_layout (child))
+      gtk_widget_allocate (child, width, height, baseline, NULL);
+}
+
+static void
+hy_events_page_measure (GtkWidget *widget,
+                        GtkOrientation orientation,
+                        int for_size,
+                        int *minimum,
+                        int *natural,
+                        int *minimum_baseline,
+                        int *natural_baseline)
+{
+  *minimum = *natural = 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_should_layout (child))
+      {
+        int child_min = 0;
+        int child_nat = 0;
+
+        gtk_widget_measure (child, orientation, for_size, &child_min, &child_nat, NULL, NULL);
+        *minimum = MAX (*minimum, child_min);
+        *natural = MAX (*natural, child_nat);
+      }
+}
+
+/* Whether the toolbar shows only the icons of its buttons. */
+gboolean
+hy_events_page_get_narrow (HyEventsPage *self)
+{
+  g_return_val_if_fail (HY_IS_EVENTS_PAGE (self), FALSE);
+
+  return self->narrow;
+}
+
 static void
 hy_events_page_dispose (GObject *object)
 {
@@ -656,6 +801,7 @@ hy_events_page_dispose (GObject *object)
   hy_events_page_set_session (self, NULL);
   g_clear_handle_id (&self->update_idle, g_source_remove);
   g_clear_handle_id (&self->tick_source, g_source_remove);
+  g_clear_handle_id (&self->narrow_idle, g_source_remove);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HY_TYPE_EVENTS_PAGE);
 
@@ -673,6 +819,8 @@ hy_events_page_finalize (GObject *object)
   HyEventsPage *self = HY_EVENTS_PAGE (object);
 
   g_strfreev (self->words);
+  for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
+    g_free (self->wide_labels[i]);
 
   G_OBJECT_CLASS (hy_events_page_parent_class)->finalize (object);
 }
@@ -719,6 +867,8 @@ hy_events_page_class_init (HyEventsPageClass *klass)
   object_class->set_property = hy_events_page_set_property;
   widget_class->map = hy_events_page_map;
   widget_class->root = hy_events_page_root;
+  widget_class->measure = hy_events_page_measure;
+  widget_class->size_allocate = hy_events_page_size_allocate;
 
   properties[PROP_SESSION] =
       g_param_spec_object ("session", NULL, NULL, HY_TYPE_SESSION,
@@ -734,6 +884,8 @@ hy_events_page_class_init (HyEventsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, toolbar);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, failed_button);
+  gtk_widget_class_bind_template_child (widget_class, HyEventsPage, retry_button);
+  gtk_widget_class_bind_template_child (widget_class, HyEventsPage, export_button);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, list_stack);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, details_title);
@@ -749,7 +901,6 @@ hy_events_page_class_init (HyEventsPageClass *klass)
   gtk_widget_class_install_action (widget_class, "events.toggle-failed", NULL,
                                    toggle_failed_action);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "hy-events-page");
 }
 
@@ -792,6 +943,17 @@ hy_events_page_init (HyEventsPage *self)
   add_column (self, COLUMN_RECORD, C_ ("events column", "Record"), FALSE, 160);
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
+
+  /* The labels of the wide layout, and the names the buttons keep with only their icon. */
+  for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
+    {
+      g_autofree char *name = NULL;
+
+      self->wide_labels[i] = g_strdup (gtk_button_get_label (compact_button (self, i)));
+      name = strip_mnemonic (self->wide_labels[i]);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (compact_button (self, i)),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    }
 
   shortcuts = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
   gtk_shortcut_controller_set_scope (shortcuts, GTK_SHORTCUT_SCOPE_GLOBAL);

@@ -32,5 +32,6 @@ void hy_events_page_export_async (HyEventsPage *self,
                                   GAsyncReadyCallback callback,
                                   gpointer user_data);
 gboolean hy_events_page_export_finish (HyEventsPage *self, GAsyncResult *result, GError **error);
+gboolean hy_events_page_get_narrow (HyEventsPage *self);
 
 G_END_DECLS

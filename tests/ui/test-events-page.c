@@ -374,6 +374,112 @@ test_events_page_retry (void)
   remove_dir (dir);
 }
 
+static gboolean
+timed_out_cb (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_narrow (HyEventsPage *page, gboolean narrow)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (10, timed_out_cb, &timed_out);
+
+  while (hy_events_page_get_narrow (page) != narrow && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  /* The new layout allocated. */
+  for (guint i = 0; i < 5; i++)
+    {
+      gtk_widget_queue_resize (GTK_WIDGET (page));
+      g_usleep (20000);
+      iterate ();
+    }
+}
+
+/* The page's search entry (popovers left out). */
+static GtkWidget *
+find_search_entry (GtkWidget *root)
+{
+  if (GTK_IS_SEARCH_ENTRY (root))
+    return root;
+  if (GTK_IS_POPOVER (root))
+    return NULL;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_search_entry (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The toolbar (the search entry's row) shows all of itself: its scrolled window has nothing
+ * to scroll sideways. Returns its buttons, counted. */
+static guint
+assert_toolbar_fits (HyEventsPage *page, gboolean narrow)
+{
+  GtkWidget *entry = find_search_entry (GTK_WIDGET (page));
+  GtkWidget *scroller;
+  GtkAdjustment *h;
+  guint n = 0;
+
+  g_assert_nonnull (entry);
+  scroller = gtk_widget_get_ancestor (entry, GTK_TYPE_SCROLLED_WINDOW);
+  h = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (h), <=, gtk_adjustment_get_page_size (h) + 1);
+
+  for (GtkWidget *child = gtk_widget_get_next_sibling (entry); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_BUTTON (child))
+      {
+        g_assert_nonnull (gtk_widget_get_tooltip_text (child));
+        g_assert_cmpint (GTK_IS_IMAGE (gtk_button_get_child (GTK_BUTTON (child))), ==, narrow);
+        n++;
+      }
+
+  return n;
+}
+
+/* At 360 px Failed Only, Retry and Export show only their icons, so the toolbar does not
+ * scroll sideways; wide again, their labels come back. */
+static void
+test_events_page_narrow (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr (HySession) session = open_session (&dir);
+  GtkWidget *window = gtk_window_new ();
+  HyEventsPage *page = HY_EVENTS_PAGE (hy_events_page_new ());
+
+  fill_events (hy_session_get_store (session), 20);
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_set (page, "session", session, NULL);
+  iterate ();
+
+  g_assert_false (hy_events_page_get_narrow (page));
+  g_assert_cmpuint (assert_toolbar_fits (page, FALSE), ==, 3);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
+  wait_narrow (page, TRUE);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (page)), <=, 360);
+  g_assert_cmpuint (assert_toolbar_fits (page, TRUE), ==, 3);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  wait_narrow (page, FALSE);
+  g_assert_cmpuint (assert_toolbar_fits (page, FALSE), ==, 3);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&session);
+  remove_dir (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -383,6 +489,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/events/page-filters", test_events_page_filters);
   g_test_add_func ("/events/page-live", test_events_page_live);
   g_test_add_func ("/events/retry", test_events_page_retry);
+  g_test_add_func ("/events/narrow", test_events_page_narrow);
 
   return g_test_run ();
 }
