@@ -89,12 +89,12 @@ hy_cli_import (HyCli *cli, int argc, char **argv)
 
       /* Translators: e.g. "computers: 3 added, 1 updated, 0 unchanged"; the kind stays
        * untranslated (it is the file's key) */
-      hy_cli_print (cli, _ ("%s: %u added, %u updated, %u unchanged"),
+      hy_cli_print (cli, _ ("%s: %'u added, %'u updated, %'u unchanged"),
                     hy_record_kind_to_plural (kind), added, updated, unchanged);
     }
 
   hy_cli_print (cli,
-                g_dngettext (GETTEXT_PACKAGE, "Imported %u record.", "Imported %u records.",
+                g_dngettext (GETTEXT_PACKAGE, "Imported %'u record.", "Imported %'u records.",
                              hy_import_result_get_total_added (result) +
                                  hy_import_result_get_total_updated (result) +
                                  hy_import_result_get_total_unchanged (result)),

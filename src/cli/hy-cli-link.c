@@ -220,28 +220,28 @@ print_result (HyCli *cli, const HyLinkerResult *result)
                      "LOCAL_ID HALO_ID”."));
 
   hy_cli_print (cli,
-                g_dngettext (GETTEXT_PACKAGE, "%u record linked", "%u records linked",
+                g_dngettext (GETTEXT_PACKAGE, "%'u record linked", "%'u records linked",
                              result->linked->len),
                 result->linked->len);
   hy_cli_print (cli,
-                g_dngettext (GETTEXT_PACKAGE, "%u ambiguous record", "%u ambiguous records",
+                g_dngettext (GETTEXT_PACKAGE, "%'u ambiguous record", "%'u ambiguous records",
                              result->ambiguous->len),
                 result->ambiguous->len);
   hy_cli_print (cli,
-                g_dngettext (GETTEXT_PACKAGE, "%u suggestion to review", "%u suggestions to review",
-                             result->suggestions->len),
+                g_dngettext (GETTEXT_PACKAGE, "%'u suggestion to review",
+                             "%'u suggestions to review", result->suggestions->len),
                 result->suggestions->len);
   if (result->waiting_locations > 0)
     hy_cli_print (cli,
-                  g_dngettext (GETTEXT_PACKAGE, "%u location waits for its company to be linked",
-                               "%u locations wait for their company to be linked",
+                  g_dngettext (GETTEXT_PACKAGE, "%'u location waits for its company to be linked",
+                               "%'u locations wait for their company to be linked",
                                result->waiting_locations),
                   result->waiting_locations);
   if (result->waiting_computers > 0)
     hy_cli_print (cli,
                   g_dngettext (GETTEXT_PACKAGE,
-                               "%u computer waits for its company to be linked (or has none)",
-                               "%u computers wait for their company to be linked (or have none)",
+                               "%'u computer waits for its company to be linked (or has none)",
+                               "%'u computers wait for their company to be linked (or have none)",
                                result->waiting_computers),
                   result->waiting_computers);
 }

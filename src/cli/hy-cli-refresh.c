@@ -84,10 +84,10 @@ hy_cli_refresh (HyCli *cli, int argc, char **argv)
 
   for (int kind = 0; kind < HY_N_CACHE_KINDS; kind++)
     /* Translators: e.g. "Clients: 20" */
-    hy_cli_print (cli, _ ("%s: %u"), kind_label (kind), refresh.counts[kind]);
+    hy_cli_print (cli, _ ("%s: %'u"), kind_label (kind), refresh.counts[kind]);
   hy_cli_print (cli,
-                g_dngettext (GETTEXT_PACKAGE, "Fetched from Halo in %u request.",
-                             "Fetched from Halo in %u requests.", refresh.requests),
+                g_dngettext (GETTEXT_PACKAGE, "Fetched from Halo in %'u request.",
+                             "Fetched from Halo in %'u requests.", refresh.requests),
                 refresh.requests);
 
   return HY_CLI_EXIT_OK;

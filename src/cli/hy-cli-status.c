@@ -210,7 +210,7 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
 
       /* Translators: a group row: its name, its sync state, then synced / devices and failed
        * counts, e.g. "  Servers: Synced (12 of 12 devices, 0 failed)" */
-      hy_cli_print (cli, _ ("  %s: %s (%u of %u devices synced, %u failed)"), group->group_name,
+      hy_cli_print (cli, _ ("  %s: %s (%'u of %'u devices synced, %'u failed)"), group->group_name,
                     sync_state_label (group->state), group->synced, group->devices, group->failed);
       if (group->reason != NULL)
         /* Translators: why a group failed to sync */
@@ -219,9 +219,9 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
 
   /* Translators: the outbox of pending Halo writes; the numbers are counts of writes waiting
    * to be sent and of writes Halyard gave up on */
-  hy_cli_print (cli, _ ("Outbox: %lld pending, %lld given up"), (long long) (pending + inflight),
+  hy_cli_print (cli, _ ("Outbox: %'lld pending, %'lld given up"), (long long) (pending + inflight),
                 (long long) dead);
-  hy_cli_print (cli, _ ("Alerts: %u open, %u unrouted"), open_alerts, unrouted);
+  hy_cli_print (cli, _ ("Alerts: %'u open, %'u unrouted"), open_alerts, unrouted);
   if (failure != NULL)
     hy_cli_print (cli, _ ("Last error: %s"), failure);
   else
@@ -244,6 +244,21 @@ format_time (gint64 time_us)
     return g_strdup ("");
 
   return g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+/* The human listing shows the local date and time in the locale's own format. */
+static char *
+format_local_time (gint64 time_us)
+{
+  g_autoptr (GDateTime) utc = NULL;
+  g_autoptr (GDateTime) local = NULL;
+
+  utc = g_date_time_new_from_unix_utc (time_us / G_USEC_PER_SEC);
+  if (utc == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (utc);
+
+  return g_date_time_format (local, "%x %X");
 }
 
 #define EVENTS_MAX_LIMIT 100000
@@ -283,7 +298,7 @@ hy_cli_events (HyCli *cli, int argc, char **argv)
         {
           g_autofree char *message = NULL;
 
-          message = g_strdup_printf (_ ("--limit must be between 1 and %d"), EVENTS_MAX_LIMIT);
+          message = g_strdup_printf (_ ("--limit must be between 1 and %'d"), EVENTS_MAX_LIMIT);
           return hy_cli_fail_usage (cli, message);
         }
     }
@@ -348,10 +363,10 @@ hy_cli_events (HyCli *cli, int argc, char **argv)
   for (guint i = 0; i < events->len; i++)
     {
       HyEvent *event = events->pdata[i];
-      g_autofree char *time = format_time (event->time);
+      g_autofree char *time = format_local_time (event->time);
       g_autoptr (GString) line = g_string_new (NULL);
 
-      g_string_append_printf (line, "%s  %-5s %3u  %6" G_GINT64_FORMAT " ms  %s", time,
+      g_string_append_printf (line, "%s  %-5s %3u  %'6" G_GINT64_FORMAT " ms  %s", time,
                               event->method, event->status, event->duration_ms, event->path);
       if (event->record != NULL)
         g_string_append_printf (line, "  [%s]", event->record);

@@ -91,16 +91,17 @@ print_report (HyCli *cli, const HySyncReport *report)
                         json_object_get_string_member (o, "name"),
                         json_object_get_string_member (o, "computer"), asset);
         }
-      hy_cli_print (cli, _ ("Dry run: %u to create, %u to update, %u unchanged; nothing was sent."),
+      hy_cli_print (cli,
+                    _ ("Dry run: %'u to create, %'u to update, %'u unchanged; nothing was sent."),
                     report->creates->len, report->updates->len, report->unchanged);
       return;
     }
-  hy_cli_print (cli, _ ("Assets: %u created, %u updated, %u unchanged, %u failed."),
+  hy_cli_print (cli, _ ("Assets: %'u created, %'u updated, %'u unchanged, %'u failed."),
                 report->created, report->updated, report->unchanged, report->failed);
-  hy_cli_print (cli, _ ("Outbox: %u delivered, %u pending, %u dead."), report->delivered,
+  hy_cli_print (cli, _ ("Outbox: %'u delivered, %'u pending, %'u dead."), report->delivered,
                 report->pending, report->dead);
   hy_cli_print (cli,
-                g_dngettext (GETTEXT_PACKAGE, "%u request to Halo.", "%u requests to Halo.",
+                g_dngettext (GETTEXT_PACKAGE, "%'u request to Halo.", "%'u requests to Halo.",
                              report->requests),
                 report->requests);
 }
