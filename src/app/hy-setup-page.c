@@ -728,7 +728,6 @@ hy_setup_page_update_enabled (HySetupPage *self)
 static gboolean
 hy_setup_page_enabled_state_set_cb (HySetupPage *self, gboolean state, GtkSwitch *sw)
 {
-  g_autoptr (HyProfile) profile = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *refusal = NULL;
 
@@ -743,9 +742,8 @@ hy_setup_page_enabled_state_set_cb (HySetupPage *self, gboolean state, GtkSwitch
       return TRUE;
     }
 
-  profile = hy_profile_copy (hy_session_get_profile (self->session));
-  profile->enabled = state;
-  if (!hy_session_set_profile (self->session, profile, &error))
+  /* Only the flag: the signed-in client (and its token) stays for the sync that follows. */
+  if (!hy_session_set_enabled (self->session, state, &error))
     {
       hy_setup_page_toast (self, error->message);
       hy_setup_page_update_enabled (self);

@@ -430,6 +430,7 @@ test_setup_enable (Fixture *f, gconstpointer data)
 {
   AdwActionRow *enabled_row;
   GtkSwitch *sw;
+  HyHaloClient *client;
   g_autoptr (GError) error = NULL;
 
   enabled_row =
@@ -494,14 +495,27 @@ test_setup_enable (Fixture *f, gconstpointer data)
     g_assert_no_error (error);
   }
   hy_setup_page_refresh_enabled (f->page);
+
+  /* Test Connection signs the session's own client in; the switch keeps it (and its token). */
+  {
+    guint tested = f->tested;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.test", NULL));
+    wait_for (&f->tested, tested);
+  }
+  client = hy_session_peek_client (f->session);
+  g_assert_nonnull (client);
+
   gtk_switch_set_active (sw, TRUE);
   iterate_main_loop ();
   g_assert_true (gtk_switch_get_state (sw));
   g_assert_true (hy_session_get_profile (f->session)->enabled);
+  g_assert_true (hy_session_peek_client (f->session) == client);
 
   gtk_switch_set_active (sw, FALSE);
   iterate_main_loop ();
   g_assert_false (hy_session_get_profile (f->session)->enabled);
+  g_assert_true (hy_session_peek_client (f->session) == client);
 }
 
 int
