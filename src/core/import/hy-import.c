@@ -95,33 +95,6 @@ where (Import *imp, HyRecordKind kind, guint position)
   return g_strdup_printf (_ ("Line %u"), position);
 }
 
-static const char *
-kind_label (HyRecordKind kind)
-{
-  switch (kind)
-    {
-      case HY_RECORD_KIND_COMPANY:
-        return _ ("company");
-      case HY_RECORD_KIND_LOCATION:
-        return _ ("location");
-      case HY_RECORD_KIND_GROUP:
-        /* Translators: a group of devices */
-        return _ ("group");
-      case HY_RECORD_KIND_COMPUTER:
-        return _ ("computer");
-      case HY_RECORD_KIND_USER:
-        /* Translators: a technician */
-        return _ ("user");
-      case HY_RECORD_KIND_POLICY:
-        /* Translators: a monitoring policy */
-        return _ ("policy");
-      case HY_RECORD_KIND_ALERT:
-        return _ ("alert");
-      default:
-        return "";
-    }
-}
-
 static gboolean
 is_date (const char *text)
 {
@@ -255,7 +228,7 @@ import_record (Import *imp, HyRecordKind kind, AnyRecord *record, guint position
                         * company “c9”, which is neither in the file nor already imported." */
                        _ ("%s: the field “%s” refers to the %s “%s”, which is neither in the "
                           "file nor already imported."),
-                       here, field->name, kind_label (field->ref_kind), value);
+                       here, field->name, hy_store_kind_label (field->ref_kind), value);
           return FALSE;
         }
     }
@@ -329,7 +302,7 @@ check_groups (Import *imp, GError **error)
           g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
                        _ ("%s: the field “%s” refers to the %s “%s”, which is neither in the "
                           "file nor already imported."),
-                       here, "parent", kind_label (HY_RECORD_KIND_GROUP), parent);
+                       here, "parent", hy_store_kind_label (HY_RECORD_KIND_GROUP), parent);
           return FALSE;
         }
     }

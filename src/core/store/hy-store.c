@@ -309,8 +309,8 @@ not_found (GError **error, const char *id)
   return FALSE;
 }
 
-static const char *
-kind_label (HyRecordKind kind)
+const char *
+hy_store_kind_label (HyRecordKind kind)
 {
   switch (kind)
     {
@@ -341,7 +341,7 @@ record_not_found (GError **error, HyRecordKind kind, const char *id)
 {
   /* Translators: the first %s is a record kind (company, computer, ...), the second its id */
   g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND, _ ("There is no %s “%s”."),
-               kind_label (kind), id);
+               hy_store_kind_label (kind), id);
   return FALSE;
 }
 
@@ -1097,7 +1097,7 @@ validate_record (HyStore *self, HyRecordKind kind, gconstpointer record, GError 
         {
           g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID,
                        /* Translators: %s are a record kind, its id and a field name */
-                       _ ("The %s “%s” has no “%s”, which it needs."), kind_label (kind),
+                       _ ("The %s “%s” has no “%s”, which it needs."), hy_store_kind_label (kind),
                        id ? id : "", fields[i].name);
           return FALSE;
         }
@@ -1114,7 +1114,8 @@ validate_record (HyStore *self, HyRecordKind kind, gconstpointer record, GError 
                            /* Translators: "The computer “pc1” refers to the company “c9”,
                             * which does not exist." */
                            _ ("The %s “%s” refers to the %s “%s”, which does not exist."),
-                           kind_label (kind), id, kind_label (fields[i].ref_kind), value);
+                           hy_store_kind_label (kind), id, hy_store_kind_label (fields[i].ref_kind),
+                           value);
               return FALSE;
             }
         }
@@ -1266,7 +1267,7 @@ hy_store_delete (HyStore *self, HyRecordKind kind, const char *id, GError **erro
       g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
                    /* Translators: "The company “c1” cannot be deleted while ..." */
                    _ ("The %s “%s” cannot be deleted while other records refer to it."),
-                   kind_label (kind), id);
+                   hy_store_kind_label (kind), id);
       return FALSE;
     }
   if (rc != SQLITE_DONE)
