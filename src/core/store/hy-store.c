@@ -401,6 +401,36 @@ step_done (HyStore *self, HyStmt *stmt, GError **error)
   return rc == SQLITE_DONE;
 }
 
+/* Makes a new struct of the current row. */
+typedef gpointer (*HyRowReadFunc) (HyStmt *stmt);
+
+/* Steps @stmt through all its rows, adding each one made by @read to @rows. */
+static gboolean
+append_rows (HyStore *self, HyStmt *stmt, HyRowReadFunc read, GPtrArray *rows, GError **error)
+{
+  int rc;
+
+  while ((rc = step (self, stmt, error)) == SQLITE_ROW)
+    g_ptr_array_add (rows, read (stmt));
+  return rc >= 0;
+}
+
+/* Every row of @stmt made by @read, in an array that frees them with @free_func; NULL on
+ * error. */
+static GPtrArray *
+read_rows (HyStore *self,
+           HyStmt *stmt,
+           HyRowReadFunc read,
+           GDestroyNotify free_func,
+           GError **error)
+{
+  g_autoptr (GPtrArray) rows = g_ptr_array_new_with_free_func (free_func);
+
+  if (!append_rows (self, stmt, read, rows, error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
 static gboolean
 exec (HyStore *self, const char *sql, GError **error)
 {
@@ -1746,7 +1776,7 @@ hy_store_unmap_group (HyStore *self, const char *group_id, GError **error)
   return delete_by_text (self, "DELETE FROM group_mappings WHERE group_id = ?1", group_id, error);
 }
 
-static HyGroupMapping *
+static gpointer
 read_group_mapping (HyStmt *stmt)
 {
   HyGroupMapping *mapping = g_new0 (HyGroupMapping, 1);
@@ -1789,8 +1819,6 @@ GPtrArray *
 hy_store_list_group_mappings (HyStore *self, GError **error)
 {
   g_autoptr (HyStmt) stmt = NULL;
-  g_autoptr (GPtrArray) list = NULL;
-  int rc;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   LOCK (self);
@@ -1799,12 +1827,7 @@ hy_store_list_group_mappings (HyStore *self, GError **error)
                   error);
   if (stmt == NULL)
     return NULL;
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_group_mapping_free);
-  while ((rc = step (self, stmt, error)) == SQLITE_ROW)
-    g_ptr_array_add (list, read_group_mapping (stmt));
-  if (rc < 0)
-    return NULL;
-  return g_steal_pointer (&list);
+  return read_rows (self, stmt, read_group_mapping, (GDestroyNotify) hy_group_mapping_free, error);
 }
 
 gboolean
@@ -1853,7 +1876,7 @@ hy_store_unmap_policy (HyStore *self, const char *policy_id, GError **error)
                          error);
 }
 
-static HyPolicyMapping *
+static gpointer
 read_policy_mapping (HyStmt *stmt)
 {
   HyPolicyMapping *mapping = g_new0 (HyPolicyMapping, 1);
@@ -1897,8 +1920,6 @@ GPtrArray *
 hy_store_list_policy_mappings (HyStore *self, GError **error)
 {
   g_autoptr (HyStmt) stmt = NULL;
-  g_autoptr (GPtrArray) list = NULL;
-  int rc;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   LOCK (self);
@@ -1909,12 +1930,8 @@ hy_store_list_policy_mappings (HyStore *self, GError **error)
                   error);
   if (stmt == NULL)
     return NULL;
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_policy_mapping_free);
-  while ((rc = step (self, stmt, error)) == SQLITE_ROW)
-    g_ptr_array_add (list, read_policy_mapping (stmt));
-  if (rc < 0)
-    return NULL;
-  return g_steal_pointer (&list);
+  return read_rows (self, stmt, read_policy_mapping, (GDestroyNotify) hy_policy_mapping_free,
+                    error);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -1934,7 +1951,7 @@ check_cache_kind (HyCacheKind kind, GError **error)
   return FALSE;
 }
 
-static HyCacheRecord *
+static gpointer
 read_cache_record (HyStmt *stmt)
 {
   HyCacheRecord *record = g_new0 (HyCacheRecord, 1);
@@ -2095,15 +2112,7 @@ hy_store_cache_get (HyStore *self, HyCacheKind kind, gint64 id, GError **error)
 static GPtrArray *
 cache_rows (HyStore *self, HyStmt *stmt, GError **error)
 {
-  g_autoptr (GPtrArray) list =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_cache_record_free);
-  int rc;
-
-  while ((rc = step (self, stmt, error)) == SQLITE_ROW)
-    g_ptr_array_add (list, read_cache_record (stmt));
-  if (rc < 0)
-    return NULL;
-  return g_steal_pointer (&list);
+  return read_rows (self, stmt, read_cache_record, (GDestroyNotify) hy_cache_record_free, error);
 }
 
 GPtrArray *
@@ -2297,7 +2306,7 @@ hy_store_set_group_sync (HyStore *self,
   "FROM \"groups\" g LEFT JOIN group_sync s ON s.group_id = g.id "                       \
   "LEFT JOIN group_mappings m ON m.group_id = g.id "
 
-static HyGroupSync *
+static gpointer
 read_group_sync (HyStmt *stmt)
 {
   HyGroupSync *sync = g_new0 (HyGroupSync, 1);
@@ -2346,8 +2355,6 @@ GPtrArray *
 hy_store_list_group_sync (HyStore *self, gboolean mapped_only, GError **error)
 {
   g_autoptr (HyStmt) stmt = NULL;
-  g_autoptr (GPtrArray) list = NULL;
-  int rc;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   LOCK (self);
@@ -2359,12 +2366,7 @@ hy_store_list_group_sync (HyStore *self, gboolean mapped_only, GError **error)
                   error);
   if (stmt == NULL)
     return NULL;
-  list = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_group_sync_free);
-  while ((rc = step (self, stmt, error)) == SQLITE_ROW)
-    g_ptr_array_add (list, read_group_sync (stmt));
-  if (rc < 0)
-    return NULL;
-  return g_steal_pointer (&list);
+  return read_rows (self, stmt, read_group_sync, (GDestroyNotify) hy_group_sync_free, error);
 }
 
 gboolean
@@ -2466,7 +2468,7 @@ hy_store_clear_asset_fingerprints (HyStore *self, GError **error)
   "id, kind, record_key, payload, priority, attempts, next_attempt_at, state, last_error, " \
   "created"
 
-static HyOutboxItem *
+static gpointer
 read_outbox_item (HyStmt *stmt)
 {
   HyOutboxItem *item = g_new0 (HyOutboxItem, 1);
@@ -2523,7 +2525,6 @@ GPtrArray *
 hy_store_outbox_claim (HyStore *self, gint64 now, guint max, GError **error)
 {
   g_autoptr (GPtrArray) items = NULL;
-  int rc;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   LOCK (self);
@@ -2542,9 +2543,7 @@ hy_store_outbox_claim (HyStore *self, gint64 now, guint max, GError **error)
       goto fail;
     sqlite3_bind_int64 (stmt, 1, now);
     sqlite3_bind_int64 (stmt, 2, max > 0 ? (gint64) max : -1);
-    while ((rc = step (self, stmt, error)) == SQLITE_ROW)
-      g_ptr_array_add (items, read_outbox_item (stmt));
-    if (rc < 0)
+    if (!append_rows (self, stmt, read_outbox_item, items, error))
       goto fail;
   }
 
@@ -2733,8 +2732,6 @@ GPtrArray *
 hy_store_outbox_list (HyStore *self, HyOutboxState state, guint limit, guint offset, GError **error)
 {
   g_autoptr (HyStmt) stmt = NULL;
-  g_autoptr (GPtrArray) items = NULL;
-  int rc;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   g_return_val_if_fail (state <= HY_OUTBOX_STATE_DONE, NULL);
@@ -2749,12 +2746,7 @@ hy_store_outbox_list (HyStore *self, HyOutboxState state, guint limit, guint off
   bind_text (stmt, 1, hy_outbox_state_to_string (state));
   sqlite3_bind_int64 (stmt, 2, limit > 0 ? (gint64) limit : -1);
   sqlite3_bind_int64 (stmt, 3, offset);
-  items = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_outbox_item_free);
-  while ((rc = step (self, stmt, error)) == SQLITE_ROW)
-    g_ptr_array_add (items, read_outbox_item (stmt));
-  if (rc < 0)
-    return NULL;
-  return g_steal_pointer (&items);
+  return read_rows (self, stmt, read_outbox_item, (GDestroyNotify) hy_outbox_item_free, error);
 }
 
 gint64
@@ -2812,7 +2804,7 @@ hy_store_outbox_purge_done (HyStore *self, gint64 before, GError **error)
 #define EVENT_COLUMNS \
   "id, time, method, path, status, duration_ms, record, error, request, response"
 
-static HyEvent *
+static gpointer
 read_event (HyStmt *stmt)
 {
   HyEvent *event = g_new0 (HyEvent, 1);
@@ -2891,9 +2883,7 @@ hy_store_events_list (HyStore *self, const HyEventsQuery *query, GError **error)
 {
   g_autoptr (GString) sql = g_string_new ("SELECT " EVENT_COLUMNS " FROM events WHERE 1");
   g_autoptr (HyStmt) stmt = NULL;
-  g_autoptr (GPtrArray) events = NULL;
   HyEventsQuery defaults = HY_EVENTS_QUERY_INIT;
-  int rc;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   LOCK (self);
@@ -2915,12 +2905,7 @@ hy_store_events_list (HyStore *self, const HyEventsQuery *query, GError **error)
   bind_named_text (stmt, ":record", query->record);
   bind_named_int (stmt, ":limit", query->limit > 0 ? query->limit : 100);
 
-  events = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_event_free);
-  while ((rc = step (self, stmt, error)) == SQLITE_ROW)
-    g_ptr_array_add (events, read_event (stmt));
-  if (rc < 0)
-    return NULL;
-  return g_steal_pointer (&events);
+  return read_rows (self, stmt, read_event, (GDestroyNotify) hy_event_free, error);
 }
 
 HyEvent *
