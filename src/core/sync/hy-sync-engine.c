@@ -353,6 +353,17 @@ call_clear (Call *call)
   g_clear_error (&call->error);
 }
 
+/* call_run (); when it fails, its error goes to @error and @call is cleared. */
+static gboolean
+call_run_or_propagate (Call *call, GError **error)
+{
+  if (call_run (call))
+    return TRUE;
+  g_propagate_error (error, g_steal_pointer (&call->error));
+  call_clear (call);
+  return FALSE;
+}
+
 /* ------------------------------------------------------------------------- */
 /* Small helpers                                                             */
 /* ------------------------------------------------------------------------- */
@@ -881,12 +892,8 @@ load_asset_types (Run *run, GError **error)
       run->asset_types_loaded = TRUE;
       return TRUE;
     }
-  if (!call_run (&call))
-    {
-      g_propagate_error (error, g_steal_pointer (&call.error));
-      call_clear (&call);
-      return FALSE;
-    }
+  if (!call_run_or_propagate (&call, error))
+    return FALSE;
   ws = find_type (call.list, workstation);
   if (ws == NULL && call.list->records->len > 0)
     ws = g_ptr_array_index (call.list->records, 0);
@@ -1303,10 +1310,8 @@ list_halo_assets (Run *run, GHashTable *clients, GError **error)
                     .cancellable = run->cancellable,
                     .max_pages = MAX (per_client_pages, 1u),
                     .id = 0 };
-      if (!call_run (&call))
+      if (!call_run_or_propagate (&call, error))
         {
-          g_propagate_error (error, g_steal_pointer (&call.error));
-          call_clear (&call);
           g_ptr_array_unref (records);
           return NULL;
         }
@@ -1328,10 +1333,8 @@ list_halo_assets (Run *run, GHashTable *clients, GError **error)
                     .priority = HY_HALO_PRIORITY_BULK,
                     .cancellable = run->cancellable,
                     .id = *(gint64 *) key };
-      if (!call_run (&call))
+      if (!call_run_or_propagate (&call, error))
         {
-          g_propagate_error (error, g_steal_pointer (&call.error));
-          call_clear (&call);
           g_ptr_array_unref (records);
           return NULL;
         }
@@ -1771,12 +1774,8 @@ lookup_in_list (Run *run,
     return TRUE;
   tag = batch_tag (of_client);
   call.record = tag;
-  if (!call_run (&call))
-    {
-      g_propagate_error (error, g_steal_pointer (&call.error));
-      call_clear (&call);
-      return FALSE;
-    }
+  if (!call_run_or_propagate (&call, error))
+    return FALSE;
   if (truncated != NULL)
     *truncated = call.list->truncated;
   for (guint r = 0; r < call.list->records->len; r++)
@@ -2044,6 +2043,21 @@ deliver_asset_items (Run *run, GPtrArray *items, gboolean create)
 /* Delivering alert writes                                                   */
 /* ------------------------------------------------------------------------- */
 
+/* The id of the first ticket in @list that carries @key for @client_id (0: none). */
+static gint64
+find_keyed_ticket (HyHaloList *list, const char *key, gint64 client_id)
+{
+  gint64 id = 0;
+
+  for (guint i = 0; i < list->records->len && id == 0; i++)
+    {
+      HyHaloRecord *r = g_ptr_array_index (list->records, i);
+      if (hy_sync_ticket_match (hy_halo_record_get_object (r), key, client_id))
+        id = hy_halo_record_get_id (r);
+    }
+  return id;
+}
+
 /* The ticket created for @alert_id, looked up by its stable key (0: none). */
 static gboolean
 lookup_ticket (Run *run,
@@ -2074,34 +2088,16 @@ lookup_ticket (Run *run,
 
   *out_id = 0;
   /* Halo's search may cover the key; whatever it returns is checked record by record. */
-  if (!call_run (&search))
-    {
-      g_propagate_error (error, g_steal_pointer (&search.error));
-      call_clear (&search);
-      return FALSE;
-    }
-  for (guint i = 0; i < search.list->records->len && *out_id == 0; i++)
-    {
-      HyHaloRecord *r = g_ptr_array_index (search.list->records, i);
-      if (hy_sync_ticket_match (hy_halo_record_get_object (r), key, client_id))
-        *out_id = hy_halo_record_get_id (r);
-    }
+  if (!call_run_or_propagate (&search, error))
+    return FALSE;
+  *out_id = find_keyed_ticket (search.list, key, client_id);
   call_clear (&search);
   if (*out_id > 0)
     return TRUE;
   /* Not found by search: read the client's tickets (search may not cover the field). */
-  if (!call_run (&scan))
-    {
-      g_propagate_error (error, g_steal_pointer (&scan.error));
-      call_clear (&scan);
-      return FALSE;
-    }
-  for (guint i = 0; i < scan.list->records->len && *out_id == 0; i++)
-    {
-      HyHaloRecord *r = g_ptr_array_index (scan.list->records, i);
-      if (hy_sync_ticket_match (hy_halo_record_get_object (r), key, client_id))
-        *out_id = hy_halo_record_get_id (r);
-    }
+  if (!call_run_or_propagate (&scan, error))
+    return FALSE;
+  *out_id = find_keyed_ticket (scan.list, key, client_id);
   call_clear (&scan);
   return TRUE;
 }
@@ -2127,12 +2123,8 @@ lookup_action (Run *run,
                 .check_value = ticket_id };
 
   *out_found = FALSE;
-  if (!call_run (&call))
-    {
-      g_propagate_error (error, g_steal_pointer (&call.error));
-      call_clear (&call);
-      return FALSE;
-    }
+  if (!call_run_or_propagate (&call, error))
+    return FALSE;
   for (guint i = 0; i < call.list->records->len && !*out_found; i++)
     {
       HyHaloRecord *r = g_ptr_array_index (call.list->records, i);
