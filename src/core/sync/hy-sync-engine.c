@@ -3429,6 +3429,18 @@ alert_has_outstanding (HyStore *store, const char *alert_id)
   return FALSE;
 }
 
+/* Ends an alert write: commits its transaction, tells the views, wakes the sender and returns
+ * the alert's result. */
+static HySyncAlertResult *
+commit_alert_write (HySyncEngine *self, HyStore *store, const char *alert_id, GError **error)
+{
+  if (!hy_store_commit (store, error))
+    return NULL;
+  notify_changed (self);
+  auto_schedule (self, 0, FALSE);
+  return hy_sync_engine_get_alert_result (self, alert_id, error);
+}
+
 HySyncAlertResult *
 hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, GError **error)
 {
@@ -3592,11 +3604,7 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
           return NULL;
         }
     }
-  if (!hy_store_commit (store, error))
-    return NULL;
-  notify_changed (self);
-  auto_schedule (self, 0, FALSE);
-  return hy_sync_engine_get_alert_result (self, alert->id, error);
+  return commit_alert_write (self, store, alert->id, error);
 }
 
 HySyncAlertResult *
@@ -3673,11 +3681,7 @@ hy_sync_engine_clear_alert (HySyncEngine *self,
           return NULL;
         }
     }
-  if (!hy_store_commit (store, error))
-    return NULL;
-  notify_changed (self);
-  auto_schedule (self, 0, FALSE);
-  return hy_sync_engine_get_alert_result (self, alert->id, error);
+  return commit_alert_write (self, store, alert->id, error);
 }
 
 HySyncAlertResult *
@@ -3798,11 +3802,7 @@ hy_sync_engine_add_action (HySyncEngine *self,
           return NULL;
         }
     }
-  if (!hy_store_commit (store, error))
-    return NULL;
-  notify_changed (self);
-  auto_schedule (self, 0, FALSE);
-  return hy_sync_engine_get_alert_result (self, alert->id, error);
+  return commit_alert_write (self, store, alert->id, error);
 }
 
 gint64
