@@ -415,6 +415,17 @@ append_rows (HyStore *self, HyStmt *stmt, HyRowReadFunc read, GPtrArray *rows, G
   return rc >= 0;
 }
 
+/* The first row of @stmt made by @read. NULL when the step failed (@error set) or when there is
+ * no row: then *@out_missing is TRUE, and the caller says what is missing. */
+static gpointer
+read_row (HyStore *self, HyStmt *stmt, HyRowReadFunc read, gboolean *out_missing, GError **error)
+{
+  int rc = step (self, stmt, error);
+
+  *out_missing = rc == SQLITE_DONE;
+  return rc == SQLITE_ROW ? read (stmt) : NULL;
+}
+
 /* Every row of @stmt made by @read, in an array that frees them with @free_func; NULL on
  * error. */
 static GPtrArray *
@@ -1791,7 +1802,8 @@ HyGroupMapping *
 hy_store_get_group_mapping (HyStore *self, const char *group_id, GError **error)
 {
   g_autoptr (HyStmt) stmt = NULL;
-  int rc;
+  HyGroupMapping *mapping;
+  gboolean missing;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   g_return_val_if_fail (group_id != NULL, NULL);
@@ -1803,16 +1815,11 @@ hy_store_get_group_mapping (HyStore *self, const char *group_id, GError **error)
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, group_id);
-  rc = step (self, stmt, error);
-  if (rc < 0)
-    return NULL;
-  if (rc == SQLITE_DONE)
-    {
-      g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
-                   _ ("The group “%s” is not mapped to a Halo client."), group_id);
-      return NULL;
-    }
-  return read_group_mapping (stmt);
+  mapping = read_row (self, stmt, read_group_mapping, &missing, error);
+  if (missing)
+    g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
+                 _ ("The group “%s” is not mapped to a Halo client."), group_id);
+  return mapping;
 }
 
 GPtrArray *
@@ -1891,7 +1898,8 @@ HyPolicyMapping *
 hy_store_get_policy_mapping (HyStore *self, const char *policy_id, GError **error)
 {
   g_autoptr (HyStmt) stmt = NULL;
-  int rc;
+  HyPolicyMapping *mapping;
+  gboolean missing;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   g_return_val_if_fail (policy_id != NULL, NULL);
@@ -1904,16 +1912,11 @@ hy_store_get_policy_mapping (HyStore *self, const char *policy_id, GError **erro
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, policy_id);
-  rc = step (self, stmt, error);
-  if (rc < 0)
-    return NULL;
-  if (rc == SQLITE_DONE)
-    {
-      g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
-                   _ ("The policy “%s” is not mapped to a Halo ticket type."), policy_id);
-      return NULL;
-    }
-  return read_policy_mapping (stmt);
+  mapping = read_row (self, stmt, read_policy_mapping, &missing, error);
+  if (missing)
+    g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
+                 _ ("The policy “%s” is not mapped to a Halo ticket type."), policy_id);
+  return mapping;
 }
 
 GPtrArray *
@@ -2080,7 +2083,8 @@ HyCacheRecord *
 hy_store_cache_get (HyStore *self, HyCacheKind kind, gint64 id, GError **error)
 {
   g_autoptr (HyStmt) stmt = NULL;
-  int rc;
+  HyCacheRecord *record;
+  gboolean missing;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   LOCK (self);
@@ -2093,10 +2097,8 @@ hy_store_cache_get (HyStore *self, HyCacheKind kind, gint64 id, GError **error)
     return NULL;
   bind_text (stmt, 1, cache_kind_names[kind]);
   sqlite3_bind_int64 (stmt, 2, id);
-  rc = step (self, stmt, error);
-  if (rc < 0)
-    return NULL;
-  if (rc == SQLITE_DONE)
+  record = read_row (self, stmt, read_cache_record, &missing, error);
+  if (missing)
     {
       g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
 
@@ -2104,9 +2106,8 @@ hy_store_cache_get (HyStore *self, HyCacheKind kind, gint64 id, GError **error)
                    _ ("Halo record %s is not in the local copy; refresh from Halo and try "
                       "again."),
                    id_text);
-      return NULL;
     }
-  return read_cache_record (stmt);
+  return record;
 }
 
 static GPtrArray *
@@ -2330,7 +2331,8 @@ HyGroupSync *
 hy_store_get_group_sync (HyStore *self, const char *group_id, GError **error)
 {
   g_autoptr (HyStmt) stmt = NULL;
-  int rc;
+  HyGroupSync *sync;
+  gboolean missing;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   g_return_val_if_fail (group_id != NULL, NULL);
@@ -2340,15 +2342,10 @@ hy_store_get_group_sync (HyStore *self, const char *group_id, GError **error)
   if (stmt == NULL)
     return NULL;
   bind_text (stmt, 1, group_id);
-  rc = step (self, stmt, error);
-  if (rc < 0)
-    return NULL;
-  if (rc == SQLITE_DONE)
-    {
-      record_not_found (error, HY_RECORD_KIND_GROUP, group_id);
-      return NULL;
-    }
-  return read_group_sync (stmt);
+  sync = read_row (self, stmt, read_group_sync, &missing, error);
+  if (missing)
+    record_not_found (error, HY_RECORD_KIND_GROUP, group_id);
+  return sync;
 }
 
 GPtrArray *
@@ -2706,7 +2703,8 @@ HyOutboxItem *
 hy_store_outbox_get (HyStore *self, gint64 id, GError **error)
 {
   g_autoptr (HyStmt) stmt = NULL;
-  int rc;
+  HyOutboxItem *item;
+  gboolean missing;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   LOCK (self);
@@ -2715,17 +2713,14 @@ hy_store_outbox_get (HyStore *self, gint64 id, GError **error)
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
-  rc = step (self, stmt, error);
-  if (rc < 0)
-    return NULL;
-  if (rc == SQLITE_DONE)
+  item = read_row (self, stmt, read_outbox_item, &missing, error);
+  if (missing)
     {
       g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
       g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
                    _ ("There is no outbox item %s."), id_text);
-      return NULL;
     }
-  return read_outbox_item (stmt);
+  return item;
 }
 
 GPtrArray *
@@ -2912,7 +2907,8 @@ HyEvent *
 hy_store_events_get (HyStore *self, gint64 id, GError **error)
 {
   g_autoptr (HyStmt) stmt = NULL;
-  int rc;
+  HyEvent *event;
+  gboolean missing;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   LOCK (self);
@@ -2921,16 +2917,13 @@ hy_store_events_get (HyStore *self, gint64 id, GError **error)
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
-  rc = step (self, stmt, error);
-  if (rc < 0)
-    return NULL;
-  if (rc == SQLITE_DONE)
+  event = read_row (self, stmt, read_event, &missing, error);
+  if (missing)
     {
       g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
       not_found (error, id_text);
-      return NULL;
     }
-  return read_event (stmt);
+  return event;
 }
 
 gint64
@@ -2954,7 +2947,8 @@ HyEvent *
 hy_store_events_last_failed (HyStore *self, GError **error)
 {
   g_autoptr (HyStmt) stmt = NULL;
-  int rc;
+  HyEvent *event;
+  gboolean missing;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   LOCK (self);
@@ -2965,15 +2959,10 @@ hy_store_events_last_failed (HyStore *self, GError **error)
                   error);
   if (stmt == NULL)
     return NULL;
-  rc = step (self, stmt, error);
-  if (rc < 0)
-    return NULL;
-  if (rc == SQLITE_DONE)
-    {
-      g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND, _ ("No request failed."));
-      return NULL;
-    }
-  return read_event (stmt);
+  event = read_row (self, stmt, read_event, &missing, error);
+  if (missing)
+    g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND, _ ("No request failed."));
+  return event;
 }
 
 GArray *
