@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hy-adaptive-toolbar.h"
 #include "hy-event-item.h"
 #include "hy-events-export.h"
 #include "hy-events-model.h"
@@ -59,7 +60,6 @@ struct _HyEventsPage
   gboolean narrow;
   int wide_width;
   guint narrow_idle;
-  char *wide_labels[N_COMPACT_BUTTONS];
 
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
@@ -678,31 +678,14 @@ hy_events_page_root (GtkWidget *widget)
 /* Narrow windows                                                            */
 /* ------------------------------------------------------------------------- */
 
-static GtkButton *
+static GtkWidget *
 compact_button (HyEventsPage *self, CompactButton which)
 {
-  GtkButton *buttons[N_COMPACT_BUTTONS] = { GTK_BUTTON (self->failed_button), self->retry_button,
-                                            self->export_button };
+  GtkWidget *buttons[N_COMPACT_BUTTONS] = { GTK_WIDGET (self->failed_button),
+                                            GTK_WIDGET (self->retry_button),
+                                            GTK_WIDGET (self->export_button) };
 
   return buttons[which];
-}
-
-/* "_Failed Only" → "Failed Only": the button's name, with its label or with only its icon. */
-static char *
-strip_mnemonic (const char *label)
-{
-  GString *text = g_string_new (NULL);
-
-  for (const char *p = label; *p != '\0'; p++)
-    {
-      if (*p == '_' && p[1] == '_')
-        p++;
-      else if (*p == '_')
-        continue;
-      g_string_append_c (text, *p);
-    }
-
-  return g_string_free (text, FALSE);
 }
 
 static void
@@ -713,10 +696,7 @@ set_narrow (HyEventsPage *self, gboolean narrow)
   self->narrow = narrow;
 
   for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
-    if (narrow)
-      gtk_button_set_icon_name (compact_button (self, i), compact_icons[i]);
-    else
-      gtk_button_set_label (compact_button (self, i), self->wide_labels[i]);
+    hy_compact_button_set_narrow (compact_button (self, i), compact_icons[i], narrow);
   /* The search entry asks for room for fewer characters (and still takes what is left). */
   gtk_editable_set_width_chars (GTK_EDITABLE (self->search_entry),
                                 narrow ? NARROW_SEARCH_CHARS : WIDE_SEARCH_CHARS);
@@ -754,10 +734,7 @@ hy_events_page_size_allocate (GtkWidget *widget, int width, int height, int base
     self->narrow_idle = g_idle_add (narrow_idle_cb, self);
 
   /* Like a GtkBinLayout (a layout manager would not call this function). */
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_should_layout (child))
-      gtk_widget_allocate (child, width, height, baseline, NULL);
+  hy_bin_allocate (widget, width, height, baseline);
 }
 
 static void
@@ -769,18 +746,7 @@ hy_events_page_measure (GtkWidget *widget,
                         int *minimum_baseline,
                         int *natural_baseline)
 {
-  *minimum = *natural = 0;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_should_layout (child))
-      {
-        int child_min = 0;
-        int child_nat = 0;
-
-        gtk_widget_measure (child, orientation, for_size, &child_min, &child_nat, NULL, NULL);
-        *minimum = MAX (*minimum, child_min);
-        *natural = MAX (*natural, child_nat);
-      }
+  hy_bin_measure (widget, orientation, for_size, minimum, natural);
 }
 
 /* Whether the toolbar shows only the icons of its buttons. */
@@ -819,8 +785,6 @@ hy_events_page_finalize (GObject *object)
   HyEventsPage *self = HY_EVENTS_PAGE (object);
 
   g_strfreev (self->words);
-  for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
-    g_free (self->wide_labels[i]);
 
   G_OBJECT_CLASS (hy_events_page_parent_class)->finalize (object);
 }
@@ -946,14 +910,7 @@ hy_events_page_init (HyEventsPage *self)
 
   /* The labels of the wide layout, and the names the buttons keep with only their icon. */
   for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
-    {
-      g_autofree char *name = NULL;
-
-      self->wide_labels[i] = g_strdup (gtk_button_get_label (compact_button (self, i)));
-      name = strip_mnemonic (self->wide_labels[i]);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (compact_button (self, i)),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-    }
+    hy_compact_button_init (compact_button (self, i));
 
   shortcuts = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
   gtk_shortcut_controller_set_scope (shortcuts, GTK_SHORTCUT_SCOPE_GLOBAL);

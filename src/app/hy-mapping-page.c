@@ -20,6 +20,7 @@
 
 #include <glib/gi18n.h>
 
+#include "hy-adaptive-toolbar.h"
 #include "hy-halo-item.h"
 #include "hy-link-item.h"
 #include "hy-link-model.h"
@@ -123,7 +124,6 @@ struct _HyMappingPage
   int wide_width;
   guint narrow_idle;
   gboolean updating_dropdown;
-  char *wide_labels[N_COMPACT_BUTTONS];
 
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
@@ -1612,25 +1612,6 @@ compact_button (HyMappingPage *self, CompactButton which)
     }
 }
 
-/* "Link _Automatically" → "Link Automatically": what a screen reader says for the button, with
- * its label or with only its icon. */
-static char *
-strip_mnemonic (const char *label)
-{
-  GString *text = g_string_new (NULL);
-
-  for (const char *p = label; *p != '\0'; p++)
-    {
-      if (*p == '_' && p[1] == '_')
-        p++;
-      else if (*p == '_')
-        continue;
-      g_string_append_c (text, *p);
-    }
-
-  return g_string_free (text, FALSE);
-}
-
 /* The width the wide layout needs to show every label and the switcher without scrolling. */
 static int
 wide_natural_width (HyMappingPage *self)
@@ -1663,18 +1644,7 @@ set_narrow (HyMappingPage *self, gboolean narrow)
   gtk_widget_set_visible (GTK_WIDGET (self->section_dropdown), narrow);
 
   for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
-    {
-      GtkWidget *button = compact_button (self, i);
-
-      if (GTK_IS_MENU_BUTTON (button) && narrow)
-        gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), compact_icons[i]);
-      else if (GTK_IS_MENU_BUTTON (button))
-        gtk_menu_button_set_label (GTK_MENU_BUTTON (button), self->wide_labels[i]);
-      else if (narrow)
-        gtk_button_set_icon_name (GTK_BUTTON (button), compact_icons[i]);
-      else
-        gtk_button_set_label (GTK_BUTTON (button), self->wide_labels[i]);
-    }
+    hy_compact_button_set_narrow (compact_button (self, i), compact_icons[i], narrow);
 }
 
 static gboolean
@@ -1702,10 +1672,7 @@ hy_mapping_page_size_allocate (GtkWidget *widget, int width, int height, int bas
     self->narrow_idle = g_idle_add (narrow_idle_cb, self);
 
   /* Like a GtkBinLayout (a layout manager would not call this function). */
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_should_layout (child))
-      gtk_widget_allocate (child, width, height, baseline, NULL);
+  hy_bin_allocate (widget, width, height, baseline);
 }
 
 static void
@@ -1717,18 +1684,7 @@ hy_mapping_page_measure (GtkWidget *widget,
                          int *minimum_baseline,
                          int *natural_baseline)
 {
-  *minimum = *natural = 0;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_should_layout (child))
-      {
-        int child_min = 0;
-        int child_nat = 0;
-
-        gtk_widget_measure (child, orientation, for_size, &child_min, &child_nat, NULL, NULL);
-        *minimum = MAX (*minimum, child_min);
-        *natural = MAX (*natural, child_nat);
-      }
+  hy_bin_measure (widget, orientation, for_size, minimum, natural);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -1910,8 +1866,6 @@ hy_mapping_page_finalize (GObject *object)
   g_hash_table_unref (self->halo_lists);
   g_ptr_array_unref (self->suggestions);
   g_strfreev (self->words);
-  for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
-    g_free (self->wide_labels[i]);
 
   G_OBJECT_CLASS (hy_mapping_page_parent_class)->finalize (object);
 }
@@ -2062,17 +2016,7 @@ hy_mapping_page_init (HyMappingPage *self)
 
   /* The labels of the wide layout, and the names the buttons keep with only their icon. */
   for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
-    {
-      GtkWidget *button = compact_button (self, i);
-      g_autofree char *name = NULL;
-
-      self->wide_labels[i] = g_strdup (GTK_IS_MENU_BUTTON (button)
-                                           ? gtk_menu_button_get_label (GTK_MENU_BUTTON (button))
-                                           : gtk_button_get_label (GTK_BUTTON (button)));
-      name = strip_mnemonic (self->wide_labels[i]);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
-                                      -1);
-    }
+    hy_compact_button_init (compact_button (self, i));
 
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb),
                             self);
