@@ -22,6 +22,7 @@
 #include "hy-events-model.h"
 #include "hy-events-page.h"
 #include "hy-rate-chart.h"
+#include "hy-view-shortcuts.h"
 
 /* The search entry's width-chars (hy-events-page.ui says the wide one). */
 #define WIDE_SEARCH_CHARS   20
@@ -625,32 +626,6 @@ toggle_failed_action (GtkWidget *widget, const char *action_name, GVariant *para
                                 !gtk_toggle_button_get_active (self->failed_button));
 }
 
-/* Shortcuts are global to the window but only act while this view is shown. */
-static gboolean
-shortcut_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
-{
-  const char *action = user_data;
-
-  if (!gtk_widget_get_mapped (widget))
-    return FALSE;
-
-  return gtk_widget_activate_action (widget, action, NULL);
-}
-
-static void
-add_shortcut (HyEventsPage *self,
-              GtkShortcutController *controller,
-              const char *accel,
-              const char *action)
-{
-  gtk_shortcut_controller_add_shortcut (controller,
-                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (accel),
-                                                          gtk_callback_action_new (shortcut_cb,
-                                                                                   (gpointer)
-                                                                                       action,
-                                                                                   NULL)));
-}
-
 /* ------------------------------------------------------------------------- */
 /* GObject / GtkWidget overrides                                             */
 /* ------------------------------------------------------------------------- */
@@ -914,10 +889,10 @@ hy_events_page_init (HyEventsPage *self)
 
   shortcuts = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
   gtk_shortcut_controller_set_scope (shortcuts, GTK_SHORTCUT_SCOPE_GLOBAL);
-  add_shortcut (self, shortcuts, "<Control>f", "events.focus-search");
-  add_shortcut (self, shortcuts, "<Control><Shift>f", "events.toggle-failed");
-  add_shortcut (self, shortcuts, "<Control>e", "events.export");
-  add_shortcut (self, shortcuts, "<Control><Shift>r", "events.retry");
+  hy_view_add_shortcut (shortcuts, "<Control>f", "events.focus-search", NULL);
+  hy_view_add_shortcut (shortcuts, "<Control><Shift>f", "events.toggle-failed", NULL);
+  hy_view_add_shortcut (shortcuts, "<Control>e", "events.export", NULL);
+  hy_view_add_shortcut (shortcuts, "<Control><Shift>r", "events.retry", NULL);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (shortcuts));
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "events.retry", FALSE);

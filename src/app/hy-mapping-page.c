@@ -26,6 +26,7 @@
 #include "hy-link-model.h"
 #include "hy-mapping-page.h"
 #include "hy-record-picker.h"
+#include "hy-view-shortcuts.h"
 #include "linker/hy-linker.h"
 #include "sync/hy-sync-engine.h"
 
@@ -1560,33 +1561,6 @@ engine_changed_cb (HyMappingPage *self, HySyncEngine *engine)
     self->groups_idle = g_idle_add (groups_idle_cb, self);
 }
 
-/* Shortcuts are global to the window but only act while this view is shown. */
-static gboolean
-shortcut_cb (GtkWidget *widget, GVariant *args, gpointer user_data)
-{
-  const char *action = user_data;
-
-  if (!gtk_widget_get_mapped (widget))
-    return FALSE;
-
-  return gtk_widget_activate_action_variant (widget, action, args);
-}
-
-static void
-add_shortcut (GtkShortcutController *controller,
-              const char *accel,
-              const char *action,
-              GVariant *args)
-{
-  GtkShortcut *shortcut =
-      gtk_shortcut_new (gtk_shortcut_trigger_parse_string (accel),
-                        gtk_callback_action_new (shortcut_cb, (gpointer) action, NULL));
-
-  if (args != NULL)
-    gtk_shortcut_set_arguments (shortcut, args);
-  gtk_shortcut_controller_add_shortcut (controller, shortcut);
-}
-
 /* ------------------------------------------------------------------------- */
 /* Narrow windows                                                            */
 /* ------------------------------------------------------------------------- */
@@ -2033,13 +2007,15 @@ hy_mapping_page_init (HyMappingPage *self)
 
   shortcuts = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
   gtk_shortcut_controller_set_scope (shortcuts, GTK_SHORTCUT_SCOPE_GLOBAL);
-  add_shortcut (shortcuts, "<Control>f", "mapping.focus-search", NULL);
-  add_shortcut (shortcuts, "<Control>l", "mapping.link-auto", NULL);
-  add_shortcut (shortcuts, "<Control>k", "mapping.link-to", NULL);
-  add_shortcut (shortcuts, "<Control><Shift>u", "mapping.toggle-unlinked", NULL);
-  add_shortcut (shortcuts, "<Control>g", "mapping.show-suggestions", NULL);
-  add_shortcut (shortcuts, "<Control>Page_Down", "mapping.next-section", g_variant_new_int32 (1));
-  add_shortcut (shortcuts, "<Control>Page_Up", "mapping.next-section", g_variant_new_int32 (-1));
+  hy_view_add_shortcut (shortcuts, "<Control>f", "mapping.focus-search", NULL);
+  hy_view_add_shortcut (shortcuts, "<Control>l", "mapping.link-auto", NULL);
+  hy_view_add_shortcut (shortcuts, "<Control>k", "mapping.link-to", NULL);
+  hy_view_add_shortcut (shortcuts, "<Control><Shift>u", "mapping.toggle-unlinked", NULL);
+  hy_view_add_shortcut (shortcuts, "<Control>g", "mapping.show-suggestions", NULL);
+  hy_view_add_shortcut (shortcuts, "<Control>Page_Down", "mapping.next-section",
+                        g_variant_new_int32 (1));
+  hy_view_add_shortcut (shortcuts, "<Control>Page_Up", "mapping.next-section",
+                        g_variant_new_int32 (-1));
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (shortcuts));
 
   self->groups_timer = g_timeout_add_seconds (GROUPS_POLL_SECONDS, groups_timer_cb, self);
