@@ -2332,6 +2332,21 @@ deliver_action (Run *run, HyOutboxItem *item, HyAlert *alert, JsonObject *payloa
   }
 }
 
+/* call_run () for a write of @item: when it fails, @call is cleared and @item failed with its
+ * error. */
+static gboolean
+call_run_for_item (Run *run, HyOutboxItem *item, Call *call)
+{
+  g_autoptr (GError) cause = NULL;
+
+  if (call_run (call))
+    return TRUE;
+  cause = g_steal_pointer (&call->error);
+  call_clear (call);
+  item_failed (run, item, cause);
+  return FALSE;
+}
+
 static void
 deliver_ticket_close (Run *run, HyOutboxItem *item, HyAlert *alert, JsonObject *payload)
 {
@@ -2345,17 +2360,11 @@ deliver_ticket_close (Run *run, HyOutboxItem *item, HyAlert *alert, JsonObject *
 
   json_object_set_int_member (fields, "status_id", hy_sync_json_int (payload, "status_id"));
   call.object = fields;
-  if (call_run (&call))
+  if (call_run_for_item (run, item, &call))
     {
       call_clear (&call);
       item_complete (run, item);
-      return;
     }
-  {
-    g_autoptr (GError) cause = g_steal_pointer (&call.error);
-    call_clear (&call);
-    item_failed (run, item, cause);
-  }
 }
 
 /* Adds the device's asset to the alert's ticket, unless it has it already or is closed. */
@@ -2386,13 +2395,8 @@ deliver_ticket_asset (Run *run, HyOutboxItem *item, HyAlert *alert, JsonObject *
       item_dead (run, item, _ ("The queued write cannot be read"));
       return;
     }
-  if (!call_run (&get))
-    {
-      g_autoptr (GError) cause = g_steal_pointer (&get.error);
-      call_clear (&get);
-      item_failed (run, item, cause);
-      return;
-    }
+  if (!call_run_for_item (run, item, &get))
+    return;
   ticket = hy_halo_record_get_object (get.rec);
   closed = hy_sync_json_int (ticket, "hasbeenclosed") != 0;
   have = json_object_get_member (ticket, "assets");
@@ -2431,17 +2435,11 @@ deliver_ticket_asset (Run *run, HyOutboxItem *item, HyAlert *alert, JsonObject *
   }
   json_object_set_array_member (fields, "assets", g_steal_pointer (&assets));
   update.object = fields;
-  if (call_run (&update))
+  if (call_run_for_item (run, item, &update))
     {
       call_clear (&update);
       item_complete (run, item);
-      return;
     }
-  {
-    g_autoptr (GError) cause = g_steal_pointer (&update.error);
-    call_clear (&update);
-    item_failed (run, item, cause);
-  }
 }
 
 static void
