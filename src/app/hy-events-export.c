@@ -41,24 +41,6 @@ export_data_free (ExportData *data)
   g_free (data);
 }
 
-char **
-hy_events_split_words (const char *text)
-{
-  g_autofree char *folded = hy_halo_item_fold (text);
-  g_auto (GStrv) parts = g_strsplit_set (folded, " \t\n", -1);
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  gboolean any = FALSE;
-
-  for (guint i = 0; parts[i] != NULL; i++)
-    if (parts[i][0] != '\0')
-      {
-        g_strv_builder_add (builder, parts[i]);
-        any = TRUE;
-      }
-
-  return any ? g_strv_builder_end (builder) : NULL;
-}
-
 /* The same match as the Events view's text filter. */
 gboolean
 hy_events_matches_text (const HyEvent *event, char **folded_words)
@@ -229,7 +211,7 @@ hy_events_export_csv_async (HyStore *store,
     {
       data->failed_only = filter->failed_only;
       data->record = g_strdup (filter->record);
-      data->words = hy_events_split_words (filter->text);
+      data->words = hy_halo_item_split_words (filter->text);
     }
 
   task = g_task_new (NULL, cancellable, callback, user_data);

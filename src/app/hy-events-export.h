@@ -20,7 +20,6 @@ typedef struct
 } HyEventsExportFilter;
 
 gboolean hy_events_matches_text (const HyEvent *event, char **folded_words);
-char **hy_events_split_words (const char *text);
 
 void hy_events_export_csv_async (HyStore *store,
                                  GFile *file,

@@ -21,6 +21,7 @@
 #include "hy-events-export.h"
 #include "hy-events-model.h"
 #include "hy-events-page.h"
+#include "hy-halo-item.h"
 #include "hy-rate-chart.h"
 #include "hy-view-shortcuts.h"
 
@@ -390,7 +391,7 @@ text_matches (gpointer item, gpointer user_data)
 static void
 search_changed_cb (HyEventsPage *self, GtkSearchEntry *entry)
 {
-  char **words = hy_events_split_words (gtk_editable_get_text (GTK_EDITABLE (entry)));
+  char **words = hy_halo_item_split_words (gtk_editable_get_text (GTK_EDITABLE (entry)));
 
   g_strfreev (self->words);
   self->words = words;

@@ -130,6 +130,32 @@ hy_halo_item_fold (const char *text)
   return g_string_free (out, FALSE);
 }
 
+/**
+ * hy_halo_item_split_words:
+ *
+ * The words of a search as typed (split on spaces, tabs and newlines), each folded with
+ * hy_halo_item_fold (), for the text filters of Events, its export and the record picker.
+ *
+ * Returns: (transfer full) (nullable): the folded words, or %NULL when @text has none
+ */
+char **
+hy_halo_item_split_words (const char *text)
+{
+  g_autofree char *folded = hy_halo_item_fold (text);
+  g_auto (GStrv) parts = g_strsplit_set (folded, " \t\n", -1);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  gboolean any = FALSE;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (parts[i][0] != '\0')
+      {
+        g_strv_builder_add (builder, parts[i]);
+        any = TRUE;
+      }
+
+  return any ? g_strv_builder_end (builder) : NULL;
+}
+
 HyHaloItem *
 hy_halo_item_new (gint64 id, const char *name, const char *detail)
 {

@@ -24,5 +24,6 @@ gint64 hy_halo_item_get_parent_id (HyHaloItem *self);
 void hy_halo_item_set_parent_id (HyHaloItem *self, gint64 parent_id);
 
 char *hy_halo_item_fold (const char *text);
+char **hy_halo_item_split_words (const char *text);
 
 G_END_DECLS

@@ -81,24 +81,6 @@ item_matches (gpointer item, gpointer user_data)
   return TRUE;
 }
 
-static char **
-split_words (const char *text)
-{
-  g_autofree char *folded = hy_halo_item_fold (text);
-  g_auto (GStrv) parts = g_strsplit_set (folded, " \t\n", -1);
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  gboolean any = FALSE;
-
-  for (guint i = 0; parts[i] != NULL; i++)
-    if (parts[i][0] != '\0')
-      {
-        g_strv_builder_add (builder, parts[i]);
-        any = TRUE;
-      }
-
-  return any ? g_strv_builder_end (builder) : NULL;
-}
-
 /* Whether every word of @looser is contained in a word of @stricter: then the items matching
  * @stricter are a subset of those matching @looser. */
 static gboolean
@@ -515,7 +497,7 @@ hy_record_picker_set_search_text (HyRecordPicker *self, const char *text)
       g_signal_handlers_unblock_by_func (self->entry, search_changed_cb, self);
     }
 
-  words = split_words (text);
+  words = hy_halo_item_split_words (text);
   if (words_narrow (self->words, words))
     change = GTK_FILTER_CHANGE_MORE_STRICT;
   else if (words_narrow (words, self->words))
