@@ -99,3 +99,49 @@ hy_bin_allocate (GtkWidget *widget, int width, int height, int baseline)
     if (gtk_widget_should_layout (child))
       gtk_widget_allocate (child, width, height, baseline, NULL);
 }
+
+void
+hy_adaptive_mode_init (HyAdaptiveMode *mode,
+                       GtkWidget *page,
+                       HyWideWidthFunc wide_width_func,
+                       HyNarrowFunc narrow_func)
+{
+  *mode = (HyAdaptiveMode){ .page = page,
+                            .wide_width_func = wide_width_func,
+                            .narrow_func = narrow_func };
+}
+
+static gboolean
+adaptive_mode_idle_cb (gpointer user_data)
+{
+  HyAdaptiveMode *mode = user_data;
+  gboolean narrow;
+
+  mode->idle = 0;
+  narrow = gtk_widget_get_width (mode->page) < mode->wide_width;
+  if (mode->narrow != narrow)
+    {
+      mode->narrow = narrow;
+      mode->narrow_func (mode->page, narrow);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+void
+hy_adaptive_mode_allocate (HyAdaptiveMode *mode, int width, int height, int baseline)
+{
+  if (!mode->narrow)
+    mode->wide_width = mode->wide_width_func (mode->page);
+
+  /* Widgets change after the allocation, not during it. */
+  if ((width < mode->wide_width) != mode->narrow && mode->idle == 0)
+    mode->idle = g_idle_add (adaptive_mode_idle_cb, mode);
+
+  hy_bin_allocate (mode->page, width, height, baseline);
+}
+
+void
+hy_adaptive_mode_clear (HyAdaptiveMode *mode)
+{
+  g_clear_handle_id (&mode->idle, g_source_remove);
+}

@@ -59,9 +59,7 @@ struct _HyEventsPage
   guint tick_source;
 
   /* Narrow: the toolbar's buttons show only their icons (see hy_events_page_size_allocate ()). */
-  gboolean narrow;
-  int wide_width;
-  guint narrow_idle;
+  HyAdaptiveMode narrow_mode;
 
   /* Template widgets */
   AdwToastOverlay *toast_overlay;
@@ -664,28 +662,28 @@ compact_button (HyEventsPage *self, CompactButton which)
   return buttons[which];
 }
 
-static void
-set_narrow (HyEventsPage *self, gboolean narrow)
+/* The toolbar with its labels. */
+static int
+wide_width (GtkWidget *widget)
 {
-  if (self->narrow == narrow)
-    return;
-  self->narrow = narrow;
+  HyEventsPage *self = HY_EVENTS_PAGE (widget);
+  int natural = 0;
+
+  gtk_widget_measure (self->toolbar, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  return natural + gtk_widget_get_margin_start (self->toolbar) +
+         gtk_widget_get_margin_end (self->toolbar);
+}
+
+static void
+set_narrow (GtkWidget *widget, gboolean narrow)
+{
+  HyEventsPage *self = HY_EVENTS_PAGE (widget);
 
   for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
     hy_compact_button_set_narrow (compact_button (self, i), compact_icons[i], narrow);
   /* The search entry asks for room for fewer characters (and still takes what is left). */
   gtk_editable_set_width_chars (GTK_EDITABLE (self->search_entry),
                                 narrow ? NARROW_SEARCH_CHARS : WIDE_SEARCH_CHARS);
-}
-
-static gboolean
-narrow_idle_cb (gpointer user_data)
-{
-  HyEventsPage *self = user_data;
-
-  self->narrow_idle = 0;
-  set_narrow (self, gtk_widget_get_width (GTK_WIDGET (self)) < self->wide_width);
-  return G_SOURCE_REMOVE;
 }
 
 /* Narrower than the toolbar with its labels: the buttons show only their icons (with their
@@ -695,22 +693,9 @@ hy_events_page_size_allocate (GtkWidget *widget, int width, int height, int base
 {
   HyEventsPage *self = HY_EVENTS_PAGE (widget);
 
-  if (!self->narrow)
-    {
-      int natural = 0;
-
-      gtk_widget_measure (self->toolbar, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL,
-                          NULL);
-      self->wide_width = natural + gtk_widget_get_margin_start (self->toolbar) +
-                         gtk_widget_get_margin_end (self->toolbar);
-    }
-
-  /* Widgets change after the allocation, not during it. */
-  if ((width < self->wide_width) != self->narrow && self->narrow_idle == 0)
-    self->narrow_idle = g_idle_add (narrow_idle_cb, self);
-
-  /* Like a GtkBinLayout (a layout manager would not call this function). */
-  hy_bin_allocate (widget, width, height, baseline);
+  /* Sees the width, then allocates like a GtkBinLayout (a layout manager would not call this
+   * function). */
+  hy_adaptive_mode_allocate (&self->narrow_mode, width, height, baseline);
 }
 
 static void
@@ -731,7 +716,7 @@ hy_events_page_get_narrow (HyEventsPage *self)
 {
   g_return_val_if_fail (HY_IS_EVENTS_PAGE (self), FALSE);
 
-  return self->narrow;
+  return self->narrow_mode.narrow;
 }
 
 static void
@@ -743,7 +728,7 @@ hy_events_page_dispose (GObject *object)
   hy_events_page_set_session (self, NULL);
   g_clear_handle_id (&self->update_idle, g_source_remove);
   g_clear_handle_id (&self->tick_source, g_source_remove);
-  g_clear_handle_id (&self->narrow_idle, g_source_remove);
+  hy_adaptive_mode_clear (&self->narrow_mode);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HY_TYPE_EVENTS_PAGE);
 
@@ -850,6 +835,7 @@ hy_events_page_init (HyEventsPage *self)
   GtkShortcutController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  hy_adaptive_mode_init (&self->narrow_mode, GTK_WIDGET (self), wide_width, set_narrow);
 
   self->cancellable = g_cancellable_new ();
   self->text_filter = gtk_custom_filter_new (text_matches, self, NULL);

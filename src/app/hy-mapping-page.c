@@ -121,9 +121,7 @@ struct _HyMappingPage
 
   /* Narrow: the sections in a drop-down, the actions as icon buttons (see
    * hy_mapping_page_size_allocate ()). */
-  gboolean narrow;
-  int wide_width;
-  guint narrow_idle;
+  HyAdaptiveMode narrow_mode;
   gboolean updating_dropdown;
 
   /* Template widgets */
@@ -1588,8 +1586,9 @@ compact_button (HyMappingPage *self, CompactButton which)
 
 /* The width the wide layout needs to show every label and the switcher without scrolling. */
 static int
-wide_natural_width (HyMappingPage *self)
+wide_natural_width (GtkWidget *widget)
 {
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
   GtkWidget *parts[] = { self->toolbar_filters, self->toolbar_actions, self->section_switcher };
   int width = 0;
 
@@ -1608,27 +1607,15 @@ wide_natural_width (HyMappingPage *self)
 }
 
 static void
-set_narrow (HyMappingPage *self, gboolean narrow)
+set_narrow (GtkWidget *widget, gboolean narrow)
 {
-  if (self->narrow == narrow)
-    return;
-  self->narrow = narrow;
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
 
   gtk_widget_set_visible (self->switcher_scroller, !narrow);
   gtk_widget_set_visible (GTK_WIDGET (self->section_dropdown), narrow);
 
   for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
     hy_compact_button_set_narrow (compact_button (self, i), compact_icons[i], narrow);
-}
-
-static gboolean
-narrow_idle_cb (gpointer user_data)
-{
-  HyMappingPage *self = user_data;
-
-  self->narrow_idle = 0;
-  set_narrow (self, gtk_widget_get_width (GTK_WIDGET (self)) < self->wide_width);
-  return G_SOURCE_REMOVE;
 }
 
 /* Narrower than the wide layout needs: the sections go in a drop-down and the actions show only
@@ -1638,15 +1625,9 @@ hy_mapping_page_size_allocate (GtkWidget *widget, int width, int height, int bas
 {
   HyMappingPage *self = HY_MAPPING_PAGE (widget);
 
-  if (!self->narrow)
-    self->wide_width = wide_natural_width (self);
-
-  /* Widgets change after the allocation, not during it. */
-  if ((width < self->wide_width) != self->narrow && self->narrow_idle == 0)
-    self->narrow_idle = g_idle_add (narrow_idle_cb, self);
-
-  /* Like a GtkBinLayout (a layout manager would not call this function). */
-  hy_bin_allocate (widget, width, height, baseline);
+  /* Sees the width, then allocates like a GtkBinLayout (a layout manager would not call this
+   * function). */
+  hy_adaptive_mode_allocate (&self->narrow_mode, width, height, baseline);
 }
 
 static void
@@ -1820,7 +1801,7 @@ hy_mapping_page_dispose (GObject *object)
   g_clear_handle_id (&self->groups_timer, g_source_remove);
   g_clear_handle_id (&self->groups_idle, g_source_remove);
   g_clear_handle_id (&self->reload_idle, g_source_remove);
-  g_clear_handle_id (&self->narrow_idle, g_source_remove);
+  hy_adaptive_mode_clear (&self->narrow_mode);
   g_clear_object (&self->pick_item);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HY_TYPE_MAPPING_PAGE);
@@ -1962,6 +1943,7 @@ hy_mapping_page_init (HyMappingPage *self)
   GtkShortcutController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  hy_adaptive_mode_init (&self->narrow_mode, GTK_WIDGET (self), wide_natural_width, set_narrow);
 
   self->cancellable = g_cancellable_new ();
   self->halo_lists = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, g_object_unref);
@@ -2376,5 +2358,5 @@ hy_mapping_page_get_narrow (HyMappingPage *self)
 {
   g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), FALSE);
 
-  return self->narrow;
+  return self->narrow_mode.narrow;
 }
