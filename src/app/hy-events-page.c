@@ -57,6 +57,7 @@ struct _HyEventsPage
   GCancellable *cancellable;
   guint update_idle;
   guint tick_source;
+  gboolean scroll_on_map; /* new rows came while hidden: show the newest when shown again */
 
   /* Narrow: the toolbar's buttons show only their icons (see hy_events_page_size_allocate ()). */
   HyAdaptiveMode narrow_mode;
@@ -195,17 +196,55 @@ load_chart (HyEventsPage *self)
   update_badge (self, FALSE);
 }
 
+static GtkWidget *
+find_list_view (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      if (GTK_IS_LIST_VIEW (child))
+        return child;
+    }
+
+  return NULL;
+}
+
 static gboolean
 scroll_to_top_tick_cb (GtkWidget *widget, GdkFrameClock *frame_clock, gpointer user_data)
 {
+  GtkWidget *list_view = find_list_view (widget);
   GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (widget));
 
-  /* GTK keeps the row that was in view anchored when rows are inserted above it; once the new
-   * rows are laid out, bring the newest one back into view. */
+  /* GTK keeps the row that was in view anchored when rows are inserted above it, even while
+   * the adjustment still reads 0: move the anchor itself to the newest row. GTK 4.8 has no
+   * gtk_column_view_scroll_to (), but its list view has the "list.scroll-to-item" action. */
+  if (list_view != NULL)
+    gtk_widget_activate_action (list_view, "list.scroll-to-item", "u", (guint32) 0);
   if (vadjustment != NULL)
     gtk_adjustment_set_value (vadjustment, 0);
 
   return G_SOURCE_REMOVE;
+}
+
+/* Brings the newest request into view: on the next frame, or when the list is shown again
+ * (tick callbacks do not run while it is hidden). */
+static void
+scroll_to_newest (HyEventsPage *self)
+{
+  if (gtk_widget_get_mapped (GTK_WIDGET (self->column_view)))
+    gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), scroll_to_top_tick_cb, NULL,
+                                  NULL);
+  else
+    self->scroll_on_map = TRUE;
+}
+
+static void
+column_view_mapped_cb (HyEventsPage *self, GtkWidget *column_view)
+{
+  if (!self->scroll_on_map)
+    return;
+  self->scroll_on_map = FALSE;
+  gtk_widget_add_tick_callback (column_view, scroll_to_top_tick_cb, NULL, NULL);
 }
 
 static void
@@ -221,7 +260,7 @@ reload (HyEventsPage *self)
     show_error (self, error->message);
 
   /* A reloaded log opens on its newest request. */
-  gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), scroll_to_top_tick_cb, NULL, NULL);
+  scroll_to_newest (self);
   update_empty (self);
 }
 
@@ -450,8 +489,7 @@ update_idle_cb (gpointer user_data)
   if (at_top && vadjustment != NULL)
     {
       gtk_adjustment_set_value (vadjustment, 0);
-      gtk_widget_add_tick_callback (GTK_WIDGET (self->column_view), scroll_to_top_tick_cb, NULL,
-                                    NULL);
+      scroll_to_newest (self);
     }
   if (error != NULL)
     g_warning ("Cannot read new events: %s", error->message);
@@ -835,6 +873,7 @@ hy_events_page_init (HyEventsPage *self)
   GtkShortcutController *shortcuts;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->column_view, "map", G_CALLBACK (column_view_mapped_cb), self);
   hy_adaptive_mode_init (&self->narrow_mode, GTK_WIDGET (self), wide_width, set_narrow);
 
   self->cancellable = g_cancellable_new ();

@@ -331,6 +331,91 @@ test_events_page_live (void)
   remove_dir (dir);
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static void
+run_frames (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* Requests that arrive while the view is hidden (another view shown) are listed newest first
+ * when it is shown: GTK kept the first row ever shown anchored, so the log used to open
+ * scrolled to its oldest request. */
+static void
+test_events_page_opens_on_newest (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr (HySession) session = open_session (&dir);
+  g_autoptr (GError) error = NULL;
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *stack = gtk_stack_new ();
+  HyEventsPage *page = HY_EVENTS_PAGE (hy_events_page_new ());
+  GtkWidget *column_view;
+  GtkAdjustment *vadjustment;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 400);
+  gtk_stack_add_named (GTK_STACK (stack), gtk_label_new ("Setup"), "setup");
+  gtk_stack_add_named (GTK_STACK (stack), GTK_WIDGET (page), "events");
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), "events");
+  gtk_window_set_child (GTK_WINDOW (window), stack);
+  gtk_window_present (GTK_WINDOW (window));
+
+  /* The first request is shown while the view is visible, then the view is hidden. */
+  fill_events (hy_session_get_store (session), 1);
+  hy_events_page_set_session (page, session);
+  run_frames (200);
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), "setup");
+  run_frames (100);
+
+  /* Many more arrive while it is hidden, one by one as the session reports them. */
+  for (guint i = 0; i < 60; i++)
+    {
+      g_autoptr (HyEvent) event = hy_event_new ();
+
+      event->time = g_get_real_time ();
+      event->method = g_strdup ("GET");
+      event->path = g_strdup_printf ("/api/Client?page_no=%u", i + 1);
+      event->status = 200;
+      event->id = hy_store_events_append (hy_session_get_store (session), event, &error);
+      g_assert_no_error (error);
+      g_signal_emit_by_name (session, "event-added", event);
+      iterate ();
+    }
+
+  gtk_stack_set_visible_child_name (GTK_STACK (stack), "events");
+  run_frames (300);
+
+  column_view = find_descendant (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW);
+  g_assert_nonnull (column_view);
+  vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (column_view));
+  g_assert_cmpfloat (gtk_adjustment_get_upper (vadjustment), >,
+                     gtk_adjustment_get_page_size (vadjustment));
+  g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&session);
+  remove_dir (dir);
+}
+
 static void
 test_events_page_retry (void)
 {
@@ -488,6 +573,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/events/model-lazy", test_events_model_lazy);
   g_test_add_func ("/events/page-filters", test_events_page_filters);
   g_test_add_func ("/events/page-live", test_events_page_live);
+  g_test_add_func ("/events/opens-on-newest", test_events_page_opens_on_newest);
   g_test_add_func ("/events/retry", test_events_page_retry);
   g_test_add_func ("/events/narrow", test_events_page_narrow);
 
