@@ -307,7 +307,7 @@ update_details (HyEventsPage *self)
   status = hy_event_item_format_status (item);
   /* Translators: the details pane's title: "<time> — <method> <endpoint> — <status> in <n> ms" */
   title =
-      g_strdup_printf (_ ("%s — %s %s — %s in %lld ms"), time, event->method ? event->method : "",
+      g_strdup_printf (_ ("%s — %s %s — %s in %'lld ms"), time, event->method ? event->method : "",
                        event->path ? event->path : "", status, (long long) event->duration_ms);
   gtk_label_set_text (self->details_title, title);
 
@@ -374,7 +374,7 @@ bind_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
         break;
       case COLUMN_DURATION:
         /* Translators: a request's duration in milliseconds */
-        text = g_strdup_printf (_ ("%lld ms"), (long long) event->duration_ms);
+        text = g_strdup_printf (_ ("%'lld ms"), (long long) event->duration_ms);
         break;
       case COLUMN_RECORD:
         text = g_strdup (event->record);
@@ -574,8 +574,8 @@ retry_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     {
       g_autofree char *message = g_strdup_printf (
           /* Translators: %s is a record, e.g. "alert:a1" */
-          ngettext ("%u delivery of %s queued again; it is sent at the next sync",
-                    "%u deliveries of %s queued again; they are sent at the next sync", retried),
+          ngettext ("%'u delivery of %s queued again; it is sent at the next sync",
+                    "%'u deliveries of %s queued again; they are sent at the next sync", retried),
           retried, record);
 
       show_info (self, message);

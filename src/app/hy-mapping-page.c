@@ -346,8 +346,8 @@ make_group_item (HyStore *store, const HyGroupSync *sync)
   hy_link_item_set_state (item, state, state_kind);
 
   /* Translators: device counts of a group: "<synced> of <devices> synced, <failed> failed" */
-  counts = g_strdup_printf (ngettext ("%u of %u device synced, %u failed",
-                                      "%u of %u devices synced, %u failed", sync->devices),
+  counts = g_strdup_printf (ngettext ("%'u of %'u device synced, %'u failed",
+                                      "%'u of %'u devices synced, %'u failed", sync->devices),
                             sync->synced, sync->devices, sync->failed);
   if (sync->state == HY_SYNC_STATE_FAILED && sync->reason != NULL)
     {
@@ -493,7 +493,7 @@ update_count (HyMappingPage *self)
   g_autofree char *text = NULL;
 
   /* Translators: under the Mapping list: how many rows the filters let through */
-  text = g_strdup_printf (ngettext ("%u record", "%u records", n), n);
+  text = g_strdup_printf (ngettext ("%'u record", "%'u records", n), n);
   gtk_label_set_text (self->count_label, text);
 }
 
@@ -911,9 +911,9 @@ update_suggestions (HyMappingPage *self)
     }
 
   /* Translators: the suggestions button, with how many near matches wait for review */
-  label =
-      g_strdup_printf (ngettext ("_Suggestions (%u)", "_Suggestions (%u)", self->suggestions->len),
-                       self->suggestions->len);
+  label = g_strdup_printf (ngettext ("_Suggestions (%'u)", "_Suggestions (%'u)",
+                                     self->suggestions->len),
+                           self->suggestions->len);
   gtk_menu_button_set_label (self->suggestions_button, label);
   gtk_widget_set_visible (GTK_WIDGET (self->suggestions_button), self->suggestions->len > 0);
 }
@@ -1274,9 +1274,9 @@ auto_link_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       /* Translators: after Link Automatically; the suggestions count follows in another
        * sentence */
       g_autofree char *done =
-          g_strdup_printf (ngettext ("%u record linked.", "%u records linked.", n), n);
+          g_strdup_printf (ngettext ("%'u record linked.", "%'u records linked.", n), n);
       g_autofree char *left =
-          g_strdup_printf (ngettext ("%u suggestion to review.", "%u suggestions to review.",
+          g_strdup_printf (ngettext ("%'u suggestion to review.", "%'u suggestions to review.",
                                      linked->suggestions->len),
                            linked->suggestions->len);
 
@@ -1286,8 +1286,8 @@ auto_link_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       if (n_waiting > 0)
         /* Translators: after Link Automatically: locations and computers are linked only once
          * their company is */
-        waiting = g_strdup_printf (ngettext ("%u waits for its company to be linked.",
-                                             "%u wait for their company to be linked.", n_waiting),
+        waiting = g_strdup_printf (ngettext ("%'u waits for its company to be linked.",
+                                             "%'u wait for their company to be linked.", n_waiting),
                                    n_waiting);
       message =
           g_strdup_printf ("%s %s%s%s", done, left, waiting ? " " : "", waiting ? waiting : "");
@@ -1391,7 +1391,7 @@ unlink_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (section->selection));
   /* Translators: after Unlink */
-  message = g_strdup_printf (ngettext ("%u record unlinked", "%u records unlinked", n), n);
+  message = g_strdup_printf (ngettext ("%'u record unlinked", "%'u records unlinked", n), n);
   show_info (self, message);
   reload_all (self);
 }
@@ -1415,7 +1415,7 @@ event_added_cb (HyMappingPage *self, const HyEvent *event, HySession *session)
   self->refresh_requests++;
   gtk_progress_bar_pulse (self->progress_bar);
   /* Translators: progress of Refresh from Halo */
-  text = g_strdup_printf (ngettext ("%u request", "%u requests", self->refresh_requests),
+  text = g_strdup_printf (ngettext ("%'u request", "%'u requests", self->refresh_requests),
                           self->refresh_requests);
   gtk_label_set_text (self->progress_label, text);
 }
@@ -1442,8 +1442,8 @@ refresh_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_hash_table_remove_all (self->halo_lists);
   /* Translators: after Refresh from Halo: how many records of each kind Halyard now knows */
   message =
-      g_strdup_printf (_ ("Refreshed from Halo — clients: %u, sites: %u, assets: %u, agents: "
-                          "%u, ticket types: %u"),
+      g_strdup_printf (_ ("Refreshed from Halo — clients: %'u, sites: %'u, assets: %'u, agents: "
+                          "%'u, ticket types: %'u"),
                        refresh.counts[HY_CACHE_KIND_CLIENT], refresh.counts[HY_CACHE_KIND_SITE],
                        refresh.counts[HY_CACHE_KIND_ASSET], refresh.counts[HY_CACHE_KIND_AGENT],
                        refresh.counts[HY_CACHE_KIND_TICKET_TYPE]);

@@ -233,7 +233,7 @@ hy_rate_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   /* Translators: legend of the request-rate chart; the bars are per minute */
   legend = g_strdup (_ ("Requests per minute (failed in red)"));
   /* Translators: the highest number of requests in one minute of the last hour */
-  peak_text = g_strdup_printf (_ ("Peak %u"), peak);
+  peak_text = g_strdup_printf (_ ("Peak %'u"), peak);
   peak_w = text_width (widget, peak_text);
   append_text (snapshot, widget, peak_text, plot_x + plot_w, 0, &dim, TRUE, -1, NULL);
   append_text (snapshot, widget, legend, plot_x, 0, &dim, FALSE, MAX (0, plot_w - peak_w - 12),
@@ -301,7 +301,7 @@ hy_rate_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
                       bar_h / 2, fill);
 
     /* Translators: under the rate budget gauge: requests used of the limit, e.g. "42 / 300" */
-    used_text = g_strdup_printf (_ ("%u / %u"), used, self->budget_limit);
+    used_text = g_strdup_printf (_ ("%'u / %'u"), used, self->budget_limit);
     used_w = append_text (snapshot, widget, used_text, gx, bar_y + bar_h + 4, &fg, FALSE, gauge_w,
                           &line_h);
     /* Translators: under the rate budget gauge: the budget is per rolling 5 minutes */
@@ -628,12 +628,12 @@ hy_rate_chart_dup_summary (HyRateChart *self)
   used = hy_rate_chart_get_budget_used (self);
 
   requests =
-      g_strdup_printf (ngettext ("%u request in the last hour, at most %u per minute",
-                                 "%u requests in the last hour, at most %u per minute", total),
+      g_strdup_printf (ngettext ("%'u request in the last hour, at most %'u per minute",
+                                 "%'u requests in the last hour, at most %'u per minute", total),
                        total, peak);
-  failures = g_strdup_printf (ngettext ("%u failed", "%u failed", failed), failed);
-  budget = g_strdup_printf (ngettext ("rate budget: %u of %u request used in the last 5 minutes",
-                                      "rate budget: %u of %u requests used in the last 5 minutes",
+  failures = g_strdup_printf (ngettext ("%'u failed", "%'u failed", failed), failed);
+  budget = g_strdup_printf (ngettext ("rate budget: %'u of %'u request used in the last 5 minutes",
+                                      "rate budget: %'u of %'u requests used in the last 5 minutes",
                                       self->budget_limit),
                             used, self->budget_limit);
 

@@ -203,17 +203,17 @@ hy_window_update_popover (HyWindow *self)
         last_sync = MAX (last_sync, ((HyGroupSync *) g_ptr_array_index (groups, i))->last_sync);
 
       /* Translators: the outbox: writes waiting for Halo, and writes Halyard gave up on */
-      outbox = g_strdup_printf (_ ("%u waiting, %u given up"), (guint) pending, (guint) dead);
+      outbox = g_strdup_printf (_ ("%'u waiting, %'u given up"), (guint) pending, (guint) dead);
       if (failed == 0)
         failures = g_strdup (_ ("None"));
       else if (last_failed != NULL && last_failed->error != NULL)
         /* Translators: %u is the number of failed requests, %s Halo's last error text */
-        failures = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u failed request; last: %s",
-                                                 "%u failed requests; last: %s", failed),
+        failures = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u failed request; last: %s",
+                                                 "%'u failed requests; last: %s", failed),
                                     (guint) failed, last_failed->error);
       else
-        failures = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u failed request",
-                                                 "%u failed requests", failed),
+        failures = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u failed request",
+                                                 "%'u failed requests", failed),
                                     (guint) failed);
     }
 
@@ -304,16 +304,16 @@ synced_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       /* Translators: the toast when a sync run finished; the numbers are Halo assets */
       g_autofree char *text =
-          g_strdup_printf (_ ("Sync finished: %u created, %u updated, %u "
-                              "failed; %u waiting"),
+          g_strdup_printf (_ ("Sync finished: %'u created, %'u updated, %'u "
+                              "failed; %'u waiting"),
                            report->created, report->updated, report->failed, report->pending);
       hy_window_add_toast (self, text);
     }
   else if (report != NULL && report->delivered > 0)
     {
       g_autofree char *text =
-          g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u update delivered to Halo",
-                                        "%u updates delivered to Halo", report->delivered),
+          g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u update delivered to Halo",
+                                        "%'u updates delivered to Halo", report->delivered),
                            report->delivered);
       hy_window_add_toast (self, text);
     }
@@ -449,11 +449,10 @@ refreshed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   else
     {
       /* Translators: the toast when the Halo records were fetched again */
-      g_autofree char *text =
-          g_strdup_printf (_ ("Refreshed from Halo: %u clients, %u sites, %u assets, %u agents"),
-                           refresh.counts[HY_CACHE_KIND_CLIENT], refresh.counts[HY_CACHE_KIND_SITE],
-                           refresh.counts[HY_CACHE_KIND_ASSET],
-                           refresh.counts[HY_CACHE_KIND_AGENT]);
+      g_autofree char *text = g_strdup_printf (
+          _ ("Refreshed from Halo: %'u clients, %'u sites, %'u assets, %'u agents"),
+          refresh.counts[HY_CACHE_KIND_CLIENT], refresh.counts[HY_CACHE_KIND_SITE],
+          refresh.counts[HY_CACHE_KIND_ASSET], refresh.counts[HY_CACHE_KIND_AGENT]);
 
       hy_window_add_toast (self, text);
       hy_window_reload_mapping (self);
@@ -503,7 +502,7 @@ imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   {
     /* Translators: the toast when an inventory file was imported */
-    g_autofree char *text = g_strdup_printf (_ ("Imported: %u added, %u updated, %u unchanged"),
+    g_autofree char *text = g_strdup_printf (_ ("Imported: %'u added, %'u updated, %'u unchanged"),
                                              hy_import_result_get_total_added (imported),
                                              hy_import_result_get_total_updated (imported),
                                              hy_import_result_get_total_unchanged (imported));
