@@ -3,11 +3,12 @@
 
 Run build-aux/update-po.sh first so the new msgids exist, then:
 
-    build-aux/po-fill.py translations.json
+    build-aux/po-fill.py translations.json [more.json …]
 
 where translations.json maps each msgid (prefixed with "CONTEXT|" when the string has a msgctxt)
 to {"fr": "...", "es": "...", "de": "..."}; plural strings map to lists, one entry per plural
-form of the language. Entries already translated are overwritten; fuzzy flags are dropped.
+form of the language; with several files, later ones win. Entries already translated are
+overwritten; fuzzy flags are dropped.
 Prints what is still untranslated.
 """
 import json
@@ -20,8 +21,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def main():
-    with open(sys.argv[1], encoding="utf-8") as f:
-        table = json.load(f)
+    table = {}
+    for name in sys.argv[1:]:
+        with open(name, encoding="utf-8") as f:
+            table.update(json.load(f))
     missing = 0
     for lang in ("fr", "es", "de"):
         path = os.path.join(ROOT, "po", lang + ".po")
