@@ -282,6 +282,11 @@ static const char *const seeds[] = {
   "'/api/Client', 200, 5, 0);",
   "INSERT INTO events (time, method, path, status, duration_ms, error, failed) VALUES (2, "
   "'POST', '/api/Asset', 500, 7, 'boom', 1);",
+  "INSERT INTO service_lease (id, pid, host, command, since, expires) VALUES (1, 1, 'h', "
+  "'halyard-cli serve', 1, 2);"
+  "INSERT INTO rate_grants (at, bulk) VALUES (5, 1);"
+  "UPDATE service_requests SET sync_requested = 1;"
+  "UPDATE profile SET rate_max = 60, rate_window = 30, refresh_interval = 600;",
 };
 
 static const char *const checks[] = {
@@ -290,6 +295,10 @@ static const char *const checks[] = {
   "SELECT (SELECT count(*) FROM halo_records) + (SELECT count(*) FROM outbox) + "
   "(SELECT count(*) FROM events WHERE time = 1) = 3",
   "SELECT (SELECT count(*) FROM events WHERE failed = 1 AND time = 2) = 1",
+  "SELECT (SELECT count(*) FROM service_lease WHERE pid = 1) + (SELECT count(*) FROM "
+  "rate_grants) + (SELECT count(*) FROM profile WHERE rate_max = 60 AND rate_window = 30 AND "
+  "refresh_interval = 600) + (SELECT serial > 0 FROM store_changes WHERE kind = 'service') + "
+  "(SELECT sync_requested FROM service_requests) = 5",
 };
 
 static char *

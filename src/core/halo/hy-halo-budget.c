@@ -30,6 +30,9 @@ struct _HyHaloBudget
   GSource *timer;
   GMainContext *context;
   gboolean dispatching;
+  HyHaloBudgetLedgerFunc ledger;
+  gpointer ledger_data;
+  GDestroyNotify ledger_destroy;
 };
 
 static void dispatch (HyHaloBudget *self);
@@ -58,8 +61,23 @@ hy_halo_budget_free (HyHaloBudget *self)
   g_queue_clear_full (&self->granted, g_free);
   for (guint i = 0; i < HY_HALO_N_PRIORITIES; i++)
     g_queue_clear_full (&self->lanes[i], g_free);
+  if (self->ledger_destroy != NULL)
+    self->ledger_destroy (self->ledger_data);
   g_main_context_unref (self->context);
   g_free (self);
+}
+
+void
+hy_halo_budget_set_ledger (HyHaloBudget *self,
+                           HyHaloBudgetLedgerFunc func,
+                           gpointer user_data,
+                           GDestroyNotify destroy)
+{
+  if (self->ledger_destroy != NULL)
+    self->ledger_destroy (self->ledger_data);
+  self->ledger = func;
+  self->ledger_data = user_data;
+  self->ledger_destroy = destroy;
 }
 
 void
@@ -144,6 +162,15 @@ next_waiter (HyHaloBudget *self)
   return NULL;
 }
 
+static HyHaloBudgetWaiter *
+peek_waiter (HyHaloBudget *self)
+{
+  for (guint i = 0; i < HY_HALO_N_PRIORITIES; i++)
+    if (self->lanes[i].length)
+      return g_queue_peek_head (&self->lanes[i]);
+  return NULL;
+}
+
 static void
 dispatch (HyHaloBudget *self)
 {
@@ -170,6 +197,21 @@ dispatch (HyHaloBudget *self)
         {
           schedule (self, *(gint64 *) g_queue_peek_head (&self->granted) + self->window_us);
           break;
+        }
+
+      /* The budget shared with the other processes on the data directory has the last word. */
+      if (self->ledger != NULL)
+        {
+          gint64 real_now = g_get_real_time ();
+          gint64 retry_at = 0;
+
+          if (!self->ledger (self->ledger_data,
+                             peek_waiter (self)->priority == HY_HALO_PRIORITY_BULK,
+                             self->max_requests, self->window_us, real_now, &retry_at))
+            {
+              schedule (self, now + MAX (retry_at - real_now, 1000));
+              break;
+            }
         }
 
       waiter = next_waiter (self);

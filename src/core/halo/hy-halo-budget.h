@@ -31,7 +31,22 @@ typedef struct _HyHaloBudgetWaiter HyHaloBudgetWaiter;
 /* Called once, from the budget's main context, when the waiter may send its request */
 typedef void (*HyHaloBudgetFunc) (gpointer user_data);
 
+/* A budget shared with other processes: asked for each request the local budget would grant
+ * (@bulk: the bulk lane), at real time @now µs; TRUE grants it, FALSE sets *@retry_at (real
+ * time µs) when to ask again. */
+typedef gboolean (*HyHaloBudgetLedgerFunc) (gpointer user_data,
+                                            gboolean bulk,
+                                            guint max_requests,
+                                            gint64 window_us,
+                                            gint64 now,
+                                            gint64 *retry_at);
+
 HyHaloBudget *hy_halo_budget_new (guint max_requests, guint window_ms);
+/* Every grant also asks @func (NULL: none); @destroy frees @user_data. */
+void hy_halo_budget_set_ledger (HyHaloBudget *self,
+                                HyHaloBudgetLedgerFunc func,
+                                gpointer user_data,
+                                GDestroyNotify destroy);
 void hy_halo_budget_free (HyHaloBudget *self);
 void hy_halo_budget_set_limit (HyHaloBudget *self, guint max_requests, guint window_ms);
 HyHaloBudgetWaiter *hy_halo_budget_acquire (HyHaloBudget *self,

@@ -2696,6 +2696,13 @@ hy_halo_client_set_rate_limit (HyHaloClient *self, guint max_requests, guint win
   hy_halo_budget_set_limit (self->budget, max_requests, window_ms);
 }
 
+HyHaloBudget *
+hy_halo_client_get_budget (HyHaloClient *self)
+{
+  g_return_val_if_fail (HY_IS_HALO_CLIENT (self), NULL);
+  return self->budget;
+}
+
 void
 hy_halo_client_set_retry_policy (HyHaloClient *self,
                                  guint max_retries,

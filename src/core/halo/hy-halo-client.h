@@ -66,6 +66,8 @@ void hy_halo_client_get_rate_usage (HyHaloClient *self,
  * batches of 100; pages of 100; bodies up to 64 MiB; 3 waits of a full window on 429;
  * tokens refreshed 300 s — at most a fifth of their lifetime — before they expire) */
 void hy_halo_client_set_rate_limit (HyHaloClient *self, guint max_requests, guint window_ms);
+/* The client's rate budget (transfer none), to share it with other processes. */
+HyHaloBudget *hy_halo_client_get_budget (HyHaloClient *self);
 void hy_halo_client_set_retry_policy (HyHaloClient *self,
                                       guint max_retries,
                                       guint base_delay_ms,

@@ -13,6 +13,7 @@
 
 #include "credentials/hy-credentials.h"
 #include "preflight/hy-preflight.h"
+#include "store/hy-store-service.h"
 
 #include "hy-session.h"
 
@@ -26,6 +27,7 @@ struct _HySession
   char *secret;       /* in memory only; wiped */
   HyHaloClient *client;
   gulong request_finished_id;
+  gulong store_changed_id;
 };
 
 G_DEFINE_FINAL_TYPE (HySession, hy_session, G_TYPE_OBJECT)
@@ -135,6 +137,8 @@ hy_session_dispose (GObject *object)
       g_clear_signal_handler (&self->request_finished_id, self->client);
       g_clear_object (&self->client);
     }
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->store_changed_id, self->store);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (hy_session_parent_class)->dispose (object);
@@ -188,6 +192,32 @@ hy_session_init (HySession *self)
 /* Public API                                                                */
 /* ------------------------------------------------------------------------- */
 
+/* Another process (or another part of this one) saved the profile: take it over. A new
+ * connection drops the client; a new rate limit goes to the client's budget. */
+static void
+store_changed_cb (HySession *self, guint changes)
+{
+  g_autoptr (HyProfile) profile = NULL;
+  gboolean same_connection;
+
+  if (!(changes & HY_STORE_CHANGED_PROFILE))
+    return;
+  profile = hy_store_get_profile (self->store, NULL);
+  if (profile == NULL)
+    return;
+  same_connection = self->profile != NULL && g_strcmp0 (profile->url, self->profile->url) == 0 &&
+                    g_strcmp0 (profile->tenant, self->profile->tenant) == 0 &&
+                    g_strcmp0 (profile->client_id, self->profile->client_id) == 0 &&
+                    g_strcmp0 (profile->scopes, self->profile->scopes) == 0;
+  g_clear_pointer (&self->profile, hy_profile_free);
+  self->profile = g_steal_pointer (&profile);
+  if (!same_connection)
+    drop_client (self);
+  else if (self->client != NULL)
+    hy_halo_client_set_rate_limit (self->client, self->profile->rate_max,
+                                   self->profile->rate_window * 1000);
+}
+
 /**
  * hy_session_open:
  * @data_dir: (nullable): the data directory; %NULL: $HALYARD_DATA_DIR, else
@@ -220,6 +250,9 @@ hy_session_open (const char *data_dir, GError **error)
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
+  self->store_changed_id =
+      g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self,
+                               G_CONNECT_SWAPPED);
 
   return g_steal_pointer (&self);
 }
@@ -400,6 +433,26 @@ hy_session_save_secret_finish (HySession *self, GAsyncResult *result, GError **e
 /* ---- The client ------------------------------------------------------------ */
 
 static gboolean
+take_shared_rate (gpointer user_data,
+                  gboolean bulk,
+                  guint max_requests,
+                  gint64 window_us,
+                  gint64 now,
+                  gint64 *retry_at)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (hy_store_rate_take (HY_STORE (user_data), bulk, max_requests, window_us, now, retry_at,
+                          &error))
+    return TRUE;
+  if (error == NULL)
+    return FALSE;
+  /* The store is unavailable: this process's own budget still holds the limit. */
+  g_debug ("The shared rate budget is unavailable: %s", error->message);
+  return TRUE;
+}
+
+static gboolean
 build_client (HySession *self, const char *secret, GError **error)
 {
   g_autoptr (HyHaloClient) client = NULL;
@@ -411,6 +464,12 @@ build_client (HySession *self, const char *secret, GError **error)
 
   drop_client (self);
   self->client = g_steal_pointer (&client);
+  /* The rate limit is the profile's, and the budget is the one every process on this data
+   * directory shares. */
+  hy_halo_client_set_rate_limit (self->client, self->profile->rate_max,
+                                 self->profile->rate_window * 1000);
+  hy_halo_budget_set_ledger (hy_halo_client_get_budget (self->client), take_shared_rate,
+                             g_object_ref (self->store), g_object_unref);
   /* A later pre-flight on this client (already signed in) still knows the granted scopes. */
   hy_preflight_observe_client (self->client);
   self->request_finished_id = g_signal_connect (self->client, "request-finished",

@@ -22,4 +22,17 @@ HyStore *_hy_store_open_at_version (const char *path, guint version, GError **er
  * PRAGMA max_page_count / query_only. */
 gpointer _hy_store_get_handle (HyStore *self);
 
+/* For the store's own modules (hy-store-notify.c, hy-store-lease.c): the connection's lock
+ * (the one every store call takes). try_lock fails while another thread holds it. */
+void _hy_store_lock (HyStore *self);
+gboolean _hy_store_try_lock (HyStore *self);
+void _hy_store_unlock (HyStore *self);
+
+/* hy-store-notify.c: watching commits, this process's and the others' */
+typedef struct _HyStoreNotify HyStoreNotify;
+HyStoreNotify *_hy_store_notify_new (HyStore *store, gpointer db);
+void _hy_store_notify_free (HyStoreNotify *notify);
+void _hy_store_notify_class_init (GObjectClass *object_class);
+HyStoreNotify *_hy_store_get_notify (HyStore *self);
+
 G_END_DECLS

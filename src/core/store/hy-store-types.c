@@ -530,7 +530,12 @@ G_DEFINE_BOXED_TYPE (HyEvent, hy_event, hy_event_copy, hy_event_free)
 HyProfile *
 hy_profile_new (void)
 {
-  return g_new0 (HyProfile, 1);
+  HyProfile *profile = g_new0 (HyProfile, 1);
+
+  profile->rate_max = HY_PROFILE_DEFAULT_RATE_MAX;
+  profile->rate_window = HY_PROFILE_DEFAULT_RATE_WINDOW;
+  profile->refresh_interval = HY_PROFILE_DEFAULT_REFRESH_INTERVAL;
+  return profile;
 }
 
 HyProfile *

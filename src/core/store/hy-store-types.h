@@ -360,7 +360,17 @@ typedef struct
   char *client_id;
   char *scopes; /* space separated; NULL: "all" */
   gboolean enabled;
+  /* Halo's rate limit: @rate_max requests per rolling @rate_window seconds, shared by every
+   * process on the data directory (default Halo's hosted 300 per 300 s); and how often the
+   * service refreshes Halo's records, in seconds (default hourly; 0: never). */
+  guint rate_max;
+  guint rate_window;
+  guint refresh_interval;
 } HyProfile;
+
+#define HY_PROFILE_DEFAULT_RATE_MAX         300
+#define HY_PROFILE_DEFAULT_RATE_WINDOW      300
+#define HY_PROFILE_DEFAULT_REFRESH_INTERVAL 3600
 
 HyProfile *hy_profile_new (void);
 HyProfile *hy_profile_copy (const HyProfile *profile);

@@ -32,6 +32,8 @@ struct _HyStore
   char *insert_sql[HY_N_RECORD_KINDS];
   char *update_sql[HY_N_RECORD_KINDS];
   char *exists_sql[HY_N_RECORD_KINDS];
+
+  HyStoreNotify *notify; /* the "changed" signal (hy-store-notify.c) */
 };
 
 G_DEFINE_FINAL_TYPE (HyStore, hy_store, G_TYPE_OBJECT)
@@ -44,6 +46,15 @@ G_DEFINE_QUARK (hy-store-error-quark, hy_store_error)
  * Schema: one migration per step; step N takes user_version N to N + 1. Never edit a released
  * step: append a new one (the tests migrate every earlier version to the latest).
  * ------------------------------------------------------------------------------------------- */
+
+/* After every insert, update and delete of @table, the serial of @kind in store_changes goes up
+ * in the same transaction (see hy-store-notify.c). */
+#define CHANGE_TRIGGER(table, kind, op)                                              \
+  "CREATE TRIGGER \"" table "_" op "_changes\" AFTER " op " ON \"" table "\" BEGIN " \
+  "UPDATE store_changes SET serial = serial + 1 WHERE kind = '" kind "'; END;"
+#define CHANGE_TRIGGERS(table, kind)     \
+  CHANGE_TRIGGER (table, kind, "INSERT") \
+  CHANGE_TRIGGER (table, kind, "UPDATE") CHANGE_TRIGGER (table, kind, "DELETE")
 
 static const char *const migrations[] = {
   /* 1: profile, settings, inventory, links, routes */
@@ -214,6 +225,61 @@ static const char *const migrations[] = {
   /* 3: the Events chart counts failures per minute from the index alone */
   "DROP INDEX events_by_time;"
   "CREATE INDEX events_by_time ON events (time, failed);",
+
+  /* 4: the running service: a serial per kind of record that every commit touching it bumps
+   * (so every process learns what another one changed), the deliverer's lease, the rate
+   * budget shared by every process, and the profile's rate limit and refresh interval */
+  "CREATE TABLE store_changes ("
+  "  kind TEXT PRIMARY KEY NOT NULL,"
+  "  serial INTEGER NOT NULL DEFAULT 0) WITHOUT ROWID;"
+  "INSERT INTO store_changes (kind) VALUES ('inventory'), ('alerts'), ('links'), ('mappings'),"
+  "  ('cache'), ('group_sync'), ('outbox'), ('events'), ('profile'), ('settings'), "
+  "('service');" CHANGE_TRIGGERS ("companies", "inventory") CHANGE_TRIGGERS (
+      "locations",
+      "inventory") CHANGE_TRIGGERS ("groups", "inventory") CHANGE_TRIGGERS ("computers",
+                                                                            "inventory")
+      CHANGE_TRIGGERS ("users", "inventory") CHANGE_TRIGGERS ("policies", "inventory")
+          CHANGE_TRIGGERS ("alerts", "alerts") CHANGE_TRIGGERS ("links", "links") CHANGE_TRIGGERS (
+              "group_mappings",
+              "mappings") CHANGE_TRIGGERS ("policy_mappings",
+                                           "mappings") CHANGE_TRIGGERS ("halo_records", "cache")
+              CHANGE_TRIGGERS ("group_sync",
+                               "group_sync") CHANGE_TRIGGERS ("outbox",
+                                                              "outbox") CHANGE_TRIGGERS ("events",
+                                                                                         "events")
+                  CHANGE_TRIGGERS ("profile", "profile") CHANGE_TRIGGERS (
+                      "settings",
+                      "settings") "CREATE TABLE service_lease ("
+                                  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+                                  "  pid INTEGER NOT NULL,"
+                                  "  host TEXT NOT NULL,"
+                                  "  command TEXT NOT NULL,"
+                                  "  since INTEGER NOT NULL,"
+                                  "  expires INTEGER NOT NULL);" CHANGE_TRIGGERS (
+                                      "service_lease",
+                                      "service") "CREATE TABLE service_requests ("
+                                                 "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+                                                 "  sync_requested INTEGER NOT NULL DEFAULT 0);"
+                                                 "INSERT INTO service_requests (id) VALUES "
+                                                 "(1);" CHANGE_TRIGGERS (
+                                                     "service_requests",
+                                                     "service") "CREATE TABLE rate_grants ("
+                                                                "  at INTEGER NOT NULL,"
+                                                                "  bulk INTEGER NOT NULL CHECK "
+                                                                "(bulk IN (0, 1)));"
+                                                                "CREATE INDEX rate_grants_by_at ON "
+                                                                "rate_grants (at);"
+                                                                "ALTER TABLE profile ADD COLUMN "
+                                                                "rate_max INTEGER NOT NULL DEFAULT "
+                                                                "300 CHECK (rate_max > 0);"
+                                                                "ALTER TABLE profile ADD COLUMN "
+                                                                "rate_window INTEGER NOT NULL "
+                                                                "DEFAULT 300"
+                                                                "  CHECK (rate_window > 0);"
+                                                                "ALTER TABLE profile ADD COLUMN "
+                                                                "refresh_interval INTEGER NOT NULL "
+                                                                "DEFAULT 3600"
+                                                                "  CHECK (refresh_interval >= 0);",
 };
 
 guint
@@ -553,6 +619,7 @@ hy_store_finalize (GObject *object)
 
   if (self->depth > 0)
     g_critical ("HyStore finalized inside a transaction; rolling it back");
+  g_clear_pointer (&self->notify, _hy_store_notify_free);
   g_clear_pointer (&self->statements, g_hash_table_unref);
   for (guint i = 0; i < HY_N_RECORD_KINDS; i++)
     {
@@ -574,6 +641,7 @@ hy_store_class_init (HyStoreClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->finalize = hy_store_finalize;
+  _hy_store_notify_class_init (object_class);
 }
 
 static void
@@ -795,6 +863,7 @@ open_store (const char *path, guint target_version, GError **error)
   if (!make_companions_private (self, error))
     return NULL;
 
+  self->notify = _hy_store_notify_new (self, self->db);
   return g_steal_pointer (&self);
 }
 
@@ -816,6 +885,30 @@ _hy_store_get_handle (HyStore *self)
 {
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   return self->db;
+}
+
+HyStoreNotify *
+_hy_store_get_notify (HyStore *self)
+{
+  return self->notify;
+}
+
+void
+_hy_store_lock (HyStore *self)
+{
+  g_rec_mutex_lock (&self->lock);
+}
+
+gboolean
+_hy_store_try_lock (HyStore *self)
+{
+  return g_rec_mutex_trylock (&self->lock);
+}
+
+void
+_hy_store_unlock (HyStore *self)
+{
+  g_rec_mutex_unlock (&self->lock);
 }
 
 const char *
@@ -3054,7 +3147,9 @@ hy_store_get_profile (HyStore *self, GError **error)
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   LOCK (self);
 
-  stmt = prepare (self, "SELECT url, tenant, client_id, scopes, enabled FROM profile WHERE id = 1",
+  stmt = prepare (self,
+                  "SELECT url, tenant, client_id, scopes, enabled, rate_max, rate_window, "
+                  "refresh_interval FROM profile WHERE id = 1",
                   error);
   if (stmt == NULL)
     return NULL;
@@ -3072,6 +3167,9 @@ hy_store_get_profile (HyStore *self, GError **error)
   profile->client_id = column_dup (stmt, 2);
   profile->scopes = column_dup (stmt, 3);
   profile->enabled = sqlite3_column_int (stmt, 4);
+  profile->rate_max = (guint) sqlite3_column_int64 (stmt, 5);
+  profile->rate_window = (guint) sqlite3_column_int64 (stmt, 6);
+  profile->refresh_interval = (guint) sqlite3_column_int64 (stmt, 7);
   return profile;
 }
 
@@ -3093,10 +3191,13 @@ hy_store_set_profile (HyStore *self, const HyProfile *profile, GError **error)
       return FALSE;
     }
   stmt = prepare (self,
-                  "INSERT INTO profile (id, url, tenant, client_id, scopes, enabled) "
-                  "VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET "
-                  "url = excluded.url, tenant = excluded.tenant, client_id = excluded.client_id, "
-                  "scopes = excluded.scopes, enabled = excluded.enabled",
+                  "INSERT INTO profile (id, url, tenant, client_id, scopes, enabled, rate_max, "
+                  "rate_window, refresh_interval) VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+                  "ON CONFLICT (id) DO UPDATE SET url = excluded.url, tenant = excluded.tenant, "
+                  "client_id = excluded.client_id, scopes = excluded.scopes, "
+                  "enabled = excluded.enabled, rate_max = excluded.rate_max, "
+                  "rate_window = excluded.rate_window, "
+                  "refresh_interval = excluded.refresh_interval",
                   error);
   if (stmt == NULL)
     return FALSE;
@@ -3105,6 +3206,12 @@ hy_store_set_profile (HyStore *self, const HyProfile *profile, GError **error)
   bind_text (stmt, 3, profile->client_id);
   bind_text (stmt, 4, profile->scopes);
   sqlite3_bind_int (stmt, 5, profile->enabled ? 1 : 0);
+  sqlite3_bind_int64 (stmt, 6,
+                      profile->rate_max > 0 ? profile->rate_max : HY_PROFILE_DEFAULT_RATE_MAX);
+  sqlite3_bind_int64 (stmt, 7,
+                      profile->rate_window > 0 ? profile->rate_window
+                                               : HY_PROFILE_DEFAULT_RATE_WINDOW);
+  sqlite3_bind_int64 (stmt, 8, profile->refresh_interval);
   return step_done (self, stmt, error);
 }
 
