@@ -51,6 +51,9 @@ struct _HySim
   guint fail_next_count;
   guint fail_next_status;
   guint drop_writes;
+  guint error_after_commit_every; /* 0: off */
+  guint error_after_commit_status;
+  guint committed_creates;
   guint page_cap;
   gboolean down;
   gboolean ignore_returnall;
@@ -978,6 +981,20 @@ post_error_shape (HySimTable table, const GError *error)
     }
 }
 
+/* Whether a POST body creates a record: an item without an id, or with id 0. */
+static gboolean
+post_creates (JsonArray *items)
+{
+  for (guint i = 0; i < json_array_get_length (items); i++)
+    {
+      JsonNode *node = json_array_get_element (items, i);
+
+      if (!JSON_NODE_HOLDS_OBJECT (node) || hy_sim_row_int (json_node_get_object (node), "id") <= 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 handle_post (HySim *self, HySimTable table, SoupServerMessage *msg, GHashTable *query, Reply *reply)
 {
@@ -1028,6 +1045,15 @@ handle_post (HySim *self, HySimTable table, SoupServerMessage *msg, GHashTable *
   else
     {
       reply_object (reply, 201, saved);
+    }
+
+  /* Saved, then answered with an error: a Halo (or a proxy in front of it) that commits and
+   * fails afterwards. Counts the POSTs that created something. */
+  if (self->error_after_commit_every > 0 && post_creates (json_node_get_array (root)))
+    {
+      self->committed_creates++;
+      if (self->committed_creates % self->error_after_commit_every == 0)
+        reply_status (self, reply, self->error_after_commit_status);
     }
 
   if (self->drop_writes > 0)
@@ -1221,6 +1247,21 @@ apply_faults (HySim *self, JsonObject *faults, GError **error)
 
   if (json_object_has_member (faults, "drop_after_commit"))
     hy_sim_drop_after_commit (self, (guint) hy_sim_row_int (faults, "drop_after_commit"));
+
+  if (json_object_has_member (faults, "error_after_commit"))
+    {
+      object = json_object_get_object_member (faults, "error_after_commit");
+      if (object == NULL)
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
+                               "\"error_after_commit\" must be an object {every, status}.");
+          return FALSE;
+        }
+      hy_sim_set_error_after_commit (self, (guint) hy_sim_row_int (object, "every"),
+                                     json_object_has_member (object, "status")
+                                         ? (guint) hy_sim_row_int (object, "status")
+                                         : 500);
+    }
 
   if (json_object_has_member (faults, "token_lifetime"))
     hy_sim_set_token_lifetime (self, (guint) hy_sim_row_int (faults, "token_lifetime"));
@@ -1857,6 +1898,26 @@ hy_sim_drop_after_commit (HySim *self, guint next_n_writes)
 
   g_mutex_lock (&self->mutex);
   self->drop_writes = next_n_writes;
+  g_mutex_unlock (&self->mutex);
+}
+
+/**
+ * hy_sim_set_error_after_commit:
+ * @every: every Nth POST that creates a record is saved, then answered with @status (0: off)
+ * @status: the error status (400 to 599; 500, 502 and 503 are what a failing Halo or its proxy
+ *   sends)
+ *
+ * Counting starts again at each call.
+ */
+void
+hy_sim_set_error_after_commit (HySim *self, guint every, guint status)
+{
+  g_return_if_fail (HY_IS_SIM (self));
+
+  g_mutex_lock (&self->mutex);
+  self->error_after_commit_every = status >= 400 && status <= 599 ? every : 0;
+  self->error_after_commit_status = status;
+  self->committed_creates = 0;
   g_mutex_unlock (&self->mutex);
 }
 

@@ -67,6 +67,9 @@ void hy_sim_set_latency (HySim *self, guint ms);
 void hy_sim_set_server_errors (HySim *self, double fraction, guint32 seed);
 void hy_sim_fail_next (HySim *self, guint count, guint status);
 void hy_sim_drop_after_commit (HySim *self, guint next_n_writes);
+/* Every Nth POST that creates a record is saved, then answered with @status (500, 502, 503):
+ * Halo, or a proxy in front of it, failing after the commit. 0 turns it off. */
+void hy_sim_set_error_after_commit (HySim *self, guint every, guint status);
 void hy_sim_set_token_lifetime (HySim *self, guint seconds);
 void hy_sim_revoke_tokens (HySim *self);
 void hy_sim_set_page_cap (HySim *self, guint cap);

@@ -49,6 +49,8 @@ main (int argc, char *argv[])
   gboolean retry_after = FALSE;
   gboolean ignore_returnall = FALSE;
   double server_errors = 0.0;
+  int error_after_commit = 0;
+  int error_after_commit_status = 500;
   GOptionEntry entries[] = {
     { "port", 'p', 0, G_OPTION_ARG_INT, &port, "Port on 127.0.0.1 (0 = any free port)", "N" },
     { "seed-file", 0, 0, G_OPTION_ARG_FILENAME, &seed_file,
@@ -79,6 +81,10 @@ main (int argc, char *argv[])
     { "latency-ms", 0, 0, G_OPTION_ARG_INT, &latency_ms, "Delay every answer by N ms", "N" },
     { "server-errors", 0, 0, G_OPTION_ARG_DOUBLE, &server_errors,
       "Fraction of /api requests answered 500 or 502 (0 to 1)", "F" },
+    { "error-after-commit", 0, 0, G_OPTION_ARG_INT, &error_after_commit,
+      "Save every Nth creating POST, then answer it with an error (0 = never)", "N" },
+    { "error-after-commit-status", 0, 0, G_OPTION_ARG_INT, &error_after_commit_status,
+      "The status of --error-after-commit (default 500; 502 and 503 too)", "S" },
     { "page-cap", 0, 0, G_OPTION_ARG_INT, &page_cap, "Largest page served (default 100)", "N" },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT, &token_lifetime,
       "Token lifetime in seconds (default 3600)", "S" },
@@ -101,11 +107,13 @@ main (int argc, char *argv[])
   if (port < 0 || port > 65535 || clients < -1 || sites_per_client < -1 || assets_per_client < -1 ||
       agents < -1 || rate_limit < 0 || rate_window_ms <= 0 || latency_ms < 0 ||
       server_errors < 0.0 || server_errors > 1.0 || page_cap <= 0 || token_lifetime < 0 ||
-      seed < -1 || seed > G_MAXUINT32)
+      seed < -1 || seed > G_MAXUINT32 || error_after_commit < 0 ||
+      error_after_commit_status < 400 || error_after_commit_status > 599)
     {
       g_printerr ("halyard-sim: invalid value: counts must not be negative, --rate-window-ms and "
                   "--page-cap must be positive, --port at most 65535, --seed at most 4294967295, "
-                  "--server-errors between 0 and 1\n");
+                  "--server-errors between 0 and 1, --error-after-commit-status between 400 and "
+                  "599\n");
       return EXIT_FAILURE;
     }
 
@@ -146,6 +154,7 @@ main (int argc, char *argv[])
   hy_sim_set_page_cap (sim, page_cap);
   hy_sim_set_token_lifetime (sim, token_lifetime);
   hy_sim_set_ignore_returnall (sim, ignore_returnall);
+  hy_sim_set_error_after_commit (sim, error_after_commit, error_after_commit_status);
 
   if (!hy_sim_start (sim, (guint16) port, &error))
     {

@@ -689,6 +689,93 @@ race_start_me_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* A create Halo saved and then answered with an error (500, 502, 503, 408, or 401 once the body
+ * was read) is never sent again by the client: its outcome is unknown, and the caller looks it
+ * up. A refusal that proves nothing was saved (400, 409, 422…) stays what it is. */
+static void
+test_error_after_commit (Fixture *f, gconstpointer data)
+{
+  static const guint statuses[] = { 500, 502, 503, 408, 401 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloRecord) warm = create_ticket (f, "Signed in", &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      g_autoptr (HyHaloRecord) created = NULL;
+      g_autofree char *summary = g_strdup_printf ("Saved then %u", statuses[i]);
+      g_autofree char *code = g_strdup_printf ("HTTP %u", statuses[i]);
+      guint before = state_count (f->sim, "tickets");
+
+      hy_sim_reset_counters (f->sim);
+      hy_sim_set_error_after_commit (f->sim, 1, statuses[i]);
+      created = create_ticket (f, summary, &error);
+      hy_sim_set_error_after_commit (f->sim, 0, 0);
+      g_assert_null (created);
+      g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_OUTCOME_UNKNOWN);
+      g_assert_nonnull (strstr (error->message, code));
+      g_assert_nonnull (strstr (error->message, "look it up"));
+      /* saved once, sent once */
+      g_assert_cmpuint (state_count (f->sim, "tickets"), ==, before + 1);
+      g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Tickets"), ==, 1);
+      g_clear_error (&error);
+    }
+
+  /* after the 401 the client signs in again for what comes next */
+  {
+    g_autoptr (HyHaloRecord) after = create_ticket (f, "After the 401", &error);
+    g_assert_no_error (error);
+  }
+
+  /* an action and an asset batch alike */
+  {
+    g_autoptr (JsonObject) note = json_object_new ();
+    g_autoptr (HyHaloRecord) action = NULL;
+    guint before = state_count (f->sim, "actions");
+
+    json_object_set_int_member (note, "ticket_id", hy_halo_record_get_id (warm));
+    json_object_set_string_member (note, "outcome", "Private Note");
+    json_object_set_string_member (note, "note", "Saved then 502");
+    hy_sim_reset_counters (f->sim);
+    hy_sim_set_error_after_commit (f->sim, 1, 502);
+    hy_halo_client_create_action_async (f->client, note, HY_HALO_PRIORITY_ALERT, NULL, NULL,
+                                        done_cb, f);
+    action = finish_record (f, f->client, &error);
+    hy_sim_set_error_after_commit (f->sim, 0, 0);
+    g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_OUTCOME_UNKNOWN);
+    g_assert_cmpuint (state_count (f->sim, "actions"), ==, before + 1);
+    g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Actions"), ==, 1);
+    g_clear_error (&error);
+  }
+
+  /* an update is safe to repeat: a 503 after its commit is retried */
+  {
+    g_autoptr (JsonObject) fields = json_object_new ();
+    g_autoptr (HyHaloRecord) updated = NULL;
+
+    json_object_set_string_member (fields, "summary", "Updated twice");
+    hy_sim_reset_counters (f->sim);
+    hy_sim_fail_next (f->sim, 1, 503);
+    hy_halo_client_update_ticket_async (f->client, hy_halo_record_get_id (warm), fields,
+                                        HY_HALO_PRIORITY_ALERT, NULL, NULL, done_cb, f);
+    updated = finish_record (f, f->client, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Tickets"), ==, 2);
+  }
+
+  /* a refusal proves nothing was saved: its own error, not an unknown outcome, not resent */
+  {
+    g_autoptr (HyHaloRecord) refused = NULL;
+
+    hy_sim_reset_counters (f->sim);
+    hy_sim_fail_next (f->sim, 1, 400);
+    refused = create_ticket (f, "Refused", &error);
+    g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_BAD_REQUEST);
+    g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Tickets"), ==, 1);
+    g_clear_error (&error);
+  }
+}
+
 static void
 test_priority (Fixture *f, gconstpointer data)
 {
@@ -1235,6 +1322,7 @@ main (int argc, char **argv)
   ADD ("/halo/sim/rate-limit", test_rate_limit);
   ADD ("/halo/sim/server-errors", test_server_errors);
   ADD ("/halo/sim/outcome-unknown", test_outcome_unknown);
+  ADD ("/halo/sim/error-after-commit", test_error_after_commit);
   ADD ("/halo/sim/priority", test_priority);
   ADD ("/halo/sim/batch-writes", test_batch_writes);
   return g_test_run ();

@@ -1425,7 +1425,9 @@ test_fault_server_errors (Fixture *f, gconstpointer data)
   g_autoptr (HySyncReport) report = NULL;
   g_autoptr (HySyncAlertResult) r1 = NULL;
 
-  hy_sim_set_server_errors (f->sim, 0.4, 42);
+  /* A quarter of the requests fail. A failed create is not resent by the client (Halo may have
+   * saved it): each costs the item one of its attempts, with a look-up before the next. */
+  hy_sim_set_server_errors (f->sim, 0.25, 42);
   hy_sync_engine_set_batch_size (f->engine, 3);
   report = run_sync (f, FALSE, &error);
   if (report == NULL)
@@ -1498,6 +1500,50 @@ test_fault_drop_after_commit (Fixture *f, gconstpointer data)
     g_assert_cmpuint (assets, >, 0);
     g_assert_cmpuint (tickets, >, 0);
     g_assert_cmpuint (actions, >, 0);
+  }
+}
+
+/* Halo saves every second create, then answers 500 (502, 503 with data): each device is one
+ * asset, the alert one ticket, the note one action, all in the same sync — the records are
+ * looked up before anything is sent again. */
+static void
+test_fault_error_after_commit (Fixture *f, gconstpointer data)
+{
+  guint status = GPOINTER_TO_UINT (data);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+  g_autoptr (HySyncAlertResult) r2 = NULL;
+  g_autoptr (HyAlert) alert = NULL;
+
+  hy_sync_engine_set_batch_size (f->engine, 2);
+  hy_sim_set_error_after_commit (f->sim, 2, status);
+  report = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  /* in the same sync: nothing left pending (pc8's company is not linked: it fails) */
+  g_assert_cmpuint (report->created, ==, 7);
+  g_assert_cmpuint (report->pending, ==, 0);
+  g_assert_cmpuint (report->dead, ==, 0);
+  deliver_until_done (f, 20);
+  g_assert_cmpuint (asset_count (f), ==, 7);
+  assert_assets_exactly_once (f, synced_computers);
+
+  /* every create is answered with the error now: the ticket and its note still land once */
+  hy_sim_set_error_after_commit (f->sim, 1, status);
+  r1 = raise_alert (f, "a30", "pc2", "p1", &error);
+  g_assert_no_error (error);
+  deliver_until_done (f, 20);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+  alert = hy_store_get (f->store, HY_RECORD_KIND_ALERT, "a30", NULL);
+  g_assert_cmpint (alert->ticket_id, >, 0);
+  r2 = hy_sync_engine_add_action (f->engine, "a30", "u1", 5, "Checked", FALSE, &error);
+  g_assert_no_error (error);
+  deliver_until_done (f, 20);
+  g_assert_cmpuint (actions_of (f, alert->ticket_id), ==, 1);
+  hy_sim_set_error_after_commit (f->sim, 0, 0);
+  {
+    g_autoptr (GPtrArray) dead = hy_store_outbox_list (f->store, HY_OUTBOX_STATE_DEAD, 0, 0, NULL);
+    g_assert_cmpuint (dead->len, ==, 0);
   }
 }
 
@@ -1755,6 +1801,12 @@ main (int argc, char **argv)
   ADD ("/sync/faults/server-errors", test_fault_server_errors);
   ADD ("/sync/faults/drop-after-commit", test_fault_drop_after_commit);
   ADD ("/sync/faults/token-expiry", test_fault_token_expiry);
+  g_test_add ("/sync/faults/error-after-commit/500", Fixture, GUINT_TO_POINTER (500), fixture_setup,
+              test_fault_error_after_commit, fixture_teardown);
+  g_test_add ("/sync/faults/error-after-commit/502", Fixture, GUINT_TO_POINTER (502), fixture_setup,
+              test_fault_error_after_commit, fixture_teardown);
+  g_test_add ("/sync/faults/error-after-commit/503", Fixture, GUINT_TO_POINTER (503), fixture_setup,
+              test_fault_error_after_commit, fixture_teardown);
   ADD ("/sync/faults/down-then-back", test_fault_down_then_back);
   ADD ("/sync/crash-recovery", test_crash_recovery);
   ADD ("/sync/auto-deliver", test_auto_deliver);

@@ -564,6 +564,60 @@ retry_after_us (SoupMessage *msg)
   return -1;
 }
 
+/* Whether a create answered with @status may still have been saved: every non-2xx answer,
+ * except the 4xx that prove nothing was (the request was refused as it stood) and 429, which
+ * Halo's limiter sends instead of handling the request. */
+static gboolean
+status_may_have_saved (guint status)
+{
+  switch (status)
+    {
+      case 400:
+      case 403:
+      case 404:
+      case 409:
+      case 415:
+      case 422:
+      case 429:
+        return FALSE;
+      default:
+        return status < 200 || status >= 300;
+    }
+}
+
+/* A create Halo received and answered with an error: it may have saved it, so it is not sent
+ * again here; the caller looks it up first. */
+static void
+call_outcome_unknown (Call *call, guint status, const char *data, gsize len)
+{
+  g_autofree char *text = hy_halo_error_extract_text (data, len);
+  GError *error;
+
+  if (status == 504)
+    error = g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_OUTCOME_UNKNOWN,
+                         /* Translators: %s is a request such as "POST /api/Tickets" */
+                         _ ("Halo timed out on %s: it may have created the record; look it "
+                            "up before "
+                            "sending it again"),
+                         call->path);
+  else if (text != NULL)
+    error = g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_OUTCOME_UNKNOWN,
+                         /* Translators: %u is an HTTP status, the first %s a request such as
+                          * "POST /api/Tickets", the second Halo's own error text */
+                         _ ("Halo answered HTTP %u to %s after receiving it (%s): it may have "
+                            "created the record; look it up before sending it again"),
+                         status, call->path, text);
+  else
+    error = g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_OUTCOME_UNKNOWN,
+                         /* Translators: %u is an HTTP status, %s a request such as
+                          * "POST /api/Tickets" */
+                         _ ("Halo answered HTTP %u to %s after receiving it: it may have "
+                            "created the record; look it up before sending it again"),
+                         status, call->path);
+  call_emit (call, status, data, len, HY_HALO_EVENT_ERROR, error->message);
+  call_finish (call, NULL, error);
+}
+
 static void
 call_response (Call *call)
 {
@@ -580,6 +634,17 @@ call_response (Call *call)
     {
       call_emit (call, status, data, len, HY_HALO_EVENT_INFO, NULL);
       call_finish (call, g_steal_pointer (&bytes), NULL);
+      return;
+    }
+
+  /* A create whose body Halo received: any answer but success or a refusal that proves
+   * nothing was saved leaves its outcome unknown, a 401 included (the body was read). */
+  if ((call->flags & CALL_IS_CREATE) && call->wrote_body && status_may_have_saved (status))
+    {
+      /* the token may be the reason: sign in again for the look-up */
+      if (status == 401 && g_strcmp0 (self->token, call->sent_token) == 0)
+        g_clear_pointer (&self->token, g_free);
+      call_outcome_unknown (call, status, data, len);
       return;
     }
 
@@ -619,18 +684,6 @@ call_response (Call *call)
 
   if (status == 408 || status >= 500)
     {
-      if ((call->flags & CALL_IS_CREATE) && status == 504)
-        {
-          error = g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_OUTCOME_UNKNOWN,
-                               /* Translators: %s is a request such as "POST /api/Tickets" */
-                               _ ("Halo timed out on %s: it may have created the record; look it "
-                                  "up before "
-                                  "sending it again"),
-                               call->path);
-          call_emit (call, status, data, len, HY_HALO_EVENT_ERROR, error->message);
-          call_finish (call, NULL, g_steal_pointer (&error));
-          return;
-        }
       if (call_schedule_retry (call))
         {
           g_autofree char *message =
