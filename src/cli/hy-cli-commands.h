@@ -24,6 +24,8 @@ int hy_cli_link (HyCli *cli, int argc, char **argv);
 int hy_cli_links (HyCli *cli, int argc, char **argv);
 int hy_cli_map (HyCli *cli, int argc, char **argv);
 int hy_cli_unmap (HyCli *cli, int argc, char **argv);
+/* hy-cli-maintenance.c */
+int hy_cli_maintenance (HyCli *cli, int argc, char **argv);
 /* hy-cli-sync.c */
 int hy_cli_enable (HyCli *cli, int argc, char **argv);
 int hy_cli_disable (HyCli *cli, int argc, char **argv);

@@ -9,9 +9,11 @@
 
 #include <glib/gi18n.h>
 
+#include "linker/hy-linker-defaults.h"
 #include "linker/hy-linker.h"
 
 #include "hy-cli-commands.h"
+#include "hy-cli-policy.h"
 #include "hy-cli-session.h"
 
 /* ------------------------------------------------------------------------- */
@@ -35,6 +37,7 @@ linker_error_code (int code)
         return "company_not_linked";
       case HY_LINKER_ERROR_WRONG_CLIENT:
         return "wrong_client";
+      case HY_LINKER_ERROR_INVALID:
       default:
         return "invalid_input";
     }
@@ -515,6 +518,88 @@ print_mapping_json (HyCli *cli,
   hy_cli_print_json (cli, node);
 }
 
+/* Maps the policy (when @ticket_type_id > 0) and saves its defaults (when @options has any),
+ * all or nothing. */
+static gboolean
+map_policy (HyStore *store,
+            const char *policy_id,
+            gint64 ticket_type_id,
+            gint64 close_status_id,
+            const HyCliPolicyOptions *options,
+            GError **error)
+{
+  g_autoptr (HyPolicyDefaults) defaults = NULL;
+
+  if (!hy_store_begin (store, error))
+    return FALSE;
+  if (ticket_type_id > 0 &&
+      !hy_linker_map_policy (store, policy_id, ticket_type_id, close_status_id, error))
+    goto failed;
+  if (hy_cli_policy_options_given (options))
+    {
+      defaults = hy_store_get_policy_defaults (store, policy_id, error);
+      if (defaults == NULL || !hy_cli_policy_options_apply (options, defaults, error) ||
+          !hy_linker_set_policy_defaults (store, defaults, error))
+        goto failed;
+    }
+  return hy_store_commit (store, error);
+
+failed:
+  hy_store_rollback (store);
+  return FALSE;
+}
+
+static void
+print_policy (HyCli *cli, HyStore *store, const char *policy_id)
+{
+  g_autoptr (HyPolicyMapping) mapping = hy_store_get_policy_mapping (store, policy_id, NULL);
+  g_autoptr (HyPolicyDefaults) defaults = hy_store_get_policy_defaults (store, policy_id, NULL);
+
+  if (cli->json)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+      g_autoptr (JsonNode) node = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, "policy");
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, policy_id);
+      json_builder_set_member_name (builder, "mapped");
+      json_builder_add_boolean_value (builder, mapping != NULL);
+      json_builder_set_member_name (builder, "ticket_type_id");
+      if (mapping != NULL)
+        json_builder_add_int_value (builder, mapping->ticket_type_id);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "close_status_id");
+      if (mapping != NULL && mapping->close_status_id != 0)
+        json_builder_add_int_value (builder, mapping->close_status_id);
+      else
+        json_builder_add_null_value (builder);
+      hy_cli_policy_add_json (builder, defaults);
+      json_builder_end_object (builder);
+      node = json_builder_get_root (builder);
+      hy_cli_print_json (cli, node);
+      return;
+    }
+  if (mapping == NULL)
+    return;
+  if (mapping->close_status_id != 0)
+    /* Translators: a policy id, a Halo ticket type id, a Halo status id */
+    hy_cli_print (cli,
+                  _ ("Policy %s → Halo ticket type %lld"
+                     ", closed with status %lld when the alert clears"),
+                  policy_id, (long long) mapping->ticket_type_id,
+                  (long long) mapping->close_status_id);
+  else
+    /* Translators: a policy id, a Halo ticket type id */
+    hy_cli_print (cli, _ ("Policy %s → Halo ticket type %lld"), policy_id,
+                  (long long) mapping->ticket_type_id);
+  if (defaults != NULL)
+    hy_cli_policy_print (cli, defaults);
+}
+
 int
 hy_cli_map (HyCli *cli, int argc, char **argv)
 {
@@ -524,6 +609,7 @@ hy_cli_map (HyCli *cli, int argc, char **argv)
   g_autofree char *site_text = NULL;
   g_autofree char *ticket_type_text = NULL;
   g_autofree char *close_status_text = NULL;
+  g_auto (HyCliPolicyOptions) policy = { 0 };
   const GOptionEntry entries[] = {
     { "client", 0, 0, G_OPTION_ARG_STRING, &client_text, N_ ("map group: the Halo client id"),
       N_ ("ID") },
@@ -533,6 +619,20 @@ hy_cli_map (HyCli *cli, int argc, char **argv)
       N_ ("map policy: the Halo ticket type id"), N_ ("ID") },
     { "close-status", 0, 0, G_OPTION_ARG_STRING, &close_status_text,
       N_ ("map policy: close the ticket with this Halo status when the alert clears"), N_ ("ID") },
+    { "priority", 0, 0, G_OPTION_ARG_STRING, &policy.priority,
+      N_ ("map policy: the tickets' Halo priority id, or a table by the alert's severity such as "
+          "critical=1,warning=3 (0: Halo's default)"),
+      N_ ("ID|TABLE") },
+    { "team", 0, 0, G_OPTION_ARG_STRING, &policy.team,
+      N_ ("map policy: the Halo team the tickets go to, by name (\"\": none)"), N_ ("NAME") },
+    { "agent", 0, 0, G_OPTION_ARG_STRING, &policy.agent,
+      N_ ("map policy: the Halo agent the tickets are assigned to (0: none)"), N_ ("ID") },
+    { "category", 0, 0, G_OPTION_ARG_STRING, &policy.category,
+      N_ ("map policy: the tickets' category (\"\": none)"), N_ ("TEXT") },
+    { "flap-minutes", 0, 0, G_OPTION_ARG_STRING, &policy.flap_minutes,
+      N_ ("map policy: a re-raise within this many minutes of Halyard closing the ticket reopens "
+          "it (default 30)"),
+      N_ ("N") },
     { NULL },
   };
   gint64 first = 0;
@@ -543,11 +643,13 @@ hy_cli_map (HyCli *cli, int argc, char **argv)
 
   if (!hy_cli_parse (cli, &argc, &argv, entries,
                      N_ ("group GROUP_ID --client ID [--site ID] | policy POLICY_ID "
-                         "--ticket-type ID [--close-status ID]"),
+                         "[--ticket-type ID] [--close-status ID] [--priority ID] [--team NAME] "
+                         "[--agent ID] [--category TEXT] [--flap-minutes N]"),
                      N_ ("Routes devices and alerts. A group's devices are synced as assets of "
                          "the client (and site) it is mapped to; subgroups without a mapping of "
                          "their own inherit their parent's. A policy's alerts become tickets of "
-                         "the ticket type it is mapped to."),
+                         "the ticket type it is mapped to, with its priority, team, agent and "
+                         "category; options not given keep what was saved."),
                      &status))
     return status;
 
@@ -558,7 +660,8 @@ hy_cli_map (HyCli *cli, int argc, char **argv)
 
   if (group)
     {
-      if (ticket_type_text != NULL || close_status_text != NULL)
+      if (ticket_type_text != NULL || close_status_text != NULL ||
+          hy_cli_policy_options_given (&policy))
         return hy_cli_fail_usage (cli, _ ("--ticket-type and --close-status apply to map policy, "
                                           "not to map group"));
       if (client_text == NULL)
@@ -572,9 +675,12 @@ hy_cli_map (HyCli *cli, int argc, char **argv)
       if (client_text != NULL || site_text != NULL)
         return hy_cli_fail_usage (cli,
                                   _ ("--client and --site apply to map group, not to map policy"));
-      if (ticket_type_text == NULL)
+      if (ticket_type_text == NULL && !hy_cli_policy_options_given (&policy))
         return hy_cli_fail_usage (cli, _ ("map policy needs --ticket-type ID"));
-      if (!parse_id (cli, ticket_type_text, "--ticket-type", &first, &status) ||
+      if (ticket_type_text == NULL && close_status_text != NULL)
+        return hy_cli_fail_usage (cli, _ ("--close-status goes with --ticket-type"));
+      if ((ticket_type_text != NULL &&
+           !parse_id (cli, ticket_type_text, "--ticket-type", &first, &status)) ||
           (close_status_text != NULL &&
            !parse_id (cli, close_status_text, "--close-status", &second, &status)))
         return status;
@@ -585,30 +691,27 @@ hy_cli_map (HyCli *cli, int argc, char **argv)
     return status;
   store = hy_session_get_store (session);
 
-  if (group ? !hy_linker_map_group (store, argv[2], first, second, &error)
-            : !hy_linker_map_policy (store, argv[2], first, second, &error))
+  if (!group)
+    {
+      if (!map_policy (store, argv[2], first, second, &policy, &error))
+        return fail (cli, error);
+      print_policy (cli, store, argv[2]);
+      return HY_CLI_EXIT_OK;
+    }
+
+  if (!hy_linker_map_group (store, argv[2], first, second, &error))
     return fail (cli, error);
 
   if (cli->json)
-    print_mapping_json (cli, argv[1], argv[2], TRUE, group ? "client_id" : "ticket_type_id", first,
-                        group ? "site_id" : "close_status_id", second);
-  else if (group && second != 0)
+    print_mapping_json (cli, argv[1], argv[2], TRUE, "client_id", first, "site_id", second);
+  else if (second != 0)
     /* Translators: a group id, a Halo client id, a Halo site id */
     hy_cli_print (cli, _ ("Group %s → Halo client %lld, site %lld"), argv[2], (long long) first,
                   (long long) second);
-  else if (group)
+  else
     /* Translators: a group id, a Halo client id */
     hy_cli_print (cli, _ ("Group %s → Halo client %lld, its main site"), argv[2],
                   (long long) first);
-  else if (second != 0)
-    /* Translators: a policy id, a Halo ticket type id, a Halo status id */
-    hy_cli_print (cli,
-                  _ ("Policy %s → Halo ticket type %lld"
-                     ", closed with status %lld when the alert clears"),
-                  argv[2], (long long) first, (long long) second);
-  else
-    /* Translators: a policy id, a Halo ticket type id */
-    hy_cli_print (cli, _ ("Policy %s → Halo ticket type %lld"), argv[2], (long long) first);
 
   return HY_CLI_EXIT_OK;
 }

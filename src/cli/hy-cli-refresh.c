@@ -31,6 +31,10 @@ kind_label (HyCacheKind kind)
         return _ ("Ticket statuses");
       case HY_CACHE_KIND_OUTCOME:
         return _ ("Action outcomes");
+      case HY_CACHE_KIND_PRIORITY:
+        return _ ("Ticket priorities");
+      case HY_CACHE_KIND_TEAM:
+        return _ ("Teams");
       default:
         return "";
     }
@@ -47,7 +51,8 @@ hy_cli_refresh (HyCli *cli, int argc, char **argv)
 
   if (!hy_cli_parse (cli, &argc, &argv, NULL, NULL,
                      N_ ("Fetches the Halo clients, sites, assets, agents (API-only agents "
-                         "included), ticket types, statuses and outcomes that linking and "
+                         "included), ticket types, statuses, outcomes, priorities and teams that "
+                         "linking and "
                          "mapping choose from."),
                      &status))
     return status;

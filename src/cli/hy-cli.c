@@ -56,6 +56,8 @@ static const HyCliCommand commands[] = {
   { "links", N_ ("List records with their linked state"), hy_cli_links },
   { "map", N_ ("Route a device group to a Halo client or a policy to a ticket type"), hy_cli_map },
   { "unmap", N_ ("Remove a group's or a policy's route"), hy_cli_unmap },
+  { "maintenance", N_ ("Add, list or remove maintenance windows, when alerts open no ticket"),
+    hy_cli_maintenance },
   { "enable", N_ ("Turn the integration on and start syncing"), hy_cli_enable },
   { "disable", N_ ("Turn the integration off: nothing is sent to Halo"), hy_cli_disable },
   { "sync", N_ ("Sync the devices of mapped groups as assets and deliver the outbox"),

@@ -31,6 +31,8 @@ const HySimTableInfo hy_sim_tables[HY_SIM_N_TABLES] = {
   [HY_SIM_TABLE_ASSET_TYPES] = { "asset_types", "assettype", NULL, "Asset Type", 130,
                                  HY_SIM_SCOPE_ASSETS },
   [HY_SIM_TABLE_TEAMS] = { "teams", "team", NULL, "Team", 1, HY_SIM_SCOPE_ADMIN },
+  /* Which scope gates /Priority is unknown: the simulator asks for the widest. */
+  [HY_SIM_TABLE_PRIORITIES] = { "priorities", "priority", NULL, "Priority", 1, HY_SIM_SCOPE_ADMIN },
 };
 
 /* The asset "info" fields every asset type shares in the simulator. */
@@ -100,6 +102,16 @@ static const char *const default_teams =
     "\"inactive\":false,\"forrequests\":true},"
     "{\"id\":3,\"name\":\"Projects\",\"department_id\":2,\"department_name\":\"Delivery\","
     "\"inactive\":false,\"forrequests\":false}"
+    "]";
+
+/* Halo's priorities: the integer id is `priorityid` (tickets nest it beside a GUID `id`); the
+ * simulator keeps its row id equal to it. */
+static const char *const default_priorities =
+    "["
+    "{\"id\":1,\"priorityid\":1,\"name\":\"Critical\",\"colour\":\"#d32f2f\",\"sequence\":1},"
+    "{\"id\":2,\"priorityid\":2,\"name\":\"High\",\"colour\":\"#f57c00\",\"sequence\":2},"
+    "{\"id\":3,\"priorityid\":3,\"name\":\"Medium\",\"colour\":\"#fbc02d\",\"sequence\":3},"
+    "{\"id\":4,\"priorityid\":4,\"name\":\"Low\",\"colour\":\"#388e3c\",\"sequence\":4}"
     "]";
 
 static const char *const default_api_agent =
@@ -425,6 +437,7 @@ hy_sim_store_ensure_defaults (HySimStore *store)
     { HY_SIM_TABLE_OUTCOMES, &default_outcomes },
     { HY_SIM_TABLE_ASSET_TYPES, &default_asset_types },
     { HY_SIM_TABLE_TEAMS, &default_teams },
+    { HY_SIM_TABLE_PRIORITIES, &default_priorities },
   };
   HySimRows *agents = &store->tables[HY_SIM_TABLE_AGENTS];
 
@@ -1006,6 +1019,8 @@ validate_ticket (PostContext *ctx, JsonObject *row, gboolean create, GError **er
   JsonObject *status;
   JsonObject *user;
   JsonObject *agent;
+  JsonObject *priority;
+  const char *team;
   JsonNode *assets;
 
   if (!resolve_fk (ctx, row, "tickettype_id", HY_SIM_TABLE_TICKET_TYPES, TRUE, &type, error) ||
@@ -1014,6 +1029,45 @@ validate_ticket (PostContext *ctx, JsonObject *row, gboolean create, GError **er
       !resolve_fk (ctx, row, "user_id", HY_SIM_TABLE_USERS, FALSE, &user, error) ||
       !resolve_fk (ctx, row, "agent_id", HY_SIM_TABLE_AGENTS, FALSE, &agent, error))
     return FALSE;
+
+  if (!resolve_fk (ctx, row, "priority_id", HY_SIM_TABLE_PRIORITIES, FALSE, &priority, error))
+    return FALSE;
+
+  /* An end user needs the site they belong to. */
+  if (create && user != NULL && hy_sim_row_int (row, "site_id") == 0)
+    {
+      g_set_error_literal (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_INVALID,
+                           "Please select a Site for this User (site_id is required with "
+                           "user_id).");
+      return FALSE;
+    }
+  if (user != NULL && hy_sim_row_int (row, "site_id") != 0 &&
+      hy_sim_row_int (user, "site_id") != hy_sim_row_int (row, "site_id"))
+    {
+      g_set_error (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_INVALID,
+                   "User %" G_GINT64_FORMAT " does not belong to Site %" G_GINT64_FORMAT ".",
+                   hy_sim_row_id (user), hy_sim_row_int (row, "site_id"));
+      return FALSE;
+    }
+
+  /* A ticket names its team; an unknown name is refused (whether Halo ignores it is not
+   * known: the simulator does the harsher thing). */
+  team = hy_sim_row_string (row, "team");
+  if (team != NULL && *team != '\0')
+    {
+      HySimRows *teams = &ctx->store->tables[HY_SIM_TABLE_TEAMS];
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < teams->rows->len && !found; i++)
+        found =
+            g_strcmp0 (hy_sim_row_string (g_ptr_array_index (teams->rows, i), "name"), team) == 0;
+      if (!found)
+        {
+          g_set_error (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_INVALID,
+                       "Invalid team: \"%s\" does not exist.", team);
+          return FALSE;
+        }
+    }
 
   if (create && hy_sim_row_bool (type, "cab_required"))
     {
@@ -1082,6 +1136,18 @@ validate_ticket (PostContext *ctx, JsonObject *row, gboolean create, GError **er
     }
   if (user != NULL)
     json_object_set_string_member (row, "user_name", hy_sim_row_string (user, "name"));
+  if (priority != NULL)
+    {
+      /* As Halo nests it: a GUID id beside the integer priorityid. */
+      g_autofree char *guid = g_strdup_printf ("00000000-0000-0000-0000-%012" G_GINT64_FORMAT,
+                                               hy_sim_row_id (priority));
+      JsonObject *nested = json_object_new ();
+
+      json_object_set_string_member (nested, "id", guid);
+      json_object_set_int_member (nested, "priorityid", hy_sim_row_id (priority));
+      json_object_set_string_member (nested, "name", hy_sim_row_string (priority, "name"));
+      json_object_set_object_member (row, "priority", nested);
+    }
 
   if (create)
     {
@@ -1301,6 +1367,9 @@ validate_row (PostContext *ctx, JsonObject *row, JsonObject *item, gboolean crea
       case HY_SIM_TABLE_TEAMS:
         default_bool (row, "inactive", FALSE);
         return require_name (row, "name", "Please enter a name for the Team.", error);
+      case HY_SIM_TABLE_PRIORITIES:
+        json_object_set_int_member (row, "priorityid", hy_sim_row_id (row));
+        return require_name (row, "name", "Please enter a name for the Priority.", error);
       case HY_SIM_N_TABLES:
       default:
         g_assert_not_reached ();

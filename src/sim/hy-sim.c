@@ -581,8 +581,12 @@ row_matches (HySimTable table, JsonObject *row, const Filter *filter)
       case HY_SIM_TABLE_SITES:
       case HY_SIM_TABLE_USERS:
       case HY_SIM_TABLE_ASSETS:
-      case HY_SIM_TABLE_TEAMS:
         if (!filter->include_inactive && hy_sim_row_bool (row, "inactive"))
+          return FALSE;
+        break;
+      case HY_SIM_TABLE_TEAMS:
+        /* Halo's Team list takes includedisabled (not includeinactive). */
+        if (!filter->include_disabled && hy_sim_row_bool (row, "inactive"))
           return FALSE;
         break;
       case HY_SIM_TABLE_AGENTS:
@@ -685,6 +689,7 @@ row_matches (HySimTable table, JsonObject *row, const Filter *filter)
           case HY_SIM_TABLE_STATUSES:
           case HY_SIM_TABLE_ASSET_TYPES:
           case HY_SIM_TABLE_TEAMS:
+          case HY_SIM_TABLE_PRIORITIES:
           case HY_SIM_N_TABLES:
           default:
             fields[0] = hy_sim_row_string (row, "name");
@@ -975,6 +980,7 @@ post_error_shape (HySimTable table, const GError *error)
       case HY_SIM_TABLE_OUTCOMES:
       case HY_SIM_TABLE_ASSET_TYPES:
       case HY_SIM_TABLE_TEAMS:
+      case HY_SIM_TABLE_PRIORITIES:
       case HY_SIM_N_TABLES:
       default:
         return SHAPE_MESSAGE;

@@ -116,7 +116,8 @@ test_refresh (void)
   guint added = 0;
   gboolean api_agent = FALSE;
   static const char *const members[HY_N_CACHE_KINDS] = {
-    "clients", "sites", "assets", "agents", "ticket_types", "statuses", "outcomes",
+    "clients",  "sites",    "assets",     "agents", "ticket_types",
+    "statuses", "outcomes", "priorities", "teams",
   };
 
   session = hy_session_open (dir, &error);

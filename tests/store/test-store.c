@@ -287,18 +287,30 @@ static const char *const seeds[] = {
   "INSERT INTO rate_grants (at, bulk) VALUES (5, 1);"
   "UPDATE service_requests SET sync_requested = 1;"
   "UPDATE profile SET rate_max = 60, rate_window = 30, refresh_interval = 600;",
+  "INSERT INTO halo_records (kind, id, name, name_key) VALUES ('priority', 2, 'High', 'high'),"
+  " ('team', 1, 'Service Desk', 'service desk');"
+  "INSERT INTO policies (id, name, name_key) VALUES ('p1', 'Disk', 'disk');"
+  "INSERT INTO policy_defaults (policy_id, priority_id, team, flap_minutes) VALUES ('p1', 2, "
+  "'Service Desk', 10);"
+  "INSERT INTO maintenance_windows (group_id, starts_at, ends_at, created) VALUES ('g1', 1, 2, "
+  "1);"
+  "INSERT INTO alert_lifecycle (alert_id, suppressed_until) VALUES ('a1', 2);",
 };
 
 static const char *const checks[] = {
   "SELECT (SELECT count(*) FROM computers WHERE id = 'pc1' AND company_id = 'c1') + "
   "(SELECT count(*) FROM links WHERE halo_id = 12) + (SELECT enabled FROM profile) = 3",
-  "SELECT (SELECT count(*) FROM halo_records) + (SELECT count(*) FROM outbox) + "
+  "SELECT (SELECT count(*) FROM halo_records WHERE kind = 'client') + (SELECT count(*) FROM "
+  "outbox) + "
   "(SELECT count(*) FROM events WHERE time = 1) = 3",
   "SELECT (SELECT count(*) FROM events WHERE failed = 1 AND time = 2) = 1",
   "SELECT (SELECT count(*) FROM service_lease WHERE pid = 1) + (SELECT count(*) FROM "
   "rate_grants) + (SELECT count(*) FROM profile WHERE rate_max = 60 AND rate_window = 30 AND "
   "refresh_interval = 600) + (SELECT serial > 0 FROM store_changes WHERE kind = 'service') + "
   "(SELECT sync_requested FROM service_requests) = 5",
+  "SELECT (SELECT count(*) FROM halo_records WHERE kind IN ('priority', 'team')) + "
+  "(SELECT flap_minutes FROM policy_defaults) + (SELECT count(*) FROM maintenance_windows) + "
+  "(SELECT suppressed_until FROM alert_lifecycle) = 15",
 };
 
 static char *

@@ -148,6 +148,8 @@ kind_entity (HyHaloKind kind)
         return "Tickets";
       case HY_HALO_KIND_ACTION:
         return "Actions";
+      case HY_HALO_KIND_PRIORITY:
+        return "Priority";
       default:
         g_assert_not_reached ();
     }
@@ -182,6 +184,8 @@ kind_plural (HyHaloKind kind)
         return "tickets";
       case HY_HALO_KIND_ACTION:
         return "actions";
+      case HY_HALO_KIND_PRIORITY:
+        return "priorities";
       default:
         g_assert_not_reached ();
     }
@@ -1793,6 +1797,18 @@ hy_halo_client_list_statuses_async (HyHaloClient *self,
 {
   hy_halo_client_list_async (self, HY_HALO_KIND_STATUS, NULL, NULL, 0, priority, NULL, cancellable,
                              callback, user_data);
+}
+
+/* Halo's ticket priorities: `GET /Priority`, a bare array. */
+void
+hy_halo_client_list_priorities_async (HyHaloClient *self,
+                                      HyHaloPriority priority,
+                                      GCancellable *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer user_data)
+{
+  hy_halo_client_list_async (self, HY_HALO_KIND_PRIORITY, NULL, NULL, 0, priority, NULL,
+                             cancellable, callback, user_data);
 }
 
 void

@@ -167,6 +167,11 @@ void hy_halo_client_list_statuses_async (HyHaloClient *self,
                                          GCancellable *cancellable,
                                          GAsyncReadyCallback callback,
                                          gpointer user_data);
+void hy_halo_client_list_priorities_async (HyHaloClient *self,
+                                           HyHaloPriority priority,
+                                           GCancellable *cancellable,
+                                           GAsyncReadyCallback callback,
+                                           gpointer user_data);
 void hy_halo_client_list_outcomes_async (HyHaloClient *self,
                                          HyHaloPriority priority,
                                          GCancellable *cancellable,

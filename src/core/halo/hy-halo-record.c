@@ -227,6 +227,9 @@ hy_halo_record_new (HyHaloKind kind, JsonObject *object)
   g_atomic_ref_count_init (&self->ref_count);
   self->kind = kind;
   self->id = hy_halo_json_get_id (object, "id");
+  /* A priority's integer id is `priorityid` (tickets nest {"id": GUID, "priorityid": N}). */
+  if (kind == HY_HALO_KIND_PRIORITY && hy_halo_json_get_id (object, "priorityid") > 0)
+    self->id = hy_halo_json_get_id (object, "priorityid");
   self->client_id = hy_halo_json_get_id (object, "client_id");
   self->site_id = hy_halo_json_get_id (object, "site_id");
   self->name = g_strdup (display_name (kind, object));

@@ -28,6 +28,7 @@ typedef enum
   HY_HALO_KIND_USER,
   HY_HALO_KIND_TICKET,
   HY_HALO_KIND_ACTION,
+  HY_HALO_KIND_PRIORITY,
 } HyHaloKind;
 
 /**

@@ -117,6 +117,20 @@ set_halo_not_found (GError **error, HyCacheKind kind, gint64 halo_id)
                         "or refresh the Halo records if it was created recently."),
                      id);
         return;
+      case HY_CACHE_KIND_PRIORITY:
+        /* Translators: %s is a Halo ticket priority id */
+        g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
+                     _ ("Halo priority %s is not among the Halo records Halyard knows. Check the "
+                        "id, or refresh the Halo records if it was created recently."),
+                     id);
+        return;
+      case HY_CACHE_KIND_TEAM:
+        /* Translators: %s is a Halo team id */
+        g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
+                     _ ("Halo team %s is not among the Halo records Halyard knows. Check the id, "
+                        "or refresh the Halo records if it was created recently."),
+                     id);
+        return;
       case HY_CACHE_KIND_OUTCOME:
       default:
         /* Translators: %s is a Halo action outcome id */

@@ -29,6 +29,7 @@ typedef enum
   HY_LINKER_ERROR_NO_COMPANY,         /* the computer belongs to no company */
   HY_LINKER_ERROR_COMPANY_NOT_LINKED, /* the location's or computer's company is not linked */
   HY_LINKER_ERROR_WRONG_CLIENT,       /* the site or asset belongs to another Halo client */
+  HY_LINKER_ERROR_INVALID,            /* a value Halo would refuse (a disabled team, ...) */
 } HyLinkerError;
 
 GQuark hy_linker_error_quark (void);

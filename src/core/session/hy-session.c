@@ -608,8 +608,12 @@ hy_session_cache_record_from_halo (HyCacheKind kind, HyHaloRecord *record)
       case HY_CACHE_KIND_STATUS:
         cache->closed = hy_halo_record_get_boolean (record, "closed");
         break;
+      case HY_CACHE_KIND_TEAM:
+        cache->inactive = hy_halo_record_get_boolean (record, "inactive");
+        break;
       case HY_CACHE_KIND_TICKET_TYPE:
       case HY_CACHE_KIND_OUTCOME:
+      case HY_CACHE_KIND_PRIORITY:
       default:
         break;
     }
@@ -716,6 +720,15 @@ refresh_next (GTask *task)
         hy_halo_client_list_outcomes_async (data->client, priority, cancellable, refresh_list_cb,
                                             task);
         break;
+      case HY_CACHE_KIND_PRIORITY:
+        hy_halo_client_list_priorities_async (data->client, priority, cancellable, refresh_list_cb,
+                                              task);
+        break;
+      case HY_CACHE_KIND_TEAM:
+        /* Every team, disabled ones too: a policy's team must stay resolvable. */
+        hy_halo_client_list_async (data->client, HY_HALO_KIND_TEAM, "includedisabled=true", NULL, 0,
+                                   priority, NULL, cancellable, refresh_list_cb, task);
+        break;
       default:
         data->refresh.requests =
             hy_halo_client_get_request_count (data->client) - data->first_request_count;
@@ -753,7 +766,7 @@ refresh_client_cb (GObject *source, GAsyncResult *result, gpointer user_data)
  * @user_data: data for @callback
  *
  * Fetches every kind of the Halo cache (clients, sites, assets, agents including API-only
- * agents, ticket types, statuses, outcomes), one after the other, and replaces the cached
+ * agents, ticket types, statuses, outcomes, priorities, teams), one after the other, and replaces the cached
  * records of each kind in one transaction. A failure stops the refresh; the kinds already
  * replaced stay replaced, the others keep their previous records.
  */

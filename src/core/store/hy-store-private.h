@@ -34,5 +34,8 @@ HyStoreNotify *_hy_store_notify_new (HyStore *store, gpointer db);
 void _hy_store_notify_free (HyStoreNotify *notify);
 void _hy_store_notify_class_init (GObjectClass *object_class);
 HyStoreNotify *_hy_store_get_notify (HyStore *self);
+/* Sets @error from the SQLite result code @rc (and the connection's message), as the store's
+ * own calls do (hy-store-lifecycle.c). */
+void _hy_store_set_sqlite_error (HyStore *self, GError **error, int rc);
 
 G_END_DECLS

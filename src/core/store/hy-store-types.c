@@ -215,8 +215,9 @@ hy_outbox_state_to_string (HyOutboxState state)
   return outbox_states[state];
 }
 
-static const char *const cache_kinds[] = { "clients",      "sites",    "assets",  "agents",
-                                           "ticket_types", "statuses", "outcomes" };
+static const char *const cache_kinds[] = { "clients",  "sites",        "assets",
+                                           "agents",   "ticket_types", "statuses",
+                                           "outcomes", "priorities",   "teams" };
 
 const char *
 hy_cache_kind_to_plural (HyCacheKind kind)

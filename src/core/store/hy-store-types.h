@@ -222,12 +222,14 @@ typedef enum
   HY_CACHE_KIND_TICKET_TYPE,
   HY_CACHE_KIND_STATUS,
   HY_CACHE_KIND_OUTCOME,
+  HY_CACHE_KIND_PRIORITY, /* ticket priorities (`GET /Priority`) */
+  HY_CACHE_KIND_TEAM,     /* teams (`GET /Team`); a ticket names its team by name */
 } HyCacheKind;
 
-#define HY_N_CACHE_KINDS 7
+#define HY_N_CACHE_KINDS 9
 
-/* "clients", "sites", "assets", "agents", "ticket_types", "statuses", "outcomes" (the CLI
- * `refresh` document's keys). */
+/* "clients", "sites", "assets", "agents", "ticket_types", "statuses", "outcomes",
+ * "priorities", "teams" (the CLI `refresh` document's keys). */
 const char *hy_cache_kind_to_plural (HyCacheKind kind);
 
 /* One cached Halo record. Fields that do not apply to a kind are 0 / NULL / FALSE. */

@@ -280,6 +280,74 @@ static const char *const migrations[] = {
                                                                 "refresh_interval INTEGER NOT NULL "
                                                                 "DEFAULT 3600"
                                                                 "  CHECK (refresh_interval >= 0);",
+
+  /* clang-format off */
+  /* 5: the ticket lifecycle: Halo's priorities and teams in the cache, ticket defaults and the
+   * flap window per policy, maintenance windows per group, what Halyard did with each alert's
+   * ticket (suppressed, closed, reopened, repeats) */
+  "CREATE TABLE halo_records_5 ("
+  "  kind TEXT NOT NULL CHECK (kind IN ('client', 'site', 'asset', 'agent', 'ticket_type',"
+  "    'status', 'outcome', 'priority', 'team')),"
+  "  id INTEGER NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  name_key TEXT NOT NULL,"
+  "  inactive INTEGER NOT NULL DEFAULT 0,"
+  "  client_id INTEGER,"
+  "  site_id INTEGER,"
+  "  inventory_number TEXT,"
+  "  key_field TEXT,"
+  "  serial TEXT,"
+  "  email TEXT,"
+  "  is_api_agent INTEGER NOT NULL DEFAULT 0,"
+  "  closed INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (kind, id));"
+  "INSERT INTO halo_records_5 SELECT kind, id, name, name_key, inactive, client_id, site_id,"
+  "  inventory_number, key_field, serial, email, is_api_agent, closed FROM halo_records;"
+  "DROP TABLE halo_records;"
+  "ALTER TABLE halo_records_5 RENAME TO halo_records;"
+  "CREATE INDEX halo_records_by_name ON halo_records (kind, name_key, id);"
+  "CREATE INDEX halo_records_by_client ON halo_records (kind, client_id, name_key, id)"
+  "  WHERE client_id IS NOT NULL;"
+  "CREATE INDEX halo_records_by_inventory_number ON halo_records (kind, inventory_number)"
+  "  WHERE inventory_number IS NOT NULL;"
+  "CREATE INDEX halo_records_by_email ON halo_records (kind, email COLLATE NOCASE)"
+  "  WHERE email IS NOT NULL;"
+  CHANGE_TRIGGERS ("halo_records", "cache")
+  "CREATE TABLE policy_defaults ("
+  "  policy_id TEXT PRIMARY KEY NOT NULL REFERENCES policies (id) ON DELETE CASCADE,"
+  "  priority_id INTEGER,"
+  "  severity_priorities TEXT,"
+  "  team TEXT,"
+  "  agent_id INTEGER,"
+  "  category TEXT,"
+  "  user_id INTEGER,"
+  "  user_client_id INTEGER,"
+  "  user_site_id INTEGER,"
+  "  flap_minutes INTEGER CHECK (flap_minutes IS NULL OR flap_minutes >= 0)) WITHOUT ROWID;"
+  CHANGE_TRIGGERS ("policy_defaults", "mappings")
+  "CREATE TABLE maintenance_windows ("
+  "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+  "  group_id TEXT NOT NULL REFERENCES \"groups\" (id) ON DELETE CASCADE,"
+  "  starts_at INTEGER NOT NULL,"
+  "  ends_at INTEGER NOT NULL,"
+  "  reason TEXT,"
+  "  created INTEGER NOT NULL,"
+  "  CHECK (ends_at > starts_at));"
+  "CREATE INDEX maintenance_by_group ON maintenance_windows (group_id, ends_at);"
+  "CREATE INDEX maintenance_by_end ON maintenance_windows (ends_at);"
+  CHANGE_TRIGGERS ("maintenance_windows", "mappings")
+  "CREATE TABLE alert_lifecycle ("
+  "  alert_id TEXT PRIMARY KEY NOT NULL,"
+  "  suppressed_until INTEGER,"
+  "  closed_at INTEGER,"
+  "  closed_ticket_id INTEGER,"
+  "  previous_ticket_id INTEGER,"
+  "  repeats INTEGER NOT NULL DEFAULT 0,"
+  "  last_repeat_note INTEGER) WITHOUT ROWID;"
+  "CREATE INDEX alert_lifecycle_suppressed ON alert_lifecycle (suppressed_until)"
+  "  WHERE suppressed_until IS NOT NULL;"
+  CHANGE_TRIGGERS ("alert_lifecycle", "alerts"),
+  /* clang-format on */
 };
 
 guint
@@ -294,8 +362,9 @@ hy_store_get_schema_version (void)
   return G_N_ELEMENTS (migrations);
 }
 
-static const char *const cache_kind_names[] = { "client",      "site",   "asset",  "agent",
-                                                "ticket_type", "status", "outcome" };
+static const char *const cache_kind_names[] = { "client",  "site",        "asset",
+                                                "agent",   "ticket_type", "status",
+                                                "outcome", "priority",    "team" };
 
 /* ---------------------------------------------------------------------------------------------
  * Errors
@@ -878,6 +947,12 @@ _hy_store_open_at_version (const char *path, guint version, GError **error)
 {
   g_return_val_if_fail (version <= G_N_ELEMENTS (migrations), NULL);
   return open_store (path, version, error);
+}
+
+void
+_hy_store_set_sqlite_error (HyStore *self, GError **error, int rc)
+{
+  set_sqlite_error (self, error, rc);
 }
 
 gpointer

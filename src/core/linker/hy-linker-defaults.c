@@ -1,0 +1,247 @@
+/* hy-linker-defaults.c: a policy's ticket defaults, checked against Halo's own lists
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hy-linker"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include "linker/hy-linker-defaults.h"
+#include "linker/hy-linker.h"
+
+/* The longest flap window a policy may set: a week. */
+#define MAX_FLAP_MINUTES (7 * 24 * 60)
+
+/* "Critical (1), High (2)": Halo's own names of @kind, for an error that says what there is. */
+static char *
+halo_names (GPtrArray *records, gboolean with_ids)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      HyCacheRecord *r = g_ptr_array_index (records, i);
+
+      if (text->len > 0)
+        g_string_append (text, ", ");
+      if (with_ids)
+        g_string_append_printf (text, "%s (%" G_GINT64_FORMAT ")", r->name, r->id);
+      else
+        g_string_append (text, r->name);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static GPtrArray *
+cached (HyStore *store, HyCacheKind kind, GError **error)
+{
+  g_autoptr (GPtrArray) records = hy_store_cache_list (store, kind, NULL, error);
+
+  if (records == NULL)
+    return NULL;
+  if (records->len == 0)
+    {
+      if (kind == HY_CACHE_KIND_PRIORITY)
+        g_set_error_literal (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
+                             _ ("Halyard knows no Halo priorities yet. Refresh the Halo records "
+                                "first (halyard-cli refresh, or Refresh from Halo in Mapping)."));
+      else if (kind == HY_CACHE_KIND_TEAM)
+        g_set_error_literal (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
+                             _ ("Halyard knows no Halo teams yet. Refresh the Halo records first "
+                                "(halyard-cli refresh, or Refresh from Halo in Mapping)."));
+      else
+        g_set_error_literal (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
+                             _ ("Halyard knows no Halo agents yet. Refresh the Halo records first "
+                                "(halyard-cli refresh, or Refresh from Halo in Mapping)."));
+      return NULL;
+    }
+  return g_steal_pointer (&records);
+}
+
+static HyCacheRecord *
+find_id (GPtrArray *records, gint64 id)
+{
+  for (guint i = 0; i < records->len; i++)
+    {
+      HyCacheRecord *r = g_ptr_array_index (records, i);
+      if (r->id == id)
+        return r;
+    }
+  return NULL;
+}
+
+static gboolean
+check_priority (GPtrArray *priorities, gint64 id, GError **error)
+{
+  g_autofree char *names = NULL;
+
+  if (find_id (priorities, id) != NULL)
+    return TRUE;
+  names = halo_names (priorities, TRUE);
+  /* Translators: %lld is a priority id; %s lists Halo's priorities, e.g. “Critical (1), High
+   * (2)” */
+  g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
+               _ ("Halo has no priority %lld. Its priorities are: %s."), (long long) id, names);
+  return FALSE;
+}
+
+/* Checks @defaults against Halo's records in the cache; fixes the team's spelling to Halo's. */
+static gboolean
+check_defaults (HyStore *store, HyPolicyDefaults *defaults, GError **error)
+{
+  g_autoptr (GPtrArray) priorities = NULL;
+
+  if (defaults->priority_id > 0 || defaults->severity_priorities != NULL)
+    {
+      priorities = cached (store, HY_CACHE_KIND_PRIORITY, error);
+      if (priorities == NULL)
+        return FALSE;
+    }
+  if (defaults->priority_id > 0 && !check_priority (priorities, defaults->priority_id, error))
+    return FALSE;
+  if (defaults->severity_priorities != NULL)
+    {
+      g_autoptr (GHashTable) table =
+          hy_policy_defaults_parse_severities (defaults->severity_priorities);
+      GHashTableIter iter;
+      gpointer id;
+
+      if (table == NULL)
+        {
+          /* Translators: %s is what the technician typed */
+          g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_INVALID,
+                       _ ("“%s” is not a severity table: write SEVERITY=PRIORITY_ID pairs "
+                          "separated by commas, for example critical=1,warning=3."),
+                       defaults->severity_priorities);
+          return FALSE;
+        }
+      g_hash_table_iter_init (&iter, table);
+      while (g_hash_table_iter_next (&iter, NULL, &id))
+        if (!check_priority (priorities, (gint64) GPOINTER_TO_SIZE (id), error))
+          return FALSE;
+    }
+
+  if (defaults->team != NULL)
+    {
+      g_autoptr (GPtrArray) teams = cached (store, HY_CACHE_KIND_TEAM, error);
+      g_autofree char *wanted = NULL;
+      HyCacheRecord *found = NULL;
+
+      if (teams == NULL)
+        return FALSE;
+      wanted = g_utf8_casefold (g_strstrip (defaults->team), -1);
+      for (guint i = 0; i < teams->len && found == NULL; i++)
+        {
+          HyCacheRecord *r = g_ptr_array_index (teams, i);
+          g_autofree char *name = g_utf8_casefold (r->name, -1);
+          if (g_strcmp0 (name, wanted) == 0)
+            found = r;
+        }
+      if (found == NULL)
+        {
+          g_autofree char *names = halo_names (teams, FALSE);
+          /* Translators: the first %s is the team typed, the second lists Halo's teams */
+          g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
+                       _ ("Halo has no team “%s”. Its teams are: %s."), defaults->team, names);
+          return FALSE;
+        }
+      if (found->inactive)
+        {
+          /* Translators: %s is a Halo team's name */
+          g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_INVALID,
+                       _ ("The Halo team “%s” is disabled in Halo: choose another team."),
+                       found->name);
+          return FALSE;
+        }
+      /* Halo's own spelling: a ticket names its team. */
+      g_free (defaults->team);
+      defaults->team = g_strdup (found->name);
+    }
+
+  if (defaults->agent_id > 0)
+    {
+      g_autoptr (GPtrArray) agents = cached (store, HY_CACHE_KIND_AGENT, error);
+      HyCacheRecord *agent;
+
+      if (agents == NULL)
+        return FALSE;
+      agent = find_id (agents, defaults->agent_id);
+      if (agent == NULL)
+        {
+          /* Translators: %lld is a Halo agent id */
+          g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
+                       _ ("Halo has no agent %lld. Check the id in Halo (Configuration > Teams & "
+                          "Agents > Agents), or refresh the Halo records."),
+                       (long long) defaults->agent_id);
+          return FALSE;
+        }
+      if (agent->is_api_agent || agent->inactive)
+        {
+          /* Translators: %s is a Halo agent's name */
+          g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_INVALID,
+                       agent->is_api_agent
+                           ? _ ("The Halo agent “%s” is an API-only agent, and Halo does not "
+                                "assign tickets to API-only agents: choose a technician.")
+                           : _ ("The Halo agent “%s” is disabled in Halo: choose another agent."),
+                       agent->name);
+          return FALSE;
+        }
+    }
+
+  if (defaults->category != NULL)
+    {
+      g_strstrip (defaults->category);
+      if (*defaults->category == '\0')
+        g_clear_pointer (&defaults->category, g_free);
+    }
+
+  if (defaults->flap_minutes > MAX_FLAP_MINUTES)
+    {
+      /* Translators: %d is the longest flap window in minutes (a week) */
+      g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_INVALID,
+                   _ ("The flap window is at most %d minutes (a week)."), MAX_FLAP_MINUTES);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+hy_linker_set_policy_defaults (HyStore *store, const HyPolicyDefaults *defaults, GError **error)
+{
+  g_autoptr (HyPolicyDefaults) copy = NULL;
+  g_autoptr (HyPolicyMapping) mapping = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  g_return_val_if_fail (HY_IS_STORE (store), FALSE);
+  g_return_val_if_fail (defaults != NULL && defaults->policy_id != NULL, FALSE);
+
+  mapping = hy_store_get_policy_mapping (store, defaults->policy_id, &local_error);
+  if (mapping == NULL)
+    {
+      if (g_error_matches (local_error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND))
+        /* Translators: %s is a policy id */
+        g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND,
+                     _ ("The policy “%s” is not mapped to a ticket type: map it first (map "
+                        "policy %s --ticket-type ID)."),
+                     defaults->policy_id, defaults->policy_id);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  copy = hy_policy_defaults_new (defaults->policy_id);
+  copy->priority_id = defaults->priority_id;
+  copy->severity_priorities = g_strdup (defaults->severity_priorities);
+  copy->team = g_strdup (defaults->team);
+  copy->agent_id = defaults->agent_id;
+  copy->category = g_strdup (defaults->category);
+  copy->user_id = defaults->user_id;
+  copy->user_client_id = defaults->user_client_id;
+  copy->user_site_id = defaults->user_site_id;
+  copy->flap_minutes = defaults->flap_minutes;
+  if (!check_defaults (store, copy, error))
+    return FALSE;
+  return hy_store_set_policy_defaults (store, copy, error);
+}

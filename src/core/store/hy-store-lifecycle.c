@@ -1,0 +1,634 @@
+/* hy-store-lifecycle.c: ticket defaults, maintenance windows and alert lifecycle in the store
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "hy-store"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <sqlite3.h>
+#include <string.h>
+
+#include "store/hy-store-lifecycle.h"
+#include "store/hy-store-private.h"
+
+/* Every call runs in a store transaction (hy_store_begin () holds the store's lock), on the
+ * store's connection. */
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
+
+static sqlite3_stmt *
+prepare (HyStore *self, const char *sql, GError **error)
+{
+  sqlite3 *db = _hy_store_get_handle (self);
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc != SQLITE_OK)
+    {
+      _hy_store_set_sqlite_error (self, error, rc);
+      return NULL;
+    }
+  return stmt;
+}
+
+static void
+bind_text (sqlite3_stmt *stmt, int index, const char *text)
+{
+  if (text == NULL || *text == '\0')
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+}
+
+static void
+bind_id (sqlite3_stmt *stmt, int index, gint64 id)
+{
+  if (id <= 0)
+    sqlite3_bind_null (stmt, index);
+  else
+    sqlite3_bind_int64 (stmt, index, id);
+}
+
+static gboolean
+step_done (HyStore *self, sqlite3_stmt *stmt, GError **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
+    return TRUE;
+  _hy_store_set_sqlite_error (self, error, rc);
+  return FALSE;
+}
+
+static char *
+column_dup (sqlite3_stmt *stmt, int column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+/* Ends the transaction begun by the caller: committed when @ok, rolled back otherwise. */
+static gboolean
+finish (HyStore *self, gboolean ok, GError **error)
+{
+  if (!ok)
+    {
+      hy_store_rollback (self);
+      return FALSE;
+    }
+  return hy_store_commit (self, error);
+}
+
+static gboolean
+require (HyStore *self, HyRecordKind kind, const char *id, GError **error)
+{
+  gboolean exists = FALSE;
+
+  if (!hy_store_exists (self, kind, id, &exists, error))
+    return FALSE;
+  if (exists)
+    return TRUE;
+  if (kind == HY_RECORD_KIND_GROUP)
+    /* Translators: %s is a device group id */
+    g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
+                 _ ("There is no group with the id “%s”. Check the id, or import the group first."),
+                 id);
+  else
+    /* Translators: %s is a monitor policy id */
+    g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
+                 _ ("There is no policy with the id “%s”. Check the id, or import the policy "
+                    "first."),
+                 id);
+  return FALSE;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Ticket defaults
+ * ------------------------------------------------------------------------------------------- */
+
+HyPolicyDefaults *
+hy_policy_defaults_new (const char *policy_id)
+{
+  HyPolicyDefaults *defaults = g_new0 (HyPolicyDefaults, 1);
+
+  defaults->policy_id = g_strdup (policy_id);
+  defaults->flap_minutes = -1;
+  return defaults;
+}
+
+void
+hy_policy_defaults_free (HyPolicyDefaults *defaults)
+{
+  if (defaults == NULL)
+    return;
+  g_free (defaults->policy_id);
+  g_free (defaults->severity_priorities);
+  g_free (defaults->team);
+  g_free (defaults->category);
+  g_free (defaults);
+}
+
+guint
+hy_policy_defaults_get_flap_minutes (const HyPolicyDefaults *defaults)
+{
+  if (defaults == NULL || defaults->flap_minutes < 0)
+    return HY_POLICY_DEFAULT_FLAP_MINUTES;
+  return (guint) defaults->flap_minutes;
+}
+
+GHashTable *
+hy_policy_defaults_parse_severities (const char *text)
+{
+  g_autoptr (GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_auto (GStrv) pairs = NULL;
+
+  if (text == NULL)
+    return NULL;
+  pairs = g_strsplit (text, ",", -1);
+  for (guint i = 0; pairs[i] != NULL; i++)
+    {
+      g_auto (GStrv) pair = g_strsplit (pairs[i], "=", 2);
+      g_autofree char *severity = NULL;
+      guint64 id = 0;
+
+      if (g_strv_length (pair) != 2)
+        return NULL;
+      severity = g_utf8_strdown (g_strstrip (pair[0]), -1);
+      if (*severity == '\0' ||
+          !g_ascii_string_to_unsigned (g_strstrip (pair[1]), 10, 1, G_MAXINT32, &id, NULL) ||
+          g_hash_table_contains (table, severity))
+        return NULL;
+      g_hash_table_insert (table, g_steal_pointer (&severity), GSIZE_TO_POINTER ((gsize) id));
+    }
+  if (g_hash_table_size (table) == 0)
+    return NULL;
+  return g_steal_pointer (&table);
+}
+
+gint64
+hy_policy_defaults_priority_for (const HyPolicyDefaults *defaults, const char *severity)
+{
+  if (defaults == NULL)
+    return 0;
+  if (severity != NULL && defaults->severity_priorities != NULL)
+    {
+      g_autoptr (GHashTable) table =
+          hy_policy_defaults_parse_severities (defaults->severity_priorities);
+      g_autofree char *key = g_utf8_strdown (severity, -1);
+      gpointer id;
+
+      if (table != NULL && g_hash_table_lookup_extended (table, g_strstrip (key), NULL, &id))
+        return (gint64) GPOINTER_TO_SIZE (id);
+    }
+  return defaults->priority_id;
+}
+
+HyPolicyDefaults *
+hy_store_get_policy_defaults (HyStore *self, const char *policy_id, GError **error)
+{
+  g_autoptr (HyPolicyDefaults) defaults = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (HY_IS_STORE (self), NULL);
+  g_return_val_if_fail (policy_id != NULL, NULL);
+
+  if (!hy_store_begin (self, error))
+    return NULL;
+  ok = require (self, HY_RECORD_KIND_POLICY, policy_id, error) &&
+       (stmt = prepare (self,
+                        "SELECT priority_id, severity_priorities, team, agent_id, category, "
+                        "user_id, flap_minutes, user_client_id, user_site_id FROM policy_defaults "
+                        "WHERE policy_id = ?1",
+                        error)) != NULL;
+  if (ok)
+    {
+      defaults = hy_policy_defaults_new (policy_id);
+      bind_text (stmt, 1, policy_id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          defaults->priority_id = sqlite3_column_int64 (stmt, 0);
+          defaults->severity_priorities = column_dup (stmt, 1);
+          defaults->team = column_dup (stmt, 2);
+          defaults->agent_id = sqlite3_column_int64 (stmt, 3);
+          defaults->category = column_dup (stmt, 4);
+          defaults->user_id = sqlite3_column_int64 (stmt, 5);
+          if (sqlite3_column_type (stmt, 6) != SQLITE_NULL)
+            defaults->flap_minutes = sqlite3_column_int (stmt, 6);
+          defaults->user_client_id = sqlite3_column_int64 (stmt, 7);
+          defaults->user_site_id = sqlite3_column_int64 (stmt, 8);
+        }
+      else if (rc != SQLITE_DONE)
+        {
+          _hy_store_set_sqlite_error (self, error, rc);
+          ok = FALSE;
+        }
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!finish (self, ok, error))
+    return NULL;
+  return g_steal_pointer (&defaults);
+}
+
+gboolean
+hy_store_set_policy_defaults (HyStore *self, const HyPolicyDefaults *defaults, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (defaults != NULL && defaults->policy_id != NULL, FALSE);
+
+  if (defaults->severity_priorities != NULL &&
+      hy_policy_defaults_parse_severities (defaults->severity_priorities) == NULL)
+    {
+      g_set_error_literal (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID,
+                           _ ("The severity table must read SEVERITY=ID,SEVERITY=ID, for example "
+                              "critical=1,warning=3."));
+      return FALSE;
+    }
+  if (!hy_store_begin (self, error))
+    return FALSE;
+  ok = require (self, HY_RECORD_KIND_POLICY, defaults->policy_id, error) &&
+       (stmt = prepare (self,
+                        "INSERT OR REPLACE INTO policy_defaults (policy_id, priority_id, "
+                        "severity_priorities, team, agent_id, category, user_id, flap_minutes, "
+                        "user_client_id, user_site_id) "
+                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                        error)) != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, defaults->policy_id);
+      bind_id (stmt, 2, defaults->priority_id);
+      bind_text (stmt, 3, defaults->severity_priorities);
+      bind_text (stmt, 4, defaults->team);
+      bind_id (stmt, 5, defaults->agent_id);
+      bind_text (stmt, 6, defaults->category);
+      bind_id (stmt, 7, defaults->user_id);
+      if (defaults->flap_minutes < 0)
+        sqlite3_bind_null (stmt, 8);
+      else
+        sqlite3_bind_int (stmt, 8, defaults->flap_minutes);
+      bind_id (stmt, 9, defaults->user_id > 0 ? defaults->user_client_id : 0);
+      bind_id (stmt, 10, defaults->user_id > 0 ? defaults->user_site_id : 0);
+      ok = step_done (self, stmt, error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return finish (self, ok, error);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Maintenance windows
+ * ------------------------------------------------------------------------------------------- */
+
+void
+hy_maintenance_window_free (HyMaintenanceWindow *window)
+{
+  if (window == NULL)
+    return;
+  g_free (window->group_id);
+  g_free (window->reason);
+  g_free (window);
+}
+
+#define WINDOW_COLUMNS "id, group_id, starts_at, ends_at, reason, created"
+
+static HyMaintenanceWindow *
+read_window (sqlite3_stmt *stmt)
+{
+  HyMaintenanceWindow *window = g_new0 (HyMaintenanceWindow, 1);
+
+  window->id = sqlite3_column_int64 (stmt, 0);
+  window->group_id = column_dup (stmt, 1);
+  window->starts_at = sqlite3_column_int64 (stmt, 2);
+  window->ends_at = sqlite3_column_int64 (stmt, 3);
+  window->reason = column_dup (stmt, 4);
+  window->created = sqlite3_column_int64 (stmt, 5);
+  return window;
+}
+
+gint64
+hy_store_add_maintenance (HyStore *self,
+                          const char *group_id,
+                          gint64 starts_at,
+                          gint64 ends_at,
+                          const char *reason,
+                          GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gint64 id = 0;
+  gboolean ok;
+
+  g_return_val_if_fail (HY_IS_STORE (self), 0);
+  g_return_val_if_fail (group_id != NULL, 0);
+
+  if (ends_at <= starts_at)
+    {
+      g_set_error_literal (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID,
+                           _ ("A maintenance window must end after it starts."));
+      return 0;
+    }
+  if (!hy_store_begin (self, error))
+    return 0;
+  ok = require (self, HY_RECORD_KIND_GROUP, group_id, error) &&
+       (stmt = prepare (self,
+                        "INSERT INTO maintenance_windows (group_id, starts_at, ends_at, reason, "
+                        "created) VALUES (?1, ?2, ?3, ?4, ?5)",
+                        error)) != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, group_id);
+      sqlite3_bind_int64 (stmt, 2, starts_at);
+      sqlite3_bind_int64 (stmt, 3, ends_at);
+      bind_text (stmt, 4, reason);
+      sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
+      ok = step_done (self, stmt, error);
+      if (ok)
+        id = sqlite3_last_insert_rowid (_hy_store_get_handle (self));
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!finish (self, ok, error))
+    return 0;
+  return id;
+}
+
+gboolean
+hy_store_remove_maintenance (HyStore *self, gint64 id, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+
+  if (!hy_store_begin (self, error))
+    return FALSE;
+  stmt = prepare (self, "DELETE FROM maintenance_windows WHERE id = ?1", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, id);
+      ok = step_done (self, stmt, error);
+    }
+  if (ok && sqlite3_changes (_hy_store_get_handle (self)) == 0)
+    {
+      /* Translators: %lld is a maintenance window's id */
+      g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
+                   _ ("There is no maintenance window %lld. `maintenance list` shows them."),
+                   (long long) id);
+      ok = FALSE;
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return finish (self, ok, error);
+}
+
+GPtrArray *
+hy_store_list_maintenance (HyStore *self, const char *group_id, gint64 after, GError **error)
+{
+  g_autoptr (GPtrArray) windows =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_maintenance_window_free);
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+  int rc = SQLITE_DONE;
+
+  g_return_val_if_fail (HY_IS_STORE (self), NULL);
+
+  if (!hy_store_begin (self, error))
+    return NULL;
+  ok = (group_id == NULL || require (self, HY_RECORD_KIND_GROUP, group_id, error)) &&
+       (stmt = prepare (self,
+                        "SELECT " WINDOW_COLUMNS " FROM maintenance_windows "
+                        "WHERE (?1 IS NULL OR group_id = ?1) AND ends_at > ?2 "
+                        "ORDER BY starts_at, id",
+                        error)) != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, group_id);
+      sqlite3_bind_int64 (stmt, 2, after);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        g_ptr_array_add (windows, read_window (stmt));
+      if (rc != SQLITE_DONE)
+        {
+          _hy_store_set_sqlite_error (self, error, rc);
+          ok = FALSE;
+        }
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!finish (self, ok, error))
+    return NULL;
+  return g_steal_pointer (&windows);
+}
+
+HyMaintenanceWindow *
+hy_store_maintenance_at (HyStore *self, const char *group_id, gint64 now, GError **error)
+{
+  g_autoptr (HyMaintenanceWindow) window = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (HY_IS_STORE (self), NULL);
+
+  if (group_id == NULL)
+    return NULL;
+  if (!hy_store_begin (self, error))
+    return NULL;
+  /* The group and its parents (a cycle, which the store never holds, ends the walk: UNION
+   * keeps each group once). */
+  stmt = prepare (self,
+                  "WITH RECURSIVE up (id) AS (SELECT ?1 UNION "
+                  "  SELECT g.parent_id FROM \"groups\" g JOIN up ON g.id = up.id "
+                  "  WHERE g.parent_id IS NOT NULL) "
+                  "SELECT " WINDOW_COLUMNS " FROM maintenance_windows "
+                  "WHERE group_id IN (SELECT id FROM up) AND starts_at <= ?2 AND ends_at > ?2 "
+                  "ORDER BY ends_at DESC, id LIMIT 1",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, group_id);
+      sqlite3_bind_int64 (stmt, 2, now);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        window = read_window (stmt);
+      else if (rc != SQLITE_DONE)
+        {
+          _hy_store_set_sqlite_error (self, error, rc);
+          ok = FALSE;
+        }
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!finish (self, ok, error))
+    return NULL;
+  return g_steal_pointer (&window);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Alert lifecycle
+ * ------------------------------------------------------------------------------------------- */
+
+gboolean
+hy_store_get_alert_lifecycle (HyStore *self,
+                              const char *alert_id,
+                              HyAlertLifecycle *out_lifecycle,
+                              GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (alert_id != NULL && out_lifecycle != NULL, FALSE);
+
+  memset (out_lifecycle, 0, sizeof *out_lifecycle);
+  if (!hy_store_begin (self, error))
+    return FALSE;
+  stmt = prepare (self,
+                  "SELECT suppressed_until, closed_at, closed_ticket_id, previous_ticket_id, "
+                  "repeats, last_repeat_note FROM alert_lifecycle WHERE alert_id = ?1",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, alert_id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        {
+          out_lifecycle->suppressed_until = sqlite3_column_int64 (stmt, 0);
+          out_lifecycle->closed_at = sqlite3_column_int64 (stmt, 1);
+          out_lifecycle->closed_ticket_id = sqlite3_column_int64 (stmt, 2);
+          out_lifecycle->previous_ticket_id = sqlite3_column_int64 (stmt, 3);
+          out_lifecycle->repeats = (guint) sqlite3_column_int64 (stmt, 4);
+          out_lifecycle->last_repeat_note = sqlite3_column_int64 (stmt, 5);
+        }
+      else if (rc != SQLITE_DONE)
+        {
+          _hy_store_set_sqlite_error (self, error, rc);
+          ok = FALSE;
+        }
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return finish (self, ok, error);
+}
+
+gboolean
+hy_store_set_alert_lifecycle (HyStore *self,
+                              const char *alert_id,
+                              const HyAlertLifecycle *lifecycle,
+                              GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (alert_id != NULL && lifecycle != NULL, FALSE);
+
+  if (!hy_store_begin (self, error))
+    return FALSE;
+  stmt = prepare (self,
+                  "INSERT OR REPLACE INTO alert_lifecycle (alert_id, suppressed_until, closed_at, "
+                  "closed_ticket_id, previous_ticket_id, repeats, last_repeat_note) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, alert_id);
+      bind_id (stmt, 2, lifecycle->suppressed_until);
+      bind_id (stmt, 3, lifecycle->closed_at);
+      bind_id (stmt, 4, lifecycle->closed_ticket_id);
+      bind_id (stmt, 5, lifecycle->previous_ticket_id);
+      sqlite3_bind_int64 (stmt, 6, lifecycle->repeats);
+      bind_id (stmt, 7, lifecycle->last_repeat_note);
+      ok = step_done (self, stmt, error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return finish (self, ok, error);
+}
+
+GStrv
+hy_store_list_suppressed_alerts (HyStore *self, gint64 until, GError **error)
+{
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (HY_IS_STORE (self), NULL);
+
+  if (!hy_store_begin (self, error))
+    return NULL;
+  stmt = prepare (self,
+                  "SELECT l.alert_id FROM alert_lifecycle l JOIN alerts a ON a.id = l.alert_id "
+                  "WHERE l.suppressed_until IS NOT NULL AND l.suppressed_until <= ?1 "
+                  "AND a.cleared_at IS NULL ORDER BY l.suppressed_until, l.alert_id",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      sqlite3_bind_int64 (stmt, 1, until);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
+      if (rc != SQLITE_DONE)
+        {
+          _hy_store_set_sqlite_error (self, error, rc);
+          ok = FALSE;
+        }
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!finish (self, ok, error))
+    return NULL;
+  return g_strv_builder_end (builder);
+}
+
+static gint64
+query_int (HyStore *self, const char *sql, GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gint64 value = -1;
+  gboolean ok;
+  int rc;
+
+  if (!hy_store_begin (self, error))
+    return -1;
+  stmt = prepare (self, sql, error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        value = sqlite3_column_int64 (stmt, 0);
+      else
+        {
+          _hy_store_set_sqlite_error (self, error, rc);
+          ok = FALSE;
+        }
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!finish (self, ok, error))
+    return -1;
+  return value;
+}
+
+gint64
+hy_store_count_suppressed_alerts (HyStore *self, GError **error)
+{
+  g_return_val_if_fail (HY_IS_STORE (self), -1);
+  return query_int (self,
+                    "SELECT count(*) FROM alert_lifecycle l JOIN alerts a ON a.id = l.alert_id "
+                    "WHERE l.suppressed_until IS NOT NULL AND a.cleared_at IS NULL",
+                    error);
+}
+
+gint64
+hy_store_next_suppression_end (HyStore *self, GError **error)
+{
+  g_return_val_if_fail (HY_IS_STORE (self), -1);
+  return query_int (self,
+                    "SELECT coalesce(min(l.suppressed_until), 0) FROM alert_lifecycle l "
+                    "JOIN alerts a ON a.id = l.alert_id "
+                    "WHERE l.suppressed_until IS NOT NULL AND a.cleared_at IS NULL",
+                    error);
+}

@@ -1,0 +1,326 @@
+/* test-lifecycle-cli.c: halyard-cli's `map policy` ticket defaults (checked against Halo's
+ * priorities and teams after `refresh`, refused with Halo's own names) and `maintenance
+ * add|list|remove`, against a separate halyard-sim process.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "store/hy-store-lifecycle.h"
+#include "store/hy-store.h"
+
+typedef struct
+{
+  GSubprocess *sim;
+  char *url;
+  char *dir;
+  char *err; /* the last run's stderr */
+} Fixture;
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (HyStore) store = NULL;
+  g_autoptr (HyProfile) profile = hy_profile_new ();
+  g_autoptr (HyGroup) parent = hy_group_new ();
+  g_autoptr (HyGroup) child = hy_group_new ();
+  g_autoptr (HyPolicy) policy = hy_policy_new ();
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  f->sim = g_subprocess_launcher_spawn (launcher, &error, HY_SIM_BINARY, "--port", "0", "--clients",
+                                        "2", "--sites-per-client", "1", "--assets-per-client", "0",
+                                        "--agents", "2", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->sim));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (line, "http://127.0.0.1:"));
+  f->url = g_strdup (strstr (line, "http://"));
+
+  f->dir = g_dir_make_tmp ("hy-lifecycle-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "halyard.db", NULL);
+  store = hy_store_open (path, &error);
+  g_assert_no_error (error);
+  profile->url = g_strdup (f->url);
+  profile->tenant = g_strdup ("demo");
+  profile->client_id = g_strdup ("halyard-demo");
+  g_assert_true (hy_store_set_profile (store, profile, &error));
+  parent->id = g_strdup ("g1");
+  parent->name = g_strdup ("Servers");
+  child->id = g_strdup ("g1a");
+  child->name = g_strdup ("Database servers");
+  child->parent_id = g_strdup ("g1");
+  policy->id = g_strdup ("p1");
+  policy->name = g_strdup ("Disk space");
+  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_GROUP, parent, NULL, &error));
+  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_GROUP, child, NULL, &error));
+  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_POLICY, policy, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+
+  g_subprocess_force_exit (f->sim);
+  g_subprocess_wait (f->sim, NULL, NULL);
+  g_clear_object (&f->sim);
+  g_assert_cmpint (system (cmd), ==, 0);
+  g_free (f->dir);
+  g_free (f->url);
+  g_free (f->err);
+}
+
+/* Runs halyard-cli --json @args: its exit status, its stdout as JSON (or NULL), the --json
+ * error code (or NULL); f->err keeps stderr. */
+static int
+run_cli (Fixture *f, JsonNode **out_json, char **out_code, const char *const *args)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GSubprocess) cli = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+
+  g_clear_pointer (out_json, json_node_unref);
+  g_clear_pointer (out_code, g_free);
+  g_clear_pointer (&f->err, g_free);
+  g_ptr_array_add (argv, (gpointer) HY_CLI_BINARY);
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, f->dir);
+  g_ptr_array_add (argv, (gpointer) "--json");
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "HALYARD_CLIENT_SECRET", "demo-secret", TRUE);
+  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "HALYARD_DATA_DIR");
+  cli = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (cli, NULL, NULL, &out, &f->err, &error);
+  g_assert_no_error (error);
+  g_test_message ("halyard-cli %s → %d\n%s%s", args[0], g_subprocess_get_exit_status (cli), out,
+                  f->err);
+  if (out != NULL && *out)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+      *out_json = json_node_copy (json_parser_get_root (parser));
+    }
+  if (f->err != NULL && strstr (f->err, "{\"error\"") != NULL)
+    {
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonObject *root;
+
+      g_assert_true (
+          json_parser_load_from_data (parser, strstr (f->err, "{\"error\""), -1, &error));
+      root = json_node_get_object (json_parser_get_root (parser));
+      *out_code = g_strdup (
+          json_object_get_string_member (json_object_get_object_member (root, "error"), "code"));
+    }
+  return g_subprocess_get_exit_status (cli);
+}
+
+#define CLI(...) run_cli (f, &doc, &code, (const char *const[]){ __VA_ARGS__, NULL })
+
+static JsonObject *
+obj (JsonNode *node)
+{
+  g_assert_nonnull (node);
+  return json_node_get_object (node);
+}
+
+static void
+test_policy_defaults (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) doc = NULL;
+  g_autofree char *code = NULL;
+  JsonObject *o;
+
+  /* Before a refresh Halyard knows no priorities: it says to refresh. */
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--ticket-type", "4", "--priority", "2"), ==, 2);
+  g_assert_nonnull (strstr (f->err, "refresh"));
+
+  g_assert_cmpint (CLI ("refresh"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (obj (doc), "priorities"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (obj (doc), "teams"), ==, 3);
+
+  /* Defaults without a route: map it first. */
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--priority", "2"), ==, 2);
+  g_assert_cmpstr (code, ==, "not_found");
+
+  /* An unknown priority or team is refused with Halo's own names, and nothing changes (not
+   * even the route given in the same command). */
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--ticket-type", "4", "--priority", "7"), ==, 2);
+  g_assert_cmpstr (code, ==, "halo_not_found");
+  g_assert_nonnull (strstr (f->err, "Critical (1)"));
+  g_assert_nonnull (strstr (f->err, "Low (4)"));
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--ticket-type", "4", "--team", "Night Shift"), ==,
+                   2);
+  g_assert_cmpstr (code, ==, "halo_not_found");
+  g_assert_nonnull (strstr (f->err, "Night Shift"));
+  g_assert_nonnull (strstr (f->err, "Projects, Second Line, Service Desk"));
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--priority", "critical=1,warning=9"), ==, 2);
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--priority", "critical=,x"), ==, 2);
+  g_assert_cmpstr (code, ==, "invalid_input");
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--ticket-type", "4", "--agent", "999"), ==, 2);
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--ticket-type", "4", "--flap-minutes", "x"), ==, 2);
+  g_assert_cmpint (CLI ("status"), ==, 0);
+  {
+    g_autofree char *path = g_build_filename (f->dir, "halyard.db", NULL);
+    g_autoptr (HyStore) store = hy_store_open (path, NULL);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HyPolicyMapping) mapping = hy_store_get_policy_mapping (store, "p1", &error);
+
+    g_assert_null (mapping);
+    g_assert_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND);
+  }
+
+  /* Valid defaults: the team is saved with Halo's spelling. */
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--ticket-type", "4", "--close-status", "9",
+                        "--priority", "2", "--team", "second line", "--category", "Monitoring",
+                        "--flap-minutes", "10"),
+                   ==, 0);
+  o = obj (doc);
+  g_assert_true (json_object_get_boolean_member (o, "mapped"));
+  g_assert_cmpint (json_object_get_int_member (o, "ticket_type_id"), ==, 4);
+  g_assert_cmpint (json_object_get_int_member (o, "close_status_id"), ==, 9);
+  g_assert_cmpint (json_object_get_int_member (o, "priority_id"), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (o, "team"), ==, "Second Line");
+  g_assert_cmpstr (json_object_get_string_member (o, "category"), ==, "Monitoring");
+  g_assert_cmpint (json_object_get_int_member (o, "flap_minutes"), ==, 10);
+  g_assert_true (json_object_get_null_member (o, "agent_id"));
+  g_assert_true (json_object_get_null_member (o, "severity_priorities"));
+
+  /* Options not given keep what was saved; a severity table replaces the single priority. */
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--priority", "Critical=1,warning=3"), ==, 0);
+  o = obj (doc);
+  g_assert_true (json_object_get_null_member (o, "priority_id"));
+  g_assert_cmpint (json_object_get_int_member (
+                       json_object_get_object_member (o, "severity_priorities"), "critical"),
+                   ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (o, "team"), ==, "Second Line");
+  g_assert_cmpint (json_object_get_int_member (o, "flap_minutes"), ==, 10);
+
+  /* Re-mapping the route keeps the defaults; empty values clear them. */
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--ticket-type", "4", "--team", "", "--category",
+                        ""),
+                   ==, 0);
+  o = obj (doc);
+  g_assert_true (json_object_get_null_member (o, "team"));
+  g_assert_true (json_object_get_null_member (o, "category"));
+  g_assert_nonnull (json_object_get_object_member (o, "severity_priorities"));
+}
+
+static void
+test_maintenance (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) doc = NULL;
+  g_autofree char *code = NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr (GDateTime) later = g_date_time_add_hours (now, 3);
+  g_autoptr (GDateTime) earlier = g_date_time_add_hours (now, -3);
+  g_autofree char *later_text = g_date_time_format (later, "%Y-%m-%d %H:%M");
+  g_autofree char *earlier_text = g_date_time_format_iso8601 (earlier);
+  g_autofree char *id_text = NULL;
+  JsonArray *array;
+  JsonObject *o;
+
+  /* Bad input: a clear error, exit 2, nothing saved. */
+  g_assert_cmpint (CLI ("maintenance", "add", "--group", "g1", "--from", "tomorrow", "--until",
+                        "+2h"),
+                   ==, 2);
+  g_assert_cmpstr (code, ==, "invalid_input");
+  g_assert_nonnull (strstr (f->err, "--from"));
+  g_assert_nonnull (strstr (f->err, "tomorrow"));
+  g_assert_cmpint (CLI ("maintenance", "add", "--group", "g1", "--from", "now", "--until", "+2x"),
+                   ==, 2);
+  g_assert_nonnull (strstr (f->err, "+2h"));
+  g_assert_cmpint (CLI ("maintenance", "add", "--group", "g1", "--from", later_text, "--until",
+                        earlier_text),
+                   ==, 2);
+  g_assert_nonnull (strstr (f->err, "after"));
+  g_assert_cmpint (CLI ("maintenance", "add", "--group", "g1", "--from", earlier_text, "--until",
+                        "+1h"),
+                   ==, 2);
+  g_assert_nonnull (strstr (f->err, "future"));
+  g_assert_cmpint (CLI ("maintenance", "add", "--group", "nope", "--from", "now", "--until", "+1h"),
+                   ==, 2);
+  g_assert_cmpstr (code, ==, "not_found");
+  g_assert_cmpint (CLI ("maintenance", "add", "--group", "g1", "--from", "now"), ==, 2);
+  g_assert_cmpint (CLI ("maintenance", "list"), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (doc)), ==, 0);
+
+  /* An active window (started three hours ago, local time) and a coming one. */
+  g_assert_cmpint (CLI ("maintenance", "add", "--group", "g1", "--from", earlier_text, "--until",
+                        later_text, "--reason", "Patch night"),
+                   ==, 0);
+  o = obj (doc);
+  g_assert_cmpint (json_object_get_int_member (o, "id"), >, 0);
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "id"));
+  g_assert_cmpstr (json_object_get_string_member (o, "group"), ==, "g1");
+  g_assert_cmpstr (json_object_get_string_member (o, "reason"), ==, "Patch night");
+  g_assert_true (json_object_get_boolean_member (o, "active"));
+  g_assert_cmpint (CLI ("maintenance", "add", "--group", "g1a", "--from", later_text, "--until",
+                        "+1d"),
+                   ==, 0);
+  g_assert_false (json_object_get_boolean_member (obj (doc), "active"));
+  g_assert_true (json_object_get_null_member (obj (doc), "reason"));
+
+  g_assert_cmpint (CLI ("maintenance", "list"), ==, 0);
+  array = json_node_get_array (doc);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  o = json_array_get_object_element (array, 0);
+  g_assert_true (json_object_get_boolean_member (o, "active"));
+  {
+    /* The times round-trip: the window starts when --from said. */
+    g_autoptr (GDateTime) from =
+        g_date_time_new_from_iso8601 (json_object_get_string_member (o, "from"), NULL);
+    g_assert_nonnull (from);
+    g_assert_cmpint (g_date_time_to_unix (from), ==, g_date_time_to_unix (earlier));
+  }
+  g_assert_cmpint (CLI ("maintenance", "list", "--group", "g1a"), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (doc)), ==, 1);
+
+  g_assert_cmpint (CLI ("maintenance", "remove", id_text), ==, 0);
+  g_assert_true (json_object_get_boolean_member (obj (doc), "removed"));
+  g_assert_cmpint (CLI ("maintenance", "remove", id_text), ==, 2);
+  g_assert_cmpstr (code, ==, "not_found");
+  g_assert_cmpint (CLI ("maintenance", "list"), ==, 0);
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (doc)), ==, 1);
+  g_assert_cmpint (CLI ("maintenance", "frobnicate"), ==, 2);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add ("/lifecycle/cli/policy-defaults", Fixture, NULL, fixture_setup, test_policy_defaults,
+              fixture_teardown);
+  g_test_add ("/lifecycle/cli/maintenance", Fixture, NULL, fixture_setup, test_maintenance,
+              fixture_teardown);
+  return g_test_run ();
+}
