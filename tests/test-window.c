@@ -10,6 +10,8 @@
 #include "ui/hy-window-test.h"
 
 #include "hy-window.h"
+#include "session/hy-session.h"
+#include "store/hy-store.h"
 
 static AdwViewStack *
 find_view_stack (GtkWidget *widget)
@@ -188,6 +190,70 @@ test_window_shortcuts_listed (void)
   gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
 }
 
+
+/* The status popover names each write Halyard gave up on, Halo's reason and what brings it
+ * back. */
+static void
+test_window_given_up (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("halyard-window-XXXXXX", &error);
+  g_autofree char *db = NULL;
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (GString) text = g_string_new (NULL);
+  HyWindow *window;
+  GtkMenuButton *status;
+  GtkWidget *popover;
+
+  g_assert_no_error (error);
+  db = g_build_filename (dir, "halyard.db", NULL);
+  {
+    g_autoptr (HyStore) store = hy_store_open (db, &error);
+    g_autoptr (HyProfile) profile = hy_profile_new ();
+    gint64 id;
+
+    g_assert_no_error (error);
+    profile->url = g_strdup ("https://halo.example");
+    profile->client_id = g_strdup ("halyard");
+    g_assert_true (hy_store_set_profile (store, profile, &error));
+    id = hy_store_outbox_enqueue (store, "ticket.create", "alert:a1", "{}", 10, &error);
+    g_assert_cmpint (id, >, 0);
+    g_assert_true (hy_store_outbox_give_up (store, id, "Halo said: Invalid tickettype_id",
+                                            HY_OUTBOX_CAUSE_REFUSED, FALSE, 0, &error));
+  }
+  session = hy_session_open (dir, &error);
+  g_assert_no_error (error);
+
+  window = hy_window_new (NULL);
+  hy_window_set_session (window, session);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_main_loop ();
+
+  status = GTK_MENU_BUTTON (find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, NULL));
+  popover = GTK_WIDGET (gtk_menu_button_get_popover (status));
+  gtk_menu_button_popup (status);
+  iterate_main_loop ();
+  for (GtkWidget *child =
+           gtk_widget_get_first_child (gtk_popover_get_child (GTK_POPOVER (popover)));
+       child != NULL; child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child))
+      g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (child)));
+  g_test_message ("status: %s", text->str);
+  g_assert_nonnull (strstr (text->str, "0 waiting, 1 given up"));
+  g_assert_nonnull (strstr (text->str, "Given up"));
+  g_assert_nonnull (strstr (text->str, "alert:a1: Halo said: Invalid tickettype_id"));
+  g_assert_nonnull (strstr (text->str, "when a mapping or link changes"));
+  gtk_menu_button_popdown (status);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_main_loop ();
+  g_clear_object (&session);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -201,6 +267,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/window/demo", test_window_demo);
   g_test_add_func ("/window/shortcuts-listed", test_window_shortcuts_listed);
   g_test_add_func ("/window/remembers-size", test_window_remembers_size);
+  g_test_add_func ("/window/given-up", test_window_given_up);
 
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 
 #include "import/hy-import.h"
 #include "session/hy-session.h"
+#include "sync/hy-sync-attempt.h"
 #include "sync/hy-sync-engine.h"
 
 #include "hy-mapping-page.h"
@@ -46,6 +47,8 @@ struct _HyWindow
   GtkLabel *summary_sync_label;
   GtkLabel *summary_outbox_label;
   GtkLabel *summary_failures_label;
+  GtkLabel *summary_dead_title;
+  GtkLabel *summary_dead_label;
 
   HySession *session;
   /* Runs while the integration is enabled. */
@@ -176,12 +179,50 @@ format_time (gint64 usec)
 
 /* The popover's details: read only while it is open, since counting a large events log is not
  * free. */
+/* The first given-up writes: which record, why, and what brings each back. */
+#define GIVEN_UP_SHOWN 3
+
+static char *
+describe_given_up (HyStore *store, gint64 dead)
+{
+  g_autoptr (GPtrArray) items =
+      hy_store_outbox_list (store, HY_OUTBOX_STATE_DEAD, GIVEN_UP_SHOWN, 0, NULL);
+  g_autoptr (GString) text = g_string_new (NULL);
+
+  for (guint i = 0; items != NULL && i < items->len; i++)
+    {
+      const HyOutboxItem *item = g_ptr_array_index (items, i);
+
+      if (text->len > 0)
+        g_string_append (text, "\n");
+      /* Translators: a write Halyard gave up on: the record it concerns (e.g. "alert:a1"),
+       * then Halo's reason, then what brings it back */
+      g_string_append_printf (text, _ ("%s: %s %s"),
+                              item->record_key != NULL ? item->record_key : item->kind,
+                              item->last_error != NULL ? item->last_error : "",
+                              hy_sync_attempt_cause_hint (item->dead_cause));
+    }
+  if (dead > GIVEN_UP_SHOWN)
+    {
+      g_string_append (text, "\n");
+      g_string_append_printf (text,
+                              /* Translators: after the first given-up writes; the rest are in
+                                 halyard-cli status */
+                              g_dngettext (GETTEXT_PACKAGE, "and %'u more (halyard-cli status)",
+                                           "and %'u more (halyard-cli status)",
+                                           (gulong) (dead - GIVEN_UP_SHOWN)),
+                              (guint) (dead - GIVEN_UP_SHOWN));
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
 static void
 hy_window_update_popover (HyWindow *self)
 {
   const HyProfile *profile = self->session ? hy_session_get_profile (self->session) : NULL;
   g_autofree char *outbox = NULL;
   g_autofree char *failures = NULL;
+  g_autofree char *given_up = NULL;
   g_autofree char *when = NULL;
   gint64 last_sync = self->last_sync;
 
@@ -215,6 +256,8 @@ hy_window_update_popover (HyWindow *self)
         failures = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u failed request",
                                                  "%'u failed requests", failed),
                                     (guint) failed);
+      if (dead > 0)
+        given_up = describe_given_up (store, dead);
     }
 
   gtk_label_set_label (self->summary_enabled_label,
@@ -225,6 +268,9 @@ hy_window_update_popover (HyWindow *self)
   gtk_label_set_label (self->summary_sync_label, when != NULL ? when : _ ("Not synced yet"));
   gtk_label_set_label (self->summary_outbox_label, outbox != NULL ? outbox : "—");
   gtk_label_set_label (self->summary_failures_label, failures != NULL ? failures : "—");
+  gtk_label_set_label (self->summary_dead_label, given_up != NULL ? given_up : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_dead_title), given_up != NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_dead_label), given_up != NULL);
 }
 
 /* The header's status: enabled or not, syncing, and a warning when writes were given up. */
@@ -775,6 +821,8 @@ hy_window_class_init (HyWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HyWindow, summary_sync_label);
   gtk_widget_class_bind_template_child (widget_class, HyWindow, summary_outbox_label);
   gtk_widget_class_bind_template_child (widget_class, HyWindow, summary_failures_label);
+  gtk_widget_class_bind_template_child (widget_class, HyWindow, summary_dead_title);
+  gtk_widget_class_bind_template_child (widget_class, HyWindow, summary_dead_label);
 
   gtk_widget_class_install_action (widget_class, "win.show-view", "s", hy_window_show_view_action);
   gtk_widget_class_install_action (widget_class, "win.test-connection", NULL,

@@ -11,6 +11,7 @@
 
 #include "hy-cli-commands.h"
 #include "hy-cli-session.h"
+#include "sync/hy-sync-attempt.h"
 
 /* ------------------------------------------------------------------------- */
 /* status                                                                    */
@@ -70,6 +71,7 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
   const HyProfile *profile;
   HyStore *store;
   gint64 pending, inflight, dead;
+  g_autoptr (GPtrArray) dead_items = NULL;
   guint open_alerts = 0, unrouted = 0;
   int status;
 
@@ -99,6 +101,9 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
     return hy_cli_fail (cli, error);
   dead = hy_store_outbox_count (store, HY_OUTBOX_STATE_DEAD, &error);
   if (dead < 0)
+    return hy_cli_fail (cli, error);
+  dead_items = hy_store_outbox_list (store, HY_OUTBOX_STATE_DEAD, 0, 0, &error);
+  if (dead_items == NULL)
     return hy_cli_fail (cli, error);
   if (!hy_store_count_alerts (store, &open_alerts, &unrouted, &error))
     return hy_cli_fail (cli, error);
@@ -149,6 +154,38 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
       json_builder_add_int_value (builder, pending + inflight);
       json_builder_set_member_name (builder, "dead");
       json_builder_add_int_value (builder, dead);
+      /* Added to the contract's document: which writes were given up, and why. */
+      json_builder_set_member_name (builder, "dead_items");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < dead_items->len; i++)
+        {
+          HyOutboxItem *item = dead_items->pdata[i];
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "id");
+          json_builder_add_int_value (builder, item->id);
+          json_builder_set_member_name (builder, "kind");
+          json_builder_add_string_value (builder, item->kind);
+          json_builder_set_member_name (builder, "record");
+          if (item->record_key != NULL)
+            json_builder_add_string_value (builder, item->record_key);
+          else
+            json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "reason");
+          if (item->last_error != NULL)
+            json_builder_add_string_value (builder, item->last_error);
+          else
+            json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "cause");
+          if (item->dead_cause != NULL)
+            json_builder_add_string_value (builder, item->dead_cause);
+          else
+            json_builder_add_null_value (builder);
+          json_builder_set_member_name (builder, "attempts");
+          json_builder_add_int_value (builder, item->attempts);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
       json_builder_end_object (builder);
 
       json_builder_set_member_name (builder, "alerts");
@@ -221,6 +258,17 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
    * to be sent and of writes Halyard gave up on */
   hy_cli_print (cli, _ ("Outbox: %'lld pending, %'lld given up"), (long long) (pending + inflight),
                 (long long) dead);
+  for (guint i = 0; i < dead_items->len; i++)
+    {
+      HyOutboxItem *item = dead_items->pdata[i];
+
+      /* Translators: a write Halyard gave up on: the record it concerns (e.g. "alert:a1"), its
+       * kind (e.g. "ticket.create"), then why */
+      hy_cli_print (cli, _ ("  Given up: %s (%s): %s"),
+                    item->record_key != NULL ? item->record_key : "—", item->kind,
+                    item->last_error != NULL ? item->last_error : "—");
+      hy_cli_print (cli, "    %s", hy_sync_attempt_cause_hint (item->dead_cause));
+    }
   hy_cli_print (cli, _ ("Alerts: %'u open, %'u unrouted"), open_alerts, unrouted);
   if (failure != NULL)
     hy_cli_print (cli, _ ("Last error: %s"), failure);

@@ -105,6 +105,8 @@ halo_error_code (int code)
         return "outcome_unknown";
       case HY_HALO_ERROR_CANCELLED:
         return "cancelled";
+      case HY_HALO_ERROR_UNAVAILABLE:
+        return "unavailable";
       default:
         return "halo_failed";
     }

@@ -595,11 +595,11 @@ test_server_errors (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   hy_sim_fail_next (f->sim, 0, 500);
 
-  /* a sim that is down */
+  /* a sim that is down (503): unavailable, not failing */
   hy_sim_set_down (f->sim, TRUE);
   hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
   list = finish_list (f, f->client, &error);
-  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_SERVER_ERROR);
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_UNAVAILABLE);
   hy_sim_set_down (f->sim, FALSE);
 }
 

@@ -241,7 +241,8 @@ test_status_errors (void)
       "Rate Limit Reached" },
     { 500, "GET", "/api/Client", "{\"ClassName\":\"X\",\"Message\":\"boom\"}", FALSE,
       HY_HALO_ERROR_SERVER_ERROR, "boom" },
-    { 503, "GET", "/api/Client", "", FALSE, HY_HALO_ERROR_SERVER_ERROR, "503" },
+    { 503, "GET", "/api/Client", "", FALSE, HY_HALO_ERROR_UNAVAILABLE, "503" },
+    { 502, "POST", "/auth/token", "", TRUE, HY_HALO_ERROR_UNAVAILABLE, "502" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)

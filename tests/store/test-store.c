@@ -295,13 +295,17 @@ static const char *const seeds[] = {
   "INSERT INTO maintenance_windows (group_id, starts_at, ends_at, created) VALUES ('g1', 1, 2, "
   "1);"
   "INSERT INTO alert_lifecycle (alert_id, suppressed_until) VALUES ('a1', 2);",
+  /* 6: a write Halo refused is queued again when a link (or mapping) changes */
+  "INSERT INTO outbox (kind, record_key, payload, next_attempt_at, state, last_error, created, "
+  "dead_cause) VALUES ('ticket.create', 'alert:z', '{}', 1, 'dead', 'HTTP 400', 1, 'refused');"
+  "UPDATE links SET how = 'auto' WHERE kind = 'company' AND local_id = 'c1';",
 };
 
 static const char *const checks[] = {
   "SELECT (SELECT count(*) FROM computers WHERE id = 'pc1' AND company_id = 'c1') + "
   "(SELECT count(*) FROM links WHERE halo_id = 12) + (SELECT enabled FROM profile) = 3",
   "SELECT (SELECT count(*) FROM halo_records WHERE kind = 'client') + (SELECT count(*) FROM "
-  "outbox) + "
+  "outbox WHERE kind = 'x') + "
   "(SELECT count(*) FROM events WHERE time = 1) = 3",
   "SELECT (SELECT count(*) FROM events WHERE failed = 1 AND time = 2) = 1",
   "SELECT (SELECT count(*) FROM service_lease WHERE pid = 1) + (SELECT count(*) FROM "
@@ -311,6 +315,8 @@ static const char *const checks[] = {
   "SELECT (SELECT count(*) FROM halo_records WHERE kind IN ('priority', 'team')) + "
   "(SELECT flap_minutes FROM policy_defaults) + (SELECT count(*) FROM maintenance_windows) + "
   "(SELECT suppressed_until FROM alert_lifecycle) = 15",
+  "SELECT (SELECT count(*) FROM outbox WHERE record_key = 'alert:z' AND state = 'pending' AND "
+  "dead_cause IS NULL AND refused = 0) = 1",
 };
 
 static char *

@@ -458,6 +458,68 @@ test_cli_commands (Fixture *f, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (obj (doc), "requests"), ==, 0);
 }
 
+
+/* A ticket Halo refused (its mapped ticket type does not exist) is given up: `status` says which
+ * write, why, and what brings it back; fixing the mapping queues it again by itself, and the
+ * next sync delivers it. */
+static void
+test_cli_dead_items (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) doc = NULL;
+  g_autofree char *code = NULL;
+  JsonObject *outbox, *item;
+  JsonArray *items;
+
+  /* Mapped to a ticket type Halo no longer has (deleted since the cache was refreshed). */
+  {
+    g_autofree char *path = g_build_filename (f->dir, "halyard.db", NULL);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HyStore) store = hy_store_open (path, &error);
+    g_autoptr (GPtrArray) types =
+        g_ptr_array_new_with_free_func ((GDestroyNotify) hy_cache_record_free);
+
+    g_assert_no_error (error);
+    g_assert_true (hy_store_map_policy (store, "p1", 9999, 0, &error));
+    g_ptr_array_add (types, hy_cache_record_new (HY_CACHE_KIND_TICKET_TYPE, 4, "Alert"));
+    g_assert_true (hy_store_cache_replace (store, HY_CACHE_KIND_TICKET_TYPE, types, &error));
+  }
+  g_assert_cmpint (CLI ("alert", "raise", "--id", "A9", "--computer", "pc000", "--policy", "p1",
+                        "--summary", "Disk space low"),
+                   ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (obj (doc), "state"), ==, "dead");
+
+  g_assert_cmpint (CLI ("status"), ==, 0);
+  outbox = json_object_get_object_member (obj (doc), "outbox");
+  g_assert_cmpint (json_object_get_int_member (outbox, "dead"), ==, 1);
+  items = json_object_get_array_member (outbox, "dead_items");
+  g_assert_cmpuint (json_array_get_length (items), ==, 1);
+  item = json_array_get_object_element (items, 0);
+  g_assert_cmpint (json_object_get_int_member (item, "id"), >, 0);
+  g_assert_cmpstr (json_object_get_string_member (item, "kind"), ==, "ticket.create");
+  g_assert_cmpstr (json_object_get_string_member (item, "record"), ==, "alert:A9");
+  g_assert_nonnull (strstr (json_object_get_string_member (item, "reason"), "9999"));
+  g_assert_cmpstr (json_object_get_string_member (item, "cause"), ==, "refused");
+  g_assert_cmpint (json_object_get_int_member (item, "attempts"), ==, 1);
+
+  /* The mapping fixed: queued again by itself, delivered by the next sync. */
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--ticket-type", "4"), ==, 0);
+  g_assert_cmpint (CLI ("status"), ==, 0);
+  outbox = json_object_get_object_member (obj (doc), "outbox");
+  g_assert_cmpint (json_object_get_int_member (outbox, "dead"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (outbox, "pending"), ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (outbox, "dead_items")), ==,
+                    0);
+  g_assert_cmpint (CLI ("sync"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (obj (doc), "dead"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (obj (doc), "pending"), ==, 0);
+  {
+    g_autoptr (JsonNode) state = sim_state (f);
+    g_assert_cmpuint (json_array_get_length (
+                          json_object_get_array_member (json_node_get_object (state), "tickets")),
+                      ==, 1);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -467,5 +529,7 @@ main (int argc, char **argv)
               test_kill_mid_sync, fixture_teardown);
   g_test_add ("/sync/cli/commands", Fixture, GUINT_TO_POINTER (6), fixture_setup, test_cli_commands,
               fixture_teardown);
+  g_test_add ("/sync/cli/dead-items", Fixture, GUINT_TO_POINTER (2), fixture_setup,
+              test_cli_dead_items, fixture_teardown);
   return g_test_run ();
 }

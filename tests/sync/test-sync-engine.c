@@ -28,6 +28,7 @@ typedef struct
   gint64 site_b;
   gint64 agent_id;
   GPtrArray *events; /* HyHaloEvent */
+  gint64 now;        /* the engine's clock, when the test moves it */
 } Fixture;
 
 /* ------------------------------------------------------------------------- */
@@ -1600,6 +1601,186 @@ test_fault_down_then_back (Fixture *f, gconstpointer data)
   g_assert_cmpuint (ticket_count (f), ==, 1);
 }
 
+
+/* ------------------------------------------------------------------------- */
+/* Giving up, and queueing again                                             */
+/* ------------------------------------------------------------------------- */
+
+static gint64
+test_clock (gpointer user_data)
+{
+  return ((Fixture *) user_data)->now;
+}
+
+/* The engine on Halo's own schedule (seconds), its clock moved on by the test. */
+static void
+use_test_clock (Fixture *f)
+{
+  f->now = g_get_real_time ();
+  hy_sync_engine_set_clock (f->engine, test_clock, f);
+  hy_sync_engine_set_backoff_unit (f->engine, G_USEC_PER_SEC);
+}
+
+static HyOutboxItem *
+only_item (Fixture *f, HyOutboxState state)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) items = hy_store_outbox_list (f->store, state, 0, 0, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (items->len, ==, 1);
+  return g_ptr_array_steal_index (items, 0);
+}
+
+/* Five hours of outage (Halo answering 503 to everything, its sign-in included), then an hour
+ * of Halo's rate limit: far longer than the whole back-off schedule. Nothing is given up, the
+ * tries are spaced out up to the longest back-off, and the ticket goes out once Halo is back. */
+static void
+test_outage_nothing_dead (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+  g_autoptr (HySyncAlertResult) r2 = NULL;
+  g_autoptr (HyOutboxItem) item = NULL;
+  g_autoptr (HySyncReport) last = NULL;
+
+  use_test_clock (f);
+  hy_sim_set_down (f->sim, TRUE);
+  r1 = raise_alert (f, "a60", "pc1", "p1", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 30; i++)
+    {
+      g_autoptr (HySyncReport) report = NULL;
+
+      f->now += 601 * G_USEC_PER_SEC;
+      report = run_deliver (f);
+      g_assert_cmpuint (report->dead, ==, 0);
+      g_assert_cmpuint (report->pending, ==, 1);
+    }
+  item = only_item (f, HY_OUTBOX_STATE_PENDING);
+  g_assert_cmpuint (item->refused, ==, 0);
+  g_assert_cmpuint (item->waits, ==, 30);
+  /* Spaced out: the next try at most the longest back-off away. */
+  g_assert_cmpint (item->next_attempt_at, <=, f->now + 600 * G_USEC_PER_SEC);
+  g_assert_cmpint (item->next_attempt_at, >, f->now + 300 * G_USEC_PER_SEC);
+  g_clear_pointer (&item, hy_outbox_item_free);
+
+  /* Halo back, but its request limit reached for an hour: still waiting, still not dead. */
+  hy_sim_set_down (f->sim, FALSE);
+  hy_sim_set_rate_limit (f->sim, 1, 3600 * 1000, FALSE);
+  hy_halo_client_set_rate_limit_waits (f->client, 0);
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autoptr (HySyncReport) report = NULL;
+
+      f->now += 601 * G_USEC_PER_SEC;
+      report = run_deliver (f);
+      g_assert_cmpuint (report->dead, ==, 0);
+      g_assert_cmpuint (report->pending, ==, 1);
+    }
+  g_assert_cmpuint (ticket_count (f), ==, 0);
+  r2 = hy_sync_engine_get_alert_result (f->engine, "a60", NULL);
+  g_assert_cmpint (r2->state, ==, HY_ALERT_STATE_QUEUED);
+  g_clear_pointer (&r2, hy_sync_alert_result_free);
+
+  /* Halo answers again: delivered, once. */
+  hy_sim_set_rate_limit (f->sim, 0, 0, FALSE);
+  f->now += 601 * G_USEC_PER_SEC;
+  last = run_deliver (f);
+  g_assert_cmpuint (last->delivered, ==, 1);
+  g_assert_cmpuint (last->pending, ==, 0);
+  g_assert_cmpuint (last->dead, ==, 0);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+  r2 = hy_sync_engine_get_alert_result (f->engine, "a60", NULL);
+  g_assert_cmpint (r2->state, ==, HY_ALERT_STATE_DELIVERED);
+}
+
+/* A ticket create that Halo keeps failing (500) is given up after the last attempt, and queued
+ * again by itself once Halo answers again (here: another alert's ticket is created). */
+static void
+test_failing_revived (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+  g_autoptr (HySyncAlertResult) r2 = NULL;
+  g_autoptr (HySyncAlertResult) r3 = NULL;
+  g_autoptr (HyOutboxItem) item = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  guint rounds = 0;
+
+  use_test_clock (f);
+  r1 = raise_alert (f, "a61", "pc1", "p1", &error);
+  g_assert_no_error (error);
+  hy_sim_fail_next (f->sim, 100000, 500);
+  for (;;)
+    {
+      g_autoptr (HySyncReport) d = NULL;
+
+      f->now += 601 * G_USEC_PER_SEC;
+      d = run_deliver (f);
+      if (d->dead > 0)
+        break;
+      g_assert_cmpuint (++rounds, <, HY_SYNC_MAX_ATTEMPTS + 2);
+    }
+  item = only_item (f, HY_OUTBOX_STATE_DEAD);
+  g_assert_cmpstr (item->dead_cause, ==, HY_OUTBOX_CAUSE_FAILING);
+  g_assert_cmpuint (item->refused, ==, HY_SYNC_MAX_ATTEMPTS);
+  g_clear_pointer (&item, hy_outbox_item_free);
+  r2 = hy_sync_engine_get_alert_result (f->engine, "a61", NULL);
+  g_assert_cmpint (r2->state, ==, HY_ALERT_STATE_DEAD);
+  g_clear_pointer (&r2, hy_sync_alert_result_free);
+
+  /* Halo answers again: the next delivery brings it back with it. */
+  hy_sim_fail_next (f->sim, 0, 500);
+  f->now += 601 * G_USEC_PER_SEC;
+  r3 = raise_alert (f, "a62", "pc2", "p1", &error);
+  g_assert_no_error (error);
+  report = run_deliver (f);
+  g_assert_cmpuint (report->delivered, ==, 2);
+  g_assert_cmpuint (report->dead, ==, 0);
+  g_assert_cmpuint (report->pending, ==, 0);
+  g_assert_cmpuint (ticket_count (f), ==, 2);
+  r2 = hy_sync_engine_get_alert_result (f->engine, "a61", NULL);
+  g_assert_cmpint (r2->state, ==, HY_ALERT_STATE_DELIVERED);
+}
+
+/* A ticket create Halo refused (the mapped ticket type does not exist) is given up at once,
+ * with its cause, and queued again by itself when the mapping is fixed. */
+static void
+test_refused_revived_by_mapping (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+  g_autoptr (HySyncAlertResult) r2 = NULL;
+  g_autoptr (HyOutboxItem) item = NULL;
+  g_autoptr (HySyncReport) d1 = NULL;
+  g_autoptr (HySyncReport) d2 = NULL;
+
+  g_assert_true (hy_store_map_policy (f->store, "p2", 9999, 0, &error));
+  r1 = raise_alert (f, "a63", "pc1", "p2", &error);
+  g_assert_no_error (error);
+  d1 = run_deliver (f);
+  g_assert_cmpuint (d1->dead, ==, 1);
+  item = only_item (f, HY_OUTBOX_STATE_DEAD);
+  g_assert_cmpstr (item->dead_cause, ==, HY_OUTBOX_CAUSE_REFUSED);
+  g_assert_cmpuint (item->refused, ==, 1);
+  g_clear_pointer (&item, hy_outbox_item_free);
+
+  /* Nothing changed: it stays given up. */
+  g_clear_pointer (&d1, hy_sync_report_free);
+  d1 = run_deliver (f);
+  g_assert_cmpuint (d1->dead, ==, 1);
+  g_assert_cmpuint (ticket_count (f), ==, 0);
+
+  g_assert_true (hy_store_map_policy (f->store, "p2", 4, 9, &error));
+  d2 = run_deliver (f);
+  g_assert_cmpuint (d2->dead, ==, 0);
+  g_assert_cmpuint (d2->pending, ==, 0);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+  r2 = hy_sync_engine_get_alert_result (f->engine, "a63", NULL);
+  g_assert_cmpint (r2->state, ==, HY_ALERT_STATE_DELIVERED);
+}
+
 /* A crash right after a ticket create was sent: the item is INFLIGHT in the store and Halo has
  * the ticket; the next process resolves it by looking it up, and sends nothing twice. */
 static void
@@ -1809,6 +1990,9 @@ main (int argc, char **argv)
               test_fault_error_after_commit, fixture_teardown);
   ADD ("/sync/faults/down-then-back", test_fault_down_then_back);
   ADD ("/sync/crash-recovery", test_crash_recovery);
+  ADD ("/sync/outbox/outage-nothing-dead", test_outage_nothing_dead);
+  ADD ("/sync/outbox/failing-revived", test_failing_revived);
+  ADD ("/sync/outbox/refused-revived-by-mapping", test_refused_revived_by_mapping);
   ADD ("/sync/auto-deliver", test_auto_deliver);
 #undef ADD
   return g_test_run ();

@@ -341,6 +341,12 @@ hy_halo_error_from_status (guint status,
         break;
     }
 
+  if (status == 502 || status == 503 || status == 504)
+    return g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_UNAVAILABLE,
+                        /* Translators: %u is an HTTP status, %s a request */
+                        _ ("Halo is unavailable (HTTP %u on %s, several times): it is down or "
+                           "overloaded; what is queued is sent when it answers again"),
+                        status, where);
   if (status >= 500)
     {
       if (text)

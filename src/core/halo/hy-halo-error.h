@@ -29,6 +29,8 @@ G_BEGIN_DECLS
  * @HY_HALO_ERROR_OUTCOME_UNKNOWN: a create was sent but the connection was lost before the
  *   reply: look the record up before sending it again
  * @HY_HALO_ERROR_CANCELLED: the caller cancelled the operation
+ * @HY_HALO_ERROR_UNAVAILABLE: 502, 503 or 504 still answered after the retries: Halo (or the
+ *   gateway in front of it) is down or overloaded, not refusing this request
  */
 typedef enum
 {
@@ -47,6 +49,7 @@ typedef enum
   HY_HALO_ERROR_BAD_RESPONSE,
   HY_HALO_ERROR_OUTCOME_UNKNOWN,
   HY_HALO_ERROR_CANCELLED,
+  HY_HALO_ERROR_UNAVAILABLE,
 } HyHaloError;
 
 GQuark hy_halo_error_quark (void);

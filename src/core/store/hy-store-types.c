@@ -469,6 +469,7 @@ hy_outbox_item_free (HyOutboxItem *item)
   g_free (item->record_key);
   g_free (item->payload);
   g_free (item->last_error);
+  g_free (item->dead_cause);
   g_free (item);
 }
 
@@ -481,6 +482,7 @@ hy_outbox_item_copy (const HyOutboxItem *item)
   copy->record_key = g_strdup (item->record_key);
   copy->payload = g_strdup (item->payload);
   copy->last_error = g_strdup (item->last_error);
+  copy->dead_cause = g_strdup (item->dead_cause);
   return copy;
 }
 

@@ -304,16 +304,34 @@ const char *hy_outbox_state_to_string (HyOutboxState state);
 typedef struct
 {
   gint64 id;
-  char *kind;       /* what to send, e.g. "ticket.create"; the sync engine's vocabulary */
-  char *record_key; /* the local record it concerns, e.g. "alert:a1" */
-  char *payload;    /* JSON */
-  int priority;     /* higher first (alerts before bulk asset sync) */
-  guint attempts;   /* failed attempts so far */
-  gint64 next_attempt_at;
+  char *kind;             /* what to send, e.g. "ticket.create"; the sync engine's vocabulary */
+  char *record_key;       /* the local record it concerns, e.g. "alert:a1" */
+  char *payload;          /* JSON */
+  int priority;           /* higher first (alerts before bulk asset sync) */
+  guint attempts;         /* attempts that reached (or may have reached) Halo, ever: a create with
+                     * attempts is looked up before it is sent again */
+  gint64 next_attempt_at; /* PENDING: when it is due; DEAD: not revived by itself before */
   HyOutboxState state;
   char *last_error;
   gint64 created;
+  guint refused;    /* attempts Halo answered with a failure since it was last queued: these
+                     * alone lead to giving up */
+  guint waits;      /* tries in a row that never reached Halo (network, sign-in, rate limit):
+                     * they space the next try out, never give up */
+  char *dead_cause; /* DEAD: HY_OUTBOX_CAUSE_*, what must change before it is sent again */
 } HyOutboxItem;
+
+/* Why an outbox item was given up, and so when it is queued again by itself:
+ * REFUSED: Halo refused it (400, 403, 404): when a mapping or link changes;
+ * FAILING: Halo kept failing (5xx, unreadable answers): when Halo answers again;
+ * UNROUTED: its alert has no route (no mapping) and so no ticket: when a mapping or link changes;
+ * BLOCKED: an earlier write of the same record was given up: when that one is no longer dead;
+ * INVALID: the queued write itself cannot be sent: only by hand. */
+#define HY_OUTBOX_CAUSE_REFUSED  "refused"
+#define HY_OUTBOX_CAUSE_FAILING  "failing"
+#define HY_OUTBOX_CAUSE_UNROUTED "unrouted"
+#define HY_OUTBOX_CAUSE_BLOCKED  "blocked"
+#define HY_OUTBOX_CAUSE_INVALID  "invalid"
 
 void hy_outbox_item_free (HyOutboxItem *item);
 GType hy_outbox_item_get_type (void) G_GNUC_CONST;

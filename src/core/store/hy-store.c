@@ -348,6 +348,44 @@ static const char *const migrations[] = {
   "  WHERE suppressed_until IS NOT NULL;"
   CHANGE_TRIGGERS ("alert_lifecycle", "alerts"),
   /* clang-format on */
+  /* 6: only attempts that reached Halo lead to giving up; why an item was given up decides
+   * when it is queued again by itself (a mapping or link that changes revives what Halo
+   * refused). Items given up before could not tell an outage from a refusal: they are queued
+   * again as soon as Halo answers. */
+  "ALTER TABLE outbox ADD COLUMN refused INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE outbox ADD COLUMN waits INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE outbox ADD COLUMN dead_cause TEXT;"
+  "UPDATE outbox SET dead_cause = 'failing', next_attempt_at = 0 WHERE state = 'dead';"
+  "CREATE TRIGGER outbox_revive_group_mappings_insert AFTER INSERT ON group_mappings BEGIN"
+  "  UPDATE outbox SET state = 'pending', refused = 0, waits = 0, dead_cause = NULL,"
+  "    next_attempt_at = 0 WHERE state = 'dead' AND dead_cause IN ('refused', 'unrouted');"
+  "  UPDATE alerts SET state = 'queued' WHERE state = 'dead' AND 'alert:' || id IN"
+  "    (SELECT record_key FROM outbox WHERE state = 'pending' AND kind = 'ticket.create'); END;"
+  "CREATE TRIGGER outbox_revive_group_mappings_update AFTER UPDATE ON group_mappings BEGIN"
+  "  UPDATE outbox SET state = 'pending', refused = 0, waits = 0, dead_cause = NULL,"
+  "    next_attempt_at = 0 WHERE state = 'dead' AND dead_cause IN ('refused', 'unrouted');"
+  "  UPDATE alerts SET state = 'queued' WHERE state = 'dead' AND 'alert:' || id IN"
+  "    (SELECT record_key FROM outbox WHERE state = 'pending' AND kind = 'ticket.create'); END;"
+  "CREATE TRIGGER outbox_revive_policy_mappings_insert AFTER INSERT ON policy_mappings BEGIN"
+  "  UPDATE outbox SET state = 'pending', refused = 0, waits = 0, dead_cause = NULL,"
+  "    next_attempt_at = 0 WHERE state = 'dead' AND dead_cause IN ('refused', 'unrouted');"
+  "  UPDATE alerts SET state = 'queued' WHERE state = 'dead' AND 'alert:' || id IN"
+  "    (SELECT record_key FROM outbox WHERE state = 'pending' AND kind = 'ticket.create'); END;"
+  "CREATE TRIGGER outbox_revive_policy_mappings_update AFTER UPDATE ON policy_mappings BEGIN"
+  "  UPDATE outbox SET state = 'pending', refused = 0, waits = 0, dead_cause = NULL,"
+  "    next_attempt_at = 0 WHERE state = 'dead' AND dead_cause IN ('refused', 'unrouted');"
+  "  UPDATE alerts SET state = 'queued' WHERE state = 'dead' AND 'alert:' || id IN"
+  "    (SELECT record_key FROM outbox WHERE state = 'pending' AND kind = 'ticket.create'); END;"
+  "CREATE TRIGGER outbox_revive_links_insert AFTER INSERT ON links BEGIN"
+  "  UPDATE outbox SET state = 'pending', refused = 0, waits = 0, dead_cause = NULL,"
+  "    next_attempt_at = 0 WHERE state = 'dead' AND dead_cause IN ('refused', 'unrouted');"
+  "  UPDATE alerts SET state = 'queued' WHERE state = 'dead' AND 'alert:' || id IN"
+  "    (SELECT record_key FROM outbox WHERE state = 'pending' AND kind = 'ticket.create'); END;"
+  "CREATE TRIGGER outbox_revive_links_update AFTER UPDATE ON links BEGIN"
+  "  UPDATE outbox SET state = 'pending', refused = 0, waits = 0, dead_cause = NULL,"
+  "    next_attempt_at = 0 WHERE state = 'dead' AND dead_cause IN ('refused', 'unrouted');"
+  "  UPDATE alerts SET state = 'queued' WHERE state = 'dead' AND 'alert:' || id IN"
+  "    (SELECT record_key FROM outbox WHERE state = 'pending' AND kind = 'ticket.create'); END;",
 };
 
 guint
@@ -2631,7 +2669,7 @@ hy_store_clear_asset_fingerprints (HyStore *self, GError **error)
 
 #define OUTBOX_COLUMNS                                                                      \
   "id, kind, record_key, payload, priority, attempts, next_attempt_at, state, last_error, " \
-  "created"
+  "created, refused, waits, dead_cause"
 
 static gpointer
 read_outbox_item (HyStmt *stmt)
@@ -2651,6 +2689,9 @@ read_outbox_item (HyStmt *stmt)
       item->state = i;
   item->last_error = column_dup (stmt, 8);
   item->created = sqlite3_column_int64 (stmt, 9);
+  item->refused = sqlite3_column_int (stmt, 10);
+  item->waits = sqlite3_column_int (stmt, 11);
+  item->dead_cause = column_dup (stmt, 12);
   return item;
 }
 
@@ -2808,6 +2849,7 @@ hy_store_outbox_fail (HyStore *self,
 
   return outbox_update (self,
                         "UPDATE outbox SET state = 'pending', attempts = attempts + 1, "
+                        "refused = refused + 1, waits = 0, "
                         "last_error = :text, next_attempt_at = :time "
                         "WHERE id = :id AND state = 'inflight'",
                         id, error_text, next_attempt_at, error);
@@ -2851,9 +2893,119 @@ hy_store_outbox_retry (HyStore *self, gint64 id, GError **error)
   LOCK (self);
 
   return outbox_update (self,
-                        "UPDATE outbox SET state = 'pending', attempts = 0, "
-                        "next_attempt_at = :time WHERE id = :id AND state = 'dead'",
+                        "UPDATE outbox SET state = 'pending', refused = 0, waits = 0, "
+                        "dead_cause = NULL, next_attempt_at = :time "
+                        "WHERE id = :id AND state = 'dead'",
                         id, NULL, g_get_real_time (), error);
+}
+
+gboolean
+hy_store_outbox_wait (HyStore *self,
+                      gint64 id,
+                      const char *error_text,
+                      gboolean maybe_sent,
+                      gint64 next_attempt_at,
+                      GError **error)
+{
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  LOCK (self);
+
+  return outbox_update (self,
+                        maybe_sent ? "UPDATE outbox SET state = 'pending', waits = waits + 1, "
+                                     "attempts = attempts + 1, "
+                                     "last_error = :text, next_attempt_at = :time "
+                                     "WHERE id = :id AND state = 'inflight'"
+                                   : "UPDATE outbox SET state = 'pending', waits = waits + 1, "
+                                     "last_error = :text, next_attempt_at = :time "
+                                     "WHERE id = :id AND state = 'inflight'",
+                        id, error_text, next_attempt_at, error);
+}
+
+gboolean
+hy_store_outbox_give_up (HyStore *self,
+                         gint64 id,
+                         const char *error_text,
+                         const char *cause,
+                         gboolean reached,
+                         gint64 revive_after,
+                         GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (cause != NULL, FALSE);
+  LOCK (self);
+
+  stmt = prepare (self,
+                  "UPDATE outbox SET state = 'dead', "
+                  "attempts = attempts + (:reached AND state = 'inflight'), "
+                  "refused = refused + (:reached AND state = 'inflight'), "
+                  "last_error = coalesce (:text, last_error), dead_cause = :cause, "
+                  "next_attempt_at = :time WHERE id = :id AND state IN ('inflight', 'pending')",
+                  error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_named_int (stmt, ":id", id);
+  bind_named_int (stmt, ":reached", reached ? 1 : 0);
+  bind_named_text (stmt, ":text", error_text);
+  bind_named_text (stmt, ":cause", cause);
+  bind_named_int (stmt, ":time", revive_after);
+  if (!step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (self->db) == 0)
+    return outbox_transition_failed (self, id, error);
+  return TRUE;
+}
+
+gint64
+hy_store_outbox_revive (HyStore *self, gboolean halo_answers, gint64 now, GError **error)
+{
+  gint64 revived = 0;
+
+  g_return_val_if_fail (HY_IS_STORE (self), -1);
+  LOCK (self);
+
+  if (!hy_store_begin (self, error))
+    return -1;
+  if (halo_answers)
+    {
+      g_autoptr (HyStmt) stmt =
+          prepare (self,
+                   "UPDATE outbox SET state = 'pending', refused = 0, waits = 0, "
+                   "dead_cause = NULL, next_attempt_at = 0 "
+                   "WHERE state = 'dead' AND dead_cause = 'failing' AND next_attempt_at <= ?1",
+                   error);
+      if (stmt == NULL)
+        goto fail;
+      sqlite3_bind_int64 (stmt, 1, now);
+      if (!step_done (self, stmt, error))
+        goto fail;
+      revived += sqlite3_changes (self->db);
+    }
+  /* Writes that waited behind a given-up write of their record, once that one is queued again
+   * or done. */
+  if (!exec (self,
+             "UPDATE outbox SET state = 'pending', refused = 0, waits = 0, dead_cause = NULL, "
+             "next_attempt_at = 0 WHERE state = 'dead' AND dead_cause = 'blocked' AND "
+             "NOT EXISTS (SELECT 1 FROM outbox AS o WHERE o.record_key = outbox.record_key "
+             "AND o.id < outbox.id AND o.state = 'dead')",
+             error))
+    goto fail;
+  revived += sqlite3_changes (self->db);
+  /* Their alerts are queued again too. */
+  if (revived > 0 &&
+      !exec (self,
+             "UPDATE alerts SET state = 'queued' WHERE state = 'dead' AND 'alert:' || id IN "
+             "(SELECT record_key FROM outbox WHERE state = 'pending' AND kind = 'ticket.create')",
+             error))
+    goto fail;
+  if (!hy_store_commit (self, error))
+    return -1;
+  return revived;
+
+fail:
+  hy_store_rollback (self);
+  return -1;
 }
 
 gint64

@@ -297,8 +297,34 @@ gboolean hy_store_outbox_release (HyStore *self,
 /* INFLIGHT or PENDING → DEAD. */
 gboolean
 hy_store_outbox_dead_letter (HyStore *self, gint64 id, const char *error_text, GError **error);
-/* DEAD → PENDING, due now, attempts reset. */
+/* DEAD → PENDING, due now, with a new count of refusals (attempts are kept: a create that may
+ * have reached Halo is still looked up before it is sent again). */
 gboolean hy_store_outbox_retry (HyStore *self, gint64 id, GError **error);
+/* INFLIGHT → PENDING after a try that Halo did not refuse: it never reached Halo (no network,
+ * no token, the rate limit) or Halo is unavailable. One more wait (which spaces the next try
+ * out), never a refusal; with @maybe_sent an attempt is counted (a create is looked up before
+ * it is sent again). Due at @next_attempt_at. */
+gboolean hy_store_outbox_wait (HyStore *self,
+                               gint64 id,
+                               const char *error_text,
+                               gboolean maybe_sent,
+                               gint64 next_attempt_at,
+                               GError **error);
+/* INFLIGHT or PENDING → DEAD with its @cause (HY_OUTBOX_CAUSE_*); @reached: the last try of an
+ * INFLIGHT item reached Halo (it counts as an attempt); @revive_after: a FAILING item is not
+ * queued again by itself before then. */
+gboolean hy_store_outbox_give_up (HyStore *self,
+                                  gint64 id,
+                                  const char *error_text,
+                                  const char *cause,
+                                  gboolean reached,
+                                  gint64 revive_after,
+                                  GError **error);
+/* Queues given-up items again whose cause has gone: BLOCKED ones whose earlier write is no
+ * longer dead; with @halo_answers, FAILING ones whose revive time is at or before @now.
+ * (REFUSED ones are queued again by the store itself when a mapping or link changes.)
+ * Returns how many, or -1 on error. */
+gint64 hy_store_outbox_revive (HyStore *self, gboolean halo_answers, gint64 now, GError **error);
 /* After a crash: every INFLIGHT item back to PENDING (delivery must then look the record up
  * before creating it again). Returns how many, or -1 on error. */
 gint64 hy_store_outbox_recover (HyStore *self, GError **error);

@@ -10,8 +10,12 @@
  * - Delivery runs in a worker thread. Each outbox item is claimed (INFLIGHT, committed) before
  *   it is sent; items of one record go strictly in order. Asset writes go in batches. A write
  *   whose outcome is unknown is looked up before it is sent again; items found INFLIGHT at the
- *   start of a run (a crash) are resolved the same way. Retries back off; after
- *   HY_SYNC_MAX_ATTEMPTS an item is dead-lettered with the reason.
+ *   start of a run (a crash) are resolved the same way. Retries back off. Only attempts that
+ *   reached Halo count (hy-sync-attempt.c): after HY_SYNC_MAX_ATTEMPTS of them, or one that Halo
+ *   refused outright, an item is given up with the reason and its cause; an outage, a failed
+ *   sign-in or the rate limit only make it wait. A given-up item whose cause has gone (Halo
+ *   answers again, a mapping or link changed, the earlier write it waited for is queued again)
+ *   is queued again by itself.
  * - The Halo client runs on its own main context: the worker hands each call over to it and
  *   waits for the answer.
  */
@@ -28,6 +32,7 @@
 #include <unistd.h>
 
 #include "linker/hy-linker.h"
+#include "sync/hy-sync-attempt.h"
 #include "sync/hy-sync-engine.h"
 #include "sync/hy-sync-lifecycle.h"
 #include "sync/hy-sync-payload.h"
@@ -43,6 +48,8 @@ struct _HySyncEngine
   GMutex run_lock;              /* one sync/delivery at a time */
   guint batch_size;
   guint64 backoff_unit_us;
+  HySyncClockFunc clock;
+  gpointer clock_data;
   /* Halo's asset types as last read (ids of the type and of its name and serial fields for
    * workstations and servers): read once per engine, so a delta sync does not pay for them. */
   gboolean types_loaded;
@@ -58,6 +65,13 @@ struct _HySyncEngine
 };
 
 G_DEFINE_FINAL_TYPE (HySyncEngine, hy_sync_engine, G_TYPE_OBJECT)
+
+/* The time of the outbox's schedule: the wall clock, or the tests' own. */
+static gint64
+engine_now (HySyncEngine *self)
+{
+  return self->clock != NULL ? self->clock (self->clock_data) : g_get_real_time ();
+}
 
 enum
 {
@@ -462,6 +476,7 @@ error_outcome_uncertain (const GError *error)
       case HY_HALO_ERROR_SERVER_ERROR:
       case HY_HALO_ERROR_BAD_RESPONSE:
       case HY_HALO_ERROR_OUTCOME_UNKNOWN:
+      case HY_HALO_ERROR_UNAVAILABLE:
       default:
         return TRUE;
     }
@@ -642,12 +657,21 @@ item_complete (Run *run, HyOutboxItem *item)
   run->report->delivered++;
 }
 
+/* A failing item is not queued again by itself for this long after it was given up, even when
+ * Halo answers (the longest back-off): one that Halo always fails costs a few requests an hour. */
+#define REVIVE_AFTER_SECONDS 600
+
 static void
-item_dead (Run *run, HyOutboxItem *item, const char *reason)
+item_give_up (Run *run, HyOutboxItem *item, const char *reason, const char *cause, gboolean reached)
 {
   g_autoptr (GError) error = NULL;
+  gint64 revive_after = 0;
 
-  if (!hy_store_outbox_dead_letter (run->self->store, item->id, reason, &error))
+  if (g_strcmp0 (cause, HY_OUTBOX_CAUSE_FAILING) == 0)
+    revive_after =
+        engine_now (run->self) + REVIVE_AFTER_SECONDS * (gint64) run->self->backoff_unit_us;
+  if (!hy_store_outbox_give_up (run->self->store, item->id, reason, cause, reached, revive_after,
+                                &error))
     g_warning ("Could not dead-letter outbox item %" G_GINT64_FORMAT ": %s", item->id,
                error->message);
   outstanding_update (run, item->record_key, item->id, HY_OUTBOX_STATE_DEAD, 0);
@@ -655,41 +679,76 @@ item_dead (Run *run, HyOutboxItem *item, const char *reason)
   run_set_error (run, reason);
 }
 
+/* Given up on what it holds, not on anything Halo said: only sent again by hand. */
+static void
+item_dead (Run *run, HyOutboxItem *item, const char *reason)
+{
+  item_give_up (run, item, reason, HY_OUTBOX_CAUSE_INVALID, FALSE);
+}
+
 static void item_release (Run *run, HyOutboxItem *item, const Outstanding *blocker);
 
-/* A failed attempt: back off, or dead-letter after the last attempt. */
+/* A failed try: wait when nothing reached Halo; back off after a failure Halo answered, and
+ * give up after the last attempt or one that Halo refused. */
 static void
 item_failed (Run *run, HyOutboxItem *item, const GError *cause)
 {
   g_autoptr (GError) error = NULL;
-  guint attempts = item->attempts + 1;
+  HySyncEngine *self = run->self;
+  guint count;
   gint64 next;
 
-  if (g_error_matches (cause, HY_HALO_ERROR, HY_HALO_ERROR_CANCELLED) ||
-      g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  switch (hy_sync_attempt_classify (cause))
     {
-      /* Stopped, not failed: back in the queue, due at once. The request may have reached
-       * Halo before the stop, so it counts as an attempt: a create is looked up before it is
-       * sent again. */
-      next = g_get_real_time () + (gint64) run->self->backoff_unit_us;
-      if (!hy_store_outbox_fail (run->self->store, item->id,
-                                 /* Translators: a queued Halo write, stopped with the sync */
-                                 _ ("Stopped before Halo answered; sent again on the next run"),
-                                 next, &error))
-        g_warning ("Could not requeue outbox item %" G_GINT64_FORMAT ": %s", item->id,
-                   error->message);
-      outstanding_update (run, item->record_key, item->id, HY_OUTBOX_STATE_PENDING, next);
+      case HY_SYNC_ATTEMPT_STOPPED:
+        /* Stopped, not failed: back in the queue, due at once. The request may have reached
+         * Halo before the stop, so it counts as an attempt: a create is looked up before it is
+         * sent again. */
+        next = engine_now (self) + (gint64) self->backoff_unit_us;
+        if (!hy_store_outbox_fail (self->store, item->id,
+                                   /* Translators: a queued Halo write, stopped with the sync */
+                                   _ ("Stopped before Halo answered; sent again on the next run"),
+                                   next, &error))
+          g_warning ("Could not requeue outbox item %" G_GINT64_FORMAT ": %s", item->id,
+                     error->message);
+        outstanding_update (run, item->record_key, item->id, HY_OUTBOX_STATE_PENDING, next);
+        return;
+
+      case HY_SYNC_ATTEMPT_NOT_SENT:
+      case HY_SYNC_ATTEMPT_UNCERTAIN:
+        /* Waiting for the network, the sign-in, the rate limit or Halo itself: never given up;
+         * the waits space the tries out up to the longest back-off. */
+        count = item->waits + 1;
+        next = engine_now (self) +
+               (gint64) hy_sync_backoff_seconds (count, error_is_rate_limit (cause)) *
+                   (gint64) self->backoff_unit_us;
+        if (!hy_store_outbox_wait (self->store, item->id, cause->message,
+                                   hy_sync_attempt_classify (cause) == HY_SYNC_ATTEMPT_UNCERTAIN,
+                                   next, &error))
+          g_warning ("Could not reschedule outbox item %" G_GINT64_FORMAT ": %s", item->id,
+                     error->message);
+        outstanding_update (run, item->record_key, item->id, HY_OUTBOX_STATE_PENDING, next);
+        run_set_error (run, cause->message);
+        return;
+
+      case HY_SYNC_ATTEMPT_REFUSED:
+        item_give_up (run, item, cause->message, HY_OUTBOX_CAUSE_REFUSED, TRUE);
+        return;
+
+      case HY_SYNC_ATTEMPT_FAILED:
+      default:
+        break;
+    }
+
+  count = item->refused + 1;
+  if (count >= HY_SYNC_MAX_ATTEMPTS)
+    {
+      item_give_up (run, item, cause->message, HY_OUTBOX_CAUSE_FAILING, TRUE);
       return;
     }
-  if (error_is_permanent (cause) || attempts >= HY_SYNC_MAX_ATTEMPTS)
-    {
-      item_dead (run, item, cause->message);
-      return;
-    }
-  next = g_get_real_time () +
-         (gint64) hy_sync_backoff_seconds (attempts, error_is_rate_limit (cause)) *
-             (gint64) run->self->backoff_unit_us;
-  if (!hy_store_outbox_fail (run->self->store, item->id, cause->message, next, &error))
+  next = engine_now (self) +
+         (gint64) hy_sync_backoff_seconds (count, FALSE) * (gint64) self->backoff_unit_us;
+  if (!hy_store_outbox_fail (self->store, item->id, cause->message, next, &error))
     g_warning ("Could not reschedule outbox item %" G_GINT64_FORMAT ": %s", item->id,
                error->message);
   outstanding_update (run, item->record_key, item->id, HY_OUTBOX_STATE_PENDING, next);
@@ -705,13 +764,16 @@ item_release (Run *run, HyOutboxItem *item, const Outstanding *blocker)
 
   if (blocker != NULL && blocker->state == HY_OUTBOX_STATE_DEAD)
     {
-      /* Translators: an outbox item waits for an earlier, failed write of the same record */
-      item_dead (run, item,
-                 _ ("An earlier write for the same record failed; retry that one first"));
+      /* Queued again with the earlier one, whether by hand or by itself. */
+      item_give_up (run, item,
+                    /* Translators: an outbox item waits for an earlier, failed write of the
+                       same record */
+                    _ ("An earlier write for the same record failed; retry that one first"),
+                    HY_OUTBOX_CAUSE_BLOCKED, FALSE);
       return;
     }
   /* One back-off unit (a second) from now, or after the blocker's next attempt. */
-  next = MAX (g_get_real_time () + (gint64) run->self->backoff_unit_us,
+  next = MAX (engine_now (run->self) + (gint64) run->self->backoff_unit_us,
               blocker != NULL ? blocker->next_attempt_at + (gint64) run->self->backoff_unit_us : 0);
   /* Not sent, so not an attempt: attempts count what reached (or may have reached) Halo, and a
    * create with attempts is looked up before it is sent again. */
@@ -2478,7 +2540,7 @@ deliver_alert_item (Run *run, HyOutboxItem *item)
       g_autoptr (GError) error = g_error_new (HY_SYNC_ERROR, HY_SYNC_ERROR_NO_TICKET,
                                               _ ("Alert %s has no Halo ticket yet"), alert->id);
       if (alert->state == HY_ALERT_STATE_UNROUTED)
-        item_dead (run, item, error->message);
+        item_give_up (run, item, error->message, HY_OUTBOX_CAUSE_UNROUTED, FALSE);
       else
         item_failed (run, item, error);
       return;
@@ -2770,7 +2832,7 @@ deliver_loop_inner (Run *run, GError **error)
       /* Disabling stops sending at the next batch. */
       if (!is_enabled (self))
         break;
-      items = hy_store_outbox_claim (self->store, g_get_real_time (), claim_max, error);
+      items = hy_store_outbox_claim (self->store, engine_now (self), claim_max, error);
       if (items == NULL)
         return FALSE;
       if (items->len == 0)
@@ -2987,6 +3049,42 @@ purge_done (Run *run)
     g_debug ("Purging delivered writes: %s", error->message);
 }
 
+/* Queues given-up writes again whose cause has gone; with @halo_answers (something was
+ * delivered in this run), those that Halo kept failing. Returns how many. */
+static guint
+revive_given_up (Run *run, gboolean halo_answers)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 n =
+      hy_store_outbox_revive (run->self->store, halo_answers, engine_now (run->self), &error);
+
+  if (n < 0)
+    {
+      g_warning ("Could not queue given-up writes again: %s", error->message);
+      return 0;
+    }
+  if (n > 0)
+    g_debug ("%" G_GINT64_FORMAT " given-up writes queued again", n);
+  return (guint) n;
+}
+
+/* Delivers the outbox; once Halo has answered, what it had failed before is queued again and
+ * delivered in the same run. */
+static gboolean
+deliver_and_revive (Run *run, GError **error)
+{
+  if (!deliver_loop (run, error))
+    return FALSE;
+  if (run->report->delivered > 0 && !g_cancellable_is_cancelled (run->cancellable) &&
+      revive_given_up (run, TRUE) > 0)
+    {
+      if (!outstanding_load (run, error))
+        return FALSE;
+      return deliver_loop (run, error);
+    }
+  return TRUE;
+}
+
 static gboolean
 run_sync (Run *run, gboolean dry_run, GError **error)
 {
@@ -3000,6 +3098,8 @@ run_sync (Run *run, gboolean dry_run, GError **error)
   if (!dry_run)
     {
       purge_done (run);
+      if (revive_given_up (run, FALSE) > 0 && !outstanding_load (run, error))
+        return FALSE;
       recover_inflight (run);
       route_waiting_alerts (run);
     }
@@ -3070,7 +3170,7 @@ run_sync (Run *run, gboolean dry_run, GError **error)
           g_hash_table_insert (run->group_of, item->computer->id, gp);
       }
   }
-  if (!deliver_loop (run, error))
+  if (!deliver_and_revive (run, error))
     goto out;
   finalize_groups (run);
   ok = TRUE;
@@ -3094,9 +3194,11 @@ run_deliver (Run *run, GError **error)
   if (!outstanding_load (run, error))
     return FALSE;
   purge_done (run);
+  if (revive_given_up (run, FALSE) > 0 && !outstanding_load (run, error))
+    return FALSE;
   recover_inflight (run);
   route_waiting_alerts (run);
-  if (!deliver_loop (run, error))
+  if (!deliver_and_revive (run, error))
     return FALSE;
   had_assets = run->report->created + run->report->updated > 0;
   if (had_assets)
@@ -3861,7 +3963,7 @@ auto_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   /* Wake up for the next retry that falls due. */
   next_due = hy_store_outbox_next_due (self->store, NULL);
   if (next_due > 0)
-    auto_schedule (self, MAX (0, (next_due - g_get_real_time ()) / 1000) + 1, FALSE);
+    auto_schedule (self, MAX (0, (next_due - engine_now (self)) / 1000) + 1, FALSE);
 }
 
 static gboolean
@@ -4021,6 +4123,14 @@ hy_sync_engine_set_backoff_unit (HySyncEngine *self, guint64 microseconds)
 {
   g_return_if_fail (HY_IS_SYNC_ENGINE (self));
   self->backoff_unit_us = microseconds;
+}
+
+void
+hy_sync_engine_set_clock (HySyncEngine *self, HySyncClockFunc clock, gpointer user_data)
+{
+  g_return_if_fail (HY_IS_SYNC_ENGINE (self));
+  self->clock = clock;
+  self->clock_data = user_data;
 }
 
 gboolean
