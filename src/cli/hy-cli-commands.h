@@ -32,5 +32,7 @@ int hy_cli_disable (HyCli *cli, int argc, char **argv);
 int hy_cli_sync (HyCli *cli, int argc, char **argv);
 int hy_cli_alert (HyCli *cli, int argc, char **argv);
 int hy_cli_action (HyCli *cli, int argc, char **argv);
+/* hy-cli-intake.c */
+int hy_cli_intake (HyCli *cli, int argc, char **argv);
 
 G_END_DECLS

@@ -11,8 +11,41 @@
 
 #include "import/hy-import.h"
 
+#include "sync/hy-sync-intake.h"
+
 #include "hy-cli-commands.h"
 #include "hy-cli-session.h"
+
+/* Raises the intake's waiting alerts this import made routable, and delivers their tickets now
+ * when the integration is enabled and Halo answers (else they stay queued). */
+static void
+route_intake (HySession *session)
+{
+  g_autoptr (HySyncEngine) recorder = hy_sync_engine_new (hy_session_get_store (session), NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) got_client = NULL;
+  g_autoptr (HyHaloClient) client = NULL;
+  gint routed;
+
+  routed = hy_sync_engine_route_intake (recorder, &error);
+  if (routed < 0)
+    g_warning ("%s", error->message);
+  if (routed <= 0 || !hy_sync_engine_get_enabled (recorder, NULL))
+    return;
+  hy_session_get_client_async (session, NULL, hy_cli_result_cb, &got_client);
+  client = hy_session_get_client_finish (session, hy_cli_wait (&got_client), &error);
+  if (client != NULL)
+    {
+      g_autoptr (HySyncEngine) engine = hy_sync_engine_new (hy_session_get_store (session), client);
+      g_autoptr (GAsyncResult) delivered = NULL;
+      g_autoptr (HySyncReport) report = NULL;
+
+      hy_sync_engine_deliver_async (engine, NULL, hy_cli_result_cb, &delivered);
+      report = hy_sync_engine_deliver_finish (engine, hy_cli_wait (&delivered), &error);
+    }
+  if (error != NULL)
+    g_debug ("Not delivered now: %s", error->message);
+}
 
 int
 hy_cli_import (HyCli *cli, int argc, char **argv)
@@ -69,6 +102,9 @@ hy_cli_import (HyCli *cli, int argc, char **argv)
   result = hy_import_file_finish (hy_cli_wait (&async_result), &error);
   if (result == NULL)
     return hy_cli_fail (cli, error);
+
+  /* Alerts the intake keeps waiting for a computer or policy this import may have brought. */
+  route_intake (session);
 
   if (cli->json)
     {

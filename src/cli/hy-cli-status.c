@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "hy-cli-commands.h"
+#include "hy-cli-intake.h"
 #include "hy-cli-session.h"
 #include "sync/hy-sync-attempt.h"
 
@@ -202,6 +203,10 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
       else
         json_builder_add_null_value (builder);
 
+      /* Added to the contract's document: the unrouted alerts and the intake. */
+      if (!hy_cli_intake_status_json (store, builder, &error))
+        return hy_cli_fail (cli, error);
+
       /* Added to the contract's document: the connection (never the secret). */
       json_builder_set_member_name (builder, "connection");
       if (profile != NULL)
@@ -270,6 +275,8 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
       hy_cli_print (cli, "    %s", hy_sync_attempt_cause_hint (item->dead_cause));
     }
   hy_cli_print (cli, _ ("Alerts: %'u open, %'u unrouted"), open_alerts, unrouted);
+  if (!hy_cli_intake_status_print (cli, store, &error))
+    return hy_cli_fail (cli, error);
   if (failure != NULL)
     hy_cli_print (cli, _ ("Last error: %s"), failure);
   else

@@ -64,6 +64,8 @@ static const HyCliCommand commands[] = {
     hy_cli_sync },
   { "alert", N_ ("Record an alert raised or cleared by monitoring"), hy_cli_alert },
   { "action", N_ ("Add a technician's note and time entry to an alert's ticket"), hy_cli_action },
+  { "intake", N_ ("Show the alert intake's token, or set its labels and Alertmanager URL"),
+    hy_cli_intake },
 };
 
 /* ------------------------------------------------------------------------- */

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "store/hy-store-intake.h"
 #include "store/hy-store-private.h"
 #include "store/hy-store.h"
 
@@ -299,6 +300,10 @@ static const char *const seeds[] = {
   "INSERT INTO outbox (kind, record_key, payload, next_attempt_at, state, last_error, created, "
   "dead_cause) VALUES ('ticket.create', 'alert:z', '{}', 1, 'dead', 'HTTP 400', 1, 'refused');"
   "UPDATE links SET how = 'auto' WHERE kind = 'company' AND local_id = 'c1';",
+  "INSERT INTO intake (id, computer_label, alertmanager_url, day, day_count) VALUES (1, 'host', "
+  "'http://am.example:9093', '2026-12-06', 3);"
+  "INSERT INTO intake_waiting (alert_id, source, computer, policy, summary, reason, received) "
+  "VALUES ('am:f1', 'alertmanager', 'newbox', 'p1', 'Disk', 'no computer', 5);",
 };
 
 static const char *const checks[] = {
@@ -317,6 +322,8 @@ static const char *const checks[] = {
   "(SELECT suppressed_until FROM alert_lifecycle) = 15",
   "SELECT (SELECT count(*) FROM outbox WHERE record_key = 'alert:z' AND state = 'pending' AND "
   "dead_cause IS NULL AND refused = 0) = 1",
+  "SELECT (SELECT day_count FROM intake WHERE computer_label = 'host') + "
+  "(SELECT count(*) FROM intake_waiting WHERE computer = 'newbox') = 4",
 };
 
 static char *
@@ -1307,6 +1314,98 @@ test_threads (Fixture *f, gconstpointer data)
   g_assert_cmpint (hy_store_events_count (f->store, FALSE, NULL), ==, 800);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * The intake's part
+ * ------------------------------------------------------------------------------------------- */
+
+static void
+test_intake (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyIntakeInfo) info = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (HyIntakeWaiting) got = NULL;
+  g_auto (GStrv) ids = NULL;
+  HyCompany c = { "c1", "Acme" };
+  HyComputer pc1 = { .id = "pc1", .name = "DC01", .company_id = "c1" };
+  HyComputer pc2 = { .id = "pc2", .name = "web", .company_id = "c1" };
+  HyComputer pc3 = { .id = "WEB", .name = "Web", .company_id = "c1" };
+  HyIntakeWaiting w = { .alert_id = "am:f1",
+                        .source = "alertmanager",
+                        .computer = "newbox",
+                        .policy = "p1",
+                        .summary = "Disk",
+                        .labels = "{\"a\":\"b\"}",
+                        .reason = "no computer",
+                        .received = 5 };
+  guint open = 9, unrouted = 9;
+  gboolean deleted = FALSE;
+
+  /* Settings: none at first; saved; counters kept apart. */
+  info = hy_store_intake_get (f->store, &error);
+  g_assert_no_error (error);
+  g_assert_null (info->computer_label);
+  g_assert_cmpuint (info->day_count, ==, 0);
+  g_free (info->alertmanager_url);
+  info->alertmanager_url = g_strdup ("http://am.example:9093");
+  g_assert_true (hy_store_intake_set (f->store, info, &error));
+  g_assert_true (hy_store_intake_note_received (f->store, "a1", "One", 1000000, &error));
+  g_assert_true (hy_store_intake_note_received (f->store, "a2", "Two", 1000001, &error));
+  g_clear_pointer (&info, hy_intake_info_free);
+  info = hy_store_intake_get (f->store, &error);
+  g_assert_cmpstr (info->alertmanager_url, ==, "http://am.example:9093");
+  g_assert_cmpuint (info->day_count, ==, 2);
+  g_assert_cmpstr (info->last_alert, ==, "a2");
+  g_assert_cmpint (info->last_time, ==, 1000001);
+  /* A new day starts the count again. */
+  g_assert_true (
+      hy_store_intake_note_received (f->store, "a3", "Three", 1000000 + 3 * 86400, &error));
+  g_clear_pointer (&info, hy_intake_info_free);
+  info = hy_store_intake_get (f->store, &error);
+  g_assert_cmpuint (info->day_count, ==, 1);
+
+  /* Matching: the exact id, else the name in any case, else the id in another case; several
+   * computers of one name are all returned. */
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, &c, NULL, &error));
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, &pc1, NULL, &error));
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, &pc2, NULL, &error));
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, &pc3, NULL, &error));
+  ids = hy_store_intake_match (f->store, HY_RECORD_KIND_COMPUTER, "dc01", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstrv (ids, ((const char *const[]){ "pc1", NULL }));
+  g_clear_pointer (&ids, g_strfreev);
+  ids = hy_store_intake_match (f->store, HY_RECORD_KIND_COMPUTER, "PC1", &error);
+  g_assert_cmpstrv (ids, ((const char *const[]){ "pc1", NULL }));
+  g_clear_pointer (&ids, g_strfreev);
+  ids = hy_store_intake_match (f->store, HY_RECORD_KIND_COMPUTER, "WEB", &error);
+  g_assert_cmpstrv (ids, ((const char *const[]){ "WEB", NULL }));
+  g_clear_pointer (&ids, g_strfreev);
+  ids = hy_store_intake_match (f->store, HY_RECORD_KIND_COMPUTER, "wEb", &error);
+  g_assert_cmpstrv (ids, ((const char *const[]){ "WEB", "pc2", NULL }));
+  g_clear_pointer (&ids, g_strfreev);
+  ids = hy_store_intake_match (f->store, HY_RECORD_KIND_COMPUTER, "nothing", &error);
+  g_assert_cmpstrv (ids, ((const char *const[]){ NULL }));
+
+  /* Waiting alerts: kept, counted as open and unrouted, listed, deleted. */
+  g_assert_true (hy_store_intake_put_waiting (f->store, &w, &error));
+  g_assert_true (hy_store_count_alerts (f->store, &open, &unrouted, &error));
+  g_assert_cmpuint (open, ==, 1);
+  g_assert_cmpuint (unrouted, ==, 1);
+  got = hy_store_intake_get_waiting (f->store, "am:f1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->labels, ==, "{\"a\":\"b\"}");
+  g_assert_cmpint (got->received, ==, 5);
+  list = hy_store_intake_list_unrouted (f->store, 0, &error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_false (((HyIntakeWaiting *) list->pdata[0])->matched);
+  g_assert_true (hy_store_intake_delete_waiting (f->store, "am:f1", &deleted, &error));
+  g_assert_true (deleted);
+  g_assert_true (hy_store_intake_delete_waiting (f->store, "am:f1", &deleted, &error));
+  g_assert_false (deleted);
+  g_assert_null (hy_store_intake_get_waiting (f->store, "am:f1", &error));
+  g_assert_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1319,6 +1418,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/open/too-new", test_open_too_new);
   g_test_add_func ("/store/open/read-only-dir", test_open_read_only_dir);
   g_test_add_func ("/store/migrations", test_migrations);
+  ADD ("/store/intake", test_intake);
   ADD ("/store/inventory/upsert", test_upsert_changes);
   ADD ("/store/inventory/invalid", test_upsert_invalid);
   ADD ("/store/inventory/group-parent", test_group_parent_deferred);

@@ -16,6 +16,7 @@
 #include <glib/gi18n-lib.h>
 #include <libsecret/secret.h>
 
+#include "hy-credentials-private.h"
 #include "hy-credentials.h"
 
 /* clang-format off */
@@ -171,9 +172,10 @@ is_no_keyring_error (const GError *error)
   return FALSE;
 }
 
-/* Turns a libsecret / GDBus error into one the technician can act on. */
-static GError *
-translate_error (const GError *error)
+/* Turns a libsecret / GDBus error into one the technician can act on (also for
+ * hy-intake-token.c). */
+GError *
+_hy_credentials_translate_error (const GError *error)
 {
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return g_error_copy (error);
@@ -213,7 +215,7 @@ store_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                                  _ ("The keyring is locked: unlock it (for example by logging in "
                                     "to the desktop, or with Passwords and Keys), then try again"));
       else
-        g_task_return_error (task, translate_error (error));
+        g_task_return_error (task, _hy_credentials_translate_error (error));
       return;
     }
 
@@ -302,7 +304,7 @@ lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   secret = secret_password_lookup_finish (result, &error);
   if (error != NULL)
     {
-      g_task_return_error (task, translate_error (error));
+      g_task_return_error (task, _hy_credentials_translate_error (error));
       return;
     }
   if (secret == NULL)
@@ -382,7 +384,7 @@ clear_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   removed = secret_password_clear_finish (result, &error);
   if (error != NULL)
     {
-      g_task_return_error (task, translate_error (error));
+      g_task_return_error (task, _hy_credentials_translate_error (error));
       return;
     }
 

@@ -38,4 +38,7 @@ HyStoreNotify *_hy_store_get_notify (HyStore *self);
  * own calls do (hy-store-lifecycle.c). */
 void _hy_store_set_sqlite_error (HyStore *self, GError **error, int rc);
 
+/* For hy-store-intake.c: SQLite's result codes as HY_STORE_ERROR. */
+void _hy_store_set_error (HyStore *self, GError **error, int rc);
+
 G_END_DECLS

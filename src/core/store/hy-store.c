@@ -386,6 +386,32 @@ static const char *const migrations[] = {
   "    next_attempt_at = 0 WHERE state = 'dead' AND dead_cause IN ('refused', 'unrouted');"
   "  UPDATE alerts SET state = 'queued' WHERE state = 'dead' AND 'alert:' || id IN"
   "    (SELECT record_key FROM outbox WHERE state = 'pending' AND kind = 'ticket.create'); END;",
+
+  /* 7: the alert intake: its settings, what it received, and the alerts whose labels match no
+   * computer or policy yet (hy-store-intake.c) */
+  "CREATE TABLE intake ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  computer_label TEXT,"
+  "  policy_label TEXT,"
+  "  alertmanager_url TEXT,"
+  "  day TEXT,"
+  "  day_count INTEGER NOT NULL DEFAULT 0,"
+  "  last_alert TEXT,"
+  "  last_summary TEXT,"
+  "  last_time INTEGER);"
+  "CREATE TABLE intake_waiting ("
+  "  alert_id TEXT PRIMARY KEY NOT NULL,"
+  "  source TEXT NOT NULL,"
+  "  computer TEXT,"
+  "  policy TEXT,"
+  "  summary TEXT NOT NULL,"
+  "  details TEXT,"
+  "  severity TEXT,"
+  "  labels TEXT,"
+  "  raised_at TEXT,"
+  "  reason TEXT NOT NULL,"
+  "  received INTEGER NOT NULL);" CHANGE_TRIGGERS ("intake", "settings")
+      CHANGE_TRIGGERS ("intake_waiting", "alerts"),
 };
 
 guint
@@ -1022,6 +1048,12 @@ void
 _hy_store_unlock (HyStore *self)
 {
   g_rec_mutex_unlock (&self->lock);
+}
+
+void
+_hy_store_set_error (HyStore *self, GError **error, int rc)
+{
+  set_sqlite_error (self, error, rc);
 }
 
 const char *
@@ -1740,8 +1772,9 @@ hy_store_count_alerts (HyStore *self, guint *out_open, guint *out_unrouted, GErr
   LOCK (self);
 
   stmt = prepare (self,
-                  "SELECT count(*), coalesce (sum (state = 'unrouted'), 0) FROM alerts "
-                  "WHERE cleared_at IS NULL",
+                  "SELECT (SELECT count(*) FROM alerts WHERE cleared_at IS NULL) + w,"
+                  "  (SELECT count(*) FROM alerts WHERE cleared_at IS NULL AND state = 'unrouted')"
+                  "  + w FROM (SELECT count(*) AS w FROM intake_waiting)",
                   error);
   if (stmt == NULL || step (self, stmt, error) != SQLITE_ROW)
     return FALSE;

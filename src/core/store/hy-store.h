@@ -154,7 +154,8 @@ gboolean hy_store_set_alert_delivery (HyStore *self,
 /* Marks the alert cleared at @cleared_at (ISO 8601; NULL: now). */
 gboolean
 hy_store_clear_alert (HyStore *self, const char *alert_id, const char *cleared_at, GError **error);
-/* Open alerts (not cleared) and unrouted alerts, for `status`. */
+/* Open alerts (not cleared) and unrouted alerts, for `status`; both count the intake's alerts
+ * whose labels match no computer or policy yet (hy-store-intake.h). */
 gboolean
 hy_store_count_alerts (HyStore *self, guint *out_open, guint *out_unrouted, GError **error);
 

@@ -34,6 +34,7 @@
 #include "linker/hy-linker.h"
 #include "sync/hy-sync-attempt.h"
 #include "sync/hy-sync-engine.h"
+#include "sync/hy-sync-intake.h"
 #include "sync/hy-sync-lifecycle.h"
 #include "sync/hy-sync-payload.h"
 
@@ -4224,6 +4225,16 @@ hy_sync_engine_set_auto_deliver (HySyncEngine *self, gboolean auto_deliver)
     }
 }
 
+/* Alerts from the intake whose computer or policy an import brought are raised first. */
+static void
+route_intake (HySyncEngine *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (hy_sync_engine_route_intake (self, &error) < 0)
+    g_warning ("Routing the intake's waiting alerts failed: %s", error->message);
+}
+
 void
 hy_sync_engine_sync_async (HySyncEngine *self,
                            gboolean dry_run,
@@ -4232,6 +4243,7 @@ hy_sync_engine_sync_async (HySyncEngine *self,
                            gpointer user_data)
 {
   g_return_if_fail (HY_IS_SYNC_ENGINE (self));
+  route_intake (self);
   start_task (self, dry_run, FALSE, cancellable, callback, user_data, hy_sync_engine_sync_async);
 }
 
@@ -4249,6 +4261,7 @@ hy_sync_engine_deliver_async (HySyncEngine *self,
                               gpointer user_data)
 {
   g_return_if_fail (HY_IS_SYNC_ENGINE (self));
+  route_intake (self);
   start_task (self, FALSE, TRUE, cancellable, callback, user_data, hy_sync_engine_deliver_async);
 }
 

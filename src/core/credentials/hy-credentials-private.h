@@ -1,0 +1,15 @@
+/* hy-credentials-private.h: shared by the credentials component's files
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "hy-credentials.h"
+
+G_BEGIN_DECLS
+
+/* A libsecret or D-Bus error as an HY_CREDENTIALS_ERROR the technician can act on. */
+GError *_hy_credentials_translate_error (const GError *error);
+
+G_END_DECLS
