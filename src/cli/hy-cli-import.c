@@ -51,11 +51,26 @@ int
 hy_cli_import (HyCli *cli, int argc, char **argv)
 {
   g_autofree char *kind_name = NULL;
+  g_autofree char *columns = NULL;
+  g_autofree char *company = NULL;
+  gboolean prune = FALSE;
   const GOptionEntry entries[] = {
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind_name,
       N_ ("CSV: the kind of the file’s records (companies, locations, groups, computers, users, "
           "policies, alerts)"),
       N_ ("KIND") },
+    { "columns", 0, 0, G_OPTION_ARG_STRING, &columns,
+      /* Translators: keep name=Hostname and company="Site Name" as they are (an example) */
+      N_ ("CSV: which column gives which field, e.g. name=Hostname,company=\"Site Name\" "
+          "(without it, the headers of common RMM exports are recognised)"),
+      N_ ("FIELD=HEADER,…") },
+    { "company", 0, 0, G_OPTION_ARG_STRING, &company,
+      N_ ("XML inventories: the company of the computers (its id; without it, the file’s TAG)"),
+      N_ ("ID") },
+    { "prune", 0, 0, G_OPTION_ARG_NONE, &prune,
+      N_ ("The file lists every computer: retire the computers missing from it (they are kept, "
+          "marked retired)"),
+      NULL },
     { NULL },
   };
   HyImportOptions options = HY_IMPORT_OPTIONS_INIT;
@@ -67,8 +82,10 @@ hy_cli_import (HyCli *cli, int argc, char **argv)
   int status;
 
   if (!hy_cli_parse (cli, &argc, &argv, entries, N_ ("FILE"),
-                     N_ ("Imports inventory from a JSON document (any kinds) or a CSV file (one "
-                         "kind, with a header row). The import is all or nothing: a bad record is "
+                     N_ ("Imports inventory from a JSON document (any kinds), a CSV file (one "
+                         "kind, with a header row: Halyard’s column names, an RMM export’s, or "
+                         "a --columns map) or FusionInventory/OCS XML (a file or a folder of "
+                         "them: computers). The import is all or nothing: a bad record is "
                          "reported with its line or index and field, and nothing is written. "
                          "Records already imported are updated by their id."),
                      &status))
@@ -92,6 +109,10 @@ hy_cli_import (HyCli *cli, int argc, char **argv)
       options.has_kind = TRUE;
     }
 
+  options.columns = columns;
+  options.company_id = company;
+  options.prune = prune;
+
   session = hy_cli_open_session (cli, &status);
   if (session == NULL)
     return status;
@@ -114,6 +135,25 @@ hy_cli_import (HyCli *cli, int argc, char **argv)
       return HY_CLI_EXIT_OK;
     }
 
+  if (hy_import_result_get_headers (result) != NULL)
+    {
+      const char *const *headers = hy_import_result_get_headers (result);
+      const char *const *fields = hy_import_result_get_header_fields (result);
+
+      /* Translators: followed by one line per column of the CSV file */
+      hy_cli_print (cli, _ ("Columns:"));
+      for (guint c = 0; headers[c] != NULL; c++)
+        {
+          if (fields[c] != NULL)
+            /* Translators: "  Hostname → name": a CSV column and the field it was read into
+             * (the field name stays untranslated) */
+            hy_cli_print (cli, _ ("  %s → %s"), headers[c], fields[c]);
+          else
+            /* Translators: a CSV column that no field was read from */
+            hy_cli_print (cli, _ ("  %s (not imported)"), headers[c]);
+        }
+    }
+
   for (int kind = 0; kind < HY_N_RECORD_KINDS; kind++)
     {
       guint added = hy_import_result_get_added (result, kind);
@@ -128,6 +168,21 @@ hy_cli_import (HyCli *cli, int argc, char **argv)
       hy_cli_print (cli, _ ("%s: %'u added, %'u updated, %'u unchanged"),
                     hy_record_kind_to_plural (kind), added, updated, unchanged);
     }
+
+  if (hy_import_result_get_retired (result) > 0)
+    hy_cli_print (cli,
+                  g_dngettext (GETTEXT_PACKAGE,
+                               "%'u computer missing from the file is now retired.",
+                               "%'u computers missing from the file are now retired.",
+                               hy_import_result_get_retired (result)),
+                  hy_import_result_get_retired (result));
+  if (hy_import_result_get_returned (result) > 0)
+    hy_cli_print (cli,
+                  g_dngettext (GETTEXT_PACKAGE,
+                               "%'u retired computer is back in the file: active again.",
+                               "%'u retired computers are back in the file: active again.",
+                               hy_import_result_get_returned (result)),
+                  hy_import_result_get_returned (result));
 
   hy_cli_print (cli,
                 g_dngettext (GETTEXT_PACKAGE, "Imported %'u record.", "Imported %'u records.",

@@ -128,7 +128,18 @@ parse_id (HyCli *cli, const char *text, const char *what, gint64 *out, int *exit
 static void
 print_link (HyCli *cli, const HyLink *link)
 {
-  if (link->link.how == HY_LINK_HOW_NONE)
+  if (link->retired != 0 && link->link.how == HY_LINK_HOW_NONE)
+    /* Translators: a row of `links` for a computer missing from the last complete import:
+     * kind, local id, local name */
+    hy_cli_print (cli, _ ("%s %s “%s”: not linked, retired"), kind_label (link->kind), link->id,
+                  link->name);
+  else if (link->retired != 0)
+    /* Translators: a row of `links` for a computer missing from the last complete import:
+     * kind, local id, local name, Halo record kind, Halo id, Halo name */
+    hy_cli_print (cli, _ ("%s %s “%s” → %s %lld “%s” (retired)"), kind_label (link->kind), link->id,
+                  link->name, halo_label (link->kind), (long long) link->link.halo_id,
+                  link->link.halo_name ? link->link.halo_name : "");
+  else if (link->link.how == HY_LINK_HOW_NONE)
     /* Translators: a row of `links`: kind, local id, local name; the record has no Halo link */
     hy_cli_print (cli, _ ("%s %s “%s”: not linked"), kind_label (link->kind), link->id, link->name);
   else if (link->link.how == HY_LINK_HOW_MANUAL)

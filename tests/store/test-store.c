@@ -304,6 +304,7 @@ static const char *const seeds[] = {
   "'http://am.example:9093', '2026-12-06', 3);"
   "INSERT INTO intake_waiting (alert_id, source, computer, policy, summary, reason, received) "
   "VALUES ('am:f1', 'alertmanager', 'newbox', 'p1', 'Disk', 'no computer', 5);",
+  "UPDATE computers SET retired = 5 WHERE id = 'pc1';",
 };
 
 static const char *const checks[] = {
@@ -324,6 +325,7 @@ static const char *const checks[] = {
   "dead_cause IS NULL AND refused = 0) = 1",
   "SELECT (SELECT day_count FROM intake WHERE computer_label = 'host') + "
   "(SELECT count(*) FROM intake_waiting WHERE computer = 'newbox') = 4",
+  "SELECT (SELECT retired FROM computers WHERE id = 'pc1') = 5",
 };
 
 static char *
@@ -437,6 +439,79 @@ test_migrations (void)
 /* ---------------------------------------------------------------------------------------------
  * Inventory
  * ------------------------------------------------------------------------------------------- */
+
+/* A source that does not give a field leaves it as it was. */
+static void
+test_upsert_fields (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyComputer) got = NULL;
+  HyCompany c = { "c1", "Acme" };
+  HyGroup g = { "g1", "Servers", NULL };
+  HyComputer pc = { "pc1", "DC01", "c1", NULL, "g1", "SN1", "Debian" };
+  HyComputer partial = { "pc1", "DC01-renamed", NULL, NULL, NULL, "SN1", "Debian 13" };
+  HyStoreChange change;
+
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, &c, NULL, &error));
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_GROUP, &g, NULL, &error));
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, &pc, NULL, &error));
+
+  /* id, name, serial (5) and os (6) only: company and group stay. */
+  g_assert_true (hy_store_upsert_fields (f->store, HY_RECORD_KIND_COMPUTER, &partial,
+                                         (1 << 5) | (1 << 6), &change, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (change, ==, HY_STORE_CHANGE_UPDATED);
+  got = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc1", &error);
+  g_assert_cmpstr (got->name, ==, "DC01-renamed");
+  g_assert_cmpstr (got->os, ==, "Debian 13");
+  g_assert_cmpstr (got->company_id, ==, "c1");
+  g_assert_cmpstr (got->group_id, ==, "g1");
+  g_assert_true (hy_store_upsert_fields (f->store, HY_RECORD_KIND_COMPUTER, &partial,
+                                         (1 << 5) | (1 << 6), &change, &error));
+  g_assert_cmpint (change, ==, HY_STORE_CHANGE_UNCHANGED);
+}
+
+static void
+test_retired (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr (GPtrArray) links = NULL;
+  HyComputer a = { "a", "A" }, b = { "b", "B" };
+  guint retired = 9, returned = 9;
+
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, &a, NULL, &error));
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, &b, NULL, &error));
+  g_hash_table_add (present, "a");
+
+  /* Without prune nothing is retired. */
+  g_assert_true (hy_store_update_retired (f->store, present, FALSE, &retired, &returned, &error));
+  g_assert_cmpuint (retired, ==, 0);
+  g_assert_cmpuint (returned, ==, 0);
+
+  g_assert_true (hy_store_update_retired (f->store, present, TRUE, &retired, &returned, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (retired, ==, 1);
+  {
+    g_autoptr (HyComputer) got = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "b", &error);
+    g_assert_cmpint (got->retired, >, 0);
+  }
+  links = hy_store_list_links (f->store, HY_RECORD_KIND_COMPUTER, NULL, &error);
+  g_assert_cmpuint (links->len, ==, 2);
+  g_assert_cmpint (((HyLink *) links->pdata[0])->retired, ==, 0);
+  g_assert_cmpint (((HyLink *) links->pdata[1])->retired, >, 0);
+
+  /* Retired twice counts once; b comes back. */
+  g_assert_true (hy_store_update_retired (f->store, present, TRUE, &retired, &returned, &error));
+  g_assert_cmpuint (retired, ==, 0);
+  g_hash_table_add (present, "b");
+  g_assert_true (hy_store_update_retired (f->store, present, FALSE, &retired, &returned, &error));
+  g_assert_cmpuint (returned, ==, 1);
+  {
+    g_autoptr (HyComputer) got = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "b", &error);
+    g_assert_cmpint (got->retired, ==, 0);
+  }
+}
 
 static void
 test_upsert_changes (Fixture *f, gconstpointer data)
@@ -1419,6 +1494,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/open/read-only-dir", test_open_read_only_dir);
   g_test_add_func ("/store/migrations", test_migrations);
   ADD ("/store/intake", test_intake);
+  ADD ("/store/inventory/upsert-fields", test_upsert_fields);
+  ADD ("/store/inventory/retired", test_retired);
   ADD ("/store/inventory/upsert", test_upsert_changes);
   ADD ("/store/inventory/invalid", test_upsert_invalid);
   ADD ("/store/inventory/group-parent", test_group_parent_deferred);

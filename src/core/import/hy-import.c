@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "import/hy-import-private.h"
 #include "import/hy-import-result-private.h"
 #include "import/hy-import.h"
 #include "store/hy-record-fields.h"
@@ -25,33 +26,8 @@ static const HyRecordKind import_order[] = {
   HY_RECORD_KIND_USER,    HY_RECORD_KIND_POLICY,   HY_RECORD_KIND_ALERT,
 };
 
-/* Any record, on the stack: the import fills its string fields with pointers into the parsed
- * document, never copies. */
-typedef union
-{
-  HyCompany company;
-  HyLocation location;
-  HyGroup group;
-  HyComputer computer;
-  HyUser user;
-  HyPolicy policy;
-  HyAlert alert;
-} AnyRecord;
-
-typedef struct
-{
-  HyStore *store;
-  HyImportResult *result;
-  GCancellable *cancellable;
-  const char *name;                     /* the file's name, for messages */
-  gboolean json;                        /* positions are JSON indexes, else CSV lines */
-  GHashTable *ids[HY_N_RECORD_KINDS];   /* id in the file → position + 1 */
-  GHashTable *known[HY_N_RECORD_KINDS]; /* ids found in the store */
-  GHashTable *location_company;         /* location id → its company id */
-  GHashTable *group_parent;             /* group id in the file → its parent */
-  GPtrArray *group_order;               /* group ids in the file, in order (not owned) */
-  guint n_records;
-} Import;
+typedef HyImportAnyRecord AnyRecord;
+typedef HyImport Import;
 
 static void
 import_init (Import *imp, HyStore *store, const char *name, GCancellable *cancellable)
@@ -69,6 +45,9 @@ import_init (Import *imp, HyStore *store, const char *name, GCancellable *cancel
   imp->location_company = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   imp->group_parent = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
   imp->group_order = g_ptr_array_new ();
+  imp->company_names = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  for (guint i = 0; i < HY_N_RECORD_KINDS; i++)
+    imp->field_mask[i] = G_MAXUINT64;
 }
 
 static void
@@ -82,12 +61,13 @@ import_clear (Import *imp)
   g_clear_pointer (&imp->location_company, g_hash_table_unref);
   g_clear_pointer (&imp->group_parent, g_hash_table_unref);
   g_clear_pointer (&imp->group_order, g_ptr_array_unref);
+  g_clear_pointer (&imp->company_names, g_hash_table_unref);
   g_clear_object (&imp->result);
 }
 
 /* "computers[3]" (JSON) or "Line 4" (CSV). */
-static char *
-where (Import *imp, HyRecordKind kind, guint position)
+char *
+_hy_import_where (Import *imp, HyRecordKind kind, guint position)
 {
   if (imp->json)
     return g_strdup_printf ("%s[%u]", hy_record_kind_to_plural (kind), position);
@@ -139,7 +119,7 @@ location_company (Import *imp, const char *location_id, GError **error)
 static gboolean
 store_failed (Import *imp, HyRecordKind kind, guint position, GError *store_error, GError **error)
 {
-  g_autofree char *here = where (imp, kind, position);
+  g_autofree char *here = _hy_import_where (imp, kind, position);
 
   g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_STORE, "%s: %s", here, store_error->message);
   g_error_free (store_error);
@@ -147,8 +127,12 @@ store_failed (Import *imp, HyRecordKind kind, guint position, GError *store_erro
 }
 
 /* Validates one record of the file and writes it. */
-static gboolean
-import_record (Import *imp, HyRecordKind kind, AnyRecord *record, guint position, GError **error)
+gboolean
+_hy_import_record (Import *imp,
+                   HyRecordKind kind,
+                   AnyRecord *record,
+                   guint position,
+                   GError **error)
 {
   guint n_fields;
   const HyFieldInfo *fields = hy_record_kind_get_fields (kind, &n_fields);
@@ -177,7 +161,7 @@ import_record (Import *imp, HyRecordKind kind, AnyRecord *record, guint position
 
       if (value == NULL && field->required)
         {
-          g_autofree char *here = where (imp, kind, position);
+          g_autofree char *here = _hy_import_where (imp, kind, position);
           g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_MISSING_FIELD,
                        /* Translators: "computers[3]: the required field “name” is missing
                         * or empty." */
@@ -186,7 +170,7 @@ import_record (Import *imp, HyRecordKind kind, AnyRecord *record, guint position
         }
       if (value != NULL && field->type == HY_FIELD_DATE && !is_date (value))
         {
-          g_autofree char *here = where (imp, kind, position);
+          g_autofree char *here = _hy_import_where (imp, kind, position);
           g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_WRONG_TYPE,
                        _ ("%s: the field “%s” must be an ISO 8601 date and time such as "
                           "2026-11-20T10:00:00Z, not “%s”."),
@@ -199,8 +183,8 @@ import_record (Import *imp, HyRecordKind kind, AnyRecord *record, guint position
   previous = g_hash_table_lookup (imp->ids[kind], id);
   if (previous != NULL)
     {
-      g_autofree char *here = where (imp, kind, position);
-      g_autofree char *first = where (imp, kind, GPOINTER_TO_UINT (previous) - 1);
+      g_autofree char *here = _hy_import_where (imp, kind, position);
+      g_autofree char *first = _hy_import_where (imp, kind, GPOINTER_TO_UINT (previous) - 1);
       g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DUPLICATE_ID,
                    /* Translators: "Line 9: the id “pc1” is already used by Line 4 of the
                     * file." */
@@ -222,7 +206,7 @@ import_record (Import *imp, HyRecordKind kind, AnyRecord *record, guint position
         return store_failed (imp, kind, position, local_error, error);
       if (!exists)
         {
-          g_autofree char *here = where (imp, kind, position);
+          g_autofree char *here = _hy_import_where (imp, kind, position);
           g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
                        /* Translators: "computers[3]: the field “company” refers to the
                         * company “c9”, which is neither in the file nor already imported." */
@@ -242,7 +226,7 @@ import_record (Import *imp, HyRecordKind kind, AnyRecord *record, guint position
         return store_failed (imp, kind, position, local_error, error);
       if (g_strcmp0 (company, record->computer.company_id) != 0)
         {
-          g_autofree char *here = where (imp, kind, position);
+          g_autofree char *here = _hy_import_where (imp, kind, position);
           g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
                        _ ("%s: the location “%s” belongs to the company “%s”, not to “%s”."), here,
                        record->computer.location_id, company, record->computer.company_id);
@@ -250,7 +234,8 @@ import_record (Import *imp, HyRecordKind kind, AnyRecord *record, guint position
         }
     }
 
-  if (!hy_store_upsert (imp->store, kind, record, &change, &local_error))
+  if (!hy_store_upsert_fields (imp->store, kind, record, imp->field_mask[kind], &change,
+                               &local_error))
     return store_failed (imp, kind, position, local_error, error);
   _hy_import_result_count (imp->result, kind, change);
 
@@ -298,7 +283,7 @@ check_groups (Import *imp, GError **error)
         {
           guint position =
               GPOINTER_TO_UINT (g_hash_table_lookup (imp->ids[HY_RECORD_KIND_GROUP], id)) - 1;
-          g_autofree char *here = where (imp, HY_RECORD_KIND_GROUP, position);
+          g_autofree char *here = _hy_import_where (imp, HY_RECORD_KIND_GROUP, position);
           g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
                        _ ("%s: the field “%s” refers to the %s “%s”, which is neither in the "
                           "file nor already imported."),
@@ -331,7 +316,7 @@ check_groups (Import *imp, GError **error)
               guint position =
                   GPOINTER_TO_UINT (g_hash_table_lookup (imp->ids[HY_RECORD_KIND_GROUP], start)) -
                   1;
-              g_autofree char *here = where (imp, HY_RECORD_KIND_GROUP, position);
+              g_autofree char *here = _hy_import_where (imp, HY_RECORD_KIND_GROUP, position);
               g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_CYCLE,
                            _ ("%s: the group “%s” would be its own ancestor: its “parent” "
                               "fields form a cycle."),
@@ -828,7 +813,7 @@ import_json (Import *imp, const char *data, gsize length, GError **error)
                   goto out;
                 }
             }
-          if (!import_record (imp, kind, &record, index, error))
+          if (!_hy_import_record (imp, kind, &record, index, error))
             goto out;
           if (scan_char (&s, ','))
             continue;
@@ -855,16 +840,10 @@ out:
  * CSV (RFC 4180; the delimiter is a comma, or a semicolon or tab when the header uses one)
  * ------------------------------------------------------------------------------------------- */
 
-typedef struct
-{
-  const char *p;
-  const char *end;
-  guint line;
-  char separator;
-} Csv;
+typedef HyImportCsv Csv;
 
-static char
-csv_guess_separator (const char *p, const char *end)
+char
+_hy_import_csv_guess_separator (const char *p, const char *end)
 {
   guint commas = 0, semicolons = 0, tabs = 0;
 
@@ -887,10 +866,12 @@ csv_is_end_of_line (const Csv *csv)
   return *csv->p == '\n' || *csv->p == '\r';
 }
 
-/* Reads one record into @cells (char *, owned). *out_eof at the end of the data; blank lines
- * are skipped. *out_line: the line the record starts on. */
-static gboolean
-csv_read_row (Csv *csv, GPtrArray *cells, guint *out_line, gboolean *out_eof, GError **error)
+gboolean
+_hy_import_csv_read_row (Csv *csv,
+                         GPtrArray *cells,
+                         guint *out_line,
+                         gboolean *out_eof,
+                         GError **error)
 {
   g_ptr_array_set_size (cells, 0);
   *out_eof = FALSE;
@@ -1001,18 +982,18 @@ import_csv (Import *imp, HyRecordKind kind, const char *data, gsize length, GErr
 {
   g_autoptr (GPtrArray) header = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) scratch = g_ptr_array_new_with_free_func (g_free);
   guint n_fields;
   const HyFieldInfo *fields = hy_record_kind_get_fields (kind, &n_fields);
-  int columns[16];
+  HyImportColumnMap map;
   Csv csv = { data, data + length, 1, ',' };
   guint line = 1;
   gboolean eof = FALSE;
 
-  g_assert (n_fields <= G_N_ELEMENTS (columns));
   imp->json = FALSE;
-  csv.separator = csv_guess_separator (data, data + length);
+  csv.separator = _hy_import_csv_guess_separator (data, data + length);
 
-  if (!csv_read_row (&csv, header, &line, &eof, error))
+  if (!_hy_import_csv_read_row (&csv, header, &line, &eof, error))
     return FALSE;
   if (eof)
     {
@@ -1020,62 +1001,54 @@ import_csv (Import *imp, HyRecordKind kind, const char *data, gsize length, GErr
                    _ ("%s is empty: a CSV file needs a header row naming its columns."), imp->name);
       return FALSE;
     }
-
-  for (guint f = 0; f < n_fields; f++)
-    columns[f] = -1;
   for (guint c = 0; c < header->len; c++)
-    {
-      g_autofree char *name = g_ascii_strdown (g_strstrip ((char *) header->pdata[c]), -1);
+    g_strstrip ((char *) header->pdata[c]);
 
-      for (guint f = 0; f < n_fields; f++)
-        {
-          if (!g_str_equal (name, fields[f].name))
-            continue;
-          if (columns[f] >= 0)
-            {
-              g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
-                           _ ("Line %u: the header names the column “%s” twice."), line,
-                           fields[f].name);
-              return FALSE;
-            }
-          columns[f] = c;
-        }
-    }
-  for (guint f = 0; f < n_fields; f++)
+  if (!_hy_import_map_columns (imp->name, kind, header, imp->options->columns, line, &map, error))
+    return FALSE;
+  _hy_import_result_set_columns (imp->result, kind, header, map.columns);
+  if (map.foreign)
     {
-      if (fields[f].required && columns[f] < 0)
-        {
-          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_MISSING_FIELD,
-                       /* Translators: "Line 1: the header has no “name” column, which
-                        * computers need." — the last %s is a kind in English (plural) */
-                       _ ("Line %u: the header has no “%s” column, which %s need. The first "
-                          "line must name the columns."),
-                       line, fields[f].name, hy_record_kind_to_plural (kind));
-          return FALSE;
-        }
+      /* A foreign export leaves the fields it does not give as they were. */
+      imp->field_mask[kind] = 1;
+      for (guint f = 0; f < n_fields; f++)
+        if (map.columns[f] >= 0)
+          imp->field_mask[kind] |= G_GUINT64_CONSTANT (1) << f;
     }
 
   for (;;)
     {
       AnyRecord record;
 
-      if (!csv_read_row (&csv, cells, &line, &eof, error))
+      if (!_hy_import_csv_read_row (&csv, cells, &line, &eof, error))
         return FALSE;
       if (eof)
         break;
       if (cells->len != header->len)
         {
+          const char *separator = csv.separator == ';'    ? _ ("semicolons")
+                                  : csv.separator == '\t' ? _ ("tabs")
+                                                          : _ ("commas");
           g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
-                       _ ("Line %u has %u values, but the header has %u columns."), line,
-                       cells->len, header->len);
+                       /* Translators: "Line 3 has 1 values, but the header has 4 columns
+                        * separated by semicolons. …"; the last %s is "commas", "semicolons"
+                        * or "tabs" */
+                       _ ("Line %u has %u values, but the header has %u columns separated by %s. "
+                          "Every line must use the header’s separator, and a value that "
+                          "contains it must be in double quotes."),
+                       line, cells->len, header->len, separator);
           return FALSE;
         }
       memset (&record, 0, sizeof record);
       for (guint f = 0; f < n_fields; f++)
-        if (columns[f] >= 0)
-          HY_FIELD_VALUE (&record, &fields[f]) = cells->pdata[columns[f]];
-      if (!import_record (imp, kind, &record, line, error))
+        if (map.columns[f] >= 0)
+          HY_FIELD_VALUE (&record, &fields[f]) = cells->pdata[map.columns[f]];
+      if (map.foreign &&
+          !_hy_import_map_fix_record (imp, kind, &map, &record, line, scratch, error))
         return FALSE;
+      if (!_hy_import_record (imp, kind, &record, line, error))
+        return FALSE;
+      g_ptr_array_set_size (scratch, 0);
     }
 
   if (kind == HY_RECORD_KIND_GROUP && !check_groups (imp, error))
@@ -1138,49 +1111,46 @@ check_size (const char *name, guint64 size, const HyImportOptions *options, GErr
   return FALSE;
 }
 
-static HyImportResult *
-import_data (HyStore *store,
-             const char *data,
-             gsize length,
-             const char *file_name,
-             const HyImportOptions *options,
-             GCancellable *cancellable,
-             GError **error)
+/* Checks the content of one file and finds its format (and CSV kind); *data and *length skip a
+ * byte order mark. */
+static gboolean
+check_content (const char *name,
+               const char *file_name,
+               const char **data,
+               gsize *length,
+               const HyImportOptions *options,
+               HyImportFormat *out_format,
+               HyRecordKind *out_kind,
+               GError **error)
 {
-  g_autofree char *name = file_name ? g_path_get_basename (file_name) : g_strdup (_ ("The file"));
-  g_autoptr (GError) local_error = NULL;
-  HyImportResult *result = NULL;
   const char *invalid = NULL;
   HyImportFormat format = options->format;
-  HyRecordKind kind = options->kind;
-  Import imp;
-  gboolean ok;
 
-  if (!check_size (name, length, options, error))
-    return NULL;
+  if (!check_size (name, *length, options, error))
+    return FALSE;
 
   /* A UTF-8 byte order mark is tolerated. */
-  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
+  if (*length >= 3 && memcmp (*data, "\xEF\xBB\xBF", 3) == 0)
     {
-      data += 3;
-      length -= 3;
+      *data += 3;
+      *length -= 3;
     }
 
-  if (memchr (data, '\0', length) != NULL)
+  if (memchr (*data, '\0', *length) != NULL)
     {
       g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT,
                    _ ("%s is neither JSON nor CSV: it contains binary data. Export the inventory "
                       "as JSON or CSV (UTF-8) and import that file."),
                    name);
-      return NULL;
+      return FALSE;
     }
 
-  if (!g_utf8_validate_len (data, length, &invalid))
+  if (!g_utf8_validate_len (*data, *length, &invalid))
     {
       guint line = 1;
-      const char *line_start = data;
+      const char *line_start = *data;
 
-      for (const char *p = data; p < invalid; p++)
+      for (const char *p = *data; p < invalid; p++)
         if (*p == '\n')
           {
             line++;
@@ -1190,36 +1160,282 @@ import_data (HyStore *store,
                    _ ("%s is not valid UTF-8 (line %u, column %u). Save it with the UTF-8 "
                       "encoding and import it again."),
                    name, line, (guint) (invalid - line_start) + 1);
-      return NULL;
+      return FALSE;
     }
 
   if (format == HY_IMPORT_FORMAT_AUTO)
     {
-      const char *p = data;
+      const char *p = *data;
 
-      while (p < data + length && g_ascii_isspace (*p))
+      while (p < *data + *length && g_ascii_isspace (*p))
         p++;
-      if (p == data + length)
+      if (p == *data + *length)
         {
           g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT, _ ("%s is empty."),
                        name);
-          return NULL;
+          return FALSE;
         }
-      format = (*p == '{' || *p == '[') ? HY_IMPORT_FORMAT_JSON : HY_IMPORT_FORMAT_CSV;
+      if (*p == '{' || *p == '[')
+        format = HY_IMPORT_FORMAT_JSON;
+      else if (*p == '<')
+        format = HY_IMPORT_FORMAT_XML;
+      else
+        format = HY_IMPORT_FORMAT_CSV;
     }
 
   if (format == HY_IMPORT_FORMAT_CSV && !options->has_kind &&
-      !kind_from_file_name (file_name, &kind))
+      !kind_from_file_name (file_name, out_kind))
     {
       g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT,
                    _ ("%s is not JSON, and as a CSV file its kind of records is unknown. Name "
                       "the file after the kind (for example computers.csv) or give the kind "
                       "(--kind computers)."),
                    name);
+      return FALSE;
+    }
+  if (format == HY_IMPORT_FORMAT_CSV && options->has_kind)
+    *out_kind = options->kind;
+  if (format == HY_IMPORT_FORMAT_XML && options->has_kind &&
+      options->kind != HY_RECORD_KIND_COMPUTER)
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT,
+                   _ ("%s is an XML inventory, which holds computers only; import it without "
+                      "--kind, or with --kind computers."),
+                   name);
+      return FALSE;
+    }
+  if (format != HY_IMPORT_FORMAT_CSV && options->columns != NULL)
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT,
+                   _ ("%s is not a CSV file: a column map applies to CSV files only. Import it "
+                      "without one."),
+                   name);
+      return FALSE;
+    }
+  if (format == HY_IMPORT_FORMAT_XML)
+    *out_kind = HY_RECORD_KIND_COMPUTER;
+  *out_format = format;
+  return TRUE;
+}
+
+/* Imports one file's content into the open transaction. */
+static gboolean
+import_content (Import *imp, const char *file_name, const char *data, gsize length, GError **error)
+{
+  HyImportFormat format = HY_IMPORT_FORMAT_AUTO;
+  HyRecordKind kind = imp->options->kind;
+  gboolean ok;
+
+  if (!check_content (imp->name, file_name, &data, &length, imp->options, &format, &kind, error))
+    return FALSE;
+
+  if (format == HY_IMPORT_FORMAT_JSON)
+    return import_json (imp, data, length, error);
+
+  if (format == HY_IMPORT_FORMAT_XML)
+    ok = _hy_import_xml (imp, data, length, error);
+  else
+    ok = import_csv (imp, kind, data, length, error);
+  /* Line-based messages name the file. */
+  if (!ok && error != NULL && *error != NULL && strstr ((*error)->message, imp->name) == NULL)
+    g_prefix_error (error, "%s: ", imp->name);
+  return ok;
+}
+
+/* After every record is in: retires what a --prune import lacks and brings back what returns. */
+static gboolean
+import_finish (Import *imp, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  guint retired = 0, returned = 0;
+
+  if (imp->options->prune && g_hash_table_size (imp->ids[HY_RECORD_KIND_COMPUTER]) == 0)
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_MISSING_FIELD,
+                   _ ("%s lists no computers, so --prune would retire every computer. Prune "
+                      "only with a file that lists all of them."),
+                   imp->name);
+      return FALSE;
+    }
+  if (g_hash_table_size (imp->ids[HY_RECORD_KIND_COMPUTER]) == 0)
+    return TRUE;
+  if (!hy_store_update_retired (imp->store, imp->ids[HY_RECORD_KIND_COMPUTER], imp->options->prune,
+                                &retired, &returned, &local_error))
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_STORE, "%s", local_error->message);
+      return FALSE;
+    }
+  _hy_import_result_set_retired (imp->result, retired, returned);
+  return TRUE;
+}
+
+typedef struct
+{
+  char *name;  /* for messages (the base name) */
+  char *path;  /* NULL: bytes given, or a file without a path */
+  GFile *file; /* NULL: bytes given */
+  const char *data;
+  gsize length;
+  GMappedFile *mapped;
+  GBytes *bytes;
+} Source;
+
+static void
+source_unload (Source *source)
+{
+  g_clear_pointer (&source->mapped, g_mapped_file_unref);
+  if (source->file != NULL)
+    {
+      g_clear_pointer (&source->bytes, g_bytes_unref);
+      source->data = NULL;
+      source->length = 0;
+    }
+}
+
+static void
+source_clear (Source *source)
+{
+  source_unload (source);
+  g_clear_pointer (&source->bytes, g_bytes_unref);
+  g_clear_object (&source->file);
+  g_free (source->name);
+  g_free (source->path);
+}
+
+/* Reads (maps) the source's content, refusing a file over the size limit before reading it. */
+static gboolean
+source_load (Source *source,
+             const HyImportOptions *options,
+             GCancellable *cancellable,
+             GError **error)
+{
+  g_autoptr (GFileInfo) info = NULL;
+  g_autoptr (GError) local_error = NULL;
+
+  if (source->file == NULL)
+    return TRUE;
+
+  info = g_file_query_info (source->file, G_FILE_ATTRIBUTE_STANDARD_SIZE, G_FILE_QUERY_INFO_NONE,
+                            cancellable, &local_error);
+  if (info == NULL)
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_FAILED, _ ("Cannot read %s: %s"),
+                   source->name, local_error->message);
+      return FALSE;
+    }
+  if (!check_size (source->name, g_file_info_get_size (info), options, error))
+    return FALSE;
+
+  if (source->path != NULL)
+    {
+      source->mapped = g_mapped_file_new (source->path, FALSE, &local_error);
+      if (source->mapped == NULL)
+        {
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_FAILED, _ ("Cannot read %s: %s"),
+                       source->name, local_error->message);
+          return FALSE;
+        }
+      source->data = g_mapped_file_get_contents (source->mapped);
+      source->length = g_mapped_file_get_length (source->mapped);
+    }
+  else
+    {
+      source->bytes = g_file_load_bytes (source->file, cancellable, NULL, &local_error);
+      if (source->bytes == NULL)
+        {
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_FAILED, _ ("Cannot read %s: %s"),
+                       source->name, local_error->message);
+          return FALSE;
+        }
+      source->data = g_bytes_get_data (source->bytes, &source->length);
+    }
+  if (source->data == NULL)
+    source->data = "";
+  return TRUE;
+}
+
+static int
+source_compare (const Source *a, const Source *b)
+{
+  return strcmp (a->name, b->name);
+}
+
+static gboolean
+is_inventory_file_name (const char *name)
+{
+  g_autofree char *lower = g_ascii_strdown (name, -1);
+
+  return g_str_has_suffix (lower, ".xml") || g_str_has_suffix (lower, ".ocs");
+}
+
+/* The inventory XML files of @folder, sorted by name; fails when there are none. */
+static GArray *
+list_folder (GFile *folder, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GFileEnumerator) children = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GArray) sources = g_array_new (FALSE, TRUE, sizeof (Source));
+  g_autofree char *folder_name = g_file_get_basename (folder);
+  GFileInfo *info;
+
+  g_array_set_clear_func (sources, (GDestroyNotify) source_clear);
+  children =
+      g_file_enumerate_children (folder,
+                                 G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                 G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
+  if (children == NULL)
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_FAILED, _ ("Cannot read %s: %s"),
+                   folder_name, local_error->message);
       return NULL;
     }
+  while ((info = g_file_enumerator_next_file (children, cancellable, &local_error)) != NULL)
+    {
+      g_autoptr (GFileInfo) owned = info;
+      const char *name = g_file_info_get_name (info);
+      Source source = { 0 };
 
-  import_init (&imp, store, name, cancellable);
+      if (g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR || !is_inventory_file_name (name))
+        continue;
+      source.file = g_file_get_child (folder, name);
+      source.path = g_file_get_path (source.file);
+      source.name = g_strdup (name);
+      g_array_append_val (sources, source);
+    }
+  if (local_error != NULL)
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_FAILED, _ ("Cannot read %s: %s"),
+                   folder_name, local_error->message);
+      return NULL;
+    }
+  if (sources->len == 0)
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT,
+                   _ ("%s is a folder without inventory files (*.xml, *.ocs). Choose a JSON or "
+                      "CSV file, or a folder of FusionInventory or OCS inventories."),
+                   folder_name);
+      return NULL;
+    }
+  g_array_sort (sources, (GCompareFunc) source_compare);
+  return g_steal_pointer (&sources);
+}
+
+/* Runs the import of @sources (their contents read) in one transaction. */
+static HyImportResult *
+import_sources (HyStore *store,
+                Source *sources,
+                guint n_sources,
+                const HyImportOptions *options,
+                GCancellable *cancellable,
+                GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  HyImportResult *result = NULL;
+  Import imp;
+  gboolean ok = TRUE;
+
+  import_init (&imp, store, sources[0].name, cancellable);
+  imp.options = options;
   if (!hy_store_begin (store, &local_error))
     {
       import_clear (&imp);
@@ -1227,10 +1443,18 @@ import_data (HyStore *store,
       return NULL;
     }
 
-  if (format == HY_IMPORT_FORMAT_JSON)
-    ok = import_json (&imp, data, length, error);
-  else
-    ok = import_csv (&imp, kind, data, length, error);
+  for (guint i = 0; i < n_sources && ok; i++)
+    {
+      imp.name = sources[i].name;
+      ok = source_load (&sources[i], options, cancellable, error) &&
+           import_content (&imp, sources[i].name, sources[i].data, sources[i].length, error);
+      source_unload (&sources[i]);
+    }
+  if (ok)
+    {
+      imp.name = n_sources == 1 ? sources[0].name : imp.name;
+      ok = import_finish (&imp, error);
+    }
 
   if (!ok)
     hy_store_rollback (store);
@@ -1257,15 +1481,20 @@ hy_import_bytes (HyStore *store,
                  GError **error)
 {
   HyImportOptions defaults = HY_IMPORT_OPTIONS_INIT;
-  gsize length = 0;
-  const char *data;
+  Source source = { 0 };
+  HyImportResult *result;
 
   g_return_val_if_fail (HY_IS_STORE (store), NULL);
   g_return_val_if_fail (bytes != NULL, NULL);
 
-  data = g_bytes_get_data (bytes, &length);
-  return import_data (store, data ? data : "", length, name, options ? options : &defaults,
-                      cancellable, error);
+  source.name = name ? g_path_get_basename (name) : g_strdup (_ ("The file"));
+  source.bytes = g_bytes_ref (bytes);
+  source.data = g_bytes_get_data (bytes, &source.length);
+  if (source.data == NULL)
+    source.data = "";
+  result = import_sources (store, &source, 1, options ? options : &defaults, cancellable, error);
+  source_clear (&source);
+  return result;
 }
 
 HyImportResult *
@@ -1278,12 +1507,7 @@ hy_import_file (HyStore *store,
   HyImportOptions defaults = HY_IMPORT_OPTIONS_INIT;
   g_autoptr (GFileInfo) info = NULL;
   g_autoptr (GError) local_error = NULL;
-  g_autoptr (GMappedFile) mapped = NULL;
-  g_autoptr (GBytes) bytes = NULL;
   g_autofree char *basename = NULL;
-  g_autofree char *path = NULL;
-  const char *data;
-  gsize length = 0;
 
   g_return_val_if_fail (HY_IS_STORE (store), NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
@@ -1292,8 +1516,8 @@ hy_import_file (HyStore *store,
     options = &defaults;
   basename = g_file_get_basename (file);
 
-  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_STANDARD_TYPE,
-                            G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
+  info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE, G_FILE_QUERY_INFO_NONE,
+                            cancellable, &local_error);
   if (info == NULL)
     {
       g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_FAILED, _ ("Cannot read %s: %s"),
@@ -1302,40 +1526,37 @@ hy_import_file (HyStore *store,
     }
   if (g_file_info_get_file_type (info) == G_FILE_TYPE_DIRECTORY)
     {
-      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_FAILED,
-                   _ ("%s is a folder; choose a JSON or CSV file."), basename);
-      return NULL;
-    }
-  /* Refuse before reading anything. */
-  if (!check_size (basename, g_file_info_get_size (info), options, error))
-    return NULL;
+      g_autoptr (GArray) sources = NULL;
 
-  path = g_file_get_path (file);
-  if (path != NULL)
-    {
-      mapped = g_mapped_file_new (path, FALSE, &local_error);
-      if (mapped == NULL)
+      if (options->format != HY_IMPORT_FORMAT_AUTO && options->format != HY_IMPORT_FORMAT_XML)
         {
-          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_FAILED, _ ("Cannot read %s: %s"),
-                       basename, local_error->message);
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_FAILED,
+                       _ ("%s is a folder; choose a JSON or CSV file."), basename);
           return NULL;
         }
-      data = g_mapped_file_get_contents (mapped);
-      length = g_mapped_file_get_length (mapped);
-    }
-  else
-    {
-      bytes = g_file_load_bytes (file, cancellable, NULL, &local_error);
-      if (bytes == NULL)
-        {
-          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_FAILED, _ ("Cannot read %s: %s"),
-                       basename, local_error->message);
-          return NULL;
-        }
-      data = g_bytes_get_data (bytes, &length);
+      sources = list_folder (file, cancellable, error);
+      if (sources == NULL)
+        return NULL;
+      {
+        HyImportOptions xml = *options;
+
+        xml.format = HY_IMPORT_FORMAT_XML;
+        return import_sources (store, (Source *) (gpointer) sources->data, sources->len, &xml,
+                               cancellable, error);
+      }
     }
 
-  return import_data (store, data ? data : "", length, basename, options, cancellable, error);
+  {
+    Source source = { 0 };
+    HyImportResult *result;
+
+    source.file = g_object_ref (file);
+    source.path = g_file_get_path (file);
+    source.name = g_steal_pointer (&basename);
+    result = import_sources (store, &source, 1, options, cancellable, error);
+    source_clear (&source);
+    return result;
+  }
 }
 
 typedef struct
@@ -1348,6 +1569,8 @@ static void
 async_data_free (AsyncData *data)
 {
   g_object_unref (data->file);
+  g_free ((char *) data->options.columns);
+  g_free ((char *) data->options.company_id);
   g_free (data);
 }
 
@@ -1386,6 +1609,8 @@ hy_import_file_async (HyStore *store,
     data->options = *options;
   else
     data->options = (HyImportOptions) HY_IMPORT_OPTIONS_INIT;
+  data->options.columns = g_strdup (data->options.columns);
+  data->options.company_id = g_strdup (data->options.company_id);
 
   task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, hy_import_file_async);

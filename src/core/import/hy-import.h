@@ -49,6 +49,7 @@ typedef enum
   HY_IMPORT_FORMAT_AUTO, /* JSON when the content is a JSON object, else CSV */
   HY_IMPORT_FORMAT_JSON,
   HY_IMPORT_FORMAT_CSV,
+  HY_IMPORT_FORMAT_XML, /* FusionInventory / OCS inventory (one file, or a folder of them) */
 } HyImportFormat;
 
 /* 512 MiB. */
@@ -67,6 +68,13 @@ guint hy_import_result_get_total_unchanged (HyImportResult *self);
 /* The CLI `import --json` document: {"added": {"companies": N, ...}, "updated": {...},
  * "unchanged": {...}}, every kind present. */
 JsonNode *hy_import_result_to_json (HyImportResult *self);
+/* Computers a --prune import retired, and retired computers the import brought back. */
+guint hy_import_result_get_retired (HyImportResult *self);
+guint hy_import_result_get_returned (HyImportResult *self);
+/* A CSV import: the file's headers, and the field each one was read into (NULL: not imported);
+ * both NULL for JSON and XML. */
+const char *const *hy_import_result_get_headers (HyImportResult *self);
+const char *const *hy_import_result_get_header_fields (HyImportResult *self);
 
 /* Options; zero-initialise (HY_IMPORT_OPTIONS_INIT). */
 typedef struct
@@ -76,11 +84,21 @@ typedef struct
                        * name, e.g. computers.csv) */
   HyRecordKind kind;
   guint64 max_size; /* 0: HY_IMPORT_DEFAULT_MAX_SIZE */
+  /* CSV: "field=Header,field=Header,…" (a header with a comma in double quotes); only these
+   * columns are read. NULL: Halyard's own column names, else the headers of common RMM
+   * exports are recognised. A company column that is not Halyard's own holds names: the
+   * companies are matched by name or created. */
+  const char *columns;
+  /* The file lists every computer: the computers of the store missing from it are retired
+   * (never deleted); a retired computer that is in an import is active again. */
+  gboolean prune;
+  /* XML: the company of the computers (an id already imported); NULL: the file's TAG. */
+  const char *company_id;
 } HyImportOptions;
 
-#define HY_IMPORT_OPTIONS_INIT                              \
-  {                                                         \
-    HY_IMPORT_FORMAT_AUTO, FALSE, HY_RECORD_KIND_COMPANY, 0 \
+#define HY_IMPORT_OPTIONS_INIT                                                 \
+  {                                                                            \
+    HY_IMPORT_FORMAT_AUTO, FALSE, HY_RECORD_KIND_COMPANY, 0, NULL, FALSE, NULL \
   }
 
 /* Imports @file into @store (synchronously). @options NULL: defaults. */
@@ -105,5 +123,43 @@ void hy_import_file_async (HyStore *store,
                            GAsyncReadyCallback callback,
                            gpointer user_data);
 HyImportResult *hy_import_file_finish (GAsyncResult *result, GError **error);
+
+/* ---- Preview: what an import of the file would read, without writing anything ------------- */
+
+#define HY_TYPE_IMPORT_PREVIEW (hy_import_preview_get_type ())
+G_DECLARE_FINAL_TYPE (HyImportPreview, hy_import_preview, HY, IMPORT_PREVIEW, GObject)
+
+HyImportFormat hy_import_preview_get_format (HyImportPreview *self);
+/* The kind of the records (CSV: from the options or the file name; XML: computers). */
+HyRecordKind hy_import_preview_get_kind (HyImportPreview *self);
+/* The columns: CSV headers (XML: the computer fields read from each inventory). */
+guint hy_import_preview_get_n_columns (HyImportPreview *self);
+const char *hy_import_preview_get_header (HyImportPreview *self, guint column);
+/* The field the column is read into; NULL: not imported. */
+const char *hy_import_preview_get_field (HyImportPreview *self, guint column);
+/* The first rows of the file, each a NULL-terminated array of one value per column. */
+guint hy_import_preview_get_n_rows (HyImportPreview *self);
+const char *const *hy_import_preview_get_row (HyImportPreview *self, guint row);
+/* The map as a "field=Header,…" text for HyImportOptions.columns (CSV only; NULL for XML). */
+char *hy_import_preview_dup_columns (HyImportPreview *self);
+/* The fields of @kind a column can be read into, in order ("id", "name", …). */
+const char *const *hy_import_preview_list_fields (HyRecordKind kind);
+
+/* Reads the first @max_rows rows of @file (a folder: its XML inventories) under the column map
+ * of @options (columns, kind), in a worker thread. A file the import would refuse for its
+ * header or map fails the same way; rows are not checked (the import does that). */
+void hy_import_preview_async (GFile *file,
+                              const HyImportOptions *options,
+                              guint max_rows,
+                              GCancellable *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer user_data);
+HyImportPreview *hy_import_preview_finish (GAsyncResult *result, GError **error);
+/* The same, synchronously. */
+HyImportPreview *hy_import_preview_file (GFile *file,
+                                         const HyImportOptions *options,
+                                         guint max_rows,
+                                         GCancellable *cancellable,
+                                         GError **error);
 
 G_END_DECLS

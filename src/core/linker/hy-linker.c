@@ -1867,6 +1867,12 @@ add_link (JsonBuilder *builder, const HyLink *link)
     json_builder_add_string_value (builder, hy_link_how_to_string (link->link.how));
   else
     json_builder_add_null_value (builder);
+  /* Computers missing from the last complete (--prune) import: kept, shown as retired. */
+  if (link->kind == HY_RECORD_KIND_COMPUTER)
+    {
+      json_builder_set_member_name (builder, "retired");
+      json_builder_add_boolean_value (builder, link->retired != 0);
+    }
   json_builder_end_object (builder);
 }
 

@@ -96,6 +96,9 @@ typedef struct
   char *mac;
   char *last_seen; /* ISO 8601 */
   HyLinkInfo link;
+  /* When an import with --prune found it missing (µs); 0: active. Set by
+   * hy_store_update_retired (), never by an upsert. */
+  gint64 retired;
 } HyComputer;
 
 typedef struct
@@ -181,6 +184,7 @@ typedef struct
   char *id;
   char *name;
   HyLinkInfo link;
+  gint64 retired; /* computers: when retired (µs); 0: active */
 } HyLink;
 
 void hy_link_free (HyLink *link);

@@ -412,6 +412,9 @@ static const char *const migrations[] = {
   "  reason TEXT NOT NULL,"
   "  received INTEGER NOT NULL);" CHANGE_TRIGGERS ("intake", "settings")
       CHANGE_TRIGGERS ("intake_waiting", "alerts"),
+  /* 8: retired computers (missing from a complete import; never deleted) */
+  "ALTER TABLE computers ADD COLUMN retired INTEGER;"
+  "CREATE INDEX computers_retired ON computers (retired) WHERE retired IS NOT NULL;",
 };
 
 guint
@@ -1200,6 +1203,8 @@ append_select (GString *sql, HyRecordKind kind)
     g_string_append_printf (sql, "t.\"%s\", ", fields[i].column);
   if (kind == HY_RECORD_KIND_ALERT)
     g_string_append (sql, "t.reason, t.state, t.ticket_id, ");
+  if (kind == HY_RECORD_KIND_COMPUTER)
+    g_string_append (sql, "t.retired, ");
   if (hy_record_kind_is_linkable (kind))
     g_string_append_printf (sql,
                             "l.how, l.halo_id, l.halo_name FROM \"%s\" t LEFT JOIN links l "
@@ -1242,6 +1247,8 @@ read_record (HyRecordKind kind, HyStmt *stmt)
       alert->ticket_id = sqlite3_column_int64 (stmt, column + 2);
       column += 3;
     }
+  if (kind == HY_RECORD_KIND_COMPUTER)
+    ((HyComputer *) record)->retired = sqlite3_column_int64 (stmt, column++);
 
   if (hy_record_kind_is_linkable (kind))
     read_link (stmt, column, (HyLinkInfo *) hy_record_get_link (kind, record));
@@ -1404,25 +1411,29 @@ validate_record (HyStore *self, HyRecordKind kind, gconstpointer record, GError 
 
 /* INSERT ... ON CONFLICT DO NOTHING, then an UPDATE that only matches a row that differs: the
  * two tell added, updated and unchanged apart. */
+/* The INSERT (every field; absent ones NULL) and the UPDATE (only the fields in @mask, bit i for
+ * field i; id and name always) of an upsert of @kind. */
 static void
-build_upsert_sql (HyStore *self, HyRecordKind kind)
+upsert_sql (HyRecordKind kind, guint64 mask, char **out_insert, char **out_update)
 {
   GString *insert = g_string_new (NULL);
   GString *update = g_string_new (NULL);
   guint n_fields;
   const HyFieldInfo *fields = hy_record_kind_get_fields (kind, &n_fields);
   int name_index = 0;
+  gboolean first = TRUE;
 
   for (guint i = 0; i < n_fields; i++)
     if (&fields[i] == name_field (kind))
       name_index = i + 1;
+  mask |= 1 | (G_GUINT64_CONSTANT (1) << (name_index - 1));
 
   g_string_append_printf (insert, "INSERT INTO \"%s\" (", hy_record_kind_to_plural (kind));
   g_string_append_printf (update, "UPDATE \"%s\" SET ", hy_record_kind_to_plural (kind));
   for (guint i = 0; i < n_fields; i++)
     {
       g_string_append_printf (insert, "\"%s\", ", fields[i].column);
-      if (i > 0)
+      if (i > 0 && (mask & (G_GUINT64_CONSTANT (1) << i)))
         g_string_append_printf (update, "\"%s\" = ?%u, ", fields[i].column, i + 1);
     }
   g_string_append (insert, "name_key) VALUES (");
@@ -1431,38 +1442,61 @@ build_upsert_sql (HyStore *self, HyRecordKind kind)
   g_string_append_printf (insert, "hy_fold (?%d)) ON CONFLICT (id) DO NOTHING", name_index);
   g_string_append_printf (update, "name_key = hy_fold (?%d) WHERE id = ?1 AND NOT (", name_index);
   for (guint i = 1; i < n_fields; i++)
-    g_string_append_printf (update, "%s\"%s\" IS ?%u", i > 1 ? " AND " : "", fields[i].column,
-                            i + 1);
+    {
+      if (!(mask & (G_GUINT64_CONSTANT (1) << i)))
+        continue;
+      g_string_append_printf (update, "%s\"%s\" IS ?%u", first ? "" : " AND ", fields[i].column,
+                              i + 1);
+      first = FALSE;
+    }
   g_string_append (update, ")");
 
-  self->insert_sql[kind] = g_string_free (insert, FALSE);
-  self->update_sql[kind] = g_string_free (update, FALSE);
+  *out_insert = g_string_free (insert, FALSE);
+  *out_update = g_string_free (update, FALSE);
 }
 
-gboolean
-hy_store_upsert (HyStore *self,
-                 HyRecordKind kind,
-                 gconstpointer record,
-                 HyStoreChange *out_change,
-                 GError **error)
+static void
+build_upsert_sql (HyStore *self, HyRecordKind kind)
+{
+  upsert_sql (kind, G_MAXUINT64, &self->insert_sql[kind], &self->update_sql[kind]);
+}
+
+static gboolean
+upsert (HyStore *self,
+        HyRecordKind kind,
+        gconstpointer record,
+        guint64 mask,
+        HyStoreChange *out_change,
+        GError **error)
 {
   guint n_fields;
   const HyFieldInfo *fields;
   HyStoreChange change;
-
-  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
-  g_return_val_if_fail (record != NULL, FALSE);
-  LOCK (self);
+  g_autofree char *insert_sql = NULL;
+  g_autofree char *update_sql = NULL;
+  const char *insert;
+  const char *update;
 
   if (!check_kind (kind, error) || !validate_record (self, kind, record, error))
     return FALSE;
 
   fields = hy_record_kind_get_fields (kind, &n_fields);
-  if (self->insert_sql[kind] == NULL)
-    build_upsert_sql (self, kind);
+  if (mask == G_MAXUINT64)
+    {
+      if (self->insert_sql[kind] == NULL)
+        build_upsert_sql (self, kind);
+      insert = self->insert_sql[kind];
+      update = self->update_sql[kind];
+    }
+  else
+    {
+      upsert_sql (kind, mask, &insert_sql, &update_sql);
+      insert = insert_sql;
+      update = update_sql;
+    }
 
   {
-    g_autoptr (HyStmt) stmt = prepare (self, self->insert_sql[kind], error);
+    g_autoptr (HyStmt) stmt = prepare (self, insert, error);
 
     if (stmt == NULL)
       return FALSE;
@@ -1475,7 +1509,7 @@ hy_store_upsert (HyStore *self,
 
   if (change != HY_STORE_CHANGE_ADDED)
     {
-      g_autoptr (HyStmt) stmt = prepare (self, self->update_sql[kind], error);
+      g_autoptr (HyStmt) stmt = prepare (self, update, error);
 
       if (stmt == NULL)
         return FALSE;
@@ -1489,6 +1523,97 @@ hy_store_upsert (HyStore *self,
 
   if (out_change)
     *out_change = change;
+  return TRUE;
+}
+
+gboolean
+hy_store_upsert (HyStore *self,
+                 HyRecordKind kind,
+                 gconstpointer record,
+                 HyStoreChange *out_change,
+                 GError **error)
+{
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+  LOCK (self);
+
+  return upsert (self, kind, record, G_MAXUINT64, out_change, error);
+}
+
+gboolean
+hy_store_upsert_fields (HyStore *self,
+                        HyRecordKind kind,
+                        gconstpointer record,
+                        guint64 field_mask,
+                        HyStoreChange *out_change,
+                        GError **error)
+{
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (record != NULL, FALSE);
+  LOCK (self);
+
+  return upsert (self, kind, record, field_mask, out_change, error);
+}
+
+gboolean
+hy_store_update_retired (HyStore *self,
+                         GHashTable *present,
+                         gboolean prune,
+                         guint *out_retired,
+                         guint *out_returned,
+                         GError **error)
+{
+  g_autoptr (GPtrArray) retire = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) back = g_ptr_array_new_with_free_func (g_free);
+  gint64 now = g_get_real_time ();
+  int rc;
+
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (present != NULL, FALSE);
+  LOCK (self);
+
+  {
+    g_autoptr (HyStmt) stmt = prepare (self, "SELECT id, retired FROM computers", error);
+
+    if (stmt == NULL)
+      return FALSE;
+    while ((rc = step (self, stmt, error)) == SQLITE_ROW)
+      {
+        const char *id = (const char *) sqlite3_column_text (stmt, 0);
+        gboolean retired = sqlite3_column_type (stmt, 1) != SQLITE_NULL;
+        gboolean here = g_hash_table_contains (present, id);
+
+        if (retired && here)
+          g_ptr_array_add (back, g_strdup (id));
+        else if (!retired && !here && prune)
+          g_ptr_array_add (retire, g_strdup (id));
+      }
+    if (rc < 0)
+      return FALSE;
+  }
+
+  for (guint i = 0; i < retire->len + back->len; i++)
+    {
+      gboolean retiring = i < retire->len;
+      const char *id = retiring ? retire->pdata[i] : back->pdata[i - retire->len];
+      g_autoptr (HyStmt) stmt =
+          prepare (self, "UPDATE computers SET retired = ? WHERE id = ?", error);
+
+      if (stmt == NULL)
+        return FALSE;
+      if (retiring)
+        sqlite3_bind_int64 (stmt, 1, now);
+      else
+        sqlite3_bind_null (stmt, 1);
+      bind_text (stmt, 2, id);
+      if (!step_done (self, stmt, error))
+        return FALSE;
+    }
+
+  if (out_retired)
+    *out_retired = retire->len;
+  if (out_returned)
+    *out_returned = back->len;
   return TRUE;
 }
 
@@ -1926,10 +2051,11 @@ hy_store_list_links (HyStore *self, HyRecordKind kind, const HyStoreQuery *query
   if (!check_linkable (kind, error))
     return NULL;
   g_string_append_printf (sql,
-                          "SELECT t.id, t.%s, l.how, l.halo_id, l.halo_name FROM \"%s\" t "
+                          "SELECT t.id, t.%s, l.how, l.halo_id, l.halo_name, %s FROM \"%s\" t "
                           "LEFT JOIN links l ON l.kind = '%s' AND l.local_id = t.id",
-                          name_field (kind)->column, hy_record_kind_to_plural (kind),
-                          hy_record_kind_to_string (kind));
+                          name_field (kind)->column,
+                          kind == HY_RECORD_KIND_COMPUTER ? "t.retired" : "NULL",
+                          hy_record_kind_to_plural (kind), hy_record_kind_to_string (kind));
   append_where (sql, kind, query);
   append_order_limit (sql, kind, query);
   stmt = prepare (self, sql->str, error);
@@ -1948,6 +2074,7 @@ hy_store_list_links (HyStore *self, HyRecordKind kind, const HyStoreQuery *query
       link->id = column_dup (stmt, 0);
       link->name = column_dup (stmt, 1);
       read_link (stmt, 2, &link->link);
+      link->retired = sqlite3_column_int64 (stmt, 5);
       g_ptr_array_add (links, link);
     }
   if (rc < 0)

@@ -121,6 +121,23 @@ gboolean hy_store_upsert (HyStore *self,
                           gconstpointer record,
                           HyStoreChange *out_change,
                           GError **error);
+/* The same, but an existing record keeps the fields whose bit (1 << field index, in
+ * hy_record_kind_get_fields () order) is not in @field_mask: a source that does not give a field
+ * leaves it as it was (a new record has them NULL). Id and name are always written. */
+gboolean hy_store_upsert_fields (HyStore *self,
+                                 HyRecordKind kind,
+                                 gconstpointer record,
+                                 guint64 field_mask,
+                                 HyStoreChange *out_change,
+                                 GError **error);
+/* Computers: those whose id is in @present (a set of ids) and were retired become active
+ * again; when @prune, every other active computer is retired (now). Counts both. */
+gboolean hy_store_update_retired (HyStore *self,
+                                  GHashTable *present,
+                                  gboolean prune,
+                                  guint *out_retired,
+                                  guint *out_returned,
+                                  GError **error);
 /* The record of @kind with @id, with its link; NOT_FOUND when absent. Free with
  * hy_record_free (kind, record) or the typed free function. */
 gpointer hy_store_get (HyStore *self, HyRecordKind kind, const char *id, GError **error);
