@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "import/hy-import.h"
+#include "sync/hy-sync-payload.h"
 
 #include "sync/hy-sync-intake.h"
 
@@ -54,6 +55,7 @@ hy_cli_import (HyCli *cli, int argc, char **argv)
   g_autofree char *columns = NULL;
   g_autofree char *company = NULL;
   gboolean prune = FALSE;
+  g_autofree char *retired_assets = NULL;
   const GOptionEntry entries[] = {
     { "kind", 0, 0, G_OPTION_ARG_STRING, &kind_name,
       N_ ("CSV: the kind of the file’s records (companies, locations, groups, computers, users, "
@@ -71,6 +73,11 @@ hy_cli_import (HyCli *cli, int argc, char **argv)
       N_ ("The file lists every computer: retire the computers missing from it (they are kept, "
           "marked retired)"),
       NULL },
+    { "retired-assets", 0, 0, G_OPTION_ARG_STRING, &retired_assets,
+      /* Translators: keep "inactive" and "keep" untranslated (the values of the option) */
+      N_ ("What sync does with the Halo assets of retired computers, from now on: inactive "
+          "(set them inactive, active again when the computer returns) or keep (the default)"),
+      N_ ("inactive|keep") },
     { NULL },
   };
   HyImportOptions options = HY_IMPORT_OPTIONS_INIT;
@@ -109,6 +116,16 @@ hy_cli_import (HyCli *cli, int argc, char **argv)
       options.has_kind = TRUE;
     }
 
+  if (retired_assets != NULL && g_strcmp0 (retired_assets, "inactive") != 0 &&
+      g_strcmp0 (retired_assets, "keep") != 0)
+    {
+      g_autofree char *message =
+          /* Translators: %s is what the user gave; keep inactive and keep untranslated */
+          g_strdup_printf (_ ("Unknown value “%s” for --retired-assets: use inactive or keep"),
+                           retired_assets);
+      return hy_cli_fail_usage (cli, message);
+    }
+
   options.columns = columns;
   options.company_id = company;
   options.prune = prune;
@@ -122,6 +139,12 @@ hy_cli_import (HyCli *cli, int argc, char **argv)
                         &async_result);
   result = hy_import_file_finish (hy_cli_wait (&async_result), &error);
   if (result == NULL)
+    return hy_cli_fail (cli, error);
+
+  /* Saved once the import went through (a refused file changes nothing). */
+  if (retired_assets != NULL &&
+      !hy_store_set_setting (hy_session_get_store (session), HY_SYNC_SETTING_RETIRED_ASSETS,
+                             g_str_equal (retired_assets, "inactive") ? "inactive" : NULL, &error))
     return hy_cli_fail (cli, error);
 
   /* Alerts the intake keeps waiting for a computer or policy this import may have brought. */

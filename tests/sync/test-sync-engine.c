@@ -489,6 +489,84 @@ test_assets_idempotent (Fixture *f, gconstpointer data)
                    ==, "DEV-pc2-renamed");
 }
 
+/* Sets the retired computers: every computer but those in @missing is in the import. */
+static void
+retire (Fixture *f, const char *const *missing, gboolean prune)
+{
+  g_autoptr (GPtrArray) all = hy_store_list (f->store, HY_RECORD_KIND_COMPUTER, NULL, NULL);
+  g_autoptr (GHashTable) present = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < all->len; i++)
+    {
+      HyComputer *c = all->pdata[i];
+      if (missing == NULL || !g_strv_contains (missing, c->id))
+        g_hash_table_add (present, c->id);
+    }
+  g_assert_true (hy_store_update_retired (f->store, present, prune, NULL, NULL, NULL));
+}
+
+static gboolean
+asset_inactive (Fixture *f, const char *inventory_number)
+{
+  g_autoptr (JsonNode) state = hy_sim_dump_state (f->sim);
+  JsonObject *asset = find_where (state, "assets", "inventory_number", inventory_number);
+
+  g_assert_nonnull (asset);
+  return json_object_get_boolean_member_with_default (asset, "inactive", FALSE);
+}
+
+/* Retired computers: their assets set inactive only when the profile says so, active again
+ * when they return; a retired computer without an asset gets none. */
+static void
+test_assets_retired (Fixture *f, gconstpointer data)
+{
+  const char *const pc2_pc10[] = { "pc2", "pc10", NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) first = run_sync (f, FALSE, &error);
+  g_autoptr (HySyncReport) kept = NULL;
+  g_autoptr (HySyncReport) retired = NULL;
+  g_autoptr (HySyncReport) again = NULL;
+  g_autoptr (HySyncReport) back = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->created, ==, 7);
+
+  /* By default the assets of retired computers stay as they are. */
+  add_computer (f, "pc10", "c1", "g1");
+  retire (f, pc2_pc10, TRUE);
+  hy_sim_reset_counters (f->sim);
+  kept = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (kept->created + kept->updated, ==, 0);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/"), ==, 0);
+  g_assert_false (asset_inactive (f, "HY-pc2"));
+
+  /* The profile says: set them inactive. Exactly one update, for pc2; pc10 gets no asset. */
+  g_assert_true (
+      hy_store_set_setting (f->store, HY_SYNC_SETTING_RETIRED_ASSETS, "inactive", &error));
+  hy_sim_reset_counters (f->sim);
+  retired = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (retired->updated, ==, 1);
+  g_assert_cmpuint (retired->created, ==, 0);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/asset"), ==, 1);
+  g_assert_true (asset_inactive (f, "HY-pc2"));
+  g_assert_false (asset_inactive (f, "HY-pc1"));
+  g_assert_cmpuint (asset_count (f), ==, 7);
+
+  /* Nothing more to send. */
+  again = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->created + again->updated, ==, 0);
+
+  /* pc2 returns: its asset is active again. */
+  retire (f, NULL, FALSE);
+  back = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->updated, ==, 1);
+  g_assert_false (asset_inactive (f, "HY-pc2"));
+}
+
 /* A Halo that ignores ?returnall answers each POST with its last record only: the other creates
  * of every batch are read back once for the whole sync (here one list of every asset, fewer
  * pages than one list per client), not once per batch. */
@@ -1962,6 +2040,7 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/sync/assets/sync", test_assets_sync);
   ADD ("/sync/assets/idempotent", test_assets_idempotent);
+  ADD ("/sync/assets/retired", test_assets_retired);
   ADD ("/sync/assets/dry-run", test_assets_dry_run);
   ADD ("/sync/assets/ignore-returnall", test_assets_ignore_returnall);
   ADD ("/sync/assets/stale-cache", test_assets_stale_cache);

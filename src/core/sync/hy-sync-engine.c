@@ -1163,9 +1163,15 @@ plan_assets (Run *run, Plan *plan, GError **error)
   g_autoptr (GHashTable) company_by_id = NULL;
   g_autoptr (GHashTable) location_by_id = NULL;
   g_autoptr (GHashTable) fingerprints = NULL;
+  g_autofree char *retired_assets = NULL;
+  gboolean retired_inactive;
 
   plan->items = g_ptr_array_new_with_free_func ((GDestroyNotify) plan_item_free);
   plan->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_plan_free);
+
+  if (!hy_store_get_setting (store, HY_SYNC_SETTING_RETIRED_ASSETS, &retired_assets, error))
+    return FALSE;
+  retired_inactive = g_strcmp0 (retired_assets, "inactive") == 0;
 
   if ((groups = hy_store_list (store, HY_RECORD_KIND_GROUP, NULL, error)) == NULL ||
       (companies = hy_store_list (store, HY_RECORD_KIND_COMPANY, NULL, error)) == NULL ||
@@ -1237,6 +1243,8 @@ plan_assets (Run *run, Plan *plan, GError **error)
           item->spec.mac = item->computer->mac;
           item->spec.client_id = mapping->client_id;
           item->spec.site_id = mapping->site_id;
+          item->spec.send_inactive = retired_inactive;
+          item->spec.retired = computer->retired != 0;
           if (item->spec.site_id <= 0 && computer->location_id != NULL)
             {
               HyLocation *loc = g_hash_table_lookup (location_by_id, computer->location_id);
@@ -1264,6 +1272,12 @@ plan_assets (Run *run, Plan *plan, GError **error)
                 }
               else
                 item->action = PLAN_UPDATE;
+            }
+          else if (computer->retired != 0)
+            {
+              /* A retired computer gets no new asset. */
+              item->action = PLAN_UNCHANGED;
+              gp->synced++;
             }
           else
             item->action = PLAN_CREATE;

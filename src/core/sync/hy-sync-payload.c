@@ -111,6 +111,10 @@ hy_sync_asset_fingerprint (const HySyncAssetSpec *spec)
                           spec->site_id);
   g_string_append_printf (canon, "\x1f%s\x1f%s", spec->name ? spec->name : "",
                           spec->serial ? spec->serial : "");
+  /* Only a retired computer whose asset is to be set inactive adds to it: the fingerprints of
+   * every other computer stay as they were. */
+  if (spec->send_inactive && spec->retired)
+    g_string_append (canon, "\x1finactive");
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, canon->str, canon->len);
 }
 
@@ -142,6 +146,11 @@ hy_sync_asset_payload (const HySyncAssetSpec *spec, gint64 halo_id)
       json_builder_add_boolean_value (b, TRUE);
       json_builder_set_member_name (b, "isassetdetails");
       json_builder_add_boolean_value (b, TRUE);
+    }
+  if (halo_id > 0 && spec->send_inactive)
+    {
+      json_builder_set_member_name (b, "inactive");
+      json_builder_add_boolean_value (b, spec->retired);
     }
   json_builder_set_member_name (b, "client_id");
   json_builder_add_int_value (b, spec->client_id);

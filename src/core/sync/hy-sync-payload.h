@@ -25,7 +25,15 @@ typedef struct
   gint64 assettype_id;
   gint64 name_field_id;   /* the asset type's key field id, 0 = unknown */
   gint64 serial_field_id; /* a "serial" field of the asset type, 0 = unknown */
+  /* The profile sets the assets of retired computers inactive (HY_SYNC_SETTING_RETIRED_ASSETS):
+   * updates then say "inactive", true for a retired computer, false once it returns. */
+  gboolean send_inactive;
+  gboolean retired; /* the computer is retired (missing from the last complete import) */
 } HySyncAssetSpec;
+
+/* The store setting that decides what happens to the Halo assets of retired computers:
+ * "inactive" sets them inactive; unset (or "keep") leaves them as they are. */
+#define HY_SYNC_SETTING_RETIRED_ASSETS "retired_assets"
 
 typedef enum
 {
