@@ -5,6 +5,8 @@
 
 #pragma once
 
+#include "service/hy-service.h"
+
 #include "hy-cli.h"
 
 G_BEGIN_DECLS
@@ -34,5 +36,19 @@ int hy_cli_alert (HyCli *cli, int argc, char **argv);
 int hy_cli_action (HyCli *cli, int argc, char **argv);
 /* hy-cli-intake.c */
 int hy_cli_intake (HyCli *cli, int argc, char **argv);
+/* hy-cli-serve.c */
+int hy_cli_serve (HyCli *cli, int argc, char **argv);
+/* Runs a full sync (@full) or a delivery as the data directory's deliverer, then delivers what
+ * other processes queued meanwhile. When another live process delivers, runs nothing: TRUE
+ * with *@out_holder set (the work is queued; a full sync is asked of that process). */
+gboolean hy_cli_run_as_deliverer (HySession *session,
+                                  const char *command,
+                                  gboolean full,
+                                  gboolean dry_run,
+                                  HySyncReport **out_report,
+                                  HyLeaseHolder **out_holder,
+                                  GError **error);
+/* {"state": "queued", "deliverer": {"pid", "host", "command"}}, or a sentence naming it. */
+void hy_cli_print_queued (HyCli *cli, const HyLeaseHolder *holder);
 
 G_END_DECLS

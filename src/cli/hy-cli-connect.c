@@ -173,6 +173,22 @@ clear_old_secret (HyCli *cli, const HyProfile *old, const HyProfile *profile)
     g_debug ("Could not remove the previous secret: %s", error->message);
 }
 
+/* "N/SECONDS", both whole numbers above zero. */
+static gboolean
+parse_rate_limit (const char *text, guint *out_max, guint *out_window)
+{
+  g_auto (GStrv) parts = g_strsplit (text, "/", -1);
+  guint64 max, window;
+
+  if (g_strv_length (parts) != 2 ||
+      !g_ascii_string_to_unsigned (g_strstrip (parts[0]), 10, 1, G_MAXINT32, &max, NULL) ||
+      !g_ascii_string_to_unsigned (g_strstrip (parts[1]), 10, 1, G_MAXINT32 / 1000, &window, NULL))
+    return FALSE;
+  *out_max = (guint) max;
+  *out_window = (guint) window;
+  return TRUE;
+}
+
 int
 hy_cli_connect (HyCli *cli, int argc, char **argv)
 {
@@ -181,8 +197,12 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
   g_autofree char *client_id = NULL;
   g_autofree char *scope = NULL;
   g_autofree char *normalized = NULL;
+  g_autofree char *rate_limit = NULL;
+  g_autofree char *refresh_interval = NULL;
   gboolean secret_stdin = FALSE;
   gboolean no_keyring = FALSE;
+  guint rate_max = 0, rate_window = 0;
+  gint64 refresh_minutes = -1;
   const GOptionEntry entries[] = {
     { "url", 0, 0, G_OPTION_ARG_STRING, &url,
       N_ ("The Halo URL (https://yourcompany.halopsa.com) or the tenant name"), N_ ("URL") },
@@ -198,6 +218,14 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
       N_ ("Do not store the secret anywhere (for machines without a keyring): every later "
           "command then needs HALYARD_CLIENT_SECRET"),
       NULL },
+    { "rate-limit", 0, 0, G_OPTION_ARG_STRING, &rate_limit,
+      N_ ("Halo’s rate limit: N requests per rolling SECONDS, shared by every process on the "
+          "data directory (default 300/300, Halo’s hosted limit)"),
+      N_ ("N/SECONDS") },
+    { "refresh-interval", 0, 0, G_OPTION_ARG_STRING, &refresh_interval,
+      N_ ("How often the running service refreshes Halo’s records, in minutes (default 60; 0: "
+          "never)"),
+      N_ ("MINUTES") },
     { NULL },
   };
   g_autoptr (HySession) session = NULL;
@@ -228,6 +256,18 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
   if (scope != NULL && *g_strstrip (scope) == '\0')
     g_clear_pointer (&scope, g_free);
 
+  if (rate_limit != NULL && !parse_rate_limit (rate_limit, &rate_max, &rate_window))
+    return hy_cli_fail_usage (cli, _ ("--rate-limit takes N/SECONDS, two whole numbers above "
+                                      "zero, for example 300/300"));
+  if (refresh_interval != NULL &&
+      (!hy_cli_parse_int (refresh_interval, "--refresh-interval", &refresh_minutes, &error) ||
+       refresh_minutes > G_MAXUINT / 60))
+    {
+      if (error != NULL)
+        return hy_cli_fail (cli, error);
+      return hy_cli_fail_usage (cli, _ ("--refresh-interval is too large"));
+    }
+
   normalized = hy_halo_normalize_url (url, &error);
   if (normalized == NULL)
     return hy_cli_fail (cli, error);
@@ -256,7 +296,17 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
     {
       old = hy_profile_copy (hy_session_get_profile (session));
       profile->enabled = old->enabled;
+      profile->rate_max = old->rate_max;
+      profile->rate_window = old->rate_window;
+      profile->refresh_interval = old->refresh_interval;
     }
+  if (rate_max > 0)
+    {
+      profile->rate_max = rate_max;
+      profile->rate_window = rate_window;
+    }
+  if (refresh_minutes >= 0)
+    profile->refresh_interval = (guint) refresh_minutes * 60;
 
   /* Test before saving: a wrong URL or a refused Client ID or secret changes nothing. */
   hy_session_test_profile_async (session, profile, secret, NULL, hy_cli_result_cb, &result);

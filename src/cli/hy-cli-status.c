@@ -9,6 +9,8 @@
 
 #include <glib/gi18n.h>
 
+#include "service/hy-service.h"
+
 #include "hy-cli-commands.h"
 #include "hy-cli-intake.h"
 #include "hy-cli-session.h"
@@ -69,6 +71,7 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
   g_autoptr (GPtrArray) groups = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *failure = NULL;
+  g_autoptr (HyServiceStatus) summary = NULL;
   const HyProfile *profile;
   HyStore *store;
   gint64 pending, inflight, dead;
@@ -110,6 +113,9 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
     return hy_cli_fail (cli, error);
   failure = last_error (store, &error);
   if (error != NULL)
+    return hy_cli_fail (cli, error);
+  summary = hy_service_status_read (session, &error);
+  if (summary == NULL)
     return hy_cli_fail (cli, error);
 
   if (cli->json)
@@ -207,6 +213,11 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
       if (!hy_cli_intake_status_json (store, builder, &error))
         return hy_cli_fail (cli, error);
 
+      /* Added to the contract's document: what is true now, as the window's header says it,
+       * and who delivers. */
+      json_builder_set_member_name (builder, "service");
+      json_builder_add_value (builder, hy_service_status_to_json (summary));
+
       /* Added to the contract's document: the connection (never the secret). */
       json_builder_set_member_name (builder, "connection");
       if (profile != NULL)
@@ -241,6 +252,20 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
   hy_cli_print (cli, "%s",
                 profile != NULL && profile->enabled ? _ ("Integration: enabled")
                                                     : _ ("Integration: disabled"));
+  /* Translators: %s is the one-sentence status, e.g. "Syncing: 10 of 12 devices" */
+  hy_cli_print (cli, _ ("Status: %s"), summary->summary);
+  if (summary->deliverer != NULL)
+    {
+      g_autofree char *pid = g_strdup_printf ("%" G_GINT64_FORMAT, summary->deliverer->pid);
+
+      /* Translators: the program that delivers (e.g. "halyard-cli serve"), its process id and
+       * host name */
+      hy_cli_print (cli, _ ("Delivered by: %s (process %s on %s)"), summary->deliverer->command,
+                    pid, summary->deliverer->host);
+    }
+  else if (profile != NULL && profile->enabled)
+    hy_cli_print (cli, _ ("Delivered by: nobody now (run “halyard-cli serve”, or open "
+                          "Halyard)"));
 
   if (groups->len == 0)
     hy_cli_print (cli, _ ("Mapped groups: none"));

@@ -46,20 +46,6 @@ fail (HyCli *cli, const GError *error)
     }
 }
 
-static HySyncEngine *
-open_engine (HyCli *cli, HySession *session, gboolean need_client, int *exit_status)
-{
-  HyHaloClient *client = NULL;
-
-  if (need_client)
-    {
-      client = hy_cli_get_client (cli, session, exit_status);
-      if (client == NULL)
-        return NULL;
-    }
-  return hy_sync_engine_new (hy_session_get_store (session), client);
-}
-
 static void
 print_report (HyCli *cli, const HySyncReport *report)
 {
@@ -146,37 +132,28 @@ print_alert (HyCli *cli, const HySyncAlertResult *result)
     hy_cli_print (cli, "%s", result->reason);
 }
 
-/* After recording: delivers now when enabled and Halo is reachable, else leaves it queued. Then
- * prints the alert's state. */
+/* After recording: delivers now when enabled and Halo is reachable, else leaves it queued; when
+ * another process delivers for the data directory, it is queued for that one (the store tells
+ * it) and the command returns at once. Then prints the alert's state. */
 static int
-deliver_and_report (HyCli *cli, HySession *session, HySyncEngine *recorder, const char *alert_id)
+deliver_and_report (HyCli *cli, HySession *session, const char *alert_id)
 {
+  HySyncEngine *engine = hy_service_get_engine (hy_service_get (session));
   g_autoptr (HySyncAlertResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
-  if (hy_sync_engine_get_enabled (recorder, NULL))
+  if (hy_sync_engine_get_enabled (engine, NULL))
     {
-      g_autoptr (HyHaloClient) client = NULL;
-      g_autoptr (GAsyncResult) async = NULL;
+      g_autoptr (HySyncReport) report = NULL;
+      g_autoptr (HyLeaseHolder) holder = NULL;
 
-      hy_session_get_client_async (session, NULL, hy_cli_result_cb, &async);
-      client = hy_session_get_client_finish (session, hy_cli_wait (&async), &error);
-      if (client != NULL)
-        {
-          g_autoptr (HySyncEngine) engine =
-              hy_sync_engine_new (hy_session_get_store (session), client);
-          g_autoptr (GAsyncResult) delivered = NULL;
-          g_autoptr (HySyncReport) report = NULL;
-
-          hy_sync_engine_deliver_async (engine, NULL, hy_cli_result_cb, &delivered);
-          report = hy_sync_engine_deliver_finish (engine, hy_cli_wait (&delivered), &error);
-        }
       /* Halo unreachable or no secret here: the alert stays queued, which is not a failure. */
-      if (error != NULL)
+      if (!hy_cli_run_as_deliverer (session, "halyard-cli", FALSE, FALSE, &report, &holder, &error))
         g_debug ("Not delivered now: %s", error->message);
       g_clear_error (&error);
+      engine = hy_service_get_engine (hy_service_get (session));
     }
-  result = hy_sync_engine_get_alert_result (recorder, alert_id, &error);
+  result = hy_sync_engine_get_alert_result (engine, alert_id, &error);
   if (result == NULL)
     return fail (cli, error);
   print_alert (cli, result);
@@ -191,7 +168,7 @@ static int
 set_enabled (HyCli *cli, int argc, char **argv, gboolean enabled)
 {
   g_autoptr (HySession) session = NULL;
-  g_autoptr (HySyncEngine) engine = NULL;
+  HySyncEngine *engine;
   g_autoptr (GError) error = NULL;
   gboolean no_sync = FALSE;
   int status;
@@ -215,25 +192,28 @@ set_enabled (HyCli *cli, int argc, char **argv, gboolean enabled)
   session = hy_cli_open_session (cli, &status);
   if (session == NULL)
     return status;
-  engine = hy_sync_engine_new (hy_session_get_store (session), NULL);
+  engine = hy_service_get_engine (hy_service_get (session));
   if (!hy_sync_engine_set_enabled (engine, enabled, &error))
     return fail (cli, error);
 
   if (enabled && !no_sync)
     {
-      g_autoptr (HySyncEngine) syncer = NULL;
-      g_autoptr (GAsyncResult) result = NULL;
       g_autoptr (HySyncReport) report = NULL;
+      g_autoptr (HyLeaseHolder) holder = NULL;
 
-      syncer = open_engine (cli, session, TRUE, &status);
-      if (syncer == NULL)
+      if (hy_cli_get_client (cli, session, &status) == NULL)
         return status;
-      hy_sync_engine_sync_async (syncer, FALSE, NULL, hy_cli_result_cb, &result);
-      report = hy_sync_engine_sync_finish (syncer, hy_cli_wait (&result), &error);
-      if (report == NULL)
+      if (!hy_cli_run_as_deliverer (session, "halyard-cli enable", TRUE, FALSE, &report, &holder,
+                                    &error))
         return fail (cli, error);
       if (!cli->json)
         hy_cli_print (cli, _ ("The integration is enabled."));
+      if (holder != NULL)
+        {
+          /* The deliverer saw the switch and syncs. */
+          hy_cli_print_queued (cli, holder);
+          return HY_CLI_EXIT_OK;
+        }
       print_report (cli, report);
       return report->pending + report->dead > 0 ? HY_CLI_EXIT_FAILED : HY_CLI_EXIT_OK;
     }
@@ -276,8 +256,7 @@ int
 hy_cli_sync (HyCli *cli, int argc, char **argv)
 {
   g_autoptr (HySession) session = NULL;
-  g_autoptr (HySyncEngine) engine = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (HyLeaseHolder) holder = NULL;
   g_autoptr (HySyncReport) report = NULL;
   g_autoptr (GError) error = NULL;
   gboolean dry_run = FALSE;
@@ -302,16 +281,20 @@ hy_cli_sync (HyCli *cli, int argc, char **argv)
   session = hy_cli_open_session (cli, &status);
   if (session == NULL)
     return status;
-  engine = open_engine (cli, session, TRUE, &status);
-  if (engine == NULL)
+  if (hy_cli_get_client (cli, session, &status) == NULL)
     return status;
-  if (retry_dead && !dry_run && hy_sync_engine_retry_dead (engine, 0, &error) < 0)
+  if (retry_dead && !dry_run && hy_service_retry_dead (hy_service_get (session), 0, &error) < 0)
     return fail (cli, error);
 
-  hy_sync_engine_sync_async (engine, dry_run, NULL, hy_cli_result_cb, &result);
-  report = hy_sync_engine_sync_finish (engine, hy_cli_wait (&result), &error);
-  if (report == NULL)
+  if (!hy_cli_run_as_deliverer (session, "halyard-cli sync", TRUE, dry_run, &report, &holder,
+                                &error))
     return fail (cli, error);
+  if (holder != NULL)
+    {
+      /* Another process delivers: it was asked to sync, and does so now. */
+      hy_cli_print_queued (cli, holder);
+      return HY_CLI_EXIT_OK;
+    }
   print_report (cli, report);
   if (!dry_run && report->pending + report->dead > 0)
     return HY_CLI_EXIT_FAILED;
@@ -326,7 +309,7 @@ static int
 alert_raise (HyCli *cli, int argc, char **argv)
 {
   g_autoptr (HySession) session = NULL;
-  g_autoptr (HySyncEngine) engine = NULL;
+  HySyncEngine *engine;
   g_autoptr (HySyncAlertResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *id = NULL;
@@ -363,7 +346,7 @@ alert_raise (HyCli *cli, int argc, char **argv)
   session = hy_cli_open_session (cli, &status);
   if (session == NULL)
     return status;
-  engine = hy_sync_engine_new (hy_session_get_store (session), NULL);
+  engine = hy_service_get_engine (hy_service_get (session));
   input.id = id;
   input.computer_id = computer;
   input.policy_id = policy;
@@ -373,14 +356,14 @@ alert_raise (HyCli *cli, int argc, char **argv)
   result = hy_sync_engine_raise_alert (engine, &input, &error);
   if (result == NULL)
     return fail (cli, error);
-  return deliver_and_report (cli, session, engine, id);
+  return deliver_and_report (cli, session, id);
 }
 
 static int
 alert_clear (HyCli *cli, int argc, char **argv)
 {
   g_autoptr (HySession) session = NULL;
-  g_autoptr (HySyncEngine) engine = NULL;
+  HySyncEngine *engine;
   g_autoptr (HySyncAlertResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *id = NULL;
@@ -404,11 +387,11 @@ alert_clear (HyCli *cli, int argc, char **argv)
   session = hy_cli_open_session (cli, &status);
   if (session == NULL)
     return status;
-  engine = hy_sync_engine_new (hy_session_get_store (session), NULL);
+  engine = hy_service_get_engine (hy_service_get (session));
   result = hy_sync_engine_clear_alert (engine, id, note, &error);
   if (result == NULL)
     return fail (cli, error);
-  return deliver_and_report (cli, session, engine, id);
+  return deliver_and_report (cli, session, id);
 }
 
 int
@@ -429,7 +412,7 @@ int
 hy_cli_action (HyCli *cli, int argc, char **argv)
 {
   g_autoptr (HySession) session = NULL;
-  g_autoptr (HySyncEngine) engine = NULL;
+  HySyncEngine *engine;
   g_autoptr (HySyncAlertResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *alert = NULL;
@@ -465,9 +448,9 @@ hy_cli_action (HyCli *cli, int argc, char **argv)
   session = hy_cli_open_session (cli, &status);
   if (session == NULL)
     return status;
-  engine = hy_sync_engine_new (hy_session_get_store (session), NULL);
+  engine = hy_service_get_engine (hy_service_get (session));
   result = hy_sync_engine_add_action (engine, alert, user, (guint) minutes, note, resolve, &error);
   if (result == NULL)
     return fail (cli, error);
-  return deliver_and_report (cli, session, engine, alert);
+  return deliver_and_report (cli, session, alert);
 }

@@ -67,6 +67,8 @@ static const HyCliCommand commands[] = {
   { "action", N_ ("Add a technician's note and time entry to an alert's ticket"), hy_cli_action },
   { "intake", N_ ("Show the alert intake's token, or set its labels and Alertmanager URL"),
     hy_cli_intake },
+  { "serve", N_ ("Run the integration until stopped: deliver, re-sync on change, refresh"),
+    hy_cli_serve },
 };
 
 /* ------------------------------------------------------------------------- */

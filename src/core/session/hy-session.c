@@ -452,6 +452,21 @@ take_shared_rate (gpointer user_data,
   return TRUE;
 }
 
+/* The rate limit is the profile's, and the budget is the one every process on this data
+ * directory shares. */
+static void
+share_rate_budget (HySession *self, HyHaloClient *client, const HyProfile *profile)
+{
+  hy_halo_client_set_rate_limit (client,
+                                 profile->rate_max > 0 ? profile->rate_max
+                                                       : HY_PROFILE_DEFAULT_RATE_MAX,
+                                 (profile->rate_window > 0 ? profile->rate_window
+                                                           : HY_PROFILE_DEFAULT_RATE_WINDOW) *
+                                     1000);
+  hy_halo_budget_set_ledger (hy_halo_client_get_budget (client), take_shared_rate,
+                             g_object_ref (self->store), g_object_unref);
+}
+
 static gboolean
 build_client (HySession *self, const char *secret, GError **error)
 {
@@ -464,12 +479,7 @@ build_client (HySession *self, const char *secret, GError **error)
 
   drop_client (self);
   self->client = g_steal_pointer (&client);
-  /* The rate limit is the profile's, and the budget is the one every process on this data
-   * directory shares. */
-  hy_halo_client_set_rate_limit (self->client, self->profile->rate_max,
-                                 self->profile->rate_window * 1000);
-  hy_halo_budget_set_ledger (hy_halo_client_get_budget (self->client), take_shared_rate,
-                             g_object_ref (self->store), g_object_unref);
+  share_rate_budget (self, self->client, self->profile);
   /* A later pre-flight on this client (already signed in) still knows the granted scopes. */
   hy_preflight_observe_client (self->client);
   self->request_finished_id = g_signal_connect (self->client, "request-finished",
@@ -891,6 +901,8 @@ hy_session_test_profile_async (HySession *self,
     }
   data->request_finished_id = g_signal_connect (data->client, "request-finished",
                                                 G_CALLBACK (candidate_request_finished_cb), data);
+  /* Its requests count against the same Halo limit as every other process's. */
+  share_rate_budget (self, data->client, profile);
 
   hy_preflight_run_async (data->client, cancellable, test_profile_cb, g_steal_pointer (&task));
 }

@@ -288,6 +288,15 @@ alert_reserve (guint max)
   return max >= 10 ? max / 10 : (max >= 2 ? 1 : 0);
 }
 
+/* Halo counts a request when it arrives, a little after it was granted here: a request
+ * leaves the window this much later than the limit says, so that Halo's count and this one
+ * never disagree (1 % of the window, at least 200 ms). */
+static gint64
+window_with_margin (gint64 window_us)
+{
+  return window_us + MAX (window_us / 100, 200 * 1000);
+}
+
 gboolean
 hy_store_rate_take (HyStore *self,
                     gboolean bulk,
@@ -306,6 +315,7 @@ hy_store_rate_take (HyStore *self,
 
   *out_retry_at = 0;
   limit = bulk ? max - alert_reserve (max) : max;
+  window_us = window_with_margin (window_us);
   if (!hy_store_begin (self, error))
     return FALSE;
 
@@ -385,4 +395,33 @@ hy_store_rate_used (HyStore *self, gint64 window_us, gint64 now, GError **error)
     }
   _hy_store_unlock (self);
   return used;
+}
+
+gint64
+hy_store_rate_free_at (HyStore *self, guint max, gint64 window_us, gint64 now, GError **error)
+{
+  sqlite3_stmt *stmt;
+  gint64 at = now;
+
+  g_return_val_if_fail (HY_IS_STORE (self), -1);
+  window_us = window_with_margin (window_us);
+  _hy_store_lock (self);
+  stmt = prepare (self,
+                  "SELECT at FROM rate_grants WHERE at > ?1 AND at <= ?2 ORDER BY at DESC "
+                  "LIMIT 1 OFFSET ?3",
+                  error);
+  if (stmt == NULL)
+    {
+      _hy_store_unlock (self);
+      return -1;
+    }
+  sqlite3_bind_int64 (stmt, 1, now - window_us);
+  sqlite3_bind_int64 (stmt, 2, now);
+  sqlite3_bind_int64 (stmt, 3, (gint64) max - 1);
+  /* The max-th newest request in the window: while it is there, the budget is spent. */
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    at = sqlite3_column_int64 (stmt, 0) + window_us;
+  sqlite3_finalize (stmt);
+  _hy_store_unlock (self);
+  return at;
 }

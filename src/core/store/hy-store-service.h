@@ -97,7 +97,8 @@ gboolean hy_store_take_sync_request (HyStore *self, gboolean *out_requested, GEr
 /* ---- The shared rate budget ------------------------------------------------------------- */
 
 /* Takes one request of Halo's rate limit (@max per rolling @window_us) in the budget every
- * process on the data directory shares, at real time @now (µs). Bulk requests leave the last
+ * process on the data directory shares, at real time @now (µs). A request stays in the window
+ * a little longer than @window_us (1 %, at least 200 ms): Halo counts it when it arrives. Bulk requests leave the last
  * tenth of the limit (at least one request) to alerts and interactive requests, so an alert
  * in any process goes out ahead of bulk work. TRUE when taken; FALSE with *@out_retry_at (real
  * µs) when the budget is spent until then. On a store error, FALSE with @error set. */
@@ -108,6 +109,10 @@ gboolean hy_store_rate_take (HyStore *self,
                              gint64 now,
                              gint64 *out_retry_at,
                              GError **error);
+/* When the budget lets the next request (not bulk) go: @now when it has room, else the real
+ * time µs when one leaves the window; -1 on error. */
+gint64
+hy_store_rate_free_at (HyStore *self, guint max, gint64 window_us, gint64 now, GError **error);
 /* Requests taken in the rolling window ending at @now; -1 on error. */
 gint64 hy_store_rate_used (HyStore *self, gint64 window_us, gint64 now, GError **error);
 

@@ -4250,6 +4250,20 @@ route_intake (HySyncEngine *self)
 }
 
 void
+hy_sync_engine_schedule (HySyncEngine *self, gboolean full_sync)
+{
+  g_return_if_fail (HY_IS_SYNC_ENGINE (self));
+  auto_schedule (self, 0, full_sync);
+}
+
+gboolean
+hy_sync_engine_is_running (HySyncEngine *self)
+{
+  g_return_val_if_fail (HY_IS_SYNC_ENGINE (self), FALSE);
+  return self->auto_running;
+}
+
+void
 hy_sync_engine_sync_async (HySyncEngine *self,
                            gboolean dry_run,
                            GCancellable *cancellable,

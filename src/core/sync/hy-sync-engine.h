@@ -121,6 +121,11 @@ gboolean hy_sync_engine_can_enable (HySyncEngine *self, GError **error);
  * engine up again. Runs happen on the engine creator's main context, one at a time; "changed"
  * reports their progress. Off by default (halyard-cli runs what it is told). */
 void hy_sync_engine_set_auto_deliver (HySyncEngine *self, gboolean auto_deliver);
+/* In automatic mode: runs a delivery now (@full_sync: a full sync), or right after the run in
+ * progress. */
+void hy_sync_engine_schedule (HySyncEngine *self, gboolean full_sync);
+/* Whether a run (automatic or asked for) is in progress. */
+gboolean hy_sync_engine_is_running (HySyncEngine *self);
 
 /* Syncs the assets of mapped groups (queueing creates and updates) and delivers the outbox.
  * With @dry_run, looks Halo up (reads only) and reports the exact creates and updates,

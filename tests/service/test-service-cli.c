@@ -1,0 +1,580 @@
+/* test-service-cli.c: the integration as a service, with halyard-cli processes on one data
+ * directory against a separate halyard-sim process:
+ * - `serve` twice: the second refuses (exit 1, naming the first); SIGTERM stops it (exit 0);
+ * - `serve` killed with SIGKILL and restarted loses and duplicates nothing;
+ * - a bulk `sync` and an `alert raise` under a tight `connect --rate-limit`: the raise returns
+ *   within a second, queued; the ticket is sent before the bulk work ends; no 429;
+ * - a group that failed because its company was unlinked clears once the company is linked
+ *   (the running service re-syncs it), with no switch toggled.
+ *
+ * The test waits on the store's "changed" signal (it watches the same database), never on a
+ * sleep.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+
+#include "store/hy-store-service.h"
+#include "sync/hy-sync-payload.h"
+
+#define RATE_MAX       10
+#define RATE_WINDOW_MS 2000
+
+typedef struct
+{
+  guint devices;
+  GSubprocess *sim;
+  char *url;
+  char *dir;
+  SoupSession *http;
+  HyStore *store; /* the test's own connection to the data directory's database */
+  gint64 client_ids[2];
+} Fixture;
+
+typedef struct
+{
+  guint devices;
+  gboolean rate_limited;
+  gboolean link_first_company;
+} Params;
+
+static void
+die_with_parent (gpointer user_data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+static JsonNode *
+sim_state (Fixture *f)
+{
+  g_autofree char *uri = g_strconcat (f->url, "/_sim/state", NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  gsize len;
+  const char *data;
+
+  body = soup_session_send_and_read (f->http, msg, NULL, &error);
+  g_assert_no_error (error);
+  data = g_bytes_get_data (body, &len);
+  g_assert_true (json_parser_load_from_data (parser, data, (gssize) len, &error));
+  return json_node_copy (json_parser_get_root (parser));
+}
+
+static GSubprocess *
+spawn_cli (Fixture *f, GSubprocessFlags flags, const char *const *args)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+  GSubprocess *cli;
+
+  g_ptr_array_add (argv, (gpointer) HY_CLI_BINARY);
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, f->dir);
+  g_ptr_array_add (argv, (gpointer) "--json");
+  for (guint i = 0; args[i]; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "HALYARD_CLIENT_SECRET", "demo-secret", TRUE);
+  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  g_subprocess_launcher_unsetenv (launcher, "HALYARD_DATA_DIR");
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  cli = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  return cli;
+}
+
+#define SPAWN(f, flags, ...)                           \
+  ({                                                   \
+    const char *const args_[] = { __VA_ARGS__, NULL }; \
+    spawn_cli ((f), (flags), args_);                   \
+  })
+
+/* Runs halyard-cli to the end; its exit status, stdout and stderr. */
+static int
+run_cli (Fixture *f, const char *input, char **out, char **err, const char *const *args)
+{
+  g_autoptr (GSubprocess) cli =
+      spawn_cli (f,
+                 G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                     G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                 args);
+  g_autoptr (GError) error = NULL;
+
+  g_subprocess_communicate_utf8 (cli, input, NULL, out, err, &error);
+  g_assert_no_error (error);
+  g_test_message ("halyard-cli %s → %d\n%s%s", args[0], g_subprocess_get_exit_status (cli), *out,
+                  *err);
+  return g_subprocess_get_exit_status (cli);
+}
+
+#define RUN(f, input, out, err, ...)                   \
+  ({                                                   \
+    const char *const args_[] = { __VA_ARGS__, NULL }; \
+    run_cli ((f), (input), (out), (err), args_);       \
+  })
+
+static JsonObject *
+parse_object (const char *text, JsonNode **out_root)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, &error));
+  *out_root = json_node_copy (json_parser_get_root (parser));
+  return json_node_get_object (*out_root);
+}
+
+/* ---- Waiting on the store --------------------------------------------------------------- */
+
+typedef gboolean (*Condition) (Fixture *f, gpointer data);
+
+static gboolean
+deadline_cb (gpointer user_data)
+{
+  g_error ("%s did not happen within 60 s", (const char *) user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+changed_cb (HyStore *store, guint changes, gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Runs the main context until @condition holds, looking again after each change the store
+ * reports (whoever wrote it). */
+static void
+wait_until (Fixture *f, Condition condition, gpointer data, const char *what)
+{
+  gboolean changed = TRUE;
+  gulong id = g_signal_connect (f->store, "changed", G_CALLBACK (changed_cb), &changed);
+  guint guard = g_timeout_add_seconds (60, deadline_cb, (gpointer) what);
+
+  while (TRUE)
+    {
+      if (changed)
+        {
+          changed = FALSE;
+          if (condition (f, data))
+            break;
+        }
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (guard);
+  g_signal_handler_disconnect (f->store, id);
+}
+
+static gboolean
+holder_is (Fixture *f, gpointer data)
+{
+  g_autoptr (HyLeaseHolder) holder = hy_store_lease_get_holder (f->store, NULL);
+  const char *pid = data;
+
+  return holder != NULL && holder->pid == g_ascii_strtoll (pid, NULL, 10);
+}
+
+static gboolean
+outbox_done_at_least (Fixture *f, gpointer data)
+{
+  return hy_store_outbox_count (f->store, HY_OUTBOX_STATE_DONE, NULL) >= GPOINTER_TO_INT (data);
+}
+
+static gboolean
+all_delivered (Fixture *f, gpointer data)
+{
+  g_autoptr (GPtrArray) groups = hy_store_list_group_sync (f->store, TRUE, NULL);
+  g_autoptr (HyAlert) alert = hy_store_get (f->store, HY_RECORD_KIND_ALERT, "disk-1", NULL);
+
+  if (hy_store_outbox_count (f->store, HY_OUTBOX_STATE_PENDING, NULL) != 0 ||
+      hy_store_outbox_count (f->store, HY_OUTBOX_STATE_INFLIGHT, NULL) != 0)
+    return FALSE;
+  if (data != NULL && (alert == NULL || alert->state != HY_ALERT_STATE_DELIVERED))
+    return FALSE;
+  for (guint i = 0; groups != NULL && i < groups->len; i++)
+    if (((HyGroupSync *) g_ptr_array_index (groups, i))->state != HY_SYNC_STATE_SYNCED)
+      return FALSE;
+  return groups != NULL;
+}
+
+static gboolean
+group_state_is (Fixture *f, gpointer data)
+{
+  g_autoptr (HyGroupSync) sync = hy_store_get_group_sync (f->store, "g0", NULL);
+
+  return sync != NULL && sync->state == GPOINTER_TO_INT (data);
+}
+
+/* ---- Fixture ---------------------------------------------------------------------------- */
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  const Params *params = data;
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *rate = g_strdup_printf ("%u", RATE_MAX);
+  g_autofree char *window = g_strdup_printf ("%u", RATE_WINDOW_MS);
+  g_autofree char *rate_limit = g_strdup_printf ("%u/%u", RATE_MAX, RATE_WINDOW_MS / 1000);
+  g_autofree char *cli_out = NULL;
+  g_autofree char *cli_err = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  g_autoptr (HyUser) u1 = hy_user_new ();
+  g_autoptr (HyPolicy) p1 = hy_policy_new ();
+  JsonArray *clients, *sites;
+
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  if (params->rate_limited)
+    /* Halo's own limiter, as tight as the one given to connect. */
+    f->sim =
+        g_subprocess_launcher_spawn (launcher, &error, HY_SIM_BINARY, "--port", "0", "--clients",
+                                     "4", "--sites-per-client", "1", "--assets-per-client", "0",
+                                     "--agents", "2", "--latency-ms", "5", "--rate-limit", rate,
+                                     "--rate-window-ms", window, NULL);
+  else
+    f->sim =
+        g_subprocess_launcher_spawn (launcher, &error, HY_SIM_BINARY, "--port", "0", "--clients",
+                                     "4", "--sites-per-client", "1", "--assets-per-client", "0",
+                                     "--agents", "2", "--latency-ms", "20", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->sim));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  f->url = g_strdup (strstr (line, "http://"));
+  f->http = soup_session_new ();
+  f->devices = params->devices;
+  f->dir = g_dir_make_tmp ("hy-service-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  /* The connection as a technician makes it, with the rate limit. */
+  g_assert_cmpint (RUN (f, "demo-secret\n", &cli_out, &cli_err, "connect", "--url", f->url,
+                        "--tenant", "demo", "--client-id", "halyard-demo", "--secret-stdin",
+                        "--no-keyring", "--rate-limit", rate_limit),
+                   ==, 0);
+
+  path = g_build_filename (f->dir, "halyard.db", NULL);
+  f->store = hy_store_open (path, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr (HyProfile) profile = hy_store_get_profile (f->store, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (profile->rate_max, ==, RATE_MAX);
+    g_assert_cmpuint (profile->rate_window, ==, RATE_WINDOW_MS / 1000);
+  }
+
+  state = sim_state (f);
+  clients = json_object_get_array_member (json_node_get_object (state), "clients");
+  sites = json_object_get_array_member (json_node_get_object (state), "sites");
+  for (guint c = 0; c < 2; c++)
+    {
+      JsonObject *client = json_array_get_object_element (clients, c);
+      gint64 client_id = hy_sync_json_int (client, "id");
+      gint64 site_id = 0;
+      g_autoptr (HyCompany) company = hy_company_new ();
+      g_autoptr (HyGroup) group = hy_group_new ();
+
+      f->client_ids[c] = client_id;
+      for (guint s = 0; s < json_array_get_length (sites) && site_id == 0; s++)
+        if (hy_sync_json_int (json_array_get_object_element (sites, s), "client_id") == client_id)
+          site_id = hy_sync_json_int (json_array_get_object_element (sites, s), "id");
+      company->id = g_strdup_printf ("c%u", c);
+      company->name = g_strdup_printf ("Company %u", c);
+      g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, company, NULL, &error));
+      if (c > 0 || params->link_first_company)
+        g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_COMPANY, company->id, client_id,
+                                          "Client", HY_LINK_HOW_MANUAL, &error));
+      group->id = g_strdup_printf ("g%u", c);
+      group->name = g_strdup_printf ("Group %u", c);
+      g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_GROUP, group, NULL, &error));
+      /* The group goes to its company's client (the company decides it). */
+      g_assert_true (hy_store_map_group (f->store, group->id, client_id, site_id, &error));
+    }
+  g_assert_true (hy_store_begin (f->store, &error));
+  for (guint d = 0; d < f->devices; d++)
+    {
+      g_autoptr (HyComputer) pc = hy_computer_new ();
+      pc->id = g_strdup_printf ("pc%04u", d);
+      pc->name = g_strdup_printf ("DEV-%04u", d);
+      pc->company_id = g_strdup_printf ("c%u", d % 2);
+      pc->group_id = g_strdup_printf ("g%u", d % 2);
+      g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, pc, NULL, &error));
+    }
+  g_assert_true (hy_store_commit (f->store, &error));
+  u1->id = g_strdup ("u1");
+  u1->name = g_strdup ("Jane Tech");
+  p1->id = g_strdup ("p1");
+  p1->name = g_strdup ("Disk space");
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_USER, u1, NULL, &error));
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_POLICY, p1, NULL, &error));
+  g_assert_true (hy_store_map_policy (f->store, "p1", 4, 9, &error));
+  g_assert_true (hy_store_set_enabled (f->store, TRUE, &error));
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+
+  g_clear_object (&f->store);
+  g_subprocess_force_exit (f->sim);
+  g_subprocess_wait (f->sim, NULL, NULL);
+  g_clear_object (&f->sim);
+  g_clear_object (&f->http);
+  g_assert_cmpint (system (cmd), ==, 0);
+  g_free (f->dir);
+  g_free (f->url);
+}
+
+/* Starts `serve` and waits for its first line (it holds the lease then); its pid. */
+static GSubprocess *
+start_serve (Fixture *f, char **out_pid)
+{
+  GSubprocess *serve =
+      SPAWN (f, G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE, "serve");
+  g_autoptr (GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *o;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  o = parse_object (line, &root);
+  g_assert_cmpstr (json_object_get_string_member (o, "state"), ==, "serving");
+  *out_pid = g_strdup (g_subprocess_get_identifier (serve));
+  g_assert_cmpint (json_object_get_int_member (o, "pid"), ==, g_ascii_strtoll (*out_pid, NULL, 10));
+  return serve;
+}
+
+static void
+wait_exit (GSubprocess *process)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* ---- Tests ------------------------------------------------------------------------------ */
+
+static void
+test_serve_twice (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSubprocess) first = NULL;
+  g_autofree char *pid = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *error;
+
+  first = start_serve (f, &pid);
+  wait_until (f, holder_is, pid, "the first serve holding the lease");
+
+  /* A second deliverer for the same data directory does not start, and says who delivers. */
+  g_assert_cmpint (RUN (f, NULL, &out, &err, "serve"), ==, 1);
+  g_assert_cmpstr (out, ==, "");
+  error = json_object_get_object_member (parse_object (err, &root), "error");
+  g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, "already_serving");
+  g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), pid));
+  g_assert_nonnull (strstr (json_object_get_string_member (error, "message"), "halyard-cli serve"));
+
+  /* status names the deliverer. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_clear_pointer (&root, json_node_unref);
+  g_assert_cmpint (RUN (f, NULL, &out, &err, "status"), ==, 0);
+  {
+    JsonObject *service = json_object_get_object_member (parse_object (out, &root), "service");
+    JsonObject *deliverer = json_object_get_object_member (service, "deliverer");
+    g_assert_nonnull (deliverer);
+    g_assert_cmpint (json_object_get_int_member (deliverer, "pid"), ==,
+                     g_ascii_strtoll (pid, NULL, 10));
+  }
+
+  /* SIGTERM: a clean stop, exit 0, and the lease is given up. */
+  g_subprocess_send_signal (first, SIGTERM);
+  wait_exit (first);
+  g_assert_true (g_subprocess_get_if_exited (first));
+  g_assert_cmpint (g_subprocess_get_exit_status (first), ==, 0);
+  {
+    g_autoptr (HyLeaseHolder) holder = hy_store_lease_get_holder (f->store, NULL);
+    g_assert_null (holder);
+  }
+
+  /* --listen takes ADDR:PORT; anything else is bad usage that starts nothing. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (RUN (f, NULL, &out, &err, "serve", "--listen", "nowhere"), ==, 2);
+}
+
+static void
+test_serve_killed (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSubprocess) first = NULL;
+  g_autoptr (GSubprocess) second = NULL;
+  g_autofree char *pid = NULL;
+  g_autofree char *pid2 = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonArray *assets, *tickets;
+
+  first = start_serve (f, &pid);
+  wait_until (f, holder_is, pid, "serve holding the lease");
+  /* An alert recorded while serve delivers: queued for it, and back within a second. */
+  g_assert_cmpint (RUN (f, NULL, &out, &err, "alert", "raise", "--id", "disk-1", "--computer",
+                        "pc0001", "--policy", "p1", "--summary", "C: is 95% full"),
+                   ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (parse_object (out, &root), "state"), ==,
+                   "queued");
+
+  /* Killed in the middle of its work (some writes done, more to do). */
+  wait_until (f, outbox_done_at_least, GINT_TO_POINTER (1), "serve's first delivered write");
+  g_subprocess_send_signal (first, SIGKILL);
+  wait_exit (first);
+  g_assert_true (g_subprocess_get_if_signaled (first));
+
+  /* Restarted: it takes the lease of the dead process at once and finishes the work. */
+  second = start_serve (f, &pid2);
+  wait_until (f, all_delivered, GINT_TO_POINTER (1), "every device and the alert delivered");
+  g_subprocess_send_signal (second, SIGTERM);
+  wait_exit (second);
+  g_assert_cmpint (g_subprocess_get_exit_status (second), ==, 0);
+
+  state = sim_state (f);
+  assets = json_object_get_array_member (json_node_get_object (state), "assets");
+  tickets = json_object_get_array_member (json_node_get_object (state), "tickets");
+  g_assert_cmpuint (json_array_get_length (assets), ==, f->devices);
+  for (guint i = 0; i < json_array_get_length (assets); i++)
+    {
+      const char *inv =
+          hy_sync_json_string (json_array_get_object_element (assets, i), "inventory_number");
+      g_assert_nonnull (inv);
+      g_assert_false (g_hash_table_contains (seen, inv));
+      g_hash_table_add (seen, g_strdup (inv));
+    }
+  g_assert_cmpuint (json_array_get_length (tickets), ==, 1);
+}
+
+static void
+test_alert_overtakes_bulk (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSubprocess) sync = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  HyEventsQuery query = HY_EVENTS_QUERY_INIT;
+  gint64 ticket_event = 0, last_asset_event = 0, started;
+  guint rate_limited = 0;
+  const char *pid;
+
+  /* The first sync of many devices under the tight limit: the bulk work. */
+  sync = SPAWN (f, G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, "sync");
+  pid = g_subprocess_get_identifier (sync);
+  wait_until (f, holder_is, (gpointer) pid, "the sync holding the lease");
+
+  /* Raised meanwhile in another process: stored, the deliverer nudged, back at once. */
+  started = g_get_monotonic_time ();
+  g_assert_cmpint (RUN (f, NULL, &out, &err, "alert", "raise", "--id", "disk-1", "--computer",
+                        "pc0001", "--policy", "p1", "--summary", "C: is 95% full"),
+                   ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - started, <, G_USEC_PER_SEC);
+  g_assert_cmpstr (json_object_get_string_member (parse_object (out, &root), "state"), ==,
+                   "queued");
+
+  wait_exit (sync);
+  g_assert_cmpint (g_subprocess_get_exit_status (sync), ==, 0);
+
+  /* The ticket went out while the bulk work still had writes to send, and Halo never had to
+   * refuse a request. */
+  query.limit = 100000;
+  events = hy_store_events_list (f->store, &query, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      HyEvent *event = g_ptr_array_index (events, i);
+
+      if (event->status == 429)
+        rate_limited++;
+
+      if (g_strcmp0 (event->method, "POST") == 0 && g_str_has_prefix (event->path, "/api/Tickets"))
+        ticket_event = ticket_event == 0 ? event->id : MIN (ticket_event, event->id);
+      if (g_strcmp0 (event->method, "POST") == 0 && g_str_has_prefix (event->path, "/api/Asset"))
+        last_asset_event = MAX (last_asset_event, event->id);
+    }
+  g_assert_cmpuint (rate_limited, ==, 0);
+  g_assert_cmpint (ticket_event, >, 0);
+  g_assert_cmpint (last_asset_event, >, ticket_event);
+  {
+    g_autoptr (HyAlert) alert = hy_store_get (f->store, HY_RECORD_KIND_ALERT, "disk-1", &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (alert->state, ==, HY_ALERT_STATE_DELIVERED);
+  }
+}
+
+static void
+test_failed_group_clears (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSubprocess) serve = NULL;
+  g_autofree char *pid = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *client = g_strdup_printf ("%" G_GINT64_FORMAT, f->client_ids[0]);
+  g_autoptr (HyGroupSync) sync = NULL;
+
+  serve = start_serve (f, &pid);
+  /* Company 0 is not linked: its group fails, and says what fixes it. */
+  wait_until (f, group_state_is, GINT_TO_POINTER (HY_SYNC_STATE_FAILED), "group g0 failing");
+  sync = hy_store_get_group_sync (f->store, "g0", NULL);
+  g_assert_nonnull (sync->reason);
+  g_test_message ("g0 failed: %s", sync->reason);
+
+  /* Linking the company (another process) fixes it: the service re-syncs the group. */
+  g_assert_cmpint (RUN (f, NULL, &out, &err, "refresh"), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (RUN (f, NULL, &out, &err, "link", "set", "company", "c0", client), ==, 0);
+  wait_until (f, group_state_is, GINT_TO_POINTER (HY_SYNC_STATE_SYNCED), "group g0 synced");
+
+  g_subprocess_send_signal (serve, SIGTERM);
+  wait_exit (serve);
+  g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  static const Params small = { 40, FALSE, TRUE };
+  static const Params killed = { 300, FALSE, TRUE };
+  static const Params bulk = { 1200, TRUE, TRUE };
+  static const Params unlinked = { 10, FALSE, FALSE };
+
+  g_test_init (&argc, &argv, NULL);
+  g_test_add ("/service/serve-twice", Fixture, &small, fixture_setup, test_serve_twice,
+              fixture_teardown);
+  g_test_add ("/service/serve-killed", Fixture, &killed, fixture_setup, test_serve_killed,
+              fixture_teardown);
+  g_test_add ("/service/alert-overtakes-bulk", Fixture, &bulk, fixture_setup,
+              test_alert_overtakes_bulk, fixture_teardown);
+  g_test_add ("/service/failed-group-clears", Fixture, &unlinked, fixture_setup,
+              test_failed_group_clears, fixture_teardown);
+  return g_test_run ();
+}
