@@ -72,6 +72,7 @@ struct _HySim
   GMainContext *context;
   GMainLoop *loop;
   SoupServer *server;
+  GPtrArray *delayed; /* Delayed: answers held back by the latency, server thread only */
   guint16 requested_port;
   guint16 port;
   char *base_url;
@@ -1388,13 +1389,68 @@ rate_limited (HySim *self, guint *retry_after)
 /* Server thread                                                                              */
 /* ------------------------------------------------------------------------------------------ */
 
+/* An answer held back by the latency. The client may hang up (a cancelled request) and the
+ * server may shut down while it waits: either closes the connection, after which the message
+ * must never be unpaused (libsoup asserts on it), so the wait ends with the connection. */
+typedef struct
+{
+  HySim *self;
+  SoupServerMessage *msg; /* a reference */
+  GSource *source;        /* a reference; the timeout */
+  gulong disconnected_id;
+  gulong finished_id;
+} Delayed;
+
+static void
+delayed_free (gpointer data)
+{
+  Delayed *delayed = data;
+
+  g_clear_signal_handler (&delayed->disconnected_id, delayed->msg);
+  g_clear_signal_handler (&delayed->finished_id, delayed->msg);
+  g_source_destroy (delayed->source);
+  g_source_unref (delayed->source);
+  g_object_unref (delayed->msg);
+  g_free (delayed);
+}
+
 static gboolean
 delayed_reply_cb (gpointer user_data)
 {
-  SoupServerMessage *msg = user_data;
+  Delayed *delayed = user_data;
+  g_autoptr (SoupServerMessage) msg = g_object_ref (delayed->msg);
 
+  /* Removing it frees it (and destroys this source, which is being dispatched: harmless). */
+  g_ptr_array_remove_fast (delayed->self->delayed, delayed);
   soup_server_message_unpause (msg);
   return G_SOURCE_REMOVE;
+}
+
+/* The connection closed, or libsoup gave up on the message (an I/O error): no answer to send. */
+static void
+delayed_gone_cb (SoupServerMessage *msg, gpointer user_data)
+{
+  Delayed *delayed = user_data;
+
+  g_ptr_array_remove_fast (delayed->self->delayed, delayed);
+}
+
+static void
+delay_answer (HySim *self, SoupServerMessage *msg, guint latency_ms)
+{
+  Delayed *delayed = g_new0 (Delayed, 1);
+
+  delayed->self = self;
+  delayed->msg = g_object_ref (msg);
+  delayed->source = g_timeout_source_new (latency_ms);
+  delayed->disconnected_id =
+      g_signal_connect (msg, "disconnected", G_CALLBACK (delayed_gone_cb), delayed);
+  delayed->finished_id = g_signal_connect (msg, "finished", G_CALLBACK (delayed_gone_cb), delayed);
+  g_ptr_array_add (self->delayed, delayed);
+
+  soup_server_message_pause (msg);
+  g_source_set_callback (delayed->source, delayed_reply_cb, delayed, NULL);
+  g_source_attach (delayed->source, self->context);
 }
 
 static void
@@ -1429,14 +1485,7 @@ deliver (HySim *self, SoupServerMessage *msg, Reply *reply, guint latency_ms)
   soup_server_message_set_status (msg, reply->status, NULL);
 
   if (latency_ms > 0)
-    {
-      GSource *source = g_timeout_source_new (latency_ms);
-
-      soup_server_message_pause (msg);
-      g_source_set_callback (source, delayed_reply_cb, g_object_ref (msg), g_object_unref);
-      g_source_attach (source, self->context);
-      g_source_unref (source);
-    }
+    delay_answer (self, msg, latency_ms);
 }
 
 static void
@@ -1554,6 +1603,7 @@ server_thread (gpointer user_data)
 
   g_main_context_push_thread_default (self->context);
 
+  self->delayed = g_ptr_array_new_with_free_func (delayed_free);
   self->server = soup_server_new ("server-header", "halyard-sim ", NULL);
   soup_server_add_handler (self->server, NULL, server_cb, self, NULL);
   address = g_inet_socket_address_new_from_string ("127.0.0.1", self->requested_port);
@@ -1581,6 +1631,9 @@ server_thread (gpointer user_data)
   if (listening)
     g_main_loop_run (self->loop);
 
+  /* Answers still held back are never sent: their timeouts must not fire on the closed
+   * connections while the context drains below. */
+  g_clear_pointer (&self->delayed, g_ptr_array_unref);
   soup_server_disconnect (self->server);
   g_clear_object (&self->server);
 

@@ -1546,6 +1546,74 @@ test_concurrency (Fixture *f, gconstpointer data)
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/client"), ==, 40);
 }
 
+static void
+wait_for_requests (HySim *sim, guint count)
+{
+  while (hy_sim_get_request_count (sim) < count)
+    g_main_context_iteration (NULL, FALSE);
+}
+
+/* A client that hangs up while its answer is held back by the latency: the held answer is
+ * dropped with the connection (unpausing it would trip libsoup's io_data assertion). */
+static void
+test_latency_hang_up (Fixture *f, gconstpointer data)
+{
+  g_autofree char *url = g_strdup_printf ("%s/api/authinfo", hy_sim_get_base_url (f->sim));
+  guint before = hy_sim_get_request_count (f->sim);
+
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+      g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+      g_autoptr (SoupSession) session = new_session ();
+      g_auto (Response) later = { 0 };
+
+      hy_sim_set_latency (f->sim, 5);
+      soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, cancellable, NULL, NULL);
+      wait_for_requests (f->sim, ++before);
+      g_cancellable_cancel (cancellable);
+      g_clear_object (&session);
+
+      /* An answer held longer comes after the hung-up one's time: when it arrives, the
+       * simulator has been through the moment it would have answered the first. */
+      hy_sim_set_latency (f->sim, 10);
+      send_full (f, "GET", "/api/authinfo", NULL, NULL, NULL, &later);
+      g_assert_no_error (later.error);
+      g_assert_cmpuint (later.status, ==, 200);
+      before++;
+    }
+}
+
+/* Stopping while answers are held back, at every moment of their wait: none is sent on a
+ * connection the stop has closed. */
+static void
+test_latency_stop (void)
+{
+  for (guint i = 0; i < 100; i++)
+    {
+      g_autoptr (HySim) sim = hy_sim_new ();
+      g_autoptr (GError) error = NULL;
+      g_autoptr (SoupSession) session = new_session ();
+      g_autofree char *url = NULL;
+
+      g_assert_true (hy_sim_start (sim, 0, &error));
+      g_assert_no_error (error);
+      hy_sim_set_latency (sim, 1 + i % 3);
+      url = g_strdup_printf ("%s/api/authinfo", hy_sim_get_base_url (sim));
+      for (guint j = 0; j < 6; j++)
+        {
+          g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
+
+          soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+        }
+      wait_for_requests (sim, 1 + i % 6);
+      hy_sim_stop (sim);
+      g_clear_object (&session);
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+    }
+}
+
 /* Start, a port already taken, stop with an answer still delayed, start again. */
 static void
 test_lifecycle (void)
@@ -1681,6 +1749,7 @@ main (int argc, char *argv[])
   ADD ("/sim/faults/fail-next", test_fail_next_and_server_errors);
   ADD ("/sim/faults/drop-after-commit", test_drop_after_commit);
   ADD ("/sim/faults/latency", test_latency);
+  ADD ("/sim/faults/latency-hang-up", test_latency_hang_up);
   ADD ("/sim/control/endpoints", test_sim_endpoints);
   ADD ("/sim/paths/case-insensitive", test_case_insensitive_paths);
   ADD ("/sim/control/request-counts", test_request_counts);
@@ -1689,6 +1758,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/sim/seed/generator", test_generator);
   g_test_add_func ("/sim/seed/file", test_seed_file);
   g_test_add_func ("/sim/lifecycle", test_lifecycle);
+  g_test_add_func ("/sim/latency-stop", test_latency_stop);
   g_test_add_func ("/sim/binary/ready-line", test_binary);
   g_test_add_func ("/sim/binary/bad-arguments", test_binary_bad_arguments);
 
