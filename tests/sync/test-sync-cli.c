@@ -459,6 +459,77 @@ test_cli_commands (Fixture *f, gconstpointer data)
 }
 
 
+/* A sync killed after it planned (every create queued) and while it delivered; every device is
+ * renamed (a re-import); the next sync leaves each device's current name in Halo, one asset per
+ * device, and says 0 pending only then. */
+static void
+test_kill_then_rename (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GSubprocess) first = NULL;
+  g_autoptr (GSubprocess) last = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *path = g_build_filename (f->dir, "halyard.db", NULL);
+  g_autoptr (JsonNode) state = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  JsonArray *assets;
+
+  first = spawn_cli (f, "sync");
+  kill_when (f, first, 1);
+  g_assert_cmpuint (asset_count (f), <, f->devices);
+  {
+    g_autoptr (HyStore) store = hy_store_open (path, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (hy_store_outbox_count (store, HY_OUTBOX_STATE_PENDING, NULL), >, 0);
+    g_assert_true (hy_store_begin (store, &error));
+    for (guint d = 0; d < f->devices; d++)
+      {
+        g_autofree char *id = g_strdup_printf ("pc%03u", d);
+        g_autoptr (HyComputer) pc = hy_store_get (store, HY_RECORD_KIND_COMPUTER, id, &error);
+
+        g_assert_no_error (error);
+        g_free (pc->name);
+        pc->name = g_strdup_printf ("REN-%03u", d);
+        g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPUTER, pc, NULL, &error));
+      }
+    g_assert_true (hy_store_commit (store, &error));
+  }
+
+  last = spawn_cli (f, "sync");
+  g_subprocess_communicate_utf8 (last, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  if (g_subprocess_get_exit_status (last) != 0)
+    g_error ("halyard-cli sync failed: %s %s", out, err);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)),
+                                               "pending"),
+                   ==, 0);
+
+  state = sim_state (f);
+  assets = json_object_get_array_member (json_node_get_object (state), "assets");
+  g_assert_cmpuint (json_array_get_length (assets), ==, f->devices);
+  for (guint i = 0; i < json_array_get_length (assets); i++)
+    {
+      JsonObject *asset = json_array_get_object_element (assets, i);
+      const char *inv = hy_sync_json_string (asset, "inventory_number");
+      const char *name = hy_sync_json_string (asset, "key_field");
+      guint d;
+
+      g_assert_nonnull (inv);
+      g_assert_false (g_hash_table_contains (seen, inv));
+      g_hash_table_add (seen, (gpointer) inv);
+      g_assert_true (g_str_has_prefix (inv, "HY-pc"));
+      d = (guint) g_ascii_strtoull (inv + strlen ("HY-pc"), NULL, 10);
+      {
+        g_autofree char *expected = g_strdup_printf ("REN-%03u", d);
+        g_assert_cmpstr (name, ==, expected);
+      }
+    }
+}
+
 /* A ticket Halo refused (its mapped ticket type does not exist) is given up: `status` says which
  * write, why, and what brings it back; fixing the mapping queues it again by itself, and the
  * next sync delivers it. */
@@ -529,6 +600,8 @@ main (int argc, char **argv)
               test_kill_mid_sync, fixture_teardown);
   g_test_add ("/sync/cli/commands", Fixture, GUINT_TO_POINTER (6), fixture_setup, test_cli_commands,
               fixture_teardown);
+  g_test_add ("/sync/cli/kill-then-rename", Fixture, GUINT_TO_POINTER (240), fixture_setup,
+              test_kill_then_rename, fixture_teardown);
   g_test_add ("/sync/cli/dead-items", Fixture, GUINT_TO_POINTER (2), fixture_setup,
               test_cli_dead_items, fixture_teardown);
   return g_test_run ();

@@ -1859,6 +1859,130 @@ test_refused_revived_by_mapping (Fixture *f, gconstpointer data)
   g_assert_cmpint (r2->state, ==, HY_ALERT_STATE_DELIVERED);
 }
 
+
+/* ------------------------------------------------------------------------- */
+/* Changes while a device's write waits                                      */
+/* ------------------------------------------------------------------------- */
+
+static void
+rename_computer (Fixture *f, const char *id, const char *name)
+{
+  g_autoptr (HyComputer) pc = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, id, NULL);
+
+  g_free (pc->name);
+  pc->name = g_strdup (name);
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, pc, NULL, NULL));
+}
+
+static const char *
+halo_asset_name (Fixture *f, JsonNode *state, const char *computer)
+{
+  g_autofree char *inv = hy_sync_asset_inventory_number (computer);
+  JsonObject *asset = find_where (state, "assets", "inventory_number", inv);
+
+  g_assert_nonnull (asset);
+  return hy_sync_json_string (asset, "key_field");
+}
+
+/* A sync that planned and queued the creates, then sent nothing (it stopped: here its clock is
+ * an hour behind, so nothing is due); a device renamed; the next sync sends the create with the
+ * new name, in the one batch, and reports nothing pending. */
+static void
+test_rename_behind_unsent_create (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) first = NULL;
+  g_autoptr (HySyncReport) second = NULL;
+  g_autoptr (JsonNode) state = NULL;
+
+  f->now = g_get_real_time () - (gint64) 3600 * G_USEC_PER_SEC;
+  hy_sync_engine_set_clock (f->engine, test_clock, f);
+  first = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->created, ==, 0);
+  g_assert_cmpuint (first->pending, ==, 7);
+  g_assert_cmpuint (asset_count (f), ==, 0);
+
+  rename_computer (f, "pc1", "DEV-pc1-renamed");
+  f->now = g_get_real_time () + G_USEC_PER_SEC;
+  hy_sim_reset_counters (f->sim);
+  second = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (second->created, ==, 7);
+  g_assert_cmpuint (second->pending, ==, 0);
+  g_assert_cmpuint (second->dead, ==, 0);
+  assert_assets_exactly_once (f, synced_computers);
+  state = hy_sim_dump_state (f->sim);
+  g_assert_cmpstr (halo_asset_name (f, state, "pc1"), ==, "DEV-pc1-renamed");
+  /* Sent with the create: no update after it. */
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/asset"), ==, 1);
+}
+
+/* Creates that reached Halo (Halo saved them, the answers were lost) wait for their look-up;
+ * devices are renamed meanwhile. The next sync finds the assets Halo saved under the old names,
+ * then sends the new names in the same sync. */
+static void
+test_rename_behind_sent_create (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) first = NULL;
+  g_autoptr (HySyncReport) second = NULL;
+  g_autoptr (GPtrArray) claimed = NULL;
+  g_autoptr (GPtrArray) assets = g_ptr_array_new ();
+  g_autoptr (GPtrArray) payloads =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray) saved = NULL;
+  g_autoptr (JsonNode) state = NULL;
+
+  /* Queued, not sent (the sync's clock an hour behind). */
+  f->now = g_get_real_time () - (gint64) 3600 * G_USEC_PER_SEC;
+  hy_sync_engine_set_clock (f->engine, test_clock, f);
+  first = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (first->pending, ==, 7);
+
+  /* Sent: Halo saves them, the answers are lost; each counts an attempt and waits. */
+  claimed = hy_store_outbox_claim (f->store, g_get_real_time (), 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (claimed->len, ==, 7);
+  for (guint i = 0; i < claimed->len; i++)
+    {
+      HyOutboxItem *item = g_ptr_array_index (claimed, i);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonNode *payload;
+
+      g_assert_true (json_parser_load_from_data (parser, item->payload, -1, &error));
+      payload = json_node_copy (json_parser_get_root (parser));
+      g_ptr_array_add (payloads, payload);
+      g_ptr_array_add (assets,
+                       json_object_get_object_member (json_node_get_object (payload), "asset"));
+      g_assert_true (hy_store_outbox_wait (f->store, item->id, "The answer was lost", TRUE,
+                                           g_get_real_time (), &error));
+    }
+  hy_halo_client_save_assets_async (f->client, assets, HY_HALO_PRIORITY_BULK, NULL, NULL, result_cb,
+                                    &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (asset_count (f), ==, 7);
+
+  rename_computer (f, "pc1", "DEV-pc1-renamed");
+  rename_computer (f, "pc6", "DEV-pc6-renamed");
+  f->now = g_get_real_time () + G_USEC_PER_SEC;
+  second = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (second->pending, ==, 0);
+  g_assert_cmpuint (second->dead, ==, 0);
+  g_assert_cmpuint (second->updated, ==, 2);
+  assert_assets_exactly_once (f, synced_computers);
+  state = hy_sim_dump_state (f->sim);
+  g_assert_cmpstr (halo_asset_name (f, state, "pc1"), ==, "DEV-pc1-renamed");
+  g_assert_cmpstr (halo_asset_name (f, state, "pc6"), ==, "DEV-pc6-renamed");
+  g_assert_cmpstr (halo_asset_name (f, state, "pc2"), ==, "DEV-pc2");
+}
+
 /* A crash right after a ticket create was sent: the item is INFLIGHT in the store and Halo has
  * the ticket; the next process resolves it by looking it up, and sends nothing twice. */
 static void
@@ -2072,6 +2196,8 @@ main (int argc, char **argv)
   ADD ("/sync/outbox/outage-nothing-dead", test_outage_nothing_dead);
   ADD ("/sync/outbox/failing-revived", test_failing_revived);
   ADD ("/sync/outbox/refused-revived-by-mapping", test_refused_revived_by_mapping);
+  ADD ("/sync/assets/rename-behind-unsent-create", test_rename_behind_unsent_create);
+  ADD ("/sync/assets/rename-behind-sent-create", test_rename_behind_sent_create);
   ADD ("/sync/auto-deliver", test_auto_deliver);
 #undef ADD
   return g_test_run ();

@@ -3060,6 +3060,19 @@ hy_store_outbox_retry (HyStore *self, gint64 id, GError **error)
 }
 
 gboolean
+hy_store_outbox_rewrite (HyStore *self, gint64 id, const char *payload, GError **error)
+{
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (payload != NULL, FALSE);
+  LOCK (self);
+
+  return outbox_update (self,
+                        "UPDATE outbox SET payload = :text "
+                        "WHERE id = :id AND state = 'pending' AND attempts = 0",
+                        id, payload, 0, error);
+}
+
+gboolean
 hy_store_outbox_wait (HyStore *self,
                       gint64 id,
                       const char *error_text,

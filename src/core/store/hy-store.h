@@ -318,6 +318,9 @@ hy_store_outbox_dead_letter (HyStore *self, gint64 id, const char *error_text, G
 /* DEAD → PENDING, due now, with a new count of refusals (attempts are kept: a create that may
  * have reached Halo is still looked up before it is sent again). */
 gboolean hy_store_outbox_retry (HyStore *self, gint64 id, GError **error);
+/* Replaces the payload of a PENDING item never sent (no attempt): it takes the record as it is
+ * now. INVALID_STATE for an item that is not, or may have reached Halo. */
+gboolean hy_store_outbox_rewrite (HyStore *self, gint64 id, const char *payload, GError **error);
 /* INFLIGHT → PENDING after a try that Halo did not refuse: it never reached Halo (no network,
  * no token, the rate limit) or Halo is unavailable. One more wait (which spaces the next try
  * out), never a refusal; with @maybe_sent an attempt is counted (a create is looked up before

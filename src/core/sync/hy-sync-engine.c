@@ -508,6 +508,7 @@ typedef struct
   HyOutboxState state;
   gint64 next_attempt_at;
   gboolean create; /* an asset or ticket create */
+  gboolean sent;   /* it may have reached Halo (attempts > 0): its payload is what Halo got */
 } Outstanding;
 
 typedef struct
@@ -551,7 +552,8 @@ outstanding_add (Run *run, const HyOutboxItem *item)
 {
   GArray *arr = g_hash_table_lookup (run->outstanding, item->record_key);
   Outstanding o = { item->id, item->state, item->next_attempt_at,
-                    item->kind != NULL && g_str_has_suffix (item->kind, ".create") };
+                    item->kind != NULL && g_str_has_suffix (item->kind, ".create"),
+                    item->attempts > 0 };
   guint i;
 
   if (arr == NULL)
@@ -1088,6 +1090,8 @@ typedef struct
   gboolean found; /* halo_id found by a Halo lookup, not yet linked */
   PlanAction action;
   char *reason;
+  gint64 unsent_id; /* PLAN_QUEUED: the device's last queued asset write, never sent: it takes
+                     * the device as it is now */
 } PlanItem;
 
 typedef struct
@@ -1258,7 +1262,12 @@ plan_assets (Run *run, Plan *plan, GError **error)
 
           if (key_has_outstanding (run, key))
             {
+              GArray *arr = g_hash_table_lookup (run->outstanding, key);
+              Outstanding *last = &g_array_index (arr, Outstanding, arr->len - 1);
+
               item->action = PLAN_QUEUED;
+              if (last->state == HY_OUTBOX_STATE_PENDING && !last->sent)
+                item->unsent_id = last->id;
               gp->queued++;
               continue;
             }
@@ -1630,6 +1639,57 @@ typedef struct
   Plan *plan;
 } EnqueueData;
 
+/* A device renamed (or changed otherwise) while its asset write waits unsent in the outbox:
+ * the write takes the device as it is now, so the change goes out with it, not never. A write
+ * that may have reached Halo is left as it is (Halo may have what it holds): the plan made
+ * after its delivery sends the change. */
+static gboolean
+rewrite_unsent (Run *run, HyStore *store, PlanItem *item, GError **error)
+{
+  g_autoptr (HyOutboxItem) queued = hy_store_outbox_get (store, item->unsent_id, NULL);
+  g_autoptr (GError) local = NULL;
+  g_autoptr (JsonNode) old = NULL;
+  g_autofree char *payload = NULL;
+  PlanAction action = item->action;
+  gint64 halo_id = item->halo_id;
+  const char *fingerprint;
+
+  if (queued == NULL || queued->state != HY_OUTBOX_STATE_PENDING || queued->attempts > 0 ||
+      !g_str_has_prefix (queued->kind, "asset."))
+    return TRUE;
+  old = parse_json (queued->payload);
+  if (old == NULL || !JSON_NODE_HOLDS_OBJECT (old))
+    return TRUE;
+  fingerprint = hy_sync_json_string (json_node_get_object (old), "fingerprint");
+  if (g_strcmp0 (fingerprint, item->fingerprint) == 0)
+    return TRUE;
+  if (g_strcmp0 (queued->kind, HY_SYNC_KIND_ASSET_CREATE) == 0)
+    {
+      item->action = PLAN_CREATE;
+      item->halo_id = 0;
+    }
+  else
+    {
+      JsonObject *asset = json_object_get_object_member (json_node_get_object (old), "asset");
+      item->action = PLAN_UPDATE;
+      if (asset != NULL && hy_sync_json_int (asset, "id") > 0)
+        item->halo_id = hy_sync_json_int (asset, "id");
+    }
+  payload = asset_item_payload (run, item);
+  item->action = action;
+  item->halo_id = halo_id;
+  if (!hy_store_outbox_rewrite (store, queued->id, payload, &local))
+    {
+      /* Claimed meanwhile: the plan made after its delivery sends the change. */
+      if (!g_error_matches (local, HY_STORE_ERROR, HY_STORE_ERROR_INVALID_STATE))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 enqueue_assets_txn (HyStore *store, gpointer user_data, GError **error)
 {
@@ -1644,6 +1704,12 @@ enqueue_assets_txn (HyStore *store, gpointer user_data, GError **error)
       const char *kind;
       gint64 id;
 
+      if (item->action == PLAN_QUEUED && item->unsent_id > 0)
+        {
+          if (!rewrite_unsent (run, store, item, error))
+            return FALSE;
+          continue;
+        }
       if (item->action != PLAN_CREATE && item->action != PLAN_UPDATE)
         continue;
       if (item->found &&
@@ -3101,6 +3167,56 @@ deliver_and_revive (Run *run, GError **error)
 }
 
 static gboolean
+plan_has (Plan *plan, PlanAction action)
+{
+  for (guint i = 0; i < plan->items->len; i++)
+    if (((PlanItem *) g_ptr_array_index (plan->items, i))->action == action)
+      return TRUE;
+  return FALSE;
+}
+
+/* Devices that waited behind an earlier write of theirs (sent before they changed, or queued by
+ * a run that died) are planned again once it is delivered: what changed since goes out in the
+ * same sync. At most twice, and only while something was delivered. */
+static gboolean
+replan_after_delivery (Run *run, Plan *first, GError **error)
+{
+  gboolean queued = plan_has (first, PLAN_QUEUED);
+
+  for (guint pass = 0; pass < 2 && queued && !g_cancellable_is_cancelled (run->cancellable); pass++)
+    {
+      Plan plan = { 0 };
+      EnqueueData data = { run, &plan };
+      guint delivered = run->report->delivered;
+      gboolean ok = FALSE;
+
+      if (!plan_assets (run, &plan, error) || !plan_find_existing (run, &plan, error))
+        goto done;
+      queued = plan_has (&plan, PLAN_QUEUED);
+      if (!plan_has (&plan, PLAN_CREATE) && !plan_has (&plan, PLAN_UPDATE))
+        {
+          plan_clear (&plan);
+          return TRUE;
+        }
+      g_debug ("Planning again after delivery: devices changed while their writes waited");
+      if (!load_asset_types (run, error) ||
+          !hy_store_transaction (run->self->store, enqueue_assets_txn, &data, error))
+        goto done;
+      notify_changed (run->self);
+      if (!deliver_and_revive (run, error))
+        goto done;
+      ok = TRUE;
+      if (run->report->delivered == delivered)
+        queued = FALSE;
+    done:
+      plan_clear (&plan);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 run_sync (Run *run, gboolean dry_run, GError **error)
 {
   HySyncEngine *self = run->self;
@@ -3157,8 +3273,8 @@ run_sync (Run *run, gboolean dry_run, GError **error)
     EnqueueData data = { run, &plan };
     for (guint i = 0; i < plan.items->len && !any; i++)
       {
-        PlanAction a = ((PlanItem *) g_ptr_array_index (plan.items, i))->action;
-        any = a == PLAN_CREATE || a == PLAN_UPDATE;
+        PlanItem *item = g_ptr_array_index (plan.items, i);
+        any = item->action == PLAN_CREATE || item->action == PLAN_UPDATE || item->unsent_id > 0;
       }
     if (any && !load_asset_types (run, error))
       goto out;
@@ -3185,7 +3301,7 @@ run_sync (Run *run, gboolean dry_run, GError **error)
           g_hash_table_insert (run->group_of, item->computer->id, gp);
       }
   }
-  if (!deliver_and_revive (run, error))
+  if (!deliver_and_revive (run, error) || !replan_after_delivery (run, &plan, error))
     goto out;
   finalize_groups (run);
   ok = TRUE;
