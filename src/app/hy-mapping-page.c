@@ -5,13 +5,16 @@
  * Six sections in an AdwViewStack, each a GtkColumnView with a GtkMultiSelection:
  *  - Companies, Locations, Computers, Technicians: HyLinkModel, lazy pages of the store's link
  *    rows; the search and *Unlinked only* are SQL filters, so a hundred thousand computers list
- *    and filter at once. Linked is True/False, as AutoElevate's "Linked to Ticketing System".
+ *    and filter at once. Linked is a status icon with its name ("Linked", "Not linked").
  *  - Groups (client + site, and the live sync state with counts) and Policies (ticket type and
  *    what happens when the alert clears): small lists, filtered in memory.
  * *Link automatically* runs the linker (on the selected rows only when some are selected),
  * *Link to…* picks the Halo record in a HyRecordPicker, *Unlink* clears links and mappings,
- * suggestions (near misses, with the linker's evidence) are accepted or rejected one by one,
- * and companies are renamed in place. *Refresh from Halo* shows the requests it sends.
+ * suggestions (near misses, with the linker's evidence) are accepted or rejected one by one
+ * (HySuggestionsList), and *Rename…* opens an edit row for the selected company (the store
+ * renames it). Links and mappings made here can be undone from their toast. *Refresh from Halo*
+ * shows the requests it sends. Narrow windows list the name and the state only (the rest of the
+ * selected row below the list) and keep the actions in a menu with their labels.
  */
 
 #define G_LOG_DOMAIN "hy-mapping-page"
@@ -26,6 +29,8 @@
 #include "hy-link-model.h"
 #include "hy-mapping-page.h"
 #include "hy-record-picker.h"
+#include "hy-suggestions-list.h"
+#include "hy-toasts.h"
 #include "hy-view-shortcuts.h"
 #include "linker/hy-linker.h"
 #include "sync/hy-sync-engine.h"
@@ -53,6 +58,7 @@ typedef enum
   COLUMN_HALO,
   COLUMN_STATE,
   COLUMN_EXTRA,
+  N_COLUMNS
 } Column;
 
 typedef struct
@@ -64,24 +70,9 @@ typedef struct
   GtkFilterListModel *local; /* groups and policies: the search and unlinked filters */
   GtkMultiSelection *selection;
   GtkColumnView *view;
-  gboolean stale; /* the filters changed while another section was shown */
+  GtkColumnViewColumn *columns[N_COLUMNS]; /* NULL: the section has no such column */
+  gboolean stale;                          /* the filters changed while another section was shown */
 } Section;
-
-/* The buttons that show only their icon on narrow windows. */
-typedef enum
-{
-  COMPACT_UNLINKED,
-  COMPACT_AUTO,
-  COMPACT_LINK_TO,
-  COMPACT_UNLINK,
-  COMPACT_REFRESH,
-  N_COMPACT_BUTTONS
-} CompactButton;
-
-static const char *const compact_icons[N_COMPACT_BUTTONS] = {
-  "action-unavailable-symbolic", "object-select-symbolic", "insert-link-symbolic",
-  "edit-clear-symbolic",         "view-refresh-symbolic",
-};
 
 typedef enum
 {
@@ -91,6 +82,31 @@ typedef enum
   PICK_POLICY_TICKET_TYPE,
   PICK_POLICY_STATUS,
 } PickStep;
+
+/* What the toast of the last link or mapping undoes: the record's link or route before it. */
+typedef struct
+{
+  SectionId section;
+  HyRecordKind kind;
+  char *id;
+  char *name;
+  gboolean had;     /* linked or mapped before */
+  HyLinkHow how;    /* links: how it was linked */
+  gint64 first_id;  /* the Halo record linked to; the group's client; the policy's ticket type */
+  gint64 second_id; /* the group's site; the policy's close status */
+  char *halo_name;  /* links: the Halo record's name */
+} Undo;
+
+static void
+undo_free (Undo *undo)
+{
+  g_free (undo->id);
+  g_free (undo->name);
+  g_free (undo->halo_name);
+  g_free (undo);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Undo, undo_free)
 
 struct _HyMappingPage
 {
@@ -119,8 +135,12 @@ struct _HyMappingPage
   HyLinkItem *pick_item;
   gint64 pick_first_id;
 
-  /* Narrow: the sections in a drop-down, the actions as icon buttons (see
-   * hy_mapping_page_size_allocate ()). */
+  Undo *undo;
+  AdwToast *undo_toast;
+  gboolean unlinked_only;
+
+  /* Narrow: the sections in a drop-down, the name and state columns only, the actions in a menu
+   * (see hy_mapping_page_size_allocate ()). */
   HyAdaptiveMode narrow_mode;
   gboolean updating_dropdown;
 
@@ -143,8 +163,16 @@ struct _HyMappingPage
   GtkLabel *picker_title;
   HyRecordPicker *picker;
   GtkButton *picker_extra_button;
+  GtkButton *picker_back_button;
+  GtkMenuButton *more_button;
+  GtkPopoverMenu *row_menu;
+  GtkRevealer *rename_revealer;
+  GtkLabel *rename_title;
+  GtkEntry *rename_entry;
+  GtkRevealer *details_revealer;
+  GtkLabel *details_label;
   GtkMenuButton *suggestions_button;
-  GtkListBox *suggestions_list;
+  HySuggestionsList *suggestions_list;
   GtkRevealer *progress_revealer;
   GtkProgressBar *progress_bar;
   GtkLabel *progress_label;
@@ -160,6 +188,7 @@ enum
   PROP_SESSION,
   PROP_BUSY,
   PROP_SYNC_ENGINE,
+  PROP_UNLINKED_ONLY,
   N_PROPS
 };
 
@@ -170,14 +199,21 @@ static const char *const section_names[N_SECTIONS] = {
 };
 
 static const char *const section_icons[N_SECTIONS] = {
-  "x-office-address-book-symbolic", "mark-location-symbolic", "computer-symbolic",
-  "avatar-default-symbolic",        "folder-symbolic",        "dialog-warning-symbolic",
+  "x-office-address-book-symbolic",
+  "mark-location-symbolic",
+  "computer-symbolic",
+  "avatar-default-symbolic",
+  "folder-symbolic",
+  /* Policies: the alerts they raise, not an error of Halyard's */
+  "preferences-system-notifications-symbolic",
 };
 
 static void reload_section (HyMappingPage *self, Section *section);
 static void reload_all (HyMappingPage *self);
 static void run_auto_link (HyMappingPage *self, gboolean dry_run, GHashTable *only);
 static void update_actions (HyMappingPage *self);
+static void update_toolbar (HyMappingPage *self);
+static void update_details_row (HyMappingPage *self);
 
 /* ------------------------------------------------------------------------- */
 /* Helpers                                                                   */
@@ -574,11 +610,16 @@ get_halo_list (HyMappingPage *self, HyCacheKind kind)
   g_autoptr (GHashTable) clients = NULL;
   g_autoptr (GError) error = NULL;
   HyStore *store = get_store (self);
+  guint n_closing = 0;
 
   if (list != NULL)
     return G_LIST_MODEL (list);
 
-  records = hy_store_cache_list (store, kind, NULL, &error);
+  /* Statuses: the ones that close a ticket first (Halo's Closed), as the core orders them. */
+  if (kind == HY_CACHE_KIND_STATUS)
+    records = hy_linker_list_close_statuses (store, &n_closing, &error);
+  else
+    records = hy_store_cache_list (store, kind, NULL, &error);
   if (records == NULL)
     {
       show_error (self, error->message);
@@ -626,8 +667,13 @@ get_halo_list (HyMappingPage *self, HyCacheKind kind)
             detail = g_strdup (record->email);
             break;
           case HY_CACHE_KIND_STATUS:
-            /* Translators: a Halo ticket status that closes the ticket */
-            detail = record->closed ? g_strdup (_ ("Closes the ticket")) : NULL;
+            if (i < n_closing)
+              /* Translators: a Halo ticket status that closes the ticket */
+              detail = g_strdup (_ ("Closes the ticket"));
+            else
+              /* Translators: another Halo ticket status than Halo's Closed: whether it closes
+               * the ticket is up to the Halo settings */
+              detail = g_strdup (_ ("Closes the ticket only if Halo’s settings say so"));
             break;
           case HY_CACHE_KIND_CLIENT:
           case HY_CACHE_KIND_TICKET_TYPE:
@@ -765,6 +811,15 @@ picker_show_step (HyMappingPage *self, PickStep step)
   gtk_widget_set_visible (GTK_WIDGET (self->picker_extra_button), extra != NULL);
   if (extra != NULL)
     gtk_button_set_label (self->picker_extra_button, extra);
+  /* The second step goes back to the first (another client, another ticket type). */
+  gtk_widget_set_visible (GTK_WIDGET (self->picker_back_button),
+                          step == PICK_GROUP_SITE || step == PICK_POLICY_STATUS);
+  if (step == PICK_GROUP_SITE)
+    /* Translators: button in the site picker: back to the choice of the Halo client */
+    gtk_button_set_label (self->picker_back_button, _ ("_Back to the Client"));
+  else if (step == PICK_POLICY_STATUS)
+    /* Translators: button in the status picker: back to the choice of the ticket type */
+    gtk_button_set_label (self->picker_back_button, _ ("_Back to the Ticket Type"));
   hy_record_picker_focus_search (self->picker);
 }
 
@@ -790,11 +845,126 @@ picker_prepare (HyMappingPage *self)
   return TRUE;
 }
 
+/* What the record's link or route is now, for the toast's Undo. */
+static Undo *
+undo_new (HyMappingPage *self, Section *section, HyLinkItem *item)
+{
+  HyStore *store = get_store (self);
+  Undo *undo = g_new0 (Undo, 1);
+  const char *id = hy_link_item_get_id (item);
+
+  undo->section = section->id;
+  undo->kind = hy_link_item_get_kind (item);
+  undo->id = g_strdup (id);
+  undo->name = g_strdup (hy_link_item_get_name (item));
+
+  if (section->id == SECTION_GROUPS)
+    {
+      g_autoptr (HyGroupMapping) mapping = hy_store_get_group_mapping (store, id, NULL);
+
+      undo->had = mapping != NULL;
+      if (mapping != NULL)
+        {
+          undo->first_id = mapping->client_id;
+          undo->second_id = mapping->site_id;
+        }
+    }
+  else if (section->id == SECTION_POLICIES)
+    {
+      g_autoptr (HyPolicyMapping) mapping = hy_store_get_policy_mapping (store, id, NULL);
+
+      undo->had = mapping != NULL;
+      if (mapping != NULL)
+        {
+          undo->first_id = mapping->ticket_type_id;
+          undo->second_id = mapping->close_status_id;
+        }
+    }
+  else
+    {
+      HyLinkInfo link = { 0 };
+
+      if (hy_store_link_get (store, undo->kind, id, &link, NULL))
+        {
+          undo->had = link.how != HY_LINK_HOW_NONE;
+          undo->how = link.how;
+          undo->first_id = link.halo_id;
+          undo->halo_name = g_steal_pointer (&link.halo_name);
+          hy_link_info_clear (&link);
+        }
+    }
+
+  return undo;
+}
+
+/* Puts the record's link or route back as @undo says it was. */
+static gboolean
+undo_apply (HyMappingPage *self, const Undo *undo, GError **error)
+{
+  HyStore *store = get_store (self);
+
+  switch (undo->section)
+    {
+      case SECTION_GROUPS:
+        return undo->had
+                   ? hy_linker_map_group (store, undo->id, undo->first_id, undo->second_id, error)
+                   : hy_linker_unmap_group (store, undo->id, error);
+      case SECTION_POLICIES:
+        return undo->had
+                   ? hy_linker_map_policy (store, undo->id, undo->first_id, undo->second_id, error)
+                   : hy_linker_unmap_policy (store, undo->id, error);
+      case SECTION_COMPANIES:
+      case SECTION_LOCATIONS:
+      case SECTION_COMPUTERS:
+      case SECTION_TECHNICIANS:
+      case N_SECTIONS:
+      default:
+        /* As it was: an automatic link stays automatic. */
+        return undo->had ? hy_store_link_set (store, undo->kind, undo->id, undo->first_id,
+                                              undo->halo_name, undo->how, error)
+                         : hy_linker_clear_link (store, undo->kind, undo->id, error);
+    }
+}
+
+static void
+undo_toast_dismissed_cb (HyMappingPage *self, AdwToast *toast)
+{
+  if (self->undo_toast == toast)
+    {
+      self->undo_toast = NULL;
+      g_clear_pointer (&self->undo, undo_free);
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.undo", FALSE);
+    }
+}
+
+/* A toast with Undo for what was just linked or mapped (only the last one can be undone). */
+static void
+show_undoable (HyMappingPage *self, const char *message, Undo *undo)
+{
+  AdwToast *toast = adw_toast_new (message);
+
+  if (self->undo_toast != NULL)
+    adw_toast_dismiss (self->undo_toast);
+  g_clear_pointer (&self->undo, undo_free);
+
+  self->undo = undo;
+  self->undo_toast = toast;
+  /* Translators: the button of the toast after a link or a mapping */
+  adw_toast_set_button_label (toast, _ ("_Undo"));
+  adw_toast_set_action_name (toast, "mapping.undo");
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.undo", TRUE);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
 static void
 finish_pick (HyMappingPage *self, gint64 second_id)
 {
   HyStore *store = get_store (self);
   HyLinkItem *item = self->pick_item;
+  Section *section = current_section (self);
+  g_autoptr (Undo) undo = undo_new (self, section, item);
   g_autoptr (GError) error = NULL;
   gboolean ok = FALSE;
   g_autofree char *message = NULL;
@@ -804,14 +974,19 @@ finish_pick (HyMappingPage *self, gint64 second_id)
       case PICK_LINK:
         ok = hy_linker_set_link (store, hy_link_item_get_kind (item), hy_link_item_get_id (item),
                                  second_id, NULL, &error);
+        /* Translators: after a manual link; %s is the local record's name */
+        message = g_strdup_printf (_ ("“%s” linked"), hy_link_item_get_name (item));
         break;
       case PICK_GROUP_SITE:
         ok = hy_linker_map_group (store, hy_link_item_get_id (item), self->pick_first_id, second_id,
                                   &error);
+        /* Translators: after a group or policy was mapped; %s is its name */
+        message = g_strdup_printf (_ ("“%s” mapped"), hy_link_item_get_name (item));
         break;
       case PICK_POLICY_STATUS:
         ok = hy_linker_map_policy (store, hy_link_item_get_id (item), self->pick_first_id,
                                    second_id, &error);
+        message = g_strdup_printf (_ ("“%s” mapped"), hy_link_item_get_name (item));
         break;
       case PICK_GROUP_CLIENT:
       case PICK_POLICY_TICKET_TYPE:
@@ -826,9 +1001,7 @@ finish_pick (HyMappingPage *self, gint64 second_id)
       return;
     }
 
-  /* Translators: after a manual link or mapping; %s is the local record's name */
-  message = g_strdup_printf (_ ("“%s” linked"), hy_link_item_get_name (item));
-  show_info (self, message);
+  show_undoable (self, message, g_steal_pointer (&undo));
   reload_section (self, current_section (self));
 }
 
@@ -845,70 +1018,18 @@ set_suggestions (HyMappingPage *self, GPtrArray *suggestions)
 }
 
 static void
-suggestion_answered_cb (GtkButton *button, HyMappingPage *self)
+suggestion_answered_cb (HyMappingPage *self, guint index, gboolean accept, HySuggestionsList *list)
 {
-  guint index = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (button), "index"));
-  gboolean accept = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "accept"));
-
-  hy_mapping_page_answer_suggestion (self, index, accept);
+  if (index < self->suggestions->len)
+    hy_mapping_page_answer_suggestion (self, index, accept);
 }
 
 static void
 update_suggestions (HyMappingPage *self)
 {
-  GtkWidget *child;
   g_autofree char *label = NULL;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->suggestions_list))) != NULL)
-    gtk_list_box_remove (self->suggestions_list, child);
-
-  for (guint i = 0; i < self->suggestions->len; i++)
-    {
-      const HyLinkerSuggestion *suggestion = g_ptr_array_index (self->suggestions, i);
-      AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
-      GtkWidget *accept = gtk_button_new_with_mnemonic (_ ("_Accept"));
-      GtkWidget *reject = gtk_button_new_with_mnemonic (_ ("_Reject"));
-      g_autofree char *title = NULL;
-      g_autofree char *evidence = NULL;
-      g_autofree char *subtitle = NULL;
-      g_autofree char *accept_name = NULL;
-      g_autofree char *reject_name = NULL;
-
-      /* Translators: a suggested link: "<local name> → <Halo name>" */
-      title = g_strdup_printf (_ ("%s → %s"), suggestion->name, suggestion->halo_name);
-      evidence =
-          suggestion->evidence != NULL ? g_strjoinv ("\n", suggestion->evidence) : g_strdup ("");
-      /* Translators: under a suggested link: the kind of record, the score in percent, and
-       * the linker's evidence on the next lines */
-      subtitle =
-          g_strdup_printf (_ ("%s · %d%% alike\n%s"), hy_record_kind_to_string (suggestion->kind),
-                           (int) (suggestion->score * 100 + 0.5), evidence);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_set_subtitle (row, subtitle);
-      adw_action_row_set_subtitle_lines (row, 0);
-
-      accept_name = g_strdup_printf (_ ("Accept the link of %s to %s"), suggestion->name,
-                                     suggestion->halo_name);
-      reject_name = g_strdup_printf (_ ("Reject the link of %s to %s"), suggestion->name,
-                                     suggestion->halo_name);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (accept), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      accept_name, -1);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (reject), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      reject_name, -1);
-      gtk_widget_set_valign (accept, GTK_ALIGN_CENTER);
-      gtk_widget_set_valign (reject, GTK_ALIGN_CENTER);
-      gtk_widget_add_css_class (accept, "suggested-action");
-      g_object_set_data (G_OBJECT (accept), "index", GUINT_TO_POINTER (i));
-      g_object_set_data (G_OBJECT (accept), "accept", GINT_TO_POINTER (TRUE));
-      g_object_set_data (G_OBJECT (reject), "index", GUINT_TO_POINTER (i));
-      g_object_set_data (G_OBJECT (reject), "accept", GINT_TO_POINTER (FALSE));
-      g_signal_connect (accept, "clicked", G_CALLBACK (suggestion_answered_cb), self);
-      g_signal_connect (reject, "clicked", G_CALLBACK (suggestion_answered_cb), self);
-      adw_action_row_add_suffix (row, accept);
-      adw_action_row_add_suffix (row, reject);
-      gtk_list_box_append (self->suggestions_list, GTK_WIDGET (row));
-    }
+  hy_suggestions_list_set_suggestions (self->suggestions_list, self->suggestions);
 
   /* Translators: the suggestions button, with how many near matches wait for review */
   label = g_strdup_printf (ngettext ("_Suggestions (%'u)", "_Suggestions (%'u)",
@@ -941,8 +1062,132 @@ update_actions (HyMappingPage *self)
                                  self->session != NULL && self->refresh_cancellable == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.cancel",
                                  self->refresh_cancellable != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.rename",
+                                 ready && section->id == SECTION_COMPANIES && n_selected == 1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.row-menu",
+                                 self->session != NULL && n_selected > 0);
   gtk_widget_set_sensitive (GTK_WIDGET (self->link_to_button), ready && n_selected == 1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->unlinked_button), TRUE);
+  update_details_row (self);
+}
+
+/* The menu of the narrow toolbar (every action but Link To… and Suggestions, which stay
+ * buttons) or, wide, what has no button (Rename…); and the row menu (the Menu key). */
+static GMenuModel *
+make_menu (HyMappingPage *self, Section *section, gboolean narrow, gboolean rows)
+{
+  GMenu *menu = g_menu_new ();
+  g_autoptr (GMenu) records = g_menu_new ();
+  g_autoptr (GMenu) view = g_menu_new ();
+  gboolean linkable = section_is_linkable (section);
+
+  if (rows)
+    g_menu_append (records, linkable ? _ ("_Link To…") : _ ("_Map To…"), "mapping.link-to");
+  if ((narrow || rows) && linkable)
+    g_menu_append (records, _ ("Link _Automatically"), "mapping.link-auto");
+  if (narrow || rows)
+    g_menu_append (records, linkable ? _ ("U_nlink") : _ ("U_nmap"), "mapping.unlink");
+  if (section->id == SECTION_COMPANIES)
+    /* Translators: menu item: rename the selected company */
+    g_menu_append (records, _ ("_Rename…"), "mapping.rename");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (records));
+
+  if (narrow && !rows)
+    {
+      if (linkable)
+        g_menu_append (view, _ ("_Unlinked Only"), "mapping.unlinked-only");
+      g_menu_append (view, _ ("_Refresh from Halo"), "mapping.refresh");
+      g_menu_append_section (menu, NULL, G_MENU_MODEL (view));
+    }
+
+  return G_MENU_MODEL (menu);
+}
+
+/* The toolbar fits the section (Groups and Policies are mapped, not linked, and have nothing
+ * to link automatically nor an unlinked filter) and the width (narrow: a menu). */
+static void
+update_toolbar (HyMappingPage *self)
+{
+  Section *section = current_section (self);
+  gboolean narrow = self->narrow_mode.narrow;
+  gboolean linkable = section_is_linkable (section);
+  g_autoptr (GMenuModel) menu = make_menu (self, section, narrow, FALSE);
+  g_autoptr (GMenuModel) row_menu = make_menu (self, section, narrow, TRUE);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->auto_button), linkable && !narrow);
+  gtk_widget_set_visible (GTK_WIDGET (self->unlinked_button), linkable && !narrow);
+  gtk_widget_set_visible (GTK_WIDGET (self->unlink_button), !narrow);
+  gtk_widget_set_visible (GTK_WIDGET (self->refresh_button), !narrow);
+  gtk_widget_set_visible (GTK_WIDGET (self->more_button),
+                          narrow || section->id == SECTION_COMPANIES);
+  gtk_menu_button_set_menu_model (self->more_button, menu);
+  gtk_popover_menu_set_menu_model (self->row_menu, row_menu);
+
+  gtk_menu_button_set_label (self->link_to_button, linkable ? _ ("_Link To…") : _ ("_Map To…"));
+  gtk_widget_set_tooltip_text (
+      GTK_WIDGET (self->link_to_button),
+      linkable ? _ ("Pick the Halo record for the selected row (Ctrl+K)")
+               /* Translators: tooltip of Map To… in the Groups and Policies sections */
+               : _ ("Pick where the selected row goes in Halo (Ctrl+K)"));
+  gtk_button_set_label (self->unlink_button, linkable ? _ ("U_nlink") : _ ("U_nmap"));
+  gtk_widget_set_tooltip_text (
+      GTK_WIDGET (self->unlink_button),
+      linkable ? _ ("Remove the link of the selected records (Delete)")
+               /* Translators: tooltip of Unmap in the Groups and Policies sections */
+               : _ ("Remove the mapping of the selected records (Delete)"));
+
+  for (guint i = 0; i < N_SECTIONS; i++)
+    for (guint c = 0; c < N_COLUMNS; c++)
+      if (self->sections[i].columns[c] != NULL)
+        gtk_column_view_column_set_visible (self->sections[i].columns[c],
+                                            !narrow || c == COLUMN_NAME || c == COLUMN_STATE);
+
+  update_details_row (self);
+}
+
+/* Narrow: what the hidden columns say about the selected row, under the list. */
+static void
+update_details_row (HyMappingPage *self)
+{
+  Section *section = current_section (self);
+  g_autoptr (GPtrArray) selected = NULL;
+  g_autoptr (GString) text = NULL;
+  HyLinkItem *item;
+  const char *halo;
+
+  if (!self->narrow_mode.narrow)
+    {
+      gtk_revealer_set_reveal_child (self->details_revealer, FALSE);
+      return;
+    }
+
+  selected = get_selected_items (section);
+  if (selected->len != 1)
+    {
+      gtk_revealer_set_reveal_child (self->details_revealer, FALSE);
+      return;
+    }
+
+  item = g_ptr_array_index (selected, 0);
+  halo = hy_link_item_get_halo_name (item);
+  text = g_string_new (hy_link_item_get_name (item));
+  g_string_append_c (text, '\n');
+  if (halo != NULL)
+    /* Translators: the narrow window's details of a row: the Halo record it goes to */
+    g_string_append_printf (text, _ ("In Halo: %s"), halo);
+  else if (section_is_linkable (section))
+    g_string_append (text, _ ("Not linked to Halo"));
+  else
+    /* Translators: the narrow window's details of a group or policy row */
+    g_string_append (text, _ ("Not mapped to Halo"));
+  if (hy_link_item_get_extra (item) != NULL)
+    {
+      g_string_append_c (text, '\n');
+      g_string_append (text, hy_link_item_get_extra (item));
+    }
+
+  gtk_label_set_text (self->details_label, text->str);
+  gtk_revealer_set_reveal_child (self->details_revealer, TRUE);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -950,35 +1195,17 @@ update_actions (HyMappingPage *self)
 /* ------------------------------------------------------------------------- */
 
 static void
-rename_done_cb (GtkEditableLabel *label, GParamSpec *pspec, GtkListItem *list_item)
-{
-  HyMappingPage *self = g_object_get_data (G_OBJECT (label), "page");
-  HyLinkItem *item = gtk_list_item_get_item (list_item);
-  const char *text;
-
-  if (gtk_editable_label_get_editing (label) || item == NULL || self == NULL)
-    return;
-
-  text = gtk_editable_get_text (GTK_EDITABLE (label));
-  if (g_strcmp0 (text, hy_link_item_get_name (item)) == 0)
-    return;
-
-  if (!hy_mapping_page_rename_company (self, hy_link_item_get_id (item), text))
-    gtk_editable_set_text (GTK_EDITABLE (label), hy_link_item_get_name (item));
-}
-
-static void
 setup_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, Section *section)
 {
   Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
   GtkWidget *widget;
 
-  if (column == COLUMN_NAME && section->id == SECTION_COMPANIES)
+  if (column == COLUMN_LINKED)
     {
-      widget = gtk_editable_label_new ("");
-      g_object_set_data (G_OBJECT (widget), "page", section->page);
-      g_signal_connect (widget, "notify::editing", G_CALLBACK (rename_done_cb), list_item);
-      gtk_widget_set_tooltip_text (widget, _ ("Double-click or press Enter to rename"));
+      widget = gtk_image_new ();
+      gtk_widget_set_halign (widget, GTK_ALIGN_START);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, "",
+                                      -1);
     }
   else
     {
@@ -1006,6 +1233,8 @@ bind_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, Section
     {
       if (GTK_IS_LABEL (widget))
         gtk_label_set_text (GTK_LABEL (widget), "");
+      else
+        gtk_image_clear (GTK_IMAGE (widget));
       return;
     }
 
@@ -1015,10 +1244,24 @@ bind_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, Section
         text = hy_link_item_get_name (item);
         break;
       case COLUMN_LINKED:
-        /* Translators: the Linked column ("Linked to Ticketing System"), as AutoElevate shows it */
-        text = hy_link_item_get_linked (item) ? C_ ("linked", "True") : C_ ("linked", "False");
-        gtk_widget_add_css_class (widget, hy_link_item_get_linked (item) ? "success" : "dim-label");
-        break;
+        {
+          gboolean linked = hy_link_item_get_linked (item);
+          const char *name;
+
+          if (section_is_linkable (section))
+            /* Translators: the accessible name and tooltip of the Linked column's icon */
+            name = linked ? C_ ("linked", "Linked") : C_ ("linked", "Not linked");
+          else
+            /* Translators: the same, for a group or a policy */
+            name = linked ? C_ ("linked", "Mapped") : C_ ("linked", "Not mapped");
+          gtk_image_set_from_icon_name (GTK_IMAGE (widget),
+                                        linked ? "emblem-ok-symbolic" : "list-remove-symbolic");
+          gtk_widget_add_css_class (widget, linked ? "success" : "dim-label");
+          gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                          name, -1);
+          gtk_widget_set_tooltip_text (widget, name);
+          return;
+        }
       case COLUMN_HALO:
         text = hy_link_item_get_halo_name (item) != NULL ? hy_link_item_get_halo_name (item) : "—";
         if (hy_link_item_get_halo_name (item) == NULL)
@@ -1053,18 +1296,11 @@ bind_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, Section
   if (text == NULL)
     text = "";
 
-  if (GTK_IS_EDITABLE_LABEL (widget))
-    {
-      g_signal_handlers_block_by_func (widget, rename_done_cb, list_item);
-      gtk_editable_set_text (GTK_EDITABLE (widget), text);
-      g_signal_handlers_unblock_by_func (widget, rename_done_cb, list_item);
-    }
-  else
-    {
-      gtk_label_set_text (GTK_LABEL (widget), text);
-      gtk_widget_set_tooltip_text (widget,
-                                   column == COLUMN_EXTRA || column == COLUMN_HALO ? text : NULL);
-    }
+  gtk_label_set_text (GTK_LABEL (widget), text);
+  gtk_widget_set_tooltip_text (widget, column == COLUMN_EXTRA || column == COLUMN_HALO ||
+                                               column == COLUMN_NAME
+                                           ? text
+                                           : NULL);
 }
 
 static void
@@ -1082,6 +1318,7 @@ add_column (Section *section, Column column, const char *title, gboolean expand,
   if (width > 0)
     gtk_column_view_column_set_fixed_width (view_column, width);
   gtk_column_view_append_column (section->view, view_column);
+  section->columns[column] = view_column;
   g_object_unref (view_column);
 }
 
@@ -1095,8 +1332,7 @@ local_matches (gpointer item, gpointer user_data)
   HyMappingPage *self = user_data;
   g_autofree char *name = NULL;
 
-  if (gtk_toggle_button_get_active (self->unlinked_button) && hy_link_item_get_linked (item))
-    return FALSE;
+  /* Groups and policies: the search only (Unlinked Only is for the linkable sections). */
   if (self->words == NULL)
     return TRUE;
 
@@ -1155,7 +1391,9 @@ section_changed_cb (HyMappingPage *self, GParamSpec *pspec, AdwViewStack *stack)
 
   if (section->stale)
     reload_section (self, section);
+  gtk_revealer_set_reveal_child (self->rename_revealer, FALSE);
   update_count (self);
+  update_toolbar (self);
   update_actions (self);
 
   self->updating_dropdown = TRUE;
@@ -1214,6 +1452,18 @@ picker_extra_clicked_cb (HyMappingPage *self, GtkButton *button)
 {
   if (self->pick_item != NULL)
     finish_pick (self, 0);
+}
+
+static void
+picker_back_clicked_cb (HyMappingPage *self, GtkButton *button)
+{
+  if (self->pick_item == NULL)
+    return;
+
+  if (self->pick_step == PICK_GROUP_SITE)
+    picker_show_step (self, PICK_GROUP_CLIENT);
+  else if (self->pick_step == PICK_POLICY_STATUS)
+    picker_show_step (self, PICK_POLICY_TICKET_TYPE);
 }
 
 static void
@@ -1390,8 +1640,12 @@ unlink_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     }
 
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (section->selection));
-  /* Translators: after Unlink */
-  message = g_strdup_printf (ngettext ("%'u record unlinked", "%'u records unlinked", n), n);
+  if (section_is_linkable (section))
+    /* Translators: after Unlink */
+    message = g_strdup_printf (ngettext ("%'u record unlinked", "%'u records unlinked", n), n);
+  else
+    /* Translators: after Unmap, in the Groups and Policies sections */
+    message = g_strdup_printf (ngettext ("%'u record unmapped", "%'u records unmapped", n), n);
   show_info (self, message);
   reload_all (self);
 }
@@ -1515,6 +1769,120 @@ next_section_action (GtkWidget *widget, const char *action_name, GVariant *param
   hy_mapping_page_set_section (self, section_names[next]);
 }
 
+static void
+undo_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+  g_autoptr (Undo) undo = g_steal_pointer (&self->undo);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  gtk_widget_action_set_enabled (widget, "mapping.undo", FALSE);
+  if (undo == NULL || get_store (self) == NULL)
+    return;
+
+  if (!undo_apply (self, undo, &error))
+    {
+      show_error (self, error->message);
+      return;
+    }
+
+  /* Translators: after Undo in the toast of a link or a mapping; %s is the record's name */
+  message = g_strdup_printf (_ ("“%s” is back as it was"), undo->name);
+  show_info (self, message);
+  reload_all (self);
+}
+
+/* Rename…: an edit row under the toolbar, with the selected company's name. */
+static void
+rename_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+  Section *section = current_section (self);
+  g_autoptr (GPtrArray) selected = get_selected_items (section);
+  g_autofree char *title = NULL;
+  HyLinkItem *item;
+
+  if (section->id != SECTION_COMPANIES || selected->len != 1)
+    return;
+
+  item = g_ptr_array_index (selected, 0);
+  g_object_set_data_full (G_OBJECT (self->rename_entry), "company-id",
+                          g_strdup (hy_link_item_get_id (item)), g_free);
+  /* Translators: above the rename row; %s is the company's current name */
+  title = g_strdup_printf (_ ("New name for “%s”"), hy_link_item_get_name (item));
+  gtk_label_set_text (self->rename_title, title);
+  gtk_editable_set_text (GTK_EDITABLE (self->rename_entry), hy_link_item_get_name (item));
+  gtk_revealer_set_reveal_child (self->rename_revealer, TRUE);
+  gtk_widget_grab_focus (GTK_WIDGET (self->rename_entry));
+  gtk_editable_select_region (GTK_EDITABLE (self->rename_entry), 0, -1);
+}
+
+static void
+rename_cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+
+  gtk_revealer_set_reveal_child (self->rename_revealer, FALSE);
+  gtk_widget_grab_focus (GTK_WIDGET (current_section (self)->view));
+}
+
+static void
+rename_apply_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+  const char *id = g_object_get_data (G_OBJECT (self->rename_entry), "company-id");
+
+  if (id == NULL)
+    return;
+
+  /* A bad name keeps the row open, with the error in a toast. */
+  if (hy_mapping_page_rename_company (self, id,
+                                      gtk_editable_get_text (GTK_EDITABLE (self->rename_entry))))
+    rename_cancel_action (widget, NULL, NULL);
+}
+
+/* The Menu key (or Shift+F10) on a row: its actions, pointing at the focused row. */
+static void
+row_menu_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+  GtkWidget *view = GTK_WIDGET (current_section (self)->view);
+  GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
+  graphene_rect_t bounds;
+  GdkRectangle rect = { 0, 0, 1, 1 };
+
+  if (gtk_widget_get_parent (GTK_WIDGET (self->row_menu)) != view)
+    {
+      if (gtk_widget_get_parent (GTK_WIDGET (self->row_menu)) != NULL)
+        gtk_widget_unparent (GTK_WIDGET (self->row_menu));
+      gtk_widget_set_parent (GTK_WIDGET (self->row_menu), view);
+    }
+
+  if (focus != NULL && gtk_widget_is_ancestor (focus, view) &&
+      gtk_widget_compute_bounds (focus, view, &bounds))
+    rect = (GdkRectangle){ (int) bounds.origin.x + 24, (int) bounds.origin.y, 1,
+                           (int) bounds.size.height };
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->row_menu), &rect);
+  gtk_popover_popup (GTK_POPOVER (self->row_menu));
+}
+
+/* Enter or a double-click on a row: narrow, its details; wide, Link To… (Map To…). */
+static void
+row_activated_cb (GtkColumnView *view, guint position, HyMappingPage *self)
+{
+  Section *section = current_section (self);
+
+  if (section->view != view || section->selection == NULL)
+    return;
+
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (section->selection), position, TRUE);
+  if (self->narrow_mode.narrow)
+    update_details_row (self);
+  else
+    gtk_widget_activate_action (GTK_WIDGET (self), "mapping.link-to", NULL);
+}
+
 /* The group states again: now when the Groups section is on screen, else when it is shown. */
 static void
 reload_groups_states (HyMappingPage *self)
@@ -1563,27 +1931,6 @@ engine_changed_cb (HyMappingPage *self, HySyncEngine *engine)
 /* Narrow windows                                                            */
 /* ------------------------------------------------------------------------- */
 
-static GtkWidget *
-compact_button (HyMappingPage *self, CompactButton which)
-{
-  switch (which)
-    {
-      case COMPACT_UNLINKED:
-        return GTK_WIDGET (self->unlinked_button);
-      case COMPACT_AUTO:
-        return GTK_WIDGET (self->auto_button);
-      case COMPACT_LINK_TO:
-        return GTK_WIDGET (self->link_to_button);
-      case COMPACT_UNLINK:
-        return GTK_WIDGET (self->unlink_button);
-      case COMPACT_REFRESH:
-        return GTK_WIDGET (self->refresh_button);
-      case N_COMPACT_BUTTONS:
-      default:
-        g_assert_not_reached ();
-    }
-}
-
 /* The width the wide layout needs to show every label and the switcher without scrolling. */
 static int
 wide_natural_width (GtkWidget *widget)
@@ -1613,13 +1960,12 @@ set_narrow (GtkWidget *widget, gboolean narrow)
 
   gtk_widget_set_visible (self->switcher_scroller, !narrow);
   gtk_widget_set_visible (GTK_WIDGET (self->section_dropdown), narrow);
-
-  for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
-    hy_compact_button_set_narrow (compact_button (self, i), compact_icons[i], narrow);
+  update_toolbar (self);
 }
 
-/* Narrower than the wide layout needs: the sections go in a drop-down and the actions show only
- * their icons (with their tooltips and names), so nothing has to be scrolled sideways. */
+/* Narrower than the wide layout needs: the sections go in a drop-down, the lists show the name
+ * and the state (the rest of the selected row under them), and the actions but Link To… and
+ * Suggestions go in a menu with their labels, so nothing has to be scrolled sideways. */
 static void
 hy_mapping_page_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
@@ -1740,7 +2086,15 @@ build_section (HyMappingPage *self, SectionId id)
                                         gtk_shortcut_new (gtk_shortcut_trigger_parse_string (
                                                               "Delete"),
                                                           gtk_named_action_new ("mapping.unlink")));
+  /* The Menu key and Shift+F10 open the row's actions. */
+  gtk_shortcut_controller_add_shortcut (
+      keys,
+      gtk_shortcut_new (gtk_alternative_trigger_new (gtk_shortcut_trigger_parse_string ("Menu"),
+                                                     gtk_shortcut_trigger_parse_string (
+                                                         "<Shift>F10")),
+                        gtk_named_action_new ("mapping.row-menu")));
   gtk_widget_add_controller (GTK_WIDGET (section->view), GTK_EVENT_CONTROLLER (keys));
+  g_signal_connect (section->view, "activate", G_CALLBACK (row_activated_cb), self);
 
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (section->view));
   gtk_widget_set_vexpand (scrolled, TRUE);
@@ -1803,6 +2157,11 @@ hy_mapping_page_dispose (GObject *object)
   g_clear_handle_id (&self->reload_idle, g_source_remove);
   hy_adaptive_mode_clear (&self->narrow_mode);
   g_clear_object (&self->pick_item);
+  g_clear_pointer (&self->undo, undo_free);
+  self->undo_toast = NULL;
+  if (self->row_menu != NULL && gtk_widget_get_parent (GTK_WIDGET (self->row_menu)) != NULL)
+    gtk_widget_unparent (GTK_WIDGET (self->row_menu));
+  self->row_menu = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HY_TYPE_MAPPING_PAGE);
 
@@ -1841,6 +2200,9 @@ hy_mapping_page_get_property (GObject *object, guint prop_id, GValue *value, GPa
       case PROP_SYNC_ENGINE:
         g_value_set_object (value, self->engine);
         break;
+      case PROP_UNLINKED_ONLY:
+        g_value_set_boolean (value, self->unlinked_only);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -1861,6 +2223,9 @@ hy_mapping_page_set_property (GObject *object,
         break;
       case PROP_SYNC_ENGINE:
         hy_mapping_page_set_sync_engine (self, g_value_get_object (value));
+        break;
+      case PROP_UNLINKED_ONLY:
+        hy_mapping_page_set_unlinked_only (self, g_value_get_boolean (value));
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1890,9 +2255,14 @@ hy_mapping_page_class_init (HyMappingPageClass *klass)
   properties[PROP_SYNC_ENGINE] =
       g_param_spec_object ("sync-engine", NULL, NULL, HY_TYPE_SYNC_ENGINE,
                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+  /* Unlinked Only (the toggle button, and the narrow menu's check item). */
+  properties[PROP_UNLINKED_ONLY] =
+      g_param_spec_boolean ("unlinked-only", NULL, NULL, FALSE,
+                            G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (HY_TYPE_RECORD_PICKER);
+  g_type_ensure (HY_TYPE_SUGGESTIONS_LIST);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/halyard/Halyard/hy-mapping-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HyMappingPage, toast_overlay);
@@ -1913,6 +2283,13 @@ hy_mapping_page_class_init (HyMappingPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HyMappingPage, picker_title);
   gtk_widget_class_bind_template_child (widget_class, HyMappingPage, picker);
   gtk_widget_class_bind_template_child (widget_class, HyMappingPage, picker_extra_button);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, picker_back_button);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, more_button);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, rename_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, rename_title);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, rename_entry);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, details_revealer);
+  gtk_widget_class_bind_template_child (widget_class, HyMappingPage, details_label);
   gtk_widget_class_bind_template_child (widget_class, HyMappingPage, suggestions_button);
   gtk_widget_class_bind_template_child (widget_class, HyMappingPage, suggestions_list);
   gtk_widget_class_bind_template_child (widget_class, HyMappingPage, progress_revealer);
@@ -1933,6 +2310,13 @@ hy_mapping_page_class_init (HyMappingPageClass *klass)
   gtk_widget_class_install_action (widget_class, "mapping.show-suggestions", NULL,
                                    show_suggestions_action);
   gtk_widget_class_install_action (widget_class, "mapping.next-section", "i", next_section_action);
+  gtk_widget_class_install_action (widget_class, "mapping.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "mapping.rename", NULL, rename_action);
+  gtk_widget_class_install_action (widget_class, "mapping.rename-apply", NULL, rename_apply_action);
+  gtk_widget_class_install_action (widget_class, "mapping.rename-cancel", NULL,
+                                   rename_cancel_action);
+  gtk_widget_class_install_action (widget_class, "mapping.row-menu", NULL, row_menu_action);
+  gtk_widget_class_install_property_action (widget_class, "mapping.unlinked-only", "unlinked-only");
 
   gtk_widget_class_set_css_name (widget_class, "hy-mapping-page");
 }
@@ -1970,9 +2354,22 @@ hy_mapping_page_init (HyMappingPage *self)
                               G_CALLBACK (section_dropdown_changed_cb), self);
   }
 
-  /* The labels of the wide layout, and the names the buttons keep with only their icon. */
-  for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
-    hy_compact_button_init (compact_button (self, i));
+  g_object_bind_property (self, "unlinked-only", self->unlinked_button, "active",
+                          G_BINDING_BIDIRECTIONAL | G_BINDING_SYNC_CREATE);
+  self->row_menu = GTK_POPOVER_MENU (gtk_popover_menu_new_from_model (NULL));
+  gtk_popover_set_has_arrow (GTK_POPOVER (self->row_menu), TRUE);
+  gtk_widget_set_halign (GTK_WIDGET (self->row_menu), GTK_ALIGN_START);
+  g_signal_connect_swapped (self->rename_entry, "activate", G_CALLBACK (rename_apply_action), self);
+  {
+    GtkShortcutController *escape = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
+
+    gtk_shortcut_controller_add_shortcut (escape,
+                                          gtk_shortcut_new (gtk_shortcut_trigger_parse_string (
+                                                                "Escape"),
+                                                            gtk_named_action_new (
+                                                                "mapping.rename-cancel")));
+    gtk_widget_add_controller (GTK_WIDGET (self->rename_revealer), GTK_EVENT_CONTROLLER (escape));
+  }
 
   g_signal_connect_swapped (self->search_entry, "search-changed", G_CALLBACK (search_changed_cb),
                             self);
@@ -1980,10 +2377,14 @@ hy_mapping_page_init (HyMappingPage *self)
                             self);
   g_signal_connect_swapped (self->sections_stack, "notify::visible-child",
                             G_CALLBACK (section_changed_cb), self);
+  g_signal_connect_swapped (self->suggestions_list, "answered", G_CALLBACK (suggestion_answered_cb),
+                            self);
   g_signal_connect_swapped (self->picker, "picked", G_CALLBACK (picker_picked_cb), self);
   g_signal_connect_swapped (self->picker, "cancelled", G_CALLBACK (picker_cancelled_cb), self);
   g_signal_connect_swapped (self->picker_extra_button, "clicked",
                             G_CALLBACK (picker_extra_clicked_cb), self);
+  g_signal_connect_swapped (self->picker_back_button, "clicked",
+                            G_CALLBACK (picker_back_clicked_cb), self);
   g_signal_connect_swapped (self->picker_popover, "show", G_CALLBACK (picker_popover_shown_cb),
                             self);
 
@@ -2002,7 +2403,9 @@ hy_mapping_page_init (HyMappingPage *self)
 
   self->groups_timer = g_timeout_add_seconds (GROUPS_POLL_SECONDS, groups_timer_cb, self);
 
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.undo", FALSE);
   update_suggestions (self);
+  update_toolbar (self);
   update_actions (self);
   gtk_stack_set_visible_child_name (self->main_stack, "empty");
 }
@@ -2140,7 +2543,13 @@ hy_mapping_page_set_unlinked_only (HyMappingPage *self, gboolean unlinked_only)
 {
   g_return_if_fail (HY_IS_MAPPING_PAGE (self));
 
-  gtk_toggle_button_set_active (self->unlinked_button, unlinked_only);
+  unlinked_only = !!unlinked_only;
+  if (self->unlinked_only == unlinked_only)
+    return;
+
+  /* The binding sets the button, whose "toggled" filters again. */
+  self->unlinked_only = unlinked_only;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UNLINKED_ONLY]);
 }
 
 /**
@@ -2264,16 +2673,18 @@ hy_mapping_page_answer_suggestion (HyMappingPage *self, guint index, gboolean ac
 /**
  * hy_mapping_page_rename_company:
  *
- * Renames a local company (for instance to match its Halo client's name before linking).
+ * Renames a local company (for instance to match its Halo client's name before linking), what
+ * Rename… does.
  *
  * Returns: whether it was renamed; an error is shown otherwise
  */
 gboolean
 hy_mapping_page_rename_company (HyMappingPage *self, const char *id, const char *name)
 {
-  g_autoptr (HyCompany) company = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *stripped = NULL;
+  g_autoptr (HyCompany) company = NULL;
+  g_autofree char *old_name = NULL;
+  g_autofree char *message = NULL;
 
   g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
@@ -2281,27 +2692,18 @@ hy_mapping_page_rename_company (HyMappingPage *self, const char *id, const char 
   if (get_store (self) == NULL)
     return FALSE;
 
-  stripped = g_strstrip (g_strdup (name != NULL ? name : ""));
-  if (stripped[0] == '\0')
-    {
-      show_error (self, _ ("A company needs a name: type the name to use, or press Escape to keep "
-                           "the old one."));
-      return FALSE;
-    }
-
-  company = hy_store_get (get_store (self), HY_RECORD_KIND_COMPANY, id, &error);
-  if (company == NULL)
+  if (!hy_store_rename_company (get_store (self), id, name, &old_name, &error))
     {
       show_error (self, error->message);
       return FALSE;
     }
 
-  g_free (company->name);
-  company->name = g_steal_pointer (&stripped);
-  if (!hy_store_upsert (get_store (self), HY_RECORD_KIND_COMPANY, company, NULL, &error))
+  company = hy_store_get (get_store (self), HY_RECORD_KIND_COMPANY, id, NULL);
+  if (company != NULL && g_strcmp0 (old_name, company->name) != 0)
     {
-      show_error (self, error->message);
-      return FALSE;
+      /* Translators: after Rename…: the company's old and new names */
+      message = g_strdup_printf (_ ("“%s” renamed to “%s”"), old_name, company->name);
+      show_info (self, message);
     }
 
   reload_section (self, &self->sections[SECTION_COMPANIES]);

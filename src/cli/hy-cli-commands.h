@@ -18,6 +18,8 @@ int hy_cli_test (HyCli *cli, int argc, char **argv);
 int hy_cli_import (HyCli *cli, int argc, char **argv);
 /* hy-cli-refresh.c */
 int hy_cli_refresh (HyCli *cli, int argc, char **argv);
+/* hy-cli-rename.c */
+int hy_cli_rename (HyCli *cli, int argc, char **argv);
 /* hy-cli-status.c */
 int hy_cli_status (HyCli *cli, int argc, char **argv);
 int hy_cli_events (HyCli *cli, int argc, char **argv);

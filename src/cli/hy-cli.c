@@ -59,6 +59,7 @@ static const HyCliCommand commands[] = {
   { "unmap", N_ ("Remove a group's or a policy's route"), hy_cli_unmap },
   { "maintenance", N_ ("Add, list or remove maintenance windows, when alerts open no ticket"),
     hy_cli_maintenance },
+  { "rename", N_ ("Rename a local company"), hy_cli_rename },
   { "enable", N_ ("Turn the integration on and start syncing"), hy_cli_enable },
   { "disable", N_ ("Turn the integration off: nothing is sent to Halo"), hy_cli_disable },
   { "sync", N_ ("Sync the devices of mapped groups as assets and deliver the outbox"),

@@ -661,6 +661,76 @@ test_end_to_end (void)
 }
 
 /* No keyring: connect fails with exit 1 and the keyring's error, and saves nothing. */
+/* rename company: the name changes (stripped), the id and the link stay; an empty name, an
+ * unknown id or a wrong kind is bad input (exit 2) and changes nothing. */
+static void
+test_rename (void)
+{
+  g_auto (Run) run = { 0 };
+  g_autofree char *other_dir = g_strconcat (data_dir, "-rename", NULL);
+  g_autofree char *inventory_path = g_build_filename (data_dir, "..", "rename.json", NULL);
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  JsonObject *object;
+
+  data_dir_override = other_dir;
+  g_assert_true (g_file_set_contents (inventory_path, inventory, -1, &error));
+  g_assert_no_error (error);
+  RUN (&run, NULL, NULL, "import", inventory_path);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
+
+  RUN (&run, NULL, NULL, "--json", "rename", "company", "c1", "  ACME Limited ");
+  g_assert_cmpint (run.status, ==, 0);
+  node = parse (run.out);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (object, "kind"), ==, "company");
+  g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, "c1");
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "ACME Limited");
+  g_assert_cmpstr (json_object_get_string_member (object, "old_name"), ==, "Acme Ltd");
+  g_clear_pointer (&node, json_node_unref);
+  run_clear (&run);
+
+  RUN (&run, NULL, NULL, "rename", "company", "c1", "ACME Ltd.");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "“ACME Limited” to “ACME Ltd.”"));
+  run_clear (&run);
+
+  RUN (&run, NULL, NULL, "--json", "rename", "company", "c1", "   ");
+  assert_json_error (&run, 2, "invalid_input");
+  run_clear (&run);
+  RUN (&run, NULL, NULL, "--json", "rename", "company", "nope", "Other");
+  assert_json_error (&run, 2, NULL);
+  run_clear (&run);
+  RUN (&run, NULL, NULL, "--json", "rename", "group", "g1", "Other");
+  assert_json_error (&run, 2, NULL);
+  run_clear (&run);
+  RUN (&run, NULL, NULL, "rename", "company", "c1");
+  g_assert_cmpint (run.status, ==, 2);
+  run_clear (&run);
+
+  /* Nothing of that changed the name again. */
+  RUN (&run, NULL, NULL, "--json", "links", "company");
+  g_assert_cmpint (run.status, ==, 0);
+  node = parse (run.out);
+  object = json_array_get_object_element (json_node_get_array (node), 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "id"), ==, "c1");
+  g_assert_cmpstr (json_object_get_string_member (object, "name"), ==, "ACME Ltd.");
+  run_clear (&run);
+
+  g_unlink (inventory_path);
+  for (guint i = 0; i < 4; i++)
+    {
+      const char *files[] = { "halyard.db", "halyard.db-wal", "halyard.db-shm",
+                              "halyard.db-journal" };
+      g_autofree char *path = g_build_filename (other_dir, files[i], NULL);
+
+      g_unlink (path);
+    }
+  g_rmdir (other_dir);
+  data_dir_override = NULL;
+}
+
 static void
 test_no_keyring (void)
 {
@@ -825,6 +895,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/end-to-end", test_end_to_end);
+  g_test_add_func ("/cli/rename", test_rename);
   g_test_add_func ("/cli/no-keyring", test_no_keyring);
   g_test_add_func ("/cli/secret-nowhere", test_secret_nowhere);
 

@@ -15,6 +15,7 @@
 #include "hy-link-item.h"
 #include "hy-mapping-page.h"
 #include "hy-sim.h"
+#include "hy-suggestions-list.h"
 #include "linker/hy-linker.h"
 #include "sync/hy-sync-engine.h"
 
@@ -353,6 +354,41 @@ test_mapping_lists (Fixture *fixture, gconstpointer data)
   g_assert_true (is_linked (page, "companies", "Fabrikam"));
 }
 
+/* The button labelled @label under @root, popovers included. */
+static GtkWidget *
+find_button (GtkWidget *root, const char *label)
+{
+  if (GTK_IS_BUTTON (root) && gtk_button_get_label (GTK_BUTTON (root)) != NULL &&
+      g_str_equal (gtk_button_get_label (GTK_BUTTON (root)), label))
+    return root;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_type_anywhere (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type_anywhere (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_mapping_picker (Fixture *fixture, gconstpointer data)
 {
@@ -379,10 +415,25 @@ test_mapping_picker (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (hy_link_item_get_halo_name (find_row (page, "locations", "Head Office")), ==,
                    "Warehouse");
 
+  /* The toast's Undo puts the link back as it was (none), and a second link again. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.undo", NULL);
+  g_assert_false (is_linked (page, "locations", "Head Office"));
+  select_row (page, "locations", "Head Office");
+  picker = hy_mapping_page_open_picker (page);
+  hy_record_picker_set_search_text (picker, "ware");
+  g_assert_true (hy_record_picker_pick_selected (picker));
+  g_assert_true (is_linked (page, "locations", "Head Office"));
+
   /* A group: client, then site (or the client's main site). */
   select_row (page, "groups", "Servers");
   picker = hy_mapping_page_open_picker (page);
   g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 5); /* every Halo client */
+  hy_record_picker_set_search_text (picker, "acme");
+  g_assert_true (hy_record_picker_pick_selected (picker));
+  g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 2); /* ACME's sites */
+  /* Another client after all: back from the sites to the clients. */
+  g_signal_emit_by_name (find_button (GTK_WIDGET (page), "_Back to the Client"), "clicked");
+  g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 5);
   hy_record_picker_set_search_text (picker, "tailspin");
   g_assert_true (hy_record_picker_pick_selected (picker));
   g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 1); /* its one site */
@@ -408,18 +459,46 @@ test_mapping_picker (Fixture *fixture, gconstpointer data)
   g_assert_true (
       gtk_selection_model_is_selected (hy_mapping_page_get_selection (page, "groups"), 0));
 
-  /* A policy: ticket type, then the status that closes the ticket when the alert clears. */
+  /* A policy: ticket type, then the status that closes the ticket when the alert clears:
+   * Halo's Closed (id 9) first, whatever the names of the others. */
+  {
+    GPtrArray *list = records ();
+    HyCacheRecord *status = hy_cache_record_new (HY_CACHE_KIND_STATUS, 9, "Closed");
+
+    status->closed = TRUE;
+    g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_STATUS, 4, "Awaiting Parts"));
+    g_ptr_array_add (list, status);
+    g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_STATUS, 1, "New"));
+    add_cache (hy_session_get_store (fixture->session), HY_CACHE_KIND_STATUS, list);
+  }
   select_row (page, "policies", "Disk space low");
   picker = hy_mapping_page_open_picker (page);
   g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 2);
+  hy_record_picker_set_search_text (picker, "incident");
+  g_assert_true (hy_record_picker_pick_selected (picker));
+  /* Back to the ticket types, for another one. */
+  g_signal_emit_by_name (find_button (GTK_WIDGET (page), "_Back to the Ticket Type"), "clicked");
+  g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 2);
   hy_record_picker_set_search_text (picker, "alert");
   g_assert_true (hy_record_picker_pick_selected (picker));
-  hy_record_picker_set_search_text (picker, "closed");
+  g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 3);
+  g_assert_cmpint (hy_halo_item_get_id (hy_record_picker_get_selected (picker)), ==, 9);
   g_assert_true (hy_record_picker_pick_selected (picker));
   row = find_row (page, "policies", "Disk space low");
   g_assert_true (hy_link_item_get_linked (row));
   g_assert_cmpstr (hy_link_item_get_halo_name (row), ==, "Alert");
   g_assert_cmpstr (hy_link_item_get_extra (row), ==, "Close as “Closed”");
+
+  /* Undo: the policy is not mapped again; the group's Undo is gone with its toast. */
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.undo", NULL);
+  g_assert_false (is_linked (page, "policies", "Disk space low"));
+  g_assert_true (is_linked (page, "groups", "Servers"));
+  select_row (page, "policies", "Disk space low");
+  picker = hy_mapping_page_open_picker (page);
+  hy_record_picker_set_search_text (picker, "alert");
+  g_assert_true (hy_record_picker_pick_selected (picker));
+  g_assert_true (hy_record_picker_pick_selected (picker));
+  g_assert_true (is_linked (page, "policies", "Disk space low"));
 
   /* Unmapping the policy. */
   select_row (page, "policies", "Disk space low");
@@ -602,10 +681,10 @@ timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Every action button of the toolbar has a tooltip; on a narrow window it shows only its icon
- * (its name stays what its label said). */
+/* Every visible action button of the toolbar has a tooltip and says what it does: a label, or
+ * (the menu of more actions only) an icon with an accessible name. */
 static void
-assert_action_buttons (GtkWidget *root, gboolean narrow, guint *n_buttons)
+assert_action_buttons (GtkWidget *root, guint *n_buttons, GPtrArray *actions)
 {
   if (GTK_IS_POPOVER (root) || GTK_IS_REVEALER (root) || ADW_IS_STATUS_PAGE (root) ||
       !gtk_widget_get_visible (root))
@@ -613,8 +692,36 @@ assert_action_buttons (GtkWidget *root, gboolean narrow, guint *n_buttons)
 
   if (GTK_IS_MENU_BUTTON (root))
     {
+      GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (root));
+
       g_assert_nonnull (gtk_widget_get_tooltip_text (root));
-      g_assert_cmpint (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (root)) != NULL, ==, narrow);
+      if (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (root)) != NULL)
+        {
+          /* The menu's items carry their labels. */
+          g_assert_nonnull (menu);
+          for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+            {
+              GMenuModel *section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+
+              for (int j = 0; section != NULL && j < g_menu_model_get_n_items (section); j++)
+                {
+                  g_autofree char *label = NULL;
+                  g_autofree char *action = NULL;
+
+                  g_assert_true (g_menu_model_get_item_attribute (section, j,
+                                                                  G_MENU_ATTRIBUTE_LABEL, "s",
+                                                                  &label));
+                  g_assert_cmpstr (label, !=, "");
+                  g_assert_true (g_menu_model_get_item_attribute (section, j,
+                                                                  G_MENU_ATTRIBUTE_ACTION, "s",
+                                                                  &action));
+                  g_ptr_array_add (actions, g_steal_pointer (&action));
+                }
+              g_clear_object (&section);
+            }
+        }
+      else
+        g_assert_nonnull (gtk_menu_button_get_label (GTK_MENU_BUTTON (root)));
       (*n_buttons)++;
       return;
     }
@@ -623,13 +730,38 @@ assert_action_buttons (GtkWidget *root, gboolean narrow, guint *n_buttons)
       (GTK_IS_TOGGLE_BUTTON (root) || gtk_actionable_get_action_name (GTK_ACTIONABLE (root))))
     {
       g_assert_nonnull (gtk_widget_get_tooltip_text (root));
-      g_assert_cmpint (GTK_IS_IMAGE (gtk_button_get_child (GTK_BUTTON (root))), ==, narrow);
+      g_assert_nonnull (gtk_button_get_label (GTK_BUTTON (root)));
+      if (gtk_actionable_get_action_name (GTK_ACTIONABLE (root)) != NULL)
+        g_ptr_array_add (actions,
+                         g_strdup (gtk_actionable_get_action_name (GTK_ACTIONABLE (root))));
       (*n_buttons)++;
     }
 
   for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    assert_action_buttons (child, narrow, n_buttons);
+    assert_action_buttons (child, n_buttons, actions);
+}
+
+static gboolean
+has_action (GPtrArray *actions, const char *name)
+{
+  return g_ptr_array_find_with_equal_func (actions, name, g_str_equal, NULL);
+}
+
+/* The labels in the list that show an ellipsis. */
+static void
+collect_cut_labels (GtkWidget *root, GPtrArray *cut)
+{
+  if (!gtk_widget_get_mapped (root))
+    return;
+
+  if (GTK_IS_LABEL (root) && gtk_label_get_ellipsize (GTK_LABEL (root)) != PANGO_ELLIPSIZE_NONE &&
+      pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (root))))
+    g_ptr_array_add (cut, g_strdup (gtk_label_get_text (GTK_LABEL (root))));
+
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_cut_labels (child, cut);
 }
 
 static void
@@ -652,8 +784,10 @@ wait_narrow (HyMappingPage *page, gboolean narrow)
     }
 }
 
-/* At 360 px the sections go in a drop-down and the actions show only their icons, so nothing
- * scrolls sideways; wide again, the switcher and the labels come back. */
+/* At 360 px the sections go in a drop-down, the lists show the name and the state (the rest
+ * of the selected row under them) without cutting the names, and every action stays reachable
+ * with its label (Link To… and Suggestions as buttons, the rest in a menu), so nothing scrolls
+ * sideways; wide again, the switcher, the columns and the buttons come back. */
 static void
 test_mapping_narrow (Fixture *fixture, gconstpointer data)
 {
@@ -663,14 +797,20 @@ test_mapping_narrow (Fixture *fixture, gconstpointer data)
   /* The search entry's row, in the toolbar (with the row of actions). */
   GtkWidget *toolbar = gtk_widget_get_parent (
       gtk_widget_get_parent (find_type (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY)));
+  g_autoptr (GPtrArray) actions = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) cut = g_ptr_array_new_with_free_func (g_free);
+  GtkColumnView *view;
+  GListModel *columns;
   guint n_buttons = 0;
+  guint n_visible = 0;
 
   g_assert_nonnull (dropdown);
   g_assert_false (hy_mapping_page_get_narrow (page));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
-  n_buttons = 0;
-  assert_action_buttons (toolbar, FALSE, &n_buttons);
-  g_assert_cmpuint (n_buttons, ==, 5);
+  /* Unlinked Only, Link Automatically, Link To…, Unlink, Refresh and the menu (Rename…). */
+  assert_action_buttons (toolbar, &n_buttons, actions);
+  g_assert_cmpuint (n_buttons, ==, 6);
+  g_assert_true (has_action (actions, "mapping.rename"));
 
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
   wait_narrow (page, TRUE);
@@ -678,9 +818,56 @@ test_mapping_narrow (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
   g_assert_false (gtk_widget_is_visible (switcher));
   n_buttons = 0;
-  assert_action_buttons (toolbar, TRUE, &n_buttons);
-  g_assert_cmpuint (n_buttons, ==, 5);
+  g_ptr_array_set_size (actions, 0);
+  assert_action_buttons (toolbar, &n_buttons, actions);
+  /* Link To… and the menu. */
+  g_assert_cmpuint (n_buttons, ==, 2);
+  g_assert_true (has_action (actions, "mapping.link-auto"));
+  g_assert_true (has_action (actions, "mapping.unlink"));
+  g_assert_true (has_action (actions, "mapping.rename"));
+  g_assert_true (has_action (actions, "mapping.unlinked-only"));
+  g_assert_true (has_action (actions, "mapping.refresh"));
   assert_nothing_scrolls_sideways (GTK_WIDGET (page));
+
+  /* The name and the state only, and no name cut off. */
+  view = GTK_COLUMN_VIEW (find_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW));
+  columns = gtk_column_view_get_columns (view);
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      n_visible += gtk_column_view_column_get_visible (column);
+    }
+  g_assert_cmpuint (n_visible, ==, 2);
+  collect_cut_labels (GTK_WIDGET (view), cut);
+  for (guint i = 0; i < cut->len; i++)
+    g_test_message ("cut off at 360 px: %s", (char *) g_ptr_array_index (cut, i));
+  g_assert_cmpuint (cut->len, ==, 0);
+
+  /* The rest of the selected row, under the list. */
+  select_row (page, "companies", "Acme Ltd");
+  wait_idle (page);
+  {
+    GtkRevealer *details = NULL;
+
+    for (GtkWidget *w = find_type (GTK_WIDGET (page), GTK_TYPE_REVEALER); w != NULL;
+         w = gtk_widget_get_next_sibling (w))
+      if (GTK_IS_REVEALER (w) && GTK_IS_LABEL (gtk_revealer_get_child (GTK_REVEALER (w))))
+        details = GTK_REVEALER (w);
+    g_assert_nonnull (details);
+    g_assert_true (gtk_revealer_get_reveal_child (details));
+    g_assert_nonnull (
+        strstr (gtk_label_get_text (GTK_LABEL (gtk_revealer_get_child (details))), "Acme Ltd"));
+  }
+
+  /* Groups: mapped, nothing to link automatically nor an unlinked filter. */
+  hy_mapping_page_set_section (page, "groups");
+  n_buttons = 0;
+  g_ptr_array_set_size (actions, 0);
+  assert_action_buttons (toolbar, &n_buttons, actions);
+  g_assert_false (has_action (actions, "mapping.link-auto"));
+  g_assert_false (has_action (actions, "mapping.unlinked-only"));
+  g_assert_true (has_action (actions, "mapping.unlink"));
 
   /* The drop-down and the sections follow each other. */
   gtk_drop_down_set_selected (dropdown, 4);
@@ -694,9 +881,144 @@ test_mapping_narrow (Fixture *fixture, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dropdown)));
   g_assert_true (gtk_widget_is_visible (switcher));
   n_buttons = 0;
-  assert_action_buttons (toolbar, FALSE, &n_buttons);
-  g_assert_cmpuint (n_buttons, ==, 5);
+  g_ptr_array_set_size (actions, 0);
+  assert_action_buttons (toolbar, &n_buttons, actions);
+  g_assert_cmpuint (n_buttons, ==, 6);
   assert_nothing_scrolls_sideways (GTK_WIDGET (page));
+}
+
+/* The Suggestions popover lists each suggestion at a readable width, its Accept and Reject in
+ * view, its kind of record translated per kind; Accept links. */
+static void
+test_mapping_suggestions (Fixture *fixture, gconstpointer data)
+{
+  HyMappingPage *page = fixture->page;
+  GtkWidget *list;
+  GtkWidget *scroller;
+  guint n;
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.link-auto", NULL);
+  wait_idle (page);
+  n = hy_mapping_page_get_n_suggestions (page);
+  g_assert_cmpuint (n, >=, 1);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.show-suggestions", NULL);
+  for (guint i = 0; i < 5; i++)
+    {
+      wait_idle (page);
+      g_usleep (20000);
+    }
+  list = find_type_anywhere (GTK_WIDGET (page), HY_TYPE_SUGGESTIONS_LIST);
+  g_assert_nonnull (list);
+  g_assert_true (gtk_widget_get_mapped (list));
+  g_assert_cmpuint (hy_suggestions_list_get_n_rows (HY_SUGGESTIONS_LIST (list)), ==, n);
+  scroller = gtk_widget_get_first_child (list);
+
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *row = hy_suggestions_list_get_row (HY_SUGGESTIONS_LIST (list), i);
+      GtkWidget *text =
+          gtk_widget_get_first_child (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row)));
+      GtkWidget *title = gtk_widget_get_first_child (text);
+      const HyLinkerSuggestion *suggestion = hy_mapping_page_get_suggestion (page, i);
+
+      /* A sentence per line, not a syllable. */
+      g_assert_cmpint (gtk_widget_get_width (row), >=, 360);
+      g_assert_cmpint (gtk_widget_get_width (title), >=, 160);
+      g_assert_cmpint (gtk_widget_get_height (row), <=, 200);
+      g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (title)), suggestion->name));
+      g_assert_nonnull (
+          strstr (gtk_label_get_text (GTK_LABEL (gtk_widget_get_next_sibling (title))),
+                  suggestion->kind == HY_RECORD_KIND_COMPANY ? "Company · " : " · "));
+
+      /* Both buttons shown, inside the popover's scrolled window, at the row's height. */
+      for (int accept = 0; accept < 2; accept++)
+        {
+          GtkWidget *button =
+              hy_suggestions_list_get_button (HY_SUGGESTIONS_LIST (list), i, accept);
+          graphene_rect_t bounds;
+
+          g_assert_true (gtk_widget_get_mapped (button));
+          g_assert_true (gtk_widget_compute_bounds (button, scroller, &bounds));
+          g_assert_cmpfloat (bounds.origin.x, >=, 0);
+          g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=,
+                             gtk_widget_get_width (scroller));
+          g_assert_cmpint (gtk_widget_get_width (button), >=, 40);
+        }
+    }
+
+  /* Accept, through the row's button. */
+  {
+    const HyLinkerSuggestion *first = hy_mapping_page_get_suggestion (page, 0);
+    HyRecordKind kind = first->kind;
+    g_autofree char *id = g_strdup (first->id);
+    g_autoptr (GError) error = NULL;
+    HyLinkInfo link = { 0 };
+
+    g_signal_emit_by_name (hy_suggestions_list_get_button (HY_SUGGESTIONS_LIST (list), 0, TRUE),
+                           "clicked");
+    wait_idle (page);
+    g_assert_cmpuint (hy_mapping_page_get_n_suggestions (page), <, n);
+    g_assert_true (
+        hy_store_link_get (hy_session_get_store (fixture->session), kind, id, &link, &error));
+    g_assert_cmpint (link.how, ==, HY_LINK_HOW_MANUAL);
+    hy_link_info_clear (&link);
+  }
+}
+
+/* Rename… opens an edit row for the selected company; Enter renames it through the store, an
+ * empty name is refused and changes nothing, Escape keeps the old name. */
+static void
+test_mapping_rename (Fixture *fixture, gconstpointer data)
+{
+  HyMappingPage *page = fixture->page;
+  GtkWidget *entry;
+  GtkWidget *revealer;
+
+  select_row (page, "companies", "Contoso");
+  wait_idle (page);
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.rename", NULL);
+  entry = NULL;
+  for (GtkWidget *w = find_type (GTK_WIDGET (page), GTK_TYPE_REVEALER); w != NULL;
+       w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_REVEALER (w) && gtk_revealer_get_reveal_child (GTK_REVEALER (w)))
+      entry = find_type (w, GTK_TYPE_ENTRY);
+  g_assert_nonnull (entry);
+  revealer = gtk_widget_get_ancestor (entry, GTK_TYPE_REVEALER);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "Contoso");
+
+  /* Empty: refused, the row stays open and the name as it was. */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "   ");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  g_assert_nonnull (find_row (page, "companies", "Contoso"));
+
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Contoso Ltd ");
+  g_signal_emit_by_name (entry, "activate");
+  wait_idle (page);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  g_assert_null (find_row (page, "companies", "Contoso"));
+  g_assert_nonnull (find_row (page, "companies", "Contoso Ltd"));
+  {
+    g_autoptr (HyCompany) company =
+        hy_store_get (hy_session_get_store (fixture->session), HY_RECORD_KIND_COMPANY, "c2", NULL);
+
+    g_assert_cmpstr (company->name, ==, "Contoso Ltd");
+  }
+
+  /* Escape: nothing changes. */
+  select_row (page, "companies", "Contoso Ltd");
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.rename", NULL);
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "Something else");
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.rename-cancel", NULL);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
+  g_assert_nonnull (find_row (page, "companies", "Contoso Ltd"));
+
+  /* Not in another section. */
+  select_row (page, "groups", "Servers");
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.rename", NULL);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (revealer)));
 }
 
 int
@@ -713,6 +1035,10 @@ main (int argc, char *argv[])
   g_test_add ("/mapping/live-groups", Fixture, NULL, fixture_set_up, test_mapping_live_groups,
               fixture_tear_down);
   g_test_add ("/mapping/narrow", Fixture, NULL, fixture_set_up, test_mapping_narrow,
+              fixture_tear_down);
+  g_test_add ("/mapping/suggestions", Fixture, NULL, fixture_set_up, test_mapping_suggestions,
+              fixture_tear_down);
+  g_test_add ("/mapping/rename", Fixture, NULL, fixture_set_up, test_mapping_rename,
               fixture_tear_down);
   g_test_add ("/mapping/refresh", Fixture, "empty", fixture_set_up, test_mapping_refresh,
               fixture_tear_down);

@@ -158,6 +158,12 @@ gboolean hy_linker_map_policy (HyStore *store,
                                gint64 ticket_type_id,
                                gint64 close_status_id,
                                GError **error);
+/* Halo's system status Closed: id 9 in every tenant (HALO-API §11). */
+#define HY_LINKER_STATUS_CLOSED 9
+
+/* The statuses to close a policy's tickets with: the closing ones first (Closed, id 9), then
+ * the tenant's others. @out_n_closing: how many of the first close a ticket. */
+GPtrArray *hy_linker_list_close_statuses (HyStore *store, guint *out_n_closing, GError **error);
 /* Removes the group's own mapping (it then inherits its parent's); NOT_FOUND when the group
  * does not exist. Not an error when it had none. */
 gboolean hy_linker_unmap_group (HyStore *store, const char *group_id, GError **error);

@@ -407,4 +407,13 @@ gboolean hy_store_set_enabled (HyStore *self, gboolean enabled, GError **error);
 gboolean hy_store_get_setting (HyStore *self, const char *key, char **out_value, GError **error);
 gboolean hy_store_set_setting (HyStore *self, const char *key, const char *value, GError **error);
 
+/* ---- Renaming (hy-store-rename.c) ------------------------------------------------------ */
+
+/* Renames the company @id to @name (stripped); INVALID when empty, NOT_FOUND when unknown. */
+gboolean hy_store_rename_company (HyStore *self,
+                                  const char *id,
+                                  const char *name,
+                                  char **out_old_name,
+                                  GError **error);
+
 G_END_DECLS
