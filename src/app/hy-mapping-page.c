@@ -33,6 +33,7 @@
 #include "hy-toasts.h"
 #include "hy-view-shortcuts.h"
 #include "linker/hy-linker.h"
+#include "sync/hy-sync-close.h"
 #include "sync/hy-sync-engine.h"
 
 /* Group states change with the window's sync engine, which says so ("changed"). halyard-cli
@@ -407,15 +408,17 @@ make_policy_item (HyStore *store, const HyPolicy *policy, GHashTable *mappings)
     {
       g_autofree char *type =
           cache_name (store, HY_CACHE_KIND_TICKET_TYPE, mapping->ticket_type_id);
+      gint64 close_status;
 
       hy_link_item_set_link (item, TRUE, mapping->ticket_type_id, type);
       /* Translators: a policy whose alerts become Halo tickets */
       hy_link_item_set_state (item, C_ ("policy state", "Creates tickets"),
                               HY_LINK_ITEM_STATE_GOOD);
-      if (mapping->close_status_id != 0)
+      /* The policy's close status, else Halo's Closed (id 9) when Halo has it. */
+      close_status = hy_sync_close_status (store, mapping->policy_id, NULL);
+      if (close_status > 0)
         {
-          g_autofree char *status =
-              cache_name (store, HY_CACHE_KIND_STATUS, mapping->close_status_id);
+          g_autofree char *status = cache_name (store, HY_CACHE_KIND_STATUS, close_status);
           g_autofree char *text = NULL;
 
           /* Translators: when the alert clears, its ticket is closed with this Halo status */

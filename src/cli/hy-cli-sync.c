@@ -40,6 +40,8 @@ fail (HyCli *cli, const GError *error)
         return hy_cli_fail_with (cli, HY_CLI_EXIT_FAILED, "disabled", error->message);
       case HY_SYNC_ERROR_NOTHING_MAPPED:
         return hy_cli_fail_with (cli, HY_CLI_EXIT_USAGE, "nothing_mapped", error->message);
+      case HY_SYNC_ERROR_NO_CLOSE_STATUS:
+        return hy_cli_fail_with (cli, HY_CLI_EXIT_USAGE, "no_close_status", error->message);
       case HY_SYNC_ERROR_NOT_CONFIGURED:
       default:
         return hy_cli_fail_with (cli, HY_CLI_EXIT_FAILED, "not_connected", error->message);
@@ -376,8 +378,9 @@ alert_clear (HyCli *cli, int argc, char **argv)
   };
 
   if (!hy_cli_parse (cli, &argc, &argv, entries, NULL,
-                     N_ ("Records that an alert cleared: a note on its ticket and, when the "
-                         "policy is mapped with a close status, the ticket is closed."),
+                     N_ ("Records that an alert cleared: a note on its ticket, which is "
+                         "closed with the policy’s close status, else with Halo’s status "
+                         "“Closed”."),
                      &status))
     return status;
   if (argc > 1)

@@ -48,6 +48,10 @@ typedef struct
 
 extern const HySimTableInfo hy_sim_tables[HY_SIM_N_TABLES];
 
+/* Halo's system status Closed: the same id in every tenant (HALO-API §11); statuses carry no
+ * "closed" member, so this id is what closes a ticket in the simulator. */
+#define HY_SIM_STATUS_CLOSED 9
+
 typedef struct
 {
   GPtrArray *rows;   /* JsonObject*, in id order of creation */
@@ -58,8 +62,9 @@ typedef struct
 typedef struct
 {
   HySimRows tables[HY_SIM_N_TABLES];
-  gint64 app_agent_id; /* the application's "Agent to log in as" */
-  guint64 generation;  /* bumped by every change, so list results can be cached */
+  gint64 app_agent_id;  /* the application's "Agent to log in as" */
+  HySimLenient lenient; /* friendlier than Halo where HALO-API.md is uncertain */
+  guint64 generation;   /* bumped by every change, so list results can be cached */
 } HySimStore;
 
 /* Errors of a POST: the HTTP status is chosen by the caller from the code. */

@@ -64,10 +64,11 @@ static const char *const default_ticket_types =
 
 static const char *const default_statuses =
     "["
-    "{\"id\":1,\"name\":\"New\",\"closed\":false,\"sequence\":1},"
-    "{\"id\":2,\"name\":\"In Progress\",\"closed\":false,\"sequence\":2},"
-    "{\"id\":3,\"name\":\"Waiting on Customer\",\"closed\":false,\"sequence\":3},"
-    "{\"id\":9,\"name\":\"Closed\",\"closed\":true,\"sequence\":9}"
+    "{\"id\":1,\"name\":\"New\",\"shortname\":\"New\",\"type\":0,\"sequence\":1},"
+    "{\"id\":2,\"name\":\"In Progress\",\"shortname\":\"Prog\",\"type\":0,\"sequence\":2},"
+    "{\"id\":3,\"name\":\"Waiting on Customer\",\"shortname\":\"Wait\",\"type\":0,"
+    "\"sequence\":3},"
+    "{\"id\":9,\"name\":\"Closed\",\"shortname\":\"Closed\",\"type\":0,\"sequence\":9}"
     "]";
 
 static const char *const default_outcomes =
@@ -995,7 +996,8 @@ validate_asset (PostContext *ctx, JsonObject *row, gboolean create, GError **err
 static void
 apply_status (JsonObject *ticket, JsonObject *status)
 {
-  gboolean closed = hy_sim_row_bool (status, "closed");
+  /* Halo's statuses say nothing of closing: its system status Closed does. */
+  gboolean closed = hy_sim_row_id (status) == HY_SIM_STATUS_CLOSED;
 
   json_object_set_int_member (ticket, "status_id", hy_sim_row_id (status));
   json_object_set_string_member (ticket, "status_name", hy_sim_row_string (status, "name"));
@@ -1160,6 +1162,9 @@ validate_ticket (PostContext *ctx, JsonObject *row, gboolean create, GError **er
         json_object_set_string_member (row, "summary", "");
       if (!json_object_has_member (row, "details"))
         json_object_set_string_member (row, "details", "");
+      if (!json_object_has_member (row, "assets") ||
+          JSON_NODE_HOLDS_NULL (json_object_get_member (row, "assets")))
+        json_object_set_array_member (row, "assets", json_array_new ());
       json_object_set_boolean_member (row, "hasbeenclosed", FALSE);
     }
 
@@ -1231,19 +1236,25 @@ validate_action (PostContext *ctx,
   json_object_set_int_member (row, "outcome_id", hy_sim_row_id (outcome));
   json_object_set_string_member (row, "outcome", hy_sim_row_string (outcome, "outcome"));
 
-  /* The agent: who_agentid or agent_id when it names a real agent, else the login agent. */
-  for (guint i = 0; agent == NULL && i < 2; i++)
-    {
-      const char *member = i == 0 ? "who_agentid" : "agent_id";
-
-      if (hy_sim_read_id (item, member, &id, &present, NULL) && present)
-        agent = hy_sim_store_lookup (ctx->store, HY_SIM_TABLE_AGENTS, id);
-    }
+  /* The agent: Halo records the application's login agent; whether it honours who_agentid for
+   * an application's token is uncertain (HALO-API §11), so only when lenient. agent_id is not an
+   * Actions member: it is ignored. */
+  if ((ctx->store->lenient & HY_SIM_LENIENT_WHO_AGENTID) &&
+      hy_sim_read_id (item, "who_agentid", &id, &present, NULL) && present)
+    agent = hy_sim_store_lookup (ctx->store, HY_SIM_TABLE_AGENTS, id);
   if (agent == NULL && !create)
-    agent =
-        hy_sim_store_lookup (ctx->store, HY_SIM_TABLE_AGENTS, hy_sim_row_int (row, "who_agentid"));
+    {
+      /* An update keeps whom the action was recorded for. */
+      JsonObject *base = find_row (ctx, HY_SIM_TABLE_ACTIONS, hy_sim_row_id (row));
+
+      if (base != NULL)
+        agent = hy_sim_store_lookup (ctx->store, HY_SIM_TABLE_AGENTS,
+                                     hy_sim_row_int (base, "who_agentid"));
+    }
   if (agent == NULL)
     agent = hy_sim_store_lookup (ctx->store, HY_SIM_TABLE_AGENTS, ctx->store->app_agent_id);
+  if (json_object_has_member (row, "agent_id"))
+    json_object_remove_member (row, "agent_id");
   if (agent != NULL)
     {
       json_object_set_int_member (row, "who_agentid", hy_sim_row_id (agent));
@@ -1357,7 +1368,6 @@ validate_row (PostContext *ctx, JsonObject *row, JsonObject *item, gboolean crea
       case HY_SIM_TABLE_OUTCOMES:
         return validate_outcome (ctx, row, create, error);
       case HY_SIM_TABLE_STATUSES:
-        default_bool (row, "closed", FALSE);
         return require_name (row, "name", "Please enter a name for the Status.", error);
       case HY_SIM_TABLE_TICKET_TYPES:
         default_bool (row, "cab_required", FALSE);

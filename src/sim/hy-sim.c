@@ -507,13 +507,13 @@ typedef struct
   gboolean open_only;
   gboolean closed_only;
   gboolean inventory_number_only;
-  gboolean search_details;
   gboolean has_status_id, has_agent_id, has_type_id, has_user_id, has_ticket_id;
   gboolean has_client_id, has_site_id, has_assettype_id, has_asset_id;
   gint64 status_id, agent_id, type_id, user_id, ticket_id, client_id, site_id, assettype_id;
   gint64 asset_id;
   const char *inventory_number;
   char *search_folded;
+  char *details_folded; /* search_details: a text the details contain (a string, not a flag) */
 } Filter;
 
 static void
@@ -521,6 +521,7 @@ filter_init (Filter *filter, GHashTable *query)
 {
   const char *search = query_get (query, "search");
   const char *tag = query_get (query, "inventory_number");
+  const char *details = query_get (query, "search_details");
 
   memset (filter, 0, sizeof *filter);
   filter->include_inactive = query_true (query, "includeinactive");
@@ -529,7 +530,6 @@ filter_init (Filter *filter, GHashTable *query)
   filter->open_only = query_true (query, "open_only");
   filter->closed_only = query_true (query, "closed_only");
   filter->inventory_number_only = query_true (query, "search_inventory_number_only");
-  filter->search_details = query_true (query, "search_details");
   filter->has_status_id = query_int (query, "status_id", &filter->status_id);
   filter->has_agent_id = query_int (query, "agent_id", &filter->agent_id);
   filter->has_type_id = query_int (query, "requesttype_id", &filter->type_id);
@@ -541,12 +541,15 @@ filter_init (Filter *filter, GHashTable *query)
   filter->has_asset_id = query_int (query, "asset_id", &filter->asset_id);
   filter->inventory_number = tag != NULL && *tag != '\0' ? tag : NULL;
   filter->search_folded = search != NULL && *search != '\0' ? g_utf8_casefold (search, -1) : NULL;
+  filter->details_folded =
+      details != NULL && *details != '\0' ? g_utf8_casefold (details, -1) : NULL;
 }
 
 static void
 filter_clear (Filter *filter)
 {
   g_clear_pointer (&filter->search_folded, g_free);
+  g_clear_pointer (&filter->details_folded, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Filter, filter_clear)
@@ -611,6 +614,9 @@ row_matches (HySimTable table, JsonObject *row, const Filter *filter)
           return FALSE;
         if (filter->has_asset_id && !ticket_has_asset (row, filter->asset_id))
           return FALSE;
+        if (filter->details_folded != NULL &&
+            !contains_folded (hy_sim_row_string (row, "details"), filter->details_folded))
+          return FALSE;
         break;
       case HY_SIM_TABLE_ACTIONS:
         if (filter->has_ticket_id && hy_sim_row_int (row, "ticket_id") != filter->ticket_id)
@@ -663,10 +669,8 @@ row_matches (HySimTable table, JsonObject *row, const Filter *filter)
               }
             break;
           case HY_SIM_TABLE_TICKETS:
+            /* The summary; the details are searched with search_details=<text>. */
             fields[0] = hy_sim_row_string (row, "summary");
-            /* Halo searches the summary; the details only with search_details=true. */
-            if (filter->search_details)
-              fields[1] = hy_sim_row_string (row, "details");
             break;
           case HY_SIM_TABLE_AGENTS:
             fields[0] = hy_sim_row_string (row, "name");
@@ -707,22 +711,36 @@ row_matches (HySimTable table, JsonObject *row, const Filter *filter)
   return TRUE;
 }
 
-/* The row as a list shows it: assets carry their "fields" only with includeassetfields=true. */
+/* A copy of @row without @left_out (a NULL-terminated list of members). */
+static JsonObject *
+row_without (JsonObject *row, const char *const *left_out)
+{
+  JsonObject *copy = json_object_new ();
+  g_autoptr (GList) members = json_object_get_members (row);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_strv_contains (left_out, l->data))
+      json_object_set_member (copy, l->data,
+                              json_node_copy (json_object_get_member (row, l->data)));
+
+  return copy;
+}
+
+/* What a ticket shows without includedetails, which only GET /Tickets/{id} takes: lists never
+ * carry the details or the assets, whatever the query says (HALO-API §11). */
+static const char *const ticket_details[] = { "details", "details_html", "assets", NULL };
+
+/* The row as a list shows it: assets carry their "fields" only with includeassetfields=true;
+ * tickets are partial. */
 static JsonObject *
 list_view (HySimTable table, JsonObject *row, GHashTable *query)
 {
+  static const char *const asset_fields_member[] = { "fields", NULL };
+
   if (table == HY_SIM_TABLE_ASSETS && !query_true (query, "includeassetfields"))
-    {
-      JsonObject *copy = json_object_new ();
-      g_autoptr (GList) members = json_object_get_members (row);
-
-      for (GList *l = members; l != NULL; l = l->next)
-        if (g_strcmp0 (l->data, "fields") != 0)
-          json_object_set_member (copy, l->data,
-                                  json_node_copy (json_object_get_member (row, l->data)));
-
-      return copy;
-    }
+    return row_without (row, asset_fields_member);
+  if (table == HY_SIM_TABLE_TICKETS)
+    return row_without (row, ticket_details);
 
   return json_object_ref (row);
 }
@@ -1202,6 +1220,14 @@ handle_api (HySim *self,
         return;
       }
 
+    if (table == HY_SIM_TABLE_TICKETS && !query_true (query, "includedetails"))
+      {
+        g_autoptr (JsonObject) partial = row_without (row, ticket_details);
+
+        reply_object (reply, 200, partial);
+        return;
+      }
+
     reply_object (reply, 200, row);
   }
 }
@@ -1284,6 +1310,15 @@ apply_faults (HySim *self, JsonObject *faults, GError **error)
 
   if (json_object_has_member (faults, "ignore_returnall"))
     hy_sim_set_ignore_returnall (self, hy_sim_row_bool (faults, "ignore_returnall"));
+
+  if (json_object_has_member (faults, "lenient"))
+    {
+      HySimLenient lenient;
+
+      if (!hy_sim_lenient_parse (hy_sim_row_string (faults, "lenient"), &lenient, error))
+        return FALSE;
+      hy_sim_set_lenient (self, lenient);
+    }
 
   if (json_object_has_member (faults, "granted_scopes"))
     hy_sim_set_granted_scopes (self, hy_sim_row_string (faults, "granted_scopes"));
@@ -2018,6 +2053,50 @@ hy_sim_set_ignore_returnall (HySim *self, gboolean ignore)
   g_mutex_lock (&self->mutex);
   self->ignore_returnall = ignore;
   g_mutex_unlock (&self->mutex);
+}
+
+void
+hy_sim_set_lenient (HySim *self, HySimLenient flags)
+{
+  g_return_if_fail (HY_IS_SIM (self));
+
+  g_mutex_lock (&self->mutex);
+  self->store->lenient = flags;
+  g_mutex_unlock (&self->mutex);
+}
+
+gboolean
+hy_sim_lenient_parse (const char *text, HySimLenient *out, GError **error)
+{
+  static const struct
+  {
+    const char *name;
+    HySimLenient flag;
+  } names[] = {
+    { "who_agentid", HY_SIM_LENIENT_WHO_AGENTID },
+  };
+  g_auto (GStrv) parts = g_strsplit_set (text != NULL ? text : "", ", ", -1);
+
+  *out = HY_SIM_LENIENT_NONE;
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      guint n;
+
+      if (*parts[i] == '\0')
+        continue;
+      for (n = 0; n < G_N_ELEMENTS (names); n++)
+        if (g_ascii_strcasecmp (parts[i], names[n].name) == 0)
+          break;
+      if (n == G_N_ELEMENTS (names))
+        {
+          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                       "Unknown leniency \"%s\" (known: who_agentid).", parts[i]);
+          return FALSE;
+        }
+      *out |= names[n].flag;
+    }
+
+  return TRUE;
 }
 
 void

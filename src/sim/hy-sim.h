@@ -78,6 +78,25 @@ void hy_sim_set_down (HySim *self, gboolean down);
  * whether Halo honours returnall is uncertain). */
 void hy_sim_set_ignore_returnall (HySim *self, gboolean ignore);
 
+/**
+ * HySimLenient:
+ * @HY_SIM_LENIENT_NONE: Halo as harsh as HALO-API.md allows (the default)
+ * @HY_SIM_LENIENT_WHO_AGENTID: actions are recorded as the agent `who_agentid` names (by
+ *   default the application's login agent is recorded whatever is sent: HALO-API §11 [?])
+ *
+ * Where HALO-API.md marks a fact uncertain, the simulator does the harsher thing; each flag
+ * makes it do the friendlier one instead (src/sim/README.md, "Harsher by default").
+ */
+typedef enum
+{
+  HY_SIM_LENIENT_NONE = 0,
+  HY_SIM_LENIENT_WHO_AGENTID = 1 << 0,
+} HySimLenient;
+
+void hy_sim_set_lenient (HySim *self, HySimLenient flags);
+/* "who_agentid,…" (commas or spaces; empty: none) → flags; FALSE with @error on an unknown name */
+gboolean hy_sim_lenient_parse (const char *text, HySimLenient *out, GError **error);
+
 /* Inspection. hy_sim_dump_state () returns a deep copy (transfer full) of GET /_sim/state. The
  * request counts cover /api and /auth requests (and unknown paths), not /_sim control requests;
  * path_prefix_ci is compared case-insensitively, method NULL matches any method. */

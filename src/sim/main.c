@@ -48,6 +48,8 @@ main (int argc, char *argv[])
   gboolean require_tenant = FALSE;
   gboolean retry_after = FALSE;
   gboolean ignore_returnall = FALSE;
+  g_autofree char *lenient_text = NULL;
+  HySimLenient lenient = HY_SIM_LENIENT_NONE;
   double server_errors = 0.0;
   int error_after_commit = 0;
   int error_after_commit_status = 500;
@@ -90,6 +92,9 @@ main (int argc, char *argv[])
       "Token lifetime in seconds (default 3600)", "S" },
     { "ignore-returnall", 0, 0, G_OPTION_ARG_NONE, &ignore_returnall,
       "Answer a multi-item POST with its last record even with ?returnall=true", NULL },
+    { "lenient", 0, 0, G_OPTION_ARG_STRING, &lenient_text,
+      "Friendlier than Halo where it is uncertain, comma-separated: who_agentid (default none)",
+      "LIST" },
     { NULL }
   };
 
@@ -114,6 +119,12 @@ main (int argc, char *argv[])
                   "--page-cap must be positive, --port at most 65535, --seed at most 4294967295, "
                   "--server-errors between 0 and 1, --error-after-commit-status between 400 and "
                   "599\n");
+      return EXIT_FAILURE;
+    }
+
+  if (!hy_sim_lenient_parse (lenient_text, &lenient, &error))
+    {
+      g_printerr ("halyard-sim: --lenient: %s\n", error->message);
       return EXIT_FAILURE;
     }
 
@@ -155,6 +166,7 @@ main (int argc, char *argv[])
   hy_sim_set_token_lifetime (sim, token_lifetime);
   hy_sim_set_ignore_returnall (sim, ignore_returnall);
   hy_sim_set_error_after_commit (sim, error_after_commit, error_after_commit_status);
+  hy_sim_set_lenient (sim, lenient);
 
   if (!hy_sim_start (sim, (guint16) port, &error))
     {

@@ -248,7 +248,7 @@ cache_from_sim (Fixture *f, JsonNode *state, const char *table, HyCacheKind kind
           hy_sync_json_string (o, kind == HY_CACHE_KIND_OUTCOME ? "outcome" : "name");
       HyCacheRecord *r = hy_cache_record_new (kind, hy_sync_json_int (o, "id"), name);
       if (kind == HY_CACHE_KIND_STATUS)
-        r->closed = hy_sync_json_int (o, "closed") != 0;
+        r->closed = hy_sync_json_int (o, "id") == 9; /* as the session's refresh: Halo's Closed */
       g_ptr_array_add (records, r);
     }
   g_assert_true (hy_store_cache_replace (f->store, kind, records, NULL));
@@ -1102,6 +1102,8 @@ test_action (Fixture *f, gconstpointer data)
   g_autoptr (HyAlert) alert = NULL;
   JsonObject *action, *ticket;
 
+  /* A Halo that records actions for the agent who_agentid names (see test_action_recorded_as) */
+  hy_sim_set_lenient (f->sim, HY_SIM_LENIENT_WHO_AGENTID);
   g_assert_no_error (error);
   d1 = run_deliver (f);
   alert = hy_store_get (f->store, HY_RECORD_KIND_ALERT, "a4", NULL);
@@ -1126,6 +1128,50 @@ test_action (Fixture *f, gconstpointer data)
   g_assert_cmpstr (hy_sync_json_string (action, "outcome"), ==, "Private Note");
   ticket = json_array_get_object_element (state_array (state, "tickets"), 0);
   g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), ==, 9);
+}
+
+/* Whether Halo honours who_agentid for an application is uncertain: this one records the
+ * application's login agent. The action is delivered, and the events log says whom Halo
+ * recorded instead of the technician's agent. */
+static void
+test_action_recorded_as (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) r1 = raise_alert (f, "a5", "pc6", "p1", &error);
+  g_autoptr (HySyncAlertResult) r2 = NULL;
+  g_autoptr (HySyncReport) d1 = NULL;
+  g_autoptr (HySyncReport) d2 = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  JsonObject *action;
+  const char *who;
+  guint warnings = 0;
+
+  g_assert_no_error (error);
+  d1 = run_deliver (f);
+  r2 = hy_sync_engine_add_action (f->engine, "a5", "u1", 10, "Rebooted", FALSE, &error);
+  g_assert_no_error (error);
+  d2 = run_deliver (f);
+  g_assert_cmpuint (d2->dead, ==, 0);
+  state = hy_sim_dump_state (f->sim);
+  action = json_array_get_object_element (state_array (state, "actions"), 0);
+  g_assert_cmpint (hy_sync_json_int (action, "who_agentid"), !=, f->agent_id);
+  g_assert_false (json_object_has_member (action, "agent_id"));
+  who = hy_sync_json_string (action, "who");
+  g_assert_nonnull (who);
+  /* The warning is emitted on the client's context: let it arrive. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  for (guint i = 0; i < f->events->len; i++)
+    {
+      HyHaloEvent *e = g_ptr_array_index (f->events, i);
+      if (e->level != HY_HALO_EVENT_WARNING || g_strcmp0 (e->path, "/api/Actions") != 0)
+        continue;
+      g_assert_cmpstr (e->record, ==, "alert:a5");
+      g_assert_nonnull (strstr (e->error, who));
+      g_assert_nonnull (strstr (e->error, "who_agentid"));
+      warnings++;
+    }
+  g_assert_cmpuint (warnings, ==, 1);
 }
 
 /* A ticket closed by a technician's --resolve is closed for the alert lifecycle too, even when
@@ -1266,6 +1312,71 @@ test_ticket_gets_asset (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/"), ==, 0);
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "GET", "/api/Tickets"), ==, 0);
+}
+
+/* Writing a ticket's "assets" replaces its list: the asset Halyard adds joins the assets the
+ * ticket has in Halo (a technician added a printer), read with includedetails=true since
+ * neither lists nor a plain GET carry them. */
+static void
+test_ticket_keeps_assets (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) r1 = NULL;
+  g_autoptr (HySyncReport) d1 = NULL;
+  g_autoptr (HySyncReport) sync = NULL;
+  g_autoptr (HyComputer) pc1 = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autofree char *seed = NULL;
+  JsonObject *ticket;
+  JsonObject *printer;
+  JsonArray *assets;
+  gint64 printer_id = 0;
+
+  r1 = raise_alert (f, "a1", "pc1", "p1", &error);
+  g_assert_no_error (error);
+  d1 = run_deliver (f);
+  g_clear_pointer (&r1, hy_sync_alert_result_free);
+  r1 = hy_sync_engine_get_alert_result (f->engine, "a1", NULL);
+  g_assert_cmpint (r1->ticket_id, >, 0);
+
+  /* In Halo, a technician adds a printer of client A to the ticket. */
+  state = hy_sim_dump_state (f->sim);
+  printer = json_object_new ();
+  printer_id = 9000;
+  json_object_set_int_member (printer, "id", printer_id);
+  json_object_set_string_member (printer, "inventory_number", "PRN-1");
+  json_object_set_int_member (printer, "assettype_id", 134);
+  json_object_set_int_member (printer, "client_id", f->client_a);
+  json_object_set_int_member (printer, "site_id", f->site_a);
+  json_array_add_object_element (state_array (state, "assets"), printer);
+  ticket = find_where (state, "tickets", "summary", "Disk space low");
+  assets = json_array_new ();
+  {
+    JsonObject *one = json_object_new ();
+    json_object_set_int_member (one, "id", printer_id);
+    json_array_add_object_element (assets, one);
+  }
+  json_object_set_array_member (ticket, "assets", assets);
+  json_generator_set_root (generator, state);
+  seed = json_generator_to_data (generator, NULL);
+  g_assert_true (hy_sim_load_seed_json (f->sim, seed, -1, &error));
+  g_assert_no_error (error);
+
+  sync = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sync->dead, ==, 0);
+  pc1 = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc1", NULL);
+  g_assert_cmpint (pc1->link.halo_id, >, 0);
+  g_clear_pointer (&state, json_node_unref);
+  state = hy_sim_dump_state (f->sim);
+  ticket = find_where (state, "tickets", "summary", "Disk space low");
+  assets = json_object_get_array_member (ticket, "assets");
+  g_assert_cmpuint (json_array_get_length (assets), ==, 2);
+  g_assert_cmpint (hy_sync_json_int (json_array_get_object_element (assets, 0), "id"), ==,
+                   printer_id);
+  g_assert_cmpint (hy_sync_json_int (json_array_get_object_element (assets, 1), "id"), ==,
+                   pc1->link.halo_id);
 }
 
 static void
@@ -2173,7 +2284,9 @@ main (int argc, char **argv)
   ADD ("/sync/alerts/lifecycle", test_alert_lifecycle);
   ADD ("/sync/alerts/unrouted", test_alert_unrouted);
   ADD ("/sync/alerts/ticket-gets-asset", test_ticket_gets_asset);
+  ADD ("/sync/alerts/ticket-keeps-assets", test_ticket_keeps_assets);
   ADD ("/sync/actions", test_action);
+  ADD ("/sync/actions/recorded-as", test_action_recorded_as);
   ADD ("/sync/actions/resolve-then-raise", test_resolve_then_raise);
   ADD ("/sync/enabled-switch", test_disabled);
   ADD ("/sync/enable-needs-mapping", test_enable_needs_mapping);

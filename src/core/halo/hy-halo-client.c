@@ -264,6 +264,37 @@ emit_warning (HyHaloClient *self, const char *path, const char *record, const ch
   emit_event (self, event);
 }
 
+/**
+ * hy_halo_client_report_warning:
+ * @method: the request's method ("POST"), or "LIST" for a list
+ * @path: the request's path
+ * @record: (nullable): the local record the request was made for ("alert:a1")
+ * @message: the warning, translated: what Halo did that the caller did not ask for
+ *
+ * Adds a warning to the events log (the "request-finished" signal, level
+ * %HY_HALO_EVENT_WARNING), for an anomaly a caller finds in what Halo answered, such as an
+ * action recorded for another agent than the one asked. Call it on the client's main context.
+ */
+void
+hy_halo_client_report_warning (HyHaloClient *self,
+                               const char *method,
+                               const char *path,
+                               const char *record,
+                               const char *message)
+{
+  g_autoptr (HyHaloEvent) event = hy_halo_event_new ();
+
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  g_return_if_fail (message != NULL);
+  event->time = g_get_real_time ();
+  event->level = HY_HALO_EVENT_WARNING;
+  event->method = g_strdup (method != NULL ? method : "LIST");
+  event->path = g_strdup (path);
+  event->error = g_strdup (message);
+  event->record = g_strdup (record);
+  emit_event (self, event);
+}
+
 static void
 call_emit (Call *call,
            guint status,
@@ -1258,7 +1289,9 @@ hy_halo_client_get_ticket_async (HyHaloClient *self,
 
   g_return_if_fail (HY_IS_HALO_CLIENT (self));
   g_return_if_fail (ticket_id > 0);
-  path = g_strdup_printf ("/api/Tickets/%" G_GINT64_FORMAT, ticket_id);
+  /* With its details and assets: lists never carry them, and includedetails is a parameter of
+   * the single ticket only (HALO-API §11). */
+  path = g_strdup_printf ("/api/Tickets/%" G_GINT64_FORMAT "?includedetails=true", ticket_id);
   record_request (self, HY_HALO_KIND_TICKET, "GET", path, NULL, priority, record, 0, cancellable,
                   callback, user_data);
 }

@@ -214,6 +214,13 @@ void hy_halo_client_list_within_async (HyHaloClient *self,
                                        gpointer user_data);
 HyHaloList *hy_halo_client_list_finish (HyHaloClient *self, GAsyncResult *result, GError **error);
 
+/* Events: a warning about what Halo answered, found by the caller */
+void hy_halo_client_report_warning (HyHaloClient *self,
+                                    const char *method,
+                                    const char *path,
+                                    const char *record,
+                                    const char *message);
+
 /* Batch writes */
 
 /**

@@ -51,6 +51,10 @@ typedef enum
  */
 typedef struct _HyHaloRecord HyHaloRecord;
 
+/* Halo's system status Closed: id 9 in every tenant. Statuses carry no "closed" member
+ * (HALO-API §11): this id is how a client knows the closing status. */
+#define HY_HALO_STATUS_CLOSED 9
+
 #define HY_TYPE_HALO_RECORD (hy_halo_record_get_type ())
 
 GType hy_halo_record_get_type (void) G_GNUC_CONST;

@@ -616,7 +616,8 @@ hy_session_cache_record_from_halo (HyCacheKind kind, HyHaloRecord *record)
         cache->inactive = hy_halo_record_get_boolean (record, "isdisabled");
         break;
       case HY_CACHE_KIND_STATUS:
-        cache->closed = hy_halo_record_get_boolean (record, "closed");
+        /* Halo's statuses say nothing of closing: its system status Closed (id 9) does. */
+        cache->closed = hy_halo_record_get_id (record) == HY_HALO_STATUS_CLOSED;
         break;
       case HY_CACHE_KIND_TEAM:
         cache->inactive = hy_halo_record_get_boolean (record, "inactive");

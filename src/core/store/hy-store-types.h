@@ -251,7 +251,7 @@ typedef struct
   char *serial;           /* assets */
   char *email;            /* agents */
   gboolean is_api_agent;  /* agents */
-  gboolean closed;        /* statuses: a closed status */
+  gboolean closed;        /* statuses: Halo's system status Closed (HY_HALO_STATUS_CLOSED) */
 } HyCacheRecord;
 
 HyCacheRecord *hy_cache_record_new (HyCacheKind kind, gint64 id, const char *name);

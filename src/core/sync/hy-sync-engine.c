@@ -33,6 +33,7 @@
 
 #include "linker/hy-linker.h"
 #include "sync/hy-sync-attempt.h"
+#include "sync/hy-sync-close.h"
 #include "sync/hy-sync-engine.h"
 #include "sync/hy-sync-intake.h"
 #include "sync/hy-sync-lifecycle.h"
@@ -305,13 +306,14 @@ call_start_cb (gpointer user_data)
         break;
       case OP_SEARCH_TICKETS:
         {
-          /* hy_halo_client_search_tickets_async (), with the record the look-up is made for */
+          /* The tickets whose details contain @search: search_details is a text filter
+           * (HALO-API §11), with the record the look-up is made for */
           g_autoptr (GString) query = g_string_new (NULL);
           g_autofree char *escaped = g_uri_escape_string (call->search, NULL, FALSE);
 
           if (call->id > 0)
             g_string_append_printf (query, "client_id=%" G_GINT64_FORMAT "&", call->id);
-          g_string_append_printf (query, "search=%s", escaped);
+          g_string_append_printf (query, "search_details=%s", escaped);
           hy_halo_client_list_async (c, HY_HALO_KIND_TICKET, query->str,
                                      call->id > 0 ? "client_id" : NULL, call->id, call->priority,
                                      call->record, call->cancellable, call_done_cb, call);
@@ -377,6 +379,57 @@ call_run_or_propagate (Call *call, GError **error)
   g_propagate_error (error, g_steal_pointer (&call->error));
   call_clear (call);
   return FALSE;
+}
+
+typedef struct
+{
+  HyHaloClient *client;
+  char *method;
+  char *path;
+  char *record;
+  char *message;
+} Warning;
+
+static void
+warning_free (gpointer data)
+{
+  Warning *w = data;
+
+  g_object_unref (w->client);
+  g_free (w->method);
+  g_free (w->path);
+  g_free (w->record);
+  g_free (w->message);
+  g_free (w);
+}
+
+static gboolean
+warning_cb (gpointer data)
+{
+  Warning *w = data;
+
+  hy_halo_client_report_warning (w->client, w->method, w->path, w->record, w->message);
+  return G_SOURCE_REMOVE;
+}
+
+/* Adds a warning to the events log, from the worker (the client's events belong to its
+ * context). */
+static void
+report_warning (HySyncEngine *self,
+                const char *method,
+                const char *path,
+                const char *record,
+                const char *message)
+{
+  Warning *w = g_new0 (Warning, 1);
+
+  w->client = g_object_ref (self->client);
+  w->method = g_strdup (method);
+  w->path = g_strdup (path);
+  w->record = g_strdup (record);
+  w->message = g_strdup (message);
+  g_main_context_invoke_full (self->client_context, G_PRIORITY_DEFAULT, warning_cb, w,
+                              warning_free);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -2186,22 +2239,15 @@ deliver_asset_items (Run *run, GPtrArray *items, gboolean create)
 /* Delivering alert writes                                                   */
 /* ------------------------------------------------------------------------- */
 
-/* The id of the first ticket in @list that carries @key for @client_id (0: none). */
-static gint64
-find_keyed_ticket (HyHaloList *list, const char *key, gint64 client_id)
-{
-  gint64 id = 0;
+/* The most search hits read one by one to confirm: the marker is unique, so more hits than
+ * this means Halo ignored the filter, and reading every ticket is not a look-up. */
+#define MAX_TICKET_HITS 10
 
-  for (guint i = 0; i < list->records->len && id == 0; i++)
-    {
-      HyHaloRecord *r = g_ptr_array_index (list->records, i);
-      if (hy_sync_ticket_match (hy_halo_record_get_object (r), key, client_id))
-        id = hy_halo_record_get_id (r);
-    }
-  return id;
-}
-
-/* The ticket created for @alert_id, looked up by its stable key (0: none). */
+/* The ticket created for @alert, looked up by its stable key after a create whose outcome is
+ * unknown (0: none). Halo's ticket lists carry no details, whatever the query asks
+ * (HALO-API §11): the search narrows the client's tickets to those whose details contain the
+ * marker line (search_details=<text>), and each hit is read with its details
+ * (GET /Tickets/{id}?includedetails=true) and checked. */
 static gboolean
 lookup_ticket (Run *run,
                const HyAlert *alert,
@@ -2211,37 +2257,42 @@ lookup_ticket (Run *run,
                GError **error)
 {
   g_autofree char *key = hy_sync_ticket_key (alert->id, alert->raised_at);
-  g_autofree char *query = g_strdup_printf ("client_id=%" G_GINT64_FORMAT, client_id);
+  g_autofree char *marker = g_strconcat ("Halyard alert: ", key, NULL);
+  g_autoptr (GArray) hits = g_array_new (FALSE, FALSE, sizeof (gint64));
   Call search = { .self = run->self,
                   .op = OP_SEARCH_TICKETS,
                   .priority = HY_HALO_PRIORITY_ALERT,
                   .cancellable = run->cancellable,
                   .id = client_id,
                   .record = record,
-                  .search = key };
-  Call scan = { .self = run->self,
-                .op = OP_LIST,
-                .priority = HY_HALO_PRIORITY_ALERT,
-                .cancellable = run->cancellable,
-                .kind = HY_HALO_KIND_TICKET,
-                .record = record,
-                .query = query,
-                .check_member = "client_id",
-                .check_value = client_id };
+                  .search = marker };
 
   *out_id = 0;
-  /* Halo's search may cover the key; whatever it returns is checked record by record. */
   if (!call_run_or_propagate (&search, error))
     return FALSE;
-  *out_id = find_keyed_ticket (search.list, key, client_id);
+  for (guint i = 0; i < search.list->records->len && hits->len < MAX_TICKET_HITS; i++)
+    {
+      gint64 id = hy_halo_record_get_id (g_ptr_array_index (search.list->records, i));
+      if (id > 0)
+        g_array_append_val (hits, id);
+    }
   call_clear (&search);
-  if (*out_id > 0)
-    return TRUE;
-  /* Not found by search: read the client's tickets (search may not cover the field). */
-  if (!call_run_or_propagate (&scan, error))
-    return FALSE;
-  *out_id = find_keyed_ticket (scan.list, key, client_id);
-  call_clear (&scan);
+
+  for (guint i = 0; i < hits->len && *out_id == 0; i++)
+    {
+      Call get = { .self = run->self,
+                   .op = OP_GET_TICKET,
+                   .priority = HY_HALO_PRIORITY_ALERT,
+                   .cancellable = run->cancellable,
+                   .record = record,
+                   .id = g_array_index (hits, gint64, i) };
+
+      if (!call_run_or_propagate (&get, error))
+        return FALSE;
+      if (hy_sync_ticket_match (hy_halo_record_get_object (get.rec), key, client_id))
+        *out_id = get.id;
+      call_clear (&get);
+    }
   return TRUE;
 }
 
@@ -2408,6 +2459,47 @@ deliver_ticket_create (Run *run, HyOutboxItem *item, HyAlert *alert)
   route_clear (&route);
 }
 
+/* Whether Halo honours who_agentid for an application's token is uncertain (HALO-API §11): the
+ * saved action Halo answered with says whom it recorded; when that is not the technician asked
+ * for, the events log says so, with both names. */
+static void
+check_action_agent (Run *run, HyOutboxItem *item, const HySyncActionSpec *spec, HyHaloRecord *saved)
+{
+  gint64 recorded;
+  g_autoptr (HyCacheRecord) asked = NULL;
+  g_autofree char *asked_name = NULL;
+  g_autofree char *recorded_name = NULL;
+  g_autofree char *message = NULL;
+  const char *who;
+
+  if (spec->agent_id <= 0 || saved == NULL)
+    return;
+  recorded = hy_halo_record_get_int (saved, "who_agentid");
+  if (recorded == spec->agent_id)
+    return;
+  asked = hy_store_cache_get (run->self->store, HY_CACHE_KIND_AGENT, spec->agent_id, NULL);
+  asked_name = asked != NULL && asked->name != NULL
+                   ? g_strdup_printf ("%s (%" G_GINT64_FORMAT ")", asked->name, spec->agent_id)
+                   : g_strdup_printf ("%" G_GINT64_FORMAT, spec->agent_id);
+  who = hy_halo_record_get_string (saved, "who");
+  if (recorded > 0)
+    recorded_name = who != NULL && *who != '\0'
+                        ? g_strdup_printf ("%s (%" G_GINT64_FORMAT ")", who, recorded)
+                        : g_strdup_printf ("%" G_GINT64_FORMAT, recorded);
+  if (recorded_name != NULL)
+    message = g_strdup_printf (
+        /* Translators: the first %s is the Halo agent the action was recorded for, the second the
+         * technician's Halo agent Halyard asked for; each is a name with its id in brackets */
+        _ ("Halo recorded the action as done by %s, not by %s: it did not honour who_agentid for "
+           "this application"),
+        recorded_name, asked_name);
+  else
+    message = g_strdup_printf (
+        /* Translators: %s is the technician's Halo agent, a name with its id in brackets */
+        _ ("Halo did not say whom it recorded the action for (asked: %s)"), asked_name);
+  report_warning (run->self, "POST", "/api/Actions", item->record_key, message);
+}
+
 static void
 deliver_action (Run *run, HyOutboxItem *item, HyAlert *alert, JsonObject *payload)
 {
@@ -2449,6 +2541,7 @@ deliver_action (Run *run, HyOutboxItem *item, HyAlert *alert, JsonObject *payloa
   call.object = json_node_get_object (body);
   if (call_run (&call))
     {
+      check_action_agent (run, item, &spec, call.rec);
       call_clear (&call);
       item_complete (run, item);
       return;
@@ -2543,6 +2636,17 @@ deliver_ticket_asset (Run *run, HyOutboxItem *item, HyAlert *alert, JsonObject *
   ticket = hy_halo_record_get_object (get.rec);
   closed = hy_sync_json_int (ticket, "hasbeenclosed") != 0;
   have = json_object_get_member (ticket, "assets");
+  if (!closed && (have == NULL || !JSON_NODE_HOLDS_ARRAY (have)))
+    {
+      /* Writing "assets" replaces the ticket's list: without the list Halo has, the asset cannot
+       * be added without removing others. */
+      call_clear (&get);
+      item_dead (run, item,
+                 _ ("Halo did not return the ticket’s assets (GET "
+                    "/Tickets/{id}?includedetails=true): "
+                    "adding the device’s asset would replace them; add it to the ticket in Halo"));
+      return;
+    }
   if (have != NULL && JSON_NODE_HOLDS_ARRAY (have))
     {
       JsonArray *array = json_node_get_array (have);
@@ -3544,35 +3648,6 @@ choose_note_outcome (HyStore *store, gint64 *out_id, char **out_name)
   return FALSE;
 }
 
-/* A closed status: the policy's close status, else a cached closed status. */
-static gint64
-choose_close_status (HyStore *store, const char *policy_id)
-{
-  static const char *const preferred[] = { "Resolved", "Closed", "Completed", NULL };
-  g_autoptr (HyPolicyMapping) pmap = hy_store_get_policy_mapping (store, policy_id, NULL);
-  g_autoptr (GPtrArray) statuses = NULL;
-
-  if (pmap != NULL && pmap->close_status_id > 0)
-    return pmap->close_status_id;
-  statuses = hy_store_cache_list (store, HY_CACHE_KIND_STATUS, NULL, NULL);
-  if (statuses == NULL)
-    return 0;
-  for (guint p = 0; preferred[p]; p++)
-    for (guint i = 0; i < statuses->len; i++)
-      {
-        HyCacheRecord *r = g_ptr_array_index (statuses, i);
-        if (r->closed && r->name != NULL && g_ascii_strcasecmp (r->name, preferred[p]) == 0)
-          return r->id;
-      }
-  for (guint i = 0; i < statuses->len; i++)
-    {
-      HyCacheRecord *r = g_ptr_array_index (statuses, i);
-      if (r->closed)
-        return r->id;
-    }
-  return 0;
-}
-
 static gboolean
 enqueue (HyStore *store,
          const char *kind,
@@ -3738,14 +3813,15 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
   facts.cleared = existing != NULL && existing->cleared_at != NULL;
   if (facts.cleared)
     {
-      /* Cleared with a close status: its ticket is closed once its writes went out. */
+      /* Cleared with a close status mapped: its ticket is closed once its writes went out.
+       * (A clear that closes with Halo's Closed status records it as resolved, below.) */
       g_autoptr (HyPolicyMapping) pmap =
           hy_store_get_policy_mapping (store, existing->policy_id, NULL);
       facts.closed = pmap != NULL && pmap->close_status_id > 0;
     }
   if (facts.routed && !facts.closed)
     {
-      /* Resolved by a technician: its ticket is closed too, whatever the policy says. */
+      /* Resolved by a technician, or closed on clear: its ticket is closed too. */
       g_autofree char *key = resolved_key (existing->id);
       g_autofree char *resolved = NULL;
 
@@ -3846,10 +3922,11 @@ hy_sync_engine_clear_alert (HySyncEngine *self,
 {
   HyStore *store;
   g_autoptr (HyAlert) alert = NULL;
-  g_autoptr (HyPolicyMapping) pmap = NULL;
   HySyncAlertFacts facts = { 0 };
   HySyncAlertOps ops;
   g_autoptr (GError) local = NULL;
+  g_autoptr (GError) no_close = NULL;
+  gint64 close_status = 0;
 
   g_return_val_if_fail (HY_IS_SYNC_ENGINE (self), NULL);
   store = self->store;
@@ -3869,8 +3946,19 @@ hy_sync_engine_clear_alert (HySyncEngine *self,
   facts.exists = TRUE;
   facts.routed = alert->state != HY_ALERT_STATE_UNROUTED;
   facts.cleared = alert->cleared_at != NULL;
-  pmap = hy_store_get_policy_mapping (store, alert->policy_id, NULL);
-  ops = hy_sync_alert_on_clear (&facts, pmap != NULL ? pmap->close_status_id : 0);
+  if (facts.routed && !facts.cleared)
+    {
+      /* The policy's close status, else Halo's Closed; with neither the ticket stays open and
+       * the result says why and what to do. */
+      close_status = hy_sync_close_status (store, alert->policy_id, &no_close);
+      if (close_status <= 0 &&
+          !g_error_matches (no_close, HY_SYNC_ERROR, HY_SYNC_ERROR_NO_CLOSE_STATUS))
+        {
+          g_propagate_error (error, g_steal_pointer (&no_close));
+          return NULL;
+        }
+    }
+  ops = hy_sync_alert_on_clear (&facts, close_status);
 
   if (!hy_store_begin (store, error))
     return NULL;
@@ -3905,8 +3993,25 @@ hy_sync_engine_clear_alert (HySyncEngine *self,
     }
   if (ops & HY_SYNC_ALERT_OP_CLOSE_TICKET)
     {
-      g_autofree char *payload = alert_only_payload (alert->id, pmap->close_status_id);
-      if (!enqueue (store, HY_SYNC_KIND_TICKET_CLOSE, alert->id, payload, error))
+      g_autofree char *payload = alert_only_payload (alert->id, close_status);
+      g_autofree char *key = resolved_key (alert->id);
+
+      /* The occurrence's ticket is closed: a later raise opens a new one (see raise_alert). */
+      if (!enqueue (store, HY_SYNC_KIND_TICKET_CLOSE, alert->id, payload, error) ||
+          !hy_store_set_setting (store, key, alert->raised_at ? alert->raised_at : "", error))
+        {
+          hy_store_rollback (store);
+          return NULL;
+        }
+    }
+  if (no_close != NULL)
+    {
+      /* Translators: %s says why no status could close the ticket, and what to do */
+      g_autofree char *why = g_strdup_printf (_ ("The ticket stays open: %s"), no_close->message);
+
+      /* Kept with the alert, so that its result says it until it is raised again. */
+      if (!hy_store_set_alert_delivery (store, alert->id, alert->state, alert->ticket_id, why,
+                                        error))
         {
           hy_store_rollback (store);
           return NULL;
@@ -4001,15 +4106,9 @@ hy_sync_engine_add_action (HySyncEngine *self,
     }
   if (resolve)
     {
-      close_status = choose_close_status (store, alert->policy_id);
+      close_status = hy_sync_close_status (store, alert->policy_id, error);
       if (close_status <= 0)
-        {
-          g_set_error_literal (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NO_OUTCOME,
-                               _ ("No closed ticket status is known from Halo: fetch Halo’s "
-                                  "settings (halyard-cli refresh) or map the policy with "
-                                  "--close-status"));
-          return NULL;
-        }
+        return NULL;
     }
 
   payload = alert_note_payload (alert->id, note, minutes, user->link.halo_id, outcome, outcome_id);

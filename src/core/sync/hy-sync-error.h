@@ -21,6 +21,8 @@ G_BEGIN_DECLS
  * @HY_SYNC_ERROR_NO_OUTCOME: no usable action outcome in the Halo cache
  * @HY_SYNC_ERROR_NOT_CONFIGURED: no Halo connection is configured
  * @HY_SYNC_ERROR_NOTHING_MAPPED: enabling was refused: no group and no policy is mapped
+ * @HY_SYNC_ERROR_NO_CLOSE_STATUS: no status to close a ticket with: the policy has no close
+ *   status and Halo's system status Closed (id 9) is not among the fetched statuses
  */
 typedef enum
 {
@@ -32,6 +34,7 @@ typedef enum
   HY_SYNC_ERROR_NO_OUTCOME,
   HY_SYNC_ERROR_NOT_CONFIGURED,
   HY_SYNC_ERROR_NOTHING_MAPPED,
+  HY_SYNC_ERROR_NO_CLOSE_STATUS,
 } HySyncError;
 
 GQuark hy_sync_error_quark (void);

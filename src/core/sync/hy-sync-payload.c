@@ -409,9 +409,8 @@ hy_sync_action_payload (const HySyncActionSpec *spec)
   json_builder_add_double_value (b, spec->hours);
   if (spec->agent_id > 0)
     {
+      /* who_agentid is the spec's member; agent_id is not an Actions member (HALO-API §11) */
       json_builder_set_member_name (b, "who_agentid");
-      json_builder_add_int_value (b, spec->agent_id);
-      json_builder_set_member_name (b, "agent_id");
       json_builder_add_int_value (b, spec->agent_id);
     }
   if (!str_empty (spec->datetime))
