@@ -16,6 +16,7 @@
 #include "sync/hy-sync-engine.h"
 
 #include "hy-setup-page.h"
+#include "hy-test-ticket-row.h"
 #include "hy-toasts.h"
 
 struct _HySetupPage
@@ -955,6 +956,8 @@ hy_setup_page_class_init (HySetupPageClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  g_type_ensure (HY_TYPE_TEST_TICKET_ROW);
 
   object_class->dispose = hy_setup_page_dispose;
   object_class->get_property = hy_setup_page_get_property;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "service/hy-service.h"
+#include "session/hy-session.h"
 
 #include "hy-cli.h"
 
@@ -14,6 +15,8 @@ G_BEGIN_DECLS
 /* hy-cli-connect.c */
 int hy_cli_connect (HyCli *cli, int argc, char **argv);
 int hy_cli_test (HyCli *cli, int argc, char **argv);
+/* hy-cli-test-ticket.c: `test --ticket` (0 ids: the defaults) */
+int hy_cli_test_ticket (HyCli *cli, HySession *session, gint64 client_id, gint64 ticket_type_id);
 /* hy-cli-import.c */
 int hy_cli_import (HyCli *cli, int argc, char **argv);
 /* hy-cli-refresh.c */

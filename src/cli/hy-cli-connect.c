@@ -379,9 +379,23 @@ int
 hy_cli_test (HyCli *cli, int argc, char **argv)
 {
   g_autoptr (HySession) session = NULL;
+  gboolean ticket = FALSE;
+  g_autofree char *client_text = NULL;
+  g_autofree char *type_text = NULL;
+  const GOptionEntry entries[] = {
+    { "ticket", 0, 0, G_OPTION_ARG_NONE, &ticket,
+      N_ ("Send a test ticket instead: create it, show its number and link, close it"), NULL },
+    { "client", 0, 0, G_OPTION_ARG_STRING, &client_text,
+      N_ ("--ticket: the Halo client (default: the first mapped group's)"), N_ ("ID") },
+    { "ticket-type", 0, 0, G_OPTION_ARG_STRING, &type_text,
+      N_ ("--ticket: the Halo ticket type (default: the first mapped policy's)"), N_ ("ID") },
+    { NULL },
+  };
+  gint64 client_id = 0;
+  gint64 type_id = 0;
   int status;
 
-  if (!hy_cli_parse (cli, &argc, &argv, NULL, NULL,
+  if (!hy_cli_parse (cli, &argc, &argv, entries, NULL,
                      N_ ("Signs in to Halo with the saved connection, shows the agent Halyard "
                          "acts as, and checks every permission Halyard needs; each failed check "
                          "says what to change in Halo."),
@@ -389,10 +403,20 @@ hy_cli_test (HyCli *cli, int argc, char **argv)
     return status;
   if (argc > 1)
     return hy_cli_fail_usage (cli, _ ("test takes no arguments"));
+  if (!ticket && (client_text != NULL || type_text != NULL))
+    return hy_cli_fail_usage (cli, _ ("--client and --ticket-type go with --ticket"));
+  {
+    g_autoptr (GError) error = NULL;
+    if ((client_text != NULL && !hy_cli_parse_int (client_text, "--client", &client_id, &error)) ||
+        (type_text != NULL && !hy_cli_parse_int (type_text, "--ticket-type", &type_id, &error)))
+      return hy_cli_fail (cli, error);
+  }
 
   session = hy_cli_open_session (cli, &status);
   if (session == NULL)
     return status;
 
+  if (ticket)
+    return hy_cli_test_ticket (cli, session, client_id, type_id);
   return run_preflight (cli, session);
 }

@@ -247,6 +247,18 @@ hy_cli_maintenance (HyCli *cli, int argc, char **argv)
     return maintenance_list (cli, argc - 1, argv + 1);
   if (argc >= 2 && g_str_equal (argv[1], "remove"))
     return maintenance_remove (cli, argc - 1, argv + 1);
-  return hy_cli_fail_usage (cli, _ ("Usage: maintenance add --group ID --from TIME --until TIME "
-                                    "[--reason TEXT] | maintenance list | maintenance remove ID"));
+  if (argc >= 2 && (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")))
+    {
+      int status = HY_CLI_EXIT_OK;
+
+      /* The group's own help (hy_cli_parse () prints it and says to exit). */
+      hy_cli_parse (cli, &argc, &argv, NULL, N_ ("add|list|remove …"),
+                    N_ ("Maintenance windows: while one lasts, alerts of its group's devices (and "
+                        "of its subgroups') open no ticket. “maintenance add --help”, "
+                        "“maintenance list --help” and “maintenance remove --help” say more."),
+                    &status);
+      return status;
+    }
+  return hy_cli_fail_usage (cli, _ ("Use “maintenance add”, “maintenance list” or “maintenance "
+                                    "remove” (see --help)"));
 }

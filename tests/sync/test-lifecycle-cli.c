@@ -314,6 +314,53 @@ test_maintenance (Fixture *f, gconstpointer data)
   g_assert_cmpint (CLI ("maintenance", "frobnicate"), ==, 2);
 }
 
+static void
+test_test_ticket (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) doc = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *client_text = NULL;
+  g_autofree char *url = NULL;
+  JsonObject *o;
+
+  /* Nothing mapped or linked, nothing known: it says what to choose. */
+  g_assert_cmpint (CLI ("test", "--ticket"), ==, 2);
+  g_assert_cmpstr (code, ==, "invalid_input");
+  g_assert_nonnull (strstr (f->err, "--client"));
+  g_assert_cmpint (CLI ("test", "--client", "12"), ==, 2);
+
+  g_assert_cmpint (CLI ("refresh"), ==, 0);
+  {
+    g_autofree char *path = g_build_filename (f->dir, "halyard.db", NULL);
+    g_autoptr (HyStore) store = hy_store_open (path, NULL);
+    g_autoptr (GPtrArray) clients = hy_store_cache_list (store, HY_CACHE_KIND_CLIENT, NULL, NULL);
+
+    g_assert_cmpuint (clients->len, >, 0);
+    client_text = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                   ((HyCacheRecord *) g_ptr_array_index (clients, 0))->id);
+  }
+
+  /* A ticket type Halo refuses from the API: Halo's own text, exit 1. */
+  g_assert_cmpint (CLI ("test", "--ticket", "--client", client_text, "--ticket-type", "3"), ==, 1);
+  g_assert_nonnull (strstr (f->err, "CAB"));
+
+  g_assert_cmpint (CLI ("test", "--ticket", "--client", client_text, "--ticket-type", "4"), ==, 0);
+  o = obj (doc);
+  g_assert_cmpint (json_object_get_int_member (o, "ticket_id"), >, 0);
+  g_assert_cmpint (json_object_get_int_member (o, "ticket_type_id"), ==, 4);
+  g_assert_true (json_object_get_boolean_member (o, "closed"));
+  g_assert_true (json_object_get_null_member (o, "error"));
+  url = g_strdup_printf ("%s/ticket?id=%" G_GINT64_FORMAT, f->url,
+                         json_object_get_int_member (o, "ticket_id"));
+  g_assert_cmpstr (json_object_get_string_member (o, "url"), ==, url);
+
+  /* The client comes from the first mapped group when not given. */
+  g_assert_cmpint (CLI ("map", "group", "g1", "--client", client_text), ==, 0);
+  g_assert_cmpint (CLI ("test", "--ticket", "--ticket-type", "4"), ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (obj (doc), "url"), !=, url);
+  g_assert_true (json_object_get_boolean_member (obj (doc), "closed"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -321,6 +368,8 @@ main (int argc, char **argv)
   g_test_add ("/lifecycle/cli/policy-defaults", Fixture, NULL, fixture_setup, test_policy_defaults,
               fixture_teardown);
   g_test_add ("/lifecycle/cli/maintenance", Fixture, NULL, fixture_setup, test_maintenance,
+              fixture_teardown);
+  g_test_add ("/lifecycle/cli/test-ticket", Fixture, NULL, fixture_setup, test_test_ticket,
               fixture_teardown);
   return g_test_run ();
 }

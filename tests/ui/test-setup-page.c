@@ -518,6 +518,105 @@ test_setup_enable (Fixture *f, gconstpointer data)
   g_assert_true (hy_session_peek_client (f->session) == client);
 }
 
+/* The button labelled @label under @root (not a link). */
+static GtkWidget *
+find_button (GtkWidget *root, const char *label)
+{
+  if (GTK_IS_BUTTON (root) && !GTK_IS_LINK_BUTTON (root) &&
+      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Runs the main loop until the row's subtitle contains @text (or fails after 20 s). */
+static void
+wait_for_subtitle (AdwActionRow *row, const char *text)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+
+  while (!timed_out && (adw_action_row_get_subtitle (row) == NULL ||
+                        strstr (adw_action_row_get_subtitle (row), text) == NULL))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+}
+
+static void
+test_setup_test_ticket (Fixture *f, gconstpointer data)
+{
+  AdwActionRow *row;
+  GtkWidget *button;
+  GtkWidget *link;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  JsonArray *tickets;
+
+  row = ADW_ACTION_ROW (
+      find_widget (GTK_WIDGET (f->page), ADW_TYPE_ACTION_ROW, "Send a _Test Ticket"));
+  g_assert_nonnull (row);
+  button = find_button (GTK_WIDGET (row), "Send");
+  g_assert_nonnull (button);
+  link = find_widget (GTK_WIDGET (row), GTK_TYPE_LINK_BUTTON, NULL);
+  g_assert_nonnull (link);
+
+  /* No connection yet: it says what to do first. */
+  g_signal_emit_by_name (button, "clicked");
+  iterate_main_loop ();
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "Save"));
+
+  save_good_profile (f);
+  /* Nothing mapped: it says what to choose. */
+  g_signal_emit_by_name (button, "clicked");
+  iterate_main_loop ();
+  g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "client"));
+  g_assert_false (gtk_widget_get_visible (link));
+
+  {
+    HyStore *store = hy_session_get_store (f->session);
+    g_autoptr (HyGroup) group = hy_group_new ();
+    g_autoptr (HyPolicy) policy = hy_policy_new ();
+
+    group->id = g_strdup ("g1");
+    group->name = g_strdup ("Servers");
+    policy->id = g_strdup ("p1");
+    policy->name = g_strdup ("Disk space low");
+    g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_GROUP, group, NULL, &error));
+    g_assert_true (hy_store_map_group (store, "g1", 12, 0, &error));
+    g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_POLICY, policy, NULL, &error));
+    g_assert_true (hy_store_map_policy (store, "p1", 4, 0, &error));
+    g_assert_no_error (error);
+  }
+
+  g_signal_emit_by_name (button, "clicked");
+  wait_for_subtitle (row, "created and closed");
+  g_assert_true (gtk_widget_get_visible (link));
+  g_assert_true (g_str_has_prefix (gtk_link_button_get_uri (GTK_LINK_BUTTON (link)),
+                                   hy_session_get_profile (f->session)->url));
+  g_assert_nonnull (strstr (gtk_link_button_get_uri (GTK_LINK_BUTTON (link)), "/ticket?id="));
+
+  /* In Halo: one ticket of type 4 on client 12, closed with status 9. */
+  state = hy_sim_dump_state (f->sim);
+  tickets = json_object_get_array_member (json_node_get_object (state), "tickets");
+  g_assert_cmpuint (json_array_get_length (tickets), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (tickets, 0),
+                                               "tickettype_id"),
+                   ==, 4);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (tickets, 0),
+                                               "client_id"),
+                   ==, 12);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (tickets, 0),
+                                               "status_id"),
+                   ==, 9);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -533,6 +632,8 @@ main (int argc, char *argv[])
   g_test_add ("/setup/refused-secret", Fixture, NULL, fixture_set_up, test_setup_refused_secret,
               fixture_tear_down);
   g_test_add ("/setup/enable", Fixture, NULL, fixture_set_up, test_setup_enable, fixture_tear_down);
+  g_test_add ("/setup/test-ticket", Fixture, NULL, fixture_set_up, test_setup_test_ticket,
+              fixture_tear_down);
 
   return g_test_run ();
 }
