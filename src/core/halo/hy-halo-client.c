@@ -11,6 +11,7 @@
 #include <libsoup/soup.h>
 
 #include "hy-halo-client.h"
+#include "json/hy-json-guard.h"
 
 #define DEFAULT_SCOPES  "all"
 #define READ_CHUNK      65536
@@ -57,6 +58,8 @@ struct _HyHaloClient
   guint page_size;
   gsize max_body;
   guint token_margin_s;
+  guint connect_timeout_ms;
+  guint read_timeout_ms;
 
   char *token_url;
   char *discovered_tenant;
@@ -99,6 +102,9 @@ typedef struct
   GSource *cancel_source;
   GCancellable *io_cancellable; /* the caller's, or ours to abort an oversized answer */
   char *sent_token;
+  GSource *timeout_source; /* the connect or read timeout of the request in flight */
+  gboolean waiting_answer; /* connected: the read timeout runs, not the connect timeout */
+  guint timed_out_ms;      /* > 0: the timeout (of this length) that aborted the request */
 } Call;
 
 G_DEFINE_FINAL_TYPE (HyHaloClient, hy_halo_client, G_TYPE_OBJECT)
@@ -210,6 +216,17 @@ remember_secret (HyHaloClient *self, const char *secret)
   if (self->known_tokens->len > MAX_KEPT_TOKENS + 1)
     g_ptr_array_remove_index (self->known_tokens, 1);
   g_ptr_array_insert (self->known_tokens, self->known_tokens->len - 1, g_strdup (secret));
+}
+
+/* @member of @object when it is a JSON string (Halo's answers are not trusted to be) */
+static const char *
+string_member (JsonObject *object, const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node && JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return json_node_get_string (node);
+  return NULL;
 }
 
 static gboolean
@@ -343,10 +360,50 @@ call_emit (Call *call,
 /* ------------------------------------------------------------------------- */
 
 static void
+call_stop_timeout (Call *call)
+{
+  if (call->timeout_source != NULL)
+    {
+      g_source_destroy (call->timeout_source);
+      g_clear_pointer (&call->timeout_source, g_source_unref);
+    }
+}
+
+static gboolean
+call_timeout_cb (gpointer user_data)
+{
+  Call *call = user_data;
+
+  g_clear_pointer (&call->timeout_source, g_source_unref);
+  call->timed_out_ms =
+      call->waiting_answer ? call->client->read_timeout_ms : call->client->connect_timeout_ms;
+  /* the request in flight fails with G_IO_ERROR_CANCELLED: call_transport_failed () says why */
+  g_cancellable_cancel (call->io_cancellable);
+  return G_SOURCE_REMOVE;
+}
+
+/* (Re)starts the timeout of the phase the request is in: connecting, or waiting for (the rest
+ * of) the answer once the request is written. */
+static void
+call_arm_timeout (Call *call, gboolean answer)
+{
+  guint ms = answer ? call->client->read_timeout_ms : call->client->connect_timeout_ms;
+
+  call_stop_timeout (call);
+  call->waiting_answer = answer;
+  if (ms == 0)
+    return;
+  call->timeout_source = g_timeout_source_new (ms);
+  g_source_set_callback (call->timeout_source, call_timeout_cb, call, NULL);
+  g_source_attach (call->timeout_source, call->client->context);
+}
+
+static void
 call_free (Call *call)
 {
   g_assert (call->retry_source == NULL);
   g_assert (call->waiter == NULL);
+  call_stop_timeout (call);
   if (call->cancel_source)
     {
       g_source_destroy (call->cancel_source);
@@ -376,6 +433,19 @@ call_finish (Call *call, GBytes *bytes, GError *error)
   if (call->cancel_id && cancellable)
     g_cancellable_disconnect (cancellable, call->cancel_id);
   call->cancel_id = 0;
+  /* what the answer was to, for the errors of whoever reads it */
+  g_task_set_task_data (task, g_strdup (call->path), g_free);
+  if (error && error->message != NULL)
+    {
+      /* Halo's own text in the message may quote what it was sent: never a secret */
+      char *redacted = hy_halo_redact_body (error->message, strlen (error->message),
+                                            redaction_secrets (call->client));
+      if (redacted != NULL)
+        {
+          g_free (error->message);
+          error->message = redacted;
+        }
+    }
   if (error)
     g_task_return_error (task, error);
   else
@@ -511,6 +581,16 @@ call_schedule_retry (Call *call)
   return TRUE;
 }
 
+static char *
+format_duration (guint ms)
+{
+  if (ms % 1000 == 0)
+    /* Translators: a duration in seconds */
+    return g_strdup_printf (_ ("%u s"), ms / 1000);
+  /* Translators: a duration in milliseconds */
+  return g_strdup_printf (_ ("%u ms"), ms);
+}
+
 static GError *
 transport_error (Call *call, const GError *error)
 {
@@ -540,6 +620,45 @@ call_transport_failed (Call *call, GError *error)
 
   g_clear_object (&call->stream);
   g_clear_pointer (&call->buffer, g_byte_array_unref);
+  call_stop_timeout (call);
+
+  if (call->timed_out_ms > 0 && !g_cancellable_is_cancelled (cancellable))
+    {
+      /* Our own timeout, not the caller's cancel. Not retried: each try would wait as long. */
+      g_autofree char *duration = format_duration (call->timed_out_ms);
+      g_autoptr (GUri) uri = g_uri_parse (call->url, G_URI_FLAGS_NONE, NULL);
+      const char *host =
+          uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) : call->url;
+
+      g_error_free (error);
+      if (call->waiting_answer && call->wrote_body && (call->flags & CALL_IS_CREATE))
+        final = g_error_new (
+            HY_HALO_ERROR, HY_HALO_ERROR_OUTCOME_UNKNOWN,
+            /* Translators: the first %s is a request such as "POST /api/Tickets", the second a
+             * duration such as "60 s" */
+            _ ("Halo did not answer %s within %s after receiving it: it may have created the "
+               "record; look it up before sending it again"),
+            call->path, duration);
+      else if (call->waiting_answer)
+        final = g_error_new (
+            HY_HALO_ERROR, HY_HALO_ERROR_UNREACHABLE,
+            /* Translators: the first %s is a host name, the second a request, the third a
+             * duration such as "60 s" */
+            _ ("Halo at %s accepted the connection but did not answer %s within %s (read "
+               "timeout): Halo may be overloaded, or something between it and Halyard holds "
+               "the answer; try again later"),
+            host, call->path, duration);
+      else
+        final = g_error_new (
+            HY_HALO_ERROR, HY_HALO_ERROR_UNREACHABLE,
+            /* Translators: the first %s is a host name, the second a duration such as "15 s" */
+            _ ("Halo at %s did not accept a connection within %s (connect timeout): check the "
+               "address, the network connection and any firewall"),
+            host, duration);
+      call_emit (call, 0, NULL, 0, HY_HALO_EVENT_ERROR, final->message);
+      call_finish (call, NULL, final);
+      return;
+    }
 
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
       g_cancellable_is_cancelled (cancellable))
@@ -653,6 +772,35 @@ call_outcome_unknown (Call *call, guint status, const char *data, gsize len)
   call_finish (call, NULL, error);
 }
 
+static GError *
+redirect_error (Call *call, guint status)
+{
+  const char *location =
+      soup_message_headers_get_one (soup_message_get_response_headers (call->msg), "Location");
+  g_autofree char *target = NULL;
+
+  if (location != NULL && *location != '\0')
+    {
+      target = g_uri_resolve_relative (call->url, location, G_URI_FLAGS_NONE, NULL);
+      if (target == NULL)
+        target = g_strdup (location);
+      return g_error_new (
+          HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
+          /* Translators: the first %s is a request such as "GET /api/Client", %u an HTTP
+           * status, the second %s the address it was redirected to */
+          _ ("Halo answered %s with a redirect (HTTP %u) to %s; Halyard never follows "
+             "redirects: check the Halo address in Setup, which must be the address Halo "
+             "really answers at, with https://"),
+          call->path, status, target);
+    }
+  return g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
+                      /* Translators: %s is a request such as "GET /api/Client", %u an HTTP
+                       * status */
+                      _ ("Halo answered %s with a redirect (HTTP %u) to no address; Halyard "
+                         "never follows redirects: check the Halo address in Setup"),
+                      call->path, status);
+}
+
 static void
 call_response (Call *call)
 {
@@ -664,6 +812,7 @@ call_response (Call *call)
   g_autoptr (GError) error = NULL;
 
   g_clear_object (&call->stream);
+  call_stop_timeout (call);
 
   if (status >= 200 && status < 300)
     {
@@ -680,6 +829,15 @@ call_response (Call *call)
       if (status == 401 && g_strcmp0 (self->token, call->sent_token) == 0)
         g_clear_pointer (&self->token, g_free);
       call_outcome_unknown (call, status, data, len);
+      return;
+    }
+
+  /* Redirects are never followed (SOUP_MESSAGE_NO_REDIRECT): where they point is said. */
+  if (status >= 300 && status < 400)
+    {
+      error = redirect_error (call, status);
+      call_emit (call, status, data, len, HY_HALO_EVENT_ERROR, error->message);
+      call_finish (call, NULL, g_steal_pointer (&error));
       return;
     }
 
@@ -781,6 +939,7 @@ call_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   g_byte_array_append (call->buffer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  call_arm_timeout (call, TRUE);
   g_input_stream_read_bytes_async (call->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
                                    call->io_cancellable, call_read_cb, call);
 }
@@ -811,8 +970,29 @@ call_sent_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   call->buffer = g_byte_array_new ();
+  call_arm_timeout (call, TRUE);
   g_input_stream_read_bytes_async (call->stream, READ_CHUNK, G_PRIORITY_DEFAULT,
                                    call->io_cancellable, call_read_cb, call);
+}
+
+/* Connecting: the connect timeout starts with the first step (a pooled connection takes none). */
+static void
+call_network_event_cb (SoupMessage *msg,
+                       GSocketClientEvent event,
+                       GIOStream *connection,
+                       gpointer user_data)
+{
+  Call *call = user_data;
+
+  if (event == G_SOCKET_CLIENT_RESOLVING && call->timeout_source == NULL && !call->waiting_answer)
+    call_arm_timeout (call, FALSE);
+}
+
+/* Connected and writing: from now on the read timeout */
+static void
+call_wrote_headers_cb (SoupMessage *msg, gpointer user_data)
+{
+  call_arm_timeout (user_data, TRUE);
 }
 
 static void
@@ -847,6 +1027,15 @@ call_send (gpointer user_data)
 
   call->state = STATE_SENDING;
   call->wrote_body = FALSE;
+  call->waiting_answer = FALSE;
+  call->timed_out_ms = 0;
+  call_stop_timeout (call);
+  /* a fresh one for each try: a timeout cancels the one of its try */
+  if (g_cancellable_is_cancelled (call->io_cancellable))
+    {
+      g_clear_object (&call->io_cancellable);
+      call->io_cancellable = g_cancellable_new ();
+    }
   g_clear_object (&call->msg);
   call->msg = soup_message_new (call->method, call->url);
   if (!call->msg)
@@ -869,7 +1058,11 @@ call_send (gpointer user_data)
     }
   if (call->body)
     soup_message_set_request_body_from_bytes (call->msg, call->content_type, call->body);
+  /* Halo's requests are never redirected: a redirect is reported, not followed */
+  soup_message_add_flags (call->msg, SOUP_MESSAGE_NO_REDIRECT);
   g_signal_connect (call->msg, "wrote-body", G_CALLBACK (call_wrote_body_cb), call);
+  g_signal_connect (call->msg, "wrote-headers", G_CALLBACK (call_wrote_headers_cb), call);
+  g_signal_connect (call->msg, "network-event", G_CALLBACK (call_network_event_cb), call);
 
   call->started_wall = g_get_real_time ();
   call->started_mono = g_get_monotonic_time ();
@@ -950,12 +1143,13 @@ token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       auth_done (self, error);
       return;
     }
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                   NULL) ||
+  /* An empty body has no root; every member is checked for being a string. */
+  if (!hy_json_guard_load (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                           NULL) ||
+      json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
-      !json_object_has_member ((object = json_node_get_object (json_parser_get_root (parser))),
-                               "access_token") ||
-      !(token = json_object_get_string_member_with_default (object, "access_token", NULL)) ||
+      !(token = string_member ((object = json_node_get_object (json_parser_get_root (parser))),
+                               "access_token")) ||
       !*token)
     {
       g_autoptr (GError) bad =
@@ -970,9 +1164,8 @@ token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   remember_secret (self, token);
-  remember_secret (self,
-                   json_object_get_string_member_with_default (object, "refresh_token", NULL));
-  remember_secret (self, json_object_get_string_member_with_default (object, "id_token", NULL));
+  remember_secret (self, string_member (object, "refresh_token"));
+  remember_secret (self, string_member (object, "id_token"));
   g_free (self->token);
   self->token = g_strdup (token);
   expires_in = hy_halo_json_get_id (object, "expires_in");
@@ -1018,27 +1211,67 @@ request_token (HyHaloClient *self)
   call_run (call);
 }
 
+/* An /api/authinfo answer Halyard cannot use: said in the events, then the default token URL */
+static void
+authinfo_unusable (HyHaloClient *self, const char *why)
+{
+  g_autoptr (HyHaloEvent) event = hy_halo_event_new ();
+
+  event->time = g_get_real_time ();
+  event->level = HY_HALO_EVENT_WARNING;
+  event->method = g_strdup ("GET");
+  event->path = g_strdup ("/api/authinfo");
+  event->error = g_strdup_printf (
+      /* Translators: %s says what is wrong with the answer */
+      _ ("Halo’s /api/authinfo answer cannot be used (%s): signing in at /auth/token"), why);
+  emit_event (self, event);
+}
+
 static char *
 token_url_from_authinfo (HyHaloClient *self, GBytes *bytes)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
   g_autofree char *auth_url = NULL;
   JsonObject *object;
+  JsonNode *node;
   const char *value;
   gsize len;
 
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
-                                   NULL) ||
+  if (!hy_json_guard_load (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                           &error))
+    {
+      authinfo_unusable (self, error->message);
+      return NULL;
+    }
+  if (json_parser_get_root (parser) == NULL ||
       !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    return NULL;
+    {
+      authinfo_unusable (self, _ ("it is not a JSON object"));
+      return NULL;
+    }
   object = json_node_get_object (json_parser_get_root (parser));
-  value = json_object_get_string_member_with_default (object, "tenant_id", NULL);
+  for (guint i = 0; i < 2; i++)
+    {
+      const char *member = i == 0 ? "tenant_id" : "auth_url";
+
+      node = json_object_get_member (object, member);
+      if (node != NULL && !JSON_NODE_HOLDS_NULL (node) && string_member (object, member) == NULL)
+        {
+          g_autofree char *why =
+              /* Translators: %s is a JSON member name such as "auth_url" */
+              g_strdup_printf (_ ("“%s” is not a string"), member);
+          authinfo_unusable (self, why);
+          return NULL;
+        }
+    }
+  value = string_member (object, "tenant_id");
   if (value && *value)
     {
       g_free (self->discovered_tenant);
       self->discovered_tenant = g_strdup (value);
     }
-  value = json_object_get_string_member_with_default (object, "auth_url", NULL);
+  value = string_member (object, "auth_url");
   if (!value || !*value)
     return NULL;
 
@@ -1130,13 +1363,26 @@ static JsonNode *
 json_request_finish (HyHaloClient *self, GAsyncResult *result, GError **error)
 {
   g_autoptr (GBytes) bytes = call_run_finish (self, result, error);
+  const char *path = g_task_get_task_data (G_TASK (result));
   g_autoptr (JsonParser) parser = NULL;
   g_autoptr (GError) local = NULL;
+  JsonNode *root;
+
   if (!bytes)
     return NULL;
   if (g_bytes_get_size (bytes) == 0)
     return json_node_new (JSON_NODE_NULL);
   parser = json_parser_new ();
+  if (!hy_json_guard_check (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                            HY_JSON_MAX_DEPTH, &local))
+    {
+      g_set_error (error, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
+                   /* Translators: the first %s is a request path, the second what is wrong */
+                   _ ("Halo’s answer to %s was refused, nothing was changed: %s. Check that the "
+                      "address points at Halo itself"),
+                   path, local->message);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
                                    &local))
     {
@@ -1147,6 +1393,19 @@ json_request_finish (HyHaloClient *self, GAsyncResult *result, GError **error)
                    local->message);
       return NULL;
     }
+  root = json_parser_get_root (parser);
+  if (root != NULL && !hy_json_guard_numbers (root, &local))
+    {
+      g_set_error (error, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
+                   /* Translators: the first %s is a request path, the second what is wrong
+                    * ("the number 1e+308 in “cost” of record 12 is out of range") */
+                   _ ("Halo’s answer to %s was refused, nothing was changed: %s. Correct that "
+                      "value in Halo"),
+                   path, local->message);
+      return NULL;
+    }
+  if (root == NULL)
+    return json_node_new (JSON_NODE_NULL);
   return json_parser_steal_root (parser);
 }
 
@@ -2628,8 +2887,12 @@ static void
 hy_halo_client_init (HyHaloClient *self)
 {
   self->context = g_main_context_ref_thread_default ();
+  /* The connect and read timeouts are Halyard's own (call_arm_timeout), so errors say which
+   * fired; libsoup's I/O timeout stays as a backstop behind them. */
   self->session = soup_session_new_with_options ("user-agent", "Halyard/" PACKAGE_VERSION " ",
-                                                 "timeout", 60, "idle-timeout", 60, NULL);
+                                                 "timeout", 120, "idle-timeout", 60, NULL);
+  self->connect_timeout_ms = 15000;
+  self->read_timeout_ms = 60000;
   self->budget = hy_halo_budget_new (300, 300000);
   self->max_retries = 4;
   self->retry_base_ms = 500;
@@ -2843,6 +3106,23 @@ hy_halo_client_set_max_body_size (HyHaloClient *self, gsize max_bytes)
 {
   g_return_if_fail (HY_IS_HALO_CLIENT (self));
   self->max_body = MAX (max_bytes, 1024);
+}
+
+/**
+ * hy_halo_client_set_timeouts:
+ * @connect_ms: how long connecting (resolving, TCP, TLS) may take, 0 for no limit (15 s)
+ * @read_ms: how long Halo may take to answer a written request, and between two parts of an
+ *   answer, 0 for no limit (60 s)
+ *
+ * A request that times out fails with an error that says which timeout fired, and is not
+ * retried (each try would wait as long).
+ */
+void
+hy_halo_client_set_timeouts (HyHaloClient *self, guint connect_ms, guint read_ms)
+{
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  self->connect_timeout_ms = connect_ms;
+  self->read_timeout_ms = read_ms;
 }
 
 void

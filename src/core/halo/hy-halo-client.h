@@ -76,6 +76,7 @@ void hy_halo_client_set_rate_limit_waits (HyHaloClient *self, guint max_waits);
 void hy_halo_client_set_batch_size (HyHaloClient *self, guint batch_size);
 void hy_halo_client_set_page_size (HyHaloClient *self, guint page_size);
 void hy_halo_client_set_max_body_size (HyHaloClient *self, gsize max_bytes);
+void hy_halo_client_set_timeouts (HyHaloClient *self, guint connect_ms, guint read_ms);
 void hy_halo_client_set_token_margin (HyHaloClient *self, guint seconds);
 
 /* Authentication (also done on demand by every call) */

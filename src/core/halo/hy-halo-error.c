@@ -11,6 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hy-halo-error.h"
+#include "json/hy-json-guard.h"
 
 #define MAX_TEXT 1024
 
@@ -197,7 +198,7 @@ hy_halo_error_extract_text (const char *body, gsize len)
     return NULL;
 
   parser = json_parser_new ();
-  if (json_parser_load_from_data (parser, body, len, NULL) && json_parser_get_root (parser))
+  if (hy_json_guard_load (parser, body, len, NULL) && json_parser_get_root (parser))
     {
       /* JSON that names no error says nothing: do not show its raw text */
       return clip (text_from_json (json_parser_get_root (parser)));

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "hy-halo-event.h"
+#include "json/hy-json-guard.h"
 
 #define REDACTED "[redacted]"
 
@@ -126,6 +127,91 @@ replace_all (GString *text, const char *needle)
     }
 }
 
+/* "a b~c" as an HTML form encodes it (libsoup's soup_form_encode ()): spaces as "+", every
+ * byte but letters, digits and "-_." as %XX */
+static char *
+form_encoded (const char *secret, gboolean lower_hex)
+{
+  GString *out = g_string_new (NULL);
+
+  for (const guchar *p = (const guchar *) secret; *p; p++)
+    {
+      if (*p == ' ')
+        g_string_append_c (out, '+');
+      else if (g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == '.')
+        g_string_append_c (out, (char) *p);
+      else
+        g_string_append_printf (out, lower_hex ? "%%%02x" : "%%%02X", *p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* @secret as it appears inside a JSON string */
+static char *
+json_escaped (const char *secret)
+{
+  g_autoptr (JsonNode) node = json_node_init_string (json_node_alloc (), secret);
+  g_autofree char *text = json_to_string (node, FALSE);
+  gsize len = strlen (text);
+
+  return len >= 2 ? g_strndup (text + 1, len - 2) : g_strdup (secret);
+}
+
+/* Whether the value that starts at @value ends at @p (for "key=value" in any text). */
+static gboolean
+ends_form_value (char c)
+{
+  return c == '&' || c == '"' || c == '\'' || c == '\r' || c == '\n' || c == '<';
+}
+
+/* Blanks the value of every "name=value" (or "name%3Dvalue") whose name is a secret's, whatever
+ * the value holds and however short it is: a server that echoes the token request quotes the
+ * form in its own encoding. */
+static void
+redact_form_values (GString *text)
+{
+  static const char *const keys[] = { "client_secret", "password", "access_token", "refresh_token",
+                                      "id_token" };
+
+  for (guint k = 0; k < G_N_ELEMENTS (keys); k++)
+    {
+      gsize klen = strlen (keys[k]);
+      gsize from = 0;
+
+      while (from + klen < text->len)
+        {
+          gsize i = from;
+          gsize value;
+          gsize end;
+
+          while (i + klen <= text->len && g_ascii_strncasecmp (text->str + i, keys[k], klen) != 0)
+            i++;
+          if (i + klen > text->len)
+            break;
+          value = i + klen;
+          if (value < text->len && text->str[value] == '=')
+            value++;
+          else if (value + 3 <= text->len && g_ascii_strncasecmp (text->str + value, "%3D", 3) == 0)
+            value += 3;
+          else
+            {
+              from = i + klen;
+              continue;
+            }
+          end = value;
+          while (end < text->len && !ends_form_value (text->str[end]))
+            end++;
+          if (end - value != strlen (REDACTED) ||
+              strncmp (text->str + value, REDACTED, end - value) != 0)
+            {
+              g_string_erase (text, value, end - value);
+              g_string_insert (text, value, REDACTED);
+            }
+          from = value + strlen (REDACTED);
+        }
+    }
+}
+
 /**
  * hy_halo_redact_body:
  * @body: (nullable): a request or response body
@@ -151,7 +237,7 @@ hy_halo_redact_body (const char *body, gsize len, const char *const *secrets)
   /* Parsing is only needed when a secret member may be there (token answers): a page of
    * 100 assets is passed through as text, which is much cheaper */
   parser = json_parser_new ();
-  if (mentions_secret_names (body, len) && json_parser_load_from_data (parser, body, len, NULL) &&
+  if (mentions_secret_names (body, len) && hy_json_guard_load (parser, body, len, NULL) &&
       json_parser_get_root (parser))
     {
       g_autofree char *out = NULL;
@@ -168,13 +254,20 @@ hy_halo_redact_body (const char *body, gsize len, const char *const *secrets)
 
   for (guint i = 0; secrets && secrets[i]; i++)
     {
-      g_autofree char *escaped = NULL;
+      g_autofree char *escaped = g_uri_escape_string (secrets[i], NULL, FALSE);
+      g_autofree char *form = form_encoded (secrets[i], FALSE);
+      g_autofree char *form_lower = form_encoded (secrets[i], TRUE);
+      g_autofree char *json = json_escaped (secrets[i]);
 
+      /* as it is, and in each encoding a server may quote it in */
       replace_all (text, secrets[i]);
-      /* ...and as it appears form-encoded */
-      escaped = g_uri_escape_string (secrets[i], NULL, FALSE);
       replace_all (text, escaped);
+      replace_all (text, form);
+      replace_all (text, form_lower);
+      replace_all (text, json);
     }
+  if (mentions_secret_names (text->str, text->len))
+    redact_form_values (text);
 
   if (text->len > HY_HALO_EVENT_BODY_MAX)
     {

@@ -13,6 +13,7 @@
 #include "import/hy-import-private.h"
 #include "import/hy-import-result-private.h"
 #include "import/hy-import.h"
+#include "json/hy-json-guard.h"
 #include "store/hy-record-fields.h"
 
 /* clang-format off */
@@ -336,7 +337,8 @@ check_groups (Import *imp, GError **error)
  * (mapped) file. Nothing but the current record is held in memory.
  * ------------------------------------------------------------------------------------------- */
 
-#define JSON_MAX_DEPTH 512
+/* The nesting bound every JSON reader of Halyard's shares (json/hy-json-guard.h). */
+#define JSON_MAX_DEPTH HY_JSON_MAX_DEPTH
 
 typedef struct
 {

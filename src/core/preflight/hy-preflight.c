@@ -18,6 +18,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "hy-preflight.h"
+#include "json/hy-json-guard.h"
 
 /* A search no real record matches, so each read probe is one small request. */
 #define PROBE_QUERY "search=halyard-preflight-probe"
@@ -457,7 +458,7 @@ event_json_object (const HyHaloEvent *event, JsonParser *parser)
   JsonNode *root;
 
   if (event == NULL || event->response_body == NULL ||
-      !json_parser_load_from_data (parser, event->response_body, -1, NULL))
+      !hy_json_guard_load (parser, event->response_body, strlen (event->response_body), NULL))
     return NULL;
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
