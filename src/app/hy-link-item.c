@@ -80,6 +80,34 @@ hy_link_item_new_from_link (const HyLink *link)
   self = hy_link_item_new (link->kind, link->id, link->name);
   hy_link_item_set_link (self, link->link.how != HY_LINK_HOW_NONE, link->link.halo_id,
                          link->link.halo_name);
+  if (link->retired != 0)
+    {
+      /* A computer missing from the last complete import: kept, shown as retired. */
+      switch (link->link.how)
+        {
+          case HY_LINK_HOW_AUTO:
+            /* Translators: a retired computer (missing from the last complete import) linked
+             * by Halyard */
+            hy_link_item_set_state (self, C_ ("link how", "Automatic, retired"),
+                                    HY_LINK_ITEM_STATE_GOOD);
+            break;
+          case HY_LINK_HOW_MANUAL:
+            /* Translators: a retired computer (missing from the last complete import) linked
+             * by the technician */
+            hy_link_item_set_state (self, C_ ("link how", "Manual, retired"),
+                                    HY_LINK_ITEM_STATE_GOOD);
+            break;
+          case HY_LINK_HOW_NONE:
+          default:
+            /* Translators: a retired computer (missing from the last complete import), not
+             * linked */
+            hy_link_item_set_state (self, C_ ("link how", "Not linked, retired"),
+                                    HY_LINK_ITEM_STATE_NONE);
+            break;
+        }
+      return self;
+    }
+
   switch (link->link.how)
     {
       case HY_LINK_HOW_AUTO:

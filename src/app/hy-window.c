@@ -10,6 +10,8 @@
 #include <glib/gi18n.h>
 
 #include "import/hy-import.h"
+
+#include "hy-import-dialog.h"
 #include "session/hy-session.h"
 #include "sync/hy-sync-attempt.h"
 #include "sync/hy-sync-engine.h"
@@ -573,16 +575,47 @@ hy_window_import_file (HyWindow *self, GFile *file)
 }
 
 static void
+import_dialog_imported_cb (HyImportDialog *dialog, HyImportResult *imported, HyWindow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (hy_import_result_get_retired (imported) > 0)
+    /* Translators: the toast when an inventory file was imported with --prune's switch on */
+    text = g_strdup_printf (_ ("Imported: %'u added, %'u updated, %'u unchanged, %'u retired"),
+                            hy_import_result_get_total_added (imported),
+                            hy_import_result_get_total_updated (imported),
+                            hy_import_result_get_total_unchanged (imported),
+                            hy_import_result_get_retired (imported));
+  else
+    text = g_strdup_printf (_ ("Imported: %'u added, %'u updated, %'u unchanged"),
+                            hy_import_result_get_total_added (imported),
+                            hy_import_result_get_total_updated (imported),
+                            hy_import_result_get_total_unchanged (imported));
+  hy_window_add_toast (self, text);
+  hy_window_update_views (self);
+  hy_window_reload_mapping (self);
+  hy_setup_page_refresh_enabled (self->setup_page);
+}
+
+static void
 import_response_cb (GtkNativeDialog *dialog, int response, gpointer user_data)
 {
   HyWindow *self = user_data;
 
-  if (response == GTK_RESPONSE_ACCEPT)
+  if (response == GTK_RESPONSE_ACCEPT && self->session != NULL)
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
 
+      /* The file's first rows under its column map; nothing is written before Import. */
       if (file != NULL)
-        hy_window_import_file (self, file);
+        {
+          HyImportDialog *preview =
+              hy_import_dialog_new (GTK_WINDOW (self), hy_session_get_store (self->session), file);
+
+          g_signal_connect_object (preview, "imported", G_CALLBACK (import_dialog_imported_cb),
+                                   self, 0);
+          gtk_window_present (GTK_WINDOW (preview));
+        }
     }
 
   gtk_native_dialog_destroy (dialog);
@@ -603,11 +636,15 @@ hy_window_import_action (GtkWidget *widget, const char *action_name, GVariant *p
       gtk_file_chooser_native_new (_ ("Import Inventory"), GTK_WINDOW (self),
                                    GTK_FILE_CHOOSER_ACTION_OPEN, _ ("_Import"), _ ("_Cancel"));
   /* Translators: a file type in the import dialog */
-  gtk_file_filter_set_name (filter, _ ("Inventory (JSON or CSV)"));
+  gtk_file_filter_set_name (filter, _ ("Inventory (JSON, CSV or FusionInventory XML)"));
   gtk_file_filter_add_mime_type (filter, "application/json");
   gtk_file_filter_add_mime_type (filter, "text/csv");
+  gtk_file_filter_add_mime_type (filter, "application/xml");
   gtk_file_filter_add_pattern (filter, "*.json");
   gtk_file_filter_add_pattern (filter, "*.csv");
+  gtk_file_filter_add_pattern (filter, "*.tsv");
+  gtk_file_filter_add_pattern (filter, "*.xml");
+  gtk_file_filter_add_pattern (filter, "*.ocs");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
   g_signal_connect (chooser, "response", G_CALLBACK (import_response_cb), self);

@@ -1,0 +1,184 @@
+/* test-import-dialog.c — the window's import: a preview under the column map, a changed map,
+ * nothing written before Import, what the import did
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "hy-ui-test.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "hy-import-dialog.h"
+#include "hy-link-item.h"
+
+typedef struct
+{
+  char *dir;
+  HyStore *store;
+  HyImportResult *imported;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  f->dir = g_dir_make_tmp ("halyard-import-dialog-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "halyard.db", NULL);
+  f->store = hy_store_open (path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
+  const char *name;
+
+  g_clear_object (&f->imported);
+  g_clear_object (&f->store);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (f->dir, name, NULL);
+      g_unlink (child);
+    }
+  g_rmdir (f->dir);
+  g_free (f->dir);
+}
+
+static void
+imported_cb (HyImportDialog *dialog, HyImportResult *result, Fixture *f)
+{
+  g_set_object (&f->imported, result);
+}
+
+/* Runs the main loop until the dialog has shown a preview (or an error). */
+static void
+wait_for_preview (HyImportDialog *dialog)
+{
+  while (!hy_import_dialog_is_ready (dialog) && hy_import_dialog_get_error (dialog) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gint64
+count_computers (Fixture *f)
+{
+  return hy_store_count (f->store, HY_RECORD_KIND_COMPUTER, NULL, NULL);
+}
+
+static void
+test_import_dialog_map (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (HY_TEST_IMPORT_DATA_DIR "/datto-rmm-devices.csv");
+  HyImportDialog *dialog = hy_import_dialog_new (NULL, f->store, file);
+  g_autoptr (HyComputer) dc = NULL;
+  g_autofree char *setting = NULL;
+
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &dialog);
+  g_signal_connect (dialog, "imported", G_CALLBACK (imported_cb), f);
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  /* The map recognised from Datto RMM's headers; nothing written. */
+  wait_for_preview (dialog);
+  g_assert_null (hy_import_dialog_get_error (dialog));
+  g_assert_cmpstr (hy_import_dialog_get_columns (dialog), ==,
+                   "name=Hostname,company=Site Name,ip=Int IP Address,os=Operating System,"
+                   "serial=Serial Number,last_seen=Last Seen");
+  g_assert_cmpint (count_computers (f), ==, 0);
+
+  /* No column for the name: refused, with the core's reason, Import insensitive. */
+  hy_import_dialog_choose_field (dialog, 0, NULL);
+  wait_for_preview (dialog);
+  g_assert_nonnull (hy_import_dialog_get_error (dialog));
+  g_assert_nonnull (strstr (hy_import_dialog_get_error (dialog), "“name”"));
+  g_assert_false (hy_import_dialog_is_ready (dialog));
+
+  /* The description is the name. */
+  hy_import_dialog_choose_field (dialog, 2, "name");
+  wait_for_preview (dialog);
+  g_assert_null (hy_import_dialog_get_error (dialog));
+  g_assert_cmpstr (hy_import_dialog_get_columns (dialog), ==,
+                   "company=Site Name,name=Description,ip=Int IP Address,os=Operating System,"
+                   "serial=Serial Number,last_seen=Last Seen");
+  g_assert_cmpint (count_computers (f), ==, 0);
+
+  hy_import_dialog_confirm (dialog);
+  while (f->imported == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (hy_import_result_get_added (f->imported, HY_RECORD_KIND_COMPUTER), ==, 3);
+  dc = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "serial:SN-DC01", NULL);
+  g_assert_cmpstr (dc->name, ==, "Domain controller");
+  /* The dialog closed itself. */
+  while (dialog != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  /* The profile setting stays off unless switched on. */
+  g_assert_true (hy_store_get_setting (f->store, "retired_assets", &setting, NULL));
+  g_assert_null (setting);
+}
+
+static void
+test_import_dialog_prune (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GFile) datto = g_file_new_for_path (HY_TEST_IMPORT_DATA_DIR "/datto-rmm-devices.csv");
+  g_autoptr (GFile) atera = g_file_new_for_path (HY_TEST_IMPORT_DATA_DIR "/atera-agents.csv");
+  HyImportOptions options = HY_IMPORT_OPTIONS_INIT;
+  g_autoptr (HyImportResult) first = NULL;
+  HyImportDialog *dialog;
+
+  options.has_kind = TRUE;
+  options.kind = HY_RECORD_KIND_COMPUTER;
+  first = hy_import_file (f->store, datto, &options, NULL, NULL);
+  g_assert_nonnull (first);
+
+  dialog = hy_import_dialog_new (NULL, f->store, atera);
+  g_signal_connect (dialog, "imported", G_CALLBACK (imported_cb), f);
+  gtk_window_present (GTK_WINDOW (dialog));
+  wait_for_preview (dialog);
+  g_assert_null (hy_import_dialog_get_error (dialog));
+  hy_import_dialog_set_prune (dialog, TRUE);
+  hy_import_dialog_confirm (dialog);
+  while (f->imported == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (hy_import_result_get_added (f->imported, HY_RECORD_KIND_COMPUTER), ==, 1);
+  g_assert_cmpuint (hy_import_result_get_retired (f->imported), ==, 3);
+
+  /* Mapping shows them as retired. */
+  {
+    g_autoptr (GPtrArray) links =
+        hy_store_list_links (f->store, HY_RECORD_KIND_COMPUTER, NULL, NULL);
+    guint retired = 0;
+
+    for (guint i = 0; i < links->len; i++)
+      {
+        g_autoptr (HyLinkItem) item = hy_link_item_new_from_link (links->pdata[i]);
+        HyLink *link = links->pdata[i];
+
+        if (link->retired != 0)
+          {
+            g_assert_cmpstr (hy_link_item_get_state (item), ==, "Not linked, retired");
+            retired++;
+          }
+        else
+          g_assert_cmpstr (hy_link_item_get_state (item), ==, "Not linked");
+      }
+    g_assert_cmpuint (retired, ==, 3);
+  }
+}
+
+int
+main (int argc, char *argv[])
+{
+  hy_ui_test_init (&argc, &argv);
+
+  g_test_add ("/import-dialog/map", Fixture, NULL, fixture_set_up, test_import_dialog_map,
+              fixture_tear_down);
+  g_test_add ("/import-dialog/prune", Fixture, NULL, fixture_set_up, test_import_dialog_prune,
+              fixture_tear_down);
+  return g_test_run ();
+}
