@@ -7,6 +7,7 @@
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <sys/prctl.h>
 
 #include "hy-application.h"
 
@@ -15,6 +16,9 @@ main (int argc, char *argv[])
 {
   g_autoptr (HyApplication) app = NULL;
 
+  /* The client secret lives in this process's memory: no core dump (nor ptrace by another
+   * process of the same user) may ever hold it. */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   setlocale (LC_ALL, "");
   /* $HALYARD_LOCALEDIR: the build tree's translations, for tests and the uninstalled app. */
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("HALYARD_LOCALEDIR") != NULL

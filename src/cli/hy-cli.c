@@ -11,6 +11,7 @@
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -460,6 +461,15 @@ hy_cli_read_secret (HyCli *cli, gboolean from_stdin, GError **error)
           return NULL;
         }
 
+      if (memchr (buffer, '\0', len) != NULL)
+        {
+          /* g_strndup () would silently keep what comes before it */
+          explicit_bzero (buffer, sizeof buffer);
+          g_set_error_literal (error, HY_CLI_ERROR, HY_CLI_ERROR_INVALID_INPUT,
+                               _ ("The Client Secret on standard input contains a NUL byte: give "
+                                  "only the secret, as text, on one line"));
+          return NULL;
+        }
       secret = g_strndup (buffer, len);
       memset (buffer, 0, sizeof buffer);
 
@@ -627,6 +637,9 @@ main (int argc, char **argv)
   const HyCliCommand *command = NULL;
   int status;
 
+  /* The client secret lives in this process's memory: no core dump (nor ptrace by another
+   * process of the same user) may ever hold it. */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
   setlocale (LC_ALL, "");
   /* $HALYARD_LOCALEDIR: the build tree's translations, for tests and the uninstalled app. */
   bindtextdomain (GETTEXT_PACKAGE, g_getenv ("HALYARD_LOCALEDIR") != NULL

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include <glib-unix.h>
+#include <sys/prctl.h>
 
 #include "hy-sim.h"
 
@@ -97,6 +98,9 @@ main (int argc, char *argv[])
       "LIST" },
     { NULL }
   };
+
+  /* It holds the client secret it accepts: never in a core dump */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
 
   context = g_option_context_new (NULL);
   g_option_context_set_summary (context,
