@@ -464,11 +464,22 @@ _hy_import_map_columns (const char *file_name,
  * Rows of a mapped file
  * ------------------------------------------------------------------------------------------- */
 
+/* The local time zone, read once: g_time_zone_new_local () looks at /etc/localtime again on
+ * every call, which a 100 000-row import would pay for each row. */
+static GTimeZone *
+local_zone (void)
+{
+  static GTimeZone *zone;
+
+  if (g_once_init_enter (&zone))
+    g_once_init_leave (&zone, g_time_zone_new_local ());
+  return zone;
+}
+
 char *
 _hy_import_normalize_date (const char *text)
 {
-  g_autoptr (GTimeZone) utc = g_time_zone_new_utc ();
-  g_autoptr (GTimeZone) local = NULL;
+  static GTimeZone *utc;
   g_autoptr (GDateTime) dt = NULL;
   int year, month, day, hour = 0, minute = 0, second = 0;
   int end = 0;
@@ -489,13 +500,14 @@ _hy_import_normalize_date (const char *text)
       (hour = minute = 0,
        sscanf (text, "%4d-%2d-%2d%n", &year, &month, &day, &end) == 3 && text[end] == '\0'))
     {
-      local = g_time_zone_new_local ();
-      dt = g_date_time_new (local, year, month, day, hour, minute, second);
+      dt = g_date_time_new (local_zone (), year, month, day, hour, minute, second);
       if (dt == NULL)
         return NULL;
       return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z");
     }
 
+  if (g_once_init_enter (&utc))
+    g_once_init_leave (&utc, g_time_zone_new_utc ());
   dt = g_date_time_new_from_iso8601 (text, utc);
   return dt != NULL ? g_strdup (text) : NULL;
 }

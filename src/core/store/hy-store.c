@@ -32,6 +32,8 @@ struct _HyStore
   char *insert_sql[HY_N_RECORD_KINDS];
   char *update_sql[HY_N_RECORD_KINDS];
   char *exists_sql[HY_N_RECORD_KINDS];
+  /* Upserts of some fields only: "kind:mask" → the INSERT and UPDATE texts (a GStrv) */
+  GHashTable *partial_upserts;
 
   HyStoreNotify *notify; /* the "changed" signal (hy-store-notify.c) */
 };
@@ -757,6 +759,7 @@ hy_store_finalize (GObject *object)
     g_critical ("HyStore finalized inside a transaction; rolling it back");
   g_clear_pointer (&self->notify, _hy_store_notify_free);
   g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_clear_pointer (&self->partial_upserts, g_hash_table_unref);
   for (guint i = 0; i < HY_N_RECORD_KINDS; i++)
     {
       g_free (self->insert_sql[i]);
@@ -784,6 +787,8 @@ static void
 hy_store_init (HyStore *self)
 {
   g_rec_mutex_init (&self->lock);
+  self->partial_upserts =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_strfreev);
   self->statements =
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) sqlite3_finalize);
 }
@@ -1472,8 +1477,6 @@ upsert (HyStore *self,
   guint n_fields;
   const HyFieldInfo *fields;
   HyStoreChange change;
-  g_autofree char *insert_sql = NULL;
-  g_autofree char *update_sql = NULL;
   const char *insert;
   const char *update;
 
@@ -1490,9 +1493,19 @@ upsert (HyStore *self,
     }
   else
     {
-      upsert_sql (kind, mask, &insert_sql, &update_sql);
-      insert = insert_sql;
-      update = update_sql;
+      char key[64];
+      char **texts;
+
+      g_snprintf (key, sizeof key, "%d:%" G_GUINT64_FORMAT, kind, mask);
+      texts = g_hash_table_lookup (self->partial_upserts, key);
+      if (texts == NULL)
+        {
+          texts = g_new0 (char *, 3);
+          upsert_sql (kind, mask, &texts[0], &texts[1]);
+          g_hash_table_insert (self->partial_upserts, g_strdup (key), texts);
+        }
+      insert = texts[0];
+      update = texts[1];
     }
 
   {
