@@ -11,6 +11,8 @@
 
 #include "service/hy-service.h"
 
+#include "store/hy-store-lifecycle.h"
+
 #include "hy-cli-commands.h"
 #include "hy-cli-intake.h"
 #include "hy-cli-session.h"
@@ -77,6 +79,7 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
   gint64 pending, inflight, dead;
   g_autoptr (GPtrArray) dead_items = NULL;
   guint open_alerts = 0, unrouted = 0;
+  gint64 suppressed;
   int status;
 
   if (!hy_cli_parse (cli, &argc, &argv, NULL, NULL,
@@ -110,6 +113,9 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
   if (dead_items == NULL)
     return hy_cli_fail (cli, error);
   if (!hy_store_count_alerts (store, &open_alerts, &unrouted, &error))
+    return hy_cli_fail (cli, error);
+  suppressed = hy_store_count_suppressed_alerts (store, &error);
+  if (suppressed < 0)
     return hy_cli_fail (cli, error);
   failure = last_error (store, &error);
   if (error != NULL)
@@ -201,6 +207,9 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
       json_builder_add_int_value (builder, open_alerts);
       json_builder_set_member_name (builder, "unrouted");
       json_builder_add_int_value (builder, unrouted);
+      /* held by a maintenance window: no ticket until it ends */
+      json_builder_set_member_name (builder, "suppressed");
+      json_builder_add_int_value (builder, suppressed);
       json_builder_end_object (builder);
 
       json_builder_set_member_name (builder, "last_error");
@@ -300,6 +309,16 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
       hy_cli_print (cli, "    %s", hy_sync_attempt_cause_hint (item->dead_cause));
     }
   hy_cli_print (cli, _ ("Alerts: %'u open, %'u unrouted"), open_alerts, unrouted);
+  if (suppressed > 0)
+    hy_cli_print (cli,
+                  /* Translators: alerts kept without a ticket during a maintenance window */
+                  g_dngettext (GETTEXT_PACKAGE,
+                               "  %'u held by a maintenance window: its ticket opens when the "
+                               "window ends",
+                               "  %'u held by a maintenance window: their tickets open when the "
+                               "window ends",
+                               (gulong) suppressed),
+                  (guint) suppressed);
   if (!hy_cli_intake_status_print (cli, store, &error))
     return hy_cli_fail (cli, error);
   if (failure != NULL)

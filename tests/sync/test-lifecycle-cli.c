@@ -312,6 +312,10 @@ test_maintenance (Fixture *f, gconstpointer data)
   g_assert_cmpint (CLI ("maintenance", "list"), ==, 0);
   g_assert_cmpuint (json_array_get_length (json_node_get_array (doc)), ==, 1);
   g_assert_cmpint (CLI ("maintenance", "frobnicate"), ==, 2);
+  g_assert_cmpint (CLI ("status"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (obj (doc), "alerts"),
+                                               "suppressed"),
+                   ==, 0);
 }
 
 static void

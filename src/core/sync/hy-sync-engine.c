@@ -38,6 +38,7 @@
 #include "sync/hy-sync-intake.h"
 #include "sync/hy-sync-lifecycle.h"
 #include "sync/hy-sync-payload.h"
+#include "sync/hy-ticket-lifecycle.h"
 
 struct _HySyncEngine
 {
@@ -2368,6 +2369,7 @@ alert_item_failed (Run *run, HyOutboxItem *item, const char *alert_id, const GEr
 static void
 deliver_ticket_create (Run *run, HyOutboxItem *item, HyAlert *alert)
 {
+  g_autoptr (HyPolicyDefaults) defaults = NULL;
   Route route;
   g_autofree char *reason = NULL;
   g_autoptr (JsonNode) body = NULL;
@@ -2420,6 +2422,7 @@ deliver_ticket_create (Run *run, HyOutboxItem *item, HyAlert *alert)
   spec.client_id = route.client_id;
   spec.site_id = route.site_id;
   spec.asset_id = route.asset_id;
+  hy_ticket_lifecycle_fill_spec (run->self->store, alert, &spec, &defaults);
   body = hy_sync_ticket_create_payload (&spec);
   call.object = json_node_get_object (body);
   if (call_run (&call))
@@ -2904,6 +2907,16 @@ route_waiting_alerts (Run *run)
               (alert->state != HY_ALERT_STATE_UNROUTED || g_strcmp0 (reason, alert->reason) != 0))
             hy_store_set_alert_delivery (store, alert->id, HY_ALERT_STATE_UNROUTED, 0, reason,
                                          NULL);
+          continue;
+        }
+      /* A maintenance window still holds it (checked again each run: a window may have been
+       * removed, shortened or lengthened). */
+      if (hy_ticket_lifecycle_hold (store, alert, engine_now (run->self) / G_USEC_PER_SEC, &error))
+        continue;
+      if (error != NULL)
+        {
+          g_warning ("%s", error->message);
+          g_clear_error (&error);
           continue;
         }
       if (!hy_store_begin (store, &error))
@@ -3750,6 +3763,7 @@ commit_alert_write (HySyncEngine *self, HyStore *store, const char *alert_id, GE
 HySyncAlertResult *
 hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, GError **error)
 {
+  g_autoptr (GError) hold_error = NULL;
   HyStore *store;
   g_autoptr (HyAlert) existing = NULL;
   g_autoptr (HyAlert) alert = hy_alert_new ();
@@ -3811,6 +3825,11 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
   facts.exists = existing != NULL;
   facts.routed = existing != NULL && existing->state != HY_ALERT_STATE_UNROUTED;
   facts.cleared = existing != NULL && existing->cleared_at != NULL;
+  /* Held by maintenance, without a ticket: nothing in Halo to tell; it is raised anew. */
+  if (facts.routed && existing->ticket_id <= 0 &&
+      hy_ticket_lifecycle_is_held (store, existing->id) &&
+      !alert_has_outstanding (store, existing->id))
+    facts.routed = FALSE;
   if (facts.cleared)
     {
       /* Cleared with a close status mapped: its ticket is closed once its writes went out.
@@ -3872,7 +3891,26 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
       return NULL;
     }
 
-  if (ops & HY_SYNC_ALERT_OP_CREATE_TICKET)
+  if ((ops & HY_SYNC_ALERT_OP_CREATE_TICKET) &&
+      hy_ticket_lifecycle_hold (store, alert, engine_now (self) / G_USEC_PER_SEC, &hold_error))
+    {
+      /* In maintenance: kept without a ticket; the engine opens it when the window ends. */
+      if (!hy_store_set_alert_delivery (store, alert->id, HY_ALERT_STATE_QUEUED, 0,
+                                        _ ("Held by a maintenance window: its ticket opens when "
+                                           "the window ends, if the alert still fires"),
+                                        error))
+        {
+          hy_store_rollback (store);
+          return NULL;
+        }
+    }
+  else if (hold_error != NULL)
+    {
+      hy_store_rollback (store);
+      g_propagate_error (error, g_steal_pointer (&hold_error));
+      return NULL;
+    }
+  else if (ops & HY_SYNC_ALERT_OP_CREATE_TICKET)
     {
       g_autofree char *payload = alert_only_payload (alert->id, 0);
       if (!enqueue (store, HY_SYNC_KIND_TICKET_CREATE, alert->id, payload, error) ||
@@ -3946,6 +3984,10 @@ hy_sync_engine_clear_alert (HySyncEngine *self,
   facts.exists = TRUE;
   facts.routed = alert->state != HY_ALERT_STATE_UNROUTED;
   facts.cleared = alert->cleared_at != NULL;
+  /* Held by maintenance and never sent: it clears without a word to Halo. */
+  if (facts.routed && alert->ticket_id <= 0 && hy_ticket_lifecycle_is_held (store, alert->id) &&
+      !alert_has_outstanding (store, alert->id))
+    facts.routed = FALSE;
   if (facts.routed && !facts.cleared)
     {
       /* The policy's close status, else Halo's Closed; with neither the ticket stays open and
@@ -4192,6 +4234,10 @@ auto_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   /* Wake up for the next retry that falls due. */
   next_due = hy_store_outbox_next_due (self->store, NULL);
+  if (next_due > 0)
+    auto_schedule (self, MAX (0, (next_due - engine_now (self)) / 1000) + 1, FALSE);
+  /* And when a maintenance window ends on an alert it held (a timer, not a poll). */
+  next_due = hy_ticket_lifecycle_next_wake (self->store) * G_USEC_PER_SEC;
   if (next_due > 0)
     auto_schedule (self, MAX (0, (next_due - engine_now (self)) / 1000) + 1, FALSE);
 }

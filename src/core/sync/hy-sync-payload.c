@@ -294,6 +294,9 @@ hy_sync_ticket_create_payload (const HySyncTicketSpec *spec)
     g_string_append_printf (details, "Device: %s\n", spec->computer_name);
   if (!str_empty (spec->severity))
     g_string_append_printf (details, "Severity: %s\n", spec->severity);
+  if (spec->previous_ticket_id > 0)
+    g_string_append_printf (details, "Previous ticket: %" G_GINT64_FORMAT "\n",
+                            spec->previous_ticket_id);
   /* The marker line lets a lost create be found again by searching the ticket text. */
   g_string_append_printf (details, "Halyard alert: %s", key);
 
@@ -320,6 +323,32 @@ hy_sync_ticket_create_payload (const HySyncTicketSpec *spec)
       json_builder_add_int_value (b, spec->asset_id);
       json_builder_end_object (b);
       json_builder_end_array (b);
+    }
+  if (spec->priority_id > 0)
+    {
+      json_builder_set_member_name (b, "priority_id");
+      json_builder_add_int_value (b, spec->priority_id);
+    }
+  if (!str_empty (spec->team))
+    {
+      json_builder_set_member_name (b, "team");
+      json_builder_add_string_value (b, spec->team);
+    }
+  if (spec->agent_id > 0)
+    {
+      json_builder_set_member_name (b, "agent_id");
+      json_builder_add_int_value (b, spec->agent_id);
+    }
+  if (!str_empty (spec->category))
+    {
+      json_builder_set_member_name (b, "category_1");
+      json_builder_add_string_value (b, spec->category);
+    }
+  /* Halo needs the user's site with a user. */
+  if (spec->user_id > 0 && spec->site_id > 0)
+    {
+      json_builder_set_member_name (b, "user_id");
+      json_builder_add_int_value (b, spec->user_id);
     }
   json_builder_set_member_name (b, "third_party_id_string");
   json_builder_add_string_value (b, key);

@@ -66,6 +66,15 @@ typedef struct
   gint64 client_id;
   gint64 site_id;  /* 0 = none */
   gint64 asset_id; /* 0 = none */
+  /* The policy's ticket defaults (0 / NULL: Halo's own) */
+  gint64 priority_id;
+  const char *team; /* Halo's team name */
+  gint64 agent_id;
+  const char *category; /* category_1 */
+  gint64 user_id;       /* the end user; sent only with a site */
+  /* The ticket of the previous occurrence of the alert (a re-raise after the flap window),
+   * named in the details; 0 = none */
+  gint64 previous_ticket_id;
 } HySyncTicketSpec;
 
 /* The stable key of the ticket of one occurrence of an alert (@raised_at may be NULL). */

@@ -1,0 +1,361 @@
+/* test-lifecycle-engine.c: the ticket lifecycle in the sync engine against halyard-sim (in
+ * process), on the engine's own clock: a policy's ticket defaults on the created ticket, and an
+ * alert held by a maintenance window (of its group's parent) that opens its ticket only when
+ * the window ends while it still fires.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "hy-sim.h"
+#include "linker/hy-linker-defaults.h"
+#include "store/hy-store-lifecycle.h"
+#include "sync/hy-sync-engine.h"
+#include "sync/hy-sync-payload.h"
+#include "sync/hy-ticket-lifecycle.h"
+
+typedef struct
+{
+  HySim *sim;
+  HyStore *store;
+  HyHaloClient *client;
+  HySyncEngine *engine;
+  char *dir;
+  gint64 client_a;
+  gint64 site_a;
+  gint64 agent_id;
+  gint64 offset; /* the engine's clock runs this far ahead of the wall clock, µs */
+} Fixture;
+
+static JsonArray *
+state_array (JsonNode *state, const char *member)
+{
+  return json_object_get_array_member (json_node_get_object (state), member);
+}
+
+static guint
+ticket_count (Fixture *f)
+{
+  g_autoptr (JsonNode) state = hy_sim_dump_state (f->sim);
+  return json_array_get_length (state_array (state, "tickets"));
+}
+
+static JsonObject *
+ticket_by_id (JsonNode *state, gint64 id)
+{
+  JsonArray *tickets = state_array (state, "tickets");
+
+  for (guint i = 0; i < json_array_get_length (tickets); i++)
+    if (hy_sync_json_int (json_array_get_object_element (tickets, i), "id") == id)
+      return json_array_get_object_element (tickets, i);
+  return NULL;
+}
+
+static gint64
+test_clock (gpointer user_data)
+{
+  Fixture *f = user_data;
+  return g_get_real_time () + f->offset;
+}
+
+static void
+result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **slot = user_data;
+  *slot = g_object_ref (result);
+}
+
+static void
+deliver (Fixture *f)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+
+  hy_sync_engine_deliver_async (f->engine, NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  report = hy_sync_engine_deliver_finish (f->engine, result, &error);
+  g_assert_no_error (error);
+  if (report->pending > 0)
+    {
+      g_autoptr (GPtrArray) items =
+          hy_store_outbox_list (f->store, HY_OUTBOX_STATE_PENDING, 0, 0, NULL);
+      for (guint i = 0; items != NULL && i < items->len; i++)
+        g_test_message ("pending %s: %s", ((HyOutboxItem *) items->pdata[i])->kind,
+                        ((HyOutboxItem *) items->pdata[i])->last_error);
+    }
+  g_assert_cmpuint (report->pending, ==, 0);
+}
+
+static HySyncAlertResult *
+raise_alert (Fixture *f, const char *id, const char *computer)
+{
+  g_autoptr (GError) error = NULL;
+  HySyncAlertInput input = { .id = id,
+                             .computer_id = computer,
+                             .policy_id = "p1",
+                             .summary = "Disk space low",
+                             .details = "C: at 95%",
+                             .severity = "Critical" };
+  HySyncAlertResult *result = hy_sync_engine_raise_alert (f->engine, &input, &error);
+
+  g_assert_no_error (error);
+  return result;
+}
+
+static void
+cache_from_sim (Fixture *f, JsonNode *state, const char *table, HyCacheKind kind)
+{
+  JsonArray *arr = state_array (state, table);
+  g_autoptr (GPtrArray) records =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_cache_record_free);
+
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    {
+      JsonObject *o = json_array_get_object_element (arr, i);
+      const char *name =
+          hy_sync_json_string (o, kind == HY_CACHE_KIND_OUTCOME ? "outcome" : "name");
+      HyCacheRecord *r = hy_cache_record_new (kind, hy_sync_json_int (o, "id"), name);
+
+      r->is_api_agent = hy_sync_json_int (o, "isapiagent") != 0;
+      g_ptr_array_add (records, r);
+    }
+  g_assert_true (hy_store_cache_replace (f->store, kind, records, NULL));
+}
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  HySimGenerateOptions options;
+  g_autoptr (JsonNode) state = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr (HyProfile) profile = hy_profile_new ();
+  g_autoptr (HyCompany) company = hy_company_new ();
+  g_autoptr (HyGroup) parent = hy_group_new ();
+  g_autoptr (HyGroup) child = hy_group_new ();
+  g_autoptr (HyGroup) other = hy_group_new ();
+  g_autoptr (HyPolicy) policy = hy_policy_new ();
+  JsonArray *sites, *agents;
+
+  f->sim = hy_sim_new ();
+  hy_sim_generate_options_init (&options);
+  options.clients = 2;
+  options.sites_per_client = 1;
+  options.assets_per_client = 0;
+  options.agents = 3;
+  options.seed = 7;
+  hy_sim_generate (f->sim, &options);
+  g_assert_true (hy_sim_start (f->sim, 0, &error));
+  g_assert_no_error (error);
+
+  state = hy_sim_dump_state (f->sim);
+  f->client_a =
+      hy_sync_json_int (json_array_get_object_element (state_array (state, "clients"), 0), "id");
+  sites = state_array (state, "sites");
+  for (guint i = 0; i < json_array_get_length (sites) && f->site_a == 0; i++)
+    if (hy_sync_json_int (json_array_get_object_element (sites, i), "client_id") == f->client_a)
+      f->site_a = hy_sync_json_int (json_array_get_object_element (sites, i), "id");
+  agents = state_array (state, "agents");
+  for (guint i = 0; i < json_array_get_length (agents) && f->agent_id == 0; i++)
+    if (!hy_sync_json_int (json_array_get_object_element (agents, i), "isapiagent"))
+      f->agent_id = hy_sync_json_int (json_array_get_object_element (agents, i), "id");
+
+  f->dir = g_dir_make_tmp ("hy-lifecycle-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (f->dir, "halyard.db", NULL);
+  f->store = hy_store_open (path, &error);
+  g_assert_no_error (error);
+  profile->url = g_strdup (hy_sim_get_base_url (f->sim));
+  profile->tenant = g_strdup ("demo");
+  profile->client_id = g_strdup ("halyard-demo");
+  profile->enabled = TRUE;
+  g_assert_true (hy_store_set_profile (f->store, profile, &error));
+  cache_from_sim (f, state, "outcomes", HY_CACHE_KIND_OUTCOME);
+  cache_from_sim (f, state, "statuses", HY_CACHE_KIND_STATUS);
+  cache_from_sim (f, state, "priorities", HY_CACHE_KIND_PRIORITY);
+  cache_from_sim (f, state, "teams", HY_CACHE_KIND_TEAM);
+  cache_from_sim (f, state, "agents", HY_CACHE_KIND_AGENT);
+  cache_from_sim (f, state, "ticket_types", HY_CACHE_KIND_TICKET_TYPE);
+
+  company->id = g_strdup ("c1");
+  company->name = g_strdup ("Acme Ltd");
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, company, NULL, &error));
+  g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_COMPANY, "c1", f->client_a, "Acme Ltd",
+                                    HY_LINK_HOW_MANUAL, &error));
+  parent->id = g_strdup ("g1");
+  parent->name = g_strdup ("Servers");
+  child->id = g_strdup ("g1a");
+  child->name = g_strdup ("Database servers");
+  child->parent_id = g_strdup ("g1");
+  other->id = g_strdup ("g2");
+  other->name = g_strdup ("Desktops");
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_GROUP, parent, NULL, &error));
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_GROUP, child, NULL, &error));
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_GROUP, other, NULL, &error));
+  g_assert_true (hy_store_map_group (f->store, "g1", f->client_a, f->site_a, &error));
+  g_assert_true (hy_store_map_group (f->store, "g2", f->client_a, f->site_a, &error));
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autoptr (HyComputer) pc = hy_computer_new ();
+      pc->id = g_strdup_printf ("pc%u", i);
+      pc->name = g_strdup_printf ("DEV-%u", i);
+      pc->company_id = g_strdup ("c1");
+      pc->group_id = g_strdup (i == 0 ? "g1a" : i == 1 ? "g1" : "g2");
+      g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, pc, NULL, &error));
+    }
+  policy->id = g_strdup ("p1");
+  policy->name = g_strdup ("Disk space");
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_POLICY, policy, NULL, &error));
+  g_assert_true (hy_store_map_policy (f->store, "p1", 4, 9, &error));
+  g_assert_no_error (error);
+
+  f->client = hy_halo_client_new (hy_sim_get_base_url (f->sim), "demo", "halyard-demo",
+                                  "demo-secret", "all", &error);
+  g_assert_no_error (error);
+  hy_halo_client_set_retry_policy (f->client, 3, 5, 20);
+  f->engine = hy_sync_engine_new (f->store, f->client);
+  hy_sync_engine_set_clock (f->engine, test_clock, f);
+  hy_sync_engine_set_backoff_unit (f->engine, 1000);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+
+  g_clear_object (&f->engine);
+  g_clear_object (&f->client);
+  g_clear_object (&f->store);
+  hy_sim_stop (f->sim);
+  g_clear_object (&f->sim);
+  g_assert_cmpint (system (cmd), ==, 0);
+  g_free (f->dir);
+}
+
+/* The policy's priority (by the alert's severity), team, agent and category on the ticket. */
+static void
+test_defaults_on_ticket (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyPolicyDefaults) defaults = hy_policy_defaults_new ("p1");
+  g_autoptr (HySyncAlertResult) raised = NULL;
+  g_autoptr (HySyncAlertResult) result = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  JsonObject *ticket;
+
+  defaults->priority_id = 3;
+  defaults->severity_priorities = g_strdup ("critical=1,warning=3");
+  defaults->team = g_strdup ("second line");
+  defaults->agent_id = f->agent_id;
+  defaults->category = g_strdup ("Monitoring");
+  g_assert_true (hy_linker_set_policy_defaults (f->store, defaults, &error));
+  g_assert_no_error (error);
+
+  raised = raise_alert (f, "a1", "pc2");
+  deliver (f);
+  result = hy_sync_engine_get_alert_result (f->engine, "a1", NULL);
+  g_assert_cmpint (result->ticket_id, >, 0);
+  state = hy_sim_dump_state (f->sim);
+  ticket = ticket_by_id (state, result->ticket_id);
+  g_assert_nonnull (ticket);
+  g_assert_cmpint (hy_sync_json_int (ticket, "priority_id"), ==, 1); /* "Critical" */
+  g_assert_cmpstr (hy_sync_json_string (json_object_get_object_member (ticket, "priority"), "name"),
+                   ==, "Critical");
+  g_assert_cmpstr (hy_sync_json_string (ticket, "team"), ==, "Second Line");
+  g_assert_cmpint (hy_sync_json_int (ticket, "agent_id"), ==, f->agent_id);
+  g_assert_cmpstr (hy_sync_json_string (ticket, "category_1"), ==, "Monitoring");
+}
+
+/* An alert inside a maintenance window (on its group's parent): kept, no ticket; the engine
+ * wakes at the window's end and, the alert still firing, opens its ticket. One raised and
+ * cleared inside the window never gets one; another group is not held. */
+static void
+test_maintenance (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) held = NULL;
+  g_autoptr (HySyncAlertResult) gone = NULL;
+  g_autoptr (HySyncAlertResult) free_one = NULL;
+  g_autoptr (HySyncAlertResult) cleared = NULL;
+  g_autoptr (HySyncAlertResult) after = NULL;
+  gint64 now_s = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 ends = now_s + 3600;
+
+  g_assert_cmpint (hy_store_add_maintenance (f->store, "g1", now_s - 60, ends, "Patch night",
+                                             &error),
+                   >, 0);
+  g_assert_no_error (error);
+
+  held = raise_alert (f, "a1", "pc0"); /* g1a, a subgroup of g1 */
+  g_assert_cmpint (held->state, ==, HY_ALERT_STATE_QUEUED);
+  g_assert_nonnull (held->reason);
+  gone = raise_alert (f, "a2", "pc1");     /* g1 */
+  free_one = raise_alert (f, "a3", "pc2"); /* g2: not in maintenance */
+  deliver (f);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+  g_assert_cmpint (hy_store_count_suppressed_alerts (f->store, NULL), ==, 2);
+  /* The engine wakes at the window's end, not before. */
+  g_assert_cmpint (hy_ticket_lifecycle_next_wake (f->store), ==, ends);
+
+  /* A repeat while held is no note on a ticket that does not exist; a clear forgets it. */
+  g_clear_pointer (&held, hy_sync_alert_result_free);
+  held = raise_alert (f, "a1", "pc0");
+  cleared = hy_sync_engine_clear_alert (f->engine, "a2", NULL, &error);
+  g_assert_no_error (error);
+  deliver (f);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+  g_assert_cmpint (hy_store_count_suppressed_alerts (f->store, NULL), ==, 1);
+  g_assert_cmpint (hy_store_outbox_count (f->store, HY_OUTBOX_STATE_DEAD, NULL), ==, 0);
+
+  /* Still inside the window: nothing. */
+  f->offset = (gint64) 1800 * G_USEC_PER_SEC;
+  deliver (f);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+
+  /* The window ends: a1 still fires and gets its ticket; a2 cleared inside it gets none. */
+  f->offset = (gint64) 3602 * G_USEC_PER_SEC;
+  deliver (f);
+  g_assert_cmpuint (ticket_count (f), ==, 2);
+  after = hy_sync_engine_get_alert_result (f->engine, "a1", NULL);
+  g_assert_cmpint (after->state, ==, HY_ALERT_STATE_DELIVERED);
+  g_assert_cmpint (after->ticket_id, >, 0);
+  g_assert_cmpint (hy_store_count_suppressed_alerts (f->store, NULL), ==, 0);
+  g_assert_cmpint (hy_ticket_lifecycle_next_wake (f->store), ==, 0);
+}
+
+/* A window removed early lets the alerts it held open their tickets at the next run. */
+static void
+test_maintenance_removed (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) held = NULL;
+  gint64 now_s = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 id = hy_store_add_maintenance (f->store, "g1a", now_s, now_s + 600, NULL, &error);
+
+  held = raise_alert (f, "a1", "pc0");
+  deliver (f);
+  g_assert_cmpuint (ticket_count (f), ==, 0);
+  g_assert_true (hy_store_remove_maintenance (f->store, id, &error));
+  deliver (f);
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+}
+
+int
+main (int argc, char **argv)
+{
+  /* The tests' private GSettings has no proxy schema: no proxy for loopback servers */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add ("/lifecycle/engine/defaults", Fixture, NULL, fixture_setup, test_defaults_on_ticket,
+              fixture_teardown);
+  g_test_add ("/lifecycle/engine/maintenance", Fixture, NULL, fixture_setup, test_maintenance,
+              fixture_teardown);
+  g_test_add ("/lifecycle/engine/maintenance-removed", Fixture, NULL, fixture_setup,
+              test_maintenance_removed, fixture_teardown);
+  return g_test_run ();
+}
