@@ -8,6 +8,12 @@
  * incremental GtkFilterListModel, so even a long log is searched without freezing the window.
  * The view switcher's page gets a badge with the failures of the last hour, and asks for
  * attention when a failure arrives while another view is shown.
+ *
+ * The details pane (resizable) shows the selected request with the host it went to, Halo's
+ * error text, and the bodies pretty-printed when they are JSON; it is cleared when the filters
+ * hide its request. A request to another host than the connection's (a test of a mistyped
+ * address) shows its host in the list too. Narrow windows list the endpoint and the status, and
+ * keep Retry and Export in a menu with their labels.
  */
 
 #define G_LOG_DOMAIN "hy-events-page"
@@ -15,6 +21,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <json-glib/json-glib.h>
 
 #include "hy-adaptive-toolbar.h"
 #include "hy-event-item.h"
@@ -28,21 +35,6 @@
 /* The search entry's width-chars (hy-events-page.ui says the wide one). */
 #define WIDE_SEARCH_CHARS   20
 #define NARROW_SEARCH_CHARS 10
-
-/* The buttons that show only their icon on narrow windows. */
-typedef enum
-{
-  COMPACT_FAILED,
-  COMPACT_RETRY,
-  COMPACT_EXPORT,
-  N_COMPACT_BUTTONS
-} CompactButton;
-
-static const char *const compact_icons[N_COMPACT_BUTTONS] = {
-  "dialog-error-symbolic",
-  "edit-redo-symbolic",
-  "document-save-as-symbolic",
-};
 
 struct _HyEventsPage
 {
@@ -58,8 +50,10 @@ struct _HyEventsPage
   guint update_idle;
   guint tick_source;
   gboolean scroll_on_map; /* new rows came while hidden: show the newest when shown again */
+  gboolean paned_placed;  /* the details pane got its first share of the height */
 
-  /* Narrow: the toolbar's buttons show only their icons (see hy_events_page_size_allocate ()). */
+  /* Narrow: the endpoint and status columns, Retry and Export in a menu (see
+   * hy_events_page_size_allocate ()). */
   HyAdaptiveMode narrow_mode;
 
   /* Template widgets */
@@ -71,9 +65,14 @@ struct _HyEventsPage
   GtkToggleButton *failed_button;
   GtkButton *retry_button;
   GtkButton *export_button;
+  GtkMenuButton *more_button;
   GtkStack *list_stack;
+  AdwStatusPage *no_match_status;
+  GtkPaned *paned;
   GtkColumnView *column_view;
+  GtkColumnViewColumn *columns[6];
   GtkLabel *details_title;
+  GtkLabel *details_host;
   GtkLabel *details_error;
   GtkLabel *request_heading;
   GtkLabel *request_label;
@@ -155,11 +154,33 @@ update_empty (HyEventsPage *self)
   guint shown = g_list_model_get_n_items (G_LIST_MODEL (self->filtered));
   gboolean filtering = self->words != NULL || gtk_toggle_button_get_active (self->failed_button);
 
+  gboolean failed_only = gtk_toggle_button_get_active (self->failed_button);
+
   gtk_stack_set_visible_child_name (self->main_stack, total > 0 || filtering ? "list" : "empty");
   if (shown > 0 || gtk_filter_list_model_get_pending (self->filtered) > 0)
     gtk_stack_set_visible_child_name (self->list_stack, "list");
   else
-    gtk_stack_set_visible_child_name (self->list_stack, "no-match");
+    {
+      /* Says what is so: no failure at all is good news, not a filter to turn off. */
+      if (failed_only && self->words == NULL)
+        {
+          adw_status_page_set_icon_name (self->no_match_status, "emblem-ok-symbolic");
+          adw_status_page_set_title (self->no_match_status, _ ("No Failed Requests"));
+          adw_status_page_set_description (self->no_match_status,
+                                           _ ("Halo accepted every request listed here."));
+        }
+      else
+        {
+          adw_status_page_set_icon_name (self->no_match_status, "system-search-symbolic");
+          adw_status_page_set_title (self->no_match_status, _ ("No Matching Requests"));
+          adw_status_page_set_description (self->no_match_status,
+                                           failed_only
+                                               ? _ ("Change the filter or turn off “Failed Only”.")
+                                               /* Translators: the empty list, Failed Only off */
+                                               : _ ("Change the filter."));
+        }
+      gtk_stack_set_visible_child_name (self->list_stack, "no-match");
+    }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "events.export", self->model != NULL);
 }
@@ -238,6 +259,20 @@ scroll_to_newest (HyEventsPage *self)
     self->scroll_on_map = TRUE;
 }
 
+/* The first time the pane has a height: the details get two fifths of it (then the handle
+ * says). */
+static void
+paned_sized_cb (HyEventsPage *self, GParamSpec *pspec, GtkPaned *paned)
+{
+  int max = 0;
+
+  g_object_get (paned, "max-position", &max, NULL);
+  if (self->paned_placed || max < 200)
+    return;
+  self->paned_placed = TRUE;
+  gtk_paned_set_position (paned, max * 3 / 5);
+}
+
 static void
 column_view_mapped_cb (HyEventsPage *self, GtkWidget *column_view)
 {
@@ -270,14 +305,63 @@ get_selected_item (HyEventsPage *self)
   return gtk_single_selection_get_selected_item (self->selection);
 }
 
+/* @body indented when it is JSON (a bounded, redacted body: parsing it is cheap), as is
+ * otherwise. */
+static char *
+pretty_body (const char *body)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonGenerator) generator = NULL;
+
+  if (body == NULL || (body[0] != '{' && body[0] != '[') ||
+      !json_parser_load_from_data (parser, body, -1, NULL) || json_parser_get_root (parser) == NULL)
+    return g_strdup (body);
+
+  generator = json_generator_new ();
+  json_generator_set_pretty (generator, TRUE);
+  json_generator_set_indent (generator, 2);
+  json_generator_set_root (generator, json_parser_get_root (parser));
+  return json_generator_to_data (generator, NULL);
+}
+
 static void
 set_body (GtkLabel *heading, GtkLabel *label, const char *body)
 {
   gboolean visible = body != NULL && body[0] != '\0';
+  g_autofree char *pretty = visible ? pretty_body (body) : NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (heading), visible);
   gtk_widget_set_visible (GTK_WIDGET (label), visible);
-  gtk_label_set_text (label, visible ? body : "");
+  gtk_label_set_text (label, visible ? pretty : "");
+}
+
+/* The host (and port) of the saved connection, NULL without one. */
+static char *
+dup_profile_host (HyEventsPage *self)
+{
+  const HyProfile *profile = self->session != NULL ? hy_session_get_profile (self->session) : NULL;
+  g_autoptr (GUri) uri = profile != NULL && profile->url != NULL
+                             ? g_uri_parse (profile->url, G_URI_FLAGS_NONE, NULL)
+                             : NULL;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return NULL;
+  if (g_uri_get_port (uri) > 0)
+    return g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+  return g_strdup (g_uri_get_host (uri));
+}
+
+/* The endpoint as the list shows it: with its host when that is not the connection's. */
+static char *
+format_endpoint (HyEventsPage *self, const HyEvent *event)
+{
+  g_autofree char *profile_host = event->host != NULL ? dup_profile_host (self) : NULL;
+
+  if (event->host != NULL && profile_host != NULL &&
+      g_ascii_strcasecmp (event->host, profile_host) != 0)
+    return g_strconcat (event->host, event->path, NULL);
+
+  return g_strdup (event->path);
 }
 
 static void
@@ -296,7 +380,10 @@ update_details (HyEventsPage *self)
   if (item == NULL)
     {
       gtk_label_set_text (self->details_title, _ ("Select a request to see its details."));
+      gtk_widget_set_visible (GTK_WIDGET (self->details_host), FALSE);
+      gtk_label_set_text (self->details_host, "");
       gtk_widget_set_visible (GTK_WIDGET (self->details_error), FALSE);
+      gtk_label_set_text (self->details_error, "");
       set_body (self->request_heading, self->request_label, NULL);
       set_body (self->response_heading, self->response_label, NULL);
       return;
@@ -310,6 +397,16 @@ update_details (HyEventsPage *self)
       g_strdup_printf (_ ("%s — %s %s — %s in %'lld ms"), time, event->method ? event->method : "",
                        event->path ? event->path : "", status, (long long) event->duration_ms);
   gtk_label_set_text (self->details_title, title);
+
+  /* Where it went: a mistyped address must not pass for the real Halo. */
+  gtk_widget_set_visible (GTK_WIDGET (self->details_host), event->host != NULL);
+  if (event->host != NULL)
+    {
+      /* Translators: in the details of a request: the host it was sent to */
+      g_autofree char *host = g_strdup_printf (_ ("Sent to %s"), event->host);
+
+      gtk_label_set_text (self->details_host, host);
+    }
 
   /* Halo's own error text (or the network's), as the client recorded it. */
   gtk_widget_set_visible (GTK_WIDGET (self->details_error), event->error != NULL);
@@ -365,7 +462,7 @@ bind_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, gpointe
         text = g_strdup (event->method);
         break;
       case COLUMN_ENDPOINT:
-        text = g_strdup (event->path);
+        text = format_endpoint (g_object_get_data (G_OBJECT (factory), "page"), event);
         break;
       case COLUMN_STATUS:
         text = hy_event_item_format_status (item);
@@ -396,13 +493,15 @@ add_column (HyEventsPage *self, Column column, const char *title, gboolean expan
 
   g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), GINT_TO_POINTER (column));
   g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), GINT_TO_POINTER (column));
+  g_object_set_data (G_OBJECT (factory), "page", self);
   view_column = gtk_column_view_column_new (title, factory);
   gtk_column_view_column_set_expand (view_column, expand);
   gtk_column_view_column_set_resizable (view_column, TRUE);
   if (fixed_width > 0)
     gtk_column_view_column_set_fixed_width (view_column, fixed_width);
   gtk_column_view_append_column (self->column_view, view_column);
-  g_object_unref (view_column);
+  /* Owned: narrow windows take some columns out of the view (see set_narrow ()). */
+  self->columns[column] = view_column;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -430,6 +529,16 @@ search_changed_cb (HyEventsPage *self, GtkSearchEntry *entry)
 {
   char **words = hy_halo_item_split_words (gtk_editable_get_text (GTK_EDITABLE (entry)));
 
+  /* The same words (the entry's own delayed signal after hy_events_page_set_search_text ()):
+   * filtering again would only empty the list while it runs. */
+  if ((words == NULL && self->words == NULL) ||
+      (words != NULL && self->words != NULL &&
+       g_strv_equal ((const char *const *) words, (const char *const *) self->words)))
+    {
+      g_strfreev (words);
+      return;
+    }
+
   g_strfreev (self->words);
   self->words = words;
 
@@ -444,7 +553,10 @@ search_changed_cb (HyEventsPage *self, GtkSearchEntry *entry)
 static void
 failed_toggled_cb (HyEventsPage *self, GtkToggleButton *button)
 {
+  /* Another list: the request selected in the old one is not in it (or not at that place). */
+  gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
   reload (self);
+  update_details (self);
 }
 
 static void
@@ -461,6 +573,8 @@ filtered_changed_cb (HyEventsPage *self,
                      GListModel *model)
 {
   update_empty (self);
+  /* A filter that hid the selected request: its details go with it. */
+  update_details (self);
 }
 
 static void
@@ -690,16 +804,6 @@ hy_events_page_root (GtkWidget *widget)
 /* Narrow windows                                                            */
 /* ------------------------------------------------------------------------- */
 
-static GtkWidget *
-compact_button (HyEventsPage *self, CompactButton which)
-{
-  GtkWidget *buttons[N_COMPACT_BUTTONS] = { GTK_WIDGET (self->failed_button),
-                                            GTK_WIDGET (self->retry_button),
-                                            GTK_WIDGET (self->export_button) };
-
-  return buttons[which];
-}
-
 /* The toolbar with its labels. */
 static int
 wide_width (GtkWidget *widget)
@@ -717,15 +821,35 @@ set_narrow (GtkWidget *widget, gboolean narrow)
 {
   HyEventsPage *self = HY_EVENTS_PAGE (widget);
 
-  for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
-    hy_compact_button_set_narrow (compact_button (self, i), compact_icons[i], narrow);
+  /* Failed Only stays a button with its label; Retry and Export go in the menu. */
+  gtk_widget_set_visible (GTK_WIDGET (self->retry_button), !narrow);
+  gtk_widget_set_visible (GTK_WIDGET (self->export_button), !narrow);
+  gtk_widget_set_visible (GTK_WIDGET (self->more_button), narrow);
+  /* The endpoint and the status; the rest is in the details pane. The other columns leave the
+   * view rather than hide: GTK 4.8 still gives hidden columns of fixed width their room. */
+  for (guint i = 0, position = 0; i < G_N_ELEMENTS (self->columns); i++)
+    {
+      GtkColumnViewColumn *column = self->columns[i];
+      gboolean wanted = !narrow || i == COLUMN_ENDPOINT || i == COLUMN_STATUS;
+      gboolean shown;
+
+      if (column == NULL)
+        continue;
+      shown = gtk_column_view_column_get_column_view (column) != NULL;
+      if (wanted && !shown)
+        gtk_column_view_insert_column (self->column_view, position, column);
+      else if (!wanted && shown)
+        gtk_column_view_remove_column (self->column_view, column);
+      if (wanted)
+        position++;
+    }
   /* The search entry asks for room for fewer characters (and still takes what is left). */
   gtk_editable_set_width_chars (GTK_EDITABLE (self->search_entry),
                                 narrow ? NARROW_SEARCH_CHARS : WIDE_SEARCH_CHARS);
 }
 
-/* Narrower than the toolbar with its labels: the buttons show only their icons (with their
- * tooltips and names), so the toolbar does not scroll sideways. */
+/* Narrower than the toolbar with its labels: Retry and Export go in a menu (with their labels)
+ * and the list shows the endpoint and the status, so nothing scrolls sideways. */
 static void
 hy_events_page_size_allocate (GtkWidget *widget, int width, int height, int baseline)
 {
@@ -769,6 +893,8 @@ hy_events_page_dispose (GObject *object)
   hy_adaptive_mode_clear (&self->narrow_mode);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HY_TYPE_EVENTS_PAGE);
+  for (guint i = 0; i < G_N_ELEMENTS (self->columns); i++)
+    g_clear_object (&self->columns[i]);
 
   g_clear_object (&self->selection);
   g_clear_object (&self->filtered);
@@ -849,7 +975,11 @@ hy_events_page_class_init (HyEventsPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, failed_button);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, retry_button);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, export_button);
+  gtk_widget_class_bind_template_child (widget_class, HyEventsPage, more_button);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, list_stack);
+  gtk_widget_class_bind_template_child (widget_class, HyEventsPage, no_match_status);
+  gtk_widget_class_bind_template_child (widget_class, HyEventsPage, paned);
+  gtk_widget_class_bind_template_child (widget_class, HyEventsPage, details_host);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, column_view);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, details_title);
   gtk_widget_class_bind_template_child (widget_class, HyEventsPage, details_error);
@@ -909,9 +1039,7 @@ hy_events_page_init (HyEventsPage *self)
 
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->column_view));
 
-  /* The labels of the wide layout, and the names the buttons keep with only their icon. */
-  for (guint i = 0; i < N_COMPACT_BUTTONS; i++)
-    hy_compact_button_init (compact_button (self, i));
+  g_signal_connect_swapped (self->paned, "notify::max-position", G_CALLBACK (paned_sized_cb), self);
 
   shortcuts = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
   gtk_shortcut_controller_set_scope (shortcuts, GTK_SHORTCUT_SCOPE_GLOBAL);
@@ -1026,7 +1154,10 @@ hy_events_page_dup_details (HyEventsPage *self)
 {
   g_return_val_if_fail (HY_IS_EVENTS_PAGE (self), NULL);
 
-  return g_strdup_printf ("%s\n%s\n%s\n%s", gtk_label_get_text (self->details_title),
+  return g_strdup_printf ("%s\n%s\n%s\n%s\n%s", gtk_label_get_text (self->details_title),
+                          gtk_widget_get_visible (GTK_WIDGET (self->details_host))
+                              ? gtk_label_get_text (self->details_host)
+                              : "",
                           gtk_label_get_text (self->details_error),
                           gtk_label_get_text (self->request_label),
                           gtk_label_get_text (self->response_label));

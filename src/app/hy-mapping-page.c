@@ -1697,13 +1697,7 @@ refresh_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   g_hash_table_remove_all (self->halo_lists);
-  /* Translators: after Refresh from Halo: how many records of each kind Halyard now knows */
-  message =
-      g_strdup_printf (_ ("Refreshed from Halo — clients: %'u, sites: %'u, assets: %'u, agents: "
-                          "%'u, ticket types: %'u"),
-                       refresh.counts[HY_CACHE_KIND_CLIENT], refresh.counts[HY_CACHE_KIND_SITE],
-                       refresh.counts[HY_CACHE_KIND_ASSET], refresh.counts[HY_CACHE_KIND_AGENT],
-                       refresh.counts[HY_CACHE_KIND_TICKET_TYPE]);
+  message = hy_toasts_format_refresh (&refresh);
   show_info (self, message);
 
   /* New Halo records may make new suggestions; a dry run writes nothing. */

@@ -98,6 +98,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaveData, save_data_free)
 
 static void hy_setup_page_update_enabled (HySetupPage *self);
 static void hy_setup_page_show_result (HySetupPage *self);
+static void
+hy_setup_page_show_checks (HySetupPage *self, HyPreflightResult *result, const char *note);
 
 /* ------------------------------------------------------------------------- */
 /* Validation                                                                */
@@ -350,9 +352,12 @@ save_finished (HySetupPage *self, SaveData *data, const GError *error)
 
   if (error != NULL)
     {
-      /* Nothing was saved: the previous profile, its secret and its test still stand. */
+      /* Nothing was saved: the previous profile and its secret still stand, but the checks
+       * listed would be of other inputs than the rows show. */
       self->validate_live = TRUE;
-      hy_setup_page_show_result (self);
+      hy_setup_page_show_checks (self, NULL,
+                                 _ ("Nothing was saved: fix what is shown above, "
+                                    "then save again."));
       hy_setup_page_show_error (self, error);
       return;
     }
@@ -404,8 +409,8 @@ save_refused (HySetupPage *self, HyPreflightResult *result, const HyProfile *pro
 
   hy_setup_page_set_busy (self, FALSE);
   self->validate_live = TRUE;
-  /* The checks shown stay those of the saved profile. */
-  hy_setup_page_show_result (self);
+  /* The checks of this test (of the rows as they are), not those of the saved profile. */
+  hy_setup_page_show_checks (self, result, NULL);
 
   if (url != NULL && url->status != HY_PREFLIGHT_PASSED)
     show_row_error (self->url_row, self->url_error_row, url->message, url->fix);
@@ -461,7 +466,7 @@ save_tested_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 save_test (HySetupPage *self, SaveData *data)
 {
-  adw_preferences_group_set_description (self->checks_group, _ ("Testing the connection…"));
+  hy_setup_page_show_checks (self, NULL, _ ("Testing the connection…"));
   hy_session_test_profile_async (self->session, data->profile, data->secret, self->cancellable,
                                  save_tested_cb, g_object_ref (self));
 }
@@ -485,6 +490,9 @@ save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
       hy_setup_page_set_busy (self, FALSE);
       self->validate_live = TRUE;
+      hy_setup_page_show_checks (self, NULL,
+                                 _ ("Nothing was saved: fix what is shown above, "
+                                    "then save again."));
       if (g_error_matches (error, HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_NOT_FOUND))
         show_row_error (self->secret_row, self->secret_error_row, _ ("Enter the Client Secret"),
                         _ ("No secret is stored for this URL and Client ID yet: paste the one "
@@ -554,37 +562,47 @@ check_row_new (const HyPreflightCheck *check)
   return row;
 }
 
+/* The checks of the saved profile's last test. */
 static void
 hy_setup_page_show_result (HySetupPage *self)
+{
+  hy_setup_page_show_checks (self, self->result, NULL);
+}
+
+/* Shows the checks of @result, the test just run (of the saved profile, or of the rows a save
+ * refused), or none with @note saying why: the list never shows an older test than the last
+ * one, nor a test of other inputs than the rows show. */
+static void
+hy_setup_page_show_checks (HySetupPage *self, HyPreflightResult *result, const char *note)
 {
   GtkWidget *child;
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->checks_list))) != NULL)
     gtk_list_box_remove (self->checks_list, child);
 
-  if (self->result == NULL)
+  if (result == NULL)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->checks_list), FALSE);
-      adw_preferences_group_set_description (self->checks_group,
-                                             _ ("Not tested yet. Save the connection, then test "
-                                                "it."));
+      adw_preferences_group_set_description (
+          self->checks_group,
+          note != NULL ? note : _ ("Not tested yet. Save the connection, then test it."));
       return;
     }
 
-  for (guint i = 0; i < hy_preflight_result_get_n_checks (self->result); i++)
+  for (guint i = 0; i < hy_preflight_result_get_n_checks (result); i++)
     gtk_list_box_append (self->checks_list,
-                         check_row_new (hy_preflight_result_get_check (self->result, i)));
+                         check_row_new (hy_preflight_result_get_check (result, i)));
   gtk_widget_set_visible (GTK_WIDGET (self->checks_list), TRUE);
 
   {
-    const char *agent = hy_preflight_result_get_agent_name (self->result);
+    const char *agent = hy_preflight_result_get_agent_name (result);
     g_autofree char *description = NULL;
 
-    if (hy_preflight_result_get_ok (self->result) && agent != NULL)
+    if (hy_preflight_result_get_ok (result) && agent != NULL)
       /* Translators: %s is the name of a Halo agent */
       description =
           g_strdup_printf (_ ("Connected. Halyard logs in to Halo as the agent “%s”."), agent);
-    else if (hy_preflight_result_get_ok (self->result))
+    else if (hy_preflight_result_get_ok (result))
       description = g_strdup (_ ("Connected."));
     else if (agent != NULL)
       /* Translators: %s is the name of a Halo agent */
@@ -612,7 +630,9 @@ test_finished_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       if (!is_cancelled (error))
         {
           hy_setup_page_set_busy (self, FALSE);
-          hy_setup_page_show_result (self);
+          hy_setup_page_show_checks (self, NULL,
+                                     _ ("The test did not finish: fix what the "
+                                        "message says, then test again."));
           hy_setup_page_toast (self, error->message);
         }
       return;
@@ -642,7 +662,9 @@ test_client_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       if (is_cancelled (error))
         return;
       hy_setup_page_set_busy (self, FALSE);
-      hy_setup_page_show_result (self);
+      hy_setup_page_show_checks (self, NULL,
+                                 _ ("The test did not finish: fix what the "
+                                    "message says, then test again."));
       if (g_error_matches (error, HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_NOT_FOUND))
         {
           self->secret_stored = FALSE;
@@ -663,12 +685,23 @@ test_client_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 /* Callbacks                                                                 */
 /* ------------------------------------------------------------------------- */
 
+static gboolean hy_setup_page_is_edited (HySetupPage *self);
+
 static void
 hy_setup_page_row_changed_cb (HySetupPage *self, GtkEditable *editable)
 {
   if (self->validate_live)
     hy_setup_page_validate (self, !self->secret_stored, NULL);
   hy_setup_page_update_actions (self);
+
+  /* The checks listed are of the inputs they were run with: other inputs, no checks (the
+   * saved profile's come back when the rows say it again). */
+  if (self->busy || self->session == NULL || hy_session_get_profile (self->session) == NULL)
+    return;
+  if (hy_setup_page_is_edited (self))
+    hy_setup_page_show_checks (self, NULL, _ ("The connection was changed: save it to test it."));
+  else
+    hy_setup_page_show_result (self);
 }
 
 static void
@@ -778,6 +811,9 @@ hy_setup_page_save_action (GtkWidget *widget, const char *action_name, GVariant 
   if (!hy_setup_page_validate (self, !self->secret_stored, &url))
     {
       self->validate_live = TRUE;
+      hy_setup_page_show_checks (self, NULL,
+                                 _ ("Nothing was saved: fix what is shown above, "
+                                    "then save again."));
       return;
     }
 
@@ -870,7 +906,7 @@ hy_setup_page_test_action (GtkWidget *widget, const char *action_name, GVariant 
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   hy_setup_page_set_busy (self, TRUE);
-  adw_preferences_group_set_description (self->checks_group, _ ("Testing the connection…"));
+  hy_setup_page_show_checks (self, NULL, _ ("Testing the connection…"));
 
   hy_session_get_client_async (self->session, self->cancellable, test_client_cb,
                                g_object_ref (self));

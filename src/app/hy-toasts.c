@@ -7,6 +7,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "hy-toasts.h"
 
 #define TOASTS_KEY "hy-toasts"
@@ -68,4 +70,18 @@ hy_toasts_dismiss_all (AdwToastOverlay *overlay)
       g_ptr_array_remove_index (toasts, toasts->len - 1);
       adw_toast_dismiss (toast);
     }
+}
+
+char *
+hy_toasts_format_refresh (const HySessionRefresh *refresh)
+{
+  g_return_val_if_fail (refresh != NULL, NULL);
+
+  /* Translators: after Refresh from Halo: how many records of each kind Halyard now knows */
+  return g_strdup_printf (_ ("Refreshed from Halo — clients: %'u, sites: %'u, assets: %'u, agents: "
+                             "%'u, ticket types: %'u"),
+                          refresh->counts[HY_CACHE_KIND_CLIENT],
+                          refresh->counts[HY_CACHE_KIND_SITE], refresh->counts[HY_CACHE_KIND_ASSET],
+                          refresh->counts[HY_CACHE_KIND_AGENT],
+                          refresh->counts[HY_CACHE_KIND_TICKET_TYPE]);
 }

@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "session/hy-session.h"
+
 G_BEGIN_DECLS
 
 /* Shows @title in the toast overlay around @widget (nothing when there is none); returns the
@@ -14,5 +16,8 @@ G_BEGIN_DECLS
 AdwToast *hy_toasts_show (GtkWidget *widget, const char *title);
 /* Dismisses every toast shown with hy_toasts_show () in @overlay. */
 void hy_toasts_dismiss_all (AdwToastOverlay *overlay);
+
+/* The one toast after Refresh from Halo, wherever it was pressed: what Halyard now knows. */
+char *hy_toasts_format_refresh (const HySessionRefresh *refresh);
 
 G_END_DECLS

@@ -496,11 +496,8 @@ refreshed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else
     {
-      /* Translators: the toast when the Halo records were fetched again */
-      g_autofree char *text = g_strdup_printf (
-          _ ("Refreshed from Halo: %'u clients, %'u sites, %'u assets, %'u agents"),
-          refresh.counts[HY_CACHE_KIND_CLIENT], refresh.counts[HY_CACHE_KIND_SITE],
-          refresh.counts[HY_CACHE_KIND_ASSET], refresh.counts[HY_CACHE_KIND_AGENT]);
+      /* The same toast as the Mapping view's Refresh from Halo. */
+      g_autofree char *text = hy_toasts_format_refresh (&refresh);
 
       hy_window_add_toast (self, text);
       hy_window_reload_mapping (self);

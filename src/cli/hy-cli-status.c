@@ -430,6 +430,12 @@ hy_cli_events (HyCli *cli, int argc, char **argv)
           json_builder_add_string_value (builder, event->method);
           json_builder_set_member_name (builder, "path");
           json_builder_add_string_value (builder, event->path);
+          /* Added with schema 9: null for requests logged before. */
+          json_builder_set_member_name (builder, "host");
+          if (event->host != NULL)
+            json_builder_add_string_value (builder, event->host);
+          else
+            json_builder_add_null_value (builder);
           json_builder_set_member_name (builder, "status");
           json_builder_add_int_value (builder, event->status);
           json_builder_set_member_name (builder, "duration_ms");

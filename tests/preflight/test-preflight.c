@@ -554,13 +554,19 @@ test_second_run (void)
   g_autoptr (HyHaloClient) plain = sim_client ("demo-secret", NULL, NULL);
   g_autoptr (HyPreflightResult) result = NULL;
 
+  g_autofree char *first_url_check = NULL;
+
   hy_preflight_observe_client (observed);
   hy_preflight_observe_client (observed);
   result = run (observed);
   assert_statuses (result, all_passed);
+  first_url_check = g_strdup (hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_URL)->message);
   g_clear_object (&result);
   result = run (observed);
   assert_statuses (result, all_passed);
+  /* The first check reads the same whether or not the run asked /api/authinfo again. */
+  g_assert_cmpstr (hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_URL)->message, ==,
+                   first_url_check);
   g_assert_cmpstr (hy_preflight_result_get_granted_scopes (result), ==, "all");
   g_clear_object (&result);
 

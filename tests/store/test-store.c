@@ -305,6 +305,7 @@ static const char *const seeds[] = {
   "INSERT INTO intake_waiting (alert_id, source, computer, policy, summary, reason, received) "
   "VALUES ('am:f1', 'alertmanager', 'newbox', 'p1', 'Disk', 'no computer', 5);",
   "UPDATE computers SET retired = 5 WHERE id = 'pc1';",
+  "UPDATE events SET host = 'acme.halopsa.com' WHERE time = 2;",
 };
 
 static const char *const checks[] = {
@@ -326,6 +327,7 @@ static const char *const checks[] = {
   "SELECT (SELECT day_count FROM intake WHERE computer_label = 'host') + "
   "(SELECT count(*) FROM intake_waiting WHERE computer = 'newbox') = 4",
   "SELECT (SELECT retired FROM computers WHERE id = 'pc1') = 5",
+  "SELECT (SELECT count(*) FROM events WHERE host = 'acme.halopsa.com' AND failed = 1) = 1",
 };
 
 static char *
@@ -1213,12 +1215,14 @@ test_events (Fixture *f, gconstpointer data)
 
     one->method = g_strdup ("GET");
     one->path = g_strdup ("/api/Agent/me");
+    one->host = g_strdup ("acme.halopsa.com");
     one->status = 200;
     id = hy_store_events_append (f->store, one, &error);
     g_assert_cmpint (id, ==, 251);
     g_clear_pointer (&last, hy_event_free);
     last = hy_store_events_get (f->store, id, &error);
     g_assert_cmpstr (last->path, ==, "/api/Agent/me");
+    g_assert_cmpstr (last->host, ==, "acme.halopsa.com");
     g_assert_false (hy_event_is_failed (last));
   }
 }

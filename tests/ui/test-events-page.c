@@ -60,6 +60,7 @@ fill_events (HyStore *store, guint n)
           i % 7 == 0 ? g_strdup_printf ("Asset type \"Server\", not found (%u)", i) : NULL;
       event->request = i % 2 ? g_strdup ("[{\"inventory_number\":\"PC\"}]") : NULL;
       event->response = g_strdup ("{\"ok\":true}");
+      event->host = g_strdup ("acme.halopsa.com");
       g_ptr_array_add (events, event);
     }
 
@@ -213,8 +214,30 @@ test_events_page_filters (void)
   hy_events_page_select (page, 0);
   details = hy_events_page_dup_details (page);
   g_assert_nonnull (strstr (details, "Asset type \"Server\", not found (294)"));
-  g_assert_nonnull (strstr (details, "{\"ok\":true}"));
+  /* JSON bodies indented, one member per line. */
+  g_assert_nonnull (strstr (details, "{\n  \"ok\" : true\n}"));
   g_assert_nonnull (strstr (details, "GET /api/Client?page_no=294"));
+  g_assert_nonnull (strstr (details, "Sent to acme.halopsa.com"));
+
+  /* A filter that hides the selected request clears the details. */
+  hy_events_page_set_search_text (page, "page_no=287");
+  while (gtk_filter_list_model_get_pending (GTK_FILTER_LIST_MODEL (shown)) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_clear_pointer (&details, g_free);
+  details = hy_events_page_dup_details (page);
+  g_assert_null (strstr (details, "294"));
+  g_assert_nonnull (strstr (details, "Select a request"));
+  hy_events_page_set_search_text (page, "");
+  hy_events_page_select (page, 0);
+  g_clear_pointer (&details, g_free);
+  details = hy_events_page_dup_details (page);
+  g_assert_nonnull (strstr (details, "294"));
+  /* So does turning Failed Only off (another list). */
+  hy_events_page_set_failed_only (page, FALSE);
+  g_clear_pointer (&details, g_free);
+  details = hy_events_page_dup_details (page);
+  g_assert_null (strstr (details, "294"));
+  hy_events_page_set_failed_only (page, TRUE);
 
   /* The text filter runs on top of failed only (incrementally: wait for it). */
   hy_events_page_set_search_text (page, "asset pc2");
@@ -487,6 +510,22 @@ wait_narrow (HyEventsPage *page, gboolean narrow)
 
 /* The page's search entry (popovers left out). */
 static GtkWidget *
+find_type (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
 find_search_entry (GtkWidget *root)
 {
   if (GTK_IS_SEARCH_ENTRY (root))
@@ -505,14 +544,15 @@ find_search_entry (GtkWidget *root)
 }
 
 /* The toolbar (the search entry's row) shows all of itself: its scrolled window has nothing
- * to scroll sideways. Returns its buttons, counted. */
-static guint
-assert_toolbar_fits (HyEventsPage *page, gboolean narrow)
+ * to scroll sideways. Every button says what it does (a label, or the menu's icon with a name
+ * and items with labels). Returns the actions reachable from it. */
+static GPtrArray *
+assert_toolbar_fits (HyEventsPage *page)
 {
   GtkWidget *entry = find_search_entry (GTK_WIDGET (page));
+  GPtrArray *actions = g_ptr_array_new_with_free_func (g_free);
   GtkWidget *scroller;
   GtkAdjustment *h;
-  guint n = 0;
 
   g_assert_nonnull (entry);
   scroller = gtk_widget_get_ancestor (entry, GTK_TYPE_SCROLLED_WINDOW);
@@ -521,18 +561,63 @@ assert_toolbar_fits (HyEventsPage *page, gboolean narrow)
 
   for (GtkWidget *child = gtk_widget_get_next_sibling (entry); child != NULL;
        child = gtk_widget_get_next_sibling (child))
-    if (GTK_IS_BUTTON (child))
-      {
-        g_assert_nonnull (gtk_widget_get_tooltip_text (child));
-        g_assert_cmpint (GTK_IS_IMAGE (gtk_button_get_child (GTK_BUTTON (child))), ==, narrow);
-        n++;
-      }
+    {
+      if (!gtk_widget_get_visible (child))
+        continue;
+      g_assert_nonnull (gtk_widget_get_tooltip_text (child));
+      if (GTK_IS_MENU_BUTTON (child))
+        {
+          GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (child));
+          g_autoptr (GMenuModel) section =
+              g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
 
+          for (int i = 0; i < g_menu_model_get_n_items (section); i++)
+            {
+              g_autofree char *label = NULL;
+              char *action = NULL;
+
+              g_assert_true (g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_LABEL,
+                                                              "s", &label));
+              g_assert_true (g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_ACTION,
+                                                              "s", &action));
+              g_ptr_array_add (actions, action);
+            }
+        }
+      else if (GTK_IS_BUTTON (child))
+        {
+          g_assert_nonnull (gtk_button_get_label (GTK_BUTTON (child)));
+          g_ptr_array_add (actions, g_strdup (gtk_button_get_label (GTK_BUTTON (child))));
+        }
+    }
+
+  return actions;
+}
+
+static gboolean
+has (GPtrArray *actions, const char *name)
+{
+  return g_ptr_array_find_with_equal_func (actions, name, g_str_equal, NULL);
+}
+
+static guint
+n_visible_columns (HyEventsPage *page)
+{
+  GtkWidget *view = find_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW);
+  GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (view));
+  guint n = 0;
+
+  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
+    {
+      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
+
+      n += gtk_column_view_column_get_visible (column) ? 1 : 0;
+    }
   return n;
 }
 
-/* At 360 px Failed Only, Retry and Export show only their icons, so the toolbar does not
- * scroll sideways; wide again, their labels come back. */
+/* At 360 px the list shows the endpoint and the status, Failed Only keeps its label and Retry
+ * and Export are in a menu with theirs, so the toolbar does not scroll sideways; wide again,
+ * every column and button comes back. */
 static void
 test_events_page_narrow (void)
 {
@@ -540,6 +625,7 @@ test_events_page_narrow (void)
   g_autoptr (HySession) session = open_session (&dir);
   GtkWidget *window = gtk_window_new ();
   HyEventsPage *page = HY_EVENTS_PAGE (hy_events_page_new ());
+  g_autoptr (GPtrArray) actions = NULL;
 
   fill_events (hy_session_get_store (session), 20);
   gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
@@ -549,16 +635,83 @@ test_events_page_narrow (void)
   iterate ();
 
   g_assert_false (hy_events_page_get_narrow (page));
-  g_assert_cmpuint (assert_toolbar_fits (page, FALSE), ==, 3);
+  actions = assert_toolbar_fits (page);
+  g_assert_cmpuint (actions->len, ==, 3);
+  g_assert_cmpuint (n_visible_columns (page), ==, 6);
+  g_clear_pointer (&actions, g_ptr_array_unref);
 
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
   wait_narrow (page, TRUE);
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (page)), <=, 360);
-  g_assert_cmpuint (assert_toolbar_fits (page, TRUE), ==, 3);
+  actions = assert_toolbar_fits (page);
+  g_assert_true (has (actions, "_Failed Only"));
+  g_assert_true (has (actions, "events.retry"));
+  g_assert_true (has (actions, "events.export"));
+  g_assert_cmpuint (n_visible_columns (page), ==, 2);
+  g_clear_pointer (&actions, g_ptr_array_unref);
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
   wait_narrow (page, FALSE);
-  g_assert_cmpuint (assert_toolbar_fits (page, FALSE), ==, 3);
+  actions = assert_toolbar_fits (page);
+  g_assert_cmpuint (actions->len, ==, 3);
+  g_assert_cmpuint (n_visible_columns (page), ==, 6);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_clear_object (&session);
+  remove_dir (dir);
+}
+
+/* With no failure at all, Failed Only says so (not "turn off Failed Only"); a text filter that
+ * matches nothing asks to change the filter, and names Failed Only only when it is on. */
+static void
+test_events_page_empty_states (void)
+{
+  g_autofree char *dir = NULL;
+  g_autoptr (HySession) session = open_session (&dir);
+  GtkWidget *window = gtk_window_new ();
+  HyEventsPage *page = HY_EVENTS_PAGE (hy_events_page_new ());
+  g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_event_free);
+  GListModel *shown;
+  AdwStatusPage *status;
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < 5; i++)
+    {
+      HyEvent *event = hy_event_new ();
+
+      event->time = g_get_real_time () - 10 * G_USEC_PER_SEC + i;
+      event->method = g_strdup ("GET");
+      event->path = g_strdup ("/api/Client");
+      event->status = 200;
+      g_ptr_array_add (events, event);
+    }
+  g_assert_true (hy_store_events_append_batch (hy_session_get_store (session), events, &error));
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  gtk_window_present (GTK_WINDOW (window));
+  g_object_set (page, "session", session, NULL);
+  iterate ();
+  shown = hy_events_page_get_shown (page);
+
+  hy_events_page_set_failed_only (page, TRUE);
+  iterate ();
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+  /* The list's status page (in the pane, not the empty log's). */
+  status = ADW_STATUS_PAGE (
+      find_type (find_type (GTK_WIDGET (page), GTK_TYPE_PANED), ADW_TYPE_STATUS_PAGE));
+  g_assert_nonnull (status);
+  g_assert_cmpstr (adw_status_page_get_title (status), ==, "No Failed Requests");
+  g_assert_null (strstr (adw_status_page_get_description (status), "Failed Only"));
+
+  hy_events_page_set_failed_only (page, FALSE);
+  hy_events_page_set_search_text (page, "nothing like it");
+  while (gtk_filter_list_model_get_pending (GTK_FILTER_LIST_MODEL (shown)) > 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (adw_status_page_get_title (status), ==, "No Matching Requests");
+  g_assert_null (strstr (adw_status_page_get_description (status), "Failed Only"));
+
+  hy_events_page_set_failed_only (page, TRUE);
+  iterate ();
+  g_assert_nonnull (strstr (adw_status_page_get_description (status), "Failed Only"));
 
   gtk_window_destroy (GTK_WINDOW (window));
   g_clear_object (&session);
@@ -576,6 +729,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/events/opens-on-newest", test_events_page_opens_on_newest);
   g_test_add_func ("/events/retry", test_events_page_retry);
   g_test_add_func ("/events/narrow", test_events_page_narrow);
+  g_test_add_func ("/events/empty-states", test_events_page_empty_states);
 
   return g_test_run ();
 }

@@ -425,6 +425,95 @@ test_setup_refused_secret (Fixture *f, gconstpointer data)
   }
 }
 
+static guint
+n_check_rows (GtkWidget *list)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_visible (list))
+    return 0;
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    n++;
+  return n;
+}
+
+static const char *
+checks_description (GtkWidget *list)
+{
+  return adw_preferences_group_get_description (
+      ADW_PREFERENCES_GROUP (gtk_widget_get_ancestor (list, ADW_TYPE_PREFERENCES_GROUP)));
+}
+
+static const char *
+check_title (GtkWidget *list, const char *id)
+{
+  GtkWidget *row = find_named (list, id);
+
+  return row != NULL ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)) : NULL;
+}
+
+/* The checks listed are always those of the last test of the inputs the rows show: edited
+ * rows clear them, a test replaces them (and none stays while a new one runs), a refused save
+ * lists its own checks, not the saved profile's "Connected". */
+static void
+test_setup_stale_results (Fixture *f, gconstpointer data)
+{
+  GtkWidget *list;
+  GtkWidget *url = entry (f, "Halo URL or Tenant Name");
+  g_autofree char *saved_token = NULL;
+  gboolean timed_out = FALSE;
+  guint id;
+
+  save_good_profile (f);
+  list = find_named (GTK_WIDGET (f->page), "checks");
+  g_assert_cmpuint (n_check_rows (list), ==, HY_PREFLIGHT_N_CHECKS);
+  g_assert_true (g_str_has_prefix (checks_description (list), "Connected"));
+  saved_token = g_strdup (check_title (list, "token"));
+
+  /* Another URL typed: no checks (they were of the saved one); typed back: they are again. */
+  gtk_editable_set_text (GTK_EDITABLE (url), "https://other.halopsa.com");
+  g_assert_cmpuint (n_check_rows (list), ==, 0);
+  g_assert_false (g_str_has_prefix (checks_description (list), "Connected"));
+  gtk_editable_set_text (GTK_EDITABLE (url), hy_sim_get_base_url (f->sim));
+  g_assert_cmpuint (n_check_rows (list), ==, HY_PREFLIGHT_N_CHECKS);
+
+  /* A wrong secret: while it is tested nothing is listed, then this test's checks. */
+  fill (f, hy_sim_get_base_url (f->sim), "halyard-demo", "wrong-secret");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
+  g_assert_cmpuint (n_check_rows (list), ==, 0);
+  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  while (!gtk_widget_has_css_class (entry (f, "Client Secret"), "error") && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  g_assert_false (g_str_has_prefix (checks_description (list), "Connected"));
+  g_assert_cmpuint (n_check_rows (list), ==, HY_PREFLIGHT_N_CHECKS);
+  g_assert_cmpstr (check_title (list, "token"), !=, saved_token);
+
+  /* An empty URL: refused before any test, and no checks listed. */
+  fill (f, "", "halyard-demo", "demo-secret");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
+  g_assert_cmpuint (n_check_rows (list), ==, 0);
+  g_assert_false (g_str_has_prefix (checks_description (list), "Connected"));
+
+  /* An address where nothing answers: the old host's checks do not stay. */
+  fill (f, "http://127.0.0.1:9", "halyard-demo", "demo-secret");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
+  g_assert_cmpuint (n_check_rows (list), ==, 0);
+  timed_out = FALSE;
+  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  while (!gtk_widget_has_css_class (url, "error") && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  g_assert_false (g_str_has_prefix (checks_description (list), "Connected"));
+  for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    g_assert_null (strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                           hy_sim_get_base_url (f->sim)));
+}
+
 static void
 test_setup_enable (Fixture *f, gconstpointer data)
 {
@@ -630,6 +719,8 @@ main (int argc, char *argv[])
   g_test_add ("/setup/save-and-test", Fixture, NULL, fixture_set_up, test_setup_save_and_test,
               fixture_tear_down);
   g_test_add ("/setup/refused-secret", Fixture, NULL, fixture_set_up, test_setup_refused_secret,
+              fixture_tear_down);
+  g_test_add ("/setup/stale-results", Fixture, NULL, fixture_set_up, test_setup_stale_results,
               fixture_tear_down);
   g_test_add ("/setup/enable", Fixture, NULL, fixture_set_up, test_setup_enable, fixture_tear_down);
   g_test_add ("/setup/test-ticket", Fixture, NULL, fixture_set_up, test_setup_test_ticket,

@@ -87,8 +87,21 @@ drop_client (HySession *self)
 
 /* Records one request of a Halo client in the events log; @secret is the one that client was
  * built with, scrubbed from every field whatever the client's own redaction did. */
+static char *
+host_of (HyHaloClient *client)
+{
+  const char *base_url = client != NULL ? hy_halo_client_get_base_url (client) : NULL;
+  g_autoptr (GUri) uri = base_url != NULL ? g_uri_parse (base_url, G_URI_FLAGS_NONE, NULL) : NULL;
+
+  if (uri == NULL || g_uri_get_host (uri) == NULL)
+    return NULL;
+  if (g_uri_get_port (uri) > 0)
+    return g_strdup_printf ("%s:%d", g_uri_get_host (uri), g_uri_get_port (uri));
+  return g_strdup (g_uri_get_host (uri));
+}
+
 static void
-record_event (HySession *self, HyHaloEvent *halo_event, const char *secret)
+record_event (HySession *self, HyHaloClient *client, HyHaloEvent *halo_event, const char *secret)
 {
   g_autoptr (HyEvent) event = hy_event_new ();
   g_autoptr (GError) error = NULL;
@@ -103,6 +116,7 @@ record_event (HySession *self, HyHaloEvent *halo_event, const char *secret)
   event->error = scrub (halo_event->error, secret);
   event->request = scrub (halo_event->request_body, secret);
   event->response = scrub (halo_event->response_body, secret);
+  event->host = host_of (client);
 
   id = hy_store_events_append (self->store, event, &error);
   if (id == 0)
@@ -120,7 +134,7 @@ client_request_finished_cb (HyHaloClient *client, HyHaloEvent *halo_event, gpoin
 {
   HySession *self = user_data;
 
-  record_event (self, halo_event, self->secret);
+  record_event (self, client, halo_event, self->secret);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -843,7 +857,7 @@ candidate_request_finished_cb (HyHaloClient *client, HyHaloEvent *halo_event, gp
 {
   TestProfileData *data = user_data;
 
-  record_event (data->session, halo_event, data->secret);
+  record_event (data->session, client, halo_event, data->secret);
 }
 
 static void

@@ -511,6 +511,7 @@ hy_event_copy (const HyEvent *event)
   copy->error = g_strdup (event->error);
   copy->request = g_strdup (event->request);
   copy->response = g_strdup (event->response);
+  copy->host = g_strdup (event->host);
   return copy;
 }
 
@@ -525,6 +526,7 @@ hy_event_free (HyEvent *event)
   g_free (event->error);
   g_free (event->request);
   g_free (event->response);
+  g_free (event->host);
   g_free (event);
 }
 

@@ -354,6 +354,7 @@ typedef struct
   char *error;  /* Halo's error text or the network error; NULL on success */
   char *request;
   char *response;
+  char *host; /* the host (and port) the request went to; NULL in logs older than schema 9 */
 } HyEvent;
 
 /* A failed event: no response, an HTTP status >= 400, or an error text. */

@@ -417,6 +417,9 @@ static const char *const migrations[] = {
   /* 8: retired computers (missing from a complete import; never deleted) */
   "ALTER TABLE computers ADD COLUMN retired INTEGER;"
   "CREATE INDEX computers_retired ON computers (retired) WHERE retired IS NOT NULL;",
+  /* 9: the host each request went to (a test of a mistyped address must not look like a
+   * request to the real Halo) */
+  "ALTER TABLE events ADD COLUMN host TEXT;",
 };
 
 guint
@@ -3303,7 +3306,7 @@ hy_store_outbox_purge_done (HyStore *self, gint64 before, GError **error)
  * ------------------------------------------------------------------------------------------- */
 
 #define EVENT_COLUMNS \
-  "id, time, method, path, status, duration_ms, record, error, request, response"
+  "id, time, method, path, status, duration_ms, record, error, request, response, host"
 
 static gpointer
 read_event (HyStmt *stmt)
@@ -3320,6 +3323,7 @@ read_event (HyStmt *stmt)
   event->error = column_dup (stmt, 7);
   event->request = column_dup (stmt, 8);
   event->response = column_dup (stmt, 9);
+  event->host = column_dup (stmt, 10);
   return event;
 }
 
@@ -3328,8 +3332,9 @@ event_insert (HyStore *self, const HyEvent *event, GError **error)
 {
   g_autoptr (HyStmt) stmt = prepare (self,
                                      "INSERT INTO events (time, method, path, status, "
-                                     "duration_ms, record, error, request, response, failed) "
-                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                                     "duration_ms, record, error, request, response, failed, "
+                                     "host) "
+                                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                                      error);
 
   if (stmt == NULL)
@@ -3344,6 +3349,7 @@ event_insert (HyStore *self, const HyEvent *event, GError **error)
   bind_text (stmt, 8, event->request);
   bind_text (stmt, 9, event->response);
   sqlite3_bind_int (stmt, 10, hy_event_is_failed (event) ? 1 : 0);
+  bind_text (stmt, 11, event->host);
   if (!step_done (self, stmt, error))
     return 0;
   return sqlite3_last_insert_rowid (self->db);
