@@ -903,6 +903,54 @@ test_cli_set (Fixture *f, gconstpointer data)
   g_assert_cmpint (CLI ("intake", "bogus"), ==, 2);
 }
 
+/* What Nagios runs: alert raise and clear with nothing in the environment (no secret, no
+ * keyring, no session bus, no HOME), only --data-dir: recorded, exit 0; a sync delivers them. */
+static void
+test_cli_no_environment (Fixture *f, gconstpointer data)
+{
+  const char *const empty[] = { NULL };
+  const char *const raise[] = { HY_CLI_BINARY, "--data-dir",
+                                f->data_dir,   "--json",
+                                "alert",       "raise",
+                                "--id",        "nagios-4711",
+                                "--computer",  "pc-acme-dc01",
+                                "--policy",    "p-disk",
+                                "--severity",  "CRITICAL",
+                                "--summary",   "Disk C: on pc-acme-dc01 is CRITICAL",
+                                "--details",   "DISK CRITICAL - free space: C: 2 GB (3%)",
+                                NULL };
+  const char *const clear[] = { HY_CLI_BINARY, "--data-dir", f->data_dir, "--json",
+                                "alert",       "clear",      "--id",      "nagios-4711",
+                                "--note",      "DISK OK",    NULL };
+  const char *const *runs[] = { raise, clear };
+
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (
+          G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+      g_autoptr (GSubprocess) cli = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+      g_autoptr (JsonNode) doc = NULL;
+
+      g_subprocess_launcher_set_environ (launcher, (char **) empty);
+      cli = g_subprocess_launcher_spawnv (launcher, runs[i], &error);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (cli, NULL, NULL, &out, &err, &error);
+      g_assert_no_error (error);
+      g_test_message ("%s%s", out, err);
+      g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 0);
+      doc = parse_json (out);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (doc), "alert"), ==,
+                       "nagios-4711");
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (doc), "state"), ==,
+                       "queued");
+    }
+  CLI_OK ("sync");
+  WAIT_UNTIL (ticket_status (f, "Disk C: on pc-acme-dc01 is CRITICAL") == 9);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -917,5 +965,6 @@ main (int argc, char **argv)
   ADD ("/intake/halyard-format", test_halyard_format);
   ADD ("/intake/token/keyring", test_token_keyring);
   ADD ("/intake/cli/set", test_cli_set);
+  ADD ("/intake/cli/no-environment", test_cli_no_environment);
   return g_test_run ();
 }
