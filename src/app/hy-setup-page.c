@@ -15,6 +15,7 @@
 #include "session/hy-session.h"
 #include "sync/hy-sync-engine.h"
 
+#include "hy-alert-sources-group.h"
 #include "hy-setup-page.h"
 #include "hy-test-ticket-row.h"
 #include "hy-toasts.h"
@@ -1016,6 +1017,7 @@ hy_setup_page_class_init (HySetupPageClass *klass)
       g_signal_new ("enabled-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                     NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 
+  g_type_ensure (HY_TYPE_ALERT_SOURCES_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/halyard/Halyard/hy-setup-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HySetupPage, url_row);
