@@ -12,39 +12,31 @@
 #include "import/hy-import.h"
 #include "sync/hy-sync-payload.h"
 
+#include "service/hy-service.h"
 #include "sync/hy-sync-intake.h"
 
 #include "hy-cli-commands.h"
 #include "hy-cli-session.h"
 
-/* Raises the intake's waiting alerts this import made routable, and delivers their tickets now
- * when the integration is enabled and Halo answers (else they stay queued). */
+/* Raises the intake's waiting alerts this import made routable, with the service's engine;
+ * their tickets go out now when this process may deliver, else the deliverer sends them. */
 static void
 route_intake (HySession *session)
 {
-  g_autoptr (HySyncEngine) recorder = hy_sync_engine_new (hy_session_get_store (session), NULL);
+  HySyncEngine *engine = hy_service_get_engine (hy_service_get (session));
   g_autoptr (GError) error = NULL;
-  g_autoptr (GAsyncResult) got_client = NULL;
-  g_autoptr (HyHaloClient) client = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (HyLeaseHolder) holder = NULL;
   gint routed;
 
-  routed = hy_sync_engine_route_intake (recorder, &error);
+  routed = hy_sync_engine_route_intake (engine, &error);
   if (routed < 0)
     g_warning ("%s", error->message);
-  if (routed <= 0 || !hy_sync_engine_get_enabled (recorder, NULL))
+  if (routed <= 0 || !hy_sync_engine_get_enabled (engine, NULL))
     return;
-  hy_session_get_client_async (session, NULL, hy_cli_result_cb, &got_client);
-  client = hy_session_get_client_finish (session, hy_cli_wait (&got_client), &error);
-  if (client != NULL)
-    {
-      g_autoptr (HySyncEngine) engine = hy_sync_engine_new (hy_session_get_store (session), client);
-      g_autoptr (GAsyncResult) delivered = NULL;
-      g_autoptr (HySyncReport) report = NULL;
-
-      hy_sync_engine_deliver_async (engine, NULL, hy_cli_result_cb, &delivered);
-      report = hy_sync_engine_deliver_finish (engine, hy_cli_wait (&delivered), &error);
-    }
-  if (error != NULL)
+  /* Halo unreachable or no secret here: the alerts stay queued, which is not a failure. */
+  if (!hy_cli_run_as_deliverer (session, "halyard-cli import", FALSE, FALSE, &report, &holder,
+                                &error))
     g_debug ("Not delivered now: %s", error->message);
 }
 

@@ -14,6 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "credentials/hy-credentials.h"
+#include "credentials/hy-intake-token.h"
+#include "intake/hy-intake-server.h"
 #include "service/hy-service.h"
 
 #include "hy-cli-commands.h"
@@ -187,6 +190,36 @@ parse_listen (const char *text, GError **error)
   return TRUE;
 }
 
+/* The service's engine changed (the Halo client was built): the intake records with it. */
+static void
+service_changed_cb (HyService *service, gpointer user_data)
+{
+  hy_intake_server_set_engine (HY_INTAKE_SERVER (user_data), hy_service_get_engine (service));
+}
+
+/* The HTTP intake on @address, with the token from the keyring (made on first use) or
+ * HALYARD_INTAKE_TOKEN. */
+static HyIntakeServer *
+start_intake (HySession *session, HyService *service, const char *address, GError **error)
+{
+  g_autoptr (HyIntakeServer) intake = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  char *token;
+
+  hy_intake_token_get_async (hy_session_get_data_dir (session), TRUE, FALSE, NULL, hy_cli_result_cb,
+                             &result);
+  token = hy_intake_token_get_finish (hy_cli_wait (&result), error);
+  if (token == NULL)
+    return NULL;
+  intake = hy_intake_server_new (session, hy_service_get_engine (service));
+  hy_intake_server_set_token (intake, token);
+  hy_credentials_secret_free (token);
+  g_signal_connect_object (service, "changed", G_CALLBACK (service_changed_cb), intake, 0);
+  if (!hy_intake_server_listen (intake, address, error))
+    return NULL;
+  return g_steal_pointer (&intake);
+}
+
 int
 hy_cli_serve (HyCli *cli, int argc, char **argv)
 {
@@ -194,6 +227,8 @@ hy_cli_serve (HyCli *cli, int argc, char **argv)
   g_autoptr (HyLeaseHolder) holder = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *listen = NULL;
+  g_autoptr (HyIntakeServer) intake = NULL;
+  g_autofree char *intake_uri = NULL;
   HyService *service;
   Serve serve = { 0 };
   guint term_id, int_id;
@@ -215,12 +250,6 @@ hy_cli_serve (HyCli *cli, int argc, char **argv)
     return hy_cli_fail_usage (cli, _ ("serve takes options only"));
   if (listen != NULL && !parse_listen (listen, &error))
     return hy_cli_fail_usage (cli, error->message);
-  if (listen != NULL)
-    /* The HTTP intake is not part of this build yet: refuse rather than pretend to listen. */
-    return hy_cli_fail_with (cli, HY_CLI_EXIT_FAILED, "unsupported",
-                             _ ("This build of halyard-cli cannot accept alerts over HTTP yet: "
-                                "run serve without --listen, and raise alerts with "
-                                "“halyard-cli alert raise”."));
 
   session = hy_cli_open_session (cli, &status);
   if (session == NULL)
@@ -241,6 +270,17 @@ hy_cli_serve (HyCli *cli, int argc, char **argv)
       return hy_cli_fail_with (cli, HY_CLI_EXIT_FAILED, "already_serving", message);
     }
 
+  if (listen != NULL)
+    {
+      intake = start_intake (session, service, listen, &error);
+      if (intake == NULL)
+        {
+          hy_service_stop (service);
+          return hy_cli_fail (cli, error);
+        }
+      intake_uri = hy_intake_server_get_uri (intake);
+    }
+
   serve.loop = g_main_loop_new (NULL, FALSE);
   term_id = g_unix_signal_add (SIGTERM, stop_cb, &serve);
   int_id = g_unix_signal_add (SIGINT, stop_cb, &serve);
@@ -257,6 +297,11 @@ hy_cli_serve (HyCli *cli, int argc, char **argv)
       json_builder_add_int_value (b, getpid ());
       json_builder_set_member_name (b, "data_dir");
       json_builder_add_string_value (b, hy_session_get_data_dir (session));
+      json_builder_set_member_name (b, "intake");
+      if (intake_uri != NULL)
+        json_builder_add_string_value (b, intake_uri);
+      else
+        json_builder_add_null_value (b);
       json_builder_end_object (b);
       node = json_builder_get_root (b);
       /* One line: what supervises serve reads it as it comes. */
@@ -265,14 +310,24 @@ hy_cli_serve (HyCli *cli, int argc, char **argv)
     }
   else
     /* Translators: %s is the data directory */
-    hy_cli_print (cli, _ ("Delivering for %s. Stop with Ctrl+C."),
-                  hy_session_get_data_dir (session));
+    {
+      hy_cli_print (cli, _ ("Delivering for %s. Stop with Ctrl+C."),
+                    hy_session_get_data_dir (session));
+      if (intake_uri != NULL)
+        /* Translators: %s is the address alerts are posted to, such as http://127.0.0.1:8642 */
+        hy_cli_print (cli, _ ("Accepting alerts on %s."), intake_uri);
+    }
   fflush (stdout);
 
   g_main_loop_run (serve.loop);
 
   g_source_remove (term_id);
   g_source_remove (int_id);
+  if (intake != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (service, intake);
+      hy_intake_server_disconnect (intake);
+    }
   hy_service_stop (service);
   g_main_loop_unref (serve.loop);
   return HY_CLI_EXIT_OK;

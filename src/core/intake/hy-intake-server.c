@@ -821,6 +821,15 @@ hy_intake_server_new (HySession *session, HySyncEngine *engine)
 }
 
 void
+hy_intake_server_set_engine (HyIntakeServer *self, HySyncEngine *engine)
+{
+  g_return_if_fail (HY_IS_INTAKE_SERVER (self));
+  g_return_if_fail (HY_IS_SYNC_ENGINE (engine));
+
+  g_set_object (&self->engine, engine);
+}
+
+void
 hy_intake_server_set_token (HyIntakeServer *self, const char *token)
 {
   g_return_if_fail (HY_IS_INTAKE_SERVER (self));

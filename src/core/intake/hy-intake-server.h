@@ -46,6 +46,10 @@ G_DECLARE_FINAL_TYPE (HyIntakeServer, hy_intake_server, HY, INTAKE_SERVER, GObje
  */
 HyIntakeServer *hy_intake_server_new (HySession *session, HySyncEngine *engine);
 
+/* The engine that records what arrives (the service replaces its recording engine by a sending
+ * one once the Halo client is built). */
+void hy_intake_server_set_engine (HyIntakeServer *self, HySyncEngine *engine);
+
 /* The bearer token the senders must present (copied; the copy is wiped when replaced or
  * finalized). Needed before listening. */
 void hy_intake_server_set_token (HyIntakeServer *self, const char *token);
