@@ -1,0 +1,238 @@
+/* test-cli-import.c: `halyard-cli import` with RMM exports, --columns, --prune and
+ * --retired-assets, XML inventories, and the map it prints (human and --json)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *cli_path;
+static char *data_dir;
+
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->out, g_free);
+  g_clear_pointer (&run->err, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+run_cli (Run *run, const char *const *args)
+{
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  g_autoptr (GSubprocess) process = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_ptr_array_add (argv, cli_path);
+  g_ptr_array_add (argv, (gpointer) "--data-dir");
+  g_ptr_array_add (argv, data_dir);
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
+  g_assert_no_error (error);
+  run->status = g_subprocess_get_exit_status (process);
+  g_test_message ("halyard-cli %s → %d\n%s%s", args[0], run->status, run->out, run->err);
+}
+
+#define RUN(run, ...)                                  \
+  G_STMT_START                                         \
+  {                                                    \
+    const char *const args_[] = { __VA_ARGS__, NULL }; \
+    run_cli ((run), args_);                            \
+  }                                                    \
+  G_STMT_END
+
+static JsonObject *
+parse_object (const char *text, JsonNode **out_node)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+
+  json_parser_load_from_data (parser, text, -1, &error);
+  g_assert_no_error (error);
+  *out_node = json_node_copy (json_parser_get_root (parser));
+  return json_node_get_object (*out_node);
+}
+
+/* Every row of every table, hashed: what "nothing changed" means across processes (a process
+ * that closes the database last checkpoints its WAL into it, so the file's bytes move while
+ * its content does not). */
+static char *
+db_content (void)
+{
+  g_autofree char *db_path = g_build_filename (data_dir, "halyard.db", NULL);
+  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr (GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
+  sqlite3_stmt *stmt;
+  sqlite3 *db;
+
+  g_assert_cmpint (sqlite3_open_v2 (db_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT name FROM sqlite_master WHERE type = 'table' "
+                                       "ORDER BY name",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
+  sqlite3_finalize (stmt);
+  for (guint t = 0; t < tables->len; t++)
+    {
+      g_autofree char *sql =
+          g_strdup_printf ("SELECT * FROM \"%s\" ORDER BY 1", (char *) tables->pdata[t]);
+
+      g_checksum_update (sum, (const guchar *) tables->pdata[t], -1);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        for (int c = 0; c < sqlite3_column_count (stmt); c++)
+          {
+            const guchar *text = sqlite3_column_text (stmt, c);
+
+            g_checksum_update (sum, text ? text : (const guchar *) "\1NULL", -1);
+            g_checksum_update (sum, (const guchar *) "\2", 1);
+          }
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_close (db);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
+static void
+test_cli_import (void)
+{
+  g_auto (Run) run = { 0 };
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *datto = g_build_filename (HY_TEST_DATA_DIR, "datto-rmm-devices.csv", NULL);
+  g_autofree char *xml = g_build_filename (HY_TEST_DATA_DIR, "fusioninventory-vm.xml", NULL);
+  g_autofree char *two = g_build_filename (data_dir, "..", "two.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  JsonObject *object;
+  JsonArray *columns;
+
+  /* Human: the map chosen, column by column. */
+  RUN (&run, "import", datto, "--kind", "computers");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "  Hostname → name\n"));
+  g_assert_nonnull (strstr (run.out, "  Site Name → company\n"));
+  g_assert_nonnull (strstr (run.out, "  Description (not imported)\n"));
+  run_clear (&run);
+
+  /* --json: the same map in "columns". */
+  RUN (&run, "--json", "import", datto, "--kind", "computers");
+  g_assert_cmpint (run.status, ==, 0);
+  object = parse_object (run.out, &node);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "unchanged"),
+                                               "computers"),
+                   ==, 3);
+  columns = json_object_get_array_member (object, "columns");
+  g_assert_cmpuint (json_array_get_length (columns), ==, 11);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (columns, 0),
+                                                  "header"),
+                   ==, "Hostname");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (columns, 0),
+                                                  "field"),
+                   ==, "name");
+  g_assert_true (json_object_get_null_member (json_array_get_object_element (columns, 2), "field"));
+  g_clear_pointer (&node, json_node_unref);
+  run_clear (&run);
+
+  /* --prune with one device gone, and the setting for its asset. */
+  g_assert_true (g_file_get_contents (datto, &contents, NULL, NULL));
+  *strstr (contents, "\"GLOBEX-FS1\"") = '\0';
+  g_assert_true (g_file_set_contents (two, contents, -1, NULL));
+  RUN (&run, "--json", "import", two, "--kind", "computers", "--prune", "--retired-assets",
+       "inactive");
+  g_assert_cmpint (run.status, ==, 0);
+  object = parse_object (run.out, &node);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "retired"),
+                                               "computers"),
+                   ==, 1);
+  g_clear_pointer (&node, json_node_unref);
+  run_clear (&run);
+
+  RUN (&run, "links", "computer");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "name:globex-fs1 “GLOBEX-FS1”: not linked, retired"));
+  run_clear (&run);
+  RUN (&run, "--json", "links", "computer");
+  g_assert_nonnull (strstr (run.out, "\"retired\" : true"));
+  run_clear (&run);
+
+  /* An XML inventory, its TAG the company. */
+  RUN (&run, "--json", "import", xml);
+  g_assert_cmpint (run.status, ==, 0);
+  object = parse_object (run.out, &node);
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (object, "added"),
+                                               "computers"),
+                   ==, 1);
+  g_clear_pointer (&node, json_node_unref);
+  run_clear (&run);
+
+  /* Bad input: exit 2, the error document, nothing written. */
+  before = db_content ();
+  RUN (&run, "--json", "import", datto, "--kind", "computers", "--columns", "hostname=Hostname");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_cmpstr (run.out, ==, "");
+  g_assert_nonnull (strstr (run.err, "\"error\""));
+  g_assert_nonnull (strstr (run.err, "hostname"));
+  run_clear (&run);
+  RUN (&run, "--json", "import", xml, "--company", "nope");
+  g_assert_cmpint (run.status, ==, 2);
+  g_assert_nonnull (strstr (run.err, "nope"));
+  run_clear (&run);
+  RUN (&run, "import", datto, "--retired-assets", "sometimes");
+  g_assert_cmpint (run.status, ==, 2);
+  after = db_content ();
+  g_assert_cmpstr (after, ==, before);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *tmp = NULL;
+  const char *build_root = g_getenv ("HALYARD_BUILD_ROOT");
+  int status;
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_assert_nonnull (build_root);
+  cli_path = g_build_filename (build_root, "src", "cli", "halyard-cli", NULL);
+  tmp = g_dir_make_tmp ("halyard-cli-import-XXXXXX", &error);
+  g_assert_no_error (error);
+  data_dir = g_build_filename (tmp, "data", NULL);
+
+  g_test_add_func ("/cli/import/foreign", test_cli_import);
+  status = g_test_run ();
+
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmp);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+  g_free (cli_path);
+  g_free (data_dir);
+  return status;
+}
