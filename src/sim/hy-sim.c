@@ -1385,6 +1385,40 @@ handle_sim (HySim *self, SoupServerMessage *msg, const char *method, const char 
       return;
     }
 
+  /* What a technician does in Halo's own window: an action (a note, time) on a ticket as
+   * their agent. {"ticket_id": N, "agent_id": N, "note": S, "timetaken": hours} */
+  if (g_strcmp0 (path, "/_sim/agent-action") == 0 && g_strcmp0 (method, "POST") == 0)
+    {
+      g_autoptr (GBytes) bytes = soup_message_body_flatten (request_body);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (GError) error = NULL;
+      JsonObject *o;
+      gint64 id;
+
+      if (!json_parser_load_from_data (parser, g_bytes_get_data (bytes, NULL),
+                                       g_bytes_get_size (bytes), &error) ||
+          !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        {
+          reply_error (reply, 400, SHAPE_ERROR,
+                       error != NULL ? error->message : "The action must be a JSON object.");
+          return;
+        }
+      o = json_node_get_object (json_parser_get_root (parser));
+      id = hy_sim_add_agent_action (self,
+                                    json_object_get_int_member_with_default (o, "ticket_id", 0),
+                                    json_object_get_int_member_with_default (o, "agent_id", 0),
+                                    json_object_get_string_member_with_default (o, "note", ""),
+                                    json_object_get_double_member_with_default (o, "timetaken", 0),
+                                    &error);
+      if (id <= 0)
+        {
+          reply_error (reply, 400, SHAPE_ERROR, error->message);
+          return;
+        }
+      reply->status = 204;
+      return;
+    }
+
   reply_error (reply, 404, SHAPE_TEXT, "Unknown simulator control endpoint.");
 }
 
@@ -2043,6 +2077,49 @@ hy_sim_set_page_cap (HySim *self, guint cap)
   g_mutex_lock (&self->mutex);
   self->page_cap = cap > 0 ? cap : 100;
   g_mutex_unlock (&self->mutex);
+}
+
+gint64
+hy_sim_add_agent_action (HySim *self,
+                         gint64 ticket_id,
+                         gint64 agent_id,
+                         const char *note,
+                         double hours,
+                         GError **error)
+{
+  JsonObject *ticket;
+  JsonObject *agent;
+  JsonObject *row;
+  g_autofree char *now = hy_sim_now_iso8601 ();
+  gint64 id;
+
+  g_return_val_if_fail (HY_IS_SIM (self), 0);
+
+  g_mutex_lock (&self->mutex);
+  ticket = hy_sim_store_lookup (self->store, HY_SIM_TABLE_TICKETS, ticket_id);
+  agent = hy_sim_store_lookup (self->store, HY_SIM_TABLE_AGENTS, agent_id);
+  if (ticket == NULL || agent == NULL)
+    {
+      g_mutex_unlock (&self->mutex);
+      g_set_error (error, HY_SIM_ERROR, HY_SIM_ERROR_INVALID_SEED,
+                   "No ticket %" G_GINT64_FORMAT " or no agent %" G_GINT64_FORMAT ".", ticket_id,
+                   agent_id);
+      return 0;
+    }
+  row = json_object_new ();
+  json_object_set_int_member (row, "ticket_id", ticket_id);
+  json_object_set_string_member (row, "outcome", "Note");
+  json_object_set_int_member (row, "who_agentid", agent_id);
+  json_object_set_string_member (row, "who", hy_sim_row_string (agent, "name"));
+  json_object_set_int_member (row, "actionby_agent_id", agent_id);
+  json_object_set_string_member (row, "note", note != NULL ? note : "");
+  json_object_set_double_member (row, "timetaken", hours);
+  json_object_set_string_member (row, "datetime", now);
+  json_object_set_boolean_member (row, "hiddenfromuser", TRUE);
+  row = hy_sim_store_insert (self->store, HY_SIM_TABLE_ACTIONS, row);
+  id = hy_sim_row_id (row);
+  g_mutex_unlock (&self->mutex);
+  return id;
 }
 
 void

@@ -77,6 +77,15 @@ void hy_sim_set_down (HySim *self, gboolean down);
 /* A multi-item POST answers with the last record only even with ?returnall=true (HALO-API §2:
  * whether Halo honours returnall is uncertain). */
 void hy_sim_set_ignore_returnall (HySim *self, gboolean ignore);
+/* A technician working a ticket in Halo's own window: an action as @agent_id (also
+ * `POST /_sim/agent-action`). Returns the action's id, 0 with @error when the ticket or the
+ * agent does not exist. */
+gint64 hy_sim_add_agent_action (HySim *self,
+                                gint64 ticket_id,
+                                gint64 agent_id,
+                                const char *note,
+                                double hours,
+                                GError **error);
 
 /**
  * HySimLenient:

@@ -121,7 +121,7 @@ cache_from_sim (Fixture *f, JsonNode *state, const char *table, HyCacheKind kind
           hy_sync_json_string (o, kind == HY_CACHE_KIND_OUTCOME ? "outcome" : "name");
       HyCacheRecord *r = hy_cache_record_new (kind, hy_sync_json_int (o, "id"), name);
 
-      r->is_api_agent = hy_sync_json_int (o, "isapiagent") != 0;
+      r->is_api_agent = json_object_get_boolean_member_with_default (o, "isapiagent", FALSE);
       g_ptr_array_add (records, r);
     }
   g_assert_true (hy_store_cache_replace (f->store, kind, records, NULL));
@@ -162,8 +162,11 @@ fixture_setup (Fixture *f, gconstpointer data)
       f->site_a = hy_sync_json_int (json_array_get_object_element (sites, i), "id");
   agents = state_array (state, "agents");
   for (guint i = 0; i < json_array_get_length (agents) && f->agent_id == 0; i++)
-    if (!hy_sync_json_int (json_array_get_object_element (agents, i), "isapiagent"))
-      f->agent_id = hy_sync_json_int (json_array_get_object_element (agents, i), "id");
+    {
+      JsonObject *agent = json_array_get_object_element (agents, i);
+      if (!json_object_get_boolean_member_with_default (agent, "isapiagent", FALSE))
+        f->agent_id = hy_sync_json_int (agent, "id");
+    }
 
   f->dir = g_dir_make_tmp ("hy-lifecycle-XXXXXX", &error);
   g_assert_no_error (error);
@@ -345,6 +348,196 @@ test_maintenance_removed (Fixture *f, gconstpointer data)
   g_assert_cmpuint (ticket_count (f), ==, 1);
 }
 
+static JsonObject *
+ticket_of (Fixture *f, JsonNode **state, const char *alert_id)
+{
+  g_autoptr (HySyncAlertResult) result =
+      hy_sync_engine_get_alert_result (f->engine, alert_id, NULL);
+
+  g_clear_pointer (state, json_node_unref);
+  *state = hy_sim_dump_state (f->sim);
+  return ticket_by_id (*state, result->ticket_id);
+}
+
+static guint
+notes_containing (Fixture *f, gint64 ticket_id, const char *text)
+{
+  g_autoptr (JsonNode) state = hy_sim_dump_state (f->sim);
+  JsonArray *actions = state_array (state, "actions");
+  guint n = 0;
+
+  for (guint i = 0; i < json_array_get_length (actions); i++)
+    {
+      JsonObject *a = json_array_get_object_element (actions, i);
+      const char *note = hy_sync_json_string (a, "note");
+      if (hy_sync_json_int (a, "ticket_id") == ticket_id && note != NULL &&
+          strstr (note, text) != NULL)
+        n++;
+    }
+  return n;
+}
+
+static void
+clear_alert (Fixture *f, const char *id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) result = hy_sync_engine_clear_alert (f->engine, id, NULL, &error);
+
+  g_assert_no_error (error);
+}
+
+/* A technician's action between raise and clear keeps the ticket open, with a note saying why;
+ * so does a status changed by hand; an untouched ticket is closed with Halo's Closed. */
+static void
+test_close_untouched (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  g_autoptr (HyUser) tech = hy_user_new ();
+  JsonObject *ticket;
+
+  tech->id = g_strdup ("u1");
+  tech->name = g_strdup ("Jane Tech");
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_USER, tech, NULL, &error));
+  g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_USER, "u1", f->agent_id, "Agent",
+                                    HY_LINK_HOW_MANUAL, &error));
+
+  /* Worked by a technician (an action with time, as their agent). */
+  g_clear_pointer (&state, json_node_unref);
+  {
+    g_autoptr (HySyncAlertResult) raised = raise_alert (f, "a1", "pc2");
+    g_autoptr (HySyncAlertResult) acted = NULL;
+
+    deliver (f);
+    /* In Halo's own window: Halyard's own actions (its notes) do not count. */
+    acted = hy_sync_engine_get_alert_result (f->engine, "a1", NULL);
+    g_assert_cmpint (hy_sim_add_agent_action (f->sim, acted->ticket_id, f->agent_id,
+                                              "Looking at it", 0.25, &error),
+                     >, 0);
+    g_assert_no_error (error);
+  }
+  clear_alert (f, "a1");
+  deliver (f);
+  ticket = ticket_of (f, &state, "a1");
+  g_assert_false (hy_sync_json_int (ticket, "hasbeenclosed"));
+  g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), !=, 9);
+  g_assert_cmpuint (notes_containing (f, hy_sync_json_int (ticket, "id"), "stays open"), ==, 1);
+
+  /* Its status changed by hand in Halo. */
+  {
+    g_autoptr (HySyncAlertResult) raised = raise_alert (f, "a2", "pc2");
+    g_autoptr (JsonObject) fields = json_object_new ();
+    g_autoptr (GAsyncResult) result = NULL;
+    g_autoptr (HyHaloRecord) updated = NULL;
+    gint64 id;
+
+    deliver (f);
+    ticket = ticket_of (f, &state, "a2");
+    id = hy_sync_json_int (ticket, "id");
+    json_object_set_int_member (fields, "status_id", 2);
+    hy_halo_client_update_ticket_async (f->client, id, fields, HY_HALO_PRIORITY_INTERACTIVE, NULL,
+                                        NULL, result_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    updated = hy_halo_client_record_finish (f->client, result, &error);
+    g_assert_no_error (error);
+    clear_alert (f, "a2");
+    deliver (f);
+    ticket = ticket_of (f, &state, "a2");
+    g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), ==, 2);
+    g_assert_cmpuint (notes_containing (f, id, "changed by hand"), ==, 1);
+  }
+
+  /* Untouched: closed. */
+  {
+    g_autoptr (HySyncAlertResult) raised = raise_alert (f, "a3", "pc2");
+
+    deliver (f);
+    clear_alert (f, "a3");
+    deliver (f);
+    ticket = ticket_of (f, &state, "a3");
+    g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), ==, 9);
+    g_assert_cmpuint (notes_containing (f, hy_sync_json_int (ticket, "id"), "stays open"), ==, 0);
+  }
+}
+
+/* Raise, clear (closed), raise again inside the flap window: one ticket, reopened with a note.
+ * Clear again, and raise after the window: a second ticket, whose details name the first. */
+static void
+test_flapping (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  g_autoptr (HyPolicyDefaults) defaults = hy_policy_defaults_new ("p1");
+  JsonObject *ticket;
+  gint64 first;
+
+  defaults->flap_minutes = 10;
+  g_assert_true (hy_store_set_policy_defaults (f->store, defaults, &error));
+  {
+    g_autoptr (HySyncAlertResult) raised = raise_alert (f, "a1", "pc2");
+    deliver (f);
+  }
+  clear_alert (f, "a1");
+  deliver (f);
+  ticket = ticket_of (f, &state, "a1");
+  first = hy_sync_json_int (ticket, "id");
+  g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), ==, 9);
+
+  f->offset = (gint64) 5 * 60 * G_USEC_PER_SEC; /* 5 minutes later: inside the window */
+  {
+    g_autoptr (HySyncAlertResult) back = raise_alert (f, "a1", "pc2");
+    deliver (f);
+  }
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+  ticket = ticket_of (f, &state, "a1");
+  g_assert_cmpint (hy_sync_json_int (ticket, "id"), ==, first);
+  g_assert_false (hy_sync_json_int (ticket, "hasbeenclosed"));
+  g_assert_cmpuint (notes_containing (f, first, "reopened"), ==, 1);
+
+  /* It clears again (closed again), and comes back after the window: a new ticket. */
+  clear_alert (f, "a1");
+  deliver (f);
+  ticket = ticket_of (f, &state, "a1");
+  g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), ==, 9);
+  f->offset += (gint64) 11 * 60 * G_USEC_PER_SEC;
+  {
+    g_autoptr (HySyncAlertResult) later = raise_alert (f, "a1", "pc2");
+    g_autofree char *named = g_strdup_printf ("Previous ticket: %" G_GINT64_FORMAT, first);
+    deliver (f);
+    g_assert_cmpuint (ticket_count (f), ==, 2);
+    ticket = ticket_of (f, &state, "a1");
+    g_assert_cmpint (hy_sync_json_int (ticket, "id"), !=, first);
+    g_assert_nonnull (strstr (hy_sync_json_string (ticket, "details"), named));
+  }
+}
+
+/* Repeats while open: one note per repeat interval (the flap window), counting the repeats. */
+static void
+test_repeats (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) state = NULL;
+  JsonObject *ticket;
+  gint64 id;
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr (HySyncAlertResult) raised = raise_alert (f, "a1", "pc2");
+      deliver (f);
+    }
+  ticket = ticket_of (f, &state, "a1");
+  id = hy_sync_json_int (ticket, "id");
+  g_assert_cmpuint (ticket_count (f), ==, 1);
+  g_assert_cmpuint (notes_containing (f, id, "raised again"), ==, 1);
+  f->offset = (gint64) 31 * 60 * G_USEC_PER_SEC;
+  {
+    g_autoptr (HySyncAlertResult) raised = raise_alert (f, "a1", "pc2");
+    deliver (f);
+  }
+  g_assert_cmpuint (notes_containing (f, id, "raised again"), ==, 2);
+  g_assert_cmpuint (notes_containing (f, id, "(3 times since the last note)"), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -357,5 +550,11 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/lifecycle/engine/maintenance-removed", Fixture, NULL, fixture_setup,
               test_maintenance_removed, fixture_teardown);
+  g_test_add ("/lifecycle/engine/close-untouched", Fixture, NULL, fixture_setup,
+              test_close_untouched, fixture_teardown);
+  g_test_add ("/lifecycle/engine/flapping", Fixture, NULL, fixture_setup, test_flapping,
+              fixture_teardown);
+  g_test_add ("/lifecycle/engine/repeats", Fixture, NULL, fixture_setup, test_repeats,
+              fixture_teardown);
   return g_test_run ();
 }

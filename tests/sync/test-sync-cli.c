@@ -426,7 +426,8 @@ test_cli_commands (Fixture *f, gconstpointer data)
                         "x"),
                    ==, 2);
 
-  /* The technician's time entry, then the clearing closes the ticket. */
+  /* The technician's time entry, then the clearing: a technician worked the ticket, so it
+   * stays open with a note saying why (DESIGN.md "Ticket lifecycle"). */
   g_assert_cmpint (CLI ("action", "--alert", "A1", "--user", "u1", "--minutes", "30", "--note",
                         "Cleared temp files"),
                    ==, 0);
@@ -444,8 +445,12 @@ test_cli_commands (Fixture *f, gconstpointer data)
     g_assert_cmpuint (json_array_get_length (tickets), ==, 1);
     ticket = json_array_get_object_element (tickets, 0);
     g_assert_cmpint (hy_sync_json_int (ticket, "id"), ==, ticket_id);
-    g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), ==, 9);
-    g_assert_cmpuint (json_array_get_length (actions), ==, 3);
+    g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), !=, 9);
+    g_assert_false (hy_sync_json_int (ticket, "hasbeenclosed"));
+    g_assert_cmpuint (json_array_get_length (actions), ==, 4);
+    g_assert_nonnull (
+        strstr (hy_sync_json_string (json_array_get_object_element (actions, 3), "note"),
+                "stays open"));
     for (guint i = 0; i < json_array_get_length (actions); i++)
       {
         JsonObject *a = json_array_get_object_element (actions, i);

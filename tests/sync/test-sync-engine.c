@@ -13,6 +13,7 @@
 #include "hy-sim.h"
 #include "linker/hy-linker.h"
 #include "sync/hy-sync-engine.h"
+#include "store/hy-store-lifecycle.h"
 #include "sync/hy-sync-payload.h"
 
 typedef struct
@@ -995,8 +996,15 @@ test_alert_lifecycle (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpint (hy_store_outbox_count (f->store, HY_OUTBOX_STATE_PENDING, NULL), ==, 0);
 
-  /* Its ticket was closed: when the alert comes back it is a new occurrence with a new ticket,
-   * and a repeat of that one is a note on the new ticket. */
+  /* Its ticket was closed: when the alert comes back after the policy's flap window (none
+   * here) it is a new occurrence with a new ticket that names the previous one, and a repeat of
+   * that one is a note on the new ticket. */
+  {
+    g_autoptr (HyPolicyDefaults) defaults = hy_store_get_policy_defaults (f->store, "p1", NULL);
+
+    defaults->flap_minutes = 0;
+    g_assert_true (hy_store_set_policy_defaults (f->store, defaults, NULL));
+  }
   {
     g_autoptr (HySyncAlertResult) back = raise_alert (f, "a1", "pc1", "p1", &error);
     g_autoptr (HySyncReport) d4 = NULL;

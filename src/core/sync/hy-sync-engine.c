@@ -57,6 +57,8 @@ struct _HySyncEngine
    * workstations and servers): read once per engine, so a delta sync does not pay for them. */
   gboolean types_loaded;
   gint64 types[6];
+  /* The agent Halyard signs in as (Agent/me), read once: whose actions are Halyard's own. */
+  gint64 me_id;
 
   /* Automatic delivery (the window): runs on the owner context, one at a time. */
   gboolean auto_deliver;
@@ -203,6 +205,7 @@ typedef enum
   OP_UPDATE_TICKET,
   OP_CREATE_ACTION,
   OP_SAVE_ASSETS,
+  OP_AGENT_ME,
 } Op;
 
 typedef struct
@@ -251,6 +254,7 @@ call_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       case OP_CREATE_TICKET:
       case OP_UPDATE_TICKET:
       case OP_CREATE_ACTION:
+      case OP_AGENT_ME:
         call->rec = hy_halo_client_record_finish (client, result, &call->error);
         break;
       case OP_SAVE_ASSETS:
@@ -339,6 +343,10 @@ call_start_cb (gpointer user_data)
       case OP_SAVE_ASSETS:
         hy_halo_client_save_assets_full_async (c, call->assets, call->save_flags, call->priority,
                                                call->record, call->cancellable, call_done_cb, call);
+        break;
+      case OP_AGENT_ME:
+        hy_halo_client_get_agent_me_async (c, call->priority, call->cancellable, call_done_cb,
+                                           call);
         break;
       default:
         g_assert_not_reached ();
@@ -2428,6 +2436,10 @@ deliver_ticket_create (Run *run, HyOutboxItem *item, HyAlert *alert)
   if (call_run (&call))
     {
       ticket_id = call.rec != NULL ? hy_halo_record_get_id (call.rec) : 0;
+      /* The status Halyard set: a status other than it on clear was changed by hand. */
+      if (ticket_id > 0)
+        hy_ticket_lifecycle_set_status (run->self->store, alert->id,
+                                        hy_halo_record_get_int (call.rec, "status_id"));
       call_clear (&call);
       if (ticket_id > 0)
         {
@@ -2586,10 +2598,84 @@ call_run_for_item (Run *run, HyOutboxItem *item, Call *call)
   return FALSE;
 }
 
+static gboolean choose_note_outcome (HyStore *store, gint64 *out_id, char **out_name);
+
+/* Whether someone other than Halyard worked the alert's ticket: an action (or time) by another
+ * agent, or a status Halyard did not set. FALSE when Halo could not be asked (@item failed). */
+static gboolean
+ticket_worked (Run *run, HyOutboxItem *item, HyAlert *alert, gboolean *out_worked, char **out_why)
+{
+  g_autofree char *query = g_strdup_printf ("ticket_id=%" G_GINT64_FORMAT, alert->ticket_id);
+  Call me = { .self = run->self,
+              .op = OP_AGENT_ME,
+              .priority = HY_HALO_PRIORITY_ALERT,
+              .cancellable = run->cancellable,
+              .record = item->record_key };
+  Call actions = { .self = run->self,
+                   .op = OP_LIST,
+                   .priority = HY_HALO_PRIORITY_ALERT,
+                   .cancellable = run->cancellable,
+                   .kind = HY_HALO_KIND_ACTION,
+                   .record = item->record_key,
+                   .query = query,
+                   .check_member = "ticket_id",
+                   .check_value = alert->ticket_id };
+  Call ticket = { .self = run->self,
+                  .op = OP_GET_TICKET,
+                  .priority = HY_HALO_PRIORITY_ALERT,
+                  .cancellable = run->cancellable,
+                  .record = item->record_key,
+                  .id = alert->ticket_id };
+  gint64 set_status;
+
+  *out_worked = FALSE;
+  if (run->self->me_id <= 0)
+    {
+      if (!call_run_for_item (run, item, &me))
+        return FALSE;
+      run->self->me_id = hy_halo_record_get_id (me.rec);
+      call_clear (&me);
+    }
+  if (!call_run_for_item (run, item, &actions))
+    return FALSE;
+  for (guint i = 0; i < actions.list->records->len && !*out_worked; i++)
+    {
+      HyHaloRecord *r = g_ptr_array_index (actions.list->records, i);
+      gint64 who = hy_halo_record_get_int (r, "who_agentid");
+
+      if (who > 0 && who != run->self->me_id)
+        {
+          const char *name = hy_halo_record_get_string (r, "who");
+          *out_worked = TRUE;
+          *out_why = hy_ticket_lifecycle_worked_note (name, FALSE, NULL);
+        }
+    }
+  call_clear (&actions);
+  if (*out_worked)
+    return TRUE;
+  set_status = hy_ticket_lifecycle_get_set_status (run->self->store, alert->id);
+  if (set_status <= 0)
+    return TRUE; /* what Halyard set is not known: only the actions tell */
+  if (!call_run_for_item (run, item, &ticket))
+    return FALSE;
+  if (hy_halo_record_get_int (ticket.rec, "status_id") != set_status)
+    {
+      *out_worked = TRUE;
+      *out_why =
+          hy_ticket_lifecycle_worked_note (NULL, TRUE,
+                                           hy_halo_record_get_string (ticket.rec, "status_name"));
+    }
+  call_clear (&ticket);
+  return TRUE;
+}
+
 static void
 deliver_ticket_close (Run *run, HyOutboxItem *item, HyAlert *alert, JsonObject *payload)
 {
   g_autoptr (JsonObject) fields = json_object_new ();
+  gint64 status_id = hy_sync_json_int (payload, "status_id");
+  gboolean on_clear = hy_sync_json_int (payload, "on_clear") != 0;
+  gboolean reopen = hy_sync_json_int (payload, "reopen") != 0;
   Call call = { .self = run->self,
                 .op = OP_UPDATE_TICKET,
                 .priority = HY_HALO_PRIORITY_ALERT,
@@ -2597,11 +2683,55 @@ deliver_ticket_close (Run *run, HyOutboxItem *item, HyAlert *alert, JsonObject *
                 .record = item->record_key,
                 .id = alert->ticket_id };
 
-  json_object_set_int_member (fields, "status_id", hy_sync_json_int (payload, "status_id"));
+  if (on_clear)
+    {
+      gboolean worked = FALSE;
+      g_autofree char *why = NULL;
+
+      /* Close only what nobody worked (DESIGN.md "Ticket lifecycle"). */
+      if (!ticket_worked (run, item, alert, &worked, &why))
+        return;
+      if (worked)
+        {
+          g_autoptr (JsonNode) body = NULL;
+          g_autofree char *outcome = NULL;
+          HySyncActionSpec spec = { 0 };
+          Call note = { .self = run->self,
+                        .op = OP_CREATE_ACTION,
+                        .priority = HY_HALO_PRIORITY_ALERT,
+                        .cancellable = run->cancellable,
+                        .record = item->record_key };
+
+          spec.ticket_id = alert->ticket_id;
+          if (!choose_note_outcome (run->self->store, &spec.outcome_id, &outcome))
+            outcome = g_strdup ("Private Note");
+          spec.outcome = outcome;
+          spec.note = why;
+          body = hy_sync_action_payload (&spec);
+          note.object = json_node_get_object (body);
+          if (!call_run_for_item (run, item, &note))
+            return;
+          call_clear (&note);
+          hy_ticket_lifecycle_kept_open (run->self->store, alert);
+          {
+            /* Not closed: a re-raise is a repeat on the ticket still open. */
+            g_autofree char *key = resolved_key (alert->id);
+            hy_store_set_setting (run->self->store, key, NULL, NULL);
+          }
+          item_complete (run, item);
+          return;
+        }
+    }
+
+  json_object_set_int_member (fields, "status_id", status_id);
   call.object = fields;
   if (call_run_for_item (run, item, &call))
     {
       call_clear (&call);
+      if (on_clear)
+        hy_ticket_lifecycle_closed (run->self->store, alert, engine_now (run->self));
+      else if (reopen)
+        hy_ticket_lifecycle_set_status (run->self->store, alert->id, status_id);
       item_complete (run, item);
     }
 }
@@ -3868,6 +3998,57 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
   ops = hy_sync_alert_on_raise (&facts, routable);
   if (ops & HY_SYNC_ALERT_OP_NEW_OCCURRENCE)
     {
+      g_autoptr (GError) flap_error = NULL;
+      guint minutes = 0;
+
+      /* Within the flap window after Halyard closed it: the same ticket, reopened. */
+      if (hy_ticket_lifecycle_flaps (store, existing, engine_now (self), &minutes, &flap_error))
+        {
+          g_autofree char *key = resolved_key (existing->id);
+          g_autofree char *reopen =
+              hy_ticket_lifecycle_status_payload (existing->id,
+                                                  hy_ticket_lifecycle_reopen_status (store,
+                                                                                     existing->id),
+                                                  FALSE, TRUE);
+          gint64 outcome_id = 0;
+          g_autofree char *outcome = NULL;
+          g_autofree char *now = now_iso8601 ();
+          g_autofree char *note = g_strdup_printf (
+              g_dngettext (GETTEXT_PACKAGE,
+                           /* Translators: a private note on the ticket; %s is a time, %u the
+                            * flap window in minutes */
+                           "The alert was raised again at %s, within %u minute of Halyard "
+                           "closing this ticket: the ticket is reopened.",
+                           "The alert was raised again at %s, within %u minutes of Halyard "
+                           "closing this ticket: the ticket is reopened.",
+                           minutes),
+              now, minutes);
+          g_autofree char *payload = NULL;
+
+          if (!choose_note_outcome (store, &outcome_id, &outcome))
+            outcome = g_strdup ("Private Note");
+          payload = alert_note_payload (existing->id, note, 0, 0, outcome, outcome_id);
+          g_free (alert->raised_at);
+          alert->raised_at = g_strdup (existing->raised_at);
+          if (!hy_store_set_setting (store, key, NULL, error) ||
+              !hy_store_upsert (store, HY_RECORD_KIND_ALERT, alert, NULL, error) ||
+              !enqueue (store, HY_SYNC_KIND_TICKET_CLOSE, alert->id, reopen, error) ||
+              !enqueue (store, HY_SYNC_KIND_TICKET_NOTE, alert->id, payload, error))
+            {
+              hy_store_rollback (store);
+              return NULL;
+            }
+          return commit_alert_write (self, store, alert->id, error);
+        }
+      if (flap_error != NULL)
+        {
+          hy_store_rollback (store);
+          g_propagate_error (error, g_steal_pointer (&flap_error));
+          return NULL;
+        }
+    }
+  if (ops & HY_SYNC_ALERT_OP_NEW_OCCURRENCE)
+    {
       /* A new occurrence starts over: no ticket yet, its own raise time (and so its own ticket
        * key). */
       g_autofree char *key = resolved_key (existing->id);
@@ -3934,11 +4115,36 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
       gint64 outcome_id = 0;
       g_autofree char *outcome = NULL;
       g_autofree char *now = now_iso8601 ();
-      /* Translators: a private note on the ticket; the first %s is a time, the second the
-       * alert's summary */
-      g_autofree char *note =
-          g_strdup_printf (_ ("The alert was raised again at %s: %s"), now, input->summary);
+      g_autofree char *note = NULL;
       g_autofree char *payload = NULL;
+      g_autoptr (GError) repeat_error = NULL;
+      guint repeats = 0;
+
+      /* One note per repeat interval at most, counting the repeats. */
+      if (!hy_ticket_lifecycle_repeat (store, alert, engine_now (self), &repeats, &repeat_error))
+        {
+          if (repeat_error != NULL)
+            {
+              hy_store_rollback (store);
+              g_propagate_error (error, g_steal_pointer (&repeat_error));
+              return NULL;
+            }
+          return commit_alert_write (self, store, alert->id, error);
+        }
+      if (repeats <= 1)
+        /* Translators: a private note on the ticket; the first %s is a time, the second the
+         * alert's summary */
+        note = g_strdup_printf (_ ("The alert was raised again at %s: %s"), now, input->summary);
+      else
+        note = g_strdup_printf (
+            g_dngettext (GETTEXT_PACKAGE,
+                         /* Translators: a private note on the ticket; %s is a time, %u how
+                          * many times the alert was raised since the last note, the last %s
+                          * the alert's summary */
+                         "The alert was raised again at %s (%u time since the last note): %s",
+                         "The alert was raised again at %s (%u times since the last note): %s",
+                         repeats),
+            now, repeats, input->summary);
 
       if (!choose_note_outcome (store, &outcome_id, &outcome))
         outcome = g_strdup ("Private Note");
@@ -4035,7 +4241,8 @@ hy_sync_engine_clear_alert (HySyncEngine *self,
     }
   if (ops & HY_SYNC_ALERT_OP_CLOSE_TICKET)
     {
-      g_autofree char *payload = alert_only_payload (alert->id, close_status);
+      g_autofree char *payload =
+          hy_ticket_lifecycle_status_payload (alert->id, close_status, TRUE, FALSE);
       g_autofree char *key = resolved_key (alert->id);
 
       /* The occurrence's ticket is closed: a later raise opens a new one (see raise_alert). */

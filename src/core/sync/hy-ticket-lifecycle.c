@@ -7,6 +7,9 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
 #include "sync/hy-maintenance.h"
 #include "sync/hy-ticket-lifecycle.h"
 
@@ -74,4 +77,197 @@ hy_ticket_lifecycle_fill_spec (HyStore *store,
       spec->site_id = defaults->user_site_id;
     }
   *out_defaults = g_steal_pointer (&defaults);
+}
+
+static char *
+status_key (const char *alert_id)
+{
+  return g_strconcat ("lifecycle.status:", alert_id, NULL);
+}
+
+gint64
+hy_ticket_lifecycle_get_set_status (HyStore *store, const char *alert_id)
+{
+  g_autofree char *key = status_key (alert_id);
+  g_autofree char *value = NULL;
+
+  if (!hy_store_get_setting (store, key, &value, NULL) || value == NULL)
+    return 0;
+  return g_ascii_strtoll (value, NULL, 10);
+}
+
+void
+hy_ticket_lifecycle_set_status (HyStore *store, const char *alert_id, gint64 status_id)
+{
+  g_autofree char *key = status_key (alert_id);
+  g_autofree char *value = status_id > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, status_id) : NULL;
+  g_autoptr (GError) error = NULL;
+
+  if (!hy_store_set_setting (store, key, value, &error))
+    g_warning ("%s", error->message);
+}
+
+char *
+hy_ticket_lifecycle_worked_note (const char *who, gboolean status_changed, const char *status_name)
+{
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *when = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+
+  if (status_changed && status_name != NULL)
+    /* Translators: a private note on the ticket; the first %s is a time, the second a Halo
+     * status */
+    return g_strdup_printf (_ ("The alert cleared at %s. The ticket stays open: its status was "
+                               "changed by hand to “%s”, so a technician is working it."),
+                            when, status_name);
+  if (status_changed)
+    /* Translators: a private note on the ticket; %s is a time */
+    return g_strdup_printf (_ ("The alert cleared at %s. The ticket stays open: its status was "
+                               "changed by hand, so a technician is working it."),
+                            when);
+  if (who != NULL && *who != '\0')
+    /* Translators: a private note on the ticket; the first %s is a time, the second an agent */
+    return g_strdup_printf (_ ("The alert cleared at %s. The ticket stays open: %s worked on it "
+                               "(an action or time), so it is left for them to close."),
+                            when, who);
+  /* Translators: a private note on the ticket; %s is a time */
+  return g_strdup_printf (_ ("The alert cleared at %s. The ticket stays open: a technician worked "
+                             "on it (an action or time), so it is left for them to close."),
+                          when);
+}
+
+void
+hy_ticket_lifecycle_closed (HyStore *store, const HyAlert *alert, gint64 now)
+{
+  HyAlertLifecycle lifecycle;
+  g_autoptr (GError) error = NULL;
+
+  if (!hy_store_get_alert_lifecycle (store, alert->id, &lifecycle, &error))
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  lifecycle.closed_at = now / G_USEC_PER_SEC;
+  lifecycle.closed_ticket_id = alert->ticket_id;
+  if (!hy_store_set_alert_lifecycle (store, alert->id, &lifecycle, &error))
+    g_warning ("%s", error->message);
+}
+
+void
+hy_ticket_lifecycle_kept_open (HyStore *store, const HyAlert *alert)
+{
+  HyAlertLifecycle lifecycle;
+  g_autoptr (GError) error = NULL;
+
+  if (!hy_store_get_alert_lifecycle (store, alert->id, &lifecycle, &error))
+    {
+      g_warning ("%s", error->message);
+      return;
+    }
+  lifecycle.closed_at = 0;
+  lifecycle.closed_ticket_id = 0;
+  if (!hy_store_set_alert_lifecycle (store, alert->id, &lifecycle, &error))
+    g_warning ("%s", error->message);
+}
+
+char *
+hy_ticket_lifecycle_status_payload (const char *alert_id,
+                                    gint64 status_id,
+                                    gboolean on_clear,
+                                    gboolean reopen)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "alert");
+  json_builder_add_string_value (b, alert_id);
+  json_builder_set_member_name (b, "status_id");
+  json_builder_add_int_value (b, status_id);
+  if (on_clear)
+    {
+      json_builder_set_member_name (b, "on_clear");
+      json_builder_add_int_value (b, 1);
+    }
+  if (reopen)
+    {
+      json_builder_set_member_name (b, "reopen");
+      json_builder_add_int_value (b, 1);
+    }
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return json_to_string (root, FALSE);
+}
+
+gboolean
+hy_ticket_lifecycle_flaps (HyStore *store,
+                           const HyAlert *alert,
+                           gint64 now,
+                           guint *out_minutes,
+                           GError **error)
+{
+  g_autoptr (HyPolicyDefaults) defaults = NULL;
+  HyAlertLifecycle lifecycle;
+  guint minutes;
+
+  *out_minutes = 0;
+  if (!hy_store_get_alert_lifecycle (store, alert->id, &lifecycle, error))
+    return FALSE;
+  defaults = hy_store_get_policy_defaults (store, alert->policy_id, NULL);
+  minutes = hy_policy_defaults_get_flap_minutes (defaults);
+  *out_minutes = minutes;
+  if (lifecycle.closed_at > 0 && lifecycle.closed_ticket_id == alert->ticket_id &&
+      alert->ticket_id > 0 && now / G_USEC_PER_SEC - lifecycle.closed_at < (gint64) minutes * 60)
+    {
+      lifecycle.closed_at = 0;
+      lifecycle.closed_ticket_id = 0;
+      lifecycle.repeats = 0;
+      lifecycle.last_repeat_note = now / G_USEC_PER_SEC;
+      return hy_store_set_alert_lifecycle (store, alert->id, &lifecycle, error);
+    }
+  /* Later: a new occurrence, whose ticket names this one. */
+  memset (&lifecycle, 0, sizeof lifecycle);
+  lifecycle.previous_ticket_id = alert->ticket_id;
+  if (!hy_store_set_alert_lifecycle (store, alert->id, &lifecycle, error))
+    return FALSE;
+  return FALSE;
+}
+
+gint64
+hy_ticket_lifecycle_reopen_status (HyStore *store, const char *alert_id)
+{
+  gint64 status = hy_ticket_lifecycle_get_set_status (store, alert_id);
+
+  return status > 0 && status != 9 ? status : 1;
+}
+
+gboolean
+hy_ticket_lifecycle_repeat (HyStore *store,
+                            const HyAlert *alert,
+                            gint64 now,
+                            guint *out_repeats,
+                            GError **error)
+{
+  g_autoptr (HyPolicyDefaults) defaults = NULL;
+  HyAlertLifecycle lifecycle;
+  gint64 now_s = now / G_USEC_PER_SEC;
+  gint64 interval;
+  gboolean due;
+
+  *out_repeats = 0;
+  if (!hy_store_get_alert_lifecycle (store, alert->id, &lifecycle, error))
+    return FALSE;
+  defaults = hy_store_get_policy_defaults (store, alert->policy_id, NULL);
+  /* The repeat interval is the policy's flap window: one note per window at most. */
+  interval = (gint64) hy_policy_defaults_get_flap_minutes (defaults) * 60;
+  lifecycle.repeats++;
+  due = lifecycle.last_repeat_note <= 0 || now_s - lifecycle.last_repeat_note >= interval;
+  if (due)
+    {
+      *out_repeats = lifecycle.repeats;
+      lifecycle.repeats = 0;
+      lifecycle.last_repeat_note = now_s;
+    }
+  if (!hy_store_set_alert_lifecycle (store, alert->id, &lifecycle, error))
+    return FALSE;
+  return due;
 }

@@ -29,4 +29,42 @@ void hy_ticket_lifecycle_fill_spec (HyStore *store,
                                     HySyncTicketSpec *spec,
                                     HyPolicyDefaults **out_defaults);
 
+/* The status Halyard last set on the alert's ticket (at create or reopen), 0 when unknown. */
+gint64 hy_ticket_lifecycle_get_set_status (HyStore *store, const char *alert_id);
+void hy_ticket_lifecycle_set_status (HyStore *store, const char *alert_id, gint64 status_id);
+
+/* The note that says the alert cleared and why the ticket stays open: an action by @who (an
+ * agent's name, nullable), or its status changed by hand to @status_name (nullable). */
+char *
+hy_ticket_lifecycle_worked_note (const char *who, gboolean status_changed, const char *status_name);
+/* Halyard closed the alert's ticket on clear at @now (µs) / left it open. */
+void hy_ticket_lifecycle_closed (HyStore *store, const HyAlert *alert, gint64 now);
+void hy_ticket_lifecycle_kept_open (HyStore *store, const HyAlert *alert);
+
+/* A ticket status write queued for the alert: {"alert", "status_id", "on_clear"?, "reopen"?}
+ * (@on_clear: close only if nobody worked it). */
+char *hy_ticket_lifecycle_status_payload (const char *alert_id,
+                                          gint64 status_id,
+                                          gboolean on_clear,
+                                          gboolean reopen);
+
+/* A raise of @alert, whose ticket Halyard closed: within the policy's flap window (at @now, µs)
+ * TRUE (reopen it; *@out_minutes the window); otherwise FALSE, and the next occurrence's
+ * ticket will name this one. */
+gboolean hy_ticket_lifecycle_flaps (HyStore *store,
+                                    const HyAlert *alert,
+                                    gint64 now,
+                                    guint *out_minutes,
+                                    GError **error);
+/* The status a reopened ticket gets: the one Halyard set at create, else Halo's New (1). */
+gint64 hy_ticket_lifecycle_reopen_status (HyStore *store, const char *alert_id);
+
+/* A repeat while the ticket is open: counted; TRUE when a note is due (at most one per
+ * @interval_minutes), with *@out_repeats the repeats it reports. */
+gboolean hy_ticket_lifecycle_repeat (HyStore *store,
+                                     const HyAlert *alert,
+                                     gint64 now,
+                                     guint *out_repeats,
+                                     GError **error);
+
 G_END_DECLS
