@@ -38,6 +38,32 @@ G_DEFINE_FINAL_TYPE (HyApplication, hy_application, ADW_TYPE_APPLICATION)
 /* Actions                                                                   */
 /* ------------------------------------------------------------------------- */
 
+/* The application's icon: the installed one, else (a development build run from the build
+ * tree) the one in the source tree. */
+static const char *
+hy_application_icon_name (GtkWindow *window)
+{
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (
+      window != NULL ? gtk_widget_get_display (GTK_WIDGET (window)) : gdk_display_get_default ());
+
+  if (theme != NULL && !gtk_icon_theme_has_icon (theme, APPLICATION_ID) &&
+      gtk_icon_theme_has_icon (theme, BASE_APPLICATION_ID))
+    return BASE_APPLICATION_ID;
+  return APPLICATION_ID;
+}
+
+/* Run from the build tree (the README's way), the icons are not installed anywhere the icon
+ * theme looks: look in the source tree's data/icons as well. */
+static void
+hy_application_add_build_tree_icons (void)
+{
+  g_autofree char *exe = g_file_read_link ("/proc/self/exe", NULL);
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+
+  if (exe != NULL && theme != NULL && g_str_has_prefix (exe, HY_BUILD_APP_DIR G_DIR_SEPARATOR_S))
+    gtk_icon_theme_add_search_path (theme, HY_SOURCE_ICON_DIR);
+}
+
 static void
 hy_application_about_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -47,9 +73,10 @@ hy_application_about_action (GSimpleAction *action, GVariant *parameter, gpointe
 
   window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  adw_show_about_window (window, "application-name", "Halyard", "application-icon", APPLICATION_ID,
-                         "developer-name", "The Halyard developers", "version", PACKAGE_VERSION,
-                         "website", "https://github.com/halyard/halyard", "issue-url",
+  adw_show_about_window (window, "application-name", "Halyard", "application-icon",
+                         hy_application_icon_name (window), "developer-name",
+                         "The Halyard developers", "version", PACKAGE_VERSION, "website",
+                         "https://github.com/halyard/halyard", "issue-url",
                          "https://github.com/halyard/halyard/issues", "developers", developers,
                          /* Translators: replace with your names, one per line */
                          "translator-credits", _ ("translator-credits"), "copyright",
@@ -99,10 +126,32 @@ hy_application_leave_demo_action (GSimpleAction *action, GVariant *parameter, gp
   g_application_release (G_APPLICATION (self));
 }
 
+/* Try the Demo (after Leave the Demo, or on real data): this window goes, the demo's opens. */
+static void
+hy_application_start_demo_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  HyApplication *self = user_data;
+  GtkWindow *window;
+
+  if (self->demo != NULL)
+    return;
+
+  g_application_hold (G_APPLICATION (self));
+  while ((window = gtk_application_get_active_window (GTK_APPLICATION (self))) != NULL)
+    gtk_window_destroy (window);
+  g_clear_object (&self->session);
+  self->demo_requested = TRUE;
+  self->leaving_demo = FALSE;
+
+  hy_application_activate (G_APPLICATION (self));
+  g_application_release (G_APPLICATION (self));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", hy_application_about_action },
   { "quit", hy_application_quit_action },
   { "leave-demo", hy_application_leave_demo_action },
+  { "start-demo", hy_application_start_demo_action },
 };
 
 /* ------------------------------------------------------------------------- */
@@ -125,6 +174,7 @@ hy_application_startup (GApplication *application)
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions),
                                    self);
+  hy_application_add_build_tree_icons ();
   self->sigint_source = g_unix_signal_add (SIGINT, hy_application_signal_cb, self);
   self->sigterm_source = g_unix_signal_add (SIGTERM, hy_application_signal_cb, self);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
@@ -213,6 +263,9 @@ hy_application_activate (GApplication *application)
   g_simple_action_set_enabled (G_SIMPLE_ACTION (
                                    g_action_map_lookup_action (G_ACTION_MAP (self), "leave-demo")),
                                self->demo != NULL);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (
+                                   g_action_map_lookup_action (G_ACTION_MAP (self), "start-demo")),
+                               self->demo == NULL);
   window = hy_window_new (GTK_APPLICATION (application));
   hy_window_set_demo (window, self->demo != NULL);
   hy_window_set_session (window, self->session);

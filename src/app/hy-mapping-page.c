@@ -2396,6 +2396,11 @@ hy_mapping_page_init (HyMappingPage *self)
                         g_variant_new_int32 (1));
   hy_view_add_shortcut (shortcuts, "<Control>Page_Up", "mapping.next-section",
                         g_variant_new_int32 (-1));
+  hy_view_add_shortcut (shortcuts, "<Control>Tab", "mapping.next-section", g_variant_new_int32 (1));
+  hy_view_add_shortcut (shortcuts, "<Control><Shift>Tab", "mapping.next-section",
+                        g_variant_new_int32 (-1));
+  hy_view_add_shortcut (shortcuts, "<Control><Shift>ISO_Left_Tab", "mapping.next-section",
+                        g_variant_new_int32 (-1));
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (shortcuts));
 
   self->groups_timer = g_timeout_add_seconds (GROUPS_POLL_SECONDS, groups_timer_cb, self);

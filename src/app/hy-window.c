@@ -78,6 +78,29 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void hy_window_update_summary (HyWindow *self);
+
+/* The status popover's values are selectable, and the first one took the focus with all its
+ * text selected: it opens with nothing selected (the focus stays, for the keyboard). */
+static gboolean
+popover_unselect_idle_cb (gpointer user_data)
+{
+  GtkWidget *popover = user_data;
+  GtkWidget *child = gtk_popover_get_child (GTK_POPOVER (popover));
+
+  for (child = child != NULL ? gtk_widget_get_first_child (child) : NULL; child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_LABEL (child) && gtk_label_get_selectable (GTK_LABEL (child)))
+      gtk_label_select_region (GTK_LABEL (child), 0, 0);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+popover_mapped_cb (GtkWidget *popover, gpointer user_data)
+{
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, popover_unselect_idle_cb, g_object_ref (popover),
+                   g_object_unref);
+}
 static void hy_window_start_sync (HyWindow *self, gboolean full);
 
 /* ------------------------------------------------------------------------- */
@@ -887,6 +910,8 @@ hy_window_init (HyWindow *self)
 
   g_signal_connect_object (gtk_menu_button_get_popover (self->summary_button), "show",
                            G_CALLBACK (hy_window_update_popover), self, G_CONNECT_SWAPPED);
+  g_signal_connect (gtk_menu_button_get_popover (self->summary_button), "map",
+                    G_CALLBACK (popover_mapped_cb), NULL);
   g_signal_connect_object (self->switcher_title, "notify::title-visible",
                            G_CALLBACK (title_visible_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->setup_page, "saved", G_CALLBACK (setup_saved_cb), self,

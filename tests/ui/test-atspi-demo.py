@@ -23,7 +23,7 @@ gi.require_version("Atspi", "2.0")
 import pyatspi  # noqa: E402
 
 build = sys.argv[1] if len(sys.argv) > 1 else os.environ["HALYARD_BUILD_ROOT"]
-PLAN = 10
+PLAN = 11
 tests = []
 
 
@@ -168,6 +168,15 @@ def main():
            "leaving the demo opens Halyard on the real data")
         ok(until(lambda: not os.path.exists(data_dir), timeout=10)
            and not keyring_has(url), "leaving the demo removes its directory and keyring item")
+
+        # The menu's Try the Demo brings it back.
+        subprocess.run(["gdbus", "call", "--session", "--dest", app_id,
+                        "--object-path", "/" + app_id.replace(".", "/"), "--method",
+                        "org.gtk.Actions.Activate", "start-demo", "[]", "{}"],
+                       capture_output=True, timeout=20)
+        ok(until(lambda: frame_of(app.proc.pid, "Halyard Demo"), timeout=30) is not None
+           and frame_of(app.proc.pid, "Halyard") is None,
+           "Try the Demo opens the demo again after leaving it")
         ok(app.stop() == 0, "halyard ends cleanly on SIGTERM")
     finally:
         if app.proc.poll() is None:
