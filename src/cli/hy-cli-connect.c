@@ -59,6 +59,8 @@ hy_cli_get_client (HyCli *cli, HySession *session, int *exit_status)
   client = hy_session_get_client_finish (session, hy_cli_wait (&result), &error);
   if (client == NULL)
     *exit_status = hy_cli_fail (cli, error);
+  else
+    hy_halo_client_set_max_wait (client, hy_cli_get_max_wait_ms ());
 
   return client;
 }

@@ -39,6 +39,9 @@ run_engine (HySession *session, gboolean full, gboolean dry_run, GError **error)
   if (client == NULL)
     return NULL;
   g_clear_object (&result);
+  /* A command waits a bounded time for Halo's request limit; what it could not send stays
+   * queued for the deliverer that runs all the time. */
+  hy_halo_client_set_max_wait (client, hy_cli_get_max_wait_ms ());
   /* Building the client gave the service its sending engine. */
   engine = hy_service_get_engine (service);
   g_assert (hy_sync_engine_get_client (engine) == client);

@@ -88,6 +88,11 @@ print_report (HyCli *cli, const HySyncReport *report)
                 report->created, report->updated, report->unchanged, report->failed);
   hy_cli_print (cli, _ ("Outbox: %'u delivered, %'u pending, %'u dead."), report->delivered,
                 report->pending, report->dead);
+  if (report->pending > 0)
+    hy_cli_print (cli, "%s",
+                  _ ("What is pending stays queued: halyard-cli serve or the Halyard "
+                     "app sends it as soon as Halo allows, else the next "
+                     "halyard-cli sync."));
   hy_cli_print (cli,
                 g_dngettext (GETTEXT_PACKAGE, "%'u request to Halo.", "%'u requests to Halo.",
                              report->requests),
@@ -132,6 +137,10 @@ print_alert (HyCli *cli, const HySyncAlertResult *result)
     hy_cli_print (cli, _ ("Alert %s: %s"), result->alert_id, alert_state_label (result->state));
   if (result->reason != NULL)
     hy_cli_print (cli, "%s", result->reason);
+  if (result->state == HY_ALERT_STATE_QUEUED)
+    hy_cli_print (cli, "%s",
+                  _ ("It is queued: halyard-cli serve or the Halyard app sends it as "
+                     "soon as Halo allows, else the next halyard-cli sync."));
 }
 
 /* After recording: delivers now when enabled and Halo is reachable, else leaves it queued; when
@@ -286,6 +295,9 @@ hy_cli_sync (HyCli *cli, int argc, char **argv)
   if (hy_cli_get_client (cli, session, &status) == NULL)
     return status;
   if (retry_dead && !dry_run && hy_service_retry_dead (hy_service_get (session), 0, &error) < 0)
+    return fail (cli, error);
+  /* Asked for now: what waits for Halo (its limit, the network) is tried now, once. */
+  if (!dry_run && hy_store_outbox_wake_waiting (hy_session_get_store (session), &error) < 0)
     return fail (cli, error);
 
   if (!hy_cli_run_as_deliverer (session, "halyard-cli sync", TRUE, dry_run, &report, &holder,

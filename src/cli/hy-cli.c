@@ -552,6 +552,47 @@ json_cb (const char *option_name, const char *value, gpointer data, GError **err
   return TRUE;
 }
 
+/* How long a command waits for Halo's request limit before it leaves the work queued (--max-wait,
+ * else $HALYARD_MAX_WAIT, else 30 s); -1 until set. */
+#define DEFAULT_MAX_WAIT_S 30
+#define MAX_MAX_WAIT_S     86400
+static gint64 max_wait_s = -1;
+
+static gboolean
+parse_max_wait (const char *text, gint64 *out, GError **error)
+{
+  guint64 value;
+
+  if (text == NULL || !g_ascii_string_to_unsigned (text, 10, 0, MAX_MAX_WAIT_S, &value, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   /* Translators: %s is what the user gave; %d the largest value */
+                   _ ("The longest wait for Halo must be a number of seconds from 0 to %d, not "
+                      "“%s”"),
+                   MAX_MAX_WAIT_S, text != NULL ? text : "");
+      return FALSE;
+    }
+  *out = (gint64) value;
+  return TRUE;
+}
+
+static gboolean
+max_wait_cb (const char *option_name, const char *value, gpointer data, GError **error)
+{
+  return parse_max_wait (value, &max_wait_s, error);
+}
+
+guint
+hy_cli_get_max_wait_ms (void)
+{
+  gint64 seconds = max_wait_s;
+
+  if (seconds < 0 && !parse_max_wait (g_getenv ("HALYARD_MAX_WAIT"), &seconds, NULL))
+    seconds = DEFAULT_MAX_WAIT_S;
+  /* 0: never wait (the client's 0 would mean no bound) */
+  return seconds == 0 ? 1 : (guint) seconds * 1000;
+}
+
 static const GOptionEntry global_entries[] = {
   { "data-dir", 0, 0, G_OPTION_ARG_CALLBACK, data_dir_cb,
     N_ ("Keep Halyard’s data in DIR (default: $HALYARD_DATA_DIR, else "
@@ -559,6 +600,10 @@ static const GOptionEntry global_entries[] = {
     N_ ("DIR") },
   { "json", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, json_cb,
     N_ ("Print one machine-readable JSON document"), NULL },
+  { "max-wait", 0, 0, G_OPTION_ARG_CALLBACK, max_wait_cb,
+    N_ ("Wait at most SECONDS for Halo’s request limit, then leave the work queued for "
+        "halyard-cli serve, the app or the next sync (default: $HALYARD_MAX_WAIT, else 30)"),
+    N_ ("SECONDS") },
   { NULL },
 };
 
@@ -695,6 +740,19 @@ main (int argc, char **argv)
       status = hy_cli_fail_with (&cli, HY_CLI_EXIT_USAGE, "usage",
                                  _ ("No command given (see “halyard-cli --help”)"));
       goto out;
+    }
+
+  if (max_wait_s < 0 && g_getenv ("HALYARD_MAX_WAIT") != NULL)
+    {
+      g_autoptr (GError) bad = NULL;
+
+      if (!parse_max_wait (g_getenv ("HALYARD_MAX_WAIT"), &max_wait_s, &bad))
+        {
+          /* Translators: %s explains what is wrong with the value */
+          g_autofree char *message = g_strdup_printf (_ ("HALYARD_MAX_WAIT: %s"), bad->message);
+          status = hy_cli_fail_with (&cli, HY_CLI_EXIT_USAGE, "usage", message);
+          goto out;
+        }
     }
 
   for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)

@@ -102,6 +102,10 @@ void hy_cli_print_json (HyCli *cli, JsonNode *node);
 /* Prints a line of human output (UTF-8 as is, newline added). */
 void hy_cli_print (HyCli *cli, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
+/* How long a command waits for Halo's request limit before leaving the work queued, for
+ * hy_halo_client_set_max_wait () (--max-wait, $HALYARD_MAX_WAIT, 30 s by default). */
+guint hy_cli_get_max_wait_ms (void);
+
 /* Iterates the main context until *result is set by an async callback (use hy_cli_result_cb). */
 GAsyncResult *hy_cli_wait (GAsyncResult **result);
 void hy_cli_result_cb (GObject *source, GAsyncResult *result, gpointer user_data);

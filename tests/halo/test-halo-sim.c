@@ -557,6 +557,83 @@ test_rate_limit (Fixture *f, gconstpointer data)
   }
 }
 
+
+/* A bounded client (a command) does not wait out Halo's limit: a 429 without Retry-After (a
+ * whole window) fails at once with RATE_LIMITED and nothing more is sent; the next call fails
+ * at once too, without asking Halo; a full budget of its own is waited for only the bound. */
+static void
+test_rate_limit_bounded (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloList) list = NULL;
+  g_autoptr (HyHaloRecord) me = NULL;
+  gint64 start;
+
+  hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+  me = finish_record (f, f->client, &error);
+  g_assert_no_error (error);
+
+  hy_halo_client_set_max_wait (f->client, 200);
+  hy_sim_set_rate_limit (f->sim, 1, 300000, FALSE);
+  hy_halo_client_set_rate_limit (f->client, 100, 300000);
+  hy_sim_reset_counters (f->sim);
+  start = g_get_monotonic_time ();
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  list = finish_list (f, f->client, &error);
+  if (list != NULL) /* the one request the sim allows */
+    {
+      g_clear_pointer (&list, hy_halo_list_free);
+      hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+      list = finish_list (f, f->client, &error);
+    }
+  g_assert_null (list);
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_RATE_LIMITED);
+  g_assert_nonnull (strstr (error->message, "300 s"));
+  g_clear_error (&error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+  {
+    guint sent = hy_sim_count_requests (f->sim, NULL, "/api/");
+
+    hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    list = finish_list (f, f->client, &error);
+    g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_RATE_LIMITED);
+    g_clear_error (&error);
+    g_assert_cmpuint (hy_sim_count_requests (f->sim, NULL, "/api/"), ==, sent);
+  }
+}
+
+static void
+test_budget_bounded (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyHaloList) first = NULL;
+  g_autoptr (HyHaloList) second = NULL;
+  gint64 start;
+
+  /* Its own budget: three requests per 5 minutes (the sign-in's two, then one list). */
+  hy_halo_client_set_max_wait (f->client, 300);
+  hy_halo_client_set_rate_limit (f->client, 3, 300000);
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  first = finish_list (f, f->client, &error);
+  g_assert_no_error (error);
+  start = g_get_monotonic_time ();
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  second = finish_list (f, f->client, &error);
+  g_assert_null (second);
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_RATE_LIMITED);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, 300 * 1000);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 10 * G_USEC_PER_SEC);
+  g_assert_nonnull (strstr (error->message, "within the 1 s allowed"));
+  g_clear_error (&error);
+
+  /* The next call does not wait the bound again. */
+  start = g_get_monotonic_time ();
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  second = finish_list (f, f->client, &error);
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_RATE_LIMITED);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 300 * 1000);
+}
+
 static void
 test_server_errors (Fixture *f, gconstpointer data)
 {
@@ -1320,6 +1397,8 @@ main (int argc, char **argv)
   ADD ("/halo/sim/tickets-actions-filters", test_tickets);
   ADD ("/halo/sim/token-refresh", test_token_refresh);
   ADD ("/halo/sim/rate-limit", test_rate_limit);
+  ADD ("/halo/sim/rate-limit-bounded", test_rate_limit_bounded);
+  ADD ("/halo/sim/budget-bounded", test_budget_bounded);
   ADD ("/halo/sim/server-errors", test_server_errors);
   ADD ("/halo/sim/outcome-unknown", test_outcome_unknown);
   ADD ("/halo/sim/error-after-commit", test_error_after_commit);

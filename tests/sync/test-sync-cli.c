@@ -55,6 +55,38 @@ sim_state (Fixture *f)
   return json_node_copy (json_parser_get_root (parser));
 }
 
+
+static void
+sim_faults (Fixture *f, const char *json)
+{
+  g_autofree char *uri = g_strconcat (f->url, "/_sim/faults", NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("POST", uri);
+  g_autoptr (GBytes) body = g_bytes_new (json, strlen (json));
+  g_autoptr (GBytes) reply = NULL;
+  g_autoptr (GError) error = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  reply = soup_session_send_and_read (f->http, msg, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (msg), ==, 204);
+}
+
+/* The profile's rate limit (Halyard's own budget, shared by every process). */
+static void
+set_rate_limit (Fixture *f, guint max)
+{
+  g_autofree char *path = g_build_filename (f->dir, "halyard.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyStore) store = hy_store_open (path, &error);
+  g_autoptr (HyProfile) profile = NULL;
+
+  g_assert_no_error (error);
+  profile = hy_store_get_profile (store, &error);
+  g_assert_no_error (error);
+  profile->rate_max = max;
+  g_assert_true (hy_store_set_profile (store, profile, &error));
+}
+
 static guint
 asset_count (Fixture *f)
 {
@@ -542,6 +574,59 @@ test_kill_then_rename (Fixture *f, gconstpointer data)
     }
 }
 
+/* A command waits a bounded time for Halo's request limit, then leaves the alert queued (exit 0,
+ * "queued") for the deliverer or the next sync: Halo answering 429 without Retry-After (a
+ * 300 s window) is not waited for at all, a full budget of Halyard's own only --max-wait
+ * seconds. */
+static void
+test_cli_bounded_wait (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) doc = NULL;
+  g_autofree char *code = NULL;
+  gint64 start;
+
+  sim_faults (f, "{\"rate_limit\": {\"max\": 1, \"window_ms\": 300000, \"retry_after\": false}}");
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (CLI ("--max-wait", "5", "alert", "raise", "--id", "B1", "--computer", "pc000",
+                        "--policy", "p1", "--summary", "Disk space low"),
+                   ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+  g_assert_cmpstr (json_object_get_string_member (obj (doc), "state"), ==, "queued");
+  g_assert_nonnull (strstr (json_object_get_string_member (obj (doc), "reason"), "request limit"));
+
+  /* Halo's limit lifted; Halyard's own budget full (1 request per 300 s, used already). */
+  sim_faults (f, "{\"rate_limit\": {\"max\": 0}}");
+  set_rate_limit (f, 1);
+  start = g_get_monotonic_time ();
+  g_assert_cmpint (CLI ("alert", "raise", "--max-wait", "1", "--id", "B2", "--computer", "pc001",
+                        "--policy", "p1", "--summary", "Disk space low"),
+                   ==, 0);
+  g_assert_cmpint (g_get_monotonic_time () - start, >=, G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+  g_assert_cmpstr (json_object_get_string_member (obj (doc), "state"), ==, "queued");
+  {
+    g_autoptr (JsonNode) state = sim_state (f);
+    g_assert_cmpuint (json_array_get_length (
+                          json_object_get_array_member (json_node_get_object (state), "tickets")),
+                      ==, 0);
+  }
+
+  /* A bad setting is refused before anything is done. */
+  g_assert_cmpint (CLI ("--max-wait", "soon", "sync"), ==, 2);
+  g_assert_cmpstr (code, ==, "usage");
+
+  /* The limits back to normal: the next sync delivers both. */
+  set_rate_limit (f, 300);
+  g_assert_cmpint (CLI ("sync"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (obj (doc), "pending"), ==, 0);
+  {
+    g_autoptr (JsonNode) state = sim_state (f);
+    g_assert_cmpuint (json_array_get_length (
+                          json_object_get_array_member (json_node_get_object (state), "tickets")),
+                      ==, 2);
+  }
+}
+
 /* A ticket Halo refused (its mapped ticket type does not exist) is given up: `status` says which
  * write, why, and what brings it back; fixing the mapping queues it again by itself, and the
  * next sync delivers it. */
@@ -728,6 +813,8 @@ main (int argc, char **argv)
               test_cli_commands, fixture_teardown);
   g_test_add ("/sync/cli/kill-then-rename", Fixture, GUINT_TO_POINTER (240), fixture_setup,
               test_kill_then_rename, fixture_teardown);
+  g_test_add ("/sync/cli/bounded-wait", Fixture, GUINT_TO_POINTER (2), fixture_setup,
+              test_cli_bounded_wait, fixture_teardown);
   g_test_add ("/sync/cli/dead-items", Fixture, GUINT_TO_POINTER (2), fixture_setup,
               test_cli_dead_items, fixture_teardown);
   g_test_add ("/sync/cli/close-status", Fixture, GUINT_TO_POINTER (2), fixture_setup,

@@ -293,6 +293,17 @@ hy_halo_budget_block_until (HyHaloBudget *self, gint64 monotonic_us)
 }
 
 /**
+ * hy_halo_budget_get_blocked_until:
+ *
+ * Returns: the monotonic µs before which nothing is granted (after a 429), 0 when none
+ */
+gint64
+hy_halo_budget_get_blocked_until (HyHaloBudget *self)
+{
+  return self->blocked_until;
+}
+
+/**
  * hy_halo_budget_saturate:
  *
  * Halo answered 429 without Retry-After: count the window as full from now, so nothing is

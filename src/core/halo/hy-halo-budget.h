@@ -57,6 +57,7 @@ void hy_halo_budget_dispatch (HyHaloBudget *self);
 gboolean hy_halo_budget_withdraw (HyHaloBudget *self, HyHaloBudgetWaiter *waiter);
 void hy_halo_budget_block_until (HyHaloBudget *self, gint64 monotonic_us);
 void hy_halo_budget_saturate (HyHaloBudget *self);
+gint64 hy_halo_budget_get_blocked_until (HyHaloBudget *self);
 guint hy_halo_budget_get_window_ms (HyHaloBudget *self);
 guint hy_halo_budget_get_used (HyHaloBudget *self);
 guint hy_halo_budget_get_max (HyHaloBudget *self);

@@ -54,6 +54,9 @@ struct _HyHaloClient
   guint retry_base_ms;
   guint retry_max_ms;
   guint max_rate_waits;
+  guint max_wait_ms;      /* 0: wait as long as the rate limit says; else give up after this */
+  gint64 bounded_until;   /* monotonic µs: a wait over max_wait_ms was seen; fail fast until */
+  gboolean bounded_known; /* bounded_until is when Halo's limit ends, not a guess */
   guint batch_size;
   guint page_size;
   gsize max_body;
@@ -98,6 +101,7 @@ typedef struct
   gint64 started_wall;
   gint64 started_mono;
   GSource *retry_source;
+  GSource *bound_source; /* STATE_BUDGET with a bounded wait: gives up when it fires */
   gulong cancel_id;
   GSource *cancel_source;
   GCancellable *io_cancellable; /* the caller's, or ours to abort an oversized answer */
@@ -404,6 +408,11 @@ call_free (Call *call)
   g_assert (call->retry_source == NULL);
   g_assert (call->waiter == NULL);
   call_stop_timeout (call);
+  if (call->bound_source)
+    {
+      g_source_destroy (call->bound_source);
+      g_source_unref (call->bound_source);
+    }
   if (call->cancel_source)
     {
       g_source_destroy (call->cancel_source);
@@ -696,6 +705,64 @@ call_transport_failed (Call *call, GError *error)
   call_finish (call, NULL, final);
 }
 
+/* A wait for Halo's request limit longer than this client may wait (a command's bound): what
+ * was to be sent is left for later; calls until @until fail at once instead of waiting. With
+ * @known FALSE, the wait's end is not known (the budget did not grant within the bound). */
+static GError *
+wait_too_long (HyHaloClient *self, gint64 until, gboolean known)
+{
+  gint64 now = g_get_monotonic_time ();
+  guint seconds = (guint) MAX (1, (MAX (until - now, 0) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
+  guint allowed = (self->max_wait_ms + 999) / 1000;
+
+  if (until > self->bounded_until)
+    {
+      self->bounded_until = until;
+      self->bounded_known = known;
+    }
+  if (!known)
+    return g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_RATE_LIMITED,
+                        /* Translators: %u is a number of seconds */
+                        g_dngettext (GETTEXT_PACKAGE,
+                                     "Halo’s request limit was reached: nothing could be sent "
+                                     "within the %u s allowed; it is left to be sent later",
+                                     "Halo’s request limit was reached: nothing could be sent "
+                                     "within the %u s allowed; it is left to be sent later",
+                                     allowed),
+                        allowed);
+  return g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_RATE_LIMITED,
+                      /* Translators: both %u are seconds */
+                      g_dngettext (GETTEXT_PACKAGE,
+                                   "Halo’s request limit was reached: sending now means waiting "
+                                   "%u s, longer than the %u s allowed; it is left to be sent "
+                                   "later",
+                                   "Halo’s request limit was reached: sending now means waiting "
+                                   "%u s, longer than the %u s allowed; it is left to be sent "
+                                   "later",
+                                   seconds),
+                      seconds, allowed);
+}
+
+static gboolean
+call_bound_cb (gpointer user_data)
+{
+  Call *call = user_data;
+  HyHaloClient *self = call->client;
+
+  g_clear_pointer (&call->bound_source, g_source_unref);
+  if (call->state != STATE_BUDGET || call->waiter == NULL)
+    return G_SOURCE_REMOVE;
+  hy_halo_budget_withdraw (self->budget, call->waiter);
+  call->waiter = NULL;
+  /* Its end is not known: at the latest, a whole window of the budget from now. */
+  call_finish (call, NULL,
+               wait_too_long (self,
+                              g_get_monotonic_time () +
+                                  (gint64) hy_halo_budget_get_window_ms (self->budget) * 1000,
+                              FALSE));
+  return G_SOURCE_REMOVE;
+}
+
 static gint64
 retry_after_us (SoupMessage *msg)
 {
@@ -863,6 +930,18 @@ call_response (Call *call)
         hy_halo_budget_block_until (self->budget, g_get_monotonic_time () + wait);
       else
         hy_halo_budget_saturate (self->budget);
+      if (self->max_wait_ms > 0 &&
+          (wait >= 0 ? wait : (gint64) hy_halo_budget_get_window_ms (self->budget) * 1000) >
+              (gint64) self->max_wait_ms * 1000)
+        {
+          gint64 until = wait >= 0 ? g_get_monotonic_time () + wait
+                                   : hy_halo_budget_get_blocked_until (self->budget);
+
+          error = wait_too_long (self, until, TRUE);
+          call_emit (call, status, data, len, HY_HALO_EVENT_ERROR, error->message);
+          call_finish (call, NULL, g_steal_pointer (&error));
+          return;
+        }
       call->rate_waits++;
       message = g_strdup_printf (
           _ ("Halo’s request limit was reached; waiting %u s before sending again"),
@@ -1012,6 +1091,11 @@ call_send (gpointer user_data)
   SoupMessageHeaders *headers;
 
   call->waiter = NULL;
+  if (call->bound_source)
+    {
+      g_source_destroy (call->bound_source);
+      g_clear_pointer (&call->bound_source, g_source_unref);
+    }
   if (g_cancellable_is_cancelled (cancellable))
     {
       call_finish (call, NULL, cancelled_error ());
@@ -1078,6 +1162,24 @@ call_acquire (Call *call)
   g_autoptr (HyHaloClient) self = g_object_ref (call->client);
   HyHaloBudget *budget = self->budget;
 
+  /* A bounded client does not queue behind a wait it already knows to be too long. */
+  if (self->max_wait_ms > 0)
+    {
+      gint64 now = g_get_monotonic_time ();
+      gint64 blocked = hy_halo_budget_get_blocked_until (budget);
+      gint64 until = MAX (self->bounded_until, blocked);
+      gboolean known = blocked >= self->bounded_until || self->bounded_known;
+
+      if (until - now > (gint64) self->max_wait_ms * 1000)
+        {
+          call->state = STATE_DONE;
+          call_finish (call, NULL, wait_too_long (self, until, known));
+          return;
+        }
+      call->bound_source = g_timeout_source_new (self->max_wait_ms);
+      g_source_set_callback (call->bound_source, call_bound_cb, call, NULL);
+      g_source_attach (call->bound_source, self->context);
+    }
   call->state = STATE_BUDGET;
   call->waiter = hy_halo_budget_acquire (budget, call->priority, call_send, call);
   /* may run call_send() and finish (free) the call: do not touch it after this */
@@ -3078,6 +3180,22 @@ hy_halo_client_set_retry_policy (HyHaloClient *self,
   self->max_retries = max_retries;
   self->retry_base_ms = MAX (base_delay_ms, 1);
   self->retry_max_ms = MAX (max_delay_ms, self->retry_base_ms);
+}
+
+/**
+ * hy_halo_client_set_max_wait:
+ * @max_wait_ms: the longest a request waits for Halo's request limit (the local budget or a
+ *   429), 0 for as long as it takes (the default)
+ *
+ * A command line bounds its waits: a request that would wait longer fails at once with
+ * %HY_HALO_ERROR_RATE_LIMITED (nothing was sent), and so do the next ones until that wait is
+ * over.
+ */
+void
+hy_halo_client_set_max_wait (HyHaloClient *self, guint max_wait_ms)
+{
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  self->max_wait_ms = max_wait_ms;
 }
 
 void

@@ -73,6 +73,7 @@ void hy_halo_client_set_retry_policy (HyHaloClient *self,
                                       guint base_delay_ms,
                                       guint max_delay_ms);
 void hy_halo_client_set_rate_limit_waits (HyHaloClient *self, guint max_waits);
+void hy_halo_client_set_max_wait (HyHaloClient *self, guint max_wait_ms);
 void hy_halo_client_set_batch_size (HyHaloClient *self, guint batch_size);
 void hy_halo_client_set_page_size (HyHaloClient *self, guint page_size);
 void hy_halo_client_set_max_body_size (HyHaloClient *self, gsize max_bytes);

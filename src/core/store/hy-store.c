@@ -3075,6 +3075,20 @@ hy_store_outbox_retry (HyStore *self, gint64 id, GError **error)
                         id, NULL, g_get_real_time (), error);
 }
 
+gint64
+hy_store_outbox_wake_waiting (HyStore *self, GError **error)
+{
+  g_return_val_if_fail (HY_IS_STORE (self), -1);
+  LOCK (self);
+
+  if (!exec (self,
+             "UPDATE outbox SET next_attempt_at = 0 WHERE state = 'pending' AND waits > 0 AND "
+             "next_attempt_at > 0",
+             error))
+    return -1;
+  return sqlite3_changes (self->db);
+}
+
 gboolean
 hy_store_outbox_rewrite (HyStore *self, gint64 id, const char *payload, GError **error)
 {

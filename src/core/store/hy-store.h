@@ -318,6 +318,10 @@ hy_store_outbox_dead_letter (HyStore *self, gint64 id, const char *error_text, G
 /* DEAD → PENDING, due now, with a new count of refusals (attempts are kept: a create that may
  * have reached Halo is still looked up before it is sent again). */
 gboolean hy_store_outbox_retry (HyStore *self, gint64 id, GError **error);
+/* Makes the PENDING items that wait for Halo (they never reached it: network, sign-in, rate
+ * limit) due now: someone asked for a sync. Those backing off after Halo failed them keep their
+ * time. Returns how many, or -1 on error. */
+gint64 hy_store_outbox_wake_waiting (HyStore *self, GError **error);
 /* Replaces the payload of a PENDING item never sent (no attempt): it takes the record as it is
  * now. INVALID_STATE for an item that is not, or may have reached Halo. */
 gboolean hy_store_outbox_rewrite (HyStore *self, gint64 id, const char *payload, GError **error);
