@@ -116,6 +116,9 @@ gboolean hy_sim_row_bool (JsonObject *row, const char *member);
 gint64 hy_sim_row_int (JsonObject *row, const char *member);
 char *hy_sim_now_iso8601 (void);
 
+/* GET /AssetType/{id}?includedetails=true: the type's fields (field_id, field_name, …) */
+JsonArray *hy_sim_asset_type_fields (void);
+
 /* hy-sim-seed.c */
 void hy_sim_store_generate (HySimStore *store, const HySimGenerateOptions *options);
 

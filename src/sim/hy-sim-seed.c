@@ -332,8 +332,9 @@ hy_sim_store_generate (HySimStore *store, const HySimGenerateOptions *options)
                                          new_field (148, "Model", device_kinds[kind].model));
 
           json_object_set_string_member (asset, "inventory_number", tag);
+          /* key_field: the display value of the type's key field (Device Name); the serial is
+           * only a field, Halo has no serial member. */
           json_object_set_string_member (asset, "key_field", device);
-          json_object_set_string_member (asset, "key_field2", serial);
           json_object_set_int_member (asset, "client_id", client_id);
           json_object_set_string_member (asset, "client_name", name);
           json_object_set_int_member (asset, "site_id", hy_sim_row_id (site));

@@ -46,7 +46,26 @@ static const struct
   { 148, "Model" },
 };
 
-#define DEVICE_NAME_FIELD_ID 101
+/* The asset type's fields as GET /AssetType/{id}?includedetails=true lists them (TypeInfo):
+ * the ids writes use in "fields". */
+JsonArray *
+hy_sim_asset_type_fields (void)
+{
+  JsonArray *fields = json_array_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (asset_fields); i++)
+    {
+      JsonObject *field = json_object_new ();
+
+      json_object_set_int_member (field, "field_id", asset_fields[i].id);
+      json_object_set_string_member (field, "field_name", asset_fields[i].name);
+      json_object_set_int_member (field, "sequence", (gint64) i + 1);
+      json_object_set_int_member (field, "type", 0);
+      json_array_add_object_element (fields, field);
+    }
+
+  return fields;
+}
 
 static const char *const default_ticket_types =
     "["
@@ -922,6 +941,43 @@ merge_asset_fields (JsonObject *row, JsonObject *base, JsonObject *item, GError 
   return TRUE;
 }
 
+/* Halo's "Unknown" client and site, where assets without a site land (made on first use). */
+static JsonObject *
+unknown_site (PostContext *ctx)
+{
+  HySimRows *clients = &ctx->store->tables[HY_SIM_TABLE_CLIENTS];
+  JsonObject *client = NULL;
+  JsonObject *site;
+
+  for (guint i = 0; i < clients->rows->len && client == NULL; i++)
+    if (g_strcmp0 (hy_sim_row_string (g_ptr_array_index (clients->rows, i), "name"), "Unknown") ==
+        0)
+      client = g_ptr_array_index (clients->rows, i);
+  if (client == NULL)
+    {
+      client = json_object_new ();
+      json_object_set_string_member (client, "name", "Unknown");
+      json_object_set_int_member (client, "toplevel_id", 1);
+      json_object_set_string_member (client, "toplevel_name", "Top Level");
+      json_object_set_boolean_member (client, "inactive", FALSE);
+      hy_sim_store_insert (ctx->store, HY_SIM_TABLE_CLIENTS, client);
+    }
+  site = first_site_of_client (ctx->store, hy_sim_row_id (client));
+  if (site == NULL)
+    {
+      site = json_object_new ();
+      json_object_set_string_member (site, "name", "Unknown");
+      json_object_set_double_member (site, "client_id", (double) hy_sim_row_id (client));
+      json_object_set_string_member (site, "client_name", "Unknown");
+      json_object_set_string_member (site, "clientsite_name", "Unknown / Unknown");
+      json_object_set_boolean_member (site, "inactive", FALSE);
+      hy_sim_store_insert (ctx->store, HY_SIM_TABLE_SITES, site);
+      json_object_set_int_member (client, "main_site_id", hy_sim_row_id (site));
+      json_object_set_string_member (client, "main_site_name", "Unknown");
+    }
+  return site;
+}
+
 static gboolean
 validate_asset (PostContext *ctx, JsonObject *row, gboolean create, GError **error)
 {
@@ -937,7 +993,15 @@ validate_asset (PostContext *ctx, JsonObject *row, gboolean create, GError **err
       !resolve_fk (ctx, row, "client_id", HY_SIM_TABLE_CLIENTS, FALSE, &client, error))
     return FALSE;
 
-  if (site == NULL && client == NULL)
+  /* No site: Halo files the asset under its "Unknown" client and site, whatever client_id says
+   * (HALO-API §11). */
+  if (site == NULL && create)
+    {
+      site = unknown_site (ctx);
+      client = NULL;
+      json_object_set_int_member (row, "site_id", hy_sim_row_id (site));
+    }
+  else if (site == NULL && client == NULL)
     {
       g_set_error_literal (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_INVALID,
                            "Please select a Site for this Asset.");
@@ -973,19 +1037,31 @@ validate_asset (PostContext *ctx, JsonObject *row, gboolean create, GError **err
   json_object_set_string_member (row, "site_name", hy_sim_row_string (site, "name"));
   json_object_set_string_member (row, "assettype_name", hy_sim_row_string (type, "name"));
 
-  fields = json_object_get_array_member (row, "fields");
-  for (guint i = 0; fields != NULL && i < json_array_get_length (fields); i++)
+  /* key_field, key_field2, key_field3 are derived from the type's key fields and ignored on
+   * write (HALO-API §11). */
+  for (guint k = 0; k < 3; k++)
     {
-      JsonObject *field = json_array_get_object_element (fields, i);
+      static const char *const members[] = { "key_field", "key_field2", "key_field3" };
+      static const char *const type_members[] = { "keyfield_id", "keyfield2_id", "keyfield3_id" };
+      gint64 key_id = hy_sim_row_int (type, type_members[k]);
+      const char *value = NULL;
 
-      if (hy_sim_row_id (field) == DEVICE_NAME_FIELD_ID && hy_sim_row_string (field, "value"))
-        json_object_set_string_member (row, "key_field", hy_sim_row_string (field, "value"));
+      if (json_object_has_member (row, members[k]))
+        json_object_remove_member (row, members[k]);
+      fields = json_object_get_array_member (row, "fields");
+      for (guint i = 0; key_id > 0 && fields != NULL && i < json_array_get_length (fields); i++)
+        {
+          JsonObject *field = json_array_get_object_element (fields, i);
+
+          if (hy_sim_row_id (field) == key_id && hy_sim_row_string (field, "value") != NULL)
+            value = hy_sim_row_string (field, "value");
+        }
+      if (k == 0 || value != NULL)
+        json_object_set_string_member (row, members[k], value != NULL ? value : "");
     }
 
   if (!json_object_has_member (row, "inventory_number"))
     json_object_set_string_member (row, "inventory_number", "");
-  if (!json_object_has_member (row, "key_field"))
-    json_object_set_string_member (row, "key_field", "");
   if (!json_object_has_member (row, "status_id"))
     json_object_set_int_member (row, "status_id", 1);
   default_bool (row, "inactive", FALSE);

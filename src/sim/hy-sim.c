@@ -55,6 +55,7 @@ struct _HySim
   guint error_after_commit_status;
   guint committed_creates;
   guint page_cap;
+  guint asset_page_cap; /* 0: the page cap */
   gboolean down;
   gboolean ignore_returnall;
 
@@ -812,8 +813,10 @@ handle_list (HySim *self, HySimTable table, GHashTable *query, Reply *reply)
         page_size = value;
       if (query_int (query, "page_no", &value) && value > 0)
         page_no = value;
-      /* Halo caps pages whatever page_size says. */
+      /* Halo caps pages whatever page_size says; some tenants cap assets lower. */
       page_size = MIN (page_size, (gint64) MAX (self->page_cap, 1));
+      if (table == HY_SIM_TABLE_ASSETS && self->asset_page_cap > 0)
+        page_size = MIN (page_size, (gint64) self->asset_page_cap);
 
       if ((page_no - 1) * page_size >= matches->len)
         first = matches->len;
@@ -1220,6 +1223,16 @@ handle_api (HySim *self,
         return;
       }
 
+    if (table == HY_SIM_TABLE_ASSET_TYPES && query_true (query, "includedetails"))
+      {
+        /* The type's fields (TypeInfo) come only with the single type's details. */
+        g_autoptr (JsonObject) details = row_without (row, (const char *const[]){ NULL });
+
+        json_object_set_array_member (details, "fields", hy_sim_asset_type_fields ());
+        reply_object (reply, 200, details);
+        return;
+      }
+
     if (table == HY_SIM_TABLE_TICKETS && !query_true (query, "includedetails"))
       {
         g_autoptr (JsonObject) partial = row_without (row, ticket_details);
@@ -1310,6 +1323,9 @@ apply_faults (HySim *self, JsonObject *faults, GError **error)
 
   if (json_object_has_member (faults, "ignore_returnall"))
     hy_sim_set_ignore_returnall (self, hy_sim_row_bool (faults, "ignore_returnall"));
+
+  if (json_object_has_member (faults, "asset_page_cap"))
+    hy_sim_set_asset_page_cap (self, (guint) hy_sim_row_int (faults, "asset_page_cap"));
 
   if (json_object_has_member (faults, "lenient"))
     {
@@ -2129,6 +2145,16 @@ hy_sim_set_ignore_returnall (HySim *self, gboolean ignore)
 
   g_mutex_lock (&self->mutex);
   self->ignore_returnall = ignore;
+  g_mutex_unlock (&self->mutex);
+}
+
+void
+hy_sim_set_asset_page_cap (HySim *self, guint cap)
+{
+  g_return_if_fail (HY_IS_SIM (self));
+
+  g_mutex_lock (&self->mutex);
+  self->asset_page_cap = cap;
   g_mutex_unlock (&self->mutex);
 }
 

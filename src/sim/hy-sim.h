@@ -73,6 +73,9 @@ void hy_sim_set_error_after_commit (HySim *self, guint every, guint status);
 void hy_sim_set_token_lifetime (HySim *self, guint seconds);
 void hy_sim_revoke_tokens (HySim *self);
 void hy_sim_set_page_cap (HySim *self, guint cap);
+/* Some tenants serve assets in pages of 50 (HALO-API §11): a lower cap for Asset lists (0: the
+ * page cap). */
+void hy_sim_set_asset_page_cap (HySim *self, guint cap);
 void hy_sim_set_down (HySim *self, gboolean down);
 /* A multi-item POST answers with the last record only even with ?returnall=true (HALO-API §2:
  * whether Halo honours returnall is uncertain). */

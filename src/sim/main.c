@@ -45,6 +45,7 @@ main (int argc, char *argv[])
   int rate_window_ms = 300000;
   int latency_ms = 0;
   int page_cap = 100;
+  int asset_page_cap = 0;
   int token_lifetime = 3600;
   gboolean require_tenant = FALSE;
   gboolean retry_after = FALSE;
@@ -89,6 +90,8 @@ main (int argc, char *argv[])
     { "error-after-commit-status", 0, 0, G_OPTION_ARG_INT, &error_after_commit_status,
       "The status of --error-after-commit (default 500; 502 and 503 too)", "S" },
     { "page-cap", 0, 0, G_OPTION_ARG_INT, &page_cap, "Largest page served (default 100)", "N" },
+    { "asset-page-cap", 0, 0, G_OPTION_ARG_INT, &asset_page_cap,
+      "Largest page of assets served, as some tenants cap at 50 (default: the page cap)", "N" },
     { "token-lifetime", 0, 0, G_OPTION_ARG_INT, &token_lifetime,
       "Token lifetime in seconds (default 3600)", "S" },
     { "ignore-returnall", 0, 0, G_OPTION_ARG_NONE, &ignore_returnall,
@@ -167,6 +170,7 @@ main (int argc, char *argv[])
   hy_sim_set_latency (sim, latency_ms);
   hy_sim_set_server_errors (sim, server_errors, 1);
   hy_sim_set_page_cap (sim, page_cap);
+  hy_sim_set_asset_page_cap (sim, (guint) MAX (asset_page_cap, 0));
   hy_sim_set_token_lifetime (sim, token_lifetime);
   hy_sim_set_ignore_returnall (sim, ignore_returnall);
   hy_sim_set_error_after_commit (sim, error_after_commit, error_after_commit_status);

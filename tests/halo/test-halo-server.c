@@ -81,7 +81,6 @@ typedef enum
   LIST_COUNT_TOO_BIG, /* record_count 250, only 120 records exist */
   LIST_REPEATS,       /* wrapped, ignores page_no: the same page again and again */
   LIST_BARE_UNPAGED,  /* bare array of 30, whatever the page */
-  LIST_BARE_PAGED,    /* bare array, pages of 40 over 95 records */
   LIST_NOT_A_LIST,    /* an object without any array */
 } ListMode;
 
@@ -369,7 +368,7 @@ handler (SoupServer *server,
     {
       guint64 page_no = g_ascii_strtoull (g_hash_table_lookup (query, "page_no") ?: "1", NULL, 10);
       guint total = 120, cap = 50, first, last;
-      gboolean bare = f->list_mode == LIST_BARE_UNPAGED || f->list_mode == LIST_BARE_PAGED;
+      gboolean bare = f->list_mode == LIST_BARE_UNPAGED;
       g_autoptr (GString) out = g_string_new (NULL);
 
       g_assert_cmpstr (g_hash_table_lookup (query, "pageinate"), ==, "true");
@@ -383,8 +382,6 @@ handler (SoupServer *server,
         page_no = 1;
       if (f->list_mode == LIST_BARE_UNPAGED)
         total = cap = 30, page_no = 1;
-      if (f->list_mode == LIST_BARE_PAGED)
-        total = 95, cap = 40;
       first = (page_no - 1) * cap;
       last = MIN (first + cap, total);
       if (!bare)
@@ -812,8 +809,8 @@ test_list_anomalies (Fixture *f, gconstpointer data)
     { LIST_SHORT_PAGES, FALSE, 120, 120, FALSE, 3 },  /* 50 + 50 + 20: paged by what came back */
     { LIST_COUNT_TOO_BIG, FALSE, 120, 250, TRUE, 4 }, /* 3 pages, then an empty one */
     { LIST_REPEATS, FALSE, 50, 120, TRUE, 2 },        /* page 2 repeats page 1 */
-    { LIST_BARE_UNPAGED, TRUE, 30, -1, FALSE, 2 }, /* page 2 repeats: not paged, not an anomaly */
-    { LIST_BARE_PAGED, TRUE, 95, -1, FALSE, 3 },   /* 40 + 40 + 15 */
+    /* Agent is one of the lists Halo returns whole (HALO-API §11): no second page is asked */
+    { LIST_BARE_UNPAGED, TRUE, 30, -1, FALSE, 1 },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)

@@ -254,6 +254,9 @@ test_lists (Fixture *f, gconstpointer data)
         g_assert_cmpint (list->record_count, ==, list->records->len);
       else
         g_assert_cmpint (list->record_count, ==, -1);
+      /* Halo returns the bare lists whole: one request, never a second page (HALO-API §11) */
+      if (!table[i].wrapped)
+        g_assert_cmpuint (list->requests, ==, 1);
       for (guint j = 0; j < list->records->len; j++)
         {
           g_assert_cmpint (hy_halo_record_get_id (g_ptr_array_index (list->records, j)), >, 0);
@@ -305,7 +308,7 @@ test_paging (Fixture *f, gconstpointer data)
     { 7, 100, 18 },  /* 120 assets, capped at 7 per page whatever page_size says */
     { 100, 10, 12 }, /* asking for 10 gets 10 */
     { 100, 100, 2 }, /* 100 + 20 */
-    { 120, 120, 1 },
+    { 120, 120, 2 }, /* page_size is capped at 100 whatever the caller asks: 100 + 20 */
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (table); i++)
@@ -340,6 +343,23 @@ test_paging (Fixture *f, gconstpointer data)
     list = finish_list (f, f->client, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (list->records->len, ==, state_count (f->sim, "agents"));
+  }
+
+  /* Some tenants serve assets in pages of 50 whatever page_size says: paged by what came back */
+  {
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HyHaloList) list = NULL;
+
+    hy_sim_set_page_cap (f->sim, 100);
+    hy_sim_set_asset_page_cap (f->sim, 50);
+    hy_halo_client_set_page_size (f->client, 100);
+    hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    list = finish_list (f, f->client, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (list->records->len, ==, 120);
+    g_assert_cmpuint (list->requests, ==, 3);
+    g_assert_false (list->inconsistent);
+    hy_sim_set_asset_page_cap (f->sim, 0);
   }
 }
 
@@ -1037,6 +1057,7 @@ creates_in_clients (Fixture *f, const char *prefix, guint n_clients, GPtrArray *
   gint64 type_id = state_first_id (f->sim, "asset_types");
   GPtrArray *input = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   gint64 last_client = 0;
+  gint64 last_site = 0;
   guint clients = 0;
 
   for (guint s = 0; s < json_array_get_length (sites) && clients < n_clients; s++)
@@ -1047,6 +1068,7 @@ creates_in_clients (Fixture *f, const char *prefix, guint n_clients, GPtrArray *
       if (client_id == last_client)
         continue;
       last_client = client_id;
+      last_site = json_object_get_int_member (site, "id");
       clients++;
       for (guint i = 0; i < 3; i++)
         {
@@ -1057,10 +1079,17 @@ creates_in_clients (Fixture *f, const char *prefix, guint n_clients, GPtrArray *
     }
   /* One create known by its key field (device name) only */
   {
-    JsonObject *named = new_asset (last_client, 0, type_id, NULL);
+    JsonObject *named = new_asset (last_client, last_site, type_id, NULL);
     g_autofree char *name = g_strdup_printf ("%s-NAMED-PC", prefix);
+    JsonArray *fields = json_array_new ();
+    JsonObject *field = json_object_new ();
 
-    json_object_remove_member (named, "site_id");
+    /* Halo derives key_field from the type's key field (Device Name, 101) and ignores it on
+     * write: the name goes in fields; key_field stays in the input for the read-back. */
+    json_object_set_int_member (field, "id", 101);
+    json_object_set_string_member (field, "value", name);
+    json_array_add_object_element (fields, field);
+    json_object_set_array_member (named, "fields", fields);
     json_object_set_string_member (named, "key_field", name);
     g_ptr_array_add (input, named);
   }

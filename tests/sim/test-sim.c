@@ -1625,6 +1625,62 @@ test_ticket_details (Fixture *f, gconstpointer data)
     }
 }
 
+/* Assets as Halo keeps them: key_field derived from the type's key field and ignored when sent,
+ * no serial member, the type's fields only with the single type's details, and an asset sent
+ * without a site filed under an "Unknown" client whatever client_id says. */
+static void
+test_asset_fields (Fixture *f, gconstpointer data)
+{
+  g_auto (Response) created = { 0 };
+  g_auto (Response) siteless = { 0 };
+  g_auto (Response) type = { 0 };
+  g_auto (Response) types = { 0 };
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (JsonNode) siteless_node = NULL;
+  g_autoptr (JsonNode) type_node = NULL;
+  g_autoptr (JsonArray) type_list = NULL;
+  JsonObject *asset;
+  JsonObject *unknown;
+
+  g_assert_cmpuint (api_post (f, "/api/Asset",
+                              "[{\"assettype_id\":130,\"client_id\":12,\"site_id\":20,"
+                              "\"key_field\":\"ignored\",\"serial_number\":\"X\","
+                              "\"fields\":[{\"id\":101,\"value\":\"PC-NEW\"},"
+                              "{\"id\":117,\"value\":\"SN-NEW\"}]}]",
+                              &created),
+                    ==, 201);
+  node = parse (created.body);
+  asset = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (asset, "key_field"), ==, "PC-NEW");
+  g_assert_cmpint (json_object_get_int_member (asset, "client_id"), ==, 12);
+
+  g_assert_cmpuint (api_post (f, "/api/Asset",
+                              "[{\"assettype_id\":130,\"client_id\":12,"
+                              "\"fields\":[{\"id\":101,\"value\":\"PC-LOST\"}]}]",
+                              &siteless),
+                    ==, 201);
+  siteless_node = parse (siteless.body);
+  asset = json_node_get_object (siteless_node);
+  unknown = state_find (f, "clients", json_object_get_int_member (asset, "client_id"));
+  g_assert_cmpstr (json_object_get_string_member (unknown, "name"), ==, "Unknown");
+  json_object_unref (unknown);
+
+  api_get (f, "/api/AssetType", &types);
+  type_list = bare_list (types.body);
+  g_assert_false (json_object_has_member (json_array_get_object_element (type_list, 0), "fields"));
+  g_assert_cmpuint (api_get (f, "/api/AssetType/130?includedetails=true", &type), ==, 200);
+  type_node = parse (type.body);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (type_node), "keyfield_id"), ==,
+                   101);
+  g_assert_cmpstr (json_object_get_string_member (
+                       json_array_get_object_element (
+                           json_object_get_array_member (json_node_get_object (type_node),
+                                                         "fields"),
+                           1),
+                       "field_name"),
+                   ==, "Serial Number");
+}
+
 static void
 wait_for_requests (HySim *sim, guint count)
 {
@@ -1824,6 +1880,7 @@ main (int argc, char *argv[])
   ADD ("/sim/writes/multi-returns-last", test_post_multi_returns_last);
   ADD ("/sim/writes/tickets", test_ticket_validation);
   ADD ("/sim/tickets/details", test_ticket_details);
+  ADD ("/sim/assets/fields", test_asset_fields);
   ADD ("/sim/writes/actions", test_actions);
   ADD ("/sim/faults/rate-limit", test_rate_limit);
   ADD ("/sim/faults/fail-next", test_fail_next_and_server_errors);

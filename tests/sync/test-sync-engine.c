@@ -248,6 +248,8 @@ cache_from_sim (Fixture *f, JsonNode *state, const char *table, HyCacheKind kind
       const char *name =
           hy_sync_json_string (o, kind == HY_CACHE_KIND_OUTCOME ? "outcome" : "name");
       HyCacheRecord *r = hy_cache_record_new (kind, hy_sync_json_int (o, "id"), name);
+      if (kind == HY_CACHE_KIND_CLIENT) /* as the session's refresh: the main site */
+        r->site_id = hy_sync_json_int (o, "main_site_id");
       if (kind == HY_CACHE_KIND_STATUS)
         r->closed = hy_sync_json_int (o, "id") == 9; /* as the session's refresh: Halo's Closed */
       g_ptr_array_add (records, r);
@@ -632,6 +634,8 @@ test_assets_stale_cache (Fixture *f, gconstpointer data)
   g_autoptr (GPtrArray) saved = NULL;
   JsonObject *c = json_array_get_object_element (state_array (state, "clients"), 2);
   gint64 client_c = hy_sync_json_int (c, "id");
+  /* A site of C: Halo files an asset sent without one under its "Unknown" client */
+  gint64 site_c = hy_sync_json_int (c, "main_site_id");
   guint global = 0, per_client = 0;
 
   for (guint i = 0; i < 1000; i++)
@@ -640,6 +644,7 @@ test_assets_stale_cache (Fixture *f, gconstpointer data)
       g_autofree char *tag = g_strdup_printf ("C-%04u", i);
 
       json_object_set_int_member (a, "client_id", client_c);
+      json_object_set_int_member (a, "site_id", site_c);
       json_object_set_int_member (a, "assettype_id", 130);
       json_object_set_string_member (a, "inventory_number", tag);
       g_ptr_array_add (assets, a);
@@ -742,6 +747,140 @@ test_assets_dry_run (Fixture *f, gconstpointer data)
 
 /* A device whose asset already exists in Halo (same name within the client) is linked to it,
  * not created again. */
+/* A new "fields" array with the device name (the simulator's key field, Device Name, 101). */
+static JsonArray *
+name_field (const char *name)
+{
+  JsonArray *fields = json_array_new ();
+  JsonObject *field = json_object_new ();
+
+  json_object_set_int_member (field, "id", 101);
+  json_object_set_string_member (field, "value", name);
+  json_array_add_object_element (fields, field);
+  return fields;
+}
+
+static JsonObject *
+asset_by_id (JsonNode *state, gint64 id)
+{
+  JsonArray *assets = state_array (state, "assets");
+
+  for (guint i = 0; i < json_array_get_length (assets); i++)
+    if (hy_sync_json_int (json_array_get_object_element (assets, i), "id") == id)
+      return json_array_get_object_element (assets, i);
+  return NULL;
+}
+
+/* A customer's data never moves: the company link decides the client. In g1 (mapped to client
+ * A): pc10 of Beta (linked to B) fails with both names and is created nowhere; pc11 of Beta is
+ * linked to an asset B has, which keeps its client and name; pc12 without a company takes the
+ * group's client. The name and serial are written as the asset type's fields. */
+static void
+test_assets_never_move (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  g_autoptr (GPtrArray) assets =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray) saved = NULL;
+  g_autoptr (HyGroupSync) g1 = NULL;
+  g_autoptr (HyComputer) pc12 = NULL;
+  JsonObject *b_asset = json_object_new ();
+  JsonObject *asset;
+  gint64 b_asset_id;
+
+  add_computer (f, "pc10", "c2", "g1");
+  add_computer (f, "pc11", "c2", "g1");
+  add_computer (f, "pc12", NULL, "g1");
+  json_object_set_int_member (b_asset, "client_id", f->client_b);
+  json_object_set_int_member (b_asset, "site_id", f->site_b);
+  json_object_set_int_member (b_asset, "assettype_id", 130);
+  json_object_set_string_member (b_asset, "inventory_number", "BETA-11");
+  json_object_set_array_member (b_asset, "fields", name_field ("Beta server"));
+  g_ptr_array_add (assets, b_asset);
+  hy_halo_client_save_assets_async (f->client, assets, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL,
+                                    result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  b_asset_id = hy_halo_record_get_id (g_ptr_array_index (saved, 0));
+  g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_COMPUTER, "pc11", b_asset_id,
+                                    "Beta server", HY_LINK_HOW_MANUAL, NULL));
+
+  report = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (report->created, ==, 8); /* the 7, and pc12 */
+  g_assert_cmpuint (report->failed, ==, 3);  /* pc8 (Gamma not linked), pc10, pc11 */
+  state = hy_sim_dump_state (f->sim);
+  g_assert_null (find_where (state, "assets", "inventory_number", "HY-pc10"));
+  g_assert_null (find_where (state, "assets", "inventory_number", "HY-pc11"));
+  asset = asset_by_id (state, b_asset_id);
+  g_assert_cmpint (hy_sync_json_int (asset, "client_id"), ==, f->client_b);
+  g_assert_cmpint (hy_sync_json_int (asset, "site_id"), ==, f->site_b);
+  g_assert_cmpstr (hy_sync_json_string (asset, "key_field"), ==, "Beta server");
+  g1 = hy_store_get_group_sync (f->store, "g1", NULL);
+  g_assert_cmpint (g1->state, ==, HY_SYNC_STATE_FAILED);
+  g_assert_nonnull (strstr (g1->reason, "Beta GmbH"));
+  g_assert_nonnull (strstr (g1->reason, "Group g1"));
+  g_assert_nonnull (strstr (g1->reason, "DEV-pc1"));
+
+  /* Without a company: the group's client. Name and serial are the type's fields; Halo has no
+   * serial member and derives key_field. */
+  asset = find_where (state, "assets", "inventory_number", "HY-pc12");
+  g_assert_nonnull (asset);
+  g_assert_cmpint (hy_sync_json_int (asset, "client_id"), ==, f->client_a);
+  g_assert_cmpstr (hy_sync_json_string (asset, "key_field"), ==, "DEV-pc12");
+  g_assert_false (json_object_has_member (asset, "serial_number"));
+  g_assert_cmpstr (hy_halo_asset_field_value (asset, "serial"), ==, "SN-pc12");
+  pc12 = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc12", NULL);
+  g_assert_cmpint (pc12->link.halo_id, ==, hy_sync_json_int (asset, "id"));
+}
+
+/* A group mapped to a client without a site: the client's main site, never Halo's "Unknown"
+ * client; without the client's main site known, the device fails saying what to do. */
+static void
+test_assets_main_site (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncReport) first = NULL;
+  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (JsonNode) state = hy_sim_dump_state (f->sim);
+  g_autoptr (HyGroupSync) g4 = NULL;
+  JsonObject *c = json_array_get_object_element (state_array (state, "clients"), 2);
+  gint64 client_c = hy_sync_json_int (c, "id");
+  gint64 main_site = hy_sync_json_int (c, "main_site_id");
+  JsonObject *asset;
+
+  g_assert_cmpint (main_site, >, 0);
+  add_group (f, "g4", NULL);
+  add_computer (f, "pc20", NULL, "g4");
+  g_assert_true (hy_store_map_group (f->store, "g4", client_c, 0, NULL));
+
+  /* Halo's clients not fetched yet: no site known */
+  first = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g4 = hy_store_get_group_sync (f->store, "g4", NULL);
+  g_assert_cmpint (g4->state, ==, HY_SYNC_STATE_FAILED);
+  g_assert_nonnull (strstr (g4->reason, "refresh"));
+  g_clear_pointer (&state, json_node_unref);
+  state = hy_sim_dump_state (f->sim);
+  g_assert_null (find_where (state, "assets", "inventory_number", "HY-pc20"));
+
+  cache_from_sim (f, state, "clients", HY_CACHE_KIND_CLIENT);
+  report = run_sync (f, FALSE, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&state, json_node_unref);
+  state = hy_sim_dump_state (f->sim);
+  asset = find_where (state, "assets", "inventory_number", "HY-pc20");
+  g_assert_nonnull (asset);
+  g_assert_cmpint (hy_sync_json_int (asset, "client_id"), ==, client_c);
+  g_assert_cmpint (hy_sync_json_int (asset, "site_id"), ==, main_site);
+  g_assert_null (find_where (state, "clients", "name", "Unknown"));
+}
+
 static void
 test_assets_find_existing (Fixture *f, gconstpointer data)
 {
@@ -766,15 +905,17 @@ test_assets_find_existing (Fixture *f, gconstpointer data)
   json_object_set_int_member (a, "site_id", f->site_a);
   json_object_set_int_member (a, "assettype_id", 130);
   json_object_set_string_member (a, "inventory_number", "CUSTOMER-TAG-3");
-  json_object_set_string_member (a, "key_field", "dev-PC3");
+  /* Names are the key field's value (Device Name, 101): Halo derives key_field from it */
+  json_object_set_array_member (a, "fields", name_field ("dev-PC3"));
   g_ptr_array_add (assets, a);
   json_object_set_int_member (b, "client_id", f->client_a);
   json_object_set_int_member (b, "site_id", f->site_a);
   json_object_set_int_member (b, "assettype_id", 130);
   json_object_set_string_member (b, "inventory_number", "CUSTOMER-TAG-4");
-  json_object_set_string_member (b, "key_field", "Old name of pc4");
   json_object_set_int_member (serial, "id", 117);
   json_object_set_string_member (serial, "value", "SN-pc4");
+  g_clear_pointer (&fields, json_array_unref);
+  fields = name_field ("Old name of pc4");
   json_array_add_object_element (fields, serial);
   json_object_set_array_member (b, "fields", fields);
   g_ptr_array_add (assets, b);
@@ -782,7 +923,7 @@ test_assets_find_existing (Fixture *f, gconstpointer data)
   json_object_set_int_member (other, "site_id", f->site_b);
   json_object_set_int_member (other, "assettype_id", 130);
   json_object_set_string_member (other, "inventory_number", "OTHER-1");
-  json_object_set_string_member (other, "key_field", "DEV-pc1");
+  json_object_set_array_member (other, "fields", name_field ("DEV-pc1"));
   g_ptr_array_add (assets, other);
   hy_halo_client_save_assets_async (f->client, assets, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL,
                                     result_cb, &result);
@@ -2288,6 +2429,8 @@ main (int argc, char **argv)
   ADD ("/sync/assets/ignore-returnall", test_assets_ignore_returnall);
   ADD ("/sync/assets/stale-cache", test_assets_stale_cache);
   ADD ("/sync/assets/find-existing", test_assets_find_existing);
+  ADD ("/sync/assets/never-move", test_assets_never_move);
+  ADD ("/sync/assets/main-site", test_assets_main_site);
   ADD ("/sync/assets/inherited-mapping", test_assets_inherited_mapping);
   ADD ("/sync/alerts/lifecycle", test_alert_lifecycle);
   ADD ("/sync/alerts/unrouted", test_alert_unrouted);

@@ -75,8 +75,12 @@ test_asset_payload (void)
   g_assert_cmpint (json_object_get_int_member (o, "client_id"), ==, 12);
   g_assert_cmpint (json_object_get_int_member (o, "site_id"), ==, 20);
   g_assert_cmpint (json_object_get_int_member (o, "assettype_id"), ==, 130);
-  g_assert_cmpstr (json_object_get_string_member (o, "key_field"), ==, "ACME-DC01");
+  /* The name is the key field's value (key_field is derived by Halo, ignored on write). */
+  g_assert_false (json_object_has_member (o, "key_field"));
   fields = json_object_get_array_member (o, "fields");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (fields, 0),
+                                                  "value"),
+                   ==, "ACME-DC01");
   g_assert_cmpuint (json_array_get_length (fields), ==, 2);
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (fields, 1), "id"), ==,
                    117);
@@ -86,8 +90,10 @@ test_asset_payload (void)
 
   o = json_node_get_object (update);
   g_assert_cmpint (json_object_get_int_member (o, "id"), ==, 77);
-  /* An update never rewrites the asset tag (it may be the customer's own). */
+  /* An update never rewrites the asset tag (it may be the customer's own), nor moves the asset
+   * to another client. */
   g_assert_false (json_object_has_member (o, "inventory_number"));
+  g_assert_false (json_object_has_member (o, "client_id"));
 
   /* Unknown serial field: no serial sent. */
   spec.serial_field_id = 0;

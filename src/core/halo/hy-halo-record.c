@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "hy-halo-record.h"
 
@@ -448,4 +449,47 @@ hy_halo_list_free (HyHaloList *self)
     return;
   g_ptr_array_unref (self->records);
   g_free (self);
+}
+
+static const char *
+field_string (JsonObject *object, const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+const char *
+hy_halo_asset_field_value (JsonObject *asset, const char *name_like)
+{
+  JsonArray *fields;
+  g_autofree char *wanted = NULL;
+
+  g_return_val_if_fail (name_like != NULL, NULL);
+  if (asset == NULL || !json_object_has_member (asset, "fields") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (asset, "fields")))
+    return NULL;
+  wanted = g_utf8_casefold (name_like, -1);
+  fields = json_object_get_array_member (asset, "fields");
+  for (guint i = 0; i < json_array_get_length (fields); i++)
+    {
+      JsonNode *element = json_array_get_element (fields, i);
+      const char *name;
+      const char *value;
+      g_autofree char *folded = NULL;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      name = field_string (json_node_get_object (element), "name");
+      value = field_string (json_node_get_object (element), "value");
+      if (name == NULL || value == NULL || *value == '\0')
+        continue;
+      folded = g_utf8_casefold (name, -1);
+      if (strstr (folded, wanted) != NULL)
+        return value;
+    }
+  return NULL;
 }

@@ -73,6 +73,10 @@ const char *hy_halo_record_get_string (HyHaloRecord *self, const char *member);
 gboolean hy_halo_record_get_boolean (HyHaloRecord *self, const char *member);
 const char *hy_halo_record_get_json (HyHaloRecord *self);
 char *hy_halo_record_to_json (HyHaloRecord *self);
+/* The value of an asset's field (its `fields[]`: `name`, `value`) whose name contains
+ * @name_like, case-insensitively; NULL when none or empty. Halo has no serial member: the serial
+ * is hy_halo_asset_field_value (asset, "serial"). */
+const char *hy_halo_asset_field_value (JsonObject *asset, const char *name_like);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyHaloRecord, hy_halo_record_unref)
 

@@ -611,6 +611,9 @@ hy_session_cache_record_from_halo (HyCacheKind kind, HyHaloRecord *record)
     {
       case HY_CACHE_KIND_CLIENT:
         cache->inactive = hy_halo_record_get_boolean (record, "inactive");
+        /* Its main site: where a device with no site mapped goes (Halo files an asset without
+         * a site under its "Unknown" client). */
+        cache->site_id = hy_halo_record_get_int (record, "main_site_id");
         break;
       case HY_CACHE_KIND_SITE:
         cache->inactive = hy_halo_record_get_boolean (record, "inactive");
@@ -622,7 +625,9 @@ hy_session_cache_record_from_halo (HyCacheKind kind, HyHaloRecord *record)
         cache->site_id = hy_halo_record_get_site_id (record);
         cache->inventory_number = g_strdup (hy_halo_record_get_string (record, "inventory_number"));
         cache->key_field = g_strdup (hy_halo_record_get_string (record, "key_field"));
-        cache->serial = g_strdup (hy_halo_record_get_string (record, "serial_number"));
+        /* Halo has no serial member: it is the asset type's field named like "Serial Number" */
+        cache->serial =
+            g_strdup (hy_halo_asset_field_value (hy_halo_record_get_object (record), "serial"));
         break;
       case HY_CACHE_KIND_AGENT:
         cache->email = g_strdup (hy_halo_record_get_email (record));

@@ -245,7 +245,7 @@ typedef struct
                     * buttonname */
   gboolean inactive;      /* clients, sites, assets */
   gint64 client_id;       /* sites, assets */
-  gint64 site_id;         /* assets */
+  gint64 site_id;         /* assets; clients: their main site (main_site_id) */
   char *inventory_number; /* assets */
   char *key_field;        /* assets */
   char *serial;           /* assets */

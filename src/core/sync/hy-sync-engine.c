@@ -57,6 +57,10 @@ struct _HySyncEngine
    * workstations and servers): read once per engine, so a delta sync does not pay for them. */
   gboolean types_loaded;
   gint64 types[6];
+  /* Their details (GET /AssetType/{id}?includedetails=true: keyfield_id, fields[] with field_id
+   * and field_name), workstation then server: hy_sync_asset_type_field_id () finds more fields
+   * to write in them. */
+  JsonObject *type_details[2];
   /* The agent Halyard signs in as (Agent/me), read once: whose actions are Halyard's own. */
   gint64 me_id;
 
@@ -201,6 +205,7 @@ typedef enum
   OP_LIST,
   OP_SEARCH_TICKETS,
   OP_GET_TICKET,
+  OP_GET_RECORD,
   OP_CREATE_TICKET,
   OP_UPDATE_TICKET,
   OP_CREATE_ACTION,
@@ -251,6 +256,7 @@ call_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         call->list = hy_halo_client_list_finish (client, result, &call->error);
         break;
       case OP_GET_TICKET:
+      case OP_GET_RECORD:
       case OP_CREATE_TICKET:
       case OP_UPDATE_TICKET:
       case OP_CREATE_ACTION:
@@ -327,6 +333,10 @@ call_start_cb (gpointer user_data)
       case OP_GET_TICKET:
         hy_halo_client_get_ticket_async (c, call->id, call->priority, call->record,
                                          call->cancellable, call_done_cb, call);
+        break;
+      case OP_GET_RECORD:
+        hy_halo_client_get_record_async (c, call->kind, call->id, call->query, call->priority,
+                                         call->record, call->cancellable, call_done_cb, call);
         break;
       case OP_CREATE_TICKET:
         hy_halo_client_create_ticket_async (c, call->object, call->priority, call->record,
@@ -947,33 +957,24 @@ route_alert (HyStore *store, const HyAlert *alert, Route *route, char **reason)
 /* Asset types                                                               */
 /* ------------------------------------------------------------------------- */
 
-static gint64
-serial_field_of (HyHaloRecord *type)
+/* The asset type's details, with its fields (the list does not carry them). */
+static JsonObject *
+load_type_details (Run *run, gint64 type_id, GError **error)
 {
-  JsonObject *o = hy_halo_record_get_object (type);
-  JsonNode *fields = json_object_get_member (o, "fields");
+  Call call = { .self = run->self,
+                .op = OP_GET_RECORD,
+                .kind = HY_HALO_KIND_ASSET_TYPE,
+                .id = type_id,
+                .query = "includedetails=true",
+                .priority = HY_HALO_PRIORITY_BULK,
+                .cancellable = run->cancellable };
+  JsonObject *details;
 
-  if (fields == NULL || !JSON_NODE_HOLDS_ARRAY (fields))
-    return 0;
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (fields)); i++)
-    {
-      JsonNode *el = json_array_get_element (json_node_get_array (fields), i);
-      JsonObject *f;
-      const char *name;
-      if (!JSON_NODE_HOLDS_OBJECT (el))
-        continue;
-      f = json_node_get_object (el);
-      name = hy_sync_json_string (f, "field_name");
-      if (name == NULL)
-        name = hy_sync_json_string (f, "name");
-      g_autofree char *lower = name != NULL ? g_ascii_strdown (name, -1) : NULL;
-      if (lower != NULL && strstr (lower, "serial") != NULL)
-        {
-          gint64 id = hy_sync_json_int (f, "field_id");
-          return id > 0 ? id : hy_sync_json_int (f, "id");
-        }
-    }
-  return 0;
+  if (!call_run_or_propagate (&call, error))
+    return NULL;
+  details = json_object_ref (hy_halo_record_get_object (call.rec));
+  call_clear (&call);
+  return details;
 }
 
 static HyHaloRecord *
@@ -1035,12 +1036,38 @@ load_asset_types (Run *run, GError **error)
   sv = find_type (call.list, server);
   if (sv == NULL)
     sv = ws;
+  /* The name and serial are written as the type's fields, whose ids are per tenant. */
+  for (guint t = 0; t < 2; t++)
+    {
+      HyHaloRecord *type = t == 0 ? ws : sv;
+      JsonObject *details = t == 1 && sv == ws
+                                ? json_object_ref (run->self->type_details[0])
+                                : load_type_details (run, hy_halo_record_get_id (type), error);
+      if (details == NULL)
+        {
+          call_clear (&call);
+          return FALSE;
+        }
+      g_clear_pointer (&run->self->type_details[t], json_object_unref);
+      run->self->type_details[t] = details;
+      if (hy_sync_json_int (details, "keyfield_id") <= 0)
+        {
+          /* Translators: %s is the name of a Halo asset type */
+          g_set_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NOT_CONFIGURED,
+                       _ ("Halo’s asset type “%s” has no key field, so Halyard cannot write the "
+                          "devices’ names: set one in Halo (Configuration > Asset Management > "
+                          "Asset Types)"),
+                       hy_halo_record_get_name (type));
+          call_clear (&call);
+          return FALSE;
+        }
+    }
   run->assettype_id = hy_halo_record_get_id (ws);
-  run->name_field_id = hy_halo_record_get_int (ws, "keyfield_id");
-  run->serial_field_id = serial_field_of (ws);
+  run->name_field_id = hy_sync_json_int (run->self->type_details[0], "keyfield_id");
+  run->serial_field_id = hy_sync_asset_type_field_id (run->self->type_details[0], "serial");
   run->server_assettype_id = hy_halo_record_get_id (sv);
-  run->server_name_field_id = hy_halo_record_get_int (sv, "keyfield_id");
-  run->server_serial_field_id = serial_field_of (sv);
+  run->server_name_field_id = hy_sync_json_int (run->self->type_details[1], "keyfield_id");
+  run->server_serial_field_id = hy_sync_asset_type_field_id (run->self->type_details[1], "serial");
   run->self->types[0] = run->assettype_id;
   run->self->types[1] = run->name_field_id;
   run->self->types[2] = run->serial_field_id;
@@ -1219,6 +1246,86 @@ os_is_server (const char *os)
 }
 
 /* Decides, locally, what each device of a mapped group needs. */
+/* The name of a Halo client as Halyard knows it (its cache), for messages. */
+static char *
+client_label (HyStore *store, gint64 client_id)
+{
+  g_autoptr (HyCacheRecord) client =
+      hy_store_cache_get (store, HY_CACHE_KIND_CLIENT, client_id, NULL);
+
+  if (client != NULL && client->name != NULL)
+    return g_strdup_printf ("%s (%" G_GINT64_FORMAT ")", client->name, client_id);
+  return g_strdup_printf ("%" G_GINT64_FORMAT, client_id);
+}
+
+/* Where @computer's asset goes: its company's linked client (a device without a company takes
+ * its group's); the group mapping's site (it belongs to that client), else the location's link,
+ * else the client's main site. Returns NULL with *client_id and *site_id set, or why the device
+ * cannot be synced (translated): its company is not linked, or is linked to another client than
+ * its group's (both named), or no site is known. */
+static char *
+device_placement (HyStore *store,
+                  const HyGroup *group,
+                  const HyGroupMapping *mapping,
+                  const HyComputer *computer,
+                  const HyCompany *company,
+                  GHashTable *location_by_id,
+                  gint64 *client_id,
+                  gint64 *site_id)
+{
+  *client_id = 0;
+  *site_id = 0;
+  if (company != NULL && (company->link.how == HY_LINK_HOW_NONE || company->link.halo_id <= 0))
+    return g_strdup_printf (_ ("The company “%s” is not linked to a Halo client: link it to sync "
+                               "%s"),
+                            company->name, computer->name);
+  *client_id = company != NULL ? company->link.halo_id : mapping->client_id;
+  if (*client_id != mapping->client_id)
+    {
+      g_autofree char *own = client_label (store, *client_id);
+      g_autofree char *mapped = client_label (store, mapping->client_id);
+
+      /* Translators: the first %s is a computer, the second its company, the third that
+       * company's Halo client, the fourth the computer's group, the fifth the group's client */
+      return g_strdup_printf (_ ("%s belongs to %s, whose Halo client is %s, but its group “%s” "
+                                 "syncs to %s: a customer’s devices never go to another "
+                                 "customer. Move it to a group of its own company, or map the "
+                                 "group to its client"),
+                              computer->name, company->name, own, group->name, mapped);
+    }
+  if (mapping->site_id > 0)
+    *site_id = mapping->site_id;
+  else if (computer->location_id != NULL)
+    {
+      HyLocation *loc = g_hash_table_lookup (location_by_id, computer->location_id);
+
+      if (loc != NULL && loc->link.how != HY_LINK_HOW_NONE && loc->link.halo_id > 0)
+        *site_id = loc->link.halo_id;
+    }
+  if (*site_id <= 0)
+    {
+      /* Without a site Halo files the asset under its "Unknown" client: the client's main site
+       * (main_site_id, kept in the cache by refresh). */
+      g_autoptr (HyCacheRecord) client =
+          hy_store_cache_get (store, HY_CACHE_KIND_CLIENT, *client_id, NULL);
+
+      if (client != NULL && client->site_id > 0)
+        *site_id = client->site_id;
+    }
+  if (*site_id <= 0)
+    {
+      g_autofree char *own = client_label (store, *client_id);
+
+      /* Translators: the first %s is a computer, the second a Halo client */
+      return g_strdup_printf (_ ("No Halo site is known for %s: Halo files an asset without a "
+                                 "site under its “Unknown” client. Fetch Halo’s records "
+                                 "(halyard-cli refresh) for the main site of %s, or map the "
+                                 "group to a site"),
+                              computer->name, own);
+    }
+  return NULL;
+}
+
 static gboolean
 plan_assets (Run *run, Plan *plan, GError **error)
 {
@@ -1284,17 +1391,13 @@ plan_assets (Run *run, Plan *plan, GError **error)
           g_ptr_array_add (plan->items, item);
           gp->devices++;
 
-          if (company == NULL || company->link.how == HY_LINK_HOW_NONE ||
-              company->link.halo_id <= 0)
+          /* A customer's data never lands under another customer (DESIGN.md, "Which Halo
+           * client and site a device belongs to"). */
+          item->reason = device_placement (store, group, mapping, computer, company, location_by_id,
+                                           &item->spec.client_id, &item->spec.site_id);
+          if (item->reason != NULL)
             {
               item->action = PLAN_FAILED;
-              item->reason = company == NULL
-                                 ? g_strdup_printf (_ ("%s has no company: set its company to "
-                                                       "sync it"),
-                                                    computer->name)
-                                 : g_strdup_printf (_ ("The company “%s” is not linked to a "
-                                                       "Halo client: link it to sync %s"),
-                                                    company->name, computer->name);
               gp->failed++;
               if (gp->reason == NULL)
                 gp->reason = g_strdup (item->reason);
@@ -1307,16 +1410,8 @@ plan_assets (Run *run, Plan *plan, GError **error)
           item->spec.os = item->computer->os;
           item->spec.ip = item->computer->ip;
           item->spec.mac = item->computer->mac;
-          item->spec.client_id = mapping->client_id;
-          item->spec.site_id = mapping->site_id;
           item->spec.send_inactive = retired_inactive;
           item->spec.retired = computer->retired != 0;
-          if (item->spec.site_id <= 0 && computer->location_id != NULL)
-            {
-              HyLocation *loc = g_hash_table_lookup (location_by_id, computer->location_id);
-              if (loc != NULL && loc->link.how != HY_LINK_HOW_NONE)
-                item->spec.site_id = loc->link.halo_id;
-            }
           item->inventory_number = hy_sync_asset_inventory_number (computer->id);
           item->fingerprint = hy_sync_asset_fingerprint (&item->spec);
           if (item->computer->link.how != HY_LINK_HOW_NONE && item->computer->link.halo_id > 0)
@@ -1408,16 +1503,6 @@ index_pick (GHashTable *h, const char *key, GHashTable *taken, gboolean *ambiguo
   return pick;
 }
 
-static const char *
-record_serial (HyHaloRecord *r)
-{
-  JsonObject *o = hy_halo_record_get_object (r);
-  const char *s = hy_sync_json_string (o, "serial_number");
-
-  if (s == NULL)
-    s = hy_sync_json_string (o, "serial");
-  return s;
-}
 
 static guint
 pages_of (gint64 count)
@@ -1542,7 +1627,6 @@ plan_find_existing (Run *run, Plan *plan, GError **error)
       gint64 client = hy_halo_record_get_client_id (r);
       const char *inv = hy_halo_record_get_string (r, "inventory_number");
       const char *name = hy_halo_record_get_string (r, "key_field");
-      const char *serial = record_serial (r);
 
       if (hy_halo_record_get_id (r) <= 0 || client <= 0 ||
           hy_halo_record_get_boolean (r, "inactive"))
@@ -1551,9 +1635,8 @@ plan_find_existing (Run *run, Plan *plan, GError **error)
         index_add (by_inv, match_key (client, inv, FALSE), r);
       if (name != NULL && *name)
         index_add (by_name, match_key (client, name, TRUE), r);
-      if (serial != NULL && *serial)
-        index_add (by_serial, match_key (client, serial, TRUE), r);
-      /* Serials kept in the asset type's fields */
+      /* The serial: Halo has no serial member, it is the type's field named like "Serial
+       * Number" (one index entry per record) */
       {
         JsonNode *fields = json_object_get_member (hy_halo_record_get_object (r), "fields");
         if (fields != NULL && JSON_NODE_HOLDS_ARRAY (fields))
@@ -4528,6 +4611,8 @@ hy_sync_engine_finalize (GObject *object)
   g_clear_pointer (&self->client_context, g_main_context_unref);
   g_clear_pointer (&self->owner_context, g_main_context_unref);
   g_clear_object (&self->auto_cancellable);
+  g_clear_pointer (&self->type_details[0], json_object_unref);
+  g_clear_pointer (&self->type_details[1], json_object_unref);
   g_mutex_clear (&self->run_lock);
   G_OBJECT_CLASS (hy_sync_engine_parent_class)->finalize (object);
 }

@@ -118,6 +118,45 @@ hy_sync_asset_fingerprint (const HySyncAssetSpec *spec)
   return g_compute_checksum_for_string (G_CHECKSUM_SHA256, canon->str, canon->len);
 }
 
+gint64
+hy_sync_asset_type_field_id (JsonObject *type_details, const char *name_like)
+{
+  JsonArray *fields;
+  g_autofree char *wanted = NULL;
+
+  g_return_val_if_fail (name_like != NULL, 0);
+  if (type_details == NULL || !json_object_has_member (type_details, "fields") ||
+      !JSON_NODE_HOLDS_ARRAY (json_object_get_member (type_details, "fields")))
+    return 0;
+  wanted = g_utf8_casefold (name_like, -1);
+  fields = json_object_get_array_member (type_details, "fields");
+  for (guint i = 0; i < json_array_get_length (fields); i++)
+    {
+      JsonNode *element = json_array_get_element (fields, i);
+      JsonObject *field;
+      const char *name;
+      g_autofree char *folded = NULL;
+      gint64 id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      field = json_node_get_object (element);
+      /* TypeInfo: field_id and field_name (a Field would say id and name) */
+      name = hy_sync_json_string (field, "field_name");
+      if (name == NULL)
+        name = hy_sync_json_string (field, "name");
+      id = hy_sync_json_int (field, "field_id");
+      if (id <= 0)
+        id = hy_sync_json_int (field, "id");
+      if (name == NULL || id <= 0)
+        continue;
+      folded = g_utf8_casefold (name, -1);
+      if (strstr (folded, wanted) != NULL)
+        return id;
+    }
+  return 0;
+}
+
 JsonNode *
 hy_sync_asset_payload (const HySyncAssetSpec *spec, gint64 halo_id)
 {
@@ -152,15 +191,20 @@ hy_sync_asset_payload (const HySyncAssetSpec *spec, gint64 halo_id)
       json_builder_set_member_name (b, "inactive");
       json_builder_add_boolean_value (b, spec->retired);
     }
-  json_builder_set_member_name (b, "client_id");
-  json_builder_add_int_value (b, spec->client_id);
+  /* The client only on create: a sync never moves an existing asset to another client. The
+   * site of an update is sent only when the caller knows the asset is the device's client's. */
+  if (halo_id <= 0)
+    {
+      json_builder_set_member_name (b, "client_id");
+      json_builder_add_int_value (b, spec->client_id);
+    }
   if (spec->site_id > 0)
     {
       json_builder_set_member_name (b, "site_id");
       json_builder_add_int_value (b, spec->site_id);
     }
-  json_builder_set_member_name (b, "key_field");
-  json_builder_add_string_value (b, spec->name ? spec->name : "");
+  /* The name and serial are the asset type's fields (key_field is derived by Halo and ignored
+   * on write: HALO-API §11). */
 
   has_fields = spec->name_field_id > 0 || (spec->serial_field_id > 0 && !str_empty (spec->serial));
   if (has_fields)

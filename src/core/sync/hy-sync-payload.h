@@ -44,6 +44,12 @@ typedef enum
 } HySyncMatch;
 
 char *hy_sync_asset_inventory_number (const char *computer_id);
+/* The id of the asset type's field whose name contains @name_like, case-insensitively ("serial"
+ * finds "Serial Number"), from the type's details (GET /AssetType/{id}?includedetails=true:
+ * `fields[]` with `field_id`, `field_name`); 0 when it has none. Asset fields Halyard writes (the
+ * name is the type's `keyfield_id`) are found this way, per tenant. */
+gint64 hy_sync_asset_type_field_id (JsonObject *type_details, const char *name_like);
+
 char *hy_sync_asset_fingerprint (const HySyncAssetSpec *spec);
 JsonNode *hy_sync_asset_payload (const HySyncAssetSpec *spec, gint64 halo_id);
 HySyncMatch hy_sync_asset_match (JsonObject *record,
