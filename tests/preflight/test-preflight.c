@@ -439,6 +439,7 @@ fake_halo_handler (SoupServer *server,
   g_autofree char *lower = g_ascii_strdown (path, -1);
   g_autofree char *body = NULL;
   guint status = 200;
+  gsize len;
 
   if (g_str_equal (lower, "/api/authinfo"))
     body = g_strdup_printf ("{\"auth_url\":\"%s/auth\",\"tenant_id\":\"fake\"}", fake->base_url);
@@ -470,8 +471,11 @@ fake_halo_handler (SoupServer *server,
     }
 
   soup_server_message_set_status (msg, status, NULL);
+  /* the length first: the order arguments are evaluated in is unspecified (clang steals the
+   * pointer before strlen () reads it) */
+  len = strlen (body);
   soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_TAKE,
-                                    g_steal_pointer (&body), strlen (body));
+                                    g_steal_pointer (&body), len);
 }
 
 static HyPreflightResult *
