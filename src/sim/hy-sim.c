@@ -727,6 +727,19 @@ row_without (JsonObject *row, const char *const *left_out)
   return copy;
 }
 
+/* Members the simulator keeps for itself and Halo never sends: a ticket type's "cab_required"
+ * (its creation is refused as Halo refuses "Change Request" without CAB members). */
+static const char *const sim_only_members[] = { "cab_required", NULL };
+
+/* The row as Halo sends it (a new reference): without the simulator's own members. */
+static JsonObject *
+public_row (HySimTable table, JsonObject *row)
+{
+  if (table == HY_SIM_TABLE_TICKET_TYPES)
+    return row_without (row, sim_only_members);
+  return json_object_ref (row);
+}
+
 /* What a ticket shows without includedetails, which only GET /Tickets/{id} takes: lists never
  * carry the details or the assets, whatever the query says (HALO-API §11). */
 static const char *const ticket_details[] = { "details", "details_html", "assets", NULL };
@@ -743,7 +756,7 @@ list_view (HySimTable table, JsonObject *row, GHashTable *query)
   if (table == HY_SIM_TABLE_TICKETS)
     return row_without (row, ticket_details);
 
-  return json_object_ref (row);
+  return public_row (table, row);
 }
 
 /* The query without the paging parameters, in a stable order: the cache key of a list. */
@@ -1066,13 +1079,15 @@ handle_post (HySim *self, HySimTable table, SoupServerMessage *msg, GHashTable *
       JsonArray *array = json_array_new ();
 
       for (guint i = 0; i < all_saved->len; i++)
-        json_array_add_object_element (array, json_object_ref (g_ptr_array_index (all_saved, i)));
+        json_array_add_object_element (array, public_row (table, g_ptr_array_index (all_saved, i)));
       reply_array (reply, 201, array);
       json_array_unref (array);
     }
   else
     {
-      reply_object (reply, 201, saved);
+      g_autoptr (JsonObject) shown = public_row (table, saved);
+
+      reply_object (reply, 201, shown);
     }
 
   /* Saved, then answered with an error: a Halo (or a proxy in front of it) that commits and
@@ -1241,7 +1256,11 @@ handle_api (HySim *self,
         return;
       }
 
-    reply_object (reply, 200, row);
+    {
+      g_autoptr (JsonObject) shown = public_row (table, row);
+
+      reply_object (reply, 200, shown);
+    }
   }
 }
 

@@ -1681,6 +1681,190 @@ test_asset_fields (Fixture *f, gconstpointer data)
                    ==, "Serial Number");
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Only Halo's members                                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  JsonObject *spec; /* tests/data/halo-members.json */
+  guint checked;
+} Members;
+
+static void
+check_members (Members *m, const char *entity, JsonObject *record, const char *where)
+{
+  JsonArray *allowed =
+      json_object_get_array_member (json_object_get_object_member (m->spec, entity), "members");
+  g_autoptr (GList) names = json_object_get_members (record);
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < json_array_get_length (allowed) && !found; i++)
+        found = g_strcmp0 (json_array_get_string_element (allowed, i), l->data) == 0;
+      if (!found)
+        g_error ("%s: a %s record carries \"%s\", which Halo's spec does not name "
+                 "(tests/data/halo-members.json)",
+                 where, entity, (const char *) l->data);
+    }
+  m->checked++;
+
+  /* The nested records Halyard reads */
+  if (g_strcmp0 (entity, "Asset") == 0 || g_strcmp0 (entity, "AssetType") == 0)
+    {
+      JsonNode *fields = json_object_get_member (record, "fields");
+
+      for (guint i = 0; fields != NULL && JSON_NODE_HOLDS_ARRAY (fields) &&
+                        i < json_array_get_length (json_node_get_array (fields));
+           i++)
+        check_members (m, g_strcmp0 (entity, "Asset") == 0 ? "AssetField" : "AssetTypeField",
+                       json_array_get_object_element (json_node_get_array (fields), i), where);
+    }
+}
+
+/* Every record of a GET (a list, wrapped or bare, or one record) */
+static void
+check_get (Fixture *f, Members *m, const char *entity, const char *path)
+{
+  g_auto (Response) response = { 0 };
+  g_autoptr (JsonNode) node = NULL;
+
+  g_assert_cmpuint (api_get (f, path, &response), ==, 200);
+  node = parse (response.body);
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      if (json_array_get_length (array) == 0)
+        g_error ("%s: no records to check", path);
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        check_members (m, entity, json_array_get_object_element (array, i), path);
+    }
+  else if (json_object_has_member (json_node_get_object (node), "record_count"))
+    {
+      JsonObject *wrapper = json_node_get_object (node);
+      g_autoptr (GList) names = json_object_get_members (wrapper);
+
+      check_members (m, "list", wrapper, path);
+      for (GList *l = names; l != NULL; l = l->next)
+        {
+          JsonNode *member = json_object_get_member (wrapper, l->data);
+
+          if (!JSON_NODE_HOLDS_ARRAY (member))
+            continue;
+          for (guint i = 0; i < json_array_get_length (json_node_get_array (member)); i++)
+            check_members (m, entity,
+                           json_array_get_object_element (json_node_get_array (member), i), path);
+        }
+    }
+  else
+    check_members (m, entity, json_node_get_object (node), path);
+}
+
+static gint64
+check_post (Fixture *f, Members *m, const char *entity, const char *path, const char *body)
+{
+  g_auto (Response) response = { 0 };
+  g_autoptr (JsonNode) node = NULL;
+
+  g_assert_cmpuint (api_post (f, path, body, &response), ==, 201);
+  node = parse (response.body);
+  check_members (m, entity, json_node_get_object (node), path);
+  return json_object_get_int_member (json_node_get_object (node), "id");
+}
+
+/* Every endpoint Halyard uses, as Halyard calls it: the records carry only the members Halo's
+ * spec names, for the generated records and for the demo's. */
+static void
+test_members (Fixture *f, gconstpointer data)
+{
+  g_autofree char *members_path =
+      g_test_build_filename (G_TEST_DIST, "data", "halo-members.json", NULL);
+  g_autofree char *demo_path =
+      g_build_filename (g_getenv ("HALYARD_SOURCE_ROOT"), "data", "demo", "halo.json", NULL);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  Members m = { 0 };
+
+  g_assert_true (json_parser_load_from_file (parser, members_path, &error));
+  g_assert_no_error (error);
+  m.spec = json_node_get_object (json_parser_get_root (parser));
+
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      g_auto (Response) token = { 0 };
+      g_autoptr (JsonNode) token_node = NULL;
+      g_autofree char *body = NULL;
+      g_autofree char *path = NULL;
+      gint64 asset_id, ticket_id;
+
+      if (pass == 1)
+        {
+          /* The demo's Halo */
+          g_assert_true (hy_sim_load_seed_file (f->sim, demo_path, &error));
+          g_assert_no_error (error);
+        }
+
+      send_full (f, "POST", "/auth/token?tenant=demo", NULL, "application/x-www-form-urlencoded",
+                 "grant_type=client_credentials&client_id=halyard-demo&"
+                 "client_secret=demo-secret&scope=all",
+                 &token);
+      g_assert_cmpuint (token.status, ==, 200);
+      token_node = parse (token.body);
+      check_members (&m, "token", json_node_get_object (token_node), "/auth/token");
+      check_get (f, &m, "authinfo", "/api/authinfo");
+
+      check_get (f, &m, "Client", "/api/Client?pageinate=true&page_size=100&page_no=1");
+      check_get (f, &m, "Site", "/api/Site?pageinate=true&page_size=100&page_no=1");
+      check_get (f, &m, "Asset",
+                 "/api/Asset?includeassetfields=true&pageinate=true&page_size=100&page_no=1");
+      check_get (f, &m, "Users", "/api/Users?pageinate=true&page_size=100&page_no=1");
+      check_get (f, &m, "AssetType", "/api/AssetType");
+      check_get (f, &m, "AssetType", "/api/AssetType/130?includedetails=true");
+      check_get (f, &m, "Agent", "/api/Agent?includeapiagents=true&includedisabled=true");
+      check_get (f, &m, "Agent", "/api/Agent/me");
+      check_get (f, &m, "Team", "/api/Team?includedisabled=true");
+      check_get (f, &m, "TicketType", "/api/TicketType");
+      check_get (f, &m, "Status", "/api/Status");
+      check_get (f, &m, "Outcome", "/api/Outcome");
+      check_get (f, &m, "Priority", "/api/Priority");
+
+      /* Halyard's writes, and what it reads back */
+      asset_id = check_post (
+          f, &m, "Asset", "/api/Asset",
+          "[{\"inventory_number\":\"HY-members\",\"assettype_id\":130,\"inactive\":false,"
+          "\"_dontaddnewfields\":true,\"isassetdetails\":true,\"client_id\":12,\"site_id\":20,"
+          "\"fields\":[{\"id\":101,\"value\":\"PC-MEMBERS\"},{\"id\":117,\"value\":\"SN-M\"}]}]");
+      path = g_strdup_printf ("/api/Asset/%" G_GINT64_FORMAT, asset_id);
+      check_get (f, &m, "Asset", path);
+      body = g_strdup_printf ("[{\"summary\":\"Disk full\",\"details\":\"C: at 95%%\\n\\nHalyard "
+                              "alert: hy-a1\",\"tickettype_id\":1,\"client_id\":12,\"site_id\":20,"
+                              "\"assets\":[{\"id\":%" G_GINT64_FORMAT "}]}]",
+                              asset_id);
+      ticket_id = check_post (f, &m, "Tickets", "/api/Tickets", body);
+      check_get (f, &m, "Tickets", "/api/Tickets?client_id=12&search_details=hy-a1");
+      g_free (path);
+      path = g_strdup_printf ("/api/Tickets/%" G_GINT64_FORMAT "?includedetails=true", ticket_id);
+      check_get (f, &m, "Tickets", path);
+      g_free (body);
+      body = g_strdup_printf ("[{\"ticket_id\":%" G_GINT64_FORMAT ",\"outcome\":\"Private Note\","
+                              "\"note\":\"Checked\",\"hiddenfromuser\":true,\"timetaken\":0.25,"
+                              "\"who_agentid\":3,\"datetime\":\"2026-11-22T10:00:00Z\"}]",
+                              ticket_id);
+      check_post (f, &m, "Actions", "/api/Actions", body);
+      g_free (path);
+      path = g_strdup_printf ("/api/Actions?ticket_id=%" G_GINT64_FORMAT, ticket_id);
+      check_get (f, &m, "Actions", path);
+      g_free (body);
+      body = g_strdup_printf ("[{\"id\":%" G_GINT64_FORMAT ",\"status_id\":9}]", ticket_id);
+      check_post (f, &m, "Tickets", "/api/Tickets", body);
+    }
+  g_test_message ("%u records checked", m.checked);
+  g_assert_cmpuint (m.checked, >, 100);
+}
+
 static void
 wait_for_requests (HySim *sim, guint count)
 {
@@ -1881,6 +2065,7 @@ main (int argc, char *argv[])
   ADD ("/sim/writes/tickets", test_ticket_validation);
   ADD ("/sim/tickets/details", test_ticket_details);
   ADD ("/sim/assets/fields", test_asset_fields);
+  ADD ("/sim/members", test_members);
   ADD ("/sim/writes/actions", test_actions);
   ADD ("/sim/faults/rate-limit", test_rate_limit);
   ADD ("/sim/faults/fail-next", test_fail_next_and_server_errors);
