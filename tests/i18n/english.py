@@ -194,6 +194,10 @@ class Detector:
         text = re.sub(r"[A-Za-z][A-Za-z0-9+.-]*://\S+", " ", text)
         text = re.sub(r"\S+@\S+\.\w+", " ", text)
         text = re.sub(r"(?<!\w)/[\w./?&=%-]+", " ", text)
+        # Command-line syntax is typed as it is in every language: a command's alternatives
+        # ("add|list|remove") and the field names of a FIELD=VALUE list ("name=Hostname,company=…").
+        text = re.sub(r"(?<![\w-])[\w-]+(?:\|[\w-]+)+", " ", text)
+        text = re.sub(r"(?<![\w-])[a-z_]+=(?=[\w\"“])", " ", text)
         # Halo's scope names: "read:tickets edit:assets all".
         text = re.sub(r"\b(read|edit):\w+", " ", text)
         # Halo's own field and option names, quoted in the guide in Halo's English UI.
