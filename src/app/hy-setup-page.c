@@ -18,6 +18,7 @@
 #include "hy-alert-sources-group.h"
 #include "hy-setup-page.h"
 #include "hy-test-ticket-row.h"
+#include "hy-retired-assets-row.h"
 #include "hy-toasts.h"
 
 struct _HySetupPage
@@ -995,6 +996,7 @@ hy_setup_page_class_init (HySetupPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   g_type_ensure (HY_TYPE_TEST_TICKET_ROW);
+  g_type_ensure (HY_TYPE_RETIRED_ASSETS_ROW);
 
   object_class->dispose = hy_setup_page_dispose;
   object_class->get_property = hy_setup_page_get_property;

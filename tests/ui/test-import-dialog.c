@@ -10,10 +10,12 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hy-import-dialog.h"
 #include "hy-link-item.h"
+#include "hy-retired-assets-row.h"
 
 typedef struct
 {
@@ -171,6 +173,38 @@ test_import_dialog_prune (Fixture *f, gconstpointer data)
   }
 }
 
+/* Setup's switch reads the profile setting and saves it. */
+static void
+test_retired_assets_row (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("halyard-retired-row-XXXXXX", &error);
+  g_autoptr (HySession) session = hy_session_open (dir, &error);
+  g_autofree char *value = NULL;
+  GtkWidget *row = g_object_ref_sink (hy_retired_assets_row_new ());
+  g_autofree char *cmd = NULL;
+
+  g_assert_no_error (error);
+  g_assert_true (
+      hy_store_set_setting (hy_session_get_store (session), "retired_assets", "inactive", &error));
+  hy_retired_assets_row_set_session (HY_RETIRED_ASSETS_ROW (row), session);
+  g_assert_true (hy_retired_assets_row_get_active (HY_RETIRED_ASSETS_ROW (row)));
+
+  hy_retired_assets_row_set_active (HY_RETIRED_ASSETS_ROW (row), FALSE);
+  g_assert_true (
+      hy_store_get_setting (hy_session_get_store (session), "retired_assets", &value, &error));
+  g_assert_null (value);
+  hy_retired_assets_row_set_active (HY_RETIRED_ASSETS_ROW (row), TRUE);
+  g_assert_true (
+      hy_store_get_setting (hy_session_get_store (session), "retired_assets", &value, &error));
+  g_assert_cmpstr (value, ==, "inactive");
+
+  g_object_unref (row);
+  g_clear_object (&session);
+  cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -180,5 +214,6 @@ main (int argc, char *argv[])
               fixture_tear_down);
   g_test_add ("/import-dialog/prune", Fixture, NULL, fixture_set_up, test_import_dialog_prune,
               fixture_tear_down);
+  g_test_add_func ("/import-dialog/retired-assets-row", test_retired_assets_row);
   return g_test_run ();
 }
