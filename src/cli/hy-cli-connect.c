@@ -44,6 +44,8 @@ hy_cli_open_session (HyCli *cli, int *exit_status)
       hy_session_set_secret (session, secret);
       hy_credentials_secret_free (secret);
     }
+  if (cli->store == NULL)
+    cli->store = g_object_ref (G_OBJECT (hy_session_get_store (session)));
 
   return g_steal_pointer (&session);
 }

@@ -772,6 +772,17 @@ main (int argc, char **argv)
   cli.command = command->name;
   status = command->run (&cli, argc - 1, argv + 1);
 
+  /* Everything the command wrote goes into the database file itself before the program ends,
+   * whichever thread drops the store last: a copy of halyard.db alone is complete. */
+  if (cli.store != NULL)
+    {
+      g_autoptr (GError) local = NULL;
+
+      if (!hy_store_checkpoint (HY_STORE (cli.store), &local))
+        g_debug ("Checkpoint: %s", local->message);
+      g_clear_object (&cli.store);
+    }
+
 out:
   g_free (cli.data_dir);
   return status;

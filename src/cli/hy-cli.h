@@ -46,6 +46,9 @@ typedef struct
   const char *command;
   char *data_dir;
   gboolean json;
+  /* The data directory's store, once a command opened it: checkpointed before the program
+   * exits (a worker thread may hold the last reference and never close it). */
+  GObject *store;
 } HyCli;
 
 /**

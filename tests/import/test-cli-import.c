@@ -210,6 +210,64 @@ test_cli_import (void)
   g_assert_cmpstr (after, ==, before);
 }
 
+
+/* What `import` wrote is in halyard.db itself when the command has ended: the import's worker
+ * thread may hold the store last, so the CLI checkpoints before it exits. A copy of the file
+ * alone, without its -wal, holds every record. */
+static void
+test_cli_import_checkpointed (void)
+{
+  g_autofree char *saved_dir = data_dir;
+  g_autofree char *dir = g_dir_make_tmp ("halyard-cli-wal-XXXXXX", NULL);
+  g_autofree char *inventory = g_build_filename (dir, "inventory.json", NULL);
+  g_autofree char *db_path = NULL;
+  g_autofree char *wal_path = NULL;
+  g_autofree char *copy_dir = g_build_filename (dir, "copy", NULL);
+  g_autofree char *copy_path = g_build_filename (copy_dir, "halyard.db", NULL);
+  g_autofree char *bytes = NULL;
+  g_autoptr (GString) json = g_string_new ("{\"companies\": [{\"id\": \"c1\", \"name\": \"Acme\"}],"
+                                           " \"computers\": [");
+  g_autoptr (GError) error = NULL;
+  g_auto (Run) run = { 0 };
+  GStatBuf st;
+  gsize len;
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+
+  data_dir = g_build_filename (dir, "data", NULL);
+  db_path = g_build_filename (data_dir, "halyard.db", NULL);
+  wal_path = g_strconcat (db_path, "-wal", NULL);
+  for (guint i = 0; i < 500; i++)
+    g_string_append_printf (json, "%s{\"id\": \"pc%u\", \"name\": \"PC-%u\", \"company\": \"c1\"}",
+                            i > 0 ? ", " : "", i, i);
+  g_string_append (json, "]}");
+  g_assert_true (g_file_set_contents (inventory, json->str, -1, &error));
+
+  RUN (&run, "--json", "import", inventory);
+  g_assert_cmpint (run.status, ==, 0);
+
+  /* The log is gone or empty: nothing lives only there. */
+  if (g_stat (wal_path, &st) == 0)
+    g_assert_cmpint (st.st_size, ==, 0);
+  g_assert_cmpint (g_mkdir (copy_dir, 0700), ==, 0);
+  g_assert_true (g_file_get_contents (db_path, &bytes, &len, &error));
+  g_assert_true (g_file_set_contents (copy_path, bytes, (gssize) len, &error));
+  g_assert_cmpint (sqlite3_open_v2 (copy_path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT count(*) FROM computers", -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 500);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  g_free (data_dir);
+  data_dir = g_steal_pointer (&saved_dir);
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+    g_assert_cmpint (system (cmd), ==, 0);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -226,6 +284,7 @@ main (int argc, char **argv)
   data_dir = g_build_filename (tmp, "data", NULL);
 
   g_test_add_func ("/cli/import/foreign", test_cli_import);
+  g_test_add_func ("/cli/import/checkpointed", test_cli_import_checkpointed);
   status = g_test_run ();
 
   {

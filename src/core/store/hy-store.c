@@ -3075,6 +3075,30 @@ hy_store_outbox_retry (HyStore *self, gint64 id, GError **error)
                         id, NULL, g_get_real_time (), error);
 }
 
+gboolean
+hy_store_checkpoint (HyStore *self, GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  LOCK (self);
+
+  stmt = prepare (self, "PRAGMA wal_checkpoint(TRUNCATE)", error);
+  if (stmt == NULL)
+    return FALSE;
+  rc = step (self, stmt, error);
+  if (rc < 0)
+    return FALSE;
+  /* Another connection reading: not everything could be copied back yet. */
+  if (rc == SQLITE_ROW && sqlite3_column_int (stmt, 0) != 0)
+    {
+      set_sqlite_error (self, error, SQLITE_BUSY);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gint64
 hy_store_outbox_wake_waiting (HyStore *self, GError **error)
 {

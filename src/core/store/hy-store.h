@@ -318,6 +318,9 @@ hy_store_outbox_dead_letter (HyStore *self, gint64 id, const char *error_text, G
 /* DEAD → PENDING, due now, with a new count of refusals (attempts are kept: a create that may
  * have reached Halo is still looked up before it is sent again). */
 gboolean hy_store_outbox_retry (HyStore *self, gint64 id, GError **error);
+/* Copies every committed change from the write-ahead log into the database file and empties
+ * the log: the file alone is then complete. BUSY when another connection keeps some back. */
+gboolean hy_store_checkpoint (HyStore *self, GError **error);
 /* Makes the PENDING items that wait for Halo (they never reached it: network, sign-in, rate
  * limit) due now: someone asked for a sync. Those backing off after Halo failed them keep their
  * time. Returns how many, or -1 on error. */
