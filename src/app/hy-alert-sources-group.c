@@ -30,6 +30,7 @@ struct _HyAlertSourcesGroup
   GCancellable *cancellable;
   char *token; /* wiped when replaced */
   gboolean token_missing;
+  gboolean rotating;
   gulong changed_id;
   GPtrArray *unrouted_rows;
 
@@ -270,6 +271,10 @@ token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         adw_action_row_set_subtitle (self->token_row, error->message);
       return;
     }
+  if (self->rotating && self->session != NULL &&
+      !hy_store_intake_note_token_rotated (hy_session_get_store (self->session), &error))
+    g_warning ("%s", error->message);
+  self->rotating = FALSE;
   self->token_missing = FALSE;
   set_token (self, token);
   if (self->server != NULL)
@@ -283,6 +288,7 @@ load_token (HyAlertSourcesGroup *self, gboolean create, gboolean rotate)
   if (self->session == NULL)
     return;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "alert-sources.rotate", FALSE);
+  self->rotating = rotate;
   hy_intake_token_get_async (hy_session_get_data_dir (self->session), create, rotate,
                              self->cancellable, token_cb, g_object_ref (self));
 }

@@ -111,6 +111,12 @@ intake_token (HyCli *cli, HySession *session, gboolean rotate)
   token = hy_intake_token_get_finish (hy_cli_wait (&result), &error);
   if (token == NULL)
     return hy_cli_fail (cli, error);
+  /* A running intake (serve --listen, the window) reads the new token when it sees this. */
+  if (rotate && !hy_store_intake_note_token_rotated (hy_session_get_store (session), &error))
+    {
+      hy_credentials_secret_free (token);
+      return hy_cli_fail (cli, error);
+    }
   if (cli->json)
     {
       g_autoptr (JsonBuilder) b = json_builder_new ();

@@ -16,6 +16,7 @@
 #include "credentials/hy-intake-token.h"
 #include "intake/hy-intake-server.h"
 #include "store/hy-store-intake.h"
+#include "store/hy-store-service.h"
 #include "sync/hy-sync-intake.h"
 
 #define PATH_ALERTMANAGER "/api/v1/alerts/alertmanager"
@@ -42,6 +43,8 @@ struct _HyIntakeServer
   guint reconcile_source;
   gboolean reconciling;
   GCancellable *cancellable;
+  gulong store_changed_id;
+  char *token_mark; /* the store's mark of the last rotation this server read the token after */
 };
 
 G_DEFINE_FINAL_TYPE (HyIntakeServer, hy_intake_server, G_TYPE_OBJECT)
@@ -756,6 +759,44 @@ reconcile_timeout_cb (gpointer user_data)
 }
 
 /* ------------------------------------------------------------------------- */
+/* The token rotated by another process                                      */
+/* ------------------------------------------------------------------------- */
+
+static void
+token_reread_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (HyIntakeServer) self = user_data;
+  g_autoptr (GError) error = NULL;
+  char *token = hy_intake_token_get_finish (result, &error);
+
+  if (token == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_warning ("The intake token was replaced but cannot be read: %s", error->message);
+      return;
+    }
+  hy_intake_server_set_token (self, token);
+  hy_credentials_secret_free (token);
+}
+
+static void
+store_changed_cb (HyStore *store, guint changes, gpointer user_data)
+{
+  HyIntakeServer *self = user_data;
+  g_autofree char *mark = NULL;
+
+  if (!(changes & HY_STORE_CHANGED_SETTINGS) || self->cancellable == NULL)
+    return;
+  mark = hy_store_intake_get_token_mark (store, NULL);
+  if (mark == NULL || g_strcmp0 (mark, self->token_mark) == 0)
+    return;
+  g_free (self->token_mark);
+  self->token_mark = g_steal_pointer (&mark);
+  hy_intake_token_get_async (hy_session_get_data_dir (self->session), FALSE, FALSE,
+                             self->cancellable, token_reread_cb, g_object_ref (self));
+}
+
+/* ------------------------------------------------------------------------- */
 /* GObject                                                                   */
 /* ------------------------------------------------------------------------- */
 
@@ -778,6 +819,7 @@ hy_intake_server_finalize (GObject *object)
 
   hy_credentials_secret_free (self->token);
   g_free (self->uri);
+  g_free (self->token_mark);
   G_OBJECT_CLASS (hy_intake_server_parent_class)->finalize (object);
 }
 
@@ -938,6 +980,11 @@ hy_intake_server_listen (HyIntakeServer *self, const char *address, GError **err
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   self->cancellable = g_cancellable_new ();
+  /* A token replaced by another process (halyard-cli intake token --rotate) is read again. */
+  g_free (self->token_mark);
+  self->token_mark = hy_store_intake_get_token_mark (get_store (self), NULL);
+  self->store_changed_id =
+      g_signal_connect (get_store (self), "changed", G_CALLBACK (store_changed_cb), self);
   reconcile_if_configured (self);
   if (self->reconcile_interval > 0)
     self->reconcile_source =
@@ -951,6 +998,8 @@ hy_intake_server_disconnect (HyIntakeServer *self)
   g_return_if_fail (HY_IS_INTAKE_SERVER (self));
 
   g_clear_handle_id (&self->reconcile_source, g_source_remove);
+  if (self->store_changed_id != 0)
+    g_clear_signal_handler (&self->store_changed_id, get_store (self));
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);

@@ -188,6 +188,27 @@ hy_store_intake_note_received (HyStore *self,
   return query_step (&q, error) >= 0;
 }
 
+#define TOKEN_MARK_KEY "intake.token_rotated"
+
+gboolean
+hy_store_intake_note_token_rotated (HyStore *self, GError **error)
+{
+  g_autofree char *mark = g_strdup_printf ("%" G_GINT64_FORMAT, g_get_real_time ());
+
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  return hy_store_set_setting (self, TOKEN_MARK_KEY, mark, error);
+}
+
+char *
+hy_store_intake_get_token_mark (HyStore *self, GError **error)
+{
+  char *mark = NULL;
+
+  g_return_val_if_fail (HY_IS_STORE (self), NULL);
+  hy_store_get_setting (self, TOKEN_MARK_KEY, &mark, error);
+  return mark;
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Waiting alerts
  * ------------------------------------------------------------------------------------------- */

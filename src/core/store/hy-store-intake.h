@@ -40,6 +40,12 @@ gboolean hy_store_intake_note_received (HyStore *self,
                                         gint64 now,
                                         GError **error);
 
+/* The intake token was replaced (in the keyring, by any process): a running intake reads it
+ * again. Stores when, never the token. */
+gboolean hy_store_intake_note_token_rotated (HyStore *self, GError **error);
+/* The mark hy_store_intake_note_token_rotated () left (NULL: never rotated). */
+char *hy_store_intake_get_token_mark (HyStore *self, GError **error);
+
 /* An alert the intake received whose labels match no computer or policy yet: kept, with its
  * labels and the reason, until an import makes it routable. */
 typedef struct
