@@ -250,6 +250,8 @@ cache_from_sim (Fixture *f, JsonNode *state, const char *table, HyCacheKind kind
       HyCacheRecord *r = hy_cache_record_new (kind, hy_sync_json_int (o, "id"), name);
       if (kind == HY_CACHE_KIND_CLIENT) /* as the session's refresh: the main site */
         r->site_id = hy_sync_json_int (o, "main_site_id");
+      if (kind == HY_CACHE_KIND_ASSET)
+        r->client_id = hy_sync_json_int (o, "client_id");
       if (kind == HY_CACHE_KIND_STATUS)
         r->closed = hy_sync_json_int (o, "id") == 9; /* as the session's refresh: Halo's Closed */
       g_ptr_array_add (records, r);
@@ -821,6 +823,25 @@ test_assets_never_move (Fixture *f, gconstpointer data)
   g_assert_cmpint (hy_sync_json_int (asset, "client_id"), ==, f->client_b);
   g_assert_cmpint (hy_sync_json_int (asset, "site_id"), ==, f->site_b);
   g_assert_cmpstr (hy_sync_json_string (asset, "key_field"), ==, "Beta server");
+  /* pc13 of Acme, in Acme's group, linked by hand to Beta's asset (as fetched by refresh):
+   * reported, and the asset stays Beta's. */
+  add_computer (f, "pc13", "c1", "g1");
+  g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_COMPUTER, "pc13", b_asset_id,
+                                    "Beta server", HY_LINK_HOW_MANUAL, NULL));
+  cache_from_sim (f, state, "assets", HY_CACHE_KIND_ASSET);
+  {
+    g_autoptr (HySyncReport) again = run_sync (f, FALSE, &error);
+    g_autoptr (JsonNode) after = hy_sim_dump_state (f->sim);
+    g_autoptr (HyGroupSync) g1b = hy_store_get_group_sync (f->store, "g1", NULL);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (again->failed, ==, 4);
+    asset = asset_by_id (after, b_asset_id);
+    g_assert_cmpint (hy_sync_json_int (asset, "client_id"), ==, f->client_b);
+    g_assert_cmpint (hy_sync_json_int (asset, "site_id"), ==, f->site_b);
+    g_assert_cmpstr (hy_sync_json_string (asset, "key_field"), ==, "Beta server");
+    g_assert_nonnull (g1b->reason);
+  }
   g1 = hy_store_get_group_sync (f->store, "g1", NULL);
   g_assert_cmpint (g1->state, ==, HY_SYNC_STATE_FAILED);
   g_assert_nonnull (strstr (g1->reason, "Beta GmbH"));

@@ -1416,6 +1416,33 @@ plan_assets (Run *run, Plan *plan, GError **error)
           item->fingerprint = hy_sync_asset_fingerprint (&item->spec);
           if (item->computer->link.how != HY_LINK_HOW_NONE && item->computer->link.halo_id > 0)
             item->halo_id = item->computer->link.halo_id;
+          if (item->halo_id > 0)
+            {
+              /* Linked to an asset Halo keeps under another client: reported, never moved. */
+              g_autoptr (HyCacheRecord) linked =
+                  hy_store_cache_get (store, HY_CACHE_KIND_ASSET, item->halo_id, NULL);
+
+              if (linked != NULL && linked->client_id > 0 &&
+                  linked->client_id != item->spec.client_id)
+                {
+                  g_autofree char *theirs = client_label (store, linked->client_id);
+                  g_autofree char *own = client_label (store, item->spec.client_id);
+
+                  item->action = PLAN_FAILED;
+                  /* Translators: the first %s is a computer, %lld a Halo asset id, the second
+                   * and third %s Halo clients */
+                  item->reason = g_strdup_printf (
+                      _ ("%s is linked to Halo asset %lld of %s, not of %s, the client of its "
+                         "company: a sync never moves an asset to another client. Link it to "
+                         "an asset of %s (halyard-cli link set computer), or correct its "
+                         "company’s link"),
+                      computer->name, (long long) item->halo_id, theirs, own, own);
+                  gp->failed++;
+                  if (gp->reason == NULL)
+                    gp->reason = g_strdup (item->reason);
+                  continue;
+                }
+            }
 
           if (key_has_outstanding (run, key))
             {
