@@ -27,7 +27,9 @@
 #include "hy-halo-item.h"
 #include "hy-link-item.h"
 #include "hy-link-model.h"
+#include "hy-maintenance-dialog.h"
 #include "hy-mapping-page.h"
+#include "hy-policy-defaults-dialog.h"
 #include "hy-record-picker.h"
 #include "hy-suggestions-list.h"
 #include "hy-toasts.h"
@@ -1042,6 +1044,21 @@ update_suggestions (HyMappingPage *self)
   gtk_widget_set_visible (GTK_WIDGET (self->suggestions_button), self->suggestions->len > 0);
 }
 
+/* Whether the one selected policy is mapped (its ticket defaults can be set). */
+static gboolean
+selected_policy_is_mapped (HyMappingPage *self, Section *section)
+{
+  g_autoptr (GPtrArray) selected = get_selected_items (section);
+  g_autoptr (HyPolicyMapping) mapping = NULL;
+
+  if (selected->len != 1 || self->session == NULL)
+    return FALSE;
+  mapping =
+      hy_store_get_policy_mapping (hy_session_get_store (self->session),
+                                   hy_link_item_get_id (g_ptr_array_index (selected, 0)), NULL);
+  return mapping != NULL;
+}
+
 static void
 update_actions (HyMappingPage *self)
 {
@@ -1069,6 +1086,11 @@ update_actions (HyMappingPage *self)
                                  ready && section->id == SECTION_COMPANIES && n_selected == 1);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.row-menu",
                                  self->session != NULL && n_selected > 0);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.maintenance",
+                                 ready && section->id == SECTION_GROUPS && n_selected == 1);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.policy-defaults",
+                                 ready && section->id == SECTION_POLICIES && n_selected == 1 &&
+                                     selected_policy_is_mapped (self, section));
   gtk_widget_set_sensitive (GTK_WIDGET (self->link_to_button), ready && n_selected == 1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->unlinked_button), TRUE);
   update_details_row (self);
@@ -1093,6 +1115,12 @@ make_menu (HyMappingPage *self, Section *section, gboolean narrow, gboolean rows
   if (section->id == SECTION_COMPANIES)
     /* Translators: menu item: rename the selected company */
     g_menu_append (records, _ ("_Rename…"), "mapping.rename");
+  if (section->id == SECTION_GROUPS)
+    /* Translators: menu item: the selected group's maintenance windows */
+    g_menu_append (records, _ ("_Maintenance…"), "mapping.maintenance");
+  if (section->id == SECTION_POLICIES)
+    /* Translators: menu item: the selected policy's ticket priority, team, agent, category */
+    g_menu_append (records, _ ("_Ticket Defaults…"), "mapping.policy-defaults");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (records));
 
   if (narrow && !rows)
@@ -1815,6 +1843,42 @@ rename_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   gtk_editable_select_region (GTK_EDITABLE (self->rename_entry), 0, -1);
 }
 
+/* The group's maintenance windows (hy-maintenance-dialog.c). */
+static void
+maintenance_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+  Section *section = current_section (self);
+  g_autoptr (GPtrArray) selected = get_selected_items (section);
+  HyLinkItem *item;
+
+  if (section->id != SECTION_GROUPS || selected->len != 1 || self->session == NULL)
+    return;
+  item = g_ptr_array_index (selected, 0);
+  gtk_window_present (GTK_WINDOW (
+      hy_maintenance_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                 hy_session_get_store (self->session), hy_link_item_get_id (item),
+                                 hy_link_item_get_name (item))));
+}
+
+/* The mapped policy's ticket defaults (hy-policy-defaults-dialog.c). */
+static void
+policy_defaults_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyMappingPage *self = HY_MAPPING_PAGE (widget);
+  Section *section = current_section (self);
+  g_autoptr (GPtrArray) selected = get_selected_items (section);
+  HyLinkItem *item;
+
+  if (section->id != SECTION_POLICIES || selected->len != 1 || self->session == NULL)
+    return;
+  item = g_ptr_array_index (selected, 0);
+  gtk_window_present (GTK_WINDOW (
+      hy_policy_defaults_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
+                                     hy_session_get_store (self->session),
+                                     hy_link_item_get_id (item), hy_link_item_get_name (item))));
+}
+
 static void
 rename_cancel_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
@@ -2309,6 +2373,9 @@ hy_mapping_page_class_init (HyMappingPageClass *klass)
   gtk_widget_class_install_action (widget_class, "mapping.next-section", "i", next_section_action);
   gtk_widget_class_install_action (widget_class, "mapping.undo", NULL, undo_action);
   gtk_widget_class_install_action (widget_class, "mapping.rename", NULL, rename_action);
+  gtk_widget_class_install_action (widget_class, "mapping.maintenance", NULL, maintenance_action);
+  gtk_widget_class_install_action (widget_class, "mapping.policy-defaults", NULL,
+                                   policy_defaults_action);
   gtk_widget_class_install_action (widget_class, "mapping.rename-apply", NULL, rename_apply_action);
   gtk_widget_class_install_action (widget_class, "mapping.rename-cancel", NULL,
                                    rename_cancel_action);
