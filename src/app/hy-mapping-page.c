@@ -1903,6 +1903,13 @@ rename_apply_action (GtkWidget *widget, const char *action_name, GVariant *param
     rename_cancel_action (widget, NULL, NULL);
 }
 
+/* Enter in the rename row. */
+static void
+rename_entry_activated_cb (HyMappingPage *self, GtkEntry *entry)
+{
+  rename_apply_action (GTK_WIDGET (self), "mapping.rename-apply", NULL);
+}
+
 /* The Menu key (or Shift+F10) on a row: its actions, pointing at the focused row. */
 static void
 row_menu_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
@@ -2423,7 +2430,8 @@ hy_mapping_page_init (HyMappingPage *self)
   self->row_menu = GTK_POPOVER_MENU (gtk_popover_menu_new_from_model (NULL));
   gtk_popover_set_has_arrow (GTK_POPOVER (self->row_menu), TRUE);
   gtk_widget_set_halign (GTK_WIDGET (self->row_menu), GTK_ALIGN_START);
-  g_signal_connect_swapped (self->rename_entry, "activate", G_CALLBACK (rename_apply_action), self);
+  g_signal_connect_swapped (self->rename_entry, "activate", G_CALLBACK (rename_entry_activated_cb),
+                            self);
   {
     GtkShortcutController *escape = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
 
