@@ -17,6 +17,7 @@
 
 #include "credentials/hy-credentials.h"
 #include "hy-demo.h"
+#include "hy-events-page.h"
 #include "hy-link-item.h"
 #include "hy-mapping-page.h"
 #include "hy-window.h"
@@ -289,6 +290,14 @@ test_demo_end_to_end (void)
   run_for (5500);
   hy_window_dismiss_toasts (window);
   run_for (1000);
+
+  /* Events with its newest request's details open (host, error, indented bodies). */
+  {
+    GtkWidget *events = find_widget (GTK_WIDGET (window), HY_TYPE_EVENTS_PAGE, NULL);
+
+    g_assert_nonnull (events);
+    hy_events_page_select (HY_EVENTS_PAGE (events), 0);
+  }
 
   /* Every view, light and dark, at the default size and at 360 px. */
   for (guint dark = 0; dark < 2; dark++)
