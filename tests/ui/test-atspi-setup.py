@@ -303,13 +303,19 @@ def main():
         if switch is not None:
             press(switch)
 
+        # Laptops holds Acme's laptop and Initech's, whose company is not linked to Acme's client:
+        # the sync sends Acme's and fails Initech's with the reason, never filing it under Acme.
         def synced():
             status = cli(data_dir, "status") or {}
             groups = [g for g in status.get("groups", []) if g["id"] == "g-laptops"]
-            return status.get("enabled") and groups and groups[0]["state"] == "synced"
+            if not (status.get("enabled") and groups):
+                return False
+            g = groups[0]
+            return (g["state"] == "failed" and g["synced"] == 1 and g["failed"] == 1
+                    and "Initech" in (g["reason"] or ""))
 
         ok(switch is not None and until(synced, timeout=40),
-           "Enabled in Setup syncs the mapped group")
+           "Enabled in Setup syncs the mapped group's Acme laptop and fails Initech's with the reason")
 
         # An alert from monitoring becomes a Halo ticket.
         raised = cli(data_dir, "alert", "raise", "--id", "atspi-1", "--computer", "pc-acme-lt01",
