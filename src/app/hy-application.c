@@ -10,6 +10,7 @@
 #include <glib-unix.h>
 #include <glib/gi18n.h>
 
+#include "service/hy-service.h"
 #include "session/hy-session.h"
 
 #include "hy-application.h"
@@ -30,9 +31,13 @@ struct _HyApplication
   HyDemo *demo;
   guint sigint_source;
   guint sigterm_source;
+  /* The window was closed while the integration runs: the service keeps running. */
+  gboolean background;
 };
 
 G_DEFINE_FINAL_TYPE (HyApplication, hy_application, ADW_TYPE_APPLICATION)
+
+static void hy_application_leave_background (HyApplication *self);
 
 /* ------------------------------------------------------------------------- */
 /* Actions                                                                   */
@@ -115,6 +120,7 @@ hy_application_leave_demo_action (GSimpleAction *action, GVariant *parameter, gp
   g_application_hold (G_APPLICATION (self));
   while ((window = gtk_application_get_active_window (GTK_APPLICATION (self))) != NULL)
     gtk_window_destroy (window);
+  hy_application_leave_background (self);
   g_clear_object (&self->session);
   hy_demo_stop (self->demo, 5000);
   g_clear_object (&self->demo);
@@ -157,6 +163,105 @@ static const GActionEntry app_actions[] = {
 /* ------------------------------------------------------------------------- */
 /* GApplication overrides                                                    */
 /* ------------------------------------------------------------------------- */
+
+/* ------------------------------------------------------------------------- */
+/* In the background                                                         */
+/* ------------------------------------------------------------------------- */
+
+/* The integration runs here and now: enabled, and this process delivers. */
+static gboolean
+hy_application_delivers (HyApplication *self)
+{
+  const HyProfile *profile = self->session ? hy_session_get_profile (self->session) : NULL;
+
+  return self->demo == NULL && profile != NULL && profile->enabled &&
+         hy_service_is_delivering (hy_service_get (self->session));
+}
+
+static void
+background_requested_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply == NULL)
+    g_debug ("No Background portal: %s", error->message);
+}
+
+/* Asks the desktop's Background portal (when there is one) to let Halyard run without a
+ * window; the answer only changes what the desktop shows. */
+static void
+hy_application_request_background (HyApplication *self)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (self));
+  GVariantBuilder options;
+
+  if (bus == NULL)
+    return;
+  g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&options, "{sv}", "reason",
+                         g_variant_new_string (_ ("Halyard keeps sending devices and alerts to "
+                                                  "Halo while the integration is enabled")));
+  g_variant_builder_add (&options, "{sv}", "autostart", g_variant_new_boolean (FALSE));
+  g_dbus_connection_call (bus, "org.freedesktop.portal.Desktop", "/org/freedesktop/portal/desktop",
+                          "org.freedesktop.portal.Background", "RequestBackground",
+                          g_variant_new ("(sa{sv})", "", &options), G_VARIANT_TYPE ("(o)"),
+                          G_DBUS_CALL_FLAGS_NO_AUTO_START, -1, NULL, background_requested_cb, NULL);
+}
+
+/* Once ever: a notification that closing the window did not stop the integration. */
+static void
+hy_application_notify_background (HyApplication *self)
+{
+  g_autoptr (GSettings) settings = g_settings_new (BASE_APPLICATION_ID);
+  g_autoptr (GNotification) notification = NULL;
+
+  if (g_settings_get_boolean (settings, "background-notified"))
+    return;
+  notification = g_notification_new (_ ("Halyard keeps running"));
+  g_notification_set_body (notification,
+                           _ ("It keeps sending devices and alerts to Halo in the background. "
+                              "To stop it, choose Quit in Halyard’s menu."));
+  g_application_send_notification (G_APPLICATION (self), "background", notification);
+  g_settings_set_boolean (settings, "background-notified", TRUE);
+}
+
+static void
+hy_application_leave_background (HyApplication *self)
+{
+  if (!self->background)
+    return;
+  self->background = FALSE;
+  g_application_release (G_APPLICATION (self));
+}
+
+/* In the background, the service stopped running here (disabled, or another process took
+ * over): nothing is left to do. */
+static void
+service_changed_cb (HyApplication *self, HyService *service)
+{
+  if (self->background && !hy_application_delivers (self))
+    hy_application_leave_background (self);
+}
+
+static void
+hy_application_window_removed (GtkApplication *application, GtkWindow *window)
+{
+  HyApplication *self = HY_APPLICATION (application);
+
+  /* The last window goes while the integration runs: it keeps running. */
+  if (!self->background && gtk_application_get_windows (application) != NULL &&
+      gtk_application_get_windows (application)->data == window &&
+      gtk_application_get_windows (application)->next == NULL && hy_application_delivers (self))
+    {
+      self->background = TRUE;
+      g_application_hold (G_APPLICATION (self));
+      hy_application_request_background (self);
+      hy_application_notify_background (self);
+    }
+  GTK_APPLICATION_CLASS (hy_application_parent_class)->window_removed (application, window);
+}
 
 static void
 hy_application_startup (GApplication *application)
@@ -258,7 +363,12 @@ hy_application_activate (GApplication *application)
     }
 
   if (self->session == NULL)
-    hy_application_open_session (self, &error);
+    {
+      hy_application_open_session (self, &error);
+      if (self->session != NULL)
+        g_signal_connect_object (hy_service_get (self->session), "changed",
+                                 G_CALLBACK (service_changed_cb), self, G_CONNECT_SWAPPED);
+    }
 
   g_simple_action_set_enabled (G_SIMPLE_ACTION (
                                    g_action_map_lookup_action (G_ACTION_MAP (self), "leave-demo")),
@@ -270,6 +380,8 @@ hy_application_activate (GApplication *application)
   hy_window_set_demo (window, self->demo != NULL);
   hy_window_set_session (window, self->session);
   gtk_window_present (GTK_WINDOW (window));
+  /* Back from the background: the window holds the application again. */
+  hy_application_leave_background (self);
 
   if (error != NULL)
     hy_window_add_toast (window, error->message);
@@ -350,6 +462,7 @@ hy_application_class_init (HyApplicationClass *klass)
   app_class->activate = hy_application_activate;
   app_class->shutdown = hy_application_shutdown;
   app_class->handle_local_options = hy_application_handle_local_options;
+  GTK_APPLICATION_CLASS (klass)->window_removed = hy_application_window_removed;
 }
 
 static void

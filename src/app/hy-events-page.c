@@ -23,6 +23,8 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "service/hy-service.h"
+
 #include "hy-adaptive-toolbar.h"
 #include "hy-event-item.h"
 #include "hy-events-export.h"
@@ -48,7 +50,6 @@ struct _HyEventsPage
   char **words;
   GCancellable *cancellable;
   guint update_idle;
-  guint tick_source;
   gboolean scroll_on_map; /* new rows came while hidden: show the newest when shown again */
   gboolean paned_placed;  /* the details pane got its first share of the height */
 
@@ -625,15 +626,16 @@ event_added_cb (HyEventsPage *self, const HyEvent *event, HySession *session)
     self->update_idle = g_idle_add (update_idle_cb, self);
 }
 
-static gboolean
-tick_cb (gpointer user_data)
+/* Another process (halyard-cli, serve) logged requests: read them from the store, and the
+ * chart's minutes again. This process's own come through "event-added". */
+static void
+store_changed_cb (HyEventsPage *self, guint changes, HyStore *store)
 {
-  HyEventsPage *self = user_data;
-
-  /* Keep the chart's "now" moving while no request comes in. */
+  if (!(changes & HY_STORE_CHANGED_EVENTS) || !(changes & HY_STORE_CHANGED_BY_OTHER))
+    return;
   load_chart (self);
-
-  return G_SOURCE_CONTINUE;
+  if (self->update_idle == 0)
+    self->update_idle = g_idle_add (update_idle_cb, self);
 }
 
 static void
@@ -641,11 +643,9 @@ retry_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HyEventsPage *self = HY_EVENTS_PAGE (widget);
   HyEventItem *item = get_selected_item (self);
-  HyStore *store;
-  g_autoptr (GPtrArray) dead = NULL;
   g_autoptr (GError) error = NULL;
   const char *record;
-  guint retried = 0;
+  gint64 retried;
 
   if (item == NULL || self->session == NULL)
     return;
@@ -654,26 +654,12 @@ retry_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (record == NULL)
     return;
 
-  store = hy_session_get_store (self->session);
-  dead = hy_store_outbox_list (store, HY_OUTBOX_STATE_DEAD, 0, 0, &error);
-  if (dead == NULL)
+  /* The core puts the record's given-up writes back and wakes the deliverer. */
+  retried = hy_service_retry_record (hy_service_get (self->session), record, &error);
+  if (retried < 0)
     {
       show_error (self, error->message);
       return;
-    }
-
-  for (guint i = 0; i < dead->len; i++)
-    {
-      const HyOutboxItem *outbox = g_ptr_array_index (dead, i);
-
-      if (g_strcmp0 (outbox->record_key, record) != 0)
-        continue;
-      if (!hy_store_outbox_retry (store, outbox->id, &error))
-        {
-          show_error (self, error->message);
-          return;
-        }
-      retried++;
     }
 
   if (retried == 0)
@@ -689,8 +675,9 @@ retry_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
       g_autofree char *message = g_strdup_printf (
           /* Translators: %s is a record, e.g. "alert:a1" */
           ngettext ("%'u delivery of %s queued again; it is sent at the next sync",
-                    "%'u deliveries of %s queued again; they are sent at the next sync", retried),
-          retried, record);
+                    "%'u deliveries of %s queued again; they are sent at the next sync",
+                    (gulong) retried),
+          (guint) retried, record);
 
       show_info (self, message);
     }
@@ -889,7 +876,6 @@ hy_events_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   hy_events_page_set_session (self, NULL);
   g_clear_handle_id (&self->update_idle, g_source_remove);
-  g_clear_handle_id (&self->tick_source, g_source_remove);
   hy_adaptive_mode_clear (&self->narrow_mode);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HY_TYPE_EVENTS_PAGE);
@@ -1085,8 +1071,11 @@ hy_events_page_set_session (HyEventsPage *self, HySession *session)
     return;
 
   if (self->session != NULL)
-    g_signal_handlers_disconnect_by_func (self->session, event_added_cb, self);
-  g_clear_handle_id (&self->tick_source, g_source_remove);
+    {
+      g_signal_handlers_disconnect_by_func (self->session, event_added_cb, self);
+      g_signal_handlers_disconnect_by_func (hy_session_get_store (self->session), store_changed_cb,
+                                            self);
+    }
   gtk_filter_list_model_set_model (self->filtered, NULL);
   g_clear_object (&self->model);
   g_set_object (&self->session, session);
@@ -1096,7 +1085,8 @@ hy_events_page_set_session (HyEventsPage *self, HySession *session)
       self->model = hy_events_model_new (hy_session_get_store (session));
       gtk_filter_list_model_set_model (self->filtered, G_LIST_MODEL (self->model));
       g_signal_connect_swapped (session, "event-added", G_CALLBACK (event_added_cb), self);
-      self->tick_source = g_timeout_add_seconds (30, tick_cb, self);
+      g_signal_connect_swapped (hy_session_get_store (session), "changed",
+                                G_CALLBACK (store_changed_cb), self);
       reload (self);
       load_chart (self);
     }

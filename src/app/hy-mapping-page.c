@@ -36,12 +36,12 @@
 #include "hy-view-shortcuts.h"
 #include "linker/hy-linker.h"
 #include "sync/hy-sync-close.h"
+#include "store/hy-store-service.h"
 #include "sync/hy-sync-engine.h"
 
-/* Group states change with the window's sync engine, which says so ("changed"). halyard-cli
- * syncing in another process writes the same states, and the store does not notify anyone:
- * for those, the Groups section on screen also reads them again this often. */
-#define GROUPS_POLL_SECONDS 15
+/* Group states change with the sync engine's runs, in this process or another one: the store
+ * says so ("changed"). Another process's writes come in bursts: read the store again once per burst. */
+#define STORE_RELOAD_DELAY_MS 200
 
 typedef enum
 {
@@ -130,7 +130,7 @@ struct _HyMappingPage
   /* A reload asked for while busy, done once idle (see reload_all ()). */
   gboolean reload_pending;
   guint reload_idle;
-  guint groups_timer;
+  guint store_reload;
   guint search_idle;
 
   /* The picker's current job */
@@ -1965,16 +1965,32 @@ reload_groups_states (HyMappingPage *self)
 }
 
 static gboolean
-groups_timer_cb (gpointer user_data)
+store_reload_cb (gpointer user_data)
 {
   HyMappingPage *self = user_data;
 
-  /* Only what another process (halyard-cli sync) wrote: the engine's runs say so themselves. */
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && current_section (self)->id == SECTION_GROUPS &&
-      self->busy == 0)
-    reload_section (self, &self->sections[SECTION_GROUPS]);
+  self->store_reload = 0;
+  hy_mapping_page_reload (self);
+  return G_SOURCE_REMOVE;
+}
 
-  return G_SOURCE_CONTINUE;
+static void engine_changed_cb (HyMappingPage *self, HySyncEngine *engine);
+
+/* What changed in the store, whoever wrote it: another process's records, links and routes
+ * (halyard-cli link, import, map) are read again, once per burst; the group states after
+ * every sync write. */
+static void
+store_changed_cb (HyMappingPage *self, guint changes, HyStore *store)
+{
+  if ((changes & HY_STORE_CHANGED_BY_OTHER) &&
+      (changes & (HY_STORE_CHANGED_INVENTORY | HY_STORE_CHANGED_LINKS | HY_STORE_CHANGED_MAPPINGS |
+                  HY_STORE_CHANGED_CACHE)))
+    {
+      if (self->store_reload == 0)
+        self->store_reload = g_timeout_add (STORE_RELOAD_DELAY_MS, store_reload_cb, self);
+    }
+  else if (changes & (HY_STORE_CHANGED_GROUP_SYNC | HY_STORE_CHANGED_MAPPINGS))
+    engine_changed_cb (self, NULL);
 }
 
 static gboolean
@@ -2220,7 +2236,7 @@ hy_mapping_page_dispose (GObject *object)
     g_cancellable_cancel (self->refresh_cancellable);
   hy_mapping_page_set_session (self, NULL);
   hy_mapping_page_set_sync_engine (self, NULL);
-  g_clear_handle_id (&self->groups_timer, g_source_remove);
+  g_clear_handle_id (&self->store_reload, g_source_remove);
   g_clear_handle_id (&self->groups_idle, g_source_remove);
   g_clear_handle_id (&self->reload_idle, g_source_remove);
   hy_adaptive_mode_clear (&self->narrow_mode);
@@ -2478,8 +2494,6 @@ hy_mapping_page_init (HyMappingPage *self)
                         g_variant_new_int32 (-1));
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (shortcuts));
 
-  self->groups_timer = g_timeout_add_seconds (GROUPS_POLL_SECONDS, groups_timer_cb, self);
-
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.undo", FALSE);
   update_suggestions (self);
   update_toolbar (self);
@@ -2519,7 +2533,11 @@ hy_mapping_page_set_session (HyMappingPage *self, HySession *session)
     return;
 
   if (self->session != NULL)
-    g_signal_handlers_disconnect_by_func (self->session, event_added_cb, self);
+    {
+      g_signal_handlers_disconnect_by_func (self->session, event_added_cb, self);
+      g_signal_handlers_disconnect_by_func (hy_session_get_store (self->session), store_changed_cb,
+                                            self);
+    }
   g_set_object (&self->session, session);
   g_hash_table_remove_all (self->halo_lists);
   g_ptr_array_set_size (self->suggestions, 0);
@@ -2530,6 +2548,8 @@ hy_mapping_page_set_session (HyMappingPage *self, HySession *session)
   if (session != NULL)
     {
       g_signal_connect_swapped (session, "event-added", G_CALLBACK (event_added_cb), self);
+      g_signal_connect_swapped (hy_session_get_store (session), "changed",
+                                G_CALLBACK (store_changed_cb), self);
       /* Suggestions come with Link automatically and Refresh from Halo (the linker reads the
        * whole inventory: not something to do each time the window opens). */
       reload_all (self);

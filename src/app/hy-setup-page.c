@@ -13,6 +13,7 @@
 #include "halo/hy-halo-client.h"
 #include "preflight/hy-preflight.h"
 #include "session/hy-session.h"
+#include "service/hy-service.h"
 #include "sync/hy-sync-engine.h"
 
 #include "hy-alert-sources-group.h"
@@ -716,7 +717,7 @@ hy_setup_page_entry_activated_cb (HySetupPage *self, AdwEntryRow *row)
 static char *
 hy_setup_page_enable_refusal (HySetupPage *self)
 {
-  g_autoptr (HySyncEngine) engine = NULL;
+  HySyncEngine *engine;
   g_autoptr (GError) error = NULL;
 
   if (self->session == NULL || hy_session_get_profile (self->session) == NULL)
@@ -727,8 +728,8 @@ hy_setup_page_enable_refusal (HySetupPage *self)
     return g_strdup (_ ("The connection test failed: fix what it lists in Halo, then test again."));
 
   /* Whether there is something to sync is the engine's rule, the one halyard-cli enable
-   * follows too (an engine without a client only reads the store). */
-  engine = hy_sync_engine_new (hy_session_get_store (self->session), NULL);
+   * follows too: the session's one engine. */
+  engine = hy_service_get_engine (hy_service_get (self->session));
   if (hy_sync_engine_can_enable (engine, &error))
     return NULL;
   /* Said the window's way: where to map. */
@@ -849,6 +850,13 @@ hy_setup_page_save_action (GtkWidget *widget, const char *action_name, GVariant 
   data->profile->enabled = previous != NULL && previous->enabled &&
                            g_strcmp0 (previous->url, data->profile->url) == 0 &&
                            g_strcmp0 (previous->client_id, data->profile->client_id) == 0;
+  /* The rate limit and the refresh interval are kept (halyard-cli connect sets them). */
+  if (previous != NULL)
+    {
+      data->profile->rate_max = previous->rate_max;
+      data->profile->rate_window = previous->rate_window;
+      data->profile->refresh_interval = previous->refresh_interval;
+    }
   g_object_set_data_full (G_OBJECT (self), "hy-save-data", data, (GDestroyNotify) save_data_free);
 
   g_cancellable_cancel (self->cancellable);

@@ -10,19 +10,16 @@
 #include <glib/gi18n.h>
 
 #include "import/hy-import.h"
-
-#include "hy-import-dialog.h"
+#include "service/hy-service.h"
 #include "session/hy-session.h"
 #include "sync/hy-sync-attempt.h"
 #include "sync/hy-sync-engine.h"
 
+#include "hy-import-dialog.h"
 #include "hy-mapping-page.h"
 #include "hy-setup-page.h"
 #include "hy-toasts.h"
 #include "hy-window.h"
-
-/* While enabled, the outbox is delivered this often (alerts also go out as they are raised). */
-#define DELIVER_INTERVAL_SECONDS 60
 
 struct _HyWindow
 {
@@ -53,13 +50,7 @@ struct _HyWindow
   GtkLabel *summary_dead_label;
 
   HySession *session;
-  /* Runs while the integration is enabled. */
-  HySyncEngine *engine;
-  guint deliver_source;
-  gboolean syncing;
-  gboolean running_full;
-  gboolean pending_full;
-  gint64 last_sync;
+  HyService *service; /* the session's; it delivers while the integration is enabled */
   guint summary_idle;
   guint header_idle;
   gboolean demo;
@@ -101,7 +92,7 @@ popover_mapped_cb (GtkWidget *popover, gpointer user_data)
   g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, popover_unselect_idle_cb, g_object_ref (popover),
                    g_object_unref);
 }
-static void hy_window_start_sync (HyWindow *self, gboolean full);
+static gboolean summary_idle_cb (gpointer user_data);
 
 /* ------------------------------------------------------------------------- */
 /* Helpers                                                                   */
@@ -241,54 +232,60 @@ describe_given_up (HyStore *store, gint64 dead)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* Who delivers, in words: this window, another process (named), or nobody. */
+static char *
+describe_deliverer (HyWindow *self, const HyServiceStatus *status)
+{
+  g_autofree char *pid = NULL;
+
+  if (status->deliverer == NULL)
+    return g_strdup (_ ("Nobody delivers now: another process is starting, or the integration is "
+                        "not set up"));
+  if (status->deliverer->mine)
+    return g_strdup (_ ("Delivered by this window"));
+  pid = g_strdup_printf ("%" G_GINT64_FORMAT, status->deliverer->pid);
+  /* Translators: the program that delivers (e.g. "halyard-cli serve"), its process id and host
+   * name; this window then sends nothing itself */
+  return g_strdup_printf (_ ("Delivered by %s (process %s on %s)"), status->deliverer->command, pid,
+                          status->deliverer->host);
+}
+
 static void
-hy_window_update_popover (HyWindow *self)
+hy_window_update_popover (HyWindow *self, const HyServiceStatus *status)
 {
   const HyProfile *profile = self->session ? hy_session_get_profile (self->session) : NULL;
   g_autofree char *outbox = NULL;
   g_autofree char *failures = NULL;
   g_autofree char *given_up = NULL;
   g_autofree char *when = NULL;
-  gint64 last_sync = self->last_sync;
+  g_autofree char *state = NULL;
+  gint64 last_sync = 0;
 
-  if (profile != NULL)
+  if (profile != NULL && status != NULL)
     {
       HyStore *store = hy_session_get_store (self->session);
-      g_autoptr (HyEvent) last_failed = NULL;
       g_autoptr (GPtrArray) groups = hy_store_list_group_sync (store, TRUE, NULL);
-      gint64 pending, dead, failed;
+      g_autofree char *deliverer = describe_deliverer (self, status);
 
-      pending = MAX (hy_store_outbox_count (store, HY_OUTBOX_STATE_PENDING, NULL), 0) +
-                MAX (hy_store_outbox_count (store, HY_OUTBOX_STATE_INFLIGHT, NULL), 0);
-      dead = MAX (hy_store_outbox_count (store, HY_OUTBOX_STATE_DEAD, NULL), 0);
-      failed = MAX (hy_store_events_count (store, TRUE, NULL), 0);
-      last_failed = failed > 0 ? hy_store_events_last_failed (store, NULL) : NULL;
-
-      /* The last sync of any mapped group, also from earlier runs. */
+      /* The last sync of any mapped group, also from earlier runs and other processes. */
       for (guint i = 0; groups != NULL && i < groups->len; i++)
         last_sync = MAX (last_sync, ((HyGroupSync *) g_ptr_array_index (groups, i))->last_sync);
 
       /* Translators: the outbox: writes waiting for Halo, and writes Halyard gave up on */
-      outbox = g_strdup_printf (_ ("%'u waiting, %'u given up"), (guint) pending, (guint) dead);
-      if (failed == 0)
-        failures = g_strdup (_ ("None"));
-      else if (last_failed != NULL && last_failed->error != NULL)
-        /* Translators: %u is the number of failed requests, %s Halo's last error text */
-        failures = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u failed request; last: %s",
-                                                 "%'u failed requests; last: %s", failed),
-                                    (guint) failed, last_failed->error);
-      else
-        failures = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u failed request",
-                                                 "%'u failed requests", failed),
-                                    (guint) failed);
-      if (dead > 0)
-        given_up = describe_given_up (store, dead);
+      outbox = g_strdup_printf (_ ("%'u waiting, %'u given up"), status->pending, status->dead);
+      /* What fails now, and why; a request that failed once (a connection test of values that
+       * were not saved) is no failure of the integration. */
+      failures = status->state == HY_SERVICE_STATE_FAILING
+                     /* Translators: what fails (a group, a delivery) and why */
+                     ? g_strdup_printf (_ ("%s: %s"), status->subject, status->reason)
+                     : g_strdup (_ ("None"));
+      if (status->dead > 0)
+        given_up = describe_given_up (store, status->dead);
+      state = g_strdup_printf ("%s\n%s", status->summary, deliverer);
     }
 
   gtk_label_set_label (self->summary_enabled_label,
-                       profile == NULL    ? _ ("Not connected: set up the connection in Setup")
-                       : profile->enabled ? _ ("Enabled")
-                                          : _ ("Disabled"));
+                       state != NULL ? state : _ ("Not connected: set up the connection in Setup"));
   when = last_sync > 0 ? format_time (last_sync) : NULL;
   gtk_label_set_label (self->summary_sync_label, when != NULL ? when : _ ("Not synced yet"));
   gtk_label_set_label (self->summary_outbox_label, outbox != NULL ? outbox : "—");
@@ -298,190 +295,104 @@ hy_window_update_popover (HyWindow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->summary_dead_label), given_up != NULL);
 }
 
-/* The header's status: enabled or not, syncing, and a warning when writes were given up. */
+static void
+popover_show_cb (HyWindow *self)
+{
+  g_autoptr (HyServiceStatus) status =
+      self->session != NULL ? hy_service_status_read (self->session, NULL) : NULL;
+
+  hy_window_update_popover (self, status);
+}
+
+/* The header's status: what is true now (the core's status summary), whoever delivers. */
 static void
 hy_window_update_summary (HyWindow *self)
 {
-  const HyProfile *profile = self->session ? hy_session_get_profile (self->session) : NULL;
+  g_autoptr (HyServiceStatus) status = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *accessible = NULL;
   GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (self->summary_button));
   const char *state;
   const char *icon;
 
-  if (profile == NULL)
+  if (self->session != NULL)
     {
-      state = _ ("Not connected");
-      icon = "network-offline-symbolic";
+      status = hy_service_status_read (self->session, &error);
+      if (status == NULL)
+        g_warning ("Cannot read the integration's status: %s", error->message);
     }
-  else if (self->syncing)
-    {
-      state = _ ("Syncing");
-      icon = "emblem-synchronizing-symbolic";
-    }
-  else if (profile->enabled)
-    {
-      gint64 dead =
-          hy_store_outbox_count (hy_session_get_store (self->session), HY_OUTBOX_STATE_DEAD, NULL);
 
-      state = _ ("Enabled");
-      icon = dead > 0 ? "dialog-warning-symbolic" : "emblem-ok-symbolic";
-    }
-  else
+  switch (status != NULL ? status->state : HY_SERVICE_STATE_NOT_CONNECTED)
     {
-      state = _ ("Disabled");
-      icon = "media-playback-pause-symbolic";
+      case HY_SERVICE_STATE_NOT_CONNECTED:
+        state = _ ("Not connected");
+        icon = "network-offline-symbolic";
+        break;
+      case HY_SERVICE_STATE_DISABLED:
+        state = _ ("Disabled");
+        icon = "media-playback-pause-symbolic";
+        break;
+      case HY_SERVICE_STATE_FAILING:
+        /* Translators: the header's short status; the popover says what fails and why */
+        state = C_ ("integration status", "Failing");
+        icon = "dialog-warning-symbolic";
+        break;
+      case HY_SERVICE_STATE_WAITING:
+        /* Translators: the header's short status: waiting for Halo's rate limit */
+        state = C_ ("integration status", "Waiting");
+        icon = "preferences-system-time-symbolic";
+        break;
+      case HY_SERVICE_STATE_SYNCING:
+        state = _ ("Syncing");
+        icon = "emblem-synchronizing-symbolic";
+        break;
+      case HY_SERVICE_STATE_SYNCED:
+      default:
+        /* Translators: the header's short status: everything is in Halo */
+        state = C_ ("integration status", "All synced");
+        icon = "emblem-ok-symbolic";
+        break;
     }
 
   gtk_label_set_label (self->summary_label, state);
   gtk_image_set_from_icon_name (self->summary_icon, icon);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_button),
+                               status != NULL ? status->summary : NULL);
 
   /* Translators: the status button as a screen reader says it, e.g. "Integration status:
-   * Enabled" */
-  accessible = g_strdup_printf (_ ("Integration status: %s"), state);
+   * Syncing: 10 of 12 devices" */
+  accessible =
+      g_strdup_printf (_ ("Integration status: %s"), status != NULL ? status->summary : state);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->summary_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
 
   if (popover != NULL && gtk_widget_get_visible (popover))
-    hy_window_update_popover (self);
+    hy_window_update_popover (self, status);
 }
 
 /* ------------------------------------------------------------------------- */
-/* The sync runner: while enabled, sync once, then deliver the outbox        */
+/* The service: the session's one engine, run by the core                    */
 /* ------------------------------------------------------------------------- */
 
 static void
-synced_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+service_changed_cb (HyWindow *self, HyService *service)
 {
-  g_autoptr (HyWindow) self = user_data;
-  g_autoptr (HySyncReport) report = NULL;
-  g_autoptr (GError) error = NULL;
-  gboolean full = self->running_full;
+  /* The Groups section reads the states of the engine's runs as they change. */
+  if (hy_window_get_mapping_page (self) != NULL)
+    hy_mapping_page_set_sync_engine (hy_window_get_mapping_page (self),
+                                     hy_service_get_engine (service));
+  hy_window_update_summary (self);
+}
 
-  if (full)
-    report = hy_sync_engine_sync_finish (HY_SYNC_ENGINE (source), result, &error);
-  else
-    report = hy_sync_engine_deliver_finish (HY_SYNC_ENGINE (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+/* The header reads the store again once per burst of writes, whoever wrote them. */
+static void
+store_changed_cb (HyWindow *self, guint changes, HyStore *store)
+{
+  if (changes == (HY_STORE_CHANGED_EVENTS | HY_STORE_CHANGED_BY_OTHER) ||
+      changes == HY_STORE_CHANGED_EVENTS)
     return;
-
-  self->syncing = FALSE;
-  if (report != NULL)
-    self->last_sync = g_get_real_time ();
-
-  if (error != NULL && !g_error_matches (error, HY_SYNC_ERROR, HY_SYNC_ERROR_DISABLED))
-    hy_window_add_toast (self, error->message);
-  else if (report != NULL && full)
-    {
-      /* Translators: the toast when a sync run finished; the numbers are Halo assets */
-      g_autofree char *text =
-          g_strdup_printf (_ ("Sync finished: %'u created, %'u updated, %'u "
-                              "failed; %'u waiting"),
-                           report->created, report->updated, report->failed, report->pending);
-      hy_window_add_toast (self, text);
-    }
-  else if (report != NULL && report->delivered > 0)
-    {
-      g_autofree char *text =
-          g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u update delivered to Halo",
-                                        "%'u updates delivered to Halo", report->delivered),
-                           report->delivered);
-      hy_window_add_toast (self, text);
-    }
-
-  hy_window_update_summary (self);
-}
-
-static void
-hy_window_run_engine (HyWindow *self, gboolean full)
-{
-  if (self->engine == NULL || self->syncing)
-    return;
-
-  self->syncing = TRUE;
-  self->running_full = full;
-  hy_window_update_summary (self);
-  if (full)
-    hy_sync_engine_sync_async (self->engine, FALSE, self->cancellable, synced_cb,
-                               g_object_ref (self));
-  else
-    hy_sync_engine_deliver_async (self->engine, self->cancellable, synced_cb, g_object_ref (self));
-}
-
-static gboolean
-deliver_timeout_cb (gpointer user_data)
-{
-  HyWindow *self = user_data;
-
-  hy_window_run_engine (self, FALSE);
-  return G_SOURCE_CONTINUE;
-}
-
-static void
-engine_changed_cb (HyWindow *self, HySyncEngine *engine)
-{
-  hy_window_update_summary (self);
-}
-
-static void
-engine_client_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (HyWindow) self = user_data;
-  g_autoptr (HyHaloClient) client = NULL;
-  g_autoptr (GError) error = NULL;
-  gboolean full = self->pending_full;
-
-  self->pending_full = FALSE;
-  client = hy_session_get_client_finish (HY_SESSION (source), result, &error);
-  if (client == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        hy_window_add_toast (self, error->message);
-      return;
-    }
-
-  if (self->engine == NULL || hy_sync_engine_get_client (self->engine) != client)
-    {
-      if (self->engine != NULL)
-        g_signal_handlers_disconnect_by_data (self->engine, self);
-      g_clear_object (&self->engine);
-      self->engine = hy_sync_engine_new (hy_session_get_store (self->session), client);
-      g_signal_connect_object (self->engine, "changed", G_CALLBACK (engine_changed_cb), self,
-                               G_CONNECT_SWAPPED);
-      /* The Groups section shows the states of this engine's runs as they change. */
-      if (hy_window_get_mapping_page (self) != NULL)
-        hy_mapping_page_set_sync_engine (hy_window_get_mapping_page (self), self->engine);
-    }
-
-  hy_window_run_engine (self, full);
-}
-
-
-static void
-hy_window_stop_sync (HyWindow *self)
-{
-  g_clear_handle_id (&self->deliver_source, g_source_remove);
-}
-
-static void
-hy_window_start_sync (HyWindow *self, gboolean full)
-{
-  const HyProfile *profile = self->session ? hy_session_get_profile (self->session) : NULL;
-
-  if (profile == NULL || !profile->enabled)
-    {
-      hy_window_stop_sync (self);
-      return;
-    }
-
-  if (self->deliver_source == 0)
-    self->deliver_source =
-        g_timeout_add_seconds (DELIVER_INTERVAL_SECONDS, deliver_timeout_cb, self);
-
-  /* The client may have changed with the profile: ask the session for the current one. */
-  self->pending_full = self->pending_full || full;
-  hy_session_get_client_async (self->session, self->cancellable, engine_client_cb,
-                               g_object_ref (self));
+  if (self->summary_idle == 0)
+    self->summary_idle = g_timeout_add (250, summary_idle_cb, self);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -726,9 +637,9 @@ title_visible_changed_cb (HyWindow *self)
 static void
 setup_saved_cb (HyWindow *self, HySetupPage *page)
 {
+  /* The service takes the new client and syncs with it. */
   hy_window_update_views (self);
   hy_window_update_summary (self);
-  hy_window_start_sync (self, FALSE);
 }
 
 static void
@@ -740,16 +651,11 @@ setup_tested_cb (HyWindow *self, gboolean ok, HySetupPage *page)
 static void
 setup_enabled_changed_cb (HyWindow *self, gboolean enabled, HySetupPage *page)
 {
+  /* The service sees the switch in the store: it syncs, or stops sending. */
   if (enabled)
-    {
-      hy_window_add_toast (self, _ ("Integration enabled: syncing with Halo"));
-      hy_window_start_sync (self, TRUE);
-    }
+    hy_window_add_toast (self, _ ("Integration enabled: syncing with Halo"));
   else
-    {
-      hy_window_add_toast (self, _ ("Integration disabled: nothing more is sent to Halo"));
-      hy_window_stop_sync (self);
-    }
+    hy_window_add_toast (self, _ ("Integration disabled: nothing more is sent to Halo"));
   hy_window_update_summary (self);
 }
 
@@ -763,9 +669,9 @@ hy_window_close_request (GtkWindow *window)
   HyWindow *self = HY_WINDOW (window);
 
   hy_window_save_size (self);
-  /* Whatever still waits (a test, a refresh, a sync) stops with the window. */
+  /* Whatever the window still waits for (a test, a refresh) stops with it; the service runs
+   * on while the application holds it (in the background). */
   g_cancellable_cancel (self->cancellable);
-  hy_window_stop_sync (self);
 
   return GTK_WINDOW_CLASS (hy_window_parent_class)->close_request (window);
 }
@@ -776,12 +682,16 @@ hy_window_dispose (GObject *object)
   HyWindow *self = HY_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  hy_window_stop_sync (self);
   g_clear_handle_id (&self->summary_idle, g_source_remove);
   g_clear_handle_id (&self->header_idle, g_source_remove);
   if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
-  g_clear_object (&self->engine);
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (hy_session_get_store (self->session), self);
+    }
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (self->service, self);
+  self->service = NULL;
 
   gtk_widget_dispose_template (GTK_WIDGET (self), HY_TYPE_WINDOW);
 
@@ -909,7 +819,7 @@ hy_window_init (HyWindow *self)
                    G_SETTINGS_BIND_DEFAULT);
 
   g_signal_connect_object (gtk_menu_button_get_popover (self->summary_button), "show",
-                           G_CALLBACK (hy_window_update_popover), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (popover_show_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect (gtk_menu_button_get_popover (self->summary_button), "map",
                     G_CALLBACK (popover_mapped_cb), NULL);
   g_signal_connect_object (self->switcher_title, "notify::title-visible",
@@ -972,21 +882,35 @@ hy_window_set_session (HyWindow *self, HySession *session)
   if (self->session == session)
     return;
 
-  hy_window_stop_sync (self);
-  g_clear_object (&self->engine);
   if (hy_window_get_mapping_page (self) != NULL)
     hy_mapping_page_set_sync_engine (hy_window_get_mapping_page (self), NULL);
   if (self->session != NULL)
-    g_signal_handlers_disconnect_by_data (self->session, self);
+    {
+      g_signal_handlers_disconnect_by_data (self->session, self);
+      g_signal_handlers_disconnect_by_data (hy_session_get_store (self->session), self);
+    }
+  if (self->service != NULL)
+    g_signal_handlers_disconnect_by_data (self->service, self);
+  self->service = NULL;
   g_set_object (&self->session, session);
   if (session != NULL)
-    g_signal_connect_object (session, "event-added", G_CALLBACK (session_event_added_cb), self,
-                             G_CONNECT_SWAPPED);
+    {
+      g_signal_connect_object (session, "event-added", G_CALLBACK (session_event_added_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (hy_session_get_store (session), "changed",
+                               G_CALLBACK (store_changed_cb), self, G_CONNECT_SWAPPED);
+      /* The session's service delivers (unless another process does: the header says who). */
+      self->service = hy_service_get (session);
+      g_signal_connect_object (self->service, "changed", G_CALLBACK (service_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      hy_service_start (self->service, HY_WINDOW_DELIVERER, TRUE, NULL, NULL);
+    }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", session != NULL);
   hy_window_propagate_session (self);
+  if (self->service != NULL)
+    service_changed_cb (self, self->service);
   hy_window_update_summary (self);
-  hy_window_start_sync (self, TRUE);
 
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }

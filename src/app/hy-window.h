@@ -13,6 +13,10 @@
 
 G_BEGIN_DECLS
 
+/* How the window's process names itself as the deliverer (what `halyard-cli status` and a
+ * refused `halyard-cli serve` show). */
+#define HY_WINDOW_DELIVERER "Halyard"
+
 #define HY_TYPE_WINDOW (hy_window_get_type ())
 
 G_DECLARE_FINAL_TYPE (HyWindow, hy_window, HY, WINDOW, AdwApplicationWindow)

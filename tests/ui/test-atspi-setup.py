@@ -317,14 +317,19 @@ def main():
         ok(switch is not None and until(synced, timeout=40),
            "Enabled in Setup syncs the mapped group's Acme laptop and fails Initech's with the reason")
 
-        # An alert from monitoring becomes a Halo ticket.
+        # An alert from monitoring becomes a Halo ticket: the window delivers for the data
+        # directory, so halyard-cli stores the alert, says it is queued, and the window sends it.
         raised = cli(data_dir, "alert", "raise", "--id", "atspi-1", "--computer", "pc-acme-lt01",
                      "--policy", "p-disk", "--summary", "Disk C: 3% free") or {}
-        with urllib.request.urlopen(url + "/_sim/state", timeout=10) as answer:
-            state = json.load(answer)
-        ok(raised.get("state") == "delivered"
-           and any(t.get("summary") == "Disk C: 3% free" for t in state.get("tickets", [])),
-           "an alert raised with halyard-cli is a ticket in /_sim/state")
+
+        def ticket_sent():
+            with urllib.request.urlopen(url + "/_sim/state", timeout=10) as answer:
+                state = json.load(answer)
+            return any(t.get("summary") == "Disk C: 3% free" for t in state.get("tickets", []))
+
+        ok(raised.get("state") == "queued" and until(ticket_sent, timeout=10),
+           "an alert raised with halyard-cli while the window delivers is queued, then a ticket "
+           "in /_sim/state")
 
         # Events lists the requests the window sent, the sync's asset writes among them.
         show_view(window, "Events")

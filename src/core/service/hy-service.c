@@ -563,3 +563,30 @@ hy_service_retry_dead (HyService *self, gint64 item_id, GError **error)
     hy_sync_engine_schedule (self->engine, FALSE);
   return n;
 }
+
+gint64
+hy_service_retry_record (HyService *self, const char *record_key, GError **error)
+{
+  g_autoptr (GPtrArray) dead = NULL;
+  gint64 retried = 0;
+
+  g_return_val_if_fail (HY_IS_SERVICE (self), -1);
+  g_return_val_if_fail (record_key != NULL, -1);
+
+  dead = hy_store_outbox_list (self->store, HY_OUTBOX_STATE_DEAD, 0, 0, error);
+  if (dead == NULL)
+    return -1;
+  for (guint i = 0; i < dead->len; i++)
+    {
+      const HyOutboxItem *item = g_ptr_array_index (dead, i);
+
+      if (g_strcmp0 (item->record_key, record_key) != 0)
+        continue;
+      if (!hy_store_outbox_retry (self->store, item->id, error))
+        return -1;
+      retried++;
+    }
+  if (retried > 0 && self->delivering && self->automatic)
+    hy_sync_engine_schedule (self->engine, FALSE);
+  return retried;
+}

@@ -69,6 +69,10 @@ gboolean hy_service_request_sync (HyService *self, GError **error);
  * deliverer; how many, -1 on error. */
 gint64 hy_service_retry_dead (HyService *self, gint64 item_id, GError **error);
 
+/* Puts the given-up writes of one record ("alert:a1", "computer:pc1") back in the queue and
+ * wakes the deliverer; how many, -1 on error. */
+gint64 hy_service_retry_record (HyService *self, const char *record_key, GError **error);
+
 /* ---- The status summary ----------------------------------------------------------------- */
 
 /**

@@ -6,8 +6,9 @@
  * transaction (triggers of schema 4). A process learns what changed by comparing the serials
  * with the ones it saw last: after its own commits (SQLite's commit hook schedules the check),
  * and after other processes' (PRAGMA data_version, which only other connections' commits
- * change, read every HY_STORE_WATCH_INTERVAL_MS: it reads the WAL index in shared memory, not
- * the file).
+ * change: it reads the WAL index in shared memory, not the file). That is looked at as soon as
+ * the -wal file changes (a file monitor: every commit writes it), and every
+ * HY_STORE_WATCH_INTERVAL_MS in case the monitor says nothing (a network file system).
  */
 #define G_LOG_DOMAIN "hy-store"
 
@@ -40,6 +41,7 @@ struct _HyStoreNotify
   GMutex mutex;   /* guards @soon (commits come from any thread) */
   GSource *soon;  /* a check scheduled after a commit of this process */
   GSource *watch; /* the periodic data_version check */
+  GFileMonitor *wal_monitor;
 
   gint dirty; /* atomic: this process committed since the last check */
   gint64 data_version;
@@ -112,13 +114,16 @@ read_changes (HyStoreNotify *self)
 
 static void schedule_soon (HyStoreNotify *self, guint delay_ms);
 
-/* Emits "changed" when this process or another one committed something since the last check. */
+/* Emits "changed" when this process or another one committed something since the last check.
+ * The serials and the data version are read in one read transaction, so a commit of another
+ * process is either in both or in neither: what it changed is never taken for this process's
+ * own change (then missed as another's). */
 static void
 check (HyStoreNotify *self, HyStore *store)
 {
   gint64 version = 0;
-  gboolean dirty, other = FALSE;
-  guint changes = 0;
+  gboolean other;
+  guint changes;
 
   if (!_hy_store_try_lock (store))
     {
@@ -126,18 +131,23 @@ check (HyStoreNotify *self, HyStore *store)
       schedule_soon (self, 10);
       return;
     }
-  dirty = g_atomic_int_exchange (&self->dirty, 0) != 0;
-  if (query_int (self->db, "PRAGMA data_version", &version) && version != self->data_version)
+  if (!sqlite3_get_autocommit (self->db))
     {
-      self->data_version = version;
-      dirty = other = TRUE;
+      _hy_store_unlock (store);
+      schedule_soon (self, 10);
+      return;
     }
-  if (dirty || !self->known)
-    changes = read_changes (self);
+  g_atomic_int_set (&self->dirty, 0);
+  sqlite3_exec (self->db, "BEGIN", NULL, NULL, NULL);
+  changes = read_changes (self);
+  query_int (self->db, "PRAGMA data_version", &version);
+  sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL);
   _hy_store_unlock (store);
+
+  other = version != self->data_version;
+  self->data_version = version;
   if (changes != 0 && other)
     changes |= HY_STORE_CHANGED_BY_OTHER;
-
   if (changes != 0)
     g_signal_emit (store, changed_signal, 0, changes);
 }
@@ -194,9 +204,21 @@ commit_hook (void *user_data)
   return 0;
 }
 
+static void
+wal_changed_cb (GFileMonitor *monitor,
+                GFile *file,
+                GFile *other,
+                GFileMonitorEvent event,
+                gpointer user_data)
+{
+  schedule_soon (user_data, 0);
+}
+
 HyStoreNotify *
 _hy_store_notify_new (HyStore *store, gpointer db)
 {
+  g_autofree char *wal = g_strconcat (hy_store_get_path (store), "-wal", NULL);
+  g_autoptr (GFile) wal_file = g_file_new_for_path (wal);
   HyStoreNotify *self = g_new0 (HyStoreNotify, 1);
 
   g_weak_ref_init (&self->store, store);
@@ -213,6 +235,14 @@ _hy_store_notify_new (HyStore *store, gpointer db)
   g_source_set_callback (self->watch, watch_cb, self, NULL);
   g_source_set_static_name (self->watch, "[halyard] store watch");
   g_source_attach (self->watch, self->context);
+
+  /* The monitor reports on the thread-default context of this thread, like the rest. */
+  self->wal_monitor = g_file_monitor_file (wal_file, G_FILE_MONITOR_NONE, NULL, NULL);
+  if (self->wal_monitor != NULL)
+    {
+      g_file_monitor_set_rate_limit (self->wal_monitor, 10);
+      g_signal_connect (self->wal_monitor, "changed", G_CALLBACK (wal_changed_cb), self);
+    }
   return self;
 }
 
@@ -220,6 +250,12 @@ void
 _hy_store_notify_free (HyStoreNotify *self)
 {
   sqlite3_commit_hook (self->db, NULL, NULL);
+  if (self->wal_monitor != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (self->wal_monitor, self);
+      g_file_monitor_cancel (self->wal_monitor);
+      g_clear_object (&self->wal_monitor);
+    }
   g_source_destroy (self->watch);
   g_source_unref (self->watch);
   g_mutex_lock (&self->mutex);

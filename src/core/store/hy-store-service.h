@@ -50,7 +50,7 @@ typedef enum
  * processes on the same database (noticed by PRAGMA data_version, checked every
  * HY_STORE_WATCH_INTERVAL_MS while that context runs). Several commits close together come as
  * one emission with their flags or'ed. */
-#define HY_STORE_WATCH_INTERVAL_MS 100
+#define HY_STORE_WATCH_INTERVAL_MS 50
 
 /* Checks now for commits not reported yet (for tests and for code that just waited on another
  * process), emitting "changed" before it returns when there were some. */
