@@ -43,6 +43,7 @@ struct _HySetupPage
   AdwEntryRow *tenant_row;
   AdwEntryRow *scopes_row;
   AdwActionRow *scopes_error_row;
+  AdwActionRow *rate_limit_row;
   GtkSpinner *spinner;
   AdwPreferencesGroup *checks_group;
   GtkListBox *checks_list;
@@ -322,6 +323,19 @@ hy_setup_page_load_profile (HySetupPage *self)
   gtk_editable_set_text (GTK_EDITABLE (self->scopes_row),
                          profile && profile->scopes ? profile->scopes : "");
   gtk_editable_set_text (GTK_EDITABLE (self->secret_row), "");
+  {
+    guint max = profile ? profile->rate_max : HY_PROFILE_DEFAULT_RATE_MAX;
+    guint window = profile ? profile->rate_window : HY_PROFILE_DEFAULT_RATE_WINDOW;
+    /* Translators: Halo's rate limit in Setup > Advanced: requests per rolling window of
+     * seconds; halyard-cli connect --rate-limit N/SECONDS changes it */
+    g_autofree char *text =
+        g_strdup_printf (_ ("%'u requests per %'u s, shared by every Halyard process on this data "
+                            "folder (change "
+                            "it with halyard-cli connect --rate-limit N/SECONDS)"),
+                         max, window);
+
+    adw_action_row_set_subtitle (self->rate_limit_row, text);
+  }
 
   self->validate_live = FALSE;
   show_row_error (self->url_row, self->url_error_row, NULL, NULL);
@@ -1041,6 +1055,7 @@ hy_setup_page_class_init (HySetupPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HySetupPage, tenant_row);
   gtk_widget_class_bind_template_child (widget_class, HySetupPage, scopes_row);
   gtk_widget_class_bind_template_child (widget_class, HySetupPage, scopes_error_row);
+  gtk_widget_class_bind_template_child (widget_class, HySetupPage, rate_limit_row);
   gtk_widget_class_bind_template_child (widget_class, HySetupPage, spinner);
   gtk_widget_class_bind_template_child (widget_class, HySetupPage, checks_group);
   gtk_widget_class_bind_template_child (widget_class, HySetupPage, checks_list);
