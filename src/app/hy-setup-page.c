@@ -327,12 +327,10 @@ hy_setup_page_load_profile (HySetupPage *self)
     guint max = profile ? profile->rate_max : HY_PROFILE_DEFAULT_RATE_MAX;
     guint window = profile ? profile->rate_window : HY_PROFILE_DEFAULT_RATE_WINDOW;
     /* Translators: Halo's rate limit in Setup > Advanced: requests per rolling window of
-     * seconds; halyard-cli connect --rate-limit N/SECONDS changes it */
-    g_autofree char *text =
-        g_strdup_printf (_ ("%'u requests per %'u s, shared by every Halyard process on this data "
-                            "folder (change "
-                            "it with halyard-cli connect --rate-limit N/SECONDS)"),
-                         max, window);
+     * seconds (halyard-cli connect --rate-limit N/SECONDS changes it) */
+    g_autofree char *text = g_strdup_printf (_ ("%'u requests per %'u s, shared by every Halyard "
+                                                "process on this data folder"),
+                                             max, window);
 
     adw_action_row_set_subtitle (self->rate_limit_row, text);
   }
