@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "intake/hy-intake-payload.h"
+#include "json/hy-json-guard.h"
 
 /* clang-format off */
 G_DEFINE_QUARK (hy-intake-error-quark, hy_intake_error)
@@ -64,48 +65,6 @@ hy_intake_alert_to_incoming (const HyIntakeAlert *alert, HySyncIncoming *out)
   };
 }
 
-/* ------------------------------------------------------------------------- */
-/* Nesting                                                                   */
-/* ------------------------------------------------------------------------- */
-
-gboolean
-hy_intake_check_depth (const char *data, gsize length, guint max_depth, GError **error)
-{
-  guint depth = 0;
-  gboolean in_string = FALSE;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        {
-          if (++depth > max_depth)
-            {
-              g_set_error (error, HY_INTAKE_ERROR, HY_INTAKE_ERROR_INVALID,
-                           /* Translators: %u is a number of levels, such as 32 */
-                           _ ("The JSON is nested more than %u levels deep: send the alerts as "
-                              "the format describes them"),
-                           max_depth);
-              return FALSE;
-            }
-        }
-      else if ((c == '}' || c == ']') && depth > 0)
-        depth--;
-    }
-  return TRUE;
-}
-
 static JsonNode *
 parse (const char *data, gsize length, GError **error)
 {
@@ -124,8 +83,15 @@ parse (const char *data, gsize length, GError **error)
                            _ ("The body is not UTF-8 text: send the alerts as JSON in UTF-8"));
       return NULL;
     }
-  if (!hy_intake_check_depth (data, length, HY_INTAKE_MAX_DEPTH, error))
-    return NULL;
+  if (!hy_json_guard_check (data, length, HY_INTAKE_MAX_DEPTH, &local))
+    {
+      /* Translators: %s says what is wrong, such as "it is nested more than 32 levels deep" */
+      g_set_error (error, HY_INTAKE_ERROR, HY_INTAKE_ERROR_INVALID,
+                   _ ("The alerts were refused, nothing was stored: %s. Send them as the format "
+                      "describes them"),
+                   local->message);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local))
     {
       /* Translators: %s is the JSON parser's own message, which says where */

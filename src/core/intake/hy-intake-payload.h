@@ -70,7 +70,6 @@ void hy_intake_alert_to_incoming (const HyIntakeAlert *alert, HySyncIncoming *ou
 
 /* FALSE with an HY_INTAKE_ERROR_INVALID error when @data nests arrays and objects deeper than
  * @max_depth (checked before any parser builds a tree of it). */
-gboolean hy_intake_check_depth (const char *data, gsize length, guint max_depth, GError **error);
 
 /* A Prometheus Alertmanager webhook notification (payload version 4): one HyIntakeAlert per
  * alert in it, the computer and policy taken from the labels @settings names. The whole payload
