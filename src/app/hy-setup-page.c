@@ -429,7 +429,8 @@ save_refused (HySetupPage *self, HyPreflightResult *result, const HyProfile *pro
 
   if (url != NULL && url->status != HY_PREFLIGHT_PASSED)
     show_row_error (self->url_row, self->url_error_row, url->message, url->fix);
-  else if (token != NULL && profile->scopes != NULL && strstr (token->message, "invalid_scope"))
+  else if (token != NULL && profile->scopes != NULL &&
+           token->reason == HY_PREFLIGHT_REASON_INVALID_SCOPE)
     {
       adw_expander_row_set_expanded (self->advanced_row, TRUE);
       show_row_error (self->scopes_row, self->scopes_error_row, token->message, token->fix);

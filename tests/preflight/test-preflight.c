@@ -292,6 +292,7 @@ test_wrong_secret (void)
 
   check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_TOKEN);
   g_assert_nonnull (strstr (check->message, "invalid_client"));
+  g_assert_cmpint (check->reason, ==, HY_PREFLIGHT_REASON_INVALID_CLIENT);
   g_assert_nonnull (strstr (check->fix, "Client ID and Secret (Services)"));
   g_assert_nonnull (strstr (check->fix, "Agent"));
   g_assert_null (strstr (check->message, "not-the-secret"));
@@ -335,6 +336,7 @@ test_invalid_scope (void)
   check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_TOKEN);
   g_assert_nonnull (strstr (check->message, "invalid_scope"));
   g_assert_nonnull (strstr (check->fix, "Permissions tab"));
+  g_assert_cmpint (check->reason, ==, HY_PREFLIGHT_REASON_INVALID_SCOPE);
 }
 
 static void
@@ -372,6 +374,8 @@ test_nothing_listening (void)
   assert_statuses (result, expected);
   g_assert_nonnull (
       strstr (hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_URL)->message, url));
+  g_assert_cmpint (hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_URL)->reason, ==,
+                   HY_PREFLIGHT_REASON_UNREACHABLE);
 }
 
 static void
@@ -418,6 +422,7 @@ test_not_a_halo (void)
   check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_URL);
   g_assert_nonnull (strstr (check->message, "not like a Halo"));
   g_assert_nonnull (strstr (check->fix, "API Details"));
+  g_assert_cmpint (check->reason, ==, HY_PREFLIGHT_REASON_NOT_HALO);
 }
 
 /* A minimal Halo of the test's own: signs in without saying which scopes it granted, and

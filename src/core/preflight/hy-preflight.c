@@ -237,6 +237,19 @@ set_check (HyPreflightResult *self,
   check->status = status;
   check->message = message;
   check->fix = fix;
+  check->reason = HY_PREFLIGHT_REASON_NONE;
+}
+
+/* set_check () for a failure whose reason a view acts on. */
+static void
+set_failed (HyPreflightResult *self,
+            HyPreflightCheckId id,
+            HyPreflightReason reason,
+            char *message,
+            char *fix)
+{
+  set_check (self, id, HY_PREFLIGHT_FAILED, message, fix);
+  self->checks[id].reason = reason;
 }
 
 /* ------------------------------------------------------------------------- */
@@ -625,31 +638,31 @@ judge_sign_in (RunData *data, const GError *error)
   else if (g_error_matches (error, HY_HALO_ERROR, HY_HALO_ERROR_UNREACHABLE) ||
            g_error_matches (error, HY_HALO_ERROR, HY_HALO_ERROR_TLS))
     {
-      set_check (result, HY_PREFLIGHT_CHECK_URL, HY_PREFLIGHT_FAILED,
-                 /* Translators: the first %s is the Halo URL, the second the network error */
-                 g_strdup_printf (_ ("%s does not answer: %s"), base_url, error->message),
-                 g_strdup_printf (
-                     /* Translators: %s is a Halo menu path */
-                     _ ("Check the address: use your Halo web address (for example "
-                        "https://yourcompany.halopsa.com), as shown under %s > API Details, and "
-                        "make sure this computer can reach it."),
-                     _ ("Configuration > Integrations > HaloPSA API")));
+      set_failed (result, HY_PREFLIGHT_CHECK_URL, HY_PREFLIGHT_REASON_UNREACHABLE,
+                  /* Translators: the first %s is the Halo URL, the second the network error */
+                  g_strdup_printf (_ ("%s does not answer: %s"), base_url, error->message),
+                  g_strdup_printf (
+                      /* Translators: %s is a Halo menu path */
+                      _ ("Check the address: use your Halo web address (for example "
+                         "https://yourcompany.halopsa.com), as shown under %s > API Details, and "
+                         "make sure this computer can reach it."),
+                      _ ("Configuration > Integrations > HaloPSA API")));
       mark_rest_unproven (data, HY_PREFLIGHT_CHECK_TOKEN,
                           _ ("Not checked: Halo could not be reached."));
       return FALSE;
     }
   else
     {
-      set_check (result, HY_PREFLIGHT_CHECK_URL, HY_PREFLIGHT_FAILED,
-                 /* Translators: the first %s is the URL, the second Halyard's error */
-                 g_strdup_printf (_ ("%s answers, but not like a Halo instance: %s"), base_url,
-                                  error->message),
-                 g_strdup_printf (
-                     /* Translators: %s is a Halo menu path */
-                     _ ("Use the address of your Halo instance itself, as shown under %s > API "
-                        "Details (the Resource Server without “/api”), not a login page, a proxy "
-                        "or another web site."),
-                     _ ("Configuration > Integrations > HaloPSA API")));
+      set_failed (result, HY_PREFLIGHT_CHECK_URL, HY_PREFLIGHT_REASON_NOT_HALO,
+                  /* Translators: the first %s is the URL, the second Halyard's error */
+                  g_strdup_printf (_ ("%s answers, but not like a Halo instance: %s"), base_url,
+                                   error->message),
+                  g_strdup_printf (
+                      /* Translators: %s is a Halo menu path */
+                      _ ("Use the address of your Halo instance itself, as shown under %s > API "
+                         "Details (the Resource Server without “/api”), not a login page, a proxy "
+                         "or another web site."),
+                      _ ("Configuration > Integrations > HaloPSA API")));
       mark_rest_unproven (data, HY_PREFLIGHT_CHECK_TOKEN,
                           _ ("Not checked: the address is not a Halo instance."));
       return FALSE;
@@ -711,22 +724,22 @@ judge_sign_in (RunData *data, const GError *error)
              "generate a new Client Secret if in doubt, and connect again. For hosted Halo, the "
              "tenant must be the one shown under API Details."),
           _ (APPLICATIONS_PATH));
-      set_check (result, HY_PREFLIGHT_CHECK_TOKEN, HY_PREFLIGHT_FAILED, g_steal_pointer (&message),
-                 g_string_free (g_steal_pointer (&fix), FALSE));
+      set_failed (result, HY_PREFLIGHT_CHECK_TOKEN, HY_PREFLIGHT_REASON_INVALID_CLIENT,
+                  g_steal_pointer (&message), g_string_free (g_steal_pointer (&fix), FALSE));
     }
   else if (g_error_matches (error, HY_HALO_ERROR, HY_HALO_ERROR_INVALID_SCOPE))
     {
-      set_check (result, HY_PREFLIGHT_CHECK_TOKEN, HY_PREFLIGHT_FAILED,
-                 /* Translators: %s is the list of scopes Halyard asked for */
-                 g_strdup_printf (_ ("Halo refused the scopes Halyard asked for (invalid_scope): "
-                                     "%s"),
-                                  hy_halo_client_get_scopes (data->client)),
-                 g_strdup_printf (
-                     /* Translators: %s is a Halo menu path; keep the scope names untranslated */
-                     _ ("Ask only for scopes Halo knows: all, or for example “edit:tickets "
-                        "edit:assets read:customers”, and tick the same scopes on the "
-                        "Permissions tab of Halyard’s application (%s)."),
-                     _ (APPLICATIONS_PATH)));
+      set_failed (result, HY_PREFLIGHT_CHECK_TOKEN, HY_PREFLIGHT_REASON_INVALID_SCOPE,
+                  /* Translators: %s is the list of scopes Halyard asked for */
+                  g_strdup_printf (_ ("Halo refused the scopes Halyard asked for (invalid_scope): "
+                                      "%s"),
+                                   hy_halo_client_get_scopes (data->client)),
+                  g_strdup_printf (
+                      /* Translators: %s is a Halo menu path; keep the scope names untranslated */
+                      _ ("Ask only for scopes Halo knows: all, or for example “edit:tickets "
+                         "edit:assets read:customers”, and tick the same scopes on the "
+                         "Permissions tab of Halyard’s application (%s)."),
+                      _ (APPLICATIONS_PATH)));
     }
   else
     {

@@ -49,13 +49,25 @@ const char *hy_preflight_check_id_to_string (HyPreflightCheckId id);
  * @message: what was found, translated
  * @fix: (nullable): on failure, what to change, in Halo's own terms and menu paths; on an
  *   unproven check, what would prove it; %NULL when passed
+ * @reason: on failure, why, as a code a view can act on
  */
+/* Why a check failed, for a view to act on (which row to mark) without reading the message. */
+typedef enum
+{
+  HY_PREFLIGHT_REASON_NONE,           /* passed, unproven, or a failure with no finer reason */
+  HY_PREFLIGHT_REASON_UNREACHABLE,    /* nothing answered at the address (or TLS failed) */
+  HY_PREFLIGHT_REASON_NOT_HALO,       /* something answered, but not like a Halo instance */
+  HY_PREFLIGHT_REASON_INVALID_CLIENT, /* Halo refused the Client ID, the secret or the tenant */
+  HY_PREFLIGHT_REASON_INVALID_SCOPE,  /* Halo refused the scopes Halyard asked for */
+} HyPreflightReason;
+
 typedef struct
 {
   HyPreflightCheckId id;
   HyPreflightStatus status;
   char *message;
   char *fix;
+  HyPreflightReason reason;
 } HyPreflightCheck;
 
 #define HY_TYPE_PREFLIGHT_RESULT (hy_preflight_result_get_type ())
