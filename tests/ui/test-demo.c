@@ -59,27 +59,63 @@ wait_result (GAsyncResult **slot)
   return *slot;
 }
 
+/* The window's render node, taken right after a frame is painted: the service keeps the views
+ * live (a request logged, the status changing), and a snapshot taken while a relayout is pending
+ * is empty. After "after-paint" the layout of that frame is valid. */
+typedef struct
+{
+  GtkWidget *window;
+  GskRenderNode *node;
+} Shot;
+
+static void
+after_paint_cb (GdkFrameClock *clock, Shot *shot)
+{
+  g_autoptr (GdkPaintable) paintable = NULL;
+  GtkSnapshot *snapshot;
+
+  if (shot->node != NULL)
+    return;
+  paintable = gtk_widget_paintable_new (shot->window);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (shot->window),
+                          gtk_widget_get_height (shot->window));
+  shot->node = gtk_snapshot_free_to_node (snapshot);
+  if (shot->node == NULL)
+    gtk_widget_queue_draw (shot->window);
+}
+
 static void
 save_screenshot (GtkWidget *window, const char *name)
 {
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  Shot shot = { window, NULL };
   g_autoptr (GdkTexture) texture = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *file = NULL;
   g_autofree char *path = NULL;
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
+  gboolean timed_out = FALSE;
+  gulong handler;
+  guint id;
 
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
+  g_assert_cmpint (gtk_widget_get_width (window), >, 0);
+  g_assert_cmpint (gtk_widget_get_height (window), >, 0);
+  g_assert_nonnull (clock);
 
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &shot);
+  gtk_widget_queue_draw (window);
+  id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  while (shot.node == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  g_assert_nonnull (shot.node);
+
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), shot.node,
+                                         &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (window),
+                                                              gtk_widget_get_height (window)));
+  gsk_render_node_unref (shot.node);
 
   dir = g_build_filename (g_getenv ("HALYARD_BUILD_ROOT") ? g_getenv ("HALYARD_BUILD_ROOT")
                                                           : g_get_tmp_dir (),
