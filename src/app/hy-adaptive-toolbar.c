@@ -1,9 +1,9 @@
-/* hy-adaptive-toolbar.c — toolbars that show only their buttons' icons on narrow windows
+/* hy-adaptive-toolbar.c — pages that switch to a narrow layout on narrow windows
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Events and Mapping both switch their toolbar buttons between label and icon when the window
- * is narrower than the toolbar with its labels; these are the pieces they share.
+ * Events and Mapping both switch to a narrow layout (fewer columns, actions in a menu) when the
+ * window is narrower than their wide layout; these are the pieces they share.
  */
 
 #define G_LOG_DOMAIN "hy-adaptive-toolbar"
@@ -11,8 +11,6 @@
 #include "config.h"
 
 #include "hy-adaptive-toolbar.h"
-
-#define WIDE_LABEL_KEY "hy-compact-wide-label"
 
 char *
 hy_strip_mnemonic (const char *label)
@@ -33,41 +31,6 @@ hy_strip_mnemonic (const char *label)
     }
 
   return g_string_free (text, FALSE);
-}
-
-void
-hy_compact_button_init (GtkWidget *button)
-{
-  const char *label;
-  g_autofree char *name = NULL;
-
-  g_return_if_fail (GTK_IS_BUTTON (button) || GTK_IS_MENU_BUTTON (button));
-
-  label = GTK_IS_MENU_BUTTON (button) ? gtk_menu_button_get_label (GTK_MENU_BUTTON (button))
-                                      : gtk_button_get_label (GTK_BUTTON (button));
-  g_return_if_fail (label != NULL);
-
-  g_object_set_data_full (G_OBJECT (button), WIDE_LABEL_KEY, g_strdup (label), g_free);
-  name = hy_strip_mnemonic (label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-}
-
-void
-hy_compact_button_set_narrow (GtkWidget *button, const char *icon_name, gboolean narrow)
-{
-  const char *label = g_object_get_data (G_OBJECT (button), WIDE_LABEL_KEY);
-
-  g_return_if_fail (GTK_IS_BUTTON (button) || GTK_IS_MENU_BUTTON (button));
-  g_return_if_fail (label != NULL);
-
-  if (GTK_IS_MENU_BUTTON (button) && narrow)
-    gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), icon_name);
-  else if (GTK_IS_MENU_BUTTON (button))
-    gtk_menu_button_set_label (GTK_MENU_BUTTON (button), label);
-  else if (narrow)
-    gtk_button_set_icon_name (GTK_BUTTON (button), icon_name);
-  else
-    gtk_button_set_label (GTK_BUTTON (button), label);
 }
 
 void

@@ -1,4 +1,4 @@
-/* hy-adaptive-toolbar.h — toolbars that show only their buttons' icons on narrow windows
+/* hy-adaptive-toolbar.h — pages that switch to a narrow layout on narrow windows
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,12 +12,6 @@ G_BEGIN_DECLS
 /* "_Failed Only" → "Failed Only" (a doubled "__" stays one "_"): the name a screen reader says
  * for a button, with its label or with only its icon. */
 char *hy_strip_mnemonic (const char *label);
-
-/* Remembers @button's label (a GtkButton or a GtkMenuButton) for the wide layout and gives it
- * that label, without its mnemonic, as its accessible name, which it keeps with only its icon. */
-void hy_compact_button_init (GtkWidget *button);
-/* Narrow: @button shows only @icon_name (its tooltip and name stay); wide: its label again. */
-void hy_compact_button_set_narrow (GtkWidget *button, const char *icon_name, gboolean narrow);
 
 /* The width @page needs for its wide layout (measured only while it shows that layout). */
 typedef int (*HyWideWidthFunc) (GtkWidget *page);
