@@ -1,0 +1,926 @@
+/* hy-sync-engine-asset-plan.c: asset planning: Halo's asset types, the plan of creates and updates
+ * from the inventory, the look-up of existing assets, and queueing the writes
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "hy-sync"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+#include <string.h>
+
+#include "linker/hy-linker.h"
+#include "sync/hy-sync-engine-private.h"
+#include "sync/hy-sync-payload.h"
+
+/* ------------------------------------------------------------------------- */
+/* Asset types                                                               */
+/* ------------------------------------------------------------------------- */
+
+/* The asset type's details, with its fields (the list does not carry them). */
+static JsonObject *
+load_type_details (HySyncRun *run, gint64 type_id, GError **error)
+{
+  HySyncCall call = { .self = run->self,
+                      .op = OP_GET_RECORD,
+                      .kind = HY_HALO_KIND_ASSET_TYPE,
+                      .id = type_id,
+                      .query = "includedetails=true",
+                      .priority = HY_HALO_PRIORITY_BULK,
+                      .cancellable = run->cancellable };
+  JsonObject *details;
+
+  if (!_hy_sync_engine_call_run_or_propagate (&call, error))
+    return NULL;
+  details = json_object_ref (hy_halo_record_get_object (call.rec));
+  _hy_sync_engine_call_clear (&call);
+  return details;
+}
+
+static HyHaloRecord *
+find_type (HyHaloList *list, const char *const *names)
+{
+  for (guint n = 0; names[n]; n++)
+    for (guint i = 0; i < list->records->len; i++)
+      {
+        HyHaloRecord *r = g_ptr_array_index (list->records, i);
+        const char *name = hy_halo_record_get_name (r);
+        if (name != NULL && g_ascii_strcasecmp (name, names[n]) == 0)
+          return r;
+      }
+  return NULL;
+}
+
+gboolean
+_hy_sync_engine_load_asset_types (HySyncRun *run, GError **error)
+{
+  static const char *const workstation[] = { "Workstation", "Computer", "Desktop", "PC",
+                                             "Laptop",      "Server",   NULL };
+  static const char *const server[] = { "Server", "Servers", NULL };
+  HySyncCall call = { .self = run->self,
+                      .op = OP_LIST_ASSET_TYPES,
+                      .priority = HY_HALO_PRIORITY_BULK,
+                      .cancellable = run->cancellable };
+  HyHaloRecord *ws, *sv;
+
+  if (run->asset_types_loaded)
+    return TRUE;
+  if (run->self->types_loaded)
+    {
+      run->assettype_id = run->self->types[0];
+      run->name_field_id = run->self->types[1];
+      run->serial_field_id = run->self->types[2];
+      run->server_assettype_id = run->self->types[3];
+      run->server_name_field_id = run->self->types[4];
+      run->server_serial_field_id = run->self->types[5];
+      if (run->serial_field_id <= 0)
+        run->serial_field_id = run->learned_serial_field_id;
+      if (run->server_serial_field_id <= 0)
+        run->server_serial_field_id = run->learned_serial_field_id;
+      run->asset_types_loaded = TRUE;
+      return TRUE;
+    }
+  if (!_hy_sync_engine_call_run_or_propagate (&call, error))
+    return FALSE;
+  ws = find_type (call.list, workstation);
+  if (ws == NULL && call.list->records->len > 0)
+    ws = g_ptr_array_index (call.list->records, 0);
+  if (ws == NULL)
+    {
+      g_set_error_literal (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NOT_CONFIGURED,
+                           _ ("Halo has no asset type to create devices with: add one in Halo "
+                              "(Configuration > Asset Management > Asset Types)"));
+      _hy_sync_engine_call_clear (&call);
+      return FALSE;
+    }
+  sv = find_type (call.list, server);
+  if (sv == NULL)
+    sv = ws;
+  /* The name and serial are written as the type's fields, whose ids are per tenant. */
+  for (guint t = 0; t < 2; t++)
+    {
+      HyHaloRecord *type = t == 0 ? ws : sv;
+      JsonObject *details = t == 1 && sv == ws
+                                ? json_object_ref (run->self->type_details[0])
+                                : load_type_details (run, hy_halo_record_get_id (type), error);
+      if (details == NULL)
+        {
+          _hy_sync_engine_call_clear (&call);
+          return FALSE;
+        }
+      g_clear_pointer (&run->self->type_details[t], json_object_unref);
+      run->self->type_details[t] = details;
+      if (hy_sync_json_int (details, "keyfield_id") <= 0)
+        {
+          /* Translators: %s is the name of a Halo asset type */
+          g_set_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NOT_CONFIGURED,
+                       _ ("Halo’s asset type “%s” has no key field, so Halyard cannot write the "
+                          "devices’ names: set one in Halo (Configuration > Asset Management > "
+                          "Asset Types)"),
+                       hy_halo_record_get_name (type));
+          _hy_sync_engine_call_clear (&call);
+          return FALSE;
+        }
+    }
+  run->assettype_id = hy_halo_record_get_id (ws);
+  run->name_field_id = hy_sync_json_int (run->self->type_details[0], "keyfield_id");
+  run->serial_field_id = hy_sync_asset_type_field_id (run->self->type_details[0], "serial");
+  run->server_assettype_id = hy_halo_record_get_id (sv);
+  run->server_name_field_id = hy_sync_json_int (run->self->type_details[1], "keyfield_id");
+  run->server_serial_field_id = hy_sync_asset_type_field_id (run->self->type_details[1], "serial");
+  run->self->types[0] = run->assettype_id;
+  run->self->types[1] = run->name_field_id;
+  run->self->types[2] = run->serial_field_id;
+  run->self->types[3] = run->server_assettype_id;
+  run->self->types[4] = run->server_name_field_id;
+  run->self->types[5] = run->server_serial_field_id;
+  run->self->types_loaded = TRUE;
+  /* Types that do not list their fields: the serial field the existing assets use. */
+  if (run->serial_field_id <= 0)
+    run->serial_field_id = run->learned_serial_field_id;
+  if (run->server_serial_field_id <= 0)
+    run->server_serial_field_id = run->learned_serial_field_id;
+  run->asset_types_loaded = TRUE;
+  _hy_sync_engine_call_clear (&call);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Linking tickets to their device's asset                                   */
+/* ------------------------------------------------------------------------- */
+
+/* Whether Halyard closed the ticket of the alert's occurrence: cleared under a policy with a
+ * close status, or resolved by a technician. */
+static gboolean
+alert_ticket_closed (HyStore *store, const HyAlert *alert)
+{
+  g_autofree char *key = _hy_sync_engine_resolved_key (alert->id);
+  g_autofree char *resolved = NULL;
+
+  if (alert->cleared_at != NULL)
+    {
+      g_autoptr (HyPolicyMapping) pmap =
+          hy_store_get_policy_mapping (store, alert->policy_id, NULL);
+      if (pmap != NULL && pmap->close_status_id > 0)
+        return TRUE;
+    }
+  return hy_store_get_setting (store, key, &resolved, NULL) && resolved != NULL &&
+         g_strcmp0 (resolved, alert->raised_at) == 0;
+}
+
+/* Alerts overtake the bulk asset sync, so a ticket may have been created before its device's
+ * asset existed, without the asset. Now that @computer_id is linked to @asset_id, each ticket of
+ * its alerts that is not closed (or not yet created: its create may already have reached Halo
+ * without the asset) gets a write that adds the asset, queued behind the alert's other writes.
+ * The write reads the ticket first and adds the asset to those it has: idempotent, and an asset
+ * a technician added in Halo stays. Called inside the transaction that sets the link. */
+gboolean
+_hy_sync_engine_queue_ticket_assets (HyStore *store,
+                                     const char *computer_id,
+                                     gint64 asset_id,
+                                     GError **error)
+{
+  HyStoreQuery query = HY_STORE_QUERY_INIT;
+  g_autoptr (GPtrArray) alerts = NULL;
+
+  query.computer_id = computer_id;
+  alerts = hy_store_list (store, HY_RECORD_KIND_ALERT, &query, error);
+  if (alerts == NULL)
+    return FALSE;
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      HyAlert *alert = g_ptr_array_index (alerts, i);
+      g_autoptr (JsonBuilder) b = NULL;
+      g_autoptr (JsonNode) root = NULL;
+      g_autofree char *payload = NULL;
+
+      if ((alert->state != HY_ALERT_STATE_DELIVERED && alert->state != HY_ALERT_STATE_QUEUED) ||
+          alert_ticket_closed (store, alert))
+        continue;
+      b = json_builder_new ();
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "alert");
+      json_builder_add_string_value (b, alert->id);
+      json_builder_set_member_name (b, "asset_id");
+      json_builder_add_int_value (b, asset_id);
+      json_builder_end_object (b);
+      root = json_builder_get_root (b);
+      payload = _hy_sync_engine_node_to_string (root);
+      if (!_hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_ASSET, alert->id, payload, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------------- */
+/* Asset planning                                                            */
+/* ------------------------------------------------------------------------- */
+
+static void
+plan_item_free (HySyncPlanItem *item)
+{
+  hy_computer_free (item->computer);
+  g_free (item->inventory_number);
+  g_free (item->fingerprint);
+  g_free (item->reason);
+  g_free (item);
+}
+
+static void
+group_plan_free (HySyncGroupPlan *group)
+{
+  g_free (group->group_id);
+  g_free (group->reason);
+  g_free (group);
+}
+
+void
+_hy_sync_engine_plan_clear (HySyncPlan *plan)
+{
+  g_clear_pointer (&plan->items, g_ptr_array_unref);
+  g_clear_pointer (&plan->groups, g_ptr_array_unref);
+}
+
+static GHashTable *
+index_by_id (GPtrArray *records, HyRecordKind kind)
+{
+  GHashTable *h = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < records->len; i++)
+    {
+      gpointer r = g_ptr_array_index (records, i);
+      g_hash_table_insert (h, (gpointer) hy_record_get_id (kind, r), r);
+    }
+  return h;
+}
+
+static gboolean
+os_is_server (const char *os)
+{
+  g_autofree char *lower = os != NULL ? g_ascii_strdown (os, -1) : NULL;
+
+  return lower != NULL && strstr (lower, "server") != NULL;
+}
+
+/* Decides, locally, what each device of a mapped group needs. */
+/* The name of a Halo client as Halyard knows it (its cache), for messages. */
+static char *
+client_label (HyStore *store, gint64 client_id)
+{
+  g_autoptr (HyCacheRecord) client =
+      hy_store_cache_get (store, HY_CACHE_KIND_CLIENT, client_id, NULL);
+
+  if (client != NULL && client->name != NULL)
+    return g_strdup_printf ("%s (%" G_GINT64_FORMAT ")", client->name, client_id);
+  return g_strdup_printf ("%" G_GINT64_FORMAT, client_id);
+}
+
+/* Where @computer's asset goes: its company's linked client (a device without a company takes
+ * its group's); the group mapping's site (it belongs to that client), else the location's link,
+ * else the client's main site. Returns NULL with *client_id and *site_id set, or why the device
+ * cannot be synced (translated): its company is not linked, or is linked to another client than
+ * its group's (both named), or no site is known. */
+static char *
+device_placement (HyStore *store,
+                  const HyGroup *group,
+                  const HyGroupMapping *mapping,
+                  const HyComputer *computer,
+                  const HyCompany *company,
+                  GHashTable *location_by_id,
+                  gint64 *client_id,
+                  gint64 *site_id)
+{
+  *client_id = 0;
+  *site_id = 0;
+  if (company != NULL && (company->link.how == HY_LINK_HOW_NONE || company->link.halo_id <= 0))
+    return g_strdup_printf (_ ("The company “%s” is not linked to a Halo client: link it to sync "
+                               "%s"),
+                            company->name, computer->name);
+  *client_id = company != NULL ? company->link.halo_id : mapping->client_id;
+  if (*client_id != mapping->client_id)
+    {
+      g_autofree char *own = client_label (store, *client_id);
+      g_autofree char *mapped = client_label (store, mapping->client_id);
+
+      /* Translators: the first %s is a computer, the second its company, the third that
+       * company's Halo client, the fourth the computer's group, the fifth the group's client */
+      return g_strdup_printf (_ ("%s belongs to %s, whose Halo client is %s, but its group “%s” "
+                                 "syncs to %s: a customer’s devices never go to another "
+                                 "customer. Move it to a group of its own company, or map the "
+                                 "group to its client"),
+                              computer->name, company->name, own, group->name, mapped);
+    }
+  if (mapping->site_id > 0)
+    *site_id = mapping->site_id;
+  else if (computer->location_id != NULL)
+    {
+      HyLocation *loc = g_hash_table_lookup (location_by_id, computer->location_id);
+
+      if (loc != NULL && loc->link.how != HY_LINK_HOW_NONE && loc->link.halo_id > 0)
+        *site_id = loc->link.halo_id;
+    }
+  if (*site_id <= 0)
+    {
+      /* Without a site Halo files the asset under its "Unknown" client: the client's main site
+       * (main_site_id, kept in the cache by refresh). */
+      g_autoptr (HyCacheRecord) client =
+          hy_store_cache_get (store, HY_CACHE_KIND_CLIENT, *client_id, NULL);
+
+      if (client != NULL && client->site_id > 0)
+        *site_id = client->site_id;
+    }
+  if (*site_id <= 0)
+    {
+      g_autofree char *own = client_label (store, *client_id);
+
+      /* Translators: the first %s is a computer, the second a Halo client */
+      return g_strdup_printf (_ ("No Halo site is known for %s: Halo files an asset without a "
+                                 "site under its “Unknown” client. Fetch Halo’s records "
+                                 "(halyard-cli refresh) for the main site of %s, or map the "
+                                 "group to a site"),
+                              computer->name, own);
+    }
+  return NULL;
+}
+
+gboolean
+_hy_sync_engine_plan_assets (HySyncRun *run, HySyncPlan *plan, GError **error)
+{
+  HyStore *store = run->self->store;
+  g_autoptr (GPtrArray) groups = NULL;
+  g_autoptr (GPtrArray) companies = NULL;
+  g_autoptr (GPtrArray) locations = NULL;
+  g_autoptr (GHashTable) company_by_id = NULL;
+  g_autoptr (GHashTable) location_by_id = NULL;
+  g_autoptr (GHashTable) fingerprints = NULL;
+  g_autofree char *retired_assets = NULL;
+  gboolean retired_inactive;
+
+  plan->items = g_ptr_array_new_with_free_func ((GDestroyNotify) plan_item_free);
+  plan->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_plan_free);
+
+  if (!hy_store_get_setting (store, HY_SYNC_SETTING_RETIRED_ASSETS, &retired_assets, error))
+    return FALSE;
+  retired_inactive = g_strcmp0 (retired_assets, "inactive") == 0;
+
+  if ((groups = hy_store_list (store, HY_RECORD_KIND_GROUP, NULL, error)) == NULL ||
+      (companies = hy_store_list (store, HY_RECORD_KIND_COMPANY, NULL, error)) == NULL ||
+      (locations = hy_store_list (store, HY_RECORD_KIND_LOCATION, NULL, error)) == NULL ||
+      (fingerprints = hy_store_get_asset_fingerprints (store, NULL, error)) == NULL)
+    return FALSE;
+
+  company_by_id = index_by_id (companies, HY_RECORD_KIND_COMPANY);
+  location_by_id = index_by_id (locations, HY_RECORD_KIND_LOCATION);
+
+  for (guint g = 0; g < groups->len; g++)
+    {
+      HyGroup *group = g_ptr_array_index (groups, g);
+      g_autoptr (HyGroupMapping) mapping = NULL;
+      HyStoreQuery query = HY_STORE_QUERY_INIT;
+      g_autoptr (GPtrArray) computers = NULL;
+      HySyncGroupPlan *gp;
+
+      /* Subgroups inherit their nearest mapped ancestor's mapping: the linker's rule. */
+      if (!hy_linker_resolve_group_mapping (store, group->id, &mapping, error))
+        return FALSE;
+      if (mapping == NULL)
+        continue;
+
+      query.group_id = group->id;
+      computers = hy_store_list (store, HY_RECORD_KIND_COMPUTER, &query, error);
+      if (computers == NULL)
+        return FALSE;
+      gp = g_new0 (HySyncGroupPlan, 1);
+      gp->group_id = g_strdup (group->id);
+      g_ptr_array_add (plan->groups, gp);
+
+      for (guint c = 0; c < computers->len; c++)
+        {
+          HyComputer *computer = g_ptr_array_index (computers, c);
+          HySyncPlanItem *item = g_new0 (HySyncPlanItem, 1);
+          HyCompany *company = computer->company_id
+                                   ? g_hash_table_lookup (company_by_id, computer->company_id)
+                                   : NULL;
+          g_autofree char *key = _hy_sync_engine_record_key ("computer", computer->id);
+          const char *stored;
+
+          item->computer = hy_record_copy (HY_RECORD_KIND_COMPUTER, computer);
+          g_ptr_array_add (plan->items, item);
+          gp->devices++;
+
+          /* A customer's data never lands under another customer (DESIGN.md, "Which Halo
+           * client and site a device belongs to"). */
+          item->reason = device_placement (store, group, mapping, computer, company, location_by_id,
+                                           &item->spec.client_id, &item->spec.site_id);
+          if (item->reason != NULL)
+            {
+              item->action = PLAN_FAILED;
+              gp->failed++;
+              if (gp->reason == NULL)
+                gp->reason = g_strdup (item->reason);
+              continue;
+            }
+
+          item->spec.computer_id = item->computer->id;
+          item->spec.name = item->computer->name;
+          item->spec.serial = item->computer->serial;
+          item->spec.os = item->computer->os;
+          item->spec.ip = item->computer->ip;
+          item->spec.mac = item->computer->mac;
+          item->spec.send_inactive = retired_inactive;
+          item->spec.retired = computer->retired != 0;
+          item->inventory_number = hy_sync_asset_inventory_number (computer->id);
+          item->fingerprint = hy_sync_asset_fingerprint (&item->spec);
+          if (item->computer->link.how != HY_LINK_HOW_NONE && item->computer->link.halo_id > 0)
+            item->halo_id = item->computer->link.halo_id;
+          if (item->halo_id > 0)
+            {
+              /* Linked to an asset Halo keeps under another client: reported, never moved. */
+              g_autoptr (HyCacheRecord) linked =
+                  hy_store_cache_get (store, HY_CACHE_KIND_ASSET, item->halo_id, NULL);
+
+              if (linked != NULL && linked->client_id > 0 &&
+                  linked->client_id != item->spec.client_id)
+                {
+                  g_autofree char *theirs = client_label (store, linked->client_id);
+                  g_autofree char *own = client_label (store, item->spec.client_id);
+
+                  item->action = PLAN_FAILED;
+                  /* Translators: the first %s is a computer, %lld a Halo asset id, the second
+                   * and third %s Halo clients */
+                  item->reason = g_strdup_printf (
+                      _ ("%s is linked to Halo asset %lld of %s, not of %s, the client of its "
+                         "company: a sync never moves an asset to another client. Link it to "
+                         "an asset of %s (halyard-cli link set computer), or correct its "
+                         "company’s link"),
+                      computer->name, (long long) item->halo_id, theirs, own, own);
+                  gp->failed++;
+                  if (gp->reason == NULL)
+                    gp->reason = g_strdup (item->reason);
+                  continue;
+                }
+            }
+
+          if (_hy_sync_engine_key_has_outstanding (run, key))
+            {
+              GArray *arr = g_hash_table_lookup (run->outstanding, key);
+              HySyncOutstanding *last = &g_array_index (arr, HySyncOutstanding, arr->len - 1);
+
+              item->action = PLAN_QUEUED;
+              if (last->state == HY_OUTBOX_STATE_PENDING && !last->sent)
+                item->unsent_id = last->id;
+              gp->queued++;
+              continue;
+            }
+          stored = g_hash_table_lookup (fingerprints, computer->id);
+          if (item->halo_id > 0)
+            {
+              if (stored != NULL && strcmp (stored, item->fingerprint) == 0)
+                {
+                  item->action = PLAN_UNCHANGED;
+                  gp->synced++;
+                }
+              else
+                item->action = PLAN_UPDATE;
+            }
+          else if (computer->retired != 0)
+            {
+              /* A retired computer gets no new asset. */
+              item->action = PLAN_UNCHANGED;
+              gp->synced++;
+            }
+          else
+            item->action = PLAN_CREATE;
+        }
+    }
+  return TRUE;
+}
+
+char *
+_hy_sync_engine_match_key (gint64 client_id, const char *value, gboolean fold)
+{
+  g_autofree char *v = fold ? g_utf8_casefold (value, -1) : g_strdup (value);
+
+  return g_strdup_printf ("%" G_GINT64_FORMAT "\x1f%s", client_id, v);
+}
+
+static void
+index_add (GHashTable *h, char *key, HyHaloRecord *r)
+{
+  GPtrArray *arr = g_hash_table_lookup (h, key);
+
+  if (arr == NULL)
+    {
+      arr = g_ptr_array_new ();
+      g_hash_table_insert (h, key, arr);
+    }
+  else
+    g_free (key);
+  g_ptr_array_add (arr, r);
+}
+
+/* The one asset of @h under @key that no other computer is linked to; NULL (and *ambiguous)
+ * when there are several. */
+static HyHaloRecord *
+index_pick (GHashTable *h, const char *key, GHashTable *taken, gboolean *ambiguous)
+{
+  GPtrArray *arr = g_hash_table_lookup (h, key);
+  HyHaloRecord *pick = NULL;
+  guint n = 0;
+
+  if (arr == NULL)
+    return NULL;
+  for (guint i = 0; i < arr->len; i++)
+    {
+      HyHaloRecord *r = g_ptr_array_index (arr, i);
+      gint64 id = hy_halo_record_get_id (r);
+      if (g_hash_table_contains (taken, &id))
+        continue;
+      pick = r;
+      n++;
+    }
+  if (n > 1)
+    {
+      *ambiguous = TRUE;
+      return NULL;
+    }
+  return pick;
+}
+
+
+guint
+_hy_sync_engine_pages_of (gint64 count)
+{
+  return (guint) MAX (1, (count + 99) / 100);
+}
+
+/* Halo's assets of @clients (gint64 set): one list per client when that takes fewer pages
+ * than listing every asset (estimated from the cache), else every asset — checked on its first
+ * page, which stops it when the cache was stale. So a delta sync with a new device reads its
+ * client, not the whole of Halo. */
+static GPtrArray *
+list_halo_assets (HySyncRun *run, GHashTable *clients, GError **error)
+{
+  GPtrArray *records = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_halo_record_unref);
+  HyStoreQuery query = HY_STORE_QUERY_INIT;
+  guint global_pages, per_client_pages = 0;
+  GHashTableIter iter;
+  gpointer key;
+
+  global_pages = _hy_sync_engine_pages_of (
+      MAX (0, hy_store_cache_count (run->self->store, HY_CACHE_KIND_ASSET, NULL, NULL)));
+  g_hash_table_iter_init (&iter, clients);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      query.halo_client_id = *(gint64 *) key;
+      per_client_pages += _hy_sync_engine_pages_of (
+          MAX (0, hy_store_cache_count (run->self->store, HY_CACHE_KIND_ASSET, &query, NULL)));
+    }
+
+  if (per_client_pages >= global_pages)
+    {
+      /* Every asset — unless its first page's record_count shows that the cache was stale and
+       * it takes more pages than the clients' lists. */
+      HySyncCall call = { .self = run->self,
+                          .op = OP_LIST_ASSETS,
+                          .priority = HY_HALO_PRIORITY_BULK,
+                          .cancellable = run->cancellable,
+                          .max_pages = MAX (per_client_pages, 1u),
+                          .id = 0 };
+      if (!_hy_sync_engine_call_run_or_propagate (&call, error))
+        {
+          g_ptr_array_unref (records);
+          return NULL;
+        }
+      if (!call.list->truncated)
+        {
+          for (guint i = 0; i < call.list->records->len; i++)
+            g_ptr_array_add (records,
+                             hy_halo_record_ref (g_ptr_array_index (call.list->records, i)));
+          _hy_sync_engine_call_clear (&call);
+          return records;
+        }
+      _hy_sync_engine_call_clear (&call);
+    }
+  g_hash_table_iter_init (&iter, clients);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      HySyncCall call = { .self = run->self,
+                          .op = OP_LIST_ASSETS,
+                          .priority = HY_HALO_PRIORITY_BULK,
+                          .cancellable = run->cancellable,
+                          .id = *(gint64 *) key };
+      if (!_hy_sync_engine_call_run_or_propagate (&call, error))
+        {
+          g_ptr_array_unref (records);
+          return NULL;
+        }
+      for (guint i = 0; i < call.list->records->len; i++)
+        g_ptr_array_add (records, hy_halo_record_ref (g_ptr_array_index (call.list->records, i)));
+      _hy_sync_engine_call_clear (&call);
+    }
+  return records;
+}
+
+/* Before creating, finds devices that already have an asset in Halo: by the stable asset number,
+ * then by name, then by serial, within the client (checked on each returned record). */
+gboolean
+_hy_sync_engine_plan_find_existing (HySyncRun *run, HySyncPlan *plan, GError **error)
+{
+  g_autoptr (GPtrArray) records = NULL;
+  g_autoptr (GHashTable) clients =
+      g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr (GHashTable) by_inv = NULL;
+  g_autoptr (GHashTable) by_name = NULL;
+  g_autoptr (GHashTable) by_serial = NULL;
+  g_autoptr (GHashTable) taken = NULL;
+  g_autoptr (GPtrArray) links = NULL;
+
+  for (guint i = 0; i < plan->items->len; i++)
+    {
+      HySyncPlanItem *item = g_ptr_array_index (plan->items, i);
+      if (item->action == PLAN_CREATE)
+        g_hash_table_add (clients, g_memdup2 (&item->spec.client_id, sizeof (gint64)));
+    }
+  if (g_hash_table_size (clients) == 0)
+    return TRUE;
+
+  links = hy_store_list_links (run->self->store, HY_RECORD_KIND_COMPUTER, NULL, error);
+  if (links == NULL)
+    return FALSE;
+  taken = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < links->len; i++)
+    {
+      HyLink *l = g_ptr_array_index (links, i);
+      if (l->link.how != HY_LINK_HOW_NONE && l->link.halo_id > 0)
+        g_hash_table_add (taken, g_memdup2 (&l->link.halo_id, sizeof (gint64)));
+    }
+
+  records = list_halo_assets (run, clients, error);
+  if (records == NULL)
+    return FALSE;
+  by_inv =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  by_name =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  by_serial =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  for (guint i = 0; i < records->len; i++)
+    {
+      HyHaloRecord *r = g_ptr_array_index (records, i);
+      gint64 client = hy_halo_record_get_client_id (r);
+      const char *inv = hy_halo_record_get_string (r, "inventory_number");
+      const char *name = hy_halo_record_get_string (r, "key_field");
+
+      if (hy_halo_record_get_id (r) <= 0 || client <= 0 ||
+          hy_halo_record_get_boolean (r, "inactive"))
+        continue;
+      if (inv != NULL && *inv)
+        index_add (by_inv, _hy_sync_engine_match_key (client, inv, FALSE), r);
+      if (name != NULL && *name)
+        index_add (by_name, _hy_sync_engine_match_key (client, name, TRUE), r);
+      /* The serial: Halo has no serial member, it is the type's field named like "Serial
+       * Number" (one index entry per record) */
+      {
+        JsonNode *fields = json_object_get_member (hy_halo_record_get_object (r), "fields");
+        if (fields != NULL && JSON_NODE_HOLDS_ARRAY (fields))
+          for (guint f = 0; f < json_array_get_length (json_node_get_array (fields)); f++)
+            {
+              JsonNode *el = json_array_get_element (json_node_get_array (fields), f);
+              const char *fname, *value;
+              g_autofree char *lower = NULL;
+              if (!JSON_NODE_HOLDS_OBJECT (el))
+                continue;
+              fname = hy_sync_json_string (json_node_get_object (el), "name");
+              value = hy_sync_json_string (json_node_get_object (el), "value");
+              lower = fname != NULL ? g_ascii_strdown (fname, -1) : NULL;
+              if (lower != NULL && strstr (lower, "serial") != NULL && value != NULL && *value)
+                {
+                  index_add (by_serial, _hy_sync_engine_match_key (client, value, TRUE), r);
+                  if (run->learned_serial_field_id <= 0)
+                    run->learned_serial_field_id =
+                        hy_sync_json_int (json_node_get_object (el), "id");
+                }
+            }
+      }
+    }
+
+  for (guint i = 0; i < plan->items->len; i++)
+    {
+      HySyncPlanItem *item = g_ptr_array_index (plan->items, i);
+      HyHaloRecord *found = NULL;
+      gboolean ambiguous = FALSE;
+      g_autofree char *k = NULL;
+
+      if (item->action != PLAN_CREATE)
+        continue;
+      k = _hy_sync_engine_match_key (item->spec.client_id, item->inventory_number, FALSE);
+      found = index_pick (by_inv, k, taken, &ambiguous);
+      if (found == NULL && !ambiguous && item->spec.name != NULL && *item->spec.name)
+        {
+          g_free (k);
+          k = _hy_sync_engine_match_key (item->spec.client_id, item->spec.name, TRUE);
+          found = index_pick (by_name, k, taken, &ambiguous);
+        }
+      if (found == NULL && !ambiguous && item->spec.serial != NULL && *item->spec.serial)
+        {
+          g_free (k);
+          k = _hy_sync_engine_match_key (item->spec.client_id, item->spec.serial, TRUE);
+          found = index_pick (by_serial, k, taken, &ambiguous);
+        }
+      if (ambiguous)
+        {
+          item->action = PLAN_FAILED;
+          /* Translators: %s is a computer name */
+          item->reason = g_strdup_printf (_ ("Several Halo assets of the client match %s: link it "
+                                             "to the right one by hand (halyard-cli link set "
+                                             "computer)"),
+                                          item->computer->name);
+          continue;
+        }
+      if (found != NULL)
+        {
+          gint64 id = hy_halo_record_get_id (found);
+          item->halo_id = id;
+          item->found = TRUE;
+          item->action = PLAN_UPDATE;
+          g_hash_table_add (taken, g_memdup2 (&id, sizeof (gint64)));
+        }
+    }
+  return TRUE;
+}
+
+JsonNode *
+_hy_sync_engine_plan_describe (HySyncPlanItem *item, gboolean queued)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "computer");
+  json_builder_add_string_value (b, item->computer->id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, item->computer->name);
+  json_builder_set_member_name (b, "group");
+  json_builder_add_string_value (b, item->computer->group_id);
+  json_builder_set_member_name (b, "client_id");
+  json_builder_add_int_value (b, item->spec.client_id);
+  json_builder_set_member_name (b, "site_id");
+  if (item->spec.site_id > 0)
+    json_builder_add_int_value (b, item->spec.site_id);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "inventory_number");
+  json_builder_add_string_value (b, item->inventory_number);
+  json_builder_set_member_name (b, "serial");
+  if (item->spec.serial != NULL && *item->spec.serial)
+    json_builder_add_string_value (b, item->spec.serial);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "asset_id");
+  if (item->halo_id > 0)
+    json_builder_add_int_value (b, item->halo_id);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "found");
+  json_builder_add_boolean_value (b, item->found);
+  /* Queued by an earlier run and not yet delivered: the next sync sends it. */
+  json_builder_set_member_name (b, "queued");
+  json_builder_add_boolean_value (b, queued);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static char *
+asset_item_payload (HySyncRun *run, HySyncPlanItem *item)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) asset = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  HySyncAssetSpec spec = item->spec;
+  gboolean server = os_is_server (item->computer->os);
+
+  spec.assettype_id = server ? run->server_assettype_id : run->assettype_id;
+  spec.name_field_id = server ? run->server_name_field_id : run->name_field_id;
+  spec.serial_field_id = server ? run->server_serial_field_id : run->serial_field_id;
+  asset = hy_sync_asset_payload (&spec, item->action == PLAN_UPDATE ? item->halo_id : 0);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "computer");
+  json_builder_add_string_value (b, item->computer->id);
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, item->computer->name);
+  json_builder_set_member_name (b, "fingerprint");
+  json_builder_add_string_value (b, item->fingerprint);
+  json_builder_set_member_name (b, "client_id");
+  json_builder_add_int_value (b, item->spec.client_id);
+  json_builder_set_member_name (b, "inventory_number");
+  json_builder_add_string_value (b, item->inventory_number);
+  json_builder_set_member_name (b, "asset");
+  json_builder_add_value (b, g_steal_pointer (&asset));
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  return _hy_sync_engine_node_to_string (root);
+}
+
+/* A device renamed (or changed otherwise) while its asset write waits unsent in the outbox:
+ * the write takes the device as it is now, so the change goes out with it, not never. A write
+ * that may have reached Halo is left as it is (Halo may have what it holds): the plan made
+ * after its delivery sends the change. */
+static gboolean
+rewrite_unsent (HySyncRun *run, HyStore *store, HySyncPlanItem *item, GError **error)
+{
+  g_autoptr (HyOutboxItem) queued = hy_store_outbox_get (store, item->unsent_id, NULL);
+  g_autoptr (GError) local = NULL;
+  g_autoptr (JsonNode) old = NULL;
+  g_autofree char *payload = NULL;
+  HySyncPlanAction action = item->action;
+  gint64 halo_id = item->halo_id;
+  const char *fingerprint;
+
+  if (queued == NULL || queued->state != HY_OUTBOX_STATE_PENDING || queued->attempts > 0 ||
+      !g_str_has_prefix (queued->kind, "asset."))
+    return TRUE;
+  old = _hy_sync_engine_parse_json (queued->payload);
+  if (old == NULL || !JSON_NODE_HOLDS_OBJECT (old))
+    return TRUE;
+  fingerprint = hy_sync_json_string (json_node_get_object (old), "fingerprint");
+  if (g_strcmp0 (fingerprint, item->fingerprint) == 0)
+    return TRUE;
+  if (g_strcmp0 (queued->kind, HY_SYNC_KIND_ASSET_CREATE) == 0)
+    {
+      item->action = PLAN_CREATE;
+      item->halo_id = 0;
+    }
+  else
+    {
+      JsonObject *asset = json_object_get_object_member (json_node_get_object (old), "asset");
+      item->action = PLAN_UPDATE;
+      if (asset != NULL && hy_sync_json_int (asset, "id") > 0)
+        item->halo_id = hy_sync_json_int (asset, "id");
+    }
+  payload = asset_item_payload (run, item);
+  item->action = action;
+  item->halo_id = halo_id;
+  if (!hy_store_outbox_rewrite (store, queued->id, payload, &local))
+    {
+      /* Claimed meanwhile: the plan made after its delivery sends the change. */
+      if (!g_error_matches (local, HY_STORE_ERROR, HY_STORE_ERROR_INVALID_STATE))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+_hy_sync_engine_enqueue_assets_txn (HyStore *store, gpointer user_data, GError **error)
+{
+  HySyncEnqueueData *data = user_data;
+  HySyncRun *run = data->run;
+
+  for (guint i = 0; i < data->plan->items->len; i++)
+    {
+      HySyncPlanItem *item = g_ptr_array_index (data->plan->items, i);
+      g_autofree char *key = NULL;
+      g_autofree char *payload = NULL;
+      const char *kind;
+      gint64 id;
+
+      if (item->action == PLAN_QUEUED && item->unsent_id > 0)
+        {
+          if (!rewrite_unsent (run, store, item, error))
+            return FALSE;
+          continue;
+        }
+      if (item->action != PLAN_CREATE && item->action != PLAN_UPDATE)
+        continue;
+      if (item->found &&
+          (!hy_store_link_set (store, HY_RECORD_KIND_COMPUTER, item->computer->id, item->halo_id,
+                               item->computer->name, HY_LINK_HOW_AUTO, error) ||
+           !_hy_sync_engine_queue_ticket_assets (store, item->computer->id, item->halo_id, error)))
+        return FALSE;
+      key = _hy_sync_engine_record_key ("computer", item->computer->id);
+      payload = asset_item_payload (run, item);
+      kind = item->action == PLAN_CREATE ? HY_SYNC_KIND_ASSET_CREATE : HY_SYNC_KIND_ASSET_UPDATE;
+      id = hy_store_outbox_enqueue (store, kind, key, payload, HY_SYNC_PRIORITY_ASSET, error);
+      if (id <= 0)
+        return FALSE;
+      {
+        HyOutboxItem o = {
+          .id = id, .record_key = key, .state = HY_OUTBOX_STATE_PENDING, .kind = (char *) kind
+        };
+        _hy_sync_engine_outstanding_add (run, &o);
+      }
+    }
+  for (guint g = 0; g < data->plan->groups->len; g++)
+    {
+      HySyncGroupPlan *gp = g_ptr_array_index (data->plan->groups, g);
+      if (!hy_store_set_group_sync (store, gp->group_id, HY_SYNC_STATE_SYNCING, gp->synced,
+                                    gp->failed, NULL, error))
+        return FALSE;
+    }
+  return TRUE;
+}
