@@ -282,6 +282,19 @@ test_other_rmms (Fixture *f, gconstpointer data)
       "Hostname=name,Client=company,Site=-,Operating System=os,Serial Number=serial,"
       "Local IPs=ip,Last Seen=last_seen,Boot Time=-",
       "serial:VMware-42 1a 2b", "umbrella-corp" },
+    /* What export scripts write from N-central's and Atera's APIs, NinjaOne's device grid. */
+    { "n-central-api-devices.csv", NULL,
+      "deviceId=id,longName=name,deviceClass=-,customerName=company,siteName=-,"
+      "supportedOsLabel=os,discoveredName=-,lastLoggedInUser=-,"
+      "lastApplianceCheckinTime=last_seen",
+      "1918274", "wayne-enterprises" },
+    { "atera-api-agents.csv", NULL,
+      "AgentID=id,MachineName=name,AgentName=-,CustomerName=company,OS=os,IpAddresses=ip,"
+      "MacAddresses=mac,VendorSerialNumber=serial,LastSeen=last_seen",
+      "5501", "pied-piper" },
+    { "ninjaone-device-grid.csv", NULL,
+      "Device=name,Organization=company,Location=-,Health Detail=-", "name:cyberdyne-ws1",
+      "cyberdyne-systems" },
     /* Level's "Group" is the customer: the technician says so. */
     { "level-devices.csv",
       "name=Hostname, company=Group,serial=\"Serial Number\",os=Operating System",
@@ -310,7 +323,15 @@ test_other_rmms (Fixture *f, gconstpointer data)
 
   {
     g_autoptr (HyComputer) sql = get_computer (f, "serial:SN-SQL1");
+    g_autoptr (HyComputer) wayne = get_computer (f, "1918274");
+    g_autoptr (HyComputer) pied = get_computer (f, "5501");
+
     g_assert_cmpstr (sql->name, ==, "INITECH-SQL1");
+    g_assert_cmpstr (wayne->name, ==, "WAYNE-LT07");
+    g_assert_cmpstr (wayne->os, ==, "Microsoft Windows 11 Enterprise");
+    g_assert_true (g_str_has_prefix (wayne->last_seen, "2026-11-21T03:12:30"));
+    g_assert_cmpstr (pied->serial, ==, "PF3XYZ12");
+    g_assert_cmpstr (pied->mac, ==, "00:1b:44:11:3a:b7");
   }
 }
 

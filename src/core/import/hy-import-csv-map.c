@@ -20,12 +20,16 @@
  *
  * Datto RMM: Hostname, Site Name, Description, Int IP Address, Ext IP Address, Operating
  *   System, Serial Number, Last Seen, Last Audit, Device UID.
- * N-central: Device Name, Customer, Site, OS, Network Address, Serial Number, Last Check-in.
+ * N-central: Device Name, Customer, Site, OS, Network Address, Serial Number, Last Check-in;
+ *   its REST API's devices (what export scripts write): longName, discoveredName,
+ *   customerName, siteName, supportedOs / supportedOsLabel, lastApplianceCheckinTime.
  * Atera: Device Name / Machine Name, Customer, OS, IP Address, MAC Address, Serial Number,
- *   Last Seen.
- * NinjaOne: Display Name, System Name, Organization, Location, OS Name, Serial Number,
- *   IP Addresses, MAC Addresses, Last Contact.
- * Tactical RMM: Hostname, Client, Site, Operating System, Serial Number, Local IPs, Last Seen.
+ *   Last Seen; its API's agents: MachineName, AgentName, CustomerName, OS, IpAddresses,
+ *   MacAddresses, VendorSerialNumber, LastSeen.
+ * NinjaOne: the device grid's Device, Organization, Location; Display Name, System Name,
+ *   OS Name, Serial Number, IP Addresses, MAC Addresses, Last Contact.
+ * Tactical RMM (no export of its own: API scripts write its agents' members): Hostname,
+ *   Client / client_name, Site / site_name, Operating System, Local IPs, Last Seen.
  * Level: Hostname, Group, Operating System, Serial Number, IP Address, MAC Address, Last Seen.
  *
  * Location and group are references to ids already imported: they are read only from
@@ -55,7 +59,10 @@ static const Synonyms synonyms[] = {
           "devicehostname",
           "nodename",
           "dnsname",
-          "agentname") },
+          "agentname",
+          "longname",
+          "discoveredname",
+          "device") },
   { HY_RECORD_KIND_COMPUTER, "company",
     LIST ("company",
           "companyname",
@@ -80,9 +87,18 @@ static const Synonyms synonyms[] = {
           "biosserialnumber",
           "biosserial",
           "servicetag",
+          "vendorserialnumber",
           "sn") },
   { HY_RECORD_KIND_COMPUTER, "os",
-    LIST ("os", "operatingsystem", "osname", "osfullname", "osdescription", "platform", "ostype") },
+    LIST ("os",
+          "operatingsystem",
+          "osname",
+          "osfullname",
+          "osdescription",
+          "supportedoslabel",
+          "supportedos",
+          "platform",
+          "ostype") },
   { HY_RECORD_KIND_COMPUTER, "ip",
     LIST ("ip",
           "intipaddress",
@@ -108,6 +124,7 @@ static const Synonyms synonyms[] = {
           "lastonline",
           "lastaudit",
           "lastseendate",
+          "lastappliancecheckintime",
           "lastupdate") },
   { HY_RECORD_KIND_COMPANY, "id",
     LIST ("id",
