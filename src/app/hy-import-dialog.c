@@ -33,6 +33,8 @@ struct _HyImportDialog
   GtkGrid *grid;
   GtkLabel *error_label;
   AdwPreferencesGroup *retire_group;
+  AdwComboRow *company_row;
+  AdwActionRow *prune_row;
   GtkSwitch *prune_switch;
   GtkSwitch *inactive_switch;
 
@@ -42,10 +44,13 @@ struct _HyImportDialog
   HyImportPreview *preview; /* the last good preview */
   GPtrArray *dropdowns;     /* one per column of the preview */
   char *columns;            /* the map of the last good preview; NULL: none (XML) */
+  GPtrArray *company_ids;   /* the company row's choices after the first (char *) */
+  GPtrArray *company_names; /* and their names */
   gboolean has_kind;
   HyRecordKind kind;
   guint generation; /* of the preview asked last: older answers are dropped */
   gboolean importing;
+  gboolean folder; /* the file is a folder of inventories */
 };
 
 G_DEFINE_FINAL_TYPE (HyImportDialog, hy_import_dialog, ADW_TYPE_WINDOW)
@@ -185,6 +190,17 @@ dropdown_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, HyImportDialog *s
   request_preview (self, *columns != '\0' ? columns : ",");
 }
 
+/* The company the technician chose for the computers of inventories; NULL: each one's TAG. */
+static const char *
+chosen_company (HyImportDialog *self)
+{
+  guint selected = adw_combo_row_get_selected (self->company_row);
+
+  if (selected == 0 || selected == GTK_INVALID_LIST_POSITION || selected > self->company_ids->len)
+    return NULL;
+  return self->company_ids->pdata[selected - 1];
+}
+
 static void
 fill_grid (HyImportDialog *self)
 {
@@ -231,7 +247,12 @@ fill_grid (HyImportDialog *self)
       for (guint r = 0; r < n_rows; r++)
         {
           const char *value = hy_import_preview_get_row (preview, r)[c];
-          GtkWidget *cell = gtk_label_new (value);
+          GtkWidget *cell;
+
+          /* Inventories: the company chosen below instead of each one's TAG. */
+          if (!csv && g_strcmp0 (field, "company") == 0 && chosen_company (self) != NULL)
+            value = self->company_names->pdata[adw_combo_row_get_selected (self->company_row) - 1];
+          cell = gtk_label_new (value);
 
           gtk_label_set_xalign (GTK_LABEL (cell), 0);
           gtk_label_set_ellipsize (GTK_LABEL (cell), PANGO_ELLIPSIZE_END);
@@ -256,6 +277,26 @@ update_summary (HyImportDialog *self)
   if (format == HY_IMPORT_FORMAT_JSON)
     text = g_strdup (
         _ ("A Halyard inventory document (JSON): every kind of record it lists is imported."));
+  else if (format == HY_IMPORT_FORMAT_XML && self->folder &&
+           hy_import_preview_get_n_sources (preview) > n_rows)
+    text = g_strdup_printf (
+        g_dngettext (GETTEXT_PACKAGE,
+                     /* Translators: the first %'u is the number of inventory files in the
+                      * folder (always more than the second), the second how many are shown */
+                     "%'u FusionInventory or OCS inventory in this folder, each one checked: "
+                     "the first %'u computers, as they will be imported.",
+                     "%'u FusionInventory or OCS inventories in this folder, each one checked: "
+                     "the first %'u computers, as they will be imported.",
+                     hy_import_preview_get_n_sources (preview)),
+        hy_import_preview_get_n_sources (preview), n_rows);
+  else if (format == HY_IMPORT_FORMAT_XML && self->folder)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                         "%'u FusionInventory or OCS inventory in this folder: "
+                                         "its computer, as it will be imported.",
+                                         "%'u FusionInventory or OCS inventories in this folder: "
+                                         "their computers, as they will be imported.",
+                                         n_rows),
+                            n_rows);
   else if (format == HY_IMPORT_FORMAT_XML)
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                          "FusionInventory or OCS inventory: the first %'u "
@@ -276,6 +317,10 @@ update_summary (HyImportDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->kind_dropdown), format == HY_IMPORT_FORMAT_CSV);
   gtk_widget_set_visible (GTK_WIDGET (self->retire_group),
                           format != HY_IMPORT_FORMAT_JSON && self->kind == HY_RECORD_KIND_COMPUTER);
+  gtk_widget_set_visible (GTK_WIDGET (self->company_row), format == HY_IMPORT_FORMAT_XML);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->prune_row),
+                                 self->folder ? _ ("Retire Computers Missing From This Folder")
+                                              : _ ("Retire Computers Missing From This File"));
 }
 
 /* ------------------------------------------------------------------------- */
@@ -379,6 +424,13 @@ kind_changed_cb (GtkDropDown *dropdown, GParamSpec *pspec, HyImportDialog *self)
 }
 
 static void
+company_changed_cb (AdwComboRow *row, GParamSpec *pspec, HyImportDialog *self)
+{
+  if (self->preview != NULL && hy_import_preview_get_format (self->preview) == HY_IMPORT_FORMAT_XML)
+    fill_grid (self);
+}
+
+static void
 imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (HyImportDialog) self = user_data;
@@ -426,6 +478,8 @@ import_clicked_cb (GtkButton *button, HyImportDialog *self)
   options.columns = self->columns;
   options.prune =
       self->kind == HY_RECORD_KIND_COMPUTER && gtk_switch_get_active (self->prune_switch);
+  if (options.format == HY_IMPORT_FORMAT_XML)
+    options.company_id = chosen_company (self);
 
   self->importing = TRUE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->import_button), FALSE);
@@ -448,6 +502,8 @@ hy_import_dialog_dispose (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->file);
   g_clear_pointer (&self->dropdowns, g_ptr_array_unref);
+  g_clear_pointer (&self->company_ids, g_ptr_array_unref);
+  g_clear_pointer (&self->company_names, g_ptr_array_unref);
 
   G_OBJECT_CLASS (hy_import_dialog_parent_class)->dispose (object);
 }
@@ -485,6 +541,8 @@ hy_import_dialog_class_init (HyImportDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, HyImportDialog, grid);
   gtk_widget_class_bind_template_child (widget_class, HyImportDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, HyImportDialog, retire_group);
+  gtk_widget_class_bind_template_child (widget_class, HyImportDialog, company_row);
+  gtk_widget_class_bind_template_child (widget_class, HyImportDialog, prune_row);
   gtk_widget_class_bind_template_child (widget_class, HyImportDialog, prune_switch);
   gtk_widget_class_bind_template_child (widget_class, HyImportDialog, inactive_switch);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -497,6 +555,8 @@ hy_import_dialog_init (HyImportDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->dropdowns = g_ptr_array_new ();
+  self->company_ids = g_ptr_array_new_with_free_func (g_free);
+  self->company_names = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
@@ -506,6 +566,43 @@ hy_import_dialog_init (HyImportDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->retire_group), FALSE);
   g_signal_connect (self->kind_dropdown, "notify::selected", G_CALLBACK (kind_changed_cb), self);
   g_signal_connect (self->import_button, "clicked", G_CALLBACK (import_clicked_cb), self);
+}
+
+static int
+compare_company_names (gconstpointer a, gconstpointer b)
+{
+  const HyCompany *x = *(HyCompany **) a;
+  const HyCompany *y = *(HyCompany **) b;
+
+  return g_utf8_collate (x->name, y->name);
+}
+
+/* The company row: each inventory's TAG, or one of the companies already imported (what
+ * halyard-cli import --company ID does). */
+static void
+fill_companies (HyImportDialog *self)
+{
+  g_autoptr (GtkStringList) names = gtk_string_list_new (NULL);
+  g_autoptr (GPtrArray) companies = hy_store_list (self->store, HY_RECORD_KIND_COMPANY, NULL, NULL);
+
+  /* Translators: the company of computers imported from inventories: the one each inventory
+   * names in its TAG (created when no company has that name) */
+  gtk_string_list_append (names, _ ("From Each Inventory’s TAG"));
+  if (companies != NULL)
+    {
+      g_ptr_array_sort (companies, compare_company_names);
+      for (guint i = 0; i < companies->len; i++)
+        {
+          HyCompany *company = companies->pdata[i];
+
+          g_ptr_array_add (self->company_ids, g_strdup (company->id));
+          g_ptr_array_add (self->company_names, g_strdup (company->name));
+          gtk_string_list_append (names, company->name);
+        }
+    }
+  adw_combo_row_set_model (self->company_row, G_LIST_MODEL (names));
+  adw_combo_row_set_selected (self->company_row, 0);
+  g_signal_connect (self->company_row, "notify::selected", G_CALLBACK (company_changed_cb), self);
 }
 
 HyImportDialog *
@@ -521,6 +618,9 @@ hy_import_dialog_new (GtkWindow *parent, HyStore *store, GFile *file)
   self = g_object_new (HY_TYPE_IMPORT_DIALOG, "transient-for", parent, NULL);
   self->store = g_object_ref (store);
   self->file = g_object_ref (file);
+  self->folder =
+      g_file_query_file_type (file, G_FILE_QUERY_INFO_NONE, NULL) == G_FILE_TYPE_DIRECTORY;
+  fill_companies (self);
   name = g_file_get_basename (file);
   adw_window_title_set_subtitle (self->window_title, name);
 
@@ -568,6 +668,32 @@ hy_import_dialog_choose_field (HyImportDialog *self, guint column, const char *f
     if (g_str_equal (fields[f], field))
       position = f + 1;
   gtk_drop_down_set_selected (self->dropdowns->pdata[column], position);
+}
+
+gboolean
+hy_import_dialog_set_company (HyImportDialog *self, const char *company_id)
+{
+  g_return_val_if_fail (HY_IS_IMPORT_DIALOG (self), FALSE);
+
+  if (company_id == NULL)
+    {
+      adw_combo_row_set_selected (self->company_row, 0);
+      return TRUE;
+    }
+  for (guint i = 0; i < self->company_ids->len; i++)
+    if (g_str_equal (self->company_ids->pdata[i], company_id))
+      {
+        adw_combo_row_set_selected (self->company_row, i + 1);
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+hy_import_dialog_get_summary (HyImportDialog *self)
+{
+  g_return_val_if_fail (HY_IS_IMPORT_DIALOG (self), NULL);
+  return gtk_label_get_text (self->summary_label);
 }
 
 void

@@ -29,6 +29,11 @@ const char *hy_import_dialog_get_error (HyImportDialog *self);
 /* Chooses @field (NULL: not imported) in the drop-down above @column. */
 void hy_import_dialog_choose_field (HyImportDialog *self, guint column, const char *field);
 void hy_import_dialog_set_prune (HyImportDialog *self, gboolean prune);
+/* Inventories: the company of their computers (an imported company's id; NULL: each
+ * inventory's TAG). FALSE when no company has that id. */
+gboolean hy_import_dialog_set_company (HyImportDialog *self, const char *company_id);
+/* The sentence above the preview: what the file is and what is shown of it. */
+const char *hy_import_dialog_get_summary (HyImportDialog *self);
 /* Presses Import. */
 void hy_import_dialog_confirm (HyImportDialog *self);
 

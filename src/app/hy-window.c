@@ -582,6 +582,25 @@ hy_window_import_action (GtkWidget *widget, const char *action_name, GVariant *p
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* A folder of FusionInventory or OCS inventories (what fusioninventory-inventory writes, one
+ * file per computer), previewed and imported whole, as halyard-cli import FOLDER does. */
+static void
+hy_window_import_folder_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  HyWindow *self = HY_WINDOW (widget);
+  GtkFileChooserNative *chooser;
+
+  if (self->session == NULL)
+    return;
+
+  chooser = gtk_file_chooser_native_new (_ ("Import a Folder of Inventories"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _ ("_Import"),
+                                         _ ("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (import_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
 /* ------------------------------------------------------------------------- */
 /* Callbacks                                                                 */
 /* ------------------------------------------------------------------------- */
@@ -796,6 +815,8 @@ hy_window_class_init (HyWindowClass *klass)
                                    hy_window_test_connection_action);
   gtk_widget_class_install_action (widget_class, "win.refresh", NULL, hy_window_refresh_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, hy_window_import_action);
+  gtk_widget_class_install_action (widget_class, "win.import-folder", NULL,
+                                   hy_window_import_folder_action);
 }
 
 static void
@@ -832,6 +853,7 @@ hy_window_init (HyWindow *self)
                            G_CALLBACK (setup_enabled_changed_cb), self, G_CONNECT_SWAPPED);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-folder", FALSE);
   hy_window_update_views (self);
   hy_window_update_summary (self);
 }
@@ -907,6 +929,7 @@ hy_window_set_session (HyWindow *self, HySession *session)
     }
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", session != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import-folder", session != NULL);
   hy_window_propagate_session (self);
   if (self->service != NULL)
     service_changed_cb (self, self->service);

@@ -37,20 +37,31 @@ fixture_set_up (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* Removes @path's files and folders, then @path. */
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
   g_clear_object (&f->imported);
   g_clear_object (&f->store);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (f->dir, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (f->dir);
+  remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -173,6 +184,132 @@ test_import_dialog_prune (Fixture *f, gconstpointer data)
   }
 }
 
+/* Writes @contents to @name in the fixture's folder "inventories" (made when missing). */
+static void
+write_inventory (Fixture *f, const char *name, const char *contents)
+{
+  g_autofree char *folder = g_build_filename (f->dir, "inventories", NULL);
+  g_autofree char *path = g_build_filename (folder, name, NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, contents, -1, &error));
+}
+
+/* The fixture's FusionInventory output as another machine: @name, and the MAC address @mac
+ * (the computer's identity when the BIOS has no serial). */
+static char *
+other_machine (const char *contents, const char *name, const char *mac)
+{
+  g_autofree char *element = g_strdup_printf ("<NAME>%s</NAME>", name);
+  g_autoptr (GString) out = g_string_new (contents);
+
+  g_string_replace (out, "<NAME>vm</NAME>", element, 0);
+  g_string_replace (out, "02:fc:00:00:00:01", mac, 0);
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static HyImportDialog *
+open_folder (Fixture *f, GFile *folder, HyImportDialog **weak)
+{
+  HyImportDialog *dialog = hy_import_dialog_new (NULL, f->store, folder);
+
+  *weak = dialog;
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) weak);
+  g_signal_connect (dialog, "imported", G_CALLBACK (imported_cb), f);
+  gtk_window_present (GTK_WINDOW (dialog));
+  wait_for_preview (dialog);
+  return dialog;
+}
+
+/* A folder of inventories: every file checked before Import (the bad one named with its
+ * element, nothing written), the company chosen instead of the TAG, retiring what the folder
+ * lacks. */
+static void
+test_import_dialog_folder (Fixture *f, gconstpointer data)
+{
+  g_autofree char *folder_path = g_build_filename (f->dir, "inventories", NULL);
+  g_autofree char *bad_path = g_build_filename (folder_path, "z-bad.xml", NULL);
+  g_autoptr (GFile) folder = g_file_new_for_path (folder_path);
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyComputer) vm = NULL;
+  g_autoptr (HyComputer) gone_now = NULL;
+  HyCompany contoso = { "c-contoso", "Contoso" };
+  HyComputer gone = { "pc-gone", "Gone" };
+  HyImportDialog *dialog;
+
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, &contoso, NULL, &error));
+  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, &gone, NULL, &error));
+  g_assert_true (g_file_get_contents (HY_TEST_IMPORT_DATA_DIR "/fusioninventory-vm.xml", &contents,
+                                      NULL, &error));
+  g_assert_no_error (error);
+  write_inventory (f, "a-vm.xml", contents);
+  write_inventory (f, "README.txt", "not an inventory, not read");
+  /* More inventories than a preview shows (the .ocs extension too). */
+  for (guint i = 0; i < 24; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("b-%02u.%s", i, i % 2 ? "ocs" : "xml");
+      g_autofree char *host = g_strdup_printf ("host%02u", i);
+      g_autofree char *mac = g_strdup_printf ("02:fc:00:00:01:%02x", i);
+      g_autofree char *xml = other_machine (contents, host, mac);
+
+      write_inventory (f, name, xml);
+    }
+  /* Past the rows shown: a file without the computer's name. */
+  write_inventory (f, "z-bad.xml", "<REQUEST><CONTENT><HARDWARE>\n</HARDWARE></CONTENT></REQUEST>");
+
+  dialog = open_folder (f, folder, &dialog);
+  g_assert_nonnull (hy_import_dialog_get_error (dialog));
+  g_assert_nonnull (strstr (hy_import_dialog_get_error (dialog), "z-bad.xml"));
+  g_assert_nonnull (strstr (hy_import_dialog_get_error (dialog), "<CONTENT><HARDWARE><NAME>"));
+  g_assert_false (hy_import_dialog_is_ready (dialog));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  while (dialog != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (count_computers (f), ==, 1);
+
+  /* The same computer in two inventories: refused, naming the second. */
+  {
+    g_autofree char *dup_path = g_build_filename (folder_path, "z-bad.xml", NULL);
+
+    g_assert_true (g_file_set_contents (dup_path, contents, -1, &error));
+    dialog = open_folder (f, folder, &dialog);
+    g_assert_nonnull (hy_import_dialog_get_error (dialog));
+    g_assert_nonnull (strstr (hy_import_dialog_get_error (dialog), "z-bad.xml"));
+    g_assert_nonnull (strstr (hy_import_dialog_get_error (dialog), "“vm”"));
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    while (dialog != NULL)
+      g_main_context_iteration (NULL, TRUE);
+  }
+
+  /* Without it: 25 inventories, the first 20 shown; into Contoso, the others retired. */
+  g_assert_cmpint (g_unlink (bad_path), ==, 0);
+  dialog = open_folder (f, folder, &dialog);
+  g_assert_null (hy_import_dialog_get_error (dialog));
+  g_assert_nonnull (strstr (hy_import_dialog_get_summary (dialog), "25"));
+  g_assert_nonnull (strstr (hy_import_dialog_get_summary (dialog), "20"));
+  g_assert_null (hy_import_dialog_get_columns (dialog));
+  g_assert_false (hy_import_dialog_set_company (dialog, "c-nope"));
+  g_assert_true (hy_import_dialog_set_company (dialog, "c-contoso"));
+  hy_import_dialog_set_prune (dialog, TRUE);
+  g_assert_cmpint (count_computers (f), ==, 1);
+  hy_import_dialog_confirm (dialog);
+  while (f->imported == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (hy_import_result_get_added (f->imported, HY_RECORD_KIND_COMPUTER), ==, 25);
+  g_assert_cmpuint (hy_import_result_get_added (f->imported, HY_RECORD_KIND_COMPANY), ==, 0);
+  g_assert_cmpuint (hy_import_result_get_retired (f->imported), ==, 1);
+  vm = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "mac:02:fc:00:00:01:17", NULL);
+  g_assert_nonnull (vm);
+  g_assert_cmpstr (vm->name, ==, "host23");
+  g_assert_cmpstr (vm->company_id, ==, "c-contoso");
+  gone_now = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc-gone", NULL);
+  g_assert_cmpint (gone_now->retired, !=, 0);
+  while (dialog != NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 /* Setup's switch reads the profile setting and saves it. */
 static void
 test_retired_assets_row (void)
@@ -213,6 +350,8 @@ main (int argc, char *argv[])
   g_test_add ("/import-dialog/map", Fixture, NULL, fixture_set_up, test_import_dialog_map,
               fixture_tear_down);
   g_test_add ("/import-dialog/prune", Fixture, NULL, fixture_set_up, test_import_dialog_prune,
+              fixture_tear_down);
+  g_test_add ("/import-dialog/folder", Fixture, NULL, fixture_set_up, test_import_dialog_folder,
               fixture_tear_down);
   g_test_add_func ("/import-dialog/retired-assets-row", test_retired_assets_row);
   return g_test_run ();

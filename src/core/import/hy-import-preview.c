@@ -21,6 +21,7 @@ struct _HyImportPreview
   GPtrArray *headers; /* char * */
   GPtrArray *fields;  /* const char * (static), NULL: not imported */
   GPtrArray *rows;    /* GStrv */
+  guint n_sources;    /* the files read: a folder's inventories, else 1 */
 };
 
 G_DEFINE_FINAL_TYPE (HyImportPreview, hy_import_preview, G_TYPE_OBJECT)
@@ -49,6 +50,7 @@ hy_import_preview_init (HyImportPreview *self)
   self->headers = g_ptr_array_new_with_free_func (g_free);
   self->fields = g_ptr_array_new ();
   self->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  self->n_sources = 1;
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -179,21 +181,27 @@ load (GFile *file,
   return TRUE;
 }
 
+/* Reads one inventory; its row is kept while fewer than @max_rows are. */
 static gboolean
 preview_xml (HyImportPreview *self,
              const char *name,
              const char *data,
              gsize length,
+             GHashTable *seen,
+             guint max_rows,
              GError **error)
 {
-  GStrv row = _hy_import_xml_preview (data, length, error);
+  GStrv row = _hy_import_xml_preview (data, length, seen, error);
 
   if (row == NULL)
     {
       g_prefix_error (error, "%s: ", name);
       return FALSE;
     }
-  g_ptr_array_add (self->rows, row);
+  if (self->rows->len < max_rows)
+    g_ptr_array_add (self->rows, row);
+  else
+    g_strfreev (row);
   return TRUE;
 }
 
@@ -227,6 +235,7 @@ preview_folder (HyImportPreview *self,
   g_autoptr (GFileEnumerator) children = NULL;
   g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *folder_name = g_file_get_basename (folder);
+  g_autoptr (GHashTable) seen = NULL;
   GFileInfo *info;
 
   children =
@@ -254,8 +263,12 @@ preview_folder (HyImportPreview *self,
     }
   g_ptr_array_sort (names, compare_names);
 
+  /* Every inventory is read, not only those shown: the import takes the folder whole or not at
+   * all, so a bad file (or a computer in two of them) is named here, before Import. */
   set_xml_columns (self);
-  for (guint i = 0; i < names->len && self->rows->len < max_rows; i++)
+  self->n_sources = names->len;
+  seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < names->len; i++)
     {
       g_autoptr (GFile) child = g_file_get_child (folder, names->pdata[i]);
       g_autoptr (GMappedFile) mapped = NULL;
@@ -263,11 +276,12 @@ preview_folder (HyImportPreview *self,
       const char *data;
       gsize length;
 
-      if (!load (child, &mapped, &bytes, cancellable, error))
+      if (g_cancellable_set_error_if_cancelled (cancellable, error) ||
+          !load (child, &mapped, &bytes, cancellable, error))
         return FALSE;
       data = mapped ? g_mapped_file_get_contents (mapped) : g_bytes_get_data (bytes, &length);
       length = mapped ? g_mapped_file_get_length (mapped) : length;
-      if (!preview_xml (self, names->pdata[i], data ? data : "", length, error))
+      if (!preview_xml (self, names->pdata[i], data ? data : "", length, seen, max_rows, error))
         return FALSE;
     }
   return TRUE;
@@ -337,7 +351,8 @@ hy_import_preview_file (GFile *file,
   if (*p == '<')
     {
       set_xml_columns (self);
-      return preview_xml (self, name, data, length, error) ? g_steal_pointer (&self) : NULL;
+      return preview_xml (self, name, data, length, NULL, max_rows, error) ? g_steal_pointer (&self)
+                                                                           : NULL;
     }
 
   self->format = HY_IMPORT_FORMAT_CSV;
@@ -453,6 +468,13 @@ hy_import_preview_get_n_rows (HyImportPreview *self)
 {
   g_return_val_if_fail (HY_IS_IMPORT_PREVIEW (self), 0);
   return self->rows->len;
+}
+
+guint
+hy_import_preview_get_n_sources (HyImportPreview *self)
+{
+  g_return_val_if_fail (HY_IS_IMPORT_PREVIEW (self), 0);
+  return self->n_sources;
 }
 
 const char *const *

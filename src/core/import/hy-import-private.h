@@ -123,8 +123,10 @@ char *_hy_import_normalize_date (const char *text);
 gboolean _hy_import_is_xml (const char *data, gsize length);
 /* Imports one inventory document (imp->name is its file name). */
 gboolean _hy_import_xml (HyImport *imp, const char *data, gsize length, GError **error);
-/* The preview's columns for an inventory (field names), and one inventory's row of them. */
+/* The preview's columns for an inventory (field names), and one inventory's row of them.
+ * @seen (ids, may be NULL): the computers of the folder's inventories read so far; one already
+ * there is refused as the import refuses it, else its id is added. */
 const char *const *_hy_import_xml_columns (void);
-GStrv _hy_import_xml_preview (const char *data, gsize length, GError **error);
+GStrv _hy_import_xml_preview (const char *data, gsize length, GHashTable *seen, GError **error);
 
 G_END_DECLS

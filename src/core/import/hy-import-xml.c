@@ -532,8 +532,18 @@ _hy_import_xml_columns (void)
   return columns;
 }
 
+/* The import of a folder holds each computer once. */
+static void
+set_duplicate_error (GError **error, const XmlComputer *computer)
+{
+  g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DUPLICATE_ID,
+               _ ("line %u: the computer “%s” (%s) is already in another inventory of the "
+                  "folder; keep only its newest inventory."),
+               computer->line, computer->name, computer->id);
+}
+
 GStrv
-_hy_import_xml_preview (const char *data, gsize length, GError **error)
+_hy_import_xml_preview (const char *data, gsize length, GHashTable *seen, GError **error)
 {
   g_auto (XmlComputer) computer = { 0 };
   GStrvBuilder *builder;
@@ -541,6 +551,15 @@ _hy_import_xml_preview (const char *data, gsize length, GError **error)
 
   if (!read_inventory (data, length, &computer, error))
     return NULL;
+  if (seen != NULL)
+    {
+      if (g_hash_table_contains (seen, computer.id))
+        {
+          set_duplicate_error (error, &computer);
+          return NULL;
+        }
+      g_hash_table_add (seen, g_strdup (computer.id));
+    }
   builder = g_strv_builder_new ();
   g_strv_builder_add (builder, computer.id);
   g_strv_builder_add (builder, computer.name);
@@ -596,10 +615,7 @@ _hy_import_xml (HyImport *imp, const char *data, gsize length, GError **error)
 
   if (g_hash_table_contains (imp->ids[HY_RECORD_KIND_COMPUTER], computer.id))
     {
-      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DUPLICATE_ID,
-                   _ ("line %u: the computer “%s” (%s) is already in another inventory of the "
-                      "folder; keep only its newest inventory."),
-                   computer.line, computer.name, computer.id);
+      set_duplicate_error (error, &computer);
       return FALSE;
     }
 

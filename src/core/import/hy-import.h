@@ -140,6 +140,9 @@ const char *hy_import_preview_get_field (HyImportPreview *self, guint column);
 /* The first rows of the file, each a NULL-terminated array of one value per column. */
 guint hy_import_preview_get_n_rows (HyImportPreview *self);
 const char *const *hy_import_preview_get_row (HyImportPreview *self, guint row);
+/* The files read: the inventories of a folder (every one is checked, not only those shown),
+ * else 1. */
+guint hy_import_preview_get_n_sources (HyImportPreview *self);
 /* The map as a "field=Header,…" text for HyImportOptions.columns (CSV only; NULL for XML). */
 char *hy_import_preview_dup_columns (HyImportPreview *self);
 /* The fields of @kind a column can be read into, in order ("id", "name", …). */
@@ -147,7 +150,8 @@ const char *const *hy_import_preview_list_fields (HyRecordKind kind);
 
 /* Reads the first @max_rows rows of @file (a folder: its XML inventories) under the column map
  * of @options (columns, kind), in a worker thread. A file the import would refuse for its
- * header or map fails the same way; rows are not checked (the import does that). */
+ * header or map fails the same way; CSV rows are not checked (the import does that), but every
+ * inventory of a folder is, as the import reads it (the file, line and element named). */
 void hy_import_preview_async (GFile *file,
                               const HyImportOptions *options,
                               guint max_rows,
