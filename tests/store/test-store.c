@@ -306,6 +306,7 @@ static const char *const seeds[] = {
   "VALUES ('am:f1', 'alertmanager', 'newbox', 'p1', 'Disk', 'no computer', 5);",
   "UPDATE computers SET retired = 5 WHERE id = 'pc1';",
   "UPDATE events SET host = 'acme.halopsa.com' WHERE time = 2;",
+  "INSERT INTO link_rejections (kind, local_id, halo_id) VALUES ('company', 'c1', 7);",
 };
 
 static const char *const checks[] = {
@@ -328,6 +329,7 @@ static const char *const checks[] = {
   "(SELECT count(*) FROM intake_waiting WHERE computer = 'newbox') = 4",
   "SELECT (SELECT retired FROM computers WHERE id = 'pc1') = 5",
   "SELECT (SELECT count(*) FROM events WHERE host = 'acme.halopsa.com' AND failed = 1) = 1",
+  "SELECT (SELECT count(*) FROM link_rejections WHERE local_id = 'c1' AND halo_id = 7) = 1",
 };
 
 static char *
@@ -435,6 +437,58 @@ test_migrations (void)
   for (guint v = 0; v < latest; v++)
     g_assert_cmpint (query_one (fresh_path, checks[v]), ==, 1);
 
+  remove_tree (dir);
+}
+
+static void
+assert_rejected (HyStore *store, HyRecordKind kind, const char *id, const gint64 *expected, guint n)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) ids = hy_store_link_list_rejected (store, kind, id, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (ids);
+  g_assert_cmpmem (ids->data, ids->len * sizeof (gint64), expected, n * sizeof (gint64));
+}
+
+/* Schema 10: the "linker.rejected:<kind>:<id>" settings keys (a comma-separated list of Halo
+ * ids, as Halyard wrote them before) become rows of link_rejections, and the keys go. */
+static void
+test_migrate_link_rejections (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hy-store-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *other = NULL;
+  HyStore *store;
+  const gint64 company[] = { 3, 7 };
+  const gint64 user[] = { 12 };
+  const gint64 location[] = { 5 };
+
+  store = _hy_store_open_at_version (path, 9, &error);
+  g_assert_no_error (error);
+  g_object_unref (store);
+  exec_sql (path, "INSERT INTO settings (key, value) VALUES "
+                  "('linker.rejected:company:c1', '3,7,3'),"
+                  "('linker.rejected:user:u:with:colons', '12'),"
+                  "('linker.rejected:location:l1', 'x,0,-4,5,'),"
+                  "('linker.rejected:computer:pc1', ''),"
+                  "('linker.rejected:group:g1', '4'),"
+                  "('linker.other', 'kept');");
+
+  store = hy_store_open (path, &error);
+  g_assert_no_error (error);
+  assert_rejected (store, HY_RECORD_KIND_COMPANY, "c1", company, G_N_ELEMENTS (company));
+  assert_rejected (store, HY_RECORD_KIND_USER, "u:with:colons", user, G_N_ELEMENTS (user));
+  assert_rejected (store, HY_RECORD_KIND_LOCATION, "l1", location, G_N_ELEMENTS (location));
+  assert_rejected (store, HY_RECORD_KIND_COMPUTER, "pc1", NULL, 0);
+  g_assert_true (hy_store_get_setting (store, "linker.other", &other, &error));
+  g_assert_cmpstr (other, ==, "kept");
+  g_object_unref (store);
+
+  g_assert_cmpint (query_one (path, "SELECT count(*) FROM settings WHERE key GLOB 'linker.rej*'"),
+                   ==, 0);
+  g_assert_cmpint (query_one (path, "SELECT count(*) FROM link_rejections"), ==, 4);
   remove_tree (dir);
 }
 
@@ -821,6 +875,40 @@ test_links (Fixture *f, gconstpointer data)
   g_assert_false (hy_store_link_set (f->store, HY_RECORD_KIND_POLICY, "p1", 1, NULL,
                                      HY_LINK_HOW_MANUAL, &error));
   g_assert_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID);
+}
+
+/* A rejected suggestion is a row per record and Halo id: twice is once, other records keep
+ * theirs, and what cannot be linked or is not a Halo id is refused. */
+static void
+test_link_rejections (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GArray) none = NULL;
+  const gint64 c1[] = { 3, 9 };
+  const gint64 c2[] = { 9 };
+
+  none = hy_store_link_list_rejected (f->store, HY_RECORD_KIND_COMPANY, "c1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (none->len, ==, 0);
+
+  g_assert_true (hy_store_link_reject (f->store, HY_RECORD_KIND_COMPANY, "c1", 9, &error));
+  g_assert_true (hy_store_link_reject (f->store, HY_RECORD_KIND_COMPANY, "c1", 3, &error));
+  g_assert_true (hy_store_link_reject (f->store, HY_RECORD_KIND_COMPANY, "c1", 9, &error));
+  g_assert_true (hy_store_link_reject (f->store, HY_RECORD_KIND_COMPANY, "c2", 9, &error));
+  g_assert_no_error (error);
+  assert_rejected (f->store, HY_RECORD_KIND_COMPANY, "c1", c1, G_N_ELEMENTS (c1));
+  assert_rejected (f->store, HY_RECORD_KIND_COMPANY, "c2", c2, G_N_ELEMENTS (c2));
+  assert_rejected (f->store, HY_RECORD_KIND_USER, "c1", NULL, 0);
+
+  g_assert_false (hy_store_link_reject (f->store, HY_RECORD_KIND_GROUP, "g1", 9, &error));
+  g_assert_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (hy_store_link_reject (f->store, HY_RECORD_KIND_COMPANY, "c1", 0, &error));
+  g_assert_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_null (hy_store_link_list_rejected (f->store, HY_RECORD_KIND_POLICY, "p1", &error));
+  g_assert_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID);
+  assert_rejected (f->store, HY_RECORD_KIND_COMPANY, "c1", c1, G_N_ELEMENTS (c1));
 }
 
 static void
@@ -1497,6 +1585,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/open/too-new", test_open_too_new);
   g_test_add_func ("/store/open/read-only-dir", test_open_read_only_dir);
   g_test_add_func ("/store/migrations", test_migrations);
+  g_test_add_func ("/store/migrations/link-rejections", test_migrate_link_rejections);
   ADD ("/store/intake", test_intake);
   ADD ("/store/inventory/upsert-fields", test_upsert_fields);
   ADD ("/store/inventory/retired", test_retired);
@@ -1507,6 +1596,7 @@ main (int argc, char *argv[])
   ADD ("/store/inventory/queries", test_queries);
   ADD ("/store/inventory/alerts", test_alerts);
   ADD ("/store/links", test_links);
+  ADD ("/store/links/rejections", test_link_rejections);
   ADD ("/store/mappings", test_mappings);
   ADD ("/store/cache", test_cache);
   ADD ("/store/sync-state", test_sync_state);

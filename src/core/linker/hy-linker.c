@@ -607,38 +607,6 @@ best_match (const char *name, const HyCacheRecord *record)
   return best;
 }
 
-/* The settings key under which the Halo ids rejected for a record are kept. */
-static char *
-rejected_key (HyRecordKind kind, const char *id)
-{
-  return g_strdup_printf ("linker.rejected:%s:%s", hy_record_kind_to_string (kind), id);
-}
-
-/* The Halo ids the technician rejected as suggestions for the record (gint64, maybe empty). */
-static GArray *
-load_rejected (HyStore *store, HyRecordKind kind, const char *id, GError **error)
-{
-  g_autofree char *key = rejected_key (kind, id);
-  g_autofree char *value = NULL;
-  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_auto (GStrv) parts = NULL;
-
-  if (!hy_store_get_setting (store, key, &value, error))
-    return NULL;
-  if (value == NULL)
-    return g_steal_pointer (&ids);
-
-  parts = g_strsplit (value, ",", -1);
-  for (guint i = 0; parts[i] != NULL; i++)
-    {
-      gint64 halo_id;
-
-      if (g_ascii_string_to_signed (parts[i], 10, 1, G_MAXINT64, &halo_id, NULL))
-        g_array_append_val (ids, halo_id);
-    }
-  return g_steal_pointer (&ids);
-}
-
 static gboolean
 contains_id (GArray *ids, gint64 id)
 {
@@ -660,7 +628,7 @@ drop_rejected (HyStore *store,
 
   if (suggestions->len == 0)
     return TRUE;
-  rejected = load_rejected (store, kind, id, error);
+  rejected = hy_store_link_list_rejected (store, kind, id, error);
   if (rejected == NULL)
     return FALSE;
 
@@ -1442,9 +1410,6 @@ hy_linker_accept_suggestion (HyStore *store,
 gboolean
 hy_linker_reject_suggestion (HyStore *store, const HyLinkerSuggestion *suggestion, GError **error)
 {
-  g_autoptr (GArray) rejected = NULL;
-  g_autoptr (GString) value = NULL;
-  g_autofree char *key = NULL;
   gpointer record;
 
   g_return_val_if_fail (HY_IS_STORE (store), FALSE);
@@ -1457,19 +1422,7 @@ hy_linker_reject_suggestion (HyStore *store, const HyLinkerSuggestion *suggestio
     return FALSE;
   hy_record_free (suggestion->kind, record);
 
-  rejected = load_rejected (store, suggestion->kind, suggestion->id, error);
-  if (rejected == NULL)
-    return FALSE;
-  if (contains_id (rejected, suggestion->halo_id))
-    return TRUE;
-  g_array_append_val (rejected, suggestion->halo_id);
-
-  value = g_string_new (NULL);
-  for (guint i = 0; i < rejected->len; i++)
-    g_string_append_printf (value, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "",
-                            g_array_index (rejected, gint64, i));
-  key = rejected_key (suggestion->kind, suggestion->id);
-  return hy_store_set_setting (store, key, value->str, error);
+  return hy_store_link_reject (store, suggestion->kind, suggestion->id, suggestion->halo_id, error);
 }
 
 static gboolean

@@ -186,6 +186,75 @@ hy_store_list_links (HyStore *self, HyRecordKind kind, const HyStoreQuery *query
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * Rejected suggestions
+ * ------------------------------------------------------------------------------------------- */
+
+gboolean
+hy_store_link_reject (HyStore *self,
+                      HyRecordKind kind,
+                      const char *local_id,
+                      gint64 halo_id,
+                      GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (local_id != NULL, FALSE);
+  HY_STORE_LOCK (self);
+
+  if (!_hy_store_check_linkable (kind, error))
+    return FALSE;
+  if (halo_id <= 0)
+    {
+      g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID,
+                   _ ("A link needs a Halo record id (a positive number)."));
+      return FALSE;
+    }
+  stmt = _hy_store_prepare (self,
+                            "INSERT OR IGNORE INTO link_rejections (kind, local_id, halo_id) "
+                            "VALUES (?1, ?2, ?3)",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  _hy_store_bind_text (stmt, 1, hy_record_kind_to_string (kind));
+  _hy_store_bind_text (stmt, 2, local_id);
+  sqlite3_bind_int64 (stmt, 3, halo_id);
+  return _hy_store_step_done (self, stmt, error);
+}
+
+GArray *
+hy_store_link_list_rejected (HyStore *self, HyRecordKind kind, const char *local_id, GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+  g_autoptr (GArray) ids = NULL;
+  int rc;
+
+  g_return_val_if_fail (HY_IS_STORE (self), NULL);
+  g_return_val_if_fail (local_id != NULL, NULL);
+  HY_STORE_LOCK (self);
+
+  if (!_hy_store_check_linkable (kind, error))
+    return NULL;
+  stmt = _hy_store_prepare (self,
+                            "SELECT halo_id FROM link_rejections WHERE kind = ?1 AND local_id = ?2 "
+                            "ORDER BY halo_id",
+                            error);
+  if (stmt == NULL)
+    return NULL;
+  _hy_store_bind_text (stmt, 1, hy_record_kind_to_string (kind));
+  _hy_store_bind_text (stmt, 2, local_id);
+  ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  while ((rc = _hy_store_step (self, stmt, error)) == SQLITE_ROW)
+    {
+      gint64 halo_id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, halo_id);
+    }
+  if (rc < 0)
+    return NULL;
+  return g_steal_pointer (&ids);
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Routes
  * ------------------------------------------------------------------------------------------- */
 

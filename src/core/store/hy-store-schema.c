@@ -389,6 +389,31 @@ static const char *const migrations[] = {
   /* 9: the host each request went to (a test of a mistyped address must not look like a
    * request to the real Halo) */
   "ALTER TABLE events ADD COLUMN host TEXT;",
+  /* 10: the suggestions a technician rejected, as rows instead of the settings keys
+   * "linker.rejected:<kind>:<local id>" holding a comma-separated list of Halo ids; the keys
+   * are carried over (Halo ids that are not positive whole numbers were ignored, and still are)
+   * and deleted. */
+  "CREATE TABLE link_rejections ("
+  "  kind TEXT NOT NULL CHECK (kind IN ('company', 'location', 'computer', 'user')),"
+  "  local_id TEXT NOT NULL,"
+  "  halo_id INTEGER NOT NULL CHECK (halo_id > 0),"
+  "  PRIMARY KEY (kind, local_id, halo_id)) WITHOUT ROWID;"
+  "WITH RECURSIVE"
+  "  old (kind, local_id, rest) AS ("
+  "    SELECT substr (k, 1, instr (k, ':') - 1), substr (k, instr (k, ':') + 1), value || ','"
+  "    FROM (SELECT substr (key, 17) AS k, value FROM settings"
+  "          WHERE key GLOB 'linker.rejected:*:*')),"
+  "  ids (kind, local_id, item, rest) AS ("
+  "    SELECT kind, local_id, NULL, rest FROM old"
+  "    UNION ALL"
+  "    SELECT kind, local_id, substr (rest, 1, instr (rest, ',') - 1),"
+  "      substr (rest, instr (rest, ',') + 1) FROM ids WHERE rest <> '')"
+  "INSERT OR IGNORE INTO link_rejections (kind, local_id, halo_id)"
+  "  SELECT kind, local_id, CAST (item AS INTEGER) FROM ids"
+  "  WHERE kind IN ('company', 'location', 'computer', 'user')"
+  "    AND item <> '' AND item NOT GLOB '*[^0-9]*' AND CAST (item AS INTEGER) > 0;"
+  "DELETE FROM settings WHERE key GLOB 'linker.rejected:*';" CHANGE_TRIGGERS ("link_rejections",
+                                                                              "links"),
 };
 
 guint

@@ -201,6 +201,19 @@ GStrv hy_store_link_find_local (HyStore *self, HyRecordKind kind, gint64 halo_id
 /* HyLink rows of @kind matching @query (search, unlinked_only, company_id, group_id, paging). */
 GPtrArray *
 hy_store_list_links (HyStore *self, HyRecordKind kind, const HyStoreQuery *query, GError **error);
+/* Remembers that the technician rejected linking the local record to @halo_id (a suggestion);
+ * rejecting it again is not an error. INVALID for a kind that cannot be linked. */
+gboolean hy_store_link_reject (HyStore *self,
+                               HyRecordKind kind,
+                               const char *local_id,
+                               gint64 halo_id,
+                               GError **error);
+/* The Halo ids rejected for the local record (gint64, maybe empty), smallest first; NULL
+ * on error. */
+GArray *hy_store_link_list_rejected (HyStore *self,
+                                     HyRecordKind kind,
+                                     const char *local_id,
+                                     GError **error);
 
 /* ---- Routes ---------------------------------------------------------------------------- */
 
