@@ -18,8 +18,8 @@
 #include <libsoup/soup.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
+#include "hy-test-halo.h"
 #include "store/hy-store-service.h"
 #include "sync/hy-sync-payload.h"
 
@@ -29,10 +29,9 @@
 typedef struct
 {
   guint devices;
-  GSubprocess *sim;
-  char *url;
+  HyTestSimProcess *sim;
+  const char *url; /* the simulator's */
   char *dir;
-  SoupSession *http;
   HyStore *store; /* the test's own connection to the data directory's database */
   gint64 client_ids[2];
 } Fixture;
@@ -44,77 +43,26 @@ typedef struct
   gboolean link_first_company;
 } Params;
 
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
 static JsonNode *
 sim_state (Fixture *f)
 {
-  g_autofree char *uri = g_strconcat (f->url, "/_sim/state", NULL);
-  g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
-  g_autoptr (GBytes) body = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  gsize len;
-  const char *data;
-
-  body = soup_session_send_and_read (f->http, msg, NULL, &error);
-  g_assert_no_error (error);
-  data = g_bytes_get_data (body, &len);
-  g_assert_true (json_parser_load_from_data (parser, data, (gssize) len, &error));
-  return json_node_copy (json_parser_get_root (parser));
+  return hy_test_sim_process_state (f->sim);
 }
 
-static GSubprocess *
-spawn_cli (Fixture *f, GSubprocessFlags flags, const char *const *args)
-{
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-  GSubprocess *cli;
-
-  g_ptr_array_add (argv, (gpointer) HY_CLI_BINARY);
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, f->dir);
-  g_ptr_array_add (argv, (gpointer) "--json");
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_setenv (launcher, "HALYARD_CLIENT_SECRET", "demo-secret", TRUE);
-  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "HALYARD_DATA_DIR");
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  cli = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  return cli;
-}
-
-#define SPAWN(f, flags, ...)                           \
-  ({                                                   \
-    const char *const args_[] = { __VA_ARGS__, NULL }; \
-    spawn_cli ((f), (flags), args_);                   \
-  })
+#define SPAWN(f, flags, ...) \
+  hy_test_cli_spawnv (HY_CLI_BINARY, (f)->dir, (flags), (const char *const[]){ __VA_ARGS__, NULL })
 
 /* Runs halyard-cli to the end; its exit status, stdout and stderr. */
 static int
 run_cli (Fixture *f, const char *input, char **out, char **err, const char *const *args)
 {
-  g_autoptr (GSubprocess) cli =
-      spawn_cli (f,
-                 G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                     G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                 args);
-  g_autoptr (GError) error = NULL;
+  HyTestCliRun run = { 0 };
+  int status = hy_test_cli_runv (HY_CLI_BINARY, f->dir, input, &run, args);
 
-  g_subprocess_communicate_utf8 (cli, input, NULL, out, err, &error);
-  g_assert_no_error (error);
-  g_test_message ("halyard-cli %s → %d\n%s%s", args[0], g_subprocess_get_exit_status (cli), *out,
-                  *err);
-  return g_subprocess_get_exit_status (cli);
+  *out = g_steal_pointer (&run.out);
+  *err = g_steal_pointer (&run.err);
+  hy_test_cli_run_clear (&run);
+  return status;
 }
 
 #define RUN(f, input, out, err, ...)                   \
@@ -138,17 +86,19 @@ parse_object (const char *text, JsonNode **out_root)
 
 typedef gboolean (*Condition) (Fixture *f, gpointer data);
 
-static gboolean
-deadline_cb (gpointer user_data)
+typedef struct
 {
-  g_error ("%s did not happen within 60 s", (const char *) user_data);
-  return G_SOURCE_REMOVE;
-}
+  Fixture *f;
+  Condition condition;
+  gpointer data;
+} Wait;
 
-static void
-changed_cb (HyStore *store, guint changes, gpointer user_data)
+static gboolean
+wait_done (gpointer user_data)
 {
-  *(gboolean *) user_data = TRUE;
+  Wait *wait = user_data;
+
+  return wait->condition (wait->f, wait->data);
 }
 
 /* Runs the main context until @condition holds, looking again after each change the store
@@ -156,22 +106,9 @@ changed_cb (HyStore *store, guint changes, gpointer user_data)
 static void
 wait_until (Fixture *f, Condition condition, gpointer data, const char *what)
 {
-  gboolean changed = TRUE;
-  gulong id = g_signal_connect (f->store, "changed", G_CALLBACK (changed_cb), &changed);
-  guint guard = g_timeout_add_seconds (60, deadline_cb, (gpointer) what);
+  Wait wait = { f, condition, data };
 
-  while (TRUE)
-    {
-      if (changed)
-        {
-          changed = FALSE;
-          if (condition (f, data))
-            break;
-        }
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (guard);
-  g_signal_handler_disconnect (f->store, id);
+  hy_test_store_wait_until (f->store, wait_done, &wait, what);
 }
 
 static gboolean
@@ -220,11 +157,7 @@ static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   const Params *params = data;
-  g_autoptr (GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr (GDataInputStream) out = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *path = NULL;
   g_autofree char *rate = g_strdup_printf ("%u", RATE_MAX);
   g_autofree char *window = g_strdup_printf ("%u", RATE_WINDOW_MS);
@@ -232,33 +165,19 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_autofree char *cli_out = NULL;
   g_autofree char *cli_err = NULL;
   g_autoptr (JsonNode) state = NULL;
-  g_autoptr (HyUser) u1 = hy_user_new ();
-  g_autoptr (HyPolicy) p1 = hy_policy_new ();
-  JsonArray *clients, *sites;
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   if (params->rate_limited)
     /* Halo's own limiter, as tight as the one given to connect. */
-    f->sim =
-        g_subprocess_launcher_spawn (launcher, &error, HY_SIM_BINARY, "--port", "0", "--clients",
-                                     "4", "--sites-per-client", "1", "--assets-per-client", "0",
-                                     "--agents", "2", "--latency-ms", "5", "--rate-limit", rate,
-                                     "--rate-window-ms", window, NULL);
+    f->sim = hy_test_sim_process_spawn (HY_SIM_BINARY, "--clients", "4", "--sites-per-client", "1",
+                                        "--assets-per-client", "0", "--agents", "2", "--latency-ms",
+                                        "5", "--rate-limit", rate, "--rate-window-ms", window);
   else
-    f->sim =
-        g_subprocess_launcher_spawn (launcher, &error, HY_SIM_BINARY, "--port", "0", "--clients",
-                                     "4", "--sites-per-client", "1", "--assets-per-client", "0",
-                                     "--agents", "2", "--latency-ms", "20", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->sim));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  f->url = g_strdup (strstr (line, "http://"));
-  f->http = soup_session_new ();
+    f->sim = hy_test_sim_process_spawn (HY_SIM_BINARY, "--clients", "4", "--sites-per-client", "1",
+                                        "--assets-per-client", "0", "--agents", "2", "--latency-ms",
+                                        "20");
+  f->url = f->sim->url;
   f->devices = params->devices;
-  f->dir = g_dir_make_tmp ("hy-service-XXXXXX", &error);
-  g_assert_no_error (error);
+  f->dir = hy_test_make_tmp_dir ("hy-service-XXXXXX");
 
   /* The connection as a technician makes it, with the rate limit. */
   g_assert_cmpint (RUN (f, "demo-secret\n", &cli_out, &cli_err, "connect", "--url", f->url,
@@ -277,49 +196,35 @@ fixture_setup (Fixture *f, gconstpointer data)
   }
 
   state = sim_state (f);
-  clients = json_object_get_array_member (json_node_get_object (state), "clients");
-  sites = json_object_get_array_member (json_node_get_object (state), "sites");
   for (guint c = 0; c < 2; c++)
     {
-      JsonObject *client = json_array_get_object_element (clients, c);
-      gint64 client_id = hy_sync_json_int (client, "id");
-      gint64 site_id = 0;
-      g_autoptr (HyCompany) company = hy_company_new ();
-      g_autoptr (HyGroup) group = hy_group_new ();
+      gint64 client_id = hy_test_state_client (state, c);
+      g_autofree char *company = g_strdup_printf ("c%u", c);
+      g_autofree char *company_name = g_strdup_printf ("Company %u", c);
+      g_autofree char *group = g_strdup_printf ("g%u", c);
+      g_autofree char *group_name = g_strdup_printf ("Group %u", c);
 
       f->client_ids[c] = client_id;
-      for (guint s = 0; s < json_array_get_length (sites) && site_id == 0; s++)
-        if (hy_sync_json_int (json_array_get_object_element (sites, s), "client_id") == client_id)
-          site_id = hy_sync_json_int (json_array_get_object_element (sites, s), "id");
-      company->id = g_strdup_printf ("c%u", c);
-      company->name = g_strdup_printf ("Company %u", c);
-      g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, company, NULL, &error));
-      if (c > 0 || params->link_first_company)
-        g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_COMPANY, company->id, client_id,
-                                          "Client", HY_LINK_HOW_MANUAL, &error));
-      group->id = g_strdup_printf ("g%u", c);
-      group->name = g_strdup_printf ("Group %u", c);
-      g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_GROUP, group, NULL, &error));
+      hy_test_store_add_company (f->store, company, company_name,
+                                 c > 0 || params->link_first_company ? client_id : 0);
+      hy_test_store_add_group (f->store, group, group_name, NULL);
       /* The group goes to its company's client (the company decides it). */
-      g_assert_true (hy_store_map_group (f->store, group->id, client_id, site_id, &error));
+      g_assert_true (hy_store_map_group (f->store, group, client_id,
+                                         hy_test_state_site_of (state, client_id), &error));
     }
   g_assert_true (hy_store_begin (f->store, &error));
   for (guint d = 0; d < f->devices; d++)
     {
-      g_autoptr (HyComputer) pc = hy_computer_new ();
-      pc->id = g_strdup_printf ("pc%04u", d);
-      pc->name = g_strdup_printf ("DEV-%04u", d);
-      pc->company_id = g_strdup_printf ("c%u", d % 2);
-      pc->group_id = g_strdup_printf ("g%u", d % 2);
-      g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, pc, NULL, &error));
+      g_autofree char *id = g_strdup_printf ("pc%04u", d);
+      g_autofree char *name = g_strdup_printf ("DEV-%04u", d);
+      g_autofree char *company = g_strdup_printf ("c%u", d % 2);
+      g_autofree char *group = g_strdup_printf ("g%u", d % 2);
+
+      hy_test_store_add_computer (f->store, id, name, company, group);
     }
   g_assert_true (hy_store_commit (f->store, &error));
-  u1->id = g_strdup ("u1");
-  u1->name = g_strdup ("Jane Tech");
-  p1->id = g_strdup ("p1");
-  p1->name = g_strdup ("Disk space");
-  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_USER, u1, NULL, &error));
-  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_POLICY, p1, NULL, &error));
+  hy_test_store_add_user (f->store, "u1", "Jane Tech", NULL, 0);
+  hy_test_store_add_policy (f->store, "p1", "Disk space");
   g_assert_true (hy_store_map_policy (f->store, "p1", 4, 9, &error));
   g_assert_true (hy_store_set_enabled (f->store, TRUE, &error));
 }
@@ -327,16 +232,10 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-
   g_clear_object (&f->store);
-  g_subprocess_force_exit (f->sim);
-  g_subprocess_wait (f->sim, NULL, NULL);
-  g_clear_object (&f->sim);
-  g_clear_object (&f->http);
-  g_assert_cmpint (system (cmd), ==, 0);
+  g_clear_pointer (&f->sim, hy_test_sim_process_free);
+  hy_test_remove_tree (f->dir);
   g_free (f->dir);
-  g_free (f->url);
 }
 
 /* Starts `serve` and waits for its first line (it holds the lease then); its pid. */
@@ -432,7 +331,7 @@ test_serve_killed (Fixture *f, gconstpointer data)
   g_autofree char *err = NULL;
   g_autoptr (JsonNode) root = NULL;
   g_autoptr (JsonNode) state = NULL;
-  g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GHashTable) seen = NULL;
   JsonArray *assets, *tickets;
 
   first = start_serve (f, &pid);
@@ -461,14 +360,7 @@ test_serve_killed (Fixture *f, gconstpointer data)
   assets = json_object_get_array_member (json_node_get_object (state), "assets");
   tickets = json_object_get_array_member (json_node_get_object (state), "tickets");
   g_assert_cmpuint (json_array_get_length (assets), ==, f->devices);
-  for (guint i = 0; i < json_array_get_length (assets); i++)
-    {
-      const char *inv =
-          hy_sync_json_string (json_array_get_object_element (assets, i), "inventory_number");
-      g_assert_nonnull (inv);
-      g_assert_false (g_hash_table_contains (seen, inv));
-      g_hash_table_add (seen, g_strdup (inv));
-    }
+  seen = hy_test_state_unique (state, "assets", "inventory_number");
   g_assert_cmpuint (json_array_get_length (tickets), ==, 1);
 }
 

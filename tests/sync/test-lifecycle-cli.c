@@ -8,150 +8,47 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
+#include "hy-test-halo.h"
 #include "store/hy-store-lifecycle.h"
 #include "store/hy-store.h"
 
 typedef struct
 {
-  GSubprocess *sim;
-  char *url;
+  HyTestSimProcess *sim;
   char *dir;
   char *err; /* the last run's stderr */
 } Fixture;
 
 static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *path = NULL;
   g_autoptr (HyStore) store = NULL;
-  g_autoptr (HyProfile) profile = hy_profile_new ();
-  g_autoptr (HyGroup) parent = hy_group_new ();
-  g_autoptr (HyGroup) child = hy_group_new ();
-  g_autoptr (HyPolicy) policy = hy_policy_new ();
 
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  f->sim = g_subprocess_launcher_spawn (launcher, &error, HY_SIM_BINARY, "--port", "0", "--clients",
-                                        "2", "--sites-per-client", "1", "--assets-per-client", "0",
-                                        "--agents", "2", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (f->sim));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (strstr (line, "http://127.0.0.1:"));
-  f->url = g_strdup (strstr (line, "http://"));
-
-  f->dir = g_dir_make_tmp ("hy-lifecycle-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "halyard.db", NULL);
-  store = hy_store_open (path, &error);
-  g_assert_no_error (error);
-  profile->url = g_strdup (f->url);
-  profile->tenant = g_strdup ("demo");
-  profile->client_id = g_strdup ("halyard-demo");
-  g_assert_true (hy_store_set_profile (store, profile, &error));
-  parent->id = g_strdup ("g1");
-  parent->name = g_strdup ("Servers");
-  child->id = g_strdup ("g1a");
-  child->name = g_strdup ("Database servers");
-  child->parent_id = g_strdup ("g1");
-  policy->id = g_strdup ("p1");
-  policy->name = g_strdup ("Disk space");
-  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_GROUP, parent, NULL, &error));
-  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_GROUP, child, NULL, &error));
-  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_POLICY, policy, NULL, &error));
-  g_assert_no_error (error);
+  f->sim = hy_test_sim_process_spawn (HY_SIM_BINARY, "--clients", "2", "--sites-per-client", "1",
+                                      "--assets-per-client", "0", "--agents", "2");
+  f->dir = hy_test_make_tmp_dir ("hy-lifecycle-XXXXXX");
+  store = hy_test_store_open (f->dir, f->sim->url, FALSE);
+  hy_test_store_add_group (store, "g1", "Servers", NULL);
+  hy_test_store_add_group (store, "g1a", "Database servers", "g1");
+  hy_test_store_add_policy (store, "p1", "Disk space");
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-
-  g_subprocess_force_exit (f->sim);
-  g_subprocess_wait (f->sim, NULL, NULL);
-  g_clear_object (&f->sim);
-  g_assert_cmpint (system (cmd), ==, 0);
+  g_clear_pointer (&f->sim, hy_test_sim_process_free);
+  hy_test_remove_tree (f->dir);
   g_free (f->dir);
-  g_free (f->url);
   g_free (f->err);
 }
 
-/* Runs halyard-cli --json @args: its exit status, its stdout as JSON (or NULL), the --json
- * error code (or NULL); f->err keeps stderr. */
-static int
-run_cli (Fixture *f, JsonNode **out_json, char **out_code, const char *const *args)
-{
-  g_autoptr (GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GSubprocess) cli = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *out = NULL;
-
-  g_clear_pointer (out_json, json_node_unref);
-  g_clear_pointer (out_code, g_free);
-  g_clear_pointer (&f->err, g_free);
-  g_ptr_array_add (argv, (gpointer) HY_CLI_BINARY);
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, f->dir);
-  g_ptr_array_add (argv, (gpointer) "--json");
-  for (guint i = 0; args[i]; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_setenv (launcher, "HALYARD_CLIENT_SECRET", "demo-secret", TRUE);
-  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_unsetenv (launcher, "HALYARD_DATA_DIR");
-  cli = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (cli, NULL, NULL, &out, &f->err, &error);
-  g_assert_no_error (error);
-  g_test_message ("halyard-cli %s → %d\n%s%s", args[0], g_subprocess_get_exit_status (cli), out,
-                  f->err);
-  if (out != NULL && *out)
-    {
-      g_autoptr (JsonParser) parser = json_parser_new ();
-      g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
-      *out_json = json_node_copy (json_parser_get_root (parser));
-    }
-  if (f->err != NULL && strstr (f->err, "{\"error\"") != NULL)
-    {
-      g_autoptr (JsonParser) parser = json_parser_new ();
-      JsonObject *root;
-
-      g_assert_true (
-          json_parser_load_from_data (parser, strstr (f->err, "{\"error\""), -1, &error));
-      root = json_node_get_object (json_parser_get_root (parser));
-      *out_code = g_strdup (
-          json_object_get_string_member (json_object_get_object_member (root, "error"), "code"));
-    }
-  return g_subprocess_get_exit_status (cli);
-}
-
-#define CLI(...) run_cli (f, &doc, &code, (const char *const[]){ __VA_ARGS__, NULL })
-
-static JsonObject *
-obj (JsonNode *node)
-{
-  g_assert_nonnull (node);
-  return json_node_get_object (node);
-}
+/* Runs halyard-cli --json to the end: its exit status; doc, code and f->err keep what it said. */
+#define CLI(...)                                                      \
+  hy_test_cli_run_jsonv (HY_CLI_BINARY, f->dir, &doc, &code, &f->err, \
+                         (const char *const[]){ __VA_ARGS__, NULL })
+#define obj(node) hy_test_object (node)
 
 static void
 test_policy_defaults (Fixture *f, gconstpointer data)
@@ -354,7 +251,7 @@ test_test_ticket (Fixture *f, gconstpointer data)
   g_assert_cmpint (json_object_get_int_member (o, "ticket_type_id"), ==, 4);
   g_assert_true (json_object_get_boolean_member (o, "closed"));
   g_assert_true (json_object_get_null_member (o, "error"));
-  url = g_strdup_printf ("%s/ticket?id=%" G_GINT64_FORMAT, f->url,
+  url = g_strdup_printf ("%s/ticket?id=%" G_GINT64_FORMAT, f->sim->url,
                          json_object_get_int_member (o, "ticket_id"));
   g_assert_cmpstr (json_object_get_string_member (o, "url"), ==, url);
 

@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "hy-sim.h"
+#include "hy-test-halo.h"
 #include "linker/hy-linker-defaults.h"
 #include "store/hy-store-lifecycle.h"
 #include "sync/hy-sync-engine.h"
@@ -19,28 +19,23 @@
 
 typedef struct
 {
-  HySim *sim;
-  HyStore *store;
-  HyHaloClient *client;
+  HyTestHalo *halo;
+  HySim *sim;           /* halo's */
+  HyStore *store;       /* halo's */
+  HyHaloClient *client; /* halo's */
   HySyncEngine *engine;
-  char *dir;
   gint64 client_a;
   gint64 site_a;
   gint64 agent_id;
   gint64 offset; /* the engine's clock runs this far ahead of the wall clock, µs */
 } Fixture;
 
-static JsonArray *
-state_array (JsonNode *state, const char *member)
-{
-  return json_object_get_array_member (json_node_get_object (state), member);
-}
+#define state_array(state, member) hy_test_state_array ((state), (member))
 
 static guint
 ticket_count (Fixture *f)
 {
-  g_autoptr (JsonNode) state = hy_sim_dump_state (f->sim);
-  return json_array_get_length (state_array (state, "tickets"));
+  return hy_test_sim_count (f->sim, "tickets", NULL, NULL);
 }
 
 static JsonObject *
@@ -62,22 +57,14 @@ test_clock (gpointer user_data)
 }
 
 static void
-result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **slot = user_data;
-  *slot = g_object_ref (result);
-}
-
-static void
 deliver (Fixture *f)
 {
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (HySyncReport) report = NULL;
 
-  hy_sync_engine_deliver_async (f->engine, NULL, result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  hy_sync_engine_deliver_async (f->engine, NULL, hy_test_result_cb, &result);
+  result = hy_test_wait_result (&result);
   report = hy_sync_engine_deliver_finish (f->engine, result, &error);
   g_assert_no_error (error);
   if (report->pending > 0)
@@ -108,118 +95,45 @@ raise_alert (Fixture *f, const char *id, const char *computer)
 }
 
 static void
-cache_from_sim (Fixture *f, JsonNode *state, const char *table, HyCacheKind kind)
-{
-  JsonArray *arr = state_array (state, table);
-  g_autoptr (GPtrArray) records =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_cache_record_free);
-
-  for (guint i = 0; i < json_array_get_length (arr); i++)
-    {
-      JsonObject *o = json_array_get_object_element (arr, i);
-      const char *name =
-          hy_sync_json_string (o, kind == HY_CACHE_KIND_OUTCOME ? "outcome" : "name");
-      HyCacheRecord *r = hy_cache_record_new (kind, hy_sync_json_int (o, "id"), name);
-
-      r->is_api_agent = json_object_get_boolean_member_with_default (o, "isapiagent", FALSE);
-      g_ptr_array_add (records, r);
-    }
-  g_assert_true (hy_store_cache_replace (f->store, kind, records, NULL));
-}
-
-static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  HySimGenerateOptions options;
   g_autoptr (JsonNode) state = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr (HyProfile) profile = hy_profile_new ();
-  g_autoptr (HyCompany) company = hy_company_new ();
-  g_autoptr (HyGroup) parent = hy_group_new ();
-  g_autoptr (HyGroup) child = hy_group_new ();
-  g_autoptr (HyGroup) other = hy_group_new ();
-  g_autoptr (HyPolicy) policy = hy_policy_new ();
-  JsonArray *sites, *agents;
 
-  f->sim = hy_sim_new ();
-  hy_sim_generate_options_init (&options);
-  options.clients = 2;
-  options.sites_per_client = 1;
-  options.assets_per_client = 0;
-  options.agents = 3;
-  options.seed = 7;
-  hy_sim_generate (f->sim, &options);
-  g_assert_true (hy_sim_start (f->sim, 0, &error));
-  g_assert_no_error (error);
+  f->halo = hy_test_halo_new_empty (2, 3, "hy-lifecycle-XXXXXX");
+  f->sim = f->halo->sim;
 
   state = hy_sim_dump_state (f->sim);
-  f->client_a =
-      hy_sync_json_int (json_array_get_object_element (state_array (state, "clients"), 0), "id");
-  sites = state_array (state, "sites");
-  for (guint i = 0; i < json_array_get_length (sites) && f->site_a == 0; i++)
-    if (hy_sync_json_int (json_array_get_object_element (sites, i), "client_id") == f->client_a)
-      f->site_a = hy_sync_json_int (json_array_get_object_element (sites, i), "id");
-  agents = state_array (state, "agents");
-  for (guint i = 0; i < json_array_get_length (agents) && f->agent_id == 0; i++)
-    {
-      JsonObject *agent = json_array_get_object_element (agents, i);
-      if (!json_object_get_boolean_member_with_default (agent, "isapiagent", FALSE))
-        f->agent_id = hy_sync_json_int (agent, "id");
-    }
+  f->client_a = hy_test_state_client (state, 0);
+  f->site_a = hy_test_state_site_of (state, f->client_a);
+  f->agent_id = hy_test_state_agent (state);
 
-  f->dir = g_dir_make_tmp ("hy-lifecycle-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "halyard.db", NULL);
-  f->store = hy_store_open (path, &error);
-  g_assert_no_error (error);
-  profile->url = g_strdup (hy_sim_get_base_url (f->sim));
-  profile->tenant = g_strdup ("demo");
-  profile->client_id = g_strdup ("halyard-demo");
-  profile->enabled = TRUE;
-  g_assert_true (hy_store_set_profile (f->store, profile, &error));
-  cache_from_sim (f, state, "outcomes", HY_CACHE_KIND_OUTCOME);
-  cache_from_sim (f, state, "statuses", HY_CACHE_KIND_STATUS);
-  cache_from_sim (f, state, "priorities", HY_CACHE_KIND_PRIORITY);
-  cache_from_sim (f, state, "teams", HY_CACHE_KIND_TEAM);
-  cache_from_sim (f, state, "agents", HY_CACHE_KIND_AGENT);
-  cache_from_sim (f, state, "ticket_types", HY_CACHE_KIND_TICKET_TYPE);
+  f->store = hy_test_halo_open_store (f->halo, TRUE);
+  hy_test_store_cache_from_state (f->store, state, "outcomes", HY_CACHE_KIND_OUTCOME);
+  hy_test_store_cache_from_state (f->store, state, "statuses", HY_CACHE_KIND_STATUS);
+  hy_test_store_cache_from_state (f->store, state, "priorities", HY_CACHE_KIND_PRIORITY);
+  hy_test_store_cache_from_state (f->store, state, "teams", HY_CACHE_KIND_TEAM);
+  hy_test_store_cache_from_state (f->store, state, "agents", HY_CACHE_KIND_AGENT);
+  hy_test_store_cache_from_state (f->store, state, "ticket_types", HY_CACHE_KIND_TICKET_TYPE);
 
-  company->id = g_strdup ("c1");
-  company->name = g_strdup ("Acme Ltd");
-  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, company, NULL, &error));
-  g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_COMPANY, "c1", f->client_a, "Acme Ltd",
-                                    HY_LINK_HOW_MANUAL, &error));
-  parent->id = g_strdup ("g1");
-  parent->name = g_strdup ("Servers");
-  child->id = g_strdup ("g1a");
-  child->name = g_strdup ("Database servers");
-  child->parent_id = g_strdup ("g1");
-  other->id = g_strdup ("g2");
-  other->name = g_strdup ("Desktops");
-  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_GROUP, parent, NULL, &error));
-  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_GROUP, child, NULL, &error));
-  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_GROUP, other, NULL, &error));
+  hy_test_store_add_company (f->store, "c1", "Acme Ltd", f->client_a);
+  hy_test_store_add_group (f->store, "g1", "Servers", NULL);
+  hy_test_store_add_group (f->store, "g1a", "Database servers", "g1");
+  hy_test_store_add_group (f->store, "g2", "Desktops", NULL);
   g_assert_true (hy_store_map_group (f->store, "g1", f->client_a, f->site_a, &error));
   g_assert_true (hy_store_map_group (f->store, "g2", f->client_a, f->site_a, &error));
   for (guint i = 0; i < 3; i++)
     {
-      g_autoptr (HyComputer) pc = hy_computer_new ();
-      pc->id = g_strdup_printf ("pc%u", i);
-      pc->name = g_strdup_printf ("DEV-%u", i);
-      pc->company_id = g_strdup ("c1");
-      pc->group_id = g_strdup (i == 0 ? "g1a" : i == 1 ? "g1" : "g2");
-      g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, pc, NULL, &error));
+      g_autofree char *id = g_strdup_printf ("pc%u", i);
+      g_autofree char *name = g_strdup_printf ("DEV-%u", i);
+
+      hy_test_store_add_computer (f->store, id, name, "c1", i == 0 ? "g1a" : i == 1 ? "g1" : "g2");
     }
-  policy->id = g_strdup ("p1");
-  policy->name = g_strdup ("Disk space");
-  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_POLICY, policy, NULL, &error));
+  hy_test_store_add_policy (f->store, "p1", "Disk space");
   g_assert_true (hy_store_map_policy (f->store, "p1", 4, 9, &error));
   g_assert_no_error (error);
 
-  f->client = hy_halo_client_new (hy_sim_get_base_url (f->sim), "demo", "halyard-demo",
-                                  "demo-secret", "all", &error);
-  g_assert_no_error (error);
+  f->client = hy_test_halo_new_client (f->halo);
   hy_halo_client_set_retry_policy (f->client, 3, 5, 20);
   f->engine = hy_sync_engine_new (f->store, f->client);
   hy_sync_engine_set_clock (f->engine, test_clock, f);
@@ -229,15 +143,8 @@ fixture_setup (Fixture *f, gconstpointer data)
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-
   g_clear_object (&f->engine);
-  g_clear_object (&f->client);
-  g_clear_object (&f->store);
-  hy_sim_stop (f->sim);
-  g_clear_object (&f->sim);
-  g_assert_cmpint (system (cmd), ==, 0);
-  g_free (f->dir);
+  g_clear_pointer (&f->halo, hy_test_halo_free);
 }
 
 /* The policy's priority (by the alert's severity), team, agent and category on the ticket. */
@@ -436,9 +343,8 @@ test_close_untouched (Fixture *f, gconstpointer data)
     id = hy_sync_json_int (ticket, "id");
     json_object_set_int_member (fields, "status_id", 2);
     hy_halo_client_update_ticket_async (f->client, id, fields, HY_HALO_PRIORITY_INTERACTIVE, NULL,
-                                        NULL, result_cb, &result);
-    while (result == NULL)
-      g_main_context_iteration (NULL, TRUE);
+                                        NULL, hy_test_result_cb, &result);
+    result = hy_test_wait_result (&result);
     updated = hy_halo_client_record_finish (f->client, result, &error);
     g_assert_no_error (error);
     clear_alert (f, "a2");

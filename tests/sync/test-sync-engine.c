@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "hy-sim.h"
+#include "hy-test-halo.h"
 #include "linker/hy-linker.h"
 #include "sync/hy-sync-engine.h"
 #include "store/hy-store-lifecycle.h"
@@ -18,17 +18,17 @@
 
 typedef struct
 {
-  HySim *sim;
-  HyStore *store;
-  HyHaloClient *client;
+  HyTestHalo *halo;
+  HySim *sim;           /* halo's */
+  HyStore *store;       /* halo's */
+  HyHaloClient *client; /* halo's */
   HySyncEngine *engine;
-  char *dir;
   gint64 client_a;
   gint64 client_b;
   gint64 site_a;
   gint64 site_b;
   gint64 agent_id;
-  GPtrArray *events; /* HyHaloEvent */
+  GPtrArray *events; /* HyHaloEvent: halo's */
   gint64 now;        /* the engine's clock, when the test moves it */
 } Fixture;
 
@@ -36,53 +36,10 @@ typedef struct
 /* Helpers                                                                   */
 /* ------------------------------------------------------------------------- */
 
-static JsonArray *
-state_array (JsonNode *state, const char *member)
-{
-  return json_object_get_array_member (json_node_get_object (state), member);
-}
-
-static guint
-count_where (HySim *sim, const char *table, const char *member, const char *value)
-{
-  g_autoptr (JsonNode) state = hy_sim_dump_state (sim);
-  JsonArray *arr = state_array (state, table);
-  guint n = 0;
-
-  for (guint i = 0; i < json_array_get_length (arr); i++)
-    {
-      JsonObject *o = json_array_get_object_element (arr, i);
-      if (member == NULL)
-        n++;
-      else if (json_object_has_member (o, member))
-        {
-          JsonNode *node = json_object_get_member (o, member);
-          if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING &&
-              g_strcmp0 (json_node_get_string (node), value) == 0)
-            n++;
-          else if (JSON_NODE_HOLDS_VALUE (node) &&
-                   json_node_get_value_type (node) == G_TYPE_INT64 &&
-                   json_node_get_int (node) == g_ascii_strtoll (value, NULL, 10))
-            n++;
-        }
-    }
-  return n;
-}
-
-static JsonObject *
-find_where (JsonNode *state, const char *table, const char *member, const char *value)
-{
-  JsonArray *arr = state_array (state, table);
-
-  for (guint i = 0; i < json_array_get_length (arr); i++)
-    {
-      JsonObject *o = json_array_get_object_element (arr, i);
-      const char *v = json_object_has_member (o, member) ? hy_sync_json_string (o, member) : NULL;
-      if (v != NULL && g_strcmp0 (v, value) == 0)
-        return o;
-    }
-  return NULL;
-}
+#define state_array(state, member)             hy_test_state_array ((state), (member))
+#define count_where(sim, table, member, value) hy_test_sim_count ((sim), (table), (member), (value))
+#define find_where(state, table, member, value) \
+  hy_test_state_find ((state), (table), (member), (value))
 
 static guint
 asset_count (Fixture *f)
@@ -116,21 +73,13 @@ assert_assets_exactly_once (Fixture *f, const char *const *computers)
     }
 }
 
-static void
-result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **slot = user_data;
-  *slot = g_object_ref (result);
-}
-
 static HySyncReport *
 run_sync (Fixture *f, gboolean dry_run, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  hy_sync_engine_sync_async (f->engine, dry_run, NULL, result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  hy_sync_engine_sync_async (f->engine, dry_run, NULL, hy_test_result_cb, &result);
+  result = hy_test_wait_result (&result);
   return hy_sync_engine_sync_finish (f->engine, result, error);
 }
 
@@ -141,9 +90,8 @@ run_deliver (Fixture *f)
   g_autoptr (GError) error = NULL;
   HySyncReport *report;
 
-  hy_sync_engine_deliver_async (f->engine, NULL, result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  hy_sync_engine_deliver_async (f->engine, NULL, hy_test_result_cb, &result);
+  result = hy_test_wait_result (&result);
   report = hy_sync_engine_deliver_finish (f->engine, result, &error);
   g_assert_no_error (error);
   return report;
@@ -176,25 +124,15 @@ upsert (Fixture *f, HyRecordKind kind, gpointer record)
 static void
 add_company (Fixture *f, const char *id, const char *name, gint64 halo_client)
 {
-  HyCompany *c = hy_company_new ();
-
-  c->id = g_strdup (id);
-  c->name = g_strdup (name);
-  upsert (f, HY_RECORD_KIND_COMPANY, c);
-  if (halo_client > 0)
-    g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_COMPANY, id, halo_client, name,
-                                      HY_LINK_HOW_MANUAL, NULL));
+  hy_test_store_add_company (f->store, id, name, halo_client);
 }
 
 static void
 add_group (Fixture *f, const char *id, const char *parent)
 {
-  HyGroup *g = hy_group_new ();
+  g_autofree char *name = g_strdup_printf ("Group %s", id);
 
-  g->id = g_strdup (id);
-  g->name = g_strdup_printf ("Group %s", id);
-  g->parent_id = g_strdup (parent);
-  upsert (f, HY_RECORD_KIND_GROUP, g);
+  hy_test_store_add_group (f->store, id, name, parent);
 }
 
 static void
@@ -214,57 +152,22 @@ add_computer (Fixture *f, const char *id, const char *company, const char *group
 static void
 add_user (Fixture *f, const char *id, gint64 agent)
 {
-  HyUser *u = hy_user_new ();
+  g_autofree char *name = g_strdup_printf ("Tech %s", id);
+  g_autofree char *email = g_strdup_printf ("%s@msp.example", id);
 
-  u->id = g_strdup (id);
-  u->name = g_strdup_printf ("Tech %s", id);
-  u->email = g_strdup_printf ("%s@msp.example", id);
-  upsert (f, HY_RECORD_KIND_USER, u);
-  if (agent > 0)
-    g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_USER, id, agent, "Agent",
-                                      HY_LINK_HOW_MANUAL, NULL));
+  hy_test_store_add_user (f->store, id, name, email, agent);
 }
 
 static void
 add_policy (Fixture *f, const char *id)
 {
-  HyPolicy *p = hy_policy_new ();
+  g_autofree char *name = g_strdup_printf ("Policy %s", id);
 
-  p->id = g_strdup (id);
-  p->name = g_strdup_printf ("Policy %s", id);
-  upsert (f, HY_RECORD_KIND_POLICY, p);
+  hy_test_store_add_policy (f->store, id, name);
 }
 
-static void
-cache_from_sim (Fixture *f, JsonNode *state, const char *table, HyCacheKind kind)
-{
-  JsonArray *arr = state_array (state, table);
-  g_autoptr (GPtrArray) records =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_cache_record_free);
-
-  for (guint i = 0; i < json_array_get_length (arr); i++)
-    {
-      JsonObject *o = json_array_get_object_element (arr, i);
-      const char *name =
-          hy_sync_json_string (o, kind == HY_CACHE_KIND_OUTCOME ? "outcome" : "name");
-      HyCacheRecord *r = hy_cache_record_new (kind, hy_sync_json_int (o, "id"), name);
-      if (kind == HY_CACHE_KIND_CLIENT) /* as the session's refresh: the main site */
-        r->site_id = hy_sync_json_int (o, "main_site_id");
-      if (kind == HY_CACHE_KIND_ASSET)
-        r->client_id = hy_sync_json_int (o, "client_id");
-      if (kind == HY_CACHE_KIND_STATUS)
-        r->closed = hy_sync_json_int (o, "id") == 9; /* as the session's refresh: Halo's Closed */
-      g_ptr_array_add (records, r);
-    }
-  g_assert_true (hy_store_cache_replace (f->store, kind, records, NULL));
-}
-
-static void
-event_cb (HyHaloClient *client, HyHaloEvent *event, gpointer user_data)
-{
-  Fixture *f = user_data;
-  g_ptr_array_add (f->events, hy_halo_event_copy (event));
-}
+#define cache_from_sim(f, state, table, kind) \
+  hy_test_store_cache_from_state ((f)->store, (state), (table), (kind))
 
 /* ------------------------------------------------------------------------- */
 /* Fixture                                                                   */
@@ -273,60 +176,22 @@ event_cb (HyHaloClient *client, HyHaloEvent *event, gpointer user_data)
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  HySimGenerateOptions options;
   g_autoptr (JsonNode) state = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr (HyProfile) profile = hy_profile_new ();
-  JsonArray *clients, *sites, *agents;
 
-  f->sim = hy_sim_new ();
-  hy_sim_generate_options_init (&options);
-  options.clients = 3;
-  options.sites_per_client = 1;
-  options.assets_per_client = 0;
-  options.agents = 3;
-  options.seed = 7;
-  hy_sim_generate (f->sim, &options);
-  g_assert_true (hy_sim_start (f->sim, 0, &error));
-  g_assert_no_error (error);
+  f->halo = hy_test_halo_new_empty (3, 3, "hy-sync-XXXXXX");
+  f->sim = f->halo->sim;
 
   state = hy_sim_dump_state (f->sim);
-  clients = state_array (state, "clients");
-  sites = state_array (state, "sites");
-  agents = state_array (state, "agents");
-  f->client_a = hy_sync_json_int (json_array_get_object_element (clients, 0), "id");
-  f->client_b = hy_sync_json_int (json_array_get_object_element (clients, 1), "id");
-  for (guint i = 0; i < json_array_get_length (sites); i++)
-    {
-      JsonObject *s = json_array_get_object_element (sites, i);
-      if (hy_sync_json_int (s, "client_id") == f->client_a && f->site_a == 0)
-        f->site_a = hy_sync_json_int (s, "id");
-      if (hy_sync_json_int (s, "client_id") == f->client_b && f->site_b == 0)
-        f->site_b = hy_sync_json_int (s, "id");
-    }
-  for (guint i = 0; i < json_array_get_length (agents); i++)
-    {
-      JsonObject *a = json_array_get_object_element (agents, i);
-      if (!hy_sync_json_int (a, "isapiagent") && f->agent_id == 0)
-        f->agent_id = hy_sync_json_int (a, "id");
-    }
+  f->client_a = hy_test_state_client (state, 0);
+  f->client_b = hy_test_state_client (state, 1);
+  f->site_a = hy_test_state_site_of (state, f->client_a);
+  f->site_b = hy_test_state_site_of (state, f->client_b);
+  f->agent_id = hy_test_state_agent (state);
   g_assert_cmpint (f->site_a, >, 0);
   g_assert_cmpint (f->site_b, >, 0);
   g_assert_cmpint (f->agent_id, >, 0);
 
-  f->dir = g_dir_make_tmp ("hy-sync-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "halyard.db", NULL);
-  f->store = hy_store_open (path, &error);
-  g_assert_no_error (error);
-
-  profile->url = g_strdup (hy_sim_get_base_url (f->sim));
-  profile->tenant = g_strdup ("demo");
-  profile->client_id = g_strdup ("halyard-demo");
-  profile->enabled = TRUE;
-  g_assert_true (hy_store_set_profile (f->store, profile, &error));
-
+  f->store = hy_test_halo_open_store (f->halo, TRUE);
   cache_from_sim (f, state, "outcomes", HY_CACHE_KIND_OUTCOME);
   cache_from_sim (f, state, "statuses", HY_CACHE_KIND_STATUS);
 
@@ -357,12 +222,9 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_assert_true (hy_store_map_group (f->store, "g2", f->client_b, f->site_b, NULL));
   g_assert_true (hy_store_map_policy (f->store, "p1", 4, 9, NULL));
 
-  f->client = hy_halo_client_new (hy_sim_get_base_url (f->sim), "demo", "halyard-demo",
-                                  "demo-secret", "all", &error);
-  g_assert_no_error (error);
+  f->client = hy_test_halo_new_client (f->halo);
   hy_halo_client_set_retry_policy (f->client, 3, 5, 20);
-  f->events = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_halo_event_free);
-  g_signal_connect (f->client, "request-finished", G_CALLBACK (event_cb), f);
+  f->events = f->halo->events;
   f->engine = hy_sync_engine_new (f->store, f->client);
   hy_sync_engine_set_backoff_unit (f->engine, 1000); /* seconds become milliseconds */
 }
@@ -371,17 +233,7 @@ static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->engine);
-  g_clear_object (&f->client);
-  g_clear_object (&f->store);
-  hy_sim_stop (f->sim);
-  g_clear_object (&f->sim);
-  g_clear_pointer (&f->events, g_ptr_array_unref);
-  if (f->dir)
-    {
-      g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-      g_assert_cmpint (system (cmd), ==, 0);
-    }
-  g_free (f->dir);
+  g_clear_pointer (&f->halo, hy_test_halo_free);
 }
 
 static const char *const synced_computers[] = { "pc1", "pc2", "pc3", "pc4",
@@ -652,9 +504,8 @@ test_assets_stale_cache (Fixture *f, gconstpointer data)
       g_ptr_array_add (assets, a);
     }
   hy_halo_client_save_assets_async (f->client, assets, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL,
-                                    result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+                                    hy_test_result_cb, &result);
+  result = hy_test_wait_result (&result);
   saved = hy_halo_client_save_assets_finish (f->client, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (asset_count (f), ==, 1000);
@@ -803,9 +654,8 @@ test_assets_never_move (Fixture *f, gconstpointer data)
   json_object_set_array_member (b_asset, "fields", name_field ("Beta server"));
   g_ptr_array_add (assets, b_asset);
   hy_halo_client_save_assets_async (f->client, assets, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL,
-                                    result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+                                    hy_test_result_cb, &result);
+  result = hy_test_wait_result (&result);
   saved = hy_halo_client_save_assets_finish (f->client, result, &error);
   g_assert_no_error (error);
   b_asset_id = hy_halo_record_get_id (g_ptr_array_index (saved, 0));
@@ -947,9 +797,8 @@ test_assets_find_existing (Fixture *f, gconstpointer data)
   json_object_set_array_member (other, "fields", name_field ("DEV-pc1"));
   g_ptr_array_add (assets, other);
   hy_halo_client_save_assets_async (f->client, assets, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL,
-                                    result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+                                    hy_test_result_cb, &result);
+  result = hy_test_wait_result (&result);
   saved = hy_halo_client_save_assets_finish (f->client, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (asset_count (f), ==, 3);
@@ -1329,8 +1178,7 @@ test_action_recorded_as (Fixture *f, gconstpointer data)
   who = hy_sync_json_string (action, "who");
   g_assert_nonnull (who);
   /* The warning is emitted on the client's context: let it arrive. */
-  while (g_main_context_iteration (NULL, FALSE))
-    ;
+  hy_test_wait_idle ();
   for (guint i = 0; i < f->events->len; i++)
     {
       HyHaloEvent *e = g_ptr_array_index (f->events, i);
@@ -1648,6 +1496,20 @@ test_group_progress (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g1->synced, ==, 4);
 }
 
+typedef struct
+{
+  Fixture *f;
+  GAsyncResult **result;
+} CancelAt;
+
+static gboolean
+two_assets_or_done (gpointer data)
+{
+  CancelAt *at = data;
+
+  return *at->result != NULL || asset_count (at->f) >= 2;
+}
+
 /* A sync cancelled half-way leaves its writes queued; the next sync completes them, once. */
 static void
 test_cancel (Fixture *f, gconstpointer data)
@@ -1657,15 +1519,16 @@ test_cancel (Fixture *f, gconstpointer data)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (HySyncReport) cancelled = NULL;
   g_autoptr (HySyncReport) report = NULL;
+  CancelAt cancel_at;
 
   hy_sim_set_latency (f->sim, 20);
   hy_sync_engine_set_batch_size (f->engine, 1);
-  hy_sync_engine_sync_async (f->engine, FALSE, cancellable, result_cb, &result);
-  while (result == NULL && asset_count (f) < 2)
-    g_main_context_iteration (NULL, FALSE);
+  hy_sync_engine_sync_async (f->engine, FALSE, cancellable, hy_test_result_cb, &result);
+  cancel_at.f = f;
+  cancel_at.result = &result;
+  hy_test_wait_until (two_assets_or_done, &cancel_at, "two assets in Halo");
   g_cancellable_cancel (cancellable);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  result = hy_test_wait_result (&result);
   cancelled = hy_sync_engine_sync_finish (f->engine, result, &error);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
@@ -2241,10 +2104,9 @@ test_rename_behind_sent_create (Fixture *f, gconstpointer data)
       g_assert_true (hy_store_outbox_wait (f->store, item->id, "The answer was lost", TRUE,
                                            g_get_real_time (), &error));
     }
-  hy_halo_client_save_assets_async (f->client, assets, HY_HALO_PRIORITY_BULK, NULL, NULL, result_cb,
-                                    &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  hy_halo_client_save_assets_async (f->client, assets, HY_HALO_PRIORITY_BULK, NULL, NULL,
+                                    hy_test_result_cb, &result);
+  result = hy_test_wait_result (&result);
   saved = hy_halo_client_save_assets_finish (f->client, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (asset_count (f), ==, 7);
@@ -2298,10 +2160,9 @@ test_crash_recovery (Fixture *f, gconstpointer data)
   spec.raised_at = recorded->raised_at;
   body = hy_sync_ticket_create_payload (&spec);
   hy_halo_client_create_ticket_async (f->client, json_node_get_object (body),
-                                      HY_HALO_PRIORITY_ALERT, item->record_key, NULL, result_cb,
-                                      &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+                                      HY_HALO_PRIORITY_ALERT, item->record_key, NULL,
+                                      hy_test_result_cb, &result);
+  result = hy_test_wait_result (&result);
   ticket = hy_halo_client_record_finish (f->client, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ticket_count (f), ==, 1);
@@ -2346,10 +2207,9 @@ test_crash_recovery (Fixture *f, gconstpointer data)
     aspec.datetime = hy_sync_json_string (payload, "datetime");
     action_body = hy_sync_action_payload (&aspec);
     hy_halo_client_create_action_async (f->client, json_node_get_object (action_body),
-                                        HY_HALO_PRIORITY_ALERT, item->record_key, NULL, result_cb,
-                                        &aresult);
-    while (aresult == NULL)
-      g_main_context_iteration (NULL, TRUE);
+                                        HY_HALO_PRIORITY_ALERT, item->record_key, NULL,
+                                        hy_test_result_cb, &aresult);
+    aresult = hy_test_wait_result (&aresult);
     action = hy_halo_client_record_finish (f->client, aresult, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (actions_of (f, r2->ticket_id), ==, 1);
@@ -2363,30 +2223,14 @@ test_crash_recovery (Fixture *f, gconstpointer data)
   }
 }
 
-/* Iterates the main context until @done (f) holds, for at most 10 s. */
 static gboolean
-wait_until (Fixture *f, gboolean (*done) (Fixture *f))
-{
-  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!done (f))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-synced_and_ticket (Fixture *f)
+synced_and_ticket (gpointer f)
 {
   return asset_count (f) == 7 && ticket_count (f) == 1;
 }
 
 static gboolean
-second_ticket (Fixture *f)
+second_ticket (gpointer f)
 {
   return ticket_count (f) == 2;
 }
@@ -2411,7 +2255,7 @@ test_auto_deliver (Fixture *f, gconstpointer data)
   g_assert_cmpuint (hy_sim_get_request_count (f->sim), ==, 0);
 
   g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, NULL));
-  g_assert_true (wait_until (f, synced_and_ticket));
+  hy_test_wait_until (synced_and_ticket, f, "the sync and the first ticket");
 
   /* Halo away: the ticket waits in the outbox and goes out on its own once Halo is back. */
   hy_sim_set_down (f->sim, TRUE);
@@ -2424,7 +2268,7 @@ test_auto_deliver (Fixture *f, gconstpointer data)
     }
   g_assert_cmpuint (ticket_count (f), ==, 1);
   hy_sim_set_down (f->sim, FALSE);
-  g_assert_true (wait_until (f, second_ticket));
+  hy_test_wait_until (second_ticket, f, "the second ticket");
   hy_sync_engine_set_auto_deliver (f->engine, FALSE);
   g_assert_cmpuint (asset_count (f), ==, 7);
   /* Let the last run end before the fixture goes away. */
