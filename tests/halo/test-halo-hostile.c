@@ -13,7 +13,7 @@
 #include <libsoup/soup.h>
 #include <locale.h>
 
-#include "halo/hy-halo-client.h"
+#include "hy-test-halo.h"
 
 #define SECRET "hostile-secret-0123"
 #define TOKEN  "hostile-token-4567"
@@ -52,7 +52,6 @@ typedef struct
   char *last_secret; /* the secret of the last token request, as the server decoded it */
   guint token_requests;
   GPtrArray *events;
-  GMainLoop *loop;
   GAsyncResult *result;
 } Fixture;
 
@@ -228,28 +227,11 @@ handler (SoupServer *server,
 }
 
 static void
-event_cb (HyHaloClient *client, HyHaloEvent *event, gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  g_ptr_array_add (f->events, hy_halo_event_copy (event));
-}
-
-static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  GSList *uris;
-
   f->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->server, NULL, handler, f, NULL);
-  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  f->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  f->base = hy_test_server_listen (f->server, handler, f);
   f->events = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_halo_event_free);
-  f->loop = g_main_loop_new (NULL, FALSE);
 }
 
 static void
@@ -262,30 +244,10 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_free (f->list_body);
   g_free (f->error_body);
   g_free (f->last_secret);
-  g_main_loop_unref (f->loop);
   g_assert_null (f->result);
 }
 
-static void
-done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  f->result = g_object_ref (result);
-  g_main_loop_quit (f->loop);
-}
-
-static GAsyncResult *
-wait_result (Fixture *f)
-{
-  GAsyncResult *result;
-
-  if (f->result == NULL)
-    g_main_loop_run (f->loop);
-  result = f->result;
-  f->result = NULL;
-  return result;
-}
+#define wait_result(f) hy_test_wait_result (&(f)->result)
 
 static HyHaloClient *
 new_client (Fixture *f, const char *base, const char *secret)
@@ -295,7 +257,7 @@ new_client (Fixture *f, const char *base, const char *secret)
 
   g_assert_no_error (error);
   hy_halo_client_set_retry_policy (client, 1, 5, 20);
-  g_signal_connect (client, "request-finished", G_CALLBACK (event_cb), f);
+  hy_test_record_events (client, f->events);
   return client;
 }
 
@@ -304,7 +266,7 @@ authenticate (Fixture *f, HyHaloClient *client, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  hy_halo_client_authenticate_async (client, NULL, done_cb, f);
+  hy_halo_client_authenticate_async (client, NULL, hy_test_result_cb, &f->result);
   result = wait_result (f);
   return hy_halo_client_authenticate_finish (client, result, error);
 }
@@ -314,7 +276,8 @@ list_clients (Fixture *f, HyHaloClient *client, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  hy_halo_client_list_clients_async (client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  hy_halo_client_list_clients_async (client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                     &f->result);
   result = wait_result (f);
   return hy_halo_client_list_finish (client, result, error);
 }
@@ -404,8 +367,8 @@ test_deep_nesting (Fixture *f, gconstpointer data)
       g_autoptr (HyHaloRecord) record = NULL;
       g_autoptr (GError) error2 = NULL;
 
-      hy_halo_client_get_ticket_async (client, 1, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL, done_cb,
-                                       f);
+      hy_halo_client_get_ticket_async (client, 1, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL,
+                                       hy_test_result_cb, &f->result);
       result = wait_result (f);
       record = hy_halo_client_record_finish (client, result, &error2);
       g_assert_null (record);
@@ -681,9 +644,7 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "C.UTF-8");
-  /* The tests' private GSettings has no proxy schema: no proxy for loopback servers */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  hy_test_init (&argc, &argv);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/halo/hostile/numbers", test_numbers);
   ADD ("/halo/hostile/deep-nesting", test_deep_nesting);

@@ -10,7 +10,7 @@
 #include <libsoup/soup.h>
 #include <locale.h>
 
-#include "halo/hy-halo-client.h"
+#include "hy-test-halo.h"
 
 #define SECRET "server-test-secret-0123"
 #define TOKEN  "server-test-token-4567"
@@ -98,7 +98,6 @@ typedef struct
   GPtrArray *assets;     /* JsonObject: what POST /api/Asset saved, for GET /api/Asset */
   gboolean saw_returnall;
   GPtrArray *events;
-  GMainLoop *loop;
   GAsyncResult *result;
 } Fixture;
 
@@ -421,73 +420,30 @@ handler (SoupServer *server,
 }
 
 static void
-event_cb (HyHaloClient *client, HyHaloEvent *event, gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  g_ptr_array_add (f->events, hy_halo_event_copy (event));
-}
-
-static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  GSList *uris;
-
   f->server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (f->server, NULL, handler, f, NULL);
-  soup_server_listen_local (f->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (f->server);
-  f->base = g_strdup_printf ("http://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  f->base = hy_test_server_listen (f->server, handler, f);
   f->events = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_halo_event_free);
   f->assets = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  f->loop = g_main_loop_new (NULL, FALSE);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   /* Nothing secret in any event, whatever the test did */
-  for (guint i = 0; i < f->events->len; i++)
-    {
-      HyHaloEvent *e = g_ptr_array_index (f->events, i);
-      const char *fields[] = { e->path, e->request_body, e->response_body, e->error };
-      for (guint j = 0; j < G_N_ELEMENTS (fields); j++)
-        if (fields[j])
-          {
-            g_assert_null (strstr (fields[j], SECRET));
-            g_assert_null (strstr (fields[j], TOKEN));
-            g_assert_null (strstr (fields[j], "refresh-zzz"));
-            g_assert_null (strstr (fields[j], "idtok-yyy"));
-          }
-    }
+  hy_test_assert_events_hide (f->events, (const char *const[]){ SECRET, TOKEN, "refresh-zzz",
+                                                                "idtok-yyy", NULL });
   g_ptr_array_unref (f->events);
   g_ptr_array_unref (f->assets);
   soup_server_disconnect (f->server);
   g_clear_object (&f->server);
   g_free (f->base);
   g_free (f->last_token_path);
-  g_main_loop_unref (f->loop);
   g_assert_null (f->result);
 }
 
-static void
-done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  f->result = g_object_ref (result);
-  g_main_loop_quit (f->loop);
-}
-
-static GAsyncResult *
-wait_result (Fixture *f)
-{
-  g_main_loop_run (f->loop);
-  return f->result;
-}
+#define wait_result(f) hy_test_wait_result (&(f)->result)
 
 static HyHaloClient *
 new_client (Fixture *f, const char *secret, const char *scopes)
@@ -497,7 +453,7 @@ new_client (Fixture *f, const char *secret, const char *scopes)
 
   g_assert_no_error (error);
   hy_halo_client_set_retry_policy (client, 2, 5, 20);
-  g_signal_connect (client, "request-finished", G_CALLBACK (event_cb), f);
+  hy_test_record_events (client, f->events);
   return client;
 }
 
@@ -507,7 +463,7 @@ get_ticket (Fixture *f, HyHaloClient *client, gint64 id, GCancellable *cancellab
   g_autoptr (GAsyncResult) result = NULL;
 
   hy_halo_client_get_ticket_async (client, id, HY_HALO_PRIORITY_INTERACTIVE, "alert:x", cancellable,
-                                   done_cb, f);
+                                   hy_test_result_cb, &f->result);
   result = wait_result (f);
   f->result = NULL;
   return hy_halo_client_record_finish (client, result, error);
@@ -582,7 +538,7 @@ test_discovery (Fixture *f, gconstpointer data)
       f->authinfo = table[i].mode;
       if (table[i].mode == AUTHINFO_INSECURE)
         g_test_expect_message ("hy-halo", G_LOG_LEVEL_WARNING, "*auth_url*");
-      hy_halo_client_authenticate_async (client, NULL, done_cb, f);
+      hy_halo_client_authenticate_async (client, NULL, hy_test_result_cb, &f->result);
       result = wait_result (f);
       f->result = NULL;
       g_test_assert_expected_messages ();
@@ -680,25 +636,18 @@ test_tls (Fixture *f, gconstpointer data)
   g_autoptr (HyHaloClient) client = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autofree char *url = NULL;
-  GSList *uris;
   g_autofree char *pem = g_strconcat (test_cert_pem, test_key_pem, NULL);
 
   cert = g_tls_certificate_new_from_pem (pem, -1, &error);
   g_assert_no_error (error);
   server = soup_server_new ("tls-certificate", cert, NULL);
-  soup_server_add_handler (server, NULL, handler, f, NULL);
-  soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
-                            &error);
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (server);
-  url = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  url = hy_test_server_listen (server, handler, f);
 
   client = hy_halo_client_new (url, NULL, "client-id", SECRET, NULL, &error);
   g_assert_no_error (error);
   hy_halo_client_set_retry_policy (client, 2, 5, 20);
-  g_signal_connect (client, "request-finished", G_CALLBACK (event_cb), f);
-  hy_halo_client_authenticate_async (client, NULL, done_cb, f);
+  hy_test_record_events (client, f->events);
+  hy_halo_client_authenticate_async (client, NULL, hy_test_result_cb, &f->result);
   result = wait_result (f);
   f->result = NULL;
   g_assert_false (hy_halo_client_authenticate_finish (client, result, &error));
@@ -733,8 +682,8 @@ test_unreachable (Fixture *f, gconstpointer data)
   client = hy_halo_client_new (url, "t", "client-id", SECRET, NULL, &error);
   g_assert_no_error (error);
   hy_halo_client_set_retry_policy (client, 2, 5, 20);
-  g_signal_connect (client, "request-finished", G_CALLBACK (event_cb), f);
-  hy_halo_client_authenticate_async (client, NULL, done_cb, f);
+  hy_test_record_events (client, f->events);
+  hy_halo_client_authenticate_async (client, NULL, hy_test_result_cb, &f->result);
   result = wait_result (f);
   f->result = NULL;
   g_assert_false (hy_halo_client_authenticate_finish (client, result, &error));
@@ -824,9 +773,11 @@ test_list_anomalies (Fixture *f, gconstpointer data)
       g_ptr_array_set_size (f->events, 0);
       f->list_mode = table[i].mode;
       if (table[i].agents)
-        hy_halo_client_list_agents_async (client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+        hy_halo_client_list_agents_async (client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                          &f->result);
       else
-        hy_halo_client_list_clients_async (client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+        hy_halo_client_list_clients_async (client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                           &f->result);
       result = wait_result (f);
       f->result = NULL;
       list = hy_halo_client_list_finish (client, result, &error);
@@ -854,7 +805,8 @@ test_list_anomalies (Fixture *f, gconstpointer data)
     g_autoptr (GAsyncResult) result = NULL;
 
     f->list_mode = LIST_NOT_A_LIST;
-    hy_halo_client_list_clients_async (client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    hy_halo_client_list_clients_async (client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                       &f->result);
     result = wait_result (f);
     f->result = NULL;
     list = hy_halo_client_list_finish (client, result, &error);
@@ -894,7 +846,7 @@ test_save_assets_reconcile (Fixture *f, gconstpointer data)
           g_ptr_array_add (input, asset);
         }
       hy_halo_client_save_assets_async (client, input, HY_HALO_PRIORITY_BULK, "group:g", NULL,
-                                        done_cb, f);
+                                        hy_test_result_cb, &f->result);
       result = wait_result (f);
       f->result = NULL;
       saved = hy_halo_client_save_assets_finish (client, result, &error);
@@ -926,9 +878,7 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "C.UTF-8");
-  /* The tests' private GSettings has no proxy schema: no proxy for loopback servers */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  hy_test_init (&argc, &argv);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/halo/server/error-shapes", test_shapes);
   ADD ("/halo/server/discovery", test_discovery);

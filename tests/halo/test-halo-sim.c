@@ -7,28 +7,19 @@
 
 #include <locale.h>
 
-#include "halo/hy-halo-client.h"
-#include "hy-sim.h"
+#include "hy-test-halo.h"
 
 #define SIM_SECRET "demo-secret"
 
 typedef struct
 {
-  HySim *sim;
+  HyTestHalo *halo;
+  HySim *sim; /* halo's */
   HyHaloClient *client;
-  GPtrArray *events;
-  GMainLoop *loop;
+  GPtrArray *events; /* halo's */
   GAsyncResult *result;
   GRegex *token_like;
 } Fixture;
-
-static void
-event_cb (HyHaloClient *client, HyHaloEvent *event, gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  g_ptr_array_add (f->events, hy_halo_event_copy (event));
-}
 
 static HyHaloClient *
 new_client (Fixture *f, const char *secret)
@@ -39,27 +30,23 @@ new_client (Fixture *f, const char *secret)
 
   g_assert_no_error (error);
   hy_halo_client_set_retry_policy (client, 3, 5, 40);
-  g_signal_connect (client, "request-finished", G_CALLBACK (event_cb), f);
+  hy_test_record_events (client, f->events);
   return client;
 }
 
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
   HySimGenerateOptions options;
 
-  f->sim = hy_sim_new ();
   hy_sim_generate_options_init (&options);
   options.clients = 6;
   options.sites_per_client = 2;
   options.assets_per_client = 20;
   options.seed = 42;
-  hy_sim_generate (f->sim, &options);
-  hy_sim_start (f->sim, 0, &error);
-  g_assert_no_error (error);
-  f->events = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_halo_event_free);
-  f->loop = g_main_loop_new (NULL, FALSE);
+  f->halo = hy_test_halo_new (&options, "hy-halo-sim-XXXXXX");
+  f->sim = f->halo->sim;
+  f->events = f->halo->events;
   f->client = new_client (f, SIM_SECRET);
   /* the sim's tokens are 64 hex digits */
   f->token_like = g_regex_new ("[0-9a-fA-F]{40,}", 0, 0, NULL);
@@ -86,35 +73,12 @@ fixture_tear_down (Fixture *f, gconstpointer data)
           }
     }
   g_assert_finalize_object (f->client);
-  g_ptr_array_unref (f->events);
-  hy_sim_stop (f->sim);
-  g_clear_object (&f->sim);
-  g_main_loop_unref (f->loop);
+  g_clear_pointer (&f->halo, hy_test_halo_free);
   g_regex_unref (f->token_like);
   g_assert_null (f->result);
 }
 
-static void
-done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Fixture *f = user_data;
-
-  g_assert_null (f->result);
-  f->result = g_object_ref (result);
-  g_main_loop_quit (f->loop);
-}
-
-static GAsyncResult *
-wait_result (Fixture *f)
-{
-  GAsyncResult *result;
-
-  if (!f->result)
-    g_main_loop_run (f->loop);
-  result = f->result;
-  f->result = NULL;
-  return result;
-}
+#define wait_result(f) hy_test_wait_result (&(f)->result)
 
 static HyHaloList *
 finish_list (Fixture *f, HyHaloClient *client, GError **error)
@@ -177,7 +141,8 @@ test_discovery (Fixture *f, gconstpointer data)
   g_autofree char *token_url = NULL;
 
   hy_sim_set_require_tenant (f->sim, TRUE);
-  hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+  hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL,
+                                     hy_test_result_cb, &f->result);
   me = finish_record (f, f->client, &error);
   g_assert_no_error (error);
   g_assert_cmpint (hy_halo_record_get_id (me), >, 0);
@@ -198,14 +163,16 @@ test_invalid_client (Fixture *f, gconstpointer data)
   g_autoptr (HyHaloClient) wrong = new_client (f, "not-the-secret");
   g_autoptr (HyHaloRecord) me = NULL;
 
-  hy_halo_client_get_agent_me_async (wrong, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+  hy_halo_client_get_agent_me_async (wrong, HY_HALO_PRIORITY_INTERACTIVE, NULL, hy_test_result_cb,
+                                     &f->result);
   me = finish_record (f, wrong, &error);
   g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_INVALID_CLIENT);
   g_clear_error (&error);
 
   /* a scope that does not cover assets: 403 naming the scope */
   hy_sim_set_granted_scopes (f->sim, "read:customers");
-  hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                    &f->result);
   {
     g_autoptr (HyHaloList) list = finish_list (f, f->client, &error);
     g_assert_null (list);
@@ -240,7 +207,7 @@ test_lists (Fixture *f, gconstpointer data)
       g_autoptr (GError) error = NULL;
       g_autoptr (HyHaloList) list = NULL;
 
-      table[i].func (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+      table[i].func (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, hy_test_result_cb, &f->result);
       list = finish_list (f, f->client, &error);
       g_assert_no_error (error);
       g_test_message ("%s: %u records in %u requests", table[i].state_key, list->records->len,
@@ -272,12 +239,13 @@ test_lists (Fixture *f, gconstpointer data)
     g_autoptr (HyHaloList) assets = NULL;
     g_autoptr (HyHaloList) users = NULL;
 
-    hy_halo_client_list_sites_async (f->client, client_id, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    hy_halo_client_list_sites_async (f->client, client_id, HY_HALO_PRIORITY_BULK, NULL,
+                                     hy_test_result_cb, &f->result);
     sites = finish_list (f, f->client, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (sites->records->len, ==, 2);
-    hy_halo_client_list_assets_async (f->client, client_id, HY_HALO_PRIORITY_BULK, NULL, done_cb,
-                                      f);
+    hy_halo_client_list_assets_async (f->client, client_id, HY_HALO_PRIORITY_BULK, NULL,
+                                      hy_test_result_cb, &f->result);
     assets = finish_list (f, f->client, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (assets->records->len, ==, 20);
@@ -287,7 +255,8 @@ test_lists (Fixture *f, gconstpointer data)
         g_assert_cmpint (hy_halo_record_get_client_id (r), ==, client_id);
         g_assert_true (json_object_has_member (hy_halo_record_get_object (r), "fields"));
       }
-    hy_halo_client_list_users_async (f->client, client_id, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    hy_halo_client_list_users_async (f->client, client_id, HY_HALO_PRIORITY_BULK, NULL,
+                                     hy_test_result_cb, &f->result);
     users = finish_list (f, f->client, &error);
     g_assert_no_error (error);
     for (guint j = 0; j < users->records->len; j++)
@@ -319,7 +288,8 @@ test_paging (Fixture *f, gconstpointer data)
 
       hy_sim_set_page_cap (f->sim, table[i].cap);
       hy_halo_client_set_page_size (f->client, table[i].page_size);
-      hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+      hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL,
+                                        hy_test_result_cb, &f->result);
       list = finish_list (f, f->client, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (list->records->len, ==, 120);
@@ -339,7 +309,8 @@ test_paging (Fixture *f, gconstpointer data)
     g_autoptr (HyHaloList) list = NULL;
 
     hy_sim_set_page_cap (f->sim, 2);
-    hy_halo_client_list_agents_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    hy_halo_client_list_agents_async (f->client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                      &f->result);
     list = finish_list (f, f->client, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (list->records->len, ==, state_count (f->sim, "agents"));
@@ -353,7 +324,8 @@ test_paging (Fixture *f, gconstpointer data)
     hy_sim_set_page_cap (f->sim, 100);
     hy_sim_set_asset_page_cap (f->sim, 50);
     hy_halo_client_set_page_size (f->client, 100);
-    hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                      &f->result);
     list = finish_list (f, f->client, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (list->records->len, ==, 120);
@@ -383,7 +355,7 @@ create_ticket (Fixture *f, const char *summary, GError **error)
   g_autoptr (JsonObject) ticket = ticket_for (f->sim, summary);
 
   hy_halo_client_create_ticket_async (f->client, ticket, HY_HALO_PRIORITY_ALERT, "alert:disk", NULL,
-                                      done_cb, f);
+                                      hy_test_result_cb, &f->result);
   return finish_record (f, f->client, error);
 }
 
@@ -420,13 +392,13 @@ test_tickets (Fixture *f, gconstpointer data)
 
   json_object_set_string_member (fields, "summary", "Disk full on PC-1 (again)");
   hy_halo_client_update_ticket_async (f->client, id, fields, HY_HALO_PRIORITY_ALERT, NULL, NULL,
-                                      done_cb, f);
+                                      hy_test_result_cb, &f->result);
   updated = finish_record (f, f->client, &error);
   g_assert_no_error (error);
   g_assert_cmpint (hy_halo_record_get_id (updated), ==, id);
 
-  hy_halo_client_get_ticket_async (f->client, id, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL, done_cb,
-                                   f);
+  hy_halo_client_get_ticket_async (f->client, id, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL,
+                                   hy_test_result_cb, &f->result);
   fetched = finish_record (f, f->client, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hy_halo_record_get_name (fetched), ==, "Disk full on PC-1 (again)");
@@ -435,16 +407,16 @@ test_tickets (Fixture *f, gconstpointer data)
   json_object_set_int_member (note, "ticket_id", id);
   json_object_set_string_member (note, "note", "Cleared temp files");
   json_object_set_double_member (note, "timetaken", 0.25);
-  hy_halo_client_create_action_async (f->client, note, HY_HALO_PRIORITY_ALERT, NULL, NULL, done_cb,
-                                      f);
+  hy_halo_client_create_action_async (f->client, note, HY_HALO_PRIORITY_ALERT, NULL, NULL,
+                                      hy_test_result_cb, &f->result);
   action = finish_record (f, f->client, &error);
   g_assert_null (action);
   g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_BAD_REQUEST);
   g_assert_nonnull (strstr (error->message, "An Outcome must be entered for this Action"));
   g_clear_error (&error);
   json_object_set_string_member (note, "outcome", "Private Note");
-  hy_halo_client_create_action_async (f->client, note, HY_HALO_PRIORITY_ALERT, NULL, NULL, done_cb,
-                                      f);
+  hy_halo_client_create_action_async (f->client, note, HY_HALO_PRIORITY_ALERT, NULL, NULL,
+                                      hy_test_result_cb, &f->result);
   action = finish_record (f, f->client, &error);
   g_assert_no_error (error);
   g_assert_cmpint (hy_halo_record_get_int (action, "ticket_id"), ==, id);
@@ -453,7 +425,8 @@ test_tickets (Fixture *f, gconstpointer data)
   other = create_ticket (f, "Printer offline", &error);
   g_assert_no_error (error);
   hy_halo_client_search_tickets_async (f->client, state_first_id (f->sim, "clients"), "disk", TRUE,
-                                       HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+                                       HY_HALO_PRIORITY_INTERACTIVE, NULL, hy_test_result_cb,
+                                       &f->result);
   found = finish_list (f, f->client, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (found->records->len, ==, 1);
@@ -461,8 +434,8 @@ test_tickets (Fixture *f, gconstpointer data)
 
   /* a filter Halo ignores (third_party_id on Tickets): caught, dropped, reported */
   hy_halo_client_list_async (f->client, HY_HALO_KIND_TICKET, "third_party_id=424242",
-                             "third_party_id", 424242, HY_HALO_PRIORITY_BULK, NULL, NULL, done_cb,
-                             f);
+                             "third_party_id", 424242, HY_HALO_PRIORITY_BULK, NULL, NULL,
+                             hy_test_result_cb, &f->result);
   ignored = finish_list (f, f->client, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ignored->records->len, ==, 0);
@@ -487,7 +460,8 @@ test_token_refresh (Fixture *f, gconstpointer data)
   for (guint i = 0; i < 2; i++)
     {
       g_autoptr (HyHaloRecord) me = NULL;
-      hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+      hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL,
+                                         hy_test_result_cb, &f->result);
       me = finish_record (f, f->client, &error);
       g_assert_no_error (error);
       if (i == 0)
@@ -501,7 +475,8 @@ test_token_refresh (Fixture *f, gconstpointer data)
   hy_sim_set_token_lifetime (f->sim, 3600);
   {
     g_autoptr (HyHaloRecord) me = NULL;
-    hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+    hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL,
+                                       hy_test_result_cb, &f->result);
     me = finish_record (f, f->client, &error);
     g_assert_no_error (error);
   }
@@ -509,7 +484,8 @@ test_token_refresh (Fixture *f, gconstpointer data)
   hy_sim_revoke_tokens (f->sim);
   {
     g_autoptr (HyHaloList) list = NULL;
-    hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+    hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL,
+                                       hy_test_result_cb, &f->result);
     list = finish_list (f, f->client, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (list->records->len, ==, state_count (f->sim, "clients"));
@@ -528,7 +504,8 @@ test_rate_limit (Fixture *f, gconstpointer data)
   /* warm up the token so the sim's window only sees list pages */
   {
     g_autoptr (HyHaloRecord) me = NULL;
-    hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+    hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL,
+                                       hy_test_result_cb, &f->result);
     me = finish_record (f, f->client, &error);
     g_assert_no_error (error);
   }
@@ -537,7 +514,8 @@ test_rate_limit (Fixture *f, gconstpointer data)
   hy_halo_client_set_rate_limit (f->client, 100, 500);
   hy_sim_set_page_cap (f->sim, 10);
   start = g_get_monotonic_time ();
-  hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                    &f->result);
   list = finish_list (f, f->client, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->records->len, ==, 120);
@@ -550,7 +528,8 @@ test_rate_limit (Fixture *f, gconstpointer data)
   hy_halo_client_set_rate_limit (f->client, 4, 550);
   {
     g_autoptr (HyHaloList) again = NULL;
-    hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                      &f->result);
     again = finish_list (f, f->client, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (again->records->len, ==, 120);
@@ -563,12 +542,14 @@ test_rate_limit (Fixture *f, gconstpointer data)
   hy_halo_client_set_rate_limit_waits (f->client, 0);
   {
     g_autoptr (HyHaloList) none = NULL;
-    hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                       &f->result);
     none = finish_list (f, f->client, &error);
     if (!none)
       g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_RATE_LIMITED);
     g_clear_error (&error);
-    hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                       &f->result);
     g_clear_pointer (&none, hy_halo_list_free);
     none = finish_list (f, f->client, &error);
     g_assert_null (none);
@@ -589,7 +570,8 @@ test_rate_limit_bounded (Fixture *f, gconstpointer data)
   g_autoptr (HyHaloRecord) me = NULL;
   gint64 start;
 
-  hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+  hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL,
+                                     hy_test_result_cb, &f->result);
   me = finish_record (f, f->client, &error);
   g_assert_no_error (error);
 
@@ -598,12 +580,14 @@ test_rate_limit_bounded (Fixture *f, gconstpointer data)
   hy_halo_client_set_rate_limit (f->client, 100, 300000);
   hy_sim_reset_counters (f->sim);
   start = g_get_monotonic_time ();
-  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                     &f->result);
   list = finish_list (f, f->client, &error);
   if (list != NULL) /* the one request the sim allows */
     {
       g_clear_pointer (&list, hy_halo_list_free);
-      hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+      hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                         &f->result);
       list = finish_list (f, f->client, &error);
     }
   g_assert_null (list);
@@ -614,7 +598,8 @@ test_rate_limit_bounded (Fixture *f, gconstpointer data)
   {
     guint sent = hy_sim_count_requests (f->sim, NULL, "/api/");
 
-    hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+    hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                       &f->result);
     list = finish_list (f, f->client, &error);
     g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_RATE_LIMITED);
     g_clear_error (&error);
@@ -633,11 +618,13 @@ test_budget_bounded (Fixture *f, gconstpointer data)
   /* Its own budget: three requests per 5 minutes (the sign-in's two, then one list). */
   hy_halo_client_set_max_wait (f->client, 300);
   hy_halo_client_set_rate_limit (f->client, 3, 300000);
-  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                     &f->result);
   first = finish_list (f, f->client, &error);
   g_assert_no_error (error);
   start = g_get_monotonic_time ();
-  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                     &f->result);
   second = finish_list (f, f->client, &error);
   g_assert_null (second);
   g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_RATE_LIMITED);
@@ -648,7 +635,8 @@ test_budget_bounded (Fixture *f, gconstpointer data)
 
   /* The next call does not wait the bound again. */
   start = g_get_monotonic_time ();
-  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                     &f->result);
   second = finish_list (f, f->client, &error);
   g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_RATE_LIMITED);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 300 * 1000);
@@ -663,12 +651,14 @@ test_server_errors (Fixture *f, gconstpointer data)
   /* signed in first: fail_next counts every /api request, /api/authinfo included */
   {
     g_autoptr (HyHaloRecord) me = NULL;
-    hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+    hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL,
+                                       hy_test_result_cb, &f->result);
     me = finish_record (f, f->client, &error);
     g_assert_no_error (error);
   }
   hy_sim_fail_next (f->sim, 2, 503);
-  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                     &f->result);
   list = finish_list (f, f->client, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->records->len, ==, state_count (f->sim, "clients"));
@@ -676,7 +666,8 @@ test_server_errors (Fixture *f, gconstpointer data)
 
   hy_sim_fail_next (f->sim, 1, 408);
   g_clear_pointer (&list, hy_halo_list_free);
-  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                     &f->result);
   list = finish_list (f, f->client, &error);
   g_assert_no_error (error);
 
@@ -684,7 +675,8 @@ test_server_errors (Fixture *f, gconstpointer data)
   hy_sim_fail_next (f->sim, 10, 500);
   g_clear_pointer (&list, hy_halo_list_free);
   hy_sim_reset_counters (f->sim);
-  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                     &f->result);
   list = finish_list (f, f->client, &error);
   g_assert_null (list);
   g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_SERVER_ERROR);
@@ -694,7 +686,8 @@ test_server_errors (Fixture *f, gconstpointer data)
 
   /* a sim that is down (503): unavailable, not failing */
   hy_sim_set_down (f->sim, TRUE);
-  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  hy_halo_client_list_clients_async (f->client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                     &f->result);
   list = finish_list (f, f->client, &error);
   g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_UNAVAILABLE);
   hy_sim_set_down (f->sim, FALSE);
@@ -729,7 +722,8 @@ test_outcome_unknown (Fixture *f, gconstpointer data)
 
     json_object_set_string_member (fields, "summary", "After");
     hy_halo_client_update_ticket_async (f->client, hy_halo_record_get_id (first), fields,
-                                        HY_HALO_PRIORITY_ALERT, NULL, NULL, done_cb, f);
+                                        HY_HALO_PRIORITY_ALERT, NULL, NULL, hy_test_result_cb,
+                                        &f->result);
     updated = finish_record (f, f->client, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (hy_halo_record_get_name (updated), ==, "After");
@@ -752,8 +746,7 @@ race_bulk_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   Race *race = user_data;
 
   g_ptr_array_add (race->bulk, g_object_ref (result));
-  if (--race->bulk_left == 0 && race->me)
-    g_main_loop_quit (race->f->loop);
+  race->bulk_left--;
 }
 
 static void
@@ -763,8 +756,14 @@ race_me_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   race->me = g_object_ref (result);
   race->me_done = g_get_monotonic_time ();
-  if (race->bulk_left == 0)
-    g_main_loop_quit (race->f->loop);
+}
+
+static gboolean
+race_done (gpointer user_data)
+{
+  Race *race = user_data;
+
+  return race->bulk_left == 0 && race->me != NULL;
 }
 
 static gboolean
@@ -836,7 +835,7 @@ test_error_after_commit (Fixture *f, gconstpointer data)
     hy_sim_reset_counters (f->sim);
     hy_sim_set_error_after_commit (f->sim, 1, 502);
     hy_halo_client_create_action_async (f->client, note, HY_HALO_PRIORITY_ALERT, NULL, NULL,
-                                        done_cb, f);
+                                        hy_test_result_cb, &f->result);
     action = finish_record (f, f->client, &error);
     hy_sim_set_error_after_commit (f->sim, 0, 0);
     g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_OUTCOME_UNKNOWN);
@@ -854,7 +853,8 @@ test_error_after_commit (Fixture *f, gconstpointer data)
     hy_sim_reset_counters (f->sim);
     hy_sim_fail_next (f->sim, 1, 503);
     hy_halo_client_update_ticket_async (f->client, hy_halo_record_get_id (warm), fields,
-                                        HY_HALO_PRIORITY_ALERT, NULL, NULL, done_cb, f);
+                                        HY_HALO_PRIORITY_ALERT, NULL, NULL, hy_test_result_cb,
+                                        &f->result);
     updated = finish_record (f, f->client, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Tickets"), ==, 2);
@@ -882,7 +882,8 @@ test_priority (Fixture *f, gconstpointer data)
 
   {
     g_autoptr (HyHaloRecord) warm = NULL;
-    hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, f);
+    hy_halo_client_get_agent_me_async (f->client, HY_HALO_PRIORITY_INTERACTIVE, NULL,
+                                       hy_test_result_cb, &f->result);
     warm = finish_record (f, f->client, &error);
     g_assert_no_error (error);
   }
@@ -897,7 +898,7 @@ test_priority (Fixture *f, gconstpointer data)
     hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, race_bulk_cb,
                                       &race);
   g_timeout_add (100, race_start_me_cb, &race);
-  g_main_loop_run (f->loop);
+  hy_test_wait_until (race_done, &race, "the four listings and the interactive call");
 
   me = hy_halo_client_record_finish (f->client, race.me, &error);
   g_assert_no_error (error);
@@ -979,7 +980,7 @@ test_batch_writes (Fixture *f, gconstpointer data)
   hy_halo_client_set_batch_size (f->client, 3);
   hy_sim_reset_counters (f->sim);
   hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, "group:7", NULL,
-                                    done_cb, f);
+                                    hy_test_result_cb, &f->result);
   result = wait_result (f);
   saved = hy_halo_client_save_assets_finish (f->client, result, &error);
   g_assert_no_error (error);
@@ -1037,8 +1038,8 @@ test_batch_writes (Fixture *f, gconstpointer data)
     g_ptr_array_add (more, new_asset (client_id, site_id, type_id, "HY-DROP-1"));
     g_ptr_array_add (more, new_asset (client_id, site_id, type_id, "HY-DROP-2"));
     hy_sim_drop_after_commit (f->sim, 1);
-    hy_halo_client_save_assets_async (f->client, more, HY_HALO_PRIORITY_BULK, NULL, NULL, done_cb,
-                                      f);
+    hy_halo_client_save_assets_async (f->client, more, HY_HALO_PRIORITY_BULK, NULL, NULL,
+                                      hy_test_result_cb, &f->result);
     dropped = wait_result (f);
     none = hy_halo_client_save_assets_finish (f->client, dropped, &error);
     g_assert_null (none);
@@ -1139,7 +1140,7 @@ test_batch_returnall (Fixture *f, gconstpointer data)
   creates_in_clients (f, "RA", 4, &input);
   hy_sim_reset_counters (f->sim);
   hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, "group:ra", NULL,
-                                    done_cb, f);
+                                    hy_test_result_cb, &f->result);
   result = wait_result (f);
   saved = hy_halo_client_save_assets_finish (f->client, result, &error);
   g_assert_no_error (error);
@@ -1165,7 +1166,7 @@ test_batch_returnall_ignored (Fixture *f, gconstpointer data)
   hy_sim_reset_counters (f->sim);
   g_ptr_array_set_size (f->events, 0);
   hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, "group:ig", NULL,
-                                    done_cb, f);
+                                    hy_test_result_cb, &f->result);
   result = wait_result (f);
   saved = hy_halo_client_save_assets_finish (f->client, result, &error);
   g_assert_no_error (error);
@@ -1204,8 +1205,8 @@ test_batch_returnall_ignored_per_client (Fixture *f, gconstpointer data)
   hy_sim_set_ignore_returnall (f->sim, TRUE);
   hy_sim_reset_counters (f->sim);
   g_ptr_array_set_size (f->events, 0);
-  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, NULL, NULL, done_cb,
-                                    f);
+  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, NULL, NULL,
+                                    hy_test_result_cb, &f->result);
   result = wait_result (f);
   saved = hy_halo_client_save_assets_finish (f->client, result, &error);
   g_assert_no_error (error);
@@ -1262,7 +1263,8 @@ test_batch_no_read_back (Fixture *f, gconstpointer data)
   hy_sim_set_ignore_returnall (f->sim, TRUE);
   hy_sim_reset_counters (f->sim);
   hy_halo_client_save_assets_full_async (f->client, input, HY_HALO_SAVE_NO_READ_BACK,
-                                         HY_HALO_PRIORITY_BULK, NULL, NULL, done_cb, f);
+                                         HY_HALO_PRIORITY_BULK, NULL, NULL, hy_test_result_cb,
+                                         &f->result);
   result = wait_result (f);
   saved = hy_halo_client_save_assets_finish (f->client, result, &error);
   g_assert_no_error (error);
@@ -1307,8 +1309,8 @@ test_batch_same_key (Fixture *f, gconstpointer data)
                                      hy_halo_json_get_id (first, "assettype_id"), "DUP-1-0"));
   hy_sim_set_ignore_returnall (f->sim, TRUE);
   hy_sim_reset_counters (f->sim);
-  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, NULL, NULL, done_cb,
-                                    f);
+  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, NULL, NULL,
+                                    hy_test_result_cb, &f->result);
   result = wait_result (f);
   saved = hy_halo_client_save_assets_finish (f->client, result, &error);
   g_assert_no_error (error);
@@ -1339,15 +1341,15 @@ test_batch_returnall_ignored_ambiguous (Fixture *f, gconstpointer data)
   g_ptr_array_add (earlier, new_asset (hy_halo_json_get_id (one, "client_id"),
                                        hy_halo_json_get_id (one, "site_id"),
                                        hy_halo_json_get_id (one, "assettype_id"), "AMB-1-0"));
-  hy_halo_client_save_assets_async (f->client, earlier, HY_HALO_PRIORITY_BULK, NULL, NULL, done_cb,
-                                    f);
+  hy_halo_client_save_assets_async (f->client, earlier, HY_HALO_PRIORITY_BULK, NULL, NULL,
+                                    hy_test_result_cb, &f->result);
   first = wait_result (f);
   first_saved = hy_halo_client_save_assets_finish (f->client, first, &error);
   g_assert_no_error (error);
 
   hy_sim_set_ignore_returnall (f->sim, TRUE);
-  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, NULL, NULL, done_cb,
-                                    f);
+  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, NULL, NULL,
+                                    hy_test_result_cb, &f->result);
   result = wait_result (f);
   saved = hy_halo_client_save_assets_finish (f->client, result, &error);
   g_assert_null (saved);
@@ -1365,12 +1367,14 @@ test_list_sites_all (Fixture *f, gconstpointer data)
   g_autoptr (HyHaloList) one = NULL;
   gint64 client_id = state_first_id (f->sim, "clients");
 
-  hy_halo_client_list_sites_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  hy_halo_client_list_sites_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
+                                   &f->result);
   all = finish_list (f, f->client, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (all->records->len, ==, state_count (f->sim, "sites"));
   g_assert_cmpuint (all->records->len, >, 2);
-  hy_halo_client_list_sites_async (f->client, client_id, HY_HALO_PRIORITY_BULK, NULL, done_cb, f);
+  hy_halo_client_list_sites_async (f->client, client_id, HY_HALO_PRIORITY_BULK, NULL,
+                                   hy_test_result_cb, &f->result);
   one = finish_list (f, f->client, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (one->records->len, ==, 2);
@@ -1387,7 +1391,7 @@ test_list_record_tag (Fixture *f, gconstpointer data)
   hy_halo_client_set_page_size (f->client, 2);
   g_ptr_array_set_size (f->events, 0);
   hy_halo_client_list_async (f->client, HY_HALO_KIND_CLIENT, NULL, NULL, 0, HY_HALO_PRIORITY_BULK,
-                             "computer:pc1", NULL, done_cb, f);
+                             "computer:pc1", NULL, hy_test_result_cb, &f->result);
   list = finish_list (f, f->client, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->requests, >, 1);
@@ -1407,9 +1411,7 @@ int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "C.UTF-8");
-  /* The tests' private GSettings has no proxy schema: no proxy for loopback servers */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  hy_test_init (&argc, &argv);
 #define ADD(path, fn) g_test_add (path, Fixture, NULL, fixture_set_up, fn, fixture_tear_down)
   ADD ("/halo/sim/discovery", test_discovery);
   ADD ("/halo/sim/invalid-client-and-scope", test_invalid_client);

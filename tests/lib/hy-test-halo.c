@@ -5,15 +5,38 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "hy-test-halo.h"
 #include "sync/hy-sync-payload.h"
 
 static void
 event_cb (HyHaloClient *client, HyHaloEvent *event, gpointer user_data)
 {
-  HyTestHalo *halo = user_data;
+  GPtrArray *events = user_data;
 
-  g_ptr_array_add (halo->events, hy_halo_event_copy (event));
+  g_ptr_array_add (events, hy_halo_event_copy (event));
+}
+
+void
+hy_test_record_events (HyHaloClient *client, GPtrArray *events)
+{
+  g_signal_connect (client, "request-finished", G_CALLBACK (event_cb), events);
+}
+
+void
+hy_test_assert_events_hide (GPtrArray *events, const char *const *secrets)
+{
+  for (guint i = 0; i < events->len; i++)
+    {
+      HyHaloEvent *e = g_ptr_array_index (events, i);
+      const char *fields[] = { e->path, e->request_body, e->response_body, e->error };
+
+      for (guint j = 0; j < G_N_ELEMENTS (fields); j++)
+        for (guint k = 0; fields[j] != NULL && secrets[k] != NULL; k++)
+          if (strstr (fields[j], secrets[k]) != NULL)
+            g_error ("an event holds a secret: %s", fields[j]);
+    }
 }
 
 HyTestHalo *
@@ -50,7 +73,7 @@ void
 hy_test_halo_free (HyTestHalo *halo)
 {
   if (halo->client != NULL)
-    g_signal_handlers_disconnect_by_func (halo->client, event_cb, halo);
+    g_signal_handlers_disconnect_by_func (halo->client, event_cb, halo->events);
   g_clear_object (&halo->client);
   g_clear_object (&halo->store);
   hy_sim_stop (halo->sim);
@@ -79,7 +102,7 @@ hy_test_halo_new_client (HyTestHalo *halo)
   halo->client = hy_halo_client_new (hy_sim_get_base_url (halo->sim), "demo", "halyard-demo",
                                      "demo-secret", "all", &error);
   g_assert_no_error (error);
-  g_signal_connect (halo->client, "request-finished", G_CALLBACK (event_cb), halo);
+  hy_test_record_events (halo->client, halo->events);
   return halo->client;
 }
 

@@ -39,6 +39,11 @@ HyStore *hy_test_halo_open_store (HyTestHalo *halo, gboolean enabled);
 /* A client for the simulator (tenant demo, scope all) that records its events. */
 HyHaloClient *hy_test_halo_new_client (HyTestHalo *halo);
 
+/* Appends a copy of every event @client emits ("request-finished") to @events. */
+void hy_test_record_events (HyHaloClient *client, GPtrArray *events);
+/* Asserts that no text of any event of @events holds one of @secrets (NULL-terminated). */
+void hy_test_assert_events_hide (GPtrArray *events, const char *const *secrets);
+
 /* ---- The simulator's state ---------------------------------------------------------------- */
 
 JsonArray *hy_test_state_array (JsonNode *state, const char *table);

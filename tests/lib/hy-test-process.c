@@ -19,6 +19,30 @@ hy_test_die_with_parent (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
+/* ---- A Halo of the test's own ------------------------------------------------------------- */
+
+char *
+hy_test_server_listen (SoupServer *server, SoupServerCallback handler, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTlsCertificate) cert = NULL;
+  SoupServerListenOptions options = SOUP_SERVER_LISTEN_IPV4_ONLY;
+  GSList *uris;
+  char *base;
+
+  g_object_get (server, "tls-certificate", &cert, NULL);
+  if (cert != NULL)
+    options |= SOUP_SERVER_LISTEN_HTTPS;
+  soup_server_add_handler (server, NULL, handler, user_data, NULL);
+  soup_server_listen_local (server, 0, options, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (server);
+  base = g_strdup_printf ("%s://127.0.0.1:%d", cert != NULL ? "https" : "http",
+                          g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return base;
+}
+
 /* ---- halyard-sim -------------------------------------------------------------------------- */
 
 /* Starts `@binary --port 0 @args…` and reads the URL it listens on from its first line. */

@@ -8,6 +8,13 @@
 
 #include "hy-test.h"
 
+void
+hy_test_init (int *argc, char ***argv)
+{
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+}
+
 static gboolean
 deadline_cb (gpointer user_data)
 {

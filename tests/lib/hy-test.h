@@ -12,6 +12,10 @@
 
 G_BEGIN_DECLS
 
+/* g_test_init with isolated XDG directories, and no proxy for the loopback servers (the
+ * tests' private GSettings has no proxy schema). */
+void hy_test_init (int *argc, char ***argv);
+
 /* ---- Waiting ------------------------------------------------------------------------------ */
 
 /* How long any wait may take before the test fails, naming what it waited for. */
@@ -37,6 +41,12 @@ void hy_test_remove_tree (const char *path);
 
 JsonNode *hy_test_parse_json (const char *text, gssize length);
 JsonObject *hy_test_object (JsonNode *node);
+
+/* ---- A Halo of the test's own ------------------------------------------------------------- */
+
+/* Adds @handler for every path to @server, listens on a free port of 127.0.0.1 (over TLS when
+ * @server has a certificate) and returns its base URL, such as http://127.0.0.1:41234. */
+char *hy_test_server_listen (SoupServer *server, SoupServerCallback handler, gpointer user_data);
 
 /* ---- halyard-sim as a process ------------------------------------------------------------- */
 

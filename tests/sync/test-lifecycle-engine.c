@@ -447,9 +447,7 @@ test_repeats (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  /* The tests' private GSettings has no proxy schema: no proxy for loopback servers */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  hy_test_init (&argc, &argv);
   g_test_add ("/lifecycle/engine/defaults", Fixture, NULL, fixture_setup, test_defaults_on_ticket,
               fixture_teardown);
   g_test_add ("/lifecycle/engine/maintenance", Fixture, NULL, fixture_setup, test_maintenance,

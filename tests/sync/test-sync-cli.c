@@ -619,8 +619,7 @@ test_cli_close_status (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  hy_test_init (&argc, &argv);
   g_test_add ("/sync/cli/kill-9", Fixture, GUINT_TO_POINTER (240), fixture_setup,
               test_kill_mid_sync, fixture_teardown);
   g_test_add ("/sync/cli/commands", Fixture, GUINT_TO_POINTER (6 | LENIENT), fixture_setup,

@@ -2282,9 +2282,7 @@ test_auto_deliver (Fixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  /* The tests' private GSettings has no proxy schema: no proxy for loopback servers */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  hy_test_init (&argc, &argv);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/sync/assets/sync", test_assets_sync);
