@@ -13,8 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "hy-halo-client-private.h"
-
-#define MAX_PAGES 100000
+#include "hy-halo-paging.h"
 
 /* ------------------------------------------------------------------------- */
 /* Lists                                                                     */
@@ -126,37 +125,15 @@ find_array (JsonNode *root, HyHaloKind kind, gint64 *record_count, gboolean *bar
   }
 }
 
-static void
-list_page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+/* Adds the records of @array to the list: a record seen on an earlier page is skipped, one that
+ * fails the caller's check is dropped and counted. @fresh is set to the records not seen before.
+ * Returns FALSE when an element is not an object. */
+static gboolean
+list_take_page (ListData *data, JsonArray *array, guint *fresh)
 {
-  HyHaloClient *self = HY_HALO_CLIENT (source);
-  g_autoptr (GTask) task = user_data;
-  ListData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr (JsonNode) root = _hy_halo_client_json_request_finish (self, result, &error);
-  g_autofree char *path = NULL;
-  JsonArray *array;
-  gint64 record_count;
-  gboolean bare;
-  guint len;
-  guint fresh = 0;
-  gboolean done = FALSE;
+  guint len = json_array_get_length (array);
 
-  if (!root)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  path = list_path (self, data);
-  data->list->requests++;
-  array = find_array (root, data->kind, &record_count, &bare);
-  if (!array)
-    {
-      g_task_return_error (task, _hy_halo_client_bad_shape (path));
-      return;
-    }
-
-  len = json_array_get_length (array);
+  *fresh = 0;
   for (guint i = 0; i < len; i++)
     {
       JsonNode *element = json_array_get_element (array, i);
@@ -164,10 +141,7 @@ list_page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       gint64 id;
 
       if (!JSON_NODE_HOLDS_OBJECT (element))
-        {
-          g_task_return_error (task, _hy_halo_client_bad_shape (path));
-          return;
-        }
+        return FALSE;
       object = json_node_get_object (element);
       id = hy_halo_json_get_id (object, "id");
       if (id != 0)
@@ -176,7 +150,7 @@ list_page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
             continue;
           g_hash_table_add (data->seen, g_memdup2 (&id, sizeof id));
         }
-      fresh++;
+      (*fresh)++;
       if (data->check_member &&
           hy_halo_json_get_id (object, data->check_member) != data->check_value)
         {
@@ -185,51 +159,14 @@ list_page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         }
       g_ptr_array_add (data->list->records, hy_halo_record_new (data->kind, object));
     }
-  data->received += fresh;
-  data->bare = bare;
-  if (record_count >= 0)
-    data->list->record_count = record_count;
-  data->max_page_len = MAX (data->max_page_len, len);
+  return TRUE;
+}
 
-  if (len == 0 || kind_is_unpaged (data->kind))
-    done = TRUE;
-  else if (fresh == 0)
-    {
-      /* The same records again: Halo ignored page_no. Bare lists are often not paged at all
-       * (the first page held everything); a wrapped list that repeats is a real anomaly. */
-      done = TRUE;
-      if (!bare)
-        data->list->inconsistent = TRUE;
-    }
-  else if (data->list->record_count >= 0 && data->received >= data->list->record_count)
-    done = TRUE;
-  else if (data->list->record_count < 0 && (len < data->max_page_len || len > self->page_size))
-    done = TRUE;
-  else if (data->page_no >= MAX_PAGES)
-    done = TRUE;
-  else if (data->max_pages > 0 && data->page_no == 1 &&
-           (data->list->record_count >= 0
-                ? (data->list->record_count + data->max_page_len - 1) / data->max_page_len >
-                      (gint64) data->max_pages
-                : data->max_pages == 1))
-    {
-      /* Capped: the whole list takes more pages than the caller allows (known from the
-       * first page's record_count); it has this page and reads another way. */
-      data->list->truncated = TRUE;
-      g_task_return_pointer (task, g_steal_pointer (&data->list),
-                             (GDestroyNotify) hy_halo_list_free);
-      return;
-    }
-  else if (data->max_pages > 0 && data->page_no >= data->max_pages)
-    done = TRUE;
-
-  if (!done)
-    {
-      data->page_no++;
-      list_next_page (g_steal_pointer (&task));
-      return;
-    }
-
+/* Warns in the events log about a complete list Halo did not send as asked: totals that do not
+ * add up, pages repeated, a filter ignored */
+static void
+list_warn (HyHaloClient *self, ListData *data, const char *path)
+{
   if (data->list->record_count >= 0 && data->received != data->list->record_count)
     data->list->inconsistent = TRUE;
   if (data->list->inconsistent)
@@ -270,6 +207,73 @@ list_page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           data->check_member, value, data->list->dropped);
       _hy_halo_client_emit_warning (self, path, data->record, message);
     }
+}
+
+static void
+list_page_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  HyHaloClient *self = HY_HALO_CLIENT (source);
+  g_autoptr (GTask) task = user_data;
+  ListData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (JsonNode) root = _hy_halo_client_json_request_finish (self, result, &error);
+  g_autofree char *path = NULL;
+  JsonArray *array;
+  HyHaloPageFacts facts = { 0 };
+  gint64 record_count;
+  gboolean bare;
+  guint fresh;
+
+  if (!root)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  path = list_path (self, data);
+  data->list->requests++;
+  array = find_array (root, data->kind, &record_count, &bare);
+  if (!array || !list_take_page (data, array, &fresh))
+    {
+      g_task_return_error (task, _hy_halo_client_bad_shape (path));
+      return;
+    }
+  facts.len = json_array_get_length (array);
+  data->received += fresh;
+  data->bare = bare;
+  if (record_count >= 0)
+    data->list->record_count = record_count;
+  data->max_page_len = MAX (data->max_page_len, facts.len);
+
+  facts.unpaged = kind_is_unpaged (data->kind);
+  facts.page_no = data->page_no;
+  facts.max_pages = data->max_pages;
+  facts.page_size = self->page_size;
+  facts.fresh = fresh;
+  facts.bare = bare;
+  facts.record_count = data->list->record_count;
+  facts.received = data->received;
+  facts.max_page_len = data->max_page_len;
+  switch (hy_halo_paging_decide (&facts))
+    {
+      case HY_HALO_PAGING_NEXT:
+        data->page_no++;
+        list_next_page (g_steal_pointer (&task));
+        return;
+      case HY_HALO_PAGING_TRUNCATED:
+        /* Capped: the whole list takes more pages than the caller allows (known from the
+         * first page's record_count); it has this page and reads another way. */
+        data->list->truncated = TRUE;
+        g_task_return_pointer (task, g_steal_pointer (&data->list),
+                               (GDestroyNotify) hy_halo_list_free);
+        return;
+      case HY_HALO_PAGING_INCONSISTENT:
+        data->list->inconsistent = TRUE;
+        break;
+      case HY_HALO_PAGING_DONE:
+      default:
+        break;
+    }
+  list_warn (self, data, path);
   g_task_return_pointer (task, g_steal_pointer (&data->list), (GDestroyNotify) hy_halo_list_free);
 }
 
