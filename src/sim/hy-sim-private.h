@@ -1,9 +1,12 @@
-/* hy-sim-private.h — the simulator's record store and generator, shared by its own files
+/* hy-sim-private.h — the simulator's record store and generator, and the server's state and
+ * helpers, shared by its own files
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 
 #pragma once
+
+#include <libsoup/soup.h>
 
 #include "hy-sim.h"
 
@@ -121,5 +124,134 @@ JsonArray *hy_sim_asset_type_fields (void);
 
 /* hy-sim-seed.c */
 void hy_sim_store_generate (HySimStore *store, const HySimGenerateOptions *options);
+
+/* ------------------------------------------------------------------------------------------ */
+/* The server (hy-sim.c and the files it is split over)                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef struct
+{
+  gint64 expires_at; /* monotonic µs */
+  char **scopes;
+} HySimToken;
+
+struct _HySim
+{
+  GObject parent_instance;
+
+  GMutex mutex;
+  HySimStore *store;
+
+  char *client_id;
+  char *client_secret;
+  char *tenant;
+  gboolean require_tenant;
+  char **granted_scopes;
+
+  GHashTable *tokens; /* access token → HySimToken */
+  guint token_lifetime;
+
+  guint rate_max;
+  guint rate_window_ms;
+  gboolean rate_retry_after;
+  GQueue rate_times; /* gint64* monotonic µs of counted requests, oldest first */
+  guint latency_ms;
+  double server_error_fraction;
+  GRand *server_error_rand;
+  guint fail_next_count;
+  guint fail_next_status;
+  guint drop_writes;
+  guint error_after_commit_every; /* 0: off */
+  guint error_after_commit_status;
+  guint committed_creates;
+  guint page_cap;
+  guint asset_page_cap; /* 0: the page cap */
+  gboolean down;
+  gboolean ignore_returnall;
+
+  guint request_count;
+  GPtrArray *request_log; /* LoggedRequest */
+
+  /* The matches of the last list request: paging through a list repeats the same filters. */
+  HySimTable cached_table;
+  char *cached_key;
+  guint64 cached_generation;
+  GPtrArray *cached_matches; /* borrowed rows, valid while the store's generation holds */
+
+  /* Serving */
+  GThread *thread;
+  GMainContext *context;
+  GMainLoop *loop;
+  SoupServer *server;
+  GPtrArray *delayed; /* Delayed: answers held back by the latency, server thread only */
+  guint16 requested_port;
+  guint16 port;
+  char *base_url;
+  GCond start_cond;
+  gboolean start_done;
+  GError *start_error;
+};
+
+/* Error-body shapes Halo uses (HALO-API.md §5); each endpoint and status picks one. */
+typedef enum
+{
+  HY_SIM_SHAPE_ERROR,       /* {"error": ".."} */
+  HY_SIM_SHAPE_MESSAGE,     /* {"Message": ".."} */
+  HY_SIM_SHAPE_CLASSNAME,   /* {"ClassName": "..", "Message": ".."} */
+  HY_SIM_SHAPE_RESULT_CODE, /* {"resultCode": N, "errorMessage": ".."} */
+  HY_SIM_SHAPE_TEXT,        /* text/plain */
+  HY_SIM_SHAPE_HTML,        /* text/html, as a proxy answers */
+} HySimShape;
+
+typedef struct
+{
+  guint status;
+  const char *content_type;
+  char *body;
+  gsize length;
+  guint retry_after;         /* seconds, 0 = no header */
+  gboolean bearer_challenge; /* WWW-Authenticate: Bearer */
+  gboolean drop;             /* close the connection without answering */
+} HySimReply;
+
+
+/* hy-sim.c */
+void _hy_sim_reply_clear (HySimReply *reply);
+void _hy_sim_reply_text (HySimReply *reply, guint status, const char *text);
+void _hy_sim_reply_node (HySimReply *reply, guint status, JsonNode *node);
+void _hy_sim_reply_object (HySimReply *reply, guint status, JsonObject *object);
+void _hy_sim_reply_array (HySimReply *reply, guint status, JsonArray *array);
+void _hy_sim_reply_error (HySimReply *reply, guint status, HySimShape shape, const char *message);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HySimReply, _hy_sim_reply_clear)
+
+/* hy-sim-auth.c (with the mutex held) */
+char **_hy_sim_split_scopes (const char *text);
+void _hy_sim_token_free (gpointer data);
+void _hy_sim_handle_authinfo (HySim *self, HySimReply *reply);
+void
+_hy_sim_handle_token (HySim *self, SoupServerMessage *msg, GHashTable *query, HySimReply *reply);
+HySimToken *_hy_sim_authenticate (HySim *self, SoupServerMessage *msg, HySimReply *reply);
+gboolean _hy_sim_authorize (HySim *self,
+                            HySimToken *token,
+                            HySimTable table,
+                            gboolean write,
+                            HySimReply *reply);
+
+/* hy-sim-faults.c */
+gboolean _hy_sim_apply_faults (HySim *self, JsonObject *faults, GError **error);
+void _hy_sim_reply_status (HySim *self, HySimReply *reply, guint status);
+gboolean _hy_sim_inject_fault (HySim *self, gboolean is_api, gboolean is_auth, HySimReply *reply);
+
+/* hy-sim-query.c (with the mutex held) */
+const char *_hy_sim_query_get (GHashTable *query, const char *key);
+gboolean _hy_sim_query_true (GHashTable *query, const char *key);
+JsonObject *_hy_sim_public_row (HySimTable table, JsonObject *row);
+void _hy_sim_handle_list (HySim *self, HySimTable table, GHashTable *query, HySimReply *reply);
+void _hy_sim_handle_get (HySim *self,
+                         HySimTable table,
+                         const char *id_text,
+                         GHashTable *query,
+                         HySimReply *reply);
 
 G_END_DECLS
