@@ -80,26 +80,6 @@ enum
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-/* What a save carries from one asynchronous step to the next. */
-typedef struct
-{
-  HyProfile *profile;
-  char *secret;
-  /* The connection test of the profile being saved: it becomes the page's result. */
-  HyPreflightResult *result;
-} SaveData;
-
-static void
-save_data_free (SaveData *data)
-{
-  g_clear_pointer (&data->profile, hy_profile_free);
-  g_clear_pointer (&data->secret, hy_credentials_secret_free);
-  g_clear_object (&data->result);
-  g_free (data);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (SaveData, save_data_free)
-
 static void hy_setup_page_update_enabled (HySetupPage *self);
 static void hy_setup_page_show_result (HySetupPage *self);
 static void
@@ -347,7 +327,21 @@ hy_setup_page_load_profile (HySetupPage *self)
 /* Saving: validate, look the secret up, test, store the secret, save       */
 /* ------------------------------------------------------------------------- */
 
-static void save_test (HySetupPage *self, SaveData *data);
+/* The scopes row's scopes, separated by single spaces; NULL when it has none ("all"). */
+static char *
+scopes_from_row (HySetupPage *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->scopes_row));
+  g_auto (GStrv) parts = g_strsplit_set (text, " \t,", -1);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto (GStrv) kept = NULL;
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] != '\0')
+      g_strv_builder_add (builder, parts[i]);
+  kept = g_strv_builder_end (builder);
+  return kept[0] != NULL ? g_strjoinv (" ", kept) : NULL;
+}
 
 static gboolean
 is_cancelled (const GError *error)
@@ -357,7 +351,7 @@ is_cancelled (const GError *error)
 }
 
 static void
-save_finished (HySetupPage *self, SaveData *data, const GError *error)
+save_finished (HySetupPage *self, HyPreflightResult *result, const GError *error)
 {
   /* Cancelled: the page moved on (another session, another operation) and owns the state. */
   if (is_cancelled (error))
@@ -378,47 +372,27 @@ save_finished (HySetupPage *self, SaveData *data, const GError *error)
     }
 
   /* The save's own test is the test of the profile now saved: no second sign-in. */
-  g_set_object (&self->result, data->result);
+  self->secret_stored = TRUE;
+  /* The rows show what was saved (the normalised URL), and the secret goes from the field. */
+  hy_setup_page_load_profile (self);
+  g_set_object (&self->result, result);
   hy_setup_page_show_result (self);
   hy_setup_page_update_enabled (self);
 
   g_signal_emit (self, signals[SAVED], 0);
-  g_signal_emit (self, signals[TESTED], 0, hy_preflight_result_get_ok (data->result));
-  hy_setup_page_toast (self, hy_preflight_result_get_ok (data->result)
+  g_signal_emit (self, signals[TESTED], 0, hy_preflight_result_get_ok (result));
+  hy_setup_page_toast (self, hy_preflight_result_get_ok (result)
                                  ? _ ("Connection saved and tested; the secret is in the keyring")
                                  : _ ("Connection saved; the secret is in the keyring. Fix what "
                                       "the test found in Halo, then test again."));
 }
 
-static void
-save_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (HySetupPage) self = user_data;
-  g_autoptr (SaveData) data = g_object_steal_data (G_OBJECT (self), "hy-save-data");
-  g_autoptr (GError) error = NULL;
-
-  if (data == NULL)
-    return;
-
-  if (!hy_credentials_store_finish (result, &error) ||
-      !hy_session_set_profile (self->session, data->profile, &error))
-    {
-      save_finished (self, data, error);
-      return;
-    }
-
-  hy_session_set_secret (self->session, data->secret);
-  self->secret_stored = TRUE;
-  /* The rows show what was saved (the normalised URL), and the secret goes from the field. */
-  hy_setup_page_load_profile (self);
-  save_finished (self, data, NULL);
-}
-
 /* The save's test did not sign in: the check that failed goes on the row where its fix goes.
  * Nothing was saved. */
 static void
-save_refused (HySetupPage *self, HyPreflightResult *result, const HyProfile *profile)
+save_refused (HySetupPage *self, HyPreflightResult *result)
 {
+  g_autofree char *scopes = scopes_from_row (self);
   const HyPreflightCheck *url = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_URL);
   const HyPreflightCheck *token = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_TOKEN);
 
@@ -429,8 +403,7 @@ save_refused (HySetupPage *self, HyPreflightResult *result, const HyProfile *pro
 
   if (url != NULL && url->status != HY_PREFLIGHT_PASSED)
     show_row_error (self->url_row, self->url_error_row, url->message, url->fix);
-  else if (token != NULL && profile->scopes != NULL &&
-           token->reason == HY_PREFLIGHT_REASON_INVALID_SCOPE)
+  else if (token != NULL && scopes != NULL && token->reason == HY_PREFLIGHT_REASON_INVALID_SCOPE)
     {
       adw_expander_row_set_expanded (self->advanced_row, TRUE);
       show_row_error (self->scopes_row, self->scopes_error_row, token->message, token->fix);
@@ -443,82 +416,44 @@ save_refused (HySetupPage *self, HyPreflightResult *result, const HyProfile *pro
 }
 
 static void
-save_tested_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+save_connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (HySetupPage) self = user_data;
-  SaveData *data = g_object_get_data (G_OBJECT (self), "hy-save-data");
   g_autoptr (HyPreflightResult) preflight = NULL;
   g_autoptr (GError) error = NULL;
+  gboolean saved = FALSE;
 
-  preflight = hy_session_test_profile_finish (HY_SESSION (source), result, &error);
-  if (data == NULL)
-    return;
-  if (preflight == NULL)
-    {
-      g_autoptr (SaveData) owned = g_object_steal_data (G_OBJECT (self), "hy-save-data");
-
-      save_finished (self, owned, error);
-      return;
-    }
-
-  /* Only a connection Halo answered and accepted the credentials of is worth saving. */
-  if (!hy_preflight_result_signs_in (preflight))
-    {
-      g_autoptr (SaveData) owned = g_object_steal_data (G_OBJECT (self), "hy-save-data");
-
-      save_refused (self, preflight, owned->profile);
-      return;
-    }
-
-  data->result = g_steal_pointer (&preflight);
-  /* The secret goes to the keyring before the profile changes: a keyring that refuses leaves
-   * the previous profile intact. */
-  hy_credentials_store_async (data->profile->url, data->profile->client_id, data->secret,
-                              self->cancellable, save_stored_cb, g_object_ref (self));
-}
-
-/* The test runs with a Halo client of its own (the saved profile and the session's client stay
- * as they are) and its requests go to the events log, like every other request. */
-static void
-save_test (HySetupPage *self, SaveData *data)
-{
-  hy_setup_page_show_checks (self, NULL, _ ("Testing the connection…"));
-  hy_session_test_profile_async (self->session, data->profile, data->secret, self->cancellable,
-                                 save_tested_cb, g_object_ref (self));
-}
-
-static void
-save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (HySetupPage) self = user_data;
-  SaveData *data = g_object_get_data (G_OBJECT (self), "hy-save-data");
-  g_autoptr (GError) error = NULL;
-
-  if (data == NULL)
+  preflight = hy_session_connect_finish (HY_SESSION (source), result, &saved, &error);
+  /* Cancelled, or the page moved on to another session (or went): that one owns the state. */
+  if (is_cancelled (error) || HY_SESSION (source) != self->session)
     return;
 
-  data->secret = hy_credentials_lookup_finish (result, &error);
-  if (data->secret == NULL && is_cancelled (error))
-    return;
-  if (data->secret == NULL)
+  /* No secret typed, and none in the keyring for this URL and Client ID. */
+  if (g_error_matches (error, HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_NOT_FOUND))
     {
-      g_autoptr (SaveData) owned = g_object_steal_data (G_OBJECT (self), "hy-save-data");
-
       hy_setup_page_set_busy (self, FALSE);
       self->validate_live = TRUE;
       hy_setup_page_show_checks (self, NULL,
                                  _ ("Nothing was saved: fix what is shown above, "
                                     "then save again."));
-      if (g_error_matches (error, HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_NOT_FOUND))
-        show_row_error (self->secret_row, self->secret_error_row, _ ("Enter the Client Secret"),
-                        _ ("No secret is stored for this URL and Client ID yet: paste the one "
-                           "Halo showed when the API application was created."));
-      else
-        hy_setup_page_show_error (self, error);
+      show_row_error (self->secret_row, self->secret_error_row, _ ("Enter the Client Secret"),
+                      _ ("No secret is stored for this URL and Client ID yet: paste the one "
+                         "Halo showed when the API application was created."));
+      return;
+    }
+  if (preflight == NULL)
+    {
+      save_finished (self, NULL, error);
       return;
     }
 
-  save_test (self, data);
+  /* Only a connection Halo answered and accepted the credentials of was saved. */
+  if (!saved)
+    {
+      save_refused (self, preflight);
+      return;
+    }
+  save_finished (self, preflight, NULL);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -813,13 +748,9 @@ static void
 hy_setup_page_save_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HySetupPage *self = HY_SETUP_PAGE (widget);
+  g_autoptr (HyProfile) values = NULL;
   g_autofree char *url = NULL;
-  g_autofree char *client_id = NULL;
-  const HyProfile *previous;
   const char *secret;
-  const char *tenant;
-  const char *scopes;
-  SaveData *data;
 
   if (self->session == NULL || self->busy)
     return;
@@ -833,58 +764,26 @@ hy_setup_page_save_action (GtkWidget *widget, const char *action_name, GVariant 
       return;
     }
 
-  previous = hy_session_get_profile (self->session);
-  client_id = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->client_id_row))));
-  tenant = gtk_editable_get_text (GTK_EDITABLE (self->tenant_row));
-  scopes = gtk_editable_get_text (GTK_EDITABLE (self->scopes_row));
+  values = hy_profile_new ();
+  values->url = g_steal_pointer (&url);
+  values->client_id = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->client_id_row)));
+  values->tenant = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->tenant_row)));
+  values->scopes = scopes_from_row (self);
+  /* Empty: the secret the keyring holds for this URL and Client ID. */
   secret = gtk_editable_get_text (GTK_EDITABLE (self->secret_row));
-
-  data = g_new0 (SaveData, 1);
-  data->profile = hy_profile_new ();
-  data->profile->url = g_steal_pointer (&url);
-  data->profile->client_id = g_steal_pointer (&client_id);
-  data->profile->tenant = g_strstrip (g_strdup (tenant));
-  if (*data->profile->tenant == '\0')
-    g_clear_pointer (&data->profile->tenant, g_free);
-  data->profile->scopes = NULL;
-  {
-    g_auto (GStrv) parts = g_strsplit_set (scopes, " \t,", -1);
-    g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-    g_auto (GStrv) kept = NULL;
-
-    for (guint i = 0; parts[i] != NULL; i++)
-      if (*parts[i] != '\0')
-        g_strv_builder_add (builder, parts[i]);
-    kept = g_strv_builder_end (builder);
-    if (kept[0] != NULL)
-      data->profile->scopes = g_strjoinv (" ", kept);
-  }
-  /* The switch stays on only for the same Halo application. */
-  data->profile->enabled = previous != NULL && previous->enabled &&
-                           g_strcmp0 (previous->url, data->profile->url) == 0 &&
-                           g_strcmp0 (previous->client_id, data->profile->client_id) == 0;
-  /* The rate limit and the refresh interval are kept (halyard-cli connect sets them). */
-  if (previous != NULL)
-    {
-      data->profile->rate_max = previous->rate_max;
-      data->profile->rate_window = previous->rate_window;
-      data->profile->refresh_interval = previous->refresh_interval;
-    }
-  g_object_set_data_full (G_OBJECT (self), "hy-save-data", data, (GDestroyNotify) save_data_free);
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   hy_setup_page_set_busy (self, TRUE);
+  hy_setup_page_show_checks (self, NULL, _ ("Testing the connection…"));
 
-  if (*secret != '\0')
-    {
-      data->secret = g_strdup (secret);
-      save_test (self, data);
-    }
-  else
-    hy_credentials_lookup_async (data->profile->url, data->profile->client_id, self->cancellable,
-                                 save_lookup_cb, g_object_ref (self));
+  /* The core's connect, the one halyard-cli connect runs: the test signs in with a Halo client
+   * of its own, and only then are the secret and the profile saved (the rate limit and the
+   * refresh interval stay as they are: halyard-cli connect sets them). */
+  hy_session_connect_async (self->session, values, *secret != '\0' ? secret : NULL,
+                            HY_SESSION_CONNECT_NONE, self->cancellable, save_connected_cb,
+                            g_object_ref (self));
 }
 
 /* Whether the rows say something else than the saved profile (or a new secret was typed). */
@@ -971,7 +870,6 @@ hy_setup_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  g_object_set_data (object, "hy-save-data", NULL);
   g_clear_object (&self->result);
   g_clear_object (&self->session);
 
@@ -1131,7 +1029,6 @@ hy_setup_page_set_session (HySetupPage *self, HySession *session)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
-  g_object_set_data (G_OBJECT (self), "hy-save-data", NULL);
   self->busy = FALSE;
   self->secret_stored = FALSE;
   g_clear_object (&self->result);

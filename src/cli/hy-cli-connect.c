@@ -161,22 +161,6 @@ run_preflight (HyCli *cli, HySession *session)
 /* connect                                                                   */
 /* ------------------------------------------------------------------------- */
 
-static void
-clear_old_secret (HyCli *cli, const HyProfile *old, const HyProfile *profile)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-
-  if (old == NULL || (g_strcmp0 (old->url, profile->url) == 0 &&
-                      g_strcmp0 (old->client_id, profile->client_id) == 0))
-    return;
-
-  /* The previous application's secret is of no use any more. */
-  hy_credentials_clear_async (old->url, old->client_id, NULL, hy_cli_result_cb, &result);
-  if (!hy_credentials_clear_finish (hy_cli_wait (&result), NULL, &error))
-    g_debug ("Could not remove the previous secret: %s", error->message);
-}
-
 /* "N/SECONDS", both whole numbers above zero. */
 static gboolean
 parse_rate_limit (const char *text, guint *out_max, guint *out_window)
@@ -233,11 +217,13 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
     { NULL },
   };
   g_autoptr (HySession) session = NULL;
-  g_autoptr (HyProfile) profile = NULL;
-  g_autoptr (HyProfile) old = NULL;
+  g_autoptr (HyProfile) values = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (HyPreflightResult) preflight = NULL;
+  HySessionConnectFlags flags = HY_SESSION_CONNECT_NONE;
+  gboolean had_profile;
+  gboolean saved = FALSE;
   char *secret = NULL;
   int status;
 
@@ -291,72 +277,41 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
       return hy_cli_fail (cli, error);
     }
 
-  profile = hy_profile_new ();
-  profile->url = g_strdup (normalized);
-  profile->tenant = g_strdup (tenant);
-  profile->client_id = g_strdup (client_id);
-  profile->scopes = g_strdup (scope);
-  if (hy_session_get_profile (session) != NULL)
-    {
-      old = hy_profile_copy (hy_session_get_profile (session));
-      profile->enabled = old->enabled;
-      profile->rate_max = old->rate_max;
-      profile->rate_window = old->rate_window;
-      profile->refresh_interval = old->refresh_interval;
-    }
+  values = hy_profile_new ();
+  values->url = g_strdup (normalized);
+  values->tenant = g_strdup (tenant);
+  values->client_id = g_strdup (client_id);
+  values->scopes = g_strdup (scope);
   if (rate_max > 0)
     {
-      profile->rate_max = rate_max;
-      profile->rate_window = rate_window;
+      values->rate_max = rate_max;
+      values->rate_window = rate_window;
+      flags |= HY_SESSION_CONNECT_SET_RATE_LIMIT;
     }
   if (refresh_minutes >= 0)
-    profile->refresh_interval = (guint) refresh_minutes * 60;
-
-  /* Test before saving: a wrong URL or a refused Client ID or secret changes nothing. */
-  hy_session_test_profile_async (session, profile, secret, NULL, hy_cli_result_cb, &result);
-  preflight = hy_session_test_profile_finish (session, hy_cli_wait (&result), &error);
-  g_clear_object (&result);
-  if (preflight == NULL)
     {
-      hy_credentials_secret_free (secret);
-      return hy_cli_fail (cli, error);
+      values->refresh_interval = (guint) refresh_minutes * 60;
+      flags |= HY_SESSION_CONNECT_SET_REFRESH_INTERVAL;
     }
-  if (!hy_preflight_result_signs_in (preflight))
-    {
-      hy_credentials_secret_free (secret);
-      return report_preflight (cli, preflight,
-                               old != NULL ? _ ("Nothing was saved: the previous "
-                                                "connection is unchanged. Apply the "
-                                                "fixes above, then run “halyard-cli "
-                                                "connect” again.")
-                                           : _ ("Nothing was saved. Apply the fixes "
-                                                "above, then run “halyard-cli connect” "
-                                                "again."));
-    }
+  if (no_keyring)
+    flags |= HY_SESSION_CONNECT_NO_KEYRING;
+  had_profile = hy_session_get_profile (session) != NULL;
 
-  /* The secret first: when the keyring fails, nothing is saved. */
-  if (!no_keyring)
-    {
-      hy_credentials_store_async (profile->url, profile->client_id, secret, NULL, hy_cli_result_cb,
-                                  &result);
-      if (!hy_credentials_store_finish (hy_cli_wait (&result), &error))
-        {
-          hy_credentials_secret_free (secret);
-          return hy_cli_fail (cli, error);
-        }
-    }
-
-  if (!hy_session_set_profile (session, profile, &error))
-    {
-      hy_credentials_secret_free (secret);
-      return hy_cli_fail (cli, error);
-    }
-
-  if (!no_keyring)
-    clear_old_secret (cli, old, profile);
-
-  hy_session_set_secret (session, secret);
+  /* The core's connect: a wrong URL or a refused Client ID or secret changes nothing. */
+  hy_session_connect_async (session, values, secret, flags, NULL, hy_cli_result_cb, &result);
   hy_credentials_secret_free (secret);
+  preflight = hy_session_connect_finish (session, hy_cli_wait (&result), &saved, &error);
+  if (preflight == NULL)
+    return hy_cli_fail (cli, error);
+  if (!saved)
+    return report_preflight (cli, preflight,
+                             had_profile ? _ ("Nothing was saved: the previous "
+                                              "connection is unchanged. Apply the "
+                                              "fixes above, then run “halyard-cli "
+                                              "connect” again.")
+                                         : _ ("Nothing was saved. Apply the fixes "
+                                              "above, then run “halyard-cli connect” "
+                                              "again."));
 
   if (!cli->json)
     {
@@ -365,11 +320,11 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
         hy_cli_print (cli,
                       _ ("Saved the connection to %s; the Client Secret was not stored: give "
                          "it in HALYARD_CLIENT_SECRET to every command."),
-                      profile->url);
+                      hy_session_get_profile (session)->url);
       else
         /* Translators: %s is the Halo URL */
         hy_cli_print (cli, _ ("Saved the connection to %s; the Client Secret is in the keyring."),
-                      profile->url);
+                      hy_session_get_profile (session)->url);
     }
 
   return report_preflight (cli, preflight, NULL);

@@ -327,6 +327,221 @@ test_keyring_secret (void)
   g_assert_true (removed);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Connecting: test, then save (what Setup's Save and halyard-cli connect both run)
+ * ------------------------------------------------------------------------------------------- */
+
+static HyPreflightResult *
+connect_wait (HySession *session,
+              const HyProfile *values,
+              const char *secret,
+              HySessionConnectFlags flags,
+              gboolean *out_saved,
+              GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  hy_session_connect_async (session, values, secret, flags, NULL, result_cb, &result);
+  return hy_session_connect_finish (session, wait_for (&result), out_saved, error);
+}
+
+/* The profile saved in the store, read back as another process would. */
+static HyProfile *
+stored_profile (HySession *session)
+{
+  g_autoptr (GError) error = NULL;
+  HyProfile *profile = hy_store_get_profile (hy_session_get_store (session), &error);
+
+  g_assert_no_error (error);
+  return profile;
+}
+
+static void
+test_connect (void)
+{
+  g_autofree char *dir = make_data_dir ();
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (HyProfile) values = sim_profile ();
+  g_autoptr (HyPreflightResult) result = NULL;
+  g_autoptr (HyProfile) saved_profile = NULL;
+  g_autoptr (GError) error = NULL;
+  const HySessionConnectFlags no_keyring = HY_SESSION_CONNECT_NO_KEYRING;
+  gboolean saved = TRUE;
+
+  session = hy_session_open (dir, &error);
+  g_assert_no_error (error);
+  values->tenant = g_strdup ("  ");
+
+  /* A refused secret saves nothing. */
+  result = connect_wait (session, values, "wrong-secret", no_keyring, &saved, &error);
+  g_assert_no_error (error);
+  g_assert_false (saved);
+  g_assert_false (hy_preflight_result_signs_in (result));
+  g_assert_null (hy_session_get_profile (session));
+  g_assert_false (hy_session_has_secret (session));
+  g_clear_object (&result);
+
+  /* Signed in: saved, with the rate limit given, and the secret handed to the session. */
+  values->rate_max = 60;
+  values->rate_window = 30;
+  result = connect_wait (session, values, "demo-secret",
+                         no_keyring | HY_SESSION_CONNECT_SET_RATE_LIMIT, &saved, &error);
+  g_assert_no_error (error);
+  g_assert_true (saved);
+  g_assert_true (hy_preflight_result_signs_in (result));
+  g_assert_true (hy_session_has_secret (session));
+  g_clear_object (&result);
+  saved_profile = stored_profile (session);
+  g_assert_cmpstr (saved_profile->url, ==, values->url);
+  g_assert_cmpstr (saved_profile->client_id, ==, "halyard-demo");
+  g_assert_null (saved_profile->tenant);
+  g_assert_false (saved_profile->enabled);
+  g_assert_cmpuint (saved_profile->rate_max, ==, 60);
+  g_assert_cmpuint (saved_profile->rate_window, ==, 30);
+  g_assert_cmpuint (saved_profile->refresh_interval, ==, HY_PROFILE_DEFAULT_REFRESH_INTERVAL);
+  g_clear_pointer (&saved_profile, hy_profile_free);
+
+  /* The same Halo application again: the switch and the rate limit not given stay. */
+  g_assert_true (hy_session_set_enabled (session, TRUE, &error));
+  values->scopes = g_strdup ("all");
+  values->rate_max = 1;
+  values->rate_window = 1;
+  result = connect_wait (session, values, "demo-secret", no_keyring, &saved, &error);
+  g_assert_no_error (error);
+  g_assert_true (saved);
+  g_clear_object (&result);
+  saved_profile = stored_profile (session);
+  g_assert_true (saved_profile->enabled);
+  g_assert_cmpstr (saved_profile->scopes, ==, "all");
+  g_assert_cmpuint (saved_profile->rate_max, ==, 60);
+  g_clear_pointer (&saved_profile, hy_profile_free);
+
+  /* A refused secret leaves the saved connection, and the session's secret, as they were. */
+  g_clear_pointer (&values->scopes, g_free);
+  result = connect_wait (session, values, "wrong-secret", no_keyring, &saved, &error);
+  g_assert_no_error (error);
+  g_assert_false (saved);
+  g_clear_object (&result);
+  saved_profile = stored_profile (session);
+  g_assert_true (saved_profile->enabled);
+  g_assert_cmpstr (saved_profile->scopes, ==, "all");
+  g_clear_pointer (&saved_profile, hy_profile_free);
+  g_assert_true (hy_session_has_secret (session));
+
+  /* Another Halo application: the switch goes off. */
+  hy_sim_set_credentials (sim, "other-app", "other-secret", "demo");
+  g_free (values->client_id);
+  values->client_id = g_strdup ("other-app");
+  values->refresh_interval = 0;
+  result = connect_wait (session, values, "other-secret",
+                         no_keyring | HY_SESSION_CONNECT_SET_REFRESH_INTERVAL, &saved, &error);
+  hy_sim_set_credentials (sim, "halyard-demo", "demo-secret", "demo");
+  g_assert_no_error (error);
+  g_assert_true (saved);
+  g_clear_object (&result);
+  saved_profile = stored_profile (session);
+  g_assert_cmpstr (saved_profile->client_id, ==, "other-app");
+  g_assert_false (saved_profile->enabled);
+  g_assert_cmpuint (saved_profile->refresh_interval, ==, 0);
+  g_assert_cmpuint (saved_profile->rate_max, ==, 60);
+  g_clear_pointer (&saved_profile, hy_profile_free);
+
+  /* No URL: refused before anything is tried. */
+  g_clear_pointer (&values->url, g_free);
+  g_assert_null (connect_wait (session, values, "demo-secret", no_keyring, &saved, &error));
+  g_assert_error (error, HY_SESSION_ERROR, HY_SESSION_ERROR_INVALID_PROFILE);
+  g_assert_false (saved);
+  g_assert_cmpstr (hy_session_get_profile (session)->client_id, ==, "other-app");
+}
+
+static char *
+keyring_lookup (const char *url, const char *client_id, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  hy_credentials_lookup_async (url, client_id, NULL, result_cb, &result);
+  return hy_credentials_lookup_finish (wait_for (&result), error);
+}
+
+/* With the keyring: the secret goes there once the test signs in, a connect without a secret
+ * uses the one there, and the previous application's secret leaves it. */
+static void
+test_connect_keyring (void)
+{
+  g_autofree char *dir = make_data_dir ();
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (HyProfile) values = sim_profile ();
+  g_autoptr (HyPreflightResult) result = NULL;
+  g_autoptr (GAsyncResult) cleared = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *secret = NULL;
+  gboolean saved = FALSE;
+
+  if (g_getenv ("HALYARD_TEST_KEYRING") == NULL)
+    {
+      g_test_skip ("needs the test session's keyring (build-aux/dev test)");
+      return;
+    }
+
+  session = hy_session_open (dir, &error);
+  g_assert_no_error (error);
+
+  /* No secret given, none in the keyring. */
+  g_assert_null (connect_wait (session, values, NULL, HY_SESSION_CONNECT_NONE, &saved, &error));
+  g_assert_error (error, HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_false (saved);
+  g_assert_null (hy_session_get_profile (session));
+
+  /* A refused secret does not go to the keyring. */
+  result = connect_wait (session, values, "wrong-secret", HY_SESSION_CONNECT_NONE, &saved, &error);
+  g_assert_no_error (error);
+  g_assert_false (saved);
+  g_clear_object (&result);
+  g_assert_null (keyring_lookup (values->url, values->client_id, &error));
+  g_assert_error (error, HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  result = connect_wait (session, values, "demo-secret", HY_SESSION_CONNECT_NONE, &saved, &error);
+  g_assert_no_error (error);
+  g_assert_true (saved);
+  g_clear_object (&result);
+  secret = keyring_lookup (values->url, values->client_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, "demo-secret");
+  g_clear_pointer (&secret, hy_credentials_secret_free);
+
+  /* A new session (another process) connects again with the keyring's secret. */
+  g_clear_object (&session);
+  session = hy_session_open (dir, &error);
+  g_assert_no_error (error);
+  result = connect_wait (session, values, NULL, HY_SESSION_CONNECT_NONE, &saved, &error);
+  g_assert_no_error (error);
+  g_assert_true (saved);
+  g_assert_true (hy_preflight_result_signs_in (result));
+  g_clear_object (&result);
+
+  /* Another application: its secret in, the previous one out. */
+  hy_sim_set_credentials (sim, "other-app", "other-secret", "demo");
+  g_free (values->client_id);
+  values->client_id = g_strdup ("other-app");
+  result = connect_wait (session, values, "other-secret", HY_SESSION_CONNECT_NONE, &saved, &error);
+  hy_sim_set_credentials (sim, "halyard-demo", "demo-secret", "demo");
+  g_assert_no_error (error);
+  g_assert_true (saved);
+  g_clear_object (&result);
+  secret = keyring_lookup (values->url, "other-app", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (secret, ==, "other-secret");
+  g_clear_pointer (&secret, hy_credentials_secret_free);
+  g_assert_null (keyring_lookup (values->url, "halyard-demo", &error));
+  g_assert_error (error, HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  hy_credentials_clear_async (values->url, "other-app", NULL, result_cb, &cleared);
+  g_assert_true (hy_credentials_clear_finish (wait_for (&cleared), NULL, &error));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -353,6 +568,8 @@ main (int argc, char **argv)
   g_test_add_func ("/session/refresh-forbidden", test_refresh_forbidden);
   g_test_add_func ("/session/keyring-secret", test_keyring_secret);
   g_test_add_func ("/session/set-enabled", test_set_enabled);
+  g_test_add_func ("/session/connect", test_connect);
+  g_test_add_func ("/session/connect-keyring", test_connect_keyring);
 
   status = g_test_run ();
 

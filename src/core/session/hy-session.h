@@ -111,6 +111,41 @@ void hy_session_test_profile_async (HySession *self,
 HyPreflightResult *
 hy_session_test_profile_finish (HySession *self, GAsyncResult *result, GError **error);
 
+/**
+ * HySessionConnectFlags:
+ * @HY_SESSION_CONNECT_NONE: the defaults
+ * @HY_SESSION_CONNECT_NO_KEYRING: the secret is not stored (machines without a keyring: every
+ *   later use then needs it handed over), and the keyring is not touched
+ * @HY_SESSION_CONNECT_SET_RATE_LIMIT: the values' rate_max and rate_window replace the saved
+ *   ones (else they are kept)
+ * @HY_SESSION_CONNECT_SET_REFRESH_INTERVAL: the values' refresh_interval replaces the saved one
+ */
+typedef enum
+{
+  HY_SESSION_CONNECT_NONE = 0,
+  HY_SESSION_CONNECT_NO_KEYRING = 1 << 0,
+  HY_SESSION_CONNECT_SET_RATE_LIMIT = 1 << 1,
+  HY_SESSION_CONNECT_SET_REFRESH_INTERVAL = 1 << 2,
+} HySessionConnectFlags;
+
+/* Connecting (hy-session-connect.c), what Setup's Save and `halyard-cli connect` both do: tests
+ * the connection of @values with @secret (NULL: the keyring's for its URL and Client ID), and
+ * only when Halo signs it in, stores the secret in the keyring, saves the profile (the Enabled
+ * switch stays on only for the same Halo application) and removes the previous application's
+ * secret from the keyring. Nothing changes when the test does not sign in (*@out_saved FALSE;
+ * the result says why) or on an error. */
+void hy_session_connect_async (HySession *self,
+                               const HyProfile *values,
+                               const char *secret,
+                               HySessionConnectFlags flags,
+                               GCancellable *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer user_data);
+HyPreflightResult *hy_session_connect_finish (HySession *self,
+                                              GAsyncResult *result,
+                                              gboolean *out_saved,
+                                              GError **error);
+
 /* Converts a list of HyHaloRecord of one kind to HyCacheRecord (exposed for the sync engine). */
 HyCacheRecord *hy_session_cache_record_from_halo (HyCacheKind kind, HyHaloRecord *record);
 
