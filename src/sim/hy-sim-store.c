@@ -1489,99 +1489,89 @@ apply_action (HySimStore *store, JsonObject *action, JsonObject *item)
     }
 }
 
-JsonObject *
-hy_sim_store_post (HySimStore *store,
-                   HySimTable table,
-                   JsonArray *items,
-                   GPtrArray **all_saved,
-                   GError **error)
+/* Builds the row one item of a POST would save (the row it updates, if any, with the item's
+ * members over it) and checks it; nothing changes in the store. Returns the row, or NULL with
+ * @error set; *@base_id is the id of the row it updates, 0 for a create. */
+static JsonObject *
+stage_item (PostContext *ctx, JsonArray *items, guint index, gint64 *base_id, GError **error)
 {
-  g_autoptr (GPtrArray) candidates =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_autoptr (GPtrArray) creates = g_ptr_array_new ();
-  g_autoptr (GHashTable) staged = g_hash_table_new (g_direct_hash, g_direct_equal);
-  PostContext ctx = { store, table, staged };
+  HySimTable table = ctx->table;
   guint length = json_array_get_length (items);
-  JsonObject *last = NULL;
+  JsonNode *element = json_array_get_element (items, index);
+  JsonObject *item;
+  JsonObject *base = NULL;
+  g_autoptr (JsonObject) row = NULL;
+  gboolean present;
+  gint64 id;
 
-  if (length == 0)
+  if (!JSON_NODE_HOLDS_OBJECT (element))
     {
-      g_set_error_literal (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_INVALID,
-                           "The request body must contain at least one record.");
+      g_set_error (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_INVALID,
+                   "Item %u of the request body is not an object.", index);
       return NULL;
     }
 
-  /* Phase 1: build and check every candidate; nothing changes in the store. */
-  for (guint i = 0; i < length; i++)
+  item = json_node_get_object (element);
+  if (!check_item_ids (item, error) || !hy_sim_read_id (item, "id", &id, &present, error))
     {
-      JsonNode *element = json_array_get_element (items, i);
-      JsonObject *item;
-      JsonObject *base = NULL;
-      g_autoptr (JsonObject) row = NULL;
-      gboolean present;
-      gint64 id;
-
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        {
-          g_set_error (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_INVALID,
-                       "Item %u of the request body is not an object.", i);
-          return NULL;
-        }
-
-      item = json_node_get_object (element);
-      if (!check_item_ids (item, error) || !hy_sim_read_id (item, "id", &id, &present, error))
-        {
-          if (length > 1)
-            g_prefix_error (error, "Item %u: ", i);
-          return NULL;
-        }
-
-      if (present && id > 0)
-        {
-          base = find_row (&ctx, table, id);
-          if (base == NULL)
-            {
-              g_set_error (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_NOT_FOUND,
-                           "%s %" G_GINT64_FORMAT " not found.", hy_sim_tables[table].label, id);
-              return NULL;
-            }
-        }
-      else if (present && id < 0)
-        {
-          g_set_error (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_INVALID,
-                       "Invalid id %" G_GINT64_FORMAT ".", id);
-          return NULL;
-        }
-
-      /* Halo lists "id" first; a new record gets its id when committed. */
-      row = json_object_new ();
-      json_object_set_int_member (row, "id", base != NULL ? id : 0);
-      if (base != NULL)
-        copy_members (row, base, "id", NULL);
-      copy_members (row, item, "id", "fields");
-
-      if (table == HY_SIM_TABLE_ASSETS && !merge_asset_fields (row, base, item, error))
-        return NULL;
-      else if (table != HY_SIM_TABLE_ASSETS && json_object_has_member (item, "fields"))
-        json_object_set_member (row, "fields",
-                                json_node_copy (json_object_get_member (item, "fields")));
-
-      if (!validate_row (&ctx, row, item, base == NULL, error))
-        {
-          if (length > 1)
-            g_prefix_error (error, "Item %u: ", i);
-          return NULL;
-        }
-
-      if (base != NULL)
-        g_hash_table_insert (staged, GUINT_TO_POINTER ((guint) id), row);
-      else
-        g_ptr_array_add (creates, row);
-
-      g_ptr_array_add (candidates, g_steal_pointer (&row));
+      if (length > 1)
+        g_prefix_error (error, "Item %u: ", index);
+      return NULL;
     }
 
-  /* Phase 2: commit in order. */
+  if (present && id > 0)
+    {
+      base = find_row (ctx, table, id);
+      if (base == NULL)
+        {
+          g_set_error (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_NOT_FOUND,
+                       "%s %" G_GINT64_FORMAT " not found.", hy_sim_tables[table].label, id);
+          return NULL;
+        }
+    }
+  else if (present && id < 0)
+    {
+      g_set_error (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_INVALID,
+                   "Invalid id %" G_GINT64_FORMAT ".", id);
+      return NULL;
+    }
+
+  /* Halo lists "id" first; a new record gets its id when committed. */
+  row = json_object_new ();
+  json_object_set_int_member (row, "id", base != NULL ? id : 0);
+  if (base != NULL)
+    copy_members (row, base, "id", NULL);
+  copy_members (row, item, "id", "fields");
+
+  if (table == HY_SIM_TABLE_ASSETS && !merge_asset_fields (row, base, item, error))
+    return NULL;
+  else if (table != HY_SIM_TABLE_ASSETS && json_object_has_member (item, "fields"))
+    json_object_set_member (row, "fields",
+                            json_node_copy (json_object_get_member (item, "fields")));
+
+  if (!validate_row (ctx, row, item, base == NULL, error))
+    {
+      if (length > 1)
+        g_prefix_error (error, "Item %u: ", index);
+      return NULL;
+    }
+
+  *base_id = base != NULL ? id : 0;
+  return g_steal_pointer (&row);
+}
+
+/* Saves the staged rows in order (@creates are new records, the others replace theirs) and
+ * returns the last one (borrowed); @all_saved, when not NULL, receives every saved row. */
+static JsonObject *
+commit_rows (HySimStore *store,
+             HySimTable table,
+             JsonArray *items,
+             GPtrArray *candidates,
+             GPtrArray *creates,
+             GPtrArray **all_saved)
+{
+  JsonObject *last = NULL;
+
   if (all_saved != NULL)
     *all_saved = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 
@@ -1603,5 +1593,45 @@ hy_sim_store_post (HySimStore *store,
         g_ptr_array_add (*all_saved, json_object_ref (row));
     }
 
-  return json_object_ref (last);
+  return last;
+}
+
+JsonObject *
+hy_sim_store_post (HySimStore *store,
+                   HySimTable table,
+                   JsonArray *items,
+                   GPtrArray **all_saved,
+                   GError **error)
+{
+  g_autoptr (GPtrArray) candidates =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr (GPtrArray) creates = g_ptr_array_new ();
+  g_autoptr (GHashTable) staged = g_hash_table_new (g_direct_hash, g_direct_equal);
+  PostContext ctx = { store, table, staged };
+  guint length = json_array_get_length (items);
+
+  if (length == 0)
+    {
+      g_set_error_literal (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_INVALID,
+                           "The request body must contain at least one record.");
+      return NULL;
+    }
+
+  /* Phase 1: build and check every candidate; nothing changes in the store. */
+  for (guint i = 0; i < length; i++)
+    {
+      gint64 base_id = 0;
+      JsonObject *row = stage_item (&ctx, items, i, &base_id, error);
+
+      if (row == NULL)
+        return NULL;
+      if (base_id > 0)
+        g_hash_table_insert (staged, GUINT_TO_POINTER ((guint) base_id), row);
+      else
+        g_ptr_array_add (creates, row);
+      g_ptr_array_add (candidates, row);
+    }
+
+  /* Phase 2: commit in order. */
+  return json_object_ref (commit_rows (store, table, items, candidates, creates, all_saved));
 }
