@@ -9,6 +9,8 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "session/hy-session-private.h"
+
 #include "hy-service.h"
 
 /* Changes close together (an import's batches) start one sync, this long after the last. */
@@ -375,8 +377,10 @@ hy_service_dispose (GObject *object)
   clear_source (&self->resync_source);
   if (self->store != NULL)
     g_clear_signal_handler (&self->store_changed_id, self->store);
+  /* Disposed by the session as it goes (or by its last reference): the session is no more. */
   if (self->session != NULL)
     g_clear_signal_handler (&self->client_changed_id, self->session);
+  self->session = NULL;
   if (self->engine != NULL)
     hy_sync_engine_set_auto_deliver (self->engine, FALSE);
   g_clear_object (&self->engine);
@@ -420,18 +424,6 @@ hy_service_init (HyService *self)
 
 /* ---- Public API ------------------------------------------------------------------------- */
 
-static void
-session_gone (gpointer data)
-{
-  HyService *self = data;
-
-  /* The session is being finalized: its handlers are gone already. */
-  self->client_changed_id = 0;
-  self->session = NULL;
-  g_object_run_dispose (G_OBJECT (self));
-  g_object_unref (self);
-}
-
 HyService *
 hy_service_get (HySession *session)
 {
@@ -439,7 +431,7 @@ hy_service_get (HySession *session)
 
   g_return_val_if_fail (HY_IS_SESSION (session), NULL);
 
-  self = g_object_get_data (G_OBJECT (session), "hy-service");
+  self = hy_session_get_service (session);
   if (self != NULL)
     return self;
 
@@ -453,7 +445,9 @@ hy_service_get (HySession *session)
   self->client_changed_id =
       g_signal_connect_object (session, "client-changed", G_CALLBACK (client_changed_cb), self,
                                G_CONNECT_SWAPPED);
-  g_object_set_data_full (G_OBJECT (session), "hy-service", self, session_gone);
+  /* The session holds the one reference: it disposes of the service when it goes. */
+  _hy_session_set_service (session, self);
+  g_object_unref (self);
   return self;
 }
 

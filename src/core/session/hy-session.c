@@ -15,6 +15,7 @@
 #include "preflight/hy-preflight.h"
 #include "store/hy-store-service.h"
 
+#include "hy-session-private.h"
 #include "hy-session.h"
 
 struct _HySession
@@ -28,6 +29,9 @@ struct _HySession
   HyHaloClient *client;
   gulong request_finished_id;
   gulong store_changed_id;
+  /* The one service of the data directory (hy_service_get () makes it on first use); the
+   * session owns it and disposes of it when it goes. */
+  HyService *service;
 };
 
 G_DEFINE_FINAL_TYPE (HySession, hy_session, G_TYPE_OBJECT)
@@ -146,6 +150,13 @@ hy_session_dispose (GObject *object)
 {
   HySession *self = HY_SESSION (object);
 
+  /* First the service: it stops delivering and lets go of the session while the session is
+   * whole; whoever else still holds it holds an inert service. */
+  if (self->service != NULL)
+    {
+      g_object_run_dispose (G_OBJECT (self->service));
+      g_clear_object (&self->service);
+    }
   if (self->client != NULL)
     {
       g_clear_signal_handler (&self->request_finished_id, self->client);
@@ -285,6 +296,30 @@ hy_session_get_store (HySession *self)
   g_return_val_if_fail (HY_IS_SESSION (self), NULL);
 
   return self->store;
+}
+
+/**
+ * hy_session_get_service:
+ *
+ * Returns: (transfer none) (nullable): the session's service, %NULL until hy_service_get ()
+ *   made it
+ */
+HyService *
+hy_session_get_service (HySession *self)
+{
+  g_return_val_if_fail (HY_IS_SESSION (self), NULL);
+
+  return self->service;
+}
+
+void
+_hy_session_set_service (HySession *self, HyService *service)
+{
+  g_return_if_fail (HY_IS_SESSION (self));
+  g_return_if_fail (G_IS_OBJECT (service));
+  g_return_if_fail (self->service == NULL);
+
+  self->service = g_object_ref (service);
 }
 
 const HyProfile *

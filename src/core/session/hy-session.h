@@ -31,6 +31,9 @@ GQuark hy_session_error_quark (void);
 #define HY_TYPE_SESSION (hy_session_get_type ())
 G_DECLARE_FINAL_TYPE (HySession, hy_session, HY, SESSION, GObject)
 
+/* The integration as a running service (service/hy-service.h), which the session owns. */
+typedef struct _HyService HyService;
+
 /*
  * HySession is what the CLI and the GUI both hold: the store of one data directory, the
  * connection profile saved in it, and the HyHaloClient built from the profile and the client
@@ -45,6 +48,9 @@ HySession *hy_session_open (const char *data_dir, GError **error);
 
 const char *hy_session_get_data_dir (HySession *self);
 HyStore *hy_session_get_store (HySession *self);
+
+/* The session's one service, NULL until hy_service_get () made it (transfer none). */
+HyService *hy_session_get_service (HySession *self);
 
 /* The saved profile, NULL when none was saved (transfer none). */
 const HyProfile *hy_session_get_profile (HySession *self);
