@@ -377,20 +377,16 @@ static const char inventory[] =
     "               \"summary\": \"C: is 95% full\", \"raised_at\": \"2026-11-20T10:00:00Z\"}]\n"
     "}\n";
 
+/* The end-to-end scenario, step by step: each step starts from what the ones before it left
+ * (the data directory, the keyring, the simulator's records). */
+
+/* connect: a wrong secret fails (exit 1) and saves nothing; the right one passes every check. */
 static void
-test_end_to_end (void)
+end_to_end_connect (void)
 {
   g_auto (Run) run = { 0 };
   g_autoptr (JsonNode) node = NULL;
-  g_autoptr (JsonNode) state = NULL;
-  g_autofree char *inventory_path = g_build_filename (data_dir, "..", "inventory.json", NULL);
-  g_autofree char *bad_path = g_build_filename (data_dir, "..", "bad.json", NULL);
-  g_autoptr (GError) error = NULL;
-  JsonObject *object;
   JsonArray *array;
-
-  if (!have_keyring ())
-    return;
 
   /* connect with a wrong secret: the test fails (exit 1) and nothing is saved. */
   RUN (&run, WRONG_SECRET "\n", NULL, "--json", "connect", "--url", sim_url, "--client-id",
@@ -436,6 +432,18 @@ test_end_to_end (void)
   g_assert_nonnull (strstr (run.out, "agent"));
   g_assert_nonnull (strstr (run.out, "The connection works."));
   run_clear (&run);
+}
+
+/* import: records added, then unchanged; bad input is exit 2 with the index and field named. */
+static void
+end_to_end_import (void)
+{
+  g_auto (Run) run = { 0 };
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *inventory_path = g_build_filename (data_dir, "..", "inventory.json", NULL);
+  g_autofree char *bad_path = g_build_filename (data_dir, "..", "bad.json", NULL);
+  g_autoptr (GError) error = NULL;
+  JsonObject *object;
 
   /* import */
   g_file_set_contents (inventory_path, inventory, -1, &error);
@@ -474,6 +482,16 @@ test_end_to_end (void)
   RUN (&run, NULL, NULL, "import", "/nonexistent/inventory.json");
   g_assert_cmpint (run.status, ==, 2);
   run_clear (&run);
+}
+
+/* refresh: the cache gets what Halo has. Returns the simulator's state. */
+static JsonNode *
+end_to_end_refresh (void)
+{
+  g_auto (Run) run = { 0 };
+  g_autoptr (JsonNode) node = NULL;
+  JsonNode *state;
+  JsonObject *object;
 
   /* refresh: what the cache got is what Halo has. */
   RUN (&run, NULL, NULL, "--json", "refresh");
@@ -503,6 +521,17 @@ test_end_to_end (void)
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Clients: "));
   run_clear (&run);
+
+  return state;
+}
+
+/* status, in JSON and for humans, and with HALYARD_DATA_DIR */
+static void
+end_to_end_status (void)
+{
+  g_auto (Run) run = { 0 };
+  g_autoptr (JsonNode) node = NULL;
+  JsonObject *object;
 
   /* status */
   RUN (&run, NULL, NULL, "--json", "status");
@@ -539,42 +568,56 @@ test_end_to_end (void)
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, sim_url));
   run_clear (&run);
+}
 
-  /* A mapped group shows up with its devices, not yet synced. */
-  {
-    JsonObject *client =
-        json_array_get_object_element (json_object_get_array_member (json_node_get_object (state),
-                                                                     "clients"),
-                                       0);
-    g_autofree char *client_id =
-        g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (client, "id"));
-    JsonObject *group;
+/* A mapped group (to the first of @state's clients) shows up with its devices, not yet synced. */
+static void
+end_to_end_map_group (JsonNode *state)
+{
+  g_auto (Run) run = { 0 };
+  g_autoptr (JsonNode) node = NULL;
+  JsonArray *array;
+  JsonObject *client =
+      json_array_get_object_element (json_object_get_array_member (json_node_get_object (state),
+                                                                   "clients"),
+                                     0);
+  g_autofree char *client_id =
+      g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (client, "id"));
+  JsonObject *group;
 
-    RUN (&run, NULL, NULL, "map", "group", "g1", "--client", client_id);
-    g_assert_cmpint (run.status, ==, 0);
-    run_clear (&run);
+  RUN (&run, NULL, NULL, "map", "group", "g1", "--client", client_id);
+  g_assert_cmpint (run.status, ==, 0);
+  run_clear (&run);
 
-    RUN (&run, NULL, NULL, "--json", "status");
-    g_assert_cmpint (run.status, ==, 0);
-    node = parse (run.out);
-    array = json_object_get_array_member (json_node_get_object (node), "groups");
-    g_assert_cmpuint (json_array_get_length (array), ==, 1);
-    group = json_array_get_object_element (array, 0);
-    g_assert_cmpstr (json_object_get_string_member (group, "id"), ==, "g1");
-    g_assert_cmpstr (json_object_get_string_member (group, "name"), ==, "Servers");
-    g_assert_cmpstr (json_object_get_string_member (group, "state"), ==, "unsynced");
-    g_assert_cmpint (json_object_get_int_member (group, "devices"), ==, 2);
-    g_assert_cmpint (json_object_get_int_member (group, "synced"), ==, 0);
-    g_assert_cmpint (json_object_get_int_member (group, "failed"), ==, 0);
-    g_assert_true (json_object_get_null_member (group, "reason"));
-    g_clear_pointer (&node, json_node_unref);
-    run_clear (&run);
+  RUN (&run, NULL, NULL, "--json", "status");
+  g_assert_cmpint (run.status, ==, 0);
+  node = parse (run.out);
+  array = json_object_get_array_member (json_node_get_object (node), "groups");
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  group = json_array_get_object_element (array, 0);
+  g_assert_cmpstr (json_object_get_string_member (group, "id"), ==, "g1");
+  g_assert_cmpstr (json_object_get_string_member (group, "name"), ==, "Servers");
+  g_assert_cmpstr (json_object_get_string_member (group, "state"), ==, "unsynced");
+  g_assert_cmpint (json_object_get_int_member (group, "devices"), ==, 2);
+  g_assert_cmpint (json_object_get_int_member (group, "synced"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (group, "failed"), ==, 0);
+  g_assert_true (json_object_get_null_member (group, "reason"));
+  g_clear_pointer (&node, json_node_unref);
+  run_clear (&run);
 
-    RUN (&run, NULL, NULL, "status");
-    g_assert_cmpint (run.status, ==, 0);
-    g_assert_nonnull (strstr (run.out, "Servers: Unsynced (0 of 2 devices synced, 0 failed)"));
-    run_clear (&run);
-  }
+  RUN (&run, NULL, NULL, "status");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Servers: Unsynced (0 of 2 devices synced, 0 failed)"));
+  run_clear (&run);
+}
+
+/* events: newest first, every field of the contract; --failed, --limit */
+static void
+end_to_end_events (void)
+{
+  g_auto (Run) run = { 0 };
+  g_autoptr (JsonNode) node = NULL;
+  JsonArray *array;
 
   /* events: newest first, every field of the contract */
   RUN (&run, NULL, NULL, "--json", "events");
@@ -639,6 +682,13 @@ test_end_to_end (void)
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, " ms "));
   run_clear (&run);
+}
+
+/* A Halo failure, then the secret from the environment */
+static void
+end_to_end_failures (void)
+{
+  g_auto (Run) run = { 0 };
 
   /* A Halo failure: the application loses its customers scope → exit 1. */
   sim_faults ("{\"granted_scopes\": \"read:tickets\"}");
@@ -658,6 +708,23 @@ test_end_to_end (void)
   RUN (&run, NULL, WRONG_SECRET, "--json", "test");
   g_assert_cmpint (run.status, ==, 1);
   check_preflight_document (run.out, FALSE);
+}
+
+static void
+test_end_to_end (void)
+{
+  g_autoptr (JsonNode) state = NULL;
+
+  if (!have_keyring ())
+    return;
+
+  end_to_end_connect ();
+  end_to_end_import ();
+  state = end_to_end_refresh ();
+  end_to_end_status ();
+  end_to_end_map_group (state);
+  end_to_end_events ();
+  end_to_end_failures ();
 }
 
 /* No keyring: connect fails with exit 1 and the keyring's error, and saves nothing. */
