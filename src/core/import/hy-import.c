@@ -662,23 +662,21 @@ scan_type_label (Scan *s)
     }
 }
 
+#define N_JSON_VALUES 16
+
+/* Pass 1 of a JSON inventory: the whole document is valid JSON, an object; @arrays receives
+ * where the array of each kind starts (NULL for a kind it does not have). */
 static gboolean
-import_json (Import *imp, const char *data, gsize length, GError **error)
+json_find_arrays (Scan *s, const char **arrays, GError **error)
 {
-  Scan s = { imp, data, data, data + length };
-  const char *arrays[HY_N_RECORD_KINDS] = { NULL };
+  Import *imp = s->imp;
   g_autoptr (GString) key = g_string_new (NULL);
-  GString *values[16];
   gboolean found = FALSE;
-  gboolean ok = FALSE;
 
-  imp->json = TRUE;
-
-  /* Pass 1: the whole document is valid JSON, an object; where each kind starts. */
-  scan_ws (&s);
-  if (s.p < s.end && *s.p == '[')
+  scan_ws (s);
+  if (s->p < s->end && *s->p == '[')
     {
-      if (!scan_value (&s, 0, error))
+      if (!scan_value (s, 0, error))
         return FALSE;
       g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_WRONG_TYPE,
                    _ ("%s must be a JSON object with arrays such as “companies” and "
@@ -686,38 +684,38 @@ import_json (Import *imp, const char *data, gsize length, GError **error)
                    imp->name);
       return FALSE;
     }
-  if (s.p >= s.end || *s.p != '{')
-    return scan_fail (&s, _ ("the document must start with an opening brace ({)."), error);
-  s.p++;
-  if (!scan_char (&s, '}'))
+  if (s->p >= s->end || *s->p != '{')
+    return scan_fail (s, _ ("the document must start with an opening brace ({)."), error);
+  s->p++;
+  if (!scan_char (s, '}'))
     {
       for (;;)
         {
           HyRecordKind kind;
 
-          if (!scan_string (&s, key, error))
+          if (!scan_string (s, key, error))
             return FALSE;
-          if (!scan_char (&s, ':'))
-            return scan_fail (&s, _ ("a colon (:) was expected after the name."), error);
-          scan_ws (&s);
+          if (!scan_char (s, ':'))
+            return scan_fail (s, _ ("a colon (:) was expected after the name."), error);
+          scan_ws (s);
           if (hy_record_kind_from_string (key->str, &kind) &&
               g_str_equal (key->str, hy_record_kind_to_plural (kind)))
             {
-              arrays[kind] = s.p;
+              arrays[kind] = s->p;
               found = TRUE;
             }
-          if (!scan_value (&s, 1, error))
+          if (!scan_value (s, 1, error))
             return FALSE;
-          if (scan_char (&s, ','))
+          if (scan_char (s, ','))
             continue;
-          if (scan_char (&s, '}'))
+          if (scan_char (s, '}'))
             break;
-          return scan_fail (&s, _ ("a comma or a closing brace (}) was expected."), error);
+          return scan_fail (s, _ ("a comma or a closing brace (}) was expected."), error);
         }
     }
-  scan_ws (&s);
-  if (s.p != s.end)
-    return scan_fail (&s, _ ("there is more after the end of the document."), error);
+  scan_ws (s);
+  if (s->p != s->end)
+    return scan_fail (s, _ ("there is more after the end of the document."), error);
 
   if (!found)
     {
@@ -727,110 +725,148 @@ import_json (Import *imp, const char *data, gsize length, GError **error)
                    imp->name);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* Reads the object at s->p (the record @index of @kind) into @record, whose strings point into
+ * @values. FALSE with @error set on a value of the wrong type, or unset when the document no
+ * longer has the syntax pass 1 checked. */
+static gboolean
+json_read_record (Scan *s,
+                  HyRecordKind kind,
+                  guint index,
+                  GString *key,
+                  GString **values,
+                  AnyRecord *record,
+                  GError **error)
+{
+  const char *plural = hy_record_kind_to_plural (kind);
+  guint n_fields;
+  const HyFieldInfo *fields = hy_record_kind_get_fields (kind, &n_fields);
+
+  s->p++;
+  memset (record, 0, sizeof *record);
+  if (scan_char (s, '}'))
+    return TRUE;
+  for (;;)
+    {
+      int field = -1;
+
+      if (!scan_string (s, key, error) || !scan_char (s, ':'))
+        return FALSE; /* cannot happen: pass 1 checked the syntax */
+      for (guint f = 0; f < n_fields; f++)
+        if (g_str_equal (key->str, fields[f].name))
+          field = f;
+      scan_ws (s);
+      if (field < 0)
+        {
+          if (!scan_value (s, 2, error))
+            return FALSE;
+        }
+      else if (*s->p == '"')
+        {
+          if (!scan_string (s, values[field], error))
+            return FALSE;
+          HY_FIELD_VALUE (record, &fields[field]) = values[field]->str;
+        }
+      else if (*s->p == 'n')
+        {
+          if (!scan_value (s, 2, error))
+            return FALSE;
+          HY_FIELD_VALUE (record, &fields[field]) = NULL;
+        }
+      else
+        {
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_WRONG_TYPE,
+                       /* Translators: "computers[3]: the field “id” must be a
+                        * string (in quotes), not a number." */
+                       _ ("%s[%u]: the field “%s” must be a string (in quotes), not "
+                          "%s."),
+                       plural, index, fields[field].name, scan_type_label (s));
+          return FALSE;
+        }
+      if (scan_char (s, ','))
+        continue;
+      if (scan_char (s, '}'))
+        return TRUE;
+      return FALSE;
+    }
+}
+
+/* Imports the records of @kind, whose array starts at @start, one at a time. Fails as
+ * json_read_record() does. */
+static gboolean
+json_import_kind (Scan *s,
+                  HyRecordKind kind,
+                  const char *start,
+                  GString *key,
+                  GString **values,
+                  GError **error)
+{
+  const char *plural = hy_record_kind_to_plural (kind);
+
+  s->p = start;
+  if (*s->p != '[')
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_WRONG_TYPE,
+                   _ ("“%s” must be an array of records, not %s."), plural, scan_type_label (s));
+      return FALSE;
+    }
+  s->p++;
+  if (scan_char (s, ']'))
+    return TRUE;
+
+  for (guint index = 0;; index++)
+    {
+      AnyRecord record;
+
+      scan_ws (s);
+      if (*s->p != '{')
+        {
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_WRONG_TYPE,
+                       _ ("%s[%u] must be an object, not %s."), plural, index, scan_type_label (s));
+          return FALSE;
+        }
+      if (!json_read_record (s, kind, index, key, values, &record, error) ||
+          !_hy_import_record (s->imp, kind, &record, index, error))
+        return FALSE;
+      if (scan_char (s, ','))
+        continue;
+      if (scan_char (s, ']'))
+        return TRUE;
+      return FALSE;
+    }
+}
+
+static gboolean
+import_json (Import *imp, const char *data, gsize length, GError **error)
+{
+  Scan s = { imp, data, data, data + length };
+  const char *arrays[HY_N_RECORD_KINDS] = { NULL };
+  g_autoptr (GString) key = g_string_new (NULL);
+  GString *values[N_JSON_VALUES];
+  gboolean ok = TRUE;
+
+  imp->json = TRUE;
+
+  /* Pass 1: the whole document is valid JSON, an object; where each kind starts. */
+  if (!json_find_arrays (&s, arrays, error))
+    return FALSE;
 
   /* Pass 2: each kind, in dependency order, one record at a time. */
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
     values[i] = g_string_new (NULL);
 
-  for (guint k = 0; k < G_N_ELEMENTS (import_order); k++)
+  for (guint k = 0; ok && k < G_N_ELEMENTS (import_order); k++)
     {
       HyRecordKind kind = import_order[k];
-      const char *plural = hy_record_kind_to_plural (kind);
-      guint n_fields;
-      const HyFieldInfo *fields = hy_record_kind_get_fields (kind, &n_fields);
 
-      if (arrays[kind] == NULL)
+      if (arrays[kind] == NULL || *arrays[kind] == 'n') /* absent, or null: nothing of it */
         continue;
-      s.p = arrays[kind];
-      if (*s.p == 'n') /* null: nothing of this kind */
-        continue;
-      if (*s.p != '[')
-        {
-          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_WRONG_TYPE,
-                       _ ("“%s” must be an array of records, not %s."), plural,
-                       scan_type_label (&s));
-          goto out;
-        }
-      s.p++;
-      if (scan_char (&s, ']'))
-        goto kind_done;
-
-      for (guint index = 0;; index++)
-        {
-          AnyRecord record;
-
-          scan_ws (&s);
-          if (*s.p != '{')
-            {
-              g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_WRONG_TYPE,
-                           _ ("%s[%u] must be an object, not %s."), plural, index,
-                           scan_type_label (&s));
-              goto out;
-            }
-          s.p++;
-          memset (&record, 0, sizeof record);
-          if (!scan_char (&s, '}'))
-            {
-              for (;;)
-                {
-                  int field = -1;
-
-                  if (!scan_string (&s, key, error) || !scan_char (&s, ':'))
-                    goto out; /* cannot happen: pass 1 checked the syntax */
-                  for (guint f = 0; f < n_fields; f++)
-                    if (g_str_equal (key->str, fields[f].name))
-                      field = f;
-                  scan_ws (&s);
-                  if (field < 0)
-                    {
-                      if (!scan_value (&s, 2, error))
-                        goto out;
-                    }
-                  else if (*s.p == '"')
-                    {
-                      if (!scan_string (&s, values[field], error))
-                        goto out;
-                      HY_FIELD_VALUE (&record, &fields[field]) = values[field]->str;
-                    }
-                  else if (*s.p == 'n')
-                    {
-                      if (!scan_value (&s, 2, error))
-                        goto out;
-                      HY_FIELD_VALUE (&record, &fields[field]) = NULL;
-                    }
-                  else
-                    {
-                      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_WRONG_TYPE,
-                                   /* Translators: "computers[3]: the field “id” must be a
-                                    * string (in quotes), not a number." */
-                                   _ ("%s[%u]: the field “%s” must be a string (in quotes), not "
-                                      "%s."),
-                                   plural, index, fields[field].name, scan_type_label (&s));
-                      goto out;
-                    }
-                  if (scan_char (&s, ','))
-                    continue;
-                  if (scan_char (&s, '}'))
-                    break;
-                  goto out;
-                }
-            }
-          if (!_hy_import_record (imp, kind, &record, index, error))
-            goto out;
-          if (scan_char (&s, ','))
-            continue;
-          if (scan_char (&s, ']'))
-            break;
-          goto out;
-        }
-
-    kind_done:
-      if (kind == HY_RECORD_KIND_GROUP && !check_groups (imp, error))
-        goto out;
+      ok = json_import_kind (&s, kind, arrays[kind], key, values, error) &&
+           (kind != HY_RECORD_KIND_GROUP || check_groups (imp, error));
     }
-  ok = TRUE;
 
-out:
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
     g_string_free (values[i], TRUE);
   if (!ok && error != NULL && *error == NULL)
