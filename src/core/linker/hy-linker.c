@@ -1434,64 +1434,51 @@ has_halo_id (GPtrArray *suggestions, gint64 halo_id)
   return FALSE;
 }
 
-GPtrArray *
-hy_linker_suggest (HyStore *store, HyRecordKind kind, const char *local_id, GError **error)
+/* The Halo records a local record may link to: the cache of its kind, within the Halo client its
+ * company is linked to (for a location or a computer, whose company must be linked first). */
+static GPtrArray *
+list_halo_candidates (HyStore *store,
+                      HyRecordKind kind,
+                      gpointer record,
+                      const char *name,
+                      GError **error)
 {
-  g_autoptr (GPtrArray) suggestions =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_linker_suggestion_free);
-  g_autoptr (GPtrArray) exact_found =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_linker_suggestion_free);
-  g_autoptr (GPtrArray) halo = NULL;
-  g_autofree char *key = NULL;
   HyStoreQuery query = HY_STORE_QUERY_INIT;
   HyCacheKind halo_kind;
-  GPtrArray *exact = NULL;
-  const char *exact_evidence;
-  const char *name;
-  const char *email = NULL;
-  gboolean ok = TRUE;
-  gpointer record;
-  Index *index;
 
-  g_return_val_if_fail (HY_IS_STORE (store), NULL);
-  g_return_val_if_fail (local_id != NULL, NULL);
-
-  if (!check_linkable (kind, error))
-    return NULL;
   hy_linker_halo_kind (kind, &halo_kind);
-  record = get_record (store, kind, local_id, error);
-  if (record == NULL)
-    return NULL;
-  name = hy_record_get_name (kind, record);
-
   if (kind == HY_RECORD_KIND_LOCATION || kind == HY_RECORD_KIND_COMPUTER)
     {
       const char *company_id = kind == HY_RECORD_KIND_LOCATION
                                    ? ((const HyLocation *) record)->company_id
                                    : ((const HyComputer *) record)->company_id;
 
-      ok = check_company_linked (store, kind, name, company_id, &query.halo_client_id, error);
+      if (!check_company_linked (store, kind, name, company_id, &query.halo_client_id, error))
+        return NULL;
     }
-  if (ok)
-    {
-      halo = hy_store_cache_list (store, halo_kind, &query, error);
-      ok = halo != NULL;
-    }
-  if (!ok)
-    {
-      hy_record_free (kind, record);
-      return NULL;
-    }
+  return hy_store_cache_list (store, halo_kind, &query, error);
+}
 
-  index = index_new (halo);
+/* Adds to @found the exact matches of @record in @index (same name, e-mail address for a user,
+ * or serial number for a computer of no same name): what auto-link would link, were there only
+ * one. */
+static void
+add_exact_suggestions (HyRecordKind kind,
+                       const char *local_id,
+                       const char *name,
+                       gpointer record,
+                       Index *index,
+                       GPtrArray *found)
+{
+  g_autofree char *key = NULL;
+  GPtrArray *exact = NULL;
+  const char *exact_evidence;
 
-  /* Exact matches first: what auto-link would link, were there only one. */
   /* Translators: evidence for a suggested link: the names are equal */
   exact_evidence = _ ("same name");
   if (kind == HY_RECORD_KIND_USER)
     {
-      email = ((const HyUser *) record)->email;
-      key = email_key (email);
+      key = email_key (((const HyUser *) record)->email);
       exact = multimap_lookup (index->email, key);
       /* Translators: evidence for linking a technician to a Halo agent */
       exact_evidence = _ ("same e-mail address");
@@ -1518,11 +1505,49 @@ hy_linker_suggest (HyStore *store, HyRecordKind kind, const char *local_id, GErr
       g_strv_builder_add (builder, exact_evidence);
       if (halo_record->inactive)
         g_strv_builder_add (builder, _ ("inactive in Halo"));
-      g_ptr_array_add (exact_found, suggestion_new (kind, local_id, name, halo_record,
-                                                    halo_record->inactive ? INACTIVE_SCORE : 1.0,
-                                                    g_strv_builder_end (builder)));
+      g_ptr_array_add (found, suggestion_new (kind, local_id, name, halo_record,
+                                              halo_record->inactive ? INACTIVE_SCORE : 1.0,
+                                              g_strv_builder_end (builder)));
+    }
+}
+
+GPtrArray *
+hy_linker_suggest (HyStore *store, HyRecordKind kind, const char *local_id, GError **error)
+{
+  g_autoptr (GPtrArray) suggestions =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_linker_suggestion_free);
+  g_autoptr (GPtrArray) exact_found =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_linker_suggestion_free);
+  g_autoptr (GPtrArray) halo = NULL;
+  const char *name;
+  const char *email = NULL;
+  gboolean ok;
+  gpointer record;
+  Index *index;
+
+  g_return_val_if_fail (HY_IS_STORE (store), NULL);
+  g_return_val_if_fail (local_id != NULL, NULL);
+
+  if (!check_linkable (kind, error))
+    return NULL;
+  record = get_record (store, kind, local_id, error);
+  if (record == NULL)
+    return NULL;
+  name = hy_record_get_name (kind, record);
+
+  halo = list_halo_candidates (store, kind, record, name, error);
+  if (halo == NULL)
+    {
+      hy_record_free (kind, record);
+      return NULL;
     }
 
+  index = index_new (halo);
+
+  /* Exact matches first, then the others without them, best first. */
+  add_exact_suggestions (kind, local_id, name, record, index, exact_found);
+  if (kind == HY_RECORD_KIND_USER)
+    email = ((const HyUser *) record)->email;
   ok = drop_rejected (store, kind, local_id, exact_found, error) &&
        collect_suggestions (store, kind, local_id, name, email, index, NULL, suggestions, error);
 
