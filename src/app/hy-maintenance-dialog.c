@@ -274,3 +274,30 @@ hy_maintenance_dialog_get_n_windows (HyMaintenanceDialog *self)
   g_return_val_if_fail (HY_IS_MAINTENANCE_DIALOG (self), 0);
   return self->n_windows;
 }
+
+/* The maintenance of @group_id (its own windows and its parent groups') as a group's row shows
+ * it: the active window, else the next one; NULL when there is none. */
+char *
+hy_maintenance_dialog_describe_group (HyStore *store, const char *group_id, gint64 now)
+{
+  g_autoptr (HyMaintenanceWindow) window = NULL;
+  g_autofree char *until = NULL;
+  g_autofree char *from = NULL;
+
+  g_return_val_if_fail (HY_IS_STORE (store), NULL);
+
+  window = hy_store_maintenance_at (store, group_id, now, NULL);
+  if (window != NULL)
+    {
+      until = local_time (window->ends_at);
+      /* Translators: on a group's row in Mapping; %s is when the window ends */
+      return g_strdup_printf (_ ("In maintenance until %s"), until);
+    }
+  window = hy_store_maintenance_next (store, group_id, now, NULL);
+  if (window == NULL)
+    return NULL;
+  from = local_time (window->starts_at);
+  until = local_time (window->ends_at);
+  /* Translators: on a group's row in Mapping; %s are when the coming window starts and ends */
+  return g_strdup_printf (_ ("Maintenance from %s until %s"), from, until);
+}

@@ -23,5 +23,8 @@ HyMaintenanceDialog *hy_maintenance_dialog_new (GtkWindow *parent,
 gboolean hy_maintenance_dialog_add (HyMaintenanceDialog *self);
 /* How many active and coming windows the dialog lists. */
 guint hy_maintenance_dialog_get_n_windows (HyMaintenanceDialog *self);
+/* What a group's row says of its maintenance at @now (Unix seconds): the active window of the
+ * group or a parent group, else the next one; NULL when there is none. */
+char *hy_maintenance_dialog_describe_group (HyStore *store, const char *group_id, gint64 now);
 
 G_END_DECLS

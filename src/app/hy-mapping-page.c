@@ -341,6 +341,7 @@ make_group_item (HyStore *store, const HyGroupSync *sync)
   g_autofree char *site = NULL;
   g_autofree char *route = NULL;
   g_autofree char *counts = NULL;
+  g_autofree char *maintenance = NULL;
   HyLinkItemState state_kind = HY_LINK_ITEM_STATE_NONE;
   const char *state = NULL;
 
@@ -392,10 +393,20 @@ make_group_item (HyStore *store, const HyGroupSync *sync)
     {
       g_autofree char *with_reason = g_strdup_printf ("%s — %s", counts, sync->reason);
 
-      hy_link_item_set_extra (item, with_reason);
+      g_free (counts);
+      counts = g_steal_pointer (&with_reason);
     }
-  else
-    hy_link_item_set_extra (item, counts);
+  /* Its active or coming maintenance window (hy-maintenance-dialog.c). */
+  maintenance = hy_maintenance_dialog_describe_group (store, sync->group_id,
+                                                      g_get_real_time () / G_USEC_PER_SEC);
+  if (maintenance != NULL)
+    {
+      g_autofree char *with_maintenance = g_strdup_printf ("%s — %s", counts, maintenance);
+
+      g_free (counts);
+      counts = g_steal_pointer (&with_maintenance);
+    }
+  hy_link_item_set_extra (item, counts);
 
   return item;
 }
@@ -1874,8 +1885,7 @@ policy_defaults_action (GtkWidget *widget, const char *action_name, GVariant *pa
     return;
   item = g_ptr_array_index (selected, 0);
   gtk_window_present (GTK_WINDOW (
-      hy_policy_defaults_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)),
-                                     hy_session_get_store (self->session),
+      hy_policy_defaults_dialog_new (GTK_WINDOW (gtk_widget_get_root (widget)), self->session,
                                      hy_link_item_get_id (item), hy_link_item_get_name (item))));
 }
 

@@ -1,5 +1,5 @@
 /* hy-policy-defaults-dialog.h: a mapped policy's ticket defaults (priority, team, agent,
- * category, flap window), chosen from Halo's own lists
+ * category, flap window, severity → priority table, end user), chosen from Halo's own lists
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -8,7 +8,7 @@
 
 #include <adwaita.h>
 
-#include "store/hy-store.h"
+#include "session/hy-session.h"
 
 G_BEGIN_DECLS
 
@@ -19,12 +19,15 @@ G_DECLARE_FINAL_TYPE (HyPolicyDefaultsDialog,
                       POLICY_DEFAULTS_DIALOG,
                       AdwWindow)
 
-/* A dialog for @policy_id (mapped) over @parent; it saves to @store on Save. */
+/* A dialog for @policy_id (mapped) over @parent; it saves to the session's store on Save, and
+ * reads the end users to choose from Halo through the session's client. */
 HyPolicyDefaultsDialog *hy_policy_defaults_dialog_new (GtkWindow *parent,
-                                                       HyStore *store,
+                                                       HySession *session,
                                                        const char *policy_id,
                                                        const char *policy_name);
 /* Saves what is chosen (what Save does); FALSE with the reason shown in the dialog. */
 gboolean hy_policy_defaults_dialog_save (HyPolicyDefaultsDialog *self);
+/* How many users of the chosen client were read from Halo (0 while none were). */
+guint hy_policy_defaults_dialog_get_n_users (HyPolicyDefaultsDialog *self);
 
 G_END_DECLS

@@ -644,6 +644,10 @@ hy_cli_map (HyCli *cli, int argc, char **argv)
       N_ ("map policy: a re-raise within this many minutes of Halyard closing the ticket reopens "
           "it (default 30)"),
       N_ ("N") },
+    { "user", 0, 0, G_OPTION_ARG_STRING, &policy.user,
+      N_ ("map policy: the Halo end user the tickets of that user's client are raised as (none: "
+          "Halo's default)"),
+      N_ ("ID|none") },
     { NULL },
   };
   gint64 first = 0;
@@ -655,12 +659,12 @@ hy_cli_map (HyCli *cli, int argc, char **argv)
   if (!hy_cli_parse (cli, &argc, &argv, entries,
                      N_ ("group GROUP_ID --client ID [--site ID] | policy POLICY_ID "
                          "[--ticket-type ID] [--close-status ID] [--priority ID] [--team NAME] "
-                         "[--agent ID] [--category TEXT] [--flap-minutes N]"),
+                         "[--agent ID] [--category TEXT] [--flap-minutes N] [--user ID|none]"),
                      N_ ("Routes devices and alerts. A group's devices are synced as assets of "
                          "the client (and site) it is mapped to; subgroups without a mapping of "
                          "their own inherit their parent's. A policy's alerts become tickets of "
-                         "the ticket type it is mapped to, with its priority, team, agent and "
-                         "category; options not given keep what was saved."),
+                         "the ticket type it is mapped to, with its priority, team, agent, "
+                         "category and end user; options not given keep what was saved."),
                      &status))
     return status;
 
@@ -704,6 +708,9 @@ hy_cli_map (HyCli *cli, int argc, char **argv)
 
   if (!group)
     {
+      /* The end user is read from Halo before anything is saved. */
+      if (!hy_cli_policy_read_user (cli, session, &policy, &status))
+        return status;
       if (!map_policy (store, argv[2], first, second, &policy, &error))
         return fail (cli, error);
       print_policy (cli, store, argv[2]);

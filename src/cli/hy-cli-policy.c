@@ -11,16 +11,18 @@
 #include <glib/gi18n.h>
 
 #include "linker/hy-linker-defaults.h"
+#include "linker/hy-linker-user.h"
 #include "linker/hy-linker.h"
 #include "store/hy-store-lifecycle.h"
 
 #include "hy-cli-policy.h"
+#include "hy-cli-session.h"
 
 gboolean
 hy_cli_policy_options_given (const HyCliPolicyOptions *options)
 {
   return options->priority != NULL || options->team != NULL || options->agent != NULL ||
-         options->category != NULL || options->flap_minutes != NULL;
+         options->category != NULL || options->flap_minutes != NULL || options->user != NULL;
 }
 
 void
@@ -31,6 +33,53 @@ hy_cli_policy_options_clear (HyCliPolicyOptions *options)
   g_clear_pointer (&options->agent, g_free);
   g_clear_pointer (&options->category, g_free);
   g_clear_pointer (&options->flap_minutes, g_free);
+  g_clear_pointer (&options->user, g_free);
+  g_clear_pointer (&options->user_record, hy_halo_record_unref);
+}
+
+/* --user none (or 0): no end user. */
+static gboolean
+user_is_none (const char *text)
+{
+  return g_ascii_strcasecmp (text, "none") == 0 || g_strcmp0 (text, "0") == 0;
+}
+
+gboolean
+hy_cli_policy_read_user (HyCli *cli,
+                         HySession *session,
+                         HyCliPolicyOptions *options,
+                         int *exit_status)
+{
+  g_autoptr (HyHaloClient) client = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64 user_id;
+
+  if (options->user == NULL || user_is_none (options->user))
+    return TRUE;
+  if (!hy_cli_parse_int (options->user, "--user", &user_id, &error))
+    {
+      *exit_status = hy_cli_fail (cli, error);
+      return FALSE;
+    }
+  client = hy_cli_get_client (cli, session, exit_status);
+  if (client == NULL)
+    return FALSE;
+  hy_linker_fetch_policy_user_async (client, user_id, NULL, hy_cli_result_cb, &result);
+  options->user_record = hy_linker_fetch_policy_user_finish (hy_cli_wait (&result), &error);
+  if (options->user_record == NULL)
+    {
+      /* A user Halo does not have or would refuse is bad input; Halo failing is a failure. */
+      *exit_status =
+          error->domain == HY_LINKER_ERROR
+              ? hy_cli_fail_with (cli, HY_CLI_EXIT_USAGE,
+                                  error->code == HY_LINKER_ERROR_HALO_NOT_FOUND ? "halo_not_found"
+                                                                                : "invalid_input",
+                                  error->message)
+              : hy_cli_fail (cli, error);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -81,6 +130,15 @@ hy_cli_policy_options_apply (const HyCliPolicyOptions *options,
     {
       g_free (defaults->category);
       defaults->category = *options->category != '\0' ? g_strdup (options->category) : NULL;
+    }
+  if (options->user != NULL)
+    {
+      if (user_is_none (options->user))
+        hy_policy_defaults_set_user (defaults, NULL);
+      else if (options->user_record != NULL)
+        hy_policy_defaults_set_user (defaults, options->user_record);
+      else
+        return invalid (error, _ ("--user takes a Halo user id, or none"));
     }
   if (options->flap_minutes != NULL)
     {
@@ -140,6 +198,8 @@ hy_cli_policy_add_json (JsonBuilder *builder, const HyPolicyDefaults *defaults)
   add_id_or_null (builder, "agent_id", defaults ? defaults->agent_id : 0);
   add_string_or_null (builder, "category", defaults ? defaults->category : NULL);
   add_id_or_null (builder, "user_id", defaults ? defaults->user_id : 0);
+  add_id_or_null (builder, "user_client_id",
+                  defaults != NULL && defaults->user_id > 0 ? defaults->user_client_id : 0);
   json_builder_set_member_name (builder, "flap_minutes");
   json_builder_add_int_value (builder, hy_policy_defaults_get_flap_minutes (defaults));
 }
@@ -162,6 +222,11 @@ hy_cli_policy_print (HyCli *cli, const HyPolicyDefaults *defaults)
   if (defaults->category != NULL)
     /* Translators: %s is a ticket category */
     hy_cli_print (cli, _ ("  category: %s"), defaults->category);
+  if (defaults->user_id > 0)
+    /* Translators: the Halo end user the tickets are raised as, then that user's client (a
+     * user belongs to one client: tickets of other clients keep Halo's default user) */
+    hy_cli_print (cli, _ ("  raised as Halo user %lld on the tickets of client %lld"),
+                  (long long) defaults->user_id, (long long) defaults->user_client_id);
   hy_cli_print (cli,
                 g_dngettext (GETTEXT_PACKAGE,
                              "  a re-raise within %u minute of the close reopens the ticket",

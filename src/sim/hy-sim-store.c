@@ -1111,6 +1111,14 @@ validate_ticket (PostContext *ctx, JsonObject *row, gboolean create, GError **er
   if (!resolve_fk (ctx, row, "priority_id", HY_SIM_TABLE_PRIORITIES, FALSE, &priority, error))
     return FALSE;
 
+  /* Whether Halo takes an inactive end user on a ticket is not known: the simulator refuses. */
+  if (user != NULL && hy_sim_row_bool (user, "inactive"))
+    {
+      g_set_error (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_INVALID,
+                   "User %" G_GINT64_FORMAT " is inactive.", hy_sim_row_id (user));
+      return FALSE;
+    }
+
   /* An end user needs the site they belong to. */
   if (create && user != NULL && hy_sim_row_int (row, "site_id") == 0)
     {

@@ -355,7 +355,7 @@ def check_gui(detector, env):
 
 # halyard-cli's literal arguments (KIND values, sub-commands), which it quotes as they are typed.
 CLI_WORDS = set("""company companies location locations group groups computer computers user
-users policy policies alert alerts raise clear set auto reject add list remove""".split())
+users policy policies alert alerts raise clear set auto reject add list remove none""".split())
 
 
 def check_cli(detector, env):

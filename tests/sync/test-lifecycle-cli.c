@@ -132,6 +132,56 @@ test_policy_defaults (Fixture *f, gconstpointer data)
   g_assert_nonnull (json_object_get_object_member (o, "severity_priorities"));
 }
 
+/* --user: read from Halo (the simulator's Acme Ltd has users 400 and 401), kept with its client;
+ * one Halo does not have refused with nothing changed; none clears it. */
+static void
+test_policy_user (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) doc = NULL;
+  g_autofree char *code = NULL;
+  JsonObject *o;
+
+  g_assert_cmpint (CLI ("refresh"), ==, 0);
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--ticket-type", "4", "--user", "401"), ==, 0);
+  o = obj (doc);
+  g_assert_cmpint (json_object_get_int_member (o, "user_id"), ==, 401);
+  g_assert_cmpint (json_object_get_int_member (o, "user_client_id"), ==, 12);
+
+  /* A user Halo does not have, or no number: refused, the saved user kept. */
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--user", "999", "--team", "Projects"), ==, 2);
+  g_assert_cmpstr (code, ==, "halo_not_found");
+  g_assert_nonnull (strstr (f->err, "999"));
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--user", "Ravi"), ==, 2);
+  g_assert_cmpstr (code, ==, "invalid_input");
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--category", "Monitoring"), ==, 0);
+  o = obj (doc);
+  g_assert_cmpint (json_object_get_int_member (o, "user_id"), ==, 401);
+  g_assert_true (json_object_get_null_member (o, "team"));
+
+  /* Shown in the human output too, with the client it applies to. */
+  {
+    g_autoptr (GSubprocess) cli = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autofree char *out = NULL;
+    g_autoptr (GSubprocessLauncher) launcher =
+        g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+
+    g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
+    g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
+    cli = g_subprocess_launcher_spawn (launcher, &error, HY_CLI_BINARY, "--data-dir", f->dir, "map",
+                                       "policy", "p1", "--category", "Monitoring", NULL);
+    g_assert_no_error (error);
+    g_subprocess_communicate_utf8 (cli, NULL, NULL, &out, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (out, "raised as Halo user 401 on the tickets of client 12"));
+  }
+
+  g_assert_cmpint (CLI ("map", "policy", "p1", "--user", "none"), ==, 0);
+  o = obj (doc);
+  g_assert_true (json_object_get_null_member (o, "user_id"));
+  g_assert_true (json_object_get_null_member (o, "user_client_id"));
+}
+
 static void
 test_maintenance (Fixture *f, gconstpointer data)
 {
@@ -267,6 +317,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add ("/lifecycle/cli/policy-defaults", Fixture, NULL, fixture_setup, test_policy_defaults,
+              fixture_teardown);
+  g_test_add ("/lifecycle/cli/policy-user", Fixture, NULL, fixture_setup, test_policy_user,
               fixture_teardown);
   g_test_add ("/lifecycle/cli/maintenance", Fixture, NULL, fixture_setup, test_maintenance,
               fixture_teardown);

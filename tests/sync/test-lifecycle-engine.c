@@ -12,6 +12,8 @@
 
 #include "hy-test-halo.h"
 #include "linker/hy-linker-defaults.h"
+#include "linker/hy-linker-user.h"
+#include "linker/hy-linker.h"
 #include "store/hy-store-lifecycle.h"
 #include "sync/hy-sync-engine.h"
 #include "sync/hy-sync-payload.h"
@@ -179,6 +181,99 @@ test_defaults_on_ticket (Fixture *f, gconstpointer data)
   g_assert_cmpstr (hy_sync_json_string (ticket, "team"), ==, "Second Line");
   g_assert_cmpint (hy_sync_json_int (ticket, "agent_id"), ==, f->agent_id);
   g_assert_cmpstr (hy_sync_json_string (ticket, "category_1"), ==, "Monitoring");
+}
+
+static HyHaloRecord *
+fetch_user (Fixture *f, gint64 user_id, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  hy_linker_fetch_policy_user_async (f->client, user_id, NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return hy_linker_fetch_policy_user_finish (result, error);
+}
+
+static GPtrArray *
+list_users (Fixture *f, gint64 client_id)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *users;
+
+  hy_linker_list_policy_users_async (f->client, client_id, NULL, result_cb, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  users = hy_linker_list_policy_users_finish (result, &error);
+  g_assert_no_error (error);
+  return users;
+}
+
+/* The end user to raise as: read from Halo with its client and site, on the tickets of that
+ * client, at the user's site; a user Halo does not have, or an inactive one, refused. */
+static void
+test_user (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyPolicyDefaults) defaults = hy_policy_defaults_new ("p1");
+  g_autoptr (HyHaloRecord) user = NULL;
+  g_autoptr (HyHaloRecord) missing = NULL;
+  g_autoptr (HySyncAlertResult) raised = NULL;
+  g_autoptr (HySyncAlertResult) result = NULL;
+  g_autoptr (JsonNode) state = NULL;
+  g_autoptr (GPtrArray) users = list_users (f, f->client_a);
+  g_autofree char *seed = NULL;
+  JsonObject *ticket;
+  JsonArray *rows;
+  gint64 user_id;
+
+  /* The client's users by name: "General User" and its contact. */
+  g_assert_cmpuint (users->len, ==, 2);
+  g_assert_cmpstr (hy_halo_record_get_name (users->pdata[0]), ==, "General User");
+  user_id = hy_halo_record_get_id (users->pdata[1]);
+
+  user = fetch_user (f, user_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hy_halo_record_get_client_id (user), ==, f->client_a);
+  hy_policy_defaults_set_user (defaults, user);
+  g_assert_true (hy_linker_set_policy_defaults (f->store, defaults, &error));
+  g_assert_no_error (error);
+
+  raised = raise_alert (f, "a1", "pc2");
+  deliver (f);
+  result = hy_sync_engine_get_alert_result (f->engine, "a1", NULL);
+  g_assert_cmpint (result->ticket_id, >, 0);
+  state = hy_sim_dump_state (f->sim);
+  ticket = ticket_by_id (state, result->ticket_id);
+  g_assert_cmpint (hy_sync_json_int (ticket, "user_id"), ==, user_id);
+  g_assert_cmpint (hy_sync_json_int (ticket, "site_id"), ==, hy_halo_record_get_site_id (user));
+
+  /* Defaults whose user was never read from Halo are refused. */
+  defaults->user_site_id = 0;
+  g_assert_false (hy_linker_set_policy_defaults (f->store, defaults, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_INVALID);
+  g_clear_error (&error);
+
+  missing = fetch_user (f, 999999, &error);
+  g_assert_null (missing);
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND);
+  g_clear_error (&error);
+
+  /* The user made inactive in Halo: refused by name, and no longer offered. */
+  rows = state_array (state, "users");
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    if (hy_sync_json_int (json_array_get_object_element (rows, i), "id") == user_id)
+      json_object_set_boolean_member (json_array_get_object_element (rows, i), "inactive", TRUE);
+  seed = json_to_string (state, FALSE);
+  g_assert_true (hy_sim_load_seed_json (f->sim, seed, -1, &error));
+  g_clear_pointer (&user, hy_halo_record_unref);
+  user = fetch_user (f, user_id, &error);
+  g_assert_null (user);
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_INVALID);
+  g_assert_nonnull (strstr (error->message, "inactive"));
+  g_clear_pointer (&users, g_ptr_array_unref);
+  users = list_users (f, f->client_a);
+  g_assert_cmpuint (users->len, ==, 1);
 }
 
 /* An alert inside a maintenance window (on its group's parent): kept, no ticket; the engine
@@ -458,6 +553,7 @@ main (int argc, char **argv)
               test_close_untouched, fixture_teardown);
   g_test_add ("/lifecycle/engine/flapping", Fixture, NULL, fixture_setup, test_flapping,
               fixture_teardown);
+  g_test_add ("/lifecycle/engine/user", Fixture, NULL, fixture_setup, test_user, fixture_teardown);
   g_test_add ("/lifecycle/engine/repeats", Fixture, NULL, fixture_setup, test_repeats,
               fixture_teardown);
   return g_test_run ();

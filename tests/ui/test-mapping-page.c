@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include "store/hy-store-lifecycle.h"
 #include "store/hy-store-service.h"
 
 #include "hy-ui-test.h"
@@ -454,6 +455,24 @@ test_mapping_picker (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (hy_link_item_get_state (row), ==, "Failed");
   g_assert_cmpuint (hy_link_item_get_state_kind (row), ==, HY_LINK_ITEM_STATE_BAD);
   g_assert_nonnull (strstr (hy_link_item_get_extra (row), "Halo said no"));
+
+  /* Its coming maintenance window, then the active one, after the counts. */
+  {
+    HyStore *store = hy_session_get_store (fixture->session);
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+    g_assert_cmpint (hy_store_add_maintenance (store, "g1", now + 3600, now + 7200, NULL, &error),
+                     >, 0);
+    hy_mapping_page_reload (page);
+    row = find_row (page, "groups", "Servers");
+    g_assert_nonnull (strstr (hy_link_item_get_extra (row), "Halo said no — Maintenance from "));
+    g_assert_cmpint (hy_store_add_maintenance (store, "g1", now - 60, now + 600, NULL, &error), >,
+                     0);
+    hy_mapping_page_reload (page);
+    row = find_row (page, "groups", "Servers");
+    g_assert_nonnull (strstr (hy_link_item_get_extra (row), "In maintenance until "));
+    g_assert_null (strstr (hy_link_item_get_extra (row), "Maintenance from"));
+  }
 
   /* The live refresh of the states keeps the selection of rows that did not change. */
   select_row (page, "groups", "Servers");

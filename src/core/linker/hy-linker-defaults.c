@@ -190,6 +190,18 @@ check_defaults (HyStore *store, HyPolicyDefaults *defaults, GError **error)
         }
     }
 
+  /* The end user comes from Halo (hy_linker_fetch_policy_user_async ()) with its client and
+   * site: Halo needs the site with a ticket's user. */
+  if (defaults->user_id > 0 && (defaults->user_client_id <= 0 || defaults->user_site_id <= 0))
+    {
+      /* Translators: %lld is a Halo end user id */
+      g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_INVALID,
+                   _ ("Halyard does not know the client and site of the Halo user %lld: choose "
+                      "the user again so that it is read from Halo."),
+                   (long long) defaults->user_id);
+      return FALSE;
+    }
+
   if (defaults->category != NULL)
     {
       g_strstrip (defaults->category);

@@ -465,6 +465,48 @@ hy_store_maintenance_at (HyStore *self, const char *group_id, gint64 now, GError
   return g_steal_pointer (&window);
 }
 
+HyMaintenanceWindow *
+hy_store_maintenance_next (HyStore *self, const char *group_id, gint64 after, GError **error)
+{
+  g_autoptr (HyMaintenanceWindow) window = NULL;
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (HY_IS_STORE (self), NULL);
+
+  if (group_id == NULL)
+    return NULL;
+  if (!hy_store_begin (self, error))
+    return NULL;
+  stmt = prepare (self,
+                  "WITH RECURSIVE up (id) AS (SELECT ?1 UNION "
+                  "  SELECT g.parent_id FROM \"groups\" g JOIN up ON g.id = up.id "
+                  "  WHERE g.parent_id IS NOT NULL) "
+                  "SELECT " WINDOW_COLUMNS " FROM maintenance_windows "
+                  "WHERE group_id IN (SELECT id FROM up) AND starts_at > ?2 "
+                  "ORDER BY starts_at, ends_at DESC, id LIMIT 1",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, group_id);
+      sqlite3_bind_int64 (stmt, 2, after);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        window = read_window (stmt);
+      else if (rc != SQLITE_DONE)
+        {
+          _hy_store_set_sqlite_error (self, error, rc);
+          ok = FALSE;
+        }
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  if (!finish (self, ok, error))
+    return NULL;
+  return g_steal_pointer (&window);
+}
+
 /* ---------------------------------------------------------------------------------------------
  * Alert lifecycle
  * ------------------------------------------------------------------------------------------- */

@@ -80,6 +80,10 @@ hy_store_list_maintenance (HyStore *self, const char *group_id, gint64 after, GE
  * ends last. NULL with no error when none does. */
 HyMaintenanceWindow *
 hy_store_maintenance_at (HyStore *self, const char *group_id, gint64 now, GError **error);
+/* The first window of @group_id or one of its parent groups that starts after @after. NULL
+ * with no error when none does. */
+HyMaintenanceWindow *
+hy_store_maintenance_next (HyStore *self, const char *group_id, gint64 after, GError **error);
 
 /* ---- What Halyard did with an alert's ticket -------------------------------------------- */
 
