@@ -188,10 +188,8 @@ fetch_user (Fixture *f, gint64 user_id, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  hy_linker_fetch_policy_user_async (f->client, user_id, NULL, result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return hy_linker_fetch_policy_user_finish (result, error);
+  hy_linker_fetch_policy_user_async (f->client, user_id, NULL, hy_test_result_cb, &result);
+  return hy_linker_fetch_policy_user_finish (hy_test_wait_result (&result), error);
 }
 
 static GPtrArray *
@@ -201,10 +199,8 @@ list_users (Fixture *f, gint64 client_id)
   g_autoptr (GError) error = NULL;
   GPtrArray *users;
 
-  hy_linker_list_policy_users_async (f->client, client_id, NULL, result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  users = hy_linker_list_policy_users_finish (result, &error);
+  hy_linker_list_policy_users_async (f->client, client_id, NULL, hy_test_result_cb, &result);
+  users = hy_linker_list_policy_users_finish (hy_test_wait_result (&result), &error);
   g_assert_no_error (error);
   return users;
 }
