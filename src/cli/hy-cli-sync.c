@@ -27,24 +27,24 @@ fail (HyCli *cli, const GError *error)
   switch ((HySyncError) error->code)
     {
       case HY_SYNC_ERROR_INVALID:
-        return hy_cli_fail_with (cli, HY_CLI_EXIT_USAGE, "invalid_input", error->message);
+        return hy_cli_fail_with_error (cli, HY_CLI_EXIT_USAGE, "invalid_input", error);
       case HY_SYNC_ERROR_NOT_FOUND:
-        return hy_cli_fail_with (cli, HY_CLI_EXIT_USAGE, "not_found", error->message);
+        return hy_cli_fail_with_error (cli, HY_CLI_EXIT_USAGE, "not_found", error);
       case HY_SYNC_ERROR_UNLINKED_USER:
-        return hy_cli_fail_with (cli, HY_CLI_EXIT_USAGE, "user_not_linked", error->message);
+        return hy_cli_fail_with_error (cli, HY_CLI_EXIT_USAGE, "user_not_linked", error);
       case HY_SYNC_ERROR_NO_TICKET:
-        return hy_cli_fail_with (cli, HY_CLI_EXIT_USAGE, "no_ticket", error->message);
+        return hy_cli_fail_with_error (cli, HY_CLI_EXIT_USAGE, "no_ticket", error);
       case HY_SYNC_ERROR_NO_OUTCOME:
-        return hy_cli_fail_with (cli, HY_CLI_EXIT_FAILED, "no_outcome", error->message);
+        return hy_cli_fail_with_error (cli, HY_CLI_EXIT_FAILED, "no_outcome", error);
       case HY_SYNC_ERROR_DISABLED:
-        return hy_cli_fail_with (cli, HY_CLI_EXIT_FAILED, "disabled", error->message);
+        return hy_cli_fail_with_error (cli, HY_CLI_EXIT_FAILED, "disabled", error);
       case HY_SYNC_ERROR_NOTHING_MAPPED:
-        return hy_cli_fail_with (cli, HY_CLI_EXIT_USAGE, "nothing_mapped", error->message);
+        return hy_cli_fail_with_error (cli, HY_CLI_EXIT_USAGE, "nothing_mapped", error);
       case HY_SYNC_ERROR_NO_CLOSE_STATUS:
-        return hy_cli_fail_with (cli, HY_CLI_EXIT_USAGE, "no_close_status", error->message);
+        return hy_cli_fail_with_error (cli, HY_CLI_EXIT_USAGE, "no_close_status", error);
       case HY_SYNC_ERROR_NOT_CONFIGURED:
       default:
-        return hy_cli_fail_with (cli, HY_CLI_EXIT_FAILED, "not_connected", error->message);
+        return hy_cli_fail_with_error (cli, HY_CLI_EXIT_FAILED, "not_connected", error);
     }
 }
 

@@ -24,6 +24,7 @@
 #include "store/hy-store.h"
 
 #include "hy-cli-commands.h"
+#include "hy-cli-hints.h"
 #include "hy-cli.h"
 
 /* clang-format off */
@@ -282,8 +283,12 @@ hy_cli_error_exit_status (const GError *error)
   return HY_CLI_EXIT_FAILED;
 }
 
-int
-hy_cli_fail_with (HyCli *cli, int exit_status, const char *code, const char *message)
+static int
+fail_with_hint (HyCli *cli,
+                int exit_status,
+                const char *code,
+                const char *message,
+                const char *hint)
 {
   if (cli->json)
     {
@@ -299,6 +304,11 @@ hy_cli_fail_with (HyCli *cli, int exit_status, const char *code, const char *mes
       json_builder_add_string_value (builder, code);
       json_builder_set_member_name (builder, "message");
       json_builder_add_string_value (builder, message);
+      if (hint != NULL)
+        {
+          json_builder_set_member_name (builder, "hint");
+          json_builder_add_string_value (builder, hint);
+        }
       json_builder_end_object (builder);
       json_builder_end_object (builder);
 
@@ -313,16 +323,36 @@ hy_cli_fail_with (HyCli *cli, int exit_status, const char *code, const char *mes
     {
       /* Translators: how every error of halyard-cli starts; %s is the message */
       g_printerr (_ ("Error: %s\n"), message);
+      if (hint != NULL)
+        g_printerr ("%s\n", hint);
     }
 
   return exit_status;
 }
 
 int
+hy_cli_fail_with (HyCli *cli, int exit_status, const char *code, const char *message)
+{
+  return fail_with_hint (cli, exit_status, code, message, NULL);
+}
+
+/**
+ * hy_cli_fail_with_error:
+ *
+ * Like hy_cli_fail_with() with @error's message, and the CLI's hint for @error
+ * (hy_cli_error_hint()) under it: in the --json document, its "hint" member.
+ */
+int
+hy_cli_fail_with_error (HyCli *cli, int exit_status, const char *code, const GError *error)
+{
+  return fail_with_hint (cli, exit_status, code, error->message, hy_cli_error_hint (error));
+}
+
+int
 hy_cli_fail (HyCli *cli, const GError *error)
 {
-  return hy_cli_fail_with (cli, hy_cli_error_exit_status (error), hy_cli_error_code (error),
-                           error->message);
+  return hy_cli_fail_with_error (cli, hy_cli_error_exit_status (error), hy_cli_error_code (error),
+                                 error);
 }
 
 int

@@ -727,6 +727,43 @@ test_end_to_end (void)
   end_to_end_failures ();
 }
 
+/* The core's error says what is wrong and what to do; the CLI adds the option that does it (its
+ * hint table), in the human form and as the --json document's "hint". */
+static void
+test_hints (void)
+{
+  g_auto (Run) run = { 0 };
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_build_filename (data_dir, "..", "not-halyard", NULL);
+  g_autofree char *db = g_build_filename (dir, "halyard.db", NULL);
+  JsonObject *object;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_file_set_contents (db, "not a database, but long enough to be read as one's header", -1,
+                       &error);
+  g_assert_no_error (error);
+  data_dir_override = dir;
+
+  RUN (&run, NULL, NULL, "--json", "status");
+  assert_json_error (&run, 1, "store_not_halyard");
+  node = parse (run.err);
+  object = json_object_get_object_member (json_node_get_object (node), "error");
+  g_assert_null (strstr (json_object_get_string_member (object, "message"), "--data-dir"));
+  g_assert_nonnull (
+      strstr (json_object_get_string_member (object, "message"), "another data directory"));
+  g_assert_nonnull (strstr (json_object_get_string_member (object, "hint"), "--data-dir"));
+  run_clear (&run);
+
+  RUN (&run, NULL, NULL, "status");
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_nonnull (strstr (run.err, "is not a Halyard database"));
+  g_assert_nonnull (strstr (run.err, "\nTo use another data directory, run halyard-cli with "
+                                     "--data-dir DIR"));
+
+  data_dir_override = NULL;
+}
+
 /* No keyring: connect fails with exit 1 and the keyring's error, and saves nothing. */
 /* rename company: the name changes (stripped), the id and the link stay; an empty name, an
  * unknown id or a wrong kind is bad input (exit 2) and changes nothing. */
@@ -963,6 +1000,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/usage", test_usage);
   g_test_add_func ("/cli/end-to-end", test_end_to_end);
   g_test_add_func ("/cli/rename", test_rename);
+  g_test_add_func ("/cli/hints", test_hints);
   g_test_add_func ("/cli/no-keyring", test_no_keyring);
   g_test_add_func ("/cli/secret-nowhere", test_secret_nowhere);
 

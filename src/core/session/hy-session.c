@@ -375,8 +375,7 @@ hy_session_set_enabled (HySession *self, gboolean enabled, GError **error)
   if (self->profile == NULL)
     {
       g_set_error_literal (error, HY_SESSION_ERROR, HY_SESSION_ERROR_NOT_CONNECTED,
-                           _ ("Halyard is not connected to Halo yet: run “halyard-cli connect” "
-                              "or open Setup"));
+                           _ ("Halyard is not connected to Halo yet: connect it to Halo first"));
       return FALSE;
     }
   if (!hy_store_set_enabled (self->store, enabled, error))
@@ -425,8 +424,7 @@ check_profile (HySession *self, GError **error)
   if (self->profile == NULL)
     {
       g_set_error_literal (error, HY_SESSION_ERROR, HY_SESSION_ERROR_NOT_CONNECTED,
-                           _ ("Halyard is not connected to Halo yet: run “halyard-cli connect” "
-                              "or open Setup"));
+                           _ ("Halyard is not connected to Halo yet: connect it to Halo first"));
       return FALSE;
     }
 

@@ -40,8 +40,7 @@ _hy_store_set_sqlite_error (HyStore *self, GError **error, int rc)
       case SQLITE_READONLY:
         g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_READ_ONLY,
                      _ ("Halyard cannot write to its database “%s”: the file, its folder or the "
-                        "disk is read-only. Make them writable, or choose another data directory "
-                        "with --data-dir."),
+                        "disk is read-only. Make them writable, or choose another data directory."),
                      path);
         break;
       case SQLITE_FULL:
@@ -66,7 +65,7 @@ _hy_store_set_sqlite_error (HyStore *self, GError **error, int rc)
       case SQLITE_NOTADB:
         g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_HALYARD,
                      _ ("“%s” is not a Halyard database. Move the file aside, or choose another "
-                        "data directory with --data-dir."),
+                        "data directory."),
                      path);
         break;
       case SQLITE_CANTOPEN:
@@ -74,7 +73,7 @@ _hy_store_set_sqlite_error (HyStore *self, GError **error, int rc)
       case SQLITE_AUTH:
         g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CANNOT_OPEN,
                      _ ("Halyard cannot open its database “%s” (%s). Check that its folder exists "
-                        "and is yours, or choose another data directory with --data-dir."),
+                        "and is yours, or choose another data directory."),
                      path, detail);
         break;
       case SQLITE_CONSTRAINT:
@@ -133,9 +132,41 @@ hy_store_kind_label (HyRecordKind kind)
 gboolean
 _hy_store_record_not_found (GError **error, HyRecordKind kind, const char *id)
 {
-  /* Translators: the first %s is a record kind (company, computer, ...), the second its id */
-  g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND, _ ("There is no %s “%s”."),
-               hy_store_kind_label (kind), id);
+  /* One whole sentence per kind: a kind's name glued into a sentence cannot agree with it in
+   * gendered languages. */
+  switch (kind)
+    {
+      case HY_RECORD_KIND_COMPANY:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
+                     _ ("There is no company with id “%s”."), id);
+        break;
+      case HY_RECORD_KIND_LOCATION:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
+                     _ ("There is no location with id “%s”."), id);
+        break;
+      case HY_RECORD_KIND_GROUP:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
+                     _ ("There is no group with id “%s”."), id);
+        break;
+      case HY_RECORD_KIND_COMPUTER:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
+                     _ ("There is no computer with id “%s”."), id);
+        break;
+      case HY_RECORD_KIND_USER:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
+                     _ ("There is no user with id “%s”."), id);
+        break;
+      case HY_RECORD_KIND_POLICY:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
+                     _ ("There is no policy with id “%s”."), id);
+        break;
+      case HY_RECORD_KIND_ALERT:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
+                     _ ("There is no alert with id “%s”."), id);
+        break;
+      default:
+        return _hy_store_not_found (error, id);
+    }
   return FALSE;
 }
 
@@ -441,7 +472,7 @@ create_private_file (const char *path, GError **error)
       int saved_errno = errno;
       g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CANNOT_OPEN,
                    _ ("Halyard cannot create the folder “%s” for its database (%s). Check its "
-                      "permissions, or choose another data directory with --data-dir."),
+                      "permissions, or choose another data directory."),
                    dir, g_strerror (saved_errno));
       return FALSE;
     }
@@ -453,7 +484,7 @@ create_private_file (const char *path, GError **error)
       g_set_error (error, HY_STORE_ERROR,
                    saved_errno == EROFS ? HY_STORE_ERROR_READ_ONLY : HY_STORE_ERROR_CANNOT_OPEN,
                    _ ("Halyard cannot create its database “%s” (%s). Check the folder’s "
-                      "permissions, or choose another data directory with --data-dir."),
+                      "permissions, or choose another data directory."),
                    path, g_strerror (saved_errno));
       return FALSE;
     }
@@ -490,7 +521,7 @@ check_identity (HyStore *self, guint *out_version, GError **error)
     {
       g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_HALYARD,
                    _ ("“%s” is another program’s database, not Halyard’s. Move the file aside, "
-                      "or choose another data directory with --data-dir."),
+                      "or choose another data directory."),
                    self->path);
       return FALSE;
     }
@@ -500,7 +531,7 @@ check_identity (HyStore *self, guint *out_version, GError **error)
       g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_TOO_NEW,
                    _ ("The database “%s” was written by a newer Halyard (schema version %u; "
                       "this version knows up to %u). Update Halyard, or choose another data "
-                      "directory with --data-dir."),
+                      "directory."),
                    self->path, (guint) version, (guint) hy_store_get_schema_version ());
       return FALSE;
     }
