@@ -415,47 +415,12 @@ hy_policy_defaults_dialog_init (HyPolicyDefaultsDialog *self)
 /* Public API                                                                */
 /* ------------------------------------------------------------------------- */
 
-HyPolicyDefaultsDialog *
-hy_policy_defaults_dialog_new (GtkWindow *parent,
-                               HySession *session,
-                               const char *policy_id,
-                               const char *policy_name)
+/* Priority, team, agent, category and the reopen window. */
+static GtkWidget *
+build_defaults_group (HyPolicyDefaultsDialog *self)
 {
-  HyPolicyDefaultsDialog *self = g_object_new (HY_TYPE_POLICY_DEFAULTS_DIALOG, NULL);
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
-  GtkWidget *header = adw_header_bar_new ();
-  GtkWidget *save = gtk_button_new_with_mnemonic (_ ("_Save"));
-  GtkWidget *cancel = gtk_button_new_with_mnemonic (_ ("_Cancel"));
-  GtkWidget *page = adw_preferences_page_new ();
   GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *user_group = adw_preferences_group_new ();
   GtkWidget *flap_row = adw_action_row_new ();
-  g_autoptr (GtkStringList) clients = gtk_string_list_new (NULL);
-  g_autoptr (GPtrArray) ticket_clients = NULL;
-  g_autoptr (GHashTable) table = NULL;
-  g_autofree char *title = NULL;
-  guint user_client = 0;
-  gint64 none = 0;
-
-  self->session = g_object_ref (session);
-  self->store = g_object_ref (hy_session_get_store (session));
-  self->defaults = hy_store_get_policy_defaults (self->store, policy_id, NULL);
-  if (self->defaults == NULL)
-    self->defaults = hy_policy_defaults_new (policy_id);
-
-  /* Translators: the title of the ticket defaults dialog; %s is a monitor policy's name */
-  title = g_strdup_printf (_ ("Ticket Defaults of “%s”"), policy_name);
-  gtk_window_set_title (GTK_WINDOW (self), title);
-  if (parent != NULL)
-    gtk_window_set_transient_for (GTK_WINDOW (self), parent);
-
-  gtk_widget_add_css_class (save, "suggested-action");
-  g_signal_connect_swapped (save, "clicked", G_CALLBACK (save_clicked_cb), self);
-  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_close), self);
-  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
-  adw_header_bar_pack_end (ADW_HEADER_BAR (header), save);
-  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
-  gtk_box_append (GTK_BOX (box), header);
 
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                          _ ("What the tickets of this policy’s alerts get in Halo, "
@@ -489,9 +454,15 @@ hy_policy_defaults_dialog_new (GtkWindow *parent,
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->agent_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->category_row));
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), flap_row);
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (group));
+  return group;
+}
 
-  /* The severity → priority table, one row per severity, and a row to add one. */
+/* The severity → priority table, one row per severity, and a row to add one. */
+static GtkWidget *
+build_severity_group (HyPolicyDefaultsDialog *self)
+{
+  g_autoptr (GHashTable) table = NULL;
+
   self->severity_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (self->severity_group, _ ("Priority by Severity"));
   adw_preferences_group_set_description (
@@ -514,18 +485,20 @@ hy_policy_defaults_dialog_new (GtkWindow *parent,
         add_severity (self, l->data,
                       (gint64) GPOINTER_TO_SIZE (g_hash_table_lookup (table, l->data)));
     }
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), self->severity_group);
+  return GTK_WIDGET (self->severity_group);
+}
 
-  /* The end user: a client Halyard raises tickets on, then one of its users read from Halo. */
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (user_group), _ ("Raise As"));
-  adw_preferences_group_set_description (
-      ADW_PREFERENCES_GROUP (user_group),
-      _ ("Halo raises a ticket as a user of the ticket’s client. The tickets of the client "
-         "chosen here are raised as this user, at the user’s site; other clients’ tickets keep "
-         "Halo’s default."));
+/* The clients to choose the end user's from: "None", the clients Halyard raises tickets on, and
+ * the saved user's client when it is none of them. Returns the position of the saved one. */
+static guint
+fill_user_clients (HyPolicyDefaultsDialog *self, GtkStringList *clients)
+{
+  g_autoptr (GPtrArray) ticket_clients = hy_linker_list_ticket_clients (self->store, NULL);
+  guint saved = 0;
+  gint64 none = 0;
+
   gtk_string_list_append (clients, _ ("None"));
   g_array_append_val (self->user_client_ids, none);
-  ticket_clients = hy_linker_list_ticket_clients (self->store, NULL);
   for (guint i = 0; ticket_clients != NULL && i < ticket_clients->len; i++)
     {
       HyCacheRecord *client = g_ptr_array_index (ticket_clients, i);
@@ -533,9 +506,9 @@ hy_policy_defaults_dialog_new (GtkWindow *parent,
       gtk_string_list_append (clients, client->name);
       g_array_append_val (self->user_client_ids, client->id);
       if (self->defaults->user_id > 0 && client->id == self->defaults->user_client_id)
-        user_client = self->user_client_ids->len - 1;
+        saved = self->user_client_ids->len - 1;
     }
-  if (self->defaults->user_id > 0 && user_client == 0)
+  if (self->defaults->user_id > 0 && saved == 0)
     {
       /* A client Halyard no longer raises tickets on: still shown, to be changed. */
       g_autofree char *name = NULL;
@@ -549,23 +522,81 @@ hy_policy_defaults_dialog_new (GtkWindow *parent,
         name = g_strdup_printf (_ ("Halo client %lld"), (long long) self->defaults->user_client_id);
       gtk_string_list_append (clients, name);
       g_array_append_val (self->user_client_ids, self->defaults->user_client_id);
-      user_client = self->user_client_ids->len - 1;
+      saved = self->user_client_ids->len - 1;
     }
+  return saved;
+}
+
+/* The end user: a client Halyard raises tickets on, then one of its users read from Halo. */
+static GtkWidget *
+build_user_group (HyPolicyDefaultsDialog *self)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  g_autoptr (GtkStringList) clients = gtk_string_list_new (NULL);
+  guint saved = fill_user_clients (self, clients);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _ ("Raise As"));
+  adw_preferences_group_set_description (
+      ADW_PREFERENCES_GROUP (group),
+      _ ("Halo raises a ticket as a user of the ticket’s client. The tickets of the client "
+         "chosen here are raised as this user, at the user’s site; other clients’ tickets keep "
+         "Halo’s default."));
   self->user_client_row = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->user_client_row), _ ("C_lient"));
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->user_client_row), TRUE);
   adw_combo_row_set_model (self->user_client_row, G_LIST_MODEL (clients));
-  adw_combo_row_set_selected (self->user_client_row, user_client);
+  adw_combo_row_set_selected (self->user_client_row, saved);
   self->user_row = ADW_COMBO_ROW (adw_combo_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->user_row), _ ("_User"));
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->user_row), TRUE);
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (user_group),
-                             GTK_WIDGET (self->user_client_row));
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (user_group), GTK_WIDGET (self->user_row));
-  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (user_group));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->user_client_row));
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->user_row));
   user_client_selected_cb (self);
   g_signal_connect_swapped (self->user_client_row, "notify::selected",
                             G_CALLBACK (user_client_selected_cb), self);
+  return group;
+}
+
+HyPolicyDefaultsDialog *
+hy_policy_defaults_dialog_new (GtkWindow *parent,
+                               HySession *session,
+                               const char *policy_id,
+                               const char *policy_name)
+{
+  HyPolicyDefaultsDialog *self = g_object_new (HY_TYPE_POLICY_DEFAULTS_DIALOG, NULL);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *header = adw_header_bar_new ();
+  GtkWidget *save = gtk_button_new_with_mnemonic (_ ("_Save"));
+  GtkWidget *cancel = gtk_button_new_with_mnemonic (_ ("_Cancel"));
+  GtkWidget *page = adw_preferences_page_new ();
+  g_autofree char *title = NULL;
+
+  self->session = g_object_ref (session);
+  self->store = g_object_ref (hy_session_get_store (session));
+  self->defaults = hy_store_get_policy_defaults (self->store, policy_id, NULL);
+  if (self->defaults == NULL)
+    self->defaults = hy_policy_defaults_new (policy_id);
+
+  /* Translators: the title of the ticket defaults dialog; %s is a monitor policy's name */
+  title = g_strdup_printf (_ ("Ticket Defaults of “%s”"), policy_name);
+  gtk_window_set_title (GTK_WINDOW (self), title);
+  if (parent != NULL)
+    gtk_window_set_transient_for (GTK_WINDOW (self), parent);
+
+  gtk_widget_add_css_class (save, "suggested-action");
+  g_signal_connect_swapped (save, "clicked", G_CALLBACK (save_clicked_cb), self);
+  g_signal_connect_swapped (cancel, "clicked", G_CALLBACK (gtk_window_close), self);
+  adw_header_bar_pack_start (ADW_HEADER_BAR (header), cancel);
+  adw_header_bar_pack_end (ADW_HEADER_BAR (header), save);
+  adw_header_bar_set_show_end_title_buttons (ADW_HEADER_BAR (header), FALSE);
+  gtk_box_append (GTK_BOX (box), header);
+
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
+                            ADW_PREFERENCES_GROUP (build_defaults_group (self)));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
+                            ADW_PREFERENCES_GROUP (build_severity_group (self)));
+  adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
+                            ADW_PREFERENCES_GROUP (build_user_group (self)));
 
   self->error_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_wrap (self->error_label, TRUE);

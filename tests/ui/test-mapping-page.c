@@ -392,6 +392,27 @@ find_type_anywhere (GtkWidget *root, GType type)
   return NULL;
 }
 
+/* A group's row says its coming maintenance window, then the active one, after the counts. */
+static void
+check_group_maintenance (Fixture *fixture, HyMappingPage *page)
+{
+  HyStore *store = hy_session_get_store (fixture->session);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr (GError) error = NULL;
+  HyLinkItem *row;
+
+  g_assert_cmpint (hy_store_add_maintenance (store, "g1", now + 3600, now + 7200, NULL, &error), >,
+                   0);
+  hy_mapping_page_reload (page);
+  row = find_row (page, "groups", "Servers");
+  g_assert_nonnull (strstr (hy_link_item_get_extra (row), "Halo said no — Maintenance from "));
+  g_assert_cmpint (hy_store_add_maintenance (store, "g1", now - 60, now + 600, NULL, &error), >, 0);
+  hy_mapping_page_reload (page);
+  row = find_row (page, "groups", "Servers");
+  g_assert_nonnull (strstr (hy_link_item_get_extra (row), "In maintenance until "));
+  g_assert_null (strstr (hy_link_item_get_extra (row), "Maintenance from"));
+}
+
 static void
 test_mapping_picker (Fixture *fixture, gconstpointer data)
 {
@@ -456,23 +477,7 @@ test_mapping_picker (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (hy_link_item_get_state_kind (row), ==, HY_LINK_ITEM_STATE_BAD);
   g_assert_nonnull (strstr (hy_link_item_get_extra (row), "Halo said no"));
 
-  /* Its coming maintenance window, then the active one, after the counts. */
-  {
-    HyStore *store = hy_session_get_store (fixture->session);
-    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-
-    g_assert_cmpint (hy_store_add_maintenance (store, "g1", now + 3600, now + 7200, NULL, &error),
-                     >, 0);
-    hy_mapping_page_reload (page);
-    row = find_row (page, "groups", "Servers");
-    g_assert_nonnull (strstr (hy_link_item_get_extra (row), "Halo said no — Maintenance from "));
-    g_assert_cmpint (hy_store_add_maintenance (store, "g1", now - 60, now + 600, NULL, &error), >,
-                     0);
-    hy_mapping_page_reload (page);
-    row = find_row (page, "groups", "Servers");
-    g_assert_nonnull (strstr (hy_link_item_get_extra (row), "In maintenance until "));
-    g_assert_null (strstr (hy_link_item_get_extra (row), "Maintenance from"));
-  }
+  check_group_maintenance (fixture, page);
 
   /* The live refresh of the states keeps the selection of rows that did not change. */
   select_row (page, "groups", "Servers");
