@@ -12,6 +12,7 @@
 
 #include "session/hy-session.h"
 #include "store/hy-store.h"
+#include "sync/hy-sync-error.h"
 
 #include "hy-cli-hints.h"
 
@@ -35,6 +36,15 @@ static const Hint hints[] = {
   /* Translators: added by halyard-cli under "Halyard is not connected to Halo yet" */
   { hy_session_error_quark, HY_SESSION_ERROR_NOT_CONNECTED,
     N_ ("Run “halyard-cli connect” first.") },
+  { hy_sync_error_quark, HY_SYNC_ERROR_NOT_CONFIGURED, N_ ("Run “halyard-cli connect” first.") },
+  { hy_sync_error_quark, HY_SYNC_ERROR_DISABLED, N_ ("Run “halyard-cli enable” first.") },
+  /* Translators: added by halyard-cli under "… is not linked to a Halo agent" */
+  { hy_sync_error_quark, HY_SYNC_ERROR_UNLINKED_USER,
+    N_ ("Link the technician with “halyard-cli link set user LOCAL_ID HALO_ID”, or run "
+        "“halyard-cli link auto”, which links technicians by e-mail address.") },
+  /* Translators: added by halyard-cli under an error that needs Halo's settings */
+  { hy_sync_error_quark, HY_SYNC_ERROR_NO_OUTCOME,
+    N_ ("Run “halyard-cli refresh” to fetch them.") },
 };
 
 /**

@@ -760,6 +760,18 @@ test_hints (void)
   g_assert_nonnull (strstr (run.err, "is not a Halyard database"));
   g_assert_nonnull (strstr (run.err, "\nTo use another data directory, run halyard-cli with "
                                      "--data-dir DIR"));
+  run_clear (&run);
+  g_clear_pointer (&node, json_node_unref);
+
+  /* Nothing connected yet: the session says so, the CLI names its command. */
+  g_assert_cmpint (g_unlink (db), ==, 0);
+  RUN (&run, NULL, NULL, "--json", "sync");
+  assert_json_error (&run, 1, "not_connected");
+  node = parse (run.err);
+  object = json_object_get_object_member (json_node_get_object (node), "error");
+  g_assert_null (strstr (json_object_get_string_member (object, "message"), "halyard-cli"));
+  g_assert_cmpstr (json_object_get_string_member (object, "hint"), ==,
+                   "Run “halyard-cli connect” first.");
 
   data_dir_override = NULL;
 }

@@ -225,15 +225,14 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
   if (text_empty (input->id))
     {
       g_set_error_literal (error, HY_SYNC_ERROR, HY_SYNC_ERROR_INVALID,
-                           _ ("The alert needs an id (--id): the monitoring system’s own id, so "
-                              "that a repeat is recognised"));
+                           _ ("The alert needs an id: the monitoring system’s own id, so that a "
+                              "repeat is recognised"));
       return NULL;
     }
   if (text_empty (input->summary))
     {
       g_set_error_literal (error, HY_SYNC_ERROR, HY_SYNC_ERROR_INVALID,
-                           _ ("The alert needs a summary (--summary): it becomes the ticket’s "
-                              "summary"));
+                           _ ("The alert needs a summary: it becomes the ticket’s summary"));
       return NULL;
     }
   if (!hy_store_exists (store, HY_RECORD_KIND_COMPUTER, input->computer_id, &exists, error))
@@ -612,7 +611,7 @@ hy_sync_engine_add_action (HySyncEngine *self,
   if (text_empty (note))
     {
       g_set_error_literal (error, HY_SYNC_ERROR, HY_SYNC_ERROR_INVALID,
-                           _ ("The action needs a note (--note): it is what the ticket shows"));
+                           _ ("The action needs a note: it is what the ticket shows"));
       return NULL;
     }
   if (minutes > 24 * 60)
@@ -652,8 +651,7 @@ hy_sync_engine_add_action (HySyncEngine *self,
       /* Translators: %s is a technician's name */
       g_set_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_UNLINKED_USER,
                    _ ("%s is not linked to a Halo agent: link this technician to a Halo agent "
-                      "first: user linking is what makes the time entry theirs (halyard-cli link "
-                      "set user)"),
+                      "first: user linking is what makes the time entry theirs"),
                    user->name);
       return NULL;
     }
@@ -669,7 +667,7 @@ hy_sync_engine_add_action (HySyncEngine *self,
     {
       g_set_error_literal (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NO_OUTCOME,
                            _ ("No note outcome (such as “Private Note”) is known from Halo: fetch "
-                              "Halo’s settings first (halyard-cli refresh)"));
+                              "Halo’s settings first"));
       return NULL;
     }
   if (resolve)

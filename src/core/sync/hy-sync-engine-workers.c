@@ -329,8 +329,7 @@ _hy_sync_engine_start_task (HySyncEngine *self,
   if (self->client == NULL)
     {
       g_task_return_new_error (task, HY_SYNC_ERROR, HY_SYNC_ERROR_NOT_CONFIGURED,
-                               _ ("No Halo connection is set up: connect first "
-                                  "(halyard-cli connect)"));
+                               _ ("No Halo connection is set up: connect first"));
       return;
     }
   if (!dry_run && !deliver_only && !hy_sync_engine_get_enabled (self, &error))
@@ -340,7 +339,7 @@ _hy_sync_engine_start_task (HySyncEngine *self,
       else
         g_task_return_new_error (task, HY_SYNC_ERROR, HY_SYNC_ERROR_DISABLED,
                                  _ ("The integration is disabled, so nothing is sent: enable it "
-                                    "first (halyard-cli enable)"));
+                                    "first"));
       return;
     }
   if (deliver_only && !hy_sync_engine_get_enabled (self, NULL))

@@ -657,8 +657,7 @@ hy_sync_engine_set_enabled (HySyncEngine *self, gboolean enabled, GError **error
     {
       if (g_error_matches (local, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND))
         g_set_error_literal (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NOT_CONFIGURED,
-                             _ ("No Halo connection is set up: connect first "
-                                "(halyard-cli connect)"));
+                             _ ("No Halo connection is set up: connect first"));
       else
         g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
