@@ -264,12 +264,10 @@ hy_window_update_popover (HyWindow *self, const HyServiceStatus *status)
   if (profile != NULL && status != NULL)
     {
       HyStore *store = hy_session_get_store (self->session);
-      g_autoptr (GPtrArray) groups = hy_store_list_group_sync (store, TRUE, NULL);
       g_autofree char *deliverer = describe_deliverer (self, status);
 
       /* The last sync of any mapped group, also from earlier runs and other processes. */
-      for (guint i = 0; groups != NULL && i < groups->len; i++)
-        last_sync = MAX (last_sync, ((HyGroupSync *) g_ptr_array_index (groups, i))->last_sync);
+      last_sync = status->last_sync;
 
       /* Translators: the outbox: writes waiting for Halo, and writes Halyard gave up on */
       outbox = g_strdup_printf (_ ("%'u waiting, %'u given up"), status->pending, status->dead);

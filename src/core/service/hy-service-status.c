@@ -134,6 +134,7 @@ hy_service_status_read (HySession *session, GError **error)
     {
       HyGroupSync *group = g_ptr_array_index (groups, i);
 
+      status->last_sync = MAX (status->last_sync, group->last_sync);
       status->devices += group->devices;
       status->synced += MIN (group->synced, group->devices);
       if (group->state == HY_SYNC_STATE_FAILED)
@@ -192,6 +193,23 @@ hy_service_status_read (HySession *session, GError **error)
   return g_steal_pointer (&status);
 }
 
+/* @usec (real time) as ISO 8601 in UTC, or null when 0. */
+static void
+add_time_value (JsonBuilder *b, gint64 usec)
+{
+  g_autoptr (GDateTime) utc = NULL;
+  g_autofree char *text = NULL;
+
+  if (usec <= 0)
+    {
+      json_builder_add_null_value (b);
+      return;
+    }
+  utc = g_date_time_new_from_unix_utc (usec / G_USEC_PER_SEC);
+  text = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
+  json_builder_add_string_value (b, text);
+}
+
 JsonNode *
 hy_service_status_to_json (const HyServiceStatus *status)
 {
@@ -210,16 +228,10 @@ hy_service_status_to_json (const HyServiceStatus *status)
   json_builder_add_int_value (b, status->pending);
   json_builder_set_member_name (b, "dead");
   json_builder_add_int_value (b, status->dead);
+  json_builder_set_member_name (b, "last_sync");
+  add_time_value (b, status->last_sync);
   json_builder_set_member_name (b, "until");
-  if (status->until > 0)
-    {
-      g_autoptr (GDateTime) utc = g_date_time_new_from_unix_utc (status->until / G_USEC_PER_SEC);
-      g_autofree char *text = g_date_time_format (utc, "%Y-%m-%dT%H:%M:%SZ");
-
-      json_builder_add_string_value (b, text);
-    }
-  else
-    json_builder_add_null_value (b);
+  add_time_value (b, status->until);
   json_builder_set_member_name (b, "subject");
   if (status->subject != NULL)
     json_builder_add_string_value (b, status->subject);

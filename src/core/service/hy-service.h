@@ -105,6 +105,7 @@ typedef struct
   guint pending; /* writes waiting in the outbox */
   guint dead;    /* writes given up on */
   guint failed_groups;
+  gint64 last_sync;         /* the end of the last sync of any mapped group (real µs); 0: never */
   gint64 until;             /* WAITING: when the rate limit lets the next request go (real µs) */
   char *subject;            /* FAILING: the group's name, or the delivery given up on */
   char *reason;             /* FAILING: why, in words that say what fixes it */
@@ -117,7 +118,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyServiceStatus, hy_service_status_free)
 
 /* What is true now, read from the store (the same in every process). */
 HyServiceStatus *hy_service_status_read (HySession *session, GError **error);
-/* {"state", "summary", "synced", "devices", "pending", "dead", "until": ISO8601 | null,
+/* {"state", "summary", "synced", "devices", "pending", "dead", "last_sync": ISO8601 | null,
+ *  "until": ISO8601 | null,
  *  "subject": S | null, "reason": S | null, "deliverer": {"pid", "host", "command"} | null} */
 JsonNode *hy_service_status_to_json (const HyServiceStatus *status);
 
