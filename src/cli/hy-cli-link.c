@@ -12,6 +12,7 @@
 #include "linker/hy-linker-defaults.h"
 #include "linker/hy-linker.h"
 
+#include "hy-cli-asset-fields.h"
 #include "hy-cli-commands.h"
 #include "hy-cli-policy.h"
 #include "hy-cli-session.h"
@@ -656,10 +657,15 @@ hy_cli_map (HyCli *cli, int argc, char **argv)
   HyStore *store;
   int status;
 
+  /* The asset fields have options of their own. */
+  if (argc >= 2 && g_str_equal (argv[1], "fields"))
+    return hy_cli_map_fields (cli, argc, argv);
+
   if (!hy_cli_parse (cli, &argc, &argv, entries,
                      N_ ("group GROUP_ID --client ID [--site ID] | policy POLICY_ID "
                          "[--ticket-type ID] [--close-status ID] [--priority ID] [--team NAME] "
-                         "[--agent ID] [--category TEXT] [--flap-minutes N] [--user ID|none]"),
+                         "[--agent ID] [--category TEXT] [--flap-minutes N] [--user ID|none] | "
+                         "fields --asset-type ID [FIELD=NAME…]"),
                      N_ ("Routes devices and alerts. A group's devices are synced as assets of "
                          "the client (and site) it is mapped to; subgroups without a mapping of "
                          "their own inherit their parent's. A policy's alerts become tickets of "

@@ -13,6 +13,7 @@
 
 #include "store/hy-store-lifecycle.h"
 
+#include "hy-cli-asset-fields.h"
 #include "hy-cli-commands.h"
 #include "hy-cli-intake.h"
 #include "hy-cli-session.h"
@@ -214,6 +215,11 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
       if (!hy_cli_intake_status_json (store, builder, &error))
         return hy_cli_fail (cli, error);
 
+      /* Added to the contract's document: where the computers' fields go in each asset type
+       * (as `map fields --json` shows them). */
+      if (!hy_cli_asset_fields_status_json (store, builder, &error))
+        return hy_cli_fail (cli, error);
+
       /* Added to the contract's document: what is true now, as the window's header says it,
        * and who delivers. */
       json_builder_set_member_name (builder, "service");
@@ -312,6 +318,8 @@ hy_cli_status (HyCli *cli, int argc, char **argv)
                                (gulong) suppressed),
                   (guint) suppressed);
   if (!hy_cli_intake_status_print (cli, store, &error))
+    return hy_cli_fail (cli, error);
+  if (!hy_cli_asset_fields_status_print (cli, store, &error))
     return hy_cli_fail (cli, error);
   if (failure != NULL)
     hy_cli_print (cli, _ ("Last error: %s"), failure);

@@ -41,9 +41,9 @@ static const struct
   gint64 id;
   const char *name;
 } asset_fields[] = {
-  { 101, "Device Name" },
-  { 117, "Serial Number" },
-  { 148, "Model" },
+  { 101, "Device Name" },      { 117, "Serial Number" }, { 148, "Model" },
+  { 151, "Operating System" }, { 152, "IP Address" },    { 153, "MAC Address" },
+  { 154, "Last Online" },
 };
 
 /* The asset type's fields as GET /AssetType/{id}?includedetails=true lists them (TypeInfo):
@@ -893,6 +893,15 @@ merge_asset_fields (JsonObject *row, JsonObject *base, JsonObject *item, GError 
           json_array_unref (merged);
           g_set_error_literal (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_INVALID,
                                "Each asset field needs a numeric \"id\".");
+          return FALSE;
+        }
+      /* Whether Halo ignores or refuses a field the asset type does not have is unknown: the
+       * harsher answer. */
+      if (asset_field_name (id) == NULL)
+        {
+          json_array_unref (merged);
+          g_set_error (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_INVALID,
+                       "Field %" G_GINT64_FORMAT " is not a field of this asset type.", id);
           return FALSE;
         }
 

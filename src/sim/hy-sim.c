@@ -18,6 +18,7 @@ typedef struct
 {
   char *method;
   char *path; /* lower case */
+  char *body; /* an /api write's body as it arrived; NULL for other requests */
 } LoggedRequest;
 
 G_DEFINE_FINAL_TYPE (HySim, hy_sim, G_TYPE_OBJECT)
@@ -131,6 +132,7 @@ logged_request_free (gpointer data)
 
   g_free (request->method);
   g_free (request->path);
+  g_free (request->body);
   g_free (request);
 }
 
@@ -609,6 +611,15 @@ server_cb (SoupServer *server,
 
     logged->method = g_strdup (method);
     logged->path = g_strdup (path);
+    if (is_api && g_strcmp0 (method, "GET") != 0)
+      {
+        g_autoptr (GBytes) sent =
+            soup_message_body_flatten (soup_server_message_get_request_body (msg));
+        gsize size = 0;
+        const char *data = g_bytes_get_data (sent, &size);
+
+        logged->body = g_strndup (data != NULL ? data : "", size);
+      }
     g_ptr_array_add (self->request_log, logged);
     self->request_count++;
   }
@@ -1017,6 +1028,29 @@ hy_sim_count_requests (HySim *self, const char *method, const char *path_prefix_
   g_mutex_unlock (&self->mutex);
 
   return count;
+}
+
+GPtrArray *
+hy_sim_get_request_bodies (HySim *self, const char *method, const char *path_prefix_ci)
+{
+  g_autofree char *prefix = NULL;
+  GPtrArray *bodies = g_ptr_array_new_with_free_func (g_free);
+
+  g_return_val_if_fail (HY_IS_SIM (self), bodies);
+
+  prefix = g_ascii_strdown (path_prefix_ci != NULL ? path_prefix_ci : "", -1);
+  g_mutex_lock (&self->mutex);
+  for (guint i = 0; i < self->request_log->len; i++)
+    {
+      LoggedRequest *request = g_ptr_array_index (self->request_log, i);
+
+      if (request->body != NULL &&
+          (method == NULL || g_ascii_strcasecmp (method, request->method) == 0) &&
+          g_str_has_prefix (request->path, prefix))
+        g_ptr_array_add (bodies, g_strdup (request->body));
+    }
+  g_mutex_unlock (&self->mutex);
+  return bodies;
 }
 
 void

@@ -115,6 +115,9 @@ gboolean hy_sim_lenient_parse (const char *text, HySimLenient *out, GError **err
 JsonNode *hy_sim_dump_state (HySim *self);
 guint hy_sim_get_request_count (HySim *self);
 guint hy_sim_count_requests (HySim *self, const char *method, const char *path_prefix_ci);
+/* The bodies of the /api writes (POST, DELETE) received since the counters were reset, oldest
+ * first, as they arrived (char *). */
+GPtrArray *hy_sim_get_request_bodies (HySim *self, const char *method, const char *path_prefix_ci);
 void hy_sim_reset_counters (HySim *self);
 
 G_END_DECLS

@@ -307,6 +307,11 @@ static const char *const seeds[] = {
   "UPDATE computers SET retired = 5 WHERE id = 'pc1';",
   "UPDATE events SET host = 'acme.halopsa.com' WHERE time = 2;",
   "INSERT INTO link_rejections (kind, local_id, halo_id) VALUES ('company', 'c1', 7);",
+  "INSERT INTO asset_types (id, name, keyfield_id, read_at) VALUES (130, 'Workstation', 101, 1);"
+  "INSERT INTO asset_type_fields (assettype_id, field_id, field_name, sequence) VALUES "
+  "(130, 101, 'Device Name', 0), (130, 151, 'Operating System', 1);"
+  "INSERT INTO asset_field_map (assettype_id, field, halo_field_id) VALUES (130, 'os', 151), "
+  "(130, 'mac', 0);",
 };
 
 static const char *const checks[] = {
@@ -330,6 +335,8 @@ static const char *const checks[] = {
   "SELECT (SELECT retired FROM computers WHERE id = 'pc1') = 5",
   "SELECT (SELECT count(*) FROM events WHERE host = 'acme.halopsa.com' AND failed = 1) = 1",
   "SELECT (SELECT count(*) FROM link_rejections WHERE local_id = 'c1' AND halo_id = 7) = 1",
+  "SELECT (SELECT count(*) FROM asset_type_fields WHERE assettype_id = 130) + "
+  "(SELECT halo_field_id FROM asset_field_map WHERE field = 'os') = 153",
 };
 
 static char *

@@ -633,6 +633,95 @@ test_cli_close_status (Fixture *f, gconstpointer data)
   }
 }
 
+/* The value of field @field_id of @computer's asset in the simulator; NULL when absent. */
+static char *
+sim_asset_field (Fixture *f, const char *computer, gint64 field_id)
+{
+  g_autoptr (JsonNode) state = sim_state (f);
+  JsonArray *assets = json_object_get_array_member (json_node_get_object (state), "assets");
+  g_autofree char *number = hy_sync_asset_inventory_number (computer);
+
+  for (guint i = 0; i < json_array_get_length (assets); i++)
+    {
+      JsonObject *asset = json_array_get_object_element (assets, i);
+      JsonArray *fields = json_object_get_array_member (asset, "fields");
+
+      if (g_strcmp0 (hy_sync_json_string (asset, "inventory_number"), number) != 0)
+        continue;
+      for (guint j = 0; fields != NULL && j < json_array_get_length (fields); j++)
+        if (hy_sync_json_int (json_array_get_object_element (fields, j), "id") == field_id)
+          return g_strdup (
+              hy_sync_json_string (json_array_get_object_element (fields, j), "value"));
+    }
+  return NULL;
+}
+
+/* map fields: the asset type read from Halo, a name it has not refused with its own names
+ * (nothing saved), the OS to another field and the MAC address to none; status lists them and
+ * sync writes there. */
+static void
+test_cli_map_fields (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) doc = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *model = NULL;
+  g_autofree char *os = NULL;
+  JsonArray *fields, *types;
+
+  {
+    g_autofree char *path = g_build_filename (f->dir, "halyard.db", NULL);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HyStore) store = hy_store_open (path, &error);
+    g_autoptr (HyComputer) pc = hy_store_get (store, HY_RECORD_KIND_COMPUTER, "pc000", &error);
+
+    g_assert_no_error (error);
+    g_free (pc->os);
+    pc->os = g_strdup ("Windows 11 Pro");
+    g_free (pc->mac);
+    pc->mac = g_strdup ("52:54:00:aa:bb:cc");
+    g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPUTER, pc, NULL, &error));
+  }
+
+  g_assert_cmpint (CLI ("map", "fields", "--asset-type", "130", "os=Operating Sys"), ==, 2);
+  g_assert_cmpstr (code, ==, "invalid_input");
+  g_assert_cmpint (CLI ("map", "fields", "--asset-type", "130", "colour=Model"), ==, 2);
+  g_assert_cmpstr (code, ==, "usage");
+  g_assert_cmpint (CLI ("map", "fields", "--asset-type", "4242"), ==, 2);
+  g_assert_cmpint (CLI ("map", "fields", "--asset-type", "130"), ==, 0);
+  fields = json_object_get_array_member (obj (doc), "fields");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (fields, 1), "how"),
+                   ==, "auto");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (fields, 1),
+                                               "halo_field_id"),
+                   ==, 151);
+
+  g_assert_cmpint (CLI ("map", "fields", "--asset-type", "130", "os=MODEL", "mac="), ==, 0);
+  fields = json_object_get_array_member (obj (doc), "fields");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (fields, 1),
+                                                  "halo_field_name"),
+                   ==, "Model");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (fields, 1), "how"),
+                   ==, "manual");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (fields, 3), "how"),
+                   ==, "none");
+
+  g_assert_cmpint (CLI ("status"), ==, 0);
+  types = json_object_get_array_member (obj (doc), "asset_fields");
+  g_assert_cmpuint (json_array_get_length (types), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (
+                       json_object_get_object_member (json_array_get_object_element (types, 0),
+                                                      "asset_type"),
+                       "id"),
+                   ==, 130);
+
+  g_assert_cmpint (CLI ("sync"), ==, 0);
+  model = sim_asset_field (f, "pc000", 148);
+  os = sim_asset_field (f, "pc000", 151);
+  g_assert_cmpstr (model, ==, "Windows 11 Pro");
+  g_assert_null (os);
+  g_assert_null (sim_asset_field (f, "pc000", 153));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -649,5 +738,7 @@ main (int argc, char **argv)
               test_cli_dead_items, fixture_teardown);
   g_test_add ("/sync/cli/close-status", Fixture, GUINT_TO_POINTER (2), fixture_setup,
               test_cli_close_status, fixture_teardown);
+  g_test_add ("/sync/cli/map-fields", Fixture, GUINT_TO_POINTER (2), fixture_setup,
+              test_cli_map_fields, fixture_teardown);
   return g_test_run ();
 }

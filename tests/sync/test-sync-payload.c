@@ -122,14 +122,82 @@ test_fingerprint (void)
   spec.site_id = 21;
   d = hy_sync_asset_fingerprint (&spec);
   g_assert_cmpstr (a, !=, d);
-  /* Fields that are not sent do not change the fingerprint. */
+  /* Each part on its own: a new OS changes the OS part only. */
   spec = asset_spec ();
   spec.os = "Linux";
-  spec.ip = "10.0.0.9";
   {
     g_autofree char *e = hy_sync_asset_fingerprint (&spec);
-    g_assert_cmpstr (a, ==, e);
+
+    g_assert_cmpstr (a, !=, e);
+    g_assert_cmpuint (hy_sync_asset_changed_parts (a, e), ==, HY_SYNC_ASSET_PART_OS);
+    g_assert_cmpuint (hy_sync_asset_changed_parts (a, c), ==, HY_SYNC_ASSET_PART_NAME);
+    g_assert_cmpuint (hy_sync_asset_changed_parts (a, d), ==, HY_SYNC_ASSET_PART_SITE);
+    g_assert_cmpuint (hy_sync_asset_changed_parts (a, a), ==, 0);
   }
+  /* Never sent, or sent by an earlier version: everything. */
+  g_assert_cmpuint (hy_sync_asset_changed_parts (NULL, a), ==, HY_SYNC_ASSET_PARTS_ALL);
+  g_assert_cmpuint (hy_sync_asset_changed_parts ("0123456789abcdef", a), ==,
+                    HY_SYNC_ASSET_PARTS_ALL);
+  /* An unknown value (empty) is no part: it never clears what Halo has. */
+  spec = asset_spec ();
+  spec.os = "";
+  {
+    g_autofree char *f = hy_sync_asset_fingerprint (&spec);
+    g_autofree char *g = NULL;
+
+    g_assert_null (strstr (f, ";os="));
+    spec.os = NULL;
+    g = hy_sync_asset_fingerprint (&spec);
+    g_assert_cmpstr (f, ==, g);
+  }
+}
+
+/* An update carries the parts that changed, each written to its own field; nothing else. */
+static void
+test_asset_update_parts (void)
+{
+  HySyncAssetSpec spec = asset_spec ();
+  g_autoptr (JsonNode) create = NULL;
+  g_autoptr (JsonNode) update = NULL;
+  JsonArray *fields;
+  JsonObject *o;
+
+  spec.os_field_id = 151;
+  spec.ip_field_id = 152;
+  spec.mac_field_id = 153;
+  spec.last_seen_field_id = 154;
+  spec.os = "Windows 11 Pro";
+  spec.ip = "10.0.0.5";
+  spec.mac = "00:11:22:33:44:55";
+  spec.last_seen = "2026-11-20T10:00:00Z";
+
+  /* A create: every field it has a value and a field for. */
+  create = hy_sync_asset_payload (&spec, 0);
+  fields = json_object_get_array_member (json_node_get_object (create), "fields");
+  g_assert_cmpuint (json_array_get_length (fields), ==, 6);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (fields, 2), "id"), ==,
+                   151);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (fields, 5),
+                                                  "value"),
+                   ==, "2026-11-20T10:00:00Z");
+
+  /* An update of the IP address only: the id and that field. */
+  spec.parts = HY_SYNC_ASSET_PART_IP;
+  update = hy_sync_asset_payload (&spec, 77);
+  o = json_node_get_object (update);
+  g_assert_cmpuint (json_object_get_size (o), ==, 2);
+  fields = json_object_get_array_member (o, "fields");
+  g_assert_cmpuint (json_array_get_length (fields), ==, 1);
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (fields, 0), "id"), ==,
+                   152);
+  g_assert_false (hy_sync_asset_update_is_empty (&spec, 77));
+
+  /* A part with no field to go to: nothing to send. */
+  spec.mac_field_id = 0;
+  spec.parts = HY_SYNC_ASSET_PART_MAC;
+  g_assert_true (hy_sync_asset_update_is_empty (&spec, 77));
+  spec.parts = HY_SYNC_ASSET_PART_CLIENT;
+  g_assert_true (hy_sync_asset_update_is_empty (&spec, 77));
 }
 
 static void
@@ -333,6 +401,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sync/payload/inventory-number", test_inventory_number);
   g_test_add_func ("/sync/payload/asset", test_asset_payload);
   g_test_add_func ("/sync/payload/fingerprint", test_fingerprint);
+  g_test_add_func ("/sync/payload/asset-update-parts", test_asset_update_parts);
   g_test_add_func ("/sync/payload/asset-match", test_asset_match);
   g_test_add_func ("/sync/payload/ticket", test_ticket);
   g_test_add_func ("/sync/payload/ticket-key", test_ticket_key);

@@ -414,6 +414,27 @@ static const char *const migrations[] = {
   "    AND item <> '' AND item NOT GLOB '*[^0-9]*' AND CAST (item AS INTEGER) > 0;"
   "DELETE FROM settings WHERE key GLOB 'linker.rejected:*';" CHANGE_TRIGGERS ("link_rejections",
                                                                               "links"),
+  /* 11: the asset types Halyard writes devices as, with their fields as Halo lists them
+   * (GET /AssetType/{id}?includedetails=true), and which field each of the computers' fields
+   * (os, ip, mac, serial, last_seen) goes to when the technician chose it (hy-store-asset-fields.c) */
+  "CREATE TABLE asset_types ("
+  "  id INTEGER PRIMARY KEY NOT NULL,"
+  "  name TEXT NOT NULL,"
+  "  keyfield_id INTEGER NOT NULL DEFAULT 0,"
+  "  read_at INTEGER NOT NULL);"
+  "CREATE TABLE asset_type_fields ("
+  "  assettype_id INTEGER NOT NULL REFERENCES asset_types (id) ON DELETE CASCADE,"
+  "  field_id INTEGER NOT NULL,"
+  "  field_name TEXT NOT NULL,"
+  "  sequence INTEGER NOT NULL,"
+  "  PRIMARY KEY (assettype_id, field_id)) WITHOUT ROWID;"
+  "CREATE TABLE asset_field_map ("
+  "  assettype_id INTEGER NOT NULL,"
+  "  field TEXT NOT NULL,"
+  "  halo_field_id INTEGER NOT NULL," /* 0: not sent */
+  "  PRIMARY KEY (assettype_id, field)) WITHOUT ROWID;" CHANGE_TRIGGERS ("asset_types", "cache")
+      CHANGE_TRIGGERS ("asset_type_fields", "cache")
+          CHANGE_TRIGGERS ("asset_field_map", "mappings"),
 };
 
 guint

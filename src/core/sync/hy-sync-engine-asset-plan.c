@@ -53,6 +53,69 @@ find_type (HyHaloList *list, const char *const *names)
   return NULL;
 }
 
+/* Where the computers' fields go in each type: the type's fields, kept in the store (for
+ * Setup and halyard-cli status) when @keep, with the technician's choices. A field whose
+ * target changed since the type was last kept makes every fingerprint forgotten, so that each
+ * asset gets its fields again, where they now go. */
+static gboolean
+resolve_asset_fields (HySyncRun *run, gboolean keep, GError **error)
+{
+  HyStore *store = run->self->store;
+  const gint64 ids[2] = { run->assettype_id, run->server_assettype_id };
+  gboolean moved = FALSE;
+
+  for (guint t = 0; t < 2; t++)
+    {
+      JsonObject *details = run->self->type_details[t];
+      g_autoptr (HyAssetType) type = hy_asset_type_from_details (details);
+      g_autoptr (GHashTable) choices = NULL;
+      HyAssetFieldTarget targets[HY_N_ASSET_FIELDS];
+
+      if (type == NULL)
+        type = hy_asset_type_new (ids[t], NULL, hy_sync_json_int (details, "keyfield_id"));
+      choices = hy_store_get_asset_field_choices (store, type->id, error);
+      if (choices == NULL)
+        return FALSE;
+      hy_asset_fields_resolve (type, choices, targets);
+      if (keep)
+        {
+          g_autoptr (GError) local_error = NULL;
+          g_autoptr (HyAssetType) known = hy_store_get_asset_type (store, type->id, &local_error);
+
+          if (local_error != NULL)
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          if (known != NULL)
+            {
+              HyAssetFieldTarget before[HY_N_ASSET_FIELDS];
+
+              hy_asset_fields_resolve (known, choices, before);
+              for (guint f = 0; f < HY_N_ASSET_FIELDS; f++)
+                moved = moved || before[f].halo_field_id != targets[f].halo_field_id;
+            }
+          if (!hy_store_save_asset_type (store, type, error))
+            return FALSE;
+        }
+      for (guint f = 0; f < HY_N_ASSET_FIELDS; f++)
+        run->asset_field_ids[t][f] = targets[f].halo_field_id;
+      /* Types that do not list their fields: the serial field the existing assets use. */
+      if (targets[HY_ASSET_FIELD_SERIAL].halo_field_id <= 0 &&
+          targets[HY_ASSET_FIELD_SERIAL].how == HY_ASSET_FIELD_HOW_AUTO)
+        run->asset_field_ids[t][HY_ASSET_FIELD_SERIAL] = run->learned_serial_field_id;
+    }
+  run->serial_field_id = run->asset_field_ids[0][HY_ASSET_FIELD_SERIAL];
+  run->server_serial_field_id = run->asset_field_ids[1][HY_ASSET_FIELD_SERIAL];
+  if (moved)
+    {
+      g_debug ("An asset type's fields changed in Halo: every asset gets its fields again");
+      if (!hy_store_clear_asset_fingerprints (store, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 _hy_sync_engine_load_asset_types (HySyncRun *run, GError **error)
 {
@@ -75,10 +138,8 @@ _hy_sync_engine_load_asset_types (HySyncRun *run, GError **error)
       run->server_assettype_id = run->self->types[3];
       run->server_name_field_id = run->self->types[4];
       run->server_serial_field_id = run->self->types[5];
-      if (run->serial_field_id <= 0)
-        run->serial_field_id = run->learned_serial_field_id;
-      if (run->server_serial_field_id <= 0)
-        run->server_serial_field_id = run->learned_serial_field_id;
+      if (!resolve_asset_fields (run, FALSE, error))
+        return FALSE;
       run->asset_types_loaded = TRUE;
       return TRUE;
     }
@@ -137,13 +198,10 @@ _hy_sync_engine_load_asset_types (HySyncRun *run, GError **error)
   run->self->types[4] = run->server_name_field_id;
   run->self->types[5] = run->server_serial_field_id;
   run->self->types_loaded = TRUE;
-  /* Types that do not list their fields: the serial field the existing assets use. */
-  if (run->serial_field_id <= 0)
-    run->serial_field_id = run->learned_serial_field_id;
-  if (run->server_serial_field_id <= 0)
-    run->server_serial_field_id = run->learned_serial_field_id;
-  run->asset_types_loaded = TRUE;
   _hy_sync_engine_call_clear (&call);
+  if (!resolve_asset_fields (run, TRUE, error))
+    return FALSE;
+  run->asset_types_loaded = TRUE;
   return TRUE;
 }
 
@@ -429,6 +487,7 @@ _hy_sync_engine_plan_assets (HySyncRun *run, HySyncPlan *plan, GError **error)
           item->spec.os = item->computer->os;
           item->spec.ip = item->computer->ip;
           item->spec.mac = item->computer->mac;
+          item->spec.last_seen = item->computer->last_seen;
           item->spec.send_inactive = retired_inactive;
           item->spec.retired = computer->retired != 0;
           item->inventory_number = hy_sync_asset_inventory_number (computer->id);
@@ -483,7 +542,12 @@ _hy_sync_engine_plan_assets (HySyncRun *run, HySyncPlan *plan, GError **error)
                   gp->synced++;
                 }
               else
-                item->action = PLAN_UPDATE;
+                {
+                  /* Only what changed since it was sent (everything, when never sent). */
+                  item->action = PLAN_UPDATE;
+                  item->spec.parts =
+                      stored != NULL ? hy_sync_asset_changed_parts (stored, item->fingerprint) : 0;
+                }
             }
           else if (computer->retired != 0)
             {
@@ -804,6 +868,10 @@ asset_item_payload (HySyncRun *run, HySyncPlanItem *item)
   spec.assettype_id = server ? run->server_assettype_id : run->assettype_id;
   spec.name_field_id = server ? run->server_name_field_id : run->name_field_id;
   spec.serial_field_id = server ? run->server_serial_field_id : run->serial_field_id;
+  spec.os_field_id = run->asset_field_ids[server][HY_ASSET_FIELD_OS];
+  spec.ip_field_id = run->asset_field_ids[server][HY_ASSET_FIELD_IP];
+  spec.mac_field_id = run->asset_field_ids[server][HY_ASSET_FIELD_MAC];
+  spec.last_seen_field_id = run->asset_field_ids[server][HY_ASSET_FIELD_LAST_SEEN];
   asset = hy_sync_asset_payload (&spec, item->action == PLAN_UPDATE ? item->halo_id : 0);
 
   json_builder_begin_object (b);
@@ -822,6 +890,20 @@ asset_item_payload (HySyncRun *run, HySyncPlanItem *item)
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   return _hy_sync_engine_node_to_string (root);
+}
+
+/* Whether the update of @item would write anything (the asset types are loaded). */
+static gboolean
+update_carries (HySyncRun *run, HySyncPlanItem *item)
+{
+  g_autofree char *payload = asset_item_payload (run, item);
+  g_autoptr (JsonNode) node = _hy_sync_engine_parse_json (payload);
+  JsonObject *asset;
+
+  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
+    return TRUE;
+  asset = json_object_get_object_member (json_node_get_object (node), "asset");
+  return asset == NULL || json_object_get_size (asset) > 1;
 }
 
 /* A device renamed (or changed otherwise) while its asset write waits unsent in the outbox:
@@ -897,6 +979,23 @@ _hy_sync_engine_enqueue_assets_txn (HyStore *store, gpointer user_data, GError *
         }
       if (item->action != PLAN_CREATE && item->action != PLAN_UPDATE)
         continue;
+      if (item->action == PLAN_UPDATE && !item->found && !update_carries (run, item))
+        {
+          /* What changed is written nowhere in Halo (a field not sent, the client of an
+           * existing asset): nothing to send, and nothing to send again next time. */
+          if (!hy_store_set_asset_fingerprint (store, item->computer->id, item->fingerprint, error))
+            return FALSE;
+          item->action = PLAN_UNCHANGED;
+          run->report->unchanged++;
+          for (guint g = 0; g < data->plan->groups->len; g++)
+            {
+              HySyncGroupPlan *gp = g_ptr_array_index (data->plan->groups, g);
+
+              if (g_strcmp0 (gp->group_id, item->computer->group_id) == 0)
+                gp->synced++;
+            }
+          continue;
+        }
       if (item->found &&
           (!hy_store_link_set (store, HY_RECORD_KIND_COMPUTER, item->computer->id, item->halo_id,
                                item->computer->name, HY_LINK_HOW_AUTO, error) ||

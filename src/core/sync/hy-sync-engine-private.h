@@ -31,6 +31,7 @@
 
 #include "halo/hy-halo-client.h"
 #include "store/hy-store.h"
+#include "sync/hy-asset-fields.h"
 #include "sync/hy-sync-engine.h"
 #include "sync/hy-sync-payload.h"
 
@@ -137,6 +138,10 @@ typedef struct
   gint64 server_name_field_id;
   gint64 server_serial_field_id;
   gint64 learned_serial_field_id; /* a "serial" field seen on Halo's assets */
+  /* Where the computers' serial, OS, IP, MAC and last seen go (HyAssetField order), in the
+   * workstation type then the server type: the type's fields as resolved by hy-asset-fields.h
+   * with the technician's choices (0: not sent) */
+  gint64 asset_field_ids[2][HY_N_ASSET_FIELDS];
   char *last_error;
   /* Progress of a sync run: computer id → its HySyncGroupPlan (borrowed from the run's plan),
    * and the groups whose counts changed since they were last written. */

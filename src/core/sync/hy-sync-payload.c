@@ -100,22 +100,143 @@ hy_sync_asset_inventory_number (const char *computer_id)
   return stable_key (INVENTORY_PREFIX, computer_id);
 }
 
+/* The parts in the fingerprint's order, with their names in it. */
+static const struct
+{
+  HySyncAssetPart part;
+  const char *name;
+} asset_parts[] = {
+  { HY_SYNC_ASSET_PART_CLIENT, "client" },
+  { HY_SYNC_ASSET_PART_SITE, "site" },
+  { HY_SYNC_ASSET_PART_NAME, "name" },
+  { HY_SYNC_ASSET_PART_SERIAL, "serial" },
+  { HY_SYNC_ASSET_PART_OS, "os" },
+  { HY_SYNC_ASSET_PART_IP, "ip" },
+  { HY_SYNC_ASSET_PART_MAC, "mac" },
+  { HY_SYNC_ASSET_PART_LAST_SEEN, "last_seen" },
+  { HY_SYNC_ASSET_PART_INACTIVE, "inactive" },
+};
+
+#define FINGERPRINT_VERSION "v2"
+/* Hex digits of each part's hash: 48 bits, so a change is never taken for none. */
+#define PART_HASH_LENGTH 12
+
+/* The field a part is written to and its value; FALSE when the part is not written. */
+static gboolean
+asset_part (const HySyncAssetSpec *spec, HySyncAssetPart part, gint64 *field_id, const char **value)
+{
+  *field_id = 0;
+  *value = NULL;
+  switch (part)
+    {
+      case HY_SYNC_ASSET_PART_NAME:
+        *field_id = spec->name_field_id;
+        *value = spec->name != NULL ? spec->name : "";
+        return spec->name_field_id > 0;
+      case HY_SYNC_ASSET_PART_SERIAL:
+        *field_id = spec->serial_field_id;
+        *value = spec->serial;
+        break;
+      case HY_SYNC_ASSET_PART_OS:
+        *field_id = spec->os_field_id;
+        *value = spec->os;
+        break;
+      case HY_SYNC_ASSET_PART_IP:
+        *field_id = spec->ip_field_id;
+        *value = spec->ip;
+        break;
+      case HY_SYNC_ASSET_PART_MAC:
+        *field_id = spec->mac_field_id;
+        *value = spec->mac;
+        break;
+      case HY_SYNC_ASSET_PART_LAST_SEEN:
+        *field_id = spec->last_seen_field_id;
+        *value = spec->last_seen;
+        break;
+      default:
+        return FALSE;
+    }
+  /* An empty value is unknown, not "clear the field". */
+  return *field_id > 0 && !str_empty (*value);
+}
+
 char *
 hy_sync_asset_fingerprint (const HySyncAssetSpec *spec)
 {
-  g_autoptr (GString) canon = g_string_new ("v1");
+  GString *out = g_string_new (FINGERPRINT_VERSION);
 
-  /* What the technician sees in Halo: a change here is a change to send. The asset type and
-   * the field ids only shape a create, so they are left out (an update never changes them). */
-  g_string_append_printf (canon, "\x1f%" G_GINT64_FORMAT "\x1f%" G_GINT64_FORMAT, spec->client_id,
-                          spec->site_id);
-  g_string_append_printf (canon, "\x1f%s\x1f%s", spec->name ? spec->name : "",
-                          spec->serial ? spec->serial : "");
-  /* Only a retired computer whose asset is to be set inactive adds to it: the fingerprints of
-   * every other computer stay as they were. */
-  if (spec->send_inactive && spec->retired)
-    g_string_append (canon, "\x1finactive");
-  return g_compute_checksum_for_string (G_CHECKSUM_SHA256, canon->str, canon->len);
+  /* What the technician sees in Halo, part by part: a change to one is a change to send. The
+   * asset type only shapes a create, so it is left out (an update never changes it). */
+  for (guint i = 0; i < G_N_ELEMENTS (asset_parts); i++)
+    {
+      HySyncAssetPart part = asset_parts[i].part;
+      g_autofree char *canon = NULL;
+      g_autofree char *hash = NULL;
+      const char *value;
+      gint64 field_id;
+
+      if (part == HY_SYNC_ASSET_PART_CLIENT)
+        canon = g_strdup_printf ("%" G_GINT64_FORMAT, spec->client_id);
+      else if (part == HY_SYNC_ASSET_PART_SITE)
+        canon = spec->site_id > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, spec->site_id) : NULL;
+      else if (part == HY_SYNC_ASSET_PART_INACTIVE)
+        /* Only a retired computer whose asset is to be set inactive has it: the fingerprints
+         * of every other computer stay as they were. */
+        canon = spec->send_inactive && spec->retired ? g_strdup ("1") : NULL;
+      else
+        {
+          /* The value alone: the plan is made before Halo's asset types are read (a sync
+           * that changes nothing sends nothing), and a field chosen anew forgets every
+           * fingerprint (hy_asset_fields_choose ()). */
+          asset_part (spec, part, &field_id, &value);
+          if (!str_empty (value))
+            canon = g_strdup (value);
+        }
+      if (canon == NULL)
+        continue;
+      hash = g_compute_checksum_for_string (G_CHECKSUM_SHA256, canon, -1);
+      g_string_append_printf (out, ";%s=%.*s", asset_parts[i].name, PART_HASH_LENGTH, hash);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* name → hash of a fingerprint's parts; NULL when it is not of this version. */
+static GHashTable *
+parse_fingerprint (const char *fingerprint)
+{
+  g_autoptr (GHashTable) parts = NULL;
+  g_auto (GStrv) items = NULL;
+
+  if (fingerprint == NULL || !g_str_has_prefix (fingerprint, FINGERPRINT_VERSION) ||
+      (fingerprint[strlen (FINGERPRINT_VERSION)] != ';' &&
+       fingerprint[strlen (FINGERPRINT_VERSION)] != '\0'))
+    return NULL;
+  parts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  items = g_strsplit (fingerprint + strlen (FINGERPRINT_VERSION), ";", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    {
+      const char *eq = strchr (items[i], '=');
+
+      if (eq != NULL)
+        g_hash_table_insert (parts, g_strndup (items[i], eq - items[i]), g_strdup (eq + 1));
+    }
+  return g_steal_pointer (&parts);
+}
+
+guint
+hy_sync_asset_changed_parts (const char *stored, const char *current)
+{
+  g_autoptr (GHashTable) old = parse_fingerprint (stored);
+  g_autoptr (GHashTable) now = parse_fingerprint (current);
+  guint changed = 0;
+
+  if (old == NULL || now == NULL)
+    return HY_SYNC_ASSET_PARTS_ALL;
+  for (guint i = 0; i < G_N_ELEMENTS (asset_parts); i++)
+    if (g_strcmp0 (g_hash_table_lookup (old, asset_parts[i].name),
+                   g_hash_table_lookup (now, asset_parts[i].name)) != 0)
+      changed |= asset_parts[i].part;
+  return changed;
 }
 
 gint64
@@ -157,11 +278,28 @@ hy_sync_asset_type_field_id (JsonObject *type_details, const char *name_like)
   return 0;
 }
 
+static void
+add_field (JsonBuilder *b, gint64 id, const char *value)
+{
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "id");
+  json_builder_add_int_value (b, id);
+  json_builder_set_member_name (b, "value");
+  json_builder_add_string_value (b, value);
+  json_builder_end_object (b);
+}
+
 JsonNode *
 hy_sync_asset_payload (const HySyncAssetSpec *spec, gint64 halo_id)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
-  gboolean has_fields;
+  static const HySyncAssetPart field_parts[] = {
+    HY_SYNC_ASSET_PART_NAME, HY_SYNC_ASSET_PART_SERIAL, HY_SYNC_ASSET_PART_OS,
+    HY_SYNC_ASSET_PART_IP,   HY_SYNC_ASSET_PART_MAC,    HY_SYNC_ASSET_PART_LAST_SEEN,
+  };
+  /* A create carries everything; an update only the parts that changed. */
+  guint parts = halo_id > 0 && spec->parts != 0 ? spec->parts : HY_SYNC_ASSET_PARTS_ALL;
+  gboolean has_fields = FALSE;
 
   json_builder_begin_object (b);
   if (halo_id > 0)
@@ -186,7 +324,7 @@ hy_sync_asset_payload (const HySyncAssetSpec *spec, gint64 halo_id)
       json_builder_set_member_name (b, "isassetdetails");
       json_builder_add_boolean_value (b, TRUE);
     }
-  if (halo_id > 0 && spec->send_inactive)
+  if (halo_id > 0 && spec->send_inactive && (parts & HY_SYNC_ASSET_PART_INACTIVE))
     {
       json_builder_set_member_name (b, "inactive");
       json_builder_add_boolean_value (b, spec->retired);
@@ -198,41 +336,40 @@ hy_sync_asset_payload (const HySyncAssetSpec *spec, gint64 halo_id)
       json_builder_set_member_name (b, "client_id");
       json_builder_add_int_value (b, spec->client_id);
     }
-  if (spec->site_id > 0)
+  if (spec->site_id > 0 && (parts & HY_SYNC_ASSET_PART_SITE))
     {
       json_builder_set_member_name (b, "site_id");
       json_builder_add_int_value (b, spec->site_id);
     }
-  /* The name and serial are the asset type's fields (key_field is derived by Halo and ignored
-   * on write: HALO-API §11). */
-
-  has_fields = spec->name_field_id > 0 || (spec->serial_field_id > 0 && !str_empty (spec->serial));
-  if (has_fields)
+  /* The name, serial and the rest are the asset type's fields (key_field is derived by Halo
+   * and ignored on write: HALO-API §11). */
+  for (guint i = 0; i < G_N_ELEMENTS (field_parts); i++)
     {
-      json_builder_set_member_name (b, "fields");
-      json_builder_begin_array (b);
-      if (spec->name_field_id > 0)
+      const char *value;
+      gint64 field_id;
+
+      if (!(parts & field_parts[i]) || !asset_part (spec, field_parts[i], &field_id, &value))
+        continue;
+      if (!has_fields)
         {
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "id");
-          json_builder_add_int_value (b, spec->name_field_id);
-          json_builder_set_member_name (b, "value");
-          json_builder_add_string_value (b, spec->name ? spec->name : "");
-          json_builder_end_object (b);
+          json_builder_set_member_name (b, "fields");
+          json_builder_begin_array (b);
+          has_fields = TRUE;
         }
-      if (spec->serial_field_id > 0 && !str_empty (spec->serial))
-        {
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "id");
-          json_builder_add_int_value (b, spec->serial_field_id);
-          json_builder_set_member_name (b, "value");
-          json_builder_add_string_value (b, spec->serial);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
+      add_field (b, field_id, value);
     }
+  if (has_fields)
+    json_builder_end_array (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
+}
+
+gboolean
+hy_sync_asset_update_is_empty (const HySyncAssetSpec *spec, gint64 halo_id)
+{
+  g_autoptr (JsonNode) payload = hy_sync_asset_payload (spec, halo_id);
+
+  return json_object_get_size (json_node_get_object (payload)) <= 1;
 }
 
 static gboolean

@@ -25,6 +25,15 @@ typedef struct
   gint64 assettype_id;
   gint64 name_field_id;   /* the asset type's key field id, 0 = unknown */
   gint64 serial_field_id; /* a "serial" field of the asset type, 0 = unknown */
+  /* The asset type's fields for the OS, IP and MAC addresses and last seen time (0: not sent;
+   * hy-asset-fields.h says which ones) */
+  const char *last_seen;
+  gint64 os_field_id;
+  gint64 ip_field_id;
+  gint64 mac_field_id;
+  gint64 last_seen_field_id;
+  /* An update carries only these parts (HySyncAssetPart); 0: every part. */
+  guint parts;
   /* The profile sets the assets of retired computers inactive (HY_SYNC_SETTING_RETIRED_ASSETS):
    * updates then say "inactive", true for a retired computer, false once it returns. */
   gboolean send_inactive;
@@ -50,8 +59,33 @@ char *hy_sync_asset_inventory_number (const char *computer_id);
  * name is the type's `keyfield_id`) are found this way, per tenant. */
 gint64 hy_sync_asset_type_field_id (JsonObject *type_details, const char *name_like);
 
+/* The parts of an asset write, each fingerprinted on its own so that an update carries only
+ * the parts whose value (or field) changed. */
+typedef enum
+{
+  HY_SYNC_ASSET_PART_SITE = 1 << 0,
+  HY_SYNC_ASSET_PART_NAME = 1 << 1,
+  HY_SYNC_ASSET_PART_SERIAL = 1 << 2,
+  HY_SYNC_ASSET_PART_OS = 1 << 3,
+  HY_SYNC_ASSET_PART_IP = 1 << 4,
+  HY_SYNC_ASSET_PART_MAC = 1 << 5,
+  HY_SYNC_ASSET_PART_LAST_SEEN = 1 << 6,
+  HY_SYNC_ASSET_PART_INACTIVE = 1 << 7,
+  HY_SYNC_ASSET_PART_CLIENT = 1 << 8, /* never written by an update (an asset keeps its client) */
+  HY_SYNC_ASSET_PARTS_ALL = (1 << 9) - 1,
+} HySyncAssetPart;
+
+/* What was sent, part by part ("v2;site=…;name=…;os=…", a short hash of each part's field and
+ * value): two fingerprints are equal when nothing changed. */
 char *hy_sync_asset_fingerprint (const HySyncAssetSpec *spec);
+/* The parts of @current that differ from @stored, or that @stored had and @current lacks;
+ * every part when @stored is NULL or from an earlier version. */
+guint hy_sync_asset_changed_parts (const char *stored, const char *current);
+/* The write: a create (@halo_id 0) carries everything; an update the parts of spec->parts. */
 JsonNode *hy_sync_asset_payload (const HySyncAssetSpec *spec, gint64 halo_id);
+/* TRUE when the update of @halo_id would carry nothing but the id (nothing it can write
+ * changed). */
+gboolean hy_sync_asset_update_is_empty (const HySyncAssetSpec *spec, gint64 halo_id);
 HySyncMatch hy_sync_asset_match (JsonObject *record,
                                  const char *inventory_number,
                                  gint64 client_id,
