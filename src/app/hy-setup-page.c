@@ -17,6 +17,7 @@
 #include "sync/hy-sync-engine.h"
 
 #include "hy-alert-sources-group.h"
+#include "hy-asset-fields-group.h"
 #include "hy-setup-page.h"
 #include "hy-test-ticket-row.h"
 #include "hy-retired-assets-row.h"
@@ -939,6 +940,7 @@ hy_setup_page_class_init (HySetupPageClass *klass)
                     NULL, G_TYPE_NONE, 1, G_TYPE_BOOLEAN);
 
   g_type_ensure (HY_TYPE_ALERT_SOURCES_GROUP);
+  g_type_ensure (HY_TYPE_ASSET_FIELDS_GROUP);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/halyard/Halyard/hy-setup-page.ui");
   gtk_widget_class_bind_template_child (widget_class, HySetupPage, url_row);

@@ -66,12 +66,12 @@ put_computer (Fixture *f, const char *id, const char *os, const char *ip, const 
 
   c.id = (char *) id;
   c.name = (char *) id;
-  c.company_id = "c1";
-  c.group_id = "g1";
+  c.company_id = (char *) "c1";
+  c.group_id = (char *) "g1";
   c.serial = g_strdup_printf ("SN-%s", id);
   c.os = (char *) os;
   c.ip = (char *) ip;
-  c.mac = "52:54:00:12:34:56";
+  c.mac = (char *) "52:54:00:12:34:56";
   c.last_seen = (char *) last_seen;
   g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, &c, NULL, &error));
   g_assert_no_error (error);
@@ -134,8 +134,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_autoptr (HyProfile) profile = hy_profile_new ();
   g_autofree char *path = NULL;
   HySimGenerateOptions options;
-  HyCompany company = { "c1", "Acme Ltd" };
-  HyGroup group = { "g1", "Desks" };
+  HyCompany company = { (char *) "c1", (char *) "Acme Ltd" };
+  HyGroup group = { (char *) "g1", (char *) "Desks" };
   JsonObject *client, *site;
 
   f->sim = hy_sim_new ();

@@ -235,8 +235,8 @@ test_import_dialog_folder (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (HyComputer) vm = NULL;
   g_autoptr (HyComputer) gone_now = NULL;
-  HyCompany contoso = { "c-contoso", "Contoso" };
-  HyComputer gone = { "pc-gone", "Gone" };
+  HyCompany contoso = { (char *) "c-contoso", (char *) "Contoso" };
+  HyComputer gone = { (char *) "pc-gone", (char *) "Gone" };
   HyImportDialog *dialog;
 
   g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, &contoso, NULL, &error));

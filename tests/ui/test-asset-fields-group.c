@@ -1,0 +1,99 @@
+/* test-asset-fields-group.c — Setup's Asset Fields: the types Halyard read, each computer field
+ * with the Halo field it goes to, a choice saved through the core (and the engine's fingerprints
+ * forgotten so every asset gets the field there), a change from elsewhere shown at once
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "hy-ui-test.h"
+
+#include <adwaita.h>
+#include <stdlib.h>
+
+#include "hy-asset-fields-group.h"
+#include "store/hy-store-asset-fields.h"
+
+static void
+test_asset_fields_group (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("halyard-asset-fields-XXXXXX", &error);
+  g_autoptr (HySession) session = hy_session_open (dir, &error);
+  g_autoptr (HyAssetType) type = hy_asset_type_new (130, "Workstation", 101);
+  g_autoptr (GHashTable) choices = NULL;
+  g_autofree char *fingerprint = NULL;
+  g_autofree char *cmd = NULL;
+  GtkWidget *group = g_object_ref_sink (hy_asset_fields_group_new ());
+  HyStore *store;
+  AdwComboRow *os, *mac;
+  GListModel *model;
+
+  g_assert_no_error (error);
+  store = hy_session_get_store (session);
+  hy_asset_fields_group_set_session (HY_ASSET_FIELDS_GROUP (group), session);
+  /* Nothing read from Halo yet: no row to choose from. */
+  g_assert_null (hy_asset_fields_group_get_row (HY_ASSET_FIELDS_GROUP (group), 130, "os"));
+
+  /* A sync read the type: the group shows it at once (the store's "changed"). */
+  hy_asset_type_add_field (type, 101, "Device Name");
+  hy_asset_type_add_field (type, 148, "Model");
+  hy_asset_type_add_field (type, 151, "Operating System");
+  hy_asset_type_add_field (type, 153, "MAC Address");
+  g_assert_true (hy_store_save_asset_type (store, type, &error));
+  {
+    HyComputer pc = { (char *) "pc1", (char *) "PC1" };
+
+    g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPUTER, &pc, NULL, &error));
+    g_assert_true (hy_store_set_asset_fingerprint (store, "pc1", "v2;name=abc", &error));
+  }
+  while (hy_asset_fields_group_get_row (HY_ASSET_FIELDS_GROUP (group), 130, "os") == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  os = hy_asset_fields_group_get_row (HY_ASSET_FIELDS_GROUP (group), 130, "os");
+  model = adw_combo_row_get_model (os);
+  /* Automatic (the field whose name matches, named), Not sent, then Halo's fields but the
+   * name's. */
+  g_assert_cmpuint (g_list_model_get_n_items (model), ==, 5);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), 0), ==,
+                   "Automatic: Operating System");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (model), 2), ==, "Model");
+  g_assert_cmpuint (adw_combo_row_get_selected (os), ==, 0);
+
+  /* The OS to Model: saved, and the fingerprints forgotten so the assets get it there. */
+  adw_combo_row_set_selected (os, 2);
+  choices = hy_store_get_asset_field_choices (store, 130, &error);
+  g_assert_cmpint (*(gint64 *) g_hash_table_lookup (choices, "os"), ==, 148);
+  g_assert_true (hy_store_get_asset_fingerprint (store, "pc1", &fingerprint, &error));
+  g_assert_null (fingerprint);
+  g_clear_pointer (&choices, g_hash_table_unref);
+
+  /* The MAC address nowhere. */
+  mac = hy_asset_fields_group_get_row (HY_ASSET_FIELDS_GROUP (group), 130, "mac");
+  adw_combo_row_set_selected (mac, 1);
+  choices = hy_store_get_asset_field_choices (store, 130, &error);
+  g_assert_cmpint (*(gint64 *) g_hash_table_lookup (choices, "mac"), ==, 0);
+  g_clear_pointer (&choices, g_hash_table_unref);
+
+  /* A choice made elsewhere (halyard-cli map fields) shows once the store says so. */
+  g_assert_true (hy_store_set_asset_field_choice (store, 130, "os", -1, &error));
+  while (adw_combo_row_get_selected (
+             hy_asset_fields_group_get_row (HY_ASSET_FIELDS_GROUP (group), 130, "os")) != 0)
+    g_main_context_iteration (NULL, TRUE);
+  mac = hy_asset_fields_group_get_row (HY_ASSET_FIELDS_GROUP (group), 130, "mac");
+  g_assert_cmpuint (adw_combo_row_get_selected (mac), ==, 1);
+
+  g_object_unref (group);
+  g_clear_object (&session);
+  cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
+int
+main (int argc, char *argv[])
+{
+  hy_ui_test_init (&argc, &argv);
+
+  g_test_add_func ("/asset-fields-group/choose", test_asset_fields_group);
+  return g_test_run ();
+}
