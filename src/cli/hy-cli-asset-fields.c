@@ -67,6 +67,34 @@ print_type (HyCli *cli, const HyAssetType *type, GHashTable *choices)
     }
 }
 
+/* FIELD=NAME… (argv[2] on) for @type, in one transaction: all saved, or none. */
+static int
+apply_choices (HyCli *cli, HyStore *store, const HyAssetType *type, int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!hy_store_begin (store, &error))
+    return hy_cli_fail (cli, error);
+  for (int i = 2; i < argc; i++)
+    {
+      const char *eq = strchr (argv[i], '=');
+      g_autofree char *field = g_strndup (argv[i], eq - argv[i]);
+      const char *name = eq + 1;
+
+      if (!hy_asset_fields_choose (store, type, hy_asset_field_from_string (field),
+                                   g_ascii_strcasecmp (name, "auto") == 0 ? NULL : name, &error))
+        {
+          hy_store_rollback (store);
+          if (g_error_matches (error, HY_SYNC_ERROR, HY_SYNC_ERROR_INVALID))
+            return hy_cli_fail_with (cli, HY_CLI_EXIT_USAGE, "invalid_input", error->message);
+          return hy_cli_fail (cli, error);
+        }
+    }
+  if (!hy_store_commit (store, &error))
+    return hy_cli_fail (cli, error);
+  return HY_CLI_EXIT_OK;
+}
+
 int
 hy_cli_map_fields (HyCli *cli, int argc, char **argv)
 {
@@ -138,29 +166,8 @@ hy_cli_map_fields (HyCli *cli, int argc, char **argv)
     }
 
   /* All of them or none. */
-  if (argc > 2)
-    {
-      if (!hy_store_begin (store, &error))
-        return hy_cli_fail (cli, error);
-      for (int i = 2; i < argc; i++)
-        {
-          const char *eq = strchr (argv[i], '=');
-          g_autofree char *field = g_strndup (argv[i], eq - argv[i]);
-          const char *name = eq + 1;
-
-          if (!hy_asset_fields_choose (store, type, hy_asset_field_from_string (field),
-                                       g_ascii_strcasecmp (name, "auto") == 0 ? NULL : name,
-                                       &error))
-            {
-              hy_store_rollback (store);
-              if (g_error_matches (error, HY_SYNC_ERROR, HY_SYNC_ERROR_INVALID))
-                return hy_cli_fail_with (cli, HY_CLI_EXIT_USAGE, "invalid_input", error->message);
-              return hy_cli_fail (cli, error);
-            }
-        }
-      if (!hy_store_commit (store, &error))
-        return hy_cli_fail (cli, error);
-    }
+  if (argc > 2 && (status = apply_choices (cli, store, type, argc, argv)) != HY_CLI_EXIT_OK)
+    return status;
 
   choices = hy_store_get_asset_field_choices (store, type->id, &error);
   if (choices == NULL)
