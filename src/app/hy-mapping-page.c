@@ -34,6 +34,7 @@
 #include "hy-suggestions-list.h"
 #include "hy-toasts.h"
 #include "hy-view-shortcuts.h"
+#include "linker/hy-linker-defaults.h"
 #include "linker/hy-linker.h"
 #include "sync/hy-sync-close.h"
 #include "store/hy-store-service.h"
@@ -98,11 +99,13 @@ typedef struct
   gint64 first_id;  /* the Halo record linked to; the group's client; the policy's ticket type */
   gint64 second_id; /* the group's site; the policy's close status */
   char *halo_name;  /* links: the Halo record's name */
+  HyPolicyRoute *route; /* policies: the mapping and its ticket defaults */
 } Undo;
 
 static void
 undo_free (Undo *undo)
 {
+  g_clear_pointer (&undo->route, hy_policy_route_free);
   g_free (undo->id);
   g_free (undo->name);
   g_free (undo->halo_name);
@@ -887,14 +890,9 @@ undo_new (HyMappingPage *self, Section *section, HyLinkItem *item)
     }
   else if (section->id == SECTION_POLICIES)
     {
-      g_autoptr (HyPolicyMapping) mapping = hy_store_get_policy_mapping (store, id, NULL);
-
-      undo->had = mapping != NULL;
-      if (mapping != NULL)
-        {
-          undo->first_id = mapping->ticket_type_id;
-          undo->second_id = mapping->close_status_id;
-        }
+      /* Its ticket defaults too: Undo puts back everything the mapping had. */
+      undo->route = hy_linker_get_policy_route (store, id, NULL);
+      undo->had = undo->route != NULL && undo->route->mapping != NULL;
     }
   else
     {
@@ -926,9 +924,8 @@ undo_apply (HyMappingPage *self, const Undo *undo, GError **error)
                    ? hy_linker_map_group (store, undo->id, undo->first_id, undo->second_id, error)
                    : hy_linker_unmap_group (store, undo->id, error);
       case SECTION_POLICIES:
-        return undo->had
-                   ? hy_linker_map_policy (store, undo->id, undo->first_id, undo->second_id, error)
-                   : hy_linker_unmap_policy (store, undo->id, error);
+        return undo->route != NULL ? hy_linker_restore_policy_route (store, undo->route, error)
+                                   : hy_linker_unmap_policy (store, undo->id, error);
       case SECTION_COMPANIES:
       case SECTION_LOCATIONS:
       case SECTION_COMPUTERS:

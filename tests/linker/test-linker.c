@@ -12,6 +12,7 @@
 
 #include <glib/gstdio.h>
 
+#include "linker/hy-linker-defaults.h"
 #include "linker/hy-linker.h"
 
 /* ------------------------------------------------------------------------- */
@@ -1372,6 +1373,86 @@ test_map_policy (Fixture *f, gconstpointer data)
   g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND);
 }
 
+/* A policy's whole route (mapping and ticket defaults) taken and put back as it was; a route
+ * that cannot be put back (its ticket type gone from Halo) changes nothing. */
+static void
+test_policy_route (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyPolicyRoute) mapped = NULL;
+  g_autoptr (HyPolicyRoute) unmapped = NULL;
+  g_autoptr (HyPolicyDefaults) defaults = hy_policy_defaults_new ("p1");
+  g_autoptr (HyPolicyDefaults) now = NULL;
+  g_autoptr (HyPolicyMapping) mapping = NULL;
+  GPtrArray *list;
+
+  halo_simple (f, HY_CACHE_KIND_TICKET_TYPE, 29, "Alert");
+  halo_simple (f, HY_CACHE_KIND_STATUS, 9, "Closed");
+  halo_simple (f, HY_CACHE_KIND_PRIORITY, 2, "High");
+  halo_simple (f, HY_CACHE_KIND_TEAM, 5, "Service Desk");
+  add_policy (f, "p1", "Disk space low");
+
+  g_assert_null (hy_linker_get_policy_route (f->store, "nope", &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  unmapped = hy_linker_get_policy_route (f->store, "p1", &error);
+  g_assert_no_error (error);
+  g_assert_null (unmapped->mapping);
+  g_assert_cmpint (unmapped->defaults->priority_id, ==, 0);
+
+  g_assert_true (hy_linker_map_policy (f->store, "p1", 29, 9, &error));
+  defaults->priority_id = 2;
+  defaults->team = g_strdup ("service desk");
+  defaults->category = g_strdup ("Disks");
+  defaults->flap_minutes = 15;
+  g_assert_true (hy_linker_set_policy_defaults (f->store, defaults, &error));
+  g_assert_no_error (error);
+  mapped = hy_linker_get_policy_route (f->store, "p1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mapped->mapping->ticket_type_id, ==, 29);
+  g_assert_cmpstr (mapped->defaults->team, ==, "Service Desk");
+
+  /* Back to unmapped without defaults... */
+  g_assert_true (hy_linker_restore_policy_route (f->store, unmapped, &error));
+  g_assert_no_error (error);
+  g_assert_null (hy_store_get_policy_mapping (f->store, "p1", &error));
+  g_clear_error (&error);
+  now = hy_store_get_policy_defaults (f->store, "p1", &error);
+  g_assert_cmpint (now->priority_id, ==, 0);
+  g_assert_null (now->team);
+  g_assert_null (now->category);
+  g_assert_cmpint (now->flap_minutes, ==, -1);
+  g_clear_pointer (&now, hy_policy_defaults_free);
+
+  /* ...and forward again to the mapping with every default. */
+  g_assert_true (hy_linker_restore_policy_route (f->store, mapped, &error));
+  g_assert_no_error (error);
+  mapping = hy_store_get_policy_mapping (f->store, "p1", &error);
+  g_assert_cmpint (mapping->ticket_type_id, ==, 29);
+  g_assert_cmpint (mapping->close_status_id, ==, 9);
+  now = hy_store_get_policy_defaults (f->store, "p1", &error);
+  g_assert_cmpint (now->priority_id, ==, 2);
+  g_assert_cmpstr (now->team, ==, "Service Desk");
+  g_assert_cmpstr (now->category, ==, "Disks");
+  g_assert_cmpint (now->flap_minutes, ==, 15);
+  g_clear_pointer (&now, hy_policy_defaults_free);
+
+  /* The ticket type gone from Halo: refused, and the defaults are not touched either. */
+  g_assert_true (hy_linker_restore_policy_route (f->store, unmapped, &error));
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_cache_record_free);
+  g_assert_true (hy_store_cache_replace (f->store, HY_CACHE_KIND_TICKET_TYPE, list, &error));
+  g_ptr_array_unref (list);
+  g_assert_false (hy_linker_restore_policy_route (f->store, mapped, &error));
+  g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND);
+  g_clear_error (&error);
+  g_assert_null (hy_store_get_policy_mapping (f->store, "p1", &error));
+  g_clear_error (&error);
+  now = hy_store_get_policy_defaults (f->store, "p1", &error);
+  g_assert_cmpint (now->priority_id, ==, 0);
+  g_assert_null (now->team);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1403,6 +1484,7 @@ main (int argc, char *argv[])
   ADD ("/linker/map/group", test_map_group);
   ADD ("/linker/map/group-inheritance", test_group_inheritance);
   ADD ("/linker/map/policy", test_map_policy);
+  ADD ("/linker/map/policy-route", test_policy_route);
 
 #undef ADD
 

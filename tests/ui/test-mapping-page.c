@@ -19,6 +19,7 @@
 #include "hy-mapping-page.h"
 #include "hy-sim.h"
 #include "hy-suggestions-list.h"
+#include "linker/hy-linker-defaults.h"
 #include "linker/hy-linker.h"
 #include "sync/hy-sync-engine.h"
 
@@ -414,6 +415,116 @@ check_group_maintenance (Fixture *fixture, HyMappingPage *page)
 }
 
 static void
+set_policy_defaults (HyStore *store,
+                     gint64 priority_id,
+                     const char *team,
+                     gint64 agent_id,
+                     const char *category,
+                     int flap_minutes)
+{
+  g_autoptr (HyPolicyDefaults) defaults = hy_policy_defaults_new ("p1");
+  g_autoptr (GError) error = NULL;
+
+  defaults->priority_id = priority_id;
+  defaults->team = g_strdup (team);
+  defaults->agent_id = agent_id;
+  defaults->category = g_strdup (category);
+  defaults->flap_minutes = flap_minutes;
+  g_assert_true (hy_linker_set_policy_defaults (store, defaults, &error));
+  g_assert_no_error (error);
+}
+
+/* Undo on a policy's mapping toast puts back everything the mapping had: the ticket type, the
+ * close status and the ticket defaults set since (priority, team, agent, category, flap). */
+static void
+test_policy_undo_defaults (Fixture *fixture)
+{
+  HyMappingPage *page = fixture->page;
+  HyStore *store = hy_session_get_store (fixture->session);
+  g_autoptr (HyPolicyMapping) mapping = NULL;
+  g_autoptr (HyPolicyDefaults) defaults = NULL;
+  g_autoptr (GError) error = NULL;
+  HyRecordPicker *picker;
+  GPtrArray *list;
+  HyCacheRecord *agent;
+
+  list = records ();
+  g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_PRIORITY, 1, "Critical"));
+  g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_PRIORITY, 3, "Low"));
+  add_cache (store, HY_CACHE_KIND_PRIORITY, list);
+  list = records ();
+  g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_TEAM, 1, "Service Desk"));
+  g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_TEAM, 2, "Infrastructure"));
+  add_cache (store, HY_CACHE_KIND_TEAM, list);
+  list = records ();
+  agent = hy_cache_record_new (HY_CACHE_KIND_AGENT, 7, "Jane T.");
+  agent->email = g_strdup ("Jane@MSP.example");
+  g_ptr_array_add (list, agent);
+  g_ptr_array_add (list, hy_cache_record_new (HY_CACHE_KIND_AGENT, 8, "Joe B."));
+  add_cache (store, HY_CACHE_KIND_AGENT, list);
+
+  /* Mapped to Incident, closed as Closed, with its ticket defaults. */
+  g_assert_true (hy_linker_map_policy (store, "p1", 4, 9, &error));
+  set_policy_defaults (store, 1, "Service Desk", 7, "Disks", 15);
+  hy_mapping_page_reload (page);
+
+  /* Mapped again to Alert, not closing, through the picker; then its defaults changed (the
+   * Ticket Defaults dialog) while the toast is still there. */
+  select_row (page, "policies", "Disk space low");
+  picker = hy_mapping_page_open_picker (page);
+  hy_record_picker_set_search_text (picker, "alert");
+  g_assert_true (hy_record_picker_pick_selected (picker));
+  hy_record_picker_set_search_text (picker, "new");
+  g_assert_true (hy_record_picker_pick_selected (picker));
+  g_assert_cmpstr (hy_link_item_get_halo_name (find_row (page, "policies", "Disk space low")), ==,
+                   "Alert");
+  set_policy_defaults (store, 3, "Infrastructure", 8, "Network", 90);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.undo", NULL);
+  mapping = hy_store_get_policy_mapping (store, "p1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (mapping->ticket_type_id, ==, 4);
+  g_assert_cmpint (mapping->close_status_id, ==, 9);
+  defaults = hy_store_get_policy_defaults (store, "p1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (defaults->priority_id, ==, 1);
+  g_assert_cmpstr (defaults->team, ==, "Service Desk");
+  g_assert_cmpint (defaults->agent_id, ==, 7);
+  g_assert_cmpstr (defaults->category, ==, "Disks");
+  g_assert_cmpint (defaults->flap_minutes, ==, 15);
+  g_assert_cmpstr (hy_link_item_get_halo_name (find_row (page, "policies", "Disk space low")), ==,
+                   "Incident");
+  g_clear_pointer (&mapping, hy_policy_mapping_free);
+  g_clear_pointer (&defaults, hy_policy_defaults_free);
+
+  /* A policy that was not mapped: Undo unmaps it, and the defaults set meanwhile go too. */
+  g_assert_true (hy_linker_unmap_policy (store, "p1", &error));
+  defaults = hy_policy_defaults_new ("p1");
+  g_assert_true (hy_store_set_policy_defaults (store, defaults, &error));
+  g_clear_pointer (&defaults, hy_policy_defaults_free);
+  hy_mapping_page_reload (page);
+  select_row (page, "policies", "Disk space low");
+  picker = hy_mapping_page_open_picker (page);
+  hy_record_picker_set_search_text (picker, "alert");
+  g_assert_true (hy_record_picker_pick_selected (picker));
+  g_assert_true (hy_record_picker_pick_selected (picker));
+  g_assert_true (is_linked (page, "policies", "Disk space low"));
+  set_policy_defaults (store, 3, "Infrastructure", 8, "Network", 90);
+
+  gtk_widget_activate_action (GTK_WIDGET (page), "mapping.undo", NULL);
+  g_assert_false (is_linked (page, "policies", "Disk space low"));
+  g_assert_null (hy_store_get_policy_mapping (store, "p1", &error));
+  g_clear_error (&error);
+  defaults = hy_store_get_policy_defaults (store, "p1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (defaults->priority_id, ==, 0);
+  g_assert_null (defaults->team);
+  g_assert_cmpint (defaults->agent_id, ==, 0);
+  g_assert_null (defaults->category);
+  g_assert_cmpint (defaults->flap_minutes, ==, -1);
+}
+
+static void
 test_mapping_picker (Fixture *fixture, gconstpointer data)
 {
   HyMappingPage *page = fixture->page;
@@ -530,6 +641,8 @@ test_mapping_picker (Fixture *fixture, gconstpointer data)
   select_row (page, "policies", "Disk space low");
   gtk_widget_activate_action (GTK_WIDGET (page), "mapping.unlink", NULL);
   g_assert_false (is_linked (page, "policies", "Disk space low"));
+
+  test_policy_undo_defaults (fixture);
 }
 
 static void

@@ -257,3 +257,76 @@ hy_linker_set_policy_defaults (HyStore *store, const HyPolicyDefaults *defaults,
     return FALSE;
   return hy_store_set_policy_defaults (store, copy, error);
 }
+
+/* ------------------------------------------------------------------------- */
+/* A policy's whole route, for Undo                                          */
+/* ------------------------------------------------------------------------- */
+
+void
+hy_policy_route_free (HyPolicyRoute *route)
+{
+  if (route == NULL)
+    return;
+  g_free (route->policy_id);
+  g_clear_pointer (&route->mapping, hy_policy_mapping_free);
+  g_clear_pointer (&route->defaults, hy_policy_defaults_free);
+  g_free (route);
+}
+
+HyPolicyRoute *
+hy_linker_get_policy_route (HyStore *store, const char *policy_id, GError **error)
+{
+  g_autoptr (HyPolicyRoute) route = g_new0 (HyPolicyRoute, 1);
+  g_autoptr (GError) local_error = NULL;
+
+  g_return_val_if_fail (HY_IS_STORE (store), NULL);
+  g_return_val_if_fail (policy_id != NULL, NULL);
+
+  route->policy_id = g_strdup (policy_id);
+  route->defaults = hy_store_get_policy_defaults (store, policy_id, &local_error);
+  if (route->defaults == NULL)
+    {
+      if (g_error_matches (local_error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND))
+        g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND,
+                     _ ("There is no policy with id “%s”."), policy_id);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  route->mapping = hy_store_get_policy_mapping (store, policy_id, &local_error);
+  if (route->mapping == NULL &&
+      !g_error_matches (local_error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&route);
+}
+
+static gboolean
+restore_route (HyStore *store, gpointer user_data, GError **error)
+{
+  const HyPolicyRoute *route = user_data;
+
+  if (route->mapping != NULL)
+    {
+      if (!hy_linker_map_policy (store, route->policy_id, route->mapping->ticket_type_id,
+                                 route->mapping->close_status_id, error))
+        return FALSE;
+    }
+  else if (!hy_linker_unmap_policy (store, route->policy_id, error))
+    return FALSE;
+  /* The defaults as they were: checked when they were saved; Halo's lists may have changed
+   * since, and Undo puts back what was, not what would pass today. */
+  return hy_store_set_policy_defaults (store, route->defaults, error);
+}
+
+gboolean
+hy_linker_restore_policy_route (HyStore *store, const HyPolicyRoute *route, GError **error)
+{
+  g_return_val_if_fail (HY_IS_STORE (store), FALSE);
+  g_return_val_if_fail (route != NULL && route->policy_id != NULL && route->defaults != NULL,
+                        FALSE);
+
+  return hy_store_transaction (store, restore_route, (gpointer) route, error);
+}
