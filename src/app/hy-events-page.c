@@ -36,7 +36,7 @@
 
 /* The search entry's width-chars (hy-events-page.ui says the wide one). */
 #define WIDE_SEARCH_CHARS   20
-#define NARROW_SEARCH_CHARS 10
+#define NARROW_SEARCH_CHARS 6
 
 struct _HyEventsPage
 {

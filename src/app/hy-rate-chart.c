@@ -27,6 +27,8 @@ struct _HyRateChart
 
   guint budget_limit;
   int budget_used; /* -1: derived from the last HY_RATE_CHART_BUDGET_MINUTES buckets */
+
+  gboolean text_cut; /* a text of the last drawing was ellipsized */
 };
 
 G_DEFINE_FINAL_TYPE (HyRateChart, hy_rate_chart, GTK_TYPE_WIDGET)
@@ -45,6 +47,8 @@ static GParamSpec *properties[N_PROPS];
 
 #define GAUGE_WIDTH 150
 #define SPACING     12
+/* The least height of the bars, under a legend that wraps at narrow widths */
+#define PLOT_MIN_HEIGHT 40
 
 /* ------------------------------------------------------------------------- */
 /* Helpers                                                                   */
@@ -147,6 +151,8 @@ append_text (GtkSnapshot *snapshot,
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
     }
   pango_layout_get_pixel_size (layout, &width, &height);
+  if (pango_layout_is_ellipsized (layout))
+    HY_RATE_CHART (widget)->text_cut = TRUE;
   if (align_right)
     x -= width;
 
@@ -173,6 +179,34 @@ text_width (GtkWidget *widget, const char *text)
 
   pango_layout_get_pixel_size (layout, &width, NULL);
   return width;
+}
+
+/* Translators: legend of the request-rate chart; the bars are per minute */
+#define LEGEND N_ ("Requests per minute (failed in red)")
+
+/* The rate budget gauge's width: its title whole at narrow widths (German's
+ * "Anfragekontingent" is wider than a third of 360 px), at most half the chart. */
+static float
+gauge_width (GtkWidget *widget, float width)
+{
+  if (width >= 3 * GAUGE_WIDTH)
+    return GAUGE_WIDTH;
+  /* Translators: title of the gauge showing how much of Halo's API rate limit is used */
+  return MAX (width / 3, MIN (text_width (widget, _ ("Rate budget")), width / 2));
+}
+
+/* The legend's layout over the bars, in the width the peak leaves it: it wraps to a second
+ * line at narrow widths instead of being cut. */
+static PangoLayout *
+legend_layout (GtkWidget *widget, float width, const char *peak_text)
+{
+  PangoLayout *layout = gtk_widget_create_pango_layout (widget, _ (LEGEND));
+  float plot_w = width - gauge_width (widget, width) - SPACING;
+  int available = plot_w - text_width (widget, peak_text) - 12;
+
+  pango_layout_set_width (layout, MAX (available, 1) * PANGO_SCALE);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  return layout;
 }
 
 static void
@@ -204,14 +238,14 @@ hy_rate_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   float width = gtk_widget_get_width (widget);
   float height = gtk_widget_get_height (widget);
   GdkRGBA fg, dim, faint, accent, error, warning;
-  g_autofree char *legend = NULL;
+  g_autoptr (PangoLayout) legend = NULL;
   g_autofree char *peak_text = NULL;
   g_autofree char *budget_text = NULL;
   guint peak = peak_requests (self);
   guint used = hy_rate_chart_get_budget_used (self);
   float gauge_w, plot_x, plot_w, plot_top, plot_bottom, slot_w, fraction;
-  int text_h = 0;
-  int peak_w, used_w, line_h = 0;
+  int text_h = 0, legend_h = 0;
+  int used_w, line_h = 0;
 
   if (width <= 0 || height <= 0)
     return;
@@ -225,21 +259,20 @@ hy_rate_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
   lookup_color (widget, "error_color", &red, &error);
   lookup_color (widget, "warning_color", &orange, &warning);
 
-  gauge_w = width >= 3 * GAUGE_WIDTH ? GAUGE_WIDTH : width / 3;
+  self->text_cut = FALSE;
+  gauge_w = gauge_width (widget, width);
   plot_x = 0;
   plot_w = width - gauge_w - SPACING;
 
   /* The legend and the peak above the bars. */
-  /* Translators: legend of the request-rate chart; the bars are per minute */
-  legend = g_strdup (_ ("Requests per minute (failed in red)"));
   /* Translators: the highest number of requests in one minute of the last hour */
   peak_text = g_strdup_printf (_ ("Peak %'u"), peak);
-  peak_w = text_width (widget, peak_text);
-  append_text (snapshot, widget, peak_text, plot_x + plot_w, 0, &dim, TRUE, -1, NULL);
-  append_text (snapshot, widget, legend, plot_x, 0, &dim, FALSE, MAX (0, plot_w - peak_w - 12),
-               &text_h);
+  append_text (snapshot, widget, peak_text, plot_x + plot_w, 0, &dim, TRUE, -1, &text_h);
+  legend = legend_layout (widget, width, peak_text);
+  pango_layout_get_pixel_size (legend, NULL, &legend_h);
+  gtk_snapshot_append_layout (snapshot, legend, &dim);
 
-  plot_top = text_h + 4;
+  plot_top = legend_h + 4;
   plot_bottom = height - text_h - 4;
   if (plot_bottom - plot_top < 8)
     plot_bottom = plot_top + 8;
@@ -289,7 +322,6 @@ hy_rate_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
     else if (fraction >= 0.8f)
       fill = &warning;
 
-    /* Translators: title of the gauge showing how much of Halo's API rate limit is used */
     budget_text = g_strdup (_ ("Rate budget"));
     append_text (snapshot, widget, budget_text, gx, 0, &dim, FALSE, gauge_w, NULL);
 
@@ -331,9 +363,25 @@ hy_rate_chart_measure (GtkWidget *widget,
     }
   else
     {
-      *minimum = 96;
-      *natural = 120;
+      /* Room for the legend as it wraps at @for_size, the bars and the time axis. */
+      g_autofree char *peak_text = g_strdup_printf (_ ("Peak %'u"), 0u);
+      g_autoptr (PangoLayout) legend =
+          legend_layout (widget, for_size > 0 ? for_size : 640, peak_text);
+      g_autoptr (PangoLayout) line = gtk_widget_create_pango_layout (widget, peak_text);
+      int legend_h, line_h;
+
+      pango_layout_get_pixel_size (legend, NULL, &legend_h);
+      pango_layout_get_pixel_size (line, NULL, &line_h);
+      *minimum = MAX (96, legend_h + 4 + PLOT_MIN_HEIGHT + 4 + line_h);
+      *natural = MAX (120, legend_h + 4 + 2 * PLOT_MIN_HEIGHT + 4 + line_h);
     }
+}
+
+static GtkSizeRequestMode
+hy_rate_chart_get_request_mode (GtkWidget *widget)
+{
+  /* The legend wraps at narrow widths: the height depends on the width. */
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 static void
@@ -401,6 +449,7 @@ hy_rate_chart_class_init (HyRateChartClass *klass)
   object_class->set_property = hy_rate_chart_set_property;
   widget_class->snapshot = hy_rate_chart_snapshot;
   widget_class->measure = hy_rate_chart_measure;
+  widget_class->get_request_mode = hy_rate_chart_get_request_mode;
   widget_class->css_changed = hy_rate_chart_css_changed;
 
   properties[PROP_BUDGET_LIMIT] =
@@ -639,4 +688,14 @@ hy_rate_chart_dup_summary (HyRateChart *self)
 
   /* Translators: the chart's summary for screen readers: "<requests>; <failed>; <budget>." */
   return g_strdup_printf (_ ("%s; %s; %s."), requests, failures, budget);
+}
+
+/* Whether a text of the last drawing was cut short (an ellipsis): the legend and the gauge's
+ * title never are, down to the window's narrowest width. */
+gboolean
+hy_rate_chart_get_text_cut (HyRateChart *self)
+{
+  g_return_val_if_fail (HY_IS_RATE_CHART (self), FALSE);
+
+  return self->text_cut;
 }

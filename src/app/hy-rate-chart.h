@@ -54,5 +54,6 @@ void hy_rate_chart_set_budget_used (HyRateChart *self, int used);
 guint hy_rate_chart_get_budget_used (HyRateChart *self);
 
 char *hy_rate_chart_dup_summary (HyRateChart *self);
+gboolean hy_rate_chart_get_text_cut (HyRateChart *self);
 
 G_END_DECLS

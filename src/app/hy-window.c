@@ -54,6 +54,10 @@ struct _HyWindow
   guint summary_idle;
   guint header_idle;
   gboolean demo;
+  gboolean narrow;
+  /* The header's status in full and in the narrow header's short words */
+  const char *state_label;
+  const char *state_label_short;
 };
 
 G_DEFINE_FINAL_TYPE (HyWindow, hy_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -311,6 +315,7 @@ hy_window_update_summary (HyWindow *self)
   g_autofree char *accessible = NULL;
   GtkWidget *popover = GTK_WIDGET (gtk_menu_button_get_popover (self->summary_button));
   const char *state;
+  const char *short_state;
   const char *icon;
 
   if (self->session != NULL)
@@ -320,39 +325,60 @@ hy_window_update_summary (HyWindow *self)
         g_warning ("Cannot read the integration's status: %s", error->message);
     }
 
+  /* The narrow header (360 px) has room for one short word beside the icon and the title. */
   switch (status != NULL ? status->state : HY_SERVICE_STATE_NOT_CONNECTED)
     {
       case HY_SERVICE_STATE_NOT_CONNECTED:
         state = _ ("Not connected");
+        /* Translators: the narrow header's status (one short word, about 8 letters at most):
+         * Halyard is not connected to Halo */
+        short_state = C_ ("narrow integration status", "Offline");
         icon = "network-offline-symbolic";
         break;
       case HY_SERVICE_STATE_DISABLED:
         state = _ ("Disabled");
+        /* Translators: the narrow header's status (one short word, about 8 letters at most):
+         * the integration is switched off */
+        short_state = C_ ("narrow integration status", "Off");
         icon = "media-playback-pause-symbolic";
         break;
       case HY_SERVICE_STATE_FAILING:
         /* Translators: the header's short status; the popover says what fails and why */
         state = C_ ("integration status", "Failing");
+        /* Translators: the narrow header's status (one short word, about 8 letters at most):
+         * a sync or a delivery fails */
+        short_state = C_ ("narrow integration status", "Failing");
         icon = "dialog-warning-symbolic";
         break;
       case HY_SERVICE_STATE_WAITING:
         /* Translators: the header's short status: waiting for Halo's rate limit */
         state = C_ ("integration status", "Waiting");
+        /* Translators: the narrow header's status (one short word, about 8 letters at most):
+         * waiting for Halo's rate limit */
+        short_state = C_ ("narrow integration status", "Waiting");
         icon = "preferences-system-time-symbolic";
         break;
       case HY_SERVICE_STATE_SYNCING:
         state = _ ("Syncing");
+        /* Translators: the narrow header's status (one short word, about 8 letters at most):
+         * devices or alerts are being sent to Halo */
+        short_state = C_ ("narrow integration status", "Syncing");
         icon = "emblem-synchronizing-symbolic";
         break;
       case HY_SERVICE_STATE_SYNCED:
       default:
         /* Translators: the header's short status: everything is in Halo */
         state = C_ ("integration status", "All synced");
+        /* Translators: the narrow header's status (one short word, about 8 letters at most):
+         * everything is in Halo */
+        short_state = C_ ("narrow integration status", "Synced");
         icon = "emblem-ok-symbolic";
         break;
     }
 
-  gtk_label_set_label (self->summary_label, state);
+  self->state_label = state;
+  self->state_label_short = short_state;
+  gtk_label_set_label (self->summary_label, self->narrow ? short_state : state);
   gtk_image_set_from_icon_name (self->summary_icon, icon);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->summary_button),
                                status != NULL ? status->summary : NULL);
@@ -621,15 +647,40 @@ session_event_added_cb (HyWindow *self)
     self->summary_idle = g_timeout_add (250, summary_idle_cb, self);
 }
 
-/* Narrow: the view switcher moves to the bottom and the title shows; the header keeps only the
- * status icon, so the title (and the demo's subtitle) fit. */
+static const char *
+demo_subtitle (void)
+{
+  /* Translators: the window's subtitle in the demo, which runs against a simulated Halo */
+  return _ ("Demo — simulated Halo");
+}
+
+static const char *
+demo_subtitle_short (void)
+{
+  /* Translators: the window's subtitle in the demo when the window is narrow (360 px): one
+   * short word */
+  return C_ ("narrow window subtitle", "Demo");
+}
+
+/* Narrow: the view switcher moves to the bottom and the title shows; the status says what is
+ * true in one short word beside its icon, so the title (and the demo's subtitle) fit, and the
+ * demo badge goes (the subtitle says it). */
 static void
 hy_window_update_header (HyWindow *self)
 {
-  gboolean narrow = adw_view_switcher_title_get_title_visible (self->switcher_title);
+  self->narrow = adw_view_switcher_title_get_title_visible (self->switcher_title);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->summary_label), !narrow);
-  gtk_widget_set_visible (GTK_WIDGET (self->demo_label), self->demo && !narrow);
+  if (self->state_label != NULL)
+    gtk_label_set_label (self->summary_label,
+                         self->narrow ? self->state_label_short : self->state_label);
+  /* The word whole: the title gives way (it ellipsizes) rather than the status. */
+  gtk_label_set_ellipsize (self->summary_label,
+                           self->narrow ? PANGO_ELLIPSIZE_NONE : PANGO_ELLIPSIZE_END);
+  gtk_widget_set_visible (GTK_WIDGET (self->demo_label), self->demo && !self->narrow);
+  adw_view_switcher_title_set_subtitle (self->switcher_title, !self->demo ? NULL
+                                                              : self->narrow
+                                                                  ? demo_subtitle_short ()
+                                                                  : demo_subtitle ());
 }
 
 static gboolean
@@ -957,15 +1008,12 @@ hy_window_set_demo (HyWindow *self, gboolean demo)
 
   if (demo)
     {
-      /* Translators: the window's subtitle in the demo, which runs against a simulated Halo */
-      adw_view_switcher_title_set_subtitle (self->switcher_title, _ ("Demo — simulated Halo"));
       /* Translators: the window title in the demo */
       gtk_window_set_title (GTK_WINDOW (self), _ ("Halyard Demo"));
       gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
     }
   else
     {
-      adw_view_switcher_title_set_subtitle (self->switcher_title, NULL);
       gtk_window_set_title (GTK_WINDOW (self), "Halyard");
       if (g_strcmp0 (PROFILE, "development") != 0)
         gtk_widget_remove_css_class (GTK_WIDGET (self), "devel");

@@ -10,6 +10,7 @@
 
 #include <adwaita.h>
 
+#include "hy-ui-shot.h"
 #include "hy-window-test.h"
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -20,6 +21,7 @@
 #include "hy-events-page.h"
 #include "hy-link-item.h"
 #include "hy-mapping-page.h"
+#include "hy-rate-chart.h"
 #include "hy-window.h"
 #include "session/hy-session.h"
 
@@ -59,63 +61,111 @@ wait_result (GAsyncResult **slot)
   return *slot;
 }
 
-/* The window's render node, taken right after a frame is painted: the service keeps the views
- * live (a request logged, the status changing), and a snapshot taken while a relayout is pending
- * is empty. After "after-paint" the layout of that frame is valid. */
-typedef struct
-{
-  GtkWidget *window;
-  GskRenderNode *node;
-} Shot;
-
 static void
-after_paint_cb (GdkFrameClock *clock, Shot *shot)
+painted_cb (GdkFrameClock *clock, gboolean *painted)
 {
-  g_autoptr (GdkPaintable) paintable = NULL;
-  GtkSnapshot *snapshot;
+  *painted = TRUE;
+}
 
-  if (shot->node != NULL)
-    return;
-  paintable = gtk_widget_paintable_new (shot->window);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (shot->window),
-                          gtk_widget_get_height (shot->window));
-  shot->node = gtk_snapshot_free_to_node (snapshot);
-  if (shot->node == NULL)
-    gtk_widget_queue_draw (shot->window);
+/* Waits until @widget is mapped and a frame of it has been painted, then runs what that frame
+ * queued (idles that follow a map, the focus moving in). */
+static void
+wait_painted (GtkWidget *widget)
+{
+  gboolean timed_out = FALSE;
+  gboolean painted = FALSE;
+  guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  GdkFrameClock *clock;
+  gulong handler;
+
+  while (!gtk_widget_get_mapped (widget) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  clock = gtk_widget_get_frame_clock (widget);
+  g_assert_nonnull (clock);
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (painted_cb), &painted);
+  gtk_widget_queue_draw (widget);
+  while (!painted && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (clock, handler);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  iterate_main_loop ();
+}
+
+/* Waits until the focus is inside @widget, then runs what that queued (idles). */
+static void
+wait_focus_inside (GtkWidget *widget)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+
+  while (gtk_widget_get_focus_child (widget) == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  iterate_main_loop ();
+}
+
+/* The demo badge of the header (hidden when the window is narrow). */
+static GtkWidget *
+find_demo_badge (GtkWidget *root)
+{
+  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "warning"))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_demo_badge (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The header's status at 360 px: a word beside its icon (not the bare icon), whole. The header
+ * switches to its narrow layout in an idle after the title shows: waits for that (the demo badge
+ * goes with it) and a frame painted after it. */
+static void
+assert_status_readable (GtkWidget *window)
+{
+  GtkWidget *header = find_widget (window, ADW_TYPE_HEADER_BAR, NULL);
+  GtkWidget *title = find_widget (header, ADW_TYPE_VIEW_SWITCHER_TITLE, NULL);
+  GtkWidget *badge = find_demo_badge (header);
+  GtkWidget *status = find_widget (header, GTK_TYPE_MENU_BUTTON, NULL);
+  GtkWidget *label = find_widget (status, GTK_TYPE_LABEL, NULL);
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  int natural = 0;
+
+  g_assert_nonnull (badge);
+  while ((!adw_view_switcher_title_get_title_visible (ADW_VIEW_SWITCHER_TITLE (title)) ||
+          gtk_widget_get_visible (badge)) &&
+         !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  wait_painted (window);
+
+  g_assert_nonnull (label);
+  gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &natural, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_width (label), >=, natural);
+  g_test_message ("narrow status: %s", gtk_label_get_text (GTK_LABEL (label)));
+  g_assert_true (gtk_widget_get_mapped (label));
+  g_assert_cmpint (g_utf8_strlen (gtk_label_get_text (GTK_LABEL (label)), -1), >=, 3);
+  g_assert_false (pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (label))));
 }
 
 static void
 save_screenshot (GtkWidget *window, const char *name)
 {
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-  Shot shot = { window, NULL };
-  g_autoptr (GdkTexture) texture = NULL;
+  g_autoptr (GdkTexture) texture = hy_ui_shot_take (window);
   g_autofree char *dir = NULL;
   g_autofree char *file = NULL;
   g_autofree char *path = NULL;
-  gboolean timed_out = FALSE;
-  gulong handler;
-  guint id;
 
-  g_assert_cmpint (gtk_widget_get_width (window), >, 0);
-  g_assert_cmpint (gtk_widget_get_height (window), >, 0);
-  g_assert_nonnull (clock);
-
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint_cb), &shot);
-  gtk_widget_queue_draw (window);
-  id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
-  while (shot.node == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-  g_assert_nonnull (shot.node);
-
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), shot.node,
-                                         &GRAPHENE_RECT_INIT (0, 0, gtk_widget_get_width (window),
-                                                              gtk_widget_get_height (window)));
-  gsk_render_node_unref (shot.node);
+  g_assert_nonnull (texture);
 
   dir = g_build_filename (g_getenv ("HALYARD_BUILD_ROOT") ? g_getenv ("HALYARD_BUILD_ROOT")
                                                           : g_get_tmp_dir (),
@@ -309,8 +359,35 @@ test_demo_end_to_end (void)
     g_autoptr (GString) text = g_string_new (NULL);
 
     g_assert_true (GTK_IS_GRID (gtk_popover_get_child (GTK_POPOVER (popover))));
-    gtk_menu_button_popup (status);
-    run_for (300);
+    /* It opens with the focus inside it (for the keyboard) but nothing selected, the first
+     * time and the next: the first value used to open with all its text selected. */
+    for (guint open = 0; open < 2; open++)
+      {
+        if (open > 0)
+          {
+            gtk_menu_button_popdown (status);
+            /* Hidden, and the focus back on the button. */
+            while (gtk_widget_get_mapped (popover) || gtk_widget_get_focus_child (popover) != NULL)
+              g_main_context_iteration (NULL, TRUE);
+          }
+        gtk_menu_button_popup (status);
+        g_test_message ("status popover opened (%u): visible %d, button active %d", open,
+                        gtk_widget_get_visible (popover),
+                        gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (
+                            find_widget (GTK_WIDGET (status), GTK_TYPE_TOGGLE_BUTTON, NULL))));
+        wait_painted (popover);
+        wait_focus_inside (popover);
+        for (GtkWidget *child =
+                 gtk_widget_get_first_child (gtk_popover_get_child (GTK_POPOVER (popover)));
+             child != NULL; child = gtk_widget_get_next_sibling (child))
+          {
+            int start = 0, end = 0;
+
+            if (gtk_label_get_selection_bounds (GTK_LABEL (child), &start, &end))
+              g_test_message ("selected: %s", gtk_label_get_text (GTK_LABEL (child)));
+            g_assert_false (gtk_label_get_selection_bounds (GTK_LABEL (child), &start, &end));
+          }
+      }
     for (GtkWidget *child =
              gtk_widget_get_first_child (gtk_popover_get_child (GTK_POPOVER (popover)));
          child != NULL; child = gtk_widget_get_next_sibling (child))
@@ -378,16 +455,22 @@ test_demo_end_to_end (void)
     save_screenshot (GTK_WIDGET (window), "setup-guide");
   }
 
-  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_LIGHT);
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
-  for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+  for (guint dark = 0; dark < 2; dark++)
     {
-      g_autofree char *name = g_strdup_printf ("%s-narrow", views[i]);
+      adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                      : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+        {
+          g_autofree char *name =
+              g_strdup_printf ("%s-narrow-%s", views[i], dark ? "dark" : "light");
 
-      hy_window_set_visible_view (window, views[i]);
-      run_for (400);
-      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
-      save_screenshot (GTK_WIDGET (window), name);
+          hy_window_set_visible_view (window, views[i]);
+          run_for (400);
+          g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (window)), <=, 400);
+          save_screenshot (GTK_WIDGET (window), name);
+          assert_status_readable (GTK_WIDGET (window));
+        }
     }
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 
@@ -427,6 +510,33 @@ collect_cut_labels (GtkWidget *root, GPtrArray *cut)
     collect_cut_labels (child, cut);
 }
 
+/* Every view in German, light and dark (@size: "de" or "de-narrow"), for the store's pictures
+ * and for looking at. */
+static void
+save_german_views (HyWindow *window, const char *size)
+{
+  static const char *views[] = { "setup", "mapping", "events" };
+  AdwStyleManager *style = adw_style_manager_get_default ();
+
+  for (guint dark = 0; dark < 2; dark++)
+    {
+      adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                      : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      for (guint i = 0; i < G_N_ELEMENTS (views); i++)
+        {
+          g_autofree char *name =
+              g_strdup_printf ("%s-%s-%s", views[i], size, dark ? "dark" : "light");
+
+          hy_window_set_visible_view (window, views[i]);
+          /* A page switches to its narrow layout after the first frame's allocation: the
+           * picture is of the frame after that. */
+          wait_painted (GTK_WIDGET (window));
+          save_screenshot (GTK_WIDGET (window), name);
+        }
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+}
+
 /* German labels are the longest: at the default size, nothing in the header or in Setup is cut
  * off. */
 static void
@@ -437,6 +547,7 @@ test_demo_german (void)
   g_autoptr (HyProfile) profile = hy_profile_new ();
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) cut = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GFile) inventory = NULL;
   g_autofree char *podir = NULL;
   HyWindow *window;
   int tested = 0;
@@ -473,9 +584,19 @@ test_demo_german (void)
   hy_window_set_session (window, session);
   hy_window_set_visible_view (window, "setup");
   gtk_window_present (GTK_WINDOW (window));
+  /* The sample inventory and Halo's records, for the pictures of Mapping. */
+  inventory = g_file_new_for_uri ("resource://" HY_DEMO_INVENTORY_RESOURCE);
+  hy_window_import_file (window, inventory);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
 
   id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
   while (tested == 0 && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  while (hy_store_count (hy_session_get_store (session), HY_RECORD_KIND_COMPANY, NULL, NULL) < 5 &&
+         !timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
   g_source_remove (id);
@@ -487,7 +608,8 @@ test_demo_german (void)
   for (guint i = 0; i < cut->len; i++)
     g_test_message ("cut off: %s", (char *) g_ptr_array_index (cut, i));
   g_assert_cmpuint (cut->len, ==, 0);
-  save_screenshot (GTK_WIDGET (window), "setup-de");
+  save_german_views (window, "de");
+  hy_window_set_visible_view (window, "setup");
 
   /* And at 360 px, the narrowest the window allows: still nothing cut, nothing wider. */
   gtk_window_set_default_size (GTK_WINDOW (window), 360, 720);
@@ -497,7 +619,20 @@ test_demo_german (void)
   for (guint i = 0; i < cut->len; i++)
     g_test_message ("cut off at 360 px: %s", (char *) g_ptr_array_index (cut, i));
   g_assert_cmpuint (cut->len, ==, 0);
-  save_screenshot (GTK_WIDGET (window), "setup-de-narrow");
+  assert_status_readable (GTK_WIDGET (window));
+  collect_cut_labels (find_widget (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR, NULL), cut);
+  g_assert_cmpuint (cut->len, ==, 0);
+
+  /* Events at 360 px: the chart's legend and its gauge's title whole. */
+  hy_window_set_visible_view (window, "events");
+  {
+    GtkWidget *chart = find_widget (GTK_WIDGET (window), HY_TYPE_RATE_CHART, NULL);
+
+    g_assert_nonnull (chart);
+    wait_painted (chart);
+    g_assert_false (hy_rate_chart_get_text_cut (HY_RATE_CHART (chart)));
+  }
+  save_german_views (window, "de-narrow");
 
   gtk_window_destroy (GTK_WINDOW (window));
   iterate_main_loop ();

@@ -138,6 +138,45 @@ test_rate_chart_draws (void)
       g_clear_object (&paintable);
     }
 
+  g_assert_false (hy_rate_chart_get_text_cut (HY_RATE_CHART (chart)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* In a 360 px window (the chart is 336 px wide between its margins) the legend wraps instead
+ * of being cut, and the chart asks for the height that takes. */
+static void
+test_rate_chart_narrow (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *chart = hy_rate_chart_new ();
+  const HyRateSample samples[] = { { NOW, 40, 3 } };
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GtkSnapshot) snapshot = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  int wide = 0, narrow = 0;
+
+  hy_rate_chart_set_samples (HY_RATE_CHART (chart), NOW, samples, 1);
+  gtk_widget_measure (chart, GTK_ORIENTATION_VERTICAL, 640, NULL, &wide, NULL, NULL);
+  gtk_widget_measure (chart, GTK_ORIENTATION_VERTICAL, 336, NULL, &narrow, NULL, NULL);
+  g_assert_cmpint (narrow, >, wide);
+
+  gtk_window_set_child (GTK_WINDOW (window), chart);
+  gtk_window_set_default_size (GTK_WINDOW (window), 336, 60);
+  gtk_window_present (GTK_WINDOW (window));
+  while (gtk_widget_get_width (chart) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (gtk_widget_get_width (chart), <=, 340);
+  gtk_widget_measure (chart, GTK_ORIENTATION_VERTICAL, 336, &narrow, NULL, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_height (chart), >=, narrow);
+
+  paintable = gtk_widget_paintable_new (chart);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (chart),
+                          gtk_widget_get_height (chart));
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  g_assert_false (hy_rate_chart_get_text_cut (HY_RATE_CHART (chart)));
+
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -150,6 +189,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/rate-chart/live", test_rate_chart_live);
   g_test_add_func ("/rate-chart/summary", test_rate_chart_summary);
   g_test_add_func ("/rate-chart/draws", test_rate_chart_draws);
+  g_test_add_func ("/rate-chart/narrow", test_rate_chart_narrow);
 
   return g_test_run ();
 }

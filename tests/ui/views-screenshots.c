@@ -26,6 +26,7 @@
 
 #include "hy-event-item.h"
 #include "hy-events-page.h"
+#include "hy-ui-shot.h"
 #include "hy-ui-test.h"
 #include "hy-mapping-page.h"
 #include "hy-sim.h"
@@ -235,36 +236,44 @@ fill (HySession *session, HySim *sim)
   refresh (session);
 }
 
+/* The window as the next painted frame shows it (see hy-ui-shot.h): never a picture taken
+ * while a relayout is pending. */
 static void
 save_window (GtkWidget *window, const char *path)
 {
-  int width = gtk_widget_get_width (window);
-  int height = gtk_widget_get_height (window);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (window);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (window));
+  g_autoptr (GdkTexture) texture = hy_ui_shot_take (window);
 
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  if (texture == NULL)
+    g_error ("No frame of the window was painted for %s", path);
   if (!gdk_texture_save_to_png (texture, path))
     g_error ("Cannot write %s", path);
   g_print ("%s\n", path);
 }
 
-static void
-settle (guint ms)
+static gboolean
+elapsed_cb (gpointer user_data)
 {
-  gint64 end = g_get_monotonic_time () + ms * 1000;
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
 
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      g_usleep (10000);
-    }
+/* Lets the main loop run for @ms: a toast times out, a transition ends. */
+static void
+run_for (guint ms)
+{
+  gboolean elapsed = FALSE;
+
+  g_timeout_add (ms, elapsed_cb, &elapsed);
+  while (!elapsed)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Runs what is pending (a section switched, a row selected), so the next frame shows it. */
+static void
+settle (void)
+{
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
 }
 
 int
@@ -349,14 +358,14 @@ main (int argc, char *argv[])
   g_object_set (events, "session", session, NULL);
 
   gtk_window_present (GTK_WINDOW (window));
-  settle (500);
+  settle ();
 
   /* Link automatically as a technician would: the near misses become suggestions (and the
    * toast that says so has gone by the time of the screenshots). */
   gtk_widget_activate_action (mapping, "mapping.link-auto", NULL);
   while (hy_mapping_page_get_busy (HY_MAPPING_PAGE (mapping)))
     g_main_context_iteration (NULL, TRUE);
-  settle (6000);
+  run_for (6000);
 
   for (guint scheme = 0; scheme < 2; scheme++)
     {
@@ -368,14 +377,14 @@ main (int argc, char *argv[])
 
       adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "mapping");
       hy_mapping_page_set_section (HY_MAPPING_PAGE (mapping), "companies");
-      settle (600);
+      settle ();
       {
         g_autofree char *name = g_strdup_printf ("%s/mapping%s%s-%s.png", out, lang ? "-" : "",
                                                  lang ? lang : "", suffix);
         save_window (window, name);
       }
       hy_mapping_page_set_section (HY_MAPPING_PAGE (mapping), "groups");
-      settle (400);
+      settle ();
       {
         g_autofree char *name = g_strdup_printf ("%s/mapping-groups%s%s-%s.png", out,
                                                  lang ? "-" : "", lang ? lang : "", suffix);
@@ -383,7 +392,7 @@ main (int argc, char *argv[])
       }
 
       adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (stack), "events");
-      settle (400);
+      settle ();
       /* The details of a failed request: Halo's own error text. */
       {
         GListModel *shown = hy_events_page_get_shown (HY_EVENTS_PAGE (events));
@@ -399,7 +408,7 @@ main (int argc, char *argv[])
               }
           }
       }
-      settle (400);
+      settle ();
       {
         g_autofree char *name = g_strdup_printf ("%s/events%s%s-%s.png", out, lang ? "-" : "",
                                                  lang ? lang : "", suffix);
