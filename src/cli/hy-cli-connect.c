@@ -177,132 +177,94 @@ parse_rate_limit (const char *text, guint *out_max, guint *out_window)
   return TRUE;
 }
 
-int
-hy_cli_connect (HyCli *cli, int argc, char **argv)
+/* connect's options as given. */
+typedef struct
 {
-  g_autofree char *url = NULL;
-  g_autofree char *tenant = NULL;
-  g_autofree char *client_id = NULL;
-  g_autofree char *scope = NULL;
-  g_autofree char *normalized = NULL;
-  g_autofree char *rate_limit = NULL;
-  g_autofree char *refresh_interval = NULL;
-  gboolean secret_stdin = FALSE;
-  gboolean no_keyring = FALSE;
+  char *url;
+  char *tenant;
+  char *client_id;
+  char *scope;
+  char *rate_limit;
+  char *refresh_interval;
+  gboolean secret_stdin;
+  gboolean no_keyring;
+} ConnectOptions;
+
+static void
+connect_options_clear (ConnectOptions *options)
+{
+  g_free (options->url);
+  g_free (options->tenant);
+  g_free (options->client_id);
+  g_free (options->scope);
+  g_free (options->rate_limit);
+  g_free (options->refresh_interval);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ConnectOptions, connect_options_clear)
+
+/* The values to connect with, and the flags, from the options; NULL after saying what is wrong
+ * (*@out_status is then the exit status). */
+static HyProfile *
+connect_values_new (HyCli *cli,
+                    ConnectOptions *options,
+                    HySessionConnectFlags *out_flags,
+                    int *out_status)
+{
+  g_autoptr (HyProfile) values = hy_profile_new ();
+  g_autoptr (GError) error = NULL;
   guint rate_max = 0, rate_window = 0;
   gint64 refresh_minutes = -1;
-  const GOptionEntry entries[] = {
-    { "url", 0, 0, G_OPTION_ARG_STRING, &url,
-      N_ ("The Halo URL (https://yourcompany.halopsa.com) or the tenant name"), N_ ("URL") },
-    { "tenant", 0, 0, G_OPTION_ARG_STRING, &tenant,
-      N_ ("The tenant (hosted Halo; shown under API Details)"), N_ ("TENANT") },
-    { "client-id", 0, 0, G_OPTION_ARG_STRING, &client_id,
-      N_ ("The Client ID of the Halo API application"), N_ ("ID") },
-    { "secret-stdin", 0, 0, G_OPTION_ARG_NONE, &secret_stdin,
-      N_ ("Read the Client Secret from standard input (else from HALYARD_CLIENT_SECRET)"), NULL },
-    { "scope", 0, 0, G_OPTION_ARG_STRING, &scope,
-      N_ ("The scopes to ask for, separated by spaces (default: all)"), N_ ("SCOPES") },
-    { "no-keyring", 0, 0, G_OPTION_ARG_NONE, &no_keyring,
-      N_ ("Do not store the secret anywhere (for machines without a keyring): every later "
-          "command then needs HALYARD_CLIENT_SECRET"),
-      NULL },
-    { "rate-limit", 0, 0, G_OPTION_ARG_STRING, &rate_limit,
-      N_ ("Halo’s rate limit: N requests per rolling SECONDS, shared by every process on the "
-          "data directory (default 300/300, Halo’s hosted limit)"),
-      N_ ("N/SECONDS") },
-    { "refresh-interval", 0, 0, G_OPTION_ARG_STRING, &refresh_interval,
-      N_ ("How often the running service refreshes Halo’s records, in minutes (default 60; 0: "
-          "never)"),
-      N_ ("MINUTES") },
-    { NULL },
-  };
-  g_autoptr (HySession) session = NULL;
-  g_autoptr (HyProfile) values = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (HyPreflightResult) preflight = NULL;
-  HySessionConnectFlags flags = HY_SESSION_CONNECT_NONE;
-  gboolean had_profile;
-  gboolean saved = FALSE;
-  char *secret = NULL;
-  int status;
 
-  if (!hy_cli_parse (cli, &argc, &argv, entries, NULL,
-                     N_ ("Creates or replaces the connection: the profile is saved in the data "
-                         "directory, the Client Secret in the keyring, then the connection is "
-                         "tested as by “test”. In Halo, the application is under Configuration > "
-                         "Integrations > HaloPSA API > View Applications."),
-                     &status))
-    return status;
-
-  if (argc > 1)
-    return hy_cli_fail_usage (cli, _ ("connect takes no arguments besides its options"));
-  if (url == NULL || *url == '\0')
-    return hy_cli_fail_usage (cli, _ ("--url is required"));
-  if (client_id == NULL || *g_strstrip (client_id) == '\0')
-    return hy_cli_fail_usage (cli, _ ("--client-id is required"));
-  if (tenant != NULL && *g_strstrip (tenant) == '\0')
-    g_clear_pointer (&tenant, g_free);
-  if (scope != NULL && *g_strstrip (scope) == '\0')
-    g_clear_pointer (&scope, g_free);
-
-  if (rate_limit != NULL && !parse_rate_limit (rate_limit, &rate_max, &rate_window))
-    return hy_cli_fail_usage (cli, _ ("--rate-limit takes N/SECONDS, two whole numbers above "
-                                      "zero, for example 300/300"));
-  if (refresh_interval != NULL &&
-      (!hy_cli_parse_int (refresh_interval, "--refresh-interval", &refresh_minutes, &error) ||
-       refresh_minutes > G_MAXUINT / 60))
+  *out_flags = options->no_keyring ? HY_SESSION_CONNECT_NO_KEYRING : HY_SESSION_CONNECT_NONE;
+  if (options->url == NULL || *options->url == '\0')
+    *out_status = hy_cli_fail_usage (cli, _ ("--url is required"));
+  else if (options->client_id == NULL || *g_strstrip (options->client_id) == '\0')
+    *out_status = hy_cli_fail_usage (cli, _ ("--client-id is required"));
+  else if (options->rate_limit != NULL &&
+           !parse_rate_limit (options->rate_limit, &rate_max, &rate_window))
+    *out_status = hy_cli_fail_usage (cli, _ ("--rate-limit takes N/SECONDS, two whole numbers "
+                                             "above zero, for example 300/300"));
+  else if (options->refresh_interval != NULL &&
+           !hy_cli_parse_int (options->refresh_interval, "--refresh-interval", &refresh_minutes,
+                              &error))
+    *out_status = hy_cli_fail (cli, error);
+  else if (refresh_minutes > G_MAXUINT / 60)
+    *out_status = hy_cli_fail_usage (cli, _ ("--refresh-interval is too large"));
+  else if ((values->url = hy_halo_normalize_url (options->url, &error)) == NULL)
+    *out_status = hy_cli_fail (cli, error);
+  else
     {
-      if (error != NULL)
-        return hy_cli_fail (cli, error);
-      return hy_cli_fail_usage (cli, _ ("--refresh-interval is too large"));
+      /* The core strips the tenant and the scopes, and takes empty ones as none. */
+      values->tenant = g_strdup (options->tenant);
+      values->client_id = g_strdup (options->client_id);
+      values->scopes = g_strdup (options->scope);
+      if (rate_max > 0)
+        {
+          values->rate_max = rate_max;
+          values->rate_window = rate_window;
+          *out_flags |= HY_SESSION_CONNECT_SET_RATE_LIMIT;
+        }
+      if (refresh_minutes >= 0)
+        {
+          values->refresh_interval = (guint) refresh_minutes * 60;
+          *out_flags |= HY_SESSION_CONNECT_SET_REFRESH_INTERVAL;
+        }
+      return g_steal_pointer (&values);
     }
+  return NULL;
+}
 
-  normalized = hy_halo_normalize_url (url, &error);
-  if (normalized == NULL)
-    return hy_cli_fail (cli, error);
-
-  secret = hy_cli_read_secret (cli, secret_stdin, &error);
-  if (error != NULL)
-    return hy_cli_fail (cli, error);
-  if (secret == NULL)
-    return hy_cli_fail_usage (cli, _ ("No Client Secret given: pass it on standard input with "
-                                      "--secret-stdin, or in HALYARD_CLIENT_SECRET (never on the "
-                                      "command line)"));
-
-  session = hy_session_open (cli->data_dir, &error);
-  if (session == NULL)
-    {
-      hy_credentials_secret_free (secret);
-      return hy_cli_fail (cli, error);
-    }
-
-  values = hy_profile_new ();
-  values->url = g_strdup (normalized);
-  values->tenant = g_strdup (tenant);
-  values->client_id = g_strdup (client_id);
-  values->scopes = g_strdup (scope);
-  if (rate_max > 0)
-    {
-      values->rate_max = rate_max;
-      values->rate_window = rate_window;
-      flags |= HY_SESSION_CONNECT_SET_RATE_LIMIT;
-    }
-  if (refresh_minutes >= 0)
-    {
-      values->refresh_interval = (guint) refresh_minutes * 60;
-      flags |= HY_SESSION_CONNECT_SET_REFRESH_INTERVAL;
-    }
-  if (no_keyring)
-    flags |= HY_SESSION_CONNECT_NO_KEYRING;
-  had_profile = hy_session_get_profile (session) != NULL;
-
-  /* The core's connect: a wrong URL or a refused Client ID or secret changes nothing. */
-  hy_session_connect_async (session, values, secret, flags, NULL, hy_cli_result_cb, &result);
-  hy_credentials_secret_free (secret);
-  preflight = hy_session_connect_finish (session, hy_cli_wait (&result), &saved, &error);
-  if (preflight == NULL)
-    return hy_cli_fail (cli, error);
+/* Says what the connect did: nothing saved (and why), or saved and where the secret went; then
+ * the connection test. */
+static int
+connect_report (HyCli *cli,
+                HySession *session,
+                HyPreflightResult *preflight,
+                gboolean saved,
+                gboolean had_profile,
+                gboolean no_keyring)
+{
   if (!saved)
     return report_preflight (cli, preflight,
                              had_profile ? _ ("Nothing was saved: the previous "
@@ -328,6 +290,84 @@ hy_cli_connect (HyCli *cli, int argc, char **argv)
     }
 
   return report_preflight (cli, preflight, NULL);
+}
+
+int
+hy_cli_connect (HyCli *cli, int argc, char **argv)
+{
+  g_auto (ConnectOptions) options = { 0 };
+  const GOptionEntry entries[] = {
+    { "url", 0, 0, G_OPTION_ARG_STRING, &options.url,
+      N_ ("The Halo URL (https://yourcompany.halopsa.com) or the tenant name"), N_ ("URL") },
+    { "tenant", 0, 0, G_OPTION_ARG_STRING, &options.tenant,
+      N_ ("The tenant (hosted Halo; shown under API Details)"), N_ ("TENANT") },
+    { "client-id", 0, 0, G_OPTION_ARG_STRING, &options.client_id,
+      N_ ("The Client ID of the Halo API application"), N_ ("ID") },
+    { "secret-stdin", 0, 0, G_OPTION_ARG_NONE, &options.secret_stdin,
+      N_ ("Read the Client Secret from standard input (else from HALYARD_CLIENT_SECRET)"), NULL },
+    { "scope", 0, 0, G_OPTION_ARG_STRING, &options.scope,
+      N_ ("The scopes to ask for, separated by spaces (default: all)"), N_ ("SCOPES") },
+    { "no-keyring", 0, 0, G_OPTION_ARG_NONE, &options.no_keyring,
+      N_ ("Do not store the secret anywhere (for machines without a keyring): every later "
+          "command then needs HALYARD_CLIENT_SECRET"),
+      NULL },
+    { "rate-limit", 0, 0, G_OPTION_ARG_STRING, &options.rate_limit,
+      N_ ("Halo’s rate limit: N requests per rolling SECONDS, shared by every process on the "
+          "data directory (default 300/300, Halo’s hosted limit)"),
+      N_ ("N/SECONDS") },
+    { "refresh-interval", 0, 0, G_OPTION_ARG_STRING, &options.refresh_interval,
+      N_ ("How often the running service refreshes Halo’s records, in minutes (default 60; 0: "
+          "never)"),
+      N_ ("MINUTES") },
+    { NULL },
+  };
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (HyProfile) values = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (HyPreflightResult) preflight = NULL;
+  HySessionConnectFlags flags;
+  gboolean had_profile;
+  gboolean saved = FALSE;
+  char *secret = NULL;
+  int status;
+
+  if (!hy_cli_parse (cli, &argc, &argv, entries, NULL,
+                     N_ ("Creates or replaces the connection: the profile is saved in the data "
+                         "directory, the Client Secret in the keyring, then the connection is "
+                         "tested as by “test”. In Halo, the application is under Configuration > "
+                         "Integrations > HaloPSA API > View Applications."),
+                     &status))
+    return status;
+  if (argc > 1)
+    return hy_cli_fail_usage (cli, _ ("connect takes no arguments besides its options"));
+  values = connect_values_new (cli, &options, &flags, &status);
+  if (values == NULL)
+    return status;
+
+  secret = hy_cli_read_secret (cli, options.secret_stdin, &error);
+  if (error != NULL)
+    return hy_cli_fail (cli, error);
+  if (secret == NULL)
+    return hy_cli_fail_usage (cli, _ ("No Client Secret given: pass it on standard input with "
+                                      "--secret-stdin, or in HALYARD_CLIENT_SECRET (never on the "
+                                      "command line)"));
+
+  session = hy_session_open (cli->data_dir, &error);
+  if (session == NULL)
+    {
+      hy_credentials_secret_free (secret);
+      return hy_cli_fail (cli, error);
+    }
+  had_profile = hy_session_get_profile (session) != NULL;
+
+  /* The core's connect: a wrong URL or a refused Client ID or secret changes nothing. */
+  hy_session_connect_async (session, values, secret, flags, NULL, hy_cli_result_cb, &result);
+  hy_credentials_secret_free (secret);
+  preflight = hy_session_connect_finish (session, hy_cli_wait (&result), &saved, &error);
+  if (preflight == NULL)
+    return hy_cli_fail (cli, error);
+  return connect_report (cli, session, preflight, saved, had_profile, options.no_keyring);
 }
 
 /* ------------------------------------------------------------------------- */

@@ -226,6 +226,25 @@ test_kill_mid_sync (Fixture *f, gconstpointer data)
                          (const char *const[]){ __VA_ARGS__, NULL })
 #define obj(node) hy_test_object (node)
 
+/* halyard-cli status after a sync: the service's last sync is recent, and the outbox counts are
+ * the ones the header shows (the service member's). */
+static void
+assert_status_synced (JsonObject *status)
+{
+  JsonObject *service = json_object_get_object_member (status, "service");
+  JsonObject *outbox = json_object_get_object_member (status, "outbox");
+  g_autoptr (GDateTime) last_sync =
+      g_date_time_new_from_iso8601 (json_object_get_string_member (service, "last_sync"), NULL);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  g_assert_nonnull (last_sync);
+  g_assert_cmpint (g_date_time_difference (now, last_sync), <, 600 * G_TIME_SPAN_SECOND);
+  g_assert_cmpint (json_object_get_int_member (outbox, "pending"), ==,
+                   json_object_get_int_member (service, "pending"));
+  g_assert_cmpint (json_object_get_int_member (outbox, "dead"), ==,
+                   json_object_get_int_member (service, "dead"));
+}
+
 static void
 test_cli_commands (Fixture *f, gconstpointer data)
 {
@@ -267,20 +286,7 @@ test_cli_commands (Fixture *f, gconstpointer data)
 
   /* status: the last sync of the groups, and the outbox counts the header shows. */
   g_assert_cmpint (CLI ("status"), ==, 0);
-  {
-    JsonObject *service = json_object_get_object_member (obj (doc), "service");
-    JsonObject *outbox = json_object_get_object_member (obj (doc), "outbox");
-    g_autoptr (GDateTime) last_sync =
-        g_date_time_new_from_iso8601 (json_object_get_string_member (service, "last_sync"), NULL);
-    g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
-
-    g_assert_nonnull (last_sync);
-    g_assert_cmpint (g_date_time_difference (now, last_sync), <, 600 * G_TIME_SPAN_SECOND);
-    g_assert_cmpint (json_object_get_int_member (outbox, "pending"), ==,
-                     json_object_get_int_member (service, "pending"));
-    g_assert_cmpint (json_object_get_int_member (outbox, "dead"), ==,
-                     json_object_get_int_member (service, "dead"));
-  }
+  assert_status_synced (obj (doc));
 
   /* The repeat is a note on the same ticket. */
   g_assert_cmpint (CLI ("alert", "raise", "--id", "A1", "--computer", "pc000", "--policy", "p1",
