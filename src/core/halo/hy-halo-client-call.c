@@ -574,6 +574,43 @@ redirect_error (Call *call, guint status)
                       call->path, status);
 }
 
+/* A 429 the call may still wait out: the budget waits as long as Halo says (or a whole window),
+ * and the call queues again; a bounded client gives up on a wait longer than its bound. */
+static void
+call_rate_limited (Call *call, guint status, const char *data, gsize len)
+{
+  HyHaloClient *self = call->client;
+  gint64 wait = retry_after_us (call->msg);
+  g_autofree char *message = NULL;
+
+  if (wait >= 0)
+    hy_halo_budget_block_until (self->budget, g_get_monotonic_time () + wait);
+  else
+    hy_halo_budget_saturate (self->budget);
+  if (self->max_wait_ms > 0 &&
+      (wait >= 0 ? wait : (gint64) hy_halo_budget_get_window_ms (self->budget) * 1000) >
+          (gint64) self->max_wait_ms * 1000)
+    {
+      gint64 until = wait >= 0 ? g_get_monotonic_time () + wait
+                               : hy_halo_budget_get_blocked_until (self->budget);
+      g_autoptr (GError) error = wait_too_long (self, until, TRUE);
+
+      call_emit (call, status, data, len, HY_HALO_EVENT_ERROR, error->message);
+      _hy_halo_client_call_finish (call, NULL, g_steal_pointer (&error));
+      return;
+    }
+  call->rate_waits++;
+  message =
+      g_strdup_printf (_ ("Halo’s request limit was reached; waiting %u s before sending again"),
+                       (guint) ((wait >= 0 ? wait
+                                           : (gint64) hy_halo_budget_get_window_ms (self->budget) *
+                                                 1000) /
+                                G_USEC_PER_SEC));
+  call_emit (call, status, data, len, HY_HALO_EVENT_WARNING, message);
+  call->state = STATE_IDLE;
+  _hy_halo_client_call_acquire (call);
+}
+
 static void
 call_response (Call *call)
 {
@@ -629,34 +666,7 @@ call_response (Call *call)
 
   if (status == 429 && call->rate_waits < self->max_rate_waits)
     {
-      gint64 wait = retry_after_us (call->msg);
-      g_autofree char *message = NULL;
-
-      if (wait >= 0)
-        hy_halo_budget_block_until (self->budget, g_get_monotonic_time () + wait);
-      else
-        hy_halo_budget_saturate (self->budget);
-      if (self->max_wait_ms > 0 &&
-          (wait >= 0 ? wait : (gint64) hy_halo_budget_get_window_ms (self->budget) * 1000) >
-              (gint64) self->max_wait_ms * 1000)
-        {
-          gint64 until = wait >= 0 ? g_get_monotonic_time () + wait
-                                   : hy_halo_budget_get_blocked_until (self->budget);
-
-          error = wait_too_long (self, until, TRUE);
-          call_emit (call, status, data, len, HY_HALO_EVENT_ERROR, error->message);
-          _hy_halo_client_call_finish (call, NULL, g_steal_pointer (&error));
-          return;
-        }
-      call->rate_waits++;
-      message = g_strdup_printf (
-          _ ("Halo’s request limit was reached; waiting %u s before sending again"),
-          (guint) ((wait >= 0 ? wait
-                              : (gint64) hy_halo_budget_get_window_ms (self->budget) * 1000) /
-                   G_USEC_PER_SEC));
-      call_emit (call, status, data, len, HY_HALO_EVENT_WARNING, message);
-      call->state = STATE_IDLE;
-      _hy_halo_client_call_acquire (call);
+      call_rate_limited (call, status, data, len);
       return;
     }
 

@@ -186,34 +186,12 @@ save_match_item (SaveData *data, GArray *batch, JsonObject *saved, gint64 saved_
  * take; its first page's record_count says whether it is cheaper, and when it is not, it stops
  * there and the clients are listed one by one. Each listed asset's client and key are checked
  * here: Halo may ignore the filter. */
-static void
-save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+/* The ids of the records already given to an item of this save: not another item's */
+static GHashTable *
+taken_ids (SaveData *data)
 {
-  HyHaloClient *self = HY_HALO_CLIENT (source);
-  g_autoptr (GTask) task = user_data;
-  SaveData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-  g_autoptr (HyHaloList) list = hy_halo_client_list_finish (self, result, &error);
-  gint64 client_id = g_array_index (data->clients, gint64, data->lookup);
-  g_autoptr (GHashTable) taken = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  /* "client/member/folded value" → GPtrArray of the listed records with that key */
-  g_autoptr (GHashTable) by_key =
-      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+  GHashTable *taken = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
-  if (!list)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (list->truncated)
-    {
-      /* One list of everything would take more pages: one list per client instead (a partial
-       * list cannot tell a unique key from one repeated on a later page). */
-      data->lookup++;
-      save_next_lookup (g_steal_pointer (&task));
-      return;
-    }
-  /* Ids already given to an item of this save are not another item's. */
   for (guint i = 0; i < data->results->len; i++)
     {
       HyHaloRecord *r = g_ptr_array_index (data->results, i);
@@ -221,6 +199,17 @@ save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         g_hash_table_add (taken,
                           g_memdup2 (&(gint64){ hy_halo_record_get_id (r) }, sizeof (gint64)));
     }
+  return taken;
+}
+
+/* The listed assets of @client_id (0: of any client) by key: "client/member/folded value" →
+ * GPtrArray of the records with that key (Halo may have ignored the client filter). */
+static GHashTable *
+index_listed_assets (HyHaloList *list, gint64 client_id)
+{
+  GHashTable *by_key =
+      g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
+
   for (guint i = 0; i < list->records->len; i++)
     {
       HyHaloRecord *r = g_ptr_array_index (list->records, i);
@@ -251,6 +240,58 @@ save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           g_ptr_array_add (same, r);
         }
     }
+  return by_key;
+}
+
+/* A created asset that its client's assets, read back, show @matches times (not once). One
+ * sentence per key member: a translated member name glued into it could not agree with it. */
+static GError *
+not_one_match (JsonObject *item, guint matches)
+{
+  const char *member;
+  const char *value = create_key (item, &member);
+
+  if (g_strcmp0 (member, "inventory_number") == 0)
+    return g_error_new (
+        HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
+        /* Translators: %s is an asset number, %u a count of assets */
+        g_dngettext (GETTEXT_PACKAGE,
+                     "Halo saved the asset “%s” but reading its client’s assets back found %u "
+                     "asset with that asset number: check the client’s assets in Halo",
+                     "Halo saved the asset “%s” but reading its client’s assets back found %u "
+                     "assets with that asset number: check the client’s assets in Halo",
+                     matches),
+        value, matches);
+  if (g_strcmp0 (member, "key_field") == 0)
+    return g_error_new (
+        HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
+        /* Translators: %s is an asset's key field (its device name), %u a count of assets */
+        g_dngettext (GETTEXT_PACKAGE,
+                     "Halo saved the asset “%s” but reading its client’s assets back found %u "
+                     "asset with that key field: check the client’s assets in Halo",
+                     "Halo saved the asset “%s” but reading its client’s assets back found %u "
+                     "assets with that key field: check the client’s assets in Halo",
+                     matches),
+        value, matches);
+  return g_error_new (
+      HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
+      /* Translators: %s is a serial number, %u a count of assets */
+      g_dngettext (GETTEXT_PACKAGE,
+                   "Halo saved the asset “%s” but reading its client’s assets back found %u "
+                   "asset with that serial number: check the client’s assets in Halo",
+                   "Halo saved the asset “%s” but reading its client’s assets back found %u "
+                   "assets with that serial number: check the client’s assets in Halo",
+                   matches),
+      value, matches);
+}
+
+/* Gives each pending create of @client_id (0: any) the one listed asset with its key that no
+ * other item took; FALSE with @error when an item has none or several. */
+static gboolean
+match_pending (SaveData *data, gint64 client_id, GHashTable *by_key, GError **error)
+{
+  g_autoptr (GHashTable) taken = taken_ids (data);
+
   for (guint p = 0; p < data->pending->len; p++)
     {
       guint index = g_array_index (data->pending, guint, p);
@@ -259,8 +300,6 @@ save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       GPtrArray *same;
       HyHaloRecord *match = NULL;
       guint matches = 0;
-      const char *member;
-      const char *value;
 
       if (g_ptr_array_index (data->results, index) != NULL ||
           (client_id > 0 && hy_halo_json_get_id (item, "client_id") != client_id))
@@ -279,32 +318,45 @@ save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         }
       if (matches != 1)
         {
-          const char *label;
-
-          value = create_key (item, &member);
-          if (g_strcmp0 (member, "inventory_number") == 0)
-            /* Translators: Halo's asset field, inside "found 2 assets with that asset number" */
-            label = _ ("asset number");
-          else if (g_strcmp0 (member, "key_field") == 0)
-            /* Translators: Halo's asset key field (the device name), inside "found 2 assets with
-             * that key field" */
-            label = _ ("key field");
-          else
-            /* Translators: inside "found 2 assets with that serial number" */
-            label = _ ("serial number");
-          g_task_return_new_error (
-              task, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
-              /* Translators: the first %s is an asset's key (its asset number, name or serial),
-               * %u a count, the last %s what the key is ("asset number", "key field", "serial
-               * number") */
-              _ ("Halo saved the asset “%s” but reading its client’s assets back found %u assets "
-                 "with that %s: check the client’s assets in Halo"),
-              value, matches, label);
-          return;
+          g_propagate_error (error, not_one_match (item, matches));
+          return FALSE;
         }
       g_ptr_array_index (data->results, index) = hy_halo_record_ref (match);
       g_hash_table_add (taken,
                         g_memdup2 (&(gint64){ hy_halo_record_get_id (match) }, sizeof (gint64)));
+    }
+  return TRUE;
+}
+
+static void
+save_lookup_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  HyHaloClient *self = HY_HALO_CLIENT (source);
+  g_autoptr (GTask) task = user_data;
+  SaveData *data = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (HyHaloList) list = hy_halo_client_list_finish (self, result, &error);
+  gint64 client_id = g_array_index (data->clients, gint64, data->lookup);
+  g_autoptr (GHashTable) by_key = NULL;
+
+  if (!list)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (list->truncated)
+    {
+      /* One list of everything would take more pages: one list per client instead (a partial
+       * list cannot tell a unique key from one repeated on a later page). */
+      data->lookup++;
+      save_next_lookup (g_steal_pointer (&task));
+      return;
+    }
+  by_key = index_listed_assets (list, client_id);
+  if (!match_pending (data, client_id, by_key, &error))
+    {
+      g_task_return_error (task, error);
+      return;
     }
   /* Read whole, the list of every asset answered for every client. */
   data->lookup = client_id == 0 ? data->clients->len : data->lookup + 1;

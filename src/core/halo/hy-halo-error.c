@@ -257,6 +257,25 @@ hy_halo_scope_for_path (const char *path, gboolean write)
   return "all";
 }
 
+/* The token request refused (400 invalid_scope, 400 about the client, 401, 403): the scopes or
+ * the credentials, which the technician fixes in Halo's application settings. */
+static GError *
+token_refused (const char *text)
+{
+  if (text && strstr (text, "invalid_scope"))
+    return g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_INVALID_SCOPE,
+                        /* Translators: %s is Halo's own error text */
+                        _ ("Halo refused the requested scopes (%s): tick them in the application’s "
+                           "Permissions tab in Configuration > Integrations > HaloPSA API > View "
+                           "Applications, or ask for “all”"),
+                        text);
+  return g_error_new_literal (
+      HY_HALO_ERROR, HY_HALO_ERROR_INVALID_CLIENT,
+      _ ("Halo refused the Client ID or secret: copy them again after saving "
+         "the application in Configuration > Integrations > HaloPSA API > View "
+         "Applications, and check the tenant name shown in API Details"));
+}
+
 /**
  * hy_halo_error_from_status:
  * @status: the HTTP status (>= 400)
@@ -283,23 +302,11 @@ hy_halo_error_from_status (guint status,
   if (q)
     *q = '\0';
 
-  if (token_request && (status == 400 || status == 401 || status == 403))
-    {
-      if (text && strstr (text, "invalid_scope"))
-        return g_error_new (
-            HY_HALO_ERROR, HY_HALO_ERROR_INVALID_SCOPE,
-            /* Translators: %s is Halo's own error text */
-            _ ("Halo refused the requested scopes (%s): tick them in the application’s "
-               "Permissions tab in Configuration > Integrations > HaloPSA API > View "
-               "Applications, or ask for “all”"),
-            text);
-      if (status != 400 || (text && strstr (text, "client")))
-        return g_error_new_literal (
-            HY_HALO_ERROR, HY_HALO_ERROR_INVALID_CLIENT,
-            _ ("Halo refused the Client ID or secret: copy them again after saving "
-               "the application in Configuration > Integrations > HaloPSA API > View "
-               "Applications, and check the tenant name shown in API Details"));
-    }
+  /* A 400 of the token request that names neither the scope nor the client is reported below */
+  if (token_request && (status == 400 || status == 401 || status == 403) &&
+      (status != 400 || (text && strstr (text, "invalid_scope")) ||
+       (text && strstr (text, "client"))))
+    return token_refused (text);
 
   switch (status)
     {

@@ -82,6 +82,36 @@ invalid (GError **error, const char *input)
   return NULL;
 }
 
+/* A bare tenant name: letters, digits and dashes, not starting with a dash; no dot, colon or
+ * slash */
+static gboolean
+is_tenant_name (const char *text)
+{
+  for (const char *p = text; *p; p++)
+    if (!g_ascii_isalnum (*p) && *p != '-')
+      return FALSE;
+  return text[0] != '-';
+}
+
+/* @path without its trailing slashes, then without one /api or /auth suffix (and its slashes):
+ * the path prefix of a self-hosted Halo */
+static char *
+base_path (const char *uri_path)
+{
+  char *path = g_strdup (uri_path);
+  gsize len = strlen (path);
+
+  while (len > 0 && path[len - 1] == '/')
+    path[--len] = '\0';
+  if (len >= 4 && g_ascii_strcasecmp (path + len - 4, "/api") == 0)
+    path[len -= 4] = '\0';
+  else if (len >= 5 && g_ascii_strcasecmp (path + len - 5, "/auth") == 0)
+    path[len -= 5] = '\0';
+  while (len > 0 && path[len - 1] == '/')
+    path[--len] = '\0';
+  return path;
+}
+
 /**
  * hy_halo_normalize_url:
  * @input: what the technician typed: a URL ("https://acme.halopsa.com/api/", "acme.halopsa.com")
@@ -105,7 +135,6 @@ hy_halo_normalize_url (const char *input, GError **error)
   g_autofree char *host = NULL;
   const char *scheme;
   int port;
-  gsize len;
 
   if (!input)
     input = "";
@@ -124,18 +153,11 @@ hy_halo_normalize_url (const char *input, GError **error)
     if (g_ascii_isspace (*p))
       return invalid (error, text);
 
-  /* A bare tenant name: letters, digits and dashes, no dot, no colon, no slash */
-  {
-    gboolean bare = TRUE;
-    for (const char *p = text; *p; p++)
-      if (!g_ascii_isalnum (*p) && *p != '-')
-        bare = FALSE;
-    if (bare && text[0] != '-')
-      {
-        g_autofree char *lower = g_ascii_strdown (text, -1);
-        return g_strdup_printf ("https://%s.halopsa.com", lower);
-      }
-  }
+  if (is_tenant_name (text))
+    {
+      g_autofree char *lower = g_ascii_strdown (text, -1);
+      return g_strdup_printf ("https://%s.halopsa.com", lower);
+    }
 
   if (strstr (text, "://"))
     with_scheme = g_strdup (text);
@@ -180,17 +202,7 @@ hy_halo_normalize_url (const char *input, GError **error)
       return NULL;
     }
 
-  path = g_strdup (g_uri_get_path (uri));
-  /* Strip trailing slashes, then one /api or /auth suffix (and its slashes) */
-  len = strlen (path);
-  while (len > 0 && path[len - 1] == '/')
-    path[--len] = '\0';
-  if (len >= 4 && g_ascii_strcasecmp (path + len - 4, "/api") == 0)
-    path[len -= 4] = '\0';
-  else if (len >= 5 && g_ascii_strcasecmp (path + len - 5, "/auth") == 0)
-    path[len -= 5] = '\0';
-  while (len > 0 && path[len - 1] == '/')
-    path[--len] = '\0';
+  path = base_path (g_uri_get_path (uri));
   if (strstr (path, "//"))
     return invalid (error, text);
 
