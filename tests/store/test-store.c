@@ -1112,6 +1112,47 @@ test_sync_state (Fixture *f, gconstpointer data)
  * Outbox
  * ------------------------------------------------------------------------------------------- */
 
+/* Released (not sent: it waits behind an earlier write of its record): pending again with no
+ * attempt counted, last_error kept unless a note is given; only an inflight item. @later is
+ * inflight, @asset failed once and is due at @now + 60 s. */
+static void
+check_outbox_release (Fixture *f, gint64 asset, gint64 later, gint64 now)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) claimed = NULL;
+  g_autoptr (HyOutboxItem) item = NULL;
+
+  g_assert_true (hy_store_outbox_release (f->store, later, NULL, now, &error));
+  g_assert_no_error (error);
+  item = hy_store_outbox_get (f->store, later, &error);
+  g_assert_cmpint (item->state, ==, HY_OUTBOX_STATE_PENDING);
+  g_assert_cmpuint (item->attempts, ==, 0);
+  g_assert_null (item->last_error);
+  g_clear_pointer (&item, hy_outbox_item_free);
+  g_assert_false (hy_store_outbox_release (f->store, later, NULL, now, &error));
+  g_assert_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID_STATE);
+  g_clear_error (&error);
+  claimed = hy_store_outbox_claim (f->store, now + G_USEC_PER_SEC, 0, &error);
+  g_assert_cmpuint (claimed->len, ==, 1);
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+  g_assert_true (hy_store_outbox_release (f->store, later, "Waiting for an earlier write",
+                                          now + 30 * G_USEC_PER_SEC, &error));
+  item = hy_store_outbox_get (f->store, later, &error);
+  g_assert_cmpuint (item->attempts, ==, 0);
+  g_assert_cmpstr (item->last_error, ==, "Waiting for an earlier write");
+  g_assert_cmpint (item->next_attempt_at, ==, now + 30 * G_USEC_PER_SEC);
+  g_clear_pointer (&item, hy_outbox_item_free);
+  /* The failed one keeps its attempt when released after its next claim. */
+  claimed = hy_store_outbox_claim (f->store, now + 61 * G_USEC_PER_SEC, 0, &error);
+  g_assert_cmpuint (claimed->len, ==, 2);
+  g_clear_pointer (&claimed, g_ptr_array_unref);
+  g_assert_true (hy_store_outbox_release (f->store, asset, NULL, now, &error));
+  item = hy_store_outbox_get (f->store, asset, &error);
+  g_assert_cmpuint (item->attempts, ==, 1);
+  g_assert_cmpstr (item->last_error, ==, "HTTP 500");
+  g_clear_pointer (&item, hy_outbox_item_free);
+}
+
 static void
 test_outbox (Fixture *f, gconstpointer data)
 {
@@ -1156,37 +1197,7 @@ test_outbox (Fixture *f, gconstpointer data)
   g_clear_pointer (&claimed, g_ptr_array_unref);
   g_assert_cmpint (hy_store_outbox_next_due (f->store, &error), ==, now + 60 * G_USEC_PER_SEC);
 
-  /* Released (not sent: it waits behind an earlier write of its record): pending again with no
-   * attempt counted, last_error kept unless a note is given; only an inflight item. */
-  g_assert_true (hy_store_outbox_release (f->store, later, NULL, now, &error));
-  g_assert_no_error (error);
-  item = hy_store_outbox_get (f->store, later, &error);
-  g_assert_cmpint (item->state, ==, HY_OUTBOX_STATE_PENDING);
-  g_assert_cmpuint (item->attempts, ==, 0);
-  g_assert_null (item->last_error);
-  g_clear_pointer (&item, hy_outbox_item_free);
-  g_assert_false (hy_store_outbox_release (f->store, later, NULL, now, &error));
-  g_assert_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID_STATE);
-  g_clear_error (&error);
-  claimed = hy_store_outbox_claim (f->store, now + G_USEC_PER_SEC, 0, &error);
-  g_assert_cmpuint (claimed->len, ==, 1);
-  g_clear_pointer (&claimed, g_ptr_array_unref);
-  g_assert_true (hy_store_outbox_release (f->store, later, "Waiting for an earlier write",
-                                          now + 30 * G_USEC_PER_SEC, &error));
-  item = hy_store_outbox_get (f->store, later, &error);
-  g_assert_cmpuint (item->attempts, ==, 0);
-  g_assert_cmpstr (item->last_error, ==, "Waiting for an earlier write");
-  g_assert_cmpint (item->next_attempt_at, ==, now + 30 * G_USEC_PER_SEC);
-  g_clear_pointer (&item, hy_outbox_item_free);
-  /* The failed one keeps its attempt when released after its next claim. */
-  claimed = hy_store_outbox_claim (f->store, now + 61 * G_USEC_PER_SEC, 0, &error);
-  g_assert_cmpuint (claimed->len, ==, 2);
-  g_clear_pointer (&claimed, g_ptr_array_unref);
-  g_assert_true (hy_store_outbox_release (f->store, asset, NULL, now, &error));
-  item = hy_store_outbox_get (f->store, asset, &error);
-  g_assert_cmpuint (item->attempts, ==, 1);
-  g_assert_cmpstr (item->last_error, ==, "HTTP 500");
-  g_clear_pointer (&item, hy_outbox_item_free);
+  check_outbox_release (f, asset, later, now);
 
   /* Illegal transitions. */
   g_assert_false (hy_store_outbox_complete (f->store, ticket, &error));
