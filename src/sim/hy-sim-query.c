@@ -140,8 +140,10 @@ ticket_has_asset (JsonObject *ticket, gint64 asset_id)
   return FALSE;
 }
 
+/* The filters that only some tables take: inactive records, API agents, a ticket's state,
+ * status, agent, type, user, asset or details, an action's ticket */
 static gboolean
-row_matches (HySimTable table, JsonObject *row, const Filter *filter)
+row_matches_table_filters (HySimTable table, JsonObject *row, const Filter *filter)
 {
   switch (table)
     {
@@ -195,6 +197,70 @@ row_matches (HySimTable table, JsonObject *row, const Filter *filter)
         break;
     }
 
+  return TRUE;
+}
+
+/* Whether one of the members ?search= looks in (which depend on the table) contains the text */
+static gboolean
+row_matches_search (HySimTable table, JsonObject *row, const Filter *filter)
+{
+  const char *fields[4] = { NULL };
+
+  switch (table)
+    {
+      case HY_SIM_TABLE_ASSETS:
+        fields[0] = hy_sim_row_string (row, "inventory_number");
+        if (!filter->inventory_number_only)
+          {
+            fields[1] = hy_sim_row_string (row, "key_field");
+            fields[2] = hy_sim_row_string (row, "key_field2");
+          }
+        break;
+      case HY_SIM_TABLE_TICKETS:
+        /* The summary; the details are searched with search_details=<text>. */
+        fields[0] = hy_sim_row_string (row, "summary");
+        break;
+      case HY_SIM_TABLE_AGENTS:
+        fields[0] = hy_sim_row_string (row, "name");
+        fields[1] = hy_sim_row_string (row, "email");
+        break;
+      case HY_SIM_TABLE_USERS:
+        fields[0] = hy_sim_row_string (row, "name");
+        fields[1] = hy_sim_row_string (row, "emailaddress");
+        fields[2] = hy_sim_row_string (row, "login");
+        break;
+      case HY_SIM_TABLE_ACTIONS:
+        fields[0] = hy_sim_row_string (row, "note");
+        break;
+      case HY_SIM_TABLE_OUTCOMES:
+        fields[0] = hy_sim_row_string (row, "outcome");
+        fields[1] = hy_sim_row_string (row, "buttonname");
+        break;
+      case HY_SIM_TABLE_CLIENTS:
+      case HY_SIM_TABLE_SITES:
+      case HY_SIM_TABLE_TICKET_TYPES:
+      case HY_SIM_TABLE_STATUSES:
+      case HY_SIM_TABLE_ASSET_TYPES:
+      case HY_SIM_TABLE_TEAMS:
+      case HY_SIM_TABLE_PRIORITIES:
+      case HY_SIM_N_TABLES:
+      default:
+        fields[0] = hy_sim_row_string (row, "name");
+        break;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    if (contains_folded (fields[i], filter->search_folded))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+row_matches (HySimTable table, JsonObject *row, const Filter *filter)
+{
+  if (!row_matches_table_filters (table, row, filter))
+    return FALSE;
+
   if (filter->has_client_id &&
       (table == HY_SIM_TABLE_SITES || table == HY_SIM_TABLE_ASSETS ||
        table == HY_SIM_TABLE_TICKETS || table == HY_SIM_TABLE_USERS) &&
@@ -219,58 +285,7 @@ row_matches (HySimTable table, JsonObject *row, const Filter *filter)
     }
 
   if (filter->search_folded != NULL)
-    {
-      const char *fields[4] = { NULL };
-
-      switch (table)
-        {
-          case HY_SIM_TABLE_ASSETS:
-            fields[0] = hy_sim_row_string (row, "inventory_number");
-            if (!filter->inventory_number_only)
-              {
-                fields[1] = hy_sim_row_string (row, "key_field");
-                fields[2] = hy_sim_row_string (row, "key_field2");
-              }
-            break;
-          case HY_SIM_TABLE_TICKETS:
-            /* The summary; the details are searched with search_details=<text>. */
-            fields[0] = hy_sim_row_string (row, "summary");
-            break;
-          case HY_SIM_TABLE_AGENTS:
-            fields[0] = hy_sim_row_string (row, "name");
-            fields[1] = hy_sim_row_string (row, "email");
-            break;
-          case HY_SIM_TABLE_USERS:
-            fields[0] = hy_sim_row_string (row, "name");
-            fields[1] = hy_sim_row_string (row, "emailaddress");
-            fields[2] = hy_sim_row_string (row, "login");
-            break;
-          case HY_SIM_TABLE_ACTIONS:
-            fields[0] = hy_sim_row_string (row, "note");
-            break;
-          case HY_SIM_TABLE_OUTCOMES:
-            fields[0] = hy_sim_row_string (row, "outcome");
-            fields[1] = hy_sim_row_string (row, "buttonname");
-            break;
-          case HY_SIM_TABLE_CLIENTS:
-          case HY_SIM_TABLE_SITES:
-          case HY_SIM_TABLE_TICKET_TYPES:
-          case HY_SIM_TABLE_STATUSES:
-          case HY_SIM_TABLE_ASSET_TYPES:
-          case HY_SIM_TABLE_TEAMS:
-          case HY_SIM_TABLE_PRIORITIES:
-          case HY_SIM_N_TABLES:
-          default:
-            fields[0] = hy_sim_row_string (row, "name");
-            break;
-        }
-
-      for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-        if (contains_folded (fields[i], filter->search_folded))
-          return TRUE;
-
-      return FALSE;
-    }
+    return row_matches_search (table, row, filter);
 
   return TRUE;
 }

@@ -212,6 +212,138 @@ generate_agents (HySimStore *store, guint count)
     }
 }
 
+/* The sites of client number @c: the main one first (returned), then branches in random cities */
+static JsonObject *
+generate_sites (HySimStore *store,
+                GRand *rand,
+                const HySimGenerateOptions *options,
+                guint c,
+                const char *name,
+                gint64 client_id)
+{
+  JsonObject *main_site = NULL;
+
+  for (guint s = 0; s < options->sites_per_client; s++)
+    {
+      JsonObject *site = new_row ();
+      g_autofree char *label = NULL;
+      const char *site_name;
+
+      if (s == 0)
+        site_name = c % 2 == 0 ? "Head Office" : "Main";
+      else
+        site_name = cities[g_rand_int_range (rand, 0, G_N_ELEMENTS (cities))];
+
+      label = g_strdup_printf ("%s / %s", name, site_name);
+      json_object_set_string_member (site, "name", site_name);
+      /* Halo types Site.client_id as a double. */
+      json_object_set_double_member (site, "client_id", (double) client_id);
+      json_object_set_string_member (site, "client_name", name);
+      json_object_set_string_member (site, "clientsite_name", label);
+      json_object_set_boolean_member (site, "inactive", FALSE);
+      hy_sim_store_insert (store, HY_SIM_TABLE_SITES, site);
+      if (main_site == NULL)
+        main_site = site;
+    }
+
+  return main_site;
+}
+
+/* Contacts of client number @c: its "General User" and one named person, at its main site */
+static void
+generate_contacts (HySimStore *store,
+                   GRand *rand,
+                   guint c,
+                   const char *name,
+                   const char *domain,
+                   gint64 client_id,
+                   JsonObject *main_site)
+{
+  for (guint u = 0; u < 2; u++)
+    {
+      JsonObject *user = new_row ();
+      g_autofree char *user_name = NULL;
+      g_autofree char *email = NULL;
+
+      if (u == 0)
+        user_name = g_strdup ("General User");
+      else
+        user_name =
+            g_strdup_printf ("%s %s",
+                             contact_first[g_rand_int_range (rand, 0,
+                                                             G_N_ELEMENTS (contact_first))],
+                             contact_last[g_rand_int_range (rand, 0, G_N_ELEMENTS (contact_last))]);
+
+      email = g_strdup_printf ("%s%u@%s.example", u == 0 ? "info" : "contact", c + 1, domain);
+      json_object_set_string_member (user, "name", user_name);
+      json_object_set_string_member (user, "emailaddress", email);
+      /* Halo types Users.site_id as a double. */
+      json_object_set_double_member (user, "site_id", (double) hy_sim_row_id (main_site));
+      json_object_set_string_member (user, "site_name", hy_sim_row_string (main_site, "name"));
+      json_object_set_int_member (user, "client_id", client_id);
+      json_object_set_string_member (user, "client_name", name);
+      json_object_set_boolean_member (user, "inactive", FALSE);
+      hy_sim_store_insert (store, HY_SIM_TABLE_USERS, user);
+    }
+}
+
+/* Asset number @a of a client (whose code is @code), at its main site or now and then at a
+ * branch; @asset_number counts the tags handed out */
+static void
+generate_asset (HySimStore *store,
+                GRand *rand,
+                const HySimGenerateOptions *options,
+                guint a,
+                const char *code,
+                const char *name,
+                gint64 client_id,
+                JsonObject *main_site,
+                guint *asset_number)
+{
+  guint kind = g_rand_int_range (rand, 0, G_N_ELEMENTS (device_kinds));
+  JsonObject *type =
+      hy_sim_store_lookup (store, HY_SIM_TABLE_ASSET_TYPES, device_kinds[kind].type_id);
+  JsonObject *site = main_site;
+  JsonObject *asset = new_row ();
+  JsonArray *fields = json_array_new ();
+  g_autofree char *device = g_strdup_printf ("%s-%s-%03u", code, device_kinds[kind].code, a + 1);
+  g_autofree char *tag =
+      g_strdup_printf ("%s-%05u", type ? hy_sim_row_string (type, "tagprefix") : "AST",
+                       (*asset_number)++);
+  g_autofree char *serial = random_serial (rand);
+
+  if (options->sites_per_client > 1 && g_rand_int_range (rand, 0, 4) == 0)
+    {
+      /* Some assets live at a branch site. */
+      gint64 branch =
+          hy_sim_row_id (main_site) + 1 + g_rand_int_range (rand, 0, options->sites_per_client - 1);
+      JsonObject *other = hy_sim_store_lookup (store, HY_SIM_TABLE_SITES, branch);
+
+      if (other != NULL && hy_sim_row_int (other, "client_id") == client_id)
+        site = other;
+    }
+
+  json_array_add_object_element (fields, new_field (101, "Device Name", device));
+  json_array_add_object_element (fields, new_field (117, "Serial Number", serial));
+  json_array_add_object_element (fields, new_field (148, "Model", device_kinds[kind].model));
+
+  json_object_set_string_member (asset, "inventory_number", tag);
+  /* key_field: the display value of the type's key field (Device Name); the serial is
+     * only a field, Halo has no serial member. */
+  json_object_set_string_member (asset, "key_field", device);
+  json_object_set_int_member (asset, "client_id", client_id);
+  json_object_set_string_member (asset, "client_name", name);
+  json_object_set_int_member (asset, "site_id", hy_sim_row_id (site));
+  json_object_set_string_member (asset, "site_name", hy_sim_row_string (site, "name"));
+  json_object_set_int_member (asset, "assettype_id", device_kinds[kind].type_id);
+  json_object_set_string_member (asset, "assettype_name",
+                                 type ? hy_sim_row_string (type, "name") : "");
+  json_object_set_int_member (asset, "status_id", 1);
+  json_object_set_boolean_member (asset, "inactive", FALSE);
+  json_object_set_array_member (asset, "fields", fields);
+  hy_sim_store_insert (store, HY_SIM_TABLE_ASSETS, asset);
+}
+
 void
 hy_sim_store_generate (HySimStore *store, const HySimGenerateOptions *options)
 {
@@ -229,7 +361,7 @@ hy_sim_store_generate (HySimStore *store, const HySimGenerateOptions *options)
       g_autofree char *code = client_code (name);
       g_autofree char *domain = g_ascii_strdown (code, -1);
       JsonObject *client = new_row ();
-      JsonObject *main_site = NULL;
+      JsonObject *main_site;
       gint64 client_id;
 
       json_object_set_string_member (client, "name", name);
@@ -241,29 +373,7 @@ hy_sim_store_generate (HySimStore *store, const HySimGenerateOptions *options)
       hy_sim_store_insert (store, HY_SIM_TABLE_CLIENTS, client);
       client_id = hy_sim_row_id (client);
 
-      for (guint s = 0; s < options->sites_per_client; s++)
-        {
-          JsonObject *site = new_row ();
-          g_autofree char *label = NULL;
-          const char *site_name;
-
-          if (s == 0)
-            site_name = c % 2 == 0 ? "Head Office" : "Main";
-          else
-            site_name = cities[g_rand_int_range (rand, 0, G_N_ELEMENTS (cities))];
-
-          label = g_strdup_printf ("%s / %s", name, site_name);
-          json_object_set_string_member (site, "name", site_name);
-          /* Halo types Site.client_id as a double. */
-          json_object_set_double_member (site, "client_id", (double) client_id);
-          json_object_set_string_member (site, "client_name", name);
-          json_object_set_string_member (site, "clientsite_name", label);
-          json_object_set_boolean_member (site, "inactive", FALSE);
-          hy_sim_store_insert (store, HY_SIM_TABLE_SITES, site);
-          if (main_site == NULL)
-            main_site = site;
-        }
-
+      main_site = generate_sites (store, rand, options, c, name, client_id);
       if (main_site == NULL)
         continue;
 
@@ -271,81 +381,8 @@ hy_sim_store_generate (HySimStore *store, const HySimGenerateOptions *options)
       json_object_set_string_member (client, "main_site_name",
                                      hy_sim_row_string (main_site, "name"));
 
-      /* Contacts: the client's "General User" and one named person. */
-      for (guint u = 0; u < 2; u++)
-        {
-          JsonObject *user = new_row ();
-          g_autofree char *user_name = NULL;
-          g_autofree char *email = NULL;
-
-          if (u == 0)
-            user_name = g_strdup ("General User");
-          else
-            user_name =
-                g_strdup_printf ("%s %s",
-                                 contact_first[g_rand_int_range (rand, 0,
-                                                                 G_N_ELEMENTS (contact_first))],
-                                 contact_last[g_rand_int_range (rand, 0,
-                                                                G_N_ELEMENTS (contact_last))]);
-
-          email = g_strdup_printf ("%s%u@%s.example", u == 0 ? "info" : "contact", c + 1, domain);
-          json_object_set_string_member (user, "name", user_name);
-          json_object_set_string_member (user, "emailaddress", email);
-          /* Halo types Users.site_id as a double. */
-          json_object_set_double_member (user, "site_id", (double) hy_sim_row_id (main_site));
-          json_object_set_string_member (user, "site_name", hy_sim_row_string (main_site, "name"));
-          json_object_set_int_member (user, "client_id", client_id);
-          json_object_set_string_member (user, "client_name", name);
-          json_object_set_boolean_member (user, "inactive", FALSE);
-          hy_sim_store_insert (store, HY_SIM_TABLE_USERS, user);
-        }
-
+      generate_contacts (store, rand, c, name, domain, client_id, main_site);
       for (guint a = 0; a < options->assets_per_client; a++)
-        {
-          guint kind = g_rand_int_range (rand, 0, G_N_ELEMENTS (device_kinds));
-          JsonObject *type =
-              hy_sim_store_lookup (store, HY_SIM_TABLE_ASSET_TYPES, device_kinds[kind].type_id);
-          JsonObject *site = main_site;
-          JsonObject *asset = new_row ();
-          JsonArray *fields = json_array_new ();
-          g_autofree char *device =
-              g_strdup_printf ("%s-%s-%03u", code, device_kinds[kind].code, a + 1);
-          g_autofree char *tag =
-              g_strdup_printf ("%s-%05u", type ? hy_sim_row_string (type, "tagprefix") : "AST",
-                               asset_number++);
-          g_autofree char *serial = random_serial (rand);
-
-          if (options->sites_per_client > 1 && g_rand_int_range (rand, 0, 4) == 0)
-            {
-              /* Some assets live at a branch site. */
-              gint64 branch = hy_sim_row_id (main_site) + 1 +
-                              g_rand_int_range (rand, 0, options->sites_per_client - 1);
-              JsonObject *other = hy_sim_store_lookup (store, HY_SIM_TABLE_SITES, branch);
-
-              if (other != NULL && hy_sim_row_int (other, "client_id") == client_id)
-                site = other;
-            }
-
-          json_array_add_object_element (fields, new_field (101, "Device Name", device));
-          json_array_add_object_element (fields, new_field (117, "Serial Number", serial));
-          json_array_add_object_element (fields,
-                                         new_field (148, "Model", device_kinds[kind].model));
-
-          json_object_set_string_member (asset, "inventory_number", tag);
-          /* key_field: the display value of the type's key field (Device Name); the serial is
-           * only a field, Halo has no serial member. */
-          json_object_set_string_member (asset, "key_field", device);
-          json_object_set_int_member (asset, "client_id", client_id);
-          json_object_set_string_member (asset, "client_name", name);
-          json_object_set_int_member (asset, "site_id", hy_sim_row_id (site));
-          json_object_set_string_member (asset, "site_name", hy_sim_row_string (site, "name"));
-          json_object_set_int_member (asset, "assettype_id", device_kinds[kind].type_id);
-          json_object_set_string_member (asset, "assettype_name",
-                                         type ? hy_sim_row_string (type, "name") : "");
-          json_object_set_int_member (asset, "status_id", 1);
-          json_object_set_boolean_member (asset, "inactive", FALSE);
-          json_object_set_array_member (asset, "fields", fields);
-          hy_sim_store_insert (store, HY_SIM_TABLE_ASSETS, asset);
-        }
+        generate_asset (store, rand, options, a, code, name, client_id, main_site, &asset_number);
     }
 }

@@ -495,6 +495,63 @@ hy_sim_store_ensure_defaults (HySimStore *store)
 /* Seed files and state                                                                       */
 /* ------------------------------------------------------------------------------------------ */
 
+/* The seed's array for table @t, if any: objects with unique positive ids */
+static gboolean
+check_seed_table (JsonObject *object, HySimTable t, GError **error)
+{
+  const char *key = hy_sim_tables[t].state_key;
+  JsonNode *node = json_object_get_member (object, key);
+  g_autoptr (GHashTable) seen = NULL;
+  JsonArray *array;
+
+  if (node == NULL)
+    return TRUE;
+
+  if (!JSON_NODE_HOLDS_ARRAY (node))
+    {
+      g_set_error (error, HY_SIM_ERROR, HY_SIM_ERROR_INVALID_SEED,
+                   "Seed key \"%s\" must be an array of objects.", key);
+      return FALSE;
+    }
+
+  array = json_node_get_array (node);
+  seen = g_hash_table_new (g_direct_hash, g_direct_equal);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      g_autoptr (GError) local_error = NULL;
+      gboolean present;
+      gint64 id;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        {
+          g_set_error (error, HY_SIM_ERROR, HY_SIM_ERROR_INVALID_SEED,
+                       "Seed key \"%s\", item %u: not an object.", key, i);
+          return FALSE;
+        }
+
+      if (!hy_sim_read_id (json_node_get_object (element), "id", &id, &present, &local_error) ||
+          !present || id <= 0 || id > G_MAXINT32)
+        {
+          g_set_error (error, HY_SIM_ERROR, HY_SIM_ERROR_INVALID_SEED,
+                       "Seed key \"%s\", item %u: \"id\" must be a positive integer.", key, i);
+          return FALSE;
+        }
+
+      if (g_hash_table_contains (seen, GUINT_TO_POINTER ((guint) id)))
+        {
+          g_set_error (error, HY_SIM_ERROR, HY_SIM_ERROR_INVALID_SEED,
+                       "Seed key \"%s\": id %" G_GINT64_FORMAT " appears twice.", key, id);
+          return FALSE;
+        }
+
+      g_hash_table_add (seen, GUINT_TO_POINTER ((guint) id));
+    }
+
+  return TRUE;
+}
+
 gboolean
 hy_sim_store_load (HySimStore *store, JsonNode *root, GError **error)
 {
@@ -512,57 +569,8 @@ hy_sim_store_load (HySimStore *store, JsonNode *root, GError **error)
 
   /* Check everything before changing anything. */
   for (guint t = 0; t < HY_SIM_N_TABLES; t++)
-    {
-      const char *key = hy_sim_tables[t].state_key;
-      JsonNode *node = json_object_get_member (object, key);
-      g_autoptr (GHashTable) seen = NULL;
-      JsonArray *array;
-
-      if (node == NULL)
-        continue;
-
-      if (!JSON_NODE_HOLDS_ARRAY (node))
-        {
-          g_set_error (error, HY_SIM_ERROR, HY_SIM_ERROR_INVALID_SEED,
-                       "Seed key \"%s\" must be an array of objects.", key);
-          return FALSE;
-        }
-
-      array = json_node_get_array (node);
-      seen = g_hash_table_new (g_direct_hash, g_direct_equal);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        {
-          JsonNode *element = json_array_get_element (array, i);
-          g_autoptr (GError) local_error = NULL;
-          gboolean present;
-          gint64 id;
-
-          if (!JSON_NODE_HOLDS_OBJECT (element))
-            {
-              g_set_error (error, HY_SIM_ERROR, HY_SIM_ERROR_INVALID_SEED,
-                           "Seed key \"%s\", item %u: not an object.", key, i);
-              return FALSE;
-            }
-
-          if (!hy_sim_read_id (json_node_get_object (element), "id", &id, &present, &local_error) ||
-              !present || id <= 0 || id > G_MAXINT32)
-            {
-              g_set_error (error, HY_SIM_ERROR, HY_SIM_ERROR_INVALID_SEED,
-                           "Seed key \"%s\", item %u: \"id\" must be a positive integer.", key, i);
-              return FALSE;
-            }
-
-          if (g_hash_table_contains (seen, GUINT_TO_POINTER ((guint) id)))
-            {
-              g_set_error (error, HY_SIM_ERROR, HY_SIM_ERROR_INVALID_SEED,
-                           "Seed key \"%s\": id %" G_GINT64_FORMAT " appears twice.", key, id);
-              return FALSE;
-            }
-
-          g_hash_table_add (seen, GUINT_TO_POINTER ((guint) id));
-        }
-    }
+    if (!check_seed_table (object, t, error))
+      return FALSE;
 
   app_agent = json_object_get_member (object, "app_agent_id");
   if (app_agent != NULL &&
@@ -844,6 +852,36 @@ asset_field_name (gint64 id)
   return NULL;
 }
 
+/* @merged with @copy (a field, taken) in place of the field with its id, or added at the end */
+static JsonArray *
+put_field (JsonArray *merged, JsonObject *copy)
+{
+  gint64 id = hy_sim_row_id (copy);
+  guint j;
+  JsonArray *rebuilt;
+
+  for (j = 0; j < json_array_get_length (merged); j++)
+    if (hy_sim_row_id (json_array_get_object_element (merged, j)) == id)
+      break;
+
+  if (j == json_array_get_length (merged))
+    {
+      json_array_add_object_element (merged, copy);
+      return merged;
+    }
+
+  /* Replace in place: the merged array is our own, built above. */
+  rebuilt = json_array_new ();
+  for (guint k = 0; k < json_array_get_length (merged); k++)
+    if (k == j)
+      json_array_add_object_element (rebuilt, json_object_ref (copy));
+    else
+      json_array_add_element (rebuilt, json_node_copy (json_array_get_element (merged, k)));
+  json_object_unref (copy);
+  json_array_unref (merged);
+  return rebuilt;
+}
+
 /* Merges "fields" [{id, value}] sent in @item into @row's existing fields, by id. */
 static gboolean
 merge_asset_fields (JsonObject *row, JsonObject *base, JsonObject *item, GError **error)
@@ -884,7 +922,6 @@ merge_asset_fields (JsonObject *row, JsonObject *base, JsonObject *item, GError 
       JsonNode *value;
       gboolean present;
       gint64 id;
-      guint j;
 
       if (!JSON_NODE_HOLDS_OBJECT (element) ||
           !hy_sim_read_id (json_node_get_object (element), "id", &id, &present, NULL) || !present ||
@@ -918,32 +955,7 @@ merge_asset_fields (JsonObject *row, JsonObject *base, JsonObject *item, GError 
           json_node_get_value_type (value) == G_TYPE_STRING)
         json_object_set_string_member (copy, "display", json_node_get_string (value));
 
-      for (j = 0; j < json_array_get_length (merged); j++)
-        {
-          JsonObject *existing = json_array_get_object_element (merged, j);
-
-          if (hy_sim_row_id (existing) == id)
-            break;
-        }
-
-      if (j < json_array_get_length (merged))
-        {
-          /* Replace in place: the merged array is our own, built above. */
-          JsonArray *rebuilt = json_array_new ();
-
-          for (guint k = 0; k < json_array_get_length (merged); k++)
-            if (k == j)
-              json_array_add_object_element (rebuilt, json_object_ref (copy));
-            else
-              json_array_add_element (rebuilt, json_node_copy (json_array_get_element (merged, k)));
-          json_object_unref (copy);
-          json_array_unref (merged);
-          merged = rebuilt;
-        }
-      else
-        {
-          json_array_add_object_element (merged, copy);
-        }
+      merged = put_field (merged, copy);
     }
 
   json_object_set_array_member (row, "fields", merged);
@@ -1097,29 +1109,10 @@ apply_status (JsonObject *ticket, JsonObject *status)
   json_object_set_boolean_member (ticket, "hasbeenclosed", closed);
 }
 
+/* The ticket's end user: active, and with the site they belong to */
 static gboolean
-validate_ticket (PostContext *ctx, JsonObject *row, gboolean create, GError **error)
+check_ticket_user (JsonObject *row, JsonObject *user, gboolean create, GError **error)
 {
-  JsonObject *type;
-  JsonObject *client;
-  JsonObject *site;
-  JsonObject *status;
-  JsonObject *user;
-  JsonObject *agent;
-  JsonObject *priority;
-  const char *team;
-  JsonNode *assets;
-
-  if (!resolve_fk (ctx, row, "tickettype_id", HY_SIM_TABLE_TICKET_TYPES, TRUE, &type, error) ||
-      !resolve_fk (ctx, row, "client_id", HY_SIM_TABLE_CLIENTS, TRUE, &client, error) ||
-      !resolve_fk (ctx, row, "site_id", HY_SIM_TABLE_SITES, FALSE, &site, error) ||
-      !resolve_fk (ctx, row, "user_id", HY_SIM_TABLE_USERS, FALSE, &user, error) ||
-      !resolve_fk (ctx, row, "agent_id", HY_SIM_TABLE_AGENTS, FALSE, &agent, error))
-    return FALSE;
-
-  if (!resolve_fk (ctx, row, "priority_id", HY_SIM_TABLE_PRIORITIES, FALSE, &priority, error))
-    return FALSE;
-
   /* Whether Halo takes an inactive end user on a ticket is not known: the simulator refuses. */
   if (user != NULL && hy_sim_row_bool (user, "inactive"))
     {
@@ -1145,6 +1138,15 @@ validate_ticket (PostContext *ctx, JsonObject *row, gboolean create, GError **er
       return FALSE;
     }
 
+  return TRUE;
+}
+
+/* The ticket's team, by name, must exist */
+static gboolean
+check_ticket_team (PostContext *ctx, JsonObject *row, GError **error)
+{
+  const char *team;
+
   /* A ticket names its team; an unknown name is refused (whether Halo ignores it is not
    * known: the simulator does the harsher thing). */
   team = hy_sim_row_string (row, "team");
@@ -1164,30 +1166,14 @@ validate_ticket (PostContext *ctx, JsonObject *row, gboolean create, GError **er
         }
     }
 
-  if (create && hy_sim_row_bool (type, "cab_required"))
-    {
-      g_set_error_literal (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_CAB,
-                           "CODE:APP03/2 Please select the CAB members to approve");
-      return FALSE;
-    }
+  return TRUE;
+}
 
-  if (site == NULL)
-    site = first_site_of_client (ctx->store, hy_sim_row_id (client));
-  else if (hy_sim_row_int (site, "client_id") != hy_sim_row_id (client))
-    {
-      g_set_error (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_INVALID,
-                   "Site %" G_GINT64_FORMAT " does not belong to Client %" G_GINT64_FORMAT ".",
-                   hy_sim_row_id (site), hy_sim_row_id (client));
-      return FALSE;
-    }
-
-  if (!json_object_has_member (row, "status_id") || hy_sim_row_int (row, "status_id") == 0)
-    json_object_set_int_member (row, "status_id",
-                                hy_sim_row_int (type, "initial_status") > 0
-                                    ? hy_sim_row_int (type, "initial_status")
-                                    : 1);
-  if (!resolve_fk (ctx, row, "status_id", HY_SIM_TABLE_STATUSES, TRUE, &status, error))
-    return FALSE;
+/* "assets": null, or an array of {"id": N} naming assets that exist */
+static gboolean
+check_ticket_assets (PostContext *ctx, JsonObject *row, GError **error)
+{
+  JsonNode *assets;
 
   assets = json_object_get_member (row, "assets");
   if (assets != NULL && !JSON_NODE_HOLDS_NULL (assets))
@@ -1222,6 +1208,20 @@ validate_ticket (PostContext *ctx, JsonObject *row, gboolean create, GError **er
         }
     }
 
+  return TRUE;
+}
+
+/* What Halo adds to a saved ticket: the names of what it refers to, its priority as Halo nests
+ * it, and on a create its dates and empty members */
+static void
+fill_ticket (JsonObject *row,
+             JsonObject *type,
+             JsonObject *client,
+             JsonObject *site,
+             JsonObject *user,
+             JsonObject *priority,
+             gboolean create)
+{
   json_object_set_string_member (row, "tickettype_name", hy_sim_row_string (type, "name"));
   json_object_set_string_member (row, "client_name", hy_sim_row_string (client, "name"));
   if (site != NULL)
@@ -1260,7 +1260,61 @@ validate_ticket (PostContext *ctx, JsonObject *row, gboolean create, GError **er
         json_object_set_array_member (row, "assets", json_array_new ());
       json_object_set_boolean_member (row, "hasbeenclosed", FALSE);
     }
+}
 
+static gboolean
+validate_ticket (PostContext *ctx, JsonObject *row, gboolean create, GError **error)
+{
+  JsonObject *type;
+  JsonObject *client;
+  JsonObject *site;
+  JsonObject *status;
+  JsonObject *user;
+  JsonObject *agent;
+  JsonObject *priority;
+
+  if (!resolve_fk (ctx, row, "tickettype_id", HY_SIM_TABLE_TICKET_TYPES, TRUE, &type, error) ||
+      !resolve_fk (ctx, row, "client_id", HY_SIM_TABLE_CLIENTS, TRUE, &client, error) ||
+      !resolve_fk (ctx, row, "site_id", HY_SIM_TABLE_SITES, FALSE, &site, error) ||
+      !resolve_fk (ctx, row, "user_id", HY_SIM_TABLE_USERS, FALSE, &user, error) ||
+      !resolve_fk (ctx, row, "agent_id", HY_SIM_TABLE_AGENTS, FALSE, &agent, error))
+    return FALSE;
+
+  if (!resolve_fk (ctx, row, "priority_id", HY_SIM_TABLE_PRIORITIES, FALSE, &priority, error))
+    return FALSE;
+
+  if (!check_ticket_user (row, user, create, error) || !check_ticket_team (ctx, row, error))
+    return FALSE;
+
+  if (create && hy_sim_row_bool (type, "cab_required"))
+    {
+      g_set_error_literal (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_CAB,
+                           "CODE:APP03/2 Please select the CAB members to approve");
+      return FALSE;
+    }
+
+  if (site == NULL)
+    site = first_site_of_client (ctx->store, hy_sim_row_id (client));
+  else if (hy_sim_row_int (site, "client_id") != hy_sim_row_id (client))
+    {
+      g_set_error (error, HY_SIM_POST_ERROR, HY_SIM_POST_ERROR_INVALID,
+                   "Site %" G_GINT64_FORMAT " does not belong to Client %" G_GINT64_FORMAT ".",
+                   hy_sim_row_id (site), hy_sim_row_id (client));
+      return FALSE;
+    }
+
+  if (!json_object_has_member (row, "status_id") || hy_sim_row_int (row, "status_id") == 0)
+    json_object_set_int_member (row, "status_id",
+                                hy_sim_row_int (type, "initial_status") > 0
+                                    ? hy_sim_row_int (type, "initial_status")
+                                    : 1);
+  if (!resolve_fk (ctx, row, "status_id", HY_SIM_TABLE_STATUSES, TRUE, &status, error))
+    return FALSE;
+
+  if (!check_ticket_assets (ctx, row, error))
+    return FALSE;
+
+  fill_ticket (row, type, client, site, user, priority, create);
   apply_status (row, status);
   return TRUE;
 }
@@ -1291,6 +1345,35 @@ find_outcome_by_name (HySimStore *store, const char *name)
     }
 
   return NULL;
+}
+
+/* Whom an action is recorded for: the application's login agent, who_agentid when lenient, and
+ * on an update whom it was recorded for */
+static JsonObject *
+action_agent (PostContext *ctx, JsonObject *row, JsonObject *item, gboolean create)
+{
+  JsonObject *agent = NULL;
+  gboolean present;
+  gint64 id;
+
+  /* The agent: Halo records the application's login agent; whether it honours who_agentid for
+   * an application's token is uncertain (HALO-API §11), so only when lenient. agent_id is not an
+   * Actions member: it is ignored. */
+  if ((ctx->store->lenient & HY_SIM_LENIENT_WHO_AGENTID) &&
+      hy_sim_read_id (item, "who_agentid", &id, &present, NULL) && present)
+    agent = hy_sim_store_lookup (ctx->store, HY_SIM_TABLE_AGENTS, id);
+  if (agent == NULL && !create)
+    {
+      /* An update keeps whom the action was recorded for. */
+      JsonObject *base = find_row (ctx, HY_SIM_TABLE_ACTIONS, hy_sim_row_id (row));
+
+      if (base != NULL)
+        agent = hy_sim_store_lookup (ctx->store, HY_SIM_TABLE_AGENTS,
+                                     hy_sim_row_int (base, "who_agentid"));
+    }
+  if (agent == NULL)
+    agent = hy_sim_store_lookup (ctx->store, HY_SIM_TABLE_AGENTS, ctx->store->app_agent_id);
+  return agent;
 }
 
 static gboolean
@@ -1329,23 +1412,7 @@ validate_action (PostContext *ctx,
   json_object_set_int_member (row, "outcome_id", hy_sim_row_id (outcome));
   json_object_set_string_member (row, "outcome", hy_sim_row_string (outcome, "outcome"));
 
-  /* The agent: Halo records the application's login agent; whether it honours who_agentid for
-   * an application's token is uncertain (HALO-API §11), so only when lenient. agent_id is not an
-   * Actions member: it is ignored. */
-  if ((ctx->store->lenient & HY_SIM_LENIENT_WHO_AGENTID) &&
-      hy_sim_read_id (item, "who_agentid", &id, &present, NULL) && present)
-    agent = hy_sim_store_lookup (ctx->store, HY_SIM_TABLE_AGENTS, id);
-  if (agent == NULL && !create)
-    {
-      /* An update keeps whom the action was recorded for. */
-      JsonObject *base = find_row (ctx, HY_SIM_TABLE_ACTIONS, hy_sim_row_id (row));
-
-      if (base != NULL)
-        agent = hy_sim_store_lookup (ctx->store, HY_SIM_TABLE_AGENTS,
-                                     hy_sim_row_int (base, "who_agentid"));
-    }
-  if (agent == NULL)
-    agent = hy_sim_store_lookup (ctx->store, HY_SIM_TABLE_AGENTS, ctx->store->app_agent_id);
+  agent = action_agent (ctx, row, item, create);
   if (json_object_has_member (row, "agent_id"))
     json_object_remove_member (row, "agent_id");
   if (agent != NULL)
