@@ -90,14 +90,13 @@ choosable_fields (const HyAssetType *type)
   return fields;
 }
 
+/* The subtitle says where the field goes (the choice, too long to show beside the title), or
+ * why it goes nowhere. */
 static void
-set_subtitle (AdwComboRow *row, const HyAssetFieldTarget *target)
+set_message (AdwComboRow *row, const char *message)
 {
-  if (target->missing)
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                 _ ("The field chosen is no longer in Halo: not sent"));
-  else
-    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), NULL);
+  adw_combo_row_set_use_subtitle (row, FALSE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), message);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -128,8 +127,8 @@ selected_cb (AdwComboRow *row, GParamSpec *pspec, HyAssetFieldsGroup *self)
     return;
   if (!hy_asset_fields_choose (hy_session_get_store (self->session), type, field, name, &error))
     {
-      /* Nothing saved: the row shows why, and what is saved. */
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), error->message);
+      /* Nothing saved: the row shows why. */
+      set_message (row, error->message);
       return;
     }
 }
@@ -187,9 +186,11 @@ field_row (HyAssetFieldsGroup *self,
     selected = POSITION_NONE;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), field_title (field));
+  adw_combo_row_set_use_subtitle (ADW_COMBO_ROW (row), TRUE);
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (choices));
   adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
-  set_subtitle (ADW_COMBO_ROW (row), target);
+  if (target->missing)
+    set_message (ADW_COMBO_ROW (row), _ ("The field chosen is no longer in Halo: not sent"));
   g_object_set_data (G_OBJECT (row), "hy-asset-type", (gpointer) type);
   g_object_set_data (G_OBJECT (row), "hy-asset-field", GUINT_TO_POINTER (field));
   g_signal_connect (row, "notify::selected", G_CALLBACK (selected_cb), self);
