@@ -286,6 +286,40 @@ alertmanager_details (const char *description, JsonObject *labels, const char *g
   return out->len > 0 ? g_string_free (g_steal_pointer (&out), FALSE) : NULL;
 }
 
+/* The computer an alert names, and the label that names it: the configured label, or the
+ * first of the default labels the alert has (an "instance" loses its port) */
+static void
+find_computer (HyIntakeAlert *alert, JsonObject *labels, const HyIntakeInfo *settings)
+{
+  const char *computer = NULL;
+
+  if (settings != NULL && settings->computer_label != NULL)
+    {
+      alert->computer_label = g_strdup (settings->computer_label);
+      computer = map_get (labels, settings->computer_label);
+      if (computer != NULL && g_str_equal (settings->computer_label, "instance"))
+        alert->computer = strip_port (computer);
+      else
+        alert->computer = g_strdup (computer);
+    }
+  else
+    {
+      for (guint i = 0; i < G_N_ELEMENTS (default_computer_labels) && computer == NULL; i++)
+        {
+          computer = map_get (labels, default_computer_labels[i]);
+          if (computer != NULL && *computer == '\0')
+            computer = NULL;
+          if (computer != NULL)
+            {
+              alert->computer_label = g_strdup (default_computer_labels[i]);
+              alert->computer = i == 0 ? strip_port (computer) : g_strdup (computer);
+            }
+        }
+      if (alert->computer_label == NULL)
+        alert->computer_label = g_strdup (DEFAULT_COMPUTER_LABELS);
+    }
+}
+
 /* One Alertmanager alert (a webhook's or the API's: the same members, but for the status). */
 static HyIntakeAlert *
 read_alertmanager_alert (JsonNode *node,
@@ -304,7 +338,6 @@ read_alertmanager_alert (JsonNode *node,
   const char *generator_url;
   const char *summary;
   const char *description;
-  const char *computer = NULL;
 
   if (!JSON_NODE_HOLDS_OBJECT (node))
     /* Translators: "alerts[2] must be an object" */
@@ -344,31 +377,7 @@ read_alertmanager_alert (JsonNode *node,
 
   alert->id = g_strconcat (HY_INTAKE_ALERTMANAGER_PREFIX, fingerprint, NULL);
   alert->source = g_strdup ("alertmanager");
-  if (settings != NULL && settings->computer_label != NULL)
-    {
-      alert->computer_label = g_strdup (settings->computer_label);
-      computer = map_get (labels, settings->computer_label);
-      if (computer != NULL && g_str_equal (settings->computer_label, "instance"))
-        alert->computer = strip_port (computer);
-      else
-        alert->computer = g_strdup (computer);
-    }
-  else
-    {
-      for (guint i = 0; i < G_N_ELEMENTS (default_computer_labels) && computer == NULL; i++)
-        {
-          computer = map_get (labels, default_computer_labels[i]);
-          if (computer != NULL && *computer == '\0')
-            computer = NULL;
-          if (computer != NULL)
-            {
-              alert->computer_label = g_strdup (default_computer_labels[i]);
-              alert->computer = i == 0 ? strip_port (computer) : g_strdup (computer);
-            }
-        }
-      if (alert->computer_label == NULL)
-        alert->computer_label = g_strdup (DEFAULT_COMPUTER_LABELS);
-    }
+  find_computer (alert, labels, settings);
   alert->policy_label =
       g_strdup (settings != NULL && settings->policy_label != NULL ? settings->policy_label
                                                                    : DEFAULT_POLICY_LABEL);

@@ -427,6 +427,56 @@ hy_name_legal_suffix_class (const char *name)
   return parsed->suffix_class;
 }
 
+/* The differences between @ra and @rb (texts with their suffixes and connectors already
+ * compared): each is evidence when the names differ once every other step is applied */
+static HyNameEvidence
+step_evidence (const char *ra, const char *rb)
+{
+  HyNameEvidence evidence = HY_NAME_EVIDENCE_NONE;
+  g_autofree char *ca = transform (ra, -1, FALSE, G_NORMALIZE_NFKD, TRUE, TRUE);
+  g_autofree char *cb = transform (rb, -1, FALSE, G_NORMALIZE_NFKD, TRUE, TRUE);
+  g_autofree char *aa = transform (ra, -1, TRUE, G_NORMALIZE_NFKC, FALSE, TRUE);
+  g_autofree char *ab = transform (rb, -1, TRUE, G_NORMALIZE_NFKC, FALSE, TRUE);
+  g_autofree char *sa = transform (ra, -1, TRUE, G_NORMALIZE_NFKD, TRUE, FALSE);
+  g_autofree char *sb = transform (rb, -1, TRUE, G_NORMALIZE_NFKD, TRUE, FALSE);
+  g_autofree char *fa = transform (ra, -1, TRUE, G_NORMALIZE_NFD, TRUE, TRUE);
+  g_autofree char *fb = transform (rb, -1, TRUE, G_NORMALIZE_NFD, TRUE, TRUE);
+
+  if (strcmp (ca, cb) != 0)
+    evidence |= HY_NAME_EVIDENCE_CASE;
+  if (strcmp (aa, ab) != 0)
+    evidence |= HY_NAME_EVIDENCE_ACCENTS;
+  if (strcmp (sa, sb) != 0)
+    evidence |= HY_NAME_EVIDENCE_SPACING;
+  if (strcmp (fa, fb) != 0)
+    evidence |= HY_NAME_EVIDENCE_FORM;
+
+  return evidence;
+}
+
+/* The score of a match from its evidence: 1 less what each kind of difference costs */
+static double
+evidence_score (HyNameEvidence evidence)
+{
+  double score = 1.0;
+
+  if (evidence & HY_NAME_EVIDENCE_CASE)
+    score -= 0.02;
+  if (evidence & HY_NAME_EVIDENCE_ACCENTS)
+    score -= 0.04;
+  if (evidence & HY_NAME_EVIDENCE_SPACING)
+    score -= 0.05;
+  if (evidence & HY_NAME_EVIDENCE_FORM)
+    score -= 0.03;
+  if (evidence & HY_NAME_EVIDENCE_CONNECTOR)
+    score -= 0.03;
+  if (evidence & HY_NAME_EVIDENCE_SUFFIX)
+    score -= 0.06;
+  if (evidence & HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED)
+    score -= 0.20;
+  return MAX (0.5, (double) (gint64) (score * 100.0 + 0.5) / 100.0);
+}
+
 /**
  * hy_name_match_compare:
  * @local_name: the name of the local record
@@ -447,7 +497,6 @@ hy_name_match_compare (const char *local_name, const char *halo_name)
   g_autofree char *rb = NULL;
   gboolean a_base_only = FALSE;
   gboolean b_base_only = FALSE;
-  double score = 1.0;
 
   if (hy_name_equal_exact (local_name, halo_name))
     {
@@ -500,46 +549,13 @@ hy_name_match_compare (const char *local_name, const char *halo_name)
     rb = dup_text (b, b_base_only, TRUE);
   }
 
-  /* Each difference is evidence when the names differ once every other step is applied. */
-  {
-    g_autofree char *ca = transform (ra, -1, FALSE, G_NORMALIZE_NFKD, TRUE, TRUE);
-    g_autofree char *cb = transform (rb, -1, FALSE, G_NORMALIZE_NFKD, TRUE, TRUE);
-    g_autofree char *aa = transform (ra, -1, TRUE, G_NORMALIZE_NFKC, FALSE, TRUE);
-    g_autofree char *ab = transform (rb, -1, TRUE, G_NORMALIZE_NFKC, FALSE, TRUE);
-    g_autofree char *sa = transform (ra, -1, TRUE, G_NORMALIZE_NFKD, TRUE, FALSE);
-    g_autofree char *sb = transform (rb, -1, TRUE, G_NORMALIZE_NFKD, TRUE, FALSE);
-    g_autofree char *fa = transform (ra, -1, TRUE, G_NORMALIZE_NFD, TRUE, TRUE);
-    g_autofree char *fb = transform (rb, -1, TRUE, G_NORMALIZE_NFD, TRUE, TRUE);
-
-    if (strcmp (ca, cb) != 0)
-      match->evidence |= HY_NAME_EVIDENCE_CASE;
-    if (strcmp (aa, ab) != 0)
-      match->evidence |= HY_NAME_EVIDENCE_ACCENTS;
-    if (strcmp (sa, sb) != 0)
-      match->evidence |= HY_NAME_EVIDENCE_SPACING;
-    if (strcmp (fa, fb) != 0)
-      match->evidence |= HY_NAME_EVIDENCE_FORM;
-  }
+  match->evidence |= step_evidence (ra, rb);
 
   /* Differences the per-step tests cannot tell apart (a mix of forms) still count as forms. */
   if (match->evidence == HY_NAME_EVIDENCE_NONE)
     match->evidence = HY_NAME_EVIDENCE_FORM;
 
-  if (match->evidence & HY_NAME_EVIDENCE_CASE)
-    score -= 0.02;
-  if (match->evidence & HY_NAME_EVIDENCE_ACCENTS)
-    score -= 0.04;
-  if (match->evidence & HY_NAME_EVIDENCE_SPACING)
-    score -= 0.05;
-  if (match->evidence & HY_NAME_EVIDENCE_FORM)
-    score -= 0.03;
-  if (match->evidence & HY_NAME_EVIDENCE_CONNECTOR)
-    score -= 0.03;
-  if (match->evidence & HY_NAME_EVIDENCE_SUFFIX)
-    score -= 0.06;
-  if (match->evidence & HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED)
-    score -= 0.20;
-  match->score = MAX (0.5, (double) (gint64) (score * 100.0 + 0.5) / 100.0);
+  match->score = evidence_score (match->evidence);
 
   return g_steal_pointer (&match);
 }

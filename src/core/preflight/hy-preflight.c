@@ -596,34 +596,16 @@ mark_rest_unproven (RunData *data, HyPreflightCheckId from, const char *why)
 
 /* Judges the URL and the token from what signing in showed. Returns FALSE when the rest
  * cannot be checked. */
+/* The URL check: passed when the address signs in like Halo (its /api/authinfo, or a token
+ * endpoint that speaks OAuth, or a refusal only Halo gives); FALSE when it failed, with the
+ * checks after it unproven */
 static gboolean
-judge_sign_in (RunData *data, const GError *error)
+judge_url (RunData *data, const GError *error, gboolean looks_like_halo)
 {
   HyPreflightResult *result = data->result;
   const char *base_url = hy_halo_client_get_base_url (data->client);
-  const HyHaloEvent *authinfo = find_event (data, "GET", "/api/authinfo");
-  const HyHaloEvent *token = find_event (data, "POST", "/token");
-  g_autoptr (JsonParser) authinfo_parser = json_parser_new ();
-  g_autoptr (JsonParser) token_parser = json_parser_new ();
-  JsonObject *authinfo_object = event_json_object (authinfo, authinfo_parser);
-  JsonObject *token_object = event_json_object (token, token_parser);
-  gboolean authinfo_ok = authinfo != NULL && authinfo->status == 200 && authinfo_object != NULL &&
-                         (json_object_has_member (authinfo_object, "auth_url") ||
-                          json_object_has_member (authinfo_object, "tenant_id"));
-  gboolean token_speaks_oauth =
-      token_object != NULL && (json_object_has_member (token_object, "access_token") ||
-                               json_object_has_member (token_object, "error"));
-  gboolean token_ok = token != NULL && token->status >= 200 && token->status < 300 &&
-                      token_object != NULL && json_object_has_member (token_object, "access_token");
-  const char *authinfo_tenant = NULL;
-  const char *tenant = hy_halo_client_get_tenant (data->client);
 
-  if (authinfo_ok)
-    authinfo_tenant =
-        json_object_get_string_member_with_default (authinfo_object, "tenant_id", NULL);
-
-  /* ---- url ---- */
-  if (error == NULL || authinfo_ok || token_speaks_oauth ||
+  if (error == NULL || looks_like_halo ||
       g_error_matches (error, HY_HALO_ERROR, HY_HALO_ERROR_INVALID_CLIENT) ||
       g_error_matches (error, HY_HALO_ERROR, HY_HALO_ERROR_INVALID_SCOPE))
     {
@@ -668,30 +650,15 @@ judge_sign_in (RunData *data, const GError *error)
       return FALSE;
     }
 
-  /* ---- token ---- */
-  if (token_ok || (error == NULL && token == NULL))
-    {
-      const char *scope =
-          token_object != NULL
-              ? json_object_get_string_member_with_default (token_object, "scope", NULL)
-              : NULL;
+  return TRUE;
+}
 
-      /* Signed in before this run: the scopes the client remembers, if it was observed. */
-      if (token == NULL)
-        scope = g_object_get_data (G_OBJECT (data->client), GRANTED_SCOPES_KEY);
-
-      g_free (result->granted_scopes);
-      result->granted_scopes = scope != NULL && *scope != '\0' ? g_strdup (scope) : NULL;
-      set_check (result, HY_PREFLIGHT_CHECK_TOKEN, HY_PREFLIGHT_PASSED,
-                 result->granted_scopes != NULL
-                     /* Translators: %s is a list of Halo scopes such as "all" */
-                     ? g_strdup_printf (_ ("Halo accepted the Client ID and Client Secret and "
-                                           "granted the scopes: %s"),
-                                        result->granted_scopes)
-                     : g_strdup (_ ("Halo accepted the Client ID and Client Secret")),
-                 NULL);
-      return TRUE;
-    }
+/* The token check, failed: the credentials (or the tenant), the scopes, or anything else */
+static void
+judge_token_refused (RunData *data, const GError *error, const char *authinfo_tenant)
+{
+  HyPreflightResult *result = data->result;
+  const char *tenant = hy_halo_client_get_tenant (data->client);
 
   if (g_error_matches (error, HY_HALO_ERROR, HY_HALO_ERROR_INVALID_CLIENT))
     {
@@ -753,7 +720,61 @@ judge_sign_in (RunData *data, const GError *error)
                         "again."),
                      _ (APPLICATIONS_PATH)));
     }
+}
 
+static gboolean
+judge_sign_in (RunData *data, const GError *error)
+{
+  HyPreflightResult *result = data->result;
+  const HyHaloEvent *authinfo = find_event (data, "GET", "/api/authinfo");
+  const HyHaloEvent *token = find_event (data, "POST", "/token");
+  g_autoptr (JsonParser) authinfo_parser = json_parser_new ();
+  g_autoptr (JsonParser) token_parser = json_parser_new ();
+  JsonObject *authinfo_object = event_json_object (authinfo, authinfo_parser);
+  JsonObject *token_object = event_json_object (token, token_parser);
+  gboolean authinfo_ok = authinfo != NULL && authinfo->status == 200 && authinfo_object != NULL &&
+                         (json_object_has_member (authinfo_object, "auth_url") ||
+                          json_object_has_member (authinfo_object, "tenant_id"));
+  gboolean token_speaks_oauth =
+      token_object != NULL && (json_object_has_member (token_object, "access_token") ||
+                               json_object_has_member (token_object, "error"));
+  gboolean token_ok = token != NULL && token->status >= 200 && token->status < 300 &&
+                      token_object != NULL && json_object_has_member (token_object, "access_token");
+  const char *authinfo_tenant = NULL;
+
+  if (authinfo_ok)
+    authinfo_tenant =
+        json_object_get_string_member_with_default (authinfo_object, "tenant_id", NULL);
+
+  if (!judge_url (data, error, authinfo_ok || token_speaks_oauth))
+    return FALSE;
+
+  /* ---- token ---- */
+  if (token_ok || (error == NULL && token == NULL))
+    {
+      const char *scope =
+          token_object != NULL
+              ? json_object_get_string_member_with_default (token_object, "scope", NULL)
+              : NULL;
+
+      /* Signed in before this run: the scopes the client remembers, if it was observed. */
+      if (token == NULL)
+        scope = g_object_get_data (G_OBJECT (data->client), GRANTED_SCOPES_KEY);
+
+      g_free (result->granted_scopes);
+      result->granted_scopes = scope != NULL && *scope != '\0' ? g_strdup (scope) : NULL;
+      set_check (result, HY_PREFLIGHT_CHECK_TOKEN, HY_PREFLIGHT_PASSED,
+                 result->granted_scopes != NULL
+                     /* Translators: %s is a list of Halo scopes such as "all" */
+                     ? g_strdup_printf (_ ("Halo accepted the Client ID and Client Secret and "
+                                           "granted the scopes: %s"),
+                                        result->granted_scopes)
+                     : g_strdup (_ ("Halo accepted the Client ID and Client Secret")),
+                 NULL);
+      return TRUE;
+    }
+
+  judge_token_refused (data, error, authinfo_tenant);
   mark_rest_unproven (data, HY_PREFLIGHT_CHECK_AGENT,
                       _ ("Not checked: Halyard could not sign in to Halo."));
   return FALSE;
