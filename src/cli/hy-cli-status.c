@@ -421,6 +421,81 @@ format_local_time (gint64 time_us)
 
 #define EVENTS_MAX_LIMIT 100000
 
+/* The events document: one object per request, newest first. */
+static void
+print_events_json (HyCli *cli, GPtrArray *events)
+{
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) node = NULL;
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < events->len; i++)
+    {
+      HyEvent *event = events->pdata[i];
+      g_autofree char *time = format_time (event->time);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "time");
+      json_builder_add_string_value (builder, time);
+      json_builder_set_member_name (builder, "method");
+      json_builder_add_string_value (builder, event->method);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, event->path);
+      /* Added with schema 9: null for requests logged before. */
+      json_builder_set_member_name (builder, "host");
+      if (event->host != NULL)
+        json_builder_add_string_value (builder, event->host);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_int_value (builder, event->status);
+      json_builder_set_member_name (builder, "duration_ms");
+      json_builder_add_int_value (builder, event->duration_ms);
+      json_builder_set_member_name (builder, "record");
+      if (event->record != NULL)
+        json_builder_add_string_value (builder, event->record);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "error");
+      if (event->error != NULL)
+        json_builder_add_string_value (builder, event->error);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  node = json_builder_get_root (builder);
+  hy_cli_print_json (cli, node);
+}
+
+/* The events in words, one line per request (and its error under it). */
+static void
+print_events_text (HyCli *cli, GPtrArray *events, gboolean failed)
+{
+  if (events->len == 0)
+    {
+      hy_cli_print (cli, failed ? _ ("No failed requests.") : _ ("No requests yet."));
+      return;
+    }
+
+  for (guint i = 0; i < events->len; i++)
+    {
+      HyEvent *event = events->pdata[i];
+      g_autofree char *time = format_local_time (event->time);
+      g_autoptr (GString) line = g_string_new (NULL);
+
+      g_string_append_printf (line, "%s  %-5s %3u  %'6" G_GINT64_FORMAT " ms  %s", time,
+                              event->method, event->status, event->duration_ms, event->path);
+      if (event->record != NULL)
+        g_string_append_printf (line, "  [%s]", event->record);
+      hy_cli_print (cli, "%s", line->str);
+      if (event->error != NULL)
+        /* Translators: Halo's error text for a request, under the request's line */
+        hy_cli_print (cli, _ ("      Error: %s"), event->error);
+    }
+}
+
 int
 hy_cli_events (HyCli *cli, int argc, char **argv)
 {
@@ -472,73 +547,8 @@ hy_cli_events (HyCli *cli, int argc, char **argv)
     return hy_cli_fail (cli, error);
 
   if (cli->json)
-    {
-      g_autoptr (JsonBuilder) builder = json_builder_new ();
-      g_autoptr (JsonNode) node = NULL;
-
-      json_builder_begin_array (builder);
-      for (guint i = 0; i < events->len; i++)
-        {
-          HyEvent *event = events->pdata[i];
-          g_autofree char *time = format_time (event->time);
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "time");
-          json_builder_add_string_value (builder, time);
-          json_builder_set_member_name (builder, "method");
-          json_builder_add_string_value (builder, event->method);
-          json_builder_set_member_name (builder, "path");
-          json_builder_add_string_value (builder, event->path);
-          /* Added with schema 9: null for requests logged before. */
-          json_builder_set_member_name (builder, "host");
-          if (event->host != NULL)
-            json_builder_add_string_value (builder, event->host);
-          else
-            json_builder_add_null_value (builder);
-          json_builder_set_member_name (builder, "status");
-          json_builder_add_int_value (builder, event->status);
-          json_builder_set_member_name (builder, "duration_ms");
-          json_builder_add_int_value (builder, event->duration_ms);
-          json_builder_set_member_name (builder, "record");
-          if (event->record != NULL)
-            json_builder_add_string_value (builder, event->record);
-          else
-            json_builder_add_null_value (builder);
-          json_builder_set_member_name (builder, "error");
-          if (event->error != NULL)
-            json_builder_add_string_value (builder, event->error);
-          else
-            json_builder_add_null_value (builder);
-          json_builder_end_object (builder);
-        }
-      json_builder_end_array (builder);
-
-      node = json_builder_get_root (builder);
-      hy_cli_print_json (cli, node);
-      return HY_CLI_EXIT_OK;
-    }
-
-  if (events->len == 0)
-    {
-      hy_cli_print (cli, failed ? _ ("No failed requests.") : _ ("No requests yet."));
-      return HY_CLI_EXIT_OK;
-    }
-
-  for (guint i = 0; i < events->len; i++)
-    {
-      HyEvent *event = events->pdata[i];
-      g_autofree char *time = format_local_time (event->time);
-      g_autoptr (GString) line = g_string_new (NULL);
-
-      g_string_append_printf (line, "%s  %-5s %3u  %'6" G_GINT64_FORMAT " ms  %s", time,
-                              event->method, event->status, event->duration_ms, event->path);
-      if (event->record != NULL)
-        g_string_append_printf (line, "  [%s]", event->record);
-      hy_cli_print (cli, "%s", line->str);
-      if (event->error != NULL)
-        /* Translators: Halo's error text for a request, under the request's line */
-        hy_cli_print (cli, _ ("      Error: %s"), event->error);
-    }
-
+    print_events_json (cli, events);
+  else
+    print_events_text (cli, events, failed);
   return HY_CLI_EXIT_OK;
 }
