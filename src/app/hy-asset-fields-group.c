@@ -144,6 +144,29 @@ store_changed_cb (HyStore *store, guint changes, gpointer user_data)
 /* Building                                                                  */
 /* ------------------------------------------------------------------------- */
 
+/* The position of the combo row's item for @target. */
+static guint
+selected_position (const HyAssetType *type, const HyAssetFieldTarget *target)
+{
+  g_autoptr (GPtrArray) fields = choosable_fields (type);
+
+  if (target->how == HY_ASSET_FIELD_HOW_NONE)
+    return POSITION_NONE;
+  for (guint i = 0; target->how == HY_ASSET_FIELD_HOW_MANUAL && i < fields->len; i++)
+    if (((HyAssetTypeField *) fields->pdata[i])->id == target->halo_field_id)
+      return i + 2;
+  return POSITION_AUTO;
+}
+
+static void
+show_target (AdwComboRow *row, const HyAssetType *type, const HyAssetFieldTarget *target)
+{
+  adw_combo_row_set_use_subtitle (row, TRUE);
+  adw_combo_row_set_selected (row, selected_position (type, target));
+  if (target->missing)
+    set_message (row, _ ("The field chosen is no longer in Halo: not sent"));
+}
+
 static GtkWidget *
 field_row (HyAssetFieldsGroup *self,
            const HyAssetType *type,
@@ -154,7 +177,6 @@ field_row (HyAssetFieldsGroup *self,
   g_autoptr (GPtrArray) fields = choosable_fields (type);
   gint64 guess = hy_asset_fields_guess (type, field);
   GtkWidget *row = adw_combo_row_new ();
-  guint selected = POSITION_AUTO;
 
   if (guess > 0)
     {
@@ -175,26 +197,71 @@ field_row (HyAssetFieldsGroup *self,
   /* Translators: the computer field is not written to any Halo field */
   gtk_string_list_append (choices, _ ("Not sent"));
   for (guint i = 0; i < fields->len; i++)
-    {
-      HyAssetTypeField *f = fields->pdata[i];
-
-      gtk_string_list_append (choices, f->name);
-      if (target->how == HY_ASSET_FIELD_HOW_MANUAL && f->id == target->halo_field_id)
-        selected = i + 2;
-    }
-  if (target->how == HY_ASSET_FIELD_HOW_NONE)
-    selected = POSITION_NONE;
+    gtk_string_list_append (choices, ((HyAssetTypeField *) fields->pdata[i])->name);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), field_title (field));
   adw_combo_row_set_use_subtitle (ADW_COMBO_ROW (row), TRUE);
   adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (choices));
-  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
-  if (target->missing)
-    set_message (ADW_COMBO_ROW (row), _ ("The field chosen is no longer in Halo: not sent"));
+  show_target (ADW_COMBO_ROW (row), type, target);
   g_object_set_data (G_OBJECT (row), "hy-asset-type", (gpointer) type);
   g_object_set_data (G_OBJECT (row), "hy-asset-field", GUINT_TO_POINTER (field));
   g_signal_connect (row, "notify::selected", G_CALLBACK (selected_cb), self);
   return row;
+}
+
+static gboolean
+same_types (GPtrArray *a, GPtrArray *b)
+{
+  if (a == NULL || b == NULL || a->len != b->len)
+    return FALSE;
+  for (guint t = 0; t < a->len; t++)
+    {
+      const HyAssetType *x = a->pdata[t];
+      const HyAssetType *y = b->pdata[t];
+
+      if (x->id != y->id || g_strcmp0 (x->name, y->name) != 0 || x->keyfield_id != y->keyfield_id ||
+          x->fields->len != y->fields->len)
+        return FALSE;
+      for (guint f = 0; f < x->fields->len; f++)
+        {
+          const HyAssetTypeField *p = x->fields->pdata[f];
+          const HyAssetTypeField *q = y->fields->pdata[f];
+
+          if (p->id != q->id || g_strcmp0 (p->name, q->name) != 0)
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* The same types as shown: only the choices may differ. The rows stay (with the keyboard focus
+ * and the expanded types), each showing its choice as it is now. */
+static gboolean
+update_in_place (HyAssetFieldsGroup *self, HyStore *store)
+{
+  g_autoptr (GPtrArray) types = hy_store_list_asset_types (store, NULL);
+
+  if (!same_types (self->types, types))
+    return FALSE;
+  self->building = TRUE;
+  for (guint t = 0; t < self->types->len; t++)
+    {
+      HyAssetType *type = self->types->pdata[t];
+      g_autoptr (GHashTable) choices = hy_store_get_asset_field_choices (store, type->id, NULL);
+      HyAssetFieldTarget targets[HY_N_ASSET_FIELDS];
+
+      hy_asset_fields_resolve (type, choices, targets);
+      for (guint f = 0; f < HY_N_ASSET_FIELDS; f++)
+        {
+          AdwComboRow *row =
+              hy_asset_fields_group_get_row (self, type->id, hy_asset_field_to_string (f));
+
+          if (row != NULL)
+            show_target (row, type, &targets[f]);
+        }
+    }
+  self->building = FALSE;
+  return TRUE;
 }
 
 static void
@@ -202,6 +269,10 @@ rebuild (HyAssetFieldsGroup *self)
 {
   g_autoptr (GError) error = NULL;
   HyStore *store;
+
+  if (self->session != NULL && self->types != NULL && self->types->len > 0 &&
+      update_in_place (self, hy_session_get_store (self->session)))
+    return;
 
   for (guint i = 0; i < self->rows->len; i++)
     adw_preferences_group_remove (ADW_PREFERENCES_GROUP (self), self->rows->pdata[i]);
