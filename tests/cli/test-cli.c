@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#include "hy-test.h"
 
 #define SECRET       "Cli-Test-Secret-9f27c1e4b8d3"
 #define WRONG_SECRET "Wrong-Secret-5a1d0e77c3"
@@ -191,16 +192,7 @@ state_count (JsonNode *state, const char *member)
       json_object_get_array_member (json_node_get_object (state), member));
 }
 
-static gboolean
-have_keyring (void)
-{
-  if (g_getenv ("HALYARD_TEST_KEYRING") == NULL)
-    {
-      g_test_skip ("needs the test session's keyring (build-aux/test-session.sh)");
-      return FALSE;
-    }
-  return TRUE;
-}
+#define have_keyring hy_test_keyring_or_skip
 
 static gboolean
 bytes_contain (const char *data, gsize len, const char *needle)
@@ -897,7 +889,7 @@ test_no_keyring (void)
 
   /* With a keyring, connect also takes the secret from the environment. */
   RUN (&run, NULL, SECRET, "--json", "connect", "--url", sim_url, "--client-id", CLIENT_ID);
-  if (g_getenv ("HALYARD_TEST_KEYRING") != NULL)
+  if (hy_test_have_keyring ())
     {
       g_assert_cmpint (run.status, ==, 0);
       check_preflight_document (run.out, TRUE);

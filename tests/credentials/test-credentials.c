@@ -16,26 +16,14 @@
 #include <glib/gstdio.h>
 
 #include "credentials/hy-credentials.h"
+#include "hy-test.h"
 
 /* ------------------------------------------------------------------------- */
 /* Helpers                                                                   */
 /* ------------------------------------------------------------------------- */
 
-static void
-result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
+#define result_cb hy_test_result_cb
+#define wait_for  hy_test_wait_for
 
 static gboolean
 store_sync (const char *url, const char *client_id, const char *secret, GError **error)
@@ -64,16 +52,7 @@ clear_sync (const char *url, const char *client_id, gboolean *removed, GError **
   return hy_credentials_clear_finish (wait_for (&result), removed, error);
 }
 
-static gboolean
-have_keyring (void)
-{
-  if (g_getenv ("HALYARD_TEST_KEYRING") == NULL)
-    {
-      g_test_skip ("needs the test session's keyring (build-aux/test-session.sh)");
-      return FALSE;
-    }
-  return TRUE;
-}
+#define have_keyring hy_test_keyring_or_skip
 
 /* ------------------------------------------------------------------------- */
 /* Tests                                                                     */

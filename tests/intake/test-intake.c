@@ -14,6 +14,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include "hy-test.h"
 
 #define DEADLINE_S 30
 
@@ -446,12 +447,6 @@ am_alert_count (Fixture *f)
   return json_array_get_length (json_node_get_array (list));
 }
 
-static gboolean
-keyring_available (void)
-{
-  return g_getenv ("DBUS_SESSION_BUS_ADDRESS") != NULL;
-}
-
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
@@ -472,7 +467,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->http = soup_session_new_with_options ("timeout", 20, NULL);
   /* The token lives in the keyring (build-aux/dev test runs one); without one, the server's
    * way: HALYARD_INTAKE_TOKEN. */
-  f->keyring = keyring_available ();
+  f->keyring = hy_test_have_keyring ();
   if (!f->keyring)
     {
       g_test_message ("No keyring: the token comes from HALYARD_INTAKE_TOKEN");
@@ -927,11 +922,8 @@ test_token_keyring (Fixture *f, gconstpointer data)
   const char *good = "{\"id\": \"t1\", \"computer\": \"acme-dc01\", \"policy\": \"p-disk\", "
                      "\"summary\": \"s\", \"status\": \"firing\"}";
 
-  if (!f->keyring)
-    {
-      g_test_skip ("No keyring: run the suite under build-aux/dev test");
-      return;
-    }
+  if (!hy_test_keyring_or_skip ())
+    return;
   g_assert_cmpint (CLI ("intake", "token"), ==, 0);
   again = g_strdup (json_object_get_string_member (json_node_get_object (doc), "token"));
   g_assert_cmpstr (again, ==, f->token);

@@ -92,12 +92,19 @@ slot_is_set (gpointer user_data)
   return *(GAsyncResult **) user_data != NULL;
 }
 
-/* Waits until hy_test_result_cb has filled @slot; returns its result (the caller owns it) and
- * empties the slot. */
+/* Waits until hy_test_result_cb has filled @slot; returns its result, which @slot keeps. */
+GAsyncResult *
+hy_test_wait_for (GAsyncResult **slot)
+{
+  hy_test_wait_until (slot_is_set, slot, "the asynchronous call's result");
+  return *slot;
+}
+
+/* The same, emptying the slot: the caller owns the result. */
 GAsyncResult *
 hy_test_wait_result (GAsyncResult **slot)
 {
-  hy_test_wait_until (slot_is_set, slot, "the asynchronous call's result");
+  hy_test_wait_for (slot);
   return g_steal_pointer (slot);
 }
 

@@ -33,6 +33,12 @@ void hy_test_wait_idle (void);
 
 void hy_test_result_cb (GObject *source, GAsyncResult *result, gpointer user_data);
 GAsyncResult *hy_test_wait_result (GAsyncResult **slot);
+GAsyncResult *hy_test_wait_for (GAsyncResult **slot);
+
+/* ---- The keyring ------------------------------------------------------------------------- */
+
+gboolean hy_test_have_keyring (void);
+gboolean hy_test_keyring_or_skip (void);
 
 /* ---- Files -------------------------------------------------------------------------------- */
 

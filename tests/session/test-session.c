@@ -14,26 +14,14 @@
 #include "credentials/hy-credentials.h"
 #include "hy-sim.h"
 #include "session/hy-session.h"
+#include "hy-test.h"
 
 #define SECRET "Session-Test-Secret-31d5a8"
 
 static HySim *sim;
 
-static void
-result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
+#define result_cb hy_test_result_cb
+#define wait_for  hy_test_wait_for
 
 static char *
 make_data_dir (void)
@@ -277,11 +265,8 @@ test_keyring_secret (void)
   g_autoptr (HyHaloClient) client = NULL;
   gboolean removed;
 
-  if (g_getenv ("HALYARD_TEST_KEYRING") == NULL)
-    {
-      g_test_skip ("needs the test session's keyring (build-aux/test-session.sh)");
-      return;
-    }
+  if (!hy_test_keyring_or_skip ())
+    return;
 
   session = hy_session_open (dir, &error);
   g_assert_no_error (error);

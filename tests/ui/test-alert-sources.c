@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hy-alert-sources-group.h"
+#include "hy-test.h"
 #include "hy-ui-test.h"
 #include "store/hy-store-intake.h"
 #include "store/hy-store-service.h"
@@ -215,11 +216,8 @@ test_token (Fixture *f, gconstpointer data)
   g_autofree char *second = NULL;
   g_autofree char *snippet = NULL;
 
-  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
-    {
-      g_test_skip ("No keyring: run the suite under build-aux/dev test");
-      return;
-    }
+  if (!hy_test_keyring_or_skip ())
+    return;
   WAIT_UNTIL (strstr (subtitle (f, "Token"), "None yet") != NULL);
   gtk_widget_activate_action (GTK_WIDGET (f->group), "alert-sources.rotate", NULL);
   WAIT_UNTIL (strstr (subtitle (f, "Token"), "keyring") != NULL);
