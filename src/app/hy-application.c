@@ -107,6 +107,7 @@ hy_application_signal_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
+#if HY_ENABLE_DEMO
 static void
 hy_application_leave_demo_action (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
@@ -152,12 +153,15 @@ hy_application_start_demo_action (GSimpleAction *action, GVariant *parameter, gp
   hy_application_activate (G_APPLICATION (self));
   g_application_release (G_APPLICATION (self));
 }
+#endif
 
 static const GActionEntry app_actions[] = {
   { "about", hy_application_about_action },
   { "quit", hy_application_quit_action },
+#if HY_ENABLE_DEMO
   { "leave-demo", hy_application_leave_demo_action },
   { "start-demo", hy_application_start_demo_action },
+#endif
 };
 
 /* ------------------------------------------------------------------------- */
@@ -295,6 +299,7 @@ hy_application_startup (GApplication *application)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.import", import_accels);
 }
 
+#if HY_ENABLE_DEMO
 /* Starts the demo: a simulated Halo, a temporary data directory with a saved profile, and the
  * secret in a temporary keyring item. */
 static HySession *
@@ -323,6 +328,7 @@ hy_application_start_demo (HyApplication *self, GError **error)
   self->demo = g_steal_pointer (&demo);
   return g_steal_pointer (&session);
 }
+#endif
 
 static void
 hy_application_open_session (HyApplication *self, GError **error)
@@ -335,9 +341,10 @@ hy_application_open_session (HyApplication *self, GError **error)
       if (session == NULL)
         return;
 
-      /* The README's run command on a machine with no profile shows the demo. */
+      /* The README's run command on a machine with no profile shows the demo (a build with
+       * -Ddemo=false has none: Setup). */
       if (hy_session_get_profile (session) != NULL || self->data_dir != NULL ||
-          g_getenv ("HALYARD_DATA_DIR") != NULL || self->leaving_demo)
+          g_getenv ("HALYARD_DATA_DIR") != NULL || self->leaving_demo || !HY_ENABLE_DEMO)
         {
           self->session = g_steal_pointer (&session);
           return;
@@ -345,7 +352,9 @@ hy_application_open_session (HyApplication *self, GError **error)
       g_clear_object (&session);
     }
 
+#if HY_ENABLE_DEMO
   self->session = hy_application_start_demo (self, error);
+#endif
 }
 
 static void
@@ -370,12 +379,14 @@ hy_application_activate (GApplication *application)
                                  G_CALLBACK (service_changed_cb), self, G_CONNECT_SWAPPED);
     }
 
+#if HY_ENABLE_DEMO
   g_simple_action_set_enabled (G_SIMPLE_ACTION (
                                    g_action_map_lookup_action (G_ACTION_MAP (self), "leave-demo")),
                                self->demo != NULL);
   g_simple_action_set_enabled (G_SIMPLE_ACTION (
                                    g_action_map_lookup_action (G_ACTION_MAP (self), "start-demo")),
                                self->demo == NULL);
+#endif
   window = hy_window_new (GTK_APPLICATION (application));
   hy_window_set_demo (window, self->demo != NULL);
   hy_window_set_session (window, self->session);
@@ -434,8 +445,10 @@ hy_application_shutdown (GApplication *application)
 
   /* The store closes before the demo's directory goes. */
   g_clear_object (&self->session);
+#if HY_ENABLE_DEMO
   if (self->demo != NULL)
     hy_demo_stop (self->demo, 5000);
+#endif
   g_clear_object (&self->demo);
 }
 
@@ -469,8 +482,10 @@ static void
 hy_application_init (HyApplication *self)
 {
   static const GOptionEntry entries[] = {
+#if HY_ENABLE_DEMO
     { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
       N_ ("Run against a simulated Halo with sample data, in a temporary folder"), NULL },
+#endif
     { "data-dir", 0, 0, G_OPTION_ARG_FILENAME, NULL,
       N_ ("Keep Halyard’s data in DIR instead of the default folder"), N_ ("DIR") },
     { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_ ("Show the version and exit"), NULL },

@@ -15,6 +15,7 @@
 #include "sync/hy-sync-attempt.h"
 #include "sync/hy-sync-engine.h"
 
+#include "hy-events-page.h"
 #include "hy-import-dialog.h"
 #include "hy-mapping-page.h"
 #include "hy-setup-page.h"
@@ -822,7 +823,10 @@ hy_window_class_init (HyWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
   GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
 
+  /* The template names these pages: GtkBuilder finds a type by name only once it exists. */
   g_type_ensure (HY_TYPE_SETUP_PAGE);
+  g_type_ensure (HY_TYPE_MAPPING_PAGE);
+  g_type_ensure (HY_TYPE_EVENTS_PAGE);
 
   object_class->dispose = hy_window_dispose;
   object_class->finalize = hy_window_finalize;
