@@ -259,7 +259,7 @@ _hy_sim_handle_token (HySim *self, SoupServerMessage *msg, GHashTable *query, Hy
   {
     GHashTableIter iter;
     gpointer value;
-    gint64 now = g_get_monotonic_time ();
+    gint64 now = _hy_sim_now (self);
 
     g_hash_table_iter_init (&iter, self->tokens);
     while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -273,7 +273,7 @@ _hy_sim_handle_token (HySim *self, SoupServerMessage *msg, GHashTable *query, Hy
   scope_text = g_strjoinv (" ", requested);
 
   token = g_new0 (HySimToken, 1);
-  token->expires_at = g_get_monotonic_time () + (gint64) self->token_lifetime * G_USEC_PER_SEC;
+  token->expires_at = _hy_sim_now (self) + (gint64) self->token_lifetime * G_USEC_PER_SEC;
   token->scopes = g_steal_pointer (&requested);
   g_hash_table_insert (self->tokens, g_strdup (access_token), token);
 
@@ -304,7 +304,7 @@ _hy_sim_authenticate (HySim *self, SoupServerMessage *msg, HySimReply *reply)
       token = g_hash_table_lookup (self->tokens, value);
     }
 
-  if (token == NULL || g_get_monotonic_time () >= token->expires_at)
+  if (token == NULL || _hy_sim_now (self) >= token->expires_at)
     {
       _hy_sim_reply_error (reply, 401, HY_SIM_SHAPE_TEXT,
                            token == NULL ? "Unauthorized"

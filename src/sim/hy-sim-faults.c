@@ -181,7 +181,7 @@ _hy_sim_apply_faults (HySim *self, JsonObject *faults, GError **error)
 static gboolean
 rate_limited (HySim *self, guint *retry_after)
 {
-  gint64 now = g_get_monotonic_time ();
+  gint64 now = _hy_sim_now (self);
   gint64 window = (gint64) self->rate_window_ms * 1000;
 
   if (self->rate_max == 0)
@@ -259,6 +259,19 @@ hy_sim_set_rate_limit (HySim *self, guint max_requests, guint window_ms, gboolea
   self->rate_window_ms = window_ms > 0 ? window_ms : 300000;
   self->rate_retry_after = send_retry_after;
   g_queue_clear_full (&self->rate_times, g_free);
+  g_mutex_unlock (&self->mutex);
+}
+
+/* The clock tokens expire and the rate window rolls on (monotonic µs; NULL: GLib's), called
+ * from the simulator's thread: set it before hy_sim_start (). The answers' latency stays real. */
+void
+hy_sim_set_clock (HySim *self, HySimClockFunc clock, gpointer user_data)
+{
+  g_return_if_fail (HY_IS_SIM (self));
+
+  g_mutex_lock (&self->mutex);
+  self->clock = clock;
+  self->clock_data = user_data;
   g_mutex_unlock (&self->mutex);
 }
 

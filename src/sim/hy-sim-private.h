@@ -178,6 +178,10 @@ struct _HySim
   guint64 cached_generation;
   GPtrArray *cached_matches; /* borrowed rows, valid while the store's generation holds */
 
+  /* Time: tokens expire and the rate window rolls on it (NULL: g_get_monotonic_time) */
+  HySimClockFunc clock;
+  gpointer clock_data;
+
   /* Serving */
   GThread *thread;
   GMainContext *context;
@@ -231,6 +235,13 @@ void _hy_sim_token_free (gpointer data);
 void _hy_sim_handle_authinfo (HySim *self, HySimReply *reply);
 void
 _hy_sim_handle_token (HySim *self, SoupServerMessage *msg, GHashTable *query, HySimReply *reply);
+
+/* Monotonic µs of the simulator's clock (hy_sim_set_clock). */
+static inline gint64
+_hy_sim_now (HySim *self)
+{
+  return self->clock != NULL ? self->clock (self->clock_data) : g_get_monotonic_time ();
+}
 HySimToken *_hy_sim_authenticate (HySim *self, SoupServerMessage *msg, HySimReply *reply);
 gboolean _hy_sim_authorize (HySim *self,
                             HySimToken *token,

@@ -60,6 +60,10 @@ const char *hy_sim_get_base_url (HySim *self);
 guint16 hy_sim_get_port (HySim *self);
 void hy_sim_stop (HySim *self);
 
+/* Time: tokens expire and the rate window rolls on this clock (monotonic µs). */
+typedef gint64 (*HySimClockFunc) (gpointer user_data);
+void hy_sim_set_clock (HySim *self, HySimClockFunc clock, gpointer user_data);
+
 /* Faults (thread-safe, effective immediately) */
 void
 hy_sim_set_rate_limit (HySim *self, guint max_requests, guint window_ms, gboolean send_retry_after);

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 
 #include "store/hy-store.h"
+#include "hy-test.h"
 
 #define SECRET "hardening-secret-0123"
 #define TOKEN  "hardening-token-4567"
@@ -41,27 +42,39 @@ spawn (const char *dir, GSubprocessFlags flags, GError **error, const char *cons
   return g_subprocess_launcher_spawnv (launcher, argv, error);
 }
 
-/* Waits until @pid sleeps reading its standard input (its /proc/PID/syscall says so). Returns FALSE when the
- * file cannot be read: for another user than root, a process that is not dumpable hides it. */
+typedef struct
+{
+  const char *path;
+  gboolean unreadable;
+} InRead;
+
+static gboolean
+in_read_or_unreadable (gpointer data)
+{
+  InRead *wait = data;
+  g_autofree char *text = NULL;
+  char *end = NULL;
+
+  if (!g_file_get_contents (wait->path, &text, NULL, NULL))
+    {
+      wait->unreadable = TRUE;
+      return TRUE;
+    }
+  /* read (0, …): waiting on standard input (the loader reads too, other files) */
+  return g_ascii_strtoll (text, &end, 10) == __NR_read && g_str_has_prefix (end, " 0x0 ");
+}
+
+/* Waits until @pid sleeps reading its standard input (its /proc/PID/syscall says so; another
+ * process's state, looked at every 5 ms). Returns FALSE when the file cannot be read: for
+ * another user than root, a process that is not dumpable hides it. */
 static gboolean
 wait_in_read (const char *pid)
 {
   g_autofree char *path = g_strdup_printf ("/proc/%s/syscall", pid);
+  InRead wait = { path, FALSE };
 
-  for (guint i = 0; i < 2000; i++)
-    {
-      g_autofree char *text = NULL;
-      g_autoptr (GError) error = NULL;
-      char *end = NULL;
-
-      if (!g_file_get_contents (path, &text, NULL, &error))
-        return FALSE;
-      /* read (0, …): waiting on standard input (the loader reads too, other files) */
-      if (g_ascii_strtoll (text, &end, 10) == __NR_read && g_str_has_prefix (end, " 0x0 "))
-        return TRUE;
-      g_usleep (5000); /* polling the process's state, bounded: 10 s at most */
-    }
-  g_error ("process %s never blocked in read()", pid);
+  hy_test_wait_until_polled (in_read_or_unreadable, &wait, 5, "the process blocking in read()");
+  return !wait.unreadable;
 }
 
 /* Aborts @process and says whether the kernel wrote a core dump of it. */

@@ -29,6 +29,7 @@ new_client (Fixture *f, const char *secret)
       hy_halo_client_new (hy_sim_get_base_url (f->sim), NULL, "halyard-demo", secret, NULL, &error);
 
   g_assert_no_error (error);
+  hy_halo_client_set_clock (client, f->halo->clock);
   hy_halo_client_set_retry_policy (client, 3, 5, 40);
   hy_test_record_events (client, f->events);
   return client;
@@ -465,7 +466,7 @@ test_token_refresh (Fixture *f, gconstpointer data)
       me = finish_record (f, f->client, &error);
       g_assert_no_error (error);
       if (i == 0)
-        g_usleep (1200 * 1000);
+        hy_clock_advance (f->halo->clock, 1200 * 1000); /* past the token's 1 s */
     }
   /* refreshed before use, never refused */
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/auth/token"), ==, 2);
@@ -524,7 +525,7 @@ test_rate_limit (Fixture *f, gconstpointer data)
 
   /* a budget that matches Halo's limit never meets a 429 */
   g_ptr_array_set_size (f->events, 0);
-  g_usleep (600 * 1000);
+  hy_clock_advance (f->halo->clock, 600 * 1000); /* both windows roll */
   hy_halo_client_set_rate_limit (f->client, 4, 550);
   {
     g_autoptr (HyHaloList) again = NULL;
@@ -893,7 +894,7 @@ test_priority (Fixture *f, gconstpointer data)
    * (~1200 ms). */
   hy_halo_client_set_rate_limit (f->client, 4, 600);
   hy_sim_set_page_cap (f->sim, 20);
-  g_usleep (650 * 1000);
+  hy_clock_advance (f->halo->clock, 650 * 1000); /* the warm-up's window rolls */
   for (guint i = 0; i < 4; i++)
     hy_halo_client_list_assets_async (f->client, 0, HY_HALO_PRIORITY_BULK, NULL, race_bulk_cb,
                                       &race);

@@ -18,6 +18,18 @@ event_cb (HyHaloClient *client, HyHaloEvent *event, gpointer user_data)
   g_ptr_array_add (events, hy_halo_event_copy (event));
 }
 
+gint64
+hy_test_clock_monotonic (gpointer clock)
+{
+  return hy_clock_get_monotonic (clock);
+}
+
+gint64
+hy_test_clock_real (gpointer clock)
+{
+  return hy_clock_get_real (clock);
+}
+
 void
 hy_test_record_events (HyHaloClient *client, GPtrArray *events)
 {
@@ -45,7 +57,9 @@ hy_test_halo_new (const HySimGenerateOptions *options, const char *tmpl)
   g_autoptr (GError) error = NULL;
   HyTestHalo *halo = g_new0 (HyTestHalo, 1);
 
+  halo->clock = hy_clock_new_manual ();
   halo->sim = hy_sim_new ();
+  hy_sim_set_clock (halo->sim, hy_test_clock_monotonic, halo->clock);
   hy_sim_generate (halo->sim, options);
   g_assert_true (hy_sim_start (halo->sim, 0, &error));
   g_assert_no_error (error);
@@ -78,6 +92,7 @@ hy_test_halo_free (HyTestHalo *halo)
   g_clear_object (&halo->store);
   hy_sim_stop (halo->sim);
   g_clear_object (&halo->sim);
+  g_clear_object (&halo->clock);
   g_clear_pointer (&halo->events, g_ptr_array_unref);
   hy_test_remove_tree (halo->dir);
   g_free (halo->dir);
@@ -102,6 +117,7 @@ hy_test_halo_new_client (HyTestHalo *halo)
   halo->client = hy_halo_client_new (hy_sim_get_base_url (halo->sim), "demo", "halyard-demo",
                                      "demo-secret", "all", &error);
   g_assert_no_error (error);
+  hy_halo_client_set_clock (halo->client, halo->clock);
   hy_test_record_events (halo->client, halo->events);
   return halo->client;
 }

@@ -8,6 +8,7 @@
 
 #pragma once
 
+#include "clock/hy-clock.h"
 #include "halo/hy-halo-client.h"
 #include "hy-sim.h"
 #include "hy-test.h"
@@ -17,6 +18,7 @@ G_BEGIN_DECLS
 
 typedef struct
 {
+  HyClock *clock; /* the simulator's and the client's: a test moves it instead of sleeping */
   HySim *sim;
   char *dir;
   char *db_path;
@@ -38,6 +40,10 @@ void hy_test_halo_free (HyTestHalo *halo);
 HyStore *hy_test_halo_open_store (HyTestHalo *halo, gboolean enabled);
 /* A client for the simulator (tenant demo, scope all) that records its events. */
 HyHaloClient *hy_test_halo_new_client (HyTestHalo *halo);
+
+/* HySimClockFunc and HySyncClockFunc readings of a HyClock (@clock). */
+gint64 hy_test_clock_monotonic (gpointer clock);
+gint64 hy_test_clock_real (gpointer clock);
 
 /* Appends a copy of every event @client emits ("request-finished") to @events. */
 void hy_test_record_events (HyHaloClient *client, GPtrArray *events);

@@ -11,9 +11,11 @@
 #include <libsoup/soup.h>
 
 #include "hy-sim.h"
+#include "hy-test-halo.h"
 
 typedef struct
 {
+  HyClock *clock; /* the simulator's: the test moves it instead of sleeping */
   HySim *sim;
   SoupSession *session;
   char *token;
@@ -212,7 +214,9 @@ fixture_set_up (Fixture *f, gconstpointer data)
   HySimGenerateOptions options;
 
   hy_sim_generate_options_init (&options);
+  f->clock = hy_clock_new_manual ();
   f->sim = hy_sim_new ();
+  hy_sim_set_clock (f->sim, hy_test_clock_monotonic, f->clock);
   hy_sim_generate (f->sim, &options);
   g_assert_true (hy_sim_start (f->sim, 0, &error));
   g_assert_no_error (error);
@@ -228,6 +232,7 @@ fixture_tear_down (Fixture *f, gconstpointer data)
   g_clear_object (&f->session);
   hy_sim_stop (f->sim);
   g_assert_finalize_object (f->sim);
+  g_clear_object (&f->clock);
   g_clear_pointer (&f->token, g_free);
 }
 
@@ -1101,7 +1106,7 @@ test_rate_limit (Fixture *f, gconstpointer data)
 
     g_assert_cmpuint (api_get (f, "/api/Status", &over), ==, 429);
   }
-  g_usleep (900 * 1000);
+  hy_clock_advance (f->clock, 900 * 1000);
   g_assert_cmpuint (api_get (f, "/api/Status", &later), ==, 200);
 
   hy_sim_set_rate_limit (f->sim, 0, 0, FALSE);
@@ -1933,6 +1938,12 @@ test_latency_stop (void)
     }
 }
 
+static gboolean
+request_seen (gpointer sim)
+{
+  return hy_sim_get_request_count (sim) > 0;
+}
+
 /* Start, a port already taken, stop with an answer still delayed, start again. */
 static void
 test_lifecycle (void)
@@ -1964,11 +1975,8 @@ test_lifecycle (void)
   url = g_strdup_printf ("%s/api/authinfo", hy_sim_get_base_url (sim));
   msg = soup_message_new ("GET", url);
   soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-  for (guint i = 0; i < 50 && hy_sim_get_request_count (sim) == 0; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (10 * 1000);
-    }
+  /* The simulator counts in its own thread: looked at every 10 ms. */
+  hy_test_wait_until_polled (request_seen, sim, 10, "the request reaching the simulator");
   g_assert_cmpuint (hy_sim_get_request_count (sim), ==, 1);
   hy_sim_stop (sim);
   hy_sim_stop (sim);

@@ -29,6 +29,7 @@ struct _HyHaloBudget
   gint64 blocked_until;
   GSource *timer;
   GMainContext *context;
+  HyClock *clock;
   gboolean dispatching;
   HyHaloBudgetLedgerFunc ledger;
   gpointer ledger_data;
@@ -45,7 +46,17 @@ hy_halo_budget_new (guint max_requests, guint window_ms)
   self->max_requests = MAX (max_requests, 1);
   self->window_us = (gint64) MAX (window_ms, 1) * 1000;
   self->context = g_main_context_ref_thread_default ();
+  self->clock = g_object_ref (hy_clock_get_system ());
   return self;
+}
+
+/* The clock of the window and of the waits (NULL: the system's), set before any request. */
+void
+hy_halo_budget_set_clock (HyHaloBudget *self, HyClock *clock)
+{
+  if (clock == NULL)
+    clock = hy_clock_get_system ();
+  g_set_object (&self->clock, clock);
 }
 
 void
@@ -64,6 +75,7 @@ hy_halo_budget_free (HyHaloBudget *self)
   if (self->ledger_destroy != NULL)
     self->ledger_destroy (self->ledger_data);
   g_main_context_unref (self->context);
+  g_clear_object (&self->clock);
   g_free (self);
 }
 
@@ -102,7 +114,7 @@ hy_halo_budget_get_window_ms (HyHaloBudget *self)
 guint
 hy_halo_budget_get_used (HyHaloBudget *self)
 {
-  gint64 now = g_get_monotonic_time ();
+  gint64 now = hy_clock_get_monotonic (self->clock);
   guint used = 0;
 
   for (GList *l = self->granted.head; l; l = l->next)
@@ -140,14 +152,14 @@ timer_cb (gpointer user_data)
 static void
 schedule (HyHaloBudget *self, gint64 at)
 {
-  gint64 delay_ms = MAX (0, (at - g_get_monotonic_time () + 999) / 1000);
+  gint64 delay_ms = MAX (0, (at - hy_clock_get_monotonic (self->clock) + 999) / 1000);
 
   if (self->timer)
     {
       g_source_destroy (self->timer);
       g_clear_pointer (&self->timer, g_source_unref);
     }
-  self->timer = g_timeout_source_new ((guint) MIN (delay_ms, G_MAXUINT));
+  self->timer = hy_clock_timeout_source_new (self->clock, (guint) MIN (delay_ms, G_MAXUINT));
   g_source_set_callback (self->timer, timer_cb, self, NULL);
   g_source_set_name (self->timer, "[halyard] rate budget");
   g_source_attach (self->timer, self->context);
@@ -180,7 +192,7 @@ dispatch (HyHaloBudget *self)
 
   while (hy_halo_budget_get_waiting (self) > 0)
     {
-      gint64 now = g_get_monotonic_time ();
+      gint64 now = hy_clock_get_monotonic (self->clock);
       HyHaloBudgetWaiter *waiter;
       gint64 *stamp;
 
@@ -202,7 +214,7 @@ dispatch (HyHaloBudget *self)
       /* The budget shared with the other processes on the data directory has the last word. */
       if (self->ledger != NULL)
         {
-          gint64 real_now = g_get_real_time ();
+          gint64 real_now = hy_clock_get_real (self->clock);
           gint64 retry_at = 0;
 
           if (!self->ledger (self->ledger_data,
@@ -312,5 +324,5 @@ hy_halo_budget_get_blocked_until (HyHaloBudget *self)
 void
 hy_halo_budget_saturate (HyHaloBudget *self)
 {
-  hy_halo_budget_block_until (self, g_get_monotonic_time () + self->window_us);
+  hy_halo_budget_block_until (self, hy_clock_get_monotonic (self->clock) + self->window_us);
 }

@@ -7,6 +7,8 @@
 
 #include <glib.h>
 
+#include "clock/hy-clock.h"
+
 G_BEGIN_DECLS
 
 /**
@@ -48,6 +50,7 @@ void hy_halo_budget_set_ledger (HyHaloBudget *self,
                                 gpointer user_data,
                                 GDestroyNotify destroy);
 void hy_halo_budget_free (HyHaloBudget *self);
+void hy_halo_budget_set_clock (HyHaloBudget *self, HyClock *clock);
 void hy_halo_budget_set_limit (HyHaloBudget *self, guint max_requests, guint window_ms);
 HyHaloBudgetWaiter *hy_halo_budget_acquire (HyHaloBudget *self,
                                             HyHaloPriority priority,

@@ -84,7 +84,8 @@ token_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (expires_in <= 0)
     expires_in = 3600;
   margin = MIN ((gint64) self->token_margin_s, expires_in / 5);
-  self->token_expiry = g_get_monotonic_time () + (expires_in - margin) * G_USEC_PER_SEC;
+  self->token_expiry =
+      hy_clock_get_monotonic (self->clock) + (expires_in - margin) * G_USEC_PER_SEC;
   auth_done (self, NULL);
 }
 

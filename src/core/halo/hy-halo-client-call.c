@@ -42,7 +42,8 @@ call_emit (Call *call,
   event->method = g_strdup (call->method);
   event->path = hy_halo_redact_body (call->path, strlen (call->path), secrets);
   event->status = status;
-  event->duration_ms = (guint) ((g_get_monotonic_time () - call->started_mono) / 1000);
+  event->duration_ms =
+      (guint) ((g_get_monotonic_time () - call->started_mono) / 1000); /* real I/O time */
   if (call->flags & CALL_IS_TOKEN)
     {
       g_autofree char *client_id = g_uri_escape_string (self->client_id, NULL, FALSE);
@@ -288,7 +289,7 @@ call_schedule_retry (Call *call)
   delay = delay / 2 + g_random_int_range (0, (gint32) MAX (delay / 2, 1));
   call->attempt++;
   call->state = STATE_RETRY;
-  call->retry_source = g_timeout_source_new (delay);
+  call->retry_source = hy_clock_timeout_source_new (self->clock, delay);
   g_source_set_callback (call->retry_source, call_retry_cb, call, NULL);
   g_source_attach (call->retry_source, self->context);
   return TRUE;
@@ -415,7 +416,7 @@ call_transport_failed (Call *call, GError *error)
 static GError *
 wait_too_long (HyHaloClient *self, gint64 until, gboolean known)
 {
-  gint64 now = g_get_monotonic_time ();
+  gint64 now = hy_clock_get_monotonic (self->clock);
   guint seconds = (guint) MAX (1, (MAX (until - now, 0) + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC);
   guint allowed = (self->max_wait_ms + 999) / 1000;
 
@@ -461,7 +462,7 @@ call_bound_cb (gpointer user_data)
   /* Its end is not known: at the latest, a whole window of the budget from now. */
   _hy_halo_client_call_finish (call, NULL,
                                wait_too_long (self,
-                                              g_get_monotonic_time () +
+                                              hy_clock_get_monotonic (self->clock) +
                                                   (gint64) hy_halo_budget_get_window_ms (
                                                       self->budget) *
                                                       1000,
@@ -584,14 +585,14 @@ call_rate_limited (Call *call, guint status, const char *data, gsize len)
   g_autofree char *message = NULL;
 
   if (wait >= 0)
-    hy_halo_budget_block_until (self->budget, g_get_monotonic_time () + wait);
+    hy_halo_budget_block_until (self->budget, hy_clock_get_monotonic (self->clock) + wait);
   else
     hy_halo_budget_saturate (self->budget);
   if (self->max_wait_ms > 0 &&
       (wait >= 0 ? wait : (gint64) hy_halo_budget_get_window_ms (self->budget) * 1000) >
           (gint64) self->max_wait_ms * 1000)
     {
-      gint64 until = wait >= 0 ? g_get_monotonic_time () + wait
+      gint64 until = wait >= 0 ? hy_clock_get_monotonic (self->clock) + wait
                                : hy_halo_budget_get_blocked_until (self->budget);
       g_autoptr (GError) error = wait_too_long (self, until, TRUE);
 
@@ -865,7 +866,7 @@ call_send (gpointer user_data)
   g_signal_connect (call->msg, "network-event", G_CALLBACK (call_network_event_cb), call);
 
   call->started_wall = g_get_real_time ();
-  call->started_mono = g_get_monotonic_time ();
+  call->started_mono = g_get_monotonic_time (); /* real I/O time */
   self->request_count++;
   soup_session_send_async (self->session, call->msg, G_PRIORITY_DEFAULT, call->io_cancellable,
                            call_sent_cb, call);
@@ -881,7 +882,7 @@ _hy_halo_client_call_acquire (Call *call)
   /* A bounded client does not queue behind a wait it already knows to be too long. */
   if (self->max_wait_ms > 0)
     {
-      gint64 now = g_get_monotonic_time ();
+      gint64 now = hy_clock_get_monotonic (self->clock);
       gint64 blocked = hy_halo_budget_get_blocked_until (budget);
       gint64 until = MAX (self->bounded_until, blocked);
       gboolean known = blocked >= self->bounded_until || self->bounded_known;
@@ -892,7 +893,7 @@ _hy_halo_client_call_acquire (Call *call)
           _hy_halo_client_call_finish (call, NULL, wait_too_long (self, until, known));
           return;
         }
-      call->bound_source = g_timeout_source_new (self->max_wait_ms);
+      call->bound_source = hy_clock_timeout_source_new (self->clock, self->max_wait_ms);
       g_source_set_callback (call->bound_source, call_bound_cb, call, NULL);
       g_source_attach (call->bound_source, self->context);
     }

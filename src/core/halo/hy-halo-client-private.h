@@ -48,6 +48,7 @@ struct _HyHaloClient
   SoupSession *session;
   HyHaloBudget *budget;
   GMainContext *context;
+  HyClock *clock; /* token expiry, back-off, Retry-After and the budget (not I/O timeouts) */
 
   guint max_retries;
   guint retry_base_ms;

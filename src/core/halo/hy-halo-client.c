@@ -139,7 +139,7 @@ _hy_halo_client_string_member (JsonObject *object, const char *member)
 gboolean
 _hy_halo_client_token_valid (HyHaloClient *self)
 {
-  return self->token && g_get_monotonic_time () < self->token_expiry;
+  return self->token && hy_clock_get_monotonic (self->clock) < self->token_expiry;
 }
 
 GError *
@@ -513,6 +513,7 @@ hy_halo_client_finalize (GObject *object)
   g_free (self->token);
   /* self->secret is known_tokens[0], already wiped and freed */
   g_clear_pointer (&self->budget, hy_halo_budget_free);
+  g_clear_object (&self->clock);
   g_main_context_unref (self->context);
   g_free (self->base_url);
   g_free (self->tenant);
@@ -554,6 +555,7 @@ hy_halo_client_init (HyHaloClient *self)
   self->connect_timeout_ms = 15000;
   self->read_timeout_ms = 60000;
   self->budget = hy_halo_budget_new (300, 300000);
+  self->clock = g_object_ref (hy_clock_get_system ());
   self->max_retries = 4;
   self->retry_base_ms = 500;
   self->retry_max_ms = 30000;
@@ -712,6 +714,24 @@ hy_halo_client_get_rate_usage (HyHaloClient *self,
     *window_ms = hy_halo_budget_get_window_ms (self->budget);
   if (waiting)
     *waiting = hy_halo_budget_get_waiting (self->budget);
+}
+
+/**
+ * hy_halo_client_set_clock:
+ * @clock: (nullable): the clock (NULL: the system's)
+ *
+ * The time of the client and its budget: the token's expiry, the back-off between retries,
+ * Retry-After, the rate window. Tests set a manual clock before the first request, to move time
+ * instead of waiting for it. The connect and read timeouts stay on real time.
+ */
+void
+hy_halo_client_set_clock (HyHaloClient *self, HyClock *clock)
+{
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  if (clock == NULL)
+    clock = hy_clock_get_system ();
+  g_set_object (&self->clock, clock);
+  hy_halo_budget_set_clock (self->budget, self->clock);
 }
 
 void

@@ -65,6 +65,7 @@ void hy_halo_client_get_rate_usage (HyHaloClient *self,
 /* Tuning (defaults: 300 requests per 300 000 ms; 4 retries from 500 ms up to 30 000 ms;
  * batches of 100; pages of 100, the most (larger sizes are capped); bodies up to 64 MiB; 3 waits
  * of a full window on 429; tokens refreshed 300 s — at most a fifth of their lifetime — before they expire) */
+void hy_halo_client_set_clock (HyHaloClient *self, HyClock *clock);
 void hy_halo_client_set_rate_limit (HyHaloClient *self, guint max_requests, guint window_ms);
 /* The client's rate budget (transfer none), to share it with other processes. */
 HyHaloBudget *hy_halo_client_get_budget (HyHaloClient *self);
