@@ -16,8 +16,7 @@
 /* What a connect carries from one asynchronous step to the next. */
 typedef struct
 {
-  HyProfile *profile;  /* what is saved once the test signs in */
-  HyProfile *previous; /* the saved profile before (NULL: none) */
+  HyProfile *profile; /* what is saved once the test signs in */
   char *secret;
   HySessionConnectFlags flags;
   /* Whether the secret came from the keyring under the profile's URL and Client ID. */
@@ -30,7 +29,6 @@ static void
 connect_data_free (ConnectData *data)
 {
   g_clear_pointer (&data->profile, hy_profile_free);
-  g_clear_pointer (&data->previous, hy_profile_free);
   g_clear_pointer (&data->secret, hy_credentials_secret_free);
   g_clear_object (&data->result);
   g_free (data);
@@ -89,19 +87,9 @@ connect_done (GTask *task)
   g_task_return_pointer (task, g_steal_pointer (&data->result), g_object_unref);
 }
 
-static void
-connect_old_secret_cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (GError) error = NULL;
-
-  if (!hy_credentials_clear_finish (result, NULL, &error))
-    g_debug ("Could not remove the previous application’s secret: %s", error->message);
-  connect_done (task);
-}
-
-/* Saves the profile and hands the secret to the session; then the previous application's
- * secret, of no use any more, leaves the keyring. */
+/* Saves the profile and hands the secret to the session. The previous application's secret
+ * stays in the keyring: another data directory may be connected to that application (its
+ * items are keyed by URL and Client ID only), and removing it would break that one. */
 static void
 connect_save (GTask *task)
 {
@@ -116,15 +104,6 @@ connect_save (GTask *task)
     }
   hy_session_set_secret (self, data->secret);
   data->saved = TRUE;
-
-  if (!(data->flags & HY_SESSION_CONNECT_NO_KEYRING) && data->previous != NULL &&
-      !same_application (data->previous, data->profile))
-    {
-      hy_credentials_clear_async (data->previous->url, data->previous->client_id,
-                                  g_task_get_cancellable (task), connect_old_secret_cleared_cb,
-                                  g_object_ref (task));
-      return;
-    }
   connect_done (task);
 }
 
@@ -213,8 +192,7 @@ connect_looked_up_cb (GObject *source, GAsyncResult *result, gpointer user_data)
  * Connects the session to Halo the one way the window and halyard-cli both do: tests the
  * connection with a Halo client of its own, and only when Halo signed it in, stores the secret
  * in the keyring (unless %HY_SESSION_CONNECT_NO_KEYRING, or it came from there), saves the
- * profile, hands the secret to the session, and removes the secret of the previous Halo
- * application from the keyring. A test that does not sign in, or an error at any step before
+ * profile and hands the secret to the session. A test that does not sign in, or an error at any step before
  * the profile is saved, leaves the saved connection as it was. The Enabled switch stays on
  * only for the same Halo application (URL and Client ID).
  */
@@ -242,7 +220,6 @@ hy_session_connect_async (HySession *self,
   previous = hy_session_get_profile (self);
   data = g_new0 (ConnectData, 1);
   data->flags = flags;
-  data->previous = previous != NULL ? hy_profile_copy (previous) : NULL;
   data->profile = connect_profile_new (values, previous, flags);
   g_task_set_task_data (task, data, (GDestroyNotify) connect_data_free);
 
@@ -270,8 +247,7 @@ hy_session_connect_async (HySession *self,
  *   not sign in (the result says why)
  *
  * Returns: (transfer full): the connection test, or %NULL with @error set when it could not
- *   run or the connection could not be saved (then the saved connection is as it was, unless
- *   only the removal of the previous secret failed, which is not an error).
+ *   run or the connection could not be saved (then the saved connection is as it was).
  */
 HyPreflightResult *
 hy_session_connect_finish (HySession *self,

@@ -136,10 +136,9 @@ typedef enum
 
 /* Connecting (hy-session-connect.c), what Setup's Save and `halyard-cli connect` both do: tests
  * the connection of @values with @secret (NULL: the keyring's for its URL and Client ID), and
- * only when Halo signs it in, stores the secret in the keyring, saves the profile (the Enabled
- * switch stays on only for the same Halo application) and removes the previous application's
- * secret from the keyring. Nothing changes when the test does not sign in (*@out_saved FALSE;
- * the result says why) or on an error. */
+ * only when Halo signs it in, stores the secret in the keyring and saves the profile (the
+ * Enabled switch stays on only for the same Halo application). Nothing changes when the test
+ * does not sign in (*@out_saved FALSE; the result says why) or on an error. */
 void hy_session_connect_async (HySession *self,
                                const HyProfile *values,
                                const char *secret,
