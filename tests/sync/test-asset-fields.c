@@ -346,6 +346,33 @@ test_choice (Fixture *f, gconstpointer data)
   g_assert_cmpuint (g_hash_table_size (choices), ==, 1);
 }
 
+/* Halo's fields as read again since the engine started (halyard-cli map fields keeps them in
+ * the store): the running engine writes where they say, not where its first read did. */
+static void
+test_fields_read_again (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HyAssetType) renamed = hy_asset_type_new (WORKSTATION, "Workstation", 101);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *model = NULL;
+  g_autofree char *os = NULL;
+
+  sync_now (f);
+  /* Renamed in Halo: "Model" now holds the operating system, the old field is kept aside. */
+  hy_asset_type_add_field (renamed, 101, "Device Name");
+  hy_asset_type_add_field (renamed, 117, "Serial Number");
+  hy_asset_type_add_field (renamed, 148, "Operating System");
+  hy_asset_type_add_field (renamed, 151, "Legacy");
+  g_assert_true (hy_store_save_asset_type (f->store, renamed, &error));
+  g_assert_no_error (error);
+
+  put_computer (f, "pc1", "Windows 11 Enterprise", "10.0.0.11", "2026-11-20T10:00:00Z");
+  sync_now (f);
+  model = asset_field (f, "pc1", F_MODEL);
+  os = asset_field (f, "pc1", F_OS);
+  g_assert_cmpstr (model, ==, "Windows 11 Enterprise");
+  g_assert_cmpstr (os, ==, "Windows 11 Pro");
+}
+
 /* The guess by name, and a chosen field Halo no longer has. */
 static void
 test_resolve (void)
@@ -387,6 +414,8 @@ main (int argc, char *argv[])
   g_test_add ("/asset-fields/update-only-changed", Fixture, NULL, fixture_setup,
               test_update_only_changed, fixture_teardown);
   g_test_add ("/asset-fields/choice", Fixture, NULL, fixture_setup, test_choice, fixture_teardown);
+  g_test_add ("/asset-fields/read-again", Fixture, NULL, fixture_setup, test_fields_read_again,
+              fixture_teardown);
   g_test_add_func ("/asset-fields/resolve", test_resolve);
   return g_test_run ();
 }

@@ -67,10 +67,16 @@ resolve_asset_fields (HySyncRun *run, gboolean keep, GError **error)
   for (guint t = 0; t < 2; t++)
     {
       JsonObject *details = run->self->type_details[t];
-      g_autoptr (HyAssetType) type = hy_asset_type_from_details (details);
+      g_autoptr (HyAssetType) type = NULL;
       g_autoptr (GHashTable) choices = NULL;
       HyAssetFieldTarget targets[HY_N_ASSET_FIELDS];
 
+      /* Read from Halo by this engine, or since (halyard-cli map fields reads the type again:
+       * the store then has Halo's fields as they are now). */
+      if (!keep)
+        type = hy_store_get_asset_type (store, ids[t], NULL);
+      if (type == NULL)
+        type = hy_asset_type_from_details (details);
       if (type == NULL)
         type = hy_asset_type_new (ids[t], NULL, hy_sync_json_int (details, "keyfield_id"));
       choices = hy_store_get_asset_field_choices (store, type->id, error);
