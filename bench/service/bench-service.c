@@ -39,23 +39,37 @@ read_line (GSubprocess *process)
   return g_data_input_stream_read_line (out, NULL, NULL, NULL);
 }
 
-/* The id of the simulator's first client. */
+/* The id of the simulator's first client, and of its site in *@out_site_id (a group's assets
+ * go to a site). */
 static gint64
-first_client_id (const char *url)
+first_client_id (const char *url, gint64 *out_site_id)
 {
   g_autofree char *uri = g_strconcat (url, "/_sim/state", NULL);
   g_autoptr (SoupSession) http = soup_session_new ();
   g_autoptr (SoupMessage) msg = soup_message_new ("GET", uri);
   g_autoptr (GBytes) body = soup_session_send_and_read (http, msg, NULL, NULL);
   g_autoptr (JsonParser) parser = json_parser_new ();
-  JsonArray *clients;
+  JsonArray *clients, *sites;
+  gint64 client_id;
 
   g_assert_nonnull (body);
   g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
                                              (gssize) g_bytes_get_size (body), NULL));
   clients = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)),
                                           "clients");
-  return json_object_get_int_member (json_array_get_object_element (clients, 0), "id");
+  sites =
+      json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "sites");
+  client_id = json_object_get_int_member (json_array_get_object_element (clients, 0), "id");
+  *out_site_id = 0;
+  for (guint i = 0; i < json_array_get_length (sites) && *out_site_id == 0; i++)
+    {
+      JsonObject *site = json_array_get_object_element (sites, i);
+
+      if (json_object_get_int_member (site, "client_id") == client_id)
+        *out_site_id = json_object_get_int_member (site, "id");
+    }
+  g_assert_cmpint (*out_site_id, >, 0);
+  return client_id;
 }
 
 static int
@@ -118,7 +132,7 @@ main (int argc, char **argv)
   g_autoptr (HySyncEngine) recorder = NULL;
   g_autoptr (GArray) latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
   gboolean changed = FALSE;
-  gint64 client_id;
+  gint64 client_id, site_id;
 
   g_subprocess_launcher_set_child_setup (sim_launcher, die_with_parent, NULL, NULL);
   sim = g_subprocess_launcher_spawn (sim_launcher, &error, HY_SIM_BINARY, "--port", "0",
@@ -141,13 +155,13 @@ main (int argc, char **argv)
   company->id = g_strdup ("c1");
   company->name = g_strdup ("Acme");
   g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPANY, company, NULL, &error));
-  client_id = first_client_id (profile->url);
+  client_id = first_client_id (profile->url, &site_id);
   g_assert_true (hy_store_link_set (store, HY_RECORD_KIND_COMPANY, "c1", client_id, "Acme",
                                     HY_LINK_HOW_MANUAL, &error));
   group->id = g_strdup ("g1");
   group->name = g_strdup ("Servers");
   g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_GROUP, group, NULL, &error));
-  g_assert_true (hy_store_map_group (store, "g1", client_id, 0, &error));
+  g_assert_true (hy_store_map_group (store, "g1", client_id, site_id, &error));
   g_assert_true (hy_store_begin (store, &error));
   for (guint d = 0; d < devices; d++)
     {

@@ -4,6 +4,8 @@
  * - `serve` killed with SIGKILL and restarted loses and duplicates nothing;
  * - a bulk `sync` and an `alert raise` under a tight `connect --rate-limit`: the raise returns
  *   within a second, queued; the ticket is sent before the bulk work ends; no 429;
+ * - `serve`'s first sync with the budget spent for bulk work and an `alert raise`: the ticket's
+ *   POST takes the next free request, before the bulk request that was already waiting;
  * - a group that failed because its company was unlinked clears once the company is linked
  *   (the running service re-syncs it), with no switch toggled.
  *
@@ -41,6 +43,8 @@ typedef struct
   guint devices;
   gboolean rate_limited;
   gboolean link_first_company;
+  guint rate_max;       /* 0: RATE_MAX */
+  guint rate_window_ms; /* 0: RATE_WINDOW_MS */
 } Params;
 
 static JsonNode *
@@ -143,6 +147,26 @@ all_delivered (Fixture *f, gpointer data)
   return groups != NULL;
 }
 
+/* Bulk work has spent its share of the shared budget: the last tenth of the limit is left, to
+ * alerts (and interactive requests). */
+static gboolean
+bulk_budget_spent (Fixture *f, gpointer data)
+{
+  const Params *params = data;
+  gint64 window_us = (gint64) params->rate_window_ms * 1000;
+
+  return hy_store_rate_used (f->store, window_us, g_get_real_time (), NULL) >=
+         params->rate_max - MAX (params->rate_max / 10, 1);
+}
+
+static gboolean
+alert_delivered (Fixture *f, gpointer data)
+{
+  g_autoptr (HyAlert) alert = hy_store_get (f->store, HY_RECORD_KIND_ALERT, data, NULL);
+
+  return alert != NULL && alert->state == HY_ALERT_STATE_DELIVERED;
+}
+
 static gboolean
 group_state_is (Fixture *f, gpointer data)
 {
@@ -157,11 +181,13 @@ static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   const Params *params = data;
+  guint rate_max = params->rate_max > 0 ? params->rate_max : RATE_MAX;
+  guint window_ms = params->rate_window_ms > 0 ? params->rate_window_ms : RATE_WINDOW_MS;
   g_autoptr (GError) error = NULL;
   g_autofree char *path = NULL;
-  g_autofree char *rate = g_strdup_printf ("%u", RATE_MAX);
-  g_autofree char *window = g_strdup_printf ("%u", RATE_WINDOW_MS);
-  g_autofree char *rate_limit = g_strdup_printf ("%u/%u", RATE_MAX, RATE_WINDOW_MS / 1000);
+  g_autofree char *rate = g_strdup_printf ("%u", rate_max);
+  g_autofree char *window = g_strdup_printf ("%u", window_ms);
+  g_autofree char *rate_limit = g_strdup_printf ("%u/%u", rate_max, window_ms / 1000);
   g_autofree char *cli_out = NULL;
   g_autofree char *cli_err = NULL;
   g_autoptr (JsonNode) state = NULL;
@@ -191,8 +217,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   {
     g_autoptr (HyProfile) profile = hy_store_get_profile (f->store, &error);
     g_assert_no_error (error);
-    g_assert_cmpuint (profile->rate_max, ==, RATE_MAX);
-    g_assert_cmpuint (profile->rate_window, ==, RATE_WINDOW_MS / 1000);
+    g_assert_cmpuint (profile->rate_max, ==, rate_max);
+    g_assert_cmpuint (profile->rate_window, ==, window_ms / 1000);
   }
 
   state = sim_state (f);
@@ -422,6 +448,81 @@ test_alert_overtakes_bulk (Fixture *f, gconstpointer data)
   }
 }
 
+/* The budget spent for bulk work until its window rolls (seconds away) and serve's worker
+ * waiting for a bulk request: an alert raised then takes the next free request (the tenth the
+ * bulk work leaves), ahead of the bulk request already waiting, not after it. */
+static void
+test_alert_next_free_slot (Fixture *f, gconstpointer data)
+{
+  const Params *params = data;
+  g_autoptr (GSubprocess) serve = NULL;
+  g_autoptr (GPtrArray) events = NULL;
+  g_autofree char *pid = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr (JsonNode) root = NULL;
+  g_autoptr (GError) error = NULL;
+  HyEventsQuery query = HY_EVENTS_QUERY_INIT;
+  const HyEvent *ticket = NULL;
+  guint rate_limited = 0, bulk_before = 0, bulk_after = 0, bulk = 0;
+  const char *state;
+  gint64 raised;
+
+  serve = start_serve (f, &pid);
+  wait_until (f, bulk_budget_spent, (gpointer) params,
+              "serve's first sync spending the bulk budget");
+
+  raised = g_get_real_time ();
+  g_assert_cmpint (RUN (f, NULL, &out, &err, "alert", "raise", "--id", "disk-2", "--computer",
+                        "pc0001", "--policy", "p1", "--summary", "C: is 97% full"),
+                   ==, 0);
+  /* Left to serve (it may have sent it already when the command looks). */
+  state = json_object_get_string_member (parse_object (out, &root), "state");
+  g_assert_true (g_str_equal (state, "queued") || g_str_equal (state, "delivered"));
+  wait_until (f, alert_delivered, (gpointer) "disk-2", "the alert's ticket");
+
+  query.limit = 100000;
+  events = hy_store_events_list (f->store, &query, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    {
+      const HyEvent *event = g_ptr_array_index (events, i);
+
+      if (event->status == 429)
+        rate_limited++;
+      if (g_strcmp0 (event->method, "POST") == 0 && g_str_has_prefix (event->path, "/api/Tickets"))
+        ticket = event;
+    }
+  g_assert_nonnull (ticket);
+  /* Sent after the raise: nothing of the bulk work (assets and their types) went between the
+   * two, though a bulk request was waiting when the alert was raised. */
+  for (guint i = 0; i < events->len; i++)
+    {
+      const HyEvent *event = g_ptr_array_index (events, i);
+
+      if (!g_str_has_prefix (event->path, "/api/Asset"))
+        continue;
+      bulk++;
+      if (event->time < raised)
+        continue;
+      if (event->time < ticket->time)
+        bulk_before++;
+      else
+        bulk_after++;
+    }
+  g_test_message ("ticket POST %" G_GINT64_FORMAT " ms after the raise; bulk requests: %u in "
+                  "all, %u after the raise before it, %u after it",
+                  (ticket->time - raised) / 1000, bulk, bulk_before, bulk_after);
+  g_assert_cmpuint (bulk, >, 0);
+  g_assert_cmpint (ticket->time, >, raised);
+  g_assert_cmpuint (bulk_before, ==, 0);
+  g_assert_cmpuint (rate_limited, ==, 0);
+
+  g_subprocess_send_signal (serve, SIGTERM);
+  wait_exit (serve);
+  g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
+}
+
 static void
 test_failed_group_clears (Fixture *f, gconstpointer data)
 {
@@ -458,6 +559,8 @@ main (int argc, char **argv)
   static const Params killed = { 300, FALSE, TRUE };
   static const Params bulk = { 1200, TRUE, TRUE };
   static const Params unlinked = { 10, FALSE, FALSE };
+  /* A long window: the bulk budget stays spent for seconds once serve has used it. */
+  static const Params saturated = { 1200, TRUE, TRUE, 20, 10000 };
 
   /* No proxy for loopback servers, in this process too (its session reads the simulator's
    * state): libproxy throws C++ exceptions that AddressSanitizer cannot follow */
@@ -469,6 +572,8 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/service/alert-overtakes-bulk", Fixture, &bulk, fixture_setup,
               test_alert_overtakes_bulk, fixture_teardown);
+  g_test_add ("/service/alert-next-free-slot", Fixture, &saturated, fixture_setup,
+              test_alert_next_free_slot, fixture_teardown);
   g_test_add ("/service/failed-group-clears", Fixture, &unlinked, fixture_setup,
               test_failed_group_clears, fixture_teardown);
   return g_test_run ();

@@ -81,6 +81,12 @@ hy_store_outbox_enqueue (HyStore *self,
 GPtrArray *
 hy_store_outbox_claim (HyStore *self, gint64 now, guint max, GError **error)
 {
+  return hy_store_outbox_claim_from (self, now, G_MININT, max, error);
+}
+
+GPtrArray *
+hy_store_outbox_claim_from (HyStore *self, gint64 now, int min_priority, guint max, GError **error)
+{
   g_autoptr (GPtrArray) items = NULL;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
@@ -94,13 +100,14 @@ hy_store_outbox_claim (HyStore *self, gint64 now, guint max, GError **error)
     g_autoptr (HyStmt) stmt =
         _hy_store_prepare (self,
                            "SELECT " OUTBOX_COLUMNS " FROM outbox "
-                           "WHERE state = 'pending' AND next_attempt_at <= ?1 "
+                           "WHERE state = 'pending' AND next_attempt_at <= ?1 AND priority >= ?3 "
                            "ORDER BY priority DESC, id LIMIT ?2",
                            error);
     if (stmt == NULL)
       goto fail;
     sqlite3_bind_int64 (stmt, 1, now);
     sqlite3_bind_int64 (stmt, 2, max > 0 ? (gint64) max : -1);
+    sqlite3_bind_int (stmt, 3, min_priority);
     if (!_hy_store_append_rows (self, stmt, read_outbox_item, items, error))
       goto fail;
   }

@@ -309,6 +309,9 @@ gint64 hy_store_outbox_enqueue (HyStore *self,
 /* Claims up to @max pending items due at @now (highest priority, then oldest first) and marks
  * them INFLIGHT. An empty array when nothing is due. */
 GPtrArray *hy_store_outbox_claim (HyStore *self, gint64 now, guint max, GError **error);
+/* The same, only items of @min_priority or higher (the alert writes ahead of bulk work). */
+GPtrArray *
+hy_store_outbox_claim_from (HyStore *self, gint64 now, int min_priority, guint max, GError **error);
 /* INFLIGHT → DONE. */
 gboolean hy_store_outbox_complete (HyStore *self, gint64 id, GError **error);
 /* INFLIGHT → PENDING, one more attempt, due at @next_attempt_at. */

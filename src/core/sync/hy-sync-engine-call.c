@@ -137,17 +137,43 @@ call_start_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Runs @call on the client's context and waits for it (worker thread only). */
+/* Runs @call on the client's context and waits for it (worker thread only). While it waits for
+ * a bulk request, alert writes recorded meanwhile are delivered: theirs take the rate budget's
+ * next free slot, ahead of the bulk request, which goes on waiting. */
 gboolean
 _hy_sync_engine_call_run (HySyncCall *call)
 {
+  HySyncEngine *self = call->self;
+  HySyncRun *overtaking = call->priority == HY_HALO_PRIORITY_BULK ? self->overtaking : NULL;
+
   g_mutex_init (&call->lock);
   g_cond_init (&call->cond);
-  g_main_context_invoke (call->self->client_context, call_start_cb, call);
+  if (overtaking != NULL)
+    {
+      g_mutex_lock (&self->wait_lock);
+      self->waiting = call;
+      g_mutex_unlock (&self->wait_lock);
+    }
+  g_main_context_invoke (self->client_context, call_start_cb, call);
   g_mutex_lock (&call->lock);
   while (!call->done)
-    g_cond_wait (&call->cond, &call->lock);
+    {
+      if (overtaking != NULL && g_atomic_int_get (&self->alert_poke))
+        {
+          g_mutex_unlock (&call->lock);
+          _hy_sync_engine_deliver_alerts_first (overtaking);
+          g_mutex_lock (&call->lock);
+          continue;
+        }
+      g_cond_wait (&call->cond, &call->lock);
+    }
   g_mutex_unlock (&call->lock);
+  if (overtaking != NULL)
+    {
+      g_mutex_lock (&self->wait_lock);
+      self->waiting = NULL;
+      g_mutex_unlock (&self->wait_lock);
+    }
   g_mutex_clear (&call->lock);
   g_cond_clear (&call->cond);
   return call->error == NULL;

@@ -482,6 +482,58 @@ _hy_sync_engine_finalize_groups (HySyncRun *run)
   _hy_sync_engine_notify_changed (run->self);
 }
 
+/* Alert writes due now, claimed and delivered while the worker waits for a bulk request (see
+ * _hy_sync_engine_call_run ()): in order per record, as the delivery loop does. Runs until
+ * no poke is left. */
+void
+_hy_sync_engine_deliver_alerts_first (HySyncRun *run)
+{
+  HySyncEngine *self = run->self;
+  guint claim_max = MAX (self->batch_size, 1u);
+
+  /* Their own requests are not bulk; nothing in here overtakes again. */
+  self->overtaking = NULL;
+  while (g_atomic_int_compare_and_exchange (&self->alert_poke, TRUE, FALSE))
+    while (!g_cancellable_is_cancelled (run->cancellable) && _hy_sync_engine_is_enabled (self))
+      {
+        g_autoptr (GPtrArray) items = NULL;
+        g_autoptr (GError) error = NULL;
+
+        items = hy_store_outbox_claim_from (self->store, _hy_sync_engine_now (self),
+                                            HY_SYNC_PRIORITY_ALERT, claim_max, &error);
+        if (items == NULL)
+          {
+            g_warning ("%s", error->message);
+            break;
+          }
+        if (items->len == 0)
+          break;
+        for (guint i = 0; i < items->len; i++)
+          {
+            HyOutboxItem *item = g_ptr_array_index (items, i);
+
+            _hy_sync_engine_outstanding_add (run, item);
+            _hy_sync_engine_outstanding_update (run, item->record_key, item->id,
+                                                HY_OUTBOX_STATE_INFLIGHT, 0);
+          }
+        for (guint i = 0; i < items->len; i++)
+          {
+            HyOutboxItem *item = g_ptr_array_index (items, i);
+            HySyncOutstanding *blocker =
+                _hy_sync_engine_outstanding_blocker (run, item->record_key, item->id);
+
+            if (blocker != NULL)
+              _hy_sync_engine_item_release (run, item,
+                                            blocker->state == HY_OUTBOX_STATE_INFLIGHT ? NULL
+                                                                                       : blocker);
+            else
+              _hy_sync_engine_deliver_alert_item (run, item);
+          }
+        _hy_sync_engine_notify_changed (self);
+      }
+  self->overtaking = run;
+}
+
 void
 _hy_sync_engine_run_count_outbox (HySyncRun *run)
 {

@@ -37,6 +37,9 @@
 
 G_BEGIN_DECLS
 
+typedef struct _HySyncCall HySyncCall;
+typedef struct _HySyncRun HySyncRun;
+
 struct _HySyncEngine
 {
   GObject parent_instance;
@@ -68,6 +71,17 @@ struct _HySyncEngine
   gboolean auto_again;     /* something changed during the run: run again */
   gboolean auto_full_sync; /* the next automatic run syncs assets too */
   GCancellable *auto_cancellable;
+
+  /* Alerts overtake bulk work (hy-sync-engine-delivery.c): while the worker waits for a bulk
+   * request, alert writes recorded meanwhile go at once, their requests ahead of it in the
+   * rate budget. @overtaking: the run that may do so (worker thread only); @alert_poke
+   * (atomic): alert writes may have been recorded; @waiting: the bulk call the worker waits
+   * for, under @wait_lock, to wake it. */
+  HySyncRun *overtaking;
+  gint alert_poke;
+  GMutex wait_lock;
+  HySyncCall *waiting;
+  gulong store_changed_id;
 };
 
 typedef enum
@@ -85,7 +99,7 @@ typedef enum
   OP_AGENT_ME,
 } HySyncOp;
 
-typedef struct
+struct _HySyncCall
 {
   HySyncEngine *self;
   HySyncOp op;
@@ -111,7 +125,7 @@ typedef struct
   GMutex lock;
   GCond cond;
   gboolean done;
-} HySyncCall;
+};
 
 typedef struct
 {
@@ -122,7 +136,7 @@ typedef struct
   gboolean sent;   /* it may have reached Halo (attempts > 0): its payload is what Halo got */
 } HySyncOutstanding;
 
-typedef struct
+struct _HySyncRun
 {
   HySyncEngine *self;
   GCancellable *cancellable;
@@ -153,7 +167,7 @@ typedef struct
   GPtrArray *deferred;
   GPtrArray *deferred_claims;
   GHashTable *deferred_keys;
-} HySyncRun;
+};
 
 typedef struct
 {
@@ -249,6 +263,8 @@ HySyncOutstanding *_hy_sync_engine_outstanding_blocker (HySyncRun *run, const ch
 gboolean _hy_sync_engine_key_has_outstanding (HySyncRun *run, const char *key);
 void _hy_sync_engine_auto_schedule (HySyncEngine *self, gint64 delay_ms, gboolean full_sync);
 
+void _hy_sync_engine_poke (HySyncEngine *self);
+
 /* hy-sync-engine-call.c */
 gboolean _hy_sync_engine_call_run (HySyncCall *call);
 void _hy_sync_engine_call_clear (HySyncCall *call);
@@ -331,6 +347,7 @@ void _hy_sync_engine_run_init (HySyncRun *run,
                                GCancellable *cancellable,
                                gboolean dry_run);
 void _hy_sync_engine_run_clear (HySyncRun *run);
+void _hy_sync_engine_deliver_alerts_first (HySyncRun *run);
 
 /* hy-sync-engine-workers.c */
 void _hy_sync_engine_start_task (HySyncEngine *self,

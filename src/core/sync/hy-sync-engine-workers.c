@@ -137,6 +137,8 @@ run_sync (HySyncRun *run, gboolean dry_run, GError **error)
         return FALSE;
       _hy_sync_engine_recover_inflight (run);
       _hy_sync_engine_route_waiting_alerts (run);
+      /* From here on, alert writes recorded meanwhile overtake the bulk requests. */
+      self->overtaking = run;
     }
   if (!_hy_sync_engine_plan_assets (run, &plan, error) ||
       !_hy_sync_engine_plan_find_existing (run, &plan, error))
@@ -234,6 +236,7 @@ run_deliver (HySyncRun *run, GError **error)
     return FALSE;
   _hy_sync_engine_recover_inflight (run);
   _hy_sync_engine_route_waiting_alerts (run);
+  self->overtaking = run;
   if (!deliver_and_revive (run, error))
     return FALSE;
   had_assets = run->report->created + run->report->updated > 0;
@@ -297,6 +300,7 @@ worker_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
     ok = run_deliver (&run, &error);
   else
     ok = run_sync (&run, td->dry_run, &error);
+  self->overtaking = NULL;
   if (lock_fd >= 0)
     close (lock_fd); /* releases the lock */
   g_mutex_unlock (&self->run_lock);

@@ -29,6 +29,7 @@
 
 #include <glib/gi18n-lib.h>
 
+#include "store/hy-store-service.h"
 #include "sync/hy-sync-engine-private.h"
 #include "sync/hy-sync-intake.h"
 #include "sync/hy-ticket-lifecycle.h"
@@ -383,6 +384,31 @@ _hy_sync_engine_key_has_outstanding (HySyncRun *run, const char *key)
   return g_hash_table_contains (run->outstanding, key);
 }
 
+/* Tells a run in progress that alert writes may have been recorded: if its worker waits for a
+ * bulk request, it delivers them first (any thread). */
+void
+_hy_sync_engine_poke (HySyncEngine *self)
+{
+  g_atomic_int_set (&self->alert_poke, TRUE);
+  g_mutex_lock (&self->wait_lock);
+  if (self->waiting != NULL)
+    {
+      g_mutex_lock (&self->waiting->lock);
+      g_cond_signal (&self->waiting->cond);
+      g_mutex_unlock (&self->waiting->lock);
+    }
+  g_mutex_unlock (&self->wait_lock);
+}
+
+/* Another process recorded writes (an `alert raise` while this one delivers). */
+static void
+store_changed_cb (HyStore *store, guint changes, gpointer user_data)
+{
+  if ((changes & HY_STORE_CHANGED_BY_OTHER) &&
+      (changes & (HY_STORE_CHANGED_OUTBOX | HY_STORE_CHANGED_ALERTS)))
+    _hy_sync_engine_poke (user_data);
+}
+
 /* ------------------------------------------------------------------------- */
 /* Automatic delivery                                                        */
 /* ------------------------------------------------------------------------- */
@@ -453,6 +479,8 @@ _hy_sync_engine_auto_schedule (HySyncEngine *self, gint64 delay_ms, gboolean ful
 {
   gint64 ready;
 
+  /* Something was recorded: a run in progress delivers its alert writes ahead of bulk work. */
+  _hy_sync_engine_poke (self);
   if (!self->auto_deliver)
     return;
   self->auto_full_sync |= full_sync;
@@ -490,6 +518,8 @@ hy_sync_engine_dispose (GObject *object)
       g_clear_pointer (&self->auto_source, g_source_unref);
     }
   g_cancellable_cancel (self->auto_cancellable);
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->store_changed_id, self->store);
   G_OBJECT_CLASS (hy_sync_engine_parent_class)->dispose (object);
 }
 
@@ -506,6 +536,7 @@ hy_sync_engine_finalize (GObject *object)
   g_clear_pointer (&self->type_details[0], json_object_unref);
   g_clear_pointer (&self->type_details[1], json_object_unref);
   g_mutex_clear (&self->run_lock);
+  g_mutex_clear (&self->wait_lock);
   G_OBJECT_CLASS (hy_sync_engine_parent_class)->finalize (object);
 }
 
@@ -530,6 +561,7 @@ static void
 hy_sync_engine_init (HySyncEngine *self)
 {
   g_mutex_init (&self->run_lock);
+  g_mutex_init (&self->wait_lock);
   self->batch_size = 100;
   self->backoff_unit_us = G_USEC_PER_SEC;
   self->auto_cancellable = g_cancellable_new ();
@@ -550,6 +582,7 @@ hy_sync_engine_new (HyStore *store, HyHaloClient *client)
   self = g_object_new (HY_TYPE_SYNC_ENGINE, NULL);
   self->store = g_object_ref (store);
   self->client = client ? g_object_ref (client) : NULL;
+  self->store_changed_id = g_signal_connect (store, "changed", G_CALLBACK (store_changed_cb), self);
   /* The client runs on the context that was the thread default when it was created: the
    * engine is created in the same place. */
   self->client_context = g_main_context_ref_thread_default ();
