@@ -312,6 +312,7 @@ static const char *const seeds[] = {
   "(130, 101, 'Device Name', 0), (130, 151, 'Operating System', 1);"
   "INSERT INTO asset_field_map (assettype_id, field, halo_field_id) VALUES (130, 'os', 151), "
   "(130, 'mac', 0);",
+  "INSERT INTO alert_tickets_closed (alert_id, raised_at) VALUES ('a9', '2026-12-06T10:00:00Z');",
 };
 
 static const char *const checks[] = {
@@ -337,6 +338,7 @@ static const char *const checks[] = {
   "SELECT (SELECT count(*) FROM link_rejections WHERE local_id = 'c1' AND halo_id = 7) = 1",
   "SELECT (SELECT count(*) FROM asset_type_fields WHERE assettype_id = 130) + "
   "(SELECT halo_field_id FROM asset_field_map WHERE field = 'os') = 153",
+  "SELECT (SELECT count(*) FROM alert_tickets_closed WHERE alert_id = 'a9') = 1",
 };
 
 static char *
@@ -496,6 +498,54 @@ test_migrate_link_rejections (void)
   g_assert_cmpint (query_one (path, "SELECT count(*) FROM settings WHERE key GLOB 'linker.rej*'"),
                    ==, 0);
   g_assert_cmpint (query_one (path, "SELECT count(*) FROM link_rejections"), ==, 4);
+  remove_tree (dir);
+}
+
+/* Schema 12: the "sync.resolved:<alert id>" settings become rows of alert_tickets_closed (and
+ * leave the settings); the other settings stay. */
+static void
+test_migrate_tickets_closed (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hy-store-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "v11.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *raised = NULL;
+  g_autofree char *other = NULL;
+  HyStore *store;
+
+  store = _hy_store_open_at_version (path, 11, &error);
+  g_assert_no_error (error);
+  g_object_unref (store);
+  exec_sql (path, "INSERT INTO settings (key, value) VALUES "
+                  "('sync.resolved:a1', '2026-12-01T08:00:00Z'), ('sync.resolved:am:f2', ''), "
+                  "('sync.retired-assets', 'keep')");
+
+  store = hy_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (hy_store_get_alert_ticket_closed (store, "a1", &raised, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (raised, ==, "2026-12-01T08:00:00Z");
+  g_clear_pointer (&raised, g_free);
+  g_assert_true (hy_store_get_alert_ticket_closed (store, "am:f2", &raised, &error));
+  g_assert_cmpstr (raised, ==, "");
+  g_clear_pointer (&raised, g_free);
+  g_assert_true (hy_store_get_alert_ticket_closed (store, "a2", &raised, &error));
+  g_assert_null (raised);
+  g_assert_true (hy_store_get_setting (store, "sync.retired-assets", &other, &error));
+  g_assert_cmpstr (other, ==, "keep");
+  g_object_unref (store);
+  g_assert_cmpint (query_one (path,
+                              "SELECT count(*) FROM settings WHERE key LIKE 'sync.resolved:%'"),
+                   ==, 0);
+
+  /* Forgotten again. */
+  store = hy_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (hy_store_set_alert_ticket_closed (store, "a1", NULL, &error));
+  g_assert_true (hy_store_get_alert_ticket_closed (store, "a1", &raised, &error));
+  g_assert_no_error (error);
+  g_assert_null (raised);
+  g_object_unref (store);
   remove_tree (dir);
 }
 
@@ -1605,6 +1655,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/open/read-only-dir", test_open_read_only_dir);
   g_test_add_func ("/store/migrations", test_migrations);
   g_test_add_func ("/store/migrations/link-rejections", test_migrate_link_rejections);
+  g_test_add_func ("/store/migrations/tickets-closed", test_migrate_tickets_closed);
   ADD ("/store/intake", test_intake);
   ADD ("/store/inventory/upsert-fields", test_upsert_fields);
   ADD ("/store/inventory/retired", test_retired);

@@ -99,3 +99,58 @@ hy_store_count_alerts (HyStore *self, guint *out_open, guint *out_unrouted, GErr
     *out_unrouted = sqlite3_column_int64 (stmt, 1);
   return TRUE;
 }
+
+gboolean
+hy_store_get_alert_ticket_closed (HyStore *self,
+                                  const char *alert_id,
+                                  char **out_raised_at,
+                                  GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (alert_id != NULL, FALSE);
+  g_return_val_if_fail (out_raised_at != NULL, FALSE);
+  HY_STORE_LOCK (self);
+
+  *out_raised_at = NULL;
+  stmt = _hy_store_prepare (self, "SELECT raised_at FROM alert_tickets_closed WHERE alert_id = ?1",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  _hy_store_bind_text (stmt, 1, alert_id);
+  rc = _hy_store_step (self, stmt, error);
+  if (rc < 0)
+    return FALSE;
+  if (rc == SQLITE_ROW)
+    *out_raised_at = _hy_store_column_dup (stmt, 0);
+  return TRUE;
+}
+
+gboolean
+hy_store_set_alert_ticket_closed (HyStore *self,
+                                  const char *alert_id,
+                                  const char *raised_at,
+                                  GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (alert_id != NULL, FALSE);
+  HY_STORE_LOCK (self);
+
+  stmt = _hy_store_prepare (self,
+                            raised_at != NULL
+                                ? "INSERT INTO alert_tickets_closed (alert_id, raised_at) VALUES "
+                                  "(?1, ?2) ON CONFLICT (alert_id) DO UPDATE SET raised_at = "
+                                  "excluded.raised_at"
+                                : "DELETE FROM alert_tickets_closed WHERE alert_id = ?1",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  _hy_store_bind_text (stmt, 1, alert_id);
+  if (raised_at != NULL)
+    _hy_store_bind_text (stmt, 2, raised_at);
+  return _hy_store_step_done (self, stmt, error);
+}

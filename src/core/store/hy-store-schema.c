@@ -435,6 +435,16 @@ static const char *const migrations[] = {
   "  PRIMARY KEY (assettype_id, field)) WITHOUT ROWID;" CHANGE_TRIGGERS ("asset_types", "cache")
       CHANGE_TRIGGERS ("asset_type_fields", "cache")
           CHANGE_TRIGGERS ("asset_field_map", "mappings"),
+  /* 12: the occurrence whose ticket Halyard closed, per alert: a table of its own, no longer
+   * "sync.resolved:<alert id>" keys in the settings; the keys are carried over and deleted */
+  "CREATE TABLE alert_tickets_closed ("
+  "  alert_id TEXT PRIMARY KEY NOT NULL,"
+  "  raised_at TEXT NOT NULL) WITHOUT ROWID;"
+  "INSERT INTO alert_tickets_closed (alert_id, raised_at)"
+  "  SELECT substr (key, 15), value FROM settings WHERE substr (key, 1, 14) = 'sync.resolved:';"
+  "DELETE FROM settings WHERE substr (key, 1, 14) = 'sync.resolved:';" CHANGE_TRIGGERS (
+      "alert_tickets_closed",
+      "alerts"),
 };
 
 guint

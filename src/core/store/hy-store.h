@@ -175,6 +175,19 @@ hy_store_clear_alert (HyStore *self, const char *alert_id, const char *cleared_a
  * whose labels match no computer or policy yet (hy-store-intake.h). */
 gboolean
 hy_store_count_alerts (HyStore *self, guint *out_open, guint *out_unrouted, GError **error);
+/* The occurrence of @alert_id whose ticket Halyard closed without the alert clearing (resolved
+ * by a technician) or on its clear: that occurrence's raise time in *@out_raised_at ("" when it
+ * had none), NULL when Halyard closed none. */
+gboolean hy_store_get_alert_ticket_closed (HyStore *self,
+                                           const char *alert_id,
+                                           char **out_raised_at,
+                                           GError **error);
+/* Records that Halyard closed the ticket of @alert_id's occurrence raised at @raised_at; NULL
+ * forgets it (a new occurrence, or the ticket kept open). */
+gboolean hy_store_set_alert_ticket_closed (HyStore *self,
+                                           const char *alert_id,
+                                           const char *raised_at,
+                                           GError **error);
 
 /* ---- Links ----------------------------------------------------------------------------- */
 

@@ -493,11 +493,8 @@ deliver_ticket_close (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, JsonOb
             return;
           _hy_sync_engine_call_clear (&note);
           hy_ticket_lifecycle_kept_open (run->self->store, alert);
-          {
-            /* Not closed: a re-raise is a repeat on the ticket still open. */
-            g_autofree char *key = _hy_sync_engine_resolved_key (alert->id);
-            hy_store_set_setting (run->self->store, key, NULL, NULL);
-          }
+          /* Not closed: a re-raise is a repeat on the ticket still open. */
+          hy_store_set_alert_ticket_closed (run->self->store, alert->id, NULL, NULL);
           _hy_sync_engine_item_complete (run, item);
           return;
         }

@@ -220,7 +220,6 @@ _hy_sync_engine_load_asset_types (HySyncRun *run, GError **error)
 static gboolean
 alert_ticket_closed (HyStore *store, const HyAlert *alert)
 {
-  g_autofree char *key = _hy_sync_engine_resolved_key (alert->id);
   g_autofree char *resolved = NULL;
 
   if (alert->cleared_at != NULL)
@@ -230,7 +229,7 @@ alert_ticket_closed (HyStore *store, const HyAlert *alert)
       if (pmap != NULL && pmap->close_status_id > 0)
         return TRUE;
     }
-  return hy_store_get_setting (store, key, &resolved, NULL) && resolved != NULL &&
+  return hy_store_get_alert_ticket_closed (store, alert->id, &resolved, NULL) && resolved != NULL &&
          g_strcmp0 (resolved, alert->raised_at) == 0;
 }
 

@@ -366,6 +366,5 @@ gboolean _hy_sync_engine_enqueue (HyStore *store,
                                   const char *alert_id,
                                   const char *payload,
                                   GError **error);
-char *_hy_sync_engine_resolved_key (const char *alert_id);
 
 G_END_DECLS

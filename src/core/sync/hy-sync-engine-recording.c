@@ -165,15 +165,6 @@ hy_sync_engine_get_alert_result (HySyncEngine *self, const char *alert_id, GErro
   return result;
 }
 
-/* The store setting that says Halyard closed the ticket of an alert's occurrence without the
- * alert clearing (a technician's action with --resolve): its value is the occurrence's raise
- * time, so a later occurrence is not taken for closed. */
-char *
-_hy_sync_engine_resolved_key (const char *alert_id)
-{
-  return g_strconcat ("sync.resolved:", alert_id, NULL);
-}
-
 /* Whether writes of the alert's ticket are still waiting (or were given up on). */
 static gboolean
 alert_has_outstanding (HyStore *store, const char *alert_id)
@@ -284,10 +275,9 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
   if (facts.routed && !facts.closed)
     {
       /* Resolved by a technician, or closed on clear: its ticket is closed too. */
-      g_autofree char *key = _hy_sync_engine_resolved_key (existing->id);
       g_autofree char *resolved = NULL;
 
-      if (!hy_store_get_setting (store, key, &resolved, error))
+      if (!hy_store_get_alert_ticket_closed (store, existing->id, &resolved, error))
         {
           hy_store_rollback (store);
           return NULL;
@@ -319,7 +309,6 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
       if (hy_ticket_lifecycle_flaps (store, existing, _hy_sync_engine_now (self), &minutes,
                                      &flap_error))
         {
-          g_autofree char *key = _hy_sync_engine_resolved_key (existing->id);
           g_autofree char *reopen =
               hy_ticket_lifecycle_status_payload (existing->id,
                                                   hy_ticket_lifecycle_reopen_status (store,
@@ -345,7 +334,7 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
           payload = alert_note_payload (existing->id, note, 0, 0, outcome, outcome_id);
           g_free (alert->raised_at);
           alert->raised_at = g_strdup (existing->raised_at);
-          if (!hy_store_set_setting (store, key, NULL, error) ||
+          if (!hy_store_set_alert_ticket_closed (store, existing->id, NULL, error) ||
               !hy_store_upsert (store, HY_RECORD_KIND_ALERT, alert, NULL, error) ||
               !_hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_CLOSE, alert->id, reopen,
                                         error) ||
@@ -367,10 +356,8 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
     {
       /* A new occurrence starts over: no ticket yet, its own raise time (and so its own ticket
        * key). */
-      g_autofree char *key = _hy_sync_engine_resolved_key (existing->id);
-
       if (!hy_store_delete (store, HY_RECORD_KIND_ALERT, existing->id, error) ||
-          !hy_store_set_setting (store, key, NULL, error))
+          !hy_store_set_alert_ticket_closed (store, existing->id, NULL, error))
         {
           hy_store_rollback (store);
           return NULL;
@@ -561,11 +548,11 @@ hy_sync_engine_clear_alert (HySyncEngine *self,
     {
       g_autofree char *payload =
           hy_ticket_lifecycle_status_payload (alert->id, close_status, TRUE, FALSE);
-      g_autofree char *key = _hy_sync_engine_resolved_key (alert->id);
 
       /* The occurrence's ticket is closed: a later raise opens a new one (see raise_alert). */
       if (!_hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_CLOSE, alert->id, payload, error) ||
-          !hy_store_set_setting (store, key, alert->raised_at ? alert->raised_at : "", error))
+          !hy_store_set_alert_ticket_closed (store, alert->id,
+                                             alert->raised_at ? alert->raised_at : "", error))
         {
           hy_store_rollback (store);
           return NULL;
@@ -688,11 +675,11 @@ hy_sync_engine_add_action (HySyncEngine *self,
   if (resolve)
     {
       g_autofree char *close = _hy_sync_engine_alert_only_payload (alert->id, close_status);
-      g_autofree char *key = _hy_sync_engine_resolved_key (alert->id);
 
       /* The occurrence's ticket is closed: a later raise opens a new one (see raise_alert). */
       if (!_hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_CLOSE, alert->id, close, error) ||
-          !hy_store_set_setting (store, key, alert->raised_at ? alert->raised_at : "", error))
+          !hy_store_set_alert_ticket_closed (store, alert->id,
+                                             alert->raised_at ? alert->raised_at : "", error))
         {
           hy_store_rollback (store);
           return NULL;
