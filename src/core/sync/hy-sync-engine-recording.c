@@ -195,97 +195,87 @@ commit_alert_write (HySyncEngine *self, HyStore *store, const char *alert_id, GE
   return hy_sync_engine_get_alert_result (self, alert_id, error);
 }
 
-HySyncAlertResult *
-hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, GError **error)
+/* What raise checks before it records anything: an id, a summary, a known computer and policy. */
+static gboolean
+check_raise_input (HyStore *store, const HySyncAlertInput *input, GError **error)
 {
-  g_autoptr (GError) hold_error = NULL;
-  HyStore *store;
-  g_autoptr (HyAlert) existing = NULL;
-  g_autoptr (HyAlert) alert = hy_alert_new ();
-  g_autoptr (GError) local = NULL;
   gboolean exists = FALSE;
-  HySyncAlertFacts facts = { 0 };
-  HySyncAlertOps ops;
-  HySyncRoute route;
-  g_autofree char *reason = NULL;
-  gboolean routable;
-
-  g_return_val_if_fail (HY_IS_SYNC_ENGINE (self), NULL);
-  store = self->store;
 
   if (text_empty (input->id))
     {
       g_set_error_literal (error, HY_SYNC_ERROR, HY_SYNC_ERROR_INVALID,
                            _ ("The alert needs an id: the monitoring system’s own id, so that a "
                               "repeat is recognised"));
-      return NULL;
+      return FALSE;
     }
   if (text_empty (input->summary))
     {
       g_set_error_literal (error, HY_SYNC_ERROR, HY_SYNC_ERROR_INVALID,
                            _ ("The alert needs a summary: it becomes the ticket’s summary"));
-      return NULL;
+      return FALSE;
     }
   if (!hy_store_exists (store, HY_RECORD_KIND_COMPUTER, input->computer_id, &exists, error))
-    return NULL;
+    return FALSE;
   if (!exists)
     {
       /* Translators: %s is a computer id */
       g_set_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NOT_FOUND,
                    _ ("There is no computer with the id “%s”: import it first"),
                    input->computer_id ? input->computer_id : "");
-      return NULL;
+      return FALSE;
     }
   if (!hy_store_exists (store, HY_RECORD_KIND_POLICY, input->policy_id, &exists, error))
-    return NULL;
+    return FALSE;
   if (!exists)
     {
       /* Translators: %s is a monitor policy id */
       g_set_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NOT_FOUND,
                    _ ("There is no policy with the id “%s”: import it first"),
                    input->policy_id ? input->policy_id : "");
-      return NULL;
+      return FALSE;
     }
+  return TRUE;
+}
 
-  if (!hy_store_begin (store, error))
-    return NULL;
-  existing = hy_store_get (store, HY_RECORD_KIND_ALERT, input->id, &local);
-  if (existing == NULL && !g_error_matches (local, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND))
-    {
-      hy_store_rollback (store);
-      g_propagate_error (error, g_steal_pointer (&local));
-      return NULL;
-    }
-  facts.exists = existing != NULL;
-  facts.routed = existing != NULL && existing->state != HY_ALERT_STATE_UNROUTED;
-  facts.cleared = existing != NULL && existing->cleared_at != NULL;
+/* What decides a raise, from the alert as stored (@existing, NULL when new): whether it is
+ * routed, cleared, its ticket closed, and writes of it still waiting. */
+static gboolean
+raise_facts (HyStore *store, HyAlert *existing, HySyncAlertFacts *facts, GError **error)
+{
+  facts->exists = existing != NULL;
+  facts->routed = existing != NULL && existing->state != HY_ALERT_STATE_UNROUTED;
+  facts->cleared = existing != NULL && existing->cleared_at != NULL;
   /* Held by maintenance, without a ticket: nothing in Halo to tell; it is raised anew. */
-  if (facts.routed && existing->ticket_id <= 0 &&
+  if (facts->routed && existing->ticket_id <= 0 &&
       hy_ticket_lifecycle_is_held (store, existing->id) &&
       !alert_has_outstanding (store, existing->id))
-    facts.routed = FALSE;
-  if (facts.cleared)
+    facts->routed = FALSE;
+  if (facts->cleared)
     {
       /* Cleared with a close status mapped: its ticket is closed once its writes went out.
        * (A clear that closes with Halo's Closed status records it as resolved, below.) */
       g_autoptr (HyPolicyMapping) pmap =
           hy_store_get_policy_mapping (store, existing->policy_id, NULL);
-      facts.closed = pmap != NULL && pmap->close_status_id > 0;
+      facts->closed = pmap != NULL && pmap->close_status_id > 0;
     }
-  if (facts.routed && !facts.closed)
+  if (facts->routed && !facts->closed)
     {
       /* Resolved by a technician, or closed on clear: its ticket is closed too. */
       g_autofree char *resolved = NULL;
 
       if (!hy_store_get_alert_ticket_closed (store, existing->id, &resolved, error))
-        {
-          hy_store_rollback (store);
-          return NULL;
-        }
-      facts.closed = resolved != NULL && g_strcmp0 (resolved, existing->raised_at) == 0;
+        return FALSE;
+      facts->closed = resolved != NULL && g_strcmp0 (resolved, existing->raised_at) == 0;
     }
-  if (facts.closed)
-    facts.busy = alert_has_outstanding (store, existing->id);
+  if (facts->closed)
+    facts->busy = alert_has_outstanding (store, existing->id);
+  return TRUE;
+}
+
+static HyAlert *
+alert_from_input (const HySyncAlertInput *input)
+{
+  HyAlert *alert = hy_alert_new ();
 
   alert->id = g_strdup (input->id);
   alert->computer_id = g_strdup (input->computer_id);
@@ -296,169 +286,230 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
   alert->raised_at =
       input->raised_at ? g_strdup (input->raised_at) : _hy_sync_engine_now_iso8601_precise ();
   alert->cleared_at = NULL;
+  return alert;
+}
 
+/* A new occurrence within the flap window after Halyard closed the ticket: the same ticket,
+ * reopened, with a note (*@out_reopened). FALSE on error. */
+static gboolean
+reopen_flapping (HySyncEngine *self,
+                 HyStore *store,
+                 HyAlert *existing,
+                 HyAlert *alert,
+                 gboolean *out_reopened,
+                 GError **error)
+{
+  g_autoptr (GError) flap_error = NULL;
+  guint minutes = 0;
+  g_autofree char *reopen = NULL;
+  gint64 outcome_id = 0;
+  g_autofree char *outcome = NULL;
+  g_autofree char *now = NULL;
+  g_autofree char *note = NULL;
+  g_autofree char *payload = NULL;
+
+  *out_reopened = FALSE;
+  if (!hy_ticket_lifecycle_flaps (store, existing, _hy_sync_engine_now (self), &minutes,
+                                  &flap_error))
+    {
+      if (flap_error == NULL)
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&flap_error));
+      return FALSE;
+    }
+  reopen =
+      hy_ticket_lifecycle_status_payload (existing->id,
+                                          hy_ticket_lifecycle_reopen_status (store, existing->id),
+                                          FALSE, TRUE);
+  now = _hy_sync_engine_now_iso8601 ();
+  note = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       /* Translators: a private note on the ticket; %s is a
+                                        * time, %u the flap window in minutes */
+                                       "The alert was raised again at %s, within %u minute of "
+                                       "Halyard closing this ticket: the ticket is reopened.",
+                                       "The alert was raised again at %s, within %u minutes of "
+                                       "Halyard closing this ticket: the ticket is reopened.",
+                                       minutes),
+                          now, minutes);
+  if (!_hy_sync_engine_choose_note_outcome (store, &outcome_id, &outcome))
+    outcome = g_strdup ("Private Note");
+  payload = alert_note_payload (existing->id, note, 0, 0, outcome, outcome_id);
+  g_free (alert->raised_at);
+  alert->raised_at = g_strdup (existing->raised_at);
+  if (!hy_store_set_alert_ticket_closed (store, existing->id, NULL, error) ||
+      !hy_store_upsert (store, HY_RECORD_KIND_ALERT, alert, NULL, error) ||
+      !_hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_CLOSE, alert->id, reopen, error) ||
+      !_hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_NOTE, alert->id, payload, error))
+    return FALSE;
+  *out_reopened = TRUE;
+  return TRUE;
+}
+
+/* Stores the raised alert: a new occurrence starts over (no ticket yet, its own raise time and
+ * so its own ticket key); a repeat keeps the occurrence's raise time (the ticket is about it). */
+static gboolean
+store_raised_alert (HyStore *store,
+                    HyAlert *existing,
+                    HyAlert *alert,
+                    HySyncAlertOps ops,
+                    const HySyncAlertFacts *facts,
+                    GError **error)
+{
+  if (ops & HY_SYNC_ALERT_OP_NEW_OCCURRENCE)
+    {
+      if (!hy_store_delete (store, HY_RECORD_KIND_ALERT, existing->id, error) ||
+          !hy_store_set_alert_ticket_closed (store, existing->id, NULL, error))
+        return FALSE;
+    }
+  else if (existing != NULL && facts->routed)
+    {
+      g_free (alert->raised_at);
+      alert->raised_at = g_strdup (existing->raised_at);
+    }
+  return hy_store_upsert (store, HY_RECORD_KIND_ALERT, alert, NULL, error);
+}
+
+/* A repeat of an alert whose ticket is open: one note per repeat interval at most, counting the
+ * repeats. */
+static gboolean
+queue_repeat_note (HySyncEngine *self,
+                   HyStore *store,
+                   HyAlert *alert,
+                   const char *summary,
+                   GError **error)
+{
+  gint64 outcome_id = 0;
+  g_autofree char *outcome = NULL;
+  g_autofree char *now = _hy_sync_engine_now_iso8601 ();
+  g_autofree char *note = NULL;
+  g_autofree char *payload = NULL;
+  g_autoptr (GError) repeat_error = NULL;
+  guint repeats = 0;
+
+  if (!hy_ticket_lifecycle_repeat (store, alert, _hy_sync_engine_now (self), &repeats,
+                                   &repeat_error))
+    {
+      if (repeat_error == NULL)
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&repeat_error));
+      return FALSE;
+    }
+  if (repeats <= 1)
+    /* Translators: a private note on the ticket; the first %s is a time, the second the
+     * alert's summary */
+    note = g_strdup_printf (_ ("The alert was raised again at %s: %s"), now, summary);
+  else
+    note = g_strdup_printf (
+        g_dngettext (GETTEXT_PACKAGE,
+                     /* Translators: a private note on the ticket; %s is a time, %u how
+                      * many times the alert was raised since the last note, the last %s
+                      * the alert's summary */
+                     "The alert was raised again at %s (%u time since the last note): %s",
+                     "The alert was raised again at %s (%u times since the last note): %s",
+                     repeats),
+        now, repeats, summary);
+
+  if (!_hy_sync_engine_choose_note_outcome (store, &outcome_id, &outcome))
+    outcome = g_strdup ("Private Note");
+  payload = alert_note_payload (alert->id, note, 0, 0, outcome, outcome_id);
+  return _hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_NOTE, alert->id, payload, error);
+}
+
+/* The Halo writes a raise implies (@ops): a ticket (or held by a maintenance window), unrouted
+ * with @reason, or a repeat's note. */
+static gboolean
+queue_raise_writes (HySyncEngine *self,
+                    HyStore *store,
+                    HyAlert *alert,
+                    HySyncAlertOps ops,
+                    const char *reason,
+                    const char *summary,
+                    GError **error)
+{
+  g_autoptr (GError) hold_error = NULL;
+
+  if ((ops & HY_SYNC_ALERT_OP_CREATE_TICKET) &&
+      hy_ticket_lifecycle_hold (store, alert, _hy_sync_engine_now (self) / G_USEC_PER_SEC,
+                                &hold_error))
+    /* In maintenance: kept without a ticket; the engine opens it when the window ends. */
+    return hy_store_set_alert_delivery (store, alert->id, HY_ALERT_STATE_QUEUED, 0,
+                                        _ ("Held by a maintenance window: its ticket opens when "
+                                           "the window ends, if the alert still fires"),
+                                        error);
+  if (hold_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&hold_error));
+      return FALSE;
+    }
+  if (ops & HY_SYNC_ALERT_OP_CREATE_TICKET)
+    {
+      g_autofree char *payload = _hy_sync_engine_alert_only_payload (alert->id, 0);
+      return _hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_CREATE, alert->id, payload,
+                                      error) &&
+             hy_store_set_alert_delivery (store, alert->id, HY_ALERT_STATE_QUEUED, 0, NULL, error);
+    }
+  if (ops & HY_SYNC_ALERT_OP_UNROUTED)
+    return hy_store_set_alert_delivery (store, alert->id, HY_ALERT_STATE_UNROUTED, 0, reason,
+                                        error);
+  if (ops & HY_SYNC_ALERT_OP_REPEAT_NOTE)
+    return queue_repeat_note (self, store, alert, summary, error);
+  return TRUE;
+}
+
+HySyncAlertResult *
+hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, GError **error)
+{
+  HyStore *store;
+  g_autoptr (HyAlert) existing = NULL;
+  g_autoptr (HyAlert) alert = NULL;
+  g_autoptr (GError) local = NULL;
+  HySyncAlertFacts facts = { 0 };
+  HySyncAlertOps ops;
+  HySyncRoute route;
+  g_autofree char *reason = NULL;
+  gboolean routable;
+
+  g_return_val_if_fail (HY_IS_SYNC_ENGINE (self), NULL);
+  store = self->store;
+
+  if (!check_raise_input (store, input, error))
+    return NULL;
+  if (!hy_store_begin (store, error))
+    return NULL;
+  existing = hy_store_get (store, HY_RECORD_KIND_ALERT, input->id, &local);
+  if (existing == NULL && !g_error_matches (local, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND))
+    {
+      hy_store_rollback (store);
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  if (!raise_facts (store, existing, &facts, error))
+    {
+      hy_store_rollback (store);
+      return NULL;
+    }
+
+  alert = alert_from_input (input);
   routable = _hy_sync_engine_route_alert (store, alert, &route, &reason);
   _hy_sync_engine_route_clear (&route);
   ops = hy_sync_alert_on_raise (&facts, routable);
   if (ops & HY_SYNC_ALERT_OP_NEW_OCCURRENCE)
     {
-      g_autoptr (GError) flap_error = NULL;
-      guint minutes = 0;
+      gboolean reopened = FALSE;
 
-      /* Within the flap window after Halyard closed it: the same ticket, reopened. */
-      if (hy_ticket_lifecycle_flaps (store, existing, _hy_sync_engine_now (self), &minutes,
-                                     &flap_error))
-        {
-          g_autofree char *reopen =
-              hy_ticket_lifecycle_status_payload (existing->id,
-                                                  hy_ticket_lifecycle_reopen_status (store,
-                                                                                     existing->id),
-                                                  FALSE, TRUE);
-          gint64 outcome_id = 0;
-          g_autofree char *outcome = NULL;
-          g_autofree char *now = _hy_sync_engine_now_iso8601 ();
-          g_autofree char *note = g_strdup_printf (
-              g_dngettext (GETTEXT_PACKAGE,
-                           /* Translators: a private note on the ticket; %s is a time, %u the
-                            * flap window in minutes */
-                           "The alert was raised again at %s, within %u minute of Halyard "
-                           "closing this ticket: the ticket is reopened.",
-                           "The alert was raised again at %s, within %u minutes of Halyard "
-                           "closing this ticket: the ticket is reopened.",
-                           minutes),
-              now, minutes);
-          g_autofree char *payload = NULL;
-
-          if (!_hy_sync_engine_choose_note_outcome (store, &outcome_id, &outcome))
-            outcome = g_strdup ("Private Note");
-          payload = alert_note_payload (existing->id, note, 0, 0, outcome, outcome_id);
-          g_free (alert->raised_at);
-          alert->raised_at = g_strdup (existing->raised_at);
-          if (!hy_store_set_alert_ticket_closed (store, existing->id, NULL, error) ||
-              !hy_store_upsert (store, HY_RECORD_KIND_ALERT, alert, NULL, error) ||
-              !_hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_CLOSE, alert->id, reopen,
-                                        error) ||
-              !_hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_NOTE, alert->id, payload, error))
-            {
-              hy_store_rollback (store);
-              return NULL;
-            }
-          return commit_alert_write (self, store, alert->id, error);
-        }
-      if (flap_error != NULL)
-        {
-          hy_store_rollback (store);
-          g_propagate_error (error, g_steal_pointer (&flap_error));
-          return NULL;
-        }
-    }
-  if (ops & HY_SYNC_ALERT_OP_NEW_OCCURRENCE)
-    {
-      /* A new occurrence starts over: no ticket yet, its own raise time (and so its own ticket
-       * key). */
-      if (!hy_store_delete (store, HY_RECORD_KIND_ALERT, existing->id, error) ||
-          !hy_store_set_alert_ticket_closed (store, existing->id, NULL, error))
+      if (!reopen_flapping (self, store, existing, alert, &reopened, error))
         {
           hy_store_rollback (store);
           return NULL;
         }
+      if (reopened)
+        return commit_alert_write (self, store, alert->id, error);
     }
-  else if (existing != NULL && facts.routed)
-    {
-      /* A repeat keeps the occurrence's raise time: the ticket is about it. */
-      g_free (alert->raised_at);
-      alert->raised_at = g_strdup (existing->raised_at);
-    }
-  if (!hy_store_upsert (store, HY_RECORD_KIND_ALERT, alert, NULL, error))
+  if (!store_raised_alert (store, existing, alert, ops, &facts, error) ||
+      !queue_raise_writes (self, store, alert, ops, reason, input->summary, error))
     {
       hy_store_rollback (store);
       return NULL;
-    }
-
-  if ((ops & HY_SYNC_ALERT_OP_CREATE_TICKET) &&
-      hy_ticket_lifecycle_hold (store, alert, _hy_sync_engine_now (self) / G_USEC_PER_SEC,
-                                &hold_error))
-    {
-      /* In maintenance: kept without a ticket; the engine opens it when the window ends. */
-      if (!hy_store_set_alert_delivery (store, alert->id, HY_ALERT_STATE_QUEUED, 0,
-                                        _ ("Held by a maintenance window: its ticket opens when "
-                                           "the window ends, if the alert still fires"),
-                                        error))
-        {
-          hy_store_rollback (store);
-          return NULL;
-        }
-    }
-  else if (hold_error != NULL)
-    {
-      hy_store_rollback (store);
-      g_propagate_error (error, g_steal_pointer (&hold_error));
-      return NULL;
-    }
-  else if (ops & HY_SYNC_ALERT_OP_CREATE_TICKET)
-    {
-      g_autofree char *payload = _hy_sync_engine_alert_only_payload (alert->id, 0);
-      if (!_hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_CREATE, alert->id, payload, error) ||
-          !hy_store_set_alert_delivery (store, alert->id, HY_ALERT_STATE_QUEUED, 0, NULL, error))
-        {
-          hy_store_rollback (store);
-          return NULL;
-        }
-    }
-  else if (ops & HY_SYNC_ALERT_OP_UNROUTED)
-    {
-      if (!hy_store_set_alert_delivery (store, alert->id, HY_ALERT_STATE_UNROUTED, 0, reason,
-                                        error))
-        {
-          hy_store_rollback (store);
-          return NULL;
-        }
-    }
-  else if (ops & HY_SYNC_ALERT_OP_REPEAT_NOTE)
-    {
-      gint64 outcome_id = 0;
-      g_autofree char *outcome = NULL;
-      g_autofree char *now = _hy_sync_engine_now_iso8601 ();
-      g_autofree char *note = NULL;
-      g_autofree char *payload = NULL;
-      g_autoptr (GError) repeat_error = NULL;
-      guint repeats = 0;
-
-      /* One note per repeat interval at most, counting the repeats. */
-      if (!hy_ticket_lifecycle_repeat (store, alert, _hy_sync_engine_now (self), &repeats,
-                                       &repeat_error))
-        {
-          if (repeat_error != NULL)
-            {
-              hy_store_rollback (store);
-              g_propagate_error (error, g_steal_pointer (&repeat_error));
-              return NULL;
-            }
-          return commit_alert_write (self, store, alert->id, error);
-        }
-      if (repeats <= 1)
-        /* Translators: a private note on the ticket; the first %s is a time, the second the
-         * alert's summary */
-        note = g_strdup_printf (_ ("The alert was raised again at %s: %s"), now, input->summary);
-      else
-        note = g_strdup_printf (
-            g_dngettext (GETTEXT_PACKAGE,
-                         /* Translators: a private note on the ticket; %s is a time, %u how
-                          * many times the alert was raised since the last note, the last %s
-                          * the alert's summary */
-                         "The alert was raised again at %s (%u time since the last note): %s",
-                         "The alert was raised again at %s (%u times since the last note): %s",
-                         repeats),
-            now, repeats, input->summary);
-
-      if (!_hy_sync_engine_choose_note_outcome (store, &outcome_id, &outcome))
-        outcome = g_strdup ("Private Note");
-      payload = alert_note_payload (alert->id, note, 0, 0, outcome, outcome_id);
-      if (!_hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_NOTE, alert->id, payload, error))
-        {
-          hy_store_rollback (store);
-          return NULL;
-        }
     }
   return commit_alert_write (self, store, alert->id, error);
 }
