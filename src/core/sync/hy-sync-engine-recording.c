@@ -514,6 +514,130 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
   return commit_alert_write (self, store, alert->id, error);
 }
 
+/* The stored alert @alert_id; an error that says to raise it first when there is none. */
+static HyAlert *
+lookup_alert (HyStore *store, const char *alert_id, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+  HyAlert *alert = hy_store_get (store, HY_RECORD_KIND_ALERT, alert_id ? alert_id : "", &local);
+
+  if (alert != NULL)
+    return alert;
+  if (g_error_matches (local, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND))
+    /* Translators: %s is an alert id */
+    g_set_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NOT_FOUND,
+                 _ ("There is no alert with the id “%s”: raise it first"),
+                 alert_id ? alert_id : "");
+  else
+    g_propagate_error (error, g_steal_pointer (&local));
+  return NULL;
+}
+
+/* What decides a clear: whether the alert is routed and already cleared, and the status that
+ * closes its ticket (*@out_close_status; 0 with *@out_no_close saying why when none does). */
+static gboolean
+clear_facts (HyStore *store,
+             HyAlert *alert,
+             HySyncAlertFacts *facts,
+             gint64 *out_close_status,
+             GError **out_no_close,
+             GError **error)
+{
+  g_autoptr (GError) no_close = NULL;
+
+  facts->exists = TRUE;
+  facts->routed = alert->state != HY_ALERT_STATE_UNROUTED;
+  facts->cleared = alert->cleared_at != NULL;
+  *out_close_status = 0;
+  /* Held by maintenance and never sent: it clears without a word to Halo. */
+  if (facts->routed && alert->ticket_id <= 0 && hy_ticket_lifecycle_is_held (store, alert->id) &&
+      !alert_has_outstanding (store, alert->id))
+    facts->routed = FALSE;
+  if (facts->routed && !facts->cleared)
+    {
+      /* The policy's close status, else Halo's Closed; with neither the ticket stays open and
+       * the result says why and what to do. */
+      *out_close_status = hy_sync_close_status (store, alert->policy_id, &no_close);
+      if (*out_close_status <= 0 &&
+          !g_error_matches (no_close, HY_SYNC_ERROR, HY_SYNC_ERROR_NO_CLOSE_STATUS))
+        {
+          g_propagate_error (error, g_steal_pointer (&no_close));
+          return FALSE;
+        }
+    }
+  if (no_close != NULL)
+    g_propagate_error (out_no_close, g_steal_pointer (&no_close));
+  return TRUE;
+}
+
+static gboolean
+queue_clear_note (HyStore *store, HyAlert *alert, const char *note, GError **error)
+{
+  gint64 outcome_id = 0;
+  g_autofree char *outcome = NULL;
+  g_autofree char *now = _hy_sync_engine_now_iso8601 ();
+  g_autofree char *text = NULL;
+  g_autofree char *payload = NULL;
+
+  if (!text_empty (note))
+    /* Translators: a private note on the ticket; the first %s is a time, the second the
+     * technician's or the monitoring system's note */
+    text = g_strdup_printf (_ ("The alert cleared at %s: %s"), now, note);
+  else
+    /* Translators: a private note on the ticket; %s is a time */
+    text = g_strdup_printf (_ ("The alert cleared at %s."), now);
+  if (!_hy_sync_engine_choose_note_outcome (store, &outcome_id, &outcome))
+    outcome = g_strdup ("Private Note");
+  payload = alert_note_payload (alert->id, text, 0, 0, outcome, outcome_id);
+  return _hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_NOTE, alert->id, payload, error);
+}
+
+/* The occurrence's ticket is closed with @close_status: a later raise opens a new one (see
+ * raise_facts ()). */
+static gboolean
+queue_ticket_close (HyStore *store, HyAlert *alert, const char *payload, GError **error)
+{
+  return _hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_CLOSE, alert->id, payload, error) &&
+         hy_store_set_alert_ticket_closed (store, alert->id,
+                                           alert->raised_at ? alert->raised_at : "", error);
+}
+
+/* The store writes and Halo writes of a clear (@ops): cleared, a note, the ticket closed, or
+ * why it stays open (@no_close), kept with the alert until it is raised again. */
+static gboolean
+record_clear (HyStore *store,
+              HyAlert *alert,
+              const HySyncAlertFacts *facts,
+              HySyncAlertOps ops,
+              gint64 close_status,
+              const char *note,
+              const GError *no_close,
+              GError **error)
+{
+  if (!facts->cleared && !hy_store_clear_alert (store, alert->id, NULL, error))
+    return FALSE;
+  if ((ops & HY_SYNC_ALERT_OP_CLEAR_NOTE) && !queue_clear_note (store, alert, note, error))
+    return FALSE;
+  if (ops & HY_SYNC_ALERT_OP_CLOSE_TICKET)
+    {
+      g_autofree char *payload =
+          hy_ticket_lifecycle_status_payload (alert->id, close_status, TRUE, FALSE);
+
+      if (!queue_ticket_close (store, alert, payload, error))
+        return FALSE;
+    }
+  if (no_close != NULL)
+    {
+      /* Translators: %s says why no status could close the ticket, and what to do */
+      g_autofree char *why = g_strdup_printf (_ ("The ticket stays open: %s"), no_close->message);
+
+      if (!hy_store_set_alert_delivery (store, alert->id, alert->state, alert->ticket_id, why,
+                                        error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 HySyncAlertResult *
 hy_sync_engine_clear_alert (HySyncEngine *self,
                             const char *alert_id,
@@ -524,155 +648,35 @@ hy_sync_engine_clear_alert (HySyncEngine *self,
   g_autoptr (HyAlert) alert = NULL;
   HySyncAlertFacts facts = { 0 };
   HySyncAlertOps ops;
-  g_autoptr (GError) local = NULL;
   g_autoptr (GError) no_close = NULL;
   gint64 close_status = 0;
 
   g_return_val_if_fail (HY_IS_SYNC_ENGINE (self), NULL);
   store = self->store;
 
-  alert = hy_store_get (store, HY_RECORD_KIND_ALERT, alert_id ? alert_id : "", &local);
-  if (alert == NULL)
-    {
-      if (g_error_matches (local, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND))
-        /* Translators: %s is an alert id */
-        g_set_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NOT_FOUND,
-                     _ ("There is no alert with the id “%s”: raise it first"),
-                     alert_id ? alert_id : "");
-      else
-        g_propagate_error (error, g_steal_pointer (&local));
-      return NULL;
-    }
-  facts.exists = TRUE;
-  facts.routed = alert->state != HY_ALERT_STATE_UNROUTED;
-  facts.cleared = alert->cleared_at != NULL;
-  /* Held by maintenance and never sent: it clears without a word to Halo. */
-  if (facts.routed && alert->ticket_id <= 0 && hy_ticket_lifecycle_is_held (store, alert->id) &&
-      !alert_has_outstanding (store, alert->id))
-    facts.routed = FALSE;
-  if (facts.routed && !facts.cleared)
-    {
-      /* The policy's close status, else Halo's Closed; with neither the ticket stays open and
-       * the result says why and what to do. */
-      close_status = hy_sync_close_status (store, alert->policy_id, &no_close);
-      if (close_status <= 0 &&
-          !g_error_matches (no_close, HY_SYNC_ERROR, HY_SYNC_ERROR_NO_CLOSE_STATUS))
-        {
-          g_propagate_error (error, g_steal_pointer (&no_close));
-          return NULL;
-        }
-    }
+  alert = lookup_alert (store, alert_id, error);
+  if (alert == NULL || !clear_facts (store, alert, &facts, &close_status, &no_close, error))
+    return NULL;
   ops = hy_sync_alert_on_clear (&facts, close_status);
 
   if (!hy_store_begin (store, error))
     return NULL;
-  if (!facts.cleared && !hy_store_clear_alert (store, alert->id, NULL, error))
+  if (!record_clear (store, alert, &facts, ops, close_status, note, no_close, error))
     {
       hy_store_rollback (store);
       return NULL;
     }
-  if (ops & HY_SYNC_ALERT_OP_CLEAR_NOTE)
-    {
-      gint64 outcome_id = 0;
-      g_autofree char *outcome = NULL;
-      g_autofree char *now = _hy_sync_engine_now_iso8601 ();
-      g_autofree char *text = NULL;
-      g_autofree char *payload = NULL;
-
-      if (!text_empty (note))
-        /* Translators: a private note on the ticket; the first %s is a time, the second the
-         * technician's or the monitoring system's note */
-        text = g_strdup_printf (_ ("The alert cleared at %s: %s"), now, note);
-      else
-        /* Translators: a private note on the ticket; %s is a time */
-        text = g_strdup_printf (_ ("The alert cleared at %s."), now);
-      if (!_hy_sync_engine_choose_note_outcome (store, &outcome_id, &outcome))
-        outcome = g_strdup ("Private Note");
-      payload = alert_note_payload (alert->id, text, 0, 0, outcome, outcome_id);
-      if (!_hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_NOTE, alert->id, payload, error))
-        {
-          hy_store_rollback (store);
-          return NULL;
-        }
-    }
-  if (ops & HY_SYNC_ALERT_OP_CLOSE_TICKET)
-    {
-      g_autofree char *payload =
-          hy_ticket_lifecycle_status_payload (alert->id, close_status, TRUE, FALSE);
-
-      /* The occurrence's ticket is closed: a later raise opens a new one (see raise_alert). */
-      if (!_hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_CLOSE, alert->id, payload, error) ||
-          !hy_store_set_alert_ticket_closed (store, alert->id,
-                                             alert->raised_at ? alert->raised_at : "", error))
-        {
-          hy_store_rollback (store);
-          return NULL;
-        }
-    }
-  if (no_close != NULL)
-    {
-      /* Translators: %s says why no status could close the ticket, and what to do */
-      g_autofree char *why = g_strdup_printf (_ ("The ticket stays open: %s"), no_close->message);
-
-      /* Kept with the alert, so that its result says it until it is raised again. */
-      if (!hy_store_set_alert_delivery (store, alert->id, alert->state, alert->ticket_id, why,
-                                        error))
-        {
-          hy_store_rollback (store);
-          return NULL;
-        }
-    }
   return commit_alert_write (self, store, alert->id, error);
 }
 
-HySyncAlertResult *
-hy_sync_engine_add_action (HySyncEngine *self,
-                           const char *alert_id,
-                           const char *user_id,
-                           guint minutes,
-                           const char *note,
-                           gboolean resolve,
-                           GError **error)
+/* The technician @user_id, linked to a Halo agent (whose time entry the action is). */
+static HyUser *
+lookup_linked_user (HyStore *store, const char *user_id, GError **error)
 {
-  HyStore *store;
-  g_autoptr (HyAlert) alert = NULL;
-  g_autoptr (HyUser) user = NULL;
   g_autoptr (GError) local = NULL;
-  gint64 outcome_id = 0;
-  g_autofree char *outcome = NULL;
-  g_autofree char *payload = NULL;
-  gint64 close_status = 0;
+  g_autoptr (HyUser) user =
+      hy_store_get (store, HY_RECORD_KIND_USER, user_id ? user_id : "", &local);
 
-  g_return_val_if_fail (HY_IS_SYNC_ENGINE (self), NULL);
-  store = self->store;
-
-  if (text_empty (note))
-    {
-      g_set_error_literal (error, HY_SYNC_ERROR, HY_SYNC_ERROR_INVALID,
-                           _ ("The action needs a note: it is what the ticket shows"));
-      return NULL;
-    }
-  if (minutes > 24 * 60)
-    {
-      /* Translators: %u is a number of minutes */
-      g_set_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_INVALID,
-                   _ ("%u minutes is more than a day: give the time this action took, in minutes"),
-                   minutes);
-      return NULL;
-    }
-  alert = hy_store_get (store, HY_RECORD_KIND_ALERT, alert_id ? alert_id : "", &local);
-  if (alert == NULL)
-    {
-      if (g_error_matches (local, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND))
-        g_set_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NOT_FOUND,
-                     _ ("There is no alert with the id “%s”: raise it first"),
-                     alert_id ? alert_id : "");
-      else
-        g_propagate_error (error, g_steal_pointer (&local));
-      return NULL;
-    }
-  g_clear_error (&local);
-  user = hy_store_get (store, HY_RECORD_KIND_USER, user_id ? user_id : "", &local);
   if (user == NULL)
     {
       if (g_error_matches (local, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND))
@@ -693,6 +697,57 @@ hy_sync_engine_add_action (HySyncEngine *self,
                    user->name);
       return NULL;
     }
+  return g_steal_pointer (&user);
+}
+
+static gboolean
+check_action_input (const char *note, guint minutes, GError **error)
+{
+  if (text_empty (note))
+    {
+      g_set_error_literal (error, HY_SYNC_ERROR, HY_SYNC_ERROR_INVALID,
+                           _ ("The action needs a note: it is what the ticket shows"));
+      return FALSE;
+    }
+  if (minutes > 24 * 60)
+    {
+      /* Translators: %u is a number of minutes */
+      g_set_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_INVALID,
+                   _ ("%u minutes is more than a day: give the time this action took, in minutes"),
+                   minutes);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+HySyncAlertResult *
+hy_sync_engine_add_action (HySyncEngine *self,
+                           const char *alert_id,
+                           const char *user_id,
+                           guint minutes,
+                           const char *note,
+                           gboolean resolve,
+                           GError **error)
+{
+  HyStore *store;
+  g_autoptr (HyAlert) alert = NULL;
+  g_autoptr (HyUser) user = NULL;
+  gint64 outcome_id = 0;
+  g_autofree char *outcome = NULL;
+  g_autofree char *payload = NULL;
+  gint64 close_status = 0;
+
+  g_return_val_if_fail (HY_IS_SYNC_ENGINE (self), NULL);
+  store = self->store;
+
+  if (!check_action_input (note, minutes, error))
+    return NULL;
+  alert = lookup_alert (store, alert_id, error);
+  if (alert == NULL)
+    return NULL;
+  user = lookup_linked_user (store, user_id, error);
+  if (user == NULL)
+    return NULL;
   if (alert->state == HY_ALERT_STATE_UNROUTED)
     {
       /* Translators: the first %s is an alert id, the second why it has no ticket */
@@ -727,10 +782,7 @@ hy_sync_engine_add_action (HySyncEngine *self,
     {
       g_autofree char *close = _hy_sync_engine_alert_only_payload (alert->id, close_status);
 
-      /* The occurrence's ticket is closed: a later raise opens a new one (see raise_alert). */
-      if (!_hy_sync_engine_enqueue (store, HY_SYNC_KIND_TICKET_CLOSE, alert->id, close, error) ||
-          !hy_store_set_alert_ticket_closed (store, alert->id,
-                                             alert->raised_at ? alert->raised_at : "", error))
+      if (!queue_ticket_close (store, alert, close, error))
         {
           hy_store_rollback (store);
           return NULL;
