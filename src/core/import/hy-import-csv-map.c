@@ -229,6 +229,25 @@ synonym_rank (HyRecordKind kind, const char *field, const char *folded)
  * A map the technician gives: "name=Hostname,company=Site Name,serial=\"Serial, BIOS\""
  * ------------------------------------------------------------------------------------------- */
 
+/* The column whose header is @wanted: the same text, else the same once folded; -1: none */
+static int
+find_column (GPtrArray *header, const char *wanted)
+{
+  g_autofree char *folded = NULL;
+
+  for (guint c = 0; c < header->len; c++)
+    if (g_str_equal (header->pdata[c], wanted))
+      return c;
+  folded = _hy_import_fold_header (wanted);
+  for (guint c = 0; c < header->len; c++)
+    {
+      g_autofree char *other = _hy_import_fold_header (header->pdata[c]);
+      if (*folded != '\0' && g_str_equal (folded, other))
+        return c;
+    }
+  return -1;
+}
+
 static gboolean
 parse_spec (const char *file_name,
             HyRecordKind kind,
@@ -250,7 +269,7 @@ parse_spec (const char *file_name,
       gboolean in_header = FALSE;
       gboolean quoted = FALSE;
       int field = -1;
-      int column = -1;
+      int column;
 
       for (; *p != '\0'; p++)
         {
@@ -305,20 +324,7 @@ parse_spec (const char *file_name,
           return FALSE;
         }
 
-      for (guint c = 0; c < header->len && column < 0; c++)
-        if (g_str_equal (header->pdata[c], wanted))
-          column = c;
-      if (column < 0)
-        {
-          g_autofree char *folded = _hy_import_fold_header (wanted);
-
-          for (guint c = 0; c < header->len && column < 0; c++)
-            {
-              g_autofree char *other = _hy_import_fold_header (header->pdata[c]);
-              if (*folded != '\0' && g_str_equal (folded, other))
-                column = c;
-            }
-        }
+      column = find_column (header, wanted);
       if (column < 0)
         {
           g_autofree char *list = header_list (header, NULL, 0);
@@ -342,103 +348,90 @@ parse_spec (const char *file_name,
   return TRUE;
 }
 
-/* ---------------------------------------------------------------------------------------------
- * Entry point
- * ------------------------------------------------------------------------------------------- */
+/* The columns of a header without a map: Halyard's own header (it has an "id" column) by exact
+ * names, another export's by the synonyms of each field; @ranks receives how well each field's
+ * column names it */
+static gboolean
+guess_columns (HyRecordKind kind,
+               GPtrArray *header,
+               guint header_line,
+               HyImportColumnMap *map,
+               int *ranks,
+               GError **error)
+{
+  guint n_fields;
+  const HyFieldInfo *fields = hy_record_kind_get_fields (kind, &n_fields);
+  gboolean own;
 
-gboolean
-_hy_import_map_columns (const char *file_name,
-                        HyRecordKind kind,
+  /* Halyard's own header (it has an "id" column): exact names (lower case, trimmed), other
+   * columns ignored, as always. */
+  own = FALSE;
+  for (guint c = 0; c < header->len && !own; c++)
+    own = g_ascii_strcasecmp (header->pdata[c], "id") == 0;
+
+  for (guint c = 0; c < header->len; c++)
+    {
+      g_autofree char *name = g_ascii_strdown (header->pdata[c], -1);
+      g_autofree char *folded = _hy_import_fold_header (header->pdata[c]);
+
+      for (guint f = 0; f < n_fields; f++)
+        {
+          int rank;
+
+          if (own)
+            rank = g_str_equal (name, fields[f].name) ? 0 : -1;
+          else if (fields[f].type == HY_FIELD_REF && fields[f].ref_kind != HY_RECORD_KIND_COMPANY)
+            rank = -1; /* ids of locations, groups, …: only through a map */
+          else
+            rank = synonym_rank (kind, fields[f].name, folded);
+          if (rank < 0)
+            continue;
+          if (own && map->columns[f] >= 0)
+            {
+              g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
+                           _ ("Line %u: the header names the column “%s” twice."), header_line,
+                           fields[f].name);
+              return FALSE;
+            }
+          if (rank < ranks[f])
+            {
+              ranks[f] = rank;
+              map->columns[f] = c;
+            }
+        }
+    }
+
+  /* One column gives one field: a column chosen for two fields keeps the one it names best
+   * (ties: the first field), the other field has none. */
+  for (guint f = 0; f < n_fields; f++)
+    for (guint g = f + 1; g < n_fields; g++)
+      if (map->columns[f] >= 0 && map->columns[f] == map->columns[g])
+        {
+          if (ranks[g] < ranks[f])
+            map->columns[f] = -1;
+          else
+            map->columns[g] = -1;
+        }
+
+  map->foreign = !own;
+  if (!own && map->columns[2] >= 0 && kind == HY_RECORD_KIND_COMPUTER)
+    {
+      g_autofree char *folded = _hy_import_fold_header (header->pdata[map->columns[2]]);
+      map->company_by_name = !g_str_equal (folded, "company");
+    }
+  return TRUE;
+}
+
+/* Every required field has its column (or a derived id) */
+static gboolean
+check_required_columns (HyRecordKind kind,
                         GPtrArray *header,
-                        const char *spec,
                         guint header_line,
                         HyImportColumnMap *map,
                         GError **error)
 {
   guint n_fields;
   const HyFieldInfo *fields = hy_record_kind_get_fields (kind, &n_fields);
-  int ranks[HY_IMPORT_MAX_FIELDS];
-  gboolean own;
-
-  g_assert (n_fields <= HY_IMPORT_MAX_FIELDS);
-  memset (map, 0, sizeof *map);
-  for (guint f = 0; f < HY_IMPORT_MAX_FIELDS; f++)
-    {
-      map->columns[f] = -1;
-      ranks[f] = G_MAXINT;
-    }
-
-  if (spec != NULL)
-    {
-      if (!parse_spec (file_name, kind, header, spec, map, error))
-        return FALSE;
-    }
-  else
-    {
-      /* Halyard's own header (it has an "id" column): exact names (lower case, trimmed), other
-       * columns ignored, as always. */
-      own = FALSE;
-      for (guint c = 0; c < header->len && !own; c++)
-        own = g_ascii_strcasecmp (header->pdata[c], "id") == 0;
-
-      for (guint c = 0; c < header->len; c++)
-        {
-          g_autofree char *name = g_ascii_strdown (header->pdata[c], -1);
-          g_autofree char *folded = _hy_import_fold_header (header->pdata[c]);
-
-          for (guint f = 0; f < n_fields; f++)
-            {
-              int rank;
-
-              if (own)
-                rank = g_str_equal (name, fields[f].name) ? 0 : -1;
-              else if (fields[f].type == HY_FIELD_REF &&
-                       fields[f].ref_kind != HY_RECORD_KIND_COMPANY)
-                rank = -1; /* ids of locations, groups, …: only through a map */
-              else
-                rank = synonym_rank (kind, fields[f].name, folded);
-              if (rank < 0)
-                continue;
-              if (own && map->columns[f] >= 0)
-                {
-                  g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
-                               _ ("Line %u: the header names the column “%s” twice."), header_line,
-                               fields[f].name);
-                  return FALSE;
-                }
-              if (rank < ranks[f])
-                {
-                  ranks[f] = rank;
-                  map->columns[f] = c;
-                }
-            }
-        }
-
-      /* One column gives one field: a column chosen for two fields keeps the one it names best
-       * (ties: the first field), the other field has none. */
-      for (guint f = 0; f < n_fields; f++)
-        for (guint g = f + 1; g < n_fields; g++)
-          if (map->columns[f] >= 0 && map->columns[f] == map->columns[g])
-            {
-              if (ranks[g] < ranks[f])
-                map->columns[f] = -1;
-              else
-                map->columns[g] = -1;
-            }
-
-      map->foreign = !own;
-      if (!own && map->columns[2] >= 0 && kind == HY_RECORD_KIND_COMPUTER)
-        {
-          g_autofree char *folded = _hy_import_fold_header (header->pdata[map->columns[2]]);
-          map->company_by_name = !g_str_equal (folded, "company");
-        }
-    }
-
-  /* Computers and companies of a foreign export may lack an id: it is derived (computers: from
-   * the serial, else the name; companies: from the name). */
-  if (map->foreign && map->columns[0] < 0 &&
-      (kind == HY_RECORD_KIND_COMPUTER || kind == HY_RECORD_KIND_COMPANY))
-    map->derive_id = TRUE;
 
   for (guint f = 0; f < n_fields; f++)
     {
@@ -474,6 +467,51 @@ _hy_import_map_columns (const char *file_name,
                      fields[f].name);
       return FALSE;
     }
+  return TRUE;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Entry point
+ * ------------------------------------------------------------------------------------------- */
+
+gboolean
+_hy_import_map_columns (const char *file_name,
+                        HyRecordKind kind,
+                        GPtrArray *header,
+                        const char *spec,
+                        guint header_line,
+                        HyImportColumnMap *map,
+                        GError **error)
+{
+  guint n_fields;
+  int ranks[HY_IMPORT_MAX_FIELDS];
+
+  hy_record_kind_get_fields (kind, &n_fields);
+  if (n_fields > HY_IMPORT_MAX_FIELDS)
+    g_assert_not_reached ();
+  memset (map, 0, sizeof *map);
+  for (guint f = 0; f < HY_IMPORT_MAX_FIELDS; f++)
+    {
+      map->columns[f] = -1;
+      ranks[f] = G_MAXINT;
+    }
+
+  if (spec != NULL)
+    {
+      if (!parse_spec (file_name, kind, header, spec, map, error))
+        return FALSE;
+    }
+  else if (!guess_columns (kind, header, header_line, map, ranks, error))
+    return FALSE;
+
+  /* Computers and companies of a foreign export may lack an id: it is derived (computers: from
+   * the serial, else the name; companies: from the name). */
+  if (map->foreign && map->columns[0] < 0 &&
+      (kind == HY_RECORD_KIND_COMPUTER || kind == HY_RECORD_KIND_COMPANY))
+    map->derive_id = TRUE;
+
+  if (!check_required_columns (kind, header, header_line, map, error))
+    return FALSE;
   return TRUE;
 }
 

@@ -405,18 +405,15 @@ xml_computer_clear (XmlComputer *computer)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (XmlComputer, xml_computer_clear)
 
+/* Parses @data into @inv: well-formed XML, and an inventory request with a content */
 static gboolean
-read_inventory (const char *data, gsize length, XmlComputer *out, GError **error)
+parse_inventory (const char *data, gsize length, Inventory *inv, GError **error)
 {
   g_autoptr (GMarkupParseContext) context = NULL;
   g_autoptr (GError) local_error = NULL;
-  const char *name, *serial, *os, *logdate, *query;
-  Inventory inv;
-  gboolean ok = FALSE;
+  const char *query;
 
-  memset (out, 0, sizeof *out);
-  inventory_init (&inv);
-  context = g_markup_parse_context_new (&parser, 0, &inv, NULL);
+  context = g_markup_parse_context_new (&parser, 0, inv, NULL);
   if (!g_markup_parse_context_parse (context, data, length, &local_error) ||
       !g_markup_parse_context_end_parse (context, &local_error))
     {
@@ -428,16 +425,16 @@ read_inventory (const char *data, gsize length, XmlComputer *out, GError **error
                      /* Translators: %s is the XML parser's message, with the line */
                      _ ("not well-formed XML (%s). Export the inventory again."),
                      local_error->message);
-      goto out;
+      return FALSE;
     }
-  if (!inv.root_seen)
+  if (!inv->root_seen)
     {
       fail (error, HY_IMPORT_ERROR_UNKNOWN_FORMAT,
             _ ("the document has no element: this is not a FusionInventory or OCS inventory."));
-      goto out;
+      return FALSE;
     }
 
-  query = value (&inv, V_QUERY);
+  query = value (inv, V_QUERY);
   if (query != NULL && g_ascii_strcasecmp (query, "INVENTORY") != 0)
     {
       g_autofree char *message = g_strdup_printf (
@@ -446,15 +443,31 @@ read_inventory (const char *data, gsize length, XmlComputer *out, GError **error
              "fusioninventory-inventory (or the agent with --local) writes."),
           query);
       fail (error, HY_IMPORT_ERROR_UNKNOWN_FORMAT, message);
-      goto out;
+      return FALSE;
     }
-  if (!inv.content_seen)
+  if (!inv->content_seen)
     {
       fail (error, HY_IMPORT_ERROR_UNKNOWN_FORMAT,
             /* Translators: keep <REQUEST> and <CONTENT> as they are (XML elements) */
             _ ("the <REQUEST> has no <CONTENT>: this is not a FusionInventory or OCS inventory."));
-      goto out;
+      return FALSE;
     }
+
+  return TRUE;
+}
+
+static gboolean
+read_inventory (const char *data, gsize length, XmlComputer *out, GError **error)
+{
+  const char *name, *serial, *os, *logdate;
+  Inventory inv;
+  gboolean ok = FALSE;
+
+  memset (out, 0, sizeof *out);
+  inventory_init (&inv);
+  if (!parse_inventory (data, length, &inv, error))
+    goto out;
+
   name = value (&inv, V_NAME);
   if (name == NULL)
     {

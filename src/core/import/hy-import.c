@@ -127,27 +127,12 @@ store_failed (Import *imp, HyRecordKind kind, guint position, GError *store_erro
   return FALSE;
 }
 
-/* Validates one record of the file and writes it. */
-gboolean
-_hy_import_record (Import *imp,
-                   HyRecordKind kind,
-                   AnyRecord *record,
-                   guint position,
-                   GError **error)
+/* Empties become absent; a required field must be there and a date must be a date */
+static gboolean
+check_fields (Import *imp, HyRecordKind kind, AnyRecord *record, guint position, GError **error)
 {
   guint n_fields;
   const HyFieldInfo *fields = hy_record_kind_get_fields (kind, &n_fields);
-  GError *local_error = NULL;
-  HyStoreChange change;
-  gpointer previous;
-  const char *id;
-
-  if (++imp->n_records % 1024 == 0 && g_cancellable_is_cancelled (imp->cancellable))
-    {
-      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_CANCELLED,
-                   _ ("The import was cancelled; nothing was imported."));
-      return FALSE;
-    }
 
   for (guint i = 0; i < n_fields; i++)
     {
@@ -180,19 +165,75 @@ _hy_import_record (Import *imp,
         }
     }
 
-  id = HY_FIELD_VALUE (record, &fields[0]);
-  previous = g_hash_table_lookup (imp->ids[kind], id);
-  if (previous != NULL)
+  return TRUE;
+}
+
+/* "the field … refers to the … “…”, which is neither in the file nor already imported": one
+ * sentence per kind, which a kind's name glued into one sentence could not agree with. */
+static void
+dangling_reference (GError **error,
+                    const char *here,
+                    const char *field,
+                    HyRecordKind ref_kind,
+                    const char *value)
+{
+  switch (ref_kind)
     {
-      g_autofree char *here = _hy_import_where (imp, kind, position);
-      g_autofree char *first = _hy_import_where (imp, kind, GPOINTER_TO_UINT (previous) - 1);
-      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DUPLICATE_ID,
-                   /* Translators: "Line 9: the id “pc1” is already used by Line 4 of the
-                    * file." */
-                   _ ("%s: the id “%s” is already used by %s of the file; ids must be unique."),
-                   here, id, first);
-      return FALSE;
+      case HY_RECORD_KIND_COMPANY:
+        g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
+                     /* Translators: "computers[3]: the field “company” refers to the
+                      * company “c9”, which is neither in the file nor already imported." */
+                     _ ("%s: the field “%s” refers to the company “%s”, which is neither in the "
+                        "file nor already imported."),
+                     here, field, value);
+        break;
+      case HY_RECORD_KIND_LOCATION:
+        g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
+                     _ ("%s: the field “%s” refers to the location “%s”, which is neither in the "
+                        "file nor already imported."),
+                     here, field, value);
+        break;
+      case HY_RECORD_KIND_GROUP:
+        g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
+                     _ ("%s: the field “%s” refers to the group “%s”, which is neither in the "
+                        "file nor already imported."),
+                     here, field, value);
+        break;
+      case HY_RECORD_KIND_COMPUTER:
+        g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
+                     _ ("%s: the field “%s” refers to the computer “%s”, which is neither in the "
+                        "file nor already imported."),
+                     here, field, value);
+        break;
+      case HY_RECORD_KIND_USER:
+        g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
+                     _ ("%s: the field “%s” refers to the user “%s”, which is neither in the "
+                        "file nor already imported."),
+                     here, field, value);
+        break;
+      case HY_RECORD_KIND_POLICY:
+        g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
+                     _ ("%s: the field “%s” refers to the policy “%s”, which is neither in the "
+                        "file nor already imported."),
+                     here, field, value);
+        break;
+      case HY_RECORD_KIND_ALERT:
+      default:
+        g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
+                     _ ("%s: the field “%s” refers to the alert “%s”, which is neither in the "
+                        "file nor already imported."),
+                     here, field, value);
+        break;
     }
+}
+
+/* Every reference of the record is to a record of the file or of the store */
+static gboolean
+check_references (Import *imp, HyRecordKind kind, AnyRecord *record, guint position, GError **error)
+{
+  guint n_fields;
+  const HyFieldInfo *fields = hy_record_kind_get_fields (kind, &n_fields);
+  GError *local_error = NULL;
 
   for (guint i = 0; i < n_fields; i++)
     {
@@ -208,15 +249,75 @@ _hy_import_record (Import *imp,
       if (!exists)
         {
           g_autofree char *here = _hy_import_where (imp, kind, position);
-          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
-                       /* Translators: "computers[3]: the field “company” refers to the
-                        * company “c9”, which is neither in the file nor already imported." */
-                       _ ("%s: the field “%s” refers to the %s “%s”, which is neither in the "
-                          "file nor already imported."),
-                       here, field->name, hy_store_kind_label (field->ref_kind), value);
+
+          dangling_reference (error, here, field->name, field->ref_kind, value);
           return FALSE;
         }
     }
+
+  return TRUE;
+}
+
+/* What later records and checks need of a written one: its id and position, a location's
+ * company, a group's parent and order */
+static void
+remember_record (Import *imp, HyRecordKind kind, AnyRecord *record, guint position, const char *id)
+{
+  g_hash_table_insert (imp->ids[kind], g_strdup (id), GUINT_TO_POINTER (position + 1));
+  if (kind == HY_RECORD_KIND_LOCATION)
+    g_hash_table_insert (imp->location_company, g_strdup (id),
+                         g_strdup (record->location.company_id));
+  if (kind == HY_RECORD_KIND_GROUP)
+    {
+      const char *key;
+
+      g_hash_table_lookup_extended (imp->ids[kind], id, (gpointer *) &key, NULL);
+      g_hash_table_insert (imp->group_parent, (gpointer) key, g_strdup (record->group.parent_id));
+      g_ptr_array_add (imp->group_order, (gpointer) key);
+    }
+}
+
+/* Validates one record of the file and writes it. */
+gboolean
+_hy_import_record (Import *imp,
+                   HyRecordKind kind,
+                   AnyRecord *record,
+                   guint position,
+                   GError **error)
+{
+  guint n_fields;
+  const HyFieldInfo *fields = hy_record_kind_get_fields (kind, &n_fields);
+  GError *local_error = NULL;
+  HyStoreChange change;
+  gpointer previous;
+  const char *id;
+
+  if (++imp->n_records % 1024 == 0 && g_cancellable_is_cancelled (imp->cancellable))
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_CANCELLED,
+                   _ ("The import was cancelled; nothing was imported."));
+      return FALSE;
+    }
+
+  if (!check_fields (imp, kind, record, position, error))
+    return FALSE;
+
+  id = HY_FIELD_VALUE (record, &fields[0]);
+  previous = g_hash_table_lookup (imp->ids[kind], id);
+  if (previous != NULL)
+    {
+      g_autofree char *here = _hy_import_where (imp, kind, position);
+      g_autofree char *first = _hy_import_where (imp, kind, GPOINTER_TO_UINT (previous) - 1);
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DUPLICATE_ID,
+                   /* Translators: "Line 9: the id “pc1” is already used by Line 4 of the
+                    * file." */
+                   _ ("%s: the id “%s” is already used by %s of the file; ids must be unique."),
+                   here, id, first);
+      return FALSE;
+    }
+
+  if (!check_references (imp, kind, record, position, error))
+    return FALSE;
 
   if (kind == HY_RECORD_KIND_COMPUTER && record->computer.company_id != NULL &&
       record->computer.location_id != NULL)
@@ -240,18 +341,7 @@ _hy_import_record (Import *imp,
     return store_failed (imp, kind, position, local_error, error);
   _hy_import_result_count (imp->result, kind, change);
 
-  g_hash_table_insert (imp->ids[kind], g_strdup (id), GUINT_TO_POINTER (position + 1));
-  if (kind == HY_RECORD_KIND_LOCATION)
-    g_hash_table_insert (imp->location_company, g_strdup (id),
-                         g_strdup (record->location.company_id));
-  if (kind == HY_RECORD_KIND_GROUP)
-    {
-      const char *key;
-
-      g_hash_table_lookup_extended (imp->ids[kind], id, (gpointer *) &key, NULL);
-      g_hash_table_insert (imp->group_parent, (gpointer) key, g_strdup (record->group.parent_id));
-      g_ptr_array_add (imp->group_order, (gpointer) key);
-    }
+  remember_record (imp, kind, record, position, id);
   return TRUE;
 }
 
@@ -285,10 +375,7 @@ check_groups (Import *imp, GError **error)
           guint position =
               GPOINTER_TO_UINT (g_hash_table_lookup (imp->ids[HY_RECORD_KIND_GROUP], id)) - 1;
           g_autofree char *here = _hy_import_where (imp, HY_RECORD_KIND_GROUP, position);
-          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_DANGLING_REFERENCE,
-                       _ ("%s: the field “%s” refers to the %s “%s”, which is neither in the "
-                          "file nor already imported."),
-                       here, "parent", hy_store_kind_label (HY_RECORD_KIND_GROUP), parent);
+          dangling_reference (error, here, "parent", HY_RECORD_KIND_GROUP, parent);
           return FALSE;
         }
     }
@@ -416,6 +503,35 @@ scan_hex4 (Scan *s, gunichar *out)
   return TRUE;
 }
 
+/* After "\\u": four hex digits, and a low surrogate after a high one; *@c gets the character */
+static gboolean
+scan_unicode_escape (Scan *s, gunichar *out_c, GError **error)
+{
+  gunichar c, low;
+
+  if (!scan_hex4 (s, &c))
+    return scan_fail (s, _ ("\\u must be followed by four hexadecimal digits."), error);
+  if (c >= 0xD800 && c <= 0xDBFF)
+    {
+      if (s->end - s->p < 2 || s->p[0] != '\\' || s->p[1] != 'u')
+        return scan_fail (s,
+                          _ ("an incomplete UTF-16 surrogate pair (\\uD800-\\uDBFF "
+                             "must be followed by \\uDC00-\\uDFFF)."),
+                          error);
+      s->p += 2;
+      if (!scan_hex4 (s, &low) || low < 0xDC00 || low > 0xDFFF)
+        return scan_fail (s,
+                          _ ("an incomplete UTF-16 surrogate pair (\\uD800-\\uDBFF "
+                             "must be followed by \\uDC00-\\uDFFF)."),
+                          error);
+      c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
+    }
+  else if ((c >= 0xDC00 && c <= 0xDFFF) || c == 0)
+    return scan_fail (s, _ ("\\u escapes a character that is not allowed here."), error);
+  *out_c = c;
+  return TRUE;
+}
+
 /* A string at s->p (after whitespace); its value into @out (NULL: only checked). */
 static gboolean
 scan_string (Scan *s, GString *out, GError **error)
@@ -488,28 +604,10 @@ scan_string (Scan *s, GString *out, GError **error)
             break;
           case 'u':
             {
-              gunichar c, low;
+              gunichar c = 0;
 
-              if (!scan_hex4 (s, &c))
-                return scan_fail (s, _ ("\\u must be followed by four hexadecimal digits."), error);
-              if (c >= 0xD800 && c <= 0xDBFF)
-                {
-                  if (s->end - s->p < 2 || s->p[0] != '\\' || s->p[1] != 'u')
-                    return scan_fail (s,
-                                      _ ("an incomplete UTF-16 surrogate pair (\\uD800-\\uDBFF "
-                                         "must be followed by \\uDC00-\\uDFFF)."),
-                                      error);
-                  s->p += 2;
-                  if (!scan_hex4 (s, &low) || low < 0xDC00 || low > 0xDFFF)
-                    return scan_fail (s,
-                                      _ ("an incomplete UTF-16 surrogate pair (\\uD800-\\uDBFF "
-                                         "must be followed by \\uDC00-\\uDFFF)."),
-                                      error);
-                  c = 0x10000 + ((c - 0xD800) << 10) + (low - 0xDC00);
-                }
-              else if ((c >= 0xDC00 && c <= 0xDFFF) || c == 0)
-                return scan_fail (s, _ ("\\u escapes a character that is not allowed here."),
-                                  error);
+              if (!scan_unicode_escape (s, &c, error))
+                return FALSE;
               if (out)
                 g_string_append_unichar (out, c);
             }
@@ -904,6 +1002,71 @@ csv_is_end_of_line (const Csv *csv)
   return *csv->p == '\n' || *csv->p == '\r';
 }
 
+/* A quoted cell at csv->p (its opening quote): its text, with doubled quotes undone, into @cell;
+ * @line is the record's first line, for the error */
+static gboolean
+csv_read_quoted (Csv *csv, GString *cell, guint line, GError **error)
+{
+  csv->p++;
+  for (;;)
+    {
+      if (csv->p >= csv->end)
+        {
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
+                       _ ("Line %u: a quoted value is never closed; end it with a "
+                          "double quote (\")."),
+                       line);
+          return FALSE;
+        }
+      if (*csv->p == '"')
+        {
+          if (csv->p + 1 < csv->end && csv->p[1] == '"')
+            {
+              g_string_append_c (cell, '"');
+              csv->p += 2;
+              continue;
+            }
+          csv->p++;
+          break;
+        }
+      if (*csv->p == '\n')
+        csv->line++;
+      g_string_append_c (cell, *csv->p);
+      csv->p++;
+    }
+  if (csv->p < csv->end && *csv->p != csv->separator && !csv_is_end_of_line (csv))
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
+                   _ ("Line %u: text follows a closing quote; quote the whole value "
+                      "and double the quotes inside it (\"\")."),
+                   csv->line);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* An unquoted cell at csv->p, up to the separator or the end of the line, into @cell */
+static gboolean
+csv_read_unquoted (Csv *csv, GString *cell, GError **error)
+{
+  const char *start = csv->p;
+
+  while (csv->p < csv->end && *csv->p != csv->separator && !csv_is_end_of_line (csv))
+    {
+      if (*csv->p == '"')
+        {
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
+                       _ ("Line %u: a double quote inside an unquoted value; quote the "
+                          "whole value and double the quotes inside it (\"\")."),
+                       csv->line);
+          return FALSE;
+        }
+      csv->p++;
+    }
+  g_string_append_len (cell, start, csv->p - start);
+  return TRUE;
+}
+
 gboolean
 _hy_import_csv_read_row (Csv *csv,
                          GPtrArray *cells,
@@ -932,64 +1095,11 @@ _hy_import_csv_read_row (Csv *csv,
     {
       GString *cell = g_string_new (NULL);
 
-      if (csv->p < csv->end && *csv->p == '"')
+      if (!(csv->p < csv->end && *csv->p == '"' ? csv_read_quoted (csv, cell, *out_line, error)
+                                                : csv_read_unquoted (csv, cell, error)))
         {
-          csv->p++;
-          for (;;)
-            {
-              if (csv->p >= csv->end)
-                {
-                  g_string_free (cell, TRUE);
-                  g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
-                               _ ("Line %u: a quoted value is never closed; end it with a "
-                                  "double quote (\")."),
-                               *out_line);
-                  return FALSE;
-                }
-              if (*csv->p == '"')
-                {
-                  if (csv->p + 1 < csv->end && csv->p[1] == '"')
-                    {
-                      g_string_append_c (cell, '"');
-                      csv->p += 2;
-                      continue;
-                    }
-                  csv->p++;
-                  break;
-                }
-              if (*csv->p == '\n')
-                csv->line++;
-              g_string_append_c (cell, *csv->p);
-              csv->p++;
-            }
-          if (csv->p < csv->end && *csv->p != csv->separator && !csv_is_end_of_line (csv))
-            {
-              g_string_free (cell, TRUE);
-              g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
-                           _ ("Line %u: text follows a closing quote; quote the whole value "
-                              "and double the quotes inside it (\"\")."),
-                           csv->line);
-              return FALSE;
-            }
-        }
-      else
-        {
-          const char *start = csv->p;
-
-          while (csv->p < csv->end && *csv->p != csv->separator && !csv_is_end_of_line (csv))
-            {
-              if (*csv->p == '"')
-                {
-                  g_string_free (cell, TRUE);
-                  g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_SYNTAX,
-                               _ ("Line %u: a double quote inside an unquoted value; quote the "
-                                  "whole value and double the quotes inside it (\"\")."),
-                               csv->line);
-                  return FALSE;
-                }
-              csv->p++;
-            }
-          g_string_append_len (cell, start, csv->p - start);
+          g_string_free (cell, TRUE);
+          return FALSE;
         }
 
       g_ptr_array_add (cells, g_string_free (cell, FALSE));
@@ -1149,23 +1259,11 @@ check_size (const char *name, guint64 size, const HyImportOptions *options, GErr
   return FALSE;
 }
 
-/* Checks the content of one file and finds its format (and CSV kind); *data and *length skip a
- * byte order mark. */
+/* The text of a file: UTF-8 (a byte order mark is skipped), not binary */
 static gboolean
-check_content (const char *name,
-               const char *file_name,
-               const char **data,
-               gsize *length,
-               const HyImportOptions *options,
-               HyImportFormat *out_format,
-               HyRecordKind *out_kind,
-               GError **error)
+check_encoding (const char *name, const char **data, gsize *length, GError **error)
 {
   const char *invalid = NULL;
-  HyImportFormat format = options->format;
-
-  if (!check_size (name, *length, options, error))
-    return FALSE;
 
   /* A UTF-8 byte order mark is tolerated. */
   if (*length >= 3 && memcmp (*data, "\xEF\xBB\xBF", 3) == 0)
@@ -1201,25 +1299,58 @@ check_content (const char *name,
       return FALSE;
     }
 
-  if (format == HY_IMPORT_FORMAT_AUTO)
-    {
-      const char *p = *data;
+  return TRUE;
+}
 
-      while (p < *data + *length && g_ascii_isspace (*p))
-        p++;
-      if (p == *data + *length)
-        {
-          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT, _ ("%s is empty."),
-                       name);
-          return FALSE;
-        }
-      if (*p == '{' || *p == '[')
-        format = HY_IMPORT_FORMAT_JSON;
-      else if (*p == '<')
-        format = HY_IMPORT_FORMAT_XML;
-      else
-        format = HY_IMPORT_FORMAT_CSV;
+/* The format of a file not given one, from its first character: JSON, XML or CSV */
+static gboolean
+sniff_format (const char *name,
+              const char *data,
+              gsize length,
+              HyImportFormat *format,
+              GError **error)
+{
+  const char *p = data;
+
+  while (p < data + length && g_ascii_isspace (*p))
+    p++;
+  if (p == data + length)
+    {
+      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT, _ ("%s is empty."),
+                   name);
+      return FALSE;
     }
+  if (*p == '{' || *p == '[')
+    *format = HY_IMPORT_FORMAT_JSON;
+  else if (*p == '<')
+    *format = HY_IMPORT_FORMAT_XML;
+  else
+    *format = HY_IMPORT_FORMAT_CSV;
+  return TRUE;
+}
+
+/* Checks the content of one file and finds its format (and CSV kind); *data and *length skip a
+ * byte order mark. */
+static gboolean
+check_content (const char *name,
+               const char *file_name,
+               const char **data,
+               gsize *length,
+               const HyImportOptions *options,
+               HyImportFormat *out_format,
+               HyRecordKind *out_kind,
+               GError **error)
+{
+  HyImportFormat format = options->format;
+
+  if (!check_size (name, *length, options, error))
+    return FALSE;
+
+  if (!check_encoding (name, data, length, error))
+    return FALSE;
+
+  if (format == HY_IMPORT_FORMAT_AUTO && !sniff_format (name, *data, *length, &format, error))
+    return FALSE;
 
   if (format == HY_IMPORT_FORMAT_CSV && !options->has_kind &&
       !kind_from_file_name (file_name, out_kind))
