@@ -249,90 +249,95 @@ test_forms (void)
                "fine Foods", HY_NAME_EVIDENCE_FORM, NULL);
 }
 
+#define SPACING "differs in spacing or punctuation"
+
+typedef struct
+{
+  const char *local;
+  const char *halo;
+  HyNameEvidence flag;
+  const char *evidence;
+} LegalSuffixCase;
+
+/* Legal suffixes spelled differently, written with other punctuation, with accents, or on one
+ * side only */
+static const LegalSuffixCase legal_suffix_cases[] = {
+  /* Spelled differently: the suffix itself is the evidence. */
+  { "Acme Ltd", "Acme Limited", HY_NAME_EVIDENCE_SUFFIX, "legal suffix Ltd ≈ Limited" },
+  { "Acme Ltd.", "Acme Limited", HY_NAME_EVIDENCE_SUFFIX, "legal suffix Ltd. ≈ Limited" },
+  { "Acme Inc", "Acme Incorporated", HY_NAME_EVIDENCE_SUFFIX, "legal suffix Inc ≈ Incorporated" },
+  { "Acme Corp", "Acme Corporation", HY_NAME_EVIDENCE_SUFFIX, "legal suffix Corp ≈ Corporation" },
+  { "Acme Pty Ltd", "Acme Pty Limited", HY_NAME_EVIDENCE_SUFFIX,
+    "legal suffix Pty Ltd ≈ Pty Limited" },
+  { "Acme Pty Ltd", "Acme Proprietary Limited", HY_NAME_EVIDENCE_SUFFIX,
+    "legal suffix Pty Ltd ≈ Proprietary Limited" },
+  { "Acme PLC", "Acme Public Limited Company", HY_NAME_EVIDENCE_SUFFIX,
+    "legal suffix PLC ≈ Public Limited Company" },
+  { "Acme Co.", "Acme Company", HY_NAME_EVIDENCE_SUFFIX, "legal suffix Co. ≈ Company" },
+  /* Initials written with dots or spaces: the same letters, other punctuation. */
+  { "Acme LLC", "Acme L.L.C.", HY_NAME_EVIDENCE_SPACING, SPACING },
+  { "Acme GmbH", "Acme G. m. b. H.", HY_NAME_EVIDENCE_SPACING, SPACING },
+  { "Acme AG", "Acme A.G.", HY_NAME_EVIDENCE_SPACING, SPACING },
+  { "Acme SARL", "Acme S.A.R.L.", HY_NAME_EVIDENCE_SPACING, SPACING },
+  { "Acme SAS", "Acme S. A. S.", HY_NAME_EVIDENCE_SPACING, SPACING },
+  { "Acme SA", "Acme S. A.", HY_NAME_EVIDENCE_SPACING, SPACING },
+  { "Acme SL", "Acme S.L.", HY_NAME_EVIDENCE_SPACING, SPACING },
+  { "Acme BV", "Acme B.V.", HY_NAME_EVIDENCE_SPACING, SPACING },
+  { "Acme NV", "Acme N.V.", HY_NAME_EVIDENCE_SPACING, SPACING },
+  { "Acme PLC", "Acme p.l.c.", HY_NAME_EVIDENCE_CASE | HY_NAME_EVIDENCE_SPACING, SPACING },
+  /* Accents inside a suffix. */
+  { "Acme SARL", "Acme S. \xc3\xa0 r.l.",
+    HY_NAME_EVIDENCE_CASE | HY_NAME_EVIDENCE_ACCENTS | HY_NAME_EVIDENCE_SPACING,
+    "differs in accents" },
+  /* Every family against the bare name. */
+  { "Acme Ltd", "Acme", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
+    "legal suffix Ltd only in the local name" },
+  { "Acme Inc", "Acme", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
+    "legal suffix Inc only in the local name" },
+  { "Acme Corp", "Acme", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
+    "legal suffix Corp only in the local name" },
+  { "Acme LLC", "Acme", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
+    "legal suffix LLC only in the local name" },
+  { "Acme", "Acme GmbH", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
+    "legal suffix GmbH only in the Halo name" },
+  { "Acme", "Acme AG", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED, "legal suffix AG only in the Halo name" },
+  { "Acme", "Acme SARL", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
+    "legal suffix SARL only in the Halo name" },
+  { "Acme", "Acme SAS", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
+    "legal suffix SAS only in the Halo name" },
+  { "Acme", "Acme S.A.", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
+    "legal suffix S.A. only in the Halo name" },
+  { "Acme", "Acme S.L.", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
+    "legal suffix S.L. only in the Halo name" },
+  { "Acme", "Acme B.V.", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
+    "legal suffix B.V. only in the Halo name" },
+  { "Acme", "Acme N.V.", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
+    "legal suffix N.V. only in the Halo name" },
+  { "Acme", "Acme Pty Ltd", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
+    "legal suffix Pty Ltd only in the Halo name" },
+  { "Acme", "Acme PLC", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
+    "legal suffix PLC only in the Halo name" },
+  { "Acme", "Acme & Co.", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED | HY_NAME_EVIDENCE_SPACING,
+    "legal suffix Co. only in the Halo name" },
+};
+
 static void
 test_legal_suffixes (void)
 {
-  const char *spacing = "differs in spacing or punctuation";
-  struct
-  {
-    const char *local;
-    const char *halo;
-    HyNameEvidence flag;
-    const char *evidence;
-  } cases[] = {
-    /* Spelled differently: the suffix itself is the evidence. */
-    { "Acme Ltd", "Acme Limited", HY_NAME_EVIDENCE_SUFFIX, "legal suffix Ltd ≈ Limited" },
-    { "Acme Ltd.", "Acme Limited", HY_NAME_EVIDENCE_SUFFIX, "legal suffix Ltd. ≈ Limited" },
-    { "Acme Inc", "Acme Incorporated", HY_NAME_EVIDENCE_SUFFIX, "legal suffix Inc ≈ Incorporated" },
-    { "Acme Corp", "Acme Corporation", HY_NAME_EVIDENCE_SUFFIX, "legal suffix Corp ≈ Corporation" },
-    { "Acme Pty Ltd", "Acme Pty Limited", HY_NAME_EVIDENCE_SUFFIX,
-      "legal suffix Pty Ltd ≈ Pty Limited" },
-    { "Acme Pty Ltd", "Acme Proprietary Limited", HY_NAME_EVIDENCE_SUFFIX,
-      "legal suffix Pty Ltd ≈ Proprietary Limited" },
-    { "Acme PLC", "Acme Public Limited Company", HY_NAME_EVIDENCE_SUFFIX,
-      "legal suffix PLC ≈ Public Limited Company" },
-    { "Acme Co.", "Acme Company", HY_NAME_EVIDENCE_SUFFIX, "legal suffix Co. ≈ Company" },
-    /* Initials written with dots or spaces: the same letters, other punctuation. */
-    { "Acme LLC", "Acme L.L.C.", HY_NAME_EVIDENCE_SPACING, spacing },
-    { "Acme GmbH", "Acme G. m. b. H.", HY_NAME_EVIDENCE_SPACING, spacing },
-    { "Acme AG", "Acme A.G.", HY_NAME_EVIDENCE_SPACING, spacing },
-    { "Acme SARL", "Acme S.A.R.L.", HY_NAME_EVIDENCE_SPACING, spacing },
-    { "Acme SAS", "Acme S. A. S.", HY_NAME_EVIDENCE_SPACING, spacing },
-    { "Acme SA", "Acme S. A.", HY_NAME_EVIDENCE_SPACING, spacing },
-    { "Acme SL", "Acme S.L.", HY_NAME_EVIDENCE_SPACING, spacing },
-    { "Acme BV", "Acme B.V.", HY_NAME_EVIDENCE_SPACING, spacing },
-    { "Acme NV", "Acme N.V.", HY_NAME_EVIDENCE_SPACING, spacing },
-    { "Acme PLC", "Acme p.l.c.", HY_NAME_EVIDENCE_CASE | HY_NAME_EVIDENCE_SPACING, spacing },
-    /* Accents inside a suffix. */
-    { "Acme SARL", "Acme S. \xc3\xa0 r.l.",
-      HY_NAME_EVIDENCE_CASE | HY_NAME_EVIDENCE_ACCENTS | HY_NAME_EVIDENCE_SPACING,
-      "differs in accents" },
-    /* Every family against the bare name. */
-    { "Acme Ltd", "Acme", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
-      "legal suffix Ltd only in the local name" },
-    { "Acme Inc", "Acme", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
-      "legal suffix Inc only in the local name" },
-    { "Acme Corp", "Acme", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
-      "legal suffix Corp only in the local name" },
-    { "Acme LLC", "Acme", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
-      "legal suffix LLC only in the local name" },
-    { "Acme", "Acme GmbH", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
-      "legal suffix GmbH only in the Halo name" },
-    { "Acme", "Acme AG", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
-      "legal suffix AG only in the Halo name" },
-    { "Acme", "Acme SARL", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
-      "legal suffix SARL only in the Halo name" },
-    { "Acme", "Acme SAS", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
-      "legal suffix SAS only in the Halo name" },
-    { "Acme", "Acme S.A.", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
-      "legal suffix S.A. only in the Halo name" },
-    { "Acme", "Acme S.L.", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
-      "legal suffix S.L. only in the Halo name" },
-    { "Acme", "Acme B.V.", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
-      "legal suffix B.V. only in the Halo name" },
-    { "Acme", "Acme N.V.", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
-      "legal suffix N.V. only in the Halo name" },
-    { "Acme", "Acme Pty Ltd", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
-      "legal suffix Pty Ltd only in the Halo name" },
-    { "Acme", "Acme PLC", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED,
-      "legal suffix PLC only in the Halo name" },
-    { "Acme", "Acme & Co.", HY_NAME_EVIDENCE_SUFFIX_ONE_SIDED | HY_NAME_EVIDENCE_SPACING,
-      "legal suffix Co. only in the Halo name" },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (legal_suffix_cases); i++)
     {
-      g_autoptr (HyNameMatch) match = hy_name_match_compare (cases[i].local, cases[i].halo);
+      const LegalSuffixCase *c = &legal_suffix_cases[i];
+      g_autoptr (HyNameMatch) match = hy_name_match_compare (c->local, c->halo);
       g_auto (GStrv) strings = NULL;
 
       if (match == NULL)
-        g_error ("“%s” / “%s” should match", cases[i].local, cases[i].halo);
-      if (hy_name_match_get_evidence (match) != cases[i].flag)
-        g_error ("“%s” / “%s”: evidence 0x%x, expected 0x%x", cases[i].local, cases[i].halo,
-                 hy_name_match_get_evidence (match), cases[i].flag);
+        g_error ("“%s” / “%s” should match", c->local, c->halo);
+      if (hy_name_match_get_evidence (match) != c->flag)
+        g_error ("“%s” / “%s”: evidence 0x%x, expected 0x%x", c->local, c->halo,
+                 hy_name_match_get_evidence (match), c->flag);
       strings = hy_name_match_dup_evidence_strings (match);
-      if (!g_strv_contains ((const char *const *) strings, cases[i].evidence))
-        g_error ("“%s” / “%s”: no evidence “%s”", cases[i].local, cases[i].halo, cases[i].evidence);
+      if (!g_strv_contains ((const char *const *) strings, c->evidence))
+        g_error ("“%s” / “%s”: no evidence “%s”", c->local, c->halo, c->evidence);
     }
 
   /* ACME LIMITED vs Acme Ltd: case in the name, the suffix written differently. */

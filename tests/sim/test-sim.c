@@ -834,6 +834,50 @@ test_post_multi_returns_last (Fixture *f, gconstpointer data)
   }
 }
 
+/* search looks at the summary; search_details is a text the details contain (a string
+ * filter, not a flag: "true" is searched for as a text). Lists carry no details. */
+static void
+check_ticket_search (Fixture *f)
+{
+  g_auto (Response) summary = { 0 };
+  g_auto (Response) details = { 0 };
+  g_auto (Response) flag = { 0 };
+  g_autoptr (JsonArray) summary_list = NULL;
+  g_autoptr (JsonArray) details_list = NULL;
+  g_autoptr (JsonArray) flag_list = NULL;
+  gint64 total;
+
+  api_get (f, "/api/Tickets?search=95%25", &summary);
+  summary_list = wrapped_list (summary.body, "tickets", &total);
+  g_assert_cmpint (total, ==, 0);
+  api_get (f, "/api/Tickets?search_details=95%25&includedetails=true", &details);
+  details_list = wrapped_list (details.body, "tickets", &total);
+  g_assert_cmpint (total, ==, 1);
+  g_assert_false (
+      json_object_has_member (json_array_get_object_element (details_list, 0), "details"));
+  api_get (f, "/api/Tickets?search=95%25&search_details=true", &flag);
+  flag_list = wrapped_list (flag.body, "tickets", &total);
+  g_assert_cmpint (total, ==, 0);
+}
+
+/* asset_id: the tickets that name the asset. */
+static void
+check_ticket_asset_filter (Fixture *f)
+{
+  g_auto (Response) by_asset = { 0 };
+  g_auto (Response) other_asset = { 0 };
+  g_autoptr (JsonArray) by_asset_list = NULL;
+  g_autoptr (JsonArray) other_list = NULL;
+  gint64 total;
+
+  api_get (f, "/api/Tickets?asset_id=77", &by_asset);
+  by_asset_list = wrapped_list (by_asset.body, "tickets", &total);
+  g_assert_cmpint (total, ==, 1);
+  api_get (f, "/api/Tickets?asset_id=78", &other_asset);
+  other_list = wrapped_list (other_asset.body, "tickets", &total);
+  g_assert_cmpint (total, ==, 0);
+}
+
 static void
 test_ticket_validation (Fixture *f, gconstpointer data)
 {
@@ -894,81 +938,8 @@ test_ticket_validation (Fixture *f, gconstpointer data)
   open_list = wrapped_list (open.body, "tickets", &total);
   g_assert_cmpint (total, ==, 1);
 
-  /* search looks at the summary; search_details is a text the details contain (a string
-   * filter, not a flag: "true" is searched for as a text). Lists carry no details. */
-  {
-    g_auto (Response) summary = { 0 };
-    g_auto (Response) details = { 0 };
-    g_auto (Response) flag = { 0 };
-    g_autoptr (JsonArray) summary_list = NULL;
-    g_autoptr (JsonArray) details_list = NULL;
-    g_autoptr (JsonArray) flag_list = NULL;
-
-    api_get (f, "/api/Tickets?search=95%25", &summary);
-    summary_list = wrapped_list (summary.body, "tickets", &total);
-    g_assert_cmpint (total, ==, 0);
-    api_get (f, "/api/Tickets?search_details=95%25&includedetails=true", &details);
-    details_list = wrapped_list (details.body, "tickets", &total);
-    g_assert_cmpint (total, ==, 1);
-    g_assert_false (
-        json_object_has_member (json_array_get_object_element (details_list, 0), "details"));
-    api_get (f, "/api/Tickets?search=95%25&search_details=true", &flag);
-    flag_list = wrapped_list (flag.body, "tickets", &total);
-    g_assert_cmpint (total, ==, 0);
-  }
-
-  /* asset_id: the tickets that name the asset. */
-  {
-    g_auto (Response) by_asset = { 0 };
-    g_auto (Response) other_asset = { 0 };
-    g_autoptr (JsonArray) by_asset_list = NULL;
-    g_autoptr (JsonArray) other_list = NULL;
-
-    api_get (f, "/api/Tickets?asset_id=77", &by_asset);
-    by_asset_list = wrapped_list (by_asset.body, "tickets", &total);
-    g_assert_cmpint (total, ==, 1);
-    api_get (f, "/api/Tickets?asset_id=78", &other_asset);
-    other_list = wrapped_list (other_asset.body, "tickets", &total);
-    g_assert_cmpint (total, ==, 0);
-  }
-
-  /* search looks at the summary; search_details is a text the details contain (a string
-   * filter, not a flag: "true" is searched for as a text). Lists carry no details. */
-  {
-    g_auto (Response) summary = { 0 };
-    g_auto (Response) details = { 0 };
-    g_auto (Response) flag = { 0 };
-    g_autoptr (JsonArray) summary_list = NULL;
-    g_autoptr (JsonArray) details_list = NULL;
-    g_autoptr (JsonArray) flag_list = NULL;
-
-    api_get (f, "/api/Tickets?search=95%25", &summary);
-    summary_list = wrapped_list (summary.body, "tickets", &total);
-    g_assert_cmpint (total, ==, 0);
-    api_get (f, "/api/Tickets?search_details=95%25&includedetails=true", &details);
-    details_list = wrapped_list (details.body, "tickets", &total);
-    g_assert_cmpint (total, ==, 1);
-    g_assert_false (
-        json_object_has_member (json_array_get_object_element (details_list, 0), "details"));
-    api_get (f, "/api/Tickets?search=95%25&search_details=true", &flag);
-    flag_list = wrapped_list (flag.body, "tickets", &total);
-    g_assert_cmpint (total, ==, 0);
-  }
-
-  /* asset_id: the tickets that name the asset. */
-  {
-    g_auto (Response) by_asset = { 0 };
-    g_auto (Response) other_asset = { 0 };
-    g_autoptr (JsonArray) by_asset_list = NULL;
-    g_autoptr (JsonArray) other_list = NULL;
-
-    api_get (f, "/api/Tickets?asset_id=77", &by_asset);
-    by_asset_list = wrapped_list (by_asset.body, "tickets", &total);
-    g_assert_cmpint (total, ==, 1);
-    api_get (f, "/api/Tickets?asset_id=78", &other_asset);
-    other_list = wrapped_list (other_asset.body, "tickets", &total);
-    g_assert_cmpint (total, ==, 0);
-  }
+  check_ticket_search (f);
+  check_ticket_asset_filter (f);
 }
 
 static void
@@ -1323,21 +1294,11 @@ generated_state (guint32 seed, guint clients)
   return json_to_string (state, FALSE);
 }
 
+/* The generated clients repeat a name and include look-alikes (Acme Ltd, ACME Limited) and
+ * accents; their sites are head offices, main sites and branches in cities */
 static void
-test_generator (void)
+check_generated_names (JsonArray *clients, JsonArray *sites)
 {
-  g_autofree char *a = generated_state (42, 30);
-  g_autofree char *b = generated_state (42, 30);
-  g_autofree char *c = generated_state (43, 30);
-  g_autoptr (JsonNode) node = parse (a);
-  JsonObject *state = json_node_get_object (node);
-  JsonArray *clients = json_object_get_array_member (state, "clients");
-  JsonArray *sites = json_object_get_array_member (state, "sites");
-  JsonArray *assets = json_object_get_array_member (state, "assets");
-  JsonArray *agents = json_object_get_array_member (state, "agents");
-  JsonArray *types = json_object_get_array_member (state, "ticket_types");
-  JsonArray *statuses = json_object_get_array_member (state, "statuses");
-  JsonArray *outcomes = json_object_get_array_member (state, "outcomes");
   g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   gboolean duplicate = FALSE;
   gboolean acme = FALSE;
@@ -1346,18 +1307,6 @@ test_generator (void)
   gboolean head_office = FALSE;
   gboolean main_site = FALSE;
   gboolean city = FALSE;
-  gboolean closed = FALSE;
-  gboolean private_note = FALSE;
-  gboolean change_request = FALSE;
-  guint api_agents = 0;
-
-  g_assert_cmpstr (a, ==, b);
-  g_assert_cmpstr (a, !=, c);
-
-  g_assert_cmpuint (json_array_get_length (clients), ==, 30);
-  g_assert_cmpuint (json_array_get_length (sites), ==, 60);
-  g_assert_cmpuint (json_array_get_length (assets), ==, 300);
-  g_assert_cmpuint (json_array_get_length (agents), ==, 5);
 
   for (guint i = 0; i < json_array_get_length (clients); i++)
     {
@@ -1385,7 +1334,12 @@ test_generator (void)
       city |= g_strcmp0 (name, "Head Office") != 0 && g_strcmp0 (name, "Main") != 0;
     }
   g_assert_true (head_office && main_site && city);
+}
 
+/* Every generated asset has its key members and a Serial Number field */
+static void
+check_generated_assets (JsonArray *assets)
+{
   for (guint i = 0; i < json_array_get_length (assets); i++)
     {
       JsonObject *asset = json_array_get_object_element (assets, i);
@@ -1404,6 +1358,38 @@ test_generator (void)
                        "Serial Number") == 0;
       g_assert_true (serial);
     }
+}
+
+static void
+test_generator (void)
+{
+  g_autofree char *a = generated_state (42, 30);
+  g_autofree char *b = generated_state (42, 30);
+  g_autofree char *c = generated_state (43, 30);
+  g_autoptr (JsonNode) node = parse (a);
+  JsonObject *state = json_node_get_object (node);
+  JsonArray *clients = json_object_get_array_member (state, "clients");
+  JsonArray *sites = json_object_get_array_member (state, "sites");
+  JsonArray *assets = json_object_get_array_member (state, "assets");
+  JsonArray *agents = json_object_get_array_member (state, "agents");
+  JsonArray *types = json_object_get_array_member (state, "ticket_types");
+  JsonArray *statuses = json_object_get_array_member (state, "statuses");
+  JsonArray *outcomes = json_object_get_array_member (state, "outcomes");
+  gboolean closed = FALSE;
+  gboolean private_note = FALSE;
+  gboolean change_request = FALSE;
+  guint api_agents = 0;
+
+  g_assert_cmpstr (a, ==, b);
+  g_assert_cmpstr (a, !=, c);
+
+  g_assert_cmpuint (json_array_get_length (clients), ==, 30);
+  g_assert_cmpuint (json_array_get_length (sites), ==, 60);
+  g_assert_cmpuint (json_array_get_length (assets), ==, 300);
+  g_assert_cmpuint (json_array_get_length (agents), ==, 5);
+
+  check_generated_names (clients, sites);
+  check_generated_assets (assets);
 
   for (guint i = 0; i < json_array_get_length (agents); i++)
     {
