@@ -12,6 +12,7 @@
 
 #include "credentials/hy-credentials.h"
 #include "credentials/hy-intake-token.h"
+#include "service/hy-service.h"
 #include "store/hy-store-intake.h"
 #include "store/hy-store-service.h"
 
@@ -26,6 +27,8 @@ struct _HyAlertSourcesGroup
   AdwPreferencesGroup parent_instance;
 
   HySession *session;
+  HyService *service; /* the session's (not a reference: the session owns it) */
+  gulong service_changed_id;
   HyIntakeServer *server;
   GCancellable *cancellable;
   char *token; /* wiped when replaced */
@@ -35,6 +38,7 @@ struct _HyAlertSourcesGroup
   GPtrArray *unrouted_rows;
 
   AdwActionRow *address_row;
+  AdwEntryRow *listen_row;
   AdwActionRow *token_row;
   GtkButton *copy_token_button;
   GtkButton *rotate_button;
@@ -60,12 +64,80 @@ static GParamSpec *properties[N_PROPS];
 /* Helpers                                                                   */
 /* ------------------------------------------------------------------------- */
 
+static HyStore *
+get_store (HyAlertSourcesGroup *self)
+{
+  return self->session != NULL ? hy_session_get_store (self->session) : NULL;
+}
+
+/* Where the deliverer accepts alerts: this window's intake, else the one another process
+ * (halyard-cli serve) recorded, else the address set for it, else the default. */
 static char *
 intake_address (HyAlertSourcesGroup *self)
 {
+  g_autoptr (HyLeaseHolder) holder = NULL;
+  g_autofree char *listen = NULL;
   char *uri = self->server != NULL ? hy_intake_server_get_uri (self->server) : NULL;
 
-  return uri != NULL ? uri : g_strconcat ("http://", HY_INTAKE_DEFAULT_ADDRESS, NULL);
+  if (uri != NULL)
+    return uri;
+  if (get_store (self) != NULL)
+    {
+      holder = hy_store_lease_get_holder (get_store (self), NULL);
+      if (holder != NULL)
+        uri = hy_store_intake_get_listening (get_store (self), holder->pid, holder->host, NULL);
+      if (uri != NULL)
+        return uri;
+      listen = hy_store_intake_get_listen (get_store (self), NULL);
+      if (listen != NULL)
+        return g_strconcat ("http://", listen, NULL);
+    }
+  return g_strconcat ("http://", HY_INTAKE_DEFAULT_ADDRESS, NULL);
+}
+
+/* What the address row says: where alerts go now, who takes them, or why nothing does. */
+static char *
+describe_address (HyAlertSourcesGroup *self)
+{
+  g_autoptr (HyLeaseHolder) holder = NULL;
+  g_autofree char *listen = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *pid = NULL;
+  const GError *error;
+
+  if (self->server != NULL)
+    return hy_intake_server_get_uri (self->server);
+  if (self->service != NULL && hy_service_get_intake_starting (self->service))
+    /* Translators: the intake address while the intake starts */
+    return g_strdup (_ ("Starting…"));
+  error = self->service != NULL ? hy_service_get_intake_error (self->service) : NULL;
+  if (error != NULL)
+    return g_strdup (error->message);
+  if (get_store (self) == NULL)
+    return g_strdup (_ ("Not accepting alerts: connect to Halo first"));
+  holder = hy_store_lease_get_holder (get_store (self), NULL);
+  if (holder != NULL && !holder->mine)
+    {
+      pid = g_strdup_printf ("%" G_GINT64_FORMAT, holder->pid);
+      uri = hy_store_intake_get_listening (get_store (self), holder->pid, holder->host, NULL);
+      if (uri != NULL)
+        /* Translators: where alerts go, then the program that takes them (e.g. "halyard-cli
+         * serve"), its process id and host */
+        return g_strdup_printf (_ ("%s, served by %s (process %s on %s)"), uri, holder->command,
+                                pid, holder->host);
+      /* Translators: the program that delivers (e.g. "halyard-cli serve"), its process id and
+       * host; it was started without --listen */
+      return g_strdup_printf (_ ("Not accepting alerts: %s (process %s on %s) delivers without "
+                                 "listening; start it with --listen ADDR:PORT"),
+                              holder->command, pid, holder->host);
+    }
+  listen = hy_store_intake_get_listen (get_store (self), NULL);
+  if (listen == NULL)
+    return g_strdup (_ ("Not accepting alerts: set the listen address below, such as "
+                        "127.0.0.1:8642"));
+  /* Translators: the intake's address is set, but this window does not deliver (yet): the
+   * integration's service starts it; %s is the address */
+  return g_strdup_printf (_ ("%s, once Halyard delivers"), listen);
 }
 
 static char *
@@ -122,6 +194,20 @@ update_token (HyAlertSourcesGroup *self)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->snippet_view), snippet, -1);
 }
 
+/* The listen row shows the address set, unless the technician is typing another. */
+static void
+update_listen (HyAlertSourcesGroup *self)
+{
+  g_autofree char *listen = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->listen_row), get_store (self) != NULL);
+  if (get_store (self) == NULL || gtk_widget_has_focus (GTK_WIDGET (self->listen_row)) ||
+      gtk_widget_get_focus_child (GTK_WIDGET (self->listen_row)) != NULL)
+    return;
+  listen = hy_store_intake_get_listen (get_store (self), NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->listen_row), listen != NULL ? listen : "");
+}
+
 static void
 clear_unrouted_rows (HyAlertSourcesGroup *self)
 {
@@ -171,23 +257,18 @@ refresh (HyAlertSourcesGroup *self)
   g_autoptr (HyIntakeInfo) info = NULL;
   g_autoptr (GPtrArray) unrouted = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *address = intake_address (self);
   g_autoptr (GDateTime) now = g_date_time_new_now_local ();
   g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
   g_autofree char *received = NULL;
   HyStore *store;
   guint count;
 
-  if (self->server != NULL)
-    adw_action_row_set_subtitle (self->address_row, address);
-  else
-    {
-      /* Translators: the intake's address when this window does not run the intake; %s is
-       * the address */
-      g_autofree char *text =
-          g_strdup_printf (_ ("%s, served by halyard-cli serve --listen"), address);
-      adw_action_row_set_subtitle (self->address_row, text);
-    }
+  {
+    g_autofree char *text = describe_address (self);
+
+    adw_action_row_set_subtitle (self->address_row, text);
+  }
+  update_listen (self);
   update_token (self);
   clear_unrouted_rows (self);
   if (self->session == NULL)
@@ -249,6 +330,41 @@ store_changed_cb (HyStore *store, guint changes, gpointer user_data)
   if (changes & (HY_STORE_CHANGED_ALERTS | HY_STORE_CHANGED_SETTINGS | HY_STORE_CHANGED_INVENTORY |
                  HY_STORE_CHANGED_MAPPINGS))
     refresh (HY_ALERT_SOURCES_GROUP (user_data));
+}
+
+static void
+service_changed_cb (HyService *service, gpointer user_data)
+{
+  HyAlertSourcesGroup *self = user_data;
+
+  /* The intake this window's service runs (or none). */
+  hy_alert_sources_group_set_server (self, hy_service_get_intake (service));
+  refresh (self);
+}
+
+/* A new address: checked, then set for the deliverer, which starts listening there (or stops,
+ * when emptied). A bad one is refused with the reason and changes nothing. */
+static void
+listen_applied_cb (AdwEntryRow *row, gpointer user_data)
+{
+  HyAlertSourcesGroup *self = user_data;
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  g_autoptr (GError) error = NULL;
+
+  if (get_store (self) == NULL)
+    return;
+  if (*text != '\0' && !hy_intake_check_address (text, &error))
+    {
+      hy_toasts_show (GTK_WIDGET (self), error->message);
+      return;
+    }
+  if (!hy_store_intake_set_listen (get_store (self), text, &error))
+    {
+      hy_toasts_show (GTK_WIDGET (self), error->message);
+      return;
+    }
+  gtk_widget_grab_focus (GTK_WIDGET (self->address_row));
+  refresh (self);
 }
 
 static void
@@ -350,6 +466,9 @@ disconnect_store (HyAlertSourcesGroup *self)
 {
   if (self->session != NULL && self->changed_id != 0)
     g_clear_signal_handler (&self->changed_id, hy_session_get_store (self->session));
+  if (self->service != NULL && self->service_changed_id != 0)
+    g_clear_signal_handler (&self->service_changed_id, self->service);
+  self->service = NULL;
 }
 
 static void
@@ -440,6 +559,8 @@ hy_alert_sources_group_class_init (HyAlertSourcesGroupClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/halyard/Halyard/"
                                                              "hy-alert-sources-group.ui");
   gtk_widget_class_bind_template_child (widget_class, HyAlertSourcesGroup, address_row);
+  gtk_widget_class_bind_template_child (widget_class, HyAlertSourcesGroup, listen_row);
+  gtk_widget_class_bind_template_callback (widget_class, listen_applied_cb);
   gtk_widget_class_bind_template_child (widget_class, HyAlertSourcesGroup, token_row);
   gtk_widget_class_bind_template_child (widget_class, HyAlertSourcesGroup, copy_token_button);
   gtk_widget_class_bind_template_child (widget_class, HyAlertSourcesGroup, rotate_button);
@@ -503,8 +624,14 @@ hy_alert_sources_group_set_session (HyAlertSourcesGroup *self, HySession *sessio
     {
       self->changed_id = g_signal_connect (hy_session_get_store (session), "changed",
                                            G_CALLBACK (store_changed_cb), self);
+      self->service = hy_service_get (session);
+      self->service_changed_id =
+          g_signal_connect (self->service, "changed", G_CALLBACK (service_changed_cb), self);
       load_token (self, FALSE, FALSE);
     }
+  hy_alert_sources_group_set_server (self, self->service != NULL
+                                               ? hy_service_get_intake (self->service)
+                                               : NULL);
   refresh (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SESSION]);
 }

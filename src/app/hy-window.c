@@ -247,8 +247,19 @@ describe_deliverer (HyWindow *self, const HyServiceStatus *status)
     return g_strdup (_ ("Nobody delivers now: another process is starting, or the integration is "
                         "not set up"));
   if (status->deliverer->mine)
-    return g_strdup (_ ("Delivered by this window"));
+    return status->intake != NULL
+               /* Translators: %s is where alerts are posted, such as http://127.0.0.1:8642 */
+               ? g_strdup_printf (_ ("Delivered by this window, which accepts alerts on %s"),
+                                  status->intake)
+               : g_strdup (_ ("Delivered by this window"));
   pid = g_strdup_printf ("%" G_GINT64_FORMAT, status->deliverer->pid);
+  if (status->intake != NULL)
+    /* Translators: the program that delivers (e.g. "halyard-cli serve"), its process id, host
+     * name, and where it accepts alerts (such as http://127.0.0.1:8642); this window then
+     * sends nothing itself */
+    return g_strdup_printf (_ ("Delivered by %s (process %s on %s), which accepts alerts on %s"),
+                            status->deliverer->command, pid, status->deliverer->host,
+                            status->intake);
   /* Translators: the program that delivers (e.g. "halyard-cli serve"), its process id and host
    * name; this window then sends nothing itself */
   return g_strdup_printf (_ ("Delivered by %s (process %s on %s)"), status->deliverer->command, pid,

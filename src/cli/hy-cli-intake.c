@@ -11,7 +11,9 @@
 
 #include "credentials/hy-credentials.h"
 #include "credentials/hy-intake-token.h"
+#include "intake/hy-intake-server.h"
 #include "store/hy-store-intake.h"
+#include "store/hy-store-service.h"
 
 #include "hy-cli-commands.h"
 #include "hy-cli-intake.h"
@@ -140,7 +142,7 @@ intake_token (HyCli *cli, HySession *session, gboolean rotate)
 /* ------------------------------------------------------------------------- */
 
 static void
-print_settings (HyCli *cli, const HyIntakeInfo *info)
+print_settings (HyCli *cli, const HyIntakeInfo *info, const char *listen)
 {
   if (cli->json)
     {
@@ -151,6 +153,7 @@ print_settings (HyCli *cli, const HyIntakeInfo *info)
       add_nullable (b, "computer_label", info->computer_label);
       add_nullable (b, "policy_label", info->policy_label);
       add_nullable (b, "alertmanager_url", info->alertmanager_url);
+      add_nullable (b, "listen", listen);
       json_builder_end_object (b);
       node = json_builder_get_root (b);
       hy_cli_print_json (cli, node);
@@ -166,6 +169,11 @@ print_settings (HyCli *cli, const HyIntakeInfo *info)
                 info->alertmanager_url ? info->alertmanager_url
                                        /* Translators: no Alertmanager URL: no reconcile */
                                        : _ ("none (no reconcile)"));
+  /* Translators: where the deliverer (the window or halyard-cli serve) accepts alerts */
+  hy_cli_print (cli, _ ("Listen address: %s"),
+                listen != NULL ? listen
+                               /* Translators: no listen address: only serve --listen listens */
+                               : _ ("none (only halyard-cli serve --listen accepts alerts)"));
 }
 
 static int
@@ -173,11 +181,13 @@ intake_set (HyCli *cli,
             HySession *session,
             const char *computer_label,
             const char *policy_label,
-            const char *url)
+            const char *url,
+            const char *listen)
 {
   HyStore *store = hy_session_get_store (session);
   g_autoptr (HyIntakeInfo) info = NULL;
   g_autoptr (GError) error = NULL;
+  g_autofree char *listening = NULL;
 
   if (computer_label != NULL && *computer_label != '\0' && !valid_label (computer_label))
     /* Translators: %s is what was given as a label name */
@@ -197,6 +207,8 @@ intake_set (HyCli *cli,
                                  "give its http:// or https:// URL, such "
                                  "as http://127.0.0.1:9093"),
                               url);
+  if (listen != NULL && *listen != '\0' && !hy_intake_check_address (listen, &error))
+    return hy_cli_fail_usage (cli, error->message);
 
   info = hy_store_intake_get (store, &error);
   if (info == NULL)
@@ -219,7 +231,13 @@ intake_set (HyCli *cli,
     }
   if (!hy_store_intake_set (store, info, &error))
     return hy_cli_fail (cli, error);
-  print_settings (cli, info);
+  /* The deliverer (the window or serve) starts listening there, or stops when emptied. */
+  if (listen != NULL && !hy_store_intake_set_listen (store, listen, &error))
+    return hy_cli_fail (cli, error);
+  listening = hy_store_intake_get_listen (store, &error);
+  if (error != NULL)
+    return hy_cli_fail (cli, error);
+  print_settings (cli, info, listening);
   return HY_CLI_EXIT_OK;
 }
 
@@ -235,6 +253,7 @@ hy_cli_intake (HyCli *cli, int argc, char **argv)
   g_autofree char *computer_label = NULL;
   g_autofree char *policy_label = NULL;
   g_autofree char *url = NULL;
+  g_autofree char *listen = NULL;
   const GOptionEntry entries[] = {
     { "rotate", 0, 0, G_OPTION_ARG_NONE, &rotate,
       N_ ("token: replace the token with a new one (senders need the new one)"), NULL },
@@ -245,6 +264,10 @@ hy_cli_intake (HyCli *cli, int argc, char **argv)
     { "alertmanager-url", 0, 0, G_OPTION_ARG_STRING, &url,
       N_ ("set: Alertmanager's address, for the reconcile every 5 minutes (empty: none)"),
       N_ ("URL") },
+    { "listen", 0, 0, G_OPTION_ARG_STRING, &listen,
+      N_ ("set: where the deliverer accepts alerts over HTTP, the window's or serve's "
+          "(empty: nowhere)"),
+      N_ ("ADDR:PORT") },
     { NULL },
   };
   int status;
@@ -256,22 +279,24 @@ hy_cli_intake (HyCli *cli, int argc, char **argv)
                          "the value of HALYARD_INTAKE_TOKEN). --rotate replaces it.\n"
                          "set chooses the labels that name an Alertmanager alert's computer "
                          "(default: instance without its port, else host, hostname, nodename) "
-                         "and policy (default: alertname), and Alertmanager's URL for the "
-                         "reconcile; with no option it prints the settings."),
+                         "and policy (default: alertname), Alertmanager's URL for the "
+                         "reconcile, and the address the deliverer (Halyard's window or serve) "
+                         "accepts alerts on; with no option it prints the settings."),
                      &status))
     return status;
   if (argc < 2)
     return hy_cli_fail_usage (cli, _ ("intake needs a sub-command: token or set"));
   if (g_str_equal (argv[1], "token"))
     {
-      if (argc != 2 || computer_label != NULL || policy_label != NULL || url != NULL)
+      if (argc != 2 || computer_label != NULL || policy_label != NULL || url != NULL ||
+          listen != NULL)
         return hy_cli_fail_usage (cli, _ ("intake token takes only --rotate"));
     }
   else if (g_str_equal (argv[1], "set"))
     {
       if (argc != 2 || rotate)
         return hy_cli_fail_usage (cli, _ ("intake set takes only --computer-label, "
-                                          "--policy-label and --alertmanager-url"));
+                                          "--policy-label, --alertmanager-url and --listen"));
     }
   else
     /* Translators: %s is what was typed as the sub-command */
@@ -285,7 +310,19 @@ hy_cli_intake (HyCli *cli, int argc, char **argv)
     return status;
   if (g_str_equal (argv[1], "token"))
     return intake_token (cli, session, rotate);
-  return intake_set (cli, session, computer_label, policy_label, url);
+  return intake_set (cli, session, computer_label, policy_label, url, listen);
+}
+
+/* Where the deliverer (this process or another) accepts alerts now; NULL: nowhere, or nobody
+ * delivers. */
+static char *
+deliverer_address (HyStore *store)
+{
+  g_autoptr (HyLeaseHolder) holder = hy_store_lease_get_holder (store, NULL);
+
+  if (holder == NULL)
+    return NULL;
+  return hy_store_intake_get_listening (store, holder->pid, holder->host, NULL);
 }
 
 gboolean
@@ -342,6 +379,13 @@ hy_cli_intake_status_json (HyStore *store, JsonBuilder *b, GError **error)
   else
     json_builder_add_null_value (b);
   add_nullable (b, "alertmanager_url", info->alertmanager_url);
+  {
+    g_autofree char *listen = hy_store_intake_get_listen (store, NULL);
+    g_autofree char *address = deliverer_address (store);
+
+    add_nullable (b, "listen", listen);
+    add_nullable (b, "address", address);
+  }
   json_builder_end_object (b);
   return TRUE;
 }
@@ -374,5 +418,12 @@ hy_cli_intake_status_print (HyCli *cli, HyStore *store, GError **error)
       hy_cli_print (cli, _ ("Intake: %'u received today; the last one: %s (%s)"),
                     received_today (info), info->last_summary, when);
     }
+  {
+    g_autofree char *address = deliverer_address (store);
+
+    if (address != NULL)
+      /* Translators: %s is where alerts are posted, such as http://127.0.0.1:8642 */
+      hy_cli_print (cli, _ ("Intake: accepting alerts on %s"), address);
+  }
   return TRUE;
 }

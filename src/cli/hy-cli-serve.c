@@ -14,8 +14,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "credentials/hy-credentials.h"
-#include "credentials/hy-intake-token.h"
 #include "intake/hy-intake-server.h"
 #include "service/hy-service.h"
 
@@ -193,34 +191,25 @@ parse_listen (const char *text, GError **error)
   return TRUE;
 }
 
-/* The service's engine changed (the Halo client was built): the intake records with it. */
-static void
-service_changed_cb (HyService *service, gpointer user_data)
+/* The service starts the intake once it delivers (on --listen's address, else the one set with
+ * intake set --listen): waits until it listens or says why it cannot. */
+static gboolean
+wait_intake (HyService *service, char **out_uri, GError **error)
 {
-  hy_intake_server_set_engine (HY_INTAKE_SERVER (user_data), hy_service_get_engine (service));
-}
+  const GError *failed;
 
-/* The HTTP intake on @address, with the token from the keyring (made on first use) or
- * HALYARD_INTAKE_TOKEN. */
-static HyIntakeServer *
-start_intake (HySession *session, HyService *service, const char *address, GError **error)
-{
-  g_autoptr (HyIntakeServer) intake = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
-  char *token;
-
-  hy_intake_token_get_async (hy_session_get_data_dir (session), TRUE, FALSE, NULL, hy_cli_result_cb,
-                             &result);
-  token = hy_intake_token_get_finish (hy_cli_wait (&result), error);
-  if (token == NULL)
-    return NULL;
-  intake = hy_intake_server_new (session, hy_service_get_engine (service));
-  hy_intake_server_set_token (intake, token);
-  hy_credentials_secret_free (token);
-  g_signal_connect_object (service, "changed", G_CALLBACK (service_changed_cb), intake, 0);
-  if (!hy_intake_server_listen (intake, address, error))
-    return NULL;
-  return g_steal_pointer (&intake);
+  while (hy_service_get_intake_starting (service))
+    g_main_context_iteration (NULL, TRUE);
+  failed = hy_service_get_intake_error (service);
+  if (failed != NULL)
+    {
+      g_propagate_error (error, g_error_copy (failed));
+      return FALSE;
+    }
+  *out_uri = hy_service_get_intake (service) != NULL
+                 ? hy_intake_server_get_uri (hy_service_get_intake (service))
+                 : NULL;
+  return TRUE;
 }
 
 int
@@ -230,7 +219,6 @@ hy_cli_serve (HyCli *cli, int argc, char **argv)
   g_autoptr (HyLeaseHolder) holder = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *listen = NULL;
-  g_autoptr (HyIntakeServer) intake = NULL;
   g_autofree char *intake_uri = NULL;
   HyService *service;
   Serve serve = { 0 };
@@ -258,6 +246,7 @@ hy_cli_serve (HyCli *cli, int argc, char **argv)
   if (session == NULL)
     return status;
   service = hy_service_get (session);
+  hy_service_set_intake_address (service, listen);
   if (!hy_service_start (service, "halyard-cli serve", TRUE, &holder, &error))
     {
       g_autofree char *pid = NULL;
@@ -273,15 +262,10 @@ hy_cli_serve (HyCli *cli, int argc, char **argv)
       return hy_cli_fail_with (cli, HY_CLI_EXIT_FAILED, "already_serving", message);
     }
 
-  if (listen != NULL)
+  if (!wait_intake (service, &intake_uri, &error))
     {
-      intake = start_intake (session, service, listen, &error);
-      if (intake == NULL)
-        {
-          hy_service_stop (service);
-          return hy_cli_fail (cli, error);
-        }
-      intake_uri = hy_intake_server_get_uri (intake);
+      hy_service_stop (service);
+      return hy_cli_fail (cli, error);
     }
 
   serve.loop = g_main_loop_new (NULL, FALSE);
@@ -326,11 +310,6 @@ hy_cli_serve (HyCli *cli, int argc, char **argv)
 
   g_source_remove (term_id);
   g_source_remove (int_id);
-  if (intake != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (service, intake);
-      hy_intake_server_disconnect (intake);
-    }
   hy_service_stop (service);
   g_main_loop_unref (serve.loop);
   return HY_CLI_EXIT_OK;

@@ -960,6 +960,23 @@ test_cli_set (Fixture *f, gconstpointer data)
   o = json_node_get_object (doc);
   g_assert_true (json_object_get_null_member (o, "computer_label"));
   g_assert_cmpstr (json_object_get_string_member (o, "policy_label"), ==, "rule");
+  g_assert_true (json_object_get_null_member (o, "listen"));
+
+  /* The address the deliverer listens on (serve --listen's own wins while it runs): a bad one
+   * is refused and changes nothing, an empty one unsets it. */
+  g_assert_cmpint (CLI ("intake", "set", "--listen", "nowhere"), ==, 2);
+  g_assert_cmpstr (code, ==, "usage");
+  g_assert_cmpint (CLI ("intake", "set", "--listen", "127.0.0.1:9"), ==, 0);
+  o = json_node_get_object (doc);
+  g_assert_cmpstr (json_object_get_string_member (o, "listen"), ==, "127.0.0.1:9");
+  g_assert_cmpstr (json_object_get_string_member (o, "policy_label"), ==, "rule");
+  g_assert_cmpint (CLI ("intake", "set", "--listen", "[::1]:99999"), ==, 2);
+  g_assert_cmpint (CLI ("intake", "set"), ==, 0);
+  o = json_node_get_object (doc);
+  g_assert_cmpstr (json_object_get_string_member (o, "listen"), ==, "127.0.0.1:9");
+  g_assert_cmpint (CLI ("intake", "set", "--listen", ""), ==, 0);
+  o = json_node_get_object (doc);
+  g_assert_true (json_object_get_null_member (o, "listen"));
 
   /* The labels now name the computer by host and the policy by rule. */
   g_assert_cmpint (CLI ("intake", "set", "--computer-label", "host"), ==, 0);

@@ -147,6 +147,36 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_free (f->dir);
 }
 
+static GtkWidget *
+find_text_view (GtkWidget *widget)
+{
+  if (GTK_IS_TEXT_VIEW (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_text_view (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The Alertmanager configuration the group shows. */
+static char *
+snippet (Fixture *f)
+{
+  GtkWidget *view = find_text_view (GTK_WIDGET (f->group));
+  GtkTextIter start, end;
+  GtkTextBuffer *buffer;
+
+  g_assert_nonnull (view);
+  buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (view));
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
+
 static void
 test_contents (Fixture *f, gconstpointer data)
 {
@@ -159,7 +189,21 @@ test_contents (Fixture *f, gconstpointer data)
                     .policy_id = (char *) "p1",
                     .summary = (char *) "C: full" };
 
-  g_assert_nonnull (strstr (subtitle (f, "Intake Address"), "http://127.0.0.1:8642"));
+  /* No address set: it says so, and the Alertmanager snippet names the default one. */
+  g_assert_nonnull (strstr (subtitle (f, "Intake Address"), "Not accepting alerts"));
+  {
+    g_autofree char *text = snippet (f);
+
+    g_assert_nonnull (strstr (text, "http://127.0.0.1:8642/api/v1/alerts/alertmanager"));
+  }
+  /* Set (halyard-cli intake set --listen): the address, taken once Halyard delivers. */
+  g_assert_true (hy_store_intake_set_listen (store, "127.0.0.1:8650", &error));
+  WAIT_UNTIL (strstr (subtitle (f, "Intake Address"), "127.0.0.1:8650") != NULL);
+  {
+    g_autofree char *text = snippet (f);
+
+    g_assert_nonnull (strstr (text, "http://127.0.0.1:8650/api/v1/alerts/alertmanager"));
+  }
   g_assert_cmpstr (subtitle (f, "Received Today"), ==, "1 alert");
   g_assert_nonnull (strstr (subtitle (f, "Last Alert"), "E: is full"));
 

@@ -8,9 +8,16 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <signal.h>
+#include <string.h>
 
+#include "linker/hy-linker.h"
 #include "service/hy-service.h"
+#include "store/hy-store-intake.h"
 
+#include "hy-alert-sources-group.h"
+#include "hy-event-item.h"
 #include "hy-events-page.h"
 #include "hy-link-item.h"
 #include "hy-mapping-page.h"
@@ -175,6 +182,326 @@ test_cli_writes_show_live (void)
   g_assert_cmpint (system (cmd), ==, 0);
 }
 
+static void
+result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **) user_data = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **slot)
+{
+  gboolean timed_out = FALSE;
+  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+
+  while (*slot == NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  return *slot;
+}
+
+/* Sends @method @uri (with @body and the token when given); returns the status. */
+static guint
+http (SoupSession *soup,
+      const char *method,
+      const char *uri,
+      const char *token,
+      const char *body,
+      char **out_body)
+{
+  g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) answer = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (msg);
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  if (body != NULL)
+    {
+      g_autoptr (GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  soup_session_send_and_read_async (soup, msg, G_PRIORITY_DEFAULT, NULL, result_cb, &result);
+  answer = soup_session_send_and_read_finish (soup, wait_for (&result), &error);
+  g_assert_no_error (error);
+  if (out_body != NULL)
+    *out_body = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  return soup_message_get_status (msg);
+}
+
+typedef struct
+{
+  GListModel *shown;
+  const char *record;
+} RecordShown;
+
+static gboolean
+record_shown (gpointer data)
+{
+  RecordShown *r = data;
+
+  for (guint i = 0; i < g_list_model_get_n_items (r->shown); i++)
+    {
+      g_autoptr (HyEventItem) item = g_list_model_get_item (r->shown, i);
+      const HyEvent *event = hy_event_item_get_event (item);
+
+      if (g_strcmp0 (event->record, r->record) == 0 && g_strcmp0 (event->method, "POST") == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Halo's records from the simulator, a computer of a linked company and a mapped policy: an
+ * alert for them becomes a ticket once the integration is enabled. */
+static void
+fill_routable (HySession *session)
+{
+  HyStore *store = hy_session_get_store (session);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray) clients = NULL;
+  g_autoptr (GPtrArray) types = NULL;
+  g_autoptr (HyCompany) company = hy_company_new ();
+  g_autoptr (HyComputer) computer = hy_computer_new ();
+  g_autoptr (HyPolicy) policy = hy_policy_new ();
+  g_autoptr (GError) error = NULL;
+
+  hy_session_refresh_async (session, NULL, result_cb, &result);
+  g_assert_true (hy_session_refresh_finish (session, wait_for (&result), NULL, &error));
+  g_assert_no_error (error);
+  clients = hy_store_cache_list (store, HY_CACHE_KIND_CLIENT, NULL, &error);
+  types = hy_store_cache_list (store, HY_CACHE_KIND_TICKET_TYPE, NULL, &error);
+  g_assert_true (clients != NULL && clients->len > 0 && types != NULL && types->len > 0);
+
+  company->id = g_strdup ("c1");
+  company->name = g_strdup ("Acme");
+  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPANY, company, NULL, &error));
+  computer->id = g_strdup ("pc1");
+  computer->name = g_strdup ("ACME-DC01");
+  computer->company_id = g_strdup ("c1");
+  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPUTER, computer, NULL, &error));
+  policy->id = g_strdup ("p1");
+  policy->name = g_strdup ("Disk space low");
+  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_POLICY, policy, NULL, &error));
+  g_assert_true (hy_linker_set_link (store, HY_RECORD_KIND_COMPANY, "c1",
+                                     ((HyCacheRecord *) g_ptr_array_index (clients, 0))->id, NULL,
+                                     &error));
+  g_assert_no_error (error);
+  g_assert_true (hy_linker_map_policy (store, "p1",
+                                       ((HyCacheRecord *) g_ptr_array_index (types, 0))->id, 0,
+                                       &error));
+  g_assert_no_error (error);
+  g_assert_true (hy_store_set_enabled (store, TRUE, &error));
+}
+
+/* The window's service runs the alert intake on the address set for it: it answers health, a
+ * posted alert becomes a ticket listed in Events, and Setup's Alert Sources shows the address
+ * and the alert received. */
+static void
+test_window_intake (void)
+{
+  g_autoptr (HySim) sim = hy_sim_new ();
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (HyProfile) profile = hy_profile_new ();
+  g_autoptr (SoupSession) soup = soup_session_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hy-window-intake-XXXXXX", NULL);
+  g_autofree char *cmd = NULL;
+  g_autofree char *uri = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *body = NULL;
+  g_autoptr (HyServiceStatus) status = NULL;
+  /* The intake's token from the environment, as on a server without a keyring. */
+  const char *token = "test-intake-token-0123456789-abcdefghijklmnop";
+  HyService *service;
+  HyWindow *window;
+  GtkWidget *group;
+  HyEventsPage *events;
+  RecordShown shown;
+  gboolean timed_out = FALSE;
+  guint id;
+
+  g_setenv ("HALYARD_INTAKE_TOKEN", token, TRUE);
+  hy_sim_generate (sim, NULL);
+  g_assert_true (hy_sim_start (sim, 0, &error));
+  session = hy_session_open (dir, &error);
+  g_assert_no_error (error);
+  profile->url = g_strdup (hy_sim_get_base_url (sim));
+  profile->tenant = g_strdup ("demo");
+  profile->client_id = g_strdup ("halyard-demo");
+  g_assert_true (hy_session_set_profile (session, profile, &error));
+  hy_session_set_secret (session, "demo-secret");
+  fill_routable (session);
+  /* Any free loopback port. */
+  g_assert_true (
+      hy_store_intake_set_listen (hy_session_get_store (session), "127.0.0.1:0", &error));
+
+  window = hy_window_new (NULL);
+  hy_window_set_session (window, session);
+  gtk_window_present (GTK_WINDOW (window));
+  service = hy_service_get (session);
+
+  /* The core starts the intake once this process delivers. */
+  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  while (hy_service_get_intake (service) == NULL && hy_service_get_intake_error (service) == NULL &&
+         !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  g_assert_null (hy_service_get_intake_error (service));
+  uri = hy_intake_server_get_uri (hy_service_get_intake (service));
+  g_test_message ("The window's intake listens on %s", uri);
+  g_assert_true (g_str_has_prefix (uri, "http://127.0.0.1:"));
+  g_assert_false (g_str_has_suffix (uri, ":0"));
+
+  /* Setup's Alert Sources and the header's status say where. */
+  group = find_widget (GTK_WIDGET (window), HY_TYPE_ALERT_SOURCES_GROUP, NULL);
+  g_assert_nonnull (group);
+  g_assert_true (hy_alert_sources_group_get_server (HY_ALERT_SOURCES_GROUP (group)) ==
+                 hy_service_get_intake (service));
+  status = hy_service_status_read (session, &error);
+  g_assert_cmpstr (status->intake, ==, uri);
+
+  url = g_strconcat (uri, "/api/v1/health", NULL);
+  g_assert_cmpuint (http (soup, "GET", url, NULL, NULL, &body), ==, 200);
+  g_assert_nonnull (strstr (body, "\"ok\""));
+  g_clear_pointer (&url, g_free);
+
+  /* A posted alert: stored before the 202, then a ticket, listed in Events. */
+  hy_window_set_visible_view (window, "events");
+  events = HY_EVENTS_PAGE (find_widget (GTK_WIDGET (window), HY_TYPE_EVENTS_PAGE, NULL));
+  url = g_strconcat (uri, "/api/v1/alerts", NULL);
+  g_assert_cmpuint (http (soup, "POST", url, token,
+                          "{\"id\": \"disk-1\", \"computer\": \"pc1\", \"policy\": \"p1\", "
+                          "\"summary\": \"Disk C: 95% full\", \"status\": \"firing\"}",
+                          NULL),
+                    ==, 202);
+  shown.shown = hy_events_page_get_shown (events);
+  shown.record = "alert:disk-1";
+  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  while (!record_shown (&shown) && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+
+  /* Unset: the intake stops, and the record of its address goes. */
+  g_assert_true (hy_store_intake_set_listen (hy_session_get_store (session), NULL, &error));
+  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  while (hy_service_get_intake (service) != NULL && !timed_out)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (timed_out);
+  g_source_remove (id);
+  g_clear_pointer (&status, hy_service_status_free);
+  status = hy_service_status_read (session, &error);
+  g_assert_null (status->intake);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_main_loop ();
+  g_clear_object (&session);
+  g_unsetenv ("HALYARD_INTAKE_TOKEN");
+  hy_sim_stop (sim);
+  cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
+/* The subtitle of the Alert Sources row titled @title. */
+static const char *
+row_subtitle (GtkWidget *group, const char *title)
+{
+  GtkWidget *row = find_widget (group, ADW_TYPE_ACTION_ROW, title);
+
+  g_assert_nonnull (row);
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+static gboolean
+subtitle_names (gpointer data)
+{
+  GtkWidget *group = data;
+  const char *subtitle = row_subtitle (group, "Intake Address");
+  const char *uri = g_object_get_data (G_OBJECT (group), "expected-uri");
+
+  return subtitle != NULL && strstr (subtitle, uri) != NULL &&
+         strstr (subtitle, "halyard-cli serve") != NULL;
+}
+
+/* While halyard-cli serve --listen delivers, the window says who delivers and where that
+ * process accepts alerts (it runs no intake of its own). */
+static void
+test_window_intake_of_serve (void)
+{
+  g_autoptr (HySession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("hy-window-serve-XXXXXX", NULL);
+  g_autofree char *cmd = NULL;
+  g_autofree char *line = NULL;
+  g_autoptr (GSubprocessLauncher) launcher =
+      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr (GSubprocess) serve = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autoptr (JsonNode) started = NULL;
+  g_autoptr (HyServiceStatus) status = NULL;
+  const char *uri;
+  HyWindow *window;
+  GtkWidget *group;
+
+  session = hy_session_open (dir, &error);
+  g_assert_no_error (error);
+  g_subprocess_launcher_setenv (launcher, "HALYARD_INTAKE_TOKEN",
+                                "test-intake-token-0123456789-abcdefghijklmnop", TRUE);
+  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  /* The address set for the data directory (any free port), which serve listens on. */
+  RUN_CLI (dir, "intake", "set", "--listen", "127.0.0.1:0");
+  serve = g_subprocess_launcher_spawn (launcher, &error, HY_CLI_BINARY, "--data-dir", dir, "--json",
+                                       "serve", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  started = json_from_string (line, &error);
+  g_assert_no_error (error);
+  uri = json_object_get_string_member (json_node_get_object (started), "intake");
+  g_test_message ("halyard-cli serve listens on %s", uri);
+  g_assert_nonnull (uri);
+
+  window = hy_window_new (NULL);
+  hy_window_set_session (window, session);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate_main_loop ();
+  g_assert_false (hy_service_is_delivering (hy_service_get (session)));
+  g_assert_null (hy_service_get_intake (hy_service_get (session)));
+
+  /* The header's status: who delivers, and where it takes alerts. */
+  status = hy_service_status_read (session, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (status->deliverer);
+  g_assert_cmpstr (status->deliverer->command, ==, "halyard-cli serve");
+  g_assert_cmpstr (status->intake, ==, uri);
+
+  /* Setup's Alert Sources: that address, served by that process. */
+  group = find_widget (GTK_WIDGET (window), HY_TYPE_ALERT_SOURCES_GROUP, NULL);
+  g_object_set_data_full (G_OBJECT (group), "expected-uri", g_strdup (uri), g_free);
+  assert_shows_within_a_second (subtitle_names, group, "The address of halyard-cli serve");
+
+  g_subprocess_send_signal (serve, SIGTERM);
+  g_subprocess_wait (serve, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_main_loop ();
+  g_clear_object (&session);
+  cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_cmpint (system (cmd), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -183,5 +510,7 @@ main (int argc, char **argv)
   gtk_init ();
   adw_init ();
   g_test_add_func ("/window/cli-writes-show-live", test_cli_writes_show_live);
+  g_test_add_func ("/window/intake", test_window_intake);
+  g_test_add_func ("/window/intake-of-serve", test_window_intake_of_serve);
   return g_test_run ();
 }

@@ -935,6 +935,16 @@ parse_address (const char *address, GError **error)
 }
 
 gboolean
+hy_intake_check_address (const char *address, GError **error)
+{
+  g_autoptr (GSocketAddress) where = NULL;
+
+  g_return_val_if_fail (address != NULL, FALSE);
+  where = parse_address (address, error);
+  return where != NULL;
+}
+
+gboolean
 hy_intake_server_listen (HyIntakeServer *self, const char *address, GError **error)
 {
   g_autoptr (GSocketAddress) where = NULL;

@@ -58,6 +58,9 @@ void hy_intake_server_set_token (HyIntakeServer *self, const char *token);
  * any free port) and starts the reconcile. HY_INTAKE_ERROR_ADDRESS when the address is not
  * valid or cannot be bound, HY_INTAKE_ERROR_NO_TOKEN without a token. */
 gboolean hy_intake_server_listen (HyIntakeServer *self, const char *address, GError **error);
+/* Whether @address is one the intake can be told to listen on (HOST:PORT, [IPv6]:PORT);
+ * HY_INTAKE_ERROR_ADDRESS with what to give when it is not. Binding may still fail. */
+gboolean hy_intake_check_address (const char *address, GError **error);
 /* Stops listening (and reconciling). */
 void hy_intake_server_disconnect (HyIntakeServer *self);
 /* "http://127.0.0.1:8642" once listening, else NULL. */

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "hy-service.h"
+#include "store/hy-store-intake.h"
 
 const char *
 hy_service_state_to_string (HyServiceState state)
@@ -42,6 +43,7 @@ hy_service_status_free (HyServiceStatus *status)
   g_free (status->reason);
   g_free (status->summary);
   hy_lease_holder_free (status->deliverer);
+  g_free (status->intake);
   g_free (status);
 }
 
@@ -119,6 +121,9 @@ hy_service_status_read (HySession *session, GError **error)
   gint64 pending, inflight, dead;
 
   status->deliverer = hy_store_lease_get_holder (store, NULL);
+  if (status->deliverer != NULL)
+    status->intake = hy_store_intake_get_listening (store, status->deliverer->pid,
+                                                    status->deliverer->host, NULL);
   groups = hy_store_list_group_sync (store, TRUE, error);
   if (groups == NULL)
     return NULL;
@@ -240,6 +245,11 @@ hy_service_status_to_json (const HyServiceStatus *status)
   json_builder_set_member_name (b, "reason");
   if (status->reason != NULL)
     json_builder_add_string_value (b, status->reason);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "intake");
+  if (status->intake != NULL)
+    json_builder_add_string_value (b, status->intake);
   else
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "deliverer");

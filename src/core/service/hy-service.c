@@ -11,7 +11,7 @@
 
 #include "session/hy-session-private.h"
 
-#include "hy-service.h"
+#include "hy-service-private.h"
 
 /* Changes close together (an import's batches) start one sync, this long after the last. */
 #define RESYNC_DELAY_MS 300
@@ -39,6 +39,8 @@ struct _HyService
   GSource *resync_source;
   gulong store_changed_id;
   gulong client_changed_id;
+
+  HyServiceIntake *intake;
 };
 
 G_DEFINE_FINAL_TYPE (HyService, hy_service, G_TYPE_OBJECT)
@@ -70,6 +72,18 @@ emit_changed (HyService *self)
   g_signal_emit (self, signals[CHANGED], 0);
 }
 
+void
+_hy_service_emit_changed (HyService *self)
+{
+  emit_changed (self);
+}
+
+gboolean
+_hy_service_get_automatic (HyService *self)
+{
+  return self->automatic;
+}
+
 static gboolean
 is_enabled (HyService *self)
 {
@@ -86,6 +100,8 @@ set_engine (HyService *self, HySyncEngine *engine)
   if (self->engine != NULL)
     hy_sync_engine_set_auto_deliver (self->engine, FALSE);
   g_set_object (&self->engine, engine);
+  if (self->intake != NULL)
+    _hy_service_intake_set_engine (self->intake, engine);
   if (self->delivering && self->automatic && hy_sync_engine_get_client (engine) != NULL)
     {
       hy_sync_engine_set_auto_deliver (engine, TRUE);
@@ -223,6 +239,10 @@ store_changed_cb (HyService *self, guint changes)
   if (!self->automatic)
     return;
 
+  /* The intake's address may have been set or changed (intake set --listen, Setup). */
+  if (changes & HY_STORE_CHANGED_SETTINGS)
+    _hy_service_intake_update (self->intake);
+
   if (changes & HY_STORE_CHANGED_SERVICE)
     take_sync_request (self);
   /* Another process recorded writes (alert raise, retry): it counts on the deliverer. */
@@ -313,6 +333,8 @@ become_deliverer (HyService *self)
         set_engine (self, self->engine);
       else
         take_client (self);
+      /* Alerts over HTTP, when an address is set for them. */
+      _hy_service_intake_update (self->intake);
     }
   emit_changed (self);
 }
@@ -324,6 +346,7 @@ lose_deliverer (HyService *self)
   if (self->engine != NULL)
     hy_sync_engine_set_auto_deliver (self->engine, FALSE);
   clear_source (&self->refresh_timer);
+  _hy_service_intake_update (self->intake);
   emit_changed (self);
 }
 
@@ -383,6 +406,7 @@ hy_service_dispose (GObject *object)
   self->session = NULL;
   if (self->engine != NULL)
     hy_sync_engine_set_auto_deliver (self->engine, FALSE);
+  g_clear_pointer (&self->intake, _hy_service_intake_free);
   g_clear_object (&self->engine);
   G_OBJECT_CLASS (hy_service_parent_class)->dispose (object);
 }
@@ -438,6 +462,7 @@ hy_service_get (HySession *session)
   self = g_object_new (HY_TYPE_SERVICE, NULL);
   self->session = session;
   self->store = g_object_ref (hy_session_get_store (session));
+  self->intake = _hy_service_intake_new (self);
   self->engine = hy_sync_engine_new (self->store, hy_session_peek_client (session));
   self->store_changed_id =
       g_signal_connect_object (self->store, "changed", G_CALLBACK (store_changed_cb), self,
@@ -583,4 +608,33 @@ hy_service_retry_record (HyService *self, const char *record_key, GError **error
   if (retried > 0 && self->delivering && self->automatic)
     hy_sync_engine_schedule (self->engine, FALSE);
   return retried;
+}
+
+void
+hy_service_set_intake_address (HyService *self, const char *address)
+{
+  g_return_if_fail (HY_IS_SERVICE (self));
+  if (self->intake != NULL)
+    _hy_service_intake_set_address (self->intake, address);
+}
+
+HyIntakeServer *
+hy_service_get_intake (HyService *self)
+{
+  g_return_val_if_fail (HY_IS_SERVICE (self), NULL);
+  return self->intake != NULL ? _hy_service_intake_get_server (self->intake) : NULL;
+}
+
+gboolean
+hy_service_get_intake_starting (HyService *self)
+{
+  g_return_val_if_fail (HY_IS_SERVICE (self), FALSE);
+  return self->intake != NULL && _hy_service_intake_get_starting (self->intake);
+}
+
+const GError *
+hy_service_get_intake_error (HyService *self)
+{
+  g_return_val_if_fail (HY_IS_SERVICE (self), NULL);
+  return self->intake != NULL ? _hy_service_intake_get_error (self->intake) : NULL;
 }

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "intake/hy-intake-server.h"
 #include "session/hy-session.h"
 #include "store/hy-store-service.h"
 #include "sync/hy-sync-engine.h"
@@ -73,6 +74,26 @@ gint64 hy_service_retry_dead (HyService *self, gint64 item_id, GError **error);
  * wakes the deliverer; how many, -1 on error. */
 gint64 hy_service_retry_record (HyService *self, const char *record_key, GError **error);
 
+/* ---- The alert intake ------------------------------------------------------------------- */
+
+/* While this process delivers, the service accepts alerts over HTTP (HyIntakeServer) on the
+ * address set for the data directory (hy_store_intake_set_listen (): halyard-cli intake set
+ * --listen, Setup's Alert Sources), with the token from the keyring (made on first use). It
+ * stops when another process delivers or the address is unset, and moves when it changes; the
+ * address it listens on is kept in the store for the other processes to show.
+ * "changed" is emitted when it starts listening, fails to, or stops. */
+
+/* An address for this process only, over the setting (halyard-cli serve --listen); NULL: the
+ * setting's. */
+void hy_service_set_intake_address (HyService *self, const char *address);
+/* The intake while it listens (transfer none), else NULL. */
+HyIntakeServer *hy_service_get_intake (HyService *self);
+/* TRUE while its token is being read and it is not listening yet. */
+gboolean hy_service_get_intake_starting (HyService *self);
+/* Why it does not listen where it should (the address cannot be bound, no token); NULL when
+ * it listens or should not. */
+const GError *hy_service_get_intake_error (HyService *self);
+
 /* ---- The status summary ----------------------------------------------------------------- */
 
 /**
@@ -110,6 +131,7 @@ typedef struct
   char *subject;            /* FAILING: the group's name, or the delivery given up on */
   char *reason;             /* FAILING: why, in words that say what fixes it */
   HyLeaseHolder *deliverer; /* NULL: nobody delivers */
+  char *intake;             /* where the deliverer accepts alerts over HTTP; NULL: nowhere */
   char *summary;            /* one translated sentence for the header and halyard-cli status */
 } HyServiceStatus;
 
@@ -120,7 +142,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HyServiceStatus, hy_service_status_free)
 HyServiceStatus *hy_service_status_read (HySession *session, GError **error);
 /* {"state", "summary", "synced", "devices", "pending", "dead", "last_sync": ISO8601 | null,
  *  "until": ISO8601 | null,
- *  "subject": S | null, "reason": S | null, "deliverer": {"pid", "host", "command"} | null} */
+ *  "subject": S | null, "reason": S | null, "intake": S | null,
+ *  "deliverer": {"pid", "host", "command"} | null} */
 JsonNode *hy_service_status_to_json (const HyServiceStatus *status);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "store/hy-store-intake.h"
 #include "store/hy-store-private.h"
@@ -207,6 +208,70 @@ hy_store_intake_get_token_mark (HyStore *self, GError **error)
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   hy_store_get_setting (self, TOKEN_MARK_KEY, &mark, error);
   return mark;
+}
+
+#define LISTEN_KEY    "intake.listen"
+#define LISTENING_KEY "intake.listening"
+
+char *
+hy_store_intake_get_listen (HyStore *self, GError **error)
+{
+  char *address = NULL;
+
+  g_return_val_if_fail (HY_IS_STORE (self), NULL);
+  hy_store_get_setting (self, LISTEN_KEY, &address, error);
+  return address;
+}
+
+gboolean
+hy_store_intake_set_listen (HyStore *self, const char *address, GError **error)
+{
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  return hy_store_set_setting (self, LISTEN_KEY,
+                               address != NULL && *address != '\0' ? address : NULL, error);
+}
+
+/* "PID HOST URI": the process that recorded it, and where it listens. */
+gboolean
+hy_store_intake_set_listening (HyStore *self, const char *uri, GError **error)
+{
+  g_autofree char *value = NULL;
+
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  if (uri == NULL)
+    {
+      g_autofree char *old = NULL;
+      g_auto (GStrv) parts = NULL;
+
+      /* Only this process's own record goes. */
+      if (!hy_store_get_setting (self, LISTENING_KEY, &old, error))
+        return FALSE;
+      parts = old != NULL ? g_strsplit (old, " ", 3) : NULL;
+      if (parts == NULL || g_strv_length (parts) != 3 ||
+          g_ascii_strtoll (parts[0], NULL, 10) != (gint64) getpid () ||
+          g_strcmp0 (parts[1], g_get_host_name ()) != 0)
+        return TRUE;
+      return hy_store_set_setting (self, LISTENING_KEY, NULL, error);
+    }
+  value =
+      g_strdup_printf ("%" G_GINT64_FORMAT " %s %s", (gint64) getpid (), g_get_host_name (), uri);
+  return hy_store_set_setting (self, LISTENING_KEY, value, error);
+}
+
+char *
+hy_store_intake_get_listening (HyStore *self, gint64 pid, const char *host, GError **error)
+{
+  g_autofree char *value = NULL;
+  g_auto (GStrv) parts = NULL;
+
+  g_return_val_if_fail (HY_IS_STORE (self), NULL);
+  if (!hy_store_get_setting (self, LISTENING_KEY, &value, error) || value == NULL)
+    return NULL;
+  parts = g_strsplit (value, " ", 3);
+  if (g_strv_length (parts) != 3 || g_ascii_strtoll (parts[0], NULL, 10) != pid ||
+      g_strcmp0 (parts[1], host) != 0)
+    return NULL;
+  return g_strdup (parts[2]);
 }
 
 /* ---------------------------------------------------------------------------------------------

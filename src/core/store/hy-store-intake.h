@@ -46,6 +46,18 @@ gboolean hy_store_intake_note_token_rotated (HyStore *self, GError **error);
 /* The mark hy_store_intake_note_token_rotated () left (NULL: never rotated). */
 char *hy_store_intake_get_token_mark (HyStore *self, GError **error);
 
+/* The address the service accepts alerts on while it delivers (halyard-cli intake set
+ * --listen, Setup's Alert Sources); NULL: it does not listen (halyard-cli serve --listen still
+ * does). @address is not checked here: hy_intake_check_address () does that. */
+char *hy_store_intake_get_listen (HyStore *self, GError **error);
+gboolean hy_store_intake_set_listen (HyStore *self, const char *address, GError **error);
+
+/* Where this process's intake listens now ("http://127.0.0.1:8642"; NULL: it stopped), so the
+ * windows of other processes can show the deliverer's address. */
+gboolean hy_store_intake_set_listening (HyStore *self, const char *uri, GError **error);
+/* The address process @pid of @host recorded as listening on; NULL when it recorded none. */
+char *hy_store_intake_get_listening (HyStore *self, gint64 pid, const char *host, GError **error);
+
 /* An alert the intake received whose labels match no computer or policy yet: kept, with its
  * labels and the reason, until an import makes it routable. */
 typedef struct
