@@ -244,6 +244,155 @@ handle_assets (Fixture *f, SoupServerMessage *msg, const char *method, GHashTabl
   respond (msg, 200, "application/json", out->str);
 }
 
+/* /api/authinfo, as the test asks: Halo's, a custom one, an insecure one, garbage or none */
+static void
+handle_authinfo (Fixture *f, SoupServerMessage *msg)
+{
+  g_autofree char *body = NULL;
+  switch (f->authinfo)
+    {
+      case AUTHINFO_OK:
+        body = g_strdup_printf ("{\"auth_url\":\"%s/auth\",\"tenant_id\":\"discovered\"}", f->base);
+        break;
+      case AUTHINFO_CUSTOM:
+        body = g_strdup_printf ("{\"auth_url\":\"%s/custom/auth/\",\"tenant_id\":\"t2\"}", f->base);
+        break;
+      case AUTHINFO_INSECURE:
+        body = g_strdup ("{\"auth_url\":\"http://evil.example.com/auth\",\"tenant_id\":\"x\"}");
+        break;
+      case AUTHINFO_GARBAGE:
+        respond (msg, 200, "text/html", "<html>login</html>");
+        return;
+      case AUTHINFO_404:
+      default:
+        respond (msg, 404, "text/plain", "");
+        return;
+    }
+  respond (msg, 200, "application/json", body);
+  return;
+}
+
+/* POST …/token: the secret and the scope checked, a token given */
+static void
+handle_token (Fixture *f, SoupServerMessage *msg, const char *path)
+{
+  SoupMessageBody *request = soup_server_message_get_request_body (msg);
+  g_autoptr (GBytes) bytes = soup_message_body_flatten (request);
+  g_autofree char *form = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+  g_autoptr (GHashTable) fields = soup_form_decode (form);
+  g_autoptr (GUri) uri = g_uri_ref (soup_server_message_get_uri (msg));
+
+  f->token_requests++;
+  g_free (f->last_token_path);
+  f->last_token_path =
+      g_strdup_printf ("%s?%s", path, g_uri_get_query (uri) ? g_uri_get_query (uri) : "");
+  if (g_strcmp0 (g_hash_table_lookup (fields, "client_secret"), SECRET) != 0)
+    {
+      respond (msg, 401, "application/json", "{\"error\":\"invalid_client\"}");
+      return;
+    }
+  if (g_strcmp0 (g_hash_table_lookup (fields, "scope"), "bogus:scope") == 0)
+    {
+      respond (msg, 400, "application/json", "{\"error\":\"invalid_scope\"}");
+      return;
+    }
+  respond (msg, 200, "application/json",
+           "{\"access_token\":\"" TOKEN
+           "\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"scope\":\"all\","
+           "\"refresh_token\":\"refresh-zzz\",\"id_token\":\"idtok-yyy\"}");
+  return;
+}
+
+/* /api/Tickets/ID: the error shapes, a body too large, a slow answer, 429s, or a ticket */
+static void
+handle_ticket (Fixture *f, SoupServerMessage *msg, const char *path)
+{
+  guint64 id = g_ascii_strtoull (path + strlen ("/api/Tickets/"), NULL, 10);
+
+  if (id >= 10 && id < 10 + G_N_ELEMENTS (shapes))
+    {
+      respond (msg, shapes[id - 10].status, shapes[id - 10].type, shapes[id - 10].body);
+      return;
+    }
+  if (id == BIG_ID || id == BIG_CHUNKED_ID)
+    {
+      g_autofree char *big = g_strnfill (200000, 'x');
+      g_autofree char *body = g_strdup_printf ("{\"id\":%u,\"details\":\"%s\"}", (guint) id, big);
+      respond (msg, 200, "application/json", body);
+      if (id == BIG_CHUNKED_ID)
+        {
+          soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                             SOUP_ENCODING_CHUNKED);
+          soup_message_body_complete (soup_server_message_get_response_body (msg));
+        }
+      return;
+    }
+  if (id == SLOW_ID)
+    {
+      soup_server_message_pause (msg);
+      g_timeout_add (3000, unpause_cb, g_object_ref (msg));
+      return;
+    }
+  if (id == RETRY_AFTER_ID && f->retry_after_429s > 0)
+    {
+      f->retry_after_429s--;
+      respond (msg, 429, "text/plain",
+               "Rate Limit Reached - 300 Requests per rolling 5 minute window");
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
+                                    "1");
+      return;
+    }
+  {
+    g_autofree char *body = g_strdup_printf ("{\"id\":\"%u\",\"summary\":\"ok\"}", (guint) id);
+    respond (msg, 200, "application/json", body);
+    return;
+  }
+}
+
+/* /api/Client and /api/Agent: 120 records in pages of 50, or as the test's list mode says */
+static void
+handle_list (Fixture *f, SoupServerMessage *msg, GHashTable *query)
+{
+  guint64 page_no = g_ascii_strtoull (g_hash_table_lookup (query, "page_no") ?: "1", NULL, 10);
+  guint total = 120, cap = 50, first, last;
+  gboolean bare = f->list_mode == LIST_BARE_UNPAGED;
+  g_autoptr (GString) out = g_string_new (NULL);
+
+  g_assert_cmpstr (g_hash_table_lookup (query, "pageinate"), ==, "true");
+  if (f->list_mode == LIST_NOT_A_LIST)
+    {
+      respond (msg, 200, "application/json", "{\"record_count\":3,\"message\":\"no list here\"}");
+      return;
+    }
+  if (f->list_mode == LIST_REPEATS)
+    page_no = 1;
+  if (f->list_mode == LIST_BARE_UNPAGED)
+    total = cap = 30, page_no = 1;
+  first = (page_no - 1) * cap;
+  last = MIN (first + cap, total);
+  if (!bare)
+    g_string_append_printf (out, "{\"record_count\":%u,\"clients\":",
+                            f->list_mode == LIST_COUNT_TOO_BIG ? 250 : total);
+  g_string_append_c (out, '[');
+  for (guint i = first; i < last; i++)
+    {
+      if (i > first)
+        g_string_append_c (out, ',');
+      /* ids as Halo sends them, in all three spellings */
+      if (i % 3 == 0)
+        g_string_append_printf (out, "{\"id\":%u,\"name\":\"C%u\"}", i + 1, i + 1);
+      else if (i % 3 == 1)
+        g_string_append_printf (out, "{\"id\":%u.0,\"name\":\"C%u\"}", i + 1, i + 1);
+      else
+        g_string_append_printf (out, "{\"id\":\"%u\",\"name\":\"C%u\"}", i + 1, i + 1);
+    }
+  g_string_append_c (out, ']');
+  if (!bare)
+    g_string_append_c (out, '}');
+  respond (msg, 200, "application/json", out->str);
+  return;
+}
+
 static void
 handler (SoupServer *server,
          SoupServerMessage *msg,
@@ -258,58 +407,13 @@ handler (SoupServer *server,
 
   if (g_ascii_strcasecmp (path, "/api/authinfo") == 0)
     {
-      g_autofree char *body = NULL;
-      switch (f->authinfo)
-        {
-          case AUTHINFO_OK:
-            body = g_strdup_printf ("{\"auth_url\":\"%s/auth\",\"tenant_id\":\"discovered\"}",
-                                    f->base);
-            break;
-          case AUTHINFO_CUSTOM:
-            body = g_strdup_printf ("{\"auth_url\":\"%s/custom/auth/\",\"tenant_id\":\"t2\"}",
-                                    f->base);
-            break;
-          case AUTHINFO_INSECURE:
-            body = g_strdup ("{\"auth_url\":\"http://evil.example.com/auth\",\"tenant_id\":\"x\"}");
-            break;
-          case AUTHINFO_GARBAGE:
-            respond (msg, 200, "text/html", "<html>login</html>");
-            return;
-          case AUTHINFO_404:
-          default:
-            respond (msg, 404, "text/plain", "");
-            return;
-        }
-      respond (msg, 200, "application/json", body);
+      handle_authinfo (f, msg);
       return;
     }
 
   if (g_str_has_suffix (path, "/token") && strcmp (method, "POST") == 0)
     {
-      SoupMessageBody *request = soup_server_message_get_request_body (msg);
-      g_autoptr (GBytes) bytes = soup_message_body_flatten (request);
-      g_autofree char *form = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-      g_autoptr (GHashTable) fields = soup_form_decode (form);
-      g_autoptr (GUri) uri = g_uri_ref (soup_server_message_get_uri (msg));
-
-      f->token_requests++;
-      g_free (f->last_token_path);
-      f->last_token_path =
-          g_strdup_printf ("%s?%s", path, g_uri_get_query (uri) ? g_uri_get_query (uri) : "");
-      if (g_strcmp0 (g_hash_table_lookup (fields, "client_secret"), SECRET) != 0)
-        {
-          respond (msg, 401, "application/json", "{\"error\":\"invalid_client\"}");
-          return;
-        }
-      if (g_strcmp0 (g_hash_table_lookup (fields, "scope"), "bogus:scope") == 0)
-        {
-          respond (msg, 400, "application/json", "{\"error\":\"invalid_scope\"}");
-          return;
-        }
-      respond (msg, 200, "application/json",
-               "{\"access_token\":\"" TOKEN
-               "\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"scope\":\"all\","
-               "\"refresh_token\":\"refresh-zzz\",\"id_token\":\"idtok-yyy\"}");
+      handle_token (f, msg, path);
       return;
     }
 
@@ -321,88 +425,12 @@ handler (SoupServer *server,
 
   if (g_str_has_prefix (path, "/api/Tickets/"))
     {
-      guint64 id = g_ascii_strtoull (path + strlen ("/api/Tickets/"), NULL, 10);
-
-      if (id >= 10 && id < 10 + G_N_ELEMENTS (shapes))
-        {
-          respond (msg, shapes[id - 10].status, shapes[id - 10].type, shapes[id - 10].body);
-          return;
-        }
-      if (id == BIG_ID || id == BIG_CHUNKED_ID)
-        {
-          g_autofree char *big = g_strnfill (200000, 'x');
-          g_autofree char *body =
-              g_strdup_printf ("{\"id\":%u,\"details\":\"%s\"}", (guint) id, big);
-          respond (msg, 200, "application/json", body);
-          if (id == BIG_CHUNKED_ID)
-            {
-              soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
-                                                 SOUP_ENCODING_CHUNKED);
-              soup_message_body_complete (soup_server_message_get_response_body (msg));
-            }
-          return;
-        }
-      if (id == SLOW_ID)
-        {
-          soup_server_message_pause (msg);
-          g_timeout_add (3000, unpause_cb, g_object_ref (msg));
-          return;
-        }
-      if (id == RETRY_AFTER_ID && f->retry_after_429s > 0)
-        {
-          f->retry_after_429s--;
-          respond (msg, 429, "text/plain",
-                   "Rate Limit Reached - 300 Requests per rolling 5 minute window");
-          soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                        "Retry-After", "1");
-          return;
-        }
-      {
-        g_autofree char *body = g_strdup_printf ("{\"id\":\"%u\",\"summary\":\"ok\"}", (guint) id);
-        respond (msg, 200, "application/json", body);
-        return;
-      }
+      handle_ticket (f, msg, path);
+      return;
     }
   if (g_ascii_strcasecmp (path, "/api/Client") == 0 || g_ascii_strcasecmp (path, "/api/Agent") == 0)
     {
-      guint64 page_no = g_ascii_strtoull (g_hash_table_lookup (query, "page_no") ?: "1", NULL, 10);
-      guint total = 120, cap = 50, first, last;
-      gboolean bare = f->list_mode == LIST_BARE_UNPAGED;
-      g_autoptr (GString) out = g_string_new (NULL);
-
-      g_assert_cmpstr (g_hash_table_lookup (query, "pageinate"), ==, "true");
-      if (f->list_mode == LIST_NOT_A_LIST)
-        {
-          respond (msg, 200, "application/json",
-                   "{\"record_count\":3,\"message\":\"no list here\"}");
-          return;
-        }
-      if (f->list_mode == LIST_REPEATS)
-        page_no = 1;
-      if (f->list_mode == LIST_BARE_UNPAGED)
-        total = cap = 30, page_no = 1;
-      first = (page_no - 1) * cap;
-      last = MIN (first + cap, total);
-      if (!bare)
-        g_string_append_printf (out, "{\"record_count\":%u,\"clients\":",
-                                f->list_mode == LIST_COUNT_TOO_BIG ? 250 : total);
-      g_string_append_c (out, '[');
-      for (guint i = first; i < last; i++)
-        {
-          if (i > first)
-            g_string_append_c (out, ',');
-          /* ids as Halo sends them, in all three spellings */
-          if (i % 3 == 0)
-            g_string_append_printf (out, "{\"id\":%u,\"name\":\"C%u\"}", i + 1, i + 1);
-          else if (i % 3 == 1)
-            g_string_append_printf (out, "{\"id\":%u.0,\"name\":\"C%u\"}", i + 1, i + 1);
-          else
-            g_string_append_printf (out, "{\"id\":\"%u\",\"name\":\"C%u\"}", i + 1, i + 1);
-        }
-      g_string_append_c (out, ']');
-      if (!bare)
-        g_string_append_c (out, '}');
-      respond (msg, 200, "application/json", out->str);
+      handle_list (f, msg, query);
       return;
     }
   if (g_ascii_strcasecmp (path, "/api/Asset") == 0)

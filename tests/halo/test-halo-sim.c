@@ -933,6 +933,67 @@ new_asset (gint64 client_id, gint64 site_id, gint64 type_id, const char *tag)
   return asset;
 }
 
+/* Each saved record has its own id, the update's id for an update, and is the sim's asset with
+ * the asset number and notes sent */
+static void
+check_batch_saved (Fixture *f, GPtrArray *input, GPtrArray *saved)
+{
+  g_autoptr (GHashTable) ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr (JsonNode) after = hy_sim_dump_state (f->sim);
+  JsonArray *assets = json_object_get_array_member (json_node_get_object (after), "assets");
+
+  for (guint i = 0; i < saved->len; i++)
+    {
+      HyHaloRecord *r = g_ptr_array_index (saved, i);
+      JsonObject *in = g_ptr_array_index (input, i);
+      gint64 id = hy_halo_record_get_id (r);
+      gboolean found = FALSE;
+
+      g_assert_cmpint (id, >, 0);
+      g_assert_false (g_hash_table_contains (ids, &id));
+      g_hash_table_add (ids, g_memdup2 (&id, sizeof id));
+      if (hy_halo_json_get_id (in, "id") > 0)
+        g_assert_cmpint (id, ==, hy_halo_json_get_id (in, "id"));
+      /* the id belongs to the asset with that asset number in the sim */
+      for (guint j = 0; j < json_array_get_length (assets); j++)
+        {
+          JsonObject *a = json_array_get_object_element (assets, j);
+          if (json_object_get_int_member (a, "id") != id)
+            continue;
+          found = TRUE;
+          if (json_object_has_member (in, "inventory_number"))
+            g_assert_cmpstr (json_object_get_string_member (a, "inventory_number"), ==,
+                             json_object_get_string_member (in, "inventory_number"));
+          if (json_object_has_member (in, "notes"))
+            g_assert_cmpstr (json_object_get_string_member (a, "notes"), ==,
+                             json_object_get_string_member (in, "notes"));
+        }
+      g_assert_true (found);
+    }
+}
+
+/* a batch of creates whose connection drops after the commit: outcome unknown, not resent */
+static void
+check_dropped_batch (Fixture *f, gint64 client_id, gint64 site_id, gint64 type_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) more = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
+  g_autoptr (GAsyncResult) dropped = NULL;
+  g_autoptr (GPtrArray) none = NULL;
+  guint before = state_count (f->sim, "assets");
+
+  g_ptr_array_add (more, new_asset (client_id, site_id, type_id, "HY-DROP-1"));
+  g_ptr_array_add (more, new_asset (client_id, site_id, type_id, "HY-DROP-2"));
+  hy_sim_drop_after_commit (f->sim, 1);
+  hy_halo_client_save_assets_async (f->client, more, HY_HALO_PRIORITY_BULK, NULL, NULL,
+                                    hy_test_result_cb, &f->result);
+  dropped = wait_result (f);
+  none = hy_halo_client_save_assets_finish (f->client, dropped, &error);
+  g_assert_null (none);
+  g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_OUTCOME_UNKNOWN);
+  g_assert_cmpuint (state_count (f->sim, "assets"), ==, before + 2);
+}
+
 static void
 test_batch_writes (Fixture *f, gconstpointer data)
 {
@@ -952,7 +1013,6 @@ test_batch_writes (Fixture *f, gconstpointer data)
   gint64 site_id = json_object_get_int_member (site, "id");
   gint64 type_id = state_first_id (f->sim, "asset_types");
   guint assets_before = state_count (f->sim, "assets");
-  g_autoptr (GHashTable) ids = g_hash_table_new (g_int64_hash, g_int64_equal);
 
   /* 7 creates, an update in the middle, another at the end, one create without asset number */
   for (guint i = 0; i < 7; i++)
@@ -990,63 +1050,12 @@ test_batch_writes (Fixture *f, gconstpointer data)
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Asset"), ==, 4);
   g_assert_cmpuint (state_count (f->sim, "assets"), ==, assets_before + 8);
 
-  {
-    g_autoptr (JsonNode) after = hy_sim_dump_state (f->sim);
-    JsonArray *assets = json_object_get_array_member (json_node_get_object (after), "assets");
+  check_batch_saved (f, input, saved);
 
-    for (guint i = 0; i < saved->len; i++)
-      {
-        HyHaloRecord *r = g_ptr_array_index (saved, i);
-        JsonObject *in = g_ptr_array_index (input, i);
-        gint64 id = hy_halo_record_get_id (r);
-        gboolean found = FALSE;
-
-        g_assert_cmpint (id, >, 0);
-        g_assert_false (g_hash_table_contains (ids, &id));
-        g_hash_table_add (ids, g_memdup2 (&id, sizeof id));
-        if (hy_halo_json_get_id (in, "id") > 0)
-          g_assert_cmpint (id, ==, hy_halo_json_get_id (in, "id"));
-        /* the id belongs to the asset with that asset number in the sim */
-        for (guint j = 0; j < json_array_get_length (assets); j++)
-          {
-            JsonObject *a = json_array_get_object_element (assets, j);
-            if (json_object_get_int_member (a, "id") != id)
-              continue;
-            found = TRUE;
-            if (json_object_has_member (in, "inventory_number"))
-              g_assert_cmpstr (json_object_get_string_member (a, "inventory_number"), ==,
-                               json_object_get_string_member (in, "inventory_number"));
-            if (json_object_has_member (in, "notes"))
-              g_assert_cmpstr (json_object_get_string_member (a, "notes"), ==,
-                               json_object_get_string_member (in, "notes"));
-          }
-        g_assert_true (found);
-      }
-  }
   /* the caller's objects were not changed (ids normalised on copies only) */
   g_assert_cmpstr (json_object_get_string_member (g_ptr_array_index (input, 4), "id"), !=, NULL);
-  g_hash_table_foreach (ids, (GHFunc) g_free, NULL);
-  g_hash_table_steal_all (ids);
 
-  /* a batch of creates whose connection drops after the commit: outcome unknown, not resent */
-  {
-    g_autoptr (GPtrArray) more =
-        g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-    g_autoptr (GAsyncResult) dropped = NULL;
-    g_autoptr (GPtrArray) none = NULL;
-    guint before = state_count (f->sim, "assets");
-
-    g_ptr_array_add (more, new_asset (client_id, site_id, type_id, "HY-DROP-1"));
-    g_ptr_array_add (more, new_asset (client_id, site_id, type_id, "HY-DROP-2"));
-    hy_sim_drop_after_commit (f->sim, 1);
-    hy_halo_client_save_assets_async (f->client, more, HY_HALO_PRIORITY_BULK, NULL, NULL,
-                                      hy_test_result_cb, &f->result);
-    dropped = wait_result (f);
-    none = hy_halo_client_save_assets_finish (f->client, dropped, &error);
-    g_assert_null (none);
-    g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_OUTCOME_UNKNOWN);
-    g_assert_cmpuint (state_count (f->sim, "assets"), ==, before + 2);
-  }
+  check_dropped_batch (f, client_id, site_id, type_id);
 }
 
 /* Creates in @n_clients clients (3 each, tagged PREFIX-c-i), in one call; the ids must be the
