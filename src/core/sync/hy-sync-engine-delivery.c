@@ -20,6 +20,99 @@
 /* The delivery loop                                                         */
 /* ------------------------------------------------------------------------- */
 
+/* The alert a queued write is about (its payload's "alert"), NULL when gone. */
+static HyAlert *
+item_alert (HySyncRun *run, HyOutboxItem *item, JsonNode *payload)
+{
+  const char *alert_id = payload && JSON_NODE_HOLDS_OBJECT (payload)
+                             ? hy_sync_json_string (json_node_get_object (payload), "alert")
+                             : NULL;
+
+  return alert_id ? hy_store_get (run->self->store, HY_RECORD_KIND_ALERT, alert_id, NULL) : NULL;
+}
+
+/* A ticket create left in flight: delivered when Halo has its ticket, else queued again; it
+ * stays in flight (unresolved) when Halo cannot be asked. */
+static void
+recover_ticket_create (HySyncRun *run, HyOutboxItem *item)
+{
+  g_autoptr (JsonNode) payload = _hy_sync_engine_parse_json (item->payload);
+  g_autoptr (HyAlert) alert = item_alert (run, item, payload);
+  g_autoptr (GError) error = NULL;
+  HySyncRoute route;
+  g_autofree char *reason = NULL;
+  gint64 ticket_id = 0;
+
+  if (alert != NULL && alert->ticket_id <= 0 &&
+      _hy_sync_engine_route_alert (run->self->store, alert, &route, &reason))
+    {
+      gboolean looked_up = _hy_sync_engine_lookup_ticket (run, alert, route.client_id,
+                                                          item->record_key, &ticket_id, &error);
+
+      _hy_sync_engine_route_clear (&route);
+      if (!looked_up)
+        {
+          _hy_sync_engine_run_set_error (run, error->message);
+          return; /* stays INFLIGHT: unresolved */
+        }
+    }
+  if (alert != NULL && (ticket_id > 0 || alert->ticket_id > 0))
+    _hy_sync_engine_alert_delivered (run, item, alert->id,
+                                     ticket_id > 0 ? ticket_id : alert->ticket_id);
+  else
+    _hy_sync_engine_item_release (run, item, NULL);
+}
+
+/* A note or an action left in flight: done when the ticket has it, else queued again; it stays
+ * in flight when Halo cannot be asked. */
+static void
+recover_note (HySyncRun *run, HyOutboxItem *item)
+{
+  g_autoptr (JsonNode) payload = _hy_sync_engine_parse_json (item->payload);
+  JsonObject *o =
+      payload && JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : NULL;
+  g_autoptr (HyAlert) alert = item_alert (run, item, payload);
+  g_autoptr (GError) error = NULL;
+  gboolean found = FALSE;
+
+  if (alert != NULL && alert->ticket_id > 0 &&
+      !_hy_sync_engine_lookup_action (run, alert->ticket_id, item->record_key,
+                                      hy_sync_json_string (o, "note"),
+                                      hy_sync_json_string (o, "datetime"), &found, &error))
+    {
+      _hy_sync_engine_run_set_error (run, error->message);
+      return;
+    }
+  if (found)
+    _hy_sync_engine_item_complete (run, item);
+  else
+    _hy_sync_engine_item_release (run, item, NULL);
+}
+
+/* Asset creates left in flight, looked up together: done when Halo has them, else queued
+ * again; all stay in flight when Halo cannot be asked. */
+static void
+recover_asset_creates (HySyncRun *run, GPtrArray *assets)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (assets->len == 0)
+    return;
+  if (!_hy_sync_engine_lookup_created_assets (run, assets, &error))
+    {
+      _hy_sync_engine_run_set_error (run, error->message);
+      return;
+    }
+  for (guint i = 0; i < assets->len; i++)
+    {
+      HySyncAssetWrite *w = g_ptr_array_index (assets, i);
+      if (w->halo_id > 0)
+        _hy_sync_engine_asset_write_done (run, w, TRUE);
+      else
+        _hy_sync_engine_item_release (run, w->item, NULL);
+    }
+}
+
 /* Items left INFLIGHT by a run that died: resolve each by looking it up in Halo before it can be
  * sent again. Items that cannot be resolved now stay INFLIGHT (and block their record). */
 void
@@ -43,96 +136,22 @@ _hy_sync_engine_recover_inflight (HySyncRun *run)
   for (guint i = 0; i < items->len; i++)
     {
       HyOutboxItem *item = g_ptr_array_index (items, i);
-      g_autoptr (GError) resolve_error = NULL;
 
       if (g_strcmp0 (item->kind, HY_SYNC_KIND_ASSET_CREATE) == 0)
         {
           if (_hy_sync_engine_asset_write_init (&storage[i], item))
             g_ptr_array_add (assets, &storage[i]);
-          continue;
         }
-      if (g_strcmp0 (item->kind, HY_SYNC_KIND_TICKET_CREATE) == 0)
-        {
-          g_autoptr (JsonNode) payload = _hy_sync_engine_parse_json (item->payload);
-          const char *alert_id = payload && JSON_NODE_HOLDS_OBJECT (payload)
-                                     ? hy_sync_json_string (json_node_get_object (payload), "alert")
-                                     : NULL;
-          g_autoptr (HyAlert) alert =
-              alert_id ? hy_store_get (run->self->store, HY_RECORD_KIND_ALERT, alert_id, NULL)
-                       : NULL;
-          HySyncRoute route;
-          g_autofree char *reason = NULL;
-          gint64 ticket_id = 0;
-
-          if (alert != NULL && alert->ticket_id <= 0 &&
-              _hy_sync_engine_route_alert (run->self->store, alert, &route, &reason))
-            {
-              if (!_hy_sync_engine_lookup_ticket (run, alert, route.client_id, item->record_key,
-                                                  &ticket_id, &resolve_error))
-                {
-                  _hy_sync_engine_route_clear (&route);
-                  _hy_sync_engine_run_set_error (run, resolve_error->message);
-                  continue; /* stays INFLIGHT: unresolved */
-                }
-              _hy_sync_engine_route_clear (&route);
-            }
-          if (alert != NULL && (ticket_id > 0 || alert->ticket_id > 0))
-            _hy_sync_engine_alert_delivered (run, item, alert->id,
-                                             ticket_id > 0 ? ticket_id : alert->ticket_id);
-          else
-            _hy_sync_engine_item_release (run, item, NULL);
-          continue;
-        }
-      if (g_strcmp0 (item->kind, HY_SYNC_KIND_TICKET_NOTE) == 0 ||
-          g_strcmp0 (item->kind, HY_SYNC_KIND_ACTION) == 0)
-        {
-          g_autoptr (JsonNode) payload = _hy_sync_engine_parse_json (item->payload);
-          JsonObject *o =
-              payload && JSON_NODE_HOLDS_OBJECT (payload) ? json_node_get_object (payload) : NULL;
-          const char *alert_id = hy_sync_json_string (o, "alert");
-          g_autoptr (HyAlert) alert =
-              alert_id ? hy_store_get (run->self->store, HY_RECORD_KIND_ALERT, alert_id, NULL)
-                       : NULL;
-          gboolean found = FALSE;
-
-          if (alert != NULL && alert->ticket_id > 0)
-            {
-              if (!_hy_sync_engine_lookup_action (run, alert->ticket_id, item->record_key,
-                                                  hy_sync_json_string (o, "note"),
-                                                  hy_sync_json_string (o, "datetime"), &found,
-                                                  &resolve_error))
-                {
-                  _hy_sync_engine_run_set_error (run, resolve_error->message);
-                  continue;
-                }
-            }
-          if (found)
-            _hy_sync_engine_item_complete (run, item);
-          else
-            _hy_sync_engine_item_release (run, item, NULL);
-          continue;
-        }
-      /* Updates can simply be sent again. */
-      _hy_sync_engine_item_release (run, item, NULL);
-    }
-
-  if (assets->len > 0)
-    {
-      g_autoptr (GError) lookup_error = NULL;
-      if (_hy_sync_engine_lookup_created_assets (run, assets, &lookup_error))
-        {
-          for (guint i = 0; i < assets->len; i++)
-            {
-              HySyncAssetWrite *w = g_ptr_array_index (assets, i);
-              if (w->halo_id > 0)
-                _hy_sync_engine_asset_write_done (run, w, TRUE);
-              else
-                _hy_sync_engine_item_release (run, w->item, NULL);
-            }
-        }
+      else if (g_strcmp0 (item->kind, HY_SYNC_KIND_TICKET_CREATE) == 0)
+        recover_ticket_create (run, item);
+      else if (g_strcmp0 (item->kind, HY_SYNC_KIND_TICKET_NOTE) == 0 ||
+               g_strcmp0 (item->kind, HY_SYNC_KIND_ACTION) == 0)
+        recover_note (run, item);
       else
-        _hy_sync_engine_run_set_error (run, lookup_error->message);
+        /* Updates can simply be sent again. */
+        _hy_sync_engine_item_release (run, item, NULL);
     }
+  recover_asset_creates (run, assets);
   for (guint i = 0; i < items->len; i++)
     _hy_sync_engine_asset_write_clear (&storage[i]);
   g_free (storage);
