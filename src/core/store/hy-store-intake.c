@@ -45,7 +45,7 @@ query_begin (Query *q, HyStore *store, const char *sql, GError **error)
   rc = sqlite3_prepare_v2 (_hy_store_get_handle (store), sql, -1, &q->stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      _hy_store_set_error (store, error, rc);
+      _hy_store_set_sqlite_error (store, error, rc);
       return FALSE;
     }
   return TRUE;
@@ -81,7 +81,7 @@ query_step (Query *q, GError **error)
 
   if (rc == SQLITE_ROW || rc == SQLITE_DONE)
     return rc;
-  _hy_store_set_error (q->store, error, rc);
+  _hy_store_set_sqlite_error (q->store, error, rc);
   return -1;
 }
 

@@ -37,12 +37,9 @@ HyStoreNotify *_hy_store_notify_new (HyStore *store, gpointer db);
 void _hy_store_notify_free (HyStoreNotify *notify);
 void _hy_store_notify_class_init (GObjectClass *object_class);
 HyStoreNotify *_hy_store_get_notify (HyStore *self);
-/* Sets @error from the SQLite result code @rc (and the connection's message), as the store's
- * own calls do (hy-store-lifecycle.c). */
+/* Sets @error (HY_STORE_ERROR) from the SQLite result code @rc and the connection's message:
+ * what every store call says when SQLite fails. */
 void _hy_store_set_sqlite_error (HyStore *self, GError **error, int rc);
-
-/* For hy-store-intake.c: SQLite's result codes as HY_STORE_ERROR. */
-void _hy_store_set_error (HyStore *self, GError **error, int rc);
 
 /* ---------------------------------------------------------------------------------------------
  * The store's object, shared by the files it is split over: hy-store.c (opening, errors,

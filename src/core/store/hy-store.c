@@ -645,12 +645,6 @@ _hy_store_unlock (HyStore *self)
   g_rec_mutex_unlock (&self->lock);
 }
 
-void
-_hy_store_set_error (HyStore *self, GError **error, int rc)
-{
-  _hy_store_set_sqlite_error (self, error, rc);
-}
-
 const char *
 hy_store_get_path (HyStore *self)
 {
