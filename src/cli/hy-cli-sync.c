@@ -74,10 +74,27 @@ print_report (HyCli *cli, const HySyncReport *report)
           JsonObject *o = json_node_get_object (g_ptr_array_index (report->updates, i));
           g_autofree char *asset =
               g_strdup_printf ("%" G_GINT64_FORMAT, json_object_get_int_member (o, "asset_id"));
-          /* Translators: a dry-run line: the device name, its id, the Halo asset id */
-          hy_cli_print (cli, _ ("update  %s (%s) as Halo asset %s"),
-                        json_object_get_string_member (o, "name"),
-                        json_object_get_string_member (o, "computer"), asset);
+          JsonNode *changes = json_object_get_member (o, "changes");
+
+          if (changes != NULL && JSON_NODE_HOLDS_ARRAY (changes))
+            {
+              JsonArray *names = json_node_get_array (changes);
+              g_autoptr (GString) list = g_string_new (NULL);
+
+              for (guint c = 0; c < json_array_get_length (names); c++)
+                g_string_append_printf (list, "%s%s", c > 0 ? ", " : "",
+                                        json_array_get_string_element (names, c));
+              /* Translators: a dry-run line: the device name, its id, the Halo asset id, what
+               * changed (field names such as "ip, os", kept as they are) */
+              hy_cli_print (cli, _ ("update  %s (%s) as Halo asset %s: %s"),
+                            json_object_get_string_member (o, "name"),
+                            json_object_get_string_member (o, "computer"), asset, list->str);
+            }
+          else
+            /* Translators: a dry-run line: the device name, its id, the Halo asset id */
+            hy_cli_print (cli, _ ("update  %s (%s) as Halo asset %s"),
+                          json_object_get_string_member (o, "name"),
+                          json_object_get_string_member (o, "computer"), asset);
         }
       hy_cli_print (cli,
                     _ ("Dry run: %'u to create, %'u to update, %'u unchanged; nothing was sent."),

@@ -259,6 +259,24 @@ test_update_only_changed (Fixture *f, gconstpointer data)
   sync_now (f);
   hy_sim_reset_counters (f->sim);
   put_computer (f, "pc1", "Windows 11 Pro", "10.0.0.99", "2026-11-20T10:00:00Z");
+  /* sync --dry-run says what changed. */
+  {
+    g_autoptr (GAsyncResult) result = NULL;
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HySyncReport) report = NULL;
+    JsonArray *changes;
+
+    hy_sync_engine_sync_async (f->engine, TRUE, NULL, result_cb, &result);
+    while (result == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    report = hy_sync_engine_sync_finish (f->engine, result, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (report->updates->len, ==, 1);
+    changes =
+        json_object_get_array_member (json_node_get_object (report->updates->pdata[0]), "changes");
+    g_assert_cmpuint (json_array_get_length (changes), ==, 1);
+    g_assert_cmpstr (json_array_get_string_element (changes, 0), ==, "ip");
+  }
   sync_now (f);
 
   writes = asset_writes (f);

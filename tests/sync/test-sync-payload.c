@@ -134,6 +134,14 @@ test_fingerprint (void)
     g_assert_cmpuint (hy_sync_asset_changed_parts (a, d), ==, HY_SYNC_ASSET_PART_SITE);
     g_assert_cmpuint (hy_sync_asset_changed_parts (a, a), ==, 0);
   }
+  {
+    g_auto (GStrv) names =
+        hy_sync_asset_part_names (HY_SYNC_ASSET_PART_IP | HY_SYNC_ASSET_PART_NAME);
+
+    g_assert_cmpuint (g_strv_length (names), ==, 2);
+    g_assert_cmpstr (names[0], ==, "name");
+    g_assert_cmpstr (names[1], ==, "ip");
+  }
   /* Never sent, or sent by an earlier version: everything. */
   g_assert_cmpuint (hy_sync_asset_changed_parts (NULL, a), ==, HY_SYNC_ASSET_PARTS_ALL);
   g_assert_cmpuint (hy_sync_asset_changed_parts ("0123456789abcdef", a), ==,

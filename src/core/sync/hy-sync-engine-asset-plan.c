@@ -857,6 +857,20 @@ _hy_sync_engine_plan_describe (HySyncPlanItem *item, gboolean queued)
   /* Queued by an earlier run and not yet delivered: the next sync sends it. */
   json_builder_set_member_name (b, "queued");
   json_builder_add_boolean_value (b, queued);
+  /* An update of a linked asset: what changed since it was sent ("ip", "os", …); null when
+   * everything goes (a create, an asset never sent from here). */
+  json_builder_set_member_name (b, "changes");
+  if (item->action == PLAN_UPDATE && !item->found && item->spec.parts != 0 && !queued)
+    {
+      g_auto (GStrv) names = hy_sync_asset_part_names (item->spec.parts);
+
+      json_builder_begin_array (b);
+      for (guint i = 0; names[i] != NULL; i++)
+        json_builder_add_string_value (b, names[i]);
+      json_builder_end_array (b);
+    }
+  else
+    json_builder_add_null_value (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -223,6 +223,17 @@ parse_fingerprint (const char *fingerprint)
   return g_steal_pointer (&parts);
 }
 
+GStrv
+hy_sync_asset_part_names (guint parts)
+{
+  g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (asset_parts); i++)
+    if (parts & asset_parts[i].part)
+      g_strv_builder_add (names, asset_parts[i].name);
+  return g_strv_builder_end (names);
+}
+
 guint
 hy_sync_asset_changed_parts (const char *stored, const char *current)
 {

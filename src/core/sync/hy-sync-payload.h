@@ -81,6 +81,9 @@ char *hy_sync_asset_fingerprint (const HySyncAssetSpec *spec);
 /* The parts of @current that differ from @stored, or that @stored had and @current lacks;
  * every part when @stored is NULL or from an earlier version. */
 guint hy_sync_asset_changed_parts (const char *stored, const char *current);
+/* The names of @parts ("client", "site", "name", "serial", "os", "ip", "mac", "last_seen",
+ * "inactive"), in that order. */
+GStrv hy_sync_asset_part_names (guint parts);
 /* The write: a create (@halo_id 0) carries everything; an update the parts of spec->parts. */
 JsonNode *hy_sync_asset_payload (const HySyncAssetSpec *spec, gint64 halo_id);
 /* TRUE when the update of @halo_id would carry nothing but the id (nothing it can write
