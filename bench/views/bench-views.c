@@ -17,7 +17,7 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 
-#include "hy-events-model.h"
+#include "models/hy-events-model.h"
 #include "hy-events-page.h"
 #include "hy-mapping-page.h"
 #include "hy-record-picker.h"

@@ -17,7 +17,7 @@
 #include <glib/gi18n.h>
 
 #include "hy-events-export.h"
-#include "hy-halo-item.h"
+#include "models/hy-halo-item.h"
 
 #define EXPORT_PAGE 1000
 

@@ -26,11 +26,11 @@
 #include "service/hy-service.h"
 
 #include "hy-adaptive-toolbar.h"
-#include "hy-event-item.h"
+#include "models/hy-event-item.h"
 #include "hy-events-export.h"
-#include "hy-events-model.h"
+#include "models/hy-events-model.h"
 #include "hy-events-page.h"
-#include "hy-halo-item.h"
+#include "models/hy-halo-item.h"
 #include "hy-rate-chart.h"
 #include "hy-view-shortcuts.h"
 

@@ -24,9 +24,9 @@
 #include <glib/gi18n.h>
 
 #include "hy-adaptive-toolbar.h"
-#include "hy-halo-item.h"
-#include "hy-link-item.h"
-#include "hy-link-model.h"
+#include "models/hy-halo-item.h"
+#include "models/hy-link-item.h"
+#include "models/hy-link-model.h"
 #include "hy-maintenance-dialog.h"
 #include "hy-mapping-page.h"
 #include "hy-policy-defaults-dialog.h"

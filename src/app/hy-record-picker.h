@@ -7,7 +7,7 @@
 
 #include <gtk/gtk.h>
 
-#include "hy-halo-item.h"
+#include "models/hy-halo-item.h"
 
 G_BEGIN_DECLS
 

@@ -19,7 +19,7 @@
 #include "credentials/hy-credentials.h"
 #include "hy-demo.h"
 #include "hy-events-page.h"
-#include "hy-link-item.h"
+#include "models/hy-link-item.h"
 #include "hy-mapping-page.h"
 #include "hy-rate-chart.h"
 #include "hy-window.h"

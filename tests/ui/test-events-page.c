@@ -11,8 +11,8 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
-#include "hy-event-item.h"
-#include "hy-events-model.h"
+#include "models/hy-event-item.h"
+#include "models/hy-events-model.h"
 #include "hy-events-page.h"
 #include "hy-sim.h"
 

@@ -14,7 +14,7 @@
 #include <string.h>
 
 #include "hy-import-dialog.h"
-#include "hy-link-item.h"
+#include "models/hy-link-item.h"
 #include "hy-retired-assets-row.h"
 
 typedef struct

@@ -15,7 +15,7 @@
 
 #include <glib/gstdio.h>
 
-#include "hy-link-item.h"
+#include "models/hy-link-item.h"
 #include "hy-mapping-page.h"
 #include "hy-sim.h"
 #include "hy-suggestions-list.h"

@@ -17,9 +17,9 @@
 #include "store/hy-store-intake.h"
 
 #include "hy-alert-sources-group.h"
-#include "hy-event-item.h"
+#include "models/hy-event-item.h"
 #include "hy-events-page.h"
-#include "hy-link-item.h"
+#include "models/hy-link-item.h"
 #include "hy-mapping-page.h"
 #include "hy-sim.h"
 #include "hy-window-test.h"

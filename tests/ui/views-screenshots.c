@@ -24,7 +24,7 @@
 #include <locale.h>
 #include <stdlib.h>
 
-#include "hy-event-item.h"
+#include "models/hy-event-item.h"
 #include "hy-events-page.h"
 #include "hy-ui-shot.h"
 #include "hy-ui-test.h"

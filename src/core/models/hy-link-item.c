@@ -12,9 +12,9 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
-#include "hy-link-item.h"
+#include "models/hy-link-item.h"
 
 struct _HyLinkItem
 {

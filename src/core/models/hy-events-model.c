@@ -17,8 +17,8 @@
 
 #include "config.h"
 
-#include "hy-event-item.h"
-#include "hy-events-model.h"
+#include "models/hy-event-item.h"
+#include "models/hy-events-model.h"
 
 #define PAGE_SIZE  100
 #define WALK_STEP  2000

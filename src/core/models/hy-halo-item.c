@@ -10,7 +10,7 @@
 
 #include "config.h"
 
-#include "hy-halo-item.h"
+#include "models/hy-halo-item.h"
 
 struct _HyHaloItem
 {

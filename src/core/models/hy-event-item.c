@@ -7,10 +7,10 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
+#include <glib/gi18n-lib.h>
 
-#include "hy-event-item.h"
-#include "hy-halo-item.h"
+#include "models/hy-event-item.h"
+#include "models/hy-halo-item.h"
 
 struct _HyEventItem
 {

@@ -12,8 +12,8 @@
 
 #include "config.h"
 
-#include "hy-link-item.h"
-#include "hy-link-model.h"
+#include "models/hy-link-item.h"
+#include "models/hy-link-model.h"
 
 #define PAGE_SIZE 200
 #define MAX_PAGES 16
