@@ -428,47 +428,82 @@ hy_cli_wait (GAsyncResult **result)
 
 #define SECRET_MAX 4096
 
+/* Reads one line of standard input into @buffer (at most @size bytes, without its newline),
+ * with the echo off on a terminal; returns its length */
+static gsize
+read_secret_line (char *buffer, gsize size)
+{
+  gsize len = 0;
+  gboolean tty = isatty (STDIN_FILENO);
+  struct termios saved;
+  gboolean echo_off = FALSE;
+
+  if (tty)
+    {
+      /* Translators: the prompt when the secret is typed on a terminal */
+      g_printerr ("%s", _ ("Client Secret: "));
+      if (tcgetattr (STDIN_FILENO, &saved) == 0)
+        {
+          struct termios quiet = saved;
+
+          quiet.c_lflag &= ~(tcflag_t) ECHO;
+          echo_off = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+        }
+    }
+
+  while (len < size)
+    {
+      ssize_t n = read (STDIN_FILENO, buffer + len, 1);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0 || buffer[len] == '\n')
+        break;
+      len++;
+    }
+
+  if (echo_off)
+    {
+      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+      g_printerr ("\n");
+    }
+
+  return len;
+}
+
+/* The secret in HALYARD_CLIENT_SECRET, taken out of the environment; NULL when there is none */
+static char *
+secret_from_env (GError **error)
+{
+  const char *env = g_getenv ("HALYARD_CLIENT_SECRET");
+  char *secret;
+
+  if (env == NULL || *env == '\0')
+    return NULL;
+
+  if (strlen (env) > SECRET_MAX || !g_utf8_validate (env, -1, NULL))
+    {
+      g_set_error_literal (error, HY_CLI_ERROR, HY_CLI_ERROR_INVALID_INPUT,
+                           _ ("HALYARD_CLIENT_SECRET is not a valid Client Secret"));
+      return NULL;
+    }
+
+  secret = g_strdup (env);
+  /* Programs this one starts need not see it. */
+  g_unsetenv ("HALYARD_CLIENT_SECRET");
+  return secret;
+}
+
 char *
 hy_cli_read_secret (HyCli *cli, gboolean from_stdin, GError **error)
 {
   if (from_stdin)
     {
       char buffer[SECRET_MAX + 2];
-      gsize len = 0;
-      gboolean tty = isatty (STDIN_FILENO);
-      struct termios saved;
-      gboolean echo_off = FALSE;
+      gsize len;
       char *secret;
 
-      if (tty)
-        {
-          /* Translators: the prompt when the secret is typed on a terminal */
-          g_printerr ("%s", _ ("Client Secret: "));
-          if (tcgetattr (STDIN_FILENO, &saved) == 0)
-            {
-              struct termios quiet = saved;
-
-              quiet.c_lflag &= ~(tcflag_t) ECHO;
-              echo_off = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
-            }
-        }
-
-      while (len < sizeof buffer)
-        {
-          ssize_t n = read (STDIN_FILENO, buffer + len, 1);
-
-          if (n < 0 && errno == EINTR)
-            continue;
-          if (n <= 0 || buffer[len] == '\n')
-            break;
-          len++;
-        }
-
-      if (echo_off)
-        {
-          tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
-          g_printerr ("\n");
-        }
+      len = read_secret_line (buffer, sizeof buffer);
 
       if (len > 0 && buffer[len - 1] == '\r')
         len--;
@@ -513,26 +548,7 @@ hy_cli_read_secret (HyCli *cli, gboolean from_stdin, GError **error)
 
       return secret;
     }
-  else
-    {
-      const char *env = g_getenv ("HALYARD_CLIENT_SECRET");
-      char *secret;
-
-      if (env == NULL || *env == '\0')
-        return NULL;
-
-      if (strlen (env) > SECRET_MAX || !g_utf8_validate (env, -1, NULL))
-        {
-          g_set_error_literal (error, HY_CLI_ERROR, HY_CLI_ERROR_INVALID_INPUT,
-                               _ ("HALYARD_CLIENT_SECRET is not a valid Client Secret"));
-          return NULL;
-        }
-
-      secret = g_strdup (env);
-      /* Programs this one starts need not see it. */
-      g_unsetenv ("HALYARD_CLIENT_SECRET");
-      return secret;
-    }
+  return secret_from_env (error);
 }
 
 gboolean
@@ -697,6 +713,54 @@ commands_summary (void)
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+/* The process as the CLI runs it: no core dump (the client secret lives in its memory), the
+ * user's locale and Halyard's translations */
+static void
+set_up_process (void)
+{
+  /* The client secret lives in this process's memory: no core dump (nor ptrace by another
+   * process of the same user) may ever hold it. */
+  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
+  setlocale (LC_ALL, "");
+  /* $HALYARD_LOCALEDIR: the build tree's translations, for tests and the uninstalled app. */
+  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("HALYARD_LOCALEDIR") != NULL
+                                       ? g_getenv ("HALYARD_LOCALEDIR")
+                                       : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+static void
+print_version (HyCli *cli)
+{
+  if (cli->json)
+    {
+      g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+      g_autoptr (JsonObject) object = json_object_new ();
+
+      json_object_set_string_member (object, "version", PACKAGE_VERSION);
+      json_node_set_object (node, object);
+      hy_cli_print_json (cli, node);
+    }
+  else
+    g_print ("%s %s\n", cli->prog, PACKAGE_VERSION);
+}
+
+/* Everything the command wrote goes into the database file itself before the program ends,
+ * whichever thread drops the store last: a copy of halyard.db alone is complete. */
+static void
+checkpoint_store (HyCli *cli)
+{
+  if (cli->store != NULL)
+    {
+      g_autoptr (GError) local = NULL;
+
+      if (!hy_store_checkpoint (HY_STORE (cli->store), &local))
+        g_debug ("Checkpoint: %s", local->message);
+      g_clear_object (&cli->store);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -712,16 +776,7 @@ main (int argc, char **argv)
   const HyCliCommand *command = NULL;
   int status;
 
-  /* The client secret lives in this process's memory: no core dump (nor ptrace by another
-   * process of the same user) may ever hold it. */
-  prctl (PR_SET_DUMPABLE, 0, 0, 0, 0);
-  setlocale (LC_ALL, "");
-  /* $HALYARD_LOCALEDIR: the build tree's translations, for tests and the uninstalled app. */
-  bindtextdomain (GETTEXT_PACKAGE, g_getenv ("HALYARD_LOCALEDIR") != NULL
-                                       ? g_getenv ("HALYARD_LOCALEDIR")
-                                       : LOCALEDIR);
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  set_up_process ();
 
   cli.prog = "halyard-cli";
   g_set_prgname (cli.prog);
@@ -750,17 +805,7 @@ main (int argc, char **argv)
 
   if (version)
     {
-      if (cli.json)
-        {
-          g_autoptr (JsonNode) node = json_node_new (JSON_NODE_OBJECT);
-          g_autoptr (JsonObject) object = json_object_new ();
-
-          json_object_set_string_member (object, "version", PACKAGE_VERSION);
-          json_node_set_object (node, object);
-          hy_cli_print_json (&cli, node);
-        }
-      else
-        g_print ("%s %s\n", cli.prog, PACKAGE_VERSION);
+      print_version (&cli);
       status = HY_CLI_EXIT_OK;
       goto out;
     }
@@ -802,16 +847,7 @@ main (int argc, char **argv)
   cli.command = command->name;
   status = command->run (&cli, argc - 1, argv + 1);
 
-  /* Everything the command wrote goes into the database file itself before the program ends,
-   * whichever thread drops the store last: a copy of halyard.db alone is complete. */
-  if (cli.store != NULL)
-    {
-      g_autoptr (GError) local = NULL;
-
-      if (!hy_store_checkpoint (HY_STORE (cli.store), &local))
-        g_debug ("Checkpoint: %s", local->message);
-      g_clear_object (&cli.store);
-    }
+  checkpoint_store (&cli);
 
 out:
   g_free (cli.data_dir);
