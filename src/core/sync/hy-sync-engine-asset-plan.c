@@ -408,6 +408,178 @@ device_placement (HyStore *store,
   return NULL;
 }
 
+/* What planning reads once: the companies and locations by id, the stored fingerprints, and
+ * whether retired computers are sent as inactive. */
+typedef struct
+{
+  HySyncRun *run;
+  HyStore *store;
+  GHashTable *company_by_id;
+  GHashTable *location_by_id;
+  GHashTable *fingerprints;
+  gboolean retired_inactive;
+} PlanContext;
+
+/* @item (its reason set) cannot be synced: its group says so. */
+static void
+group_plan_fail (HySyncGroupPlan *gp, HySyncPlanItem *item)
+{
+  item->action = PLAN_FAILED;
+  gp->failed++;
+  if (gp->reason == NULL)
+    gp->reason = g_strdup (item->reason);
+}
+
+/* The asset @item writes, from its computer (the item's own copy). */
+static void
+fill_asset_spec (HySyncPlanItem *item, gboolean retired_inactive)
+{
+  const HyComputer *computer = item->computer;
+
+  item->spec.computer_id = computer->id;
+  item->spec.name = computer->name;
+  item->spec.serial = computer->serial;
+  item->spec.os = computer->os;
+  item->spec.ip = computer->ip;
+  item->spec.mac = computer->mac;
+  item->spec.last_seen = computer->last_seen;
+  item->spec.send_inactive = retired_inactive;
+  item->spec.retired = computer->retired != 0;
+  item->inventory_number = hy_sync_asset_inventory_number (computer->id);
+  item->fingerprint = hy_sync_asset_fingerprint (&item->spec);
+  if (computer->link.how != HY_LINK_HOW_NONE && computer->link.halo_id > 0)
+    item->halo_id = computer->link.halo_id;
+}
+
+/* Linked to an asset Halo keeps under another client: reported, never moved. Why (translated),
+ * NULL when it is not. */
+static char *
+linked_elsewhere (HyStore *store, const HySyncPlanItem *item)
+{
+  g_autoptr (HyCacheRecord) linked =
+      hy_store_cache_get (store, HY_CACHE_KIND_ASSET, item->halo_id, NULL);
+  g_autofree char *theirs = NULL;
+  g_autofree char *own = NULL;
+
+  if (linked == NULL || linked->client_id <= 0 || linked->client_id == item->spec.client_id)
+    return NULL;
+  theirs = client_label (store, linked->client_id);
+  own = client_label (store, item->spec.client_id);
+  /* Translators: the first %s is a computer, %lld a Halo asset id, the second and third %s
+   * Halo clients */
+  return g_strdup_printf (_ ("%s is linked to Halo asset %lld of %s, not of %s, the client of its "
+                             "company: a sync never moves an asset to another client. Link it to "
+                             "an asset of %s (halyard-cli link set computer), or correct its "
+                             "company’s link"),
+                          item->computer->name, (long long) item->halo_id, theirs, own, own);
+}
+
+/* What a placed device needs: to wait for its queued write, nothing, an update of what changed
+ * since it was sent (everything, when never sent), or a create. */
+static void
+plan_action (const PlanContext *ctx, HySyncGroupPlan *gp, HySyncPlanItem *item)
+{
+  const HyComputer *computer = item->computer;
+  g_autofree char *key = _hy_sync_engine_record_key ("computer", computer->id);
+  const char *stored;
+
+  if (_hy_sync_engine_key_has_outstanding (ctx->run, key))
+    {
+      GArray *arr = g_hash_table_lookup (ctx->run->outstanding, key);
+      HySyncOutstanding *last = &g_array_index (arr, HySyncOutstanding, arr->len - 1);
+
+      item->action = PLAN_QUEUED;
+      if (last->state == HY_OUTBOX_STATE_PENDING && !last->sent)
+        item->unsent_id = last->id;
+      gp->queued++;
+      return;
+    }
+  stored = g_hash_table_lookup (ctx->fingerprints, computer->id);
+  if (item->halo_id > 0)
+    {
+      if (stored != NULL && strcmp (stored, item->fingerprint) == 0)
+        {
+          item->action = PLAN_UNCHANGED;
+          gp->synced++;
+        }
+      else
+        {
+          item->action = PLAN_UPDATE;
+          item->spec.parts =
+              stored != NULL ? hy_sync_asset_changed_parts (stored, item->fingerprint) : 0;
+        }
+    }
+  else if (computer->retired != 0)
+    {
+      /* A retired computer gets no new asset. */
+      item->action = PLAN_UNCHANGED;
+      gp->synced++;
+    }
+  else
+    item->action = PLAN_CREATE;
+}
+
+static void
+plan_device (const PlanContext *ctx,
+             HySyncPlan *plan,
+             HySyncGroupPlan *gp,
+             const HyGroup *group,
+             const HyGroupMapping *mapping,
+             const HyComputer *computer)
+{
+  HySyncPlanItem *item = g_new0 (HySyncPlanItem, 1);
+  HyCompany *company =
+      computer->company_id ? g_hash_table_lookup (ctx->company_by_id, computer->company_id) : NULL;
+
+  item->computer = hy_record_copy (HY_RECORD_KIND_COMPUTER, computer);
+  g_ptr_array_add (plan->items, item);
+  gp->devices++;
+
+  /* A customer's data never lands under another customer (DESIGN.md, "Which Halo client and
+   * site a device belongs to"). */
+  item->reason = device_placement (ctx->store, group, mapping, computer, company,
+                                   ctx->location_by_id, &item->spec.client_id, &item->spec.site_id);
+  if (item->reason != NULL)
+    {
+      group_plan_fail (gp, item);
+      return;
+    }
+  fill_asset_spec (item, ctx->retired_inactive);
+  if (item->halo_id > 0 && (item->reason = linked_elsewhere (ctx->store, item)) != NULL)
+    {
+      group_plan_fail (gp, item);
+      return;
+    }
+  plan_action (ctx, gp, item);
+}
+
+/* The devices of @group when it is mapped (subgroups inherit their nearest mapped ancestor's
+ * mapping: the linker's rule). */
+static gboolean
+plan_group (const PlanContext *ctx, HySyncPlan *plan, const HyGroup *group, GError **error)
+{
+  g_autoptr (HyGroupMapping) mapping = NULL;
+  HyStoreQuery query = HY_STORE_QUERY_INIT;
+  g_autoptr (GPtrArray) computers = NULL;
+  HySyncGroupPlan *gp;
+
+  if (!hy_linker_resolve_group_mapping (ctx->store, group->id, &mapping, error))
+    return FALSE;
+  if (mapping == NULL)
+    return TRUE;
+
+  query.group_id = group->id;
+  computers = hy_store_list (ctx->store, HY_RECORD_KIND_COMPUTER, &query, error);
+  if (computers == NULL)
+    return FALSE;
+  gp = g_new0 (HySyncGroupPlan, 1);
+  gp->group_id = g_strdup (group->id);
+  g_ptr_array_add (plan->groups, gp);
+  for (guint c = 0; c < computers->len; c++)
+    plan_device (ctx, plan, gp, group, mapping, g_ptr_array_index (computers, c));
+  return TRUE;
+}
+
 gboolean
 _hy_sync_engine_plan_assets (HySyncRun *run, HySyncPlan *plan, GError **error)
 {
@@ -419,15 +591,13 @@ _hy_sync_engine_plan_assets (HySyncRun *run, HySyncPlan *plan, GError **error)
   g_autoptr (GHashTable) location_by_id = NULL;
   g_autoptr (GHashTable) fingerprints = NULL;
   g_autofree char *retired_assets = NULL;
-  gboolean retired_inactive;
+  PlanContext ctx = { run, store };
 
   plan->items = g_ptr_array_new_with_free_func ((GDestroyNotify) plan_item_free);
   plan->groups = g_ptr_array_new_with_free_func ((GDestroyNotify) group_plan_free);
 
   if (!hy_store_get_setting (store, HY_SYNC_SETTING_RETIRED_ASSETS, &retired_assets, error))
     return FALSE;
-  retired_inactive = g_strcmp0 (retired_assets, "inactive") == 0;
-
   if ((groups = hy_store_list (store, HY_RECORD_KIND_GROUP, NULL, error)) == NULL ||
       (companies = hy_store_list (store, HY_RECORD_KIND_COMPANY, NULL, error)) == NULL ||
       (locations = hy_store_list (store, HY_RECORD_KIND_LOCATION, NULL, error)) == NULL ||
@@ -436,134 +606,13 @@ _hy_sync_engine_plan_assets (HySyncRun *run, HySyncPlan *plan, GError **error)
 
   company_by_id = index_by_id (companies, HY_RECORD_KIND_COMPANY);
   location_by_id = index_by_id (locations, HY_RECORD_KIND_LOCATION);
-
+  ctx.company_by_id = company_by_id;
+  ctx.location_by_id = location_by_id;
+  ctx.fingerprints = fingerprints;
+  ctx.retired_inactive = g_strcmp0 (retired_assets, "inactive") == 0;
   for (guint g = 0; g < groups->len; g++)
-    {
-      HyGroup *group = g_ptr_array_index (groups, g);
-      g_autoptr (HyGroupMapping) mapping = NULL;
-      HyStoreQuery query = HY_STORE_QUERY_INIT;
-      g_autoptr (GPtrArray) computers = NULL;
-      HySyncGroupPlan *gp;
-
-      /* Subgroups inherit their nearest mapped ancestor's mapping: the linker's rule. */
-      if (!hy_linker_resolve_group_mapping (store, group->id, &mapping, error))
-        return FALSE;
-      if (mapping == NULL)
-        continue;
-
-      query.group_id = group->id;
-      computers = hy_store_list (store, HY_RECORD_KIND_COMPUTER, &query, error);
-      if (computers == NULL)
-        return FALSE;
-      gp = g_new0 (HySyncGroupPlan, 1);
-      gp->group_id = g_strdup (group->id);
-      g_ptr_array_add (plan->groups, gp);
-
-      for (guint c = 0; c < computers->len; c++)
-        {
-          HyComputer *computer = g_ptr_array_index (computers, c);
-          HySyncPlanItem *item = g_new0 (HySyncPlanItem, 1);
-          HyCompany *company = computer->company_id
-                                   ? g_hash_table_lookup (company_by_id, computer->company_id)
-                                   : NULL;
-          g_autofree char *key = _hy_sync_engine_record_key ("computer", computer->id);
-          const char *stored;
-
-          item->computer = hy_record_copy (HY_RECORD_KIND_COMPUTER, computer);
-          g_ptr_array_add (plan->items, item);
-          gp->devices++;
-
-          /* A customer's data never lands under another customer (DESIGN.md, "Which Halo
-           * client and site a device belongs to"). */
-          item->reason = device_placement (store, group, mapping, computer, company, location_by_id,
-                                           &item->spec.client_id, &item->spec.site_id);
-          if (item->reason != NULL)
-            {
-              item->action = PLAN_FAILED;
-              gp->failed++;
-              if (gp->reason == NULL)
-                gp->reason = g_strdup (item->reason);
-              continue;
-            }
-
-          item->spec.computer_id = item->computer->id;
-          item->spec.name = item->computer->name;
-          item->spec.serial = item->computer->serial;
-          item->spec.os = item->computer->os;
-          item->spec.ip = item->computer->ip;
-          item->spec.mac = item->computer->mac;
-          item->spec.last_seen = item->computer->last_seen;
-          item->spec.send_inactive = retired_inactive;
-          item->spec.retired = computer->retired != 0;
-          item->inventory_number = hy_sync_asset_inventory_number (computer->id);
-          item->fingerprint = hy_sync_asset_fingerprint (&item->spec);
-          if (item->computer->link.how != HY_LINK_HOW_NONE && item->computer->link.halo_id > 0)
-            item->halo_id = item->computer->link.halo_id;
-          if (item->halo_id > 0)
-            {
-              /* Linked to an asset Halo keeps under another client: reported, never moved. */
-              g_autoptr (HyCacheRecord) linked =
-                  hy_store_cache_get (store, HY_CACHE_KIND_ASSET, item->halo_id, NULL);
-
-              if (linked != NULL && linked->client_id > 0 &&
-                  linked->client_id != item->spec.client_id)
-                {
-                  g_autofree char *theirs = client_label (store, linked->client_id);
-                  g_autofree char *own = client_label (store, item->spec.client_id);
-
-                  item->action = PLAN_FAILED;
-                  /* Translators: the first %s is a computer, %lld a Halo asset id, the second
-                   * and third %s Halo clients */
-                  item->reason = g_strdup_printf (
-                      _ ("%s is linked to Halo asset %lld of %s, not of %s, the client of its "
-                         "company: a sync never moves an asset to another client. Link it to "
-                         "an asset of %s (halyard-cli link set computer), or correct its "
-                         "company’s link"),
-                      computer->name, (long long) item->halo_id, theirs, own, own);
-                  gp->failed++;
-                  if (gp->reason == NULL)
-                    gp->reason = g_strdup (item->reason);
-                  continue;
-                }
-            }
-
-          if (_hy_sync_engine_key_has_outstanding (run, key))
-            {
-              GArray *arr = g_hash_table_lookup (run->outstanding, key);
-              HySyncOutstanding *last = &g_array_index (arr, HySyncOutstanding, arr->len - 1);
-
-              item->action = PLAN_QUEUED;
-              if (last->state == HY_OUTBOX_STATE_PENDING && !last->sent)
-                item->unsent_id = last->id;
-              gp->queued++;
-              continue;
-            }
-          stored = g_hash_table_lookup (fingerprints, computer->id);
-          if (item->halo_id > 0)
-            {
-              if (stored != NULL && strcmp (stored, item->fingerprint) == 0)
-                {
-                  item->action = PLAN_UNCHANGED;
-                  gp->synced++;
-                }
-              else
-                {
-                  /* Only what changed since it was sent (everything, when never sent). */
-                  item->action = PLAN_UPDATE;
-                  item->spec.parts =
-                      stored != NULL ? hy_sync_asset_changed_parts (stored, item->fingerprint) : 0;
-                }
-            }
-          else if (computer->retired != 0)
-            {
-              /* A retired computer gets no new asset. */
-              item->action = PLAN_UNCHANGED;
-              gp->synced++;
-            }
-          else
-            item->action = PLAN_CREATE;
-        }
-    }
+    if (!plan_group (&ctx, plan, g_ptr_array_index (groups, g), error))
+      return FALSE;
   return TRUE;
 }
 
