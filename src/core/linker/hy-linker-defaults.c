@@ -87,6 +87,79 @@ check_priority (GPtrArray *priorities, gint64 id, GError **error)
   return FALSE;
 }
 
+/* The team, by name (any case), must be one of Halo's and active; @defaults gets Halo's
+ * spelling */
+static gboolean
+check_team (HyStore *store, HyPolicyDefaults *defaults, GError **error)
+{
+  g_autoptr (GPtrArray) teams = cached (store, HY_CACHE_KIND_TEAM, error);
+  g_autofree char *wanted = NULL;
+  HyCacheRecord *found = NULL;
+
+  if (teams == NULL)
+    return FALSE;
+  wanted = g_utf8_casefold (g_strstrip (defaults->team), -1);
+  for (guint i = 0; i < teams->len && found == NULL; i++)
+    {
+      HyCacheRecord *r = g_ptr_array_index (teams, i);
+      g_autofree char *name = g_utf8_casefold (r->name, -1);
+      if (g_strcmp0 (name, wanted) == 0)
+        found = r;
+    }
+  if (found == NULL)
+    {
+      g_autofree char *names = halo_names (teams, FALSE);
+      /* Translators: the first %s is the team typed, the second lists Halo's teams */
+      g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
+                   _ ("Halo has no team “%s”. Its teams are: %s."), defaults->team, names);
+      return FALSE;
+    }
+  if (found->inactive)
+    {
+      /* Translators: %s is a Halo team's name */
+      g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_INVALID,
+                   _ ("The Halo team “%s” is disabled in Halo: choose another team."), found->name);
+      return FALSE;
+    }
+  /* Halo's own spelling: a ticket names its team. */
+  g_free (defaults->team);
+  defaults->team = g_strdup (found->name);
+  return TRUE;
+}
+
+/* The agent must be one of Halo's, active and not API-only */
+static gboolean
+check_agent (HyStore *store, const HyPolicyDefaults *defaults, GError **error)
+{
+  g_autoptr (GPtrArray) agents = cached (store, HY_CACHE_KIND_AGENT, error);
+  HyCacheRecord *agent;
+
+  if (agents == NULL)
+    return FALSE;
+  agent = find_id (agents, defaults->agent_id);
+  if (agent == NULL)
+    {
+      /* Translators: %lld is a Halo agent id */
+      g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
+                   _ ("Halo has no agent %lld. Check the id in Halo (Configuration > Teams & "
+                      "Agents > Agents), or refresh the Halo records."),
+                   (long long) defaults->agent_id);
+      return FALSE;
+    }
+  if (agent->is_api_agent || agent->inactive)
+    {
+      /* Translators: %s is a Halo agent's name */
+      g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_INVALID,
+                   agent->is_api_agent
+                       ? _ ("The Halo agent “%s” is an API-only agent, and Halo does not "
+                            "assign tickets to API-only agents: choose a technician.")
+                       : _ ("The Halo agent “%s” is disabled in Halo: choose another agent."),
+                   agent->name);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* Checks @defaults against Halo's records in the cache; fixes the team's spelling to Halo's. */
 static gboolean
 check_defaults (HyStore *store, HyPolicyDefaults *defaults, GError **error)
@@ -123,72 +196,11 @@ check_defaults (HyStore *store, HyPolicyDefaults *defaults, GError **error)
           return FALSE;
     }
 
-  if (defaults->team != NULL)
-    {
-      g_autoptr (GPtrArray) teams = cached (store, HY_CACHE_KIND_TEAM, error);
-      g_autofree char *wanted = NULL;
-      HyCacheRecord *found = NULL;
+  if (defaults->team != NULL && !check_team (store, defaults, error))
+    return FALSE;
 
-      if (teams == NULL)
-        return FALSE;
-      wanted = g_utf8_casefold (g_strstrip (defaults->team), -1);
-      for (guint i = 0; i < teams->len && found == NULL; i++)
-        {
-          HyCacheRecord *r = g_ptr_array_index (teams, i);
-          g_autofree char *name = g_utf8_casefold (r->name, -1);
-          if (g_strcmp0 (name, wanted) == 0)
-            found = r;
-        }
-      if (found == NULL)
-        {
-          g_autofree char *names = halo_names (teams, FALSE);
-          /* Translators: the first %s is the team typed, the second lists Halo's teams */
-          g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
-                       _ ("Halo has no team “%s”. Its teams are: %s."), defaults->team, names);
-          return FALSE;
-        }
-      if (found->inactive)
-        {
-          /* Translators: %s is a Halo team's name */
-          g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_INVALID,
-                       _ ("The Halo team “%s” is disabled in Halo: choose another team."),
-                       found->name);
-          return FALSE;
-        }
-      /* Halo's own spelling: a ticket names its team. */
-      g_free (defaults->team);
-      defaults->team = g_strdup (found->name);
-    }
-
-  if (defaults->agent_id > 0)
-    {
-      g_autoptr (GPtrArray) agents = cached (store, HY_CACHE_KIND_AGENT, error);
-      HyCacheRecord *agent;
-
-      if (agents == NULL)
-        return FALSE;
-      agent = find_id (agents, defaults->agent_id);
-      if (agent == NULL)
-        {
-          /* Translators: %lld is a Halo agent id */
-          g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
-                       _ ("Halo has no agent %lld. Check the id in Halo (Configuration > Teams & "
-                          "Agents > Agents), or refresh the Halo records."),
-                       (long long) defaults->agent_id);
-          return FALSE;
-        }
-      if (agent->is_api_agent || agent->inactive)
-        {
-          /* Translators: %s is a Halo agent's name */
-          g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_INVALID,
-                       agent->is_api_agent
-                           ? _ ("The Halo agent “%s” is an API-only agent, and Halo does not "
-                                "assign tickets to API-only agents: choose a technician.")
-                           : _ ("The Halo agent “%s” is disabled in Halo: choose another agent."),
-                       agent->name);
-          return FALSE;
-        }
-    }
+  if (defaults->agent_id > 0 && !check_agent (store, defaults, error))
+    return FALSE;
 
   /* The end user comes from Halo (hy_linker_fetch_policy_user_async ()) with its client and
    * site: Halo needs the site with a ticket's user. */
