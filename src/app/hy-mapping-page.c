@@ -26,6 +26,7 @@
 #include "hy-adaptive-toolbar.h"
 #include "models/hy-halo-item.h"
 #include "models/hy-link-item.h"
+#include "models/hy-link-rows.h"
 #include "models/hy-link-model.h"
 #include "hy-maintenance-dialog.h"
 #include "hy-mapping-page.h"
@@ -36,7 +37,6 @@
 #include "hy-view-shortcuts.h"
 #include "linker/hy-linker-defaults.h"
 #include "linker/hy-linker.h"
-#include "sync/hy-sync-close.h"
 #include "store/hy-store-service.h"
 #include "sync/hy-sync-engine.h"
 
@@ -323,135 +323,6 @@ get_selected_items (Section *section)
   return items;
 }
 
-static char *
-cache_name (HyStore *store, HyCacheKind kind, gint64 id)
-{
-  g_autoptr (HyCacheRecord) record = hy_store_cache_get (store, kind, id, NULL);
-
-  if (record != NULL && record->name != NULL)
-    return g_strdup (record->name);
-
-  /* Translators: a Halo record not (or no longer) in Halyard's copy of Halo's records */
-  return g_strdup_printf (_ ("Halo record #%lld"), (long long) id);
-}
-
-static HyLinkItem *
-make_group_item (HyStore *store, const HyGroupSync *sync)
-{
-  HyLinkItem *item = hy_link_item_new (HY_RECORD_KIND_GROUP, sync->group_id, sync->group_name);
-  g_autoptr (HyGroupMapping) mapping = NULL;
-  g_autofree char *client = NULL;
-  g_autofree char *site = NULL;
-  g_autofree char *route = NULL;
-  g_autofree char *counts = NULL;
-  g_autofree char *maintenance = NULL;
-  HyLinkItemState state_kind = HY_LINK_ITEM_STATE_NONE;
-  const char *state = NULL;
-
-  if (hy_linker_resolve_group_mapping (store, sync->group_id, &mapping, NULL) && mapping != NULL)
-    {
-      client = cache_name (store, HY_CACHE_KIND_CLIENT, mapping->client_id);
-      if (mapping->site_id != 0)
-        site = cache_name (store, HY_CACHE_KIND_SITE, mapping->site_id);
-      else
-        /* Translators: a group mapped to a Halo client without a site */
-        site = g_strdup (_ ("main site"));
-
-      if (g_strcmp0 (mapping->group_id, sync->group_id) == 0)
-        /* Translators: the Halo client and site a group is mapped to */
-        route = g_strdup_printf (_ ("%s — %s"), client, site);
-      else
-        /* Translators: a group that inherits its parent group's mapping: client, site, parent */
-        route = g_strdup_printf (_ ("%s — %s (from %s)"), client, site, mapping->group_id);
-      hy_link_item_set_link (item, TRUE, mapping->client_id, route);
-    }
-
-  switch (sync->state)
-    {
-      case HY_SYNC_STATE_SYNCING:
-        /* Translators: the sync state of a group */
-        state = C_ ("sync state", "Syncing");
-        state_kind = HY_LINK_ITEM_STATE_BUSY;
-        break;
-      case HY_SYNC_STATE_SYNCED:
-        state = C_ ("sync state", "Synced");
-        state_kind = HY_LINK_ITEM_STATE_GOOD;
-        break;
-      case HY_SYNC_STATE_FAILED:
-        state = C_ ("sync state", "Failed");
-        state_kind = HY_LINK_ITEM_STATE_BAD;
-        break;
-      case HY_SYNC_STATE_UNSYNCED:
-      default:
-        state = C_ ("sync state", "Unsynced");
-        break;
-    }
-  hy_link_item_set_state (item, state, state_kind);
-
-  /* Translators: device counts of a group: "<synced> of <devices> synced, <failed> failed" */
-  counts = g_strdup_printf (ngettext ("%'u of %'u device synced, %'u failed",
-                                      "%'u of %'u devices synced, %'u failed", sync->devices),
-                            sync->synced, sync->devices, sync->failed);
-  if (sync->state == HY_SYNC_STATE_FAILED && sync->reason != NULL)
-    {
-      g_autofree char *with_reason = g_strdup_printf ("%s — %s", counts, sync->reason);
-
-      g_free (counts);
-      counts = g_steal_pointer (&with_reason);
-    }
-  /* Its active or coming maintenance window (hy-maintenance-dialog.c). */
-  maintenance = hy_maintenance_dialog_describe_group (store, sync->group_id,
-                                                      g_get_real_time () / G_USEC_PER_SEC);
-  if (maintenance != NULL)
-    {
-      g_autofree char *with_maintenance = g_strdup_printf ("%s — %s", counts, maintenance);
-
-      g_free (counts);
-      counts = g_steal_pointer (&with_maintenance);
-    }
-  hy_link_item_set_extra (item, counts);
-
-  return item;
-}
-
-static HyLinkItem *
-make_policy_item (HyStore *store, const HyPolicy *policy, GHashTable *mappings)
-{
-  HyLinkItem *item = hy_link_item_new (HY_RECORD_KIND_POLICY, policy->id, policy->name);
-  const HyPolicyMapping *mapping = g_hash_table_lookup (mappings, policy->id);
-
-  if (mapping != NULL)
-    {
-      g_autofree char *type =
-          cache_name (store, HY_CACHE_KIND_TICKET_TYPE, mapping->ticket_type_id);
-      gint64 close_status;
-
-      hy_link_item_set_link (item, TRUE, mapping->ticket_type_id, type);
-      /* Translators: a policy whose alerts become Halo tickets */
-      hy_link_item_set_state (item, C_ ("policy state", "Creates tickets"),
-                              HY_LINK_ITEM_STATE_GOOD);
-      /* The policy's close status, else Halo's Closed (id 9) when Halo has it. */
-      close_status = hy_sync_close_status (store, mapping->policy_id, NULL);
-      if (close_status > 0)
-        {
-          g_autofree char *status = cache_name (store, HY_CACHE_KIND_STATUS, close_status);
-          g_autofree char *text = NULL;
-
-          /* Translators: when the alert clears, its ticket is closed with this Halo status */
-          text = g_strdup_printf (_ ("Close as “%s”"), status);
-          hy_link_item_set_extra (item, text);
-        }
-      else
-        /* Translators: when the alert clears, a note is added but the ticket stays open */
-        hy_link_item_set_extra (item, _ ("Add a note, keep open"));
-    }
-  else
-    /* Translators: a policy not mapped to a ticket type: its alerts stay in Halyard */
-    hy_link_item_set_state (item, C_ ("policy state", "No tickets"), HY_LINK_ITEM_STATE_NONE);
-
-  return item;
-}
-
 static gboolean
 same_row (HyLinkItem *a, HyLinkItem *b)
 {
@@ -505,7 +376,15 @@ reload_groups (HyMappingPage *self, Section *section, GError **error)
     return FALSE;
 
   for (guint i = 0; i < groups->len; i++)
-    g_ptr_array_add (items, make_group_item (store, g_ptr_array_index (groups, i)));
+    {
+      const HyGroupSync *sync = g_ptr_array_index (groups, i);
+      /* Its active or coming maintenance window (hy-maintenance-dialog.c). */
+      g_autofree char *maintenance =
+          hy_maintenance_dialog_describe_group (store, sync->group_id,
+                                                g_get_real_time () / G_USEC_PER_SEC);
+
+      g_ptr_array_add (items, hy_link_item_new_for_group (store, sync, maintenance));
+    }
 
   update_rows (G_LIST_STORE (section->source), items);
   return TRUE;
@@ -534,7 +413,13 @@ reload_policies (HyMappingPage *self, Section *section, GError **error)
     }
 
   for (guint i = 0; i < policies->len; i++)
-    g_ptr_array_add (items, make_policy_item (store, g_ptr_array_index (policies, i), by_policy));
+    {
+      const HyPolicy *policy = g_ptr_array_index (policies, i);
+
+      g_ptr_array_add (items,
+                       hy_link_item_new_for_policy (store, policy,
+                                                    g_hash_table_lookup (by_policy, policy->id)));
+    }
 
   update_rows (G_LIST_STORE (section->source), items);
   return TRUE;
@@ -722,42 +607,6 @@ get_halo_list (HyMappingPage *self, HyCacheKind kind)
   return G_LIST_MODEL (list);
 }
 
-/* The Halo client the record's company is linked to, 0 when none. */
-static gint64
-company_client_of (HyMappingPage *self, HyLinkItem *item)
-{
-  HyStore *store = get_store (self);
-  g_autofree char *company_id = NULL;
-  HyLinkInfo link = { 0 };
-  gint64 client = 0;
-
-  if (hy_link_item_get_kind (item) == HY_RECORD_KIND_LOCATION)
-    {
-      g_autoptr (HyLocation) location =
-          hy_store_get (store, HY_RECORD_KIND_LOCATION, hy_link_item_get_id (item), NULL);
-
-      if (location != NULL)
-        company_id = g_strdup (location->company_id);
-    }
-  else if (hy_link_item_get_kind (item) == HY_RECORD_KIND_COMPUTER)
-    {
-      g_autoptr (HyComputer) computer =
-          hy_store_get (store, HY_RECORD_KIND_COMPUTER, hy_link_item_get_id (item), NULL);
-
-      if (computer != NULL)
-        company_id = g_strdup (computer->company_id);
-    }
-
-  if (company_id != NULL &&
-      hy_store_link_get (store, HY_RECORD_KIND_COMPANY, company_id, &link, NULL))
-    {
-      client = link.how != HY_LINK_HOW_NONE ? link.halo_id : 0;
-      hy_link_info_clear (&link);
-    }
-
-  return client;
-}
-
 static void
 picker_show_step (HyMappingPage *self, PickStep step)
 {
@@ -776,13 +625,15 @@ picker_show_step (HyMappingPage *self, PickStep step)
           {
             case HY_RECORD_KIND_LOCATION:
               kind = HY_CACHE_KIND_SITE;
-              parent = company_client_of (self, item);
+              parent = hy_linker_company_client_of (get_store (self), hy_link_item_get_kind (item),
+                                                    hy_link_item_get_id (item));
               /* Translators: title of the picker; %s is a local record's name */
               title = g_strdup_printf (_ ("Halo site for “%s”"), name);
               break;
             case HY_RECORD_KIND_COMPUTER:
               kind = HY_CACHE_KIND_ASSET;
-              parent = company_client_of (self, item);
+              parent = hy_linker_company_client_of (get_store (self), hy_link_item_get_kind (item),
+                                                    hy_link_item_get_id (item));
               title = g_strdup_printf (_ ("Halo asset for “%s”"), name);
               break;
             case HY_RECORD_KIND_USER:

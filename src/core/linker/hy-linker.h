@@ -144,6 +144,10 @@ GPtrArray *hy_linker_list_links (HyStore *store,
 
 /* ---- Routes ---------------------------------------------------------------------------- */
 
+/* The Halo client a location's or a computer's company is linked to (@kind: location or
+ * computer); 0 when it has no company, or the company is not linked. */
+gint64 hy_linker_company_client_of (HyStore *store, HyRecordKind kind, const char *id);
+
 /* Maps the group to a Halo client and site (@site_id 0: the client's main site) after checking
  * that the group exists, the client is known and the site belongs to it. */
 gboolean hy_linker_map_group (HyStore *store,
