@@ -14,52 +14,13 @@
 
 #include "import/hy-import.h"
 #include "store/hy-store.h"
+#include "hy-test-halo.h"
 
-typedef struct
-{
-  char *dir;
-  char *path;
-  HyStore *store;
-} Fixture;
+typedef HyTestStoreFixture Fixture;
+#define fixture_set_up    hy_test_store_fixture_set_up
+#define fixture_tear_down hy_test_store_fixture_tear_down
 
-static void
-fixture_set_up (Fixture *f, gconstpointer data)
-{
-  g_autoptr (GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("hy-import-foreign-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "halyard.db", NULL);
-  f->store = hy_store_open (f->path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
-fixture_tear_down (Fixture *f, gconstpointer data)
-{
-  g_clear_object (&f->store);
-  remove_tree (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
-}
+#define remove_tree hy_test_remove_tree
 
 static char *
 data_path (const char *name)

@@ -13,6 +13,7 @@
 #include "import/hy-import.h"
 #include "store/hy-store-private.h"
 #include "store/hy-store.h"
+#include "hy-test-halo.h"
 
 /* The example of DESIGN.md, with an alert. */
 static const char design_json[] =
@@ -34,42 +35,9 @@ static const char design_json[] =
     "\"2026-11-20T10:05:00Z\", \"cleared_at\": null}]\n"
     "}\n";
 
-typedef struct
-{
-  char *dir;
-  char *path;
-  HyStore *store;
-} Fixture;
-
-static void
-fixture_set_up (Fixture *f, gconstpointer data)
-{
-  g_autoptr (GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("hy-import-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "halyard.db", NULL);
-  f->store = hy_store_open (f->path, &error);
-  g_assert_no_error (error);
-}
-
-static void
-fixture_tear_down (Fixture *f, gconstpointer data)
-{
-  g_autoptr (GDir) dir = NULL;
-  const char *name;
-
-  g_clear_object (&f->store);
-  dir = g_dir_open (f->dir, 0, NULL);
-  while (dir && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (f->dir, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
-}
+typedef HyTestStoreFixture Fixture;
+#define fixture_set_up    hy_test_store_fixture_set_up
+#define fixture_tear_down hy_test_store_fixture_tear_down
 
 static HyImportResult *
 import_text (Fixture *f,

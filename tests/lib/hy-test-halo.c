@@ -274,6 +274,45 @@ hy_test_store_wait_until (HyStore *store,
 }
 
 HyStore *
+hy_test_store_new_tmp (const char *tmpl, const char *relative_path, char **out_dir, char **out_path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = hy_test_make_tmp_dir (tmpl);
+  g_autofree char *path = g_build_filename (dir, relative_path, NULL);
+  HyStore *store = hy_store_open (path, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  if (out_dir != NULL)
+    *out_dir = g_steal_pointer (&dir);
+  if (out_path != NULL)
+    *out_path = g_steal_pointer (&path);
+  return store;
+}
+
+void
+hy_test_store_remove_tmp (HyStore **store, char **dir, char **path)
+{
+  g_clear_object (store);
+  hy_test_remove_tree (*dir);
+  g_clear_pointer (dir, g_free);
+  if (path != NULL)
+    g_clear_pointer (path, g_free);
+}
+
+void
+hy_test_store_fixture_set_up (HyTestStoreFixture *f, gconstpointer data)
+{
+  f->store = hy_test_store_new_tmp ("hy-store-XXXXXX", "halyard.db", &f->dir, &f->path);
+}
+
+void
+hy_test_store_fixture_tear_down (HyTestStoreFixture *f, gconstpointer data)
+{
+  hy_test_store_remove_tmp (&f->store, &f->dir, &f->path);
+}
+
+HyStore *
 hy_test_store_open (const char *dir, const char *url, gboolean enabled)
 {
   g_autoptr (GError) error = NULL;

@@ -77,6 +77,28 @@ void hy_test_store_wait_until (HyStore *store,
                                gpointer user_data,
                                const char *what);
 
+/* A fresh store at @relative_path in a new private directory named after @tmpl; *@out_dir and
+ * *@out_path (each optional) say where. */
+HyStore *hy_test_store_new_tmp (const char *tmpl,
+                                const char *relative_path,
+                                char **out_dir,
+                                char **out_path);
+/* Closes *@store, removes *@dir with everything in it, frees *@dir and *@path (optional). */
+void hy_test_store_remove_tmp (HyStore **store, char **dir, char **path);
+
+/* The fixture of the suites that start from an empty store: halyard.db in a private directory
+ * (g_test_add (…, HyTestStoreFixture, data, hy_test_store_fixture_set_up, test,
+ * hy_test_store_fixture_tear_down)). */
+typedef struct
+{
+  char *dir;
+  char *path;
+  HyStore *store;
+} HyTestStoreFixture;
+
+void hy_test_store_fixture_set_up (HyTestStoreFixture *f, gconstpointer data);
+void hy_test_store_fixture_tear_down (HyTestStoreFixture *f, gconstpointer data);
+
 /* Opens @dir/halyard.db with a profile for the Halo at @url (tenant demo, client halyard-demo,
  * integration @enabled). */
 HyStore *hy_test_store_open (const char *dir, const char *url, gboolean enabled);

@@ -124,11 +124,12 @@ hy_test_make_tmp_dir (const char *tmpl)
 void
 hy_test_remove_tree (const char *path)
 {
-  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFile) file = NULL;
   g_autoptr (GFileEnumerator) children = NULL;
 
   if (path == NULL)
     return;
+  file = g_file_new_for_path (path);
   children =
       g_file_enumerate_children (file,
                                  G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE,

@@ -14,6 +14,7 @@
 
 #include "linker/hy-linker-defaults.h"
 #include "linker/hy-linker.h"
+#include "hy-test-halo.h"
 
 /* ------------------------------------------------------------------------- */
 /* Fixture                                                                   */
@@ -28,37 +29,14 @@ typedef struct
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  fixture->dir = g_dir_make_tmp ("halyard-linker-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (fixture->dir, "halyard.db", NULL);
-  fixture->store = hy_store_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fixture->store);
-}
-
-static void
-remove_dir (const char *dir)
-{
-  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_remove (path);
-    }
-  g_rmdir (dir);
+  fixture->store =
+      hy_test_store_new_tmp ("halyard-linker-XXXXXX", "halyard.db", &fixture->dir, NULL);
 }
 
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
-  g_clear_object (&fixture->store);
-  remove_dir (fixture->dir);
-  g_free (fixture->dir);
+  hy_test_store_remove_tmp (&fixture->store, &fixture->dir, NULL);
 }
 
 /* ---- Local records ---- */

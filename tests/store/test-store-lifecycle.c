@@ -10,6 +10,7 @@
 
 #include "store/hy-store-lifecycle.h"
 #include "store/hy-store.h"
+#include "hy-test-halo.h"
 
 typedef struct
 {
@@ -34,14 +35,9 @@ static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
   g_autoptr (HyPolicy) policy = hy_policy_new ();
 
-  f->dir = g_dir_make_tmp ("hy-store-lc-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "halyard.db", NULL);
-  f->store = hy_store_open (path, &error);
-  g_assert_no_error (error);
+  f->store = hy_test_store_new_tmp ("hy-store-lc-XXXXXX", "halyard.db", &f->dir, NULL);
   add_group (f->store, "top", NULL);
   add_group (f->store, "mid", "top");
   add_group (f->store, "leaf", "mid");
@@ -54,11 +50,7 @@ fixture_set_up (Fixture *f, gconstpointer data)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-
-  g_clear_object (&f->store);
-  g_assert_cmpint (system (cmd), ==, 0);
-  g_free (f->dir);
+  hy_test_store_remove_tmp (&f->store, &f->dir, NULL);
 }
 
 static void

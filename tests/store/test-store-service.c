@@ -14,6 +14,7 @@
 
 #include "store/hy-store-private.h"
 #include "store/hy-store-service.h"
+#include "hy-test-halo.h"
 
 typedef struct
 {
@@ -36,31 +37,14 @@ changed_cb (HyStore *store, guint changes, gpointer user_data)
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("hy-store-service-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "halyard.db", NULL);
-  f->store = hy_store_open (f->path, &error);
-  g_assert_no_error (error);
+  f->store = hy_test_store_new_tmp ("hy-store-service-XXXXXX", "halyard.db", &f->dir, &f->path);
   g_signal_connect (f->store, "changed", G_CALLBACK (changed_cb), f);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GDir) dir = g_dir_open (f->dir, 0, NULL);
-  const char *name;
-
-  g_clear_object (&f->store);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (f->dir, name, NULL);
-      g_unlink (child);
-    }
-  g_rmdir (f->dir);
-  g_free (f->dir);
-  g_free (f->path);
+  hy_test_store_remove_tmp (&f->store, &f->dir, &f->path);
 }
 
 static gboolean

@@ -14,59 +14,23 @@
 #include "store/hy-store-intake.h"
 #include "store/hy-store-private.h"
 #include "store/hy-store.h"
+#include "hy-test-halo.h"
 
 /* ---------------------------------------------------------------------------------------------
  * Fixture: a fresh store in a private directory
  * ------------------------------------------------------------------------------------------- */
 
-typedef struct
-{
-  char *dir;
-  char *path;
-  HyStore *store;
-} Fixture;
+typedef HyTestStoreFixture Fixture;
 
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->dir = g_dir_make_tmp ("hy-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->path = g_build_filename (f->dir, "sub", "halyard.db", NULL);
-  f->store = hy_store_open (f->path, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (f->store);
+  f->store = hy_test_store_new_tmp ("hy-store-XXXXXX", "sub/halyard.db", &f->dir, &f->path);
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
+#define remove_tree hy_test_remove_tree
 
-  if (d == NULL)
-    return;
-  while ((name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (dir, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (dir);
-}
-
-static void
-fixture_tear_down (Fixture *f, gconstpointer data)
-{
-  g_clear_object (&f->store);
-  remove_tree (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
-}
+#define fixture_tear_down hy_test_store_fixture_tear_down
 
 static void
 add_company (HyStore *store, const char *id, const char *name)
