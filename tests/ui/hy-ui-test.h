@@ -45,3 +45,41 @@ hy_ui_test_init (int *argc, char ***argv)
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   adw_init ();
 }
+
+static inline void
+hy_ui_test_painted_cb (GdkFrameClock *clock, gboolean *painted)
+{
+  *painted = TRUE;
+}
+
+static inline gboolean
+hy_ui_test_no_frame_cb (gpointer user_data)
+{
+  g_error ("no frame was painted within 10 s");
+  return G_SOURCE_REMOVE;
+}
+
+/* Relayouts @widget and waits for the frame that paints it: after "after-paint" its allocation
+ * is the new one. Without a frame clock (not shown), runs what is pending. */
+static inline void
+hy_ui_test_wait_frame (GtkWidget *widget)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gboolean painted = FALSE;
+  gulong handler;
+  guint guard;
+
+  gtk_widget_queue_resize (widget);
+  if (clock == NULL)
+    {
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      return;
+    }
+  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (hy_ui_test_painted_cb), &painted);
+  guard = g_timeout_add_seconds (10, hy_ui_test_no_frame_cb, NULL);
+  while (!painted)
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (guard);
+  g_signal_handler_disconnect (clock, handler);
+}

@@ -499,13 +499,9 @@ wait_narrow (HyEventsPage *page, gboolean narrow)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
   g_source_remove (id);
-  /* The new layout allocated. */
-  for (guint i = 0; i < 5; i++)
-    {
-      gtk_widget_queue_resize (GTK_WIDGET (page));
-      g_usleep (20000);
-      iterate ();
-    }
+  /* The new layout allocated: two painted frames (the first may change the layout again). */
+  for (guint i = 0; i < 2; i++)
+    hy_ui_test_wait_frame (GTK_WIDGET (page));
 }
 
 /* The page's search entry (popovers left out). */

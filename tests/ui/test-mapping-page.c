@@ -11,6 +11,7 @@
 #include "store/hy-store-lifecycle.h"
 #include "store/hy-store-service.h"
 
+#include "hy-test.h"
 #include "hy-ui-test.h"
 
 #include <glib/gstdio.h>
@@ -919,14 +920,13 @@ wait_narrow (HyMappingPage *page, gboolean narrow)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
   g_source_remove (id);
-  /* The new layout allocated. */
-  for (guint i = 0; i < 5; i++)
+  /* The new layout allocated: two painted frames (the first may change the layout again). */
+  for (guint i = 0; i < 2; i++)
     {
-      gtk_widget_queue_resize (GTK_WIDGET (page));
       wait_idle (page);
-      g_usleep (20000);
-      wait_idle (page);
+      hy_ui_test_wait_frame (GTK_WIDGET (page));
     }
+  wait_idle (page);
 }
 
 /* At 360 px the sections go in a drop-down, the lists show the name and the state (the rest
@@ -1032,6 +1032,14 @@ test_mapping_narrow (Fixture *fixture, gconstpointer data)
   assert_nothing_scrolls_sideways (GTK_WIDGET (page));
 }
 
+static gboolean
+suggestions_shown (gpointer page)
+{
+  GtkWidget *list = find_type_anywhere (GTK_WIDGET (page), HY_TYPE_SUGGESTIONS_LIST);
+
+  return list != NULL && gtk_widget_get_mapped (list);
+}
+
 /* The Suggestions popover lists each suggestion at a readable width, its Accept and Reject in
  * view, its kind of record translated per kind; Accept links. */
 static void
@@ -1048,14 +1056,14 @@ test_mapping_suggestions (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (n, >=, 1);
 
   gtk_widget_activate_action (GTK_WIDGET (page), "mapping.show-suggestions", NULL);
-  for (guint i = 0; i < 5; i++)
-    {
-      wait_idle (page);
-      g_usleep (20000);
-    }
+  wait_idle (page);
+  hy_test_wait_until (suggestions_shown, page, "the suggestions shown");
   list = find_type_anywhere (GTK_WIDGET (page), HY_TYPE_SUGGESTIONS_LIST);
   g_assert_nonnull (list);
   g_assert_true (gtk_widget_get_mapped (list));
+  /* Their popover laid out: two painted frames of it. */
+  for (guint i = 0; i < 2; i++)
+    hy_ui_test_wait_frame (list);
   g_assert_cmpuint (hy_suggestions_list_get_n_rows (HY_SUGGESTIONS_LIST (list)), ==, n);
   scroller = gtk_widget_get_first_child (list);
 
