@@ -24,12 +24,6 @@ hy_test_clock_monotonic (gpointer clock)
   return hy_clock_get_monotonic (clock);
 }
 
-gint64
-hy_test_clock_real (gpointer clock)
-{
-  return hy_clock_get_real (clock);
-}
-
 void
 hy_test_record_events (HyHaloClient *client, GPtrArray *events)
 {

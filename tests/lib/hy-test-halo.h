@@ -41,9 +41,8 @@ HyStore *hy_test_halo_open_store (HyTestHalo *halo, gboolean enabled);
 /* A client for the simulator (tenant demo, scope all) that records its events. */
 HyHaloClient *hy_test_halo_new_client (HyTestHalo *halo);
 
-/* HySimClockFunc and HySyncClockFunc readings of a HyClock (@clock). */
+/* A HySimClockFunc reading the HyClock @clock. */
 gint64 hy_test_clock_monotonic (gpointer clock);
-gint64 hy_test_clock_real (gpointer clock);
 
 /* Appends a copy of every event @client emits ("request-finished") to @events. */
 void hy_test_record_events (HyHaloClient *client, GPtrArray *events);

@@ -29,7 +29,7 @@ typedef struct
   gint64 client_a;
   gint64 site_a;
   gint64 agent_id;
-  gint64 offset; /* the engine's clock runs this far ahead of the wall clock, µs */
+  HyClock *clock; /* the engine's: runs ahead of the wall clock when the test says */
 } Fixture;
 
 #define state_array(state, member) hy_test_state_array ((state), (member))
@@ -49,13 +49,6 @@ ticket_by_id (JsonNode *state, gint64 id)
     if (hy_sync_json_int (json_array_get_object_element (tickets, i), "id") == id)
       return json_array_get_object_element (tickets, i);
   return NULL;
-}
-
-static gint64
-test_clock (gpointer user_data)
-{
-  Fixture *f = user_data;
-  return g_get_real_time () + f->offset;
 }
 
 static void
@@ -138,7 +131,8 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->client = hy_test_halo_new_client (f->halo);
   hy_halo_client_set_retry_policy (f->client, 3, 5, 20);
   f->engine = hy_sync_engine_new (f->store, f->client);
-  hy_sync_engine_set_clock (f->engine, test_clock, f);
+  f->clock = hy_clock_new_manual ();
+  hy_sync_engine_set_clock (f->engine, f->clock);
   hy_sync_engine_set_backoff_unit (f->engine, 1000);
 }
 
@@ -146,6 +140,7 @@ static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->engine);
+  g_clear_object (&f->clock);
   g_clear_pointer (&f->halo, hy_test_halo_free);
 }
 
@@ -314,12 +309,12 @@ test_maintenance (Fixture *f, gconstpointer data)
   g_assert_cmpint (hy_store_outbox_count (f->store, HY_OUTBOX_STATE_DEAD, NULL), ==, 0);
 
   /* Still inside the window: nothing. */
-  f->offset = (gint64) 1800 * G_USEC_PER_SEC;
+  hy_clock_set_offset (f->clock, (gint64) 1800 * G_USEC_PER_SEC);
   deliver (f);
   g_assert_cmpuint (ticket_count (f), ==, 1);
 
   /* The window ends: a1 still fires and gets its ticket; a2 cleared inside it gets none. */
-  f->offset = (gint64) 3602 * G_USEC_PER_SEC;
+  hy_clock_set_offset (f->clock, (gint64) 3602 * G_USEC_PER_SEC);
   deliver (f);
   g_assert_cmpuint (ticket_count (f), ==, 2);
   after = hy_sync_engine_get_alert_result (f->engine, "a1", NULL);
@@ -481,7 +476,8 @@ test_flapping (Fixture *f, gconstpointer data)
   first = hy_sync_json_int (ticket, "id");
   g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), ==, 9);
 
-  f->offset = (gint64) 5 * 60 * G_USEC_PER_SEC; /* 5 minutes later: inside the window */
+  hy_clock_set_offset (f->clock,
+                       (gint64) 5 * 60 * G_USEC_PER_SEC); /* 5 minutes later: inside the window */
   {
     g_autoptr (HySyncAlertResult) back = raise_alert (f, "a1", "pc2");
     deliver (f);
@@ -497,7 +493,7 @@ test_flapping (Fixture *f, gconstpointer data)
   deliver (f);
   ticket = ticket_of (f, &state, "a1");
   g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), ==, 9);
-  f->offset += (gint64) 11 * 60 * G_USEC_PER_SEC;
+  hy_clock_advance (f->clock, (gint64) 11 * 60 * G_USEC_PER_SEC);
   {
     g_autoptr (HySyncAlertResult) later = raise_alert (f, "a1", "pc2");
     g_autofree char *named = g_strdup_printf ("Previous ticket: %" G_GINT64_FORMAT, first);
@@ -526,7 +522,7 @@ test_repeats (Fixture *f, gconstpointer data)
   id = hy_sync_json_int (ticket, "id");
   g_assert_cmpuint (ticket_count (f), ==, 1);
   g_assert_cmpuint (notes_containing (f, id, "raised again"), ==, 1);
-  f->offset = (gint64) 31 * 60 * G_USEC_PER_SEC;
+  hy_clock_set_offset (f->clock, (gint64) 31 * 60 * G_USEC_PER_SEC);
   {
     g_autoptr (HySyncAlertResult) raised = raise_alert (f, "a1", "pc2");
     deliver (f);

@@ -28,8 +28,8 @@ typedef struct
   gint64 site_a;
   gint64 site_b;
   gint64 agent_id;
-  GPtrArray *events; /* HyHaloEvent: halo's */
-  gint64 now;        /* the engine's clock, when the test moves it */
+  GPtrArray *events;     /* HyHaloEvent: halo's */
+  HyClock *engine_clock; /* the engine's own, when a test moves its schedule alone */
 } Fixture;
 
 /* ------------------------------------------------------------------------- */
@@ -227,7 +227,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   hy_halo_client_set_retry_policy (f->client, 3, 5, 20);
   f->events = f->halo->events;
   f->engine = hy_sync_engine_new (f->store, f->client);
-  hy_sync_engine_set_clock (f->engine, hy_test_clock_real, f->halo->clock);
+  hy_sync_engine_set_clock (f->engine, f->halo->clock);
   hy_sync_engine_set_backoff_unit (f->engine, 1000); /* seconds become milliseconds */
 }
 
@@ -235,6 +235,7 @@ static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->engine);
+  g_clear_object (&f->engine_clock);
   g_clear_pointer (&f->halo, hy_test_halo_free);
 }
 
@@ -1830,18 +1831,12 @@ test_fault_down_then_back (Fixture *f, gconstpointer data)
 /* Giving up, and queueing again                                             */
 /* ------------------------------------------------------------------------- */
 
-static gint64
-test_clock (gpointer user_data)
-{
-  return ((Fixture *) user_data)->now;
-}
-
 /* The engine on Halo's own schedule (seconds), its clock moved on by the test. */
 static void
 use_test_clock (Fixture *f)
 {
-  f->now = g_get_real_time ();
-  hy_sync_engine_set_clock (f->engine, test_clock, f);
+  f->engine_clock = hy_clock_new_manual ();
+  hy_sync_engine_set_clock (f->engine, f->engine_clock);
   hy_sync_engine_set_backoff_unit (f->engine, G_USEC_PER_SEC);
 }
 
@@ -1876,7 +1871,7 @@ test_outage_nothing_dead (Fixture *f, gconstpointer data)
     {
       g_autoptr (HySyncReport) report = NULL;
 
-      f->now += 601 * G_USEC_PER_SEC;
+      hy_clock_advance (f->engine_clock, 601 * G_USEC_PER_SEC);
       report = run_deliver (f);
       g_assert_cmpuint (report->dead, ==, 0);
       g_assert_cmpuint (report->pending, ==, 1);
@@ -1885,8 +1880,10 @@ test_outage_nothing_dead (Fixture *f, gconstpointer data)
   g_assert_cmpuint (item->refused, ==, 0);
   g_assert_cmpuint (item->waits, ==, 30);
   /* Spaced out: the next try at most the longest back-off away. */
-  g_assert_cmpint (item->next_attempt_at, <=, f->now + 600 * G_USEC_PER_SEC);
-  g_assert_cmpint (item->next_attempt_at, >, f->now + 300 * G_USEC_PER_SEC);
+  g_assert_cmpint (item->next_attempt_at, <=,
+                   hy_clock_get_real (f->engine_clock) + 600 * G_USEC_PER_SEC);
+  g_assert_cmpint (item->next_attempt_at, >,
+                   hy_clock_get_real (f->engine_clock) + 300 * G_USEC_PER_SEC);
   g_clear_pointer (&item, hy_outbox_item_free);
 
   /* Halo back, but its request limit reached for an hour: still waiting, still not dead. */
@@ -1897,7 +1894,7 @@ test_outage_nothing_dead (Fixture *f, gconstpointer data)
     {
       g_autoptr (HySyncReport) report = NULL;
 
-      f->now += 601 * G_USEC_PER_SEC;
+      hy_clock_advance (f->engine_clock, 601 * G_USEC_PER_SEC);
       report = run_deliver (f);
       g_assert_cmpuint (report->dead, ==, 0);
       g_assert_cmpuint (report->pending, ==, 1);
@@ -1909,7 +1906,7 @@ test_outage_nothing_dead (Fixture *f, gconstpointer data)
 
   /* Halo answers again: delivered, once. */
   hy_sim_set_rate_limit (f->sim, 0, 0, FALSE);
-  f->now += 601 * G_USEC_PER_SEC;
+  hy_clock_advance (f->engine_clock, 601 * G_USEC_PER_SEC);
   last = run_deliver (f);
   g_assert_cmpuint (last->delivered, ==, 1);
   g_assert_cmpuint (last->pending, ==, 0);
@@ -1940,7 +1937,7 @@ test_failing_revived (Fixture *f, gconstpointer data)
     {
       g_autoptr (HySyncReport) d = NULL;
 
-      f->now += 601 * G_USEC_PER_SEC;
+      hy_clock_advance (f->engine_clock, 601 * G_USEC_PER_SEC);
       d = run_deliver (f);
       if (d->dead > 0)
         break;
@@ -1956,7 +1953,7 @@ test_failing_revived (Fixture *f, gconstpointer data)
 
   /* Halo answers again: the next delivery brings it back with it. */
   hy_sim_fail_next (f->sim, 0, 500);
-  f->now += 601 * G_USEC_PER_SEC;
+  hy_clock_advance (f->engine_clock, 601 * G_USEC_PER_SEC);
   r3 = raise_alert (f, "a62", "pc2", "p1", &error);
   g_assert_no_error (error);
   report = run_deliver (f);
@@ -2041,8 +2038,9 @@ test_rename_behind_unsent_create (Fixture *f, gconstpointer data)
   g_autoptr (HySyncReport) second = NULL;
   g_autoptr (JsonNode) state = NULL;
 
-  f->now = g_get_real_time () - (gint64) 3600 * G_USEC_PER_SEC;
-  hy_sync_engine_set_clock (f->engine, test_clock, f);
+  f->engine_clock = hy_clock_new_manual ();
+  hy_clock_set_offset (f->engine_clock, -(gint64) 3600 * G_USEC_PER_SEC);
+  hy_sync_engine_set_clock (f->engine, f->engine_clock);
   first = run_sync (f, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (first->created, ==, 0);
@@ -2050,7 +2048,7 @@ test_rename_behind_unsent_create (Fixture *f, gconstpointer data)
   g_assert_cmpuint (asset_count (f), ==, 0);
 
   rename_computer (f, "pc1", "DEV-pc1-renamed");
-  f->now = g_get_real_time () + G_USEC_PER_SEC;
+  hy_clock_set_offset (f->engine_clock, G_USEC_PER_SEC);
   hy_sim_reset_counters (f->sim);
   second = run_sync (f, FALSE, &error);
   g_assert_no_error (error);
@@ -2082,8 +2080,9 @@ test_rename_behind_sent_create (Fixture *f, gconstpointer data)
   g_autoptr (JsonNode) state = NULL;
 
   /* Queued, not sent (the sync's clock an hour behind). */
-  f->now = g_get_real_time () - (gint64) 3600 * G_USEC_PER_SEC;
-  hy_sync_engine_set_clock (f->engine, test_clock, f);
+  f->engine_clock = hy_clock_new_manual ();
+  hy_clock_set_offset (f->engine_clock, -(gint64) 3600 * G_USEC_PER_SEC);
+  hy_sync_engine_set_clock (f->engine, f->engine_clock);
   first = run_sync (f, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (first->pending, ==, 7);
@@ -2115,7 +2114,7 @@ test_rename_behind_sent_create (Fixture *f, gconstpointer data)
 
   rename_computer (f, "pc1", "DEV-pc1-renamed");
   rename_computer (f, "pc6", "DEV-pc6-renamed");
-  f->now = g_get_real_time () + G_USEC_PER_SEC;
+  hy_clock_set_offset (f->engine_clock, G_USEC_PER_SEC);
   second = run_sync (f, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (second->pending, ==, 0);
@@ -2172,6 +2171,7 @@ test_crash_recovery (Fixture *f, gconstpointer data)
   /* The next process. */
   g_clear_object (&f->engine);
   f->engine = hy_sync_engine_new (f->store, f->client);
+  hy_sync_engine_set_clock (f->engine, f->halo->clock);
   hy_sync_engine_set_backoff_unit (f->engine, 1000);
   g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, NULL));
   deliver_until_done (f, 10);
@@ -2218,7 +2218,7 @@ test_crash_recovery (Fixture *f, gconstpointer data)
 
     g_clear_object (&f->engine);
     f->engine = hy_sync_engine_new (f->store, f->client);
-    hy_sync_engine_set_clock (f->engine, hy_test_clock_real, f->halo->clock);
+    hy_sync_engine_set_clock (f->engine, f->halo->clock);
     hy_sync_engine_set_backoff_unit (f->engine, 1000);
     g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, NULL));
     deliver_until_done (f, 10);
@@ -2238,6 +2238,12 @@ second_ticket (gpointer f)
   return ticket_count (f) == 2;
 }
 
+static gboolean
+engine_idle (gpointer engine)
+{
+  return !hy_sync_engine_is_running (engine);
+}
+
 /* The window's mode: enabling syncs, recording delivers, a retry that falls due wakes it up. */
 static void
 test_auto_deliver (Fixture *f, gconstpointer data)
@@ -2250,11 +2256,10 @@ test_auto_deliver (Fixture *f, gconstpointer data)
   hy_sync_engine_set_auto_deliver (f->engine, TRUE);
   r1 = raise_alert (f, "a12", "pc1", "p1", &error);
   g_assert_no_error (error);
-  for (guint i = 0; i < 50; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
+  /* Disabled: nothing is sent, however long it waits (a second of its clock, at once). */
+  hy_clock_advance (f->halo->clock, G_USEC_PER_SEC);
+  hy_test_wait_idle ();
+  g_assert_false (hy_sync_engine_is_running (f->engine));
   g_assert_cmpuint (hy_sim_get_request_count (f->sim), ==, 0);
 
   g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, NULL));
@@ -2264,22 +2269,16 @@ test_auto_deliver (Fixture *f, gconstpointer data)
   hy_sim_set_down (f->sim, TRUE);
   r2 = raise_alert (f, "a13", "pc2", "p1", &error);
   g_assert_no_error (error);
-  for (guint i = 0; i < 100; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
+  /* Its retries fall due (200 ms of back-off on the clock) while Halo is away. */
+  hy_clock_advance (f->halo->clock, 200 * 1000);
+  hy_test_wait_idle ();
   g_assert_cmpuint (ticket_count (f), ==, 1);
   hy_sim_set_down (f->sim, FALSE);
   hy_test_wait_until (second_ticket, f, "the second ticket");
   hy_sync_engine_set_auto_deliver (f->engine, FALSE);
   g_assert_cmpuint (asset_count (f), ==, 7);
-  /* Let the last run end before the fixture goes away. */
-  for (guint i = 0; i < 100; i++)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (2000);
-    }
+  /* The last run ends before the fixture goes away. */
+  hy_test_wait_until (engine_idle, f->engine, "the last automatic run's end");
 }
 
 int

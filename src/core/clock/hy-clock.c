@@ -216,6 +216,32 @@ hy_clock_advance (HyClock *self, gint64 microseconds)
 }
 
 /**
+ * hy_clock_set_offset:
+ * @microseconds: how far ahead of GLib's clocks (negative: behind)
+ *
+ * Puts a manual clock where a test wants it, as a machine whose clock is set wrong: what falls
+ * due is dispatched as after hy_clock_advance ().
+ */
+void
+hy_clock_set_offset (HyClock *self, gint64 microseconds)
+{
+  gint64 moved;
+
+  g_return_if_fail (HY_IS_CLOCK (self));
+  g_return_if_fail (self->manual);
+
+  moved = microseconds - offset (self);
+  if (moved >= 0)
+    hy_clock_advance (self, moved);
+  else
+    {
+      g_mutex_lock (&self->lock);
+      self->offset = microseconds;
+      g_mutex_unlock (&self->lock);
+    }
+}
+
+/**
  * hy_clock_timeout_source_new:
  * @interval_ms: the delay, and the interval when the callback returns G_SOURCE_CONTINUE
  *

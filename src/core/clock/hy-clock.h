@@ -20,6 +20,7 @@ gboolean hy_clock_is_manual (HyClock *self);
 gint64 hy_clock_get_monotonic (HyClock *self);
 gint64 hy_clock_get_real (HyClock *self);
 void hy_clock_advance (HyClock *self, gint64 microseconds);
+void hy_clock_set_offset (HyClock *self, gint64 microseconds);
 
 GSource *hy_clock_timeout_source_new (HyClock *self, guint interval_ms);
 

@@ -51,8 +51,7 @@ struct _HySyncEngine
   GMutex run_lock;              /* one sync/delivery at a time */
   guint batch_size;
   guint64 backoff_unit_us;
-  HySyncClockFunc clock;
-  gpointer clock_data;
+  HyClock *clock; /* the outbox's schedule and the automatic mode's timer */
   /* Halo's asset types as last read (ids of the type and of its name and serial fields for
    * workstations and servers): read once per engine, so a delta sync does not pay for them. */
   gboolean types_loaded;
@@ -67,6 +66,7 @@ struct _HySyncEngine
   /* Automatic delivery (the window): runs on the owner context, one at a time. */
   gboolean auto_deliver;
   GSource *auto_source;
+  gint64 auto_ready; /* the clock's monotonic µs when auto_source fires */
   gboolean auto_running;
   gboolean auto_again;     /* something changed during the run: run again */
   gboolean auto_full_sync; /* the next automatic run syncs assets too */

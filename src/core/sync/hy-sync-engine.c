@@ -40,7 +40,7 @@ G_DEFINE_FINAL_TYPE (HySyncEngine, hy_sync_engine, G_TYPE_OBJECT)
 gint64
 _hy_sync_engine_now (HySyncEngine *self)
 {
-  return self->clock != NULL ? self->clock (self->clock_data) : g_get_real_time ();
+  return hy_clock_get_real (self->clock);
 }
 
 enum
@@ -489,15 +489,17 @@ _hy_sync_engine_auto_schedule (HySyncEngine *self, gint64 delay_ms, gboolean ful
       self->auto_again = TRUE;
       return;
     }
-  ready = g_get_monotonic_time () + delay_ms * 1000;
+  ready = hy_clock_get_monotonic (self->clock) + delay_ms * 1000;
   if (self->auto_source != NULL)
     {
-      if (g_source_get_ready_time (self->auto_source) <= ready)
+      if (self->auto_ready <= ready)
         return;
       g_source_destroy (self->auto_source);
       g_clear_pointer (&self->auto_source, g_source_unref);
     }
-  self->auto_source = g_timeout_source_new ((guint) MIN (delay_ms, (gint64) G_MAXUINT));
+  self->auto_ready = ready;
+  self->auto_source =
+      hy_clock_timeout_source_new (self->clock, (guint) MIN (delay_ms, (gint64) G_MAXUINT));
   g_source_set_callback (self->auto_source, auto_run_cb, self, NULL);
   g_source_attach (self->auto_source, self->owner_context);
 }
@@ -530,6 +532,7 @@ hy_sync_engine_finalize (GObject *object)
 
   g_clear_object (&self->store);
   g_clear_object (&self->client);
+  g_clear_object (&self->clock);
   g_clear_pointer (&self->client_context, g_main_context_unref);
   g_clear_pointer (&self->owner_context, g_main_context_unref);
   g_clear_object (&self->auto_cancellable);
@@ -587,6 +590,7 @@ hy_sync_engine_new (HyStore *store, HyHaloClient *client)
    * engine is created in the same place. */
   self->client_context = g_main_context_ref_thread_default ();
   self->owner_context = g_main_context_ref_thread_default ();
+  self->clock = g_object_ref (hy_clock_get_system ());
   return self;
 }
 
@@ -619,11 +623,12 @@ hy_sync_engine_set_backoff_unit (HySyncEngine *self, guint64 microseconds)
 }
 
 void
-hy_sync_engine_set_clock (HySyncEngine *self, HySyncClockFunc clock, gpointer user_data)
+hy_sync_engine_set_clock (HySyncEngine *self, HyClock *clock)
 {
   g_return_if_fail (HY_IS_SYNC_ENGINE (self));
-  self->clock = clock;
-  self->clock_data = user_data;
+  if (clock == NULL)
+    clock = hy_clock_get_system ();
+  g_set_object (&self->clock, clock);
 }
 
 gboolean

@@ -105,10 +105,9 @@ HyHaloClient *hy_sync_engine_get_client (HySyncEngine *self);
 void hy_sync_engine_set_batch_size (HySyncEngine *self, guint batch_size);
 /* The unit of the outbox's retry back-off (default one second; tests shorten it). */
 void hy_sync_engine_set_backoff_unit (HySyncEngine *self, guint64 microseconds);
-/* The clock of the outbox's schedule, in microseconds of wall time (default g_get_real_time;
- * tests move it on instead of waiting). */
-typedef gint64 (*HySyncClockFunc) (gpointer user_data);
-void hy_sync_engine_set_clock (HySyncEngine *self, HySyncClockFunc clock, gpointer user_data);
+/* The clock of the outbox's schedule and of the automatic mode's wake-up (NULL: the system's;
+ * tests move a manual one on instead of waiting). */
+void hy_sync_engine_set_clock (HySyncEngine *self, HyClock *clock);
 
 /* The integration switch (stored in the profile). Disabling stops sending at the next item. */
 gboolean hy_sync_engine_get_enabled (HySyncEngine *self, GError **error);
