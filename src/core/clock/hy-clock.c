@@ -3,7 +3,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * What in the core depends on time (the rate budget's window, a token's expiry, a retry's
- * back-off, Retry-After) reads it from a HyClock and waits on its timeout sources. The system
+ * back-off, Retry-After, the outbox's schedule and the sync engine's automatic wake-up) reads
+ * it from a HyClock and waits on its timeout sources. The system
  * clock is GLib's. A test clock runs as GLib's does, and the test moves it forward with
  * hy_clock_advance () instead of sleeping until a window rolls or a token expires: what was
  * due in the skipped time falls due at once. It may be read from any thread (halyard-sim runs
