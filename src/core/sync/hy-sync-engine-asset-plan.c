@@ -742,19 +742,11 @@ list_halo_assets (HySyncRun *run, GHashTable *clients, GError **error)
   return records;
 }
 
-/* Before creating, finds devices that already have an asset in Halo: by the stable asset number,
- * then by name, then by serial, within the client (checked on each returned record). */
-gboolean
-_hy_sync_engine_plan_find_existing (HySyncRun *run, HySyncPlan *plan, GError **error)
+/* The clients of the devices @plan creates (gint64 set). */
+static GHashTable *
+create_clients (HySyncPlan *plan)
 {
-  g_autoptr (GPtrArray) records = NULL;
-  g_autoptr (GHashTable) clients =
-      g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_autoptr (GHashTable) by_inv = NULL;
-  g_autoptr (GHashTable) by_name = NULL;
-  g_autoptr (GHashTable) by_serial = NULL;
-  g_autoptr (GHashTable) taken = NULL;
-  g_autoptr (GPtrArray) links = NULL;
+  GHashTable *clients = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
 
   for (guint i = 0; i < plan->items->len; i++)
     {
@@ -762,12 +754,18 @@ _hy_sync_engine_plan_find_existing (HySyncRun *run, HySyncPlan *plan, GError **e
       if (item->action == PLAN_CREATE)
         g_hash_table_add (clients, g_memdup2 (&item->spec.client_id, sizeof (gint64)));
     }
-  if (g_hash_table_size (clients) == 0)
-    return TRUE;
+  return clients;
+}
 
-  links = hy_store_list_links (run->self->store, HY_RECORD_KIND_COMPUTER, NULL, error);
+/* The Halo assets computers are linked to already (gint64 set): none is taken twice. */
+static GHashTable *
+linked_assets (HyStore *store, GError **error)
+{
+  g_autoptr (GPtrArray) links = hy_store_list_links (store, HY_RECORD_KIND_COMPUTER, NULL, error);
+  GHashTable *taken;
+
   if (links == NULL)
-    return FALSE;
+    return NULL;
   taken = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   for (guint i = 0; i < links->len; i++)
     {
@@ -775,15 +773,62 @@ _hy_sync_engine_plan_find_existing (HySyncRun *run, HySyncPlan *plan, GError **e
       if (l->link.how != HY_LINK_HOW_NONE && l->link.halo_id > 0)
         g_hash_table_add (taken, g_memdup2 (&l->link.halo_id, sizeof (gint64)));
     }
+  return taken;
+}
 
-  records = list_halo_assets (run, clients, error);
-  if (records == NULL)
-    return FALSE;
-  by_inv =
+/* Halo's active assets by match key (see _hy_sync_engine_match_key ()): asset number, name,
+ * serial. */
+typedef struct
+{
+  GHashTable *by_inv;
+  GHashTable *by_name;
+  GHashTable *by_serial;
+} AssetIndex;
+
+static void
+asset_index_clear (AssetIndex *idx)
+{
+  g_clear_pointer (&idx->by_inv, g_hash_table_unref);
+  g_clear_pointer (&idx->by_name, g_hash_table_unref);
+  g_clear_pointer (&idx->by_serial, g_hash_table_unref);
+}
+
+/* The serial: Halo has no serial member, it is the type's field named like "Serial Number" (one
+ * index entry per record); the first such field seen is learned for the run. */
+static void
+index_serial (HySyncRun *run, AssetIndex *idx, HyHaloRecord *r, gint64 client)
+{
+  JsonNode *fields = json_object_get_member (hy_halo_record_get_object (r), "fields");
+
+  if (fields == NULL || !JSON_NODE_HOLDS_ARRAY (fields))
+    return;
+  for (guint f = 0; f < json_array_get_length (json_node_get_array (fields)); f++)
+    {
+      JsonNode *el = json_array_get_element (json_node_get_array (fields), f);
+      const char *fname, *value;
+      g_autofree char *lower = NULL;
+      if (!JSON_NODE_HOLDS_OBJECT (el))
+        continue;
+      fname = hy_sync_json_string (json_node_get_object (el), "name");
+      value = hy_sync_json_string (json_node_get_object (el), "value");
+      lower = fname != NULL ? g_ascii_strdown (fname, -1) : NULL;
+      if (lower != NULL && strstr (lower, "serial") != NULL && value != NULL && *value)
+        {
+          index_add (idx->by_serial, _hy_sync_engine_match_key (client, value, TRUE), r);
+          if (run->learned_serial_field_id <= 0)
+            run->learned_serial_field_id = hy_sync_json_int (json_node_get_object (el), "id");
+        }
+    }
+}
+
+static void
+index_halo_assets (HySyncRun *run, GPtrArray *records, AssetIndex *idx)
+{
+  idx->by_inv =
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-  by_name =
+  idx->by_name =
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-  by_serial =
+  idx->by_serial =
       g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
   for (guint i = 0; i < records->len; i++)
     {
@@ -796,77 +841,82 @@ _hy_sync_engine_plan_find_existing (HySyncRun *run, HySyncPlan *plan, GError **e
           hy_halo_record_get_boolean (r, "inactive"))
         continue;
       if (inv != NULL && *inv)
-        index_add (by_inv, _hy_sync_engine_match_key (client, inv, FALSE), r);
+        index_add (idx->by_inv, _hy_sync_engine_match_key (client, inv, FALSE), r);
       if (name != NULL && *name)
-        index_add (by_name, _hy_sync_engine_match_key (client, name, TRUE), r);
-      /* The serial: Halo has no serial member, it is the type's field named like "Serial
-       * Number" (one index entry per record) */
-      {
-        JsonNode *fields = json_object_get_member (hy_halo_record_get_object (r), "fields");
-        if (fields != NULL && JSON_NODE_HOLDS_ARRAY (fields))
-          for (guint f = 0; f < json_array_get_length (json_node_get_array (fields)); f++)
-            {
-              JsonNode *el = json_array_get_element (json_node_get_array (fields), f);
-              const char *fname, *value;
-              g_autofree char *lower = NULL;
-              if (!JSON_NODE_HOLDS_OBJECT (el))
-                continue;
-              fname = hy_sync_json_string (json_node_get_object (el), "name");
-              value = hy_sync_json_string (json_node_get_object (el), "value");
-              lower = fname != NULL ? g_ascii_strdown (fname, -1) : NULL;
-              if (lower != NULL && strstr (lower, "serial") != NULL && value != NULL && *value)
-                {
-                  index_add (by_serial, _hy_sync_engine_match_key (client, value, TRUE), r);
-                  if (run->learned_serial_field_id <= 0)
-                    run->learned_serial_field_id =
-                        hy_sync_json_int (json_node_get_object (el), "id");
-                }
-            }
-      }
+        index_add (idx->by_name, _hy_sync_engine_match_key (client, name, TRUE), r);
+      index_serial (run, idx, r, client);
     }
+}
 
+/* A device to create that Halo has already (by asset number, then name, then serial) becomes
+ * an update of that asset; several matches fail it, for the technician to link by hand. */
+static void
+match_existing (const AssetIndex *idx, GHashTable *taken, HySyncPlanItem *item)
+{
+  HyHaloRecord *found = NULL;
+  gboolean ambiguous = FALSE;
+  g_autofree char *k = NULL;
+
+  k = _hy_sync_engine_match_key (item->spec.client_id, item->inventory_number, FALSE);
+  found = index_pick (idx->by_inv, k, taken, &ambiguous);
+  if (found == NULL && !ambiguous && item->spec.name != NULL && *item->spec.name)
+    {
+      g_free (k);
+      k = _hy_sync_engine_match_key (item->spec.client_id, item->spec.name, TRUE);
+      found = index_pick (idx->by_name, k, taken, &ambiguous);
+    }
+  if (found == NULL && !ambiguous && item->spec.serial != NULL && *item->spec.serial)
+    {
+      g_free (k);
+      k = _hy_sync_engine_match_key (item->spec.client_id, item->spec.serial, TRUE);
+      found = index_pick (idx->by_serial, k, taken, &ambiguous);
+    }
+  if (ambiguous)
+    {
+      item->action = PLAN_FAILED;
+      /* Translators: %s is a computer name */
+      item->reason = g_strdup_printf (_ ("Several Halo assets of the client match %s: link it "
+                                         "to the right one by hand (halyard-cli link set "
+                                         "computer)"),
+                                      item->computer->name);
+      return;
+    }
+  if (found != NULL)
+    {
+      gint64 id = hy_halo_record_get_id (found);
+      item->halo_id = id;
+      item->found = TRUE;
+      item->action = PLAN_UPDATE;
+      g_hash_table_add (taken, g_memdup2 (&id, sizeof (gint64)));
+    }
+}
+
+/* Before creating, finds devices that already have an asset in Halo: by the stable asset number,
+ * then by name, then by serial, within the client (checked on each returned record). */
+gboolean
+_hy_sync_engine_plan_find_existing (HySyncRun *run, HySyncPlan *plan, GError **error)
+{
+  g_autoptr (GHashTable) clients = create_clients (plan);
+  g_autoptr (GHashTable) taken = NULL;
+  g_autoptr (GPtrArray) records = NULL;
+  AssetIndex idx = { 0 };
+
+  if (g_hash_table_size (clients) == 0)
+    return TRUE;
+  taken = linked_assets (run->self->store, error);
+  if (taken == NULL)
+    return FALSE;
+  records = list_halo_assets (run, clients, error);
+  if (records == NULL)
+    return FALSE;
+  index_halo_assets (run, records, &idx);
   for (guint i = 0; i < plan->items->len; i++)
     {
       HySyncPlanItem *item = g_ptr_array_index (plan->items, i);
-      HyHaloRecord *found = NULL;
-      gboolean ambiguous = FALSE;
-      g_autofree char *k = NULL;
-
-      if (item->action != PLAN_CREATE)
-        continue;
-      k = _hy_sync_engine_match_key (item->spec.client_id, item->inventory_number, FALSE);
-      found = index_pick (by_inv, k, taken, &ambiguous);
-      if (found == NULL && !ambiguous && item->spec.name != NULL && *item->spec.name)
-        {
-          g_free (k);
-          k = _hy_sync_engine_match_key (item->spec.client_id, item->spec.name, TRUE);
-          found = index_pick (by_name, k, taken, &ambiguous);
-        }
-      if (found == NULL && !ambiguous && item->spec.serial != NULL && *item->spec.serial)
-        {
-          g_free (k);
-          k = _hy_sync_engine_match_key (item->spec.client_id, item->spec.serial, TRUE);
-          found = index_pick (by_serial, k, taken, &ambiguous);
-        }
-      if (ambiguous)
-        {
-          item->action = PLAN_FAILED;
-          /* Translators: %s is a computer name */
-          item->reason = g_strdup_printf (_ ("Several Halo assets of the client match %s: link it "
-                                             "to the right one by hand (halyard-cli link set "
-                                             "computer)"),
-                                          item->computer->name);
-          continue;
-        }
-      if (found != NULL)
-        {
-          gint64 id = hy_halo_record_get_id (found);
-          item->halo_id = id;
-          item->found = TRUE;
-          item->action = PLAN_UPDATE;
-          g_hash_table_add (taken, g_memdup2 (&id, sizeof (gint64)));
-        }
+      if (item->action == PLAN_CREATE)
+        match_existing (&idx, taken, item);
     }
+  asset_index_clear (&idx);
   return TRUE;
 }
 
