@@ -63,6 +63,18 @@ hy_test_halo_new (const HySimGenerateOptions *options, const char *tmpl)
   return halo;
 }
 
+HySim *
+hy_test_sim_start (const HySimGenerateOptions *options)
+{
+  g_autoptr (GError) error = NULL;
+  HySim *sim = hy_sim_new ();
+
+  hy_sim_generate (sim, options);
+  g_assert_true (hy_sim_start (sim, 0, &error));
+  g_assert_no_error (error);
+  return sim;
+}
+
 HyTestHalo *
 hy_test_halo_new_empty (guint clients, guint agents, const char *tmpl)
 {

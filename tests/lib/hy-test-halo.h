@@ -49,6 +49,10 @@ void hy_test_record_events (HyHaloClient *client, GPtrArray *events);
 /* Asserts that no text of any event of @events holds one of @secrets (NULL-terminated). */
 void hy_test_assert_events_hide (GPtrArray *events, const char *const *secrets);
 
+/* A simulator with @options' records, started on a free loopback port (for suites that share
+ * one in main ()). */
+HySim *hy_test_sim_start (const HySimGenerateOptions *options);
+
 /* ---- The simulator's state ---------------------------------------------------------------- */
 
 JsonArray *hy_test_state_array (JsonNode *state, const char *table);

@@ -13,6 +13,7 @@
 
 #include "hy-sim.h"
 #include "preflight/hy-preflight.h"
+#include "hy-test-halo.h"
 
 static HySim *sim;
 
@@ -20,13 +21,7 @@ static HySim *sim;
 /* Helpers                                                                   */
 /* ------------------------------------------------------------------------- */
 
-static void
-result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
+#define result_cb hy_test_result_cb
 
 static HyPreflightResult *
 run (HyHaloClient *client)
@@ -36,8 +31,7 @@ run (HyHaloClient *client)
   HyPreflightResult *preflight;
 
   hy_preflight_run_async (client, NULL, result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  hy_test_wait_for (&result);
   preflight = hy_preflight_run_finish (result, &error);
   g_assert_no_error (error);
   g_assert_nonnull (preflight);
@@ -598,8 +592,7 @@ test_cancelled (void)
 
   g_cancellable_cancel (cancellable);
   hy_preflight_run_async (client, cancellable, result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  hy_test_wait_for (&result);
   preflight = hy_preflight_run_finish (result, &error);
   g_assert_null (preflight);
   g_assert_nonnull (error);
@@ -608,20 +601,13 @@ test_cancelled (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GError) error = NULL;
   HySimGenerateOptions options;
   int status;
 
-  /* The tests' private GSettings has no proxy schema: no proxy for loopback servers */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-
-  sim = hy_sim_new ();
+  hy_test_init (&argc, &argv);
   hy_sim_generate_options_init (&options);
   options.clients = 3;
-  hy_sim_generate (sim, &options);
-  if (!hy_sim_start (sim, 0, &error))
-    g_error ("Could not start the simulator: %s", error->message);
+  sim = hy_test_sim_start (&options);
 
   g_test_add_func ("/preflight/all-passing", test_all_passing);
   g_test_add_func ("/preflight/admin-scopes", test_admin_scopes);

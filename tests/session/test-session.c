@@ -14,7 +14,7 @@
 #include "credentials/hy-credentials.h"
 #include "hy-sim.h"
 #include "session/hy-session.h"
-#include "hy-test.h"
+#include "hy-test-halo.h"
 
 #define SECRET "Session-Test-Secret-31d5a8"
 
@@ -534,23 +534,16 @@ test_connect_keyring (void)
 int
 main (int argc, char **argv)
 {
-  g_autoptr (GError) error = NULL;
   HySimGenerateOptions options;
   int status;
 
-  /* The tests' private GSettings has no proxy schema: no proxy for loopback servers */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-
-  sim = hy_sim_new ();
+  hy_test_init (&argc, &argv);
   hy_sim_generate_options_init (&options);
   /* Enough clients and agents for the generator's inactive clients and disabled agent. */
   options.clients = 40;
   options.assets_per_client = 4;
   options.agents = 8;
-  hy_sim_generate (sim, &options);
-  if (!hy_sim_start (sim, 0, &error))
-    g_error ("Could not start the simulator: %s", error->message);
+  sim = hy_test_sim_start (&options);
 
   g_test_add_func ("/session/not-connected", test_not_connected);
   g_test_add_func ("/session/refresh", test_refresh);
