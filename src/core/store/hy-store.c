@@ -181,10 +181,16 @@ _hy_store_stmt_release (HyStmt *stmt)
   sqlite3_clear_bindings (stmt);
 }
 
+/* The cached statements are each thread's own: a statement is released (reset) when the
+ * function that used it returns, which may be after it let go of the store's lock, so another
+ * thread stepping the same statement then would see it reset under it (the service's worker
+ * and its main thread use one store). The connection serialises the calls themselves
+ * (SQLITE_OPEN_FULLMUTEX). */
 HyStmt *
 _hy_store_prepare (HyStore *self, const char *sql, GError **error)
 {
-  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, sql);
+  g_autofree char *key = g_strdup_printf ("%p\n%s", (gpointer) g_thread_self (), sql);
+  sqlite3_stmt *stmt = g_hash_table_lookup (self->statements, key);
   int rc;
 
   if (stmt != NULL)
@@ -196,7 +202,7 @@ _hy_store_prepare (HyStore *self, const char *sql, GError **error)
       _hy_store_set_sqlite_error (self, error, rc);
       return NULL;
     }
-  g_hash_table_insert (self->statements, g_strdup (sql), stmt);
+  g_hash_table_insert (self->statements, g_steal_pointer (&key), stmt);
   return stmt;
 }
 
@@ -559,7 +565,7 @@ open_store (const char *path, guint target_version, GError **error)
   else if (!make_private (self->path, error))
     return NULL;
 
-  rc = sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+  rc = sqlite3_open_v2 (self->path, &self->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
       _hy_store_set_sqlite_error (self, error, rc);
