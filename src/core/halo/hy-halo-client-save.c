@@ -1,7 +1,8 @@
 /* hy-halo-client-save.c
  *
- * Saves: assets posted in batches, and the look-up before a create whose answer did not
- * say which record it made.
+ * Saves: assets and tickets posted in batches (`?returnall=true`), each record Halo answers
+ * with matched to the one sent by a key of its own, never by position; for assets, the
+ * look-up before a create whose answer did not say which record it made.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -12,6 +13,7 @@
 
 #include <glib/gi18n-lib.h>
 #include <libsoup/soup.h>
+#include <string.h>
 
 #include "hy-halo-client-private.h"
 
@@ -21,6 +23,8 @@
 
 typedef struct
 {
+  HyHaloKind kind;    /* HY_HALO_KIND_ASSET or HY_HALO_KIND_TICKET */
+  GPtrArray *markers; /* tickets: char *, the line each one's details hold; NULL for assets */
   GPtrArray *items;   /* JsonNode (object), normalised copies */
   GPtrArray *results; /* HyHaloRecord or NULL, same order */
   GPtrArray *batches; /* GArray of guint indices */
@@ -42,6 +46,7 @@ save_data_free (SaveData *data)
   g_ptr_array_unref (data->batches);
   g_array_unref (data->pending);
   g_clear_pointer (&data->clients, g_array_unref);
+  g_clear_pointer (&data->markers, g_ptr_array_unref);
   g_free (data->record);
   g_free (data);
 }
@@ -91,6 +96,23 @@ create_key (JsonObject *object, const char **member)
   return NULL;
 }
 
+/* Whether @text has @line as one whole line (HTML-wrapped lines end at a tag). */
+static gboolean
+has_line (const char *text, const char *line)
+{
+  gsize len = strlen (line);
+
+  for (const char *p = text; p != NULL && (p = strstr (p, line)) != NULL; p += len)
+    {
+      gboolean starts = p == text || p[-1] == '\n' || p[-1] == '>';
+      char next = p[len];
+
+      if (starts && (next == '\0' || next == '\n' || next == '\r' || next == '<'))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 /* "client_id/member/value" (case-folded): two creates with the same one cannot be told apart. */
 static char *
 create_key_string (JsonObject *object)
@@ -128,13 +150,47 @@ create_matches (JsonObject *item, JsonObject *saved)
   return g_strcmp0 (a, b) == 0;
 }
 
+/* The key of create @index, as create_key_string () says; tickets: "client_id/marker". */
+static char *
+item_key_string (SaveData *data, guint index)
+{
+  JsonObject *item = item_object (data, index);
+  const char *marker;
+
+  if (data->kind != HY_HALO_KIND_TICKET)
+    return create_key_string (item);
+  marker = g_ptr_array_index (data->markers, index);
+  if (marker == NULL || *marker == '\0' || hy_halo_json_get_id (item, "client_id") <= 0)
+    return NULL;
+  return g_strdup_printf ("%" G_GINT64_FORMAT "/%s", hy_halo_json_get_id (item, "client_id"),
+                          marker);
+}
+
+/* Whether @saved is the record created from item @index: same client, and the same stable key
+ * (assets) or the item's marker as a line of its details (tickets). */
+static gboolean
+item_matches (SaveData *data, guint index, JsonObject *saved)
+{
+  JsonObject *item = item_object (data, index);
+  const char *marker;
+  const char *details;
+
+  if (data->kind != HY_HALO_KIND_TICKET)
+    return create_matches (item, saved);
+  marker = g_ptr_array_index (data->markers, index);
+  details = item_string (saved, "details");
+  return marker != NULL && details != NULL && hy_halo_json_get_id (saved, "client_id") > 0 &&
+         hy_halo_json_get_id (saved, "client_id") == hy_halo_json_get_id (item, "client_id") &&
+         has_line (details, marker);
+}
+
 static void save_next_batch (GTask *task);
 static void save_next_lookup (GTask *task);
 
 static void
 save_set_result (SaveData *data, guint index, JsonObject *saved)
 {
-  g_ptr_array_index (data->results, index) = hy_halo_record_new (HY_HALO_KIND_ASSET, saved);
+  g_ptr_array_index (data->results, index) = hy_halo_record_new (data->kind, saved);
 }
 
 /* The record as sent, with the id Halo gave it */
@@ -171,7 +227,7 @@ save_match_item (SaveData *data, GArray *batch, JsonObject *saved, gint64 saved_
       JsonObject *item = item_object (data, index);
       gint64 id = hy_halo_json_get_id (item, "id");
 
-      if (id > 0 ? id == saved_id : create_matches (item, saved))
+      if (id > 0 ? id == saved_id : item_matches (data, index, saved))
         {
           found = (int) index;
           candidates++;
@@ -376,8 +432,9 @@ save_next_lookup (GTask *task)
       guint per_client_pages = 0;
 
       data->clients = g_array_new (FALSE, FALSE, sizeof (gint64));
-      /* The caller reads the unidentified creates back itself (their results stay NULL). */
-      if (data->flags & HY_HALO_SAVE_NO_READ_BACK)
+      /* The caller reads the unidentified creates back itself (their results stay NULL); a
+       * ticket list has no details to find the marker in (HALO-API §11). */
+      if ((data->flags & HY_HALO_SAVE_NO_READ_BACK) || data->kind == HY_HALO_KIND_TICKET)
         g_array_set_size (data->pending, 0);
       for (guint p = 0; p < data->pending->len; p++)
         {
@@ -442,6 +499,7 @@ save_batch_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   GError *error = NULL;
   g_autoptr (JsonNode) root = _hy_halo_client_json_request_finish (self, result, &error);
   g_autoptr (GPtrArray) returned = g_ptr_array_new ();
+  g_autofree char *path = g_strconcat ("/api/", _hy_halo_client_kind_entity (data->kind), NULL);
   JsonArray *array = NULL;
 
   if (!root)
@@ -459,7 +517,7 @@ save_batch_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       /* a wrapper: {"assets": [...]} */
       JsonNode *inner = json_object_get_member (json_node_get_object (root),
-                                                _hy_halo_client_kind_plural (HY_HALO_KIND_ASSET));
+                                                _hy_halo_client_kind_plural (data->kind));
       if (inner != NULL && JSON_NODE_HOLDS_ARRAY (inner))
         array = json_node_get_array (inner);
     }
@@ -470,7 +528,7 @@ save_batch_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           JsonNode *element = json_array_get_element (array, i);
           if (!JSON_NODE_HOLDS_OBJECT (element))
             {
-              g_task_return_error (task, _hy_halo_client_bad_shape ("/api/Asset"));
+              g_task_return_error (task, _hy_halo_client_bad_shape (path));
               return;
             }
           g_ptr_array_add (returned, json_node_get_object (element));
@@ -478,13 +536,13 @@ save_batch_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else
     {
-      JsonObject *saved = _hy_halo_client_single_object (root, HY_HALO_KIND_ASSET);
+      JsonObject *saved = _hy_halo_client_single_object (root, data->kind);
       if (saved != NULL)
         g_ptr_array_add (returned, saved);
     }
   if (returned->len == 0)
     {
-      g_task_return_error (task, _hy_halo_client_bad_shape ("/api/Asset"));
+      g_task_return_error (task, _hy_halo_client_bad_shape (path));
       return;
     }
 
@@ -496,7 +554,7 @@ save_batch_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
       if (saved_id <= 0)
         {
-          g_task_return_error (task, _hy_halo_client_bad_shape ("/api/Asset"));
+          g_task_return_error (task, _hy_halo_client_bad_shape (path));
           return;
         }
       index = save_match_item (data, batch, saved, saved_id);
@@ -526,6 +584,7 @@ save_next_batch (GTask *task)
   SaveData *data = g_task_get_task_data (task);
   GArray *batch;
   g_autoptr (JsonNode) body = NULL;
+  g_autofree char *path = NULL;
   JsonArray *array;
   CallFlags flags = 0;
 
@@ -545,8 +604,8 @@ save_next_batch (GTask *task)
     }
   body = json_node_new (JSON_NODE_ARRAY);
   json_node_take_array (body, array);
-  _hy_halo_client_json_request_async (self, "POST", "/api/Asset?returnall=true", body,
-                                      data->priority, data->record, flags,
+  path = g_strconcat ("/api/", _hy_halo_client_kind_entity (data->kind), "?returnall=true", NULL);
+  _hy_halo_client_json_request_async (self, "POST", path, body, data->priority, data->record, flags,
                                       g_task_get_cancellable (task), save_batch_cb, task);
 }
 
@@ -566,6 +625,96 @@ hy_halo_client_save_assets_async (HyHaloClient *self,
 {
   hy_halo_client_save_assets_full_async (self, assets, HY_HALO_SAVE_NONE, priority, record,
                                          cancellable, callback, user_data);
+}
+
+/* Starts a save of @objects (JsonObject) of @kind in POSTs of up to @batch_size; @markers:
+ * tickets' marker lines. */
+static void
+save_start (HyHaloClient *self,
+            HyHaloKind kind,
+            GPtrArray *objects,
+            const char *const *markers,
+            guint batch_size,
+            HyHaloSaveFlags flags,
+            HyHaloPriority priority,
+            const char *record,
+            GCancellable *cancellable,
+            GAsyncReadyCallback callback,
+            gpointer user_data,
+            gpointer source_tag)
+{
+  GTask *task;
+  SaveData *data;
+  GArray *current = NULL;
+  g_autoptr (GHashTable) key_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_check_cancellable (task, FALSE);
+  g_task_set_source_tag (task, source_tag);
+  data = g_new0 (SaveData, 1);
+  data->kind = kind;
+  data->items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  data->results = g_ptr_array_new_with_free_func (record_unref_nullable);
+  data->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
+  data->pending = g_array_new (FALSE, FALSE, sizeof (guint));
+  data->flags = flags;
+  data->priority = priority;
+  data->record = g_strdup (record);
+  if (markers != NULL)
+    {
+      data->markers = g_ptr_array_new_with_free_func (g_free);
+      for (guint i = 0; i < objects->len; i++)
+        g_ptr_array_add (data->markers, g_strdup (markers[i]));
+    }
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+
+  for (guint i = 0; i < objects->len; i++)
+    {
+      JsonObject *object = g_ptr_array_index (objects, i);
+      g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), object);
+      g_autofree char *json = json_to_string (node, FALSE);
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      JsonNode *copy;
+      char *key;
+
+      if (!json_parser_load_from_data (parser, json, -1, NULL))
+        g_assert_not_reached ();
+      copy = json_node_copy (json_parser_get_root (parser));
+      hy_halo_json_normalize_ids (copy);
+      g_ptr_array_add (data->items, copy);
+      g_ptr_array_add (data->results, NULL);
+      if (hy_halo_json_get_id (json_node_get_object (copy), "id") <= 0 &&
+          (key = item_key_string (data, i)) != NULL)
+        {
+          guint count = GPOINTER_TO_UINT (g_hash_table_lookup (key_counts, key));
+          g_hash_table_insert (key_counts, key, GUINT_TO_POINTER (count + 1));
+        }
+    }
+
+  /* Updates and creates with a key of their own share batches; other creates go alone */
+  for (guint i = 0; i < data->items->len; i++)
+    {
+      JsonObject *item = item_object (data, i);
+      if (hy_halo_json_get_id (item, "id") <= 0)
+        {
+          g_autofree char *key = item_key_string (data, i);
+          if (key == NULL || GPOINTER_TO_UINT (g_hash_table_lookup (key_counts, key)) > 1)
+            {
+              GArray *alone = g_array_new (FALSE, FALSE, sizeof (guint));
+              g_array_append_val (alone, i);
+              g_ptr_array_add (data->batches, alone);
+              continue;
+            }
+        }
+      if (!current || current->len >= batch_size)
+        {
+          current = g_array_new (FALSE, FALSE, sizeof (guint));
+          g_ptr_array_add (data->batches, current);
+        }
+      g_array_append_val (current, i);
+    }
+
+  save_next_batch (task);
 }
 
 /**
@@ -592,74 +741,11 @@ hy_halo_client_save_assets_full_async (HyHaloClient *self,
                                        GAsyncReadyCallback callback,
                                        gpointer user_data)
 {
-  GTask *task;
-  SaveData *data;
-  GArray *current = NULL;
-  g_autoptr (GHashTable) key_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
   g_return_if_fail (HY_IS_HALO_CLIENT (self));
   g_return_if_fail (assets != NULL);
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_check_cancellable (task, FALSE);
-  g_task_set_source_tag (task, hy_halo_client_save_assets_async);
-  data = g_new0 (SaveData, 1);
-  data->items = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  data->results = g_ptr_array_new_with_free_func (record_unref_nullable);
-  data->batches = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
-  data->pending = g_array_new (FALSE, FALSE, sizeof (guint));
-  data->flags = flags;
-  data->priority = priority;
-  data->record = g_strdup (record);
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-
-  for (guint i = 0; i < assets->len; i++)
-    {
-      JsonObject *object = g_ptr_array_index (assets, i);
-      g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), object);
-      g_autofree char *json = json_to_string (node, FALSE);
-      g_autoptr (JsonParser) parser = json_parser_new ();
-      JsonNode *copy;
-      char *key;
-
-      if (!json_parser_load_from_data (parser, json, -1, NULL))
-        g_assert_not_reached ();
-      copy = json_node_copy (json_parser_get_root (parser));
-      hy_halo_json_normalize_ids (copy);
-      g_ptr_array_add (data->items, copy);
-      g_ptr_array_add (data->results, NULL);
-      if (hy_halo_json_get_id (json_node_get_object (copy), "id") <= 0 &&
-          (key = create_key_string (json_node_get_object (copy))) != NULL)
-        {
-          guint count = GPOINTER_TO_UINT (g_hash_table_lookup (key_counts, key));
-          g_hash_table_insert (key_counts, key, GUINT_TO_POINTER (count + 1));
-        }
-    }
-
-  /* Updates and creates with a key of their own share batches; other creates go alone */
-  for (guint i = 0; i < data->items->len; i++)
-    {
-      JsonObject *item = item_object (data, i);
-      if (hy_halo_json_get_id (item, "id") <= 0)
-        {
-          g_autofree char *key = create_key_string (item);
-          if (key == NULL || GPOINTER_TO_UINT (g_hash_table_lookup (key_counts, key)) > 1)
-            {
-              GArray *alone = g_array_new (FALSE, FALSE, sizeof (guint));
-              g_array_append_val (alone, i);
-              g_ptr_array_add (data->batches, alone);
-              continue;
-            }
-        }
-      if (!current || current->len >= self->batch_size)
-        {
-          current = g_array_new (FALSE, FALSE, sizeof (guint));
-          g_ptr_array_add (data->batches, current);
-        }
-      g_array_append_val (current, i);
-    }
-
-  save_next_batch (task);
+  save_start (self, HY_HALO_KIND_ASSET, assets, NULL, self->batch_size, flags, priority, record,
+              cancellable, callback, user_data, hy_halo_client_save_assets_async);
 }
 
 /**
@@ -673,6 +759,54 @@ hy_halo_client_save_assets_finish (HyHaloClient *self, GAsyncResult *result, GEr
 {
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == hy_halo_client_save_assets_async,
+                        NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * hy_halo_client_create_tickets_async:
+ * @tickets: (element-type JsonObject): tickets to create (without `id`)
+ * @markers: for each ticket, a line its `details` hold that no other ticket's do
+ * @batch_size: the most tickets per POST (0: the client's batch size)
+ *
+ * Creates tickets with POSTs of up to @batch_size each, with `?returnall=true` so that Halo
+ * answers with every saved ticket. Each saved ticket is matched to the one sent by its client
+ * and the marker line of its details, never by position. A ticket without a marker, or with the
+ * marker of another ticket of the call, is sent on its own.
+ */
+void
+hy_halo_client_create_tickets_async (HyHaloClient *self,
+                                     GPtrArray *tickets,
+                                     const char *const *markers,
+                                     guint batch_size,
+                                     HyHaloPriority priority,
+                                     const char *record,
+                                     GCancellable *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer user_data)
+{
+  g_return_if_fail (HY_IS_HALO_CLIENT (self));
+  g_return_if_fail (tickets != NULL && markers != NULL);
+
+  save_start (self, HY_HALO_KIND_TICKET, tickets, markers,
+              batch_size > 0 ? MIN (batch_size, self->batch_size) : self->batch_size,
+              HY_HALO_SAVE_NO_READ_BACK, priority, record, cancellable, callback, user_data,
+              hy_halo_client_create_tickets_async);
+}
+
+/**
+ * hy_halo_client_create_tickets_finish:
+ *
+ * Returns: (transfer full) (element-type HyHaloRecord): the created tickets, in the order given;
+ *   %NULL for a ticket Halo's answer did not say it made (it answered with fewer records, as a
+ *   Halo that ignores `returnall` does): it may exist, look it up before creating it again
+ */
+GPtrArray *
+hy_halo_client_create_tickets_finish (HyHaloClient *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) ==
+                            hy_halo_client_create_tickets_async,
                         NULL);
   return g_task_propagate_pointer (G_TASK (result), error);
 }

@@ -267,4 +267,16 @@ void hy_halo_client_save_assets_async (HyHaloClient *self,
 GPtrArray *
 hy_halo_client_save_assets_finish (HyHaloClient *self, GAsyncResult *result, GError **error);
 
+void hy_halo_client_create_tickets_async (HyHaloClient *self,
+                                          GPtrArray *tickets,
+                                          const char *const *markers,
+                                          guint batch_size,
+                                          HyHaloPriority priority,
+                                          const char *record,
+                                          GCancellable *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer user_data);
+GPtrArray *
+hy_halo_client_create_tickets_finish (HyHaloClient *self, GAsyncResult *result, GError **error);
+
 G_END_DECLS

@@ -147,14 +147,47 @@ alert_item_failed (HySyncRun *run, HyOutboxItem *item, const char *alert_id, con
                                  NULL);
 }
 
-static void
-deliver_ticket_create (HySyncRun *run, HyOutboxItem *item, HyAlert *alert)
+JsonNode *
+_hy_sync_engine_ticket_body (HySyncRun *run, const HyAlert *alert, const HySyncRoute *route)
 {
   g_autoptr (HyPolicyDefaults) defaults = NULL;
+  HySyncTicketSpec spec = { 0 };
+
+  spec.alert_id = alert->id;
+  spec.raised_at = alert->raised_at;
+  spec.summary = alert->summary;
+  spec.details = alert->details;
+  spec.severity = alert->severity;
+  spec.computer_name = route->computer_name;
+  spec.tickettype_id = route->tickettype_id;
+  spec.client_id = route->client_id;
+  spec.site_id = route->site_id;
+  spec.asset_id = route->asset_id;
+  /* The spec borrows the defaults' strings until the body is built. */
+  hy_ticket_lifecycle_fill_spec (run->self->store, alert, &spec, &defaults);
+  return hy_sync_ticket_create_payload (&spec);
+}
+
+void
+_hy_sync_engine_ticket_created (HySyncRun *run,
+                                HyOutboxItem *item,
+                                const HyAlert *alert,
+                                HyHaloRecord *ticket)
+{
+  /* The status Halyard set: a status other than it on clear was changed by hand. */
+  hy_ticket_lifecycle_set_status (run->self->store, alert->id,
+                                  hy_halo_record_get_int (ticket, "status_id"));
+  _hy_sync_engine_alert_delivered (run, item, alert->id, hy_halo_record_get_id (ticket));
+}
+
+/* Creates @alert's ticket; with @look_up_first (an earlier create may have reached Halo), only
+ * when looking it up by its key finds none. */
+static void
+deliver_ticket_create (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, gboolean look_up_first)
+{
   HySyncRoute route;
   g_autofree char *reason = NULL;
   g_autoptr (JsonNode) body = NULL;
-  HySyncTicketSpec spec = { 0 };
   gint64 ticket_id = 0;
   HySyncCall call = { .self = run->self,
                       .op = OP_CREATE_TICKET,
@@ -176,7 +209,7 @@ deliver_ticket_create (HySyncRun *run, HyOutboxItem *item, HyAlert *alert)
       run->report->delivered--;
       return;
     }
-  if (item->attempts > 0)
+  if (look_up_first)
     {
       g_autoptr (GError) error = NULL;
       if (!_hy_sync_engine_lookup_ticket (run, alert, route.client_id, item->record_key, &ticket_id,
@@ -194,33 +227,20 @@ deliver_ticket_create (HySyncRun *run, HyOutboxItem *item, HyAlert *alert)
         }
     }
 
-  spec.alert_id = alert->id;
-  spec.raised_at = alert->raised_at;
-  spec.summary = alert->summary;
-  spec.details = alert->details;
-  spec.severity = alert->severity;
-  spec.computer_name = route.computer_name;
-  spec.tickettype_id = route.tickettype_id;
-  spec.client_id = route.client_id;
-  spec.site_id = route.site_id;
-  spec.asset_id = route.asset_id;
-  hy_ticket_lifecycle_fill_spec (run->self->store, alert, &spec, &defaults);
-  body = hy_sync_ticket_create_payload (&spec);
+  body = _hy_sync_engine_ticket_body (run, alert, &route);
   call.object = json_node_get_object (body);
+  _hy_sync_engine_ticket_posted (run->self);
   if (_hy_sync_engine_call_run (&call))
     {
       ticket_id = call.rec != NULL ? hy_halo_record_get_id (call.rec) : 0;
-      /* The status Halyard set: a status other than it on clear was changed by hand. */
-      if (ticket_id > 0)
-        hy_ticket_lifecycle_set_status (run->self->store, alert->id,
-                                        hy_halo_record_get_int (call.rec, "status_id"));
-      _hy_sync_engine_call_clear (&call);
       if (ticket_id > 0)
         {
-          _hy_sync_engine_alert_delivered (run, item, alert->id, ticket_id);
+          _hy_sync_engine_ticket_created (run, item, alert, call.rec);
+          _hy_sync_engine_call_clear (&call);
           _hy_sync_engine_route_clear (&route);
           return;
         }
+      _hy_sync_engine_call_clear (&call);
       g_set_error_literal (&call.error, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
                            _ ("Halo did not return the new ticket’s id"));
     }
@@ -600,8 +620,10 @@ deliver_ticket_asset (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, JsonOb
     }
 }
 
+/* Delivers @item; a ticket create is looked up first when @look_up_first (a batch that held it
+ * may have created it), or when an earlier attempt may have reached Halo. */
 void
-_hy_sync_engine_deliver_alert_item (HySyncRun *run, HyOutboxItem *item)
+_hy_sync_engine_deliver_alert_item_full (HySyncRun *run, HyOutboxItem *item, gboolean look_up_first)
 {
   g_autoptr (JsonNode) payload = _hy_sync_engine_parse_json (item->payload);
   g_autoptr (HyAlert) alert = NULL;
@@ -627,7 +649,7 @@ _hy_sync_engine_deliver_alert_item (HySyncRun *run, HyOutboxItem *item)
     }
   if (g_strcmp0 (item->kind, HY_SYNC_KIND_TICKET_CREATE) == 0)
     {
-      deliver_ticket_create (run, item, alert);
+      deliver_ticket_create (run, item, alert, look_up_first || item->attempts > 0);
       return;
     }
   if (alert->ticket_id <= 0)
@@ -650,4 +672,10 @@ _hy_sync_engine_deliver_alert_item (HySyncRun *run, HyOutboxItem *item)
     deliver_ticket_asset (run, item, alert, o);
   else
     _hy_sync_engine_item_dead (run, item, _ ("Unknown kind of queued write"));
+}
+
+void
+_hy_sync_engine_deliver_alert_item (HySyncRun *run, HyOutboxItem *item)
+{
+  _hy_sync_engine_deliver_alert_item_full (run, item, FALSE);
 }

@@ -39,6 +39,9 @@ call_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       case OP_SAVE_ASSETS:
         call->saved = hy_halo_client_save_assets_finish (client, result, &call->error);
         break;
+      case OP_CREATE_TICKETS:
+        call->saved = hy_halo_client_create_tickets_finish (client, result, &call->error);
+        break;
       default:
         g_assert_not_reached ();
     }
@@ -126,6 +129,11 @@ call_start_cb (gpointer user_data)
       case OP_SAVE_ASSETS:
         hy_halo_client_save_assets_full_async (c, call->assets, call->save_flags, call->priority,
                                                call->record, call->cancellable, call_done_cb, call);
+        break;
+      case OP_CREATE_TICKETS:
+        hy_halo_client_create_tickets_async (c, call->assets, call->markers, call->batch_size,
+                                             call->priority, call->record, call->cancellable,
+                                             call_done_cb, call);
         break;
       case OP_AGENT_ME:
         hy_halo_client_get_agent_me_async (c, call->priority, call->cancellable, call_done_cb,

@@ -319,6 +319,7 @@ deliver_loop_inner (HySyncRun *run, GError **error)
       g_autoptr (GPtrArray) items = NULL;
       g_autoptr (GPtrArray) creates = g_ptr_array_new ();
       g_autoptr (GPtrArray) updates = g_ptr_array_new ();
+      g_autoptr (GPtrArray) tickets = g_ptr_array_new ();
       g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
 
       /* Disabling stops sending at the next batch. */
@@ -383,8 +384,14 @@ deliver_loop_inner (HySyncRun *run, GError **error)
                                                                                        : blocker);
               continue;
             }
-          _hy_sync_engine_deliver_alert_item (run, item);
+          /* Ticket creates go together, in batches (hy-sync-engine-ticket-batch.c). */
+          if (_hy_sync_engine_ticket_create_batchable (run, item))
+            g_ptr_array_add (tickets, item);
+          else
+            _hy_sync_engine_deliver_alert_item (run, item);
         }
+      if (tickets->len > 0)
+        _hy_sync_engine_deliver_ticket_creates (run, tickets);
       _hy_sync_engine_deliver_asset_items (run, updates, FALSE);
       {
         guint deferred = run->deferred->len;

@@ -40,6 +40,17 @@ G_BEGIN_DECLS
 typedef struct _HySyncCall HySyncCall;
 typedef struct _HySyncRun HySyncRun;
 
+/* This many ticket POSTs within HY_SYNC_STORM_WINDOW back-off units make a storm. */
+#define HY_SYNC_STORM_POSTS  5
+#define HY_SYNC_STORM_WINDOW 60
+
+typedef enum
+{
+  HY_SYNC_RETURNALL_UNKNOWN,
+  HY_SYNC_RETURNALL_HONOURED,
+  HY_SYNC_RETURNALL_IGNORED,
+} HySyncReturnall;
+
 struct _HySyncEngine
 {
   GObject parent_instance;
@@ -62,6 +73,14 @@ struct _HySyncEngine
   JsonObject *type_details[2];
   /* The agent Halyard signs in as (Agent/me), read once: whose actions are Halyard's own. */
   gint64 me_id;
+  /* Whether Halo answers a POST of several tickets with every ticket (?returnall=true): learnt
+   * from a first batch of two; ticket creates are batched while it does, one by one when not. */
+  HySyncReturnall tickets_returnall;
+  /* A storm (hy-sync-engine-ticket-batch.c): when the last ticket POSTs were sent (engine
+   * clock, a ring), and until when the ticket creates of a storm are gathered (0: none). */
+  gint64 ticket_posts[HY_SYNC_STORM_POSTS];
+  guint ticket_posts_next;
+  gint64 gather_until;
 
   /* Automatic delivery (the window): runs on the owner context, one at a time. */
   gboolean auto_deliver;
@@ -96,6 +115,7 @@ typedef enum
   OP_UPDATE_TICKET,
   OP_CREATE_ACTION,
   OP_SAVE_ASSETS,
+  OP_CREATE_TICKETS,
   OP_AGENT_ME,
 } HySyncOp;
 
@@ -113,7 +133,9 @@ struct _HySyncCall
   guint max_pages; /* OP_LIST: hy_halo_client_list_within_async () when set */
   const char *search;
   JsonObject *object;
-  GPtrArray *assets;
+  GPtrArray *assets;          /* OP_SAVE_ASSETS; OP_CREATE_TICKETS: the tickets */
+  const char *const *markers; /* OP_CREATE_TICKETS */
+  guint batch_size;           /* OP_CREATE_TICKETS */
   HyHaloSaveFlags save_flags;
   GCancellable *cancellable;
 
@@ -335,6 +357,26 @@ void _hy_sync_engine_alert_delivered (HySyncRun *run,
                                       const char *alert_id,
                                       gint64 ticket_id);
 void _hy_sync_engine_deliver_alert_item (HySyncRun *run, HyOutboxItem *item);
+void _hy_sync_engine_deliver_alert_item_full (HySyncRun *run,
+                                              HyOutboxItem *item,
+                                              gboolean look_up_first);
+/* The body of @alert's ticket on @route, with its policy's defaults. */
+JsonNode *
+_hy_sync_engine_ticket_body (HySyncRun *run, const HyAlert *alert, const HySyncRoute *route);
+/* Records @ticket, just created in Halo, as @alert's (and @item delivered). */
+void _hy_sync_engine_ticket_created (HySyncRun *run,
+                                     HyOutboxItem *item,
+                                     const HyAlert *alert,
+                                     HyHaloRecord *ticket);
+
+/* hy-sync-engine-ticket-batch.c */
+/* Whether the ticket create @item goes in a batch (never sent before, and Halo not known to
+ * ignore ?returnall). */
+gboolean _hy_sync_engine_ticket_create_batchable (HySyncRun *run, HyOutboxItem *item);
+/* Notes that a ticket POST is sent now (the storm detection counts them). */
+void _hy_sync_engine_ticket_posted (HySyncEngine *self);
+/* Creates the tickets of @items (ticket creates of one claim) in batches. */
+void _hy_sync_engine_deliver_ticket_creates (HySyncRun *run, GPtrArray *items);
 
 /* hy-sync-engine-delivery.c */
 void _hy_sync_engine_recover_inflight (HySyncRun *run);
