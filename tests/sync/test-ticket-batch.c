@@ -229,12 +229,81 @@ test_failure_mid_batch (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (refused->reason, "CAB"));
 }
 
+typedef struct
+{
+  Fixture *f;
+  guint first;
+  guint count;
+  guint raised;
+} Trickle;
+
+static gboolean
+raise_one_cb (gpointer user_data)
+{
+  Trickle *t = user_data;
+
+  raise_alerts (t->f, t->first + t->raised, 1, "p1");
+  t->raised++;
+  return t->raised < t->count ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static gboolean
+all_delivered (gpointer user_data)
+{
+  Trickle *t = user_data;
+
+  if (t->raised < t->count)
+    return FALSE;
+  for (guint i = t->first; i < t->first + t->count; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("a%u", i);
+      g_autoptr (HyAlert) alert = hy_store_get (t->f->store, HY_RECORD_KIND_ALERT, id, NULL);
+
+      if (alert == NULL || alert->state != HY_ALERT_STATE_DELIVERED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Raises @count alerts one every @interval_ms (the service delivering on its own) and waits
+ * until every one is delivered. */
+static void
+trickle (Fixture *f, guint first, guint count, guint interval_ms)
+{
+  Trickle t = { f, first, count, 0 };
+
+  g_timeout_add (interval_ms, raise_one_cb, &t);
+  hy_test_store_wait_until (f->store, all_delivered, &t, "the alerts delivered");
+}
+
+/* The running service in a storm: after five ticket POSTs within the storm window, tickets of
+ * alerts that keep coming are gathered (up to 5 back-off units) into a few POSTs instead of one
+ * each. Here the unit is 100 ms: a 6 s storm window, a 0.5 s gathering. */
+static void
+test_storm_gathering (Fixture *f, gconstpointer data)
+{
+  hy_sync_engine_set_backoff_unit (f->engine, 100000);
+  hy_sync_engine_set_auto_deliver (f->engine, TRUE);
+  /* The first alerts go at once, each in its own POST, as outside a storm. */
+  for (guint i = 0; i < 5; i++)
+    trickle (f, i, 1, 1);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/tickets"), ==, 5);
+  /* Twelve more, one every 40 ms: gathered. */
+  hy_sim_reset_counters (f->sim);
+  trickle (f, 5, 12, 40);
+  assert_tickets (f, 0, 17, 17);
+  g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/tickets"), <=, 4);
+  hy_sync_engine_set_auto_deliver (f->engine, FALSE);
+}
+
 int
 main (int argc, char **argv)
 {
   hy_test_init (&argc, &argv);
   g_test_add ("/ticket-batch/storm", Fixture, NULL, fixture_setup, test_storm, fixture_teardown);
   g_test_add ("/ticket-batch/ignore-returnall", Fixture, NULL, fixture_setup, test_ignore_returnall,
+              fixture_teardown);
+  g_test_add ("/ticket-batch/storm-gathering", Fixture, NULL, fixture_setup, test_storm_gathering,
               fixture_teardown);
   g_test_add ("/ticket-batch/failure-mid-batch", Fixture, NULL, fixture_setup,
               test_failure_mid_batch, fixture_teardown);
