@@ -281,6 +281,127 @@ _hy_sync_engine_lookup_created_assets (HySyncRun *run, GPtrArray *writes, GError
 
 static void deliver_asset_writes (HySyncRun *run, GPtrArray *writes, gboolean create);
 
+/* A create tried before may have reached Halo: looked up before it is sent again. FALSE when
+ * Halo could not be asked (every write of the batch failed then). */
+static gboolean
+look_up_retried_creates (HySyncRun *run, GPtrArray *writes)
+{
+  g_autoptr (GPtrArray) retried = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < writes->len; i++)
+    {
+      HySyncAssetWrite *w = g_ptr_array_index (writes, i);
+      if (w->item->attempts > 0)
+        g_ptr_array_add (retried, w);
+    }
+  if (retried->len == 0 || _hy_sync_engine_lookup_created_assets (run, retried, &error))
+    return TRUE;
+  for (guint i = 0; i < writes->len; i++)
+    _hy_sync_engine_item_failed (run, ((HySyncAssetWrite *) g_ptr_array_index (writes, i))->item,
+                                 error);
+  return FALSE;
+}
+
+/* A create Halo saved without saying its id, in the delivery loop: it stays INFLIGHT (a crash
+ * looks it up before resending) and is read back with the others at the loop's end. */
+static void
+defer_create (HySyncRun *run, HySyncAssetWrite *w)
+{
+  HySyncAssetWrite *d = g_new0 (HySyncAssetWrite, 1);
+
+  d->item = w->item;
+  d->client_id = w->client_id;
+  d->computer = d->owned[0] = g_strdup (w->computer);
+  d->name = d->owned[1] = g_strdup (w->name);
+  d->fingerprint = d->owned[2] = g_strdup (w->fingerprint);
+  d->inventory_number = d->owned[3] = g_strdup (w->inventory_number);
+  /* What was sent is not needed any more: thousands may wait. */
+  g_clear_pointer (&w->item->payload, g_free);
+  g_ptr_array_add (run->deferred, d);
+  g_hash_table_add (run->deferred_keys, w->item->record_key);
+}
+
+/* The batch @todo was saved (@saved: Halo's records, in order): each write is done, deferred
+ * (a create without its id) or failed (no id). */
+static void
+record_saved_batch (HySyncRun *run, GPtrArray *todo, GPtrArray *saved, gboolean create)
+{
+  g_autoptr (GPtrArray) missing = g_ptr_array_new ();
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < todo->len; i++)
+    {
+      HySyncAssetWrite *w = g_ptr_array_index (todo, i);
+      HyHaloRecord *record = i < saved->len ? g_ptr_array_index (saved, i) : NULL;
+      gint64 id = record != NULL ? hy_halo_record_get_id (record) : 0;
+      if (id > 0 && (!create || w->halo_id <= 0))
+        w->halo_id = id;
+    }
+  for (guint i = 0; i < todo->len; i++)
+    {
+      HySyncAssetWrite *w = g_ptr_array_index (todo, i);
+      if (w->halo_id > 0)
+        _hy_sync_engine_asset_write_done (run, w, create);
+      else if (create && run->deferred != NULL)
+        defer_create (run, w);
+      else
+        g_ptr_array_add (missing, w);
+    }
+  if (missing->len == 0)
+    return;
+  g_set_error_literal (&error, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
+                       _ ("Halo did not return the saved asset"));
+  for (guint i = 0; i < missing->len; i++)
+    _hy_sync_engine_item_failed (run, ((HySyncAssetWrite *) g_ptr_array_index (missing, i))->item,
+                                 error);
+}
+
+/* The batch @todo failed with @cause. Halo may have saved some: the creates are looked up first.
+ * One bad asset refuses a whole batch: the rest are sent one by one to find it. */
+static void
+record_failed_batch (HySyncRun *run, GPtrArray *todo, gboolean create, const GError *cause)
+{
+  g_autoptr (GPtrArray) left = g_ptr_array_new ();
+
+  if (create && _hy_sync_engine_error_outcome_uncertain (cause))
+    {
+      g_autoptr (GError) lookup_error = NULL;
+      if (!_hy_sync_engine_lookup_created_assets (run, todo, &lookup_error))
+        {
+          /* Cannot tell: try again later, and look up again first. */
+          for (guint i = 0; i < todo->len; i++)
+            _hy_sync_engine_item_failed (run,
+                                         ((HySyncAssetWrite *) g_ptr_array_index (todo, i))->item,
+                                         lookup_error);
+          return;
+        }
+    }
+  for (guint i = 0; i < todo->len; i++)
+    {
+      HySyncAssetWrite *w = g_ptr_array_index (todo, i);
+      if (create && w->halo_id > 0)
+        _hy_sync_engine_asset_write_done (run, w, TRUE);
+      else
+        g_ptr_array_add (left, w);
+    }
+  if (left->len == 0)
+    return;
+  if (_hy_sync_engine_error_is_permanent (cause) && left->len > 1)
+    {
+      for (guint i = 0; i < left->len; i++)
+        {
+          g_autoptr (GPtrArray) one = g_ptr_array_new ();
+          g_ptr_array_add (one, g_ptr_array_index (left, i));
+          deliver_asset_writes (run, one, create);
+        }
+      return;
+    }
+  for (guint i = 0; i < left->len; i++)
+    _hy_sync_engine_item_failed (run, ((HySyncAssetWrite *) g_ptr_array_index (left, i))->item,
+                                 cause);
+}
+
 static void
 deliver_asset_writes (HySyncRun *run, GPtrArray *writes, gboolean create)
 {
@@ -292,26 +413,8 @@ deliver_asset_writes (HySyncRun *run, GPtrArray *writes, gboolean create)
                       .priority = HY_HALO_PRIORITY_BULK,
                       .cancellable = run->cancellable };
 
-  /* A create tried before may have reached Halo: look it up before sending it again. */
-  if (create)
-    {
-      g_autoptr (GPtrArray) retried = g_ptr_array_new ();
-      g_autoptr (GError) error = NULL;
-      for (guint i = 0; i < writes->len; i++)
-        {
-          HySyncAssetWrite *w = g_ptr_array_index (writes, i);
-          if (w->item->attempts > 0)
-            g_ptr_array_add (retried, w);
-        }
-      if (retried->len > 0 && !_hy_sync_engine_lookup_created_assets (run, retried, &error))
-        {
-          for (guint i = 0; i < writes->len; i++)
-            _hy_sync_engine_item_failed (run,
-                                         ((HySyncAssetWrite *) g_ptr_array_index (writes, i))->item,
-                                         error);
-          return;
-        }
-    }
+  if (create && !look_up_retried_creates (run, writes))
+    return;
   for (guint i = 0; i < writes->len; i++)
     {
       HySyncAssetWrite *w = g_ptr_array_index (writes, i);
@@ -332,101 +435,10 @@ deliver_asset_writes (HySyncRun *run, GPtrArray *writes, gboolean create)
   if (create && run->deferred != NULL)
     call.save_flags = HY_HALO_SAVE_NO_READ_BACK;
   if (_hy_sync_engine_call_run (&call))
-    {
-      for (guint i = 0; i < todo->len; i++)
-        {
-          HySyncAssetWrite *w = g_ptr_array_index (todo, i);
-          HyHaloRecord *saved = i < call.saved->len ? g_ptr_array_index (call.saved, i) : NULL;
-          gint64 id = saved != NULL ? hy_halo_record_get_id (saved) : 0;
-          if (id > 0 && (!create || w->halo_id <= 0))
-            w->halo_id = id;
-        }
-      _hy_sync_engine_call_clear (&call);
-      {
-        g_autoptr (GPtrArray) missing = g_ptr_array_new ();
-        g_autoptr (GError) error = NULL;
-        for (guint i = 0; i < todo->len; i++)
-          {
-            HySyncAssetWrite *w = g_ptr_array_index (todo, i);
-            if (w->halo_id > 0)
-              _hy_sync_engine_asset_write_done (run, w, create);
-            else if (create && run->deferred != NULL)
-              {
-                /* Saved, id unknown: stays INFLIGHT (a crash looks it up before resending) */
-                HySyncAssetWrite *d = g_new0 (HySyncAssetWrite, 1);
-
-                d->item = w->item;
-                d->client_id = w->client_id;
-                d->computer = d->owned[0] = g_strdup (w->computer);
-                d->name = d->owned[1] = g_strdup (w->name);
-                d->fingerprint = d->owned[2] = g_strdup (w->fingerprint);
-                d->inventory_number = d->owned[3] = g_strdup (w->inventory_number);
-                /* What was sent is not needed any more: thousands may wait. */
-                g_clear_pointer (&w->item->payload, g_free);
-                g_ptr_array_add (run->deferred, d);
-                g_hash_table_add (run->deferred_keys, w->item->record_key);
-              }
-            else
-              g_ptr_array_add (missing, w);
-          }
-        if (missing->len > 0)
-          {
-            g_set_error_literal (&error, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
-                                 _ ("Halo did not return the saved asset"));
-            for (guint i = 0; i < missing->len; i++)
-              _hy_sync_engine_item_failed (run,
-                                           ((HySyncAssetWrite *) g_ptr_array_index (missing, i))
-                                               ->item,
-                                           error);
-          }
-      }
-      return;
-    }
-
-  /* Failed. Halo may have saved some: look the creates up first. */
-  {
-    g_autoptr (GError) cause = g_steal_pointer (&call.error);
-    g_autoptr (GPtrArray) left = g_ptr_array_new ();
-    _hy_sync_engine_call_clear (&call);
-
-    if (create && _hy_sync_engine_error_outcome_uncertain (cause))
-      {
-        g_autoptr (GError) lookup_error = NULL;
-        if (!_hy_sync_engine_lookup_created_assets (run, todo, &lookup_error))
-          {
-            /* Cannot tell: try again later, and look up again first. */
-            for (guint i = 0; i < todo->len; i++)
-              _hy_sync_engine_item_failed (run,
-                                           ((HySyncAssetWrite *) g_ptr_array_index (todo, i))->item,
-                                           lookup_error);
-            return;
-          }
-      }
-    for (guint i = 0; i < todo->len; i++)
-      {
-        HySyncAssetWrite *w = g_ptr_array_index (todo, i);
-        if (create && w->halo_id > 0)
-          _hy_sync_engine_asset_write_done (run, w, TRUE);
-        else
-          g_ptr_array_add (left, w);
-      }
-    if (left->len == 0)
-      return;
-    if (_hy_sync_engine_error_is_permanent (cause) && left->len > 1)
-      {
-        /* One bad asset refuses the whole batch: send them one by one to find it. */
-        for (guint i = 0; i < left->len; i++)
-          {
-            g_autoptr (GPtrArray) one = g_ptr_array_new ();
-            g_ptr_array_add (one, g_ptr_array_index (left, i));
-            deliver_asset_writes (run, one, create);
-          }
-        return;
-      }
-    for (guint i = 0; i < left->len; i++)
-      _hy_sync_engine_item_failed (run, ((HySyncAssetWrite *) g_ptr_array_index (left, i))->item,
-                                   cause);
-  }
+    record_saved_batch (run, todo, call.saved, create);
+  else
+    record_failed_batch (run, todo, create, call.error);
+  _hy_sync_engine_call_clear (&call);
 }
 
 void
