@@ -11,50 +11,18 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include "hy-test.h"
 
 static char *cli_path;
 static char *data_dir;
 
-typedef struct
-{
-  int status;
-  char *out;
-  char *err;
-} Run;
+typedef HyTestCliRun Run;
 
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
-
+/* Runs halyard-cli --data-dir DATA_DIR ARGS… to the end (English, as a technician reads it). */
 static void
 run_cli (Run *run, const char *const *args)
 {
-  g_autoptr (GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr (GSubprocess) process = NULL;
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GError) error = NULL;
-
-  g_ptr_array_add (argv, cli_path);
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, data_dir);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  g_subprocess_launcher_setenv (launcher, "LC_ALL", "C.UTF-8", TRUE);
-  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "en", TRUE);
-  process = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (process, NULL, NULL, &run->out, &run->err, &error);
-  g_assert_no_error (error);
-  run->status = g_subprocess_get_exit_status (process);
-  g_test_message ("halyard-cli %s → %d\n%s%s", args[0], run->status, run->out, run->err);
+  hy_test_cli_run_plainv (cli_path, data_dir, run, args);
 }
 
 #define RUN(run, ...)                                  \
@@ -122,7 +90,7 @@ db_content (void)
 static void
 test_cli_import (void)
 {
-  g_auto (Run) run = { 0 };
+  g_auto (HyTestCliRun) run = { 0 };
   g_autoptr (JsonNode) node = NULL;
   g_autofree char *datto = g_build_filename (HY_TEST_DATA_DIR, "datto-rmm-devices.csv", NULL);
   g_autofree char *xml = g_build_filename (HY_TEST_DATA_DIR, "fusioninventory-vm.xml", NULL);
@@ -139,7 +107,7 @@ test_cli_import (void)
   g_assert_nonnull (strstr (run.out, "  Hostname → name\n"));
   g_assert_nonnull (strstr (run.out, "  Site Name → company\n"));
   g_assert_nonnull (strstr (run.out, "  Description (not imported)\n"));
-  run_clear (&run);
+  hy_test_cli_run_clear (&run);
 
   /* --json: the same map in "columns". */
   RUN (&run, "--json", "import", datto, "--kind", "computers");
@@ -158,7 +126,7 @@ test_cli_import (void)
                    ==, "name");
   g_assert_true (json_object_get_null_member (json_array_get_object_element (columns, 2), "field"));
   g_clear_pointer (&node, json_node_unref);
-  run_clear (&run);
+  hy_test_cli_run_clear (&run);
 
   /* --prune with one device gone, and the setting for its asset. */
   g_assert_true (g_file_get_contents (datto, &contents, NULL, NULL));
@@ -172,15 +140,15 @@ test_cli_import (void)
                                                "computers"),
                    ==, 1);
   g_clear_pointer (&node, json_node_unref);
-  run_clear (&run);
+  hy_test_cli_run_clear (&run);
 
   RUN (&run, "links", "computer");
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "name:globex-fs1 “GLOBEX-FS1”: not linked, retired"));
-  run_clear (&run);
+  hy_test_cli_run_clear (&run);
   RUN (&run, "--json", "links", "computer");
   g_assert_nonnull (strstr (run.out, "\"retired\" : true"));
-  run_clear (&run);
+  hy_test_cli_run_clear (&run);
 
   /* An XML inventory, its TAG the company. */
   RUN (&run, "--json", "import", xml);
@@ -190,7 +158,7 @@ test_cli_import (void)
                                                "computers"),
                    ==, 1);
   g_clear_pointer (&node, json_node_unref);
-  run_clear (&run);
+  hy_test_cli_run_clear (&run);
 
   /* Bad input: exit 2, the error document, nothing written. */
   before = db_content ();
@@ -199,11 +167,11 @@ test_cli_import (void)
   g_assert_cmpstr (run.out, ==, "");
   g_assert_nonnull (strstr (run.err, "\"error\""));
   g_assert_nonnull (strstr (run.err, "hostname"));
-  run_clear (&run);
+  hy_test_cli_run_clear (&run);
   RUN (&run, "--json", "import", xml, "--company", "nope");
   g_assert_cmpint (run.status, ==, 2);
   g_assert_nonnull (strstr (run.err, "nope"));
-  run_clear (&run);
+  hy_test_cli_run_clear (&run);
   RUN (&run, "import", datto, "--retired-assets", "sometimes");
   g_assert_cmpint (run.status, ==, 2);
   after = db_content ();
@@ -228,7 +196,7 @@ test_cli_import_checkpointed (void)
   g_autoptr (GString) json = g_string_new ("{\"companies\": [{\"id\": \"c1\", \"name\": \"Acme\"}],"
                                            " \"computers\": [");
   g_autoptr (GError) error = NULL;
-  g_auto (Run) run = { 0 };
+  g_auto (HyTestCliRun) run = { 0 };
   GStatBuf st;
   gsize len;
   sqlite3 *db;

@@ -131,11 +131,12 @@ hy_test_sim_process_faults (HyTestSimProcess *sim, const char *json)
 
 /* ---- halyard-cli -------------------------------------------------------------------------- */
 
-GSubprocess *
-hy_test_cli_spawnv (const char *binary,
-                    const char *dir,
-                    GSubprocessFlags flags,
-                    const char *const *args)
+static GSubprocess *
+cli_spawn (const char *binary,
+           const char *dir,
+           gboolean json,
+           GSubprocessFlags flags,
+           const char *const *args)
 {
   g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (flags);
   g_autoptr (GPtrArray) argv = g_ptr_array_new ();
@@ -145,7 +146,8 @@ hy_test_cli_spawnv (const char *binary,
   g_ptr_array_add (argv, (gpointer) binary);
   g_ptr_array_add (argv, (gpointer) "--data-dir");
   g_ptr_array_add (argv, (gpointer) dir);
-  g_ptr_array_add (argv, (gpointer) "--json");
+  if (json)
+    g_ptr_array_add (argv, (gpointer) "--json");
   for (guint i = 0; args[i] != NULL; i++)
     g_ptr_array_add (argv, (gpointer) args[i]);
   g_ptr_array_add (argv, NULL);
@@ -160,6 +162,15 @@ hy_test_cli_spawnv (const char *binary,
   return cli;
 }
 
+GSubprocess *
+hy_test_cli_spawnv (const char *binary,
+                    const char *dir,
+                    GSubprocessFlags flags,
+                    const char *const *args)
+{
+  return cli_spawn (binary, dir, TRUE, flags, args);
+}
+
 void
 hy_test_cli_run_clear (HyTestCliRun *run)
 {
@@ -170,22 +181,23 @@ hy_test_cli_run_clear (HyTestCliRun *run)
   run->status = 0;
 }
 
-int
-hy_test_cli_runv (const char *binary,
-                  const char *dir,
-                  const char *input,
-                  HyTestCliRun *run,
-                  const char *const *args)
+static int
+cli_run (const char *binary,
+         const char *dir,
+         gboolean json,
+         const char *input,
+         HyTestCliRun *run,
+         const char *const *args)
 {
   g_autoptr (GSubprocess) cli = NULL;
   g_autoptr (GError) error = NULL;
   const char *doc;
 
   hy_test_cli_run_clear (run);
-  cli = hy_test_cli_spawnv (binary, dir,
-                            G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            args);
+  cli = cli_spawn (binary, dir, json,
+                   G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                       G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                   args);
   g_subprocess_communicate_utf8 (cli, input, NULL, &run->out, &run->err, &error);
   g_assert_no_error (error);
   run->status = g_subprocess_get_exit_status (cli);
@@ -207,6 +219,26 @@ hy_test_cli_runv (const char *binary,
       run->code = g_strdup (json_object_get_string_member (e, "code"));
     }
   return run->status;
+}
+
+int
+hy_test_cli_runv (const char *binary,
+                  const char *dir,
+                  const char *input,
+                  HyTestCliRun *run,
+                  const char *const *args)
+{
+  return cli_run (binary, dir, TRUE, input, run, args);
+}
+
+/* The same without --json: what a technician reads. */
+int
+hy_test_cli_run_plainv (const char *binary,
+                        const char *dir,
+                        HyTestCliRun *run,
+                        const char *const *args)
+{
+  return cli_run (binary, dir, FALSE, NULL, run, args);
 }
 
 int

@@ -96,7 +96,13 @@ int hy_test_cli_runv (const char *binary,
                       const char *input,
                       HyTestCliRun *run,
                       const char *const *args);
+int hy_test_cli_run_plainv (const char *binary,
+                            const char *dir,
+                            HyTestCliRun *run,
+                            const char *const *args);
 void hy_test_cli_run_clear (HyTestCliRun *run);
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (HyTestCliRun, hy_test_cli_run_clear)
 /* The same, keeping what the test looks at: stdout as JSON, the error code and stderr (each
  * replaced; NULL: not kept). Returns the exit status. */
 int hy_test_cli_run_jsonv (const char *binary,
