@@ -415,6 +415,9 @@ test_close_untouched (Fixture *f, gconstpointer data)
   g_assert_false (hy_sync_json_int (ticket, "hasbeenclosed"));
   g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), !=, 9);
   g_assert_cmpuint (notes_containing (f, hy_sync_json_int (ticket, "id"), "stays open"), ==, 1);
+  /* One note, not the clear's and then why it stays open. */
+  g_assert_cmpuint (notes_containing (f, hy_sync_json_int (ticket, "id"), "The alert cleared"), ==,
+                    1);
 
   /* Its status changed by hand in Halo. */
   {
@@ -438,6 +441,7 @@ test_close_untouched (Fixture *f, gconstpointer data)
     ticket = ticket_of (f, &state, "a2");
     g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), ==, 2);
     g_assert_cmpuint (notes_containing (f, id, "changed by hand"), ==, 1);
+    g_assert_cmpuint (notes_containing (f, id, "The alert cleared"), ==, 1);
   }
 
   /* Untouched: closed. */
@@ -450,6 +454,9 @@ test_close_untouched (Fixture *f, gconstpointer data)
     ticket = ticket_of (f, &state, "a3");
     g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), ==, 9);
     g_assert_cmpuint (notes_containing (f, hy_sync_json_int (ticket, "id"), "stays open"), ==, 0);
+    /* The clear's note is written with the close. */
+    g_assert_cmpuint (notes_containing (f, hy_sync_json_int (ticket, "id"), "The alert cleared"),
+                      ==, 1);
   }
 }
 

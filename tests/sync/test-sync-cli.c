@@ -246,7 +246,7 @@ assert_status_synced (JsonObject *status)
 }
 
 /* In Halo after the technician's time entry and the clearing: one ticket, still open (a
- * technician worked it), with the time entry as that agent's and a note saying why it stays
+ * technician worked it), with the time entry as that agent's and one note saying why it stays
  * open. */
 static void
 assert_ticket_kept_open (Fixture *f, gint64 ticket_id)
@@ -262,10 +262,14 @@ assert_ticket_kept_open (Fixture *f, gint64 ticket_id)
   g_assert_cmpint (hy_sync_json_int (ticket, "id"), ==, ticket_id);
   g_assert_cmpint (hy_sync_json_int (ticket, "status_id"), !=, 9);
   g_assert_false (hy_sync_json_int (ticket, "hasbeenclosed"));
-  g_assert_cmpuint (json_array_get_length (actions), ==, 4);
+  /* One note for the clear: why the ticket stays open, with the clear's own note. */
+  g_assert_cmpuint (json_array_get_length (actions), ==, 3);
   g_assert_nonnull (
-      strstr (hy_sync_json_string (json_array_get_object_element (actions, 3), "note"),
+      strstr (hy_sync_json_string (json_array_get_object_element (actions, 2), "note"),
               "stays open"));
+  g_assert_nonnull (
+      strstr (hy_sync_json_string (json_array_get_object_element (actions, 2), "note"),
+              "Back to normal"));
   for (guint i = 0; i < json_array_get_length (actions); i++)
     {
       JsonObject *a = json_array_get_object_element (actions, i);

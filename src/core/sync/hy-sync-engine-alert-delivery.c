@@ -469,6 +469,49 @@ ticket_worked (HySyncRun *run,
   return TRUE;
 }
 
+/* Writes the note a clear queued with its close; FALSE when @item failed. */
+static gboolean
+write_clear_note (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, JsonObject *payload)
+{
+  const char *text = hy_sync_json_string (payload, "note");
+  const char *datetime = hy_sync_json_string (payload, "datetime");
+  g_autoptr (JsonNode) body = NULL;
+  g_autofree char *outcome = NULL;
+  HySyncActionSpec spec = { 0 };
+  HySyncCall note = { .self = run->self,
+                      .op = OP_CREATE_ACTION,
+                      .priority = HY_HALO_PRIORITY_ALERT,
+                      .cancellable = run->cancellable,
+                      .record = item->record_key };
+  gboolean found = FALSE;
+
+  if (item->attempts > 0)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (!_hy_sync_engine_lookup_action (run, alert->ticket_id, item->record_key, text, datetime,
+                                          &found, &error))
+        {
+          _hy_sync_engine_item_failed (run, item, error);
+          return FALSE;
+        }
+      if (found)
+        return TRUE;
+    }
+  spec.ticket_id = alert->ticket_id;
+  if (!_hy_sync_engine_choose_note_outcome (run->self->store, &spec.outcome_id, &outcome))
+    outcome = g_strdup ("Private Note");
+  spec.outcome = outcome;
+  spec.note = text;
+  spec.datetime = datetime;
+  body = hy_sync_action_payload (&spec);
+  note.object = json_node_get_object (body);
+  if (!call_run_for_item (run, item, &note))
+    return FALSE;
+  _hy_sync_engine_call_clear (&note);
+  return TRUE;
+}
+
 static void
 deliver_ticket_close (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, JsonObject *payload)
 {
@@ -502,11 +545,16 @@ deliver_ticket_close (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, JsonOb
                               .cancellable = run->cancellable,
                               .record = item->record_key };
 
+          const char *extra = hy_sync_json_string (payload, "extra");
+          g_autofree char *text =
+              extra != NULL && *extra != '\0' ? g_strconcat (why, "\n\n", extra, NULL) : NULL;
+
           spec.ticket_id = alert->ticket_id;
           if (!_hy_sync_engine_choose_note_outcome (run->self->store, &spec.outcome_id, &outcome))
             outcome = g_strdup ("Private Note");
           spec.outcome = outcome;
-          spec.note = why;
+          /* One note: why it stays open (it says the alert cleared), and the clear's own note. */
+          spec.note = text != NULL ? text : why;
           body = hy_sync_action_payload (&spec);
           note.object = json_node_get_object (body);
           if (!call_run_for_item (run, item, &note))
@@ -520,6 +568,10 @@ deliver_ticket_close (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, JsonOb
         }
     }
 
+  /* The clear's note, before the close (not twice when an earlier try may have written it). */
+  if (on_clear && hy_sync_json_string (payload, "note") != NULL &&
+      !write_clear_note (run, item, alert, payload))
+    return;
   json_object_set_int_member (fields, "status_id", status_id);
   call.object = fields;
   if (call_run_for_item (run, item, &call))

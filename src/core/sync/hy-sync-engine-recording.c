@@ -570,6 +570,20 @@ clear_facts (HyStore *store,
   return TRUE;
 }
 
+/* The clear's note: "The alert cleared at …[: note]". */
+static char *
+clear_note_text (const char *note)
+{
+  g_autofree char *now = _hy_sync_engine_now_iso8601 ();
+
+  if (!text_empty (note))
+    /* Translators: a private note on the ticket; the first %s is a time, the second the
+     * technician's or the monitoring system's note */
+    return g_strdup_printf (_ ("The alert cleared at %s: %s"), now, note);
+  /* Translators: a private note on the ticket; %s is a time */
+  return g_strdup_printf (_ ("The alert cleared at %s."), now);
+}
+
 static gboolean
 queue_clear_note (HyStore *store, HyAlert *alert, const char *note, GError **error)
 {
@@ -616,13 +630,30 @@ record_clear (HyStore *store,
 {
   if (!facts->cleared && !hy_store_clear_alert (store, alert->id, NULL, error))
     return FALSE;
-  if ((ops & HY_SYNC_ALERT_OP_CLEAR_NOTE) && !queue_clear_note (store, alert, note, error))
+  /* With a close, its note goes with it: written before the close, or, when a technician
+   * worked the ticket and it stays open, as part of the one note saying why. */
+  if ((ops & HY_SYNC_ALERT_OP_CLEAR_NOTE) && !(ops & HY_SYNC_ALERT_OP_CLOSE_TICKET) &&
+      !queue_clear_note (store, alert, note, error))
     return FALSE;
   if (ops & HY_SYNC_ALERT_OP_CLOSE_TICKET)
     {
-      g_autofree char *payload =
+      g_autofree char *status =
           hy_ticket_lifecycle_status_payload (alert->id, close_status, TRUE, FALSE);
+      g_autoptr (JsonNode) node = _hy_sync_engine_parse_json (status);
+      g_autofree char *payload = NULL;
 
+      if (ops & HY_SYNC_ALERT_OP_CLEAR_NOTE)
+        {
+          g_autofree char *text = clear_note_text (note);
+          g_autofree char *now = _hy_sync_engine_now_iso8601 ();
+          JsonObject *o = json_node_get_object (node);
+
+          json_object_set_string_member (o, "note", text);
+          json_object_set_string_member (o, "datetime", now);
+          if (!text_empty (note))
+            json_object_set_string_member (o, "extra", note);
+        }
+      payload = _hy_sync_engine_node_to_string (node);
       if (!queue_ticket_close (store, alert, payload, error))
         return FALSE;
     }
