@@ -29,7 +29,7 @@
 #include "models/hy-link-rows.h"
 #include "models/hy-link-model.h"
 #include "hy-maintenance-dialog.h"
-#include "hy-mapping-page.h"
+#include "hy-mapping-page-private.h"
 #include "hy-policy-defaults-dialog.h"
 #include "hy-record-picker.h"
 #include "hy-suggestions-list.h"
@@ -44,148 +44,6 @@
  * says so ("changed"). Another process's writes come in bursts: read the store again once per burst. */
 #define STORE_RELOAD_DELAY_MS 200
 
-typedef enum
-{
-  SECTION_COMPANIES,
-  SECTION_LOCATIONS,
-  SECTION_COMPUTERS,
-  SECTION_TECHNICIANS,
-  SECTION_GROUPS,
-  SECTION_POLICIES,
-  N_SECTIONS
-} SectionId;
-
-typedef enum
-{
-  COLUMN_NAME,
-  COLUMN_LINKED,
-  COLUMN_HALO,
-  COLUMN_STATE,
-  COLUMN_EXTRA,
-  N_COLUMNS
-} Column;
-
-typedef struct
-{
-  HyMappingPage *page;
-  SectionId id;
-  HyRecordKind kind;
-  GListModel *source;        /* HyLinkModel, or GListStore for groups and policies */
-  GtkFilterListModel *local; /* groups and policies: the search and unlinked filters */
-  GtkMultiSelection *selection;
-  GtkColumnView *view;
-  GtkColumnViewColumn *columns[N_COLUMNS]; /* NULL: the section has no such column */
-  gboolean stale;                          /* the filters changed while another section was shown */
-} Section;
-
-typedef enum
-{
-  PICK_LINK,
-  PICK_GROUP_CLIENT,
-  PICK_GROUP_SITE,
-  PICK_POLICY_TICKET_TYPE,
-  PICK_POLICY_STATUS,
-} PickStep;
-
-/* What the toast of the last link or mapping undoes: the record's link or route before it. */
-typedef struct
-{
-  SectionId section;
-  HyRecordKind kind;
-  char *id;
-  char *name;
-  gboolean had;     /* linked or mapped before */
-  HyLinkHow how;    /* links: how it was linked */
-  gint64 first_id;  /* the Halo record linked to; the group's client; the policy's ticket type */
-  gint64 second_id; /* the group's site; the policy's close status */
-  char *halo_name;  /* links: the Halo record's name */
-  HyPolicyRoute *route; /* policies: the mapping and its ticket defaults */
-} Undo;
-
-static void
-undo_free (Undo *undo)
-{
-  g_clear_pointer (&undo->route, hy_policy_route_free);
-  g_free (undo->id);
-  g_free (undo->name);
-  g_free (undo->halo_name);
-  g_free (undo);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Undo, undo_free)
-
-struct _HyMappingPage
-{
-  GtkWidget parent_instance;
-
-  HySession *session;
-  HySyncEngine *engine;
-  guint groups_idle;
-  Section sections[N_SECTIONS];
-  GtkCustomFilter *local_filter;
-  char **words;
-  GHashTable *halo_lists; /* HyCacheKind → GListStore of HyHaloItem */
-  GPtrArray *suggestions; /* HyLinkerSuggestion */
-  GCancellable *cancellable;
-  GCancellable *refresh_cancellable;
-  guint refresh_requests;
-  guint busy;
-  /* A reload asked for while busy, done once idle (see reload_all ()). */
-  gboolean reload_pending;
-  guint reload_idle;
-  guint store_reload;
-  guint search_idle;
-
-  /* The picker's current job */
-  PickStep pick_step;
-  HyLinkItem *pick_item;
-  gint64 pick_first_id;
-
-  Undo *undo;
-  AdwToast *undo_toast;
-  gboolean unlinked_only;
-
-  /* Narrow: the sections in a drop-down, the name and state columns only, the actions in a menu
-   * (see hy_mapping_page_size_allocate ()). */
-  HyAdaptiveMode narrow_mode;
-  gboolean updating_dropdown;
-
-  /* Template widgets */
-  AdwToastOverlay *toast_overlay;
-  GtkStack *main_stack;
-  GtkWidget *toolbar;
-  GtkWidget *toolbar_filters;
-  GtkWidget *toolbar_actions;
-  GtkWidget *switcher_scroller;
-  GtkWidget *section_switcher;
-  GtkDropDown *section_dropdown;
-  GtkButton *auto_button;
-  GtkButton *unlink_button;
-  GtkButton *refresh_button;
-  GtkSearchEntry *search_entry;
-  GtkToggleButton *unlinked_button;
-  GtkMenuButton *link_to_button;
-  GtkPopover *picker_popover;
-  GtkLabel *picker_title;
-  HyRecordPicker *picker;
-  GtkButton *picker_extra_button;
-  GtkButton *picker_back_button;
-  GtkMenuButton *more_button;
-  GtkPopoverMenu *row_menu;
-  GtkRevealer *rename_revealer;
-  GtkLabel *rename_title;
-  GtkEntry *rename_entry;
-  GtkRevealer *details_revealer;
-  GtkLabel *details_label;
-  GtkMenuButton *suggestions_button;
-  HySuggestionsList *suggestions_list;
-  GtkRevealer *progress_revealer;
-  GtkProgressBar *progress_bar;
-  GtkLabel *progress_label;
-  AdwViewStack *sections_stack;
-  GtkLabel *count_label;
-};
-
 G_DEFINE_FINAL_TYPE (HyMappingPage, hy_mapping_page, GTK_TYPE_WIDGET)
 
 enum
@@ -199,20 +57,6 @@ enum
 };
 
 static GParamSpec *properties[N_PROPS];
-
-static const char *const section_names[N_SECTIONS] = {
-  "companies", "locations", "computers", "technicians", "groups", "policies",
-};
-
-static const char *const section_icons[N_SECTIONS] = {
-  "x-office-address-book-symbolic",
-  "mark-location-symbolic",
-  "computer-symbolic",
-  "avatar-default-symbolic",
-  "folder-symbolic",
-  /* Policies: the alerts they raise, not an error of Halyard's */
-  "preferences-system-notifications-symbolic",
-};
 
 static void reload_section (HyMappingPage *self, Section *section);
 static void reload_all (HyMappingPage *self);
@@ -240,12 +84,6 @@ show_info (HyMappingPage *self, const char *message)
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
-static HyStore *
-get_store (HyMappingPage *self)
-{
-  return self->session != NULL ? hy_session_get_store (self->session) : NULL;
-}
-
 static Section *
 current_section (HyMappingPage *self)
 {
@@ -256,18 +94,6 @@ current_section (HyMappingPage *self)
       return &self->sections[i];
 
   return &self->sections[SECTION_COMPANIES];
-}
-
-static gboolean
-section_is_linkable (Section *section)
-{
-  return section->id < SECTION_GROUPS;
-}
-
-static GListModel *
-section_rows (Section *section)
-{
-  return section->local != NULL ? G_LIST_MODEL (section->local) : section->source;
 }
 
 static gboolean
@@ -1081,138 +907,6 @@ update_details_row (HyMappingPage *self)
 }
 
 /* ------------------------------------------------------------------------- */
-/* Column factories                                                          */
-/* ------------------------------------------------------------------------- */
-
-static void
-setup_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, Section *section)
-{
-  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
-  GtkWidget *widget;
-
-  if (column == COLUMN_LINKED)
-    {
-      widget = gtk_image_new ();
-      gtk_widget_set_halign (widget, GTK_ALIGN_START);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, "",
-                                      -1);
-    }
-  else
-    {
-      widget = gtk_label_new (NULL);
-      gtk_label_set_xalign (GTK_LABEL (widget), 0);
-      gtk_label_set_ellipsize (GTK_LABEL (widget), PANGO_ELLIPSIZE_END);
-    }
-
-  gtk_list_item_set_child (list_item, widget);
-}
-
-static void
-bind_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, Section *section)
-{
-  Column column = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (factory), "column"));
-  GtkWidget *widget = gtk_list_item_get_child (list_item);
-  HyLinkItem *item = gtk_list_item_get_item (list_item);
-  const char *text = NULL;
-  static const char *const classes[] = { "success", "warning", "error", "dim-label" };
-
-  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
-    gtk_widget_remove_css_class (widget, classes[i]);
-
-  if (item == NULL)
-    {
-      if (GTK_IS_LABEL (widget))
-        gtk_label_set_text (GTK_LABEL (widget), "");
-      else
-        gtk_image_clear (GTK_IMAGE (widget));
-      return;
-    }
-
-  switch (column)
-    {
-      case COLUMN_NAME:
-        text = hy_link_item_get_name (item);
-        break;
-      case COLUMN_LINKED:
-        {
-          gboolean linked = hy_link_item_get_linked (item);
-          const char *name;
-
-          if (section_is_linkable (section))
-            /* Translators: the accessible name and tooltip of the Linked column's icon */
-            name = linked ? C_ ("linked", "Linked") : C_ ("linked", "Not linked");
-          else
-            /* Translators: the same, for a group or a policy */
-            name = linked ? C_ ("linked", "Mapped") : C_ ("linked", "Not mapped");
-          gtk_image_set_from_icon_name (GTK_IMAGE (widget),
-                                        linked ? "emblem-ok-symbolic" : "list-remove-symbolic");
-          gtk_widget_add_css_class (widget, linked ? "success" : "dim-label");
-          gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                          name, -1);
-          gtk_widget_set_tooltip_text (widget, name);
-          return;
-        }
-      case COLUMN_HALO:
-        text = hy_link_item_get_halo_name (item) != NULL ? hy_link_item_get_halo_name (item) : "—";
-        if (hy_link_item_get_halo_name (item) == NULL)
-          gtk_widget_add_css_class (widget, "dim-label");
-        break;
-      case COLUMN_STATE:
-        text = hy_link_item_get_state (item);
-        switch (hy_link_item_get_state_kind (item))
-          {
-            case HY_LINK_ITEM_STATE_GOOD:
-              gtk_widget_add_css_class (widget, "success");
-              break;
-            case HY_LINK_ITEM_STATE_BUSY:
-              gtk_widget_add_css_class (widget, "warning");
-              break;
-            case HY_LINK_ITEM_STATE_BAD:
-              gtk_widget_add_css_class (widget, "error");
-              break;
-            case HY_LINK_ITEM_STATE_NONE:
-            default:
-              gtk_widget_add_css_class (widget, "dim-label");
-              break;
-          }
-        break;
-      case COLUMN_EXTRA:
-        text = hy_link_item_get_extra (item);
-        break;
-      default:
-        g_assert_not_reached ();
-    }
-
-  if (text == NULL)
-    text = "";
-
-  gtk_label_set_text (GTK_LABEL (widget), text);
-  gtk_widget_set_tooltip_text (widget, column == COLUMN_EXTRA || column == COLUMN_HALO ||
-                                               column == COLUMN_NAME
-                                           ? text
-                                           : NULL);
-}
-
-static void
-add_column (Section *section, Column column, const char *title, gboolean expand, int width)
-{
-  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-  GtkColumnViewColumn *view_column;
-
-  g_object_set_data (G_OBJECT (factory), "column", GINT_TO_POINTER (column));
-  g_signal_connect (factory, "setup", G_CALLBACK (setup_cell_cb), section);
-  g_signal_connect (factory, "bind", G_CALLBACK (bind_cell_cb), section);
-  view_column = gtk_column_view_column_new (title, factory);
-  gtk_column_view_column_set_expand (view_column, expand);
-  gtk_column_view_column_set_resizable (view_column, TRUE);
-  if (width > 0)
-    gtk_column_view_column_set_fixed_width (view_column, width);
-  gtk_column_view_append_column (section->view, view_column);
-  section->columns[column] = view_column;
-  g_object_unref (view_column);
-}
-
-/* ------------------------------------------------------------------------- */
 /* Callbacks                                                                 */
 /* ------------------------------------------------------------------------- */
 
@@ -1300,14 +994,21 @@ section_dropdown_changed_cb (HyMappingPage *self, GParamSpec *pspec, GtkDropDown
     hy_mapping_page_set_section (self, section_names[selected]);
 }
 
-static void
-selection_changed_cb (GtkSelectionModel *model, guint position, guint n_items, HyMappingPage *self)
+void
+_hy_mapping_page_selection_changed_cb (GtkSelectionModel *model,
+                                       guint position,
+                                       guint n_items,
+                                       HyMappingPage *self)
 {
   update_actions (self);
 }
 
-static void
-rows_changed_cb (GListModel *model, guint position, guint removed, guint added, HyMappingPage *self)
+void
+_hy_mapping_page_rows_changed_cb (GListModel *model,
+                                  guint position,
+                                  guint removed,
+                                  guint added,
+                                  HyMappingPage *self)
 {
   update_count (self);
 }
@@ -1794,8 +1495,8 @@ row_menu_action (GtkWidget *widget, const char *action_name, GVariant *parameter
 }
 
 /* Enter or a double-click on a row: narrow, its details; wide, Link To… (Map To…). */
-static void
-row_activated_cb (GtkColumnView *view, guint position, HyMappingPage *self)
+void
+_hy_mapping_page_row_activated_cb (GtkColumnView *view, guint position, HyMappingPage *self)
 {
   Section *section = current_section (self);
 
@@ -1928,156 +1629,6 @@ hy_mapping_page_measure (GtkWidget *widget,
                          int *natural_baseline)
 {
   hy_bin_measure (widget, orientation, for_size, minimum, natural);
-}
-
-/* ------------------------------------------------------------------------- */
-/* Sections                                                                  */
-/* ------------------------------------------------------------------------- */
-
-static void
-build_section (HyMappingPage *self, SectionId id)
-{
-  Section *section = &self->sections[id];
-  GtkWidget *scrolled = gtk_scrolled_window_new ();
-  GtkShortcutController *keys;
-  AdwViewStackPage *page;
-  const char *title = NULL;
-  const char *halo_title = NULL;
-  const char *state_title = NULL;
-  const char *linked_title = C_ ("column", "Linked");
-
-  section->page = self;
-  section->id = id;
-  section->view = GTK_COLUMN_VIEW (gtk_column_view_new (NULL));
-  gtk_column_view_set_show_row_separators (section->view, TRUE);
-  gtk_widget_add_css_class (GTK_WIDGET (section->view), "data-table");
-
-  switch (id)
-    {
-      case SECTION_COMPANIES:
-        section->kind = HY_RECORD_KIND_COMPANY;
-        /* Translators: a Mapping section: the local companies, linked to Halo clients */
-        title = _ ("Companies");
-        /* Translators: column: the Halo client a company is linked to */
-        halo_title = C_ ("column", "Halo Client");
-        break;
-      case SECTION_LOCATIONS:
-        section->kind = HY_RECORD_KIND_LOCATION;
-        title = _ ("Locations");
-        halo_title = C_ ("column", "Halo Site");
-        break;
-      case SECTION_COMPUTERS:
-        section->kind = HY_RECORD_KIND_COMPUTER;
-        title = _ ("Computers");
-        halo_title = C_ ("column", "Halo Asset");
-        break;
-      case SECTION_TECHNICIANS:
-        section->kind = HY_RECORD_KIND_USER;
-        title = _ ("Technicians");
-        halo_title = C_ ("column", "Halo Agent");
-        break;
-      case SECTION_GROUPS:
-        section->kind = HY_RECORD_KIND_GROUP;
-        /* Translators: a Mapping section: device groups, mapped to a Halo client and site */
-        title = _ ("Groups");
-        halo_title = C_ ("column", "Halo Client and Site");
-        /* Translators: column: Unsynced, Syncing, Synced or Failed */
-        state_title = C_ ("column", "State");
-        /* Translators: column: whether a group or policy is mapped to Halo */
-        linked_title = C_ ("column", "Mapped");
-        break;
-      case SECTION_POLICIES:
-        section->kind = HY_RECORD_KIND_POLICY;
-        /* Translators: a Mapping section: monitor policies, mapped to Halo ticket types */
-        title = _ ("Policies");
-        halo_title = C_ ("column", "Ticket Type");
-        state_title = C_ ("column", "Tickets");
-        linked_title = C_ ("column", "Mapped");
-        break;
-      case N_SECTIONS:
-      default:
-        g_assert_not_reached ();
-    }
-
-  /* Translators: column: the local record's name */
-  add_column (section, COLUMN_NAME, C_ ("column", "Name"), TRUE, -1);
-  add_column (section, COLUMN_LINKED, linked_title, FALSE, -1);
-  add_column (section, COLUMN_HALO, halo_title, TRUE, -1);
-  if (id == SECTION_GROUPS)
-    {
-      add_column (section, COLUMN_STATE, state_title, FALSE, -1);
-      /* Translators: column: device counts of a group */
-      add_column (section, COLUMN_EXTRA, C_ ("column", "Devices"), TRUE, -1);
-    }
-  else if (id == SECTION_POLICIES)
-    {
-      add_column (section, COLUMN_STATE, state_title, FALSE, -1);
-      /* Translators: column: what happens to the ticket when the alert clears */
-      add_column (section, COLUMN_EXTRA, C_ ("column", "When the Alert Clears"), TRUE, -1);
-    }
-  else
-    /* Translators: column: how the record was linked (automatic or manual) */
-    add_column (section, COLUMN_STATE, C_ ("column", "How"), FALSE, -1);
-
-  gtk_accessible_update_property (GTK_ACCESSIBLE (section->view), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  title, -1);
-
-  /* Delete on a row unlinks it. */
-  keys = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
-  gtk_shortcut_controller_add_shortcut (keys,
-                                        gtk_shortcut_new (gtk_shortcut_trigger_parse_string (
-                                                              "Delete"),
-                                                          gtk_named_action_new ("mapping.unlink")));
-  /* The Menu key and Shift+F10 open the row's actions. */
-  gtk_shortcut_controller_add_shortcut (
-      keys,
-      gtk_shortcut_new (gtk_alternative_trigger_new (gtk_shortcut_trigger_parse_string ("Menu"),
-                                                     gtk_shortcut_trigger_parse_string (
-                                                         "<Shift>F10")),
-                        gtk_named_action_new ("mapping.row-menu")));
-  gtk_widget_add_controller (GTK_WIDGET (section->view), GTK_EVENT_CONTROLLER (keys));
-  g_signal_connect (section->view, "activate", G_CALLBACK (row_activated_cb), self);
-
-  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), GTK_WIDGET (section->view));
-  gtk_widget_set_vexpand (scrolled, TRUE);
-  page = adw_view_stack_add_titled (self->sections_stack, scrolled, section_names[id], title);
-  adw_view_stack_page_set_icon_name (page, section_icons[id]);
-}
-
-static void
-attach_model (HyMappingPage *self, Section *section)
-{
-  HyStore *store = get_store (self);
-  GListModel *rows;
-
-  if (section->selection != NULL)
-    {
-      g_signal_handlers_disconnect_by_data (section->selection, self);
-      g_signal_handlers_disconnect_by_data (section_rows (section), self);
-    }
-  gtk_column_view_set_model (section->view, NULL);
-  g_clear_object (&section->selection);
-  g_clear_object (&section->local);
-  g_clear_object (&section->source);
-
-  if (store == NULL)
-    return;
-
-  if (section_is_linkable (section))
-    section->source = G_LIST_MODEL (hy_link_model_new (store, section->kind));
-  else
-    {
-      section->source = G_LIST_MODEL (g_list_store_new (HY_TYPE_LINK_ITEM));
-      section->local = gtk_filter_list_model_new (g_object_ref (section->source),
-                                                  g_object_ref (GTK_FILTER (self->local_filter)));
-    }
-
-  rows = section_rows (section);
-  section->selection = gtk_multi_selection_new (g_object_ref (rows));
-  gtk_column_view_set_model (section->view, GTK_SELECTION_MODEL (section->selection));
-  g_signal_connect (section->selection, "selection-changed", G_CALLBACK (selection_changed_cb),
-                    self);
-  g_signal_connect (rows, "items-changed", G_CALLBACK (rows_changed_cb), self);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -2280,7 +1831,7 @@ hy_mapping_page_init (HyMappingPage *self)
   self->local_filter = gtk_custom_filter_new (local_matches, self, NULL);
 
   for (guint i = 0; i < N_SECTIONS; i++)
-    build_section (self, i);
+    _hy_mapping_section_build (self, i);
 
   {
     g_autoptr (GtkStringList) titles = gtk_string_list_new (NULL);
@@ -2401,7 +1952,7 @@ hy_mapping_page_set_session (HyMappingPage *self, HySession *session)
   g_ptr_array_set_size (self->suggestions, 0);
 
   for (guint i = 0; i < N_SECTIONS; i++)
-    attach_model (self, &self->sections[i]);
+    _hy_mapping_section_attach_model (self, &self->sections[i]);
 
   if (session != NULL)
     {
