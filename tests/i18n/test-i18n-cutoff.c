@@ -39,28 +39,67 @@ static const Language languages[] = {
   { "es", "es_ES.UTF-8", "Test Connection", "Probar la conexión" },
 };
 
+/* How long a wait lasts before the test calls it a hang: every wait here is on a condition and
+ * ends as soon as it holds, so this is far longer than anything takes on a loaded machine. */
+#define HANG_S 60
+
 static gboolean
-timeout_cb (gpointer user_data)
+hang_cb (gpointer user_data)
 {
-  *(gboolean *) user_data = TRUE;
+  g_error ("%s did not happen within %d s", (const char *) user_data, HANG_S);
   return G_SOURCE_REMOVE;
 }
 
-/* Lets the main loop run for @ms (transitions, idle layout, the demo's requests). */
 static void
-run_for (guint ms)
+set_flag_cb (gboolean *flag)
 {
-  gboolean timed_out = FALSE;
+  *flag = TRUE;
+}
 
-  g_timeout_add (ms, timeout_cb, &timed_out);
-  while (!timed_out)
-    g_main_context_iteration (NULL, TRUE);
+/* Until @window shows what is pending: the ready sources run (the lists' idle updates, the
+ * store's notifications), then a frame laid out and painted after them, again while that
+ * brought more work. Labels are measured only then, whatever the machine's load (a fixed time
+ * could end before the frame). */
+static void
+settle (GtkWidget *window)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+  guint hang = g_timeout_add_seconds (HANG_S, hang_cb, (gpointer) "the window's next frame");
+
+  do
+    {
+      gboolean painted = FALSE;
+      gulong id;
+
+      while (g_main_context_pending (NULL))
+        g_main_context_iteration (NULL, FALSE);
+      id = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_flag_cb), &painted);
+      gtk_widget_queue_draw (window);
+      while (!painted)
+        g_main_context_iteration (NULL, TRUE);
+      g_signal_handler_disconnect (clock, id);
+    }
+  while (g_main_context_pending (NULL));
+  g_source_remove (hang);
 }
 
 static void
 tested_cb (HySetupPage *page, gboolean ok, int *tested)
 {
   *tested = ok ? 1 : -1;
+}
+
+/* Whether a toast is still on show (libadwaita's private AdwToastWidget) under @root. */
+static gboolean
+has_toast (GtkWidget *root)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (root), "AdwToastWidget"))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_toast (child))
+      return TRUE;
+  return FALSE;
 }
 
 /* Where the label is, for the message: the innermost widget types. */
@@ -181,7 +220,7 @@ visit_stack (GtkWidget *window,
                                   ? adw_view_stack_page_get_name (page)
                                   : adw_view_stack_page_get_title (page));
       adw_view_stack_set_visible_child (stack, child);
-      run_for (400);
+      settle (window);
       (*pages)++;
       collect_cut_labels (window, here, cut);
 
@@ -209,8 +248,6 @@ test_cutoff (gconstpointer data)
   int tested = 0;
   int width, height;
   guint pages = 0;
-  gboolean timed_out = FALSE;
-  guint id;
 
   if (setlocale (LC_ALL, language->locale) == NULL)
     {
@@ -248,14 +285,24 @@ test_cutoff (gconstpointer data)
   hy_window_import_file (window, inventory);
   gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
 
-  id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
-  while (tested == 0 && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-  run_for (1500);
+  {
+    guint hang = g_timeout_add_seconds (HANG_S, hang_cb, (gpointer) "the demo's connection test");
+
+    while (tested == 0)
+      g_main_context_iteration (NULL, TRUE);
+    g_source_remove (hang);
+  }
+  settle (GTK_WIDGET (window));
+  /* Their toasts go: a dismissed toast's widget stays while it hides, frame by frame. */
   hy_window_dismiss_toasts (window);
-  run_for (500);
+  {
+    guint hang = g_timeout_add_seconds (HANG_S, hang_cb, (gpointer) "the toasts' going");
+
+    do
+      settle (GTK_WIDGET (window));
+    while (has_toast (GTK_WIDGET (window)));
+    g_source_remove (hang);
+  }
 
   find_stacks (GTK_WIDGET (window), stacks);
   g_assert_cmpuint (stacks->len, >, 0);
