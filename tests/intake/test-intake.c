@@ -732,13 +732,75 @@ test_alertmanager_reconcile (Fixture *f, gconstpointer data)
 
 /* Each bad request refused with its code, nothing stored, the refusal in the events log
  * (without the token), and the service still answering. */
+/* A slow sender: half a body, then nothing; the server answers 408 by itself once its read
+ * timeout passes */
 static void
-test_bad_input (Fixture *f, gconstpointer data)
+send_half_a_body (Fixture *f, const char *good)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GUri) uri = g_uri_parse (f->intake_url, G_URI_FLAGS_NONE, NULL);
+  g_autofree char *request = NULL;
+  char reply[512] = { 0 };
+  gssize n;
+
+  connection =
+      g_socket_client_connect_to_host (client, "127.0.0.1", g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+  request = g_strdup_printf ("POST /api/v1/alerts/alertmanager HTTP/1.1\r\nHost: x\r\n"
+                             "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
+                             "Content-Length: %zu\r\n\r\n%.*s",
+                             f->token, strlen (good), (int) (strlen (good) / 2), good);
+  g_assert_true (
+      g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), request,
+                                 strlen (request), NULL, NULL, &error));
+  /* The server answers by itself once its read timeout passes. */
+  n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)), reply,
+                           sizeof reply - 1, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (n, >, 0);
+  g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 408"));
+}
+
+/* 2 MiB, and a label of 10 000 characters */
+static void
+post_too_large (Fixture *f)
 {
   g_autofree char *answer = NULL;
   g_autofree char *big = NULL;
   g_autofree char *long_label = NULL;
   g_autoptr (GString) label = g_string_new (NULL);
+
+  /* 2 MiB. */
+  big = g_malloc (2 * 1024 * 1024 + 1);
+  memset (big, ' ', 2 * 1024 * 1024);
+  big[0] = '[';
+  big[2 * 1024 * 1024 - 1] = ']';
+  big[2 * 1024 * 1024] = '\0';
+  g_assert_cmpuint (post (f, "/api/v1/alerts", f->token, big, 2 * 1024 * 1024, NULL), ==, 413);
+  assert_refusal_logged (f, 413);
+  assert_healthy (f);
+
+  /* A label of 10 000 characters. */
+  for (guint i = 0; i < 10000; i++)
+    g_string_append_c (label, 'x');
+  long_label = g_strdup_printf ("{\"version\": \"4\", \"alerts\": [{\"status\": \"firing\", "
+                                "\"fingerprint\": \"f2\", \"labels\": {\"alertname\": \"p-disk\", "
+                                "\"instance\": \"%s\"}}]}",
+                                label->str);
+  g_assert_cmpuint (post (f, "/api/v1/alerts/alertmanager", f->token, long_label, 0, &answer), ==,
+                    400);
+  g_assert_nonnull (strstr (answer, "alerts[0].labels.instance"));
+  g_clear_pointer (&answer, g_free);
+  assert_refusal_logged (f, 400);
+  assert_healthy (f);
+}
+
+static void
+test_bad_input (Fixture *f, gconstpointer data)
+{
+  g_autofree char *answer = NULL;
   const char *good = "{\"version\": \"4\", \"status\": \"firing\", \"alerts\": [{\"status\": "
                      "\"firing\", \"fingerprint\": \"f1\", \"labels\": {\"alertname\": "
                      "\"p-disk\", \"instance\": \"acme-dc01:9100\"}}]}";
@@ -796,57 +858,9 @@ test_bad_input (Fixture *f, gconstpointer data)
   assert_refusal_logged (f, 400);
   assert_healthy (f);
 
-  /* 2 MiB. */
-  big = g_malloc (2 * 1024 * 1024 + 1);
-  memset (big, ' ', 2 * 1024 * 1024);
-  big[0] = '[';
-  big[2 * 1024 * 1024 - 1] = ']';
-  big[2 * 1024 * 1024] = '\0';
-  g_assert_cmpuint (post (f, "/api/v1/alerts", f->token, big, 2 * 1024 * 1024, NULL), ==, 413);
-  assert_refusal_logged (f, 413);
-  assert_healthy (f);
+  post_too_large (f);
 
-  /* A label of 10 000 characters. */
-  for (guint i = 0; i < 10000; i++)
-    g_string_append_c (label, 'x');
-  long_label = g_strdup_printf ("{\"version\": \"4\", \"alerts\": [{\"status\": \"firing\", "
-                                "\"fingerprint\": \"f2\", \"labels\": {\"alertname\": \"p-disk\", "
-                                "\"instance\": \"%s\"}}]}",
-                                label->str);
-  g_assert_cmpuint (post (f, "/api/v1/alerts/alertmanager", f->token, long_label, 0, &answer), ==,
-                    400);
-  g_assert_nonnull (strstr (answer, "alerts[0].labels.instance"));
-  g_clear_pointer (&answer, g_free);
-  assert_refusal_logged (f, 400);
-  assert_healthy (f);
-
-  /* A slow sender: half a body, then nothing. */
-  {
-    g_autoptr (GSocketClient) client = g_socket_client_new ();
-    g_autoptr (GSocketConnection) connection = NULL;
-    g_autoptr (GError) error = NULL;
-    g_autoptr (GUri) uri = g_uri_parse (f->intake_url, G_URI_FLAGS_NONE, NULL);
-    g_autofree char *request = NULL;
-    char reply[512] = { 0 };
-    gssize n;
-
-    connection =
-        g_socket_client_connect_to_host (client, "127.0.0.1", g_uri_get_port (uri), NULL, &error);
-    g_assert_no_error (error);
-    request = g_strdup_printf ("POST /api/v1/alerts/alertmanager HTTP/1.1\r\nHost: x\r\n"
-                               "Authorization: Bearer %s\r\nContent-Type: application/json\r\n"
-                               "Content-Length: %zu\r\n\r\n%.*s",
-                               f->token, strlen (good), (int) (strlen (good) / 2), good);
-    g_assert_true (
-        g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
-                                   request, strlen (request), NULL, NULL, &error));
-    /* The server answers by itself once its read timeout passes. */
-    n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)), reply,
-                             sizeof reply - 1, NULL, &error);
-    g_assert_no_error (error);
-    g_assert_cmpint (n, >, 0);
-    g_assert_true (g_str_has_prefix (reply, "HTTP/1.1 408"));
-  }
+  send_half_a_body (f, good);
   assert_refusal_logged (f, 408);
   assert_healthy (f);
 
