@@ -285,11 +285,101 @@ link_auto (HyCli *cli, HyStore *store, gboolean dry_run)
 /* Command groups                                                            */
 /* ------------------------------------------------------------------------- */
 
+/* link set KIND LOCAL_ID HALO_ID */
+static int
+link_set (HyCli *cli, HyStore *store, HyRecordKind kind, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+  g_autoptr (HyLink) link = NULL;
+  gint64 halo_id;
+
+  if (!parse_id (cli, argv[4], "HALO_ID", &halo_id, &status))
+    return status;
+  if (!hy_linker_set_link (store, kind, argv[3], halo_id, &link, &error))
+    return fail (cli, error);
+
+  if (cli->json)
+    {
+      g_autoptr (JsonNode) node = hy_linker_link_to_json (link);
+      hy_cli_print_json (cli, node);
+    }
+  else
+    /* Translators: kind, local id, local name, Halo record kind, Halo id, Halo name */
+    hy_cli_print (cli, _ ("Linked %s %s “%s” → %s %lld “%s” (manual)"), kind_label (link->kind),
+                  link->id, link->name, halo_label (link->kind), (long long) link->link.halo_id,
+                  link->link.halo_name ? link->link.halo_name : "");
+  return HY_CLI_EXIT_OK;
+}
+
+/* link reject KIND LOCAL_ID HALO_ID */
+static int
+link_reject (HyCli *cli, HyStore *store, HyRecordKind kind, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  int status;
+  HyLinkerSuggestion suggestion = { 0 };
+
+  suggestion.kind = kind;
+  suggestion.id = argv[3];
+  if (!parse_id (cli, argv[4], "HALO_ID", &suggestion.halo_id, &status))
+    return status;
+  if (!hy_linker_reject_suggestion (store, &suggestion, &error))
+    return fail (cli, error);
+
+  if (cli->json)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+      g_autoptr (JsonNode) node = NULL;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "kind");
+      json_builder_add_string_value (builder, hy_record_kind_to_string (kind));
+      json_builder_set_member_name (builder, "id");
+      json_builder_add_string_value (builder, argv[3]);
+      json_builder_set_member_name (builder, "halo_id");
+      json_builder_add_int_value (builder, suggestion.halo_id);
+      json_builder_set_member_name (builder, "rejected");
+      json_builder_add_boolean_value (builder, TRUE);
+      json_builder_end_object (builder);
+      node = json_builder_get_root (builder);
+      hy_cli_print_json (cli, node);
+    }
+  else
+    /* Translators: kind, local id, Halo record kind, Halo id */
+    hy_cli_print (cli, _ ("No longer suggested: %s %s → %s %lld"), kind_label (kind), argv[3],
+                  halo_label (kind), (long long) suggestion.halo_id);
+  return HY_CLI_EXIT_OK;
+}
+
+/* link clear KIND LOCAL_ID */
+static int
+link_clear (HyCli *cli, HyStore *store, HyRecordKind kind, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyLink) link = NULL;
+
+  if (!hy_linker_clear_link (store, kind, argv[3], &error))
+    return fail (cli, error);
+  link = read_link (store, kind, argv[3], &error);
+  if (link == NULL)
+    return fail (cli, error);
+
+  if (cli->json)
+    {
+      g_autoptr (JsonNode) node = hy_linker_link_to_json (link);
+      hy_cli_print_json (cli, node);
+    }
+  else
+    /* Translators: kind, local id, local name */
+    hy_cli_print (cli, _ ("Unlinked %s %s “%s”"), kind_label (link->kind), link->id, link->name);
+  return HY_CLI_EXIT_OK;
+}
+
 int
 hy_cli_link (HyCli *cli, int argc, char **argv)
 {
   g_autoptr (HySession) session = NULL;
-  g_autoptr (GError) error = NULL;
   gboolean dry_run = FALSE;
   const GOptionEntry entries[] = {
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run,
@@ -364,84 +454,12 @@ hy_cli_link (HyCli *cli, int argc, char **argv)
     return link_auto (cli, store, dry_run);
 
   if (g_str_equal (argv[1], "set"))
-    {
-      g_autoptr (HyLink) link = NULL;
-      gint64 halo_id;
-
-      if (!parse_id (cli, argv[4], "HALO_ID", &halo_id, &status))
-        return status;
-      if (!hy_linker_set_link (store, kind, argv[3], halo_id, &link, &error))
-        return fail (cli, error);
-
-      if (cli->json)
-        {
-          g_autoptr (JsonNode) node = hy_linker_link_to_json (link);
-          hy_cli_print_json (cli, node);
-        }
-      else
-        /* Translators: kind, local id, local name, Halo record kind, Halo id, Halo name */
-        hy_cli_print (cli, _ ("Linked %s %s “%s” → %s %lld “%s” (manual)"), kind_label (link->kind),
-                      link->id, link->name, halo_label (link->kind), (long long) link->link.halo_id,
-                      link->link.halo_name ? link->link.halo_name : "");
-      return HY_CLI_EXIT_OK;
-    }
+    return link_set (cli, store, kind, argv);
 
   if (g_str_equal (argv[1], "reject"))
-    {
-      HyLinkerSuggestion suggestion = { 0 };
+    return link_reject (cli, store, kind, argv);
 
-      suggestion.kind = kind;
-      suggestion.id = argv[3];
-      if (!parse_id (cli, argv[4], "HALO_ID", &suggestion.halo_id, &status))
-        return status;
-      if (!hy_linker_reject_suggestion (store, &suggestion, &error))
-        return fail (cli, error);
-
-      if (cli->json)
-        {
-          g_autoptr (JsonBuilder) builder = json_builder_new ();
-          g_autoptr (JsonNode) node = NULL;
-
-          json_builder_begin_object (builder);
-          json_builder_set_member_name (builder, "kind");
-          json_builder_add_string_value (builder, hy_record_kind_to_string (kind));
-          json_builder_set_member_name (builder, "id");
-          json_builder_add_string_value (builder, argv[3]);
-          json_builder_set_member_name (builder, "halo_id");
-          json_builder_add_int_value (builder, suggestion.halo_id);
-          json_builder_set_member_name (builder, "rejected");
-          json_builder_add_boolean_value (builder, TRUE);
-          json_builder_end_object (builder);
-          node = json_builder_get_root (builder);
-          hy_cli_print_json (cli, node);
-        }
-      else
-        /* Translators: kind, local id, Halo record kind, Halo id */
-        hy_cli_print (cli, _ ("No longer suggested: %s %s → %s %lld"), kind_label (kind), argv[3],
-                      halo_label (kind), (long long) suggestion.halo_id);
-      return HY_CLI_EXIT_OK;
-    }
-
-  /* clear */
-  {
-    g_autoptr (HyLink) link = NULL;
-
-    if (!hy_linker_clear_link (store, kind, argv[3], &error))
-      return fail (cli, error);
-    link = read_link (store, kind, argv[3], &error);
-    if (link == NULL)
-      return fail (cli, error);
-
-    if (cli->json)
-      {
-        g_autoptr (JsonNode) node = hy_linker_link_to_json (link);
-        hy_cli_print_json (cli, node);
-      }
-    else
-      /* Translators: kind, local id, local name */
-      hy_cli_print (cli, _ ("Unlinked %s %s “%s”"), kind_label (link->kind), link->id, link->name);
-    return HY_CLI_EXIT_OK;
-  }
+  return link_clear (cli, store, kind, argv);
 }
 
 int
