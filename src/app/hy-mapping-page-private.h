@@ -206,4 +206,18 @@ void _hy_mapping_page_rows_changed_cb (GListModel *model,
                                        guint added,
                                        HyMappingPage *self);
 
+/* hy-mapping-page.c: what the page's other files call */
+void _hy_mapping_page_show_error (HyMappingPage *self, const char *message);
+void _hy_mapping_page_show_info (HyMappingPage *self, const char *message);
+Section *_hy_mapping_page_current_section (HyMappingPage *self);
+void _hy_mapping_page_reload_section (HyMappingPage *self, Section *section);
+void _hy_mapping_page_reload_all (HyMappingPage *self);
+GPtrArray *_hy_mapping_page_get_selected_items (Section *section);
+
+/* hy-mapping-picker.c: the picker of Halo records and the Undo of the last link or mapping */
+void _hy_mapping_page_picker_connect (HyMappingPage *self);
+gboolean _hy_mapping_page_picker_prepare (HyMappingPage *self);
+void _hy_mapping_page_picker_popover_shown_cb (HyMappingPage *self, GtkPopover *popover);
+void _hy_mapping_page_undo_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+
 G_END_DECLS

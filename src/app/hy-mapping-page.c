@@ -58,8 +58,6 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static void reload_section (HyMappingPage *self, Section *section);
-static void reload_all (HyMappingPage *self);
 static void run_auto_link (HyMappingPage *self, gboolean dry_run, GHashTable *only);
 static void update_actions (HyMappingPage *self);
 static void update_toolbar (HyMappingPage *self);
@@ -69,8 +67,8 @@ static void update_details_row (HyMappingPage *self);
 /* Helpers                                                                   */
 /* ------------------------------------------------------------------------- */
 
-static void
-show_error (HyMappingPage *self, const char *message)
+void
+_hy_mapping_page_show_error (HyMappingPage *self, const char *message)
 {
   AdwToast *toast = adw_toast_new (message);
 
@@ -78,14 +76,14 @@ show_error (HyMappingPage *self, const char *message)
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
-static void
-show_info (HyMappingPage *self, const char *message)
+void
+_hy_mapping_page_show_info (HyMappingPage *self, const char *message)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
 }
 
-static Section *
-current_section (HyMappingPage *self)
+Section *
+_hy_mapping_page_current_section (HyMappingPage *self)
 {
   const char *name = adw_view_stack_get_visible_child_name (self->sections_stack);
 
@@ -104,7 +102,7 @@ reload_idle_cb (gpointer user_data)
   self->reload_idle = 0;
   /* Busy again meanwhile: the next time it is idle. */
   if (self->busy == 0 && self->reload_pending)
-    reload_all (self);
+    _hy_mapping_page_reload_all (self);
   return G_SOURCE_REMOVE;
 }
 
@@ -125,8 +123,8 @@ set_busy (HyMappingPage *self, gboolean busy)
 }
 
 /* The selected rows of @section (HyLinkItem, owned). */
-static GPtrArray *
-get_selected_items (Section *section)
+GPtrArray *
+_hy_mapping_page_get_selected_items (Section *section)
 {
   g_autoptr (GtkBitset) selected = NULL;
   GtkBitsetIter iter;
@@ -254,7 +252,7 @@ reload_policies (HyMappingPage *self, Section *section, GError **error)
 static void
 update_count (HyMappingPage *self)
 {
-  Section *section = current_section (self);
+  Section *section = _hy_mapping_page_current_section (self);
   guint n = section_rows (section) != NULL ? g_list_model_get_n_items (section_rows (section)) : 0;
   g_autofree char *text = NULL;
 
@@ -277,8 +275,8 @@ update_empty (HyMappingPage *self)
   gtk_stack_set_visible_child_name (self->main_stack, total > 0 ? "content" : "empty");
 }
 
-static void
-reload_section (HyMappingPage *self, Section *section)
+void
+_hy_mapping_page_reload_section (HyMappingPage *self, Section *section)
 {
   g_autoptr (GError) error = NULL;
   gboolean ok = TRUE;
@@ -302,7 +300,7 @@ reload_section (HyMappingPage *self, Section *section)
     ok = reload_policies (self, section, &error);
 
   if (!ok)
-    show_error (self, error->message);
+    _hy_mapping_page_show_error (self, error->message);
 
   update_count (self);
   update_actions (self);
@@ -311,10 +309,10 @@ reload_section (HyMappingPage *self, Section *section)
 /* Reads the store again: the section on screen now, the others when they are shown. While the
  * page is busy (a link or a refresh running), once it is idle again: GTK 4.8's list views trip
  * a GtkListItemManager assertion when their models change under a running link. */
-static void
-reload_all (HyMappingPage *self)
+void
+_hy_mapping_page_reload_all (HyMappingPage *self)
 {
-  Section *shown = current_section (self);
+  Section *shown = _hy_mapping_page_current_section (self);
 
   if (self->busy > 0)
     {
@@ -326,373 +324,8 @@ reload_all (HyMappingPage *self)
 
   for (guint i = 0; i < N_SECTIONS; i++)
     self->sections[i].stale = TRUE;
-  reload_section (self, shown);
+  _hy_mapping_page_reload_section (self, shown);
   update_empty (self);
-}
-
-/* A list of the cached Halo records of @kind for the picker, built once per refresh. */
-static GListModel *
-get_halo_list (HyMappingPage *self, HyCacheKind kind)
-{
-  GListStore *list = g_hash_table_lookup (self->halo_lists, GINT_TO_POINTER (kind));
-  g_autoptr (GPtrArray) records = NULL;
-  g_autoptr (GPtrArray) items = NULL;
-  g_autoptr (GHashTable) clients = NULL;
-  g_autoptr (GError) error = NULL;
-  HyStore *store = get_store (self);
-  guint n_closing = 0;
-
-  if (list != NULL)
-    return G_LIST_MODEL (list);
-
-  /* Statuses: the ones that close a ticket first (Halo's Closed), as the core orders them. */
-  if (kind == HY_CACHE_KIND_STATUS)
-    records = hy_linker_list_close_statuses (store, &n_closing, &error);
-  else
-    records = hy_store_cache_list (store, kind, NULL, &error);
-  if (records == NULL)
-    {
-      show_error (self, error->message);
-      return NULL;
-    }
-
-  if (kind == HY_CACHE_KIND_SITE || kind == HY_CACHE_KIND_ASSET)
-    {
-      g_autoptr (GPtrArray) all_clients =
-          hy_store_cache_list (store, HY_CACHE_KIND_CLIENT, NULL, NULL);
-
-      clients = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-      for (guint i = 0; all_clients != NULL && i < all_clients->len; i++)
-        {
-          HyCacheRecord *client = g_ptr_array_index (all_clients, i);
-
-          g_hash_table_insert (clients, g_memdup2 (&client->id, sizeof (gint64)),
-                               g_strdup (client->name));
-        }
-    }
-
-  items = g_ptr_array_new_full (records->len, g_object_unref);
-  for (guint i = 0; i < records->len; i++)
-    {
-      HyCacheRecord *record = g_ptr_array_index (records, i);
-      g_autofree char *detail = NULL;
-      HyHaloItem *item;
-
-      switch (kind)
-        {
-          case HY_CACHE_KIND_SITE:
-          case HY_CACHE_KIND_ASSET:
-            {
-              const char *client = g_hash_table_lookup (clients, &record->client_id);
-
-              if (kind == HY_CACHE_KIND_ASSET && record->serial != NULL)
-                /* Translators: an asset in the picker: "<client> · serial <serial>" */
-                detail = g_strdup_printf (_ ("%s · serial %s"), client != NULL ? client : "",
-                                          record->serial);
-              else
-                detail = g_strdup (client);
-            }
-            break;
-          case HY_CACHE_KIND_AGENT:
-            detail = g_strdup (record->email);
-            break;
-          case HY_CACHE_KIND_STATUS:
-            if (i < n_closing)
-              /* Translators: a Halo ticket status that closes the ticket */
-              detail = g_strdup (_ ("Closes the ticket"));
-            else
-              /* Translators: another Halo ticket status than Halo's Closed: whether it closes
-               * the ticket is up to the Halo settings */
-              detail = g_strdup (_ ("Closes the ticket only if Halo’s settings say so"));
-            break;
-          case HY_CACHE_KIND_CLIENT:
-          case HY_CACHE_KIND_TICKET_TYPE:
-          case HY_CACHE_KIND_OUTCOME:
-          default:
-            break;
-        }
-
-      if (record->inactive)
-        {
-          /* Translators: a Halo record marked inactive in Halo */
-          g_autofree char *inactive = g_strdup_printf (_ ("%s (inactive)"), detail ? detail : "");
-
-          g_free (detail);
-          detail = g_steal_pointer (&inactive);
-        }
-
-      item = hy_halo_item_new (record->id, record->name, detail);
-      hy_halo_item_set_parent_id (item, record->client_id);
-      g_ptr_array_add (items, item);
-    }
-
-  list = g_list_store_new (HY_TYPE_HALO_ITEM);
-  g_list_store_splice (list, 0, 0, items->pdata, items->len);
-  g_hash_table_insert (self->halo_lists, GINT_TO_POINTER (kind), list);
-
-  return G_LIST_MODEL (list);
-}
-
-static void
-picker_show_step (HyMappingPage *self, PickStep step)
-{
-  HyLinkItem *item = self->pick_item;
-  g_autofree char *title = NULL;
-  const char *extra = NULL;
-  HyCacheKind kind = HY_CACHE_KIND_CLIENT;
-  gint64 parent = 0;
-  const char *name = hy_link_item_get_name (item);
-
-  self->pick_step = step;
-  switch (step)
-    {
-      case PICK_LINK:
-        switch (hy_link_item_get_kind (item))
-          {
-            case HY_RECORD_KIND_LOCATION:
-              kind = HY_CACHE_KIND_SITE;
-              parent = hy_linker_company_client_of (get_store (self), hy_link_item_get_kind (item),
-                                                    hy_link_item_get_id (item));
-              /* Translators: title of the picker; %s is a local record's name */
-              title = g_strdup_printf (_ ("Halo site for “%s”"), name);
-              break;
-            case HY_RECORD_KIND_COMPUTER:
-              kind = HY_CACHE_KIND_ASSET;
-              parent = hy_linker_company_client_of (get_store (self), hy_link_item_get_kind (item),
-                                                    hy_link_item_get_id (item));
-              title = g_strdup_printf (_ ("Halo asset for “%s”"), name);
-              break;
-            case HY_RECORD_KIND_USER:
-              kind = HY_CACHE_KIND_AGENT;
-              title = g_strdup_printf (_ ("Halo agent for “%s”"), name);
-              break;
-            case HY_RECORD_KIND_COMPANY:
-            default:
-              kind = HY_CACHE_KIND_CLIENT;
-              title = g_strdup_printf (_ ("Halo client for “%s”"), name);
-              break;
-          }
-        break;
-      case PICK_GROUP_CLIENT:
-        kind = HY_CACHE_KIND_CLIENT;
-        /* Translators: title of the picker; %s is a device group */
-        title = g_strdup_printf (_ ("Halo client for the group “%s”"), name);
-        break;
-      case PICK_GROUP_SITE:
-        kind = HY_CACHE_KIND_SITE;
-        parent = self->pick_first_id;
-        title = g_strdup_printf (_ ("Halo site for the group “%s”"), name);
-        /* Translators: button in the site picker: map the group to the client's main site */
-        extra = _ ("Use the Client’s _Main Site");
-        break;
-      case PICK_POLICY_TICKET_TYPE:
-        kind = HY_CACHE_KIND_TICKET_TYPE;
-        /* Translators: title of the picker; %s is a monitor policy */
-        title = g_strdup_printf (_ ("Halo ticket type for “%s”"), name);
-        break;
-      case PICK_POLICY_STATUS:
-        kind = HY_CACHE_KIND_STATUS;
-        title = g_strdup_printf (_ ("When an alert of “%s” clears, close its ticket as:"), name);
-        /* Translators: button in the status picker: do not close tickets when alerts clear */
-        extra = _ ("_Keep the Ticket Open");
-        break;
-      default:
-        g_assert_not_reached ();
-    }
-
-  gtk_label_set_text (self->picker_title, title);
-  hy_record_picker_set_model (self->picker, get_halo_list (self, kind));
-  hy_record_picker_set_parent_id (self->picker, parent);
-  hy_record_picker_set_search_text (self->picker, "");
-  gtk_widget_set_visible (GTK_WIDGET (self->picker_extra_button), extra != NULL);
-  if (extra != NULL)
-    gtk_button_set_label (self->picker_extra_button, extra);
-  /* The second step goes back to the first (another client, another ticket type). */
-  gtk_widget_set_visible (GTK_WIDGET (self->picker_back_button),
-                          step == PICK_GROUP_SITE || step == PICK_POLICY_STATUS);
-  if (step == PICK_GROUP_SITE)
-    /* Translators: button in the site picker: back to the choice of the Halo client */
-    gtk_button_set_label (self->picker_back_button, _ ("_Back to the Client"));
-  else if (step == PICK_POLICY_STATUS)
-    /* Translators: button in the status picker: back to the choice of the ticket type */
-    gtk_button_set_label (self->picker_back_button, _ ("_Back to the Ticket Type"));
-  hy_record_picker_focus_search (self->picker);
-}
-
-/* Prepares the picker for the single selected row; FALSE when there is none. */
-static gboolean
-picker_prepare (HyMappingPage *self)
-{
-  Section *section = current_section (self);
-  g_autoptr (GPtrArray) selected = get_selected_items (section);
-
-  g_clear_object (&self->pick_item);
-  if (selected->len != 1 || get_store (self) == NULL)
-    return FALSE;
-
-  self->pick_item = g_object_ref (g_ptr_array_index (selected, 0));
-  if (section->id == SECTION_GROUPS)
-    picker_show_step (self, PICK_GROUP_CLIENT);
-  else if (section->id == SECTION_POLICIES)
-    picker_show_step (self, PICK_POLICY_TICKET_TYPE);
-  else
-    picker_show_step (self, PICK_LINK);
-
-  return TRUE;
-}
-
-/* What the record's link or route is now, for the toast's Undo. */
-static Undo *
-undo_new (HyMappingPage *self, Section *section, HyLinkItem *item)
-{
-  HyStore *store = get_store (self);
-  Undo *undo = g_new0 (Undo, 1);
-  const char *id = hy_link_item_get_id (item);
-
-  undo->section = section->id;
-  undo->kind = hy_link_item_get_kind (item);
-  undo->id = g_strdup (id);
-  undo->name = g_strdup (hy_link_item_get_name (item));
-
-  if (section->id == SECTION_GROUPS)
-    {
-      g_autoptr (HyGroupMapping) mapping = hy_store_get_group_mapping (store, id, NULL);
-
-      undo->had = mapping != NULL;
-      if (mapping != NULL)
-        {
-          undo->first_id = mapping->client_id;
-          undo->second_id = mapping->site_id;
-        }
-    }
-  else if (section->id == SECTION_POLICIES)
-    {
-      /* Its ticket defaults too: Undo puts back everything the mapping had. */
-      undo->route = hy_linker_get_policy_route (store, id, NULL);
-      undo->had = undo->route != NULL && undo->route->mapping != NULL;
-    }
-  else
-    {
-      HyLinkInfo link = { 0 };
-
-      if (hy_store_link_get (store, undo->kind, id, &link, NULL))
-        {
-          undo->had = link.how != HY_LINK_HOW_NONE;
-          undo->how = link.how;
-          undo->first_id = link.halo_id;
-          undo->halo_name = g_steal_pointer (&link.halo_name);
-          hy_link_info_clear (&link);
-        }
-    }
-
-  return undo;
-}
-
-/* Puts the record's link or route back as @undo says it was. */
-static gboolean
-undo_apply (HyMappingPage *self, const Undo *undo, GError **error)
-{
-  HyStore *store = get_store (self);
-
-  switch (undo->section)
-    {
-      case SECTION_GROUPS:
-        return undo->had
-                   ? hy_linker_map_group (store, undo->id, undo->first_id, undo->second_id, error)
-                   : hy_linker_unmap_group (store, undo->id, error);
-      case SECTION_POLICIES:
-        return undo->route != NULL ? hy_linker_restore_policy_route (store, undo->route, error)
-                                   : hy_linker_unmap_policy (store, undo->id, error);
-      case SECTION_COMPANIES:
-      case SECTION_LOCATIONS:
-      case SECTION_COMPUTERS:
-      case SECTION_TECHNICIANS:
-      case N_SECTIONS:
-      default:
-        /* As it was: an automatic link stays automatic. */
-        return undo->had ? hy_store_link_set (store, undo->kind, undo->id, undo->first_id,
-                                              undo->halo_name, undo->how, error)
-                         : hy_linker_clear_link (store, undo->kind, undo->id, error);
-    }
-}
-
-static void
-undo_toast_dismissed_cb (HyMappingPage *self, AdwToast *toast)
-{
-  if (self->undo_toast == toast)
-    {
-      self->undo_toast = NULL;
-      g_clear_pointer (&self->undo, undo_free);
-      gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.undo", FALSE);
-    }
-}
-
-/* A toast with Undo for what was just linked or mapped (only the last one can be undone). */
-static void
-show_undoable (HyMappingPage *self, const char *message, Undo *undo)
-{
-  AdwToast *toast = adw_toast_new (message);
-
-  if (self->undo_toast != NULL)
-    adw_toast_dismiss (self->undo_toast);
-  g_clear_pointer (&self->undo, undo_free);
-
-  self->undo = undo;
-  self->undo_toast = toast;
-  /* Translators: the button of the toast after a link or a mapping */
-  adw_toast_set_button_label (toast, _ ("_Undo"));
-  adw_toast_set_action_name (toast, "mapping.undo");
-  g_signal_connect_object (toast, "dismissed", G_CALLBACK (undo_toast_dismissed_cb), self,
-                           G_CONNECT_SWAPPED);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "mapping.undo", TRUE);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-static void
-finish_pick (HyMappingPage *self, gint64 second_id)
-{
-  HyStore *store = get_store (self);
-  HyLinkItem *item = self->pick_item;
-  Section *section = current_section (self);
-  g_autoptr (Undo) undo = undo_new (self, section, item);
-  g_autoptr (GError) error = NULL;
-  gboolean ok = FALSE;
-  g_autofree char *message = NULL;
-
-  switch (self->pick_step)
-    {
-      case PICK_LINK:
-        ok = hy_linker_set_link (store, hy_link_item_get_kind (item), hy_link_item_get_id (item),
-                                 second_id, NULL, &error);
-        /* Translators: after a manual link; %s is the local record's name */
-        message = g_strdup_printf (_ ("“%s” linked"), hy_link_item_get_name (item));
-        break;
-      case PICK_GROUP_SITE:
-        ok = hy_linker_map_group (store, hy_link_item_get_id (item), self->pick_first_id, second_id,
-                                  &error);
-        /* Translators: after a group or policy was mapped; %s is its name */
-        message = g_strdup_printf (_ ("“%s” mapped"), hy_link_item_get_name (item));
-        break;
-      case PICK_POLICY_STATUS:
-        ok = hy_linker_map_policy (store, hy_link_item_get_id (item), self->pick_first_id,
-                                   second_id, &error);
-        message = g_strdup_printf (_ ("“%s” mapped"), hy_link_item_get_name (item));
-        break;
-      case PICK_GROUP_CLIENT:
-      case PICK_POLICY_TICKET_TYPE:
-      default:
-        g_assert_not_reached ();
-    }
-
-  gtk_popover_popdown (self->picker_popover);
-  if (!ok)
-    {
-      show_error (self, error->message);
-      return;
-    }
-
-  show_undoable (self, message, g_steal_pointer (&undo));
-  reload_section (self, current_section (self));
 }
 
 static void update_suggestions (HyMappingPage *self);
@@ -733,7 +366,7 @@ update_suggestions (HyMappingPage *self)
 static gboolean
 selected_policy_is_mapped (HyMappingPage *self, Section *section)
 {
-  g_autoptr (GPtrArray) selected = get_selected_items (section);
+  g_autoptr (GPtrArray) selected = _hy_mapping_page_get_selected_items (section);
   g_autoptr (HyPolicyMapping) mapping = NULL;
 
   if (selected->len != 1 || self->session == NULL)
@@ -747,7 +380,7 @@ selected_policy_is_mapped (HyMappingPage *self, Section *section)
 static void
 update_actions (HyMappingPage *self)
 {
-  Section *section = current_section (self);
+  Section *section = _hy_mapping_page_current_section (self);
   gboolean ready = self->session != NULL && self->busy == 0;
   guint n_selected = 0;
 
@@ -824,7 +457,7 @@ make_menu (HyMappingPage *self, Section *section, gboolean narrow, gboolean rows
 static void
 update_toolbar (HyMappingPage *self)
 {
-  Section *section = current_section (self);
+  Section *section = _hy_mapping_page_current_section (self);
   gboolean narrow = self->narrow_mode.narrow;
   gboolean linkable = section_is_linkable (section);
   g_autoptr (GMenuModel) menu = make_menu (self, section, narrow, FALSE);
@@ -865,7 +498,7 @@ update_toolbar (HyMappingPage *self)
 static void
 update_details_row (HyMappingPage *self)
 {
-  Section *section = current_section (self);
+  Section *section = _hy_mapping_page_current_section (self);
   g_autoptr (GPtrArray) selected = NULL;
   g_autoptr (GString) text = NULL;
   HyLinkItem *item;
@@ -877,7 +510,7 @@ update_details_row (HyMappingPage *self)
       return;
     }
 
-  selected = get_selected_items (section);
+  selected = _hy_mapping_page_get_selected_items (section);
   if (selected->len != 1)
     {
       gtk_revealer_set_reveal_child (self->details_revealer, FALSE);
@@ -952,7 +585,7 @@ filters_changed (HyMappingPage *self)
   for (guint i = 0; i < N_SECTIONS; i++)
     if (HY_IS_LINK_MODEL (self->sections[i].source))
       self->sections[i].stale = TRUE;
-  reload_section (self, current_section (self));
+  _hy_mapping_page_reload_section (self, _hy_mapping_page_current_section (self));
   update_count (self);
 }
 
@@ -971,10 +604,10 @@ unlinked_toggled_cb (HyMappingPage *self, GtkToggleButton *button)
 static void
 section_changed_cb (HyMappingPage *self, GParamSpec *pspec, AdwViewStack *stack)
 {
-  Section *section = current_section (self);
+  Section *section = _hy_mapping_page_current_section (self);
 
   if (section->stale)
-    reload_section (self, section);
+    _hy_mapping_page_reload_section (self, section);
   gtk_revealer_set_reveal_child (self->rename_revealer, FALSE);
   update_count (self);
   update_toolbar (self);
@@ -1013,63 +646,6 @@ _hy_mapping_page_rows_changed_cb (GListModel *model,
   update_count (self);
 }
 
-static void
-picker_picked_cb (HyMappingPage *self, HyHaloItem *item, HyRecordPicker *picker)
-{
-  if (self->pick_item == NULL)
-    return;
-
-  switch (self->pick_step)
-    {
-      case PICK_GROUP_CLIENT:
-        self->pick_first_id = hy_halo_item_get_id (item);
-        picker_show_step (self, PICK_GROUP_SITE);
-        break;
-      case PICK_POLICY_TICKET_TYPE:
-        self->pick_first_id = hy_halo_item_get_id (item);
-        picker_show_step (self, PICK_POLICY_STATUS);
-        break;
-      case PICK_LINK:
-      case PICK_GROUP_SITE:
-      case PICK_POLICY_STATUS:
-      default:
-        finish_pick (self, hy_halo_item_get_id (item));
-        break;
-    }
-}
-
-static void
-picker_extra_clicked_cb (HyMappingPage *self, GtkButton *button)
-{
-  if (self->pick_item != NULL)
-    finish_pick (self, 0);
-}
-
-static void
-picker_back_clicked_cb (HyMappingPage *self, GtkButton *button)
-{
-  if (self->pick_item == NULL)
-    return;
-
-  if (self->pick_step == PICK_GROUP_SITE)
-    picker_show_step (self, PICK_GROUP_CLIENT);
-  else if (self->pick_step == PICK_POLICY_STATUS)
-    picker_show_step (self, PICK_POLICY_TICKET_TYPE);
-}
-
-static void
-picker_cancelled_cb (HyMappingPage *self, HyRecordPicker *picker)
-{
-  gtk_popover_popdown (self->picker_popover);
-}
-
-static void
-picker_popover_shown_cb (HyMappingPage *self, GtkPopover *popover)
-{
-  if (!picker_prepare (self))
-    gtk_popover_popdown (popover);
-}
-
 typedef struct
 {
   HyMappingPage *self;
@@ -1103,7 +679,7 @@ auto_link_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (linked == NULL)
     {
-      show_error (self, error->message);
+      _hy_mapping_page_show_error (self, error->message);
       return;
     }
 
@@ -1132,7 +708,7 @@ auto_link_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                                    n_waiting);
       message =
           g_strdup_printf ("%s %s%s%s", done, left, waiting ? " " : "", waiting ? waiting : "");
-      show_info (self, message);
+      _hy_mapping_page_show_info (self, message);
     }
 
   if (data->only != NULL)
@@ -1140,7 +716,7 @@ auto_link_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     run_auto_link (self, TRUE, NULL);
   else
     set_suggestions (self, linked->suggestions);
-  reload_all (self);
+  _hy_mapping_page_reload_all (self);
 }
 
 static void
@@ -1167,14 +743,14 @@ static void
 link_auto_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HyMappingPage *self = HY_MAPPING_PAGE (widget);
-  Section *section = current_section (self);
+  Section *section = _hy_mapping_page_current_section (self);
   g_autoptr (GPtrArray) selected = NULL;
   g_autoptr (GHashTable) only = NULL;
 
   if (!section_is_linkable (section))
     return;
 
-  selected = get_selected_items (section);
+  selected = _hy_mapping_page_get_selected_items (section);
   if (selected->len > 0)
     {
       only = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1196,8 +772,8 @@ static void
 unlink_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HyMappingPage *self = HY_MAPPING_PAGE (widget);
-  Section *section = current_section (self);
-  g_autoptr (GPtrArray) selected = get_selected_items (section);
+  Section *section = _hy_mapping_page_current_section (self);
+  g_autoptr (GPtrArray) selected = _hy_mapping_page_get_selected_items (section);
   HyStore *store = get_store (self);
   g_autoptr (GError) error = NULL;
   g_autofree char *message = NULL;
@@ -1224,7 +800,7 @@ unlink_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 
       if (!ok)
         {
-          show_error (self, error->message);
+          _hy_mapping_page_show_error (self, error->message);
           break;
         }
       n++;
@@ -1237,8 +813,8 @@ unlink_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   else
     /* Translators: after Unmap, in the Groups and Policies sections */
     message = g_strdup_printf (ngettext ("%'u record unmapped", "%'u records unmapped", n), n);
-  show_info (self, message);
-  reload_all (self);
+  _hy_mapping_page_show_info (self, message);
+  _hy_mapping_page_reload_all (self);
 }
 
 static void
@@ -1280,13 +856,13 @@ refresh_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!hy_session_refresh_finish (HY_SESSION (source), result, &refresh, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error (self, error->message);
+        _hy_mapping_page_show_error (self, error->message);
       return;
     }
 
   g_hash_table_remove_all (self->halo_lists);
   message = hy_toasts_format_refresh (&refresh);
-  show_info (self, message);
+  _hy_mapping_page_show_info (self, message);
 
   /* New Halo records may make new suggestions; a dry run writes nothing. */
   run_auto_link (self, TRUE, NULL);
@@ -1347,35 +923,11 @@ static void
 next_section_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HyMappingPage *self = HY_MAPPING_PAGE (widget);
-  Section *section = current_section (self);
+  Section *section = _hy_mapping_page_current_section (self);
   int delta = g_variant_get_int32 (parameter);
   int next = ((int) section->id + delta + N_SECTIONS) % N_SECTIONS;
 
   hy_mapping_page_set_section (self, section_names[next]);
-}
-
-static void
-undo_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
-{
-  HyMappingPage *self = HY_MAPPING_PAGE (widget);
-  g_autoptr (Undo) undo = g_steal_pointer (&self->undo);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *message = NULL;
-
-  gtk_widget_action_set_enabled (widget, "mapping.undo", FALSE);
-  if (undo == NULL || get_store (self) == NULL)
-    return;
-
-  if (!undo_apply (self, undo, &error))
-    {
-      show_error (self, error->message);
-      return;
-    }
-
-  /* Translators: after Undo in the toast of a link or a mapping; %s is the record's name */
-  message = g_strdup_printf (_ ("“%s” is back as it was"), undo->name);
-  show_info (self, message);
-  reload_all (self);
 }
 
 /* Rename…: an edit row under the toolbar, with the selected company's name. */
@@ -1383,8 +935,8 @@ static void
 rename_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HyMappingPage *self = HY_MAPPING_PAGE (widget);
-  Section *section = current_section (self);
-  g_autoptr (GPtrArray) selected = get_selected_items (section);
+  Section *section = _hy_mapping_page_current_section (self);
+  g_autoptr (GPtrArray) selected = _hy_mapping_page_get_selected_items (section);
   g_autofree char *title = NULL;
   HyLinkItem *item;
 
@@ -1408,8 +960,8 @@ static void
 maintenance_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HyMappingPage *self = HY_MAPPING_PAGE (widget);
-  Section *section = current_section (self);
-  g_autoptr (GPtrArray) selected = get_selected_items (section);
+  Section *section = _hy_mapping_page_current_section (self);
+  g_autoptr (GPtrArray) selected = _hy_mapping_page_get_selected_items (section);
   HyLinkItem *item;
 
   if (section->id != SECTION_GROUPS || selected->len != 1 || self->session == NULL)
@@ -1426,8 +978,8 @@ static void
 policy_defaults_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HyMappingPage *self = HY_MAPPING_PAGE (widget);
-  Section *section = current_section (self);
-  g_autoptr (GPtrArray) selected = get_selected_items (section);
+  Section *section = _hy_mapping_page_current_section (self);
+  g_autoptr (GPtrArray) selected = _hy_mapping_page_get_selected_items (section);
   HyLinkItem *item;
 
   if (section->id != SECTION_POLICIES || selected->len != 1 || self->session == NULL)
@@ -1444,7 +996,7 @@ rename_cancel_action (GtkWidget *widget, const char *action_name, GVariant *para
   HyMappingPage *self = HY_MAPPING_PAGE (widget);
 
   gtk_revealer_set_reveal_child (self->rename_revealer, FALSE);
-  gtk_widget_grab_focus (GTK_WIDGET (current_section (self)->view));
+  gtk_widget_grab_focus (GTK_WIDGET (_hy_mapping_page_current_section (self)->view));
 }
 
 static void
@@ -1474,7 +1026,7 @@ static void
 row_menu_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   HyMappingPage *self = HY_MAPPING_PAGE (widget);
-  GtkWidget *view = GTK_WIDGET (current_section (self)->view);
+  GtkWidget *view = GTK_WIDGET (_hy_mapping_page_current_section (self)->view);
   GtkWidget *focus = gtk_root_get_focus (gtk_widget_get_root (widget));
   graphene_rect_t bounds;
   GdkRectangle rect = { 0, 0, 1, 1 };
@@ -1498,7 +1050,7 @@ row_menu_action (GtkWidget *widget, const char *action_name, GVariant *parameter
 void
 _hy_mapping_page_row_activated_cb (GtkColumnView *view, guint position, HyMappingPage *self)
 {
-  Section *section = current_section (self);
+  Section *section = _hy_mapping_page_current_section (self);
 
   if (section->view != view || section->selection == NULL)
     return;
@@ -1516,9 +1068,9 @@ reload_groups_states (HyMappingPage *self)
 {
   Section *groups = &self->sections[SECTION_GROUPS];
 
-  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && current_section (self) == groups &&
-      self->busy == 0)
-    reload_section (self, groups);
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) &&
+      _hy_mapping_page_current_section (self) == groups && self->busy == 0)
+    _hy_mapping_page_reload_section (self, groups);
   else
     groups->stale = TRUE;
 }
@@ -1803,7 +1355,8 @@ hy_mapping_page_class_init (HyMappingPageClass *klass)
   gtk_widget_class_install_action (widget_class, "mapping.show-suggestions", NULL,
                                    show_suggestions_action);
   gtk_widget_class_install_action (widget_class, "mapping.next-section", "i", next_section_action);
-  gtk_widget_class_install_action (widget_class, "mapping.undo", NULL, undo_action);
+  gtk_widget_class_install_action (widget_class, "mapping.undo", NULL,
+                                   _hy_mapping_page_undo_action);
   gtk_widget_class_install_action (widget_class, "mapping.rename", NULL, rename_action);
   gtk_widget_class_install_action (widget_class, "mapping.maintenance", NULL, maintenance_action);
   gtk_widget_class_install_action (widget_class, "mapping.policy-defaults", NULL,
@@ -1845,7 +1398,8 @@ hy_mapping_page_init (HyMappingPage *self)
                                             adw_view_stack_get_page (self->sections_stack, child)));
       }
     gtk_drop_down_set_model (self->section_dropdown, G_LIST_MODEL (titles));
-    gtk_drop_down_set_selected (self->section_dropdown, current_section (self)->id);
+    gtk_drop_down_set_selected (self->section_dropdown,
+                                _hy_mapping_page_current_section (self)->id);
     g_signal_connect_swapped (self->section_dropdown, "notify::selected",
                               G_CALLBACK (section_dropdown_changed_cb), self);
   }
@@ -1876,14 +1430,7 @@ hy_mapping_page_init (HyMappingPage *self)
                             G_CALLBACK (section_changed_cb), self);
   g_signal_connect_swapped (self->suggestions_list, "answered", G_CALLBACK (suggestion_answered_cb),
                             self);
-  g_signal_connect_swapped (self->picker, "picked", G_CALLBACK (picker_picked_cb), self);
-  g_signal_connect_swapped (self->picker, "cancelled", G_CALLBACK (picker_cancelled_cb), self);
-  g_signal_connect_swapped (self->picker_extra_button, "clicked",
-                            G_CALLBACK (picker_extra_clicked_cb), self);
-  g_signal_connect_swapped (self->picker_back_button, "clicked",
-                            G_CALLBACK (picker_back_clicked_cb), self);
-  g_signal_connect_swapped (self->picker_popover, "show", G_CALLBACK (picker_popover_shown_cb),
-                            self);
+  _hy_mapping_page_picker_connect (self);
 
   shortcuts = GTK_SHORTCUT_CONTROLLER (gtk_shortcut_controller_new ());
   gtk_shortcut_controller_set_scope (shortcuts, GTK_SHORTCUT_SCOPE_GLOBAL);
@@ -1961,7 +1508,7 @@ hy_mapping_page_set_session (HyMappingPage *self, HySession *session)
                                 G_CALLBACK (store_changed_cb), self);
       /* Suggestions come with Link automatically and Refresh from Halo (the linker reads the
        * whole inventory: not something to do each time the window opens). */
-      reload_all (self);
+      _hy_mapping_page_reload_all (self);
     }
   else
     gtk_stack_set_visible_child_name (self->main_stack, "empty");
@@ -1984,7 +1531,7 @@ hy_mapping_page_get_section (HyMappingPage *self)
 {
   g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), NULL);
 
-  return section_names[current_section (self)->id];
+  return section_names[_hy_mapping_page_current_section (self)->id];
 }
 
 static Section *
@@ -2011,7 +1558,7 @@ hy_mapping_page_get_rows (HyMappingPage *self, const char *name)
 
   section = find_section (self, name);
   if (section != NULL && section->stale)
-    reload_section (self, section);
+    _hy_mapping_page_reload_section (self, section);
   return section != NULL && section->selection != NULL ? G_LIST_MODEL (section->selection) : NULL;
 }
 
@@ -2029,7 +1576,7 @@ hy_mapping_page_get_selection (HyMappingPage *self, const char *name)
 
   section = find_section (self, name);
   if (section != NULL && section->stale)
-    reload_section (self, section);
+    _hy_mapping_page_reload_section (self, section);
   return section != NULL ? GTK_SELECTION_MODEL (section->selection) : NULL;
 }
 
@@ -2074,7 +1621,7 @@ hy_mapping_page_reload (HyMappingPage *self)
   if (self->session == NULL)
     return FALSE;
 
-  reload_all (self);
+  _hy_mapping_page_reload_all (self);
   return TRUE;
 }
 
@@ -2091,12 +1638,14 @@ hy_mapping_page_open_picker (HyMappingPage *self)
 {
   g_return_val_if_fail (HY_IS_MAPPING_PAGE (self), NULL);
 
-  if (!picker_prepare (self))
+  if (!_hy_mapping_page_picker_prepare (self))
     return NULL;
 
-  g_signal_handlers_block_by_func (self->picker_popover, picker_popover_shown_cb, self);
+  g_signal_handlers_block_by_func (self->picker_popover, _hy_mapping_page_picker_popover_shown_cb,
+                                   self);
   gtk_menu_button_popup (self->link_to_button);
-  g_signal_handlers_unblock_by_func (self->picker_popover, picker_popover_shown_cb, self);
+  g_signal_handlers_unblock_by_func (self->picker_popover, _hy_mapping_page_picker_popover_shown_cb,
+                                     self);
 
   return self->picker;
 }
@@ -2146,7 +1695,7 @@ hy_mapping_page_answer_suggestion (HyMappingPage *self, guint index, gboolean ac
       if (!hy_linker_accept_suggestion (get_store (self), suggestion, NULL, &error))
         {
           g_ptr_array_insert (self->suggestions, index, g_steal_pointer (&suggestion));
-          show_error (self, error->message);
+          _hy_mapping_page_show_error (self, error->message);
           return FALSE;
         }
 
@@ -2161,14 +1710,14 @@ hy_mapping_page_answer_suggestion (HyMappingPage *self, guint index, gboolean ac
 
       message =
           g_strdup_printf (_ ("“%s” linked to “%s”"), suggestion->name, suggestion->halo_name);
-      show_info (self, message);
-      reload_all (self);
+      _hy_mapping_page_show_info (self, message);
+      _hy_mapping_page_reload_all (self);
     }
   else if (!hy_linker_reject_suggestion (get_store (self), suggestion, &error))
     {
       /* A rejection is remembered, so the same pair is not offered again. */
       g_ptr_array_insert (self->suggestions, index, g_steal_pointer (&suggestion));
-      show_error (self, error->message);
+      _hy_mapping_page_show_error (self, error->message);
       return FALSE;
     }
 
@@ -2200,7 +1749,7 @@ hy_mapping_page_rename_company (HyMappingPage *self, const char *id, const char 
 
   if (!hy_store_rename_company (get_store (self), id, name, &old_name, &error))
     {
-      show_error (self, error->message);
+      _hy_mapping_page_show_error (self, error->message);
       return FALSE;
     }
 
@@ -2209,10 +1758,10 @@ hy_mapping_page_rename_company (HyMappingPage *self, const char *id, const char 
     {
       /* Translators: after Rename…: the company's old and new names */
       message = g_strdup_printf (_ ("“%s” renamed to “%s”"), old_name, company->name);
-      show_info (self, message);
+      _hy_mapping_page_show_info (self, message);
     }
 
-  reload_section (self, &self->sections[SECTION_COMPANIES]);
+  _hy_mapping_page_reload_section (self, &self->sections[SECTION_COMPANIES]);
   return TRUE;
 }
 
