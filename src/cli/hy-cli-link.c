@@ -630,6 +630,59 @@ print_policy (HyCli *cli, HyStore *store, const char *policy_id)
     hy_cli_policy_print (cli, defaults);
 }
 
+static gboolean
+usage_failed (HyCli *cli, int *status, const char *message)
+{
+  *status = hy_cli_fail_usage (cli, message);
+  return FALSE;
+}
+
+/* The options of map group (--client, --site) or map policy (--ticket-type, --close-status and
+ * the ticket defaults), never mixed; @first and @second receive the ids (client and site, or
+ * ticket type and close status). FALSE with @status set on bad usage. */
+static gboolean
+check_map_options (HyCli *cli,
+                   gboolean group,
+                   const char *client_text,
+                   const char *site_text,
+                   const char *ticket_type_text,
+                   const char *close_status_text,
+                   const HyCliPolicyOptions *policy,
+                   gint64 *first,
+                   gint64 *second,
+                   int *status)
+{
+  if (group)
+    {
+      if (ticket_type_text != NULL || close_status_text != NULL ||
+          hy_cli_policy_options_given (policy))
+        return usage_failed (cli, status,
+                             _ ("--ticket-type and --close-status apply to map policy, "
+                                "not to map group"));
+      if (client_text == NULL)
+        return usage_failed (cli, status, _ ("map group needs --client ID"));
+      if (!parse_id (cli, client_text, "--client", first, status) ||
+          (site_text != NULL && !parse_id (cli, site_text, "--site", second, status)))
+        return FALSE;
+    }
+  else
+    {
+      if (client_text != NULL || site_text != NULL)
+        return usage_failed (cli, status,
+                             _ ("--client and --site apply to map group, not to map policy"));
+      if (ticket_type_text == NULL && !hy_cli_policy_options_given (policy))
+        return usage_failed (cli, status, _ ("map policy needs --ticket-type ID"));
+      if (ticket_type_text == NULL && close_status_text != NULL)
+        return usage_failed (cli, status, _ ("--close-status goes with --ticket-type"));
+      if ((ticket_type_text != NULL &&
+           !parse_id (cli, ticket_type_text, "--ticket-type", first, status)) ||
+          (close_status_text != NULL &&
+           !parse_id (cli, close_status_text, "--close-status", second, status)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 int
 hy_cli_map (HyCli *cli, int argc, char **argv)
 {
@@ -697,33 +750,9 @@ hy_cli_map (HyCli *cli, int argc, char **argv)
                                       "policy POLICY_ID --ticket-type ID [--close-status ID]"));
   group = g_str_equal (argv[1], "group");
 
-  if (group)
-    {
-      if (ticket_type_text != NULL || close_status_text != NULL ||
-          hy_cli_policy_options_given (&policy))
-        return hy_cli_fail_usage (cli, _ ("--ticket-type and --close-status apply to map policy, "
-                                          "not to map group"));
-      if (client_text == NULL)
-        return hy_cli_fail_usage (cli, _ ("map group needs --client ID"));
-      if (!parse_id (cli, client_text, "--client", &first, &status) ||
-          (site_text != NULL && !parse_id (cli, site_text, "--site", &second, &status)))
-        return status;
-    }
-  else
-    {
-      if (client_text != NULL || site_text != NULL)
-        return hy_cli_fail_usage (cli,
-                                  _ ("--client and --site apply to map group, not to map policy"));
-      if (ticket_type_text == NULL && !hy_cli_policy_options_given (&policy))
-        return hy_cli_fail_usage (cli, _ ("map policy needs --ticket-type ID"));
-      if (ticket_type_text == NULL && close_status_text != NULL)
-        return hy_cli_fail_usage (cli, _ ("--close-status goes with --ticket-type"));
-      if ((ticket_type_text != NULL &&
-           !parse_id (cli, ticket_type_text, "--ticket-type", &first, &status)) ||
-          (close_status_text != NULL &&
-           !parse_id (cli, close_status_text, "--close-status", &second, &status)))
-        return status;
-    }
+  if (!check_map_options (cli, group, client_text, site_text, ticket_type_text, close_status_text,
+                          &policy, &first, &second, &status))
+    return status;
 
   session = hy_cli_open_session (cli, &status);
   if (session == NULL)
