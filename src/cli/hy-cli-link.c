@@ -683,6 +683,22 @@ check_map_options (HyCli *cli,
   return TRUE;
 }
 
+/* What map group saved: GROUP → Halo client (and site) */
+static void
+print_group_mapping (HyCli *cli, const char *group_id, gint64 first, gint64 second)
+{
+  if (cli->json)
+    print_mapping_json (cli, "group", group_id, TRUE, "client_id", first, "site_id", second);
+  else if (second != 0)
+    /* Translators: a group id, a Halo client id, a Halo site id */
+    hy_cli_print (cli, _ ("Group %s → Halo client %lld, site %lld"), group_id, (long long) first,
+                  (long long) second);
+  else
+    /* Translators: a group id, a Halo client id */
+    hy_cli_print (cli, _ ("Group %s → Halo client %lld, its main site"), group_id,
+                  (long long) first);
+}
+
 int
 hy_cli_map (HyCli *cli, int argc, char **argv)
 {
@@ -773,17 +789,7 @@ hy_cli_map (HyCli *cli, int argc, char **argv)
   if (!hy_linker_map_group (store, argv[2], first, second, &error))
     return fail (cli, error);
 
-  if (cli->json)
-    print_mapping_json (cli, argv[1], argv[2], TRUE, "client_id", first, "site_id", second);
-  else if (second != 0)
-    /* Translators: a group id, a Halo client id, a Halo site id */
-    hy_cli_print (cli, _ ("Group %s → Halo client %lld, site %lld"), argv[2], (long long) first,
-                  (long long) second);
-  else
-    /* Translators: a group id, a Halo client id */
-    hy_cli_print (cli, _ ("Group %s → Halo client %lld, its main site"), argv[2],
-                  (long long) first);
-
+  print_group_mapping (cli, argv[2], first, second);
   return HY_CLI_EXIT_OK;
 }
 
