@@ -212,6 +212,46 @@ wait_intake (HyService *service, char **out_uri, GError **error)
   return TRUE;
 }
 
+/* What serve says once it delivers: one JSON line (what supervises serve reads it as it comes),
+ * or a sentence for a technician */
+static void
+print_serving (HyCli *cli, HySession *session, const char *intake_uri)
+{
+  if (cli->json)
+    {
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonNode) node = NULL;
+      g_autofree char *text = NULL;
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "state");
+      json_builder_add_string_value (b, "serving");
+      json_builder_set_member_name (b, "pid");
+      json_builder_add_int_value (b, getpid ());
+      json_builder_set_member_name (b, "data_dir");
+      json_builder_add_string_value (b, hy_session_get_data_dir (session));
+      json_builder_set_member_name (b, "intake");
+      if (intake_uri != NULL)
+        json_builder_add_string_value (b, intake_uri);
+      else
+        json_builder_add_null_value (b);
+      json_builder_end_object (b);
+      node = json_builder_get_root (b);
+      /* One line: what supervises serve reads it as it comes. */
+      text = json_to_string (node, FALSE);
+      hy_cli_print (cli, "%s", text);
+    }
+  else
+    /* Translators: %s is the data directory */
+    {
+      hy_cli_print (cli, _ ("Delivering for %s. Stop with Ctrl+C."),
+                    hy_session_get_data_dir (session));
+      if (intake_uri != NULL)
+        /* Translators: %s is the address alerts are posted to, such as http://127.0.0.1:8642 */
+        hy_cli_print (cli, _ ("Accepting alerts on %s."), intake_uri);
+    }
+}
+
 int
 hy_cli_serve (HyCli *cli, int argc, char **argv)
 {
@@ -271,39 +311,7 @@ hy_cli_serve (HyCli *cli, int argc, char **argv)
   serve.loop = g_main_loop_new (NULL, FALSE);
   term_id = g_unix_signal_add (SIGTERM, stop_cb, &serve);
   int_id = g_unix_signal_add (SIGINT, stop_cb, &serve);
-  if (cli->json)
-    {
-      g_autoptr (JsonBuilder) b = json_builder_new ();
-      g_autoptr (JsonNode) node = NULL;
-      g_autofree char *text = NULL;
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "state");
-      json_builder_add_string_value (b, "serving");
-      json_builder_set_member_name (b, "pid");
-      json_builder_add_int_value (b, getpid ());
-      json_builder_set_member_name (b, "data_dir");
-      json_builder_add_string_value (b, hy_session_get_data_dir (session));
-      json_builder_set_member_name (b, "intake");
-      if (intake_uri != NULL)
-        json_builder_add_string_value (b, intake_uri);
-      else
-        json_builder_add_null_value (b);
-      json_builder_end_object (b);
-      node = json_builder_get_root (b);
-      /* One line: what supervises serve reads it as it comes. */
-      text = json_to_string (node, FALSE);
-      hy_cli_print (cli, "%s", text);
-    }
-  else
-    /* Translators: %s is the data directory */
-    {
-      hy_cli_print (cli, _ ("Delivering for %s. Stop with Ctrl+C."),
-                    hy_session_get_data_dir (session));
-      if (intake_uri != NULL)
-        /* Translators: %s is the address alerts are posted to, such as http://127.0.0.1:8642 */
-        hy_cli_print (cli, _ ("Accepting alerts on %s."), intake_uri);
-    }
+  print_serving (cli, session, intake_uri);
   fflush (stdout);
 
   g_main_loop_run (serve.loop);
