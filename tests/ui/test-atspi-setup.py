@@ -54,7 +54,13 @@ def walk(node, depth=0):
         yield from walk(child, depth + 1)
 
 
-def find(root, predicate, timeout=20.0):
+# How long a wait lasts before the test calls it a hang. Every wait is on a condition and ends
+# as soon as it holds: this only bounds a wait whose condition never comes, so it is far longer
+# than anything takes on a loaded machine (a short one fails a slow run, not a broken one).
+HANG = 60
+
+
+def find(root, predicate, timeout=HANG):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for node in walk(root):
@@ -150,7 +156,7 @@ def cli(data_dir, *args):
     return json.loads(run.stdout) if run.stdout.strip() else {}
 
 
-def until(predicate, timeout=30.0, every=0.5):
+def until(predicate, timeout=HANG, every=0.5):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()
@@ -161,16 +167,24 @@ def until(predicate, timeout=30.0, every=0.5):
 
 
 def show_view(window, title):
-    button = find(window, named(title, (pyatspi.ROLE_PAGE_TAB, pyatspi.ROLE_TOGGLE_BUTTON)),
-                  timeout=5)
+    button = find(window, named(title, (pyatspi.ROLE_PAGE_TAB, pyatspi.ROLE_TOGGLE_BUTTON)))
     if button is not None:
         press(button)
-        time.sleep(0.5)
+        until(lambda: shown(button), every=0.2)
     else:
         for node in walk(window):
             if title in (node.name or ""):
                 print("# %s candidate: %s %r" % (title, node.getRoleName(), node.name), flush=True)
     return button is not None
+
+
+def shown(tab):
+    """A view's tab (or switcher button) whose view is the one shown."""
+    try:
+        state = tab.getState()
+    except Exception:
+        return False
+    return state.contains(pyatspi.STATE_SELECTED) or state.contains(pyatspi.STATE_CHECKED)
 
 
 def screenshot(name):
@@ -214,7 +228,7 @@ def main():
         desktop = pyatspi.Registry.getDesktop(0)
         window = find(desktop, lambda n: n.getRole() == pyatspi.ROLE_FRAME
                       and n.name.startswith("Halyard") and n.getApplication() is not None
-                      and n.getApplication().get_process_id() == app.pid, timeout=30)
+                      and n.getApplication().get_process_id() == app.pid)
         if not ok(window is not None, "the Halyard window is on the accessibility bus"):
             if app.poll() is not None:
                 print("# halyard exited with %s (is the display shared with another run?)"
@@ -241,7 +255,7 @@ def main():
         def is_check(node):
             return node.name.startswith(("Passed: ", "Failed: ", "Not proven: "))
 
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + HANG
         checks = []
         while time.monotonic() < deadline:
             checks = [n.name for n in walk(window) if n.name and is_check(n)]
@@ -252,7 +266,7 @@ def main():
         ok(checks and all(c.startswith("Passed: ") for c in checks),
            "every check passed against halyard-sim")
         agent = find(window, lambda n: "logs in to Halo as the agent" in (n.name or "")
-                     or "logs in to Halo as the agent" in (n.description or ""), timeout=5)
+                     or "logs in to Halo as the agent" in (n.description or ""))
         ok(agent is not None, "Setup says which agent Halyard logs in as")
         unnamed = []
         for node in walk(window):
@@ -281,14 +295,14 @@ def main():
         # Mapping: refresh from Halo, then link automatically, as a technician does.
         show_view(window, "Mapping")
         refresh = press_all(window, named("Refresh from Halo", (pyatspi.ROLE_PUSH_BUTTON,)))
-        link = find(window, named("Link Automatically", (pyatspi.ROLE_PUSH_BUTTON,)), timeout=10)
+        link = find(window, named("Link Automatically", (pyatspi.ROLE_PUSH_BUTTON,)))
 
         def acme_linked():
             press_all(window, named("Link Automatically", (pyatspi.ROLE_PUSH_BUTTON,)))
             links = cli(data_dir, "links", "company") or []
             return any(l["id"] == "c-acme" and l["linked"] for l in links)
 
-        ok(refresh and link is not None and until(acme_linked, timeout=40, every=2),
+        ok(refresh and link is not None and until(acme_linked, every=2),
            "Mapping refreshes from Halo and links Acme Ltd automatically")
 
         # A group and a policy get their routes; then Enabled, in Setup, starts the sync.
@@ -298,8 +312,7 @@ def main():
         ok(mapped, "halyard-cli maps the laptops group and the disk policy")
         show_view(window, "Setup")
         switch = find(window, lambda n: spoken(n.name) == "Enabled"
-                      and n.getRole() in (pyatspi.ROLE_CHECK_BOX, pyatspi.ROLE_TOGGLE_BUTTON),
-                      timeout=10)
+                      and n.getRole() in (pyatspi.ROLE_CHECK_BOX, pyatspi.ROLE_TOGGLE_BUTTON))
         if switch is not None:
             press(switch)
 
@@ -314,7 +327,7 @@ def main():
             return (g["state"] == "failed" and g["synced"] == 1 and g["failed"] == 1
                     and "Initech" in (g["reason"] or ""))
 
-        ok(switch is not None and until(synced, timeout=40),
+        ok(switch is not None and until(synced),
            "Enabled in Setup syncs the mapped group's Acme laptop and fails Initech's with the reason")
 
         # An alert from monitoring becomes a Halo ticket: the window delivers for the data
@@ -327,7 +340,7 @@ def main():
                 state = json.load(answer)
             return any(t.get("summary") == "Disk C: 3% free" for t in state.get("tickets", []))
 
-        ok(raised.get("state") == "queued" and until(ticket_sent, timeout=10),
+        ok(raised.get("state") == "queued" and until(ticket_sent),
            "an alert raised with halyard-cli while the window delivers is queued, then a ticket "
            "in /_sim/state")
 
@@ -336,7 +349,7 @@ def main():
         # The sync's asset writes: POST /api/Asset (list reads carry a query string). The list
         # only has widgets for the rows on screen: filter it down to them first, as a person
         # would.
-        search = find(window, lambda n: spoken(n.name) == "Filter events", timeout=10)
+        search = find(window, lambda n: spoken(n.name) == "Filter events")
         if search is not None:
             set_text(search, "/api/Asset")
         def asset_write(node):
@@ -348,7 +361,7 @@ def main():
                                            and not (n.name or "").startswith("/api/AssetType")
                                            for n in walk(row))
 
-        post = find(window, asset_write, timeout=15)
+        post = find(window, asset_write)
         ok(post is not None, "Events lists the sync's asset writes (POST /api/Asset)")
         screenshot("atspi-events.png")
     finally:
