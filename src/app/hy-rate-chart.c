@@ -227,67 +227,26 @@ append_rounded (GtkSnapshot *snapshot,
 /* GtkWidget overrides                                                       */
 /* ------------------------------------------------------------------------- */
 
-static void
-hy_rate_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+/* The colours of the chart, from the theme */
+typedef struct
 {
-  HyRateChart *self = HY_RATE_CHART (widget);
-  static const GdkRGBA blue = { 0.21f, 0.52f, 0.89f, 1.0f };
-  static const GdkRGBA red = { 0.88f, 0.11f, 0.14f, 1.0f };
-  static const GdkRGBA orange = { 0.80f, 0.44f, 0.0f, 1.0f };
-  GtkStyleContext *context = gtk_widget_get_style_context (widget);
-  float width = gtk_widget_get_width (widget);
-  float height = gtk_widget_get_height (widget);
   GdkRGBA fg, dim, faint, accent, error, warning;
-  g_autoptr (PangoLayout) legend = NULL;
-  g_autofree char *peak_text = NULL;
-  g_autofree char *budget_text = NULL;
-  guint peak = peak_requests (self);
-  guint used = hy_rate_chart_get_budget_used (self);
-  float gauge_w, plot_x, plot_w, plot_top, plot_bottom, slot_w, fraction;
-  int text_h = 0, legend_h = 0;
-  int used_w, line_h = 0;
+} Palette;
 
-  if (width <= 0 || height <= 0)
-    return;
-
-  gtk_style_context_get_color (context, &fg);
-  dim = fg;
-  dim.alpha *= 0.55f;
-  faint = fg;
-  faint.alpha *= 0.12f;
-  lookup_color (widget, "accent_color", &blue, &accent);
-  lookup_color (widget, "error_color", &red, &error);
-  lookup_color (widget, "warning_color", &orange, &warning);
-
-  self->text_cut = FALSE;
-  gauge_w = gauge_width (widget, width);
-  plot_x = 0;
-  plot_w = width - gauge_w - SPACING;
-
-  /* The legend and the peak above the bars. */
-  /* Translators: the highest number of requests in one minute of the last hour */
-  peak_text = g_strdup_printf (_ ("Peak %'u"), peak);
-  append_text (snapshot, widget, peak_text, plot_x + plot_w, 0, &dim, TRUE, -1, &text_h);
-  legend = legend_layout (widget, width, peak_text);
-  pango_layout_get_pixel_size (legend, NULL, &legend_h);
-  gtk_snapshot_append_layout (snapshot, legend, &dim);
-
-  plot_top = legend_h + 4;
-  plot_bottom = height - text_h - 4;
-  if (plot_bottom - plot_top < 8)
-    plot_bottom = plot_top + 8;
-
-  /* Time axis labels under the bars. */
-  /* Translators: the left end of the one-hour time axis of the request-rate chart */
-  append_text (snapshot, widget, _ ("1 hour ago"), plot_x, plot_bottom + 4, &dim, FALSE,
-               plot_w / 2 - 6, NULL);
-  /* Translators: the right end of the time axis of the request-rate chart */
-  append_text (snapshot, widget, _ ("Now"), plot_x + plot_w, plot_bottom + 4, &dim, TRUE,
-               plot_w / 2 - 6, NULL);
-
-  /* The background of the plot and its baseline. */
-  append_rounded (snapshot, &GRAPHENE_RECT_INIT (plot_x, plot_top, plot_w, plot_bottom - plot_top),
-                  4, &faint);
+/* The requests (and failures) of each minute of the last hour, as bars scaled to @peak */
+static void
+append_bars (HyRateChart *self,
+             GtkSnapshot *snapshot,
+             const graphene_rect_t *plot,
+             guint peak,
+             const GdkRGBA *accent,
+             const GdkRGBA *error)
+{
+  float plot_x = plot->origin.x;
+  float plot_w = plot->size.width;
+  float plot_top = plot->origin.y;
+  float plot_bottom = plot->origin.y + plot->size.height;
+  float slot_w;
 
   slot_w = plot_w / HY_RATE_CHART_MINUTES;
   for (guint i = 0; i < HY_RATE_CHART_MINUTES && peak > 0; i++)
@@ -299,52 +258,132 @@ hy_rate_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
       float fail_h = plot_h * self->failures[i] / peak;
 
       if (self->requests[i] > 0)
-        gtk_snapshot_append_color (snapshot, &accent,
+        gtk_snapshot_append_color (snapshot, accent,
                                    &GRAPHENE_RECT_INIT (x, plot_bottom - MAX (req_h, 1.0f), bar_w,
                                                         MAX (req_h, 1.0f)));
       if (self->failures[i] > 0)
-        gtk_snapshot_append_color (snapshot, &error,
+        gtk_snapshot_append_color (snapshot, error,
                                    &GRAPHENE_RECT_INIT (x, plot_bottom - MAX (fail_h, 1.0f), bar_w,
                                                         MAX (fail_h, 1.0f)));
     }
+}
 
-  /* The rate budget gauge on the right. */
-  {
-    float gx = width - gauge_w;
-    float bar_h = 10;
-    float bar_y = (plot_top + plot_bottom) / 2 - bar_h / 2;
-    const GdkRGBA *fill = &accent;
-    g_autofree char *used_text = NULL;
+/* The rate budget gauge on the right, beside a plot from @plot_top to @plot_bottom */
+static void
+append_gauge (HyRateChart *self,
+              GtkWidget *widget,
+              GtkSnapshot *snapshot,
+              float gauge_w,
+              float plot_top,
+              float plot_bottom,
+              const Palette *colors)
+{
+  float width = gtk_widget_get_width (widget);
+  guint used = hy_rate_chart_get_budget_used (self);
+  g_autofree char *budget_text = NULL;
+  float fraction;
+  int used_w, line_h = 0;
+  float gx = width - gauge_w;
+  float bar_h = 10;
+  float bar_y = (plot_top + plot_bottom) / 2 - bar_h / 2;
+  const GdkRGBA *fill = &colors->accent;
+  g_autofree char *used_text = NULL;
 
-    fraction = self->budget_limit > 0 ? (float) used / self->budget_limit : 0;
-    if (fraction >= 1.0f)
-      fill = &error;
-    else if (fraction >= 0.8f)
-      fill = &warning;
+  fraction = self->budget_limit > 0 ? (float) used / self->budget_limit : 0;
+  if (fraction >= 1.0f)
+    fill = &colors->error;
+  else if (fraction >= 0.8f)
+    fill = &colors->warning;
 
-    budget_text = g_strdup (_ ("Rate budget"));
-    append_text (snapshot, widget, budget_text, gx, 0, &dim, FALSE, gauge_w, NULL);
+  budget_text = g_strdup (_ ("Rate budget"));
+  append_text (snapshot, widget, budget_text, gx, 0, &colors->dim, FALSE, gauge_w, NULL);
 
-    append_rounded (snapshot, &GRAPHENE_RECT_INIT (gx, bar_y, gauge_w, bar_h), bar_h / 2, &faint);
-    if (fraction > 0)
-      append_rounded (snapshot,
-                      &GRAPHENE_RECT_INIT (gx, bar_y, MAX (bar_h, gauge_w * MIN (fraction, 1.0f)),
-                                           bar_h),
-                      bar_h / 2, fill);
+  append_rounded (snapshot, &GRAPHENE_RECT_INIT (gx, bar_y, gauge_w, bar_h), bar_h / 2,
+                  &colors->faint);
+  if (fraction > 0)
+    append_rounded (snapshot,
+                    &GRAPHENE_RECT_INIT (gx, bar_y, MAX (bar_h, gauge_w * MIN (fraction, 1.0f)),
+                                         bar_h),
+                    bar_h / 2, fill);
 
-    /* Translators: under the rate budget gauge: requests used of the limit, e.g. "42 / 300" */
-    used_text = g_strdup_printf (_ ("%'u / %'u"), used, self->budget_limit);
-    used_w = append_text (snapshot, widget, used_text, gx, bar_y + bar_h + 4, &fg, FALSE, gauge_w,
-                          &line_h);
-    /* Translators: under the rate budget gauge: the budget is per rolling 5 minutes */
-    /* "per 5 min" beside the numbers, or under them when the gauge is narrow. */
-    if (used_w + 8 + text_width (widget, _ ("per 5 min")) <= gauge_w)
-      append_text (snapshot, widget, _ ("per 5 min"), width, bar_y + bar_h + 4, &dim, TRUE, -1,
-                   NULL);
-    else
-      append_text (snapshot, widget, _ ("per 5 min"), gx, bar_y + bar_h + 4 + line_h, &dim, FALSE,
-                   gauge_w, NULL);
-  }
+  /* Translators: under the rate budget gauge: requests used of the limit, e.g. "42 / 300" */
+  used_text = g_strdup_printf (_ ("%'u / %'u"), used, self->budget_limit);
+  used_w = append_text (snapshot, widget, used_text, gx, bar_y + bar_h + 4, &colors->fg, FALSE,
+                        gauge_w, &line_h);
+  /* Translators: under the rate budget gauge: the budget is per rolling 5 minutes */
+  /* "per 5 min" beside the numbers, or under them when the gauge is narrow. */
+  if (used_w + 8 + text_width (widget, _ ("per 5 min")) <= gauge_w)
+    append_text (snapshot, widget, _ ("per 5 min"), width, bar_y + bar_h + 4, &colors->dim, TRUE,
+                 -1, NULL);
+  else
+    append_text (snapshot, widget, _ ("per 5 min"), gx, bar_y + bar_h + 4 + line_h, &colors->dim,
+                 FALSE, gauge_w, NULL);
+}
+
+static void
+hy_rate_chart_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
+{
+  HyRateChart *self = HY_RATE_CHART (widget);
+  static const GdkRGBA blue = { 0.21f, 0.52f, 0.89f, 1.0f };
+  static const GdkRGBA red = { 0.88f, 0.11f, 0.14f, 1.0f };
+  static const GdkRGBA orange = { 0.80f, 0.44f, 0.0f, 1.0f };
+  GtkStyleContext *context = gtk_widget_get_style_context (widget);
+  float width = gtk_widget_get_width (widget);
+  float height = gtk_widget_get_height (widget);
+  Palette colors;
+  g_autoptr (PangoLayout) legend = NULL;
+  g_autofree char *peak_text = NULL;
+  guint peak = peak_requests (self);
+  float gauge_w, plot_x, plot_w, plot_top, plot_bottom;
+  int text_h = 0, legend_h = 0;
+
+  if (width <= 0 || height <= 0)
+    return;
+
+  gtk_style_context_get_color (context, &colors.fg);
+  colors.dim = colors.fg;
+  colors.dim.alpha *= 0.55f;
+  colors.faint = colors.fg;
+  colors.faint.alpha *= 0.12f;
+  lookup_color (widget, "accent_color", &blue, &colors.accent);
+  lookup_color (widget, "error_color", &red, &colors.error);
+  lookup_color (widget, "warning_color", &orange, &colors.warning);
+
+  self->text_cut = FALSE;
+  gauge_w = gauge_width (widget, width);
+  plot_x = 0;
+  plot_w = width - gauge_w - SPACING;
+
+  /* The legend and the peak above the bars. */
+  /* Translators: the highest number of requests in one minute of the last hour */
+  peak_text = g_strdup_printf (_ ("Peak %'u"), peak);
+  append_text (snapshot, widget, peak_text, plot_x + plot_w, 0, &colors.dim, TRUE, -1, &text_h);
+  legend = legend_layout (widget, width, peak_text);
+  pango_layout_get_pixel_size (legend, NULL, &legend_h);
+  gtk_snapshot_append_layout (snapshot, legend, &colors.dim);
+
+  plot_top = legend_h + 4;
+  plot_bottom = height - text_h - 4;
+  if (plot_bottom - plot_top < 8)
+    plot_bottom = plot_top + 8;
+
+  /* Time axis labels under the bars. */
+  /* Translators: the left end of the one-hour time axis of the request-rate chart */
+  append_text (snapshot, widget, _ ("1 hour ago"), plot_x, plot_bottom + 4, &colors.dim, FALSE,
+               plot_w / 2 - 6, NULL);
+  /* Translators: the right end of the time axis of the request-rate chart */
+  append_text (snapshot, widget, _ ("Now"), plot_x + plot_w, plot_bottom + 4, &colors.dim, TRUE,
+               plot_w / 2 - 6, NULL);
+
+  /* The background of the plot and its baseline. */
+  append_rounded (snapshot, &GRAPHENE_RECT_INIT (plot_x, plot_top, plot_w, plot_bottom - plot_top),
+                  4, &colors.faint);
+
+  append_bars (self, snapshot,
+               &GRAPHENE_RECT_INIT (plot_x, plot_top, plot_w, plot_bottom - plot_top), peak,
+               &colors.accent, &colors.error);
+
+  append_gauge (self, widget, snapshot, gauge_w, plot_top, plot_bottom, &colors);
 }
 
 static void
