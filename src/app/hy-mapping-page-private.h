@@ -214,10 +214,20 @@ void _hy_mapping_page_reload_section (HyMappingPage *self, Section *section);
 void _hy_mapping_page_reload_all (HyMappingPage *self);
 GPtrArray *_hy_mapping_page_get_selected_items (Section *section);
 
+void _hy_mapping_page_set_busy (HyMappingPage *self, gboolean busy);
+
+void _hy_mapping_page_set_suggestions (HyMappingPage *self, GPtrArray *suggestions);
+
 /* hy-mapping-picker.c: the picker of Halo records and the Undo of the last link or mapping */
 void _hy_mapping_page_picker_connect (HyMappingPage *self);
 gboolean _hy_mapping_page_picker_prepare (HyMappingPage *self);
 void _hy_mapping_page_picker_popover_shown_cb (HyMappingPage *self, GtkPopover *popover);
 void _hy_mapping_page_undo_action (GtkWidget *widget, const char *action_name, GVariant *parameter);
+
+/* hy-mapping-page-actions.c: the page's actions */
+void _hy_mapping_page_install_actions (GtkWidgetClass *widget_class);
+void
+_hy_mapping_page_event_added_cb (HyMappingPage *self, const HyEvent *event, HySession *session);
+void _hy_mapping_page_rename_entry_activated_cb (HyMappingPage *self, GtkEntry *entry);
 
 G_END_DECLS
