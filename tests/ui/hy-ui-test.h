@@ -7,6 +7,13 @@
 
 #include <adwaita.h>
 
+/* How long a wait on a condition lasts before the test calls it a hang. The wait ends as soon
+ * as the condition holds, so this is far longer than anything takes on a loaded machine: a
+ * short deadline fails a slow run, not a broken one. */
+#ifndef HY_UI_TEST_HANG_S
+#define HY_UI_TEST_HANG_S 60
+#endif
+
 /* gdk-pixbuf recognises the SVG of symbolic icons through the shared MIME database, which
  * G_TEST_OPTION_ISOLATE_DIRS hides and trimmed systems lack: read the system's where there is
  * one, then the minimal one built in the build tree (tests/ui/mime). Call before g_test_init (). */

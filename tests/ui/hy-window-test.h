@@ -10,6 +10,13 @@
 
 #include "hy-ui-test-mime.h"
 
+/* How long a wait on a condition lasts before the test calls it a hang. The wait ends as soon
+ * as the condition holds, so this is far longer than anything takes on a loaded machine: a
+ * short deadline fails a slow run, not a broken one. */
+#ifndef HY_UI_TEST_HANG_S
+#define HY_UI_TEST_HANG_S 60
+#endif
+
 /* Call before g_test_init (): the MIME database (see hy-ui-test-mime.h), and the English
  * strings the tests read, whatever the language of the session running them. */
 static inline void

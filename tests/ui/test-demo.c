@@ -52,7 +52,7 @@ static GAsyncResult *
 wait_result (GAsyncResult **slot)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
 
   while (*slot == NULL && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -74,7 +74,7 @@ wait_painted (GtkWidget *widget)
 {
   gboolean timed_out = FALSE;
   gboolean painted = FALSE;
-  guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
   GdkFrameClock *clock;
   gulong handler;
 
@@ -98,7 +98,7 @@ static void
 wait_focus_inside (GtkWidget *widget)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
 
   while (gtk_widget_get_focus_child (widget) == NULL && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -136,7 +136,7 @@ assert_status_readable (GtkWidget *window)
   GtkWidget *status = find_widget (header, GTK_TYPE_MENU_BUTTON, NULL);
   GtkWidget *label = find_widget (status, GTK_TYPE_LABEL, NULL);
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
   int natural = 0;
 
   g_assert_nonnull (badge);
@@ -232,7 +232,7 @@ test_demo_end_to_end (void)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
 
   /* The connection test runs by itself and passes against the simulated Halo. */
-  id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
   while (tested == 0 && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
@@ -240,7 +240,7 @@ test_demo_end_to_end (void)
   g_assert_cmpint (tested, ==, 1);
 
   /* The sample inventory is in the store, through the core's import. */
-  id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
   while (hy_store_count (hy_session_get_store (session), HY_RECORD_KIND_COMPANY, NULL, NULL) < 5 &&
          !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -248,7 +248,7 @@ test_demo_end_to_end (void)
   g_source_remove (id);
 
   /* Halo's records are in the cache (win.refresh). */
-  id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
   while (hy_store_cache_count (hy_session_get_store (session), HY_CACHE_KIND_CLIENT, NULL, NULL) <
              1 &&
          !timed_out)
@@ -282,7 +282,7 @@ test_demo_end_to_end (void)
       mapping = find_widget (GTK_WIDGET (window), mapping_type, NULL);
       g_assert_nonnull (mapping);
       g_assert_true (gtk_widget_activate_action (mapping, "mapping.link-auto", NULL));
-      id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+      id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
       while (!timed_out)
         {
           g_autoptr (HyCompany) acme = hy_store_get (store, HY_RECORD_KIND_COMPANY, "c-acme", NULL);
@@ -301,7 +301,7 @@ test_demo_end_to_end (void)
     iterate_main_loop ();
     g_assert_true (hy_session_get_profile (session)->enabled);
 
-    id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+    id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
     while (!timed_out)
       {
         g_clear_pointer (&sync, hy_group_sync_free);
@@ -589,12 +589,12 @@ test_demo_german (void)
   hy_window_import_file (window, inventory);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
 
-  id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
   while (tested == 0 && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
   g_source_remove (id);
-  id = g_timeout_add_seconds (30, timeout_cb, &timed_out);
+  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
   while (hy_store_count (hy_session_get_store (session), HY_RECORD_KIND_COMPANY, NULL, NULL) < 5 &&
          !timed_out)
     g_main_context_iteration (NULL, TRUE);

@@ -493,7 +493,7 @@ static void
 wait_narrow (HyEventsPage *page, gboolean narrow)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (10, timed_out_cb, &timed_out);
+  guint id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timed_out_cb, &timed_out);
 
   while (hy_events_page_get_narrow (page) != narrow && !timed_out)
     g_main_context_iteration (NULL, TRUE);

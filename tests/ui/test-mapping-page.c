@@ -914,7 +914,7 @@ static void
 wait_narrow (HyMappingPage *page, gboolean narrow)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (10, timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
 
   while (hy_mapping_page_get_narrow (page) != narrow && !timed_out)
     g_main_context_iteration (NULL, TRUE);

@@ -36,7 +36,7 @@ static void
 wait_for (guint *counter, guint before)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
 
   while (*counter <= before && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -240,7 +240,7 @@ test_setup_bad_input (Fixture *f, gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
   {
     gboolean timed_out = FALSE;
-    guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+    guint id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
 
     while (!gtk_widget_has_css_class (secret, "error") && !timed_out)
       g_main_context_iteration (NULL, TRUE);
@@ -355,7 +355,7 @@ test_setup_refused_secret (Fixture *f, gconstpointer data)
    * profile stays as it was. Test Connection on edited rows saves them first (Ctrl+T). */
   fill (f, hy_sim_get_base_url (f->sim), "someone-else", "wrong-secret");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.test", NULL));
-  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
   while (!gtk_widget_has_css_class (secret, "error") && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
@@ -385,7 +385,7 @@ test_setup_refused_secret (Fixture *f, gconstpointer data)
     fill (f, "http://127.0.0.1:9", "halyard-demo", "demo-secret");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
     timed_out = FALSE;
-    id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+    id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
     while (!gtk_widget_has_css_class (url, "error") && !timed_out)
       g_main_context_iteration (NULL, TRUE);
     g_assert_false (timed_out);
@@ -405,7 +405,7 @@ test_setup_refused_secret (Fixture *f, gconstpointer data)
     gtk_editable_set_text (GTK_EDITABLE (scopes), "read:bogus");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
     timed_out = FALSE;
-    id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+    id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
     while (!gtk_widget_has_css_class (scopes, "error") && !timed_out)
       g_main_context_iteration (NULL, TRUE);
     g_assert_false (timed_out);
@@ -482,7 +482,7 @@ test_setup_stale_results (Fixture *f, gconstpointer data)
   fill (f, hy_sim_get_base_url (f->sim), "halyard-demo", "wrong-secret");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
   g_assert_cmpuint (n_check_rows (list), ==, 0);
-  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
   while (!gtk_widget_has_css_class (entry (f, "Client Secret"), "error") && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
@@ -502,7 +502,7 @@ test_setup_stale_results (Fixture *f, gconstpointer data)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
   g_assert_cmpuint (n_check_rows (list), ==, 0);
   timed_out = FALSE;
-  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
   while (!gtk_widget_has_css_class (url, "error") && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
@@ -629,7 +629,7 @@ static void
 wait_for_subtitle (AdwActionRow *row, const char *text)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
 
   while (!timed_out && (adw_action_row_get_subtitle (row) == NULL ||
                         strstr (adw_action_row_get_subtitle (row), text) == NULL))

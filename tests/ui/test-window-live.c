@@ -192,7 +192,7 @@ static GAsyncResult *
 wait_for (GAsyncResult **slot)
 {
   gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  guint id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
 
   while (*slot == NULL && !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -348,7 +348,7 @@ test_window_intake (void)
   service = hy_service_get (session);
 
   /* The core starts the intake once this process delivers. */
-  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
   while (hy_service_get_intake (service) == NULL && hy_service_get_intake_error (service) == NULL &&
          !timed_out)
     g_main_context_iteration (NULL, TRUE);
@@ -384,7 +384,7 @@ test_window_intake (void)
                     ==, 202);
   shown.shown = hy_events_page_get_shown (events);
   shown.record = "alert:disk-1";
-  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
   while (!record_shown (&shown) && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
@@ -392,7 +392,7 @@ test_window_intake (void)
 
   /* Unset: the intake stops, and the record of its address goes. */
   g_assert_true (hy_store_intake_set_listen (hy_session_get_store (session), NULL, &error));
-  id = g_timeout_add_seconds (20, timeout_cb, &timed_out);
+  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
   while (hy_service_get_intake (service) != NULL && !timed_out)
     g_main_context_iteration (NULL, TRUE);
   g_assert_false (timed_out);
