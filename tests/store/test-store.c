@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "store/hy-store-intake.h"
+#include "store/hy-store-lifecycle.h"
 #include "store/hy-store-private.h"
 #include "store/hy-store.h"
 #include "hy-test-halo.h"
@@ -277,6 +278,7 @@ static const char *const seeds[] = {
   "INSERT INTO asset_field_map (assettype_id, field, halo_field_id) VALUES (130, 'os', 151), "
   "(130, 'mac', 0);",
   "INSERT INTO alert_tickets_closed (alert_id, raised_at) VALUES ('a9', '2026-12-06T10:00:00Z');",
+  "UPDATE alert_lifecycle SET ticket_status_id = 4 WHERE alert_id = 'a1';",
 };
 
 static const char *const checks[] = {
@@ -303,6 +305,7 @@ static const char *const checks[] = {
   "SELECT (SELECT count(*) FROM asset_type_fields WHERE assettype_id = 130) + "
   "(SELECT halo_field_id FROM asset_field_map WHERE field = 'os') = 153",
   "SELECT (SELECT count(*) FROM alert_tickets_closed WHERE alert_id = 'a9') = 1",
+  "SELECT (SELECT ticket_status_id FROM alert_lifecycle WHERE alert_id = 'a1') = 4",
 };
 
 static char *
@@ -509,6 +512,79 @@ test_migrate_tickets_closed (void)
   g_assert_true (hy_store_get_alert_ticket_closed (store, "a1", &raised, &error));
   g_assert_no_error (error);
   g_assert_null (raised);
+  g_object_unref (store);
+  remove_tree (dir);
+}
+
+/* Schema 13: the "lifecycle.status:<alert id>" settings become the ticket_status_id of the
+ * alert's lifecycle (an alert with a lifecycle keeps the rest of it); keys without a status are
+ * dropped; the other settings stay. */
+static void
+test_migrate_ticket_status (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("hy-store-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "v12.db", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *other = NULL;
+  HyAlertLifecycle lifecycle = { 0 };
+  gint64 status_id = -1;
+  HyStore *store;
+
+  store = _hy_store_open_at_version (path, 12, &error);
+  g_assert_no_error (error);
+  g_object_unref (store);
+  exec_sql (path, "INSERT INTO alert_lifecycle (alert_id, suppressed_until, previous_ticket_id) "
+                  "VALUES ('a1', 500, 1001);"
+                  "INSERT INTO settings (key, value) VALUES "
+                  "('lifecycle.status:a1', '4'), ('lifecycle.status:am:f2', '22'), "
+                  "('lifecycle.status:a3', ''), ('lifecycle.status:a4', 'open'), "
+                  "('lifecycle.statuses', 'keep')");
+
+  store = hy_store_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (hy_store_get_alert_ticket_status (store, "a1", &status_id, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (status_id, ==, 4);
+  g_assert_true (hy_store_get_alert_lifecycle (store, "a1", &lifecycle, &error));
+  g_assert_cmpint (lifecycle.suppressed_until, ==, 500);
+  g_assert_cmpint (lifecycle.previous_ticket_id, ==, 1001);
+  g_assert_true (hy_store_get_alert_ticket_status (store, "am:f2", &status_id, &error));
+  g_assert_cmpint (status_id, ==, 22);
+  g_assert_true (hy_store_get_alert_ticket_status (store, "a3", &status_id, &error));
+  g_assert_cmpint (status_id, ==, 0);
+  g_assert_true (hy_store_get_alert_ticket_status (store, "a4", &status_id, &error));
+  g_assert_cmpint (status_id, ==, 0);
+  g_assert_true (hy_store_get_alert_ticket_status (store, "a5", &status_id, &error));
+  g_assert_cmpint (status_id, ==, 0);
+  g_assert_true (hy_store_get_setting (store, "lifecycle.statuses", &other, &error));
+  g_assert_cmpstr (other, ==, "keep");
+  g_assert_no_error (error);
+  g_object_unref (store);
+  g_assert_cmpint (query_one (path, "SELECT count(*) FROM settings WHERE key LIKE "
+                                    "'lifecycle.status:%'"),
+                   ==, 0);
+  g_assert_cmpint (query_one (path, "SELECT count(*) FROM alert_lifecycle"), ==, 2);
+
+  /* Writing the rest of the lifecycle keeps the status, and the status the rest; 0 forgets
+   * it. */
+  store = hy_store_open (path, &error);
+  g_assert_no_error (error);
+  lifecycle.repeats = 2;
+  g_assert_true (hy_store_set_alert_lifecycle (store, "a1", &lifecycle, &error));
+  g_assert_true (hy_store_get_alert_ticket_status (store, "a1", &status_id, &error));
+  g_assert_cmpint (status_id, ==, 4);
+  g_assert_true (hy_store_set_alert_ticket_status (store, "a1", 9, &error));
+  g_assert_true (hy_store_get_alert_lifecycle (store, "a1", &lifecycle, &error));
+  g_assert_cmpuint (lifecycle.repeats, ==, 2);
+  g_assert_cmpint (lifecycle.suppressed_until, ==, 500);
+  g_assert_true (hy_store_get_alert_ticket_status (store, "a1", &status_id, &error));
+  g_assert_cmpint (status_id, ==, 9);
+  g_assert_true (hy_store_set_alert_ticket_status (store, "a1", 0, &error));
+  g_assert_true (hy_store_get_alert_ticket_status (store, "a1", &status_id, &error));
+  g_assert_cmpint (status_id, ==, 0);
+  g_assert_true (hy_store_get_alert_lifecycle (store, "a1", &lifecycle, &error));
+  g_assert_cmpuint (lifecycle.repeats, ==, 2);
+  g_assert_no_error (error);
   g_object_unref (store);
   remove_tree (dir);
 }
@@ -1620,6 +1696,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/store/migrations", test_migrations);
   g_test_add_func ("/store/migrations/link-rejections", test_migrate_link_rejections);
   g_test_add_func ("/store/migrations/tickets-closed", test_migrate_tickets_closed);
+  g_test_add_func ("/store/migrations/ticket-status", test_migrate_ticket_status);
   ADD ("/store/intake", test_intake);
   ADD ("/store/inventory/upsert-fields", test_upsert_fields);
   ADD ("/store/inventory/retired", test_retired);

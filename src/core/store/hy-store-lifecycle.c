@@ -570,9 +570,13 @@ hy_store_set_alert_lifecycle (HyStore *self,
   if (!hy_store_begin (self, error))
     return FALSE;
   stmt = prepare (self,
-                  "INSERT OR REPLACE INTO alert_lifecycle (alert_id, suppressed_until, closed_at, "
+                  "INSERT INTO alert_lifecycle (alert_id, suppressed_until, closed_at, "
                   "closed_ticket_id, previous_ticket_id, repeats, last_repeat_note) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (alert_id) DO UPDATE SET "
+                  "suppressed_until = excluded.suppressed_until, closed_at = excluded.closed_at, "
+                  "closed_ticket_id = excluded.closed_ticket_id, "
+                  "previous_ticket_id = excluded.previous_ticket_id, repeats = excluded.repeats, "
+                  "last_repeat_note = excluded.last_repeat_note",
                   error);
   ok = stmt != NULL;
   if (ok)
@@ -584,6 +588,74 @@ hy_store_set_alert_lifecycle (HyStore *self,
       bind_id (stmt, 5, lifecycle->previous_ticket_id);
       sqlite3_bind_int64 (stmt, 6, lifecycle->repeats);
       bind_id (stmt, 7, lifecycle->last_repeat_note);
+      ok = step_done (self, stmt, error);
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return finish (self, ok, error);
+}
+
+gboolean
+hy_store_get_alert_ticket_status (HyStore *self,
+                                  const char *alert_id,
+                                  gint64 *out_status_id,
+                                  GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+  int rc;
+
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (alert_id != NULL && out_status_id != NULL, FALSE);
+
+  *out_status_id = 0;
+  if (!hy_store_begin (self, error))
+    return FALSE;
+  stmt = prepare (self, "SELECT ticket_status_id FROM alert_lifecycle WHERE alert_id = ?1", error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, alert_id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        *out_status_id = sqlite3_column_int64 (stmt, 0);
+      else if (rc != SQLITE_DONE)
+        {
+          _hy_store_set_sqlite_error (self, error, rc);
+          ok = FALSE;
+        }
+    }
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  return finish (self, ok, error);
+}
+
+gboolean
+hy_store_set_alert_ticket_status (HyStore *self,
+                                  const char *alert_id,
+                                  gint64 status_id,
+                                  GError **error)
+{
+  g_autoptr (sqlite3_stmt) stmt = NULL;
+  gboolean ok;
+
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  g_return_val_if_fail (alert_id != NULL, FALSE);
+
+  if (!hy_store_begin (self, error))
+    return FALSE;
+  /* Only this column: the rest of the alert's lifecycle is another writer's. */
+  stmt = prepare (self,
+                  status_id > 0
+                      ? "INSERT INTO alert_lifecycle (alert_id, ticket_status_id) VALUES (?1, ?2) "
+                        "ON CONFLICT (alert_id) DO UPDATE SET "
+                        "ticket_status_id = excluded.ticket_status_id"
+                      : "UPDATE alert_lifecycle SET ticket_status_id = NULL WHERE alert_id = ?1",
+                  error);
+  ok = stmt != NULL;
+  if (ok)
+    {
+      bind_text (stmt, 1, alert_id);
+      if (status_id > 0)
+        sqlite3_bind_int64 (stmt, 2, status_id);
       ok = step_done (self, stmt, error);
     }
   g_clear_pointer (&stmt, sqlite3_finalize);

@@ -106,6 +106,19 @@ gboolean hy_store_set_alert_lifecycle (HyStore *self,
                                        const char *alert_id,
                                        const HyAlertLifecycle *lifecycle,
                                        GError **error);
+/* The status Halyard last set on @alert_id's ticket (on create, or on reopen after a flap), in
+ * *@out_status_id; 0 when it set none (or forgot it). A status other than it on clear was
+ * changed by hand. */
+gboolean hy_store_get_alert_ticket_status (HyStore *self,
+                                           const char *alert_id,
+                                           gint64 *out_status_id,
+                                           GError **error);
+/* Records the status Halyard set on @alert_id's ticket; 0 or less forgets it. The rest of the
+ * alert's lifecycle is left as it is. */
+gboolean hy_store_set_alert_ticket_status (HyStore *self,
+                                           const char *alert_id,
+                                           gint64 status_id,
+                                           GError **error);
 /* Ids of the open alerts held by maintenance until @until or earlier. */
 GStrv hy_store_list_suppressed_alerts (HyStore *self, gint64 until, GError **error);
 /* How many open (not cleared) alerts maintenance holds; -1 on error. */

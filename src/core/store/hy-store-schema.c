@@ -445,6 +445,15 @@ static const char *const migrations[] = {
   "DELETE FROM settings WHERE substr (key, 1, 14) = 'sync.resolved:';" CHANGE_TRIGGERS (
       "alert_tickets_closed",
       "alerts"),
+  /* 13: the status Halyard last set on an alert's ticket (a status other than it on clear was
+   * changed by hand): a column of the alert's lifecycle, no longer "lifecycle.status:<alert id>"
+   * keys in the settings; the keys holding a status are carried over, and all are deleted */
+  "ALTER TABLE alert_lifecycle ADD COLUMN ticket_status_id INTEGER;"
+  "INSERT INTO alert_lifecycle (alert_id, ticket_status_id)"
+  "  SELECT substr (key, 18), CAST (value AS INTEGER) FROM settings"
+  "  WHERE substr (key, 1, 17) = 'lifecycle.status:' AND CAST (value AS INTEGER) > 0"
+  "  ON CONFLICT (alert_id) DO UPDATE SET ticket_status_id = excluded.ticket_status_id;"
+  "DELETE FROM settings WHERE substr (key, 1, 17) = 'lifecycle.status:';",
 };
 
 guint

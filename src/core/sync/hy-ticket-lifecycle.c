@@ -79,31 +79,22 @@ hy_ticket_lifecycle_fill_spec (HyStore *store,
   *out_defaults = g_steal_pointer (&defaults);
 }
 
-static char *
-status_key (const char *alert_id)
-{
-  return g_strconcat ("lifecycle.status:", alert_id, NULL);
-}
-
 gint64
 hy_ticket_lifecycle_get_set_status (HyStore *store, const char *alert_id)
 {
-  g_autofree char *key = status_key (alert_id);
-  g_autofree char *value = NULL;
+  gint64 status_id = 0;
 
-  if (!hy_store_get_setting (store, key, &value, NULL) || value == NULL)
+  if (!hy_store_get_alert_ticket_status (store, alert_id, &status_id, NULL))
     return 0;
-  return g_ascii_strtoll (value, NULL, 10);
+  return status_id;
 }
 
 void
 hy_ticket_lifecycle_set_status (HyStore *store, const char *alert_id, gint64 status_id)
 {
-  g_autofree char *key = status_key (alert_id);
-  g_autofree char *value = status_id > 0 ? g_strdup_printf ("%" G_GINT64_FORMAT, status_id) : NULL;
   g_autoptr (GError) error = NULL;
 
-  if (!hy_store_set_setting (store, key, value, &error))
+  if (!hy_store_set_alert_ticket_status (store, alert_id, status_id, &error))
     g_warning ("%s", error->message);
 }
 
