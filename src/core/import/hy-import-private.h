@@ -51,6 +51,13 @@ gboolean _hy_import_record (HyImport *imp,
                             HyImportAnyRecord *record,
                             guint position,
                             GError **error);
+/* Once every group of the file is written: parents exist and form no cycle. */
+gboolean _hy_import_check_groups (HyImport *imp, GError **error);
+/* Imports a JSON inventory (hy-import-json.c) into the open transaction. */
+gboolean _hy_import_json (HyImport *imp, const char *data, gsize length, GError **error);
+/* Imports a CSV inventory of @kind (hy-import-csv.c) into the open transaction. */
+gboolean
+_hy_import_csv (HyImport *imp, HyRecordKind kind, const char *data, gsize length, GError **error);
 
 /* ---- CSV reading (hy-import.c) ----------------------------------------------------------- */
 
