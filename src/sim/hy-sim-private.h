@@ -121,6 +121,13 @@ char *hy_sim_now_iso8601 (void);
 
 /* GET /AssetType/{id}?includedetails=true: the type's fields (field_id, field_name, …) */
 JsonArray *hy_sim_asset_type_fields (void);
+/* The name of the shared asset "info" field @id, or NULL */
+const char *hy_sim_asset_field_name (gint64 id);
+/* Copies the members of @src into @dst in their order (JsonObjectIter follows hash order). */
+void hy_sim_copy_members (JsonObject *dst, JsonObject *src, const char *skip1, const char *skip2);
+gboolean hy_sim_string_is_blank (const char *text);
+/* Puts @row in place of the table's row of the same id, at its position */
+void hy_sim_store_replace (HySimStore *store, HySimTable table, JsonObject *row);
 
 /* hy-sim-seed.c */
 void hy_sim_store_generate (HySimStore *store, const HySimGenerateOptions *options);
