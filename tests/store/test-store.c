@@ -702,11 +702,15 @@ test_upsert_invalid (Fixture *f, gconstpointer data)
 
   g_assert_false (hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, &nameless, NULL, &error));
   g_assert_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID);
+  /* one whole sentence per kind (tells the kind in words a translation can agree with) */
+  g_assert_cmpstr (error->message, ==, "The company “c1” has no “name”, which it needs.");
   g_clear_error (&error);
 
   g_assert_false (hy_store_upsert (f->store, HY_RECORD_KIND_LOCATION, &orphan, NULL, &error));
   g_assert_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT);
   g_assert_nonnull (strstr (error->message, "c9"));
+  g_assert_cmpstr (error->message, ==,
+                   "The location “l1” refers to the company “c9”, which does not exist.");
   g_clear_error (&error);
 
   pc.id = "pc1";
@@ -714,6 +718,8 @@ test_upsert_invalid (Fixture *f, gconstpointer data)
   pc.group_id = "nogroup";
   g_assert_false (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, &pc, NULL, &error));
   g_assert_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT);
+  g_assert_cmpstr (error->message, ==,
+                   "The computer “pc1” refers to the group “nogroup”, which does not exist.");
   g_clear_error (&error);
 
   g_assert_cmpint (hy_store_count (f->store, HY_RECORD_KIND_COMPUTER, NULL, &error), ==, 0);
@@ -759,6 +765,8 @@ test_delete (Fixture *f, gconstpointer data)
 
   g_assert_false (hy_store_delete (f->store, HY_RECORD_KIND_COMPANY, "c1", &error));
   g_assert_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT);
+  g_assert_cmpstr (error->message, ==,
+                   "The company “c1” cannot be deleted while other records refer to it.");
   g_clear_error (&error);
 
   g_assert_true (hy_store_delete (f->store, HY_RECORD_KIND_COMPUTER, "pc1", &error));

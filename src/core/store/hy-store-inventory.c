@@ -227,6 +227,138 @@ hy_store_exists (HyStore *self,
   return check_kind (kind, error) && _hy_store_exists_unlocked (self, kind, id, out_exists, error);
 }
 
+/* The messages below are one whole sentence per kind: a kind's name glued into a sentence cannot
+ * agree with it in languages with grammatical gender. */
+
+/* A required field of the record is missing or empty. */
+static gboolean
+missing_field (GError **error, HyRecordKind kind, const char *id, const char *field)
+{
+  switch (kind)
+    {
+      case HY_RECORD_KIND_COMPANY:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID,
+                     /* Translators: the first %s is an id, the second a field name */
+                     _ ("The company “%s” has no “%s”, which it needs."), id, field);
+        break;
+      case HY_RECORD_KIND_LOCATION:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID,
+                     _ ("The location “%s” has no “%s”, which it needs."), id, field);
+        break;
+      case HY_RECORD_KIND_GROUP:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID,
+                     _ ("The group “%s” has no “%s”, which it needs."), id, field);
+        break;
+      case HY_RECORD_KIND_COMPUTER:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID,
+                     _ ("The computer “%s” has no “%s”, which it needs."), id, field);
+        break;
+      case HY_RECORD_KIND_USER:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID,
+                     _ ("The user “%s” has no “%s”, which it needs."), id, field);
+        break;
+      case HY_RECORD_KIND_POLICY:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID,
+                     _ ("The policy “%s” has no “%s”, which it needs."), id, field);
+        break;
+      case HY_RECORD_KIND_ALERT:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID,
+                     _ ("The alert “%s” has no “%s”, which it needs."), id, field);
+        break;
+      default:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID,
+                     _ ("The record “%s” has no “%s”, which it needs."), id, field);
+        break;
+    }
+  return FALSE;
+}
+
+/* The record refers to one that does not exist: one sentence per pair of kinds the schema links. */
+static gboolean
+dangling_reference (GError **error,
+                    HyRecordKind kind,
+                    const char *id,
+                    HyRecordKind ref_kind,
+                    const char *value)
+{
+  if (kind == HY_RECORD_KIND_LOCATION && ref_kind == HY_RECORD_KIND_COMPANY)
+    g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
+                 /* Translators: "The location “l1” refers to the company “c9”, which does not
+                  * exist." */
+                 _ ("The location “%s” refers to the company “%s”, which does not exist."), id,
+                 value);
+  else if (kind == HY_RECORD_KIND_COMPUTER && ref_kind == HY_RECORD_KIND_COMPANY)
+    g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
+                 _ ("The computer “%s” refers to the company “%s”, which does not exist."), id,
+                 value);
+  else if (kind == HY_RECORD_KIND_COMPUTER && ref_kind == HY_RECORD_KIND_LOCATION)
+    g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
+                 _ ("The computer “%s” refers to the location “%s”, which does not exist."), id,
+                 value);
+  else if (kind == HY_RECORD_KIND_COMPUTER && ref_kind == HY_RECORD_KIND_GROUP)
+    g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
+                 _ ("The computer “%s” refers to the group “%s”, which does not exist."), id,
+                 value);
+  else if (kind == HY_RECORD_KIND_ALERT && ref_kind == HY_RECORD_KIND_COMPUTER)
+    g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
+                 _ ("The alert “%s” refers to the computer “%s”, which does not exist."), id,
+                 value);
+  else if (kind == HY_RECORD_KIND_ALERT && ref_kind == HY_RECORD_KIND_POLICY)
+    g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
+                 _ ("The alert “%s” refers to the policy “%s”, which does not exist."), id, value);
+  else
+    g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
+                 /* Translators: both %s are ids of records */
+                 _ ("The record “%s” refers to the record “%s”, which does not exist."), id, value);
+  return FALSE;
+}
+
+/* The record cannot be deleted: others refer to it. */
+static gboolean
+still_referred_to (GError **error, HyRecordKind kind, const char *id)
+{
+  switch (kind)
+    {
+      case HY_RECORD_KIND_COMPANY:
+        g_set_error (
+            error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
+            /* Translators: "The company “c1” cannot be deleted while other records refer to it." */
+            _ ("The company “%s” cannot be deleted while other records refer to it."), id);
+        break;
+      case HY_RECORD_KIND_LOCATION:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
+                     _ ("The location “%s” cannot be deleted while other records refer to it."),
+                     id);
+        break;
+      case HY_RECORD_KIND_GROUP:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
+                     _ ("The group “%s” cannot be deleted while other records refer to it."), id);
+        break;
+      case HY_RECORD_KIND_COMPUTER:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
+                     _ ("The computer “%s” cannot be deleted while other records refer to it."),
+                     id);
+        break;
+      case HY_RECORD_KIND_USER:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
+                     _ ("The user “%s” cannot be deleted while other records refer to it."), id);
+        break;
+      case HY_RECORD_KIND_POLICY:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
+                     _ ("The policy “%s” cannot be deleted while other records refer to it."), id);
+        break;
+      case HY_RECORD_KIND_ALERT:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
+                     _ ("The alert “%s” cannot be deleted while other records refer to it."), id);
+        break;
+      default:
+        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
+                     _ ("The record “%s” cannot be deleted while other records refer to it."), id);
+        break;
+    }
+  return FALSE;
+}
+
 static gboolean
 validate_record (HyStore *self, HyRecordKind kind, gconstpointer record, GError **error)
 {
@@ -240,11 +372,7 @@ validate_record (HyStore *self, HyRecordKind kind, gconstpointer record, GError 
 
       if (fields[i].required && (value == NULL || *value == '\0'))
         {
-          g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_INVALID,
-                       /* Translators: %s are a record kind, its id and a field name */
-                       _ ("The %s “%s” has no “%s”, which it needs."), hy_store_kind_label (kind),
-                       id ? id : "", fields[i].name);
-          return FALSE;
+          return missing_field (error, kind, id ? id : "", fields[i].name);
         }
       /* A group's parent may come later in the same transaction (deferred key). */
       if (value != NULL && fields[i].type == HY_FIELD_REF && fields[i].ref_kind != kind)
@@ -255,13 +383,7 @@ validate_record (HyStore *self, HyRecordKind kind, gconstpointer record, GError 
             return FALSE;
           if (!exists)
             {
-              g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
-                           /* Translators: "The computer “pc1” refers to the company “c9”,
-                            * which does not exist." */
-                           _ ("The %s “%s” refers to the %s “%s”, which does not exist."),
-                           hy_store_kind_label (kind), id, hy_store_kind_label (fields[i].ref_kind),
-                           value);
-              return FALSE;
+              return dangling_reference (error, kind, id, fields[i].ref_kind, value);
             }
         }
     }
@@ -535,11 +657,7 @@ hy_store_delete (HyStore *self, HyRecordKind kind, const char *id, GError **erro
   rc = sqlite3_step (stmt);
   if ((rc & 0xff) == SQLITE_CONSTRAINT)
     {
-      g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_CONSTRAINT,
-                   /* Translators: "The company “c1” cannot be deleted while ..." */
-                   _ ("The %s “%s” cannot be deleted while other records refer to it."),
-                   hy_store_kind_label (kind), id);
-      return FALSE;
+      return still_referred_to (error, kind, id);
     }
   if (rc != SQLITE_DONE)
     {
