@@ -102,33 +102,6 @@ _hy_store_not_found (GError **error, const char *id)
   return FALSE;
 }
 
-const char *
-hy_store_kind_label (HyRecordKind kind)
-{
-  switch (kind)
-    {
-      case HY_RECORD_KIND_COMPANY:
-        return _ ("company");
-      case HY_RECORD_KIND_LOCATION:
-        return _ ("location");
-      case HY_RECORD_KIND_GROUP:
-        /* Translators: a group of devices */
-        return _ ("group");
-      case HY_RECORD_KIND_COMPUTER:
-        return _ ("computer");
-      case HY_RECORD_KIND_USER:
-        /* Translators: a technician */
-        return _ ("user");
-      case HY_RECORD_KIND_POLICY:
-        /* Translators: a monitoring policy */
-        return _ ("policy");
-      case HY_RECORD_KIND_ALERT:
-        return _ ("alert");
-      default:
-        return "";
-    }
-}
-
 gboolean
 _hy_store_record_not_found (GError **error, HyRecordKind kind, const char *id)
 {

@@ -62,10 +62,6 @@ const char *hy_store_get_path (HyStore *self);
 /* The schema version this build writes (PRAGMA user_version). */
 guint hy_store_get_schema_version (void);
 
-/* A record kind in words for messages, translated: "company", "location", ... (the store's and
- * the importer's errors name the kind with it). */
-const char *hy_store_kind_label (HyRecordKind kind);
-
 /* ---- Transactions ----------------------------------------------------------------------- */
 
 /* Transactions nest: an inner begin is a savepoint. Every begin must be paired with exactly one
