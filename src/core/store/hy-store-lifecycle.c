@@ -421,35 +421,30 @@ hy_store_list_maintenance (HyStore *self, const char *group_id, gint64 after, GE
   return g_steal_pointer (&windows);
 }
 
-HyMaintenanceWindow *
-hy_store_maintenance_at (HyStore *self, const char *group_id, gint64 now, GError **error)
+/* The first maintenance window @sql finds for @group_id or one of its parents, or NULL (and no
+ * error) when there is none. @sql takes the group as ?1 and a time as ?2. */
+static HyMaintenanceWindow *
+maintenance_window_of_group (HyStore *self,
+                             const char *sql,
+                             const char *group_id,
+                             gint64 time,
+                             GError **error)
 {
   g_autoptr (HyMaintenanceWindow) window = NULL;
   g_autoptr (sqlite3_stmt) stmt = NULL;
   gboolean ok;
   int rc;
 
-  g_return_val_if_fail (HY_IS_STORE (self), NULL);
-
   if (group_id == NULL)
     return NULL;
   if (!hy_store_begin (self, error))
     return NULL;
-  /* The group and its parents (a cycle, which the store never holds, ends the walk: UNION
-   * keeps each group once). */
-  stmt = prepare (self,
-                  "WITH RECURSIVE up (id) AS (SELECT ?1 UNION "
-                  "  SELECT g.parent_id FROM \"groups\" g JOIN up ON g.id = up.id "
-                  "  WHERE g.parent_id IS NOT NULL) "
-                  "SELECT " WINDOW_COLUMNS " FROM maintenance_windows "
-                  "WHERE group_id IN (SELECT id FROM up) AND starts_at <= ?2 AND ends_at > ?2 "
-                  "ORDER BY ends_at DESC, id LIMIT 1",
-                  error);
+  stmt = prepare (self, sql, error);
   ok = stmt != NULL;
   if (ok)
     {
       bind_text (stmt, 1, group_id);
-      sqlite3_bind_int64 (stmt, 2, now);
+      sqlite3_bind_int64 (stmt, 2, time);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
         window = read_window (stmt);
@@ -465,46 +460,38 @@ hy_store_maintenance_at (HyStore *self, const char *group_id, gint64 now, GError
   return g_steal_pointer (&window);
 }
 
+/* The group and its parents (a cycle, which the store never holds, ends the walk: UNION keeps
+ * each group once). */
+#define GROUP_AND_PARENTS                                           \
+  "WITH RECURSIVE up (id) AS (SELECT ?1 UNION "                     \
+  "  SELECT g.parent_id FROM \"groups\" g JOIN up ON g.id = up.id " \
+  "  WHERE g.parent_id IS NOT NULL) "
+
+HyMaintenanceWindow *
+hy_store_maintenance_at (HyStore *self, const char *group_id, gint64 now, GError **error)
+{
+  g_return_val_if_fail (HY_IS_STORE (self), NULL);
+
+  return maintenance_window_of_group (self,
+                                      GROUP_AND_PARENTS "SELECT " WINDOW_COLUMNS
+                                                        " FROM maintenance_windows "
+                                                        "WHERE group_id IN (SELECT id FROM up) AND "
+                                                        "starts_at <= ?2 AND ends_at > ?2 "
+                                                        "ORDER BY ends_at DESC, id LIMIT 1",
+                                      group_id, now, error);
+}
+
 HyMaintenanceWindow *
 hy_store_maintenance_next (HyStore *self, const char *group_id, gint64 after, GError **error)
 {
-  g_autoptr (HyMaintenanceWindow) window = NULL;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  gboolean ok;
-  int rc;
-
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
 
-  if (group_id == NULL)
-    return NULL;
-  if (!hy_store_begin (self, error))
-    return NULL;
-  stmt = prepare (self,
-                  "WITH RECURSIVE up (id) AS (SELECT ?1 UNION "
-                  "  SELECT g.parent_id FROM \"groups\" g JOIN up ON g.id = up.id "
-                  "  WHERE g.parent_id IS NOT NULL) "
-                  "SELECT " WINDOW_COLUMNS " FROM maintenance_windows "
-                  "WHERE group_id IN (SELECT id FROM up) AND starts_at > ?2 "
-                  "ORDER BY starts_at, ends_at DESC, id LIMIT 1",
-                  error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      bind_text (stmt, 1, group_id);
-      sqlite3_bind_int64 (stmt, 2, after);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        window = read_window (stmt);
-      else if (rc != SQLITE_DONE)
-        {
-          _hy_store_set_sqlite_error (self, error, rc);
-          ok = FALSE;
-        }
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!finish (self, ok, error))
-    return NULL;
-  return g_steal_pointer (&window);
+  return maintenance_window_of_group (self,
+                                      GROUP_AND_PARENTS
+                                      "SELECT " WINDOW_COLUMNS " FROM maintenance_windows "
+                                      "WHERE group_id IN (SELECT id FROM up) AND starts_at > ?2 "
+                                      "ORDER BY starts_at, ends_at DESC, id LIMIT 1",
+                                      group_id, after, error);
 }
 
 /* ---------------------------------------------------------------------------------------------
