@@ -244,6 +244,17 @@ test_json_references (Fixture *f, gconstpointer data)
     g_assert_null (pc->os);
     g_assert_cmpstr (c->name, ==, "Béta 😀 \"q\"\n");
   }
+
+  /* Every one-letter escape JSON has. */
+  import_ok (f, "d.json",
+             "{\"companies\": [{\"id\": \"c3\", "
+             "\"name\": \"a\\\\b\\/c\\bd\\fe\\nf\\rg\\th\\\"i\"}]}");
+  {
+    g_autoptr (HyCompany) c = hy_store_get (f->store, HY_RECORD_KIND_COMPANY, "c3", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (c->name, ==, "a\\b/c\bd\fe\nf\rg\th\"i");
+  }
 }
 
 static void

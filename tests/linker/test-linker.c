@@ -857,6 +857,14 @@ test_set_validation (Fixture *f, gconstpointer data)
   g_assert_false (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPANY, "nope", 1, NULL, &error));
   g_assert_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND);
   g_assert_nonnull (strstr (error->message, "nope"));
+  /* The store's own sentence, under the linker's domain. */
+  {
+    g_autoptr (GError) store_error = NULL;
+
+    g_assert_null (hy_store_get (f->store, HY_RECORD_KIND_COMPANY, "nope", &store_error));
+    g_assert_error (store_error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND);
+    g_assert_cmpstr (error->message, ==, store_error->message);
+  }
   g_clear_error (&error);
 
   g_assert_false (hy_linker_set_link (f->store, HY_RECORD_KIND_COMPANY, "c1", 99, NULL, &error));

@@ -135,6 +135,26 @@ scan_unicode_escape (Scan *s, gunichar *out_c, GError **error)
   return TRUE;
 }
 
+/* The character a one-letter escape stands for (after a backslash: "\\n" is a newline); NUL for
+ * a letter that is not one of JSON's escapes. \\u is scan_unicode_escape ()'s. */
+static char
+unescaped_char (char letter)
+{
+  static const struct
+  {
+    char letter;
+    char c;
+  } escapes[] = {
+    { '"', '"' },  { '\\', '\\' }, { '/', '/' },  { 'b', '\b' },
+    { 'f', '\f' }, { 'n', '\n' },  { 'r', '\r' }, { 't', '\t' },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (escapes); i++)
+    if (escapes[i].letter == letter)
+      return escapes[i].c;
+  return '\0';
+}
+
 /* A string at s->p (after whitespace); its value into @out (NULL: only checked). */
 static gboolean
 scan_string (Scan *s, GString *out, GError **error)
@@ -171,53 +191,25 @@ scan_string (Scan *s, GString *out, GError **error)
       s->p++;
       if (s->p >= s->end)
         return scan_fail (s, _ ("a string is never closed."), error);
-      switch (*s->p++)
+      if (*s->p == 'u')
         {
-          case '"':
-            if (out)
-              g_string_append_c (out, '"');
-            break;
-          case '\\':
-            if (out)
-              g_string_append_c (out, '\\');
-            break;
-          case '/':
-            if (out)
-              g_string_append_c (out, '/');
-            break;
-          case 'b':
-            if (out)
-              g_string_append_c (out, '\b');
-            break;
-          case 'f':
-            if (out)
-              g_string_append_c (out, '\f');
-            break;
-          case 'n':
-            if (out)
-              g_string_append_c (out, '\n');
-            break;
-          case 'r':
-            if (out)
-              g_string_append_c (out, '\r');
-            break;
-          case 't':
-            if (out)
-              g_string_append_c (out, '\t');
-            break;
-          case 'u':
-            {
-              gunichar c = 0;
+          gunichar c = 0;
 
-              if (!scan_unicode_escape (s, &c, error))
-                return FALSE;
-              if (out)
-                g_string_append_unichar (out, c);
-            }
-            break;
-          default:
-            s->p--;
+          s->p++;
+          if (!scan_unicode_escape (s, &c, error))
+            return FALSE;
+          if (out)
+            g_string_append_unichar (out, c);
+        }
+      else
+        {
+          char c = unescaped_char (*s->p);
+
+          if (c == '\0')
             return scan_fail (s, _ ("an unknown escape after a backslash."), error);
+          s->p++;
+          if (out)
+            g_string_append_c (out, c);
         }
     }
 }

@@ -22,41 +22,14 @@ hy_linker_error_quark (void)
 /* Errors                                                                    */
 /* ------------------------------------------------------------------------- */
 
+/* The store's sentence (one per kind), under the linker's domain. */
 void
 hy_linker_set_not_found (GError **error, HyRecordKind kind, const char *id)
 {
-  switch (kind)
-    {
-      case HY_RECORD_KIND_COMPANY:
-        g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND,
-                     _ ("There is no company with id “%s”."), id);
-        return;
-      case HY_RECORD_KIND_LOCATION:
-        g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND,
-                     _ ("There is no location with id “%s”."), id);
-        return;
-      case HY_RECORD_KIND_COMPUTER:
-        g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND,
-                     _ ("There is no computer with id “%s”."), id);
-        return;
-      case HY_RECORD_KIND_USER:
-        g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND,
-                     _ ("There is no user with id “%s”."), id);
-        return;
-      case HY_RECORD_KIND_GROUP:
-        g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND,
-                     _ ("There is no group with id “%s”."), id);
-        return;
-      case HY_RECORD_KIND_POLICY:
-        g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND,
-                     _ ("There is no policy with id “%s”."), id);
-        return;
-      case HY_RECORD_KIND_ALERT:
-      default:
-        g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND,
-                     _ ("There is no alert with id “%s”."), id);
-        return;
-    }
+  g_autofree char *message =
+      hy_record_kind_not_found_message (kind < HY_N_RECORD_KINDS ? kind : HY_RECORD_KIND_ALERT, id);
+
+  g_set_error_literal (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND, message);
 }
 
 void

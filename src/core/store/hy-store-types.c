@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "store/hy-record-fields.h"
 #include "store/hy-store-types.h"
 
@@ -156,6 +158,43 @@ gboolean
 hy_record_kind_is_linkable (HyRecordKind kind)
 {
   return kind < HY_N_RECORD_KINDS && kinds[kind].link_offset >= 0;
+}
+
+/**
+ * hy_record_kind_not_found_message:
+ * @kind: the kind of the record looked for
+ * @id: its local id
+ *
+ * The one sentence the store and the linker both say when no record of @kind has @id, each
+ * under its own error domain. One whole sentence per kind: a kind's name glued into a sentence
+ * cannot agree with it in gendered languages.
+ *
+ * Returns: (transfer full): the translated sentence
+ */
+char *
+hy_record_kind_not_found_message (HyRecordKind kind, const char *id)
+{
+  if (id == NULL)
+    id = "";
+  switch (kind)
+    {
+      case HY_RECORD_KIND_COMPANY:
+        return g_strdup_printf (_ ("There is no company with id “%s”."), id);
+      case HY_RECORD_KIND_LOCATION:
+        return g_strdup_printf (_ ("There is no location with id “%s”."), id);
+      case HY_RECORD_KIND_GROUP:
+        return g_strdup_printf (_ ("There is no group with id “%s”."), id);
+      case HY_RECORD_KIND_COMPUTER:
+        return g_strdup_printf (_ ("There is no computer with id “%s”."), id);
+      case HY_RECORD_KIND_USER:
+        return g_strdup_printf (_ ("There is no user with id “%s”."), id);
+      case HY_RECORD_KIND_POLICY:
+        return g_strdup_printf (_ ("There is no policy with id “%s”."), id);
+      case HY_RECORD_KIND_ALERT:
+        return g_strdup_printf (_ ("There is no alert with id “%s”."), id);
+      default:
+        return g_strdup_printf (_ ("There is no record “%s”."), id);
+    }
 }
 
 const char *

@@ -35,6 +35,8 @@ const char *hy_record_kind_to_string (HyRecordKind kind);
 const char *hy_record_kind_to_plural (HyRecordKind kind);
 /* Accepts the singular and the plural form. */
 gboolean hy_record_kind_from_string (const char *str, HyRecordKind *out_kind);
+/* "There is no company with id “ID”.": one translated sentence per kind. */
+char *hy_record_kind_not_found_message (HyRecordKind kind, const char *id);
 /* Company, location, computer and user can be linked to a Halo record. */
 gboolean hy_record_kind_is_linkable (HyRecordKind kind);
 

@@ -105,41 +105,9 @@ _hy_store_not_found (GError **error, const char *id)
 gboolean
 _hy_store_record_not_found (GError **error, HyRecordKind kind, const char *id)
 {
-  /* One whole sentence per kind: a kind's name glued into a sentence cannot agree with it in
-   * gendered languages. */
-  switch (kind)
-    {
-      case HY_RECORD_KIND_COMPANY:
-        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
-                     _ ("There is no company with id “%s”."), id);
-        break;
-      case HY_RECORD_KIND_LOCATION:
-        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
-                     _ ("There is no location with id “%s”."), id);
-        break;
-      case HY_RECORD_KIND_GROUP:
-        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
-                     _ ("There is no group with id “%s”."), id);
-        break;
-      case HY_RECORD_KIND_COMPUTER:
-        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
-                     _ ("There is no computer with id “%s”."), id);
-        break;
-      case HY_RECORD_KIND_USER:
-        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
-                     _ ("There is no user with id “%s”."), id);
-        break;
-      case HY_RECORD_KIND_POLICY:
-        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
-                     _ ("There is no policy with id “%s”."), id);
-        break;
-      case HY_RECORD_KIND_ALERT:
-        g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
-                     _ ("There is no alert with id “%s”."), id);
-        break;
-      default:
-        return _hy_store_not_found (error, id);
-    }
+  g_autofree char *message = hy_record_kind_not_found_message (kind, id);
+
+  g_set_error_literal (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND, message);
   return FALSE;
 }
 
