@@ -1,4 +1,5 @@
-/* test-sim-faults.c: halyard-sim through real HTTP: rate limits, failures, dropped replies and latency
+/* test-sim-faults.c: halyard-sim through real HTTP: rate limits, failures, dropped replies and
+ * latency
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,5 @@
-/* test-sim-lists.c: halyard-sim through real HTTP: list shapes, paging, filters, paths, and only Halo's members
+/* test-sim-lists.c: halyard-sim through real HTTP: list shapes, paging, filters, paths, and only
+ * Halo's members
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -1,4 +1,5 @@
-/* test-sim-seed.c: halyard-sim through real HTTP: the generator, seed files and the halyard-sim binary
+/* test-sim-seed.c: halyard-sim through real HTTP: the generator, seed files and the halyard-sim
+ * binary
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

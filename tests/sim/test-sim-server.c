@@ -1,4 +1,5 @@
-/* test-sim-server.c: halyard-sim through real HTTP: the /_sim endpoints, request counts, concurrent clients, start and stop
+/* test-sim-server.c: halyard-sim through real HTTP: the /_sim endpoints, request counts,
+ * concurrent clients, start and stop
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

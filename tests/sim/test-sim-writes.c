@@ -1,4 +1,5 @@
-/* test-sim-writes.c: halyard-sim through real HTTP: creates and updates, tickets and their details, actions, asset fields
+/* test-sim-writes.c: halyard-sim through real HTTP: creates and updates, tickets and their
+ * details, actions, asset fields
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
