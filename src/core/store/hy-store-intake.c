@@ -14,84 +14,6 @@
 #include "store/hy-store-private.h"
 
 /* ---------------------------------------------------------------------------------------------
- * Helpers: the statements here are few and small, so they are prepared per call, under the
- * store's lock.
- * ------------------------------------------------------------------------------------------- */
-
-typedef struct
-{
-  HyStore *store;
-  sqlite3_stmt *stmt;
-} Query;
-
-static void
-query_end (Query *q)
-{
-  if (q->stmt != NULL)
-    sqlite3_finalize (q->stmt);
-  if (q->store != NULL)
-    _hy_store_unlock (q->store);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Query, query_end)
-
-static gboolean
-query_begin (Query *q, HyStore *store, const char *sql, GError **error)
-{
-  int rc;
-
-  _hy_store_lock (store);
-  q->store = store;
-  rc = sqlite3_prepare_v2 (_hy_store_get_handle (store), sql, -1, &q->stmt, NULL);
-  if (rc != SQLITE_OK)
-    {
-      _hy_store_set_sqlite_error (store, error, rc);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-bind_text (Query *q, const char *name, const char *text)
-{
-  int index = sqlite3_bind_parameter_index (q->stmt, name);
-
-  if (index <= 0)
-    return;
-  if (text == NULL)
-    sqlite3_bind_null (q->stmt, index);
-  else
-    sqlite3_bind_text (q->stmt, index, text, -1, SQLITE_TRANSIENT);
-}
-
-static void
-bind_int (Query *q, const char *name, gint64 value)
-{
-  int index = sqlite3_bind_parameter_index (q->stmt, name);
-
-  if (index > 0)
-    sqlite3_bind_int64 (q->stmt, index, value);
-}
-
-/* SQLITE_ROW or SQLITE_DONE, or -1 with @error set. */
-static int
-query_step (Query *q, GError **error)
-{
-  int rc = sqlite3_step (q->stmt);
-
-  if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-    return rc;
-  _hy_store_set_sqlite_error (q->store, error, rc);
-  return -1;
-}
-
-static char *
-column_dup (Query *q, int column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (q->stmt, column));
-}
-
-/* ---------------------------------------------------------------------------------------------
  * Settings and counters
  * ------------------------------------------------------------------------------------------- */
 
@@ -109,55 +31,68 @@ hy_intake_info_free (HyIntakeInfo *info)
   g_free (info);
 }
 
+static gpointer
+read_info (HyStmt *stmt)
+{
+  HyIntakeInfo *info = g_new0 (HyIntakeInfo, 1);
+
+  info->computer_label = _hy_store_column_dup (stmt, 0);
+  info->policy_label = _hy_store_column_dup (stmt, 1);
+  info->alertmanager_url = _hy_store_column_dup (stmt, 2);
+  info->day = _hy_store_column_dup (stmt, 3);
+  info->day_count = sqlite3_column_int64 (stmt, 4);
+  info->last_alert = _hy_store_column_dup (stmt, 5);
+  info->last_summary = _hy_store_column_dup (stmt, 6);
+  info->last_time = sqlite3_column_int64 (stmt, 7);
+  return info;
+}
+
 HyIntakeInfo *
 hy_store_intake_get (HyStore *self, GError **error)
 {
-  g_auto (Query) q = { 0 };
-  g_autoptr (HyIntakeInfo) info = g_new0 (HyIntakeInfo, 1);
-  int rc;
+  g_autoptr (HyStmt) stmt = NULL;
+  HyIntakeInfo *info;
+  gboolean missing;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
+  HY_STORE_LOCK (self);
 
-  if (!query_begin (&q, self,
-                    "SELECT computer_label, policy_label, alertmanager_url, day, day_count, "
-                    "last_alert, last_summary, last_time FROM intake WHERE id = 1",
-                    error))
+  stmt =
+      _hy_store_prepare (self,
+                         "SELECT computer_label, policy_label, alertmanager_url, day, day_count, "
+                         "last_alert, last_summary, last_time FROM intake WHERE id = 1",
+                         error);
+  if (stmt == NULL)
     return NULL;
-  rc = query_step (&q, error);
-  if (rc < 0)
-    return NULL;
-  if (rc == SQLITE_ROW)
-    {
-      info->computer_label = column_dup (&q, 0);
-      info->policy_label = column_dup (&q, 1);
-      info->alertmanager_url = column_dup (&q, 2);
-      info->day = column_dup (&q, 3);
-      info->day_count = sqlite3_column_int64 (q.stmt, 4);
-      info->last_alert = column_dup (&q, 5);
-      info->last_summary = column_dup (&q, 6);
-      info->last_time = sqlite3_column_int64 (q.stmt, 7);
-    }
-  return g_steal_pointer (&info);
+  info = _hy_store_read_row (self, stmt, read_info, &missing, error);
+  /* Nothing recorded yet: every field empty. */
+  if (missing)
+    info = g_new0 (HyIntakeInfo, 1);
+  return info;
 }
 
 gboolean
 hy_store_intake_set (HyStore *self, const HyIntakeInfo *info, GError **error)
 {
-  g_auto (Query) q = { 0 };
+  g_autoptr (HyStmt) stmt = NULL;
 
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
   g_return_val_if_fail (info != NULL, FALSE);
+  HY_STORE_LOCK (self);
 
-  if (!query_begin (&q, self,
-                    "INSERT INTO intake (id, computer_label, policy_label, alertmanager_url) "
-                    "VALUES (1, :computer, :policy, :url) ON CONFLICT (id) DO UPDATE SET "
-                    "computer_label = :computer, policy_label = :policy, alertmanager_url = :url",
-                    error))
+  stmt =
+      _hy_store_prepare (self,
+                         "INSERT INTO intake (id, computer_label, policy_label, alertmanager_url) "
+                         "VALUES (1, :computer, :policy, :url) ON CONFLICT (id) DO UPDATE SET "
+                         "computer_label = :computer, policy_label = :policy, alertmanager_url = "
+                         ":url",
+                         error);
+  if (stmt == NULL)
     return FALSE;
-  bind_text (&q, ":computer", info->computer_label);
-  bind_text (&q, ":policy", info->policy_label);
-  bind_text (&q, ":url", info->alertmanager_url);
-  return query_step (&q, error) >= 0;
+  _hy_store_bind_named_text (stmt, ":computer", info->computer_label);
+  _hy_store_bind_named_text (stmt, ":policy", info->policy_label);
+  _hy_store_bind_named_text (stmt, ":url", info->alertmanager_url);
+  return _hy_store_step_done (self, stmt, error);
 }
 
 gboolean
@@ -167,26 +102,29 @@ hy_store_intake_note_received (HyStore *self,
                                gint64 now,
                                GError **error)
 {
-  g_auto (Query) q = { 0 };
   g_autoptr (GDateTime) time = NULL;
   g_autofree char *day = NULL;
+  g_autoptr (HyStmt) stmt = NULL;
 
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  HY_STORE_LOCK (self);
 
   time = g_date_time_new_from_unix_local (now);
   day = g_date_time_format (time, "%Y-%m-%d");
-  if (!query_begin (&q, self,
-                    "INSERT INTO intake (id, day, day_count, last_alert, last_summary, last_time) "
-                    "VALUES (1, :day, 1, :alert, :summary, :now) ON CONFLICT (id) DO UPDATE SET "
-                    "day_count = CASE WHEN day IS :day THEN day_count + 1 ELSE 1 END, "
-                    "day = :day, last_alert = :alert, last_summary = :summary, last_time = :now",
-                    error))
+  stmt = _hy_store_prepare (
+      self,
+      "INSERT INTO intake (id, day, day_count, last_alert, last_summary, last_time) "
+      "VALUES (1, :day, 1, :alert, :summary, :now) ON CONFLICT (id) DO UPDATE SET "
+      "day_count = CASE WHEN day IS :day THEN day_count + 1 ELSE 1 END, "
+      "day = :day, last_alert = :alert, last_summary = :summary, last_time = :now",
+      error);
+  if (stmt == NULL)
     return FALSE;
-  bind_text (&q, ":day", day);
-  bind_text (&q, ":alert", alert_id);
-  bind_text (&q, ":summary", summary);
-  bind_int (&q, ":now", now);
-  return query_step (&q, error) >= 0;
+  _hy_store_bind_named_text (stmt, ":day", day);
+  _hy_store_bind_named_text (stmt, ":alert", alert_id);
+  _hy_store_bind_named_text (stmt, ":summary", summary);
+  _hy_store_bind_named_int (stmt, ":now", now);
+  return _hy_store_step_done (self, stmt, error);
 }
 
 #define TOKEN_MARK_KEY "intake.token_rotated"
@@ -320,32 +258,57 @@ hy_intake_waiting_free (HyIntakeWaiting *waiting)
   "alert_id, source, computer, policy, summary, details, severity, labels, raised_at, reason, " \
   "received"
 
-static HyIntakeWaiting *
-read_waiting (Query *q)
+static gpointer
+read_waiting (HyStmt *stmt)
 {
   HyIntakeWaiting *w = g_new0 (HyIntakeWaiting, 1);
 
-  w->alert_id = column_dup (q, 0);
-  w->source = column_dup (q, 1);
-  w->computer = column_dup (q, 2);
-  w->policy = column_dup (q, 3);
-  w->summary = column_dup (q, 4);
-  w->details = column_dup (q, 5);
-  w->severity = column_dup (q, 6);
-  w->labels = column_dup (q, 7);
-  w->raised_at = column_dup (q, 8);
-  w->reason = column_dup (q, 9);
-  w->received = sqlite3_column_int64 (q->stmt, 10);
+  w->alert_id = _hy_store_column_dup (stmt, 0);
+  w->source = _hy_store_column_dup (stmt, 1);
+  w->computer = _hy_store_column_dup (stmt, 2);
+  w->policy = _hy_store_column_dup (stmt, 3);
+  w->summary = _hy_store_column_dup (stmt, 4);
+  w->details = _hy_store_column_dup (stmt, 5);
+  w->severity = _hy_store_column_dup (stmt, 6);
+  w->labels = _hy_store_column_dup (stmt, 7);
+  w->raised_at = _hy_store_column_dup (stmt, 8);
+  w->reason = _hy_store_column_dup (stmt, 9);
+  w->received = sqlite3_column_int64 (stmt, 10);
   return w;
+}
+
+/* A row of hy_store_intake_list_unrouted (): a waiting alert, and whether it matched. */
+static gpointer
+read_unrouted (HyStmt *stmt)
+{
+  HyIntakeWaiting *w = read_waiting (stmt);
+
+  w->matched = sqlite3_column_int (stmt, 11) != 0;
+  return w;
+}
+
+/* The first @limit rows of @sql (all when 0), made by @read. */
+static GPtrArray *
+list_waiting (HyStore *self, const char *sql, HyRowReadFunc read, guint limit, GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+
+  HY_STORE_LOCK (self);
+  stmt = _hy_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  _hy_store_bind_named_int (stmt, ":limit", limit > 0 ? (gint64) limit : -1);
+  return _hy_store_read_rows (self, stmt, read, (GDestroyNotify) hy_intake_waiting_free, error);
 }
 
 gboolean
 hy_store_intake_put_waiting (HyStore *self, const HyIntakeWaiting *waiting, GError **error)
 {
-  g_auto (Query) q = { 0 };
+  g_autoptr (HyStmt) stmt = NULL;
 
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
   g_return_val_if_fail (waiting != NULL, FALSE);
+  HY_STORE_LOCK (self);
 
   if (waiting->alert_id == NULL || *waiting->alert_id == '\0' || waiting->summary == NULL ||
       waiting->reason == NULL || waiting->source == NULL)
@@ -354,50 +317,50 @@ hy_store_intake_put_waiting (HyStore *self, const HyIntakeWaiting *waiting, GErr
                            _ ("A waiting alert needs an id, a source, a summary and a reason."));
       return FALSE;
     }
-  if (!query_begin (&q, self,
-                    "INSERT OR REPLACE INTO intake_waiting (" WAITING_COLUMNS ") VALUES (:id, "
-                    ":source, :computer, :policy, :summary, :details, :severity, :labels, "
-                    ":raised_at, :reason, :received)",
-                    error))
+  stmt = _hy_store_prepare (self,
+                            "INSERT OR REPLACE INTO intake_waiting (" WAITING_COLUMNS
+                            ") VALUES (:id, :source, :computer, :policy, :summary, :details, "
+                            ":severity, :labels, :raised_at, :reason, :received)",
+                            error);
+  if (stmt == NULL)
     return FALSE;
-  bind_text (&q, ":id", waiting->alert_id);
-  bind_text (&q, ":source", waiting->source);
-  bind_text (&q, ":computer", waiting->computer);
-  bind_text (&q, ":policy", waiting->policy);
-  bind_text (&q, ":summary", waiting->summary);
-  bind_text (&q, ":details", waiting->details);
-  bind_text (&q, ":severity", waiting->severity);
-  bind_text (&q, ":labels", waiting->labels);
-  bind_text (&q, ":raised_at", waiting->raised_at);
-  bind_text (&q, ":reason", waiting->reason);
-  bind_int (&q, ":received", waiting->received);
-  return query_step (&q, error) >= 0;
+  _hy_store_bind_named_text (stmt, ":id", waiting->alert_id);
+  _hy_store_bind_named_text (stmt, ":source", waiting->source);
+  _hy_store_bind_named_text (stmt, ":computer", waiting->computer);
+  _hy_store_bind_named_text (stmt, ":policy", waiting->policy);
+  _hy_store_bind_named_text (stmt, ":summary", waiting->summary);
+  _hy_store_bind_named_text (stmt, ":details", waiting->details);
+  _hy_store_bind_named_text (stmt, ":severity", waiting->severity);
+  _hy_store_bind_named_text (stmt, ":labels", waiting->labels);
+  _hy_store_bind_named_text (stmt, ":raised_at", waiting->raised_at);
+  _hy_store_bind_named_text (stmt, ":reason", waiting->reason);
+  _hy_store_bind_named_int (stmt, ":received", waiting->received);
+  return _hy_store_step_done (self, stmt, error);
 }
 
 HyIntakeWaiting *
 hy_store_intake_get_waiting (HyStore *self, const char *alert_id, GError **error)
 {
-  g_auto (Query) q = { 0 };
-  int rc;
+  g_autoptr (HyStmt) stmt = NULL;
+  HyIntakeWaiting *waiting;
+  gboolean missing;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
+  HY_STORE_LOCK (self);
 
-  if (!query_begin (&q, self, "SELECT " WAITING_COLUMNS " FROM intake_waiting WHERE alert_id = :id",
-                    error))
+  stmt = _hy_store_prepare (self,
+                            "SELECT " WAITING_COLUMNS " FROM intake_waiting WHERE alert_id = :id",
+                            error);
+  if (stmt == NULL)
     return NULL;
-  bind_text (&q, ":id", alert_id);
-  rc = query_step (&q, error);
-  if (rc < 0)
-    return NULL;
-  if (rc != SQLITE_ROW)
-    {
-      /* Translators: %s is an alert id */
-      g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
-                   _ ("No alert with the id “%s” is waiting for its computer or policy."),
-                   alert_id ? alert_id : "");
-      return NULL;
-    }
-  return read_waiting (&q);
+  _hy_store_bind_named_text (stmt, ":id", alert_id);
+  waiting = _hy_store_read_row (self, stmt, read_waiting, &missing, error);
+  if (missing)
+    /* Translators: %s is an alert id */
+    g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
+                 _ ("No alert with the id “%s” is waiting for its computer or policy."),
+                 alert_id ? alert_id : "");
+  return waiting;
 }
 
 gboolean
@@ -406,14 +369,16 @@ hy_store_intake_delete_waiting (HyStore *self,
                                 gboolean *out_deleted,
                                 GError **error)
 {
-  g_auto (Query) q = { 0 };
+  g_autoptr (HyStmt) stmt = NULL;
 
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+  HY_STORE_LOCK (self);
 
-  if (!query_begin (&q, self, "DELETE FROM intake_waiting WHERE alert_id = :id", error))
+  stmt = _hy_store_prepare (self, "DELETE FROM intake_waiting WHERE alert_id = :id", error);
+  if (stmt == NULL)
     return FALSE;
-  bind_text (&q, ":id", alert_id);
-  if (query_step (&q, error) < 0)
+  _hy_store_bind_named_text (stmt, ":id", alert_id);
+  if (!_hy_store_step_done (self, stmt, error))
     return FALSE;
   if (out_deleted != NULL)
     *out_deleted = sqlite3_changes (_hy_store_get_handle (self)) > 0;
@@ -423,85 +388,60 @@ hy_store_intake_delete_waiting (HyStore *self,
 GPtrArray *
 hy_store_intake_list_waiting (HyStore *self, guint limit, GError **error)
 {
-  g_auto (Query) q = { 0 };
-  g_autoptr (GPtrArray) rows =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_intake_waiting_free);
-  int rc;
-
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
 
-  if (!query_begin (&q, self,
-                    "SELECT " WAITING_COLUMNS " FROM intake_waiting ORDER BY received, alert_id "
-                    "LIMIT :limit",
-                    error))
-    return NULL;
-  bind_int (&q, ":limit", limit > 0 ? (gint64) limit : -1);
-  while ((rc = query_step (&q, error)) == SQLITE_ROW)
-    g_ptr_array_add (rows, read_waiting (&q));
-  if (rc < 0)
-    return NULL;
-  return g_steal_pointer (&rows);
+  return list_waiting (self,
+                       "SELECT " WAITING_COLUMNS " FROM intake_waiting "
+                       "ORDER BY received, alert_id LIMIT :limit",
+                       read_waiting, limit, error);
 }
 
 gint64
 hy_store_intake_count_waiting (HyStore *self, GError **error)
 {
-  g_auto (Query) q = { 0 };
+  gint64 count = 0;
 
   g_return_val_if_fail (HY_IS_STORE (self), -1);
+  HY_STORE_LOCK (self);
 
-  if (!query_begin (&q, self, "SELECT count(*) FROM intake_waiting", error) ||
-      query_step (&q, error) != SQLITE_ROW)
+  if (!_hy_store_query_int (self, "SELECT count(*) FROM intake_waiting", &count, error))
     return -1;
-  return sqlite3_column_int64 (q.stmt, 0);
+  return count;
 }
 
 GPtrArray *
 hy_store_intake_list_unrouted (HyStore *self, guint limit, GError **error)
 {
-  g_auto (Query) q = { 0 };
-  g_autoptr (GPtrArray) rows =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_intake_waiting_free);
-  int rc;
-
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
 
-  if (!query_begin (&q, self,
-                    "SELECT " WAITING_COLUMNS ", 0 AS matched FROM intake_waiting UNION ALL "
-                    "SELECT id, NULL, computer_id, policy_id, summary, details, severity, NULL, "
-                    "raised_at, coalesce (reason, ''), 0, 1 FROM alerts "
-                    "WHERE state = 'unrouted' AND cleared_at IS NULL "
-                    "ORDER BY matched, received, raised_at, alert_id LIMIT :limit",
-                    error))
-    return NULL;
-  bind_int (&q, ":limit", limit > 0 ? (gint64) limit : -1);
-  while ((rc = query_step (&q, error)) == SQLITE_ROW)
-    {
-      HyIntakeWaiting *w = read_waiting (&q);
-      w->matched = sqlite3_column_int (q.stmt, 11) != 0;
-      g_ptr_array_add (rows, w);
-    }
-  if (rc < 0)
-    return NULL;
-  return g_steal_pointer (&rows);
+  return list_waiting (self,
+                       "SELECT " WAITING_COLUMNS ", 0 AS matched FROM intake_waiting UNION ALL "
+                       "SELECT id, NULL, computer_id, policy_id, summary, details, severity, NULL, "
+                       "raised_at, coalesce (reason, ''), 0, 1 FROM alerts "
+                       "WHERE state = 'unrouted' AND cleared_at IS NULL "
+                       "ORDER BY matched, received, raised_at, alert_id LIMIT :limit",
+                       read_unrouted, limit, error);
 }
 
 /* ---------------------------------------------------------------------------------------------
  * Matching labels to records
  * ------------------------------------------------------------------------------------------- */
 
+static gpointer
+read_id (HyStmt *stmt)
+{
+  return _hy_store_column_dup (stmt, 0);
+}
+
 static gboolean
 collect_ids (HyStore *self, const char *sql, const char *value, GPtrArray *ids, GError **error)
 {
-  g_auto (Query) q = { 0 };
-  int rc;
+  g_autoptr (HyStmt) stmt = _hy_store_prepare (self, sql, error);
 
-  if (!query_begin (&q, self, sql, error))
+  if (stmt == NULL)
     return FALSE;
-  bind_text (&q, ":value", value);
-  while ((rc = query_step (&q, error)) == SQLITE_ROW)
-    g_ptr_array_add (ids, column_dup (&q, 0));
-  return rc >= 0;
+  _hy_store_bind_named_text (stmt, ":value", value);
+  return _hy_store_append_rows (self, stmt, read_id, ids, error);
 }
 
 GStrv
