@@ -14,58 +14,21 @@
 #include "store/hy-store-private.h"
 
 /* Every call runs in a store transaction (hy_store_begin () holds the store's lock), on the
- * store's connection. */
+ * store's own statements (hy-store-private.h): each statement runs in a helper of its own, so
+ * that it is released before the transaction ends. */
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (sqlite3_stmt, sqlite3_finalize)
-
-static sqlite3_stmt *
-prepare (HyStore *self, const char *sql, GError **error)
-{
-  sqlite3 *db = _hy_store_get_handle (self);
-  sqlite3_stmt *stmt = NULL;
-  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
-
-  if (rc != SQLITE_OK)
-    {
-      _hy_store_set_sqlite_error (self, error, rc);
-      return NULL;
-    }
-  return stmt;
-}
-
+/* An empty text is no text. */
 static void
-bind_text (sqlite3_stmt *stmt, int index, const char *text)
+bind_text (HyStmt *stmt, int index, const char *text)
 {
-  if (text == NULL || *text == '\0')
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_text (stmt, index, text, -1, SQLITE_TRANSIENT);
+  _hy_store_bind_text (stmt, index, text != NULL && *text != '\0' ? text : NULL);
 }
 
+/* An id or a time: none unless it is positive. */
 static void
-bind_id (sqlite3_stmt *stmt, int index, gint64 id)
+bind_id (HyStmt *stmt, int index, gint64 id)
 {
-  if (id <= 0)
-    sqlite3_bind_null (stmt, index);
-  else
-    sqlite3_bind_int64 (stmt, index, id);
-}
-
-static gboolean
-step_done (HyStore *self, sqlite3_stmt *stmt, GError **error)
-{
-  int rc = sqlite3_step (stmt);
-
-  if (rc == SQLITE_DONE || rc == SQLITE_ROW)
-    return TRUE;
-  _hy_store_set_sqlite_error (self, error, rc);
-  return FALSE;
-}
-
-static char *
-column_dup (sqlite3_stmt *stmt, int column)
-{
-  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+  _hy_store_bind_id (stmt, index, MAX (id, 0));
 }
 
 /* Ends the transaction begun by the caller: committed when @ok, rolled back otherwise. */
@@ -184,59 +147,89 @@ hy_policy_defaults_priority_for (const HyPolicyDefaults *defaults, const char *s
   return defaults->priority_id;
 }
 
+/* Fills @defaults from the policy's row, when it has one. */
+static gboolean
+read_policy_defaults (HyStore *self, HyPolicyDefaults *defaults, GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+  int rc;
+
+  stmt = _hy_store_prepare (self,
+                            "SELECT priority_id, severity_priorities, team, agent_id, category, "
+                            "user_id, flap_minutes, user_client_id, user_site_id "
+                            "FROM policy_defaults WHERE policy_id = ?1",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, defaults->policy_id);
+  rc = _hy_store_step (self, stmt, error);
+  if (rc == SQLITE_ROW)
+    {
+      defaults->priority_id = sqlite3_column_int64 (stmt, 0);
+      defaults->severity_priorities = _hy_store_column_dup (stmt, 1);
+      defaults->team = _hy_store_column_dup (stmt, 2);
+      defaults->agent_id = sqlite3_column_int64 (stmt, 3);
+      defaults->category = _hy_store_column_dup (stmt, 4);
+      defaults->user_id = sqlite3_column_int64 (stmt, 5);
+      if (sqlite3_column_type (stmt, 6) != SQLITE_NULL)
+        defaults->flap_minutes = sqlite3_column_int (stmt, 6);
+      defaults->user_client_id = sqlite3_column_int64 (stmt, 7);
+      defaults->user_site_id = sqlite3_column_int64 (stmt, 8);
+    }
+  return rc >= 0;
+}
+
 HyPolicyDefaults *
 hy_store_get_policy_defaults (HyStore *self, const char *policy_id, GError **error)
 {
   g_autoptr (HyPolicyDefaults) defaults = NULL;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
   gboolean ok;
-  int rc;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   g_return_val_if_fail (policy_id != NULL, NULL);
 
   if (!hy_store_begin (self, error))
     return NULL;
+  defaults = hy_policy_defaults_new (policy_id);
   ok = require (self, HY_RECORD_KIND_POLICY, policy_id, error) &&
-       (stmt = prepare (self,
-                        "SELECT priority_id, severity_priorities, team, agent_id, category, "
-                        "user_id, flap_minutes, user_client_id, user_site_id FROM policy_defaults "
-                        "WHERE policy_id = ?1",
-                        error)) != NULL;
-  if (ok)
-    {
-      defaults = hy_policy_defaults_new (policy_id);
-      bind_text (stmt, 1, policy_id);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          defaults->priority_id = sqlite3_column_int64 (stmt, 0);
-          defaults->severity_priorities = column_dup (stmt, 1);
-          defaults->team = column_dup (stmt, 2);
-          defaults->agent_id = sqlite3_column_int64 (stmt, 3);
-          defaults->category = column_dup (stmt, 4);
-          defaults->user_id = sqlite3_column_int64 (stmt, 5);
-          if (sqlite3_column_type (stmt, 6) != SQLITE_NULL)
-            defaults->flap_minutes = sqlite3_column_int (stmt, 6);
-          defaults->user_client_id = sqlite3_column_int64 (stmt, 7);
-          defaults->user_site_id = sqlite3_column_int64 (stmt, 8);
-        }
-      else if (rc != SQLITE_DONE)
-        {
-          _hy_store_set_sqlite_error (self, error, rc);
-          ok = FALSE;
-        }
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+       read_policy_defaults (self, defaults, error);
   if (!finish (self, ok, error))
     return NULL;
   return g_steal_pointer (&defaults);
 }
 
+static gboolean
+write_policy_defaults (HyStore *self, const HyPolicyDefaults *defaults, GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+
+  stmt = _hy_store_prepare (self,
+                            "INSERT OR REPLACE INTO policy_defaults (policy_id, priority_id, "
+                            "severity_priorities, team, agent_id, category, user_id, flap_minutes, "
+                            "user_client_id, user_site_id) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, defaults->policy_id);
+  bind_id (stmt, 2, defaults->priority_id);
+  bind_text (stmt, 3, defaults->severity_priorities);
+  bind_text (stmt, 4, defaults->team);
+  bind_id (stmt, 5, defaults->agent_id);
+  bind_text (stmt, 6, defaults->category);
+  bind_id (stmt, 7, defaults->user_id);
+  if (defaults->flap_minutes < 0)
+    sqlite3_bind_null (stmt, 8);
+  else
+    sqlite3_bind_int (stmt, 8, defaults->flap_minutes);
+  bind_id (stmt, 9, defaults->user_id > 0 ? defaults->user_client_id : 0);
+  bind_id (stmt, 10, defaults->user_id > 0 ? defaults->user_site_id : 0);
+  return _hy_store_step_done (self, stmt, error);
+}
+
 gboolean
 hy_store_set_policy_defaults (HyStore *self, const HyPolicyDefaults *defaults, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
   gboolean ok;
 
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
@@ -253,30 +246,7 @@ hy_store_set_policy_defaults (HyStore *self, const HyPolicyDefaults *defaults, G
   if (!hy_store_begin (self, error))
     return FALSE;
   ok = require (self, HY_RECORD_KIND_POLICY, defaults->policy_id, error) &&
-       (stmt = prepare (self,
-                        "INSERT OR REPLACE INTO policy_defaults (policy_id, priority_id, "
-                        "severity_priorities, team, agent_id, category, user_id, flap_minutes, "
-                        "user_client_id, user_site_id) "
-                        "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-                        error)) != NULL;
-  if (ok)
-    {
-      bind_text (stmt, 1, defaults->policy_id);
-      bind_id (stmt, 2, defaults->priority_id);
-      bind_text (stmt, 3, defaults->severity_priorities);
-      bind_text (stmt, 4, defaults->team);
-      bind_id (stmt, 5, defaults->agent_id);
-      bind_text (stmt, 6, defaults->category);
-      bind_id (stmt, 7, defaults->user_id);
-      if (defaults->flap_minutes < 0)
-        sqlite3_bind_null (stmt, 8);
-      else
-        sqlite3_bind_int (stmt, 8, defaults->flap_minutes);
-      bind_id (stmt, 9, defaults->user_id > 0 ? defaults->user_client_id : 0);
-      bind_id (stmt, 10, defaults->user_id > 0 ? defaults->user_site_id : 0);
-      ok = step_done (self, stmt, error);
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
+       write_policy_defaults (self, defaults, error);
   return finish (self, ok, error);
 }
 
@@ -296,18 +266,45 @@ hy_maintenance_window_free (HyMaintenanceWindow *window)
 
 #define WINDOW_COLUMNS "id, group_id, starts_at, ends_at, reason, created"
 
-static HyMaintenanceWindow *
-read_window (sqlite3_stmt *stmt)
+static gpointer
+read_window (HyStmt *stmt)
 {
   HyMaintenanceWindow *window = g_new0 (HyMaintenanceWindow, 1);
 
   window->id = sqlite3_column_int64 (stmt, 0);
-  window->group_id = column_dup (stmt, 1);
+  window->group_id = _hy_store_column_dup (stmt, 1);
   window->starts_at = sqlite3_column_int64 (stmt, 2);
   window->ends_at = sqlite3_column_int64 (stmt, 3);
-  window->reason = column_dup (stmt, 4);
+  window->reason = _hy_store_column_dup (stmt, 4);
   window->created = sqlite3_column_int64 (stmt, 5);
   return window;
+}
+
+/* The new window's id, or 0 with @error set. */
+static gint64
+insert_maintenance (HyStore *self,
+                    const char *group_id,
+                    gint64 starts_at,
+                    gint64 ends_at,
+                    const char *reason,
+                    GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+
+  stmt = _hy_store_prepare (self,
+                            "INSERT INTO maintenance_windows (group_id, starts_at, ends_at, "
+                            "reason, created) VALUES (?1, ?2, ?3, ?4, ?5)",
+                            error);
+  if (stmt == NULL)
+    return 0;
+  bind_text (stmt, 1, group_id);
+  sqlite3_bind_int64 (stmt, 2, starts_at);
+  sqlite3_bind_int64 (stmt, 3, ends_at);
+  bind_text (stmt, 4, reason);
+  sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
+  if (!_hy_store_step_done (self, stmt, error))
+    return 0;
+  return sqlite3_last_insert_rowid (_hy_store_get_handle (self));
 }
 
 gint64
@@ -318,9 +315,7 @@ hy_store_add_maintenance (HyStore *self,
                           const char *reason,
                           GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
   gint64 id = 0;
-  gboolean ok;
 
   g_return_val_if_fail (HY_IS_STORE (self), 0);
   g_return_val_if_fail (group_id != NULL, 0);
@@ -333,96 +328,84 @@ hy_store_add_maintenance (HyStore *self,
     }
   if (!hy_store_begin (self, error))
     return 0;
-  ok = require (self, HY_RECORD_KIND_GROUP, group_id, error) &&
-       (stmt = prepare (self,
-                        "INSERT INTO maintenance_windows (group_id, starts_at, ends_at, reason, "
-                        "created) VALUES (?1, ?2, ?3, ?4, ?5)",
-                        error)) != NULL;
-  if (ok)
-    {
-      bind_text (stmt, 1, group_id);
-      sqlite3_bind_int64 (stmt, 2, starts_at);
-      sqlite3_bind_int64 (stmt, 3, ends_at);
-      bind_text (stmt, 4, reason);
-      sqlite3_bind_int64 (stmt, 5, g_get_real_time () / G_USEC_PER_SEC);
-      ok = step_done (self, stmt, error);
-      if (ok)
-        id = sqlite3_last_insert_rowid (_hy_store_get_handle (self));
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!finish (self, ok, error))
+  if (require (self, HY_RECORD_KIND_GROUP, group_id, error))
+    id = insert_maintenance (self, group_id, starts_at, ends_at, reason, error);
+  if (!finish (self, id != 0, error))
     return 0;
   return id;
 }
 
-gboolean
-hy_store_remove_maintenance (HyStore *self, gint64 id, GError **error)
+static gboolean
+delete_maintenance (HyStore *self, gint64 id, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  gboolean ok;
+  g_autoptr (HyStmt) stmt = NULL;
 
-  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
-
-  if (!hy_store_begin (self, error))
+  stmt = _hy_store_prepare (self, "DELETE FROM maintenance_windows WHERE id = ?1", error);
+  if (stmt == NULL)
     return FALSE;
-  stmt = prepare (self, "DELETE FROM maintenance_windows WHERE id = ?1", error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      sqlite3_bind_int64 (stmt, 1, id);
-      ok = step_done (self, stmt, error);
-    }
-  if (ok && sqlite3_changes (_hy_store_get_handle (self)) == 0)
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (!_hy_store_step_done (self, stmt, error))
+    return FALSE;
+  if (sqlite3_changes (_hy_store_get_handle (self)) == 0)
     {
       /* Translators: %lld is a maintenance window's id */
       g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
                    _ ("There is no maintenance window %lld. `maintenance list` shows them."),
                    (long long) id);
-      ok = FALSE;
+      return FALSE;
     }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  return finish (self, ok, error);
+  return TRUE;
+}
+
+gboolean
+hy_store_remove_maintenance (HyStore *self, gint64 id, GError **error)
+{
+  g_return_val_if_fail (HY_IS_STORE (self), FALSE);
+
+  if (!hy_store_begin (self, error))
+    return FALSE;
+  return finish (self, delete_maintenance (self, id, error), error);
+}
+
+/* The windows @sql finds (in the caller's transaction), or NULL with @error set. @sql takes a
+ * group (or NULL) as ?1 and a time as ?2. */
+static GPtrArray *
+list_windows (HyStore *self, const char *sql, const char *group_id, gint64 time, GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+
+  stmt = _hy_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  bind_text (stmt, 1, group_id);
+  sqlite3_bind_int64 (stmt, 2, time);
+  return _hy_store_read_rows (self, stmt, read_window, (GDestroyNotify) hy_maintenance_window_free,
+                              error);
 }
 
 GPtrArray *
 hy_store_list_maintenance (HyStore *self, const char *group_id, gint64 after, GError **error)
 {
-  g_autoptr (GPtrArray) windows =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_maintenance_window_free);
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  gboolean ok;
-  int rc = SQLITE_DONE;
+  g_autoptr (GPtrArray) windows = NULL;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
 
   if (!hy_store_begin (self, error))
     return NULL;
-  ok = (group_id == NULL || require (self, HY_RECORD_KIND_GROUP, group_id, error)) &&
-       (stmt = prepare (self,
-                        "SELECT " WINDOW_COLUMNS " FROM maintenance_windows "
-                        "WHERE (?1 IS NULL OR group_id = ?1) AND ends_at > ?2 "
-                        "ORDER BY starts_at, id",
-                        error)) != NULL;
-  if (ok)
-    {
-      bind_text (stmt, 1, group_id);
-      sqlite3_bind_int64 (stmt, 2, after);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        g_ptr_array_add (windows, read_window (stmt));
-      if (rc != SQLITE_DONE)
-        {
-          _hy_store_set_sqlite_error (self, error, rc);
-          ok = FALSE;
-        }
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!finish (self, ok, error))
+  if (group_id == NULL || require (self, HY_RECORD_KIND_GROUP, group_id, error))
+    windows = list_windows (self,
+                            "SELECT " WINDOW_COLUMNS " FROM maintenance_windows "
+                            "WHERE (?1 IS NULL OR group_id = ?1) AND ends_at > ?2 "
+                            "ORDER BY starts_at, id",
+                            group_id, after, error);
+  if (!finish (self, windows != NULL, error))
     return NULL;
   return g_steal_pointer (&windows);
 }
 
 /* The first maintenance window @sql finds for @group_id or one of its parents, or NULL (and no
- * error) when there is none. @sql takes the group as ?1 and a time as ?2. */
+ * error) when there is none. @sql takes the group as ?1 and a time as ?2, and finds one row at
+ * the most. */
 static HyMaintenanceWindow *
 maintenance_window_of_group (HyStore *self,
                              const char *sql,
@@ -430,34 +413,16 @@ maintenance_window_of_group (HyStore *self,
                              gint64 time,
                              GError **error)
 {
-  g_autoptr (HyMaintenanceWindow) window = NULL;
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  gboolean ok;
-  int rc;
+  g_autoptr (GPtrArray) windows = NULL;
 
   if (group_id == NULL)
     return NULL;
   if (!hy_store_begin (self, error))
     return NULL;
-  stmt = prepare (self, sql, error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      bind_text (stmt, 1, group_id);
-      sqlite3_bind_int64 (stmt, 2, time);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        window = read_window (stmt);
-      else if (rc != SQLITE_DONE)
-        {
-          _hy_store_set_sqlite_error (self, error, rc);
-          ok = FALSE;
-        }
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!finish (self, ok, error))
+  windows = list_windows (self, sql, group_id, time, error);
+  if (!finish (self, windows != NULL, error) || windows->len == 0)
     return NULL;
-  return g_steal_pointer (&window);
+  return g_ptr_array_steal_index (windows, 0);
 }
 
 /* The group and its parents (a cycle, which the store never holds, ends the walk: UNION keeps
@@ -498,48 +463,79 @@ hy_store_maintenance_next (HyStore *self, const char *group_id, gint64 after, GE
  * Alert lifecycle
  * ------------------------------------------------------------------------------------------- */
 
+static gboolean
+read_alert_lifecycle (HyStore *self,
+                      const char *alert_id,
+                      HyAlertLifecycle *lifecycle,
+                      GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+  int rc;
+
+  stmt = _hy_store_prepare (self,
+                            "SELECT suppressed_until, closed_at, closed_ticket_id, "
+                            "previous_ticket_id, repeats, last_repeat_note FROM alert_lifecycle "
+                            "WHERE alert_id = ?1",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, alert_id);
+  rc = _hy_store_step (self, stmt, error);
+  if (rc == SQLITE_ROW)
+    {
+      lifecycle->suppressed_until = sqlite3_column_int64 (stmt, 0);
+      lifecycle->closed_at = sqlite3_column_int64 (stmt, 1);
+      lifecycle->closed_ticket_id = sqlite3_column_int64 (stmt, 2);
+      lifecycle->previous_ticket_id = sqlite3_column_int64 (stmt, 3);
+      lifecycle->repeats = (guint) sqlite3_column_int64 (stmt, 4);
+      lifecycle->last_repeat_note = sqlite3_column_int64 (stmt, 5);
+    }
+  return rc >= 0;
+}
+
 gboolean
 hy_store_get_alert_lifecycle (HyStore *self,
                               const char *alert_id,
                               HyAlertLifecycle *out_lifecycle,
                               GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  gboolean ok;
-  int rc;
-
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
   g_return_val_if_fail (alert_id != NULL && out_lifecycle != NULL, FALSE);
 
   memset (out_lifecycle, 0, sizeof *out_lifecycle);
   if (!hy_store_begin (self, error))
     return FALSE;
-  stmt = prepare (self,
-                  "SELECT suppressed_until, closed_at, closed_ticket_id, previous_ticket_id, "
-                  "repeats, last_repeat_note FROM alert_lifecycle WHERE alert_id = ?1",
-                  error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      bind_text (stmt, 1, alert_id);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        {
-          out_lifecycle->suppressed_until = sqlite3_column_int64 (stmt, 0);
-          out_lifecycle->closed_at = sqlite3_column_int64 (stmt, 1);
-          out_lifecycle->closed_ticket_id = sqlite3_column_int64 (stmt, 2);
-          out_lifecycle->previous_ticket_id = sqlite3_column_int64 (stmt, 3);
-          out_lifecycle->repeats = (guint) sqlite3_column_int64 (stmt, 4);
-          out_lifecycle->last_repeat_note = sqlite3_column_int64 (stmt, 5);
-        }
-      else if (rc != SQLITE_DONE)
-        {
-          _hy_store_set_sqlite_error (self, error, rc);
-          ok = FALSE;
-        }
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  return finish (self, ok, error);
+  return finish (self, read_alert_lifecycle (self, alert_id, out_lifecycle, error), error);
+}
+
+static gboolean
+write_alert_lifecycle (HyStore *self,
+                       const char *alert_id,
+                       const HyAlertLifecycle *lifecycle,
+                       GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+
+  stmt = _hy_store_prepare (
+      self,
+      "INSERT INTO alert_lifecycle (alert_id, suppressed_until, closed_at, "
+      "closed_ticket_id, previous_ticket_id, repeats, last_repeat_note) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (alert_id) DO UPDATE SET "
+      "suppressed_until = excluded.suppressed_until, closed_at = excluded.closed_at, "
+      "closed_ticket_id = excluded.closed_ticket_id, "
+      "previous_ticket_id = excluded.previous_ticket_id, repeats = excluded.repeats, "
+      "last_repeat_note = excluded.last_repeat_note",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, alert_id);
+  bind_id (stmt, 2, lifecycle->suppressed_until);
+  bind_id (stmt, 3, lifecycle->closed_at);
+  bind_id (stmt, 4, lifecycle->closed_ticket_id);
+  bind_id (stmt, 5, lifecycle->previous_ticket_id);
+  sqlite3_bind_int64 (stmt, 6, lifecycle->repeats);
+  bind_id (stmt, 7, lifecycle->last_repeat_note);
+  return _hy_store_step_done (self, stmt, error);
 }
 
 gboolean
@@ -548,37 +544,33 @@ hy_store_set_alert_lifecycle (HyStore *self,
                               const HyAlertLifecycle *lifecycle,
                               GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  gboolean ok;
-
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
   g_return_val_if_fail (alert_id != NULL && lifecycle != NULL, FALSE);
 
   if (!hy_store_begin (self, error))
     return FALSE;
-  stmt = prepare (self,
-                  "INSERT INTO alert_lifecycle (alert_id, suppressed_until, closed_at, "
-                  "closed_ticket_id, previous_ticket_id, repeats, last_repeat_note) "
-                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (alert_id) DO UPDATE SET "
-                  "suppressed_until = excluded.suppressed_until, closed_at = excluded.closed_at, "
-                  "closed_ticket_id = excluded.closed_ticket_id, "
-                  "previous_ticket_id = excluded.previous_ticket_id, repeats = excluded.repeats, "
-                  "last_repeat_note = excluded.last_repeat_note",
-                  error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      bind_text (stmt, 1, alert_id);
-      bind_id (stmt, 2, lifecycle->suppressed_until);
-      bind_id (stmt, 3, lifecycle->closed_at);
-      bind_id (stmt, 4, lifecycle->closed_ticket_id);
-      bind_id (stmt, 5, lifecycle->previous_ticket_id);
-      sqlite3_bind_int64 (stmt, 6, lifecycle->repeats);
-      bind_id (stmt, 7, lifecycle->last_repeat_note);
-      ok = step_done (self, stmt, error);
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  return finish (self, ok, error);
+  return finish (self, write_alert_lifecycle (self, alert_id, lifecycle, error), error);
+}
+
+static gboolean
+read_alert_ticket_status (HyStore *self,
+                          const char *alert_id,
+                          gint64 *out_status_id,
+                          GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+  int rc;
+
+  stmt =
+      _hy_store_prepare (self, "SELECT ticket_status_id FROM alert_lifecycle WHERE alert_id = ?1",
+                         error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, alert_id);
+  rc = _hy_store_step (self, stmt, error);
+  if (rc == SQLITE_ROW)
+    *out_status_id = sqlite3_column_int64 (stmt, 0);
+  return rc >= 0;
 }
 
 gboolean
@@ -587,32 +579,34 @@ hy_store_get_alert_ticket_status (HyStore *self,
                                   gint64 *out_status_id,
                                   GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  gboolean ok;
-  int rc;
-
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
   g_return_val_if_fail (alert_id != NULL && out_status_id != NULL, FALSE);
 
   *out_status_id = 0;
   if (!hy_store_begin (self, error))
     return FALSE;
-  stmt = prepare (self, "SELECT ticket_status_id FROM alert_lifecycle WHERE alert_id = ?1", error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      bind_text (stmt, 1, alert_id);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        *out_status_id = sqlite3_column_int64 (stmt, 0);
-      else if (rc != SQLITE_DONE)
-        {
-          _hy_store_set_sqlite_error (self, error, rc);
-          ok = FALSE;
-        }
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  return finish (self, ok, error);
+  return finish (self, read_alert_ticket_status (self, alert_id, out_status_id, error), error);
+}
+
+static gboolean
+write_alert_ticket_status (HyStore *self, const char *alert_id, gint64 status_id, GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+
+  /* Only this column: the rest of the alert's lifecycle is another writer's. */
+  stmt = _hy_store_prepare (
+      self,
+      status_id > 0 ? "INSERT INTO alert_lifecycle (alert_id, ticket_status_id) VALUES (?1, ?2) "
+                      "ON CONFLICT (alert_id) DO UPDATE SET "
+                      "ticket_status_id = excluded.ticket_status_id"
+                    : "UPDATE alert_lifecycle SET ticket_status_id = NULL WHERE alert_id = ?1",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, alert_id);
+  if (status_id > 0)
+    sqlite3_bind_int64 (stmt, 2, status_id);
+  return _hy_store_step_done (self, stmt, error);
 }
 
 gboolean
@@ -621,94 +615,62 @@ hy_store_set_alert_ticket_status (HyStore *self,
                                   gint64 status_id,
                                   GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  gboolean ok;
-
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
   g_return_val_if_fail (alert_id != NULL, FALSE);
 
   if (!hy_store_begin (self, error))
     return FALSE;
-  /* Only this column: the rest of the alert's lifecycle is another writer's. */
-  stmt = prepare (self,
-                  status_id > 0
-                      ? "INSERT INTO alert_lifecycle (alert_id, ticket_status_id) VALUES (?1, ?2) "
-                        "ON CONFLICT (alert_id) DO UPDATE SET "
-                        "ticket_status_id = excluded.ticket_status_id"
-                      : "UPDATE alert_lifecycle SET ticket_status_id = NULL WHERE alert_id = ?1",
-                  error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      bind_text (stmt, 1, alert_id);
-      if (status_id > 0)
-        sqlite3_bind_int64 (stmt, 2, status_id);
-      ok = step_done (self, stmt, error);
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  return finish (self, ok, error);
+  return finish (self, write_alert_ticket_status (self, alert_id, status_id, error), error);
+}
+
+static gpointer
+read_alert_id (HyStmt *stmt)
+{
+  return _hy_store_column_dup (stmt, 0);
+}
+
+static GPtrArray *
+list_suppressed_alerts (HyStore *self, gint64 until, GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+
+  stmt = _hy_store_prepare (self,
+                            "SELECT l.alert_id FROM alert_lifecycle l JOIN alerts a "
+                            "ON a.id = l.alert_id WHERE l.suppressed_until IS NOT NULL "
+                            "AND l.suppressed_until <= ?1 AND a.cleared_at IS NULL "
+                            "ORDER BY l.suppressed_until, l.alert_id",
+                            error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, until);
+  return _hy_store_read_rows (self, stmt, read_alert_id, g_free, error);
 }
 
 GStrv
 hy_store_list_suppressed_alerts (HyStore *self, gint64 until, GError **error)
 {
-  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
-  g_autoptr (sqlite3_stmt) stmt = NULL;
-  gboolean ok;
-  int rc;
+  g_autoptr (GPtrArray) ids = NULL;
 
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
 
   if (!hy_store_begin (self, error))
     return NULL;
-  stmt = prepare (self,
-                  "SELECT l.alert_id FROM alert_lifecycle l JOIN alerts a ON a.id = l.alert_id "
-                  "WHERE l.suppressed_until IS NOT NULL AND l.suppressed_until <= ?1 "
-                  "AND a.cleared_at IS NULL ORDER BY l.suppressed_until, l.alert_id",
-                  error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      sqlite3_bind_int64 (stmt, 1, until);
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        g_strv_builder_add (builder, (const char *) sqlite3_column_text (stmt, 0));
-      if (rc != SQLITE_DONE)
-        {
-          _hy_store_set_sqlite_error (self, error, rc);
-          ok = FALSE;
-        }
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!finish (self, ok, error))
+  ids = list_suppressed_alerts (self, until, error);
+  if (!finish (self, ids != NULL, error))
     return NULL;
-  return g_strv_builder_end (builder);
+  g_ptr_array_add (ids, NULL);
+  return (GStrv) g_ptr_array_steal (ids, NULL);
 }
 
+/* The first column of @sql's first row, or -1 with @error set. */
 static gint64
 query_int (HyStore *self, const char *sql, GError **error)
 {
-  g_autoptr (sqlite3_stmt) stmt = NULL;
   gint64 value = -1;
-  gboolean ok;
-  int rc;
 
   if (!hy_store_begin (self, error))
     return -1;
-  stmt = prepare (self, sql, error);
-  ok = stmt != NULL;
-  if (ok)
-    {
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        value = sqlite3_column_int64 (stmt, 0);
-      else
-        {
-          _hy_store_set_sqlite_error (self, error, rc);
-          ok = FALSE;
-        }
-    }
-  g_clear_pointer (&stmt, sqlite3_finalize);
-  if (!finish (self, ok, error))
+  if (!finish (self, _hy_store_query_int (self, sql, &value, error), error))
     return -1;
   return value;
 }
