@@ -26,30 +26,28 @@ hy_lease_holder_free (HyLeaseHolder *holder)
   g_free (holder);
 }
 
-static gboolean
-sql_failed (HyStore *store, sqlite3_stmt *stmt, GError **error)
+/* Runs @sql with the integers @params as ?1, ?2, …; its first row's first column, if it has
+ * one, goes to *@out_value (when not NULL). SQLITE_ROW or SQLITE_DONE, or -1 with @error set.
+ * The caller holds the store's lock. */
+static int
+run_ints (HyStore *self,
+          const char *sql,
+          const gint64 *params,
+          guint n_params,
+          gint64 *out_value,
+          GError **error)
 {
-  sqlite3 *db = _hy_store_get_handle (store);
-  int rc = sqlite3_errcode (db);
+  g_autoptr (HyStmt) stmt = _hy_store_prepare (self, sql, error);
+  int rc;
 
-  g_set_error (error, HY_STORE_ERROR,
-               rc == SQLITE_BUSY ? HY_STORE_ERROR_BUSY : HY_STORE_ERROR_FAILED,
-               _ ("The database “%s” failed: %s"), hy_store_get_path (store), sqlite3_errmsg (db));
-  sqlite3_finalize (stmt);
-  return FALSE;
-}
-
-static sqlite3_stmt *
-prepare (HyStore *store, const char *sql, GError **error)
-{
-  sqlite3_stmt *stmt = NULL;
-
-  if (sqlite3_prepare_v2 (_hy_store_get_handle (store), sql, -1, &stmt, NULL) != SQLITE_OK)
-    {
-      sql_failed (store, stmt, error);
-      return NULL;
-    }
-  return stmt;
+  if (stmt == NULL)
+    return -1;
+  for (guint i = 0; i < n_params; i++)
+    sqlite3_bind_int64 (stmt, (int) i + 1, params[i]);
+  rc = _hy_store_step (self, stmt, error);
+  if (rc == SQLITE_ROW && out_value != NULL)
+    *out_value = sqlite3_column_int64 (stmt, 0);
+  return rc;
 }
 
 /* ---- The lease -------------------------------------------------------------------------- */
@@ -60,40 +58,60 @@ process_exists (gint64 pid)
   return pid > 0 && (kill ((pid_t) pid, 0) == 0 || errno != ESRCH);
 }
 
-/* The holder row, or NULL when there is none (*@out_ok FALSE on error). Called in a
- * transaction. */
+static gpointer
+read_holder_row (HyStmt *stmt)
+{
+  HyLeaseHolder *holder = g_new0 (HyLeaseHolder, 1);
+
+  holder->pid = sqlite3_column_int64 (stmt, 0);
+  holder->host = _hy_store_column_dup (stmt, 1);
+  holder->command = _hy_store_column_dup (stmt, 2);
+  holder->since = sqlite3_column_int64 (stmt, 3);
+  holder->expires = sqlite3_column_int64 (stmt, 4);
+  holder->mine =
+      holder->pid == (gint64) getpid () && g_strcmp0 (holder->host, g_get_host_name ()) == 0;
+  return holder;
+}
+
+/* The holder row, or NULL when there is none (*@out_ok FALSE on error). The caller holds the
+ * store's lock. */
 static HyLeaseHolder *
 read_holder (HyStore *store, gboolean *out_ok, GError **error)
 {
-  sqlite3_stmt *stmt =
-      prepare (store, "SELECT pid, host, command, since, expires FROM service_lease WHERE id = 1",
-               error);
-  HyLeaseHolder *holder = NULL;
-  int rc;
+  g_autoptr (HyStmt) stmt = NULL;
+  HyLeaseHolder *holder;
+  gboolean missing;
 
   *out_ok = FALSE;
+  stmt = _hy_store_prepare (
+      store, "SELECT pid, host, command, since, expires FROM service_lease WHERE id = 1", error);
   if (stmt == NULL)
     return NULL;
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-    {
-      sql_failed (store, stmt, error);
-      return NULL;
-    }
-  if (rc == SQLITE_ROW)
-    {
-      holder = g_new0 (HyLeaseHolder, 1);
-      holder->pid = sqlite3_column_int64 (stmt, 0);
-      holder->host = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      holder->command = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      holder->since = sqlite3_column_int64 (stmt, 3);
-      holder->expires = sqlite3_column_int64 (stmt, 4);
-      holder->mine =
-          holder->pid == (gint64) getpid () && g_strcmp0 (holder->host, g_get_host_name ()) == 0;
-    }
-  sqlite3_finalize (stmt);
-  *out_ok = TRUE;
+  holder = _hy_store_read_row (store, stmt, read_holder_row, &missing, error);
+  *out_ok = holder != NULL || missing;
   return holder;
+}
+
+/* Records this process as the holder (since @since, until @expires). In a transaction. */
+static gboolean
+write_holder (HyStore *store, const char *command, gint64 since, gint64 expires, GError **error)
+{
+  g_autoptr (HyStmt) stmt = NULL;
+
+  stmt = _hy_store_prepare (store,
+                            "INSERT INTO service_lease (id, pid, host, command, since, expires) "
+                            "VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET "
+                            "pid = excluded.pid, host = excluded.host, command = excluded.command, "
+                            "since = excluded.since, expires = excluded.expires",
+                            error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, getpid ());
+  _hy_store_bind_text (stmt, 2, g_get_host_name ());
+  _hy_store_bind_text (stmt, 3, command);
+  sqlite3_bind_int64 (stmt, 4, since);
+  sqlite3_bind_int64 (stmt, 5, expires);
+  return _hy_store_step_done (store, stmt, error);
 }
 
 /* A holder that is someone else and still alive. */
@@ -117,8 +135,8 @@ hy_store_lease_acquire (HyStore *self,
                         GError **error)
 {
   g_autoptr (HyLeaseHolder) holder = NULL;
-  sqlite3_stmt *stmt;
   gint64 now = g_get_real_time ();
+  gint64 since, expires;
   gboolean ok;
 
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
@@ -143,29 +161,13 @@ hy_store_lease_acquire (HyStore *self,
       return hy_store_commit (self, error);
     }
 
-  stmt = prepare (self,
-                  "INSERT INTO service_lease (id, pid, host, command, since, expires) "
-                  "VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT (id) DO UPDATE SET "
-                  "pid = excluded.pid, host = excluded.host, command = excluded.command, "
-                  "since = excluded.since, expires = excluded.expires",
-                  error);
-  if (stmt == NULL)
+  since = holder != NULL && holder->mine ? holder->since : now;
+  expires = now + (gint64) ttl_seconds * G_USEC_PER_SEC;
+  if (!write_holder (self, command, since, expires, error))
     {
       hy_store_rollback (self);
       return FALSE;
     }
-  sqlite3_bind_int64 (stmt, 1, getpid ());
-  sqlite3_bind_text (stmt, 2, g_get_host_name (), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text (stmt, 3, command, -1, SQLITE_TRANSIENT);
-  sqlite3_bind_int64 (stmt, 4, holder != NULL && holder->mine ? holder->since : now);
-  sqlite3_bind_int64 (stmt, 5, now + (gint64) ttl_seconds * G_USEC_PER_SEC);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      sql_failed (self, stmt, error);
-      hy_store_rollback (self);
-      return FALSE;
-    }
-  sqlite3_finalize (stmt);
   if (!hy_store_commit (self, error))
     return FALSE;
 
@@ -177,8 +179,8 @@ hy_store_lease_acquire (HyStore *self,
       mine->pid = getpid ();
       mine->host = g_strdup (g_get_host_name ());
       mine->command = g_strdup (command);
-      mine->since = holder != NULL && holder->mine ? holder->since : now;
-      mine->expires = now + (gint64) ttl_seconds * G_USEC_PER_SEC;
+      mine->since = since;
+      mine->expires = expires;
       mine->mine = TRUE;
       *out_holder = mine;
     }
@@ -188,27 +190,19 @@ hy_store_lease_acquire (HyStore *self,
 gboolean
 hy_store_lease_release (HyStore *self, GError **error)
 {
-  sqlite3_stmt *stmt;
+  g_autoptr (HyStmt) stmt = NULL;
 
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
-  _hy_store_lock (self);
-  stmt = prepare (self, "DELETE FROM service_lease WHERE id = 1 AND pid = ?1 AND host = ?2", error);
+  HY_STORE_LOCK (self);
+
+  stmt =
+      _hy_store_prepare (self, "DELETE FROM service_lease WHERE id = 1 AND pid = ?1 AND host = ?2",
+                         error);
   if (stmt == NULL)
-    {
-      _hy_store_unlock (self);
-      return FALSE;
-    }
+    return FALSE;
   sqlite3_bind_int64 (stmt, 1, getpid ());
-  sqlite3_bind_text (stmt, 2, g_get_host_name (), -1, SQLITE_TRANSIENT);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      sql_failed (self, stmt, error);
-      _hy_store_unlock (self);
-      return FALSE;
-    }
-  sqlite3_finalize (stmt);
-  _hy_store_unlock (self);
-  return TRUE;
+  _hy_store_bind_text (stmt, 2, g_get_host_name ());
+  return _hy_store_step_done (self, stmt, error);
 }
 
 HyLeaseHolder *
@@ -230,47 +224,31 @@ hy_store_lease_get_holder (HyStore *self, GError **error)
 
 /* ---- Requests to the deliverer ------------------------------------------------------------ */
 
-static gboolean
-exec_one (HyStore *store, const char *sql, GError **error)
-{
-  sqlite3_stmt *stmt = prepare (store, sql, error);
-
-  if (stmt == NULL)
-    return FALSE;
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    return sql_failed (store, stmt, error);
-  sqlite3_finalize (stmt);
-  return TRUE;
-}
-
 gboolean
 hy_store_request_sync (HyStore *self, GError **error)
 {
-  gboolean ok;
-
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
-  _hy_store_lock (self);
-  ok = exec_one (self, "UPDATE service_requests SET sync_requested = sync_requested + 1", error);
-  _hy_store_unlock (self);
-  return ok;
+  HY_STORE_LOCK (self);
+
+  return run_ints (self, "UPDATE service_requests SET sync_requested = sync_requested + 1", NULL, 0,
+                   NULL, error) >= 0;
 }
 
 gboolean
 hy_store_take_sync_request (HyStore *self, gboolean *out_requested, GError **error)
 {
-  sqlite3_stmt *stmt;
+  gint64 requests = 0;
 
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
   *out_requested = FALSE;
   if (!hy_store_begin (self, error))
     return FALSE;
-  stmt = prepare (self, "SELECT sync_requested FROM service_requests WHERE id = 1", error);
-  if (stmt == NULL)
+  if (run_ints (self, "SELECT sync_requested FROM service_requests WHERE id = 1", NULL, 0,
+                &requests, error) < 0)
     goto failed;
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    *out_requested = sqlite3_column_int64 (stmt, 0) > 0;
-  sqlite3_finalize (stmt);
-  if (*out_requested && !exec_one (self, "UPDATE service_requests SET sync_requested = 0", error))
+  *out_requested = requests > 0;
+  if (*out_requested &&
+      run_ints (self, "UPDATE service_requests SET sync_requested = 0", NULL, 0, NULL, error) < 0)
     goto failed;
   return hy_store_commit (self, error);
 
@@ -306,7 +284,6 @@ hy_store_rate_take (HyStore *self,
                     gint64 *out_retry_at,
                     GError **error)
 {
-  sqlite3_stmt *stmt;
   gint64 used = 0;
   guint limit;
 
@@ -319,56 +296,30 @@ hy_store_rate_take (HyStore *self,
   if (!hy_store_begin (self, error))
     return FALSE;
 
-  stmt = prepare (self, "DELETE FROM rate_grants WHERE at <= ?1", error);
-  if (stmt == NULL)
+  if (run_ints (self, "DELETE FROM rate_grants WHERE at <= ?1", (gint64[]){ now - window_us }, 1,
+                NULL, error) < 0 ||
+      run_ints (self, "SELECT count(*) FROM rate_grants", NULL, 0, &used, error) < 0)
     goto failed;
-  sqlite3_bind_int64 (stmt, 1, now - window_us);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      sql_failed (self, stmt, error);
-      goto failed;
-    }
-  sqlite3_finalize (stmt);
-
-  stmt = prepare (self, "SELECT count(*) FROM rate_grants", error);
-  if (stmt == NULL)
-    goto failed;
-  if (sqlite3_step (stmt) != SQLITE_ROW)
-    {
-      sql_failed (self, stmt, error);
-      goto failed;
-    }
-  used = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
 
   if (used >= limit)
     {
+      gint64 oldest = 0;
+      int rc;
+
       /* Spent until enough of the oldest requests leave the window. */
-      stmt = prepare (self, "SELECT at FROM rate_grants ORDER BY at LIMIT 1 OFFSET ?1", error);
-      if (stmt == NULL)
+      rc = run_ints (self, "SELECT at FROM rate_grants ORDER BY at LIMIT 1 OFFSET ?1",
+                     (gint64[]){ used - limit }, 1, &oldest, error);
+      if (rc < 0)
         goto failed;
-      sqlite3_bind_int64 (stmt, 1, used - limit);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        *out_retry_at = sqlite3_column_int64 (stmt, 0) + window_us;
-      else
-        *out_retry_at = now + window_us;
-      sqlite3_finalize (stmt);
+      *out_retry_at = (rc == SQLITE_ROW ? oldest : now) + window_us;
       /* Nothing was written: committing only ends the transaction (@error on failure). */
       hy_store_commit (self, error);
       return FALSE;
     }
 
-  stmt = prepare (self, "INSERT INTO rate_grants (at, bulk) VALUES (?1, ?2)", error);
-  if (stmt == NULL)
+  if (run_ints (self, "INSERT INTO rate_grants (at, bulk) VALUES (?1, ?2)",
+                (gint64[]){ now, bulk ? 1 : 0 }, 2, NULL, error) < 0)
     goto failed;
-  sqlite3_bind_int64 (stmt, 1, now);
-  sqlite3_bind_int (stmt, 2, bulk ? 1 : 0);
-  if (sqlite3_step (stmt) != SQLITE_DONE)
-    {
-      sql_failed (self, stmt, error);
-      goto failed;
-    }
-  sqlite3_finalize (stmt);
   return hy_store_commit (self, error);
 
 failed:
@@ -379,49 +330,33 @@ failed:
 gint64
 hy_store_rate_used (HyStore *self, gint64 window_us, gint64 now, GError **error)
 {
-  sqlite3_stmt *stmt;
   gint64 used = -1;
 
   g_return_val_if_fail (HY_IS_STORE (self), -1);
-  _hy_store_lock (self);
-  stmt = prepare (self, "SELECT count(*) FROM rate_grants WHERE at > ?1 AND at <= ?2", error);
-  if (stmt != NULL)
-    {
-      sqlite3_bind_int64 (stmt, 1, now - window_us);
-      sqlite3_bind_int64 (stmt, 2, now);
-      if (sqlite3_step (stmt) == SQLITE_ROW)
-        used = sqlite3_column_int64 (stmt, 0);
-      sqlite3_finalize (stmt);
-    }
-  _hy_store_unlock (self);
+  HY_STORE_LOCK (self);
+
+  if (run_ints (self, "SELECT count(*) FROM rate_grants WHERE at > ?1 AND at <= ?2",
+                (gint64[]){ now - window_us, now }, 2, &used, error) < 0)
+    return -1;
   return used;
 }
 
 gint64
 hy_store_rate_free_at (HyStore *self, guint max, gint64 window_us, gint64 now, GError **error)
 {
-  sqlite3_stmt *stmt;
-  gint64 at = now;
+  gint64 newest = 0;
+  int rc;
 
   g_return_val_if_fail (HY_IS_STORE (self), -1);
   window_us = window_with_margin (window_us);
-  _hy_store_lock (self);
-  stmt = prepare (self,
-                  "SELECT at FROM rate_grants WHERE at > ?1 AND at <= ?2 ORDER BY at DESC "
-                  "LIMIT 1 OFFSET ?3",
-                  error);
-  if (stmt == NULL)
-    {
-      _hy_store_unlock (self);
-      return -1;
-    }
-  sqlite3_bind_int64 (stmt, 1, now - window_us);
-  sqlite3_bind_int64 (stmt, 2, now);
-  sqlite3_bind_int64 (stmt, 3, (gint64) max - 1);
+  HY_STORE_LOCK (self);
+
   /* The max-th newest request in the window: while it is there, the budget is spent. */
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    at = sqlite3_column_int64 (stmt, 0) + window_us;
-  sqlite3_finalize (stmt);
-  _hy_store_unlock (self);
-  return at;
+  rc = run_ints (self,
+                 "SELECT at FROM rate_grants WHERE at > ?1 AND at <= ?2 ORDER BY at DESC "
+                 "LIMIT 1 OFFSET ?3",
+                 (gint64[]){ now - window_us, now, (gint64) max - 1 }, 3, &newest, error);
+  if (rc < 0)
+    return -1;
+  return rc == SQLITE_ROW ? newest + window_us : now;
 }
