@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include "hy-test-session.h"
+#include "hy-test-views.h"
 #include "hy-ui-test.h"
 
 #include <adwaita.h>
@@ -16,26 +18,38 @@
 #include "hy-events-page.h"
 #include "hy-sim.h"
 
-static void
-iterate (void)
+/* A session on a private directory, and the page (shown by each test as it needs). */
+typedef struct
 {
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
+  char *dir;
+  HySession *session;
+  HyEventsPage *page;
+  GtkWindow *window; /* NULL until the page is shown */
+} Fixture;
+
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  f->session = hy_test_session_new_tmp ("halyard-events-XXXXXX", &f->dir);
+  f->page = g_object_ref_sink (HY_EVENTS_PAGE (hy_events_page_new ()));
 }
 
-static HySession *
-open_session (char **out_dir)
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  char *dir = g_dir_make_tmp ("halyard-events-XXXXXX", &error);
-  HySession *session;
+  if (f->window != NULL)
+    gtk_window_destroy (f->window);
+  g_clear_object (&f->page);
+  hy_test_session_remove_tmp (&f->session, &f->dir);
+}
 
-  g_assert_no_error (error);
-  session = hy_session_open (dir, &error);
-  g_assert_no_error (error);
-  *out_dir = dir;
-
-  return session;
+/* The page in a window of @width × @height (0: its natural size), on the fixture's session. */
+static void
+show_page (Fixture *f, int width, int height)
+{
+  f->window = hy_test_view_present (GTK_WIDGET (f->page), width, height);
+  hy_events_page_set_session (f->page, f->session);
+  hy_test_wait_idle ();
 }
 
 /* Event i: every 7th failed with Halo's error text; sent i seconds after a fixed time. */
@@ -68,27 +82,16 @@ fill_events (HyStore *store, guint n)
   g_assert_no_error (error);
 }
 
-static void
-remove_dir (const char *dir)
+static gboolean
+has_100_items (gpointer model)
 {
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
+  return g_list_model_get_n_items (G_LIST_MODEL (model)) == 100;
 }
 
 static void
-test_events_model_lazy (void)
+test_events_model_lazy (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = NULL;
-  g_autoptr (HySession) session = open_session (&dir);
-  HyStore *store = hy_session_get_store (session);
+  HyStore *store = hy_session_get_store (f->session);
   g_autoptr (HyEventsModel) model = hy_events_model_new (store);
   g_autoptr (GError) error = NULL;
   guint queries;
@@ -161,179 +164,152 @@ test_events_model_lazy (void)
     g_assert_nonnull (gone);
     g_assert_cmpint (hy_event_item_get_id (gone), ==, 0);
   }
-  while (g_list_model_get_n_items (G_LIST_MODEL (model)) != 100)
-    g_main_context_iteration (NULL, TRUE);
-
-  g_clear_object (&model);
-  g_clear_object (&session);
-  remove_dir (dir);
+  hy_test_wait_until (has_100_items, model, "the pruned model counted again");
 }
 
+/* Types @text in the search entry and waits until the list is filtered. */
 static void
-export_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+search (Fixture *f, const char *text)
 {
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
+  hy_events_page_set_search_text (f->page, text);
+  hy_test_wait_filtered (hy_events_page_get_shown (f->page));
 }
 
+/* The details pane of a failed request shows Halo's error text and the bodies. */
 static void
-test_events_page_filters (void)
+check_failed_details (Fixture *f)
 {
-  g_autofree char *dir = NULL;
-  g_autoptr (HySession) session = open_session (&dir);
-  GtkWidget *window = gtk_window_new ();
-  HyEventsPage *page = HY_EVENTS_PAGE (hy_events_page_new ());
-  GListModel *shown;
   g_autofree char *details = NULL;
-  g_autofree char *csv_path = NULL;
-  g_autofree char *csv = NULL;
-  g_autoptr (GFile) csv_file = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  g_auto (GStrv) lines = NULL;
 
-  fill_events (hy_session_get_store (session), 300);
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 700);
-  gtk_window_present (GTK_WINDOW (window));
-
-  g_object_set (page, "session", session, NULL);
-  iterate ();
-  shown = hy_events_page_get_shown (page);
-  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 300);
-
-  /* The chart counted the last hour's requests and the badge number is its failures. */
-  g_assert_cmpuint (hy_events_page_get_recent_failures (page), ==, (300 + 6) / 7);
-
-  /* Failed only. */
-  hy_events_page_set_failed_only (page, TRUE);
-  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, (300 + 6) / 7);
-
-  /* The details pane of a failed request shows Halo's error text and the bodies. */
-  hy_events_page_select (page, 0);
-  details = hy_events_page_dup_details (page);
+  hy_events_page_select (f->page, 0);
+  details = hy_events_page_dup_details (f->page);
   g_assert_nonnull (strstr (details, "Asset type \"Server\", not found (294)"));
   /* JSON bodies indented, one member per line. */
   g_assert_nonnull (strstr (details, "{\n  \"ok\" : true\n}"));
   g_assert_nonnull (strstr (details, "GET /api/Client?page_no=294"));
   g_assert_nonnull (strstr (details, "Sent to acme.halopsa.com"));
+}
 
-  /* A filter that hides the selected request clears the details. */
-  hy_events_page_set_search_text (page, "page_no=287");
-  while (gtk_filter_list_model_get_pending (GTK_FILTER_LIST_MODEL (shown)) > 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_clear_pointer (&details, g_free);
-  details = hy_events_page_dup_details (page);
-  g_assert_null (strstr (details, "294"));
-  g_assert_nonnull (strstr (details, "Select a request"));
-  hy_events_page_set_search_text (page, "");
-  hy_events_page_select (page, 0);
-  g_clear_pointer (&details, g_free);
-  details = hy_events_page_dup_details (page);
-  g_assert_nonnull (strstr (details, "294"));
+/* A filter that hides the selected request clears the details. */
+static void
+check_hidden_clears_details (Fixture *f)
+{
+  g_autofree char *hidden = NULL;
+  g_autofree char *shown = NULL;
+  g_autofree char *other_list = NULL;
+
+  search (f, "page_no=287");
+  hidden = hy_events_page_dup_details (f->page);
+  g_assert_null (strstr (hidden, "294"));
+  g_assert_nonnull (strstr (hidden, "Select a request"));
+  hy_events_page_set_search_text (f->page, "");
+  hy_events_page_select (f->page, 0);
+  shown = hy_events_page_dup_details (f->page);
+  g_assert_nonnull (strstr (shown, "294"));
   /* So does turning Failed Only off (another list). */
-  hy_events_page_set_failed_only (page, FALSE);
-  g_clear_pointer (&details, g_free);
-  details = hy_events_page_dup_details (page);
-  g_assert_null (strstr (details, "294"));
-  hy_events_page_set_failed_only (page, TRUE);
+  hy_events_page_set_failed_only (f->page, FALSE);
+  other_list = hy_events_page_dup_details (f->page);
+  g_assert_null (strstr (other_list, "294"));
+  hy_events_page_set_failed_only (f->page, TRUE);
+}
 
-  /* The text filter runs on top of failed only (incrementally: wait for it). */
-  hy_events_page_set_search_text (page, "asset pc2");
-  while (gtk_filter_list_model_get_pending (GTK_FILTER_LIST_MODEL (shown)) > 0)
-    g_main_context_iteration (NULL, TRUE);
+/* The text filter runs on top of failed only (incrementally: wait for it). */
+static void
+check_search_on_failed (Fixture *f)
+{
+  guint expected = 0;
+
+  search (f, "asset pc2");
   /* Failed POSTs (odd i, i % 7 == 0) whose record contains "pc2": */
-  {
-    guint expected = 0;
+  for (guint i = 0; i < 300; i++)
+    {
+      g_autofree char *record = g_strdup_printf ("computer:pc%u", i);
 
-    for (guint i = 0; i < 300; i++)
-      {
-        g_autofree char *record = g_strdup_printf ("computer:pc%u", i);
+      if (i % 7 == 0 && i % 2 == 1 && strstr (record, "pc2") != NULL)
+        expected++;
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (hy_events_page_get_shown (f->page)), ==, expected);
+  g_assert_cmpuint (expected, >, 0);
+}
 
-        if (i % 7 == 0 && i % 2 == 1 && strstr (record, "pc2") != NULL)
-          expected++;
-      }
-    g_assert_cmpuint (g_list_model_get_n_items (shown), ==, expected);
-    g_assert_cmpuint (expected, >, 0);
-  }
+/* Export writes what is listed, as CSV. */
+static void
+check_export (Fixture *f)
+{
+  g_autofree char *csv_path = g_build_filename (f->dir, "events.csv", NULL);
+  g_autoptr (GFile) csv_file = g_file_new_for_path (csv_path);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_auto (GStrv) lines = NULL;
 
-  /* Export writes what is listed, as CSV. */
-  csv_path = g_build_filename (dir, "events.csv", NULL);
-  csv_file = g_file_new_for_path (csv_path);
-  hy_events_page_export_async (page, csv_file, NULL, export_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (hy_events_page_export_finish (page, result, &error));
+  hy_events_page_export_async (f->page, csv_file, NULL, hy_test_result_cb, &result);
+  g_assert_true (hy_events_page_export_finish (f->page, hy_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (csv_path, &csv, NULL, &error));
   lines = g_strsplit (csv, "\r\n", -1);
   g_assert_cmpstr (lines[0], ==, "time,method,endpoint,status,duration_ms,record,error");
-  g_assert_cmpuint (g_strv_length (lines) - 2, ==, g_list_model_get_n_items (shown));
+  g_assert_cmpuint (g_strv_length (lines) - 2, ==,
+                    g_list_model_get_n_items (hy_events_page_get_shown (f->page)));
   /* The newest match is event 287; quotes in Halo's text are doubled. */
   g_assert_true (g_str_has_suffix (lines[1], ",POST,/api/Asset,400,27,computer:pc287,\"Asset type "
                                              "\"\"Server\"\", not found (287)\""));
   g_assert_cmpstr (lines[g_strv_length (lines) - 1], ==, "");
+  g_unlink (csv_path);
+}
+
+static void
+test_events_page_filters (Fixture *f, gconstpointer data)
+{
+  GListModel *shown;
+
+  fill_events (hy_session_get_store (f->session), 300);
+  show_page (f, 900, 700);
+  shown = hy_events_page_get_shown (f->page);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 300);
+
+  /* The chart counted the last hour's requests and the badge number is its failures. */
+  g_assert_cmpuint (hy_events_page_get_recent_failures (f->page), ==, (300 + 6) / 7);
+
+  /* Failed only. */
+  hy_events_page_set_failed_only (f->page, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, (300 + 6) / 7);
+
+  check_failed_details (f);
+  check_hidden_clears_details (f);
+  check_search_on_failed (f);
+  check_export (f);
 
   /* Nothing matches: the list says so. */
-  hy_events_page_set_search_text (page, "no such request");
-  while (gtk_filter_list_model_get_pending (GTK_FILTER_LIST_MODEL (shown)) > 0)
-    g_main_context_iteration (NULL, TRUE);
+  search (f, "no such request");
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_clear_object (&session);
-  g_unlink (csv_path);
-  remove_dir (dir);
 }
 
 static void
-refresh_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+test_events_page_live (Fixture *f, gconstpointer data)
 {
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static void
-test_events_page_live (void)
-{
-  g_autofree char *dir = NULL;
-  g_autoptr (HySession) session = open_session (&dir);
   g_autoptr (HySim) sim = hy_sim_new ();
-  g_autoptr (HyProfile) profile = hy_profile_new ();
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
-  GtkWidget *window = gtk_window_new ();
-  HyEventsPage *page = HY_EVENTS_PAGE (hy_events_page_new ());
   GListModel *shown;
   gint64 count;
 
   hy_sim_generate (sim, NULL);
   g_assert_true (hy_sim_start (sim, 0, &error));
   g_assert_no_error (error);
+  hy_test_session_use_sim (f->session, sim);
 
-  profile->url = g_strdup (hy_sim_get_base_url (sim));
-  profile->tenant = g_strdup ("demo");
-  profile->client_id = g_strdup ("halyard-demo");
-  g_assert_true (hy_session_set_profile (session, profile, &error));
-  hy_session_set_secret (session, "demo-secret");
-
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
-  gtk_window_present (GTK_WINDOW (window));
-  hy_events_page_set_session (page, session);
-  shown = hy_events_page_get_shown (page);
+  show_page (f, 0, 0);
+  shown = hy_events_page_get_shown (f->page);
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
 
   /* A refresh from Halo: every request it sends appears in the list as it happens. */
-  hy_session_refresh_async (session, NULL, refresh_done_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_true (hy_session_refresh_finish (session, result, NULL, &error));
+  hy_session_refresh_async (f->session, NULL, hy_test_result_cb, &result);
+  g_assert_true (hy_session_refresh_finish (f->session, hy_test_wait_for (&result), NULL, &error));
   g_assert_no_error (error);
-  iterate ();
+  hy_test_wait_idle ();
 
-  count = hy_store_events_count (hy_session_get_store (session), FALSE, &error);
+  count = hy_store_events_count (hy_session_get_store (f->session), FALSE, &error);
   g_assert_cmpint (count, >, 1);
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count);
   {
@@ -348,27 +324,8 @@ test_events_page_live (void)
                            "demo-secret"));
   }
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_window_destroy (g_steal_pointer (&f->window));
   hy_sim_stop (sim);
-  g_clear_object (&session);
-  remove_dir (dir);
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
 }
 
 static void
@@ -384,27 +341,21 @@ run_frames (guint ms)
  * when it is shown: GTK kept the first row ever shown anchored, so the log used to open
  * scrolled to its oldest request. */
 static void
-test_events_page_opens_on_newest (void)
+test_events_page_opens_on_newest (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = NULL;
-  g_autoptr (HySession) session = open_session (&dir);
   g_autoptr (GError) error = NULL;
-  GtkWidget *window = gtk_window_new ();
   GtkWidget *stack = gtk_stack_new ();
-  HyEventsPage *page = HY_EVENTS_PAGE (hy_events_page_new ());
   GtkWidget *column_view;
   GtkAdjustment *vadjustment;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 800, 400);
   gtk_stack_add_named (GTK_STACK (stack), gtk_label_new ("Setup"), "setup");
-  gtk_stack_add_named (GTK_STACK (stack), GTK_WIDGET (page), "events");
+  gtk_stack_add_named (GTK_STACK (stack), GTK_WIDGET (f->page), "events");
   gtk_stack_set_visible_child_name (GTK_STACK (stack), "events");
-  gtk_window_set_child (GTK_WINDOW (window), stack);
-  gtk_window_present (GTK_WINDOW (window));
+  f->window = hy_test_view_present (stack, 800, 400);
 
   /* The first request is shown while the view is visible, then the view is hidden. */
-  fill_events (hy_session_get_store (session), 1);
-  hy_events_page_set_session (page, session);
+  fill_events (hy_session_get_store (f->session), 1);
+  hy_events_page_set_session (f->page, f->session);
   run_frames (200);
   gtk_stack_set_visible_child_name (GTK_STACK (stack), "setup");
   run_frames (100);
@@ -418,38 +369,30 @@ test_events_page_opens_on_newest (void)
       event->method = g_strdup ("GET");
       event->path = g_strdup_printf ("/api/Client?page_no=%u", i + 1);
       event->status = 200;
-      event->id = hy_store_events_append (hy_session_get_store (session), event, &error);
+      event->id = hy_store_events_append (hy_session_get_store (f->session), event, &error);
       g_assert_no_error (error);
-      g_signal_emit_by_name (session, "event-added", event);
-      iterate ();
+      g_signal_emit_by_name (f->session, "event-added", event);
+      hy_test_wait_idle ();
     }
 
   gtk_stack_set_visible_child_name (GTK_STACK (stack), "events");
   run_frames (300);
 
-  column_view = find_descendant (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW);
+  column_view = hy_test_find_type (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW);
   g_assert_nonnull (column_view);
   vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (column_view));
   g_assert_cmpfloat (gtk_adjustment_get_upper (vadjustment), >,
                      gtk_adjustment_get_page_size (vadjustment));
   g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), ==, 0);
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_clear_object (&session);
-  remove_dir (dir);
 }
 
 static void
-test_events_page_retry (void)
+test_events_page_retry (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = NULL;
-  g_autoptr (HySession) session = open_session (&dir);
-  HyStore *store = hy_session_get_store (session);
+  HyStore *store = hy_session_get_store (f->session);
   g_autoptr (HyEvent) event = hy_event_new ();
   g_autoptr (HyOutboxItem) item = NULL;
   g_autoptr (GError) error = NULL;
-  GtkWidget *window = gtk_window_new ();
-  HyEventsPage *page = HY_EVENTS_PAGE (hy_events_page_new ());
   gint64 id;
 
   /* A ticket that Halo refused until the outbox gave up on it, and its failed request. */
@@ -464,79 +407,28 @@ test_events_page_retry (void)
   event->error = g_strdup ("Ticket type 7 not found");
   g_assert_cmpint (hy_store_events_append (store, event, &error), >, 0);
 
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
-  gtk_window_present (GTK_WINDOW (window));
-  hy_events_page_set_session (page, session);
+  f->window = hy_test_view_present (GTK_WIDGET (f->page), 0, 0);
+  hy_events_page_set_session (f->page, f->session);
 
   /* Retry puts the dead delivery of the selected event's record back in the queue. */
-  hy_events_page_select (page, 0);
-  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page), "events.retry", NULL));
+  hy_events_page_select (f->page, 0);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "events.retry", NULL));
 
   item = hy_store_outbox_get (store, id, &error);
   g_assert_no_error (error);
   g_assert_cmpint (item->state, ==, HY_OUTBOX_STATE_PENDING);
   g_assert_cmpuint (item->attempts, ==, 0);
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_clear_object (&session);
-  remove_dir (dir);
 }
 
-static gboolean
-timed_out_cb (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
+/* Until the page's layout is @narrow, then two painted frames (the first may change the
+ * layout again). */
 static void
 wait_narrow (HyEventsPage *page, gboolean narrow)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timed_out_cb, &timed_out);
-
-  while (hy_events_page_get_narrow (page) != narrow && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-  /* The new layout allocated: two painted frames (the first may change the layout again). */
+  hy_test_wait_flag ((HyTestFlagGetter) hy_events_page_get_narrow, page, narrow,
+                     narrow ? "the narrow layout" : "the wide layout");
   for (guint i = 0; i < 2; i++)
     hy_ui_test_wait_frame (GTK_WIDGET (page));
-}
-
-/* The page's search entry (popovers left out). */
-static GtkWidget *
-find_type (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_search_entry (GtkWidget *root)
-{
-  if (GTK_IS_SEARCH_ENTRY (root))
-    return root;
-  if (GTK_IS_POPOVER (root))
-    return NULL;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_search_entry (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 /* The toolbar (the search entry's row) shows all of itself: its scrolled window has nothing
@@ -545,7 +437,7 @@ find_search_entry (GtkWidget *root)
 static GPtrArray *
 assert_toolbar_fits (HyEventsPage *page)
 {
-  GtkWidget *entry = find_search_entry (GTK_WIDGET (page));
+  GtkWidget *entry = hy_test_find_type_outside_popovers (GTK_WIDGET (page), GTK_TYPE_SEARCH_ENTRY);
   GPtrArray *actions = g_ptr_array_new_with_free_func (g_free);
   GtkWidget *scroller;
   GtkAdjustment *h;
@@ -562,23 +454,7 @@ assert_toolbar_fits (HyEventsPage *page)
         continue;
       g_assert_nonnull (gtk_widget_get_tooltip_text (child));
       if (GTK_IS_MENU_BUTTON (child))
-        {
-          GMenuModel *menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (child));
-          g_autoptr (GMenuModel) section =
-              g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
-
-          for (int i = 0; i < g_menu_model_get_n_items (section); i++)
-            {
-              g_autofree char *label = NULL;
-              char *action = NULL;
-
-              g_assert_true (g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_LABEL,
-                                                              "s", &label));
-              g_assert_true (g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_ACTION,
-                                                              "s", &action));
-              g_ptr_array_add (actions, action);
-            }
-        }
+        hy_test_menu_actions (gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (child)), actions);
       else if (GTK_IS_BUTTON (child))
         {
           g_assert_nonnull (gtk_button_get_label (GTK_BUTTON (child)));
@@ -589,83 +465,52 @@ assert_toolbar_fits (HyEventsPage *page)
   return actions;
 }
 
-static gboolean
-has (GPtrArray *actions, const char *name)
-{
-  return g_ptr_array_find_with_equal_func (actions, name, g_str_equal, NULL);
-}
-
 static guint
 n_visible_columns (HyEventsPage *page)
 {
-  GtkWidget *view = find_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW);
-  GListModel *columns = gtk_column_view_get_columns (GTK_COLUMN_VIEW (view));
-  guint n = 0;
-
-  for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
-    {
-      g_autoptr (GtkColumnViewColumn) column = g_list_model_get_item (columns, i);
-
-      n += gtk_column_view_column_get_visible (column) ? 1 : 0;
-    }
-  return n;
+  return hy_test_column_view_n_visible (
+      GTK_COLUMN_VIEW (hy_test_find_type (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW)));
 }
 
 /* At 360 px the list shows the endpoint and the status, Failed Only keeps its label and Retry
  * and Export are in a menu with theirs, so the toolbar does not scroll sideways; wide again,
  * every column and button comes back. */
 static void
-test_events_page_narrow (void)
+test_events_page_narrow (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = NULL;
-  g_autoptr (HySession) session = open_session (&dir);
-  GtkWidget *window = gtk_window_new ();
-  HyEventsPage *page = HY_EVENTS_PAGE (hy_events_page_new ());
   g_autoptr (GPtrArray) actions = NULL;
 
-  fill_events (hy_session_get_store (session), 20);
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  g_object_set (page, "session", session, NULL);
-  iterate ();
+  fill_events (hy_session_get_store (f->session), 20);
+  show_page (f, 1000, 700);
 
-  g_assert_false (hy_events_page_get_narrow (page));
-  actions = assert_toolbar_fits (page);
+  g_assert_false (hy_events_page_get_narrow (f->page));
+  actions = assert_toolbar_fits (f->page);
   g_assert_cmpuint (actions->len, ==, 3);
-  g_assert_cmpuint (n_visible_columns (page), ==, 6);
+  g_assert_cmpuint (n_visible_columns (f->page), ==, 6);
   g_clear_pointer (&actions, g_ptr_array_unref);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 360, 700);
-  wait_narrow (page, TRUE);
-  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (page)), <=, 360);
-  actions = assert_toolbar_fits (page);
-  g_assert_true (has (actions, "_Failed Only"));
-  g_assert_true (has (actions, "events.retry"));
-  g_assert_true (has (actions, "events.export"));
-  g_assert_cmpuint (n_visible_columns (page), ==, 2);
+  gtk_window_set_default_size (f->window, 360, 700);
+  wait_narrow (f->page, TRUE);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (f->page)), <=, 360);
+  actions = assert_toolbar_fits (f->page);
+  g_assert_true (hy_test_strings_have (actions, "_Failed Only"));
+  g_assert_true (hy_test_strings_have (actions, "events.retry"));
+  g_assert_true (hy_test_strings_have (actions, "events.export"));
+  g_assert_cmpuint (n_visible_columns (f->page), ==, 2);
   g_clear_pointer (&actions, g_ptr_array_unref);
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  wait_narrow (page, FALSE);
-  actions = assert_toolbar_fits (page);
+  gtk_window_set_default_size (f->window, 1000, 700);
+  wait_narrow (f->page, FALSE);
+  actions = assert_toolbar_fits (f->page);
   g_assert_cmpuint (actions->len, ==, 3);
-  g_assert_cmpuint (n_visible_columns (page), ==, 6);
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_clear_object (&session);
-  remove_dir (dir);
+  g_assert_cmpuint (n_visible_columns (f->page), ==, 6);
 }
 
 /* With no failure at all, Failed Only says so (not "turn off Failed Only"); a text filter that
  * matches nothing asks to change the filter, and names Failed Only only when it is on. */
 static void
-test_events_page_empty_states (void)
+test_events_page_empty_states (Fixture *f, gconstpointer data)
 {
-  g_autofree char *dir = NULL;
-  g_autoptr (HySession) session = open_session (&dir);
-  GtkWidget *window = gtk_window_new ();
-  HyEventsPage *page = HY_EVENTS_PAGE (hy_events_page_new ());
   g_autoptr (GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_event_free);
   GListModel *shown;
   AdwStatusPage *status;
@@ -681,51 +526,53 @@ test_events_page_empty_states (void)
       event->status = 200;
       g_ptr_array_add (events, event);
     }
-  g_assert_true (hy_store_events_append_batch (hy_session_get_store (session), events, &error));
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
-  gtk_window_present (GTK_WINDOW (window));
-  g_object_set (page, "session", session, NULL);
-  iterate ();
-  shown = hy_events_page_get_shown (page);
+  g_assert_true (hy_store_events_append_batch (hy_session_get_store (f->session), events, &error));
+  show_page (f, 0, 0);
+  shown = hy_events_page_get_shown (f->page);
 
-  hy_events_page_set_failed_only (page, TRUE);
-  iterate ();
+  hy_events_page_set_failed_only (f->page, TRUE);
+  hy_test_wait_idle ();
   g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
   /* The list's status page (in the pane, not the empty log's). */
-  status = ADW_STATUS_PAGE (
-      find_type (find_type (GTK_WIDGET (page), GTK_TYPE_PANED), ADW_TYPE_STATUS_PAGE));
+  status =
+      ADW_STATUS_PAGE (hy_test_find_type (hy_test_find_type (GTK_WIDGET (f->page), GTK_TYPE_PANED),
+                                          ADW_TYPE_STATUS_PAGE));
   g_assert_nonnull (status);
   g_assert_cmpstr (adw_status_page_get_title (status), ==, "No Failed Requests");
   g_assert_null (strstr (adw_status_page_get_description (status), "Failed Only"));
 
-  hy_events_page_set_failed_only (page, FALSE);
-  hy_events_page_set_search_text (page, "nothing like it");
-  while (gtk_filter_list_model_get_pending (GTK_FILTER_LIST_MODEL (shown)) > 0)
-    g_main_context_iteration (NULL, TRUE);
+  hy_events_page_set_failed_only (f->page, FALSE);
+  search (f, "nothing like it");
   g_assert_cmpstr (adw_status_page_get_title (status), ==, "No Matching Requests");
   g_assert_null (strstr (adw_status_page_get_description (status), "Failed Only"));
 
-  hy_events_page_set_failed_only (page, TRUE);
-  iterate ();
+  hy_events_page_set_failed_only (f->page, TRUE);
+  hy_test_wait_idle ();
   g_assert_nonnull (strstr (adw_status_page_get_description (status), "Failed Only"));
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  g_clear_object (&session);
-  remove_dir (dir);
 }
+
+/* Each test on a session of its own, with its page. */
+static const struct
+{
+  const char *path;
+  void (*test) (Fixture *f, gconstpointer data);
+} tests[] = {
+  { "/events/model-lazy", test_events_model_lazy },
+  { "/events/page-filters", test_events_page_filters },
+  { "/events/page-live", test_events_page_live },
+  { "/events/opens-on-newest", test_events_page_opens_on_newest },
+  { "/events/retry", test_events_page_retry },
+  { "/events/narrow", test_events_page_narrow },
+  { "/events/empty-states", test_events_page_empty_states },
+};
 
 int
 main (int argc, char *argv[])
 {
   hy_ui_test_init (&argc, &argv);
 
-  g_test_add_func ("/events/model-lazy", test_events_model_lazy);
-  g_test_add_func ("/events/page-filters", test_events_page_filters);
-  g_test_add_func ("/events/page-live", test_events_page_live);
-  g_test_add_func ("/events/opens-on-newest", test_events_page_opens_on_newest);
-  g_test_add_func ("/events/retry", test_events_page_retry);
-  g_test_add_func ("/events/narrow", test_events_page_narrow);
-  g_test_add_func ("/events/empty-states", test_events_page_empty_states);
+  for (guint i = 0; i < G_N_ELEMENTS (tests); i++)
+    g_test_add (tests[i].path, Fixture, NULL, fixture_set_up, tests[i].test, fixture_tear_down);
 
   return g_test_run ();
 }

@@ -9,8 +9,10 @@
 
 #include <adwaita.h>
 
+#include "hy-test-halo.h"
+#include "hy-test-session.h"
+#include "hy-test-views.h"
 #include "hy-window-test.h"
-#include <glib/gstdio.h>
 
 #include "credentials/hy-credentials.h"
 #include "hy-setup-page.h"
@@ -31,51 +33,11 @@ typedef struct
   guint saved;
 } Fixture;
 
-/* Runs the main loop until *@counter exceeds @before (or fails the test after 20 s). */
+/* Until the connection test after @before has ended (the page's "tested" signal counts). */
 static void
-wait_for (guint *counter, guint before)
+wait_tested (Fixture *f, guint before)
 {
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
-
-  while (*counter <= before && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-}
-
-static GtkWidget *
-find_named (GtkWidget *root, const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (root), name) == 0)
-    return root;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
-/* Whether @root shows a label reading "Stored" (the secret is in the keyring). */
-static gboolean
-find_stored_label (GtkWidget *root)
-{
-  if (GTK_IS_LABEL (root) && gtk_widget_get_visible (root) &&
-      g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), "Stored") == 0)
-    return TRUE;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (find_stored_label (child))
-      return TRUE;
-
-  return FALSE;
+  hy_test_wait_count_above (&f->tested, before, "the connection test");
 }
 
 /* The error row that follows @row in its list (hidden when there is no error). */
@@ -122,17 +84,8 @@ saved_cb (HySetupPage *page, Fixture *f)
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-
-  f->sim = hy_sim_new ();
-  hy_sim_generate (f->sim, NULL);
-  g_assert_true (hy_sim_start (f->sim, 0, &error));
-  g_assert_no_error (error);
-
-  f->data_dir = g_dir_make_tmp ("halyard-setup-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->session = hy_session_open (f->data_dir, &error);
-  g_assert_no_error (error);
+  f->sim = hy_test_sim_start (NULL);
+  f->session = hy_test_session_new_tmp ("halyard-setup-XXXXXX", &f->data_dir);
 
   f->window = GTK_WINDOW (gtk_window_new ());
   gtk_window_set_default_size (f->window, 800, 900);
@@ -150,27 +103,11 @@ fixture_set_up (Fixture *f, gconstpointer data)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autofree char *db = NULL;
-
   gtk_window_destroy (f->window);
   iterate_main_loop ();
-  g_clear_object (&f->session);
+  hy_test_session_remove_tmp (&f->session, &f->data_dir);
   hy_sim_stop (f->sim);
   g_clear_object (&f->sim);
-
-  /* The store's files, then the folder. */
-  {
-    g_autoptr (GDir) dir = g_dir_open (f->data_dir, 0, NULL);
-    const char *name;
-
-    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *path = g_build_filename (f->data_dir, name, NULL);
-        g_remove (path);
-      }
-  }
-  g_rmdir (f->data_dir);
-  g_free (f->data_dir);
 }
 
 /* Saves the simulator's credentials and waits for the connection test that follows. */
@@ -184,7 +121,7 @@ save_good_profile (Fixture *f)
   fill (f, typed, "halyard-demo", "demo-secret");
   gtk_editable_set_text (GTK_EDITABLE (entry (f, "Tenant (optional)")), "demo");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
-  wait_for (&f->tested, tested);
+  wait_tested (f, tested);
 }
 
 static void
@@ -238,15 +175,7 @@ test_setup_bad_input (Fixture *f, gconstpointer data)
   gtk_editable_set_text (GTK_EDITABLE (client_id), "halyard-demo");
   gtk_editable_set_text (GTK_EDITABLE (scopes), "");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
-  {
-    gboolean timed_out = FALSE;
-    guint id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
-
-    while (!gtk_widget_has_css_class (secret, "error") && !timed_out)
-      g_main_context_iteration (NULL, TRUE);
-    g_assert_false (timed_out);
-    g_source_remove (id);
-  }
+  hy_test_wait_css_class (secret, "error");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (error_row_after (secret))),
                    ==, "Enter the Client Secret");
   g_assert_null (hy_session_get_profile (f->session));
@@ -280,14 +209,14 @@ test_setup_save_and_test (Fixture *f, gconstpointer data)
 
   /* The secret is never shown back: the field is empty and says it is stored. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry (f, "Client Secret"))), ==, "");
-  g_assert_true (find_stored_label (entry (f, "Client Secret")));
+  g_assert_nonnull (hy_test_find_label (entry (f, "Client Secret"), "Stored"));
 
   /* One row per check, each with a status icon and a screen-reader label. */
   g_assert_true (f->tested_ok);
   result = hy_setup_page_get_result (f->page);
   g_assert_nonnull (result);
   g_assert_true (hy_preflight_result_get_ok (result));
-  list = find_named (GTK_WIDGET (f->page), "checks");
+  list = hy_test_find_named (GTK_WIDGET (f->page), "checks");
   g_assert_nonnull (list);
   g_assert_true (gtk_widget_get_visible (list));
   for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
@@ -319,10 +248,10 @@ test_setup_save_and_test (Fixture *f, gconstpointer data)
     g_assert_false (hy_session_has_secret (reopened));
     hy_setup_page_set_session (f->page, reopened);
     /* A page given a session with a profile tests it straight away, with the stored secret. */
-    wait_for (&f->tested, tested);
+    wait_tested (f, tested);
     g_assert_true (f->tested_ok);
     hy_setup_page_set_session (f->page, f->session);
-    wait_for (&f->tested, tested + 1);
+    wait_tested (f, tested + 1);
   }
 
   /* Ctrl+T's action runs the test again. */
@@ -330,7 +259,7 @@ test_setup_save_and_test (Fixture *f, gconstpointer data)
     guint tested = f->tested;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.test", NULL));
-    wait_for (&f->tested, tested);
+    wait_tested (f, tested);
     g_assert_true (f->tested_ok);
   }
 }
@@ -340,8 +269,6 @@ test_setup_refused_secret (Fixture *f, gconstpointer data)
 {
   GtkWidget *secret;
   const HyProfile *profile;
-  gboolean timed_out = FALSE;
-  guint id;
 
   HyStore *store = hy_session_get_store (f->session);
   g_autoptr (HyEvent) refused = NULL;
@@ -355,11 +282,7 @@ test_setup_refused_secret (Fixture *f, gconstpointer data)
    * profile stays as it was. Test Connection on edited rows saves them first (Ctrl+T). */
   fill (f, hy_sim_get_base_url (f->sim), "someone-else", "wrong-secret");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.test", NULL));
-  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
-  while (!gtk_widget_has_css_class (secret, "error") && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
+  hy_test_wait_css_class (secret, "error");
 
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_row_after (secret))));
   g_assert_nonnull (adw_action_row_get_subtitle (error_row_after (secret)));
@@ -384,12 +307,7 @@ test_setup_refused_secret (Fixture *f, gconstpointer data)
 
     fill (f, "http://127.0.0.1:9", "halyard-demo", "demo-secret");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
-    timed_out = FALSE;
-    id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
-    while (!gtk_widget_has_css_class (url, "error") && !timed_out)
-      g_main_context_iteration (NULL, TRUE);
-    g_assert_false (timed_out);
-    g_source_remove (id);
+    hy_test_wait_css_class (url, "error");
     g_assert_true (gtk_widget_get_visible (GTK_WIDGET (error_row_after (url))));
     g_assert_nonnull (strstr (adw_action_row_get_subtitle (error_row_after (url)), "address"));
     g_assert_cmpuint (f->saved, ==, 1);
@@ -404,12 +322,7 @@ test_setup_refused_secret (Fixture *f, gconstpointer data)
     fill (f, hy_sim_get_base_url (f->sim), "halyard-demo", "demo-secret");
     gtk_editable_set_text (GTK_EDITABLE (scopes), "read:bogus");
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
-    timed_out = FALSE;
-    id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
-    while (!gtk_widget_has_css_class (scopes, "error") && !timed_out)
-      g_main_context_iteration (NULL, TRUE);
-    g_assert_false (timed_out);
-    g_source_remove (id);
+    hy_test_wait_css_class (scopes, "error");
     g_assert_nonnull (
         strstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (error_row_after (scopes))),
                 "invalid_scope"));
@@ -448,7 +361,7 @@ checks_description (GtkWidget *list)
 static const char *
 check_title (GtkWidget *list, const char *id)
 {
-  GtkWidget *row = find_named (list, id);
+  GtkWidget *row = hy_test_find_named (list, id);
 
   return row != NULL ? adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)) : NULL;
 }
@@ -462,11 +375,9 @@ test_setup_stale_results (Fixture *f, gconstpointer data)
   GtkWidget *list;
   GtkWidget *url = entry (f, "Halo URL or Tenant Name");
   g_autofree char *saved_token = NULL;
-  gboolean timed_out = FALSE;
-  guint id;
 
   save_good_profile (f);
-  list = find_named (GTK_WIDGET (f->page), "checks");
+  list = hy_test_find_named (GTK_WIDGET (f->page), "checks");
   g_assert_cmpuint (n_check_rows (list), ==, HY_PREFLIGHT_N_CHECKS);
   g_assert_true (g_str_has_prefix (checks_description (list), "Connected"));
   saved_token = g_strdup (check_title (list, "token"));
@@ -482,11 +393,7 @@ test_setup_stale_results (Fixture *f, gconstpointer data)
   fill (f, hy_sim_get_base_url (f->sim), "halyard-demo", "wrong-secret");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
   g_assert_cmpuint (n_check_rows (list), ==, 0);
-  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
-  while (!gtk_widget_has_css_class (entry (f, "Client Secret"), "error") && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
+  hy_test_wait_css_class (entry (f, "Client Secret"), "error");
   g_assert_false (g_str_has_prefix (checks_description (list), "Connected"));
   g_assert_cmpuint (n_check_rows (list), ==, HY_PREFLIGHT_N_CHECKS);
   g_assert_cmpstr (check_title (list, "token"), !=, saved_token);
@@ -501,12 +408,7 @@ test_setup_stale_results (Fixture *f, gconstpointer data)
   fill (f, "http://127.0.0.1:9", "halyard-demo", "demo-secret");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.save", NULL));
   g_assert_cmpuint (n_check_rows (list), ==, 0);
-  timed_out = FALSE;
-  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
-  while (!gtk_widget_has_css_class (url, "error") && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
+  hy_test_wait_css_class (url, "error");
   g_assert_false (g_str_has_prefix (checks_description (list), "Connected"));
   for (GtkWidget *row = gtk_widget_get_first_child (list); row != NULL;
        row = gtk_widget_get_next_sibling (row))
@@ -553,12 +455,9 @@ test_setup_enable (Fixture *f, gconstpointer data)
   /* A mapped group alone is enough too (the switch is not turned on here). */
   {
     HyStore *store = hy_session_get_store (f->session);
-    g_autoptr (HyGroup) group = hy_group_new ();
     g_autoptr (HySyncEngine) engine = hy_sync_engine_new (store, NULL);
 
-    group->id = g_strdup ("g1");
-    group->name = g_strdup ("Servers");
-    g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_GROUP, group, NULL, &error));
+    hy_test_store_add_group (store, "g1", "Servers", NULL);
     g_assert_true (hy_store_map_group (store, "g1", 1, 0, &error));
     g_assert_no_error (error);
     hy_setup_page_refresh_enabled (f->page);
@@ -574,12 +473,8 @@ test_setup_enable (Fixture *f, gconstpointer data)
   /* A mapped policy: allowed, and saved in the profile. */
   {
     HyStore *store = hy_session_get_store (f->session);
-    g_autoptr (HyPolicy) policy = hy_policy_new ();
 
-    policy->id = g_strdup ("p1");
-    policy->name = g_strdup ("Disk space low");
-    g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_POLICY, policy, NULL, &error));
-    g_assert_no_error (error);
+    hy_test_store_add_policy (store, "p1", "Disk space low");
     g_assert_true (hy_store_map_policy (store, "p1", 1, 0, &error));
     g_assert_no_error (error);
   }
@@ -590,7 +485,7 @@ test_setup_enable (Fixture *f, gconstpointer data)
     guint tested = f->tested;
 
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (f->page), "setup.test", NULL));
-    wait_for (&f->tested, tested);
+    wait_tested (f, tested);
   }
   client = hy_session_peek_client (f->session);
   g_assert_nonnull (client);
@@ -607,35 +502,12 @@ test_setup_enable (Fixture *f, gconstpointer data)
   g_assert_true (hy_session_peek_client (f->session) == client);
 }
 
-/* The button labelled @label under @root (not a link). */
-static GtkWidget *
-find_button (GtkWidget *root, const char *label)
+static gboolean
+says_created (gpointer row)
 {
-  if (GTK_IS_BUTTON (root) && !GTK_IS_LINK_BUTTON (root) &&
-      g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
+  const char *subtitle = adw_action_row_get_subtitle (row);
 
-/* Runs the main loop until the row's subtitle contains @text (or fails after 20 s). */
-static void
-wait_for_subtitle (AdwActionRow *row, const char *text)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
-
-  while (!timed_out && (adw_action_row_get_subtitle (row) == NULL ||
-                        strstr (adw_action_row_get_subtitle (row), text) == NULL))
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
+  return subtitle != NULL && strstr (subtitle, "created and closed") != NULL;
 }
 
 static void
@@ -651,7 +523,7 @@ test_setup_test_ticket (Fixture *f, gconstpointer data)
   row = ADW_ACTION_ROW (
       find_widget (GTK_WIDGET (f->page), ADW_TYPE_ACTION_ROW, "Send a _Test Ticket"));
   g_assert_nonnull (row);
-  button = find_button (GTK_WIDGET (row), "Send");
+  button = hy_test_find_button (GTK_WIDGET (row), "Send");
   g_assert_nonnull (button);
   link = find_widget (GTK_WIDGET (row), GTK_TYPE_LINK_BUTTON, NULL);
   g_assert_nonnull (link);
@@ -670,22 +542,16 @@ test_setup_test_ticket (Fixture *f, gconstpointer data)
 
   {
     HyStore *store = hy_session_get_store (f->session);
-    g_autoptr (HyGroup) group = hy_group_new ();
-    g_autoptr (HyPolicy) policy = hy_policy_new ();
 
-    group->id = g_strdup ("g1");
-    group->name = g_strdup ("Servers");
-    policy->id = g_strdup ("p1");
-    policy->name = g_strdup ("Disk space low");
-    g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_GROUP, group, NULL, &error));
+    hy_test_store_add_group (store, "g1", "Servers", NULL);
     g_assert_true (hy_store_map_group (store, "g1", 12, 0, &error));
-    g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_POLICY, policy, NULL, &error));
+    hy_test_store_add_policy (store, "p1", "Disk space low");
     g_assert_true (hy_store_map_policy (store, "p1", 4, 0, &error));
     g_assert_no_error (error);
   }
 
   g_signal_emit_by_name (button, "clicked");
-  wait_for_subtitle (row, "created and closed");
+  hy_test_wait_until (says_created, row, "the test ticket created and closed");
   g_assert_true (gtk_widget_get_visible (link));
   g_assert_true (g_str_has_prefix (gtk_link_button_get_uri (GTK_LINK_BUTTON (link)),
                                    hy_session_get_profile (f->session)->url));
