@@ -146,6 +146,17 @@ show_error (HyImportDialog *self, const char *message)
                             message == NULL && self->preview != NULL && !self->importing);
 }
 
+/* @error's message, and what in this dialog fixes it when the core says a control here does. */
+static char *
+describe_error (const GError *error)
+{
+  if (hy_import_error_get_fix (error) == HY_IMPORT_FIX_MAP_COLUMN)
+    /* Translators: under "no column was recognised as the field …": the dropdowns above the
+     * columns of the import dialog's grid */
+    return g_strdup_printf ("%s\n%s", error->message, _ ("Choose the field above its column."));
+  return g_strdup (error->message);
+}
+
 static void
 clear_grid (HyImportDialog *self)
 {
@@ -361,7 +372,11 @@ previewed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           request_preview (self, NULL);
           return;
         }
-      show_error (self, error->message);
+      {
+        g_autofree char *text = describe_error (error);
+
+        show_error (self, text);
+      }
       return;
     }
 
@@ -445,7 +460,8 @@ imported_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           !g_error_matches (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_CANCELLED))
         {
           /* Translators: %s says what is wrong in the file, and where */
-          g_autofree char *text = g_strdup_printf (_ ("Nothing was imported: %s"), error->message);
+          g_autofree char *why = describe_error (error);
+          g_autofree char *text = g_strdup_printf (_ ("Nothing was imported: %s"), why);
           show_error (self, text);
         }
       return;

@@ -10,6 +10,9 @@
 
 #include <glib/gi18n.h>
 
+#include "import/hy-import.h"
+#include "intake/hy-intake-payload.h"
+#include "linker/hy-linker.h"
 #include "session/hy-session.h"
 #include "store/hy-store.h"
 #include "sync/hy-sync-error.h"
@@ -42,25 +45,66 @@ static const Hint hints[] = {
   { hy_sync_error_quark, HY_SYNC_ERROR_UNLINKED_USER,
     N_ ("Link the technician with “halyard-cli link set user LOCAL_ID HALO_ID”, or run "
         "“halyard-cli link auto”, which links technicians by e-mail address.") },
+  /* Translators: added by halyard-cli under "Halo … is not among the Halo records Halyard knows"
+   * or "Halyard knows no Halo … yet" */
+  { hy_linker_error_quark, HY_LINKER_ERROR_HALO_NOT_FOUND,
+    N_ ("To read Halo’s records again, run “halyard-cli refresh”.") },
+  /* Translators: added by halyard-cli under "The intake has no token" */
+  { hy_intake_error_quark, HY_INTAKE_ERROR_NO_TOKEN,
+    N_ ("Create it with “halyard-cli intake token”.") },
   /* Translators: added by halyard-cli under an error that needs Halo's settings */
   { hy_sync_error_quark, HY_SYNC_ERROR_NO_OUTCOME,
     N_ ("Run “halyard-cli refresh” to fetch them.") },
 };
 
+/* An import error's fix, in halyard-cli's options; indexed by HyImportFix. */
+static const char *const import_fix_hints[] = {
+  [HY_IMPORT_FIX_NONE] = NULL,
+  /* Translators: added by halyard-cli under "… as a CSV file its kind of records is unknown" */
+  [HY_IMPORT_FIX_GIVE_KIND] = N_ ("Give the kind with --kind KIND (companies, locations, groups, "
+                                  "computers, users, policies or alerts)."),
+  /* Translators: added by halyard-cli under "… is an XML inventory, which holds computers only" */
+  [HY_IMPORT_FIX_KIND_COMPUTERS] = N_ ("Import it without --kind, or with --kind computers."),
+  /* Translators: added by halyard-cli under "… no column was recognised as the field …" */
+  [HY_IMPORT_FIX_MAP_COLUMN] = NULL, /* import_fix_hint (): it names the field */
+  /* Translators: added by halyard-cli under "… lists no computers, so retiring …" */
+  [HY_IMPORT_FIX_PRUNE_FULL_LIST] = N_ ("Import it without --prune, or prune with a file that "
+                                        "lists every computer."),
+};
+
+/* An import error's hint: the option that fixes it, or NULL. */
+static char *
+import_fix_hint (const GError *error)
+{
+  HyImportFix fix = hy_import_error_get_fix (error);
+  const char *field = hy_import_error_get_field (error);
+
+  if (fix == HY_IMPORT_FIX_MAP_COLUMN)
+    /* Translators: added by halyard-cli under "… no column was recognised as the field …"; %s is
+     * that field, as the option takes it (untranslated) */
+    return g_strdup_printf (_ ("Map a column to it with --columns %s=HEADER."),
+                            field != NULL ? field : "FIELD");
+  if (fix < G_N_ELEMENTS (import_fix_hints) && import_fix_hints[fix] != NULL)
+    return g_strdup (_ (import_fix_hints[fix]));
+  return NULL;
+}
+
 /**
  * hy_cli_error_hint:
  * @error: an error from any layer
  *
- * Returns: (nullable): the translated hint halyard-cli shows under @error: the command or option
- *   that fixes it, or %NULL when it has none
+ * Returns: (transfer full) (nullable): the translated hint halyard-cli shows under @error: the
+ *   command or option that fixes it, or %NULL when it has none
  */
-const char *
+char *
 hy_cli_error_hint (const GError *error)
 {
   g_return_val_if_fail (error != NULL, NULL);
 
+  if (error->domain == HY_IMPORT_ERROR)
+    return import_fix_hint (error);
   for (gsize i = 0; i < G_N_ELEMENTS (hints); i++)
     if (error->domain == hints[i].domain () && error->code == hints[i].code)
-      return _ (hints[i].hint);
+      return g_strdup (_ (hints[i].hint));
   return NULL;
 }

@@ -9,6 +9,6 @@
 
 G_BEGIN_DECLS
 
-const char *hy_cli_error_hint (const GError *error);
+char *hy_cli_error_hint (const GError *error);
 
 G_END_DECLS

@@ -49,8 +49,7 @@ static int
 fail (HyCli *cli, const GError *error)
 {
   if (error->domain == HY_LINKER_ERROR)
-    return hy_cli_fail_with (cli, HY_CLI_EXIT_USAGE, linker_error_code (error->code),
-                             error->message);
+    return hy_cli_fail_with_error (cli, HY_CLI_EXIT_USAGE, linker_error_code (error->code), error);
   return hy_cli_fail (cli, error);
 }
 
@@ -781,7 +780,16 @@ hy_cli_map (HyCli *cli, int argc, char **argv)
       if (!hy_cli_policy_read_user (cli, session, &policy, &status))
         return status;
       if (!map_policy (store, argv[2], first, second, &policy, &error))
-        return fail (cli, error);
+        {
+          /* Defaults for a policy with no route, and no route given. */
+          if (first <= 0 && g_error_matches (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND))
+            return hy_cli_fail_with_hint (
+                cli, HY_CLI_EXIT_USAGE, linker_error_code (error->code), error->message,
+                /* Translators: added by halyard-cli under "The policy … is not mapped to a
+                 * ticket type" */
+                _ ("Give its ticket type with --ticket-type ID."));
+          return fail (cli, error);
+        }
       print_policy (cli, store, argv[2]);
       return HY_CLI_EXIT_OK;
     }

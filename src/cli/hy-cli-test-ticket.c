@@ -9,6 +9,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sync/hy-sync-error.h"
 #include "sync/hy-test-ticket.h"
 
 #include "hy-cli-commands.h"
@@ -22,9 +23,20 @@ hy_cli_test_ticket (HyCli *cli, HySession *session, gint64 client_id, gint64 tic
   g_autoptr (HyTestTicket) ticket = NULL;
   g_autoptr (GError) error = NULL;
 
-  /* Bad choices are bad input: say so before signing in. */
+  /* Bad choices are bad input: say so before signing in, with the option that gives what
+   * could not be chosen (what is still unset). */
   if (!hy_test_ticket_choose (hy_session_get_store (session), &client_id, &ticket_type_id, &error))
-    return hy_cli_fail_with (cli, HY_CLI_EXIT_USAGE, "invalid_input", error->message);
+    {
+      const char *hint = NULL;
+
+      if (error->domain == HY_SYNC_ERROR && client_id <= 0)
+        /* Translators: added by halyard-cli under "Choose the Halo client for the test ticket" */
+        hint = _ ("Give it with --client ID.");
+      else if (error->domain == HY_SYNC_ERROR && ticket_type_id <= 0)
+        /* Translators: added by halyard-cli under "Choose the ticket type of the test ticket" */
+        hint = _ ("Or give it with --ticket-type ID.");
+      return hy_cli_fail_with_hint (cli, HY_CLI_EXIT_USAGE, "invalid_input", error->message, hint);
+    }
 
   hy_session_get_client_async (session, NULL, hy_cli_result_cb, &result);
   client = hy_session_get_client_finish (session, hy_cli_wait (&result), &error);

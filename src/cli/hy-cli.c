@@ -283,12 +283,19 @@ hy_cli_error_exit_status (const GError *error)
   return HY_CLI_EXIT_FAILED;
 }
 
-static int
-fail_with_hint (HyCli *cli,
-                int exit_status,
-                const char *code,
-                const char *message,
-                const char *hint)
+/**
+ * hy_cli_fail_with_hint:
+ * @hint: (nullable): what the command's own options do about it, shown under @message (in the
+ *   --json document, its "hint" member)
+ *
+ * Like hy_cli_fail_with(), for a command that knows the option that fixes the error.
+ */
+int
+hy_cli_fail_with_hint (HyCli *cli,
+                       int exit_status,
+                       const char *code,
+                       const char *message,
+                       const char *hint)
 {
   if (cli->json)
     {
@@ -333,7 +340,7 @@ fail_with_hint (HyCli *cli,
 int
 hy_cli_fail_with (HyCli *cli, int exit_status, const char *code, const char *message)
 {
-  return fail_with_hint (cli, exit_status, code, message, NULL);
+  return hy_cli_fail_with_hint (cli, exit_status, code, message, NULL);
 }
 
 /**
@@ -345,7 +352,9 @@ hy_cli_fail_with (HyCli *cli, int exit_status, const char *code, const char *mes
 int
 hy_cli_fail_with_error (HyCli *cli, int exit_status, const char *code, const GError *error)
 {
-  return fail_with_hint (cli, exit_status, code, error->message, hy_cli_error_hint (error));
+  g_autofree char *hint = hy_cli_error_hint (error);
+
+  return hy_cli_fail_with_hint (cli, exit_status, code, error->message, hint);
 }
 
 int

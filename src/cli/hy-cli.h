@@ -95,6 +95,11 @@ int hy_cli_fail_usage (HyCli *cli, const char *message);
 /* Reports an error with an explicit exit status and --json code. */
 int hy_cli_fail_with (HyCli *cli, int exit_status, const char *code, const char *message);
 int hy_cli_fail_with_error (HyCli *cli, int exit_status, const char *code, const GError *error);
+int hy_cli_fail_with_hint (HyCli *cli,
+                           int exit_status,
+                           const char *code,
+                           const char *message,
+                           const char *hint);
 
 /* The stable --json "code" and the exit status of @error. */
 const char *hy_cli_error_code (const GError *error);

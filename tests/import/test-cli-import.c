@@ -178,6 +178,72 @@ test_cli_import (void)
   g_assert_cmpstr (after, ==, before);
 }
 
+/* The core's import errors say what to do in any front end's words; halyard-cli adds the option
+ * that does it, under the message and as the --json error's "hint". */
+typedef struct
+{
+  const char *name;    /* the file's name */
+  const char *content; /* NULL: the XML inventory of the test data */
+  const char *kind;    /* --kind, or NULL */
+  gboolean prune;
+  const char *code; /* the --json error's code */
+  const char *hint; /* in the hint, never in the message */
+} HintCase;
+
+static const HintCase hint_cases[] = {
+  { "export.csv", "Hostname,Site Name\nPC1,Acme\n", NULL, FALSE, "unknown_format", "--kind KIND" },
+  { "inventory.xml", NULL, "companies", FALSE, "unknown_format", "--kind computers" },
+  { "export.csv", "Gerät,Kunde\nPC1,Acme\n", "computers", FALSE, "missing_field",
+    "--columns name=HEADER" },
+  { "inventory.json", "{\"companies\": [{\"id\": \"c9\", \"name\": \"Nine\"}]}", NULL, TRUE,
+    "missing_field", "without --prune" },
+};
+
+static void
+test_cli_import_hints (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (hint_cases); i++)
+    {
+      const HintCase *c = &hint_cases[i];
+      g_autofree char *path =
+          c->content != NULL ? g_build_filename (data_dir, "..", c->name, NULL)
+                             : g_build_filename (HY_TEST_DATA_DIR, "fusioninventory-vm.xml", NULL);
+      g_autoptr (GPtrArray) args = g_ptr_array_new ();
+      g_autoptr (JsonNode) node = NULL;
+      g_auto (HyTestCliRun) run = { 0 };
+      JsonObject *error;
+
+      g_test_message ("case %u: %s", i, c->hint);
+      if (c->content != NULL)
+        g_assert_true (g_file_set_contents (path, c->content, -1, NULL));
+      g_ptr_array_add (args, (char *) "--json");
+      g_ptr_array_add (args, (char *) "import");
+      g_ptr_array_add (args, path);
+      if (c->kind != NULL)
+        {
+          g_ptr_array_add (args, (char *) "--kind");
+          g_ptr_array_add (args, (char *) c->kind);
+        }
+      if (c->prune)
+        g_ptr_array_add (args, (char *) "--prune");
+      g_ptr_array_add (args, NULL);
+
+      run_cli (&run, (const char *const *) args->pdata);
+      g_assert_cmpint (run.status, ==, 2);
+      error = json_object_get_object_member (parse_object (run.err, &node), "error");
+      g_assert_cmpstr (json_object_get_string_member (error, "code"), ==, c->code);
+      g_assert_null (strstr (json_object_get_string_member (error, "message"), "--"));
+      g_assert_nonnull (strstr (json_object_get_string_member (error, "hint"), c->hint));
+      hy_test_cli_run_clear (&run);
+
+      /* The human form: the hint on the line under the message. */
+      run_cli (&run, (const char *const *) args->pdata + 1);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_nonnull (strstr (run.err, "\n"));
+      g_assert_nonnull (strstr (strchr (run.err, '\n'), c->hint));
+    }
+}
+
 
 /* What `import` wrote is in halyard.db itself when the command has ended: the import's worker
  * thread may hold the store last, so the CLI checkpoints before it exits. A copy of the file
@@ -253,6 +319,7 @@ main (int argc, char **argv)
 
   g_test_add_func ("/cli/import/foreign", test_cli_import);
   g_test_add_func ("/cli/import/checkpointed", test_cli_import_checkpointed);
+  g_test_add_func ("/cli/import/hints", test_cli_import_hints);
   status = g_test_run ();
 
   {

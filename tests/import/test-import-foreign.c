@@ -646,7 +646,7 @@ static const BadFile bad_files[] = {
     NULL,
     NULL,
     HY_IMPORT_ERROR_MISSING_FIELD,
-    { "devices.csv", "“Gerät”, “Kunde”", "--columns name=" } },
+    { "devices.csv", "“Gerät”, “Kunde”", "“name”" } },
   { "map-header-absent",
     "devices.csv",
     "Hostname,Site Name\nPC1,Acme\n",

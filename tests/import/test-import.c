@@ -584,7 +584,7 @@ static const BadCase bad_cases[] = {
     "Dear diary,\ntoday I imported nothing.\n",
     -1,
     HY_IMPORT_ERROR_UNKNOWN_FORMAT,
-    { "notes.txt", "--kind" } },
+    { "notes.txt", "give its kind" } },
   { "empty", "companies.csv", "  \n", -1, HY_IMPORT_ERROR_UNKNOWN_FORMAT, { "companies.csv" } },
   { "invalid-utf8",
     "companies.csv",

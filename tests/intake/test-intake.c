@@ -805,12 +805,19 @@ test_bad_input (Fixture *f, gconstpointer data)
                      "\"firing\", \"fingerprint\": \"f1\", \"labels\": {\"alertname\": "
                      "\"p-disk\", \"instance\": \"acme-dc01:9100\"}}]}";
 
-  /* No token, a wrong token. */
-  g_assert_cmpuint (post (f, "/api/v1/alerts/alertmanager", NULL, good, 0, NULL), ==, 401);
+  /* No token, a wrong token: the answer says where the sender's admin finds the token, in
+   * Halyard's window, not in a command of halyard-cli's. */
+  g_assert_cmpuint (post (f, "/api/v1/alerts/alertmanager", NULL, good, 0, &answer), ==, 401);
+  g_assert_nonnull (strstr (answer, "Alert Sources"));
+  g_assert_null (strstr (answer, "halyard-cli"));
+  g_clear_pointer (&answer, g_free);
   assert_refusal_logged (f, 401);
   g_assert_cmpuint (post (f, "/api/v1/alerts/alertmanager", "not-the-token-0123456789abcdef", good,
-                          0, NULL),
+                          0, &answer),
                     ==, 401);
+  g_assert_nonnull (strstr (answer, "Alert Sources"));
+  g_assert_null (strstr (answer, "halyard-cli"));
+  g_clear_pointer (&answer, g_free);
   assert_refusal_logged (f, 401);
   assert_healthy (f);
 

@@ -50,6 +50,23 @@ fixture_teardown (Fixture *f, gconstpointer data)
                          (const char *const[]){ __VA_ARGS__, NULL })
 #define obj(node) hy_test_object (node)
 
+/* The last run's --json error: its message names no option of halyard-cli, its hint holds
+ * @needle (the CLI's own option or command). */
+static void
+assert_error_hint (Fixture *f, const char *needle)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  JsonObject *e;
+
+  json_parser_load_from_data (parser, f->err, -1, &error);
+  g_assert_no_error (error);
+  e = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "error");
+  g_assert_null (strstr (json_object_get_string_member (e, "message"), "halyard-cli"));
+  g_assert_null (strstr (json_object_get_string_member (e, "message"), " --"));
+  g_assert_nonnull (strstr (json_object_get_string_member (e, "hint"), needle));
+}
+
 static void
 test_policy_defaults (Fixture *f, gconstpointer data)
 {
@@ -60,6 +77,7 @@ test_policy_defaults (Fixture *f, gconstpointer data)
   /* Before a refresh Halyard knows no priorities: it says to refresh. */
   g_assert_cmpint (CLI ("map", "policy", "p1", "--ticket-type", "4", "--priority", "2"), ==, 2);
   g_assert_nonnull (strstr (f->err, "refresh"));
+  assert_error_hint (f, "“halyard-cli refresh”");
 
   g_assert_cmpint (CLI ("refresh"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (obj (doc), "priorities"), ==, 4);
@@ -68,6 +86,7 @@ test_policy_defaults (Fixture *f, gconstpointer data)
   /* Defaults without a route: map it first. */
   g_assert_cmpint (CLI ("map", "policy", "p1", "--priority", "2"), ==, 2);
   g_assert_cmpstr (code, ==, "not_found");
+  assert_error_hint (f, "--ticket-type ID");
 
   /* An unknown priority or team is refused with Halo's own names, and nothing changes (not
    * even the route given in the same command). */
@@ -278,6 +297,9 @@ test_test_ticket (Fixture *f, gconstpointer data)
   g_assert_cmpint (CLI ("test", "--ticket"), ==, 2);
   g_assert_cmpstr (code, ==, "invalid_input");
   g_assert_nonnull (strstr (f->err, "--client"));
+  assert_error_hint (f, "--client ID");
+  g_assert_cmpint (CLI ("test", "--ticket", "--client", "12"), ==, 2);
+  assert_error_hint (f, "--ticket-type ID");
   g_assert_cmpint (CLI ("test", "--client", "12"), ==, 2);
 
   g_assert_cmpint (CLI ("refresh"), ==, 0);

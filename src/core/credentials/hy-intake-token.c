@@ -155,8 +155,8 @@ looked_up_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!get->create)
     {
       g_task_return_new_error (task, HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_NOT_FOUND, "%s",
-                               _ ("No intake token is stored in the keyring yet: create one with "
-                                  "halyard-cli intake token"));
+                               _ ("No intake token is stored in the keyring yet: create one "
+                                  "first"));
       return;
     }
   store_new (g_steal_pointer (&task));

@@ -455,16 +455,16 @@ check_required_columns (HyRecordKind kind,
                         "column is already used. Add that column to the file."),
                      header_line, fields[f].name, hy_record_kind_to_plural (kind));
       else
-        g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_MISSING_FIELD,
-                     /* Translators: "Line 1: no column was recognised as the field “name”,
-                      * which computers need. The columns “Gerät”, “Kunde” could be it: map
-                      * one with --columns name=HEADER (in the window, choose the field above
-                      * its column)." */
-                     _ ("Line %u: no column was recognised as the field “%s”, which %s need. "
-                        "The columns %s could be it: map one with --columns %s=HEADER (in the "
-                        "window, choose the field above its column)."),
-                     header_line, fields[f].name, hy_record_kind_to_plural (kind), unused,
-                     fields[f].name);
+        {
+          g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_MISSING_FIELD,
+                       /* Translators: "Line 1: no column was recognised as the field “name”,
+                        * which computers need. The columns “Gerät”, “Kunde” could be it: map
+                        * one of them to that field." */
+                       _ ("Line %u: no column was recognised as the field “%s”, which %s need. "
+                          "The columns %s could be it: map one of them to that field."),
+                       header_line, fields[f].name, hy_record_kind_to_plural (kind), unused);
+          _hy_import_set_error_fix (error, HY_IMPORT_FIX_MAP_COLUMN, fields[f].name);
+        }
       return FALSE;
     }
   return TRUE;

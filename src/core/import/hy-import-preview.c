@@ -104,9 +104,9 @@ preview_csv (HyImportPreview *self,
     {
       g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT,
                    _ ("%s is not JSON, and as a CSV file its kind of records is unknown. Name "
-                      "the file after the kind (for example computers.csv) or give the kind "
-                      "(--kind computers)."),
+                      "the file after the kind (for example computers.csv) or give its kind."),
                    name);
+      _hy_import_set_error_fix (error, HY_IMPORT_FIX_GIVE_KIND, NULL);
       return FALSE;
     }
   fields = hy_record_kind_get_fields (self->kind, &n_fields);

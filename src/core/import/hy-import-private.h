@@ -44,6 +44,7 @@ typedef struct
 } HyImport;
 
 /* "computers[3]" (JSON) or "Line 4" (CSV, XML). */
+void _hy_import_set_error_fix (GError **error, HyImportFix fix, const char *field);
 char *_hy_import_where (HyImport *imp, HyRecordKind kind, guint position);
 /* Validates one record of the file and writes it. */
 gboolean _hy_import_record (HyImport *imp,

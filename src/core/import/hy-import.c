@@ -16,9 +16,107 @@
 #include "json/hy-json-guard.h"
 #include "store/hy-record-fields.h"
 
-/* clang-format off */
-G_DEFINE_QUARK (hy-import-error-quark, hy_import_error)
-/* clang-format on */
+/* ---------------------------------------------------------------------------------------------
+ * The error domain: an extended one, whose errors also say what fixes them (HyImportFix)
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct
+{
+  HyImportFix fix;
+  char *field; /* HY_IMPORT_FIX_MAP_COLUMN: the field no column was recognised as */
+} ImportErrorPrivate;
+
+/* Where GLib keeps an extended error's private data: before the GError, aligned as
+ * G_DEFINE_EXTENDED_ERROR () does it (that macro would name the domain "HyImportError"). */
+static ImportErrorPrivate *
+import_error_private (const GError *error)
+{
+  const gsize align = 2 * sizeof (gsize);
+  const gsize size = (sizeof (ImportErrorPrivate) + (align - 1)) & -align;
+
+  return (ImportErrorPrivate *) (((guint8 *) error) - size);
+}
+
+static void
+import_error_init (GError *error)
+{
+  ImportErrorPrivate *priv = import_error_private (error);
+
+  priv->fix = HY_IMPORT_FIX_NONE;
+  priv->field = NULL;
+}
+
+static void
+import_error_copy (const GError *src, GError *dest)
+{
+  import_error_private (dest)->fix = import_error_private (src)->fix;
+  import_error_private (dest)->field = g_strdup (import_error_private (src)->field);
+}
+
+static void
+import_error_clear (GError *error)
+{
+  g_clear_pointer (&import_error_private (error)->field, g_free);
+}
+
+GQuark
+hy_import_error_quark (void)
+{
+  static GQuark quark;
+  static gsize registered = 0;
+
+  if (g_once_init_enter (&registered))
+    {
+      quark =
+          g_error_domain_register_static ("hy-import-error-quark", sizeof (ImportErrorPrivate),
+                                          import_error_init, import_error_copy, import_error_clear);
+      g_once_init_leave (&registered, 1);
+    }
+  return quark;
+}
+
+/**
+ * hy_import_error_get_fix:
+ * @error: an error of any domain
+ *
+ * Returns: what fixes @error, for a front end to name its own option or control;
+ *   %HY_IMPORT_FIX_NONE for an error of another domain or one the message alone answers
+ */
+HyImportFix
+hy_import_error_get_fix (const GError *error)
+{
+  if (error == NULL || error->domain != HY_IMPORT_ERROR)
+    return HY_IMPORT_FIX_NONE;
+  return import_error_private (error)->fix;
+}
+
+/**
+ * hy_import_error_get_field:
+ * @error: an error of any domain
+ *
+ * Returns: (nullable): for %HY_IMPORT_FIX_MAP_COLUMN, the field a column must be mapped to
+ */
+const char *
+hy_import_error_get_field (const GError *error)
+{
+  if (error == NULL || error->domain != HY_IMPORT_ERROR)
+    return NULL;
+  return import_error_private (error)->field;
+}
+
+/* Says what fixes the HY_IMPORT_ERROR just set in @error, and the field it concerns (or NULL). */
+void
+_hy_import_set_error_fix (GError **error, HyImportFix fix, const char *field)
+{
+  ImportErrorPrivate *priv;
+
+  if (error == NULL || *error == NULL || (*error)->domain != HY_IMPORT_ERROR)
+    return;
+  priv = import_error_private (*error);
+  priv->fix = fix;
+  g_free (priv->field);
+  priv->field = g_strdup (field);
+}
 
 
 typedef HyImportAnyRecord AnyRecord;
@@ -567,9 +665,9 @@ check_content (const char *name,
     {
       g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT,
                    _ ("%s is not JSON, and as a CSV file its kind of records is unknown. Name "
-                      "the file after the kind (for example computers.csv) or give the kind "
-                      "(--kind computers)."),
+                      "the file after the kind (for example computers.csv) or give its kind."),
                    name);
+      _hy_import_set_error_fix (error, HY_IMPORT_FIX_GIVE_KIND, NULL);
       return FALSE;
     }
   if (format == HY_IMPORT_FORMAT_CSV && options->has_kind)
@@ -578,9 +676,10 @@ check_content (const char *name,
       options->kind != HY_RECORD_KIND_COMPUTER)
     {
       g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT,
-                   _ ("%s is an XML inventory, which holds computers only; import it without "
-                      "--kind, or with --kind computers."),
+                   _ ("%s is an XML inventory, which holds computers only: import it as "
+                      "computers."),
                    name);
+      _hy_import_set_error_fix (error, HY_IMPORT_FIX_KIND_COMPUTERS, NULL);
       return FALSE;
     }
   if (format != HY_IMPORT_FORMAT_CSV && options->columns != NULL)
@@ -621,7 +720,7 @@ import_content (Import *imp, const char *file_name, const char *data, gsize leng
   return ok;
 }
 
-/* After every record is in: retires what a --prune import lacks and brings back what returns. */
+/* After every record is in: retires what a pruning import lacks and brings back what returns. */
 static gboolean
 import_finish (Import *imp, GError **error)
 {
@@ -631,9 +730,11 @@ import_finish (Import *imp, GError **error)
   if (imp->options->prune && g_hash_table_size (imp->ids[HY_RECORD_KIND_COMPUTER]) == 0)
     {
       g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_MISSING_FIELD,
-                   _ ("%s lists no computers, so --prune would retire every computer. Prune "
-                      "only with a file that lists all of them."),
+                   _ ("%s lists no computers, so retiring the computers missing from it would "
+                      "retire every computer. Retire them only with a file that lists all of "
+                      "them."),
                    imp->name);
+      _hy_import_set_error_fix (error, HY_IMPORT_FIX_PRUNE_FULL_LIST, NULL);
       return FALSE;
     }
   if (g_hash_table_size (imp->ids[HY_RECORD_KIND_COMPUTER]) == 0)

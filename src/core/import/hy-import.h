@@ -44,6 +44,20 @@ typedef enum
 
 GQuark hy_import_error_quark (void);
 
+/* What fixes an import error, when the front end has an option or a control for it (the
+ * message says it in words any front end can show). */
+typedef enum
+{
+  HY_IMPORT_FIX_NONE,
+  HY_IMPORT_FIX_GIVE_KIND,       /* a CSV file whose name does not say its kind: give the kind */
+  HY_IMPORT_FIX_KIND_COMPUTERS,  /* an XML inventory, given another kind: computers, or none */
+  HY_IMPORT_FIX_MAP_COLUMN,      /* no column was recognised as a required field: map one */
+  HY_IMPORT_FIX_PRUNE_FULL_LIST, /* retiring the missing computers, from a file that lists none */
+} HyImportFix;
+
+HyImportFix hy_import_error_get_fix (const GError *error);
+const char *hy_import_error_get_field (const GError *error);
+
 typedef enum
 {
   HY_IMPORT_FORMAT_AUTO, /* JSON when the content is a JSON object, else CSV */

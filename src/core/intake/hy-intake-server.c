@@ -358,6 +358,12 @@ read_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+#define NOT_THE_TOKEN                                                                           \
+  /* Translators: an HTTP answer to a monitoring system; "Alert Sources" is the group of      \
+   * Halyard's Setup that shows the token */ \
+  _ ("The bearer token is not the intake token: send the token Halyard shows in Setup, under "  \
+     "Alert Sources (it changes when it is replaced)")
+
 static void
 got_headers_cb (SoupServerMessage *msg, gpointer user_data)
 {
@@ -374,10 +380,12 @@ got_headers_cb (SoupServerMessage *msg, gpointer user_data)
       request->refused = TRUE;
       refuse (self, msg, request->started, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
               bearer_token (msg) == NULL
+                  /* Translators: an HTTP answer to a monitoring system; "Alert Sources" is the
+                   * group of Halyard's Setup that shows the token */
                   ? _ ("The request has no bearer token: send the intake token in an "
-                       "“Authorization: Bearer” header (halyard-cli intake token prints it)")
-                  : _ ("The bearer token is not the intake token: send the token "
-                       "halyard-cli intake token prints (it changes when rotated)"));
+                       "“Authorization: Bearer” header (Halyard shows it in Setup, under Alert "
+                       "Sources)")
+                  : NOT_THE_TOKEN);
       return;
     }
   if (g_str_equal (soup_server_message_get_method (msg), SOUP_METHOD_POST) &&
@@ -475,9 +483,7 @@ handler_cb (SoupServer *server,
   /* The token was checked with the headers; checked again, in case. */
   if (!hy_intake_token_equal (bearer_token (msg), self->token))
     {
-      refuse (self, msg, started, SOUP_STATUS_UNAUTHORIZED, "unauthorized",
-              _ ("The bearer token is not the intake token: send the token "
-                 "halyard-cli intake token prints (it changes when rotated)"));
+      refuse (self, msg, started, SOUP_STATUS_UNAUTHORIZED, "unauthorized", NOT_THE_TOKEN);
       return;
     }
   if (!g_str_equal (method, SOUP_METHOD_POST))
@@ -636,8 +642,7 @@ reconcile_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       /* Translators: the first %s is Alertmanager's address, %u an HTTP status */
       g_autofree char *message = g_strdup_printf (_ ("Alertmanager at %s answered %u: check the "
-                                                     "Alertmanager URL (halyard-cli intake set "
-                                                     "--alertmanager-url)"),
+                                                     "Alertmanager URL"),
                                                   r->url, status);
       log_event (self, SOUP_METHOD_GET, r->url, status, r->started, message, NULL);
       g_task_return_new_error (task, HY_INTAKE_ERROR, HY_INTAKE_ERROR_FAILED, "%s", message);
@@ -688,8 +693,7 @@ hy_intake_server_reconcile_async (HyIntakeServer *self,
   if (settings->alertmanager_url == NULL)
     {
       g_task_return_new_error (task, HY_INTAKE_ERROR, HY_INTAKE_ERROR_FAILED, "%s",
-                               _ ("No Alertmanager URL is set: set one with halyard-cli intake "
-                                  "set --alertmanager-url"));
+                               _ ("No Alertmanager URL is set: set one first"));
       return;
     }
   r = g_new0 (Reconcile, 1);
@@ -957,8 +961,7 @@ hy_intake_server_listen (HyIntakeServer *self, const char *address, GError **err
   if (self->token == NULL)
     {
       g_set_error_literal (error, HY_INTAKE_ERROR, HY_INTAKE_ERROR_NO_TOKEN,
-                           _ ("The intake has no token: create one with halyard-cli intake "
-                              "token"));
+                           _ ("The intake has no token: create one first"));
       return FALSE;
     }
   if (address == NULL)

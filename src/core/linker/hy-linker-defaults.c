@@ -46,15 +46,15 @@ cached (HyStore *store, HyCacheKind kind, GError **error)
       if (kind == HY_CACHE_KIND_PRIORITY)
         g_set_error_literal (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
                              _ ("Halyard knows no Halo priorities yet. Refresh the Halo records "
-                                "first (halyard-cli refresh, or Refresh from Halo in Mapping)."));
+                                "first."));
       else if (kind == HY_CACHE_KIND_TEAM)
         g_set_error_literal (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
-                             _ ("Halyard knows no Halo teams yet. Refresh the Halo records first "
-                                "(halyard-cli refresh, or Refresh from Halo in Mapping)."));
+                             _ ("Halyard knows no Halo teams yet. Refresh the Halo records "
+                                "first."));
       else
         g_set_error_literal (error, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
-                             _ ("Halyard knows no Halo agents yet. Refresh the Halo records first "
-                                "(halyard-cli refresh, or Refresh from Halo in Mapping)."));
+                             _ ("Halyard knows no Halo agents yet. Refresh the Halo records "
+                                "first."));
       return NULL;
     }
   return g_steal_pointer (&records);
@@ -247,9 +247,8 @@ hy_linker_set_policy_defaults (HyStore *store, const HyPolicyDefaults *defaults,
       if (g_error_matches (local_error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND))
         /* Translators: %s is a policy id */
         g_set_error (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND,
-                     _ ("The policy “%s” is not mapped to a ticket type: map it first (map "
-                        "policy %s --ticket-type ID)."),
-                     defaults->policy_id, defaults->policy_id);
+                     _ ("The policy “%s” is not mapped to a ticket type: map it to one first."),
+                     defaults->policy_id);
       else
         g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;

@@ -21,8 +21,7 @@ static gboolean
 no_profile (GError **error)
 {
   g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
-               _ ("No Halo connection is set up yet. Connect to Halo first (halyard-cli "
-                  "connect, or Setup in the window)."));
+               _ ("No Halo connection is set up yet. Connect to Halo first."));
   return FALSE;
 }
 

@@ -52,8 +52,8 @@ _hy_store_set_sqlite_error (HyStore *self, GError **error, int rc)
       case SQLITE_BUSY:
       case SQLITE_LOCKED:
         g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_BUSY,
-                     _ ("Halyard’s database “%s” is busy: another Halyard window or halyard-cli "
-                        "is writing to it. Wait for it to finish, then try again."),
+                     _ ("Halyard’s database “%s” is busy: another Halyard window or command is "
+                        "writing to it. Wait for it to finish, then try again."),
                      path);
         break;
       case SQLITE_CORRUPT:

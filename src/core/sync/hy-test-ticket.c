@@ -72,8 +72,8 @@ hy_test_ticket_choose (HyStore *store,
       if (*inout_client_id <= 0)
         {
           g_set_error_literal (error, HY_SYNC_ERROR, HY_SYNC_ERROR_INVALID,
-                               _ ("Choose the Halo client for the test ticket (--client ID): no "
-                                  "group is mapped and no company is linked yet."));
+                               _ ("Choose the Halo client for the test ticket: no group is mapped "
+                                  "and no company is linked yet."));
           return FALSE;
         }
     }
