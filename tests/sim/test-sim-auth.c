@@ -36,71 +36,57 @@ test_token_ok (Fixture *f, gconstpointer data)
 static void
 test_token_errors (Fixture *f, gconstpointer data)
 {
-  g_autofree char *wrong_secret = NULL;
-  g_autofree char *wrong_id = NULL;
-  g_autofree char *bad_scope = NULL;
-  g_autofree char *wrong_tenant = NULL;
-  g_autofree char *no_tenant = NULL;
-  g_autofree char *required = NULL;
-  g_autofree char *body_tenant = NULL;
-  g_autofree char *bad_grant = NULL;
+  static const struct
+  {
+    gboolean require_tenant;
+    const char *query;
+    const char *form;
+    guint status;
+    const char *body; /* NULL: not looked at */
+  } cases[] = {
+    /* A wrong secret, client id, scope, tenant or grant. */
+    { FALSE, "?tenant=demo",
+      "grant_type=client_credentials&client_id=halyard-demo&client_secret=nope&scope=all", 401,
+      "{\"error\":\"invalid_client\"}" },
+    { FALSE, "?tenant=demo",
+      "grant_type=client_credentials&client_id=other&client_secret=demo-secret&scope=all", 401,
+      "{\"error\":\"invalid_client\"}" },
+    { FALSE, "?tenant=demo",
+      "grant_type=client_credentials&client_id=halyard-demo&client_secret=demo-secret"
+      "&scope=read%3Aactions",
+      400, "{\"error\":\"invalid_scope\"}" },
+    { FALSE, "?tenant=other",
+      "grant_type=client_credentials&client_id=halyard-demo&client_secret=demo-secret&scope=all",
+      401, "{\"error\":\"invalid_client\"}" },
+    { FALSE, "?tenant=demo",
+      "grant_type=password&client_id=halyard-demo&client_secret=demo-secret&scope=all", 400, NULL },
+    /* Self-hosted Halo: no tenant at all is fine, until the tenant is required. */
+    { FALSE, "",
+      "grant_type=client_credentials&client_id=halyard-demo&client_secret=demo-secret&scope=all",
+      200, NULL },
+    { TRUE, "",
+      "grant_type=client_credentials&client_id=halyard-demo&client_secret=demo-secret&scope=all",
+      401, "{\"error\":\"invalid_client\"}" },
+    /* One PHP client sends the tenant in the form body. */
+    { TRUE, "",
+      "grant_type=client_credentials&client_id=halyard-demo&client_secret=demo-secret&scope=all"
+      "&tenant=demo",
+      200, NULL },
+  };
   guint status;
 
-  wrong_secret = get_token (f, "?tenant=demo",
-                            "grant_type=client_credentials&client_id=halyard-demo"
-                            "&client_secret=nope&scope=all",
-                            &status);
-  g_assert_cmpuint (status, ==, 401);
-  g_assert_cmpstr (wrong_secret, ==, "{\"error\":\"invalid_client\"}");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *body = NULL;
 
-  wrong_id = get_token (f, "?tenant=demo",
-                        "grant_type=client_credentials&client_id=other"
-                        "&client_secret=demo-secret&scope=all",
-                        &status);
-  g_assert_cmpuint (status, ==, 401);
-  g_assert_cmpstr (wrong_id, ==, "{\"error\":\"invalid_client\"}");
-
-  bad_scope = get_token (f, "?tenant=demo",
-                         "grant_type=client_credentials&client_id=halyard-demo"
-                         "&client_secret=demo-secret&scope=read%3Aactions",
-                         &status);
-  g_assert_cmpuint (status, ==, 400);
-  g_assert_cmpstr (bad_scope, ==, "{\"error\":\"invalid_scope\"}");
-
-  wrong_tenant = get_token (f, "?tenant=other",
-                            "grant_type=client_credentials&client_id=halyard-demo"
-                            "&client_secret=demo-secret&scope=all",
-                            &status);
-  g_assert_cmpuint (status, ==, 401);
-  g_assert_cmpstr (wrong_tenant, ==, "{\"error\":\"invalid_client\"}");
-
-  bad_grant = get_token (f, "?tenant=demo",
-                         "grant_type=password&client_id=halyard-demo"
-                         "&client_secret=demo-secret&scope=all",
-                         &status);
-  g_assert_cmpuint (status, ==, 400);
-
-  /* Self-hosted Halo: no tenant at all is fine, until the tenant is required. */
-  no_tenant = get_token (f, "",
-                         "grant_type=client_credentials&client_id=halyard-demo"
-                         "&client_secret=demo-secret&scope=all",
-                         &status);
-  g_assert_cmpuint (status, ==, 200);
-
-  hy_sim_set_require_tenant (f->sim, TRUE);
-  required = get_token (f, "",
-                        "grant_type=client_credentials&client_id=halyard-demo"
-                        "&client_secret=demo-secret&scope=all",
-                        &status);
-  g_assert_cmpuint (status, ==, 401);
-  g_assert_cmpstr (required, ==, "{\"error\":\"invalid_client\"}");
-
-  /* One PHP client sends the tenant in the form body. */
-  body_tenant = get_token (f, "",
-                           "grant_type=client_credentials&client_id=halyard-demo"
-                           "&client_secret=demo-secret&scope=all&tenant=demo",
-                           &status);
-  g_assert_cmpuint (status, ==, 200);
+      hy_sim_set_require_tenant (f->sim, cases[i].require_tenant);
+      body = get_token (f, cases[i].query, cases[i].form, &status);
+      if (status != cases[i].status)
+        g_error ("%s with %s: %u, expected %u", cases[i].query, cases[i].form, status,
+                 cases[i].status);
+      if (cases[i].body != NULL)
+        g_assert_cmpstr (body, ==, cases[i].body);
+    }
 
   /* Other credentials. */
   hy_sim_set_require_tenant (f->sim, FALSE);
