@@ -163,174 +163,130 @@ test_all_passing (void)
     }
 }
 
-static void
-test_admin_scopes (void)
+/* One wrong setting of the application or of the request, against the simulator: the statuses
+ * of the checks, what the messages and fixes say (or must not say), and the reason code. */
+typedef struct
 {
-  static const HyPreflightStatus expected[] = { P, P, P, P, P, P, P, P, P, P };
-  g_autoptr (HyPreflightResult) result = NULL;
+  HyPreflightCheckId check;
+  gboolean in_fix; /* else the message */
+  const char *text;
+  gboolean absent; /* the text must not be there */
+} Says;
 
+typedef struct
+{
+  const char *path;
+  const char *granted; /* the application's scopes in Halo; NULL: all */
+  const char *secret;  /* NULL: the right one */
+  const char *tenant;
+  const char *scopes; /* what Halyard asks for; NULL: all */
+  HyPreflightStatus expected[HY_PREFLIGHT_N_CHECKS];
+  Says says[8];             /* up to the first with no text */
+  HyPreflightReason reason; /* of the token check; NONE: not looked at */
+} SimCase;
+
+/* What a check's message or fix says, or must not say. */
+/* clang-format off */
+#define MESSAGE(check, text)       { HY_PREFLIGHT_CHECK_##check, FALSE, text, FALSE }
+#define FIX(check, text)           { HY_PREFLIGHT_CHECK_##check, TRUE, text, FALSE }
+#define MESSAGE_HIDES(check, text) { HY_PREFLIGHT_CHECK_##check, FALSE, text, TRUE }
+#define FIX_HIDES(check, text)     { HY_PREFLIGHT_CHECK_##check, TRUE, text, TRUE }
+/* clang-format on */
+
+static const SimCase sim_cases[] = {
   /* Asking for specific scopes plus admin: everything is granted. */
-  result = run_sim ("all", "demo-secret", NULL, "read:customers edit:assets edit:tickets admin");
-  assert_statuses (result, expected);
-}
-
-/* The application lacks a scope on its Permissions tab (the token still echoes "all"). */
-static void
-test_granted_without_customers (void)
-{
-  /* Agents need all/admin in the sim: that read fails too; the token's "all" is then no proof
+  { .path = "/preflight/admin-scopes",
+    .scopes = "read:customers edit:assets edit:tickets admin",
+    .expected = { P, P, P, P, P, P, P, P, P, P } },
+  /* The application lacks a scope on its Permissions tab (the token still echoes "all").
+   * Agents need all/admin in the sim: that read fails too; the token's "all" is then no proof
    * of writes. */
-  static const HyPreflightStatus expected[] = { P, P, P, F, F, P, F, P, U, U };
-  g_autoptr (HyPreflightResult) result = NULL;
-  const HyPreflightCheck *check;
-
-  result = run_sim ("edit:assets edit:tickets", "demo-secret", NULL, NULL);
-  assert_statuses (result, expected);
-  g_assert_false (hy_preflight_result_get_ok (result));
-
-  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_READ_CLIENTS);
-  g_assert_nonnull (strstr (check->fix, "read:customers"));
-  g_assert_nonnull (strstr (check->fix, "Clients Access Level"));
-  g_assert_nonnull (strstr (check->fix, "Configuration > Integrations > HaloPSA API > View "
-                                        "Applications"));
-  g_assert_nonnull (strstr (check->fix, "Configuration > Teams & Agents > Agents"));
-  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_READ_AGENTS);
-  g_assert_nonnull (strstr (check->fix, "all"));
-}
-
-static void
-test_granted_without_assets (void)
-{
-  static const HyPreflightStatus expected[] = { P, P, P, P, P, F, F, P, F, U };
-  g_autoptr (HyPreflightResult) result = NULL;
-  const HyPreflightCheck *check;
-
-  result = run_sim ("read:customers edit:tickets", "demo-secret", NULL, NULL);
-  assert_statuses (result, expected);
-
-  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_READ_ASSETS);
-  g_assert_nonnull (strstr (check->fix, "read:assets"));
-  g_assert_nonnull (strstr (check->fix, "Assets Access Level"));
-  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_WRITE_ASSETS);
-  g_assert_nonnull (strstr (check->fix, "edit:assets"));
-}
-
-static void
-test_granted_without_tickets (void)
-{
-  static const HyPreflightStatus expected[] = { P, P, P, P, P, P, F, F, U, F };
-  g_autoptr (HyPreflightResult) result = NULL;
-  const HyPreflightCheck *check;
-
-  result = run_sim ("read:customers edit:assets", "demo-secret", NULL, NULL);
-  assert_statuses (result, expected);
-
-  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_READ_TICKET_TYPES);
-  g_assert_nonnull (strstr (check->fix, "read:tickets"));
-  g_assert_nonnull (strstr (check->fix, "Allow use of all Ticket Types"));
-  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_WRITE_TICKETS);
-  g_assert_nonnull (strstr (check->fix, "edit:tickets"));
-  g_assert_nonnull (strstr (check->fix, "Tickets Access Level"));
-  g_assert_nonnull (strstr (check->fix, "Departments & Teams"));
-}
-
-static void
-test_granted_read_only (void)
-{
-  /* Reads of customers, assets and tickets work; agents need all/admin; writes are not
-   * proven by a token that merely echoes "all". */
-  static const HyPreflightStatus expected[] = { P, P, P, P, P, P, F, P, U, U };
-  g_autoptr (HyPreflightResult) result = NULL;
-
-  result = run_sim ("read:customers read:assets read:tickets", "demo-secret", NULL, NULL);
-  assert_statuses (result, expected);
-}
-
-/* Halyard asks for fewer scopes: the token grants exactly those, which disproves writes. */
-static void
-test_requested_without_edit_assets (void)
-{
-  static const HyPreflightStatus expected[] = { P, P, P, P, P, P, F, P, F, P };
-  g_autoptr (HyPreflightResult) result = NULL;
-  const HyPreflightCheck *check;
-
-  result = run_sim ("all", "demo-secret", NULL, "read:customers read:assets edit:tickets");
-  assert_statuses (result, expected);
-
-  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_WRITE_ASSETS);
-  g_assert_nonnull (strstr (check->message, "edit:assets"));
-  g_assert_nonnull (strstr (check->fix, "Allow use of all Asset Types"));
-}
-
-static void
-test_requested_read_only (void)
-{
-  static const HyPreflightStatus expected[] = { P, P, P, P, P, P, F, P, F, F };
-  g_autoptr (HyPreflightResult) result = NULL;
-
-  result = run_sim ("all", "demo-secret", NULL, "read:customers read:assets read:tickets");
-  assert_statuses (result, expected);
-}
-
-static void
-test_wrong_secret (void)
-{
-  static const HyPreflightStatus expected[] = { P, F, U, U, U, U, U, U, U, U };
-  g_autoptr (HyPreflightResult) result = NULL;
-  const HyPreflightCheck *check;
-
-  result = run_sim ("all", "not-the-secret", NULL, NULL);
-  assert_statuses (result, expected);
-  g_assert_false (hy_preflight_result_get_ok (result));
-  g_assert_cmpint (hy_preflight_result_get_agent_id (result), ==, 0);
-
-  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_TOKEN);
-  g_assert_nonnull (strstr (check->message, "invalid_client"));
-  g_assert_cmpint (check->reason, ==, HY_PREFLIGHT_REASON_INVALID_CLIENT);
-  g_assert_nonnull (strstr (check->fix, "Client ID and Secret (Services)"));
-  g_assert_nonnull (strstr (check->fix, "Agent"));
-  g_assert_null (strstr (check->message, "not-the-secret"));
-  g_assert_null (strstr (check->fix, "not-the-secret"));
-
+  { .path = "/preflight/granted/without-customers",
+    .granted = "edit:assets edit:tickets",
+    .expected = { P, P, P, F, F, P, F, P, U, U },
+    .says = { FIX (READ_CLIENTS, "read:customers"), FIX (READ_CLIENTS, "Clients Access Level"),
+              FIX (READ_CLIENTS, "Configuration > Integrations > HaloPSA API > View Applications"),
+              FIX (READ_CLIENTS, "Configuration > Teams & Agents > Agents"),
+              FIX (READ_AGENTS, "all") } },
+  { .path = "/preflight/granted/without-assets",
+    .granted = "read:customers edit:tickets",
+    .expected = { P, P, P, P, P, F, F, P, F, U },
+    .says = { FIX (READ_ASSETS, "read:assets"), FIX (READ_ASSETS, "Assets Access Level"),
+              FIX (WRITE_ASSETS, "edit:assets") } },
+  { .path = "/preflight/granted/without-tickets",
+    .granted = "read:customers edit:assets",
+    .expected = { P, P, P, P, P, P, F, F, U, F },
+    .says = { FIX (READ_TICKET_TYPES, "read:tickets"),
+              FIX (READ_TICKET_TYPES, "Allow use of all Ticket Types"),
+              FIX (WRITE_TICKETS, "edit:tickets"), FIX (WRITE_TICKETS, "Tickets Access Level"),
+              FIX (WRITE_TICKETS, "Departments & Teams") } },
+  /* Reads of customers, assets and tickets work; agents need all/admin; writes are not proven
+   * by a token that merely echoes "all". */
+  { .path = "/preflight/granted/read-only",
+    .granted = "read:customers read:assets read:tickets",
+    .expected = { P, P, P, P, P, P, F, P, U, U } },
+  /* Halyard asks for fewer scopes: the token grants exactly those, which disproves writes. */
+  { .path = "/preflight/requested/without-edit-assets",
+    .scopes = "read:customers read:assets edit:tickets",
+    .expected = { P, P, P, P, P, P, F, P, F, P },
+    .says = { MESSAGE (WRITE_ASSETS, "edit:assets"),
+              FIX (WRITE_ASSETS, "Allow use of all Asset Types") } },
+  { .path = "/preflight/requested/read-only",
+    .scopes = "read:customers read:assets read:tickets",
+    .expected = { P, P, P, P, P, P, F, P, F, F } },
   /* The checks that could not run each say which they are, and why. */
-  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_READ_SITES);
-  g_assert_nonnull (strstr (check->message, "Reading Halo sites"));
-  g_assert_nonnull (strstr (check->message, "could not sign in"));
-  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_WRITE_TICKETS);
-  g_assert_nonnull (strstr (check->message, "Halo tickets"));
-  g_assert_false (hy_preflight_result_signs_in (result));
-}
+  { .path = "/preflight/wrong-secret",
+    .secret = "not-the-secret",
+    .expected = { P, F, U, U, U, U, U, U, U, U },
+    .says = { MESSAGE (TOKEN, "invalid_client"), FIX (TOKEN, "Client ID and Secret (Services)"),
+              FIX (TOKEN, "Agent"), MESSAGE_HIDES (TOKEN, "not-the-secret"),
+              FIX_HIDES (TOKEN, "not-the-secret"), MESSAGE (READ_SITES, "Reading Halo sites"),
+              MESSAGE (READ_SITES, "could not sign in"), MESSAGE (WRITE_TICKETS, "Halo tickets") },
+    .reason = HY_PREFLIGHT_REASON_INVALID_CLIENT },
+  { .path = "/preflight/wrong-tenant",
+    .tenant = "someone-else",
+    .expected = { P, F, U, U, U, U, U, U, U, U },
+    .says = { MESSAGE (TOKEN, "someone-else"), MESSAGE (TOKEN, "demo"), FIX (TOKEN, "Tenant") } },
+  { .path = "/preflight/invalid-scope",
+    .scopes = "read:actions",
+    .expected = { P, F, U, U, U, U, U, U, U, U },
+    .says = { MESSAGE (TOKEN, "invalid_scope"), FIX (TOKEN, "Permissions tab") },
+    .reason = HY_PREFLIGHT_REASON_INVALID_SCOPE },
+};
 
 static void
-test_wrong_tenant (void)
+test_sim_case (gconstpointer data)
 {
-  static const HyPreflightStatus expected[] = { P, F, U, U, U, U, U, U, U, U };
-  g_autoptr (HyPreflightResult) result = NULL;
-  const HyPreflightCheck *check;
+  const SimCase *c = data;
+  g_autoptr (HyPreflightResult) result =
+      run_sim (c->granted ? c->granted : "all", c->secret ? c->secret : "demo-secret", c->tenant,
+               c->scopes);
+  gboolean failed = FALSE;
 
-  result = run_sim ("all", "demo-secret", "someone-else", NULL);
-  assert_statuses (result, expected);
+  assert_statuses (result, c->expected);
+  for (guint i = 0; i < HY_PREFLIGHT_N_CHECKS; i++)
+    failed |= c->expected[i] == F;
+  g_assert_cmpint (hy_preflight_result_get_ok (result), ==, !failed);
+  g_assert_cmpint (hy_preflight_result_signs_in (result), ==,
+                   c->expected[HY_PREFLIGHT_CHECK_URL] == P &&
+                       c->expected[HY_PREFLIGHT_CHECK_TOKEN] == P);
+  if (c->expected[HY_PREFLIGHT_CHECK_TOKEN] != P)
+    g_assert_cmpint (hy_preflight_result_get_agent_id (result), ==, 0);
 
-  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_TOKEN);
-  g_assert_nonnull (strstr (check->message, "someone-else"));
-  g_assert_nonnull (strstr (check->message, "demo"));
-  g_assert_nonnull (strstr (check->fix, "Tenant"));
-}
+  for (guint i = 0; i < G_N_ELEMENTS (c->says) && c->says[i].text != NULL; i++)
+    {
+      const Says *says = &c->says[i];
+      const HyPreflightCheck *check = hy_preflight_result_lookup (result, says->check);
+      const char *where = says->in_fix ? check->fix : check->message;
 
-static void
-test_invalid_scope (void)
-{
-  static const HyPreflightStatus expected[] = { P, F, U, U, U, U, U, U, U, U };
-  g_autoptr (HyPreflightResult) result = NULL;
-  const HyPreflightCheck *check;
-
-  result = run_sim ("all", "demo-secret", NULL, "read:actions");
-  assert_statuses (result, expected);
-
-  check = hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_TOKEN);
-  g_assert_nonnull (strstr (check->message, "invalid_scope"));
-  g_assert_nonnull (strstr (check->fix, "Permissions tab"));
-  g_assert_cmpint (check->reason, ==, HY_PREFLIGHT_REASON_INVALID_SCOPE);
+      if ((strstr (where, says->text) == NULL) != says->absent)
+        g_error ("check %s: the %s %s \"%s\": %s", hy_preflight_check_id_to_string (says->check),
+                 says->in_fix ? "fix" : "message", says->absent ? "says" : "does not say",
+                 says->text, where);
+    }
+  if (c->reason != HY_PREFLIGHT_REASON_NONE)
+    g_assert_cmpint (hy_preflight_result_lookup (result, HY_PREFLIGHT_CHECK_TOKEN)->reason, ==,
+                     c->reason);
 }
 
 static void
@@ -610,16 +566,8 @@ main (int argc, char **argv)
   sim = hy_test_sim_start (&options);
 
   g_test_add_func ("/preflight/all-passing", test_all_passing);
-  g_test_add_func ("/preflight/admin-scopes", test_admin_scopes);
-  g_test_add_func ("/preflight/granted/without-customers", test_granted_without_customers);
-  g_test_add_func ("/preflight/granted/without-assets", test_granted_without_assets);
-  g_test_add_func ("/preflight/granted/without-tickets", test_granted_without_tickets);
-  g_test_add_func ("/preflight/granted/read-only", test_granted_read_only);
-  g_test_add_func ("/preflight/requested/without-edit-assets", test_requested_without_edit_assets);
-  g_test_add_func ("/preflight/requested/read-only", test_requested_read_only);
-  g_test_add_func ("/preflight/wrong-secret", test_wrong_secret);
-  g_test_add_func ("/preflight/wrong-tenant", test_wrong_tenant);
-  g_test_add_func ("/preflight/invalid-scope", test_invalid_scope);
+  for (guint i = 0; i < G_N_ELEMENTS (sim_cases); i++)
+    g_test_add_data_func (sim_cases[i].path, &sim_cases[i], test_sim_case);
   g_test_add_func ("/preflight/nothing-listening", test_nothing_listening);
   g_test_add_func ("/preflight/not-a-halo", test_not_a_halo);
   g_test_add_func ("/preflight/no-scope-in-token", test_no_scope_in_token);
