@@ -178,6 +178,7 @@ hy_test_cli_run_clear (HyTestCliRun *run)
   g_clear_pointer (&run->err, g_free);
   g_clear_pointer (&run->json, json_node_unref);
   g_clear_pointer (&run->code, g_free);
+  g_clear_pointer (&run->message, g_free);
   run->status = 0;
 }
 
@@ -217,6 +218,7 @@ cli_run (const char *binary,
       JsonObject *e = json_object_get_object_member (hy_test_object (node), "error");
 
       run->code = g_strdup (json_object_get_string_member (e, "code"));
+      run->message = g_strdup (json_object_get_string_member_with_default (e, "message", NULL));
     }
   return run->status;
 }

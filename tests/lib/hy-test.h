@@ -82,6 +82,7 @@ typedef struct
   char *err;      /* stderr */
   JsonNode *json; /* stdout as JSON, or NULL */
   char *code;     /* the --json error code on stderr, or NULL */
+  char *message;  /* the --json error message on stderr, or NULL */
 } HyTestCliRun;
 
 /* Starts `halyard-cli --data-dir @dir --json @args…` with the demo secret in its environment,
