@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "hy-alert-sources-group.h"
-#include "hy-test.h"
+#include "hy-test-session.h"
+#include "hy-test-views.h"
 #include "hy-ui-test.h"
 #include "store/hy-store-intake.h"
 #include "store/hy-store-service.h"
@@ -25,50 +26,17 @@ typedef struct
 } Fixture;
 
 static gboolean
-tick_cb (gpointer user_data)
+is_row_titled (GtkWidget *widget, gconstpointer title)
 {
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-#define WAIT_UNTIL(condition)                                         \
-  G_STMT_START                                                        \
-  {                                                                   \
-    gint64 deadline_ = g_get_monotonic_time () + 20 * G_USEC_PER_SEC; \
-    while (!(condition))                                              \
-      {                                                               \
-        gboolean ticked_ = FALSE;                                     \
-        if (g_get_monotonic_time () > deadline_)                      \
-          g_error ("Timed out waiting for %s", #condition);           \
-        g_timeout_add (20, tick_cb, &ticked_);                        \
-        while (!ticked_)                                              \
-          g_main_context_iteration (NULL, TRUE);                      \
-      }                                                               \
-  }                                                                   \
-  G_STMT_END
-
-/* Every AdwActionRow in @widget, depth first. */
-static void
-collect_rows (GtkWidget *widget, GPtrArray *rows)
-{
-  if (ADW_IS_ACTION_ROW (widget))
-    g_ptr_array_add (rows, widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_rows (child, rows);
+  return ADW_IS_ACTION_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
 }
 
 /* The row titled @title, or NULL. */
 static AdwActionRow *
 find_row (Fixture *f, const char *title)
 {
-  g_autoptr (GPtrArray) rows = g_ptr_array_new ();
-
-  collect_rows (GTK_WIDGET (f->group), rows);
-  for (guint i = 0; i < rows->len; i++)
-    if (g_strcmp0 (adw_preferences_row_get_title (rows->pdata[i]), title) == 0)
-      return rows->pdata[i];
-  return NULL;
+  return ADW_ACTION_ROW (hy_test_find_matching (GTK_WIDGET (f->group), is_row_titled, title, TRUE));
 }
 
 static const char *
@@ -80,33 +48,79 @@ subtitle (Fixture *f, const char *title)
   return adw_action_row_get_subtitle (row);
 }
 
+static gboolean
+is_actionable_button (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_BUTTON (widget) && gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)) != NULL;
+}
+
 /* The actionable button in @row, or NULL. */
 static GtkWidget *
 row_button (AdwActionRow *row)
 {
-  g_autoptr (GPtrArray) stack = g_ptr_array_new ();
-
-  g_ptr_array_add (stack, row);
-  while (stack->len > 0)
-    {
-      GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
-      if (GTK_IS_BUTTON (w) && gtk_actionable_get_action_name (GTK_ACTIONABLE (w)) != NULL)
-        return w;
-      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL;
-           c = gtk_widget_get_next_sibling (c))
-        g_ptr_array_add (stack, c);
-    }
-  return NULL;
+  return hy_test_find_matching (GTK_WIDGET (row), is_actionable_button, NULL, TRUE);
 }
+
+/* What a wait looks for: the row titled @title, and @part in its subtitle. */
+typedef struct
+{
+  Fixture *f;
+  const char *title;
+  const char *part;
+} RowWait;
+
+static gboolean
+subtitle_has (gpointer user_data)
+{
+  RowWait *wait = user_data;
+
+  return strstr (subtitle (wait->f, wait->title), wait->part) != NULL;
+}
+
+static gboolean
+row_shown (gpointer user_data)
+{
+  RowWait *wait = user_data;
+
+  return find_row (wait->f, wait->title) != NULL;
+}
+
+static gboolean
+row_gone (gpointer user_data)
+{
+  return !row_shown (user_data);
+}
+
+/* Until the subtitle of the row titled @title holds @part (the store says what changed). */
+static void
+wait_subtitle (Fixture *f, const char *title, const char *part)
+{
+  RowWait wait = { f, title, part };
+
+  hy_test_wait_until (subtitle_has, &wait, part);
+}
+
+/* Until the row titled @title is @shown. */
+static void
+wait_row (Fixture *f, const char *title, gboolean shown)
+{
+  RowWait wait = { f, title, NULL };
+
+  hy_test_wait_until (shown ? row_shown : row_gone, &wait, title);
+}
+
+/* A computer of a company, and a policy. */
+static const HyTestRecord inventory[] = {
+  { HY_RECORD_KIND_COMPANY, "c1", "Acme" },
+  { HY_RECORD_KIND_COMPUTER, "pc1", "DC01", .company_id = "c1" },
+  { HY_RECORD_KIND_POLICY, "p1", "Disk" },
+};
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   HyStore *store;
-  HyCompany company = { (char *) "c1", (char *) "Acme" };
-  HyComputer pc = { .id = (char *) "pc1", .name = (char *) "DC01", .company_id = (char *) "c1" };
-  HyPolicy policy = { (char *) "p1", (char *) "Disk" };
   HyIntakeWaiting waiting = {
     .alert_id = (char *) "am:f1",
     .source = (char *) "alertmanager",
@@ -117,57 +131,30 @@ fixture_setup (Fixture *f, gconstpointer data)
     .received = 5
   };
 
-  f->dir = g_dir_make_tmp ("hy-alert-sources-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->session = hy_session_open (f->dir, &error);
-  g_assert_no_error (error);
+  f->session = hy_test_session_new_tmp ("hy-alert-sources-XXXXXX", &f->dir);
   store = hy_session_get_store (f->session);
-  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPANY, &company, NULL, &error));
-  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPUTER, &pc, NULL, &error));
-  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_POLICY, &policy, NULL, &error));
+  hy_test_store_add_records (store, inventory, G_N_ELEMENTS (inventory));
   g_assert_true (hy_store_intake_put_waiting (store, &waiting, &error));
   g_assert_true (hy_store_intake_note_received (store, "am:f1", "E: is full",
                                                 g_get_real_time () / G_USEC_PER_SEC, &error));
 
-  f->window = GTK_WINDOW (gtk_window_new ());
   f->group = HY_ALERT_SOURCES_GROUP (hy_alert_sources_group_new ());
-  gtk_window_set_child (f->window, GTK_WIDGET (f->group));
   hy_alert_sources_group_set_session (f->group, f->session);
-  gtk_window_present (f->window);
+  f->window = hy_test_view_present (GTK_WIDGET (f->group), 0, 0);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-
   gtk_window_destroy (f->window);
-  g_clear_object (&f->session);
-  g_assert_cmpint (system (cmd), ==, 0);
-  g_free (f->dir);
-}
-
-static GtkWidget *
-find_text_view (GtkWidget *widget)
-{
-  if (GTK_IS_TEXT_VIEW (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_text_view (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  hy_test_session_remove_tmp (&f->session, &f->dir);
 }
 
 /* The Alertmanager configuration the group shows. */
 static char *
 snippet (Fixture *f)
 {
-  GtkWidget *view = find_text_view (GTK_WIDGET (f->group));
+  GtkWidget *view = hy_test_find_type (GTK_WIDGET (f->group), GTK_TYPE_TEXT_VIEW);
   GtkTextIter start, end;
   GtkTextBuffer *buffer;
 
@@ -198,7 +185,7 @@ test_contents (Fixture *f, gconstpointer data)
   }
   /* Set (halyard-cli intake set --listen): the address, taken once Halyard delivers. */
   g_assert_true (hy_store_intake_set_listen (store, "127.0.0.1:8650", &error));
-  WAIT_UNTIL (strstr (subtitle (f, "Intake Address"), "127.0.0.1:8650") != NULL);
+  wait_subtitle (f, "Intake Address", "127.0.0.1:8650");
   {
     g_autofree char *text = snippet (f);
 
@@ -219,7 +206,7 @@ test_contents (Fixture *f, gconstpointer data)
   g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_ALERT, &alert, NULL, &error));
   g_assert_true (hy_store_set_alert_delivery (store, "a2", HY_ALERT_STATE_UNROUTED, 0,
                                               "Policy p1 is not mapped", &error));
-  WAIT_UNTIL (find_row (f, "C: full") != NULL);
+  wait_row (f, "C: full", TRUE);
   button = row_button (find_row (f, "C: full"));
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (button)), ==, "win.show-view");
   g_assert_cmpstr (g_variant_get_string (gtk_actionable_get_action_target_value (
@@ -229,7 +216,7 @@ test_contents (Fixture *f, gconstpointer data)
 
   /* Routed: the row goes. */
   g_assert_true (hy_store_intake_delete_waiting (store, "am:f1", NULL, &error));
-  WAIT_UNTIL (find_row (f, "E: is full") == NULL);
+  wait_row (f, "E: is full", FALSE);
 }
 
 static char *clipboard_text;
@@ -242,14 +229,49 @@ clipboard_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     clipboard_text = g_strdup ("");
 }
 
+static gboolean
+clipboard_read (gpointer text)
+{
+  return *(char **) text != NULL;
+}
+
 static char *
 read_clipboard (Fixture *f)
 {
   g_clear_pointer (&clipboard_text, g_free);
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (f->group)), NULL,
                                  clipboard_read_cb, NULL);
-  WAIT_UNTIL (clipboard_text != NULL);
+  hy_test_wait_until (clipboard_read, &clipboard_text, "the clipboard's text");
   return g_steal_pointer (&clipboard_text);
+}
+
+typedef struct
+{
+  Fixture *f;
+  const char *old;
+  char *copied;
+} TokenWait;
+
+static gboolean
+token_replaced (gpointer user_data)
+{
+  TokenWait *wait = user_data;
+
+  g_clear_pointer (&wait->copied, g_free);
+  gtk_widget_activate_action (GTK_WIDGET (wait->f->group), "alert-sources.copy-token", NULL);
+  wait->copied = read_clipboard (wait->f);
+  return g_strcmp0 (wait->copied, wait->old) != 0;
+}
+
+/* Copies the token until it is another than @old (the keyring, in another process, stores the
+ * new one: nothing here says when), and returns it. */
+static char *
+wait_new_token (Fixture *f, const char *old)
+{
+  TokenWait wait = { f, old, NULL };
+
+  hy_test_wait_until_polled (token_replaced, &wait, 20, "a new token in the keyring");
+  return wait.copied;
 }
 
 /* The token in the keyring: none at first; created; copied; in the snippet; replaced. */
@@ -262,9 +284,9 @@ test_token (Fixture *f, gconstpointer data)
 
   if (!hy_test_keyring_or_skip ())
     return;
-  WAIT_UNTIL (strstr (subtitle (f, "Token"), "None yet") != NULL);
+  wait_subtitle (f, "Token", "None yet");
   gtk_widget_activate_action (GTK_WIDGET (f->group), "alert-sources.rotate", NULL);
-  WAIT_UNTIL (strstr (subtitle (f, "Token"), "keyring") != NULL);
+  wait_subtitle (f, "Token", "keyring");
   gtk_widget_activate_action (GTK_WIDGET (f->group), "alert-sources.copy-token", NULL);
   first = read_clipboard (f);
   g_assert_cmpuint (strlen (first), ==, 43);
@@ -275,9 +297,7 @@ test_token (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (snippet, first));
 
   gtk_widget_activate_action (GTK_WIDGET (f->group), "alert-sources.rotate", NULL);
-  WAIT_UNTIL ((g_free (second), second = NULL,
-               gtk_widget_activate_action (GTK_WIDGET (f->group), "alert-sources.copy-token", NULL),
-               second = read_clipboard (f), g_strcmp0 (second, first) != 0));
+  second = wait_new_token (f, first);
   g_assert_cmpuint (strlen (second), ==, 43);
 }
 
