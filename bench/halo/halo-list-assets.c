@@ -11,52 +11,17 @@
 #include "config.h"
 
 #include <locale.h>
-#include <sys/resource.h>
 
 #include "halo/hy-halo-client.h"
-
-typedef struct
-{
-  GMainLoop *loop;
-  GAsyncResult *result;
-  guint warnings;
-} Bench;
-
-static void
-done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Bench *bench = user_data;
-
-  bench->result = g_object_ref (result);
-  g_main_loop_quit (bench->loop);
-}
+#include "hy-bench.h"
 
 static void
 event_cb (HyHaloClient *client, HyHaloEvent *event, gpointer user_data)
 {
-  Bench *bench = user_data;
+  guint *warnings = user_data;
 
   if (event->level != HY_HALO_EVENT_INFO)
-    bench->warnings++;
-}
-
-static double
-cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-static long
-peak_rss_kib (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
+    (*warnings)++;
 }
 
 int
@@ -64,16 +29,16 @@ main (int argc, char **argv)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocess) sim = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
+  g_autofree char *url = NULL;
   g_autofree char *clients = g_strdup (argc > 2 ? argv[2] : "50");
   g_autofree char *per_client = g_strdup (argc > 3 ? argv[3] : "1000");
   g_autofree char *latency = g_strdup (argc > 4 ? argv[4] : "0");
   g_autoptr (HyHaloClient) client = NULL;
   g_autoptr (HyHaloList) list = NULL;
   g_autoptr (HyHaloRecord) me = NULL;
-  Bench bench = { g_main_loop_new (NULL, FALSE), NULL, 0 };
-  const char *url;
+  g_autoptr (GAsyncResult) signed_in = NULL;
+  g_autoptr (GAsyncResult) listed = NULL;
+  guint warnings = 0;
   guint before;
   guint requests;
   guint total;
@@ -91,16 +56,11 @@ main (int argc, char **argv)
       return 2;
     }
 
-  sim =
-      g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, argv[1], "--port", "0", "--clients",
-                        clients, "--sites-per-client", "2", "--assets-per-client", per_client,
-                        "--agents", "5", "--seed", "7", "--latency-ms", latency, NULL);
-  if (!sim)
-    g_error ("%s", error->message);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  if (!line || !(url = strstr (line, "http://")))
-    g_error ("halyard-sim did not start: %s", error ? error->message : line);
+  sim = hy_bench_spawn_sim ((const char *const[]){ argv[1], "--port", "0", "--clients", clients,
+                                                   "--sites-per-client", "2", "--assets-per-client",
+                                                   per_client, "--agents", "5", "--seed", "7",
+                                                   "--latency-ms", latency, NULL },
+                            &url);
 
   client = hy_halo_client_new (url, NULL, "halyard-demo", "demo-secret", NULL, &error);
   if (!client)
@@ -108,26 +68,24 @@ main (int argc, char **argv)
   /* the simulator has no rate limit here; Halo's 300 per 5 minutes would make this a
    * 5-minute wait measuring nothing but the budget */
   hy_halo_client_set_rate_limit (client, 1000000, 1000);
-  g_signal_connect (client, "request-finished", G_CALLBACK (event_cb), &bench);
+  g_signal_connect (client, "request-finished", G_CALLBACK (event_cb), &warnings);
 
   /* sign in first, so only the listing is measured */
-  hy_halo_client_get_agent_me_async (client, HY_HALO_PRIORITY_INTERACTIVE, NULL, done_cb, &bench);
-  g_main_loop_run (bench.loop);
-  me = hy_halo_client_record_finish (client, bench.result, &error);
-  g_clear_object (&bench.result);
+  hy_halo_client_get_agent_me_async (client, HY_HALO_PRIORITY_INTERACTIVE, NULL, hy_bench_result_cb,
+                                     &signed_in);
+  me = hy_halo_client_record_finish (client, hy_bench_wait (&signed_in), &error);
   if (!me)
     g_error ("%s", error->message);
 
-  rss_before = peak_rss_kib ();
+  rss_before = hy_bench_peak_rss_kib ();
   before = hy_halo_client_get_request_count (client);
   start = g_get_monotonic_time ();
-  cpu = cpu_seconds ();
-  hy_halo_client_list_assets_async (client, 0, HY_HALO_PRIORITY_BULK, NULL, done_cb, &bench);
-  g_main_loop_run (bench.loop);
-  list = hy_halo_client_list_finish (client, bench.result, &error);
-  g_clear_object (&bench.result);
-  seconds = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
-  cpu = cpu_seconds () - cpu;
+  cpu = hy_bench_cpu_seconds ();
+  hy_halo_client_list_assets_async (client, 0, HY_HALO_PRIORITY_BULK, NULL, hy_bench_result_cb,
+                                    &listed);
+  list = hy_halo_client_list_finish (client, hy_bench_wait (&listed), &error);
+  seconds = hy_bench_seconds_since (start);
+  cpu = hy_bench_cpu_seconds () - cpu;
   if (!list)
     g_error ("%s", error->message);
 
@@ -140,13 +98,12 @@ main (int argc, char **argv)
   g_print ("wall time:          %.2f s (%.1f ms per request)\n", seconds,
            seconds * 1000 / MAX (requests, 1));
   g_print ("client CPU time:    %.2f s (user + system, this process only)\n", cpu);
-  g_print ("peak RSS:           %ld KiB (%ld KiB before listing)\n", peak_rss_kib (), rss_before);
-  g_print ("warnings/errors:    %u\n", bench.warnings);
+  g_print ("peak RSS:           %ld KiB (%ld KiB before listing)\n", hy_bench_peak_rss_kib (),
+           rss_before);
+  g_print ("warnings/errors:    %u\n", warnings);
   g_print ("at Halo's 300/5 min budget the same listing needs at least %u windows (~%u min)\n",
            (requests + 299) / 300, ((requests + 299) / 300 - 1) * 5);
 
-  g_subprocess_send_signal (sim, SIGTERM);
-  g_subprocess_wait (sim, NULL, NULL);
-  g_main_loop_unref (bench.loop);
+  hy_bench_stop (sim);
   return requests == minimum && !list->inconsistent ? 0 : 1;
 }

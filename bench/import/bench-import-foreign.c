@@ -12,8 +12,8 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
+#include "hy-bench.h"
 #include "import/hy-import.h"
 #include "store/hy-store.h"
 
@@ -21,15 +21,6 @@
 #define COLUMNS                                                                                 \
   "name=Hostname,company=Site Name,ip=Int IP Address,os=Operating System,serial=Serial Number," \
   "last_seen=Last Seen"
-
-static long
-peak_rss_kib (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
-}
 
 /* A Datto-shaped export (quoted cells, CRLF, local dates, 1 000 sites named, not numbered);
  * @skip: every skip-th device is left out (0: none). Written line by line. */
@@ -57,18 +48,6 @@ write_export (const char *path, guint n_computers, guint skip)
   fclose (out);
 }
 
-/* User + system CPU time so far, in seconds: on a shared machine wall time also counts the
- * other processes. */
-static double
-cpu_seconds (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_utime.tv_sec + usage.ru_stime.tv_sec +
-         (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
 static double
 import_once (HyStore *store,
              const char *path,
@@ -76,7 +55,7 @@ import_once (HyStore *store,
              HyImportResult **out_result,
              double *out_cpu)
 {
-  double cpu = cpu_seconds ();
+  double cpu = hy_bench_cpu_seconds ();
   double wall;
   HyImportOptions options = HY_IMPORT_OPTIONS_INIT;
   g_autoptr (GFile) file = g_file_new_for_path (path);
@@ -90,8 +69,8 @@ import_once (HyStore *store,
   *out_result = hy_import_file (store, file, &options, NULL, &error);
   if (*out_result == NULL)
     g_error ("import failed: %s", error->message);
-  wall = (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
-  *out_cpu = cpu_seconds () - cpu;
+  wall = hy_bench_seconds_since (start);
+  *out_cpu = hy_bench_cpu_seconds () - cpu;
   return wall;
 }
 
@@ -99,7 +78,7 @@ int
 main (int argc, char *argv[])
 {
   guint n = argc > 1 ? (guint) atoi (argv[1]) : 100000;
-  g_autofree char *dir = g_dir_make_tmp ("hy-bench-import-foreign-XXXXXX", NULL);
+  g_autofree char *dir = hy_bench_make_dir ("hy-bench-import-foreign-XXXXXX");
   g_autofree char *csv = g_build_filename (dir, "devices.csv", NULL);
   g_autofree char *fewer = g_build_filename (dir, "devices-fewer.csv", NULL);
   g_autofree char *db = g_build_filename (dir, "halyard.db", NULL);
@@ -119,14 +98,14 @@ main (int argc, char *argv[])
 
   store = hy_store_open (db, &error);
   g_assert_no_error (error);
-  rss_before = peak_rss_kib ();
+  rss_before = hy_bench_peak_rss_kib ();
 
   t_first = import_once (store, csv, FALSE, &first, &c_first);
-  rss_first = peak_rss_kib ();
+  rss_first = hy_bench_peak_rss_kib ();
   t_second = import_once (store, csv, FALSE, &second, &c_second);
-  rss_second = peak_rss_kib ();
+  rss_second = hy_bench_peak_rss_kib ();
   t_pruned = import_once (store, fewer, TRUE, &pruned, &c_pruned);
-  rss_pruned = peak_rss_kib ();
+  rss_pruned = hy_bench_peak_rss_kib ();
 
   g_assert_cmpuint (hy_import_result_get_added (first, HY_RECORD_KIND_COMPUTER), ==, n);
   g_assert_cmpuint (hy_import_result_get_added (first, HY_RECORD_KIND_COMPANY), ==, MIN (n, 1000));
@@ -146,16 +125,6 @@ main (int argc, char *argv[])
           rss_before / 1024.0, rss_first / 1024.0, rss_second / 1024.0, rss_pruned / 1024.0);
 
   g_clear_object (&store);
-  g_unlink (csv);
-  g_unlink (fewer);
-  {
-    const char *suffixes[] = { "", "-wal", "-shm" };
-    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-      {
-        g_autofree char *p = g_strconcat (db, suffixes[i], NULL);
-        g_unlink (p);
-      }
-  }
-  g_rmdir (dir);
+  hy_bench_remove_tree (dir);
   return 0;
 }

@@ -11,19 +11,10 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
+#include "hy-bench.h"
 #include "import/hy-import.h"
 #include "store/hy-store.h"
-
-static long
-peak_rss_kib (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
-}
 
 /* Written line by line, so generating the file does not count in the import's peak RSS. */
 static void
@@ -66,14 +57,14 @@ import_once (HyStore *store, GFile *file, HyImportResult **out_result)
   *out_result = hy_import_file (store, file, NULL, NULL, &error);
   if (*out_result == NULL)
     g_error ("import failed: %s", error->message);
-  return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
+  return hy_bench_seconds_since (start);
 }
 
 int
 main (int argc, char *argv[])
 {
   guint n = argc > 1 ? (guint) atoi (argv[1]) : 100000;
-  g_autofree char *dir = g_dir_make_tmp ("hy-bench-import-XXXXXX", NULL);
+  g_autofree char *dir = hy_bench_make_dir ("hy-bench-import-XXXXXX");
   g_autofree char *json = g_build_filename (dir, "inventory.json", NULL);
   g_autofree char *db = g_build_filename (dir, "halyard.db", NULL);
   g_autoptr (GFile) file = g_file_new_for_path (json);
@@ -90,12 +81,12 @@ main (int argc, char *argv[])
 
   store = hy_store_open (db, &error);
   g_assert_no_error (error);
-  rss_before = peak_rss_kib ();
+  rss_before = hy_bench_peak_rss_kib ();
 
   t_first = import_once (store, file, &first);
-  rss_first = peak_rss_kib ();
+  rss_first = hy_bench_peak_rss_kib ();
   t_second = import_once (store, file, &second);
-  rss_second = peak_rss_kib ();
+  rss_second = hy_bench_peak_rss_kib ();
 
   g_assert_cmpuint (hy_import_result_get_added (first, HY_RECORD_KIND_COMPUTER), ==, n);
   g_assert_cmpuint (hy_import_result_get_unchanged (second, HY_RECORD_KIND_COMPUTER), ==, n);
@@ -107,15 +98,6 @@ main (int argc, char *argv[])
           rss_before / 1024.0, rss_first / 1024.0, rss_second / 1024.0);
 
   g_clear_object (&store);
-  g_unlink (json);
-  {
-    const char *suffixes[] = { "", "-wal", "-shm" };
-    for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-      {
-        g_autofree char *p = g_strconcat (db, suffixes[i], NULL);
-        g_unlink (p);
-      }
-  }
-  g_rmdir (dir);
+  hy_bench_remove_tree (dir);
   return 0;
 }

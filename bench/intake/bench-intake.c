@@ -17,13 +17,14 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 
+#include "hy-bench.h"
 #include "intake/hy-intake-server.h"
 #include "store/hy-store.h"
+
+#define TOKEN "bench-token-0123456789abcdefghijklmnopqrstuvwxyz"
 
 static int n_alerts = 1000;
 static int per_notification = 100;
@@ -31,31 +32,16 @@ static gboolean store_only = FALSE;
 
 typedef struct
 {
+  HySession *session;
+  HyHaloClient *client;
+  HySyncEngine *engine;
+  HyIntakeServer *server;
+  char *url;            /* the Alertmanager webhook */
   GHashTable *sent;     /* alert id → webhook send time (µs, real) */
   GHashTable *ticketed; /* alert id → ticket POST answered (µs, real) */
   guint requests;
   guint ticket_posts;
 } Bench;
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static void
-result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gpointer
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
 
 static void
 run_cli (const char *data_dir, const char *const *args)
@@ -80,6 +66,22 @@ run_cli (const char *data_dir, const char *const *args)
 }
 
 #define CLI(...) run_cli (data_dir, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* The data directory set up with halyard-cli as the README does. */
+static void
+set_up_data_dir (const char *data_dir, const char *sim_url)
+{
+  g_autofree char *inventory =
+      g_build_filename (HY_SOURCE_ROOT, "data", "demo", "inventory.json", NULL);
+
+  CLI ("connect", "--url", sim_url, "--client-id", "halyard-demo", "--no-keyring");
+  CLI ("import", inventory);
+  CLI ("refresh");
+  CLI ("link", "auto");
+  CLI ("map", "group", "g-servers", "--client", "12", "--site", "20");
+  CLI ("map", "policy", "p-disk", "--ticket-type", "4", "--close-status", "9");
+  CLI ("enable");
+}
 
 static void
 event_added_cb (HySession *session, HyEvent *event, gpointer user_data)
@@ -132,11 +134,117 @@ notification (int first, int count)
   return g_string_free (g_steal_pointer (&body), FALSE);
 }
 
-static int
-compare_doubles (gconstpointer a, gconstpointer b)
+/* The session, its engine (delivering on its own unless --store-only) and the intake
+ * listening on loopback, as in the service. */
+static void
+start_intake (Bench *b, const char *data_dir)
 {
-  double x = *(const double *) a, y = *(const double *) b;
-  return x < y ? -1 : x > y;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) got_client = NULL;
+  g_autofree char *intake_url = NULL;
+
+  b->session = hy_session_open (data_dir, &error);
+  if (b->session == NULL)
+    g_error ("%s", error->message);
+  hy_session_set_secret (b->session, "demo-secret");
+  hy_session_get_client_async (b->session, NULL, hy_bench_result_cb, &got_client);
+  b->client = hy_session_get_client_finish (b->session, hy_bench_wait (&got_client), &error);
+  if (b->client == NULL)
+    g_error ("%s", error->message);
+  /* No client-side pacing: the requests counted decide the wall time under Halo's budget. */
+  hy_halo_client_set_rate_limit (b->client, 1000000, 300000);
+  b->engine = hy_sync_engine_new (hy_session_get_store (b->session), b->client);
+  hy_sync_engine_set_auto_deliver (b->engine, !store_only);
+  b->server = hy_intake_server_new (b->session, b->engine);
+  hy_intake_server_set_token (b->server, TOKEN);
+  hy_intake_server_set_reconcile_interval (b->server, 0);
+  if (!hy_intake_server_listen (b->server, "127.0.0.1:0", &error))
+    g_error ("%s", error->message);
+  intake_url = hy_intake_server_get_uri (b->server);
+  b->url = g_strconcat (intake_url, "/api/v1/alerts/alertmanager", NULL);
+
+  b->sent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  b->ticketed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_signal_connect (b->session, "event-added", G_CALLBACK (event_added_cb), b);
+}
+
+/* Posts the alerts @first … @first + @count - 1 in one notification and waits for the 202;
+ * returns how long that took, in ms. */
+static double
+post_notification (Bench *b, SoupSession *http, int first, int count)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *body = notification (first, count);
+  gsize length = strlen (body);
+  g_autoptr (SoupMessage) msg = soup_message_new ("POST", b->url);
+  g_autoptr (GAsyncResult) sent = NULL;
+  g_autoptr (GBytes) answer = NULL;
+  gint64 t0 = g_get_real_time ();
+
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization",
+                                "Bearer " TOKEN);
+  soup_message_set_request_body_from_bytes (msg, "application/json",
+                                            g_bytes_new_take (g_steal_pointer (&body), length));
+  for (int i = first; i < first + count; i++)
+    g_hash_table_insert (b->sent, g_strdup_printf ("am:%016x", i), g_memdup2 (&t0, sizeof t0));
+  /* The main loop runs meanwhile: the engine delivers while the next webhook arrives. */
+  soup_session_send_and_read_async (http, msg, G_PRIORITY_DEFAULT, NULL, hy_bench_result_cb, &sent);
+  answer = soup_session_send_and_read_finish (http, hy_bench_wait (&sent), &error);
+  if (answer == NULL || soup_message_get_status (msg) != 202)
+    g_error ("webhook %d: %u %s", first / per_notification, soup_message_get_status (msg),
+             error ? error->message : "");
+  return (g_get_real_time () - t0) / 1000.0;
+}
+
+/* Runs the main context until every alert's ticket POST was answered (10 minutes at most
+ * since @start). */
+static void
+wait_for_tickets (Bench *b, gint64 start)
+{
+  while ((int) g_hash_table_size (b->ticketed) < n_alerts)
+    {
+      if (g_get_real_time () - start > 600 * G_USEC_PER_SEC)
+        g_error ("only %u of %d alerts got their ticket POST in 10 minutes",
+                 g_hash_table_size (b->ticketed), n_alerts);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* Each alert's time from its webhook to its ticket POST's answer, in ms, sorted. */
+static GArray *
+ticket_latencies (Bench *b)
+{
+  GArray *latency_ms = g_array_new (FALSE, FALSE, sizeof (double));
+  GHashTableIter iter;
+  gpointer id, when;
+
+  g_hash_table_iter_init (&iter, b->ticketed);
+  while (g_hash_table_iter_next (&iter, &id, &when))
+    {
+      gint64 *t0 = g_hash_table_lookup (b->sent, id);
+      double ms = (*(gint64 *) when - *t0) / 1000.0;
+      g_array_append_val (latency_ms, ms);
+    }
+  g_array_sort (latency_ms, hy_bench_compare_doubles);
+  return latency_ms;
+}
+
+static void
+report (Bench *b, GArray *stored_ms, gint64 start, gint64 stored, gint64 done)
+{
+  g_autoptr (GArray) latency_ms = ticket_latencies (b);
+
+  printf ("alerts %d in %d notifications of %d\n", n_alerts,
+          (n_alerts + per_notification - 1) / per_notification, per_notification);
+  printf ("stored (webhook → 202): median %.1f ms, max %.1f ms per notification; all %d in %.2f "
+          "s\n",
+          hy_bench_percentile (stored_ms, 50), hy_bench_percentile (stored_ms, 100), n_alerts,
+          (stored - start) / 1e6);
+  printf ("webhook → ticket POST answered: median %.0f ms, p99 %.0f ms, max %.0f ms\n",
+          hy_bench_percentile (latency_ms, 50), hy_bench_percentile (latency_ms, 99),
+          hy_bench_percentile (latency_ms, 100));
+  printf ("all %d tickets in %.2f s; %u requests to Halo (%u ticket POSTs)\n", n_alerts,
+          (done - start) / 1e6, b->requests, b->ticket_posts);
 }
 
 int
@@ -151,27 +259,13 @@ main (int argc, char **argv)
   };
   g_autoptr (GOptionContext) context = g_option_context_new (NULL);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GSubprocess) sim = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *sim_url = NULL;
   g_autofree char *dir = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *seed = g_build_filename (HY_SOURCE_ROOT, "data", "demo", "halo.json", NULL);
-  g_autofree char *inventory =
-      g_build_filename (HY_SOURCE_ROOT, "data", "demo", "inventory.json", NULL);
-  g_autofree char *token = NULL;
-  g_autofree char *intake_url = NULL;
-  g_autofree char *url = NULL;
-  g_autoptr (HySession) session = NULL;
-  g_autoptr (HyHaloClient) client = NULL;
-  g_autoptr (HySyncEngine) engine = NULL;
-  g_autoptr (HyIntakeServer) server = NULL;
-  g_autoptr (GAsyncResult) got_client = NULL;
   g_autoptr (SoupSession) http = NULL;
   g_autoptr (GArray) stored_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  g_autoptr (GArray) latency_ms = g_array_new (FALSE, FALSE, sizeof (double));
   Bench b = { 0 };
   gint64 start, stored, done;
 
@@ -180,133 +274,45 @@ main (int argc, char **argv)
   if (!g_option_context_parse (context, &argc, &argv, &error))
     g_error ("%s", error->message);
 
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  sim = g_subprocess_launcher_spawn (launcher, &error, HY_SIM_BINARY, "--port", "0", "--seed-file",
-                                     seed, NULL);
-  if (sim == NULL)
-    g_error ("%s", error->message);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  sim_url = g_strdup (strstr (line, "http://"));
-
-  dir = g_dir_make_tmp ("bench-intake-XXXXXX", &error);
+  sim = hy_bench_spawn_sim ((const char *const[]){ HY_SIM_BINARY, "--port", "0", "--seed-file",
+                                                   seed, NULL },
+                            &sim_url);
+  dir = hy_bench_make_dir ("bench-intake-XXXXXX");
   data_dir = g_build_filename (dir, "data", NULL);
-  CLI ("connect", "--url", sim_url, "--client-id", "halyard-demo", "--no-keyring");
-  CLI ("import", inventory);
-  CLI ("refresh");
-  CLI ("link", "auto");
-  CLI ("map", "group", "g-servers", "--client", "12", "--site", "20");
-  CLI ("map", "policy", "p-disk", "--ticket-type", "4", "--close-status", "9");
-  CLI ("enable");
-
-  session = hy_session_open (data_dir, &error);
-  if (session == NULL)
-    g_error ("%s", error->message);
-  hy_session_set_secret (session, "demo-secret");
-  hy_session_get_client_async (session, NULL, result_cb, &got_client);
-  client = hy_session_get_client_finish (session, wait_for (&got_client), &error);
-  if (client == NULL)
-    g_error ("%s", error->message);
-  /* No client-side pacing: the requests counted decide the wall time under Halo's budget. */
-  hy_halo_client_set_rate_limit (client, 1000000, 300000);
-  engine = hy_sync_engine_new (hy_session_get_store (session), client);
-  hy_sync_engine_set_auto_deliver (engine, !store_only);
-  server = hy_intake_server_new (session, engine);
-  token = g_strdup ("bench-token-0123456789abcdefghijklmnopqrstuvwxyz");
-  hy_intake_server_set_token (server, token);
-  hy_intake_server_set_reconcile_interval (server, 0);
-  if (!hy_intake_server_listen (server, "127.0.0.1:0", &error))
-    g_error ("%s", error->message);
-  intake_url = hy_intake_server_get_uri (server);
-  url = g_strconcat (intake_url, "/api/v1/alerts/alertmanager", NULL);
-
-  b.sent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  b.ticketed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  g_signal_connect (session, "event-added", G_CALLBACK (event_added_cb), &b);
+  set_up_data_dir (data_dir, sim_url);
+  start_intake (&b, data_dir);
   http = soup_session_new_with_options ("timeout", 60, NULL);
 
   start = g_get_real_time ();
   for (int first = 0; first < n_alerts; first += per_notification)
     {
-      int count = MIN (per_notification, n_alerts - first);
-      g_autofree char *body = notification (first, count);
-      g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
-      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
-      g_autoptr (GAsyncResult) sent = NULL;
-      g_autoptr (GBytes) answer = NULL;
-      gint64 t0 = g_get_real_time ();
-      double ms;
+      double ms = post_notification (&b, http, first, MIN (per_notification, n_alerts - first));
 
-      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
-      gsize length = strlen (body);
-
-      soup_message_set_request_body_from_bytes (msg, "application/json",
-                                                g_bytes_new_take (g_steal_pointer (&body), length));
-      for (int i = first; i < first + count; i++)
-        g_hash_table_insert (b.sent, g_strdup_printf ("am:%016x", i), g_memdup2 (&t0, sizeof t0));
-      /* The main loop runs meanwhile: the engine delivers while the next webhook arrives. */
-      soup_session_send_and_read_async (http, msg, G_PRIORITY_DEFAULT, NULL, result_cb, &sent);
-      answer = soup_session_send_and_read_finish (http, wait_for (&sent), &error);
-      if (answer == NULL || soup_message_get_status (msg) != 202)
-        g_error ("webhook %d: %u %s", first / per_notification, soup_message_get_status (msg),
-                 error ? error->message : "");
-      ms = (g_get_real_time () - t0) / 1000.0;
       g_array_append_val (stored_ms, ms);
     }
   stored = g_get_real_time ();
-  while (!store_only && (int) g_hash_table_size (b.ticketed) < n_alerts)
-    {
-      if (g_get_real_time () - start > 600 * G_USEC_PER_SEC)
-        g_error ("only %u of %d alerts got their ticket POST in 10 minutes",
-                 g_hash_table_size (b.ticketed), n_alerts);
-      g_main_context_iteration (NULL, TRUE);
-    }
+  if (!store_only)
+    wait_for_tickets (&b, start);
   done = g_get_real_time ();
 
-  {
-    GHashTableIter iter;
-    gpointer id, when;
-
-    g_hash_table_iter_init (&iter, b.ticketed);
-    while (g_hash_table_iter_next (&iter, &id, &when))
-      {
-        gint64 *t0 = g_hash_table_lookup (b.sent, id);
-        double ms = (*(gint64 *) when - *t0) / 1000.0;
-        g_array_append_val (latency_ms, ms);
-      }
-  }
-  g_array_sort (stored_ms, compare_doubles);
+  g_array_sort (stored_ms, hy_bench_compare_doubles);
   if (store_only)
-    {
-      printf ("stored only (no delivery): median %.1f ms, max %.1f ms per notification of %d; "
-              "all %d in %.2f s\n",
-              g_array_index (stored_ms, double, stored_ms->len / 2),
-              g_array_index (stored_ms, double, stored_ms->len - 1), per_notification, n_alerts,
-              (stored - start) / 1e6);
-      g_subprocess_force_exit (sim);
-      return 0;
-    }
-  g_array_sort (latency_ms, compare_doubles);
-  printf ("alerts %d in %d notifications of %d\n", n_alerts,
-          (n_alerts + per_notification - 1) / per_notification, per_notification);
-  printf ("stored (webhook → 202): median %.1f ms, max %.1f ms per notification; all %d in %.2f "
-          "s\n",
-          g_array_index (stored_ms, double, stored_ms->len / 2),
-          g_array_index (stored_ms, double, stored_ms->len - 1), n_alerts, (stored - start) / 1e6);
-  printf ("webhook → ticket POST answered: median %.0f ms, p99 %.0f ms, max %.0f ms\n",
-          g_array_index (latency_ms, double, latency_ms->len / 2),
-          g_array_index (latency_ms, double, (latency_ms->len * 99) / 100),
-          g_array_index (latency_ms, double, latency_ms->len - 1));
-  printf ("all %d tickets in %.2f s; %u requests to Halo (%u ticket POSTs)\n", n_alerts,
-          (done - start) / 1e6, b.requests, b.ticket_posts);
+    printf ("stored only (no delivery): median %.1f ms, max %.1f ms per notification of %d; "
+            "all %d in %.2f s\n",
+            hy_bench_percentile (stored_ms, 50), hy_bench_percentile (stored_ms, 100),
+            per_notification, n_alerts, (stored - start) / 1e6);
+  else
+    report (&b, stored_ms, start, stored, done);
 
-  hy_intake_server_disconnect (server);
-  g_subprocess_force_exit (sim);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-    if (system (cmd) != 0)
-      g_warning ("could not remove %s", dir);
-  }
+  hy_intake_server_disconnect (b.server);
+  hy_bench_stop (sim);
+  g_clear_object (&b.server);
+  g_clear_object (&b.engine);
+  g_clear_object (&b.client);
+  g_clear_object (&b.session);
+  g_clear_pointer (&b.sent, g_hash_table_unref);
+  g_clear_pointer (&b.ticketed, g_hash_table_unref);
+  g_free (b.url);
+  hy_bench_remove_tree (dir);
   return 0;
 }

@@ -12,20 +12,10 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
 #include <stdlib.h>
-#include <sys/resource.h>
 
+#include "hy-bench.h"
 #include "linker/hy-linker.h"
-
-static long
-peak_rss_kib (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
-}
 
 static void
 fill (HyStore *store, guint n_clients, guint n_computers)
@@ -81,7 +71,7 @@ timed_run (HyStore *store, gboolean dry_run, const char *what)
 
   g_assert_no_error (error);
   g_print ("%-28s %7.2f s  linked %6u  ambiguous %4u  suggestions %5u  waiting %u\n", what,
-           (g_get_monotonic_time () - start) / 1e6, result->linked->len, result->ambiguous->len,
+           hy_bench_seconds_since (start), result->linked->len, result->ambiguous->len,
            result->suggestions->len, result->waiting_computers);
   return result;
 }
@@ -97,8 +87,7 @@ main (int argc, char *argv[])
   const guint n_clients = 10000;
   gint64 start;
 
-  dir = g_dir_make_tmp ("bench-linker-XXXXXX", &error);
-  g_assert_no_error (error);
+  dir = hy_bench_make_dir ("bench-linker-XXXXXX");
   path = g_build_filename (dir, "halyard.db", NULL);
   store = hy_store_open (path, &error);
   g_assert_no_error (error);
@@ -106,21 +95,14 @@ main (int argc, char *argv[])
   start = g_get_monotonic_time ();
   fill (store, n_clients, n_computers);
   g_print ("filled %u clients/companies and %u assets/computers in %.2f s\n", n_clients,
-           n_computers, (g_get_monotonic_time () - start) / 1e6);
+           n_computers, hy_bench_seconds_since (start));
 
   hy_linker_result_free (timed_run (store, TRUE, "auto-link --dry-run"));
   hy_linker_result_free (timed_run (store, FALSE, "auto-link"));
   hy_linker_result_free (timed_run (store, FALSE, "auto-link again (no change)"));
-  g_print ("peak RSS %ld MiB\n", peak_rss_kib () / 1024);
+  g_print ("peak RSS %ld MiB\n", hy_bench_peak_rss_kib () / 1024);
 
   g_clear_object (&store);
-  g_remove (path);
-  {
-    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
-    g_autofree char *shm = g_strconcat (path, "-shm", NULL);
-    g_remove (wal);
-    g_remove (shm);
-  }
-  g_rmdir (dir);
+  hy_bench_remove_tree (dir);
   return 0;
 }

@@ -15,29 +15,13 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/prctl.h>
 
+#include "hy-bench.h"
 #include "service/hy-service.h"
 #include "store/hy-store-service.h"
 #include "sync/hy-sync-engine.h"
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGKILL);
-}
-
-static char *
-read_line (GSubprocess *process)
-{
-  g_autoptr (GDataInputStream) out =
-      g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-
-  return g_data_input_stream_read_line (out, NULL, NULL, NULL);
-}
 
 /* The id of the simulator's first client, and of its site in *@out_site_id (a group's assets
  * go to a site). */
@@ -72,12 +56,59 @@ first_client_id (const char *url, gint64 *out_site_id)
   return client_id;
 }
 
-static int
-compare_gint64 (gconstpointer a, gconstpointer b)
+/* The store serve delivers for: @profile, a company linked to the simulator's first client,
+ * a group of @devices computers mapped to its site, a policy mapped to a ticket type. */
+static void
+set_up_store (HyStore *store, HyProfile *profile, guint devices)
 {
-  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyCompany) company = hy_company_new ();
+  g_autoptr (HyGroup) group = hy_group_new ();
+  g_autoptr (HyPolicy) policy = hy_policy_new ();
+  gint64 client_id, site_id;
 
-  return x < y ? -1 : x > y;
+  g_assert_true (hy_store_set_profile (store, profile, &error));
+  company->id = g_strdup ("c1");
+  company->name = g_strdup ("Acme");
+  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPANY, company, NULL, &error));
+  client_id = first_client_id (profile->url, &site_id);
+  g_assert_true (hy_store_link_set (store, HY_RECORD_KIND_COMPANY, "c1", client_id, "Acme",
+                                    HY_LINK_HOW_MANUAL, &error));
+  group->id = g_strdup ("g1");
+  group->name = g_strdup ("Servers");
+  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_GROUP, group, NULL, &error));
+  g_assert_true (hy_store_map_group (store, "g1", client_id, site_id, &error));
+  g_assert_true (hy_store_begin (store, &error));
+  for (guint d = 0; d < devices; d++)
+    {
+      g_autoptr (HyComputer) pc = hy_computer_new ();
+
+      pc->id = g_strdup_printf ("pc%05u", d);
+      pc->name = g_strdup_printf ("DEV-%05u", d);
+      pc->company_id = g_strdup ("c1");
+      pc->group_id = g_strdup ("g1");
+      g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPUTER, pc, NULL, &error));
+    }
+  g_assert_true (hy_store_commit (store, &error));
+  policy->id = g_strdup ("p1");
+  policy->name = g_strdup ("Disk");
+  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_POLICY, policy, NULL, &error));
+  g_assert_true (hy_store_map_policy (store, "p1", 4, 0, &error));
+  g_assert_no_error (error);
+}
+
+/* `halyard-cli serve` for @dir, once it has said it serves. */
+static GSubprocess *
+start_serve (const char *dir)
+{
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+  g_autofree char *line = NULL;
+
+  g_subprocess_launcher_setenv (launcher, "HALYARD_CLIENT_SECRET", "demo-secret", TRUE);
+  return hy_bench_spawn (launcher,
+                         (const char *const[]){ HY_CLI_BINARY, "--data-dir", dir, "--json", "serve",
+                                                NULL },
+                         &line);
 }
 
 static void
@@ -107,88 +138,10 @@ ticket_post_time (HyStore *store, const char *id)
   return 0;
 }
 
-int
-main (int argc, char **argv)
+/* Idle: until serve's first sync is done. Saturated: until the bulk sync spends the budget. */
+static void
+wait_until_ready (HyStore *store, gboolean saturated)
 {
-  gboolean saturated = argc > 1 && g_strcmp0 (argv[1], "saturated") == 0;
-  guint n_alerts = argc > 2 ? (guint) g_ascii_strtoull (argv[2], NULL, 10) : saturated ? 30 : 1000;
-  guint devices = saturated ? 20000 : 10;
-  g_autoptr (GSubprocessLauncher) sim_launcher =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr (GSubprocessLauncher) serve_launcher =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_autoptr (GSubprocess) sim = NULL;
-  g_autoptr (GSubprocess) serve = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("hy-bench-service-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "halyard.db", NULL);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-  g_autoptr (HyStore) store = NULL;
-  g_autoptr (HyProfile) profile = hy_profile_new ();
-  g_autoptr (HyCompany) company = hy_company_new ();
-  g_autoptr (HyGroup) group = hy_group_new ();
-  g_autoptr (HyPolicy) policy = hy_policy_new ();
-  g_autoptr (HySyncEngine) recorder = NULL;
-  g_autoptr (GArray) latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
-  gboolean changed = FALSE;
-  gint64 client_id, site_id;
-
-  g_subprocess_launcher_set_child_setup (sim_launcher, die_with_parent, NULL, NULL);
-  sim = g_subprocess_launcher_spawn (sim_launcher, &error, HY_SIM_BINARY, "--port", "0",
-                                     "--clients", "1", "--sites-per-client", "1",
-                                     "--assets-per-client", "0", "--agents", "2", NULL);
-  g_assert_no_error (error);
-  line = read_line (sim);
-  g_assert_nonnull (line);
-
-  store = hy_store_open (path, &error);
-  g_assert_no_error (error);
-  profile->url = g_strdup (strstr (line, "http://"));
-  profile->tenant = g_strdup ("demo");
-  profile->client_id = g_strdup ("halyard-demo");
-  profile->enabled = TRUE;
-  /* Idle: a budget the alerts never reach. Saturated: a small one the bulk sync spends. */
-  profile->rate_max = saturated ? 20 : 100000;
-  profile->rate_window = saturated ? 2 : 300;
-  g_assert_true (hy_store_set_profile (store, profile, &error));
-  company->id = g_strdup ("c1");
-  company->name = g_strdup ("Acme");
-  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPANY, company, NULL, &error));
-  client_id = first_client_id (profile->url, &site_id);
-  g_assert_true (hy_store_link_set (store, HY_RECORD_KIND_COMPANY, "c1", client_id, "Acme",
-                                    HY_LINK_HOW_MANUAL, &error));
-  group->id = g_strdup ("g1");
-  group->name = g_strdup ("Servers");
-  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_GROUP, group, NULL, &error));
-  g_assert_true (hy_store_map_group (store, "g1", client_id, site_id, &error));
-  g_assert_true (hy_store_begin (store, &error));
-  for (guint d = 0; d < devices; d++)
-    {
-      g_autoptr (HyComputer) pc = hy_computer_new ();
-
-      pc->id = g_strdup_printf ("pc%05u", d);
-      pc->name = g_strdup_printf ("DEV-%05u", d);
-      pc->company_id = g_strdup ("c1");
-      pc->group_id = g_strdup ("g1");
-      g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPUTER, pc, NULL, &error));
-    }
-  g_assert_true (hy_store_commit (store, &error));
-  policy->id = g_strdup ("p1");
-  policy->name = g_strdup ("Disk");
-  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_POLICY, policy, NULL, &error));
-  g_assert_true (hy_store_map_policy (store, "p1", 4, 0, &error));
-  g_assert_no_error (error);
-
-  g_subprocess_launcher_setenv (serve_launcher, "HALYARD_CLIENT_SECRET", "demo-secret", TRUE);
-  g_subprocess_launcher_set_child_setup (serve_launcher, die_with_parent, NULL, NULL);
-  serve = g_subprocess_launcher_spawn (serve_launcher, &error, HY_CLI_BINARY, "--data-dir", dir,
-                                       "--json", "serve", NULL);
-  g_assert_no_error (error);
-  g_free (read_line (serve));
-
-  g_signal_connect (store, "changed", G_CALLBACK (changed_cb), &changed);
-  /* Idle: serve's first sync is done. Saturated: the budget is spent by the bulk sync. */
   while (TRUE)
     {
       g_autoptr (GPtrArray) groups = hy_store_list_group_sync (store, TRUE, NULL);
@@ -204,51 +157,98 @@ main (int argc, char **argv)
         break;
       g_main_context_iteration (NULL, TRUE);
     }
+}
+
+/* Records alert @i as `halyard-cli alert raise` does and waits, on the store's "changed"
+ * signal (which sets *@changed), for serve's POST of its ticket; returns the latency in ms. */
+static double
+raise_and_wait (HySyncEngine *recorder, HyStore *store, guint i, gboolean *changed)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id = g_strdup_printf ("a%u", i);
+  g_autoptr (HySyncAlertResult) result = NULL;
+  HySyncAlertInput input = { 0 };
+  gint64 start, sent;
+
+  input.id = id;
+  input.computer_id = "pc00000";
+  input.policy_id = "p1";
+  input.summary = "C: is 95% full";
+  start = g_get_real_time ();
+  result = hy_sync_engine_raise_alert (recorder, &input, &error);
+  g_assert_no_error (error);
+  while ((sent = ticket_post_time (store, id)) == 0)
+    {
+      *changed = FALSE;
+      while (!*changed)
+        g_main_context_iteration (NULL, TRUE);
+    }
+  return (sent - start) / 1000.0;
+}
+
+static void
+report (gboolean saturated, guint n_alerts, HyProfile *profile, GArray *latencies)
+{
+  g_array_sort (latencies, hy_bench_compare_doubles);
+  printf ("%s: %u alerts, budget %u/%u s%s\n", saturated ? "saturated" : "idle", n_alerts,
+          profile->rate_max, profile->rate_window,
+          saturated ? ", serve's bulk sync of 20 000 devices running" : "");
+  printf ("  median %.1f ms, p99 %.1f ms, max %.1f ms\n", hy_bench_percentile (latencies, 50),
+          hy_bench_percentile (latencies, 99), hy_bench_percentile (latencies, 100));
+  if (saturated)
+    printf ("  (one request of the budget frees every %.0f ms on average)\n",
+            1000.0 * profile->rate_window / profile->rate_max);
+}
+
+int
+main (int argc, char **argv)
+{
+  gboolean saturated = argc > 1 && g_strcmp0 (argv[1], "saturated") == 0;
+  guint n_alerts = argc > 2 ? (guint) g_ascii_strtoull (argv[2], NULL, 10) : saturated ? 30 : 1000;
+  g_autoptr (GSubprocess) sim = NULL;
+  g_autoptr (GSubprocess) serve = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = hy_bench_make_dir ("hy-bench-service-XXXXXX");
+  g_autofree char *path = g_build_filename (dir, "halyard.db", NULL);
+  g_autoptr (HyStore) store = NULL;
+  g_autoptr (HyProfile) profile = hy_profile_new ();
+  g_autoptr (HySyncEngine) recorder = NULL;
+  g_autoptr (GArray) latencies = g_array_new (FALSE, FALSE, sizeof (double));
+  gboolean changed = FALSE;
+
+  sim = hy_bench_spawn_sim ((const char *const[]){ HY_SIM_BINARY, "--port", "0", "--clients", "1",
+                                                   "--sites-per-client", "1", "--assets-per-client",
+                                                   "0", "--agents", "2", NULL },
+                            &profile->url);
+  store = hy_store_open (path, &error);
+  g_assert_no_error (error);
+  profile->tenant = g_strdup ("demo");
+  profile->client_id = g_strdup ("halyard-demo");
+  profile->enabled = TRUE;
+  /* Idle: a budget the alerts never reach. Saturated: a small one the bulk sync spends. */
+  profile->rate_max = saturated ? 20 : 100000;
+  profile->rate_window = saturated ? 2 : 300;
+  set_up_store (store, profile, saturated ? 20000 : 10);
+
+  serve = start_serve (dir);
+  g_signal_connect (store, "changed", G_CALLBACK (changed_cb), &changed);
+  wait_until_ready (store, saturated);
 
   recorder = hy_sync_engine_new (store, NULL);
   for (guint i = 0; i < n_alerts; i++)
     {
-      g_autofree char *id = g_strdup_printf ("a%u", i);
-      g_autoptr (HySyncAlertResult) result = NULL;
-      HySyncAlertInput input = { 0 };
-      gint64 start, sent;
+      double ms = raise_and_wait (recorder, store, i, &changed);
 
-      input.id = id;
-      input.computer_id = "pc00000";
-      input.policy_id = "p1";
-      input.summary = "C: is 95% full";
-      start = g_get_real_time ();
-      result = hy_sync_engine_raise_alert (recorder, &input, &error);
-      g_assert_no_error (error);
-      while ((sent = ticket_post_time (store, id)) == 0)
-        {
-          changed = FALSE;
-          while (!changed)
-            g_main_context_iteration (NULL, TRUE);
-        }
-      sent -= start;
-      g_array_append_val (latencies, sent);
+      g_array_append_val (latencies, ms);
       if ((i + 1) % 100 == 0)
         fprintf (stderr, "%u alerts…\n", i + 1);
     }
+  report (saturated, n_alerts, profile, latencies);
 
-  g_array_sort (latencies, compare_gint64);
-  printf ("%s: %u alerts, budget %u/%u s%s\n", saturated ? "saturated" : "idle", n_alerts,
-          profile->rate_max, profile->rate_window,
-          saturated ? ", serve's bulk sync of 20 000 devices running" : "");
-  printf ("  median %.1f ms, p99 %.1f ms, max %.1f ms\n",
-          g_array_index (latencies, gint64, latencies->len / 2) / 1000.0,
-          g_array_index (latencies, gint64, MIN (latencies->len - 1, latencies->len * 99 / 100)) /
-              1000.0,
-          g_array_index (latencies, gint64, latencies->len - 1) / 1000.0);
-  if (saturated)
-    printf ("  (one request of the budget frees every %.0f ms on average)\n",
-            1000.0 * profile->rate_window / profile->rate_max);
-
-  g_subprocess_send_signal (serve, SIGTERM);
-  g_subprocess_wait (serve, NULL, NULL);
-  g_subprocess_force_exit (sim);
-  g_subprocess_wait (sim, NULL, NULL);
+  hy_bench_stop (serve);
+  hy_bench_stop (sim);
+  g_clear_object (&recorder);
   g_clear_object (&store);
-  return system (cmd) == 0 ? 0 : 1;
+  hy_bench_remove_tree (dir);
+  return 0;
 }

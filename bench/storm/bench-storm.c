@@ -18,6 +18,7 @@
 
 #include <stdio.h>
 
+#include "hy-bench.h"
 #include "hy-sim.h"
 #include "store/hy-store.h"
 #include "sync/hy-sync-engine.h"
@@ -214,7 +215,7 @@ main (int argc, char **argv)
     g_error ("%s", error->message);
   state = hy_sim_dump_state (sim);
 
-  dir = g_dir_make_tmp ("bench-storm-XXXXXX", &error);
+  dir = hy_bench_make_dir ("bench-storm-XXXXXX");
   path = g_build_filename (dir, "halyard.db", NULL);
   store = hy_store_open (path, &error);
   if (store == NULL)
@@ -251,10 +252,7 @@ main (int argc, char **argv)
 
   g_clear_object (&engine);
   hy_sim_stop (sim);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-    if (system (cmd) != 0)
-      g_warning ("could not remove %s", dir);
-  }
+  g_clear_object (&store);
+  hy_bench_remove_tree (dir);
   return 0;
 }

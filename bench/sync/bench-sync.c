@@ -21,11 +21,8 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 
+#include "hy-bench.h"
 #include "sync/hy-sync-engine.h"
 
 #define BUDGET_REQUESTS 300
@@ -36,35 +33,6 @@ static int companies = 200;
 static int changed_percent = 1;
 static int batch = 100;
 static gboolean ignore_returnall = FALSE;
-
-static void
-result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static gpointer
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static long
-peak_rss_kib (void)
-{
-  struct rusage usage;
-
-  getrusage (RUSAGE_SELF, &usage);
-  return usage.ru_maxrss;
-}
 
 static double
 budget_wall (guint requests, double measured)
@@ -88,85 +56,38 @@ report (const char *label, HySyncReport *r, double wall, guint n_devices)
           r->pending, r->dead);
   printf ("%-22s wall %.2f s measured (client pacing off); %.1f s under 300 req / 5 min "
           "(computed); peak RSS %ld KiB\n",
-          "", wall, budget_wall (r->requests, wall), peak_rss_kib ());
+          "", wall, budget_wall (r->requests, wall), hy_bench_peak_rss_kib ());
 }
 
-int
-main (int argc, char **argv)
+/* Halo: an empty Halo (no assets) with the companies' clients, one site each, as a separate
+ * process that dies with the bench; its URL in *@out_url. */
+static GSubprocess *
+start_halo (char **out_url)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
-  const GOptionEntry entries[] = {
-    { "devices", 0, 0, G_OPTION_ARG_INT, &devices, "Devices (default 10000)", "N" },
-    { "companies", 0, 0, G_OPTION_ARG_INT, &companies, "Companies (default 200)", "N" },
-    { "changed-percent", 0, 0, G_OPTION_ARG_INT, &changed_percent, "Changed for the re-sync", "P" },
-    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Assets per POST (default 100)", "N" },
-    { "ignore-returnall", 0, 0, G_OPTION_ARG_NONE, &ignore_returnall,
-      "Halo answers a multi-item POST with the last record only", NULL },
-    { NULL },
-  };
-  g_autofree char *sim_out = NULL;
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *clients_arg = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  g_autoptr (GSubprocess) sim = NULL;
-  g_autoptr (GDataInputStream) sim_stdout = NULL;
-  g_autofree char *line = NULL;
-  const char *url;
-  g_autoptr (HyStore) store = NULL;
-  g_autoptr (HyHaloClient) client = NULL;
-  g_autoptr (HySyncEngine) engine = NULL;
-  g_autoptr (HyProfile) profile = hy_profile_new ();
-  g_autoptr (GAsyncResult) listed = NULL;
-  g_autoptr (HyHaloList) halo_clients = NULL;
-  g_autoptr (GAsyncResult) sites_result = NULL;
-  g_autoptr (HyHaloList) halo_sites = NULL;
-  g_autoptr (GHashTable) site_of =
-      g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  g_autoptr (HySyncReport) first = NULL;
-  g_autoptr (HySyncReport) second = NULL;
-  g_autoptr (HySyncReport) third = NULL;
-  g_autoptr (GAsyncResult) r1 = NULL;
-  g_autoptr (GAsyncResult) r2 = NULL;
-  g_autoptr (GAsyncResult) r3 = NULL;
-  gint64 t0;
-  double wall1, wall2, wall3;
-  int changed;
   const char *sim_binary = g_getenv ("HALYARD_SIM");
+  /* A few more clients than companies: some generated clients are inactive. */
+  g_autofree char *clients_arg = g_strdup_printf ("%d", companies + companies / 10 + 5);
 
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_option_context_add_main_entries (context, entries, NULL);
-  if (!g_option_context_parse (context, &argc, &argv, &error))
-    {
-      g_printerr ("%s\n", error->message);
-      return 2;
-    }
   if (sim_binary == NULL)
     sim_binary = HY_SIM_BINARY;
+  return hy_bench_spawn_sim ((const char *const[]){ sim_binary, "--port", "0", "--clients",
+                                                    clients_arg, "--sites-per-client", "1",
+                                                    "--assets-per-client", "0", "--agents", "2",
+                                                    "--seed", "1",
+                                                    ignore_returnall ? "--ignore-returnall" : NULL,
+                                                    NULL },
+                             out_url);
+}
 
-  /* Halo: an empty Halo (no assets) with the companies' clients, one site each. */
-  /* A few more clients than companies: some generated clients are inactive. */
-  clients_arg = g_strdup_printf ("%d", companies + companies / 10 + 5);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
-                                        G_SUBPROCESS_FLAGS_STDERR_SILENCE);
-  /* The simulator dies with the bench, whatever happens to it. */
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  sim = g_subprocess_launcher_spawn (launcher, &error, sim_binary, "--port", "0", "--clients",
-                                     clients_arg, "--sites-per-client", "1", "--assets-per-client",
-                                     "0", "--agents", "2", "--seed", "1",
-                                     ignore_returnall ? "--ignore-returnall" : NULL, NULL);
-  if (sim == NULL)
-    g_error ("%s", error->message);
-  sim_stdout = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
-  line = g_data_input_stream_read_line (sim_stdout, NULL, NULL, &error);
-  if (line == NULL || strstr (line, "http://") == NULL)
-    g_error ("halyard-sim did not start");
-  url = strstr (line, "http://");
+/* A store in @dir whose profile is the simulator at @url. */
+static HyStore *
+open_store (const char *dir, const char *url)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "halyard.db", NULL);
+  g_autoptr (HyStore) store = hy_store_open (path, &error);
+  g_autoptr (HyProfile) profile = hy_profile_new ();
 
-  dir = g_dir_make_tmp ("hy-bench-XXXXXX", &error);
-  path = g_build_filename (dir, "halyard.db", NULL);
-  store = hy_store_open (path, &error);
   if (store == NULL)
     g_error ("%s", error->message);
   profile->url = g_strdup (url);
@@ -174,24 +95,35 @@ main (int argc, char **argv)
   profile->client_id = g_strdup ("halyard-demo");
   profile->enabled = TRUE;
   hy_store_set_profile (store, profile, NULL);
+  return g_steal_pointer (&store);
+}
 
-  client = hy_halo_client_new (url, "demo", "halyard-demo", "demo-secret", "all", &error);
-  if (client == NULL)
-    g_error ("%s", error->message);
-  /* No client-side pacing: the budget's wall time is computed from the request count. */
-  hy_halo_client_set_rate_limit (client, 1000000, 300000);
+static HyHaloList *
+list_kind (HyHaloClient *client, HyHaloKind kind)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  HyHaloList *list;
 
-  /* The Halo clients and sites to link to (setup, not measured). */
-  hy_halo_client_list_clients_async (client, HY_HALO_PRIORITY_INTERACTIVE, NULL, result_cb,
-                                     &listed);
-  halo_clients = hy_halo_client_list_finish (client, wait_for (&listed), &error);
-  if (halo_clients == NULL)
+  if (kind == HY_HALO_KIND_CLIENT)
+    hy_halo_client_list_clients_async (client, HY_HALO_PRIORITY_INTERACTIVE, NULL,
+                                       hy_bench_result_cb, &result);
+  else
+    hy_halo_client_list_async (client, kind, NULL, NULL, 0, HY_HALO_PRIORITY_INTERACTIVE, NULL,
+                               NULL, hy_bench_result_cb, &result);
+  list = hy_halo_client_list_finish (client, hy_bench_wait (&result), &error);
+  if (list == NULL)
     g_error ("%s", error->message);
-  hy_halo_client_list_async (client, HY_HALO_KIND_SITE, NULL, NULL, 0, HY_HALO_PRIORITY_INTERACTIVE,
-                             NULL, NULL, result_cb, &sites_result);
-  halo_sites = hy_halo_client_list_finish (client, wait_for (&sites_result), &error);
-  if (halo_sites == NULL)
-    g_error ("%s", error->message);
+  return list;
+}
+
+/* The Halo clients to link to (setup, not measured), and in @site_of each one's first site. */
+static HyHaloList *
+list_clients_and_sites (HyHaloClient *client, GHashTable *site_of)
+{
+  g_autoptr (HyHaloList) halo_clients = list_kind (client, HY_HALO_KIND_CLIENT);
+  g_autoptr (HyHaloList) halo_sites = list_kind (client, HY_HALO_KIND_SITE);
+
   for (guint i = 0; i < halo_sites->records->len; i++)
     {
       HyHaloRecord *s = g_ptr_array_index (halo_sites->records, i);
@@ -202,8 +134,15 @@ main (int argc, char **argv)
     }
   if ((int) halo_clients->records->len < companies)
     g_error ("halyard-sim has %u clients", halo_clients->records->len);
+  return g_steal_pointer (&halo_clients);
+}
 
-  /* The inventory: one group per company, mapped to its client and site. */
+/* The inventory: one group per company, mapped to its client and site, and the devices. */
+static void
+fill_inventory (HyStore *store, HyHaloList *halo_clients, GHashTable *site_of)
+{
+  g_autoptr (GError) error = NULL;
+
   hy_store_begin (store, NULL);
   for (int c = 0; c < companies; c++)
     {
@@ -239,32 +178,33 @@ main (int argc, char **argv)
     }
   if (!hy_store_commit (store, &error))
     g_error ("%s", error->message);
+}
 
-  engine = hy_sync_engine_new (store, client);
-  hy_sync_engine_set_batch_size (engine, batch);
+/* One timed sync, reported under @label. */
+static HySyncReport *
+timed_sync (HySyncEngine *engine, const char *label)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  HySyncReport *r;
+  double wall;
 
-  printf ("Halyard sync bench: %d devices in %d companies, batches of %d, halyard-sim at %s%s\n",
-          devices, companies, batch, url,
-          ignore_returnall ? " (ignoring ?returnall: the last record only)" : "");
-
-  t0 = g_get_monotonic_time ();
-  hy_sync_engine_sync_async (engine, FALSE, NULL, result_cb, &r1);
-  first = hy_sync_engine_sync_finish (engine, wait_for (&r1), &error);
-  wall1 = (g_get_monotonic_time () - t0) / 1e6;
-  if (first == NULL)
+  hy_sync_engine_sync_async (engine, FALSE, NULL, hy_bench_result_cb, &result);
+  r = hy_sync_engine_sync_finish (engine, hy_bench_wait (&result), &error);
+  wall = hy_bench_seconds_since (t0);
+  if (r == NULL)
     g_error ("%s", error->message);
-  report ("first sync", first, wall1, devices);
+  report (label, r, wall, devices);
+  return r;
+}
 
-  t0 = g_get_monotonic_time ();
-  hy_sync_engine_sync_async (engine, FALSE, NULL, result_cb, &r2);
-  second = hy_sync_engine_sync_finish (engine, wait_for (&r2), &error);
-  wall2 = (g_get_monotonic_time () - t0) / 1e6;
-  if (second == NULL)
-    g_error ("%s", error->message);
-  report ("re-sync, no change", second, wall2, devices);
+/* --changed-percent of the devices renamed; returns how many. */
+static int
+rename_some (HyStore *store)
+{
+  int changed = devices * changed_percent / 100;
 
-  /* 1 % changed: renamed. */
-  changed = devices * changed_percent / 100;
   hy_store_begin (store, NULL);
   for (int i = 0; i < changed; i++)
     {
@@ -275,23 +215,74 @@ main (int argc, char **argv)
       hy_store_upsert (store, HY_RECORD_KIND_COMPUTER, pc, NULL, NULL);
     }
   hy_store_commit (store, NULL);
-  t0 = g_get_monotonic_time ();
-  hy_sync_engine_sync_async (engine, FALSE, NULL, result_cb, &r3);
-  third = hy_sync_engine_sync_finish (engine, wait_for (&r3), &error);
-  wall3 = (g_get_monotonic_time () - t0) / 1e6;
-  if (third == NULL)
-    g_error ("%s", error->message);
-  {
-    g_autofree char *label = g_strdup_printf ("re-sync, %d changed", changed);
-    report (label, third, wall3, devices);
-  }
+  return changed;
+}
 
-  g_subprocess_send_signal (sim, SIGTERM);
-  g_subprocess_wait (sim, NULL, NULL);
-  {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-    if (system (cmd) != 0)
-      g_warning ("Could not remove %s", dir);
-  }
+int
+main (int argc, char **argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new (NULL);
+  const GOptionEntry entries[] = {
+    { "devices", 0, 0, G_OPTION_ARG_INT, &devices, "Devices (default 10000)", "N" },
+    { "companies", 0, 0, G_OPTION_ARG_INT, &companies, "Companies (default 200)", "N" },
+    { "changed-percent", 0, 0, G_OPTION_ARG_INT, &changed_percent, "Changed for the re-sync", "P" },
+    { "batch", 0, 0, G_OPTION_ARG_INT, &batch, "Assets per POST (default 100)", "N" },
+    { "ignore-returnall", 0, 0, G_OPTION_ARG_NONE, &ignore_returnall,
+      "Halo answers a multi-item POST with the last record only", NULL },
+    { NULL },
+  };
+  g_autofree char *dir = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *label = NULL;
+  g_autoptr (GSubprocess) sim = NULL;
+  g_autoptr (HyStore) store = NULL;
+  g_autoptr (HyHaloClient) client = NULL;
+  g_autoptr (HySyncEngine) engine = NULL;
+  g_autoptr (HyHaloList) halo_clients = NULL;
+  g_autoptr (GHashTable) site_of =
+      g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr (HySyncReport) first = NULL;
+  g_autoptr (HySyncReport) second = NULL;
+  g_autoptr (HySyncReport) third = NULL;
+  int changed;
+
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    {
+      g_printerr ("%s\n", error->message);
+      return 2;
+    }
+
+  sim = start_halo (&url);
+  dir = hy_bench_make_dir ("hy-bench-XXXXXX");
+  store = open_store (dir, url);
+  client = hy_halo_client_new (url, "demo", "halyard-demo", "demo-secret", "all", &error);
+  if (client == NULL)
+    g_error ("%s", error->message);
+  /* No client-side pacing: the budget's wall time is computed from the request count. */
+  hy_halo_client_set_rate_limit (client, 1000000, 300000);
+  halo_clients = list_clients_and_sites (client, site_of);
+  fill_inventory (store, halo_clients, site_of);
+
+  engine = hy_sync_engine_new (store, client);
+  hy_sync_engine_set_batch_size (engine, batch);
+
+  printf ("Halyard sync bench: %d devices in %d companies, batches of %d, halyard-sim at %s%s\n",
+          devices, companies, batch, url,
+          ignore_returnall ? " (ignoring ?returnall: the last record only)" : "");
+
+  first = timed_sync (engine, "first sync");
+  second = timed_sync (engine, "re-sync, no change");
+  /* 1 % changed: renamed. */
+  changed = rename_some (store);
+  label = g_strdup_printf ("re-sync, %d changed", changed);
+  third = timed_sync (engine, label);
+
+  hy_bench_stop (sim);
+  g_clear_object (&engine);
+  g_clear_object (&store);
+  hy_bench_remove_tree (dir);
   return first->failed == 0 && first->pending == 0 && third->updated == (guint) changed ? 0 : 1;
 }

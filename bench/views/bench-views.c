@@ -14,9 +14,9 @@
 #include "config.h"
 
 #include <adwaita.h>
-#include <glib/gstdio.h>
 #include <stdlib.h>
 
+#include "hy-bench.h"
 #include "models/hy-events-model.h"
 #include "hy-events-page.h"
 #include "hy-mapping-page.h"
@@ -28,12 +28,6 @@ static void
 after_paint_cb (GdkFrameClock *clock, gpointer user_data)
 {
   painted = TRUE;
-}
-
-static double
-ms_since (gint64 start)
-{
-  return (g_get_monotonic_time () - start) / 1000.0;
 }
 
 /* Waits for the window's next frame (drawn after what just changed). */
@@ -55,6 +49,38 @@ connect_frame_clock (GtkWidget *window)
                     NULL);
 }
 
+/* A 1200×800 window holding @page, not shown yet. */
+static GtkWidget *
+window_for (GtkWidget *page)
+{
+  GtkWidget *window = gtk_window_new ();
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  gtk_window_set_child (GTK_WINDOW (window), page);
+  return window;
+}
+
+/* Shows @window and waits for its first frame. */
+static void
+present (GtkWidget *window)
+{
+  gtk_window_present (GTK_WINDOW (window));
+  connect_frame_clock (window);
+  wait_frame (window);
+}
+
+/* Destroys @window, lets the main context settle, closes the session and removes its
+ * directory. */
+static void
+close_page (GtkWidget *window, HySession **session, const char *dir)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+  g_clear_object (session);
+  hy_bench_remove_tree (dir);
+}
+
 static long
 status_kb (const char *field)
 {
@@ -74,19 +100,14 @@ check (gboolean ok, GError *error)
     g_error ("%s", error != NULL ? error->message : "failed");
 }
 
-static void
-remove_tree (const char *dir)
+static HySession *
+open_session (const char *dir)
 {
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
+  g_autoptr (GError) error = NULL;
+  HySession *session = hy_session_open (dir, &error);
 
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-
-      g_unlink (path);
-    }
-  g_rmdir (dir);
+  check (session != NULL, error);
+  return session;
 }
 
 static void
@@ -150,62 +171,35 @@ fill_events (HyStore *store, guint n_events)
 }
 
 static void
-bench_mapping (guint n_clients, guint n_computers)
+time_company_searches (GtkWidget *window, HyMappingPage *page)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("halyard-bench-views-XXXXXX", &error);
-  g_autoptr (HySession) session = NULL;
-  GtkWidget *window;
-  HyMappingPage *page;
-  HyRecordPicker *picker;
-  gint64 start;
   static const char *const searches[] = { "client 0999", "client 12", "gmbh", "zzz", "" };
-  static const char *const computer_searches[] = { "pc-0999", "pc-12", "zzz", "" };
-  static const char *const keystrokes[] = { "c",           "cl",          "cli",       "clie",
-                                            "client",      "client 0",    "client 09", "client 099",
-                                            "client 0999", "client 09999" };
-
-  session = hy_session_open (dir, &error);
-  check (session != NULL, error);
-
-  start = g_get_monotonic_time ();
-  fill_inventory (hy_session_get_store (session), n_clients, n_computers);
-  g_print ("mapping: filled %u companies/clients and %u computers in %.0f ms\n", n_clients,
-           n_computers, ms_since (start));
-  g_print ("mapping: RSS before the view %ld kB\n", status_kb ("VmRSS:"));
-
-  start = g_get_monotonic_time ();
-  window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
-  page = HY_MAPPING_PAGE (hy_mapping_page_new ());
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
-  hy_mapping_page_set_session (page, session);
-  gtk_window_present (GTK_WINDOW (window));
-  connect_frame_clock (window);
-  wait_frame (window);
-  g_print ("mapping: first frame (companies listed) %.1f ms\n", ms_since (start));
-  g_print ("mapping: RSS after the first frame %ld kB (peak %ld kB)\n", status_kb ("VmRSS:"),
-           status_kb ("VmHWM:"));
 
   for (guint i = 0; i < G_N_ELEMENTS (searches); i++)
     {
+      gint64 start = g_get_monotonic_time ();
       double filtered;
 
-      start = g_get_monotonic_time ();
       hy_mapping_page_set_search_text (page, searches[i]);
-      filtered = ms_since (start);
+      filtered = hy_bench_ms_since (start);
       wait_frame (window);
       g_print ("mapping: companies, search “%s” → %u rows, filter %.1f ms, %.1f ms to the frame\n",
                searches[i], g_list_model_get_n_items (hy_mapping_page_get_rows (page, "companies")),
-               filtered, ms_since (start));
+               filtered, hy_bench_ms_since (start));
     }
+}
 
-  start = g_get_monotonic_time ();
+static void
+time_computers (GtkWidget *window, HyMappingPage *page)
+{
+  static const char *const computer_searches[] = { "pc-0999", "pc-12", "zzz", "" };
+  gint64 start = g_get_monotonic_time ();
+
   hy_mapping_page_set_section (page, "computers");
   wait_frame (window);
   g_print ("mapping: switch to computers (%u rows) %.1f ms\n",
            g_list_model_get_n_items (hy_mapping_page_get_rows (page, "computers")),
-           ms_since (start));
+           hy_bench_ms_since (start));
   for (guint i = 0; i < G_N_ELEMENTS (computer_searches); i++)
     {
       start = g_get_monotonic_time ();
@@ -214,7 +208,7 @@ bench_mapping (guint n_clients, guint n_computers)
       g_print ("mapping: computers, search “%s” → %u rows, %.1f ms to the frame\n",
                computer_searches[i],
                g_list_model_get_n_items (hy_mapping_page_get_rows (page, "computers")),
-               ms_since (start));
+               hy_bench_ms_since (start));
     }
   for (guint i = 0; i < 2; i++)
     {
@@ -224,25 +218,35 @@ bench_mapping (guint n_clients, guint n_computers)
       g_print ("mapping: computers, unlinked only %s → %u rows, %.1f ms to the frame\n",
                i == 0 ? "on" : "off",
                g_list_model_get_n_items (hy_mapping_page_get_rows (page, "computers")),
-               ms_since (start));
+               hy_bench_ms_since (start));
     }
+}
 
-  /* The picker over every Halo client. */
+/* The picker over every Halo client: open, type, then erase. */
+static void
+time_picker (GtkWidget *window, HyMappingPage *page)
+{
+  static const char *const keystrokes[] = { "c",           "cl",          "cli",       "clie",
+                                            "client",      "client 0",    "client 09", "client 099",
+                                            "client 0999", "client 09999" };
+  HyRecordPicker *picker;
+  gint64 start;
+
   hy_mapping_page_set_section (page, "companies");
   gtk_selection_model_select_item (hy_mapping_page_get_selection (page, "companies"), 0, TRUE);
   start = g_get_monotonic_time ();
   picker = hy_mapping_page_open_picker (page);
   wait_frame (window);
   g_print ("picker: open over %u clients %.1f ms\n", hy_record_picker_get_n_shown (picker),
-           ms_since (start));
+           hy_bench_ms_since (start));
   for (guint i = 0; i < G_N_ELEMENTS (keystrokes); i++)
     {
       start = g_get_monotonic_time ();
       hy_record_picker_set_search_text (picker, keystrokes[i]);
       g_print ("picker: “%s” → %u, filter %.2f ms", keystrokes[i],
-               hy_record_picker_get_n_shown (picker), ms_since (start));
+               hy_record_picker_get_n_shown (picker), hy_bench_ms_since (start));
       wait_frame (window);
-      g_print (", %.1f ms to the frame\n", ms_since (start));
+      g_print (", %.1f ms to the frame\n", hy_bench_ms_since (start));
     }
   for (guint i = G_N_ELEMENTS (keystrokes); i > 0; i--)
     {
@@ -250,35 +254,57 @@ bench_mapping (guint n_clients, guint n_computers)
       hy_record_picker_set_search_text (picker, i > 1 ? keystrokes[i - 2] : "");
       if (i == 1)
         g_print ("picker: back to empty → %u, filter %.2f ms\n",
-                 hy_record_picker_get_n_shown (picker), ms_since (start));
+                 hy_record_picker_get_n_shown (picker), hy_bench_ms_since (start));
     }
+}
+
+static void
+bench_mapping (guint n_clients, guint n_computers)
+{
+  g_autofree char *dir = hy_bench_make_dir ("halyard-bench-views-XXXXXX");
+  g_autoptr (HySession) session = open_session (dir);
+  GtkWidget *window;
+  HyMappingPage *page;
+  gint64 start;
+
+  start = g_get_monotonic_time ();
+  fill_inventory (hy_session_get_store (session), n_clients, n_computers);
+  g_print ("mapping: filled %u companies/clients and %u computers in %.0f ms\n", n_clients,
+           n_computers, hy_bench_ms_since (start));
+  g_print ("mapping: RSS before the view %ld kB\n", status_kb ("VmRSS:"));
+
+  start = g_get_monotonic_time ();
+  page = HY_MAPPING_PAGE (hy_mapping_page_new ());
+  window = window_for (GTK_WIDGET (page));
+  hy_mapping_page_set_session (page, session);
+  present (window);
+  g_print ("mapping: first frame (companies listed) %.1f ms\n", hy_bench_ms_since (start));
+  g_print ("mapping: RSS after the first frame %ld kB (peak %ld kB)\n", status_kb ("VmRSS:"),
+           status_kb ("VmHWM:"));
+
+  time_company_searches (window, page);
+  time_computers (window, page);
+  time_picker (window, page);
   g_print ("mapping: RSS at the end %ld kB (peak %ld kB)\n", status_kb ("VmRSS:"),
            status_kb ("VmHWM:"));
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-  g_clear_object (&session);
-  remove_tree (dir);
+  close_page (window, &session, dir);
 }
 
 static void
 bench_events (guint n_events)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("halyard-bench-events-XXXXXX", &error);
-  g_autoptr (HySession) session = NULL;
+  g_autofree char *dir = hy_bench_make_dir ("halyard-bench-events-XXXXXX");
+  g_autoptr (HySession) session = open_session (dir);
   GtkWidget *window;
   HyEventsPage *page;
   GListModel *shown;
   gint64 start;
 
-  session = hy_session_open (dir, &error);
-  check (session != NULL, error);
-
   start = g_get_monotonic_time ();
   fill_events (hy_session_get_store (session), n_events);
-  g_print ("events: appended %u events in %.0f ms\n", n_events, ms_since (start));
+  g_print ("events: appended %u events in %.0f ms\n", n_events, hy_bench_ms_since (start));
 
   {
     g_autoptr (HyEventsModel) model = hy_events_model_new (hy_session_get_store (session));
@@ -287,28 +313,25 @@ bench_events (guint n_events)
 
     start = g_get_monotonic_time ();
     count = hy_store_events_count (hy_session_get_store (session), FALSE, &error);
-    g_print ("events: store count (%" G_GINT64_FORMAT ") %.1f ms\n", count, ms_since (start));
+    g_print ("events: store count (%" G_GINT64_FORMAT ") %.1f ms\n", count,
+             hy_bench_ms_since (start));
     start = g_get_monotonic_time ();
     check (hy_events_model_reload (model, &error), error);
-    g_print ("events: model reload %.1f ms (%u queries)\n", ms_since (start),
+    g_print ("events: model reload %.1f ms (%u queries)\n", hy_bench_ms_since (start),
              hy_events_model_get_n_queries (model));
     start = g_get_monotonic_time ();
     buckets = hy_store_events_per_minute (hy_session_get_store (session), 0, 60, &error);
-    g_print ("events: per-minute chart data %.1f ms\n", ms_since (start));
+    g_print ("events: per-minute chart data %.1f ms\n", hy_bench_ms_since (start));
   }
 
   start = g_get_monotonic_time ();
-  window = gtk_window_new ();
-  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   page = HY_EVENTS_PAGE (hy_events_page_new ());
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (page));
+  window = window_for (GTK_WIDGET (page));
   hy_events_page_set_session (page, session);
-  gtk_window_present (GTK_WINDOW (window));
-  connect_frame_clock (window);
-  wait_frame (window);
+  present (window);
   shown = hy_events_page_get_shown (page);
   g_print ("events: first frame with %u events listed %.1f ms\n", g_list_model_get_n_items (shown),
-           ms_since (start));
+           hy_bench_ms_since (start));
   g_print ("events: RSS %ld kB (peak %ld kB)\n", status_kb ("VmRSS:"), status_kb ("VmHWM:"));
 
   {
@@ -320,7 +343,7 @@ bench_events (guint n_events)
 
         start = g_get_monotonic_time ();
         item = g_list_model_get_item (shown, positions[i]);
-        g_print ("events: row %u read in %.2f ms\n", positions[i], ms_since (start));
+        g_print ("events: row %u read in %.2f ms\n", positions[i], hy_bench_ms_since (start));
       }
   }
 
@@ -328,25 +351,21 @@ bench_events (guint n_events)
   hy_events_page_set_failed_only (page, TRUE);
   wait_frame (window);
   g_print ("events: failed only → %u, %.1f ms to the frame\n", g_list_model_get_n_items (shown),
-           ms_since (start));
+           hy_bench_ms_since (start));
   {
     g_autoptr (GObject) item = NULL;
 
     start = g_get_monotonic_time ();
     item = g_list_model_get_item (shown, g_list_model_get_n_items (shown) / 2);
     g_print ("events: failed only, middle row read in %.1f ms (walked from the top)\n",
-             ms_since (start));
+             hy_bench_ms_since (start));
   }
   hy_events_page_set_failed_only (page, FALSE);
   wait_frame (window);
   g_print ("events: RSS at the end %ld kB (peak %ld kB)\n", status_kb ("VmRSS:"),
            status_kb ("VmHWM:"));
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-  g_clear_object (&session);
-  remove_tree (dir);
+  close_page (window, &session, dir);
 }
 
 int
