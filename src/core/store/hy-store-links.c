@@ -281,6 +281,61 @@ delete_by_text (HyStore *self, const char *sql, const char *id, GError **error)
   return _hy_store_step_done (self, stmt, error);
 }
 
+/* Group and policy mappings: a local id, a Halo id it needs and a Halo id it may have. */
+
+/* Maps @id, a record that exists, with @sql, which takes it as ?1, the Halo @halo_id as ?2 and
+ * the optional Halo @optional_id (0: none) as ?3. */
+static gboolean
+upsert_mapping (HyStore *self,
+                const char *sql,
+                const char *id,
+                gint64 halo_id,
+                gint64 optional_id,
+                GError **error)
+{
+  g_autoptr (HyStmt) stmt = _hy_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  _hy_store_bind_text (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, halo_id);
+  _hy_store_bind_id (stmt, 3, optional_id);
+  return _hy_store_step_done (self, stmt, error);
+}
+
+/* The mapping @sql finds for @id (its ?1), made by @read; NULL when the step failed (@error
+ * set) or when there is none (*@out_missing TRUE: the caller says which mapping is missing). */
+static gpointer
+read_mapping (HyStore *self,
+              const char *sql,
+              const char *id,
+              HyRowReadFunc read,
+              gboolean *out_missing,
+              GError **error)
+{
+  g_autoptr (HyStmt) stmt = _hy_store_prepare (self, sql, error);
+
+  *out_missing = FALSE;
+  if (stmt == NULL)
+    return NULL;
+  _hy_store_bind_text (stmt, 1, id);
+  return _hy_store_read_row (self, stmt, read, out_missing, error);
+}
+
+static GPtrArray *
+list_mappings (HyStore *self,
+               const char *sql,
+               HyRowReadFunc read,
+               GDestroyNotify free_func,
+               GError **error)
+{
+  g_autoptr (HyStmt) stmt = _hy_store_prepare (self, sql, error);
+
+  if (stmt == NULL)
+    return NULL;
+  return _hy_store_read_rows (self, stmt, read, free_func, error);
+}
+
 gboolean
 hy_store_map_group (HyStore *self,
                     const char *group_id,
@@ -288,8 +343,6 @@ hy_store_map_group (HyStore *self,
                     gint64 site_id,
                     GError **error)
 {
-  g_autoptr (HyStmt) stmt = NULL;
-
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
   g_return_val_if_fail (group_id != NULL, FALSE);
   HY_STORE_LOCK (self);
@@ -302,18 +355,11 @@ hy_store_map_group (HyStore *self,
     }
   if (!_hy_store_require_record (self, HY_RECORD_KIND_GROUP, group_id, error))
     return FALSE;
-  stmt = _hy_store_prepare (self,
-                            "INSERT INTO group_mappings (group_id, client_id, site_id) VALUES (?1, "
-                            "?2, ?3) "
-                            "ON CONFLICT (group_id) DO UPDATE SET client_id = excluded.client_id, "
-                            "site_id = excluded.site_id",
-                            error);
-  if (stmt == NULL)
-    return FALSE;
-  _hy_store_bind_text (stmt, 1, group_id);
-  sqlite3_bind_int64 (stmt, 2, client_id);
-  _hy_store_bind_id (stmt, 3, site_id);
-  return _hy_store_step_done (self, stmt, error);
+  return upsert_mapping (self,
+                         "INSERT INTO group_mappings (group_id, client_id, site_id) "
+                         "VALUES (?1, ?2, ?3) ON CONFLICT (group_id) DO UPDATE SET "
+                         "client_id = excluded.client_id, site_id = excluded.site_id",
+                         group_id, client_id, site_id, error);
 }
 
 gboolean
@@ -340,7 +386,6 @@ read_group_mapping (HyStmt *stmt)
 HyGroupMapping *
 hy_store_get_group_mapping (HyStore *self, const char *group_id, GError **error)
 {
-  g_autoptr (HyStmt) stmt = NULL;
   HyGroupMapping *mapping;
   gboolean missing;
 
@@ -348,12 +393,10 @@ hy_store_get_group_mapping (HyStore *self, const char *group_id, GError **error)
   g_return_val_if_fail (group_id != NULL, NULL);
   HY_STORE_LOCK (self);
 
-  stmt = _hy_store_prepare (
-      self, "SELECT group_id, client_id, site_id FROM group_mappings WHERE group_id = ?1", error);
-  if (stmt == NULL)
-    return NULL;
-  _hy_store_bind_text (stmt, 1, group_id);
-  mapping = _hy_store_read_row (self, stmt, read_group_mapping, &missing, error);
+  mapping =
+      read_mapping (self,
+                    "SELECT group_id, client_id, site_id FROM group_mappings WHERE group_id = ?1",
+                    group_id, read_group_mapping, &missing, error);
   if (missing)
     g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
                  _ ("The group “%s” is not mapped to a Halo client."), group_id);
@@ -363,17 +406,12 @@ hy_store_get_group_mapping (HyStore *self, const char *group_id, GError **error)
 GPtrArray *
 hy_store_list_group_mappings (HyStore *self, GError **error)
 {
-  g_autoptr (HyStmt) stmt = NULL;
-
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   HY_STORE_LOCK (self);
 
-  stmt = _hy_store_prepare (
-      self, "SELECT group_id, client_id, site_id FROM group_mappings ORDER BY group_id", error);
-  if (stmt == NULL)
-    return NULL;
-  return _hy_store_read_rows (self, stmt, read_group_mapping,
-                              (GDestroyNotify) hy_group_mapping_free, error);
+  return list_mappings (self,
+                        "SELECT group_id, client_id, site_id FROM group_mappings ORDER BY group_id",
+                        read_group_mapping, (GDestroyNotify) hy_group_mapping_free, error);
 }
 
 gboolean
@@ -383,8 +421,6 @@ hy_store_map_policy (HyStore *self,
                      gint64 close_status_id,
                      GError **error)
 {
-  g_autoptr (HyStmt) stmt = NULL;
-
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
   g_return_val_if_fail (policy_id != NULL, FALSE);
   HY_STORE_LOCK (self);
@@ -397,19 +433,12 @@ hy_store_map_policy (HyStore *self,
     }
   if (!_hy_store_require_record (self, HY_RECORD_KIND_POLICY, policy_id, error))
     return FALSE;
-  stmt =
-      _hy_store_prepare (self,
+  return upsert_mapping (self,
                          "INSERT INTO policy_mappings (policy_id, ticket_type_id, close_status_id) "
                          "VALUES (?1, ?2, ?3) ON CONFLICT (policy_id) DO UPDATE SET "
                          "ticket_type_id = excluded.ticket_type_id, "
                          "close_status_id = excluded.close_status_id",
-                         error);
-  if (stmt == NULL)
-    return FALSE;
-  _hy_store_bind_text (stmt, 1, policy_id);
-  sqlite3_bind_int64 (stmt, 2, ticket_type_id);
-  _hy_store_bind_id (stmt, 3, close_status_id);
-  return _hy_store_step_done (self, stmt, error);
+                         policy_id, ticket_type_id, close_status_id, error);
 }
 
 gboolean
@@ -437,7 +466,6 @@ read_policy_mapping (HyStmt *stmt)
 HyPolicyMapping *
 hy_store_get_policy_mapping (HyStore *self, const char *policy_id, GError **error)
 {
-  g_autoptr (HyStmt) stmt = NULL;
   HyPolicyMapping *mapping;
   gboolean missing;
 
@@ -445,15 +473,10 @@ hy_store_get_policy_mapping (HyStore *self, const char *policy_id, GError **erro
   g_return_val_if_fail (policy_id != NULL, NULL);
   HY_STORE_LOCK (self);
 
-  stmt =
-      _hy_store_prepare (self,
-                         "SELECT policy_id, ticket_type_id, close_status_id FROM policy_mappings "
-                         "WHERE policy_id = ?1",
-                         error);
-  if (stmt == NULL)
-    return NULL;
-  _hy_store_bind_text (stmt, 1, policy_id);
-  mapping = _hy_store_read_row (self, stmt, read_policy_mapping, &missing, error);
+  mapping = read_mapping (self,
+                          "SELECT policy_id, ticket_type_id, close_status_id FROM policy_mappings "
+                          "WHERE policy_id = ?1",
+                          policy_id, read_policy_mapping, &missing, error);
   if (missing)
     g_set_error (error, HY_STORE_ERROR, HY_STORE_ERROR_NOT_FOUND,
                  _ ("The policy “%s” is not mapped to a Halo ticket type."), policy_id);
@@ -463,18 +486,11 @@ hy_store_get_policy_mapping (HyStore *self, const char *policy_id, GError **erro
 GPtrArray *
 hy_store_list_policy_mappings (HyStore *self, GError **error)
 {
-  g_autoptr (HyStmt) stmt = NULL;
-
   g_return_val_if_fail (HY_IS_STORE (self), NULL);
   HY_STORE_LOCK (self);
 
-  stmt =
-      _hy_store_prepare (self,
-                         "SELECT policy_id, ticket_type_id, close_status_id FROM policy_mappings "
-                         "ORDER BY policy_id",
-                         error);
-  if (stmt == NULL)
-    return NULL;
-  return _hy_store_read_rows (self, stmt, read_policy_mapping,
-                              (GDestroyNotify) hy_policy_mapping_free, error);
+  return list_mappings (self,
+                        "SELECT policy_id, ticket_type_id, close_status_id FROM policy_mappings "
+                        "ORDER BY policy_id",
+                        read_policy_mapping, (GDestroyNotify) hy_policy_mapping_free, error);
 }
