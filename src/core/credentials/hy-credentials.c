@@ -124,6 +124,19 @@ make_attributes (const char *url, const char *client_id, GError **error)
   return g_steal_pointer (&attributes);
 }
 
+/* The keyring attributes of @url and @client_id for @task; NULL when they are not valid: then
+ * @task has returned the error. */
+static GHashTable *
+task_attributes (GTask *task, const char *url, const char *client_id)
+{
+  g_autoptr (GError) error = NULL;
+  GHashTable *attributes = make_attributes (url, client_id, &error);
+
+  if (attributes == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  return attributes;
+}
+
 /* ------------------------------------------------------------------------- */
 /* Errors                                                                    */
 /* ------------------------------------------------------------------------- */
@@ -172,6 +185,14 @@ is_no_keyring_error (const GError *error)
   return FALSE;
 }
 
+static GError *
+locked_error (void)
+{
+  return g_error_new_literal (HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_LOCKED,
+                              _ ("The keyring is locked: unlock it (for example by logging in "
+                                 "to the desktop, or with Passwords and Keys), then try again"));
+}
+
 /* Turns a libsecret / GDBus error into one the technician can act on (also for
  * hy-intake-token.c). */
 GError *
@@ -188,13 +209,21 @@ _hy_credentials_translate_error (const GError *error)
                         error->message);
 
   if (g_error_matches (error, SECRET_ERROR, SECRET_ERROR_IS_LOCKED))
-    return g_error_new_literal (HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_LOCKED,
-                                _ ("The keyring is locked: unlock it (for example by logging in "
-                                   "to the desktop, or with Passwords and Keys), then try again"));
+    return locked_error ();
 
   return g_error_new (HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_FAILED,
                       /* Translators: %s is the keyring's own error text */
                       _ ("The keyring refused the operation: %s"), error->message);
+}
+
+/* Why storing a secret failed: @error is secret_password_store_finish ()'s, NULL when the
+ * technician dismissed a prompt to unlock or create the keyring (also for hy-intake-token.c). */
+GError *
+_hy_credentials_store_error (const GError *error)
+{
+  if (error == NULL)
+    return locked_error ();
+  return _hy_credentials_translate_error (error);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -209,13 +238,7 @@ store_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!secret_password_store_finish (result, &error))
     {
-      if (error == NULL)
-        /* A prompt to unlock or create the keyring was dismissed. */
-        g_task_return_new_error (task, HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_LOCKED, "%s",
-                                 _ ("The keyring is locked: unlock it (for example by logging in "
-                                    "to the desktop, or with Passwords and Keys), then try again"));
-      else
-        g_task_return_error (task, _hy_credentials_translate_error (error));
+      g_task_return_error (task, _hy_credentials_store_error (error));
       return;
     }
 
@@ -244,18 +267,14 @@ hy_credentials_store_async (const char *url,
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (GHashTable) attributes = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *label = NULL;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, hy_credentials_store_async);
 
-  attributes = make_attributes (url, client_id, &error);
+  attributes = task_attributes (task, url, client_id);
   if (attributes == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return;
   if (secret == NULL || *secret == '\0')
     {
       g_task_return_new_error (task, HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_INVALID, "%s",
@@ -337,17 +356,13 @@ hy_credentials_lookup_async (const char *url,
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (GHashTable) attributes = NULL;
-  g_autoptr (GError) error = NULL;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, hy_credentials_lookup_async);
 
-  attributes = make_attributes (url, client_id, &error);
+  attributes = task_attributes (task, url, client_id);
   if (attributes == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return;
 
   secret_password_lookupv (hy_credentials_get_schema (), attributes, cancellable, lookup_cb,
                            g_steal_pointer (&task));
@@ -410,17 +425,13 @@ hy_credentials_clear_async (const char *url,
 {
   g_autoptr (GTask) task = NULL;
   g_autoptr (GHashTable) attributes = NULL;
-  g_autoptr (GError) error = NULL;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, hy_credentials_clear_async);
 
-  attributes = make_attributes (url, client_id, &error);
+  attributes = task_attributes (task, url, client_id);
   if (attributes == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return;
 
   secret_password_clearv (hy_credentials_get_schema (), attributes, cancellable, clear_cb,
                           g_steal_pointer (&task));

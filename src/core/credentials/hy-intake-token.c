@@ -106,12 +106,7 @@ stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!secret_password_store_finish (result, &error))
     {
-      if (error == NULL)
-        g_task_return_new_error (task, HY_CREDENTIALS_ERROR, HY_CREDENTIALS_ERROR_LOCKED, "%s",
-                                 _ ("The keyring is locked: unlock it (for example by logging in "
-                                    "to the desktop, or with Passwords and Keys), then try again"));
-      else
-        g_task_return_error (task, _hy_credentials_translate_error (error));
+      g_task_return_error (task, _hy_credentials_store_error (error));
       return;
     }
   g_task_return_pointer (task, g_steal_pointer (&get->token),
