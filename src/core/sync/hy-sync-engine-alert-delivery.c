@@ -180,6 +180,26 @@ _hy_sync_engine_ticket_created (HySyncRun *run,
   _hy_sync_engine_alert_delivered (run, item, alert->id, hy_halo_record_get_id (ticket));
 }
 
+/* Looks @alert's ticket up by its key (in @client_id), in case an earlier create reached Halo.
+ * TRUE when that settles @item: the look-up failed (@item failed with its error) or found the
+ * ticket (the alert is delivered); FALSE when there is no such ticket. */
+static gboolean
+settled_by_ticket_lookup (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, gint64 client_id)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 ticket_id = 0;
+
+  if (!_hy_sync_engine_lookup_ticket (run, alert, client_id, item->record_key, &ticket_id, &error))
+    {
+      alert_item_failed (run, item, alert->id, error);
+      return TRUE;
+    }
+  if (ticket_id <= 0)
+    return FALSE;
+  _hy_sync_engine_alert_delivered (run, item, alert->id, ticket_id);
+  return TRUE;
+}
+
 /* Creates @alert's ticket; with @look_up_first (an earlier create may have reached Halo), only
  * when looking it up by its key finds none. */
 static void
@@ -209,22 +229,10 @@ deliver_ticket_create (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, gbool
       run->report->delivered--;
       return;
     }
-  if (look_up_first)
+  if (look_up_first && settled_by_ticket_lookup (run, item, alert, route.client_id))
     {
-      g_autoptr (GError) error = NULL;
-      if (!_hy_sync_engine_lookup_ticket (run, alert, route.client_id, item->record_key, &ticket_id,
-                                          &error))
-        {
-          alert_item_failed (run, item, alert->id, error);
-          _hy_sync_engine_route_clear (&route);
-          return;
-        }
-      if (ticket_id > 0)
-        {
-          _hy_sync_engine_alert_delivered (run, item, alert->id, ticket_id);
-          _hy_sync_engine_route_clear (&route);
-          return;
-        }
+      _hy_sync_engine_route_clear (&route);
+      return;
     }
 
   body = _hy_sync_engine_ticket_body (run, alert, &route);
@@ -246,25 +254,12 @@ deliver_ticket_create (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, gbool
     }
   {
     g_autoptr (GError) cause = g_steal_pointer (&call.error);
-    g_autoptr (GError) error = NULL;
+
     _hy_sync_engine_call_clear (&call);
-    if (_hy_sync_engine_error_outcome_uncertain (cause))
-      {
-        if (!_hy_sync_engine_lookup_ticket (run, alert, route.client_id, item->record_key,
-                                            &ticket_id, &error))
-          {
-            alert_item_failed (run, item, alert->id, error);
-            _hy_sync_engine_route_clear (&route);
-            return;
-          }
-        if (ticket_id > 0)
-          {
-            _hy_sync_engine_alert_delivered (run, item, alert->id, ticket_id);
-            _hy_sync_engine_route_clear (&route);
-            return;
-          }
-      }
-    alert_item_failed (run, item, alert->id, cause);
+    /* The create may have reached Halo although its answer did not come back. */
+    if (!_hy_sync_engine_error_outcome_uncertain (cause) ||
+        !settled_by_ticket_lookup (run, item, alert, route.client_id))
+      alert_item_failed (run, item, alert->id, cause);
   }
   _hy_sync_engine_route_clear (&route);
 }
@@ -313,6 +308,26 @@ check_action_agent (HySyncRun *run,
   _hy_sync_engine_report_warning (run->self, "POST", "/api/Actions", item->record_key, message);
 }
 
+/* Looks @spec's action up on its ticket, in case an earlier attempt made it. TRUE when that
+ * settles @item: the look-up failed (@item failed with its error) or found the action (@item is
+ * complete); FALSE when there is no such action. */
+static gboolean
+settled_by_action_lookup (HySyncRun *run, HyOutboxItem *item, const HySyncActionSpec *spec)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean found = FALSE;
+
+  if (!_hy_sync_engine_lookup_action (run, spec->ticket_id, item->record_key, spec->note,
+                                      spec->datetime, &found, &error))
+    {
+      _hy_sync_engine_item_failed (run, item, error);
+      return TRUE;
+    }
+  if (found)
+    _hy_sync_engine_item_complete (run, item);
+  return found;
+}
+
 static void
 deliver_action (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, JsonObject *payload)
 {
@@ -323,7 +338,6 @@ deliver_action (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, JsonObject *
                       .priority = HY_HALO_PRIORITY_ALERT,
                       .cancellable = run->cancellable,
                       .record = item->record_key };
-  gboolean found = FALSE;
 
   spec.ticket_id = alert->ticket_id;
   spec.outcome = hy_sync_json_string (payload, "outcome");
@@ -335,21 +349,8 @@ deliver_action (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, JsonObject *
   if (spec.outcome == NULL)
     spec.outcome = "Private Note";
 
-  if (item->attempts > 0)
-    {
-      g_autoptr (GError) error = NULL;
-      if (!_hy_sync_engine_lookup_action (run, spec.ticket_id, item->record_key, spec.note,
-                                          spec.datetime, &found, &error))
-        {
-          _hy_sync_engine_item_failed (run, item, error);
-          return;
-        }
-      if (found)
-        {
-          _hy_sync_engine_item_complete (run, item);
-          return;
-        }
-    }
+  if (item->attempts > 0 && settled_by_action_lookup (run, item, &spec))
+    return;
   body = hy_sync_action_payload (&spec);
   call.object = json_node_get_object (body);
   if (_hy_sync_engine_call_run (&call))
@@ -361,23 +362,12 @@ deliver_action (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, JsonObject *
     }
   {
     g_autoptr (GError) cause = g_steal_pointer (&call.error);
-    g_autoptr (GError) error = NULL;
+
     _hy_sync_engine_call_clear (&call);
-    if (_hy_sync_engine_error_outcome_uncertain (cause))
-      {
-        if (!_hy_sync_engine_lookup_action (run, spec.ticket_id, item->record_key, spec.note,
-                                            spec.datetime, &found, &error))
-          {
-            _hy_sync_engine_item_failed (run, item, error);
-            return;
-          }
-        if (found)
-          {
-            _hy_sync_engine_item_complete (run, item);
-            return;
-          }
-      }
-    _hy_sync_engine_item_failed (run, item, cause);
+    /* The action may have reached Halo although its answer did not come back. */
+    if (!_hy_sync_engine_error_outcome_uncertain (cause) ||
+        !settled_by_action_lookup (run, item, &spec))
+      _hy_sync_engine_item_failed (run, item, cause);
   }
 }
 

@@ -308,6 +308,35 @@ _hy_sync_engine_deliver_loop (HySyncRun *run, GError **error)
   return ok;
 }
 
+/* Records the items of a claim as outstanding, in flight. */
+static void
+outstanding_add_inflight (HySyncRun *run, GPtrArray *items)
+{
+  for (guint i = 0; i < items->len; i++)
+    {
+      HyOutboxItem *item = g_ptr_array_index (items, i);
+
+      _hy_sync_engine_outstanding_add (run, item);
+      _hy_sync_engine_outstanding_update (run, item->record_key, item->id, HY_OUTBOX_STATE_INFLIGHT,
+                                          0);
+    }
+}
+
+/* Alert writes go one by one, in claim order (oldest first within a record): TRUE, with @item
+ * released, while an earlier write of its record is outstanding. */
+static gboolean
+alert_item_waits (HySyncRun *run, HyOutboxItem *item)
+{
+  HySyncOutstanding *blocker =
+      _hy_sync_engine_outstanding_blocker (run, item->record_key, item->id);
+
+  if (blocker == NULL)
+    return FALSE;
+  _hy_sync_engine_item_release (run, item,
+                                blocker->state == HY_OUTBOX_STATE_INFLIGHT ? NULL : blocker);
+  return TRUE;
+}
+
 static gboolean
 deliver_loop_inner (HySyncRun *run, GError **error)
 {
@@ -342,14 +371,7 @@ deliver_loop_inner (HySyncRun *run, GError **error)
         if (g_hash_table_contains (run->deferred_keys,
                                    ((HyOutboxItem *) g_ptr_array_index (items, i))->record_key))
           flush_deferred (run);
-      for (guint i = 0; i < items->len; i++)
-        {
-          HyOutboxItem *item = g_ptr_array_index (items, i);
-
-          _hy_sync_engine_outstanding_add (run, item);
-          _hy_sync_engine_outstanding_update (run, item->record_key, item->id,
-                                              HY_OUTBOX_STATE_INFLIGHT, 0);
-        }
+      outstanding_add_inflight (run, items);
       for (guint i = 0; i < items->len; i++)
         {
           HyOutboxItem *item = g_ptr_array_index (items, i);
@@ -375,15 +397,8 @@ deliver_loop_inner (HySyncRun *run, GError **error)
                                item);
               continue;
             }
-          /* Alert writes go one by one, in claim order (oldest first within a record). */
-          blocker = _hy_sync_engine_outstanding_blocker (run, item->record_key, item->id);
-          if (blocker != NULL)
-            {
-              _hy_sync_engine_item_release (run, item,
-                                            blocker->state == HY_OUTBOX_STATE_INFLIGHT ? NULL
-                                                                                       : blocker);
-              continue;
-            }
+          if (alert_item_waits (run, item))
+            continue;
           /* Ticket creates go together, in batches (hy-sync-engine-ticket-batch.c). */
           if (_hy_sync_engine_ticket_create_batchable (run, item))
             g_ptr_array_add (tickets, item);
@@ -534,25 +549,12 @@ _hy_sync_engine_deliver_alerts_first (HySyncRun *run)
           }
         if (items->len == 0)
           break;
+        outstanding_add_inflight (run, items);
         for (guint i = 0; i < items->len; i++)
           {
             HyOutboxItem *item = g_ptr_array_index (items, i);
 
-            _hy_sync_engine_outstanding_add (run, item);
-            _hy_sync_engine_outstanding_update (run, item->record_key, item->id,
-                                                HY_OUTBOX_STATE_INFLIGHT, 0);
-          }
-        for (guint i = 0; i < items->len; i++)
-          {
-            HyOutboxItem *item = g_ptr_array_index (items, i);
-            HySyncOutstanding *blocker =
-                _hy_sync_engine_outstanding_blocker (run, item->record_key, item->id);
-
-            if (blocker != NULL)
-              _hy_sync_engine_item_release (run, item,
-                                            blocker->state == HY_OUTBOX_STATE_INFLIGHT ? NULL
-                                                                                       : blocker);
-            else
+            if (!alert_item_waits (run, item))
               _hy_sync_engine_deliver_alert_item (run, item);
           }
         _hy_sync_engine_notify_changed (self);
