@@ -361,26 +361,10 @@ hy_import_preview_file (GFile *file,
   return g_steal_pointer (&self);
 }
 
-typedef struct
-{
-  GFile *file;
-  HyImportOptions options;
-  guint max_rows;
-} PreviewData;
-
-static void
-preview_data_free (PreviewData *data)
-{
-  g_object_unref (data->file);
-  g_free ((char *) data->options.columns);
-  g_free ((char *) data->options.company_id);
-  g_free (data);
-}
-
 static void
 preview_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
-  PreviewData *data = task_data;
+  HyImportTaskData *data = task_data;
   GError *error = NULL;
   HyImportPreview *preview;
 
@@ -401,20 +385,16 @@ hy_import_preview_async (GFile *file,
                          gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
-  PreviewData *data;
+  HyImportTaskData *data;
 
   g_return_if_fail (G_IS_FILE (file));
 
-  data = g_new0 (PreviewData, 1);
-  data->file = g_object_ref (file);
-  data->options = options ? *options : (HyImportOptions) HY_IMPORT_OPTIONS_INIT;
-  data->options.columns = g_strdup (data->options.columns);
-  data->options.company_id = g_strdup (data->options.company_id);
+  data = _hy_import_task_data_new (file, options);
   data->max_rows = max_rows;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, hy_import_preview_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) preview_data_free);
+  g_task_set_task_data (task, data, (GDestroyNotify) _hy_import_task_data_free);
   g_task_run_in_thread (task, preview_thread);
 }
 

@@ -125,6 +125,20 @@ char *_hy_import_fold_header (const char *header);
 /* "2026-11-20 10:00:00" (local time) or ISO 8601 → ISO 8601; NULL when it is neither. */
 char *_hy_import_normalize_date (const char *text);
 
+/* ---- Tasks (hy-import.c) ------------------------------------------------------------------ */
+
+/* What an import's or a preview's thread reads: the file, and options that own their texts. */
+typedef struct
+{
+  GFile *file;
+  HyImportOptions options;
+  guint max_rows; /* a preview's */
+} HyImportTaskData;
+
+/* @options NULL: defaults. */
+HyImportTaskData *_hy_import_task_data_new (GFile *file, const HyImportOptions *options);
+void _hy_import_task_data_free (HyImportTaskData *data);
+
 /* ---- FusionInventory / OCS XML (hy-import-xml.c) ------------------------------------------ */
 
 /* TRUE when @data looks like XML (after blanks, "<"). */

@@ -1039,14 +1039,20 @@ hy_import_file (HyStore *store,
   }
 }
 
-typedef struct
+HyImportTaskData *
+_hy_import_task_data_new (GFile *file, const HyImportOptions *options)
 {
-  GFile *file;
-  HyImportOptions options;
-} AsyncData;
+  HyImportTaskData *data = g_new0 (HyImportTaskData, 1);
 
-static void
-async_data_free (AsyncData *data)
+  data->file = g_object_ref (file);
+  data->options = options != NULL ? *options : (HyImportOptions) HY_IMPORT_OPTIONS_INIT;
+  data->options.columns = g_strdup (data->options.columns);
+  data->options.company_id = g_strdup (data->options.company_id);
+  return data;
+}
+
+void
+_hy_import_task_data_free (HyImportTaskData *data)
 {
   g_object_unref (data->file);
   g_free ((char *) data->options.columns);
@@ -1057,7 +1063,7 @@ async_data_free (AsyncData *data)
 static void
 import_thread (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
-  AsyncData *data = task_data;
+  HyImportTaskData *data = task_data;
   GError *error = NULL;
   HyImportResult *result;
 
@@ -1078,23 +1084,14 @@ hy_import_file_async (HyStore *store,
                       gpointer user_data)
 {
   g_autoptr (GTask) task = NULL;
-  AsyncData *data;
 
   g_return_if_fail (HY_IS_STORE (store));
   g_return_if_fail (G_IS_FILE (file));
 
-  data = g_new0 (AsyncData, 1);
-  data->file = g_object_ref (file);
-  if (options != NULL)
-    data->options = *options;
-  else
-    data->options = (HyImportOptions) HY_IMPORT_OPTIONS_INIT;
-  data->options.columns = g_strdup (data->options.columns);
-  data->options.company_id = g_strdup (data->options.company_id);
-
   task = g_task_new (store, cancellable, callback, user_data);
   g_task_set_source_tag (task, hy_import_file_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) async_data_free);
+  g_task_set_task_data (task, _hy_import_task_data_new (file, options),
+                        (GDestroyNotify) _hy_import_task_data_free);
   g_task_run_in_thread (task, import_thread);
 }
 
