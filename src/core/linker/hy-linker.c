@@ -227,18 +227,25 @@ hy_linker_link_new (HyRecordKind kind,
 /* JSON                                                                      */
 /* ------------------------------------------------------------------------- */
 
+/* Opens a record's object with the members every one starts with: its kind, id and name. */
+static void
+begin_record (JsonBuilder *builder, HyRecordKind kind, const char *id, const char *name)
+{
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "kind");
+  json_builder_add_string_value (builder, hy_record_kind_to_string (kind));
+  json_builder_set_member_name (builder, "id");
+  json_builder_add_string_value (builder, id);
+  json_builder_set_member_name (builder, "name");
+  json_builder_add_string_value (builder, name);
+}
+
 static void
 add_link (JsonBuilder *builder, const HyLink *link)
 {
   gboolean linked = link->link.how != HY_LINK_HOW_NONE;
 
-  json_builder_begin_object (builder);
-  json_builder_set_member_name (builder, "kind");
-  json_builder_add_string_value (builder, hy_record_kind_to_string (link->kind));
-  json_builder_set_member_name (builder, "id");
-  json_builder_add_string_value (builder, link->id);
-  json_builder_set_member_name (builder, "name");
-  json_builder_add_string_value (builder, link->name);
+  begin_record (builder, link->kind, link->id, link->name);
   json_builder_set_member_name (builder, "linked");
   json_builder_add_boolean_value (builder, linked);
   json_builder_set_member_name (builder, "halo_id");
@@ -305,13 +312,7 @@ hy_linker_result_to_json (const HyLinkerResult *result)
     {
       const HyLinkerAmbiguous *ambiguous = g_ptr_array_index (result->ambiguous, i);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "kind");
-      json_builder_add_string_value (builder, hy_record_kind_to_string (ambiguous->kind));
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, ambiguous->id);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, ambiguous->name);
+      begin_record (builder, ambiguous->kind, ambiguous->id, ambiguous->name);
       json_builder_set_member_name (builder, "candidates");
       json_builder_begin_array (builder);
       for (guint c = 0; c < ambiguous->candidates->len; c++)
@@ -327,13 +328,7 @@ hy_linker_result_to_json (const HyLinkerResult *result)
     {
       const HyLinkerSuggestion *suggestion = g_ptr_array_index (result->suggestions, i);
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "kind");
-      json_builder_add_string_value (builder, hy_record_kind_to_string (suggestion->kind));
-      json_builder_set_member_name (builder, "id");
-      json_builder_add_string_value (builder, suggestion->id);
-      json_builder_set_member_name (builder, "name");
-      json_builder_add_string_value (builder, suggestion->name);
+      begin_record (builder, suggestion->kind, suggestion->id, suggestion->name);
       json_builder_set_member_name (builder, "halo_id");
       json_builder_add_int_value (builder, suggestion->halo_id);
       json_builder_set_member_name (builder, "halo_name");
