@@ -365,15 +365,12 @@ hy_halo_client_get_ticket_async (HyHaloClient *self,
                                  GAsyncReadyCallback callback,
                                  gpointer user_data)
 {
-  g_autofree char *path = NULL;
-
   g_return_if_fail (HY_IS_HALO_CLIENT (self));
   g_return_if_fail (ticket_id > 0);
   /* With its details and assets: lists never carry them, and includedetails is a parameter of
    * the single ticket only (HALO-API §11). */
-  path = g_strdup_printf ("/api/Tickets/%" G_GINT64_FORMAT "?includedetails=true", ticket_id);
-  record_request (self, HY_HALO_KIND_TICKET, "GET", path, NULL, priority, record, 0, cancellable,
-                  callback, user_data);
+  hy_halo_client_get_record_async (self, HY_HALO_KIND_TICKET, ticket_id, "includedetails=true",
+                                   priority, record, cancellable, callback, user_data);
 }
 
 void
