@@ -14,6 +14,7 @@
 #include <locale.h>
 
 #include "hy-test-halo.h"
+#include "hy-test-server.h"
 
 #define SECRET "hostile-secret-0123"
 #define TOKEN  "hostile-token-4567"
@@ -42,8 +43,7 @@ typedef enum
 
 typedef struct
 {
-  SoupServer *server;
-  char *base;
+  HyTestServer halo; /* answering with handler () */
   TokenMode token_mode;
   AuthinfoMode authinfo_mode;
   char *list_body;   /* GET /api/Client answers this (200) */
@@ -51,8 +51,6 @@ typedef struct
   gboolean redirect; /* every API request answers 302 to a cleartext address elsewhere */
   char *last_secret; /* the secret of the last token request, as the server decoded it */
   guint token_requests;
-  GPtrArray *events;
-  GAsyncResult *result;
 } Fixture;
 
 static char *
@@ -69,13 +67,6 @@ deep (const char *prefix, guint levels, const char *suffix)
 }
 
 static void
-respond (SoupServerMessage *msg, guint status, const char *type, const char *body)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, body, strlen (body));
-}
-
-static void
 handle_token (Fixture *f, SoupServerMessage *msg)
 {
   SoupMessageBody *request = soup_server_message_get_request_body (msg);
@@ -89,23 +80,23 @@ handle_token (Fixture *f, SoupServerMessage *msg)
   switch (f->token_mode)
     {
       case TOKEN_EMPTY:
-        respond (msg, 200, "application/json", "");
+        hy_test_server_respond (msg, 200, "application/json", "");
         return;
       case TOKEN_NOT_STRING:
-        respond (msg, 200, "application/json",
-                 "{\"access_token\":{\"x\":1},\"refresh_token\":[1],\"id_token\":7,"
-                 "\"expires_in\":3600}");
+        hy_test_server_respond (msg, 200, "application/json",
+                                "{\"access_token\":{\"x\":1},\"refresh_token\":[1],\"id_token\":7,"
+                                "\"expires_in\":3600}");
         return;
       case TOKEN_DEEP:
         {
           g_autofree char *body = deep ("{\"access_token\":", 100000, "}");
-          respond (msg, 200, "application/json", body);
+          hy_test_server_respond (msg, 200, "application/json", body);
         }
         return;
       case TOKEN_ECHO_TEXT:
         {
           g_autofree char *body = g_strdup_printf ("invalid_client: you sent %s", form);
-          respond (msg, 400, "text/plain", body);
+          hy_test_server_respond (msg, 400, "text/plain", body);
         }
         return;
       case TOKEN_ECHO_JSON:
@@ -121,7 +112,7 @@ handle_token (Fixture *f, SoupServerMessage *msg)
           json_builder_end_object (builder);
           root = json_builder_get_root (builder);
           body = json_to_string (root, FALSE);
-          respond (msg, 400, "application/json", body);
+          hy_test_server_respond (msg, 400, "application/json", body);
         }
         return;
       case TOKEN_ECHO_DECODE:
@@ -129,18 +120,19 @@ handle_token (Fixture *f, SoupServerMessage *msg)
           g_autofree char *body = g_strdup_printf ("{\"error\":\"invalid_client\",\"error_"
                                                    "description\":\"client_secret=%s is wrong\"}",
                                                    f->last_secret);
-          respond (msg, 400, "application/json", body);
+          hy_test_server_respond (msg, 400, "application/json", body);
         }
         return;
       case TOKEN_REDIRECT:
-        respond (msg, 307, "text/plain", "");
+        hy_test_server_respond (msg, 307, "text/plain", "");
         soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location",
                                       "http://198.51.100.7/auth/token");
         return;
       case TOKEN_OK:
       default:
-        respond (msg, 200, "application/json",
-                 "{\"access_token\":\"" TOKEN "\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
+        hy_test_server_respond (msg, 200, "application/json",
+                                "{\"access_token\":\"" TOKEN
+                                "\",\"token_type\":\"Bearer\",\"expires_in\":3600}");
         return;
     }
 }
@@ -151,26 +143,27 @@ handle_authinfo (Fixture *f, SoupServerMessage *msg)
   switch (f->authinfo_mode)
     {
       case AUTHINFO_EMPTY:
-        respond (msg, 200, "application/json", "");
+        hy_test_server_respond (msg, 200, "application/json", "");
         return;
       case AUTHINFO_URL_NUMBER:
-        respond (msg, 200, "application/json", "{\"auth_url\":12,\"tenant_id\":\"t\"}");
+        hy_test_server_respond (msg, 200, "application/json",
+                                "{\"auth_url\":12,\"tenant_id\":\"t\"}");
         return;
       case AUTHINFO_URL_OBJECT:
-        respond (msg, 200, "application/json", "{\"auth_url\":{\"a\":1}}");
+        hy_test_server_respond (msg, 200, "application/json", "{\"auth_url\":{\"a\":1}}");
         return;
       case AUTHINFO_TENANT_ARRAY:
-        respond (msg, 200, "application/json", "{\"tenant_id\":[\"t\"]}");
+        hy_test_server_respond (msg, 200, "application/json", "{\"tenant_id\":[\"t\"]}");
         return;
       case AUTHINFO_DEEP:
         {
           g_autofree char *body = deep ("{\"auth_url\":", 100000, "}");
-          respond (msg, 200, "application/json", body);
+          hy_test_server_respond (msg, 200, "application/json", body);
         }
         return;
       case AUTHINFO_NONE:
       default:
-        respond (msg, 404, "text/plain", "");
+        hy_test_server_respond (msg, 404, "text/plain", "");
         return;
     }
 }
@@ -198,67 +191,55 @@ handler (SoupServer *server,
     }
   if (g_strcmp0 (auth, "Bearer " TOKEN) != 0)
     {
-      respond (msg, 401, "text/plain", "");
+      hy_test_server_respond (msg, 401, "text/plain", "");
       return;
     }
   if (f->redirect)
     {
-      respond (msg, 302, "text/plain", "");
+      hy_test_server_respond (msg, 302, "text/plain", "");
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Location",
                                     "http://198.51.100.7/api/Client");
       return;
     }
   if (g_ascii_strcasecmp (path, "/api/Client") == 0 && f->list_body != NULL)
     {
-      respond (msg, 200, "application/json", f->list_body);
+      hy_test_server_respond (msg, 200, "application/json", f->list_body);
       return;
     }
   if (g_ascii_strcasecmp (path, "/api/Tickets/1") == 0 && f->error_body != NULL)
     {
-      respond (msg, 500, "application/json", f->error_body);
+      hy_test_server_respond (msg, 500, "application/json", f->error_body);
       return;
     }
   if (g_ascii_strcasecmp (path, "/api/Agent/me") == 0)
     {
-      respond (msg, 200, "application/json", "{\"id\":5,\"name\":\"API Agent\"}");
+      hy_test_server_respond (msg, 200, "application/json", "{\"id\":5,\"name\":\"API Agent\"}");
       return;
     }
-  respond (msg, 404, "text/plain", "");
+  hy_test_server_respond (msg, 404, "text/plain", "");
 }
 
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  f->server = soup_server_new (NULL, NULL);
-  f->base = hy_test_server_listen (f->server, handler, f);
-  f->events = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_halo_event_free);
+  hy_test_server_start (&f->halo, handler, f);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_ptr_array_unref (f->events);
-  soup_server_disconnect (f->server);
-  g_clear_object (&f->server);
-  g_free (f->base);
+  hy_test_server_stop (&f->halo);
   g_free (f->list_body);
   g_free (f->error_body);
   g_free (f->last_secret);
-  g_assert_null (f->result);
 }
 
-#define wait_result(f) hy_test_wait_result (&(f)->result)
+#define wait_result(f) hy_test_wait_result (&(f)->halo.result)
 
 static HyHaloClient *
 new_client (Fixture *f, const char *base, const char *secret)
 {
-  g_autoptr (GError) error = NULL;
-  HyHaloClient *client = hy_halo_client_new (base, "t", "client-id", secret, NULL, &error);
-
-  g_assert_no_error (error);
-  hy_halo_client_set_retry_policy (client, 1, 5, 20);
-  hy_test_record_events (client, f->events);
-  return client;
+  return hy_test_server_new_client (&f->halo, base, "t", secret, NULL, 1);
 }
 
 static gboolean
@@ -266,7 +247,7 @@ authenticate (Fixture *f, HyHaloClient *client, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  hy_halo_client_authenticate_async (client, NULL, hy_test_result_cb, &f->result);
+  hy_halo_client_authenticate_async (client, NULL, hy_test_result_cb, &f->halo.result);
   result = wait_result (f);
   return hy_halo_client_authenticate_finish (client, result, error);
 }
@@ -277,7 +258,7 @@ list_clients (Fixture *f, HyHaloClient *client, GError **error)
   g_autoptr (GAsyncResult) result = NULL;
 
   hy_halo_client_list_clients_async (client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
-                                     &f->result);
+                                     &f->halo.result);
   result = wait_result (f);
   return hy_halo_client_list_finish (client, result, error);
 }
@@ -300,7 +281,7 @@ test_numbers (Fixture *f, gconstpointer data)
     { "1e308", "1e+308" },
     { "99999999999999999999", "99999999999999999999" },
   };
-  g_autoptr (HyHaloClient) client = new_client (f, f->base, SECRET);
+  g_autoptr (HyHaloClient) client = new_client (f, f->halo.base, SECRET);
 
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
@@ -350,7 +331,7 @@ test_deep_nesting (Fixture *f, gconstpointer data)
 {
   /* a list page */
   {
-    g_autoptr (HyHaloClient) client = new_client (f, f->base, SECRET);
+    g_autoptr (HyHaloClient) client = new_client (f, f->halo.base, SECRET);
     g_autoptr (GError) error = NULL;
     g_autoptr (HyHaloList) list = NULL;
 
@@ -368,7 +349,7 @@ test_deep_nesting (Fixture *f, gconstpointer data)
       g_autoptr (GError) error2 = NULL;
 
       hy_halo_client_get_ticket_async (client, 1, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL,
-                                       hy_test_result_cb, &f->result);
+                                       hy_test_result_cb, &f->halo.result);
       result = wait_result (f);
       record = hy_halo_client_record_finish (client, result, &error2);
       g_assert_null (record);
@@ -378,7 +359,7 @@ test_deep_nesting (Fixture *f, gconstpointer data)
 
   /* the token answer */
   {
-    g_autoptr (HyHaloClient) client = new_client (f, f->base, SECRET);
+    g_autoptr (HyHaloClient) client = new_client (f, f->halo.base, SECRET);
     g_autoptr (GError) error = NULL;
 
     f->token_mode = TOKEN_DEEP;
@@ -389,17 +370,17 @@ test_deep_nesting (Fixture *f, gconstpointer data)
 
   /* the discovery answer: not usable, said in the events; the default token URL is used */
   {
-    g_autoptr (HyHaloClient) client = new_client (f, f->base, SECRET);
+    g_autoptr (HyHaloClient) client = new_client (f, f->halo.base, SECRET);
     g_autoptr (GError) error = NULL;
     gboolean said = FALSE;
 
     f->authinfo_mode = AUTHINFO_DEEP;
-    g_ptr_array_set_size (f->events, 0);
+    g_ptr_array_set_size (f->halo.events, 0);
     g_assert_true (authenticate (f, client, &error));
     g_assert_no_error (error);
-    for (guint i = 0; i < f->events->len; i++)
+    for (guint i = 0; i < f->halo.events->len; i++)
       {
-        HyHaloEvent *e = g_ptr_array_index (f->events, i);
+        HyHaloEvent *e = g_ptr_array_index (f->halo.events, i);
         if (e->level == HY_HALO_EVENT_WARNING && e->error != NULL &&
             strstr (e->error, "nested more than") != NULL)
           said = TRUE;
@@ -421,7 +402,7 @@ test_mistyped_answers (Fixture *f, gconstpointer data)
 
   for (guint i = 0; i < G_N_ELEMENTS (token_modes); i++)
     {
-      g_autoptr (HyHaloClient) client = new_client (f, f->base, SECRET);
+      g_autoptr (HyHaloClient) client = new_client (f, f->halo.base, SECRET);
       g_autoptr (GError) error = NULL;
 
       f->token_mode = token_modes[i];
@@ -433,21 +414,21 @@ test_mistyped_answers (Fixture *f, gconstpointer data)
 
   for (guint i = 0; i < G_N_ELEMENTS (authinfo_modes); i++)
     {
-      g_autoptr (HyHaloClient) client = new_client (f, f->base, SECRET);
+      g_autoptr (HyHaloClient) client = new_client (f, f->halo.base, SECRET);
       g_autoptr (GError) error = NULL;
       guint warnings = 0;
 
       f->authinfo_mode = authinfo_modes[i];
-      g_ptr_array_set_size (f->events, 0);
+      g_ptr_array_set_size (f->halo.events, 0);
       g_assert_true (authenticate (f, client, &error));
       g_assert_no_error (error);
       {
-        g_autofree char *fallback = g_strconcat (f->base, "/auth/token", NULL);
+        g_autofree char *fallback = g_strconcat (f->halo.base, "/auth/token", NULL);
         g_assert_cmpstr (hy_halo_client_get_token_url (client), ==, fallback);
       }
-      for (guint j = 0; j < f->events->len; j++)
+      for (guint j = 0; j < f->halo.events->len; j++)
         {
-          HyHaloEvent *e = g_ptr_array_index (f->events, j);
+          HyHaloEvent *e = g_ptr_array_index (f->halo.events, j);
           if (e->level == HY_HALO_EVENT_WARNING && g_strcmp0 (e->path, "/api/authinfo") == 0)
             warnings++;
         }
@@ -478,7 +459,7 @@ test_echoed_secret (Fixture *f, gconstpointer data)
   for (guint s = 0; s < G_N_ELEMENTS (secrets); s++)
     for (guint m = 0; m < G_N_ELEMENTS (modes); m++)
       {
-        g_autoptr (HyHaloClient) client = new_client (f, f->base, secrets[s]);
+        g_autoptr (HyHaloClient) client = new_client (f, f->halo.base, secrets[s]);
         g_autoptr (GError) error = NULL;
         g_autofree char *uri_escaped = g_uri_escape_string (secrets[s], NULL, FALSE);
         g_autofree char *form = soup_form_encode ("client_secret", secrets[s], NULL);
@@ -486,15 +467,15 @@ test_echoed_secret (Fixture *f, gconstpointer data)
         gboolean redacted = FALSE;
 
         f->token_mode = modes[m];
-        g_ptr_array_set_size (f->events, 0);
+        g_ptr_array_set_size (f->halo.events, 0);
         g_assert_false (authenticate (f, client, &error));
         g_assert_nonnull (error);
         /* the server did receive it */
         g_assert_cmpstr (f->last_secret, ==, secrets[s]);
         g_test_message ("%s (mode %u) → %s", secrets[s], modes[m], error->message);
-        for (guint i = 0; i < f->events->len; i++)
+        for (guint i = 0; i < f->halo.events->len; i++)
           {
-            HyHaloEvent *e = g_ptr_array_index (f->events, i);
+            HyHaloEvent *e = g_ptr_array_index (f->halo.events, i);
             const char *fields[] = { e->path, e->request_body, e->response_body, e->error };
 
             for (guint j = 0; j < G_N_ELEMENTS (fields); j++)
@@ -528,7 +509,7 @@ static void
 test_redirects (Fixture *f, gconstpointer data)
 {
   {
-    g_autoptr (HyHaloClient) client = new_client (f, f->base, SECRET);
+    g_autoptr (HyHaloClient) client = new_client (f, f->halo.base, SECRET);
     g_autoptr (GError) error = NULL;
     g_autoptr (HyHaloList) list = NULL;
 
@@ -541,7 +522,7 @@ test_redirects (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (error->message, "HTTP 302"));
   }
   {
-    g_autoptr (HyHaloClient) client = new_client (f, f->base, SECRET);
+    g_autoptr (HyHaloClient) client = new_client (f, f->halo.base, SECRET);
     g_autoptr (GError) error = NULL;
     guint before = f->token_requests;
 

@@ -11,6 +11,7 @@
 #include <locale.h>
 
 #include "hy-test-halo.h"
+#include "hy-test-server.h"
 
 #define SECRET "server-test-secret-0123"
 #define TOKEN  "server-test-token-4567"
@@ -86,8 +87,7 @@ typedef enum
 
 typedef struct
 {
-  SoupServer *server;
-  char *base;
+  HyTestServer halo; /* answering with handler () */
   AuthinfoMode authinfo;
   guint token_requests;
   char *last_token_path;
@@ -97,8 +97,6 @@ typedef struct
   gboolean save_partial; /* POST /api/Asset answers with half the records, not all */
   GPtrArray *assets;     /* JsonObject: what POST /api/Asset saved, for GET /api/Asset */
   gboolean saw_returnall;
-  GPtrArray *events;
-  GAsyncResult *result;
 } Fixture;
 
 /* id → status, content type, body */
@@ -141,19 +139,12 @@ static const struct
 #define SLOW_ID        102
 #define RETRY_AFTER_ID 103
 
-static void
-respond (SoupServerMessage *msg, guint status, const char *type, const char *body)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, body, strlen (body));
-}
-
 static gboolean
 unpause_cb (gpointer user_data)
 {
   SoupServerMessage *msg = user_data;
 
-  respond (msg, 200, "application/json", "{\"id\":102,\"summary\":\"slow\"}");
+  hy_test_server_respond (msg, 200, "application/json", "{\"id\":102,\"summary\":\"slow\"}");
   soup_server_message_unpause (msg);
   g_object_unref (msg);
   return G_SOURCE_REMOVE;
@@ -223,7 +214,7 @@ handle_assets (Fixture *f, SoupServerMessage *msg, const char *method, GHashTabl
           g_string_append (out, text);
         }
       g_string_append_c (out, ']');
-      respond (msg, 201, "application/json", out->str);
+      hy_test_server_respond (msg, 201, "application/json", out->str);
       return;
     }
 
@@ -241,7 +232,7 @@ handle_assets (Fixture *f, SoupServerMessage *msg, const char *method, GHashTabl
                               i ? "," : "", 9000 + i, key, text);
     }
   g_string_append (out, "]}");
-  respond (msg, 200, "application/json", out->str);
+  hy_test_server_respond (msg, 200, "application/json", out->str);
 }
 
 /* /api/authinfo, as the test asks: Halo's, a custom one, an insecure one, garbage or none */
@@ -252,23 +243,25 @@ handle_authinfo (Fixture *f, SoupServerMessage *msg)
   switch (f->authinfo)
     {
       case AUTHINFO_OK:
-        body = g_strdup_printf ("{\"auth_url\":\"%s/auth\",\"tenant_id\":\"discovered\"}", f->base);
+        body = g_strdup_printf ("{\"auth_url\":\"%s/auth\",\"tenant_id\":\"discovered\"}",
+                                f->halo.base);
         break;
       case AUTHINFO_CUSTOM:
-        body = g_strdup_printf ("{\"auth_url\":\"%s/custom/auth/\",\"tenant_id\":\"t2\"}", f->base);
+        body = g_strdup_printf ("{\"auth_url\":\"%s/custom/auth/\",\"tenant_id\":\"t2\"}",
+                                f->halo.base);
         break;
       case AUTHINFO_INSECURE:
         body = g_strdup ("{\"auth_url\":\"http://evil.example.com/auth\",\"tenant_id\":\"x\"}");
         break;
       case AUTHINFO_GARBAGE:
-        respond (msg, 200, "text/html", "<html>login</html>");
+        hy_test_server_respond (msg, 200, "text/html", "<html>login</html>");
         return;
       case AUTHINFO_404:
       default:
-        respond (msg, 404, "text/plain", "");
+        hy_test_server_respond (msg, 404, "text/plain", "");
         return;
     }
-  respond (msg, 200, "application/json", body);
+  hy_test_server_respond (msg, 200, "application/json", body);
   return;
 }
 
@@ -288,18 +281,18 @@ handle_token (Fixture *f, SoupServerMessage *msg, const char *path)
       g_strdup_printf ("%s?%s", path, g_uri_get_query (uri) ? g_uri_get_query (uri) : "");
   if (g_strcmp0 (g_hash_table_lookup (fields, "client_secret"), SECRET) != 0)
     {
-      respond (msg, 401, "application/json", "{\"error\":\"invalid_client\"}");
+      hy_test_server_respond (msg, 401, "application/json", "{\"error\":\"invalid_client\"}");
       return;
     }
   if (g_strcmp0 (g_hash_table_lookup (fields, "scope"), "bogus:scope") == 0)
     {
-      respond (msg, 400, "application/json", "{\"error\":\"invalid_scope\"}");
+      hy_test_server_respond (msg, 400, "application/json", "{\"error\":\"invalid_scope\"}");
       return;
     }
-  respond (msg, 200, "application/json",
-           "{\"access_token\":\"" TOKEN
-           "\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"scope\":\"all\","
-           "\"refresh_token\":\"refresh-zzz\",\"id_token\":\"idtok-yyy\"}");
+  hy_test_server_respond (msg, 200, "application/json",
+                          "{\"access_token\":\"" TOKEN
+                          "\",\"token_type\":\"Bearer\",\"expires_in\":3600,\"scope\":\"all\","
+                          "\"refresh_token\":\"refresh-zzz\",\"id_token\":\"idtok-yyy\"}");
   return;
 }
 
@@ -311,14 +304,15 @@ handle_ticket (Fixture *f, SoupServerMessage *msg, const char *path)
 
   if (id >= 10 && id < 10 + G_N_ELEMENTS (shapes))
     {
-      respond (msg, shapes[id - 10].status, shapes[id - 10].type, shapes[id - 10].body);
+      hy_test_server_respond (msg, shapes[id - 10].status, shapes[id - 10].type,
+                              shapes[id - 10].body);
       return;
     }
   if (id == BIG_ID || id == BIG_CHUNKED_ID)
     {
       g_autofree char *big = g_strnfill (200000, 'x');
       g_autofree char *body = g_strdup_printf ("{\"id\":%u,\"details\":\"%s\"}", (guint) id, big);
-      respond (msg, 200, "application/json", body);
+      hy_test_server_respond (msg, 200, "application/json", body);
       if (id == BIG_CHUNKED_ID)
         {
           soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
@@ -336,15 +330,15 @@ handle_ticket (Fixture *f, SoupServerMessage *msg, const char *path)
   if (id == RETRY_AFTER_ID && f->retry_after_429s > 0)
     {
       f->retry_after_429s--;
-      respond (msg, 429, "text/plain",
-               "Rate Limit Reached - 300 Requests per rolling 5 minute window");
+      hy_test_server_respond (msg, 429, "text/plain",
+                              "Rate Limit Reached - 300 Requests per rolling 5 minute window");
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Retry-After",
                                     "1");
       return;
     }
   {
     g_autofree char *body = g_strdup_printf ("{\"id\":\"%u\",\"summary\":\"ok\"}", (guint) id);
-    respond (msg, 200, "application/json", body);
+    hy_test_server_respond (msg, 200, "application/json", body);
     return;
   }
 }
@@ -361,7 +355,8 @@ handle_list (Fixture *f, SoupServerMessage *msg, GHashTable *query)
   g_assert_cmpstr (g_hash_table_lookup (query, "pageinate"), ==, "true");
   if (f->list_mode == LIST_NOT_A_LIST)
     {
-      respond (msg, 200, "application/json", "{\"record_count\":3,\"message\":\"no list here\"}");
+      hy_test_server_respond (msg, 200, "application/json",
+                              "{\"record_count\":3,\"message\":\"no list here\"}");
       return;
     }
   if (f->list_mode == LIST_REPEATS)
@@ -389,7 +384,7 @@ handle_list (Fixture *f, SoupServerMessage *msg, GHashTable *query)
   g_string_append_c (out, ']');
   if (!bare)
     g_string_append_c (out, '}');
-  respond (msg, 200, "application/json", out->str);
+  hy_test_server_respond (msg, 200, "application/json", out->str);
   return;
 }
 
@@ -419,7 +414,7 @@ handler (SoupServer *server,
 
   if (g_strcmp0 (auth, "Bearer " TOKEN) != 0 || f->always_401)
     {
-      respond (msg, 401, "text/plain", "");
+      hy_test_server_respond (msg, 401, "text/plain", "");
       return;
     }
 
@@ -440,19 +435,17 @@ handler (SoupServer *server,
     }
   if (g_ascii_strcasecmp (path, "/api/Agent/me") == 0)
     {
-      respond (msg, 200, "application/json",
-               "{\"id\":5.0,\"name\":\"API Agent\",\"email\":\"api@msp.example\"}");
+      hy_test_server_respond (msg, 200, "application/json",
+                              "{\"id\":5.0,\"name\":\"API Agent\",\"email\":\"api@msp.example\"}");
       return;
     }
-  respond (msg, 404, "text/plain", "");
+  hy_test_server_respond (msg, 404, "text/plain", "");
 }
 
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  f->server = soup_server_new (NULL, NULL);
-  f->base = hy_test_server_listen (f->server, handler, f);
-  f->events = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_halo_event_free);
+  hy_test_server_start (&f->halo, handler, f);
   f->assets = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
 }
 
@@ -460,29 +453,19 @@ static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   /* Nothing secret in any event, whatever the test did */
-  hy_test_assert_events_hide (f->events, (const char *const[]){ SECRET, TOKEN, "refresh-zzz",
-                                                                "idtok-yyy", NULL });
-  g_ptr_array_unref (f->events);
+  hy_test_assert_events_hide (f->halo.events, (const char *const[]){ SECRET, TOKEN, "refresh-zzz",
+                                                                     "idtok-yyy", NULL });
+  hy_test_server_stop (&f->halo);
   g_ptr_array_unref (f->assets);
-  soup_server_disconnect (f->server);
-  g_clear_object (&f->server);
-  g_free (f->base);
   g_free (f->last_token_path);
-  g_assert_null (f->result);
 }
 
-#define wait_result(f) hy_test_wait_result (&(f)->result)
+#define wait_result(f) hy_test_wait_result (&(f)->halo.result)
 
 static HyHaloClient *
 new_client (Fixture *f, const char *secret, const char *scopes)
 {
-  g_autoptr (GError) error = NULL;
-  HyHaloClient *client = hy_halo_client_new (f->base, NULL, "client-id", secret, scopes, &error);
-
-  g_assert_no_error (error);
-  hy_halo_client_set_retry_policy (client, 2, 5, 20);
-  hy_test_record_events (client, f->events);
-  return client;
+  return hy_test_server_new_client (&f->halo, NULL, NULL, secret, scopes, 2);
 }
 
 static HyHaloRecord *
@@ -491,9 +474,9 @@ get_ticket (Fixture *f, HyHaloClient *client, gint64 id, GCancellable *cancellab
   g_autoptr (GAsyncResult) result = NULL;
 
   hy_halo_client_get_ticket_async (client, id, HY_HALO_PRIORITY_INTERACTIVE, "alert:x", cancellable,
-                                   hy_test_result_cb, &f->result);
+                                   hy_test_result_cb, &f->halo.result);
   result = wait_result (f);
-  f->result = NULL;
+  f->halo.result = NULL;
   return hy_halo_client_record_finish (client, result, error);
 }
 
@@ -525,9 +508,9 @@ test_shapes (Fixture *f, gconstpointer data)
   /* events carry the record tag, the token request body is the redacted form */
   {
     gboolean saw_token = FALSE;
-    for (guint i = 0; i < f->events->len; i++)
+    for (guint i = 0; i < f->halo.events->len; i++)
       {
-        HyHaloEvent *e = g_ptr_array_index (f->events, i);
+        HyHaloEvent *e = g_ptr_array_index (f->halo.events, i);
         if (g_str_has_prefix (e->path, "/api/Tickets/"))
           g_assert_cmpstr (e->record, ==, "alert:x");
         if (g_str_has_prefix (e->path, "/auth/token"))
@@ -566,9 +549,9 @@ test_discovery (Fixture *f, gconstpointer data)
       f->authinfo = table[i].mode;
       if (table[i].mode == AUTHINFO_INSECURE)
         g_test_expect_message ("hy-halo", G_LOG_LEVEL_WARNING, "*auth_url*");
-      hy_halo_client_authenticate_async (client, NULL, hy_test_result_cb, &f->result);
+      hy_halo_client_authenticate_async (client, NULL, hy_test_result_cb, &f->halo.result);
       result = wait_result (f);
-      f->result = NULL;
+      f->halo.result = NULL;
       g_test_assert_expected_messages ();
       g_assert_true (hy_halo_client_authenticate_finish (client, result, &error));
       g_assert_no_error (error);
@@ -592,9 +575,10 @@ test_token_errors (Fixture *f, gconstpointer data)
     g_autoptr (HyHaloRecord) r2 = get_ticket (f, scope, 1, NULL, &error);
     g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_INVALID_SCOPE);
   }
-  for (guint i = 0; i < f->events->len; i++)
-    g_assert_null (strstr (((HyHaloEvent *) g_ptr_array_index (f->events, i))->request_body ?: "",
-                           "wrong-secret-9999"));
+  for (guint i = 0; i < f->halo.events->len; i++)
+    g_assert_null (
+        strstr (((HyHaloEvent *) g_ptr_array_index (f->halo.events, i))->request_body ?: "",
+                "wrong-secret-9999"));
 }
 
 static void
@@ -671,13 +655,10 @@ test_tls (Fixture *f, gconstpointer data)
   server = soup_server_new ("tls-certificate", cert, NULL);
   url = hy_test_server_listen (server, handler, f);
 
-  client = hy_halo_client_new (url, NULL, "client-id", SECRET, NULL, &error);
-  g_assert_no_error (error);
-  hy_halo_client_set_retry_policy (client, 2, 5, 20);
-  hy_test_record_events (client, f->events);
-  hy_halo_client_authenticate_async (client, NULL, hy_test_result_cb, &f->result);
+  client = hy_test_server_new_client (&f->halo, url, NULL, SECRET, NULL, 2);
+  hy_halo_client_authenticate_async (client, NULL, hy_test_result_cb, &f->halo.result);
   result = wait_result (f);
-  f->result = NULL;
+  f->halo.result = NULL;
   g_assert_false (hy_halo_client_authenticate_finish (client, result, &error));
   /* the self-signed certificate is refused: never accepted silently, not retried */
   g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_TLS);
@@ -707,17 +688,15 @@ test_unreachable (Fixture *f, gconstpointer data)
                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
   g_socket_close (socket, NULL);
 
-  client = hy_halo_client_new (url, "t", "client-id", SECRET, NULL, &error);
-  g_assert_no_error (error);
-  hy_halo_client_set_retry_policy (client, 2, 5, 20);
-  hy_test_record_events (client, f->events);
-  hy_halo_client_authenticate_async (client, NULL, hy_test_result_cb, &f->result);
+  client = hy_test_server_new_client (&f->halo, url, "t", SECRET, NULL, 2);
+  hy_halo_client_authenticate_async (client, NULL, hy_test_result_cb, &f->halo.result);
   result = wait_result (f);
-  f->result = NULL;
+  f->halo.result = NULL;
   g_assert_false (hy_halo_client_authenticate_finish (client, result, &error));
   g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_UNREACHABLE);
-  for (guint i = 0; i < f->events->len; i++)
-    if (g_str_has_prefix (((HyHaloEvent *) g_ptr_array_index (f->events, i))->path, "/auth/token"))
+  for (guint i = 0; i < f->halo.events->len; i++)
+    if (g_str_has_prefix (((HyHaloEvent *) g_ptr_array_index (f->halo.events, i))->path,
+                          "/auth/token"))
       attempts++;
   /* discovery is tried once, the token request 1 + 2 retries */
   g_assert_cmpuint (attempts, ==, 3);
@@ -798,16 +777,16 @@ test_list_anomalies (Fixture *f, gconstpointer data)
       g_autoptr (GAsyncResult) result = NULL;
       guint warnings = 0;
 
-      g_ptr_array_set_size (f->events, 0);
+      g_ptr_array_set_size (f->halo.events, 0);
       f->list_mode = table[i].mode;
       if (table[i].agents)
         hy_halo_client_list_agents_async (client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
-                                          &f->result);
+                                          &f->halo.result);
       else
         hy_halo_client_list_clients_async (client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
-                                           &f->result);
+                                           &f->halo.result);
       result = wait_result (f);
-      f->result = NULL;
+      f->halo.result = NULL;
       list = hy_halo_client_list_finish (client, result, &error);
       g_assert_no_error (error);
       g_assert_cmpuint (list->records->len, ==, table[i].records);
@@ -816,9 +795,9 @@ test_list_anomalies (Fixture *f, gconstpointer data)
       g_assert_cmpuint (list->requests, ==, table[i].requests);
       for (guint j = 0; j < list->records->len; j++)
         g_assert_cmpint (hy_halo_record_get_id (g_ptr_array_index (list->records, j)), ==, j + 1);
-      for (guint j = 0; j < f->events->len; j++)
+      for (guint j = 0; j < f->halo.events->len; j++)
         {
-          HyHaloEvent *e = g_ptr_array_index (f->events, j);
+          HyHaloEvent *e = g_ptr_array_index (f->halo.events, j);
           if (e->level == HY_HALO_EVENT_WARNING && g_strcmp0 (e->method, "LIST") == 0)
             warnings++;
         }
@@ -834,9 +813,9 @@ test_list_anomalies (Fixture *f, gconstpointer data)
 
     f->list_mode = LIST_NOT_A_LIST;
     hy_halo_client_list_clients_async (client, HY_HALO_PRIORITY_BULK, NULL, hy_test_result_cb,
-                                       &f->result);
+                                       &f->halo.result);
     result = wait_result (f);
-    f->result = NULL;
+    f->halo.result = NULL;
     list = hy_halo_client_list_finish (client, result, &error);
     g_assert_null (list);
     g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE);
@@ -860,7 +839,7 @@ test_save_assets_reconcile (Fixture *f, gconstpointer data)
       guint posts = 0, gets = 0;
 
       g_ptr_array_set_size (f->assets, 0);
-      g_ptr_array_set_size (f->events, 0);
+      g_ptr_array_set_size (f->halo.events, 0);
       f->save_partial = partial;
       for (guint i = 0; i < 6; i++)
         {
@@ -874,9 +853,9 @@ test_save_assets_reconcile (Fixture *f, gconstpointer data)
           g_ptr_array_add (input, asset);
         }
       hy_halo_client_save_assets_async (client, input, HY_HALO_PRIORITY_BULK, "group:g", NULL,
-                                        hy_test_result_cb, &f->result);
+                                        hy_test_result_cb, &f->halo.result);
       result = wait_result (f);
-      f->result = NULL;
+      f->halo.result = NULL;
       saved = hy_halo_client_save_assets_finish (client, result, &error);
       g_assert_no_error (error);
       g_assert_true (f->saw_returnall);
@@ -888,9 +867,9 @@ test_save_assets_reconcile (Fixture *f, gconstpointer data)
           g_assert_cmpint (hy_halo_record_get_id (r), ==, 5000 + i);
           g_assert_cmpint (hy_halo_record_get_client_id (r), ==, i < 3 ? 7 : 8);
         }
-      for (guint i = 0; i < f->events->len; i++)
+      for (guint i = 0; i < f->halo.events->len; i++)
         {
-          HyHaloEvent *e = g_ptr_array_index (f->events, i);
+          HyHaloEvent *e = g_ptr_array_index (f->halo.events, i);
           if (g_strcmp0 (e->method, "POST") == 0 && g_str_has_prefix (e->path, "/api/Asset"))
             posts++;
           if (g_strcmp0 (e->method, "GET") == 0 && g_str_has_prefix (e->path, "/api/Asset"))
