@@ -257,10 +257,7 @@ test_window_given_up (void)
 int
 main (int argc, char *argv[])
 {
-  hy_window_test_init ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  gtk_init ();
-  adw_init ();
+  hy_window_test_init_gtk (&argc, &argv);
 
   g_test_add_func ("/window/views", test_window_views);
   g_test_add_func ("/window/remembers-view", test_window_remembers_view);

@@ -22,6 +22,9 @@ hy_ui_test_init_mime (void)
   const char *const *system = g_get_system_data_dirs ();
   const char *build = g_getenv ("HALYARD_BUILD_ROOT");
 
+  if (dirs != NULL)
+    return;
+
   dirs = g_ptr_array_new ();
   for (guint i = 0; system[i] != NULL; i++)
     g_ptr_array_add (dirs, g_build_filename (system[i], "mime", NULL));

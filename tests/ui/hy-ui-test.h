@@ -7,6 +7,8 @@
 
 #include <adwaita.h>
 
+#include "hy-ui-test-mime.h"
+
 /* How long a wait on a condition lasts before the test calls it a hang. The wait ends as soon
  * as the condition holds, so this is far longer than anything takes on a loaded machine: a
  * short deadline fails a slow run, not a broken one. */
@@ -14,28 +16,9 @@
 #define HY_UI_TEST_HANG_S 60
 #endif
 
-/* gdk-pixbuf recognises the SVG of symbolic icons through the shared MIME database, which
- * G_TEST_OPTION_ISOLATE_DIRS hides and trimmed systems lack: read the system's where there is
- * one, then the minimal one built in the build tree (tests/ui/mime). Call before g_test_init (). */
-static inline void
-hy_views_test_init_mime (void)
-{
-  static GPtrArray *dirs;
-  const char *const *system = g_get_system_data_dirs ();
-  const char *build = g_getenv ("HALYARD_BUILD_ROOT");
-
-  if (dirs != NULL)
-    return;
-
-  dirs = g_ptr_array_new ();
-  for (guint i = 0; system[i] != NULL; i++)
-    g_ptr_array_add (dirs, g_build_filename (system[i], "mime", NULL));
-  if (build != NULL)
-    g_ptr_array_add (dirs, g_build_filename (build, "tests", "ui", "mime", NULL));
-  g_ptr_array_add (dirs, NULL);
-
-  g_content_type_set_mime_dirs ((const char *const *) dirs->pdata);
-}
+/* The MIME database inside isolated directories (hy-ui-test-mime.h), under the name the views'
+ * tests and screenshots call it by. Call before g_test_init (). */
+#define hy_views_test_init_mime hy_ui_test_init_mime
 
 static inline void
 hy_ui_test_init (int *argc, char ***argv)

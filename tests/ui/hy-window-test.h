@@ -26,6 +26,17 @@ hy_window_test_init (void)
   g_setenv ("LANGUAGE", "C", TRUE);
 }
 
+/* All a window test's main () starts with: hy_window_test_init (), GTest with isolated
+ * directories, GTK and libadwaita. */
+static inline void
+hy_window_test_init_gtk (int *argc, char ***argv)
+{
+  hy_window_test_init ();
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  gtk_init ();
+  adw_init ();
+}
+
 static inline void
 iterate_main_loop (void)
 {

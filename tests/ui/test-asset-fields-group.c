@@ -7,6 +7,7 @@
 
 #include "config.h"
 
+#include "hy-test-session.h"
 #include "hy-ui-test.h"
 
 #include <adwaita.h>
@@ -15,16 +16,27 @@
 #include "hy-asset-fields-group.h"
 #include "store/hy-store-asset-fields.h"
 
+static gboolean
+shows_os_row (gpointer group)
+{
+  return hy_asset_fields_group_get_row (group, 130, "os") != NULL;
+}
+
+static gboolean
+automatic_selected (gpointer row)
+{
+  return adw_combo_row_get_selected (row) == 0;
+}
+
 static void
 test_asset_fields_group (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("halyard-asset-fields-XXXXXX", &error);
-  g_autoptr (HySession) session = hy_session_open (dir, &error);
+  g_autofree char *dir = NULL;
+  g_autoptr (HySession) session = hy_test_session_new_tmp ("halyard-asset-fields-XXXXXX", &dir);
   g_autoptr (HyAssetType) type = hy_asset_type_new (130, "Workstation", 101);
   g_autoptr (GHashTable) choices = NULL;
   g_autofree char *fingerprint = NULL;
-  g_autofree char *cmd = NULL;
   GtkWidget *group = g_object_ref_sink (hy_asset_fields_group_new ());
   HyStore *store;
   AdwComboRow *os, *mac;
@@ -48,8 +60,7 @@ test_asset_fields_group (void)
     g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPUTER, &pc, NULL, &error));
     g_assert_true (hy_store_set_asset_fingerprint (store, "pc1", "v2;name=abc", &error));
   }
-  while (hy_asset_fields_group_get_row (HY_ASSET_FIELDS_GROUP (group), 130, "os") == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  hy_test_wait_until (shows_os_row, group, "the Workstation type's rows");
   os = hy_asset_fields_group_get_row (HY_ASSET_FIELDS_GROUP (group), 130, "os");
   model = adw_combo_row_get_model (os);
   /* Automatic (the field whose name matches, named), Not sent, then Halo's fields but the
@@ -78,8 +89,7 @@ test_asset_fields_group (void)
   /* A choice made elsewhere (halyard-cli map fields) shows once the store says so, in the same
    * rows (the keyboard focus stays where it was). */
   g_assert_true (hy_store_set_asset_field_choice (store, 130, "os", -1, &error));
-  while (adw_combo_row_get_selected (os) != 0)
-    g_main_context_iteration (NULL, TRUE);
+  hy_test_wait_until (automatic_selected, os, "the choice made elsewhere");
   g_assert_true (hy_asset_fields_group_get_row (HY_ASSET_FIELDS_GROUP (group), 130, "os") == os);
   g_assert_true (hy_asset_fields_group_get_row (HY_ASSET_FIELDS_GROUP (group), 130, "mac") == mac);
   g_assert_cmpuint (adw_combo_row_get_selected (mac), ==, 1);
@@ -87,9 +97,7 @@ test_asset_fields_group (void)
   g_assert_false (g_hash_table_contains (choices, "os"));
 
   g_object_unref (group);
-  g_clear_object (&session);
-  cmd = g_strdup_printf ("rm -rf '%s'", dir);
-  g_assert_cmpint (system (cmd), ==, 0);
+  hy_test_session_remove_tmp (&session, &dir);
 }
 
 int

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include "hy-test-halo.h"
+#include "hy-test-session.h"
 #include "hy-ui-test.h"
 
 #include <adwaita.h>
@@ -27,42 +29,14 @@ typedef struct
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *path = NULL;
-
-  f->dir = g_dir_make_tmp ("halyard-import-dialog-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "halyard.db", NULL);
-  f->store = hy_store_open (path, &error);
-  g_assert_no_error (error);
-}
-
-/* Removes @path's files and folders, then @path. */
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
+  f->store = hy_test_store_new_tmp ("halyard-import-dialog-XXXXXX", "halyard.db", &f->dir, NULL);
 }
 
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
   g_clear_object (&f->imported);
-  g_clear_object (&f->store);
-  remove_tree (f->dir);
-  g_free (f->dir);
+  hy_test_store_remove_tmp (&f->store, &f->dir, NULL);
 }
 
 static void
@@ -71,12 +45,43 @@ imported_cb (HyImportDialog *dialog, HyImportResult *result, Fixture *f)
   g_set_object (&f->imported, result);
 }
 
+static gboolean
+preview_shown (gpointer dialog)
+{
+  return hy_import_dialog_is_ready (dialog) || hy_import_dialog_get_error (dialog) != NULL;
+}
+
 /* Runs the main loop until the dialog has shown a preview (or an error). */
 static void
 wait_for_preview (HyImportDialog *dialog)
 {
-  while (!hy_import_dialog_is_ready (dialog) && hy_import_dialog_get_error (dialog) == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  hy_test_wait_until (preview_shown, dialog, "the import's preview");
+}
+
+static gboolean
+is_set (gpointer pointer)
+{
+  return *(gpointer *) pointer != NULL;
+}
+
+static gboolean
+is_cleared (gpointer pointer)
+{
+  return *(gpointer *) pointer == NULL;
+}
+
+/* Until the dialog has imported (its "imported" signal). */
+static void
+wait_imported (Fixture *f)
+{
+  hy_test_wait_until (is_set, &f->imported, "the import");
+}
+
+/* Until the dialog is gone (a weak pointer to it cleared). */
+static void
+wait_closed (HyImportDialog **dialog)
+{
+  hy_test_wait_until (is_cleared, dialog, "the import dialog closed");
 }
 
 static gint64
@@ -126,14 +131,12 @@ test_import_dialog_map (Fixture *f, gconstpointer data)
   g_assert_cmpint (count_computers (f), ==, 0);
 
   hy_import_dialog_confirm (dialog);
-  while (f->imported == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  wait_imported (f);
   g_assert_cmpuint (hy_import_result_get_added (f->imported, HY_RECORD_KIND_COMPUTER), ==, 3);
   dc = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "serial:SN-DC01", NULL);
   g_assert_cmpstr (dc->name, ==, "Domain controller");
   /* The dialog closed itself. */
-  while (dialog != NULL)
-    g_main_context_iteration (NULL, TRUE);
+  wait_closed (&dialog);
   /* The profile setting stays off unless switched on. */
   g_assert_true (hy_store_get_setting (f->store, "retired_assets", &setting, NULL));
   g_assert_null (setting);
@@ -160,8 +163,7 @@ test_import_dialog_prune (Fixture *f, gconstpointer data)
   g_assert_null (hy_import_dialog_get_error (dialog));
   hy_import_dialog_set_prune (dialog, TRUE);
   hy_import_dialog_confirm (dialog);
-  while (f->imported == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  wait_imported (f);
   g_assert_cmpuint (hy_import_result_get_added (f->imported, HY_RECORD_KIND_COMPUTER), ==, 1);
   g_assert_cmpuint (hy_import_result_get_retired (f->imported), ==, 3);
 
@@ -269,8 +271,7 @@ test_import_dialog_folder (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (hy_import_dialog_get_error (dialog), "<CONTENT><HARDWARE><NAME>"));
   g_assert_false (hy_import_dialog_is_ready (dialog));
   gtk_window_destroy (GTK_WINDOW (dialog));
-  while (dialog != NULL)
-    g_main_context_iteration (NULL, TRUE);
+  wait_closed (&dialog);
   g_assert_cmpint (count_computers (f), ==, 1);
 
   /* The same computer in two inventories: refused, naming the second. */
@@ -283,8 +284,7 @@ test_import_dialog_folder (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (hy_import_dialog_get_error (dialog), "z-bad.xml"));
     g_assert_nonnull (strstr (hy_import_dialog_get_error (dialog), "“vm”"));
     gtk_window_destroy (GTK_WINDOW (dialog));
-    while (dialog != NULL)
-      g_main_context_iteration (NULL, TRUE);
+    wait_closed (&dialog);
   }
 
   /* Without it: 25 inventories, the first 20 shown; into Contoso, the others retired. */
@@ -299,8 +299,7 @@ test_import_dialog_folder (Fixture *f, gconstpointer data)
   hy_import_dialog_set_prune (dialog, TRUE);
   g_assert_cmpint (count_computers (f), ==, 1);
   hy_import_dialog_confirm (dialog);
-  while (f->imported == NULL)
-    g_main_context_iteration (NULL, TRUE);
+  wait_imported (f);
   g_assert_cmpuint (hy_import_result_get_added (f->imported, HY_RECORD_KIND_COMPUTER), ==, 25);
   g_assert_cmpuint (hy_import_result_get_added (f->imported, HY_RECORD_KIND_COMPANY), ==, 0);
   g_assert_cmpuint (hy_import_result_get_retired (f->imported), ==, 1);
@@ -310,8 +309,7 @@ test_import_dialog_folder (Fixture *f, gconstpointer data)
   g_assert_cmpstr (vm->company_id, ==, "c-contoso");
   gone_now = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc-gone", NULL);
   g_assert_cmpint (gone_now->retired, !=, 0);
-  while (dialog != NULL)
-    g_main_context_iteration (NULL, TRUE);
+  wait_closed (&dialog);
 }
 
 /* Setup's switch reads the profile setting and saves it. */
@@ -319,13 +317,11 @@ static void
 test_retired_assets_row (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("halyard-retired-row-XXXXXX", &error);
-  g_autoptr (HySession) session = hy_session_open (dir, &error);
+  g_autofree char *dir = NULL;
+  g_autoptr (HySession) session = hy_test_session_new_tmp ("halyard-retired-row-XXXXXX", &dir);
   g_autofree char *value = NULL;
   GtkWidget *row = g_object_ref_sink (hy_retired_assets_row_new ());
-  g_autofree char *cmd = NULL;
 
-  g_assert_no_error (error);
   g_assert_true (
       hy_store_set_setting (hy_session_get_store (session), "retired_assets", "inactive", &error));
   hy_retired_assets_row_set_session (HY_RETIRED_ASSETS_ROW (row), session);
@@ -341,9 +337,7 @@ test_retired_assets_row (void)
   g_assert_cmpstr (value, ==, "inactive");
 
   g_object_unref (row);
-  g_clear_object (&session);
-  cmd = g_strdup_printf ("rm -rf '%s'", dir);
-  g_assert_cmpint (system (cmd), ==, 0);
+  hy_test_session_remove_tmp (&session, &dir);
 }
 
 int

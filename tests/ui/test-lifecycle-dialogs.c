@@ -9,6 +9,9 @@
 
 #include <adwaita.h>
 
+#include "hy-test-halo.h"
+#include "hy-test-session.h"
+#include "hy-test-views.h"
 #include "hy-window-test.h"
 
 #include "hy-maintenance-dialog.h"
@@ -25,74 +28,36 @@ typedef struct
   HyStore *store;
 } Fixture;
 
-static void
-cache (HyStore *store, HyCacheKind kind, const char *const *names)
-{
-  g_autoptr (GPtrArray) records =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_cache_record_free);
-
-  for (guint i = 0; names[i] != NULL; i++)
-    g_ptr_array_add (records, hy_cache_record_new (kind, i + 1, names[i]));
-  g_assert_true (hy_store_cache_replace (store, kind, records, NULL));
-}
+/* What Halo has: Acme Ltd (12), four priorities, two teams, a ticket type. */
+static const HyTestHaloRecord halo_records[] = {
+  { HY_CACHE_KIND_CLIENT, 12, "Acme Ltd" }, { HY_CACHE_KIND_PRIORITY, 1, "Critical" },
+  { HY_CACHE_KIND_PRIORITY, 2, "High" },    { HY_CACHE_KIND_PRIORITY, 3, "Medium" },
+  { HY_CACHE_KIND_PRIORITY, 4, "Low" },     { HY_CACHE_KIND_TEAM, 1, "Service Desk" },
+  { HY_CACHE_KIND_TEAM, 2, "Second Line" }, { HY_CACHE_KIND_TICKET_TYPE, 1, "Incident" },
+};
 
 static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (HyPolicy) policy = hy_policy_new ();
-  g_autoptr (HyGroup) group = hy_group_new ();
-  static const char *const priorities[] = { "Critical", "High", "Medium", "Low", NULL };
-  static const char *const teams[] = { "Service Desk", "Second Line", NULL };
-  static const char *const types[] = { "Incident", NULL };
-
-  g_autoptr (HyProfile) profile = hy_profile_new ();
-  g_autoptr (HyCompany) company = hy_company_new ();
-  static const char *const clients[] = { "Acme Ltd", NULL };
   HySimGenerateOptions options;
 
   /* Halo, for the end users read when a client is chosen: Acme Ltd (12) has "General User"
    * (400) and a contact (401), both at its site 20. */
-  f->sim = hy_sim_new ();
   hy_sim_generate_options_init (&options);
   options.clients = 1;
   options.sites_per_client = 1;
   options.assets_per_client = 0;
-  hy_sim_generate (f->sim, &options);
-  g_assert_true (hy_sim_start (f->sim, 0, &error));
-  g_assert_no_error (error);
+  f->sim = hy_test_sim_start (&options);
 
-  f->dir = g_dir_make_tmp ("hy-dialogs-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->session = hy_session_open (f->dir, &error);
-  g_assert_no_error (error);
+  f->session = hy_test_session_new_tmp ("hy-dialogs-XXXXXX", &f->dir);
   f->store = hy_session_get_store (f->session);
-  profile->url = g_strdup (hy_sim_get_base_url (f->sim));
-  profile->tenant = g_strdup ("demo");
-  profile->client_id = g_strdup ("halyard-demo");
-  g_assert_true (hy_session_set_profile (f->session, profile, &error));
-  hy_session_set_secret (f->session, "demo-secret");
-  {
-    g_autoptr (GPtrArray) records =
-        g_ptr_array_new_with_free_func ((GDestroyNotify) hy_cache_record_free);
-
-    g_ptr_array_add (records, hy_cache_record_new (HY_CACHE_KIND_CLIENT, 12, clients[0]));
-    g_assert_true (hy_store_cache_replace (f->store, HY_CACHE_KIND_CLIENT, records, NULL));
-  }
-  company->id = g_strdup ("c1");
-  company->name = g_strdup ("Acme Ltd");
-  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, company, NULL, &error));
-  g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_COMPANY, "c1", 12, "Acme Ltd",
-                                    HY_LINK_HOW_MANUAL, &error));
-  cache (f->store, HY_CACHE_KIND_PRIORITY, priorities);
-  cache (f->store, HY_CACHE_KIND_TEAM, teams);
-  cache (f->store, HY_CACHE_KIND_TICKET_TYPE, types);
-  policy->id = g_strdup ("p1");
-  policy->name = g_strdup ("Disk space");
-  group->id = g_strdup ("g1");
-  group->name = g_strdup ("Servers");
-  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_POLICY, policy, NULL, &error));
-  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_GROUP, group, NULL, &error));
+  hy_test_session_use_sim (f->session, f->sim);
+  hy_test_store_add_halo_records (f->store, halo_records, G_N_ELEMENTS (halo_records));
+  /* Acme Ltd linked to its client; a policy mapped to Incident; a group. */
+  hy_test_store_add_company (f->store, "c1", "Acme Ltd", 12);
+  hy_test_store_add_policy (f->store, "p1", "Disk space");
+  hy_test_store_add_group (f->store, "g1", "Servers", NULL);
   g_assert_true (hy_store_map_policy (f->store, "p1", 1, 0, &error));
   g_assert_no_error (error);
 }
@@ -100,27 +65,30 @@ fixture_set_up (Fixture *f, gconstpointer data)
 static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-
   f->store = NULL;
-  g_clear_object (&f->session);
+  hy_test_session_remove_tmp (&f->session, &f->dir);
   hy_sim_stop (f->sim);
   g_clear_object (&f->sim);
-  g_assert_cmpint (system (cmd), ==, 0);
-  g_free (f->dir);
+}
+
+static gboolean
+has_users (gpointer dialog)
+{
+  return hy_policy_defaults_dialog_get_n_users (dialog) > 0;
 }
 
 /* Waits (the main loop running) until @dialog has read the chosen client's users. */
 static void
 wait_for_users (HyPolicyDefaultsDialog *dialog)
 {
-  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  hy_test_wait_until (has_users, dialog, "the client's users");
+}
 
-  while (hy_policy_defaults_dialog_get_n_users (dialog) == 0)
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, TRUE);
-    }
+static gboolean
+is_trash_button (GtkWidget *widget, gconstpointer data)
+{
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_widget_get_tooltip_text (widget), "Remove this maintenance window") == 0;
 }
 
 static void
@@ -247,24 +215,7 @@ test_maintenance (Fixture *f, gconstpointer data)
                    ==, 7200);
 
   /* Its trash button removes it. */
-  {
-    /* the button with the remove tooltip */
-    GtkWidget *w = GTK_WIDGET (dialog);
-    GPtrArray *stack = g_ptr_array_new ();
-    g_ptr_array_add (stack, w);
-    trash = NULL;
-    while (stack->len > 0 && trash == NULL)
-      {
-        GtkWidget *cur = g_ptr_array_steal_index (stack, stack->len - 1);
-        if (GTK_IS_BUTTON (cur) &&
-            g_strcmp0 (gtk_widget_get_tooltip_text (cur), "Remove this maintenance window") == 0)
-          trash = cur;
-        for (GtkWidget *c = gtk_widget_get_first_child (cur); c != NULL;
-             c = gtk_widget_get_next_sibling (c))
-          g_ptr_array_add (stack, c);
-      }
-    g_ptr_array_unref (stack);
-  }
+  trash = hy_test_find_matching (GTK_WIDGET (dialog), is_trash_button, NULL, TRUE);
   g_assert_nonnull (trash);
   g_signal_emit_by_name (trash, "clicked");
   g_assert_cmpuint (hy_maintenance_dialog_get_n_windows (dialog), ==, 0);
@@ -275,10 +226,7 @@ test_maintenance (Fixture *f, gconstpointer data)
 int
 main (int argc, char *argv[])
 {
-  hy_window_test_init ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  gtk_init ();
-  adw_init ();
+  hy_window_test_init_gtk (&argc, &argv);
 
   g_test_add ("/lifecycle/dialogs/policy-defaults", Fixture, NULL, fixture_set_up,
               test_policy_defaults, fixture_tear_down);

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "hy-test-views.h"
 #include "hy-ui-test.h"
 
 #include <adwaita.h>
@@ -105,23 +106,51 @@ test_rate_chart_summary (void)
   g_assert_finalize_object (chart);
 }
 
+static gboolean
+is_allocated (gpointer widget)
+{
+  return gtk_widget_get_width (widget) > 0;
+}
+
+/* A chart of one busy minute: 40 requests, 3 failed. */
+static HyRateChart *
+busy_chart (void)
+{
+  HyRateChart *chart = HY_RATE_CHART (hy_rate_chart_new ());
+  const HyRateSample samples[] = { { NOW, 40, 3 } };
+
+  hy_rate_chart_set_samples (chart, NOW, samples, 1);
+  return chart;
+}
+
+/* @chart in a window presented at @width × @height, once the chart has its size. */
+static GtkWindow *
+present_chart (HyRateChart *chart, int width, int height)
+{
+  GtkWindow *window = hy_test_view_present (GTK_WIDGET (chart), width, height);
+
+  hy_test_wait_until (is_allocated, chart, "the chart allocated");
+  return window;
+}
+
+/* Draws @chart at @width × @height: it produces render nodes. */
+static void
+assert_draws (HyRateChart *chart, int width, int height)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (GTK_WIDGET (chart));
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (snapshot);
+  g_assert_nonnull (node);
+}
+
 static void
 test_rate_chart_draws (void)
 {
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *chart = hy_rate_chart_new ();
-  const HyRateSample samples[] = { { NOW, 40, 3 } };
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-
-  hy_rate_chart_set_samples (HY_RATE_CHART (chart), NOW, samples, 1);
-  gtk_window_set_child (GTK_WINDOW (window), chart);
-  gtk_window_set_default_size (GTK_WINDOW (window), 640, 160);
-  gtk_window_present (GTK_WINDOW (window));
-
-  while (gtk_widget_get_width (chart) == 0)
-    g_main_context_iteration (NULL, TRUE);
+  HyRateChart *chart = busy_chart ();
+  GtkWindow *window = present_chart (chart, 640, 160);
 
   /* Light and dark: drawing produces nodes in both. */
   for (guint i = 0; i < 2; i++)
@@ -129,17 +158,11 @@ test_rate_chart_draws (void)
       adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                           i == 0 ? ADW_COLOR_SCHEME_FORCE_LIGHT
                                                  : ADW_COLOR_SCHEME_FORCE_DARK);
-      paintable = gtk_widget_paintable_new (chart);
-      snapshot = gtk_snapshot_new ();
-      gdk_paintable_snapshot (paintable, snapshot, 640, 160);
-      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-      g_assert_nonnull (node);
-      g_clear_pointer (&node, gsk_render_node_unref);
-      g_clear_object (&paintable);
+      assert_draws (chart, 640, 160);
     }
 
-  g_assert_false (hy_rate_chart_get_text_cut (HY_RATE_CHART (chart)));
-  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_false (hy_rate_chart_get_text_cut (chart));
+  gtk_window_destroy (window);
 }
 
 /* In a 360 px window (the chart is 336 px wide between its margins) the legend wraps instead
@@ -147,37 +170,24 @@ test_rate_chart_draws (void)
 static void
 test_rate_chart_narrow (void)
 {
-  GtkWidget *window = gtk_window_new ();
-  GtkWidget *chart = hy_rate_chart_new ();
-  const HyRateSample samples[] = { { NOW, 40, 3 } };
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
+  HyRateChart *chart = busy_chart ();
+  GtkWindow *window;
   int wide = 0, narrow = 0;
 
-  hy_rate_chart_set_samples (HY_RATE_CHART (chart), NOW, samples, 1);
-  gtk_widget_measure (chart, GTK_ORIENTATION_VERTICAL, 640, NULL, &wide, NULL, NULL);
-  gtk_widget_measure (chart, GTK_ORIENTATION_VERTICAL, 336, NULL, &narrow, NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (chart), GTK_ORIENTATION_VERTICAL, 640, NULL, &wide, NULL, NULL);
+  gtk_widget_measure (GTK_WIDGET (chart), GTK_ORIENTATION_VERTICAL, 336, NULL, &narrow, NULL, NULL);
   g_assert_cmpint (narrow, >, wide);
 
-  gtk_window_set_child (GTK_WINDOW (window), chart);
-  gtk_window_set_default_size (GTK_WINDOW (window), 336, 60);
-  gtk_window_present (GTK_WINDOW (window));
-  while (gtk_widget_get_width (chart) == 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpint (gtk_widget_get_width (chart), <=, 340);
-  gtk_widget_measure (chart, GTK_ORIENTATION_VERTICAL, 336, &narrow, NULL, NULL, NULL);
-  g_assert_cmpint (gtk_widget_get_height (chart), >=, narrow);
+  window = present_chart (chart, 336, 60);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (chart)), <=, 340);
+  gtk_widget_measure (GTK_WIDGET (chart), GTK_ORIENTATION_VERTICAL, 336, &narrow, NULL, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (chart)), >=, narrow);
 
-  paintable = gtk_widget_paintable_new (chart);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, gtk_widget_get_width (chart),
-                          gtk_widget_get_height (chart));
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  g_assert_false (hy_rate_chart_get_text_cut (HY_RATE_CHART (chart)));
+  assert_draws (chart, gtk_widget_get_width (GTK_WIDGET (chart)),
+                gtk_widget_get_height (GTK_WIDGET (chart)));
+  g_assert_false (hy_rate_chart_get_text_cut (chart));
 
-  gtk_window_destroy (GTK_WINDOW (window));
+  gtk_window_destroy (window);
 }
 
 int

@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include "hy-test-views.h"
 #include "hy-ui-test.h"
 
 #include <adwaita.h>
@@ -39,17 +40,37 @@ picked_cb (HyRecordPicker *picker, HyHaloItem *item, gint64 *out_id)
   *out_id = hy_halo_item_get_id (item);
 }
 
-static void
-test_record_picker_filter (void)
+/* A picker in a window of its own, the clients it picks from, and the last Halo id picked. */
+typedef struct
 {
-  GtkWidget *window = gtk_window_new ();
-  HyRecordPicker *picker = HY_RECORD_PICKER (hy_record_picker_new ());
-  g_autoptr (GListModel) clients = make_clients ();
-  gint64 picked = 0;
+  GtkWindow *window;
+  HyRecordPicker *picker;
+  GListModel *clients;
+  gint64 picked;
+} Fixture;
 
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (picker));
-  gtk_window_present (GTK_WINDOW (window));
-  g_signal_connect (picker, "picked", G_CALLBACK (picked_cb), &picked);
+static void
+fixture_set_up (Fixture *f, gconstpointer data)
+{
+  f->clients = make_clients ();
+  f->picker = HY_RECORD_PICKER (hy_record_picker_new ());
+  f->window = hy_test_view_present (GTK_WIDGET (f->picker), 0, 0);
+  g_signal_connect (f->picker, "picked", G_CALLBACK (picked_cb), &f->picked);
+}
+
+static void
+fixture_tear_down (Fixture *f, gconstpointer data)
+{
+  gtk_window_destroy (f->window);
+  g_clear_object (&f->clients);
+}
+
+static void
+test_record_picker_filter (Fixture *f, gconstpointer data)
+{
+  HyRecordPicker *picker = f->picker;
+  GListModel *clients = f->clients;
+
 
   g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 0);
   hy_record_picker_set_model (picker, clients);
@@ -74,7 +95,7 @@ test_record_picker_filter (void)
   hy_record_picker_set_search_text (picker, "#10423");
   g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 1);
   g_assert_true (hy_record_picker_pick_selected (picker));
-  g_assert_cmpint (picked, ==, 10423);
+  g_assert_cmpint (f->picked, ==, 10423);
 
   /* By detail. */
   hy_record_picker_set_search_text (picker, "top level");
@@ -84,9 +105,9 @@ test_record_picker_filter (void)
   hy_record_picker_set_search_text (picker, "no such client");
   g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 0);
   g_assert_null (hy_record_picker_get_selected (picker));
-  picked = 0;
+  f->picked = 0;
   g_assert_false (hy_record_picker_pick_selected (picker));
-  g_assert_cmpint (picked, ==, 0);
+  g_assert_cmpint (f->picked, ==, 0);
 
   /* Restricted to the children of one parent (the sites of a client). */
   hy_record_picker_set_search_text (picker, "");
@@ -96,25 +117,22 @@ test_record_picker_filter (void)
   g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 0);
   hy_record_picker_set_parent_id (picker, 0);
   g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, N_CLIENTS / 100);
+}
 
-  gtk_window_destroy (GTK_WINDOW (window));
+static gboolean
+search_filtered (gpointer picker)
+{
+  return hy_record_picker_get_n_shown (picker) != N_CLIENTS;
 }
 
 static void
-test_record_picker_keyboard (void)
+test_record_picker_keyboard (Fixture *f, gconstpointer data)
 {
-  GtkWidget *window = gtk_window_new ();
-  HyRecordPicker *picker = HY_RECORD_PICKER (hy_record_picker_new ());
-  g_autoptr (GListModel) clients = make_clients ();
-  gint64 picked = 0;
+  HyRecordPicker *picker = f->picker;
   GtkWidget *entry;
 
-  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (picker));
-  hy_record_picker_set_model (picker, clients);
-  gtk_window_present (GTK_WINDOW (window));
-  g_signal_connect (picker, "picked", G_CALLBACK (picked_cb), &picked);
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
+  hy_record_picker_set_model (picker, f->clients);
+  hy_test_wait_idle ();
 
   hy_record_picker_focus_search (picker);
   entry = gtk_widget_get_first_child (GTK_WIDGET (picker));
@@ -122,16 +140,13 @@ test_record_picker_keyboard (void)
 
   /* Typing into the entry filters (after the search delay). */
   gtk_editable_set_text (GTK_EDITABLE (entry), "acme client 001");
-  while (hy_record_picker_get_n_shown (picker) == N_CLIENTS)
-    g_main_context_iteration (NULL, TRUE);
+  hy_test_wait_until (search_filtered, picker, "the search (after its delay)");
   g_assert_cmpuint (hy_record_picker_get_n_shown (picker), ==, 1);
   g_assert_cmpstr (hy_record_picker_get_search_text (picker), ==, "acme client 001");
 
   /* Enter in the entry picks the highlighted record. */
   g_signal_emit_by_name (entry, "activate");
-  g_assert_cmpint (picked, ==, 1100);
-
-  gtk_window_destroy (GTK_WINDOW (window));
+  g_assert_cmpint (f->picked, ==, 1100);
 }
 
 int
@@ -139,8 +154,10 @@ main (int argc, char *argv[])
 {
   hy_ui_test_init (&argc, &argv);
 
-  g_test_add_func ("/record-picker/filter", test_record_picker_filter);
-  g_test_add_func ("/record-picker/keyboard", test_record_picker_keyboard);
+  g_test_add ("/record-picker/filter", Fixture, NULL, fixture_set_up, test_record_picker_filter,
+              fixture_tear_down);
+  g_test_add ("/record-picker/keyboard", Fixture, NULL, fixture_set_up, test_record_picker_keyboard,
+              fixture_tear_down);
 
   return g_test_run ();
 }

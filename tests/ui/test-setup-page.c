@@ -575,10 +575,7 @@ test_setup_test_ticket (Fixture *f, gconstpointer data)
 int
 main (int argc, char *argv[])
 {
-  hy_window_test_init ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  gtk_init ();
-  adw_init ();
+  hy_window_test_init_gtk (&argc, &argv);
 
   g_test_add ("/setup/bad-input", Fixture, NULL, fixture_set_up, test_setup_bad_input,
               fixture_tear_down);
