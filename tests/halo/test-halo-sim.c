@@ -260,7 +260,7 @@ test_batch_returnall_ignored (Fixture *f, gconstpointer data)
   g_autoptr (GPtrArray) saved = NULL;
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
-  guint tagged = 0;
+  g_autoptr (GPtrArray) lists = NULL;
 
   creates_in_clients (f, "IG", 4, &input);
   hy_sim_set_ignore_returnall (f->sim, TRUE);
@@ -275,16 +275,10 @@ test_batch_returnall_ignored (Fixture *f, gconstpointer data)
   /* 13 creates in 4 clients (20 assets each: one page each); 133 assets in all: 2 pages */
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "GET", "/api/Asset"), ==, 2);
   check_saved_ids (f, input, saved);
-  for (guint i = 0; i < f->events->len; i++)
-    {
-      HyHaloEvent *e = g_ptr_array_index (f->events, i);
-      if (g_strcmp0 (e->method, "GET") == 0 && g_str_has_prefix (e->path, "/api/Asset"))
-        {
-          g_assert_cmpstr (e->record, ==, "group:ig");
-          tagged++;
-        }
-    }
-  g_assert_cmpuint (tagged, ==, 2);
+  lists = hy_test_events_matching (f->events, "GET", "/api/Asset");
+  for (guint i = 0; i < lists->len; i++)
+    g_assert_cmpstr (((HyHaloEvent *) g_ptr_array_index (lists, i))->record, ==, "group:ig");
+  g_assert_cmpuint (lists->len, ==, 2);
 }
 
 /* The same when one list of every asset would take more pages than the clients' lists: its

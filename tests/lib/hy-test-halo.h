@@ -48,6 +48,11 @@ gint64 hy_test_clock_monotonic (gpointer clock);
 void hy_test_record_events (HyHaloClient *client, GPtrArray *events);
 /* Asserts that no text of any event of @events holds one of @secrets (NULL-terminated). */
 void hy_test_assert_events_hide (GPtrArray *events, const char *const *secrets);
+/* The events of @events with @method whose path starts with @path_prefix (each NULL: any), in
+ * their order; the array does not own them. */
+GPtrArray *hy_test_events_matching (GPtrArray *events, const char *method, const char *path_prefix);
+/* The last of them, or NULL. */
+HyHaloEvent *hy_test_events_last (GPtrArray *events, const char *method, const char *path_prefix);
 
 /* A simulator with @options' records, started on a free loopback port (for suites that share
  * one in main ()). */
@@ -62,6 +67,8 @@ guint
 hy_test_state_count (JsonNode *state, const char *table, const char *member, const char *value);
 JsonObject *
 hy_test_state_find (JsonNode *state, const char *table, const char *member, const char *value);
+/* The record of @table whose id is @id, or NULL. */
+JsonObject *hy_test_state_find_id (JsonNode *state, const char *table, gint64 id);
 /* Asserts that every record of @table has a string @member, none the same; the values (owned
  * by @state). */
 GHashTable *hy_test_state_unique (JsonNode *state, const char *table, const char *member);

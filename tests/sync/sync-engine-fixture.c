@@ -43,30 +43,6 @@ assert_assets_exactly_once (Fixture *f, const char *const *computers)
     }
 }
 
-HySyncReport *
-run_sync (Fixture *f, gboolean dry_run, GError **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-
-  hy_sync_engine_sync_async (f->engine, dry_run, NULL, hy_test_result_cb, &result);
-  result = hy_test_wait_result (&result);
-  return hy_sync_engine_sync_finish (f->engine, result, error);
-}
-
-HySyncReport *
-run_deliver (Fixture *f)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  HySyncReport *report;
-
-  hy_sync_engine_deliver_async (f->engine, NULL, hy_test_result_cb, &result);
-  result = hy_test_wait_result (&result);
-  report = hy_sync_engine_deliver_finish (f->engine, result, &error);
-  g_assert_no_error (error);
-  return report;
-}
-
 /* Delivers until nothing is pending (back-off is in milliseconds in these tests: the clock
  * moves 20 ms between rounds). */
 void
@@ -74,7 +50,7 @@ deliver_until_done (Fixture *f, guint max_rounds)
 {
   for (guint i = 0; i < max_rounds; i++)
     {
-      g_autoptr (HySyncReport) report = run_deliver (f);
+      g_autoptr (HySyncReport) report = hy_test_sync_deliver (f->engine);
       if (report->pending == 0)
         return;
       hy_clock_advance (f->halo->clock, 20 * 1000);
@@ -206,9 +182,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   f->client = hy_test_halo_new_client (f->halo);
   hy_halo_client_set_retry_policy (f->client, 3, 5, 20);
   f->events = f->halo->events;
-  f->engine = hy_sync_engine_new (f->store, f->client);
-  hy_sync_engine_set_clock (f->engine, f->halo->clock);
-  hy_sync_engine_set_backoff_unit (f->engine, 1000); /* seconds become milliseconds */
+  f->engine = hy_test_sync_engine_new (f->store, f->client, f->halo->clock);
 }
 
 void

@@ -14,8 +14,7 @@
 
 #include <string.h>
 
-#include "hy-test-halo.h"
-#include "sync/hy-sync-engine.h"
+#include "hy-test-sync.h"
 #include "sync/hy-sync-payload.h"
 
 G_BEGIN_DECLS
@@ -49,8 +48,6 @@ guint ticket_count (Fixture *f);
 guint actions_of (Fixture *f, gint64 ticket_id);
 /* Every local computer id appears exactly once as an asset number. */
 void assert_assets_exactly_once (Fixture *f, const char *const *computers);
-HySyncReport *run_sync (Fixture *f, gboolean dry_run, GError **error);
-HySyncReport *run_deliver (Fixture *f);
 /* Delivers until nothing is pending (back-off is in milliseconds in these tests: the clock
  * moves 20 ms between rounds). */
 void deliver_until_done (Fixture *f, guint max_rounds);

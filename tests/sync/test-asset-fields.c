@@ -11,7 +11,7 @@
 
 #include <string.h>
 
-#include "hy-sim.h"
+#include "hy-test-sync.h"
 #include "store/hy-store-asset-fields.h"
 #include "sync/hy-asset-fields.h"
 #include "sync/hy-sync-engine.h"
@@ -28,31 +28,19 @@
 
 typedef struct
 {
-  HySim *sim;
-  HyStore *store;
-  HyHaloClient *client;
+  HyTestHalo *halo;
+  HySim *sim;           /* halo's */
+  HyStore *store;       /* halo's */
+  HyHaloClient *client; /* halo's */
   HySyncEngine *engine;
-  char *dir;
 } Fixture;
-
-static void
-result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  GAsyncResult **slot = user_data;
-  *slot = g_object_ref (result);
-}
 
 static void
 sync_now (Fixture *f)
 {
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (HySyncReport) report = hy_test_sync_run (f->engine, FALSE, &error);
 
-  hy_sync_engine_sync_async (f->engine, FALSE, NULL, result_cb, &result);
-  while (result == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  report = hy_sync_engine_sync_finish (f->engine, result, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->pending, ==, 0);
   g_assert_cmpuint (report->dead, ==, 0);
@@ -131,69 +119,37 @@ fixture_setup (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) state = NULL;
-  g_autoptr (HyProfile) profile = hy_profile_new ();
-  g_autofree char *path = NULL;
   HySimGenerateOptions options;
-  HyCompany company = { (char *) "c1", (char *) "Acme Ltd" };
-  HyGroup group = { (char *) "g1", (char *) "Desks" };
-  JsonObject *client, *site;
+  gint64 client_id;
 
-  f->sim = hy_sim_new ();
   hy_sim_generate_options_init (&options);
   options.clients = 1;
   options.sites_per_client = 1;
   options.assets_per_client = 0;
   options.seed = 11;
-  hy_sim_generate (f->sim, &options);
-  g_assert_true (hy_sim_start (f->sim, 0, &error));
+  f->halo = hy_test_halo_new (&options, "hy-asset-fields-XXXXXX");
+  f->sim = f->halo->sim;
   state = hy_sim_dump_state (f->sim);
-  client =
-      json_array_get_object_element (json_object_get_array_member (json_node_get_object (state),
-                                                                   "clients"),
-                                     0);
-  site = json_array_get_object_element (json_object_get_array_member (json_node_get_object (state),
-                                                                      "sites"),
-                                        0);
+  client_id = hy_test_state_client (state, 0);
 
-  f->dir = g_dir_make_tmp ("hy-asset-fields-XXXXXX", &error);
-  g_assert_no_error (error);
-  path = g_build_filename (f->dir, "halyard.db", NULL);
-  f->store = hy_store_open (path, &error);
-  g_assert_no_error (error);
-  profile->url = g_strdup (hy_sim_get_base_url (f->sim));
-  profile->tenant = g_strdup ("demo");
-  profile->client_id = g_strdup ("halyard-demo");
-  profile->enabled = TRUE;
-  g_assert_true (hy_store_set_profile (f->store, profile, &error));
-  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, &company, NULL, &error));
-  g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_COMPANY, "c1",
-                                    hy_sync_json_int (client, "id"), "Acme Ltd", HY_LINK_HOW_MANUAL,
-                                    &error));
-  g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_GROUP, &group, NULL, &error));
-  g_assert_true (hy_store_map_group (f->store, "g1", hy_sync_json_int (client, "id"),
-                                     hy_sync_json_int (site, "id"), &error));
+  f->store = hy_test_halo_open_store (f->halo, TRUE);
+  hy_test_store_add_company (f->store, "c1", "Acme Ltd", client_id);
+  hy_test_store_add_group (f->store, "g1", "Desks", NULL);
+  g_assert_true (hy_store_map_group (f->store, "g1", client_id,
+                                     hy_test_state_site_of (state, client_id), &error));
   g_assert_no_error (error);
   put_computer (f, "pc1", "Windows 11 Pro", "10.0.0.11", "2026-11-20T10:00:00Z");
   put_computer (f, "pc2", "Ubuntu 24.04 LTS", "10.0.0.12", "2026-11-20T10:05:00Z");
 
-  f->client = hy_halo_client_new (hy_sim_get_base_url (f->sim), "demo", "halyard-demo",
-                                  "demo-secret", "all", &error);
-  g_assert_no_error (error);
+  f->client = hy_test_halo_new_client (f->halo);
   f->engine = hy_sync_engine_new (f->store, f->client);
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-
   g_clear_object (&f->engine);
-  g_clear_object (&f->client);
-  g_clear_object (&f->store);
-  hy_sim_stop (f->sim);
-  g_clear_object (&f->sim);
-  g_assert_cmpint (system (cmd), ==, 0);
-  g_free (f->dir);
+  g_clear_pointer (&f->halo, hy_test_halo_free);
 }
 
 /* ------------------------------------------------------------------------- */
@@ -261,15 +217,10 @@ test_update_only_changed (Fixture *f, gconstpointer data)
   put_computer (f, "pc1", "Windows 11 Pro", "10.0.0.99", "2026-11-20T10:00:00Z");
   /* sync --dry-run says what changed. */
   {
-    g_autoptr (GAsyncResult) result = NULL;
     g_autoptr (GError) error = NULL;
-    g_autoptr (HySyncReport) report = NULL;
+    g_autoptr (HySyncReport) report = hy_test_sync_run (f->engine, TRUE, &error);
     JsonArray *changes;
 
-    hy_sync_engine_sync_async (f->engine, TRUE, NULL, result_cb, &result);
-    while (result == NULL)
-      g_main_context_iteration (NULL, TRUE);
-    report = hy_sync_engine_sync_finish (f->engine, result, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (report->updates->len, ==, 1);
     changes =
@@ -424,9 +375,7 @@ test_resolve (void)
 int
 main (int argc, char *argv[])
 {
-  /* The tests' private GSettings has no proxy schema: no proxy for loopback servers */
-  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  hy_test_init (&argc, &argv);
 
   g_test_add ("/asset-fields/create", Fixture, NULL, fixture_setup, test_create, fixture_teardown);
   g_test_add ("/asset-fields/update-only-changed", Fixture, NULL, fixture_setup,

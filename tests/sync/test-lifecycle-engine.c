@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-#include "hy-test-halo.h"
+#include "hy-test-sync.h"
 #include "linker/hy-linker-defaults.h"
 #include "linker/hy-linker-user.h"
 #include "linker/hy-linker.h"
@@ -40,28 +40,13 @@ ticket_count (Fixture *f)
   return hy_test_sim_count (f->sim, "tickets", NULL, NULL);
 }
 
-static JsonObject *
-ticket_by_id (JsonNode *state, gint64 id)
-{
-  JsonArray *tickets = state_array (state, "tickets");
-
-  for (guint i = 0; i < json_array_get_length (tickets); i++)
-    if (hy_sync_json_int (json_array_get_object_element (tickets, i), "id") == id)
-      return json_array_get_object_element (tickets, i);
-  return NULL;
-}
+#define ticket_by_id(state, id) hy_test_state_find_id ((state), "tickets", (id))
 
 static void
 deliver (Fixture *f)
 {
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (HySyncReport) report = hy_test_sync_deliver (f->engine);
 
-  hy_sync_engine_deliver_async (f->engine, NULL, hy_test_result_cb, &result);
-  result = hy_test_wait_result (&result);
-  report = hy_sync_engine_deliver_finish (f->engine, result, &error);
-  g_assert_no_error (error);
   if (report->pending > 0)
     {
       g_autoptr (GPtrArray) items =
@@ -130,10 +115,8 @@ fixture_setup (Fixture *f, gconstpointer data)
 
   f->client = hy_test_halo_new_client (f->halo);
   hy_halo_client_set_retry_policy (f->client, 3, 5, 20);
-  f->engine = hy_sync_engine_new (f->store, f->client);
   f->clock = hy_clock_new_manual ();
-  hy_sync_engine_set_clock (f->engine, f->clock);
-  hy_sync_engine_set_backoff_unit (f->engine, 1000);
+  f->engine = hy_test_sync_engine_new (f->store, f->client, f->clock);
 }
 
 static void

@@ -18,7 +18,7 @@ static void
 test_alert_lifecycle (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (HySyncReport) sync = run_sync (f, FALSE, &error);
+  g_autoptr (HySyncReport) sync = hy_test_sync_run (f->engine, FALSE, &error);
   g_autoptr (HySyncAlertResult) r1 = NULL;
   g_autoptr (HySyncAlertResult) r2 = NULL;
   g_autoptr (HySyncAlertResult) r3 = NULL;
@@ -39,7 +39,7 @@ test_alert_lifecycle (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpint (r1->state, ==, HY_ALERT_STATE_QUEUED);
   g_assert_cmpuint (ticket_count (f), ==, 0);
-  d1 = run_deliver (f);
+  d1 = hy_test_sync_deliver (f->engine);
   g_clear_pointer (&r1, hy_sync_alert_result_free);
   r1 = hy_sync_engine_get_alert_result (f->engine, "a1", NULL);
   g_assert_cmpint (r1->state, ==, HY_ALERT_STATE_DELIVERED);
@@ -61,27 +61,23 @@ test_alert_lifecycle (Fixture *f, gconstpointer data)
 
   /* The ticket's request is in the events with the alert it concerns. */
   {
-    gboolean tagged = FALSE;
-    for (guint i = 0; i < f->events->len; i++)
-      {
-        HyHaloEvent *e = g_ptr_array_index (f->events, i);
-        if (g_strcmp0 (e->method, "POST") == 0 && g_str_has_prefix (e->path, "/api/Tickets"))
-          tagged = g_strcmp0 (e->record, "alert:a1") == 0;
-      }
-    g_assert_true (tagged);
+    HyHaloEvent *post = hy_test_events_last (f->events, "POST", "/api/Tickets");
+
+    g_assert_nonnull (post);
+    g_assert_cmpstr (post->record, ==, "alert:a1");
   }
 
   /* A repeat: a note, not a second ticket. */
   r2 = raise_alert (f, "a1", "pc1", "p1", &error);
   g_assert_no_error (error);
-  d2 = run_deliver (f);
+  d2 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (ticket_count (f), ==, 1);
   g_assert_cmpuint (actions_of (f, r1->ticket_id), ==, 1);
 
   /* Clearing: a note, and the close status of the policy mapping. */
   r3 = hy_sync_engine_clear_alert (f->engine, "a1", "Disk cleaned up", &error);
   g_assert_no_error (error);
-  d3 = run_deliver (f);
+  d3 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (ticket_count (f), ==, 1);
   g_assert_cmpuint (actions_of (f, r1->ticket_id), ==, 2);
   g_clear_pointer (&state, json_node_unref);
@@ -122,11 +118,11 @@ test_alert_lifecycle (Fixture *f, gconstpointer data)
     g_assert_no_error (error);
     g_assert_cmpint (back->state, ==, HY_ALERT_STATE_QUEUED);
     g_assert_cmpint (back->ticket_id, ==, 0);
-    d4 = run_deliver (f);
+    d4 = hy_test_sync_deliver (f->engine);
     g_assert_cmpuint (ticket_count (f), ==, 2);
     again = raise_alert (f, "a1", "pc1", "p1", &error);
     g_assert_no_error (error);
-    d5 = run_deliver (f);
+    d5 = hy_test_sync_deliver (f->engine);
     g_assert_cmpuint (ticket_count (f), ==, 2);
     now = hy_sync_engine_get_alert_result (f->engine, "a1", NULL);
     g_assert_cmpint (now->ticket_id, !=, r1->ticket_id);
@@ -157,7 +153,7 @@ test_alert_unrouted (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpint (r2->state, ==, HY_ALERT_STATE_UNROUTED);
   g_assert_nonnull (strstr (r2->reason, "not linked"));
-  d1 = run_deliver (f);
+  d1 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (ticket_count (f), ==, 0);
   kept = hy_store_get (f->store, HY_RECORD_KIND_ALERT, "a2", NULL);
   g_assert_nonnull (kept);
@@ -166,7 +162,7 @@ test_alert_unrouted (Fixture *f, gconstpointer data)
 
   /* The mapping appears: routed at the next delivery. */
   g_assert_true (hy_store_map_policy (f->store, "p2", 1, 0, NULL));
-  d2 = run_deliver (f);
+  d2 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (ticket_count (f), ==, 1);
   r3 = hy_sync_engine_get_alert_result (f->engine, "a2", NULL);
   g_assert_cmpint (r3->state, ==, HY_ALERT_STATE_DELIVERED);
@@ -183,7 +179,7 @@ test_alert_unrouted (Fixture *f, gconstpointer data)
     imported->policy_id = g_strdup ("p1");
     imported->summary = g_strdup ("Imported alert");
     upsert (f, HY_RECORD_KIND_ALERT, imported);
-    d3 = run_deliver (f);
+    d3 = hy_test_sync_deliver (f->engine);
     g_assert_cmpuint (ticket_count (f), ==, 2);
     r4 = hy_sync_engine_get_alert_result (f->engine, "imp1", NULL);
     g_assert_cmpint (r4->state, ==, HY_ALERT_STATE_DELIVERED);
@@ -227,7 +223,7 @@ test_ticket_gets_asset (Fixture *f, gconstpointer data)
   /* a2 on pc2 is raised and cleared (its policy closes the ticket) before the sync */
   r2 = raise_alert (f, "a2", "pc2", "p1", &error);
   g_assert_no_error (error);
-  d1 = run_deliver (f);
+  d1 = hy_test_sync_deliver (f->engine);
   g_clear_pointer (&r1, hy_sync_alert_result_free);
   r1 = hy_sync_engine_get_alert_result (f->engine, "a1", NULL);
   g_assert_cmpint (r1->ticket_id, >, 0);
@@ -235,7 +231,7 @@ test_ticket_gets_asset (Fixture *f, gconstpointer data)
   r2 = hy_sync_engine_clear_alert (f->engine, "a2", "Gone", &error);
   g_assert_no_error (error);
   g_clear_pointer (&d1, hy_sync_report_free);
-  d1 = run_deliver (f);
+  d1 = hy_test_sync_deliver (f->engine);
   g_clear_pointer (&r2, hy_sync_alert_result_free);
   r2 = hy_sync_engine_get_alert_result (f->engine, "a2", NULL);
   state = hy_sim_dump_state (f->sim);
@@ -243,7 +239,7 @@ test_ticket_gets_asset (Fixture *f, gconstpointer data)
   g_assert_nonnull (ticket);
   g_assert_cmpuint (asset_count (f), ==, 0);
 
-  sync = run_sync (f, FALSE, &error);
+  sync = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sync->pending, ==, 0);
   g_assert_cmpuint (sync->dead, ==, 0);
@@ -279,7 +275,7 @@ test_ticket_gets_asset (Fixture *f, gconstpointer data)
 
   /* Nothing more to send: the ticket has its asset. */
   hy_sim_reset_counters (f->sim);
-  again = run_sync (f, FALSE, &error);
+  again = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/"), ==, 0);
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "GET", "/api/Tickets"), ==, 0);
@@ -306,7 +302,7 @@ test_ticket_keeps_assets (Fixture *f, gconstpointer data)
 
   r1 = raise_alert (f, "a1", "pc1", "p1", &error);
   g_assert_no_error (error);
-  d1 = run_deliver (f);
+  d1 = hy_test_sync_deliver (f->engine);
   g_clear_pointer (&r1, hy_sync_alert_result_free);
   r1 = hy_sync_engine_get_alert_result (f->engine, "a1", NULL);
   g_assert_cmpint (r1->ticket_id, >, 0);
@@ -334,7 +330,7 @@ test_ticket_keeps_assets (Fixture *f, gconstpointer data)
   g_assert_true (hy_sim_load_seed_json (f->sim, seed, -1, &error));
   g_assert_no_error (error);
 
-  sync = run_sync (f, FALSE, &error);
+  sync = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sync->dead, ==, 0);
   pc1 = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc1", NULL);
@@ -370,7 +366,7 @@ test_action (Fixture *f, gconstpointer data)
   /* A Halo that records actions for the agent who_agentid names (see test_action_recorded_as) */
   hy_sim_set_lenient (f->sim, HY_SIM_LENIENT_WHO_AGENTID);
   g_assert_no_error (error);
-  d1 = run_deliver (f);
+  d1 = hy_test_sync_deliver (f->engine);
   alert = hy_store_get (f->store, HY_RECORD_KIND_ALERT, "a4", NULL);
   g_assert_cmpint (alert->ticket_id, >, 0);
 
@@ -384,7 +380,7 @@ test_action (Fixture *f, gconstpointer data)
 
   r3 = hy_sync_engine_add_action (f->engine, "a4", "u1", 30, "Cleared temp files", TRUE, &error);
   g_assert_no_error (error);
-  d2 = run_deliver (f);
+  d2 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (actions_of (f, alert->ticket_id), ==, 1);
   state = hy_sim_dump_state (f->sim);
   action = json_array_get_object_element (state_array (state, "actions"), 0);
@@ -412,10 +408,10 @@ test_action_recorded_as (Fixture *f, gconstpointer data)
   guint warnings = 0;
 
   g_assert_no_error (error);
-  d1 = run_deliver (f);
+  d1 = hy_test_sync_deliver (f->engine);
   r2 = hy_sync_engine_add_action (f->engine, "a5", "u1", 10, "Rebooted", FALSE, &error);
   g_assert_no_error (error);
-  d2 = run_deliver (f);
+  d2 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (d2->dead, ==, 0);
   state = hy_sim_dump_state (f->sim);
   action = json_array_get_object_element (state_array (state, "actions"), 0);
@@ -459,7 +455,7 @@ test_resolve_then_raise (Fixture *f, gconstpointer data)
   g_assert_true (hy_store_map_policy (f->store, "p2", 4, 0, NULL));
   r1 = raise_alert (f, "a9", "pc6", "p2", &error);
   g_assert_no_error (error);
-  d1 = run_deliver (f);
+  d1 = hy_test_sync_deliver (f->engine);
   g_clear_pointer (&r1, hy_sync_alert_result_free);
   r1 = hy_sync_engine_get_alert_result (f->engine, "a9", NULL);
   first_ticket = r1->ticket_id;
@@ -467,7 +463,7 @@ test_resolve_then_raise (Fixture *f, gconstpointer data)
 
   r2 = hy_sync_engine_add_action (f->engine, "a9", "u1", 10, "Fixed it", TRUE, &error);
   g_assert_no_error (error);
-  d2 = run_deliver (f);
+  d2 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (d2->dead, ==, 0);
   {
     g_autoptr (JsonNode) state = hy_sim_dump_state (f->sim);
@@ -480,7 +476,7 @@ test_resolve_then_raise (Fixture *f, gconstpointer data)
   /* Back again: a new ticket, nothing added to the closed one */
   r3 = raise_alert (f, "a9", "pc6", "p2", &error);
   g_assert_no_error (error);
-  d3 = run_deliver (f);
+  d3 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (ticket_count (f), ==, 2);
   g_assert_cmpuint (actions_of (f, first_ticket), ==, 1);
   g_clear_pointer (&r3, hy_sync_alert_result_free);
@@ -491,7 +487,7 @@ test_resolve_then_raise (Fixture *f, gconstpointer data)
   /* The new occurrence is open: its repeat is a note on the new ticket */
   r4 = raise_alert (f, "a9", "pc6", "p2", &error);
   g_assert_no_error (error);
-  d4 = run_deliver (f);
+  d4 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (ticket_count (f), ==, 2);
   g_assert_cmpuint (actions_of (f, r3->ticket_id), ==, 1);
   g_assert_cmpuint (actions_of (f, first_ticket), ==, 1);
@@ -513,7 +509,7 @@ test_disabled (Fixture *f, gconstpointer data)
   hy_sim_reset_counters (f->sim);
   r1 = raise_alert (f, "a5", "pc1", "p1", &error);
   g_assert_no_error (error);
-  d1 = run_deliver (f);
+  d1 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (hy_sim_get_request_count (f->sim), ==, 0);
   g_assert_cmpuint (d1->pending, ==, 1);
   g_assert_cmpuint (ticket_count (f), ==, 0);
@@ -526,7 +522,7 @@ test_disabled (Fixture *f, gconstpointer data)
   }
 
   g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, &error));
-  d2 = run_deliver (f);
+  d2 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (ticket_count (f), ==, 1);
   g_assert_cmpuint (d2->pending, ==, 0);
   {
@@ -620,7 +616,7 @@ test_alert_priority (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, NULL));
   hy_sync_engine_set_batch_size (f->engine, 2);
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < f->events->len; i++)
     {

@@ -18,7 +18,7 @@ static void
 test_assets_sync (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (HySyncReport) report = run_sync (f, FALSE, &error);
+  g_autoptr (HySyncReport) report = hy_test_sync_run (f->engine, FALSE, &error);
   g_autoptr (JsonNode) state = NULL;
   g_autoptr (HyGroupSync) g1 = NULL;
   g_autoptr (HyGroupSync) g1a = NULL;
@@ -67,14 +67,11 @@ test_assets_sync (Fixture *f, gconstpointer data)
 
   /* Every request is in the events with the record it concerns. */
   {
-    gboolean tagged = FALSE;
-    for (guint i = 0; i < f->events->len; i++)
-      {
-        HyHaloEvent *e = g_ptr_array_index (f->events, i);
-        if (g_strcmp0 (e->method, "POST") == 0 && g_str_has_prefix (e->path, "/api/Asset"))
-          tagged = e->record != NULL && g_str_has_prefix (e->record, "computer:");
-      }
-    g_assert_true (tagged);
+    HyHaloEvent *post = hy_test_events_last (f->events, "POST", "/api/Asset");
+
+    g_assert_nonnull (post);
+    g_assert_nonnull (post->record);
+    g_assert_true (g_str_has_prefix (post->record, "computer:"));
   }
 }
 
@@ -82,7 +79,7 @@ static void
 test_assets_idempotent (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (HySyncReport) first = run_sync (f, FALSE, &error);
+  g_autoptr (HySyncReport) first = hy_test_sync_run (f->engine, FALSE, &error);
   g_autoptr (HySyncReport) second = NULL;
   g_autoptr (HySyncReport) third = NULL;
   g_autoptr (HyComputer) pc2 = NULL;
@@ -90,7 +87,7 @@ test_assets_idempotent (Fixture *f, gconstpointer data)
 
   g_assert_no_error (error);
   hy_sim_reset_counters (f->sim);
-  second = run_sync (f, FALSE, &error);
+  second = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (second->created + second->updated, ==, 0);
   g_assert_cmpuint (second->unchanged, ==, 7);
@@ -105,7 +102,7 @@ test_assets_idempotent (Fixture *f, gconstpointer data)
   pc2->name = g_strdup ("DEV-pc2-renamed");
   g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, pc2, NULL, NULL));
   hy_sim_reset_counters (f->sim);
-  third = run_sync (f, FALSE, &error);
+  third = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (third->updated, ==, 1);
   g_assert_cmpuint (third->created, ==, 0);
@@ -150,7 +147,7 @@ test_assets_retired (Fixture *f, gconstpointer data)
 {
   const char *const pc2_pc10[] = { "pc2", "pc10", NULL };
   g_autoptr (GError) error = NULL;
-  g_autoptr (HySyncReport) first = run_sync (f, FALSE, &error);
+  g_autoptr (HySyncReport) first = hy_test_sync_run (f->engine, FALSE, &error);
   g_autoptr (HySyncReport) kept = NULL;
   g_autoptr (HySyncReport) retired = NULL;
   g_autoptr (HySyncReport) again = NULL;
@@ -163,7 +160,7 @@ test_assets_retired (Fixture *f, gconstpointer data)
   add_computer (f, "pc10", "c1", "g1");
   retire (f, pc2_pc10, TRUE);
   hy_sim_reset_counters (f->sim);
-  kept = run_sync (f, FALSE, &error);
+  kept = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (kept->created + kept->updated, ==, 0);
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/"), ==, 0);
@@ -173,7 +170,7 @@ test_assets_retired (Fixture *f, gconstpointer data)
   g_assert_true (
       hy_store_set_setting (f->store, HY_SYNC_SETTING_RETIRED_ASSETS, "inactive", &error));
   hy_sim_reset_counters (f->sim);
-  retired = run_sync (f, FALSE, &error);
+  retired = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (retired->updated, ==, 1);
   g_assert_cmpuint (retired->created, ==, 0);
@@ -183,13 +180,13 @@ test_assets_retired (Fixture *f, gconstpointer data)
   g_assert_cmpuint (asset_count (f), ==, 7);
 
   /* Nothing more to send. */
-  again = run_sync (f, FALSE, &error);
+  again = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (again->created + again->updated, ==, 0);
 
   /* pc2 returns: its asset is active again. */
   retire (f, NULL, FALSE);
-  back = run_sync (f, FALSE, &error);
+  back = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (back->updated, ==, 1);
   g_assert_false (asset_inactive (f, "HY-pc2"));
@@ -209,7 +206,7 @@ test_assets_ignore_returnall (Fixture *f, gconstpointer data)
   /* Two batches: pc1–pc4 (client A), pc5–pc7 (A and B) */
   hy_sync_engine_set_batch_size (f->engine, 4);
   hy_sim_reset_counters (f->sim);
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->created, ==, 7);
   g_assert_cmpuint (report->pending, ==, 0);
@@ -220,14 +217,9 @@ test_assets_ignore_returnall (Fixture *f, gconstpointer data)
   /* One list to find existing assets, one to read the creates back (before: one list per
    * batch and client, 3). */
   {
-    guint lists = 0;
-    for (guint i = 0; i < f->events->len; i++)
-      {
-        HyHaloEvent *e = g_ptr_array_index (f->events, i);
-        if (g_strcmp0 (e->method, "GET") == 0 && g_str_has_prefix (e->path, "/api/Asset?"))
-          lists++;
-      }
-    g_assert_cmpuint (lists, ==, 2);
+    g_autoptr (GPtrArray) lists = hy_test_events_matching (f->events, "GET", "/api/Asset?");
+
+    g_assert_cmpuint (lists->len, ==, 2);
   }
 
   /* Each computer is linked to its own asset. */
@@ -257,6 +249,7 @@ test_assets_stale_cache (Fixture *f, gconstpointer data)
       g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GPtrArray) saved = NULL;
+  g_autoptr (GPtrArray) lists = NULL;
   JsonObject *c = json_array_get_object_element (state_array (state, "clients"), 2);
   gint64 client_c = hy_sync_json_int (c, "id");
   /* A site of C: Halo files an asset sent without one under its "Unknown" client */
@@ -284,16 +277,16 @@ test_assets_stale_cache (Fixture *f, gconstpointer data)
   hy_sim_set_ignore_returnall (f->sim, TRUE);
   hy_sync_engine_set_batch_size (f->engine, 4);
   g_ptr_array_set_size (f->events, 0);
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->created, ==, 7);
   g_assert_cmpuint (report->pending, ==, 0);
   assert_assets_exactly_once (f, synced_computers);
-  for (guint i = 0; i < f->events->len; i++)
+  lists = hy_test_events_matching (f->events, "GET", "/api/Asset?");
+  for (guint i = 0; i < lists->len; i++)
     {
-      HyHaloEvent *e = g_ptr_array_index (f->events, i);
-      if (g_strcmp0 (e->method, "GET") != 0 || !g_str_has_prefix (e->path, "/api/Asset?"))
-        continue;
+      HyHaloEvent *e = g_ptr_array_index (lists, i);
+
       if (strstr (e->path, "client_id=") != NULL)
         per_client++;
       else
@@ -316,7 +309,7 @@ test_assets_dry_run (Fixture *f, gconstpointer data)
   /* A dry run works while disabled and sends nothing. */
   g_assert_true (hy_sync_engine_set_enabled (f->engine, FALSE, NULL));
   hy_sim_reset_counters (f->sim);
-  report = run_sync (f, TRUE, &error);
+  report = hy_test_sync_run (f->engine, TRUE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->creates->len, ==, 7);
   g_assert_cmpuint (report->updates->len, ==, 0);
@@ -334,7 +327,7 @@ test_assets_dry_run (Fixture *f, gconstpointer data)
 
   /* And a real sync is refused while disabled. */
   {
-    g_autoptr (HySyncReport) refused = run_sync (f, FALSE, &error);
+    g_autoptr (HySyncReport) refused = hy_test_sync_run (f->engine, FALSE, &error);
     g_assert_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_DISABLED);
     g_assert_null (refused);
     g_assert_cmpuint (asset_count (f), ==, 0);
@@ -345,7 +338,7 @@ test_assets_dry_run (Fixture *f, gconstpointer data)
    * it). */
   g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, NULL));
   {
-    g_autoptr (HySyncReport) synced = run_sync (f, FALSE, &error);
+    g_autoptr (HySyncReport) synced = hy_test_sync_run (f->engine, FALSE, &error);
     g_autoptr (HySyncReport) failing = NULL;
     g_autoptr (HySyncReport) dry = NULL;
     g_autoptr (HyComputer) pc3 = hy_store_get (f->store, HY_RECORD_KIND_COMPUTER, "pc3", NULL);
@@ -355,11 +348,11 @@ test_assets_dry_run (Fixture *f, gconstpointer data)
     pc3->name = g_strdup ("DEV-pc3-new");
     g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, pc3, NULL, NULL));
     hy_sim_fail_next (f->sim, 100, 503);
-    failing = run_sync (f, FALSE, &error);
+    failing = hy_test_sync_run (f->engine, FALSE, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (failing->pending, ==, 1);
     hy_sim_fail_next (f->sim, 0, 503);
-    dry = run_sync (f, TRUE, &error);
+    dry = hy_test_sync_run (f->engine, TRUE, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (dry->creates->len, ==, 0);
     g_assert_cmpuint (dry->updates->len, ==, 1);
@@ -382,16 +375,7 @@ name_field (const char *name)
   return fields;
 }
 
-static JsonObject *
-asset_by_id (JsonNode *state, gint64 id)
-{
-  JsonArray *assets = state_array (state, "assets");
-
-  for (guint i = 0; i < json_array_get_length (assets); i++)
-    if (hy_sync_json_int (json_array_get_object_element (assets, i), "id") == id)
-      return json_array_get_object_element (assets, i);
-  return NULL;
-}
+#define asset_by_id(state, id) hy_test_state_find_id ((state), "assets", (id))
 
 /* A customer's data never moves: the company link decides the client. In g1 (mapped to client
  * A): pc10 of Beta (linked to B) fails with both names and is created nowhere; pc11 of Beta is
@@ -431,7 +415,7 @@ test_assets_never_move (Fixture *f, gconstpointer data)
   g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_COMPUTER, "pc11", b_asset_id,
                                     "Beta server", HY_LINK_HOW_MANUAL, NULL));
 
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->created, ==, 8); /* the 7, and pc12 */
   g_assert_cmpuint (report->failed, ==, 3);  /* pc8 (Gamma not linked), pc10, pc11 */
@@ -449,7 +433,7 @@ test_assets_never_move (Fixture *f, gconstpointer data)
                                     "Beta server", HY_LINK_HOW_MANUAL, NULL));
   cache_from_sim (f, state, "assets", HY_CACHE_KIND_ASSET);
   {
-    g_autoptr (HySyncReport) again = run_sync (f, FALSE, &error);
+    g_autoptr (HySyncReport) again = hy_test_sync_run (f->engine, FALSE, &error);
     g_autoptr (JsonNode) after = hy_sim_dump_state (f->sim);
     g_autoptr (HyGroupSync) g1b = hy_store_get_group_sync (f->store, "g1", NULL);
 
@@ -500,7 +484,7 @@ test_assets_main_site (Fixture *f, gconstpointer data)
   g_assert_true (hy_store_map_group (f->store, "g4", client_c, 0, NULL));
 
   /* Halo's clients not fetched yet: no site known */
-  first = run_sync (f, FALSE, &error);
+  first = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g4 = hy_store_get_group_sync (f->store, "g4", NULL);
   g_assert_cmpint (g4->state, ==, HY_SYNC_STATE_FAILED);
@@ -510,7 +494,7 @@ test_assets_main_site (Fixture *f, gconstpointer data)
   g_assert_null (find_where (state, "assets", "inventory_number", "HY-pc20"));
 
   cache_from_sim (f, state, "clients", HY_CACHE_KIND_CLIENT);
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_clear_pointer (&state, json_node_unref);
   state = hy_sim_dump_state (f->sim);
@@ -574,7 +558,7 @@ test_assets_find_existing (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (asset_count (f), ==, 3);
 
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->created, ==, 5);
   g_assert_cmpuint (report->updated, ==, 2);
@@ -631,7 +615,7 @@ test_assets_inherited_mapping (Fixture *f, gconstpointer data)
   add_computer (f, "pc21", "c2", "g1b1");
   add_computer (f, "pc22", "c2", "g1b");
 
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (report->created, ==, 10);
   state = hy_sim_dump_state (f->sim);
@@ -659,13 +643,10 @@ test_assets_inherited_mapping (Fixture *f, gconstpointer data)
   {
     g_autoptr (JsonNode) after = hy_sim_dump_state (f->sim);
     g_autoptr (HyAlert) stored = hy_store_get (f->store, HY_RECORD_KIND_ALERT, "a30", NULL);
-    JsonArray *tickets = state_array (after, "tickets");
     JsonObject *ticket = NULL;
 
     g_assert_cmpint (stored->ticket_id, >, 0);
-    for (guint i = 0; i < json_array_get_length (tickets); i++)
-      if (hy_sync_json_int (json_array_get_object_element (tickets, i), "id") == stored->ticket_id)
-        ticket = json_array_get_object_element (tickets, i);
+    ticket = hy_test_state_find_id (after, "tickets", stored->ticket_id);
     g_assert_nonnull (ticket);
     g_assert_cmpint (hy_sync_json_int (ticket, "client_id"), ==, f->client_b);
     g_assert_cmpint (hy_sync_json_int (ticket, "site_id"), ==, f->site_b);
@@ -701,7 +682,7 @@ test_group_progress (Fixture *f, gconstpointer data)
   hy_sim_set_latency (f->sim, 20);
   hy_sync_engine_set_batch_size (f->engine, 1);
   id = g_signal_connect (f->engine, "changed", G_CALLBACK (changed_cb), &p);
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_signal_handler_disconnect (f->engine, id);
   g_assert_true (p.saw_progress);
@@ -748,7 +729,7 @@ test_rename_behind_unsent_create (Fixture *f, gconstpointer data)
   f->engine_clock = hy_clock_new_manual ();
   hy_clock_set_offset (f->engine_clock, -(gint64) 3600 * G_USEC_PER_SEC);
   hy_sync_engine_set_clock (f->engine, f->engine_clock);
-  first = run_sync (f, FALSE, &error);
+  first = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (first->created, ==, 0);
   g_assert_cmpuint (first->pending, ==, 7);
@@ -757,7 +738,7 @@ test_rename_behind_unsent_create (Fixture *f, gconstpointer data)
   rename_computer (f, "pc1", "DEV-pc1-renamed");
   hy_clock_set_offset (f->engine_clock, G_USEC_PER_SEC);
   hy_sim_reset_counters (f->sim);
-  second = run_sync (f, FALSE, &error);
+  second = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (second->created, ==, 7);
   g_assert_cmpuint (second->pending, ==, 0);
@@ -790,7 +771,7 @@ test_rename_behind_sent_create (Fixture *f, gconstpointer data)
   f->engine_clock = hy_clock_new_manual ();
   hy_clock_set_offset (f->engine_clock, -(gint64) 3600 * G_USEC_PER_SEC);
   hy_sync_engine_set_clock (f->engine, f->engine_clock);
-  first = run_sync (f, FALSE, &error);
+  first = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (first->pending, ==, 7);
 
@@ -822,7 +803,7 @@ test_rename_behind_sent_create (Fixture *f, gconstpointer data)
   rename_computer (f, "pc1", "DEV-pc1-renamed");
   rename_computer (f, "pc6", "DEV-pc6-renamed");
   hy_clock_set_offset (f->engine_clock, G_USEC_PER_SEC);
-  second = run_sync (f, FALSE, &error);
+  second = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (second->pending, ==, 0);
   g_assert_cmpuint (second->dead, ==, 0);

@@ -25,7 +25,7 @@ test_fault_rate_limit (Fixture *f, gconstpointer data)
   hy_halo_client_set_rate_limit (f->client, 1000, 300);
   hy_halo_client_set_rate_limit_waits (f->client, 10);
   hy_sync_engine_set_batch_size (f->engine, 2);
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   deliver_until_done (f, 50);
   g_assert_cmpuint (asset_count (f), ==, 7);
@@ -43,14 +43,14 @@ test_fault_server_errors (Fixture *f, gconstpointer data)
    * saved it): each costs the item one of its attempts, with a look-up before the next. */
   hy_sim_set_server_errors (f->sim, 0.25, 42);
   hy_sync_engine_set_batch_size (f->engine, 3);
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   if (report == NULL)
     {
       /* The look-up before creating may fail too: nothing was queued, sync again. */
       g_clear_error (&error);
       for (guint i = 0; i < 20 && report == NULL; i++)
         {
-          report = run_sync (f, FALSE, &error);
+          report = hy_test_sync_run (f->engine, FALSE, &error);
           g_clear_error (&error);
         }
     }
@@ -76,7 +76,7 @@ test_fault_drop_after_commit (Fixture *f, gconstpointer data)
   /* The first asset batch is committed by Halo, then the connection drops. */
   hy_sync_engine_set_batch_size (f->engine, 3);
   hy_sim_drop_after_commit (f->sim, 1);
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   deliver_until_done (f, 20);
   g_assert_cmpuint (asset_count (f), ==, 7);
@@ -132,7 +132,7 @@ test_fault_error_after_commit (Fixture *f, gconstpointer data)
 
   hy_sync_engine_set_batch_size (f->engine, 2);
   hy_sim_set_error_after_commit (f->sim, 2, status);
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   /* in the same sync: nothing left pending (pc8's company is not linked: it fails) */
   g_assert_cmpuint (report->created, ==, 7);
@@ -171,7 +171,7 @@ test_fault_token_expiry (Fixture *f, gconstpointer data)
   hy_sync_engine_set_batch_size (f->engine, 2);
   hy_sim_set_latency (f->sim, 5);
   hy_sim_set_token_lifetime (f->sim, 1);
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   hy_sim_revoke_tokens (f->sim);
   {
@@ -194,19 +194,19 @@ test_fault_down_then_back (Fixture *f, gconstpointer data)
   g_autoptr (HySyncAlertResult) r2 = NULL;
 
   hy_sim_set_down (f->sim, TRUE);
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_nonnull (error); /* Halo cannot be asked what exists: nothing is queued */
   g_assert_null (report);
   g_clear_error (&error);
   r1 = raise_alert (f, "a10", "pc1", "p1", &error);
   g_assert_no_error (error);
-  d1 = run_deliver (f);
+  d1 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (d1->pending, ==, 1);
   r2 = hy_sync_engine_get_alert_result (f->engine, "a10", NULL);
   g_assert_cmpint (r2->state, ==, HY_ALERT_STATE_QUEUED);
 
   hy_sim_set_down (f->sim, FALSE);
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   deliver_until_done (f, 20);
   g_assert_cmpuint (asset_count (f), ==, 7);
@@ -259,7 +259,7 @@ test_outage_nothing_dead (Fixture *f, gconstpointer data)
       g_autoptr (HySyncReport) report = NULL;
 
       hy_clock_advance (f->engine_clock, 601 * G_USEC_PER_SEC);
-      report = run_deliver (f);
+      report = hy_test_sync_deliver (f->engine);
       g_assert_cmpuint (report->dead, ==, 0);
       g_assert_cmpuint (report->pending, ==, 1);
     }
@@ -282,7 +282,7 @@ test_outage_nothing_dead (Fixture *f, gconstpointer data)
       g_autoptr (HySyncReport) report = NULL;
 
       hy_clock_advance (f->engine_clock, 601 * G_USEC_PER_SEC);
-      report = run_deliver (f);
+      report = hy_test_sync_deliver (f->engine);
       g_assert_cmpuint (report->dead, ==, 0);
       g_assert_cmpuint (report->pending, ==, 1);
     }
@@ -294,7 +294,7 @@ test_outage_nothing_dead (Fixture *f, gconstpointer data)
   /* Halo answers again: delivered, once. */
   hy_sim_set_rate_limit (f->sim, 0, 0, FALSE);
   hy_clock_advance (f->engine_clock, 601 * G_USEC_PER_SEC);
-  last = run_deliver (f);
+  last = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (last->delivered, ==, 1);
   g_assert_cmpuint (last->pending, ==, 0);
   g_assert_cmpuint (last->dead, ==, 0);
@@ -325,7 +325,7 @@ test_failing_revived (Fixture *f, gconstpointer data)
       g_autoptr (HySyncReport) d = NULL;
 
       hy_clock_advance (f->engine_clock, 601 * G_USEC_PER_SEC);
-      d = run_deliver (f);
+      d = hy_test_sync_deliver (f->engine);
       if (d->dead > 0)
         break;
       g_assert_cmpuint (++rounds, <, HY_SYNC_MAX_ATTEMPTS + 2);
@@ -343,7 +343,7 @@ test_failing_revived (Fixture *f, gconstpointer data)
   hy_clock_advance (f->engine_clock, 601 * G_USEC_PER_SEC);
   r3 = raise_alert (f, "a62", "pc2", "p1", &error);
   g_assert_no_error (error);
-  report = run_deliver (f);
+  report = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (report->delivered, ==, 2);
   g_assert_cmpuint (report->dead, ==, 0);
   g_assert_cmpuint (report->pending, ==, 0);
@@ -367,7 +367,7 @@ test_refused_revived_by_mapping (Fixture *f, gconstpointer data)
   g_assert_true (hy_store_map_policy (f->store, "p2", 9999, 0, &error));
   r1 = raise_alert (f, "a63", "pc1", "p2", &error);
   g_assert_no_error (error);
-  d1 = run_deliver (f);
+  d1 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (d1->dead, ==, 1);
   item = only_item (f, HY_OUTBOX_STATE_DEAD);
   g_assert_cmpstr (item->dead_cause, ==, HY_OUTBOX_CAUSE_REFUSED);
@@ -376,12 +376,12 @@ test_refused_revived_by_mapping (Fixture *f, gconstpointer data)
 
   /* Nothing changed: it stays given up. */
   g_clear_pointer (&d1, hy_sync_report_free);
-  d1 = run_deliver (f);
+  d1 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (d1->dead, ==, 1);
   g_assert_cmpuint (ticket_count (f), ==, 0);
 
   g_assert_true (hy_store_map_policy (f->store, "p2", 4, 9, &error));
-  d2 = run_deliver (f);
+  d2 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (d2->dead, ==, 0);
   g_assert_cmpuint (d2->pending, ==, 0);
   g_assert_cmpuint (ticket_count (f), ==, 1);
@@ -433,7 +433,7 @@ test_cancel (Fixture *f, gconstpointer data)
   g_assert_cmpint (hy_store_outbox_count (f->store, HY_OUTBOX_STATE_DEAD, NULL), ==, 0);
 
   hy_sim_set_latency (f->sim, 0);
-  report = run_sync (f, FALSE, &error);
+  report = hy_test_sync_run (f->engine, FALSE, &error);
   g_assert_no_error (error);
   deliver_until_done (f, 20);
   g_assert_cmpuint (asset_count (f), ==, 7);
@@ -483,9 +483,7 @@ test_crash_recovery (Fixture *f, gconstpointer data)
 
   /* The next process. */
   g_clear_object (&f->engine);
-  f->engine = hy_sync_engine_new (f->store, f->client);
-  hy_sync_engine_set_clock (f->engine, f->halo->clock);
-  hy_sync_engine_set_backoff_unit (f->engine, 1000);
+  f->engine = hy_test_sync_engine_new (f->store, f->client, f->halo->clock);
   g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, NULL));
   deliver_until_done (f, 10);
   g_assert_cmpuint (ticket_count (f), ==, 1);
@@ -530,9 +528,7 @@ test_crash_recovery (Fixture *f, gconstpointer data)
     g_assert_cmpuint (actions_of (f, r2->ticket_id), ==, 1);
 
     g_clear_object (&f->engine);
-    f->engine = hy_sync_engine_new (f->store, f->client);
-    hy_sync_engine_set_clock (f->engine, f->halo->clock);
-    hy_sync_engine_set_backoff_unit (f->engine, 1000);
+    f->engine = hy_test_sync_engine_new (f->store, f->client, f->halo->clock);
     g_assert_true (hy_sync_engine_set_enabled (f->engine, TRUE, NULL));
     deliver_until_done (f, 10);
     g_assert_cmpuint (actions_of (f, r2->ticket_id), ==, 1);

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "clock/hy-clock.h"
-#include "hy-test-halo.h"
+#include "hy-test-sync.h"
 #include "store/hy-store.h"
 #include "sync/hy-sync-engine.h"
 #include "sync/hy-sync-payload.h"
@@ -73,10 +73,8 @@ fixture_setup (Fixture *f, gconstpointer data)
 
   f->client = hy_test_halo_new_client (f->halo);
   hy_halo_client_set_retry_policy (f->client, 1, 5, 20);
-  f->engine = hy_sync_engine_new (f->store, f->client);
   f->clock = hy_clock_new_manual ();
-  hy_sync_engine_set_clock (f->engine, f->clock);
-  hy_sync_engine_set_backoff_unit (f->engine, 1000);
+  f->engine = hy_test_sync_engine_new (f->store, f->client, f->clock);
 }
 
 static void
@@ -112,13 +110,8 @@ raise_alerts (Fixture *f, guint first, guint count, const char *policy)
 static guint
 deliver (Fixture *f)
 {
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autoptr (HySyncReport) report = NULL;
+  g_autoptr (HySyncReport) report = hy_test_sync_deliver (f->engine);
 
-  hy_sync_engine_deliver_async (f->engine, NULL, hy_test_result_cb, &result);
-  report = hy_sync_engine_deliver_finish (f->engine, hy_test_wait_result (&result), &error);
-  g_assert_no_error (error);
   return report->pending;
 }
 
