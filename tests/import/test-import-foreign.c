@@ -14,11 +14,10 @@
 
 #include "import/hy-import.h"
 #include "store/hy-store.h"
+#include "hy-test-cases.h"
 #include "hy-test-halo.h"
 
 typedef HyTestStoreFixture Fixture;
-#define fixture_set_up    hy_test_store_fixture_set_up
-#define fixture_tear_down hy_test_store_fixture_tear_down
 
 #define remove_tree hy_test_remove_tree
 
@@ -781,9 +780,7 @@ test_bad_file (Fixture *f, gconstpointer data)
   g_assert_null (import_path (f, path, &options, &error));
   g_assert_error (error, HY_IMPORT_ERROR, bad->code);
   g_test_message ("%s", error->message);
-  for (guint i = 0; i < G_N_ELEMENTS (bad->expect) && bad->expect[i] != NULL; i++)
-    if (strstr (error->message, bad->expect[i]) == NULL)
-      g_error ("“%s” is not in “%s”", bad->expect[i], error->message);
+  hy_test_assert_message_has (error, bad->expect, G_N_ELEMENTS (bad->expect));
   after = store_bytes (f);
   g_assert_cmpstr (after, ==, before);
 }
@@ -793,8 +790,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-#define ADD(name, func, data) \
-  g_test_add (name, Fixture, data, fixture_set_up, func, fixture_tear_down)
+#define ADD(name, func, data) hy_test_add_store (name, data, func)
   ADD ("/import/foreign/datto", test_datto, NULL);
   ADD ("/import/foreign/ninjaone", test_ninjaone_matches_companies, NULL);
   ADD ("/import/foreign/other-rmms", test_other_rmms, NULL);
@@ -804,11 +800,7 @@ main (int argc, char *argv[])
   ADD ("/import/foreign/fusioninventory/real", test_fusioninventory_real, NULL);
   ADD ("/import/foreign/prune", test_prune, NULL);
   ADD ("/import/foreign/preview", test_preview, NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (bad_files); i++)
-    {
-      g_autofree char *name = g_strdup_printf ("/import/foreign/bad/%s", bad_files[i].test);
-      ADD (name, test_bad_file, &bad_files[i]);
-    }
+  hy_test_add_store_table ("/import/foreign/bad", bad_files, test_bad_file);
 #undef ADD
 
   return g_test_run ();

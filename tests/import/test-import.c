@@ -13,6 +13,8 @@
 #include "import/hy-import.h"
 #include "store/hy-store-private.h"
 #include "store/hy-store.h"
+#include "hy-test-cases.h"
+#include "hy-test-db.h"
 #include "hy-test-halo.h"
 
 /* The example of DESIGN.md, with an alert. */
@@ -36,8 +38,6 @@ static const char design_json[] =
     "}\n";
 
 typedef HyTestStoreFixture Fixture;
-#define fixture_set_up    hy_test_store_fixture_set_up
-#define fixture_tear_down hy_test_store_fixture_tear_down
 
 static HyImportResult *
 import_text (Fixture *f,
@@ -66,46 +66,7 @@ import_ok (Fixture *f, const char *name, const char *text)
 static char *
 store_checksum (Fixture *f)
 {
-  g_autoptr (GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autoptr (GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_stmt *stmt;
-  sqlite3 *db;
-
-  g_assert_cmpint (sqlite3_open_v2 (f->path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db,
-                                       "SELECT name FROM sqlite_master WHERE type = 'table' "
-                                       "ORDER BY name",
-                                       -1, &stmt, NULL),
-                   ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (stmt, 0)));
-  sqlite3_finalize (stmt);
-  g_assert_cmpuint (tables->len, >, 10);
-
-  for (guint t = 0; t < tables->len; t++)
-    {
-      g_autofree char *sql =
-          g_strdup_printf ("SELECT * FROM \"%s\" ORDER BY 1, 2", (char *) tables->pdata[t]);
-      guint rows = 0;
-
-      g_checksum_update (sum, (const guchar *) tables->pdata[t], -1);
-      g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
-      while (sqlite3_step (stmt) == SQLITE_ROW)
-        {
-          rows++;
-          for (int c = 0; c < sqlite3_column_count (stmt); c++)
-            {
-              const guchar *text = sqlite3_column_text (stmt, c);
-
-              g_checksum_update (sum, text ? text : (const guchar *) "\1NULL", -1);
-              g_checksum_update (sum, (const guchar *) "\2", 1);
-            }
-        }
-      sqlite3_finalize (stmt);
-      g_checksum_update (sum, (const guchar *) &rows, sizeof rows);
-    }
-  sqlite3_close (db);
-  return g_strdup (g_checksum_get_string (sum));
+  return hy_test_db_checksum (f->path);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -706,9 +667,7 @@ test_bad (Fixture *f, gconstpointer data)
   g_assert_null (result);
   g_assert_error (error, HY_IMPORT_ERROR, (int) bad->code);
   g_test_message ("%s: %s", bad->test, error->message);
-  for (guint i = 0; i < G_N_ELEMENTS (bad->expect) && bad->expect[i]; i++)
-    if (strstr (error->message, bad->expect[i]) == NULL)
-      g_error ("“%s” is not in the message “%s”", bad->expect[i], error->message);
+  hy_test_assert_message_has (error, bad->expect, G_N_ELEMENTS (bad->expect));
 
   after = store_checksum (f);
   g_assert_cmpstr (after, ==, before);
@@ -837,8 +796,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
-#define ADD(name, func, data) \
-  g_test_add (name, Fixture, data, fixture_set_up, func, fixture_tear_down)
+#define ADD(name, func, data) hy_test_add_store (name, data, func)
   ADD ("/import/json/design", test_json_design, NULL);
   ADD ("/import/json/reimport", test_reimport, NULL);
   ADD ("/import/json/references", test_json_references, NULL);
@@ -849,11 +807,7 @@ main (int argc, char *argv[])
   ADD ("/import/bad/too-large", test_too_large, NULL);
   ADD ("/import/bad/cancelled", test_cancelled, NULL);
   ADD ("/import/bad/disk-full", test_disk_full, NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
-    {
-      g_autofree char *name = g_strdup_printf ("/import/bad/%s", bad_cases[i].test);
-      ADD (name, test_bad, &bad_cases[i]);
-    }
+  hy_test_add_store_table ("/import/bad", bad_cases, test_bad);
 #undef ADD
 
   return g_test_run ();
