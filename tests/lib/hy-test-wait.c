@@ -15,10 +15,18 @@ hy_test_init (int *argc, char ***argv)
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 }
 
+typedef struct
+{
+  const char *what;
+  guint seconds;
+} Deadline;
+
 static gboolean
 deadline_cb (gpointer user_data)
 {
-  g_error ("%s did not happen within %d s", (const char *) user_data, HY_TEST_WAIT_TIMEOUT_S);
+  Deadline *deadline = user_data;
+
+  g_error ("%s did not happen within %u s", deadline->what, deadline->seconds);
   return G_SOURCE_REMOVE;
 }
 
@@ -34,7 +42,19 @@ wake_cb (gpointer user_data)
 void
 hy_test_wait_until (HyTestCondition condition, gpointer user_data, const char *what)
 {
-  guint guard = g_timeout_add_seconds (HY_TEST_WAIT_TIMEOUT_S, deadline_cb, (gpointer) what);
+  hy_test_wait_until_within (condition, user_data, HY_TEST_WAIT_TIMEOUT_S, what);
+}
+
+/* The same with a deadline of @seconds: for a program whose many waits must each fail with
+ * their message within the time the test runner gives the whole program. */
+void
+hy_test_wait_until_within (HyTestCondition condition,
+                           gpointer user_data,
+                           guint seconds,
+                           const char *what)
+{
+  Deadline deadline = { what, seconds };
+  guint guard = g_timeout_add_seconds (seconds, deadline_cb, &deadline);
 
   while (!condition (user_data))
     g_main_context_iteration (NULL, TRUE);

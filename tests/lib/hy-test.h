@@ -24,6 +24,10 @@ void hy_test_init (int *argc, char ***argv);
 typedef gboolean (*HyTestCondition) (gpointer user_data);
 
 void hy_test_wait_until (HyTestCondition condition, gpointer user_data, const char *what);
+void hy_test_wait_until_within (HyTestCondition condition,
+                                gpointer user_data,
+                                guint seconds,
+                                const char *what);
 void hy_test_wait_until_polled (HyTestCondition condition,
                                 gpointer user_data,
                                 guint interval_ms,
