@@ -22,6 +22,7 @@
 #include "models/hy-link-item.h"
 #include "hy-mapping-page.h"
 #include "hy-sim.h"
+#include "hy-test-ui.h"
 #include "hy-window-test.h"
 #include "hy-window.h"
 
@@ -96,6 +97,12 @@ company_linked (gpointer data)
   return FALSE;
 }
 
+static gboolean
+mapping_idle (gpointer data)
+{
+  return !hy_mapping_page_get_busy (HY_MAPPING_PAGE (data));
+}
+
 typedef struct
 {
   GListModel *shown;
@@ -110,37 +117,64 @@ events_shown (gpointer data)
   return g_list_model_get_n_items (e->shown) >= e->at_least;
 }
 
+/* halyard-sim in this process, on a free loopback port, with its generated records. */
+static HySim *
+start_sim (void)
+{
+  g_autoptr (GError) error = NULL;
+  HySim *sim = hy_sim_new ();
+
+  hy_sim_generate (sim, NULL);
+  g_assert_true (hy_sim_start (sim, 0, &error));
+  g_assert_no_error (error);
+  return sim;
+}
+
+/* A session in the new directory @dir whose profile points at @sim (the demo application). */
+static HySession *
+open_sim_session (HySim *sim, const char *dir)
+{
+  g_autoptr (HyProfile) profile = hy_profile_new ();
+  g_autoptr (GError) error = NULL;
+  HySession *session = hy_session_open (dir, &error);
+
+  g_assert_no_error (error);
+  profile->url = g_strdup (hy_sim_get_base_url (sim));
+  profile->tenant = g_strdup ("demo");
+  profile->client_id = g_strdup ("halyard-demo");
+  g_assert_true (hy_session_set_profile (session, profile, &error));
+  g_assert_no_error (error);
+  hy_session_set_secret (session, "demo-secret");
+  return session;
+}
+
+/* Destroys @window, then closes *@session and removes @dir with everything in it. */
+static void
+close_window (HyWindow *window, HySession **session, const char *dir)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  iterate_main_loop ();
+  g_clear_object (session);
+  hy_test_remove_tree (dir);
+}
+
 static void
 test_cli_writes_show_live (void)
 {
-  g_autoptr (HySim) sim = hy_sim_new ();
-  g_autoptr (HySession) session = NULL;
-  g_autoptr (HyProfile) profile = hy_profile_new ();
+  g_autoptr (HySim) sim = start_sim ();
+  g_autofree char *dir = hy_test_make_tmp_dir ("hy-window-live-XXXXXX");
+  g_autoptr (HySession) session = open_sim_session (sim, dir);
   g_autoptr (HyCompany) company = hy_company_new ();
   g_autoptr (GPtrArray) clients =
       g_ptr_array_new_with_free_func ((GDestroyNotify) hy_cache_record_free);
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("hy-window-live-XXXXXX", NULL);
-  g_autofree char *cmd = NULL;
-  HyStore *store;
+  HyStore *store = hy_session_get_store (session);
   HyWindow *window;
   HyMappingPage *mapping;
   HyEventsPage *events;
   EventsShown shown;
   gint64 before;
 
-  hy_sim_generate (sim, NULL);
-  g_assert_true (hy_sim_start (sim, 0, &error));
-  g_assert_no_error (error);
-
-  session = hy_session_open (dir, &error);
-  g_assert_no_error (error);
-  store = hy_session_get_store (session);
-  profile->url = g_strdup (hy_sim_get_base_url (sim));
-  profile->tenant = g_strdup ("demo");
-  profile->client_id = g_strdup ("halyard-demo");
-  g_assert_true (hy_session_set_profile (session, profile, &error));
-  hy_session_set_secret (session, "demo-secret");
   company->id = g_strdup ("c1");
   company->name = g_strdup ("Acme");
   g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPANY, company, NULL, &error));
@@ -156,8 +190,7 @@ test_cli_writes_show_live (void)
   g_assert_nonnull (events);
   hy_window_set_visible_view (window, "mapping");
   hy_mapping_page_set_section (mapping, "companies");
-  while (hy_mapping_page_get_busy (mapping))
-    g_main_context_iteration (NULL, TRUE);
+  hy_test_ui_wait_until (mapping_idle, mapping, "the Mapping view's first load");
   iterate_main_loop ();
   g_assert_false (company_linked (mapping));
 
@@ -175,30 +208,7 @@ test_cli_writes_show_live (void)
   g_assert_cmpuint (shown.at_least, >, before);
   assert_shows_within_a_second (events_shown, &shown, "The requests of halyard-cli refresh");
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  iterate_main_loop ();
-  g_clear_object (&session);
-  cmd = g_strdup_printf ("rm -rf '%s'", dir);
-  g_assert_cmpint (system (cmd), ==, 0);
-}
-
-static void
-result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  gboolean timed_out = FALSE;
-  guint id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
-
-  while (*slot == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-  return *slot;
+  close_window (window, &session, dir);
 }
 
 /* Sends @method @uri (with @body and the token when given); returns the status. */
@@ -228,8 +238,9 @@ http (SoupSession *soup,
 
       soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
     }
-  soup_session_send_and_read_async (soup, msg, G_PRIORITY_DEFAULT, NULL, result_cb, &result);
-  answer = soup_session_send_and_read_finish (soup, wait_for (&result), &error);
+  soup_session_send_and_read_async (soup, msg, G_PRIORITY_DEFAULT, NULL, hy_test_result_cb,
+                                    &result);
+  answer = soup_session_send_and_read_finish (soup, hy_test_wait_for (&result), &error);
   g_assert_no_error (error);
   if (out_body != NULL)
     *out_body = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
@@ -272,8 +283,8 @@ fill_routable (HySession *session)
   g_autoptr (HyPolicy) policy = hy_policy_new ();
   g_autoptr (GError) error = NULL;
 
-  hy_session_refresh_async (session, NULL, result_cb, &result);
-  g_assert_true (hy_session_refresh_finish (session, wait_for (&result), NULL, &error));
+  hy_session_refresh_async (session, NULL, hy_test_result_cb, &result);
+  g_assert_true (hy_session_refresh_finish (session, hy_test_wait_for (&result), NULL, &error));
   g_assert_no_error (error);
   clients = hy_store_cache_list (store, HY_CACHE_KIND_CLIENT, NULL, &error);
   types = hy_store_cache_list (store, HY_CACHE_KIND_TICKET_TYPE, NULL, &error);
@@ -300,114 +311,126 @@ fill_routable (HySession *session)
   g_assert_true (hy_store_set_enabled (store, TRUE, &error));
 }
 
+/* The intake's token from the environment, as on a server without a keyring. */
+#define INTAKE_TOKEN "test-intake-token-0123456789-abcdefghijklmnop"
+
+static gboolean
+intake_started (gpointer service)
+{
+  return hy_service_get_intake (service) != NULL || hy_service_get_intake_error (service) != NULL;
+}
+
+/* The core starts the intake once this process delivers: its address, on a free port. */
+static char *
+wait_intake_started (HyService *service)
+{
+  char *uri;
+
+  hy_test_ui_wait_until (intake_started, service, "the window's intake starting");
+  g_assert_null (hy_service_get_intake_error (service));
+  uri = hy_intake_server_get_uri (hy_service_get_intake (service));
+  g_test_message ("The window's intake listens on %s", uri);
+  g_assert_true (g_str_has_prefix (uri, "http://127.0.0.1:"));
+  g_assert_false (g_str_has_suffix (uri, ":0"));
+  return uri;
+}
+
+/* Setup's Alert Sources and the header's status say where; it answers health. */
+static void
+assert_intake_shown (HyWindow *window, HySession *session, const char *uri, SoupSession *soup)
+{
+  GtkWidget *group = find_widget (GTK_WIDGET (window), HY_TYPE_ALERT_SOURCES_GROUP, NULL);
+  g_autoptr (HyServiceStatus) status = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *url = g_strconcat (uri, "/api/v1/health", NULL);
+  g_autofree char *body = NULL;
+
+  g_assert_nonnull (group);
+  g_assert_true (hy_alert_sources_group_get_server (HY_ALERT_SOURCES_GROUP (group)) ==
+                 hy_service_get_intake (hy_service_get (session)));
+  status = hy_service_status_read (session, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (status->intake, ==, uri);
+
+  g_assert_cmpuint (http (soup, "GET", url, NULL, NULL, &body), ==, 200);
+  g_assert_nonnull (strstr (body, "\"ok\""));
+}
+
+/* A posted alert: stored before the 202, then a ticket, listed in Events. */
+static void
+assert_alert_listed (HyWindow *window, const char *uri, SoupSession *soup)
+{
+  g_autofree char *url = g_strconcat (uri, "/api/v1/alerts", NULL);
+  RecordShown shown;
+
+  hy_window_set_visible_view (window, "events");
+  shown.shown = hy_events_page_get_shown (
+      HY_EVENTS_PAGE (find_widget (GTK_WIDGET (window), HY_TYPE_EVENTS_PAGE, NULL)));
+  shown.record = "alert:disk-1";
+  g_assert_cmpuint (http (soup, "POST", url, INTAKE_TOKEN,
+                          "{\"id\": \"disk-1\", \"computer\": \"pc1\", \"policy\": \"p1\", "
+                          "\"summary\": \"Disk C: 95% full\", \"status\": \"firing\"}",
+                          NULL),
+                    ==, 202);
+  hy_test_ui_wait_until (record_shown, &shown, "the alert's ticket listed in Events");
+}
+
+static gboolean
+intake_stopped (gpointer service)
+{
+  return hy_service_get_intake (service) == NULL;
+}
+
+/* Unset: the intake stops, and the record of its address goes. */
+static void
+assert_unset_stops_intake (HySession *session)
+{
+  HyService *service = hy_service_get (session);
+  g_autoptr (HyServiceStatus) status = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (hy_store_intake_set_listen (hy_session_get_store (session), NULL, &error));
+  g_assert_no_error (error);
+  hy_test_ui_wait_until (intake_stopped, service, "the window's intake stopping");
+  status = hy_service_status_read (session, &error);
+  g_assert_no_error (error);
+  g_assert_null (status->intake);
+}
+
 /* The window's service runs the alert intake on the address set for it: it answers health, a
  * posted alert becomes a ticket listed in Events, and Setup's Alert Sources shows the address
  * and the alert received. */
 static void
 test_window_intake (void)
 {
-  g_autoptr (HySim) sim = hy_sim_new ();
+  g_autoptr (HySim) sim = start_sim ();
+  g_autofree char *dir = hy_test_make_tmp_dir ("hy-window-intake-XXXXXX");
   g_autoptr (HySession) session = NULL;
-  g_autoptr (HyProfile) profile = hy_profile_new ();
   g_autoptr (SoupSession) soup = soup_session_new ();
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("hy-window-intake-XXXXXX", NULL);
-  g_autofree char *cmd = NULL;
   g_autofree char *uri = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *body = NULL;
-  g_autoptr (HyServiceStatus) status = NULL;
-  /* The intake's token from the environment, as on a server without a keyring. */
-  const char *token = "test-intake-token-0123456789-abcdefghijklmnop";
-  HyService *service;
   HyWindow *window;
-  GtkWidget *group;
-  HyEventsPage *events;
-  RecordShown shown;
-  gboolean timed_out = FALSE;
-  guint id;
 
-  g_setenv ("HALYARD_INTAKE_TOKEN", token, TRUE);
-  hy_sim_generate (sim, NULL);
-  g_assert_true (hy_sim_start (sim, 0, &error));
-  session = hy_session_open (dir, &error);
-  g_assert_no_error (error);
-  profile->url = g_strdup (hy_sim_get_base_url (sim));
-  profile->tenant = g_strdup ("demo");
-  profile->client_id = g_strdup ("halyard-demo");
-  g_assert_true (hy_session_set_profile (session, profile, &error));
-  hy_session_set_secret (session, "demo-secret");
+  g_setenv ("HALYARD_INTAKE_TOKEN", INTAKE_TOKEN, TRUE);
+  session = open_sim_session (sim, dir);
   fill_routable (session);
   /* Any free loopback port. */
   g_assert_true (
       hy_store_intake_set_listen (hy_session_get_store (session), "127.0.0.1:0", &error));
+  g_assert_no_error (error);
 
   window = hy_window_new (NULL);
   hy_window_set_session (window, session);
   gtk_window_present (GTK_WINDOW (window));
-  service = hy_service_get (session);
 
-  /* The core starts the intake once this process delivers. */
-  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
-  while (hy_service_get_intake (service) == NULL && hy_service_get_intake_error (service) == NULL &&
-         !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-  g_assert_null (hy_service_get_intake_error (service));
-  uri = hy_intake_server_get_uri (hy_service_get_intake (service));
-  g_test_message ("The window's intake listens on %s", uri);
-  g_assert_true (g_str_has_prefix (uri, "http://127.0.0.1:"));
-  g_assert_false (g_str_has_suffix (uri, ":0"));
+  uri = wait_intake_started (hy_service_get (session));
+  assert_intake_shown (window, session, uri, soup);
+  assert_alert_listed (window, uri, soup);
+  assert_unset_stops_intake (session);
 
-  /* Setup's Alert Sources and the header's status say where. */
-  group = find_widget (GTK_WIDGET (window), HY_TYPE_ALERT_SOURCES_GROUP, NULL);
-  g_assert_nonnull (group);
-  g_assert_true (hy_alert_sources_group_get_server (HY_ALERT_SOURCES_GROUP (group)) ==
-                 hy_service_get_intake (service));
-  status = hy_service_status_read (session, &error);
-  g_assert_cmpstr (status->intake, ==, uri);
-
-  url = g_strconcat (uri, "/api/v1/health", NULL);
-  g_assert_cmpuint (http (soup, "GET", url, NULL, NULL, &body), ==, 200);
-  g_assert_nonnull (strstr (body, "\"ok\""));
-  g_clear_pointer (&url, g_free);
-
-  /* A posted alert: stored before the 202, then a ticket, listed in Events. */
-  hy_window_set_visible_view (window, "events");
-  events = HY_EVENTS_PAGE (find_widget (GTK_WIDGET (window), HY_TYPE_EVENTS_PAGE, NULL));
-  url = g_strconcat (uri, "/api/v1/alerts", NULL);
-  g_assert_cmpuint (http (soup, "POST", url, token,
-                          "{\"id\": \"disk-1\", \"computer\": \"pc1\", \"policy\": \"p1\", "
-                          "\"summary\": \"Disk C: 95% full\", \"status\": \"firing\"}",
-                          NULL),
-                    ==, 202);
-  shown.shown = hy_events_page_get_shown (events);
-  shown.record = "alert:disk-1";
-  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
-  while (!record_shown (&shown) && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-
-  /* Unset: the intake stops, and the record of its address goes. */
-  g_assert_true (hy_store_intake_set_listen (hy_session_get_store (session), NULL, &error));
-  id = g_timeout_add_seconds (HY_UI_TEST_HANG_S, timeout_cb, &timed_out);
-  while (hy_service_get_intake (service) != NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_assert_false (timed_out);
-  g_source_remove (id);
-  g_clear_pointer (&status, hy_service_status_free);
-  status = hy_service_status_read (session, &error);
-  g_assert_null (status->intake);
-
-  gtk_window_destroy (GTK_WINDOW (window));
-  iterate_main_loop ();
-  g_clear_object (&session);
+  close_window (window, &session, dir);
   g_unsetenv ("HALYARD_INTAKE_TOKEN");
   hy_sim_stop (sim);
-  cmd = g_strdup_printf ("rm -rf '%s'", dir);
-  g_assert_cmpint (system (cmd), ==, 0);
 }
 
 /* The subtitle of the Alert Sources row titled @title. */
@@ -438,8 +461,7 @@ test_window_intake_of_serve (void)
 {
   g_autoptr (HySession) session = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = g_dir_make_tmp ("hy-window-serve-XXXXXX", NULL);
-  g_autofree char *cmd = NULL;
+  g_autofree char *dir = hy_test_make_tmp_dir ("hy-window-serve-XXXXXX");
   g_autofree char *line = NULL;
   g_autoptr (GSubprocessLauncher) launcher =
       g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
@@ -453,8 +475,7 @@ test_window_intake_of_serve (void)
 
   session = hy_session_open (dir, &error);
   g_assert_no_error (error);
-  g_subprocess_launcher_setenv (launcher, "HALYARD_INTAKE_TOKEN",
-                                "test-intake-token-0123456789-abcdefghijklmnop", TRUE);
+  g_subprocess_launcher_setenv (launcher, "HALYARD_INTAKE_TOKEN", INTAKE_TOKEN, TRUE);
   g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   /* The address set for the data directory (any free port), which serve listens on. */
   RUN_CLI (dir, "intake", "set", "--listen", "127.0.0.1:0");
@@ -495,11 +516,7 @@ test_window_intake_of_serve (void)
   g_assert_no_error (error);
   g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  iterate_main_loop ();
-  g_clear_object (&session);
-  cmd = g_strdup_printf ("rm -rf '%s'", dir);
-  g_assert_cmpint (system (cmd), ==, 0);
+  close_window (window, &session, dir);
 }
 
 int
