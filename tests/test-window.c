@@ -13,26 +13,6 @@
 #include "session/hy-session.h"
 #include "store/hy-store.h"
 
-static AdwViewStack *
-find_view_stack (GtkWidget *widget)
-{
-  GtkWidget *child;
-
-  if (ADW_IS_VIEW_STACK (widget))
-    return ADW_VIEW_STACK (widget);
-
-  for (child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      AdwViewStack *found = find_view_stack (child);
-
-      if (found != NULL)
-        return found;
-    }
-
-  return NULL;
-}
-
 static void
 test_window_views (void)
 {
@@ -45,7 +25,7 @@ test_window_views (void)
   gtk_window_present (GTK_WINDOW (window));
   iterate_main_loop ();
 
-  stack = find_view_stack (GTK_WIDGET (window));
+  stack = ADW_VIEW_STACK (find_widget (GTK_WIDGET (window), ADW_TYPE_VIEW_STACK, NULL));
   g_assert_nonnull (stack);
 
   pages = adw_view_stack_get_pages (stack);

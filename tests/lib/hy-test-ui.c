@@ -10,6 +10,7 @@
 
 #include "../ui/hy-ui-shot.h"
 #include "hy-test-ui.h"
+#include "hy-test-views.h"
 
 /* ---- Frames ------------------------------------------------------------------------------- */
 
@@ -110,21 +111,10 @@ hy_test_ui_wait_width_at_most (GtkWidget *widget, int width)
   hy_test_ui_settle (widget);
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *root, GType type, const char *css_class)
+static gboolean
+is_circular_button (GtkWidget *widget, gconstpointer data)
 {
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type) &&
-      (css_class == NULL || gtk_widget_has_css_class (root, css_class)))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type, css_class);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_IS_BUTTON (widget) && gtk_widget_has_css_class (widget, "circular");
 }
 
 static gboolean
@@ -136,7 +126,7 @@ is_revealed (gpointer revealer)
 void
 hy_test_ui_wait_expanded (AdwExpanderRow *row)
 {
-  GtkWidget *revealer = find_descendant (GTK_WIDGET (row), GTK_TYPE_REVEALER, NULL);
+  GtkWidget *revealer = hy_test_find_type (GTK_WIDGET (row), GTK_TYPE_REVEALER);
 
   g_assert_true (adw_expander_row_get_expanded (row));
   g_assert_nonnull (revealer);
@@ -169,8 +159,8 @@ typedef struct
 static void
 close_toast (GtkWidget *toast, GPtrArray *titles)
 {
-  GtkWidget *label = find_descendant (toast, GTK_TYPE_LABEL, NULL);
-  GtkWidget *close = find_descendant (toast, GTK_TYPE_BUTTON, "circular");
+  GtkWidget *label = hy_test_find_type (toast, GTK_TYPE_LABEL);
+  GtkWidget *close = hy_test_find_matching (toast, is_circular_button, NULL, FALSE);
   const char *text = label != NULL ? gtk_label_get_text (GTK_LABEL (label)) : "";
 
   g_test_message ("closing the toast “%s”", text);

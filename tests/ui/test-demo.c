@@ -11,6 +11,7 @@
 #include <adwaita.h>
 
 #include "hy-test-demo.h"
+#include "hy-test-views.h"
 #include "hy-window-test.h"
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -25,21 +26,10 @@ static const char *const views[] = { "setup", "mapping", "events" };
 
 /* ---- The header's status ----------------------------------------------------------------- */
 
-/* The demo badge of the header (hidden when the window is narrow). */
-static GtkWidget *
-find_demo_badge (GtkWidget *root)
+static gboolean
+is_demo_badge (GtkWidget *widget, gconstpointer data)
 {
-  if (GTK_IS_LABEL (root) && gtk_widget_has_css_class (root, "warning"))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_demo_badge (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_IS_LABEL (widget) && gtk_widget_has_css_class (widget, "warning");
 }
 
 static gboolean
@@ -47,7 +37,8 @@ header_is_narrow (gpointer data)
 {
   GtkWidget *header = data;
   GtkWidget *title = find_widget (header, ADW_TYPE_VIEW_SWITCHER_TITLE, NULL);
-  GtkWidget *badge = find_demo_badge (header);
+  /* The demo badge (hidden when the window is narrow). */
+  GtkWidget *badge = hy_test_find_matching (header, is_demo_badge, NULL, FALSE);
 
   g_assert_nonnull (badge);
   return adw_view_switcher_title_get_title_visible (ADW_VIEW_SWITCHER_TITLE (title)) &&
@@ -509,10 +500,7 @@ test_demo_german (void)
 int
 main (int argc, char *argv[])
 {
-  hy_window_test_init ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  gtk_init ();
-  adw_init ();
+  hy_window_test_init_gtk (&argc, &argv);
 
   g_test_add_func ("/demo/end-to-end", test_demo_end_to_end);
   g_test_add_func ("/demo/german", test_demo_german);

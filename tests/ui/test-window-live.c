@@ -22,6 +22,8 @@
 #include "models/hy-link-item.h"
 #include "hy-mapping-page.h"
 #include "hy-sim.h"
+#include "hy-test-halo.h"
+#include "hy-test-session.h"
 #include "hy-test-ui.h"
 #include "hy-window-test.h"
 #include "hy-window.h"
@@ -117,53 +119,21 @@ events_shown (gpointer data)
   return g_list_model_get_n_items (e->shown) >= e->at_least;
 }
 
-/* halyard-sim in this process, on a free loopback port, with its generated records. */
-static HySim *
-start_sim (void)
-{
-  g_autoptr (GError) error = NULL;
-  HySim *sim = hy_sim_new ();
-
-  hy_sim_generate (sim, NULL);
-  g_assert_true (hy_sim_start (sim, 0, &error));
-  g_assert_no_error (error);
-  return sim;
-}
-
-/* A session in the new directory @dir whose profile points at @sim (the demo application). */
-static HySession *
-open_sim_session (HySim *sim, const char *dir)
-{
-  g_autoptr (HyProfile) profile = hy_profile_new ();
-  g_autoptr (GError) error = NULL;
-  HySession *session = hy_session_open (dir, &error);
-
-  g_assert_no_error (error);
-  profile->url = g_strdup (hy_sim_get_base_url (sim));
-  profile->tenant = g_strdup ("demo");
-  profile->client_id = g_strdup ("halyard-demo");
-  g_assert_true (hy_session_set_profile (session, profile, &error));
-  g_assert_no_error (error);
-  hy_session_set_secret (session, "demo-secret");
-  return session;
-}
-
-/* Destroys @window, then closes *@session and removes @dir with everything in it. */
+/* Destroys @window, then closes *@session and removes *@dir with everything in it. */
 static void
-close_window (HyWindow *window, HySession **session, const char *dir)
+close_window (HyWindow *window, HySession **session, char **dir)
 {
   gtk_window_destroy (GTK_WINDOW (window));
   iterate_main_loop ();
-  g_clear_object (session);
-  hy_test_remove_tree (dir);
+  hy_test_session_remove_tmp (session, dir);
 }
 
 static void
 test_cli_writes_show_live (void)
 {
-  g_autoptr (HySim) sim = start_sim ();
-  g_autofree char *dir = hy_test_make_tmp_dir ("hy-window-live-XXXXXX");
-  g_autoptr (HySession) session = open_sim_session (sim, dir);
+  g_autoptr (HySim) sim = hy_test_sim_start (NULL);
+  g_autofree char *dir = NULL;
+  g_autoptr (HySession) session = hy_test_session_new_tmp ("hy-window-live-XXXXXX", &dir);
   g_autoptr (HyCompany) company = hy_company_new ();
   g_autoptr (GPtrArray) clients =
       g_ptr_array_new_with_free_func ((GDestroyNotify) hy_cache_record_free);
@@ -175,6 +145,7 @@ test_cli_writes_show_live (void)
   EventsShown shown;
   gint64 before;
 
+  hy_test_session_use_sim (session, sim);
   company->id = g_strdup ("c1");
   company->name = g_strdup ("Acme");
   g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPANY, company, NULL, &error));
@@ -208,7 +179,7 @@ test_cli_writes_show_live (void)
   g_assert_cmpuint (shown.at_least, >, before);
   assert_shows_within_a_second (events_shown, &shown, "The requests of halyard-cli refresh");
 
-  close_window (window, &session, dir);
+  close_window (window, &session, &dir);
 }
 
 /* Sends @method @uri (with @body and the token when given); returns the status. */
@@ -403,16 +374,16 @@ assert_unset_stops_intake (HySession *session)
 static void
 test_window_intake (void)
 {
-  g_autoptr (HySim) sim = start_sim ();
-  g_autofree char *dir = hy_test_make_tmp_dir ("hy-window-intake-XXXXXX");
-  g_autoptr (HySession) session = NULL;
+  g_autoptr (HySim) sim = hy_test_sim_start (NULL);
+  g_autofree char *dir = NULL;
+  g_autoptr (HySession) session = hy_test_session_new_tmp ("hy-window-intake-XXXXXX", &dir);
   g_autoptr (SoupSession) soup = soup_session_new ();
   g_autoptr (GError) error = NULL;
   g_autofree char *uri = NULL;
   HyWindow *window;
 
   g_setenv ("HALYARD_INTAKE_TOKEN", INTAKE_TOKEN, TRUE);
-  session = open_sim_session (sim, dir);
+  hy_test_session_use_sim (session, sim);
   fill_routable (session);
   /* Any free loopback port. */
   g_assert_true (
@@ -428,7 +399,7 @@ test_window_intake (void)
   assert_alert_listed (window, uri, soup);
   assert_unset_stops_intake (session);
 
-  close_window (window, &session, dir);
+  close_window (window, &session, &dir);
   g_unsetenv ("HALYARD_INTAKE_TOKEN");
   hy_sim_stop (sim);
 }
@@ -461,7 +432,7 @@ test_window_intake_of_serve (void)
 {
   g_autoptr (HySession) session = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = hy_test_make_tmp_dir ("hy-window-serve-XXXXXX");
+  g_autofree char *dir = NULL;
   g_autofree char *line = NULL;
   g_autoptr (GSubprocessLauncher) launcher =
       g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
@@ -473,8 +444,7 @@ test_window_intake_of_serve (void)
   HyWindow *window;
   GtkWidget *group;
 
-  session = hy_session_open (dir, &error);
-  g_assert_no_error (error);
+  session = hy_test_session_new_tmp ("hy-window-serve-XXXXXX", &dir);
   g_subprocess_launcher_setenv (launcher, "HALYARD_INTAKE_TOKEN", INTAKE_TOKEN, TRUE);
   g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   /* The address set for the data directory (any free port), which serve listens on. */
@@ -516,16 +486,13 @@ test_window_intake_of_serve (void)
   g_assert_no_error (error);
   g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
 
-  close_window (window, &session, dir);
+  close_window (window, &session, &dir);
 }
 
 int
 main (int argc, char **argv)
 {
-  hy_window_test_init ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  gtk_init ();
-  adw_init ();
+  hy_window_test_init_gtk (&argc, &argv);
   g_test_add_func ("/window/cli-writes-show-live", test_cli_writes_show_live);
   g_test_add_func ("/window/intake", test_window_intake);
   g_test_add_func ("/window/intake-of-serve", test_window_intake_of_serve);
