@@ -16,7 +16,6 @@ test_rate_limit (Fixture *f, gconstpointer data)
   g_auto (Response) limited = { 0 };
   g_auto (Response) with_header = { 0 };
   g_auto (Response) token = { 0 };
-  g_auto (Response) later = { 0 };
 
   hy_sim_set_rate_limit (f->sim, 3, 60000, FALSE);
   for (guint i = 0; i < 3; i++)
@@ -38,9 +37,7 @@ test_rate_limit (Fixture *f, gconstpointer data)
 
   hy_sim_set_rate_limit (f->sim, 1, 300000, TRUE);
   {
-    g_auto (Response) first = { 0 };
-
-    g_assert_cmpuint (api_get (f, "/api/Status", &first), ==, 200);
+    g_assert_cmpuint (get_status (f, "/api/Status"), ==, 200);
   }
   g_assert_cmpuint (api_get (f, "/api/Status", &with_header), ==, 429);
   g_assert_cmpstr (with_header.body, ==,
@@ -57,12 +54,10 @@ test_rate_limit (Fixture *f, gconstpointer data)
       g_assert_cmpuint (api_get (f, "/api/Status", &ok), ==, 200);
     }
   {
-    g_auto (Response) over = { 0 };
-
-    g_assert_cmpuint (api_get (f, "/api/Status", &over), ==, 429);
+    g_assert_cmpuint (get_status (f, "/api/Status"), ==, 429);
   }
   hy_clock_advance (f->clock, 900 * 1000);
-  g_assert_cmpuint (api_get (f, "/api/Status", &later), ==, 200);
+  g_assert_cmpuint (get_status (f, "/api/Status"), ==, 200);
 
   hy_sim_set_rate_limit (f->sim, 0, 0, FALSE);
 }
@@ -70,7 +65,6 @@ test_rate_limit (Fixture *f, gconstpointer data)
 static void
 test_fail_next_and_server_errors (Fixture *f, gconstpointer data)
 {
-  g_auto (Response) third = { 0 };
   g_auto (Response) html = { 0 };
 
   hy_sim_fail_next (f->sim, 2, 503);
@@ -80,7 +74,7 @@ test_fail_next_and_server_errors (Fixture *f, gconstpointer data)
 
       g_assert_cmpuint (api_get (f, "/api/Client", &failed), ==, 503);
     }
-  g_assert_cmpuint (api_get (f, "/api/Client", &third), ==, 200);
+  g_assert_cmpuint (get_status (f, "/api/Client"), ==, 200);
 
   hy_sim_fail_next (f->sim, 1, 429);
   {
@@ -108,15 +102,11 @@ test_fail_next_and_server_errors (Fixture *f, gconstpointer data)
   hy_sim_set_server_errors (f->sim, 0.0, 7);
   hy_sim_set_down (f->sim, TRUE);
   {
-    g_auto (Response) down = { 0 };
-
-    g_assert_cmpuint (api_get (f, "/api/Client", &down), ==, 503);
+    g_assert_cmpuint (get_status (f, "/api/Client"), ==, 503);
   }
   hy_sim_set_down (f->sim, FALSE);
   {
-    g_auto (Response) up = { 0 };
-
-    g_assert_cmpuint (api_get (f, "/api/Client", &up), ==, 200);
+    g_assert_cmpuint (get_status (f, "/api/Client"), ==, 200);
   }
 }
 
@@ -124,7 +114,6 @@ static void
 test_drop_after_commit (Fixture *f, gconstpointer data)
 {
   g_auto (Response) dropped = { 0 };
-  g_auto (Response) normal = { 0 };
   g_autoptr (JsonNode) state = NULL;
   JsonArray *tickets;
   guint before = state_count (f, "tickets");
@@ -146,9 +135,8 @@ test_drop_after_commit (Fixture *f, gconstpointer data)
                         "Lost reply") == 0;
   g_assert_true (found);
 
-  g_assert_cmpuint (api_post (f, "/api/Tickets",
-                              "[{\"summary\":\"Heard\",\"tickettype_id\":4,\"client_id\":12}]",
-                              &normal),
+  g_assert_cmpuint (post_status (f, "/api/Tickets",
+                                 "[{\"summary\":\"Heard\",\"tickettype_id\":4,\"client_id\":12}]"),
                     ==, 201);
   g_assert_cmpuint (state_count (f, "tickets"), ==, before + 2);
 }
@@ -156,12 +144,11 @@ test_drop_after_commit (Fixture *f, gconstpointer data)
 static void
 test_latency (Fixture *f, gconstpointer data)
 {
-  g_auto (Response) response = { 0 };
   gint64 start;
 
   hy_sim_set_latency (f->sim, 150);
   start = g_get_monotonic_time ();
-  g_assert_cmpuint (api_get (f, "/api/Status", &response), ==, 200);
+  g_assert_cmpuint (get_status (f, "/api/Status"), ==, 200);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 150 * 1000);
   hy_sim_set_latency (f->sim, 0);
 }

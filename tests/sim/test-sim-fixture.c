@@ -96,6 +96,40 @@ parse (const char *text)
   return node;
 }
 
+guint
+get_status (Fixture *f, const char *path)
+{
+  g_auto (Response) response = { 0 };
+
+  return api_get (f, path, &response);
+}
+
+guint
+post_status (Fixture *f, const char *path, const char *json)
+{
+  g_auto (Response) response = { 0 };
+
+  return api_post (f, path, json, &response);
+}
+
+JsonNode *
+get_json (Fixture *f, const char *path)
+{
+  g_auto (Response) response = { 0 };
+
+  g_assert_cmpuint (api_get (f, path, &response), ==, 200);
+  return parse (response.body);
+}
+
+JsonNode *
+post_json (Fixture *f, const char *path, const char *json, guint status)
+{
+  g_auto (Response) response = { 0 };
+
+  g_assert_cmpuint (api_post (f, path, json, &response), ==, status);
+  return parse (response.body);
+}
+
 char *
 get_token (Fixture *f, const char *query, const char *form, guint *status)
 {
@@ -173,6 +207,35 @@ bare_list (const char *body)
 
   g_assert_true (JSON_NODE_HOLDS_ARRAY (node));
   return json_array_ref (json_node_get_array (node));
+}
+
+JsonArray *
+get_list (Fixture *f, const char *path, const char *key, gint64 *record_count)
+{
+  g_auto (Response) response = { 0 };
+
+  g_assert_cmpuint (api_get (f, path, &response), ==, 200);
+  return wrapped_list (response.body, key, record_count);
+}
+
+JsonArray *
+get_bare_list (Fixture *f, const char *path)
+{
+  g_auto (Response) response = { 0 };
+
+  g_assert_cmpuint (api_get (f, path, &response), ==, 200);
+  return bare_list (response.body);
+}
+
+gint64
+list_total (Fixture *f, const char *path, const char *key)
+{
+  g_autoptr (JsonArray) list = NULL;
+  gint64 total;
+
+  list = get_list (f, path, key, &total);
+  g_assert_nonnull (list);
+  return total;
 }
 
 /* Loopback needs no proxy, and the system's proxy settings need GSettings schemas. */

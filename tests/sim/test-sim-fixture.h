@@ -49,6 +49,11 @@ void send_full (Fixture *f,
 guint api_get (Fixture *f, const char *path, Response *response);
 guint api_post (Fixture *f, const char *path, const char *json, Response *response);
 JsonNode *parse (const char *text);
+/* The same, for what only the status or the parsed body matters of (asserted to be @status). */
+guint get_status (Fixture *f, const char *path);
+guint post_status (Fixture *f, const char *path, const char *json);
+JsonNode *get_json (Fixture *f, const char *path);
+JsonNode *post_json (Fixture *f, const char *path, const char *json, guint status);
 /* POST /auth/token@query with @form: the access token on 200, else the body. */
 char *get_token (Fixture *f, const char *query, const char *form, guint *status);
 char *token_for_scope (Fixture *f, const char *scope);
@@ -58,6 +63,10 @@ JsonObject *state_find (Fixture *f, const char *key, gint64 id);
 /* A list answer: wrapped in an object with record_count (asserted), or a bare array. */
 JsonArray *wrapped_list (const char *body, const char *key, gint64 *record_count);
 JsonArray *bare_list (const char *body);
+/* GET @path (asserting 200) as a list: wrapped in @key, bare, or only its record_count. */
+JsonArray *get_list (Fixture *f, const char *path, const char *key, gint64 *record_count);
+JsonArray *get_bare_list (Fixture *f, const char *path);
+gint64 list_total (Fixture *f, const char *path, const char *key);
 SoupSession *new_session (void);
 
 void fixture_set_up (Fixture *f, gconstpointer data);

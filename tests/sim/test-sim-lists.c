@@ -41,12 +41,6 @@ test_list_shapes (Fixture *f, gconstpointer data)
 static void
 test_paging (Fixture *f, gconstpointer data)
 {
-  g_auto (Response) page1 = { 0 };
-  g_auto (Response) page2 = { 0 };
-  g_auto (Response) page3 = { 0 };
-  g_auto (Response) capped = { 0 };
-  g_auto (Response) counted = { 0 };
-  g_auto (Response) all = { 0 };
   g_autoptr (JsonArray) a1 = NULL;
   g_autoptr (JsonArray) a2 = NULL;
   g_autoptr (JsonArray) a3 = NULL;
@@ -57,13 +51,11 @@ test_paging (Fixture *f, gconstpointer data)
   gint64 total;
 
   /* 20 clients × 10 assets: page_size=500 is capped at 100. */
-  api_get (f, "/api/Asset?pageinate=true&page_size=500&page_no=1", &page1);
-  a1 = wrapped_list (page1.body, "assets", &total);
+  a1 = get_list (f, "/api/Asset?pageinate=true&page_size=500&page_no=1", "assets", &total);
   g_assert_cmpint (total, ==, 200);
   g_assert_cmpuint (json_array_get_length (a1), ==, 100);
 
-  api_get (f, "/api/Asset?pageinate=true&page_size=500&page_no=2", &page2);
-  a2 = wrapped_list (page2.body, "assets", &total);
+  a2 = get_list (f, "/api/Asset?pageinate=true&page_size=500&page_no=2", "assets", &total);
   g_assert_cmpint (total, ==, 200);
   g_assert_cmpuint (json_array_get_length (a2), ==, 100);
 
@@ -78,25 +70,21 @@ test_paging (Fixture *f, gconstpointer data)
     }
   g_assert_cmpuint (g_hash_table_size (seen), ==, 200);
 
-  api_get (f, "/api/Asset?pageinate=true&page_size=500&page_no=3", &page3);
-  a3 = wrapped_list (page3.body, "assets", &total);
+  a3 = get_list (f, "/api/Asset?pageinate=true&page_size=500&page_no=3", "assets", &total);
   g_assert_cmpuint (json_array_get_length (a3), ==, 0);
   g_assert_cmpint (total, ==, 200);
 
   hy_sim_set_page_cap (f->sim, 30);
-  api_get (f, "/api/Asset?pageinate=true&page_size=50&page_no=1", &capped);
-  ac = wrapped_list (capped.body, "assets", &total);
+  ac = get_list (f, "/api/Asset?pageinate=true&page_size=50&page_no=1", "assets", &total);
   g_assert_cmpuint (json_array_get_length (ac), ==, 30);
 
-  api_get (f, "/api/Asset?count=7", &counted);
-  an = wrapped_list (counted.body, "assets", &total);
+  an = get_list (f, "/api/Asset?count=7", "assets", &total);
   g_assert_cmpuint (json_array_get_length (an), ==, 7);
   g_assert_cmpint (total, ==, 200);
 
   /* Lists leave asset fields out unless asked for. */
   g_assert_false (json_object_has_member (json_array_get_object_element (an, 0), "fields"));
-  api_get (f, "/api/Asset?client_id=12&includeassetfields=true", &all);
-  aa = wrapped_list (all.body, "assets", &total);
+  aa = get_list (f, "/api/Asset?client_id=12&includeassetfields=true", "assets", &total);
   g_assert_cmpint (total, ==, 10);
   g_assert_true (json_object_has_member (json_array_get_object_element (aa, 0), "fields"));
 }
@@ -104,28 +92,14 @@ test_paging (Fixture *f, gconstpointer data)
 static void
 test_filters (Fixture *f, gconstpointer data)
 {
-  g_auto (Response) sites = { 0 };
-  g_auto (Response) search = { 0 };
-  g_auto (Response) ignored = { 0 };
-  g_auto (Response) plain = { 0 };
-  g_auto (Response) agents = { 0 };
-  g_auto (Response) api_agents = { 0 };
-  g_auto (Response) inactive = { 0 };
-  g_auto (Response) tag = { 0 };
   g_autoptr (JsonArray) site_list = NULL;
-  g_autoptr (JsonArray) search_list = NULL;
-  g_autoptr (JsonArray) ignored_list = NULL;
-  g_autoptr (JsonArray) plain_list = NULL;
   g_autoptr (JsonArray) agent_list = NULL;
   g_autoptr (JsonArray) api_agent_list = NULL;
-  g_autoptr (JsonArray) inactive_list = NULL;
-  g_autoptr (JsonArray) tag_list = NULL;
   gint64 total;
   gint64 total_plain;
   gint64 total_inactive;
 
-  api_get (f, "/api/Site?client_id=12", &sites);
-  site_list = wrapped_list (sites.body, "sites", &total);
+  site_list = get_list (f, "/api/Site?client_id=12", "sites", &total);
   g_assert_cmpint (total, ==, 2);
   /* Halo types Site.client_id as a double: 12.0 on the wire. */
   g_assert_true (json_node_get_value_type (
@@ -137,43 +111,35 @@ test_filters (Fixture *f, gconstpointer data)
                      ==, 12);
 
   /* search is case-insensitive: "acme" finds "Acme Ltd" and "ACME Limited". */
-  api_get (f, "/api/Client?search=acme", &search);
-  search_list = wrapped_list (search.body, "clients", &total);
+  total = list_total (f, "/api/Client?search=acme", "clients");
   g_assert_cmpint (total, >=, 2);
 
   /* A filter Halo lacks is ignored: the whole list comes back. */
-  api_get (f, "/api/Client?third_party_id=999999", &ignored);
-  ignored_list = wrapped_list (ignored.body, "clients", &total);
-  api_get (f, "/api/Client", &plain);
-  plain_list = wrapped_list (plain.body, "clients", &total_plain);
+  total = list_total (f, "/api/Client?third_party_id=999999", "clients");
+  total_plain = list_total (f, "/api/Client", "clients");
   g_assert_cmpint (total, ==, total_plain);
   g_assert_cmpint (total, >, 1);
 
   /* Inactive clients only with includeinactive=true. */
-  api_get (f, "/api/Client?includeinactive=true", &inactive);
-  inactive_list = wrapped_list (inactive.body, "clients", &total_inactive);
+  total_inactive = list_total (f, "/api/Client?includeinactive=true", "clients");
   g_assert_cmpint (total_inactive, ==, 20);
   g_assert_cmpint (total_plain, <, total_inactive);
 
   /* The API-only agent only with includeapiagents=true. */
-  api_get (f, "/api/Agent", &agents);
-  agent_list = bare_list (agents.body);
+  agent_list = get_bare_list (f, "/api/Agent");
   for (guint i = 0; i < json_array_get_length (agent_list); i++)
     g_assert_false (json_object_get_boolean_member (json_array_get_object_element (agent_list, i),
                                                     "isapiagent"));
-  api_get (f, "/api/Agent?includeapiagents=true", &api_agents);
-  api_agent_list = bare_list (api_agents.body);
+  api_agent_list = get_bare_list (f, "/api/Agent?includeapiagents=true");
   g_assert_cmpuint (json_array_get_length (api_agent_list), ==,
                     json_array_get_length (agent_list) + 1);
 
   /* /api/Agent/me: the application's login agent, the API-only one. */
   {
-    g_auto (Response) me = { 0 };
     g_autoptr (JsonNode) me_node = NULL;
     g_autoptr (JsonNode) state = hy_sim_dump_state (f->sim);
 
-    g_assert_cmpuint (api_get (f, "/api/Agent/me", &me), ==, 200);
-    me_node = parse (me.body);
+    me_node = get_json (f, "/api/Agent/me");
     g_assert_true (json_object_get_boolean_member (json_node_get_object (me_node), "isapiagent"));
     g_assert_cmpint (json_object_get_int_member (json_node_get_object (me_node), "id"), ==,
                      json_object_get_int_member (json_node_get_object (state), "app_agent_id"));
@@ -181,23 +147,16 @@ test_filters (Fixture *f, gconstpointer data)
 
   /* Tickets: third_party_id is not a filter Halo has; everything comes back. */
   {
-    g_auto (Response) created = { 0 };
-    g_auto (Response) all_tickets = { 0 };
-    g_autoptr (JsonArray) ticket_list = NULL;
-
-    g_assert_cmpuint (api_post (f, "/api/Tickets",
-                                "[{\"summary\":\"A\",\"tickettype_id\":1,\"client_id\":12,"
-                                "\"third_party_id\":1},{\"summary\":\"B\",\"tickettype_id\":1,"
-                                "\"client_id\":12,\"third_party_id\":2}]",
-                                &created),
+    g_assert_cmpuint (post_status (f, "/api/Tickets",
+                                   "[{\"summary\":\"A\",\"tickettype_id\":1,\"client_id\":12,"
+                                   "\"third_party_id\":1},{\"summary\":\"B\",\"tickettype_id\":1,"
+                                   "\"client_id\":12,\"third_party_id\":2}]"),
                       ==, 201);
-    api_get (f, "/api/Tickets?third_party_id=1", &all_tickets);
-    ticket_list = wrapped_list (all_tickets.body, "tickets", &total);
+    total = list_total (f, "/api/Tickets?third_party_id=1", "tickets");
     g_assert_cmpint (total, ==, 2);
   }
 
-  api_get (f, "/api/Asset?inventory_number=ws-00001", &tag);
-  tag_list = wrapped_list (tag.body, "assets", &total);
+  total = list_total (f, "/api/Asset?inventory_number=ws-00001", "assets");
   g_assert_cmpint (total, <=, 1);
 }
 
@@ -271,11 +230,9 @@ check_members (Members *m, const char *entity, JsonObject *record, const char *w
 static void
 check_get (Fixture *f, Members *m, const char *entity, const char *path)
 {
-  g_auto (Response) response = { 0 };
   g_autoptr (JsonNode) node = NULL;
 
-  g_assert_cmpuint (api_get (f, path, &response), ==, 200);
-  node = parse (response.body);
+  node = get_json (f, path);
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *array = json_node_get_array (node);
@@ -309,11 +266,9 @@ check_get (Fixture *f, Members *m, const char *entity, const char *path)
 static gint64
 check_post (Fixture *f, Members *m, const char *entity, const char *path, const char *body)
 {
-  g_auto (Response) response = { 0 };
   g_autoptr (JsonNode) node = NULL;
 
-  g_assert_cmpuint (api_post (f, path, body, &response), ==, 201);
-  node = parse (response.body);
+  node = post_json (f, path, body, 201);
   check_members (m, entity, json_node_get_object (node), path);
   return json_object_get_int_member (json_node_get_object (node), "id");
 }

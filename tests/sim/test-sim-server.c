@@ -15,8 +15,6 @@ test_sim_endpoints (Fixture *f, gconstpointer data)
 {
   g_auto (Response) state = { 0 };
   g_auto (Response) faults = { 0 };
-  g_auto (Response) failed = { 0 };
-  g_auto (Response) scoped = { 0 };
   g_auto (Response) bad = { 0 };
   g_auto (Response) seeded = { 0 };
   g_auto (Response) bad_seed = { 0 };
@@ -37,11 +35,11 @@ test_sim_endpoints (Fixture *f, gconstpointer data)
   send_full (f, "POST", "/_sim/faults", NULL, "application/json",
              "{\"fail_next\":{\"count\":1,\"status\":500},\"page_cap\":100}", &faults);
   g_assert_cmpuint (faults.status, ==, 204);
-  g_assert_cmpuint (api_get (f, "/api/Client", &failed), ==, 500);
+  g_assert_cmpuint (get_status (f, "/api/Client"), ==, 500);
 
   send_full (f, "POST", "/_sim/faults", NULL, "application/json",
              "{\"granted_scopes\":\"read:tickets\"}", &faults);
-  g_assert_cmpuint (api_get (f, "/api/Client", &scoped), ==, 403);
+  g_assert_cmpuint (get_status (f, "/api/Client"), ==, 403);
 
   send_full (f, "POST", "/_sim/faults", NULL, "application/json", "{not json", &bad);
   g_assert_cmpuint (bad.status, ==, 400);
@@ -61,15 +59,12 @@ test_sim_endpoints (Fixture *f, gconstpointer data)
 static void
 test_request_counts (Fixture *f, gconstpointer data)
 {
-  g_auto (Response) a = { 0 };
-  g_auto (Response) b = { 0 };
-  g_auto (Response) c = { 0 };
   g_auto (Response) state = { 0 };
 
   hy_sim_reset_counters (f->sim);
-  api_get (f, "/api/Client", &a);
-  api_get (f, "/API/client?search=x", &b);
-  api_post (f, "/api/Client", "[{\"name\":\"Counted Ltd\"}]", &c);
+  get_status (f, "/api/Client");
+  get_status (f, "/API/client?search=x");
+  post_status (f, "/api/Client", "[{\"name\":\"Counted Ltd\"}]");
   send_full (f, "GET", "/_sim/state", NULL, NULL, NULL, &state);
 
   g_assert_cmpuint (hy_sim_get_request_count (f->sim), ==, 3);

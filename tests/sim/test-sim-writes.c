@@ -13,12 +13,7 @@
 static void
 test_post_create_update (Fixture *f, gconstpointer data)
 {
-  g_auto (Response) created = { 0 };
-  g_auto (Response) updated = { 0 };
   g_auto (Response) unknown = { 0 };
-  g_auto (Response) single = { 0 };
-  g_auto (Response) missing = { 0 };
-  g_auto (Response) object_body = { 0 };
   g_auto (Response) site = { 0 };
   g_autoptr (JsonNode) node = NULL;
   g_autoptr (JsonNode) updated_node = NULL;
@@ -28,9 +23,7 @@ test_post_create_update (Fixture *f, gconstpointer data)
   gint64 id;
   guint clients = state_count (f, "clients");
 
-  g_assert_cmpuint (api_post (f, "/api/Client", "[{\"name\":\"Zebra Zahnarzt GmbH\"}]", &created),
-                    ==, 201);
-  node = parse (created.body);
+  node = post_json (f, "/api/Client", "[{\"name\":\"Zebra Zahnarzt GmbH\"}]", 201);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
   id = json_object_get_int_member (json_node_get_object (node), "id");
   g_assert_cmpint (id, >, 0);
@@ -38,8 +31,7 @@ test_post_create_update (Fixture *f, gconstpointer data)
 
   update =
       g_strdup_printf ("[{\"id\":%" G_GINT64_FORMAT ",\"website\":\"https://zebra.example\"}]", id);
-  g_assert_cmpuint (api_post (f, "/api/Client", update, &updated), ==, 201);
-  updated_node = parse (updated.body);
+  updated_node = post_json (f, "/api/Client", update, 201);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (updated_node), "id"), ==, id);
   stored = state_find (f, "clients", id);
   g_assert_cmpstr (json_object_get_string_member (stored, "name"), ==, "Zebra Zahnarzt GmbH");
@@ -52,14 +44,13 @@ test_post_create_update (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (unknown.body, "not found"));
   g_assert_cmpuint (state_count (f, "clients"), ==, clients + 1);
 
-  g_assert_cmpuint (api_get (f, "/api/client/12", &single), ==, 200);
-  g_assert_cmpuint (api_get (f, "/api/Client/987654", &missing), ==, 404);
+  g_assert_cmpuint (get_status (f, "/api/client/12"), ==, 200);
+  g_assert_cmpuint (get_status (f, "/api/Client/987654"), ==, 404);
 
   /* DELETE: gone from reads; an unknown id is a 404; it needs the edit scope. */
   {
     g_auto (Response) deleted = { 0 };
     g_auto (Response) again = { 0 };
-    g_auto (Response) read = { 0 };
     g_auto (Response) forbidden = { 0 };
     g_autofree char *read_only = token_for_scope (f, "read:customers");
 
@@ -68,15 +59,14 @@ test_post_create_update (Fixture *f, gconstpointer data)
     send_full (f, "DELETE", "/api/Client/13", f->token, NULL, NULL, &deleted);
     g_assert_cmpuint (deleted.status, ==, 200);
     g_assert_null (state_find (f, "clients", 13));
-    g_assert_cmpuint (api_get (f, "/api/Client/13", &read), ==, 404);
+    g_assert_cmpuint (get_status (f, "/api/Client/13"), ==, 404);
     send_full (f, "DELETE", "/api/Client/13", f->token, NULL, NULL, &again);
     g_assert_cmpuint (again.status, ==, 404);
     g_assert_cmpuint (state_count (f, "clients"), ==, clients);
   }
 
   /* Halo takes arrays only. */
-  g_assert_cmpuint (api_post (f, "/api/Client", "{\"name\":\"Not an array\"}", &object_body), ==,
-                    400);
+  g_assert_cmpuint (post_status (f, "/api/Client", "{\"name\":\"Not an array\"}"), ==, 400);
 
   /* A site needs a real client; the answer names the client. */
   site_body = g_strdup_printf ("[{\"name\":\"Lyon\",\"client_id\":%" G_GINT64_FORMAT "}]", id);
@@ -85,8 +75,6 @@ test_post_create_update (Fixture *f, gconstpointer data)
 
   /* The stored 12.0 does not stop an update that leaves client_id alone; a sent 12.0 does. */
   {
-    g_auto (Response) renamed = { 0 };
-    g_auto (Response) decimal = { 0 };
     g_auto (Response) user = { 0 };
     g_autoptr (JsonNode) site_node = parse (site.body);
     gint64 site_id = json_object_get_int_member (json_node_get_object (site_node), "id");
@@ -100,8 +88,8 @@ test_post_create_update (Fixture *f, gconstpointer data)
                          ",\"emailaddress\":\"zoe@zebra.example\"}]",
                          site_id);
 
-    g_assert_cmpuint (api_post (f, "/api/Site", rename, &renamed), ==, 201);
-    g_assert_cmpuint (api_post (f, "/api/Site", bad, &decimal), ==, 400);
+    g_assert_cmpuint (post_status (f, "/api/Site", rename), ==, 201);
+    g_assert_cmpuint (post_status (f, "/api/Site", bad), ==, 400);
     g_assert_cmpuint (api_post (f, "/api/Users", new_user, &user), ==, 201);
     g_assert_nonnull (strstr (user.body, "\"client_name\":\"Zebra Zahnarzt GmbH\""));
   }
@@ -110,20 +98,17 @@ test_post_create_update (Fixture *f, gconstpointer data)
 static void
 test_post_multi_returns_last (Fixture *f, gconstpointer data)
 {
-  g_auto (Response) response = { 0 };
   g_autoptr (JsonNode) node = NULL;
   guint assets = state_count (f, "assets");
 
-  g_assert_cmpuint (
-      api_post (f, "/api/Asset",
-                "[{\"assettype_id\":130,\"site_id\":20,\"inventory_number\":\"NEW-1\","
-                "\"fields\":[{\"id\":101,\"value\":\"NEW-PC-1\"},{\"id\":117,\"value\":\"S1\"}]},"
-                "{\"assettype_id\":131,\"client_id\":13,\"inventory_number\":\"NEW-2\"},"
-                "{\"assettype_id\":132,\"site_id\":20,\"inventory_number\":\"NEW-3\","
-                "\"fields\":[{\"id\":101,\"value\":\"NEW-SRV-3\"}]}]",
-                &response),
-      ==, 201);
-  node = parse (response.body);
+  node =
+      post_json (f, "/api/Asset",
+                 "[{\"assettype_id\":130,\"site_id\":20,\"inventory_number\":\"NEW-1\","
+                 "\"fields\":[{\"id\":101,\"value\":\"NEW-PC-1\"},{\"id\":117,\"value\":\"S1\"}]},"
+                 "{\"assettype_id\":131,\"client_id\":13,\"inventory_number\":\"NEW-2\"},"
+                 "{\"assettype_id\":132,\"site_id\":20,\"inventory_number\":\"NEW-3\","
+                 "\"fields\":[{\"id\":101,\"value\":\"NEW-SRV-3\"}]}]",
+                 201);
   g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (node), "inventory_number"),
                    ==, "NEW-3");
@@ -133,30 +118,23 @@ test_post_multi_returns_last (Fixture *f, gconstpointer data)
 
   /* ?returnall=true: every saved record, as an array. */
   {
-    g_auto (Response) all = { 0 };
     g_autoptr (JsonNode) all_node = NULL;
 
-    g_assert_cmpuint (api_post (f, "/api/Client?returnall=true",
-                                "[{\"name\":\"First Ltd\"},{\"name\":\"Second Ltd\"}]", &all),
-                      ==, 201);
-    all_node = parse (all.body);
+    all_node = post_json (f, "/api/Client?returnall=true",
+                          "[{\"name\":\"First Ltd\"},{\"name\":\"Second Ltd\"}]", 201);
     g_assert_true (JSON_NODE_HOLDS_ARRAY (all_node));
     g_assert_cmpuint (json_array_get_length (json_node_get_array (all_node)), ==, 2);
   }
 
   /* A Halo that ignores ?returnall (the API and the faults document): the last record only. */
   {
-    g_auto (Response) ignored = { 0 };
     g_auto (Response) faults = { 0 };
-    g_auto (Response) honoured = { 0 };
     g_autoptr (JsonNode) ignored_node = NULL;
     g_autoptr (JsonNode) honoured_node = NULL;
 
     hy_sim_set_ignore_returnall (f->sim, TRUE);
-    g_assert_cmpuint (api_post (f, "/api/Client?returnall=true",
-                                "[{\"name\":\"Third Ltd\"},{\"name\":\"Fourth Ltd\"}]", &ignored),
-                      ==, 201);
-    ignored_node = parse (ignored.body);
+    ignored_node = post_json (f, "/api/Client?returnall=true",
+                              "[{\"name\":\"Third Ltd\"},{\"name\":\"Fourth Ltd\"}]", 201);
     g_assert_true (JSON_NODE_HOLDS_OBJECT (ignored_node));
     g_assert_cmpstr (json_object_get_string_member (json_node_get_object (ignored_node), "name"),
                      ==, "Fourth Ltd");
@@ -164,10 +142,8 @@ test_post_multi_returns_last (Fixture *f, gconstpointer data)
     send_full (f, "POST", "/_sim/faults", NULL, "application/json", "{\"ignore_returnall\":false}",
                &faults);
     g_assert_cmpuint (faults.status, ==, 204);
-    g_assert_cmpuint (api_post (f, "/api/Client?returnall=true",
-                                "[{\"name\":\"Fifth Ltd\"},{\"name\":\"Sixth Ltd\"}]", &honoured),
-                      ==, 201);
-    honoured_node = parse (honoured.body);
+    honoured_node = post_json (f, "/api/Client?returnall=true",
+                               "[{\"name\":\"Fifth Ltd\"},{\"name\":\"Sixth Ltd\"}]", 201);
     g_assert_true (JSON_NODE_HOLDS_ARRAY (honoured_node));
     g_assert_cmpuint (json_array_get_length (json_node_get_array (honoured_node)), ==, 2);
   }
@@ -195,24 +171,17 @@ test_post_multi_returns_last (Fixture *f, gconstpointer data)
 static void
 check_ticket_search (Fixture *f)
 {
-  g_auto (Response) summary = { 0 };
-  g_auto (Response) details = { 0 };
-  g_auto (Response) flag = { 0 };
-  g_autoptr (JsonArray) summary_list = NULL;
   g_autoptr (JsonArray) details_list = NULL;
-  g_autoptr (JsonArray) flag_list = NULL;
   gint64 total;
 
-  api_get (f, "/api/Tickets?search=95%25", &summary);
-  summary_list = wrapped_list (summary.body, "tickets", &total);
+  total = list_total (f, "/api/Tickets?search=95%25", "tickets");
   g_assert_cmpint (total, ==, 0);
-  api_get (f, "/api/Tickets?search_details=95%25&includedetails=true", &details);
-  details_list = wrapped_list (details.body, "tickets", &total);
+  details_list =
+      get_list (f, "/api/Tickets?search_details=95%25&includedetails=true", "tickets", &total);
   g_assert_cmpint (total, ==, 1);
   g_assert_false (
       json_object_has_member (json_array_get_object_element (details_list, 0), "details"));
-  api_get (f, "/api/Tickets?search=95%25&search_details=true", &flag);
-  flag_list = wrapped_list (flag.body, "tickets", &total);
+  total = list_total (f, "/api/Tickets?search=95%25&search_details=true", "tickets");
   g_assert_cmpint (total, ==, 0);
 }
 
@@ -220,78 +189,56 @@ check_ticket_search (Fixture *f)
 static void
 check_ticket_asset_filter (Fixture *f)
 {
-  g_auto (Response) by_asset = { 0 };
-  g_auto (Response) other_asset = { 0 };
-  g_autoptr (JsonArray) by_asset_list = NULL;
-  g_autoptr (JsonArray) other_list = NULL;
   gint64 total;
 
-  api_get (f, "/api/Tickets?asset_id=77", &by_asset);
-  by_asset_list = wrapped_list (by_asset.body, "tickets", &total);
+  total = list_total (f, "/api/Tickets?asset_id=77", "tickets");
   g_assert_cmpint (total, ==, 1);
-  api_get (f, "/api/Tickets?asset_id=78", &other_asset);
-  other_list = wrapped_list (other_asset.body, "tickets", &total);
+  total = list_total (f, "/api/Tickets?asset_id=78", "tickets");
   g_assert_cmpint (total, ==, 0);
 }
 
 static void
 test_ticket_validation (Fixture *f, gconstpointer data)
 {
-  g_auto (Response) no_type = { 0 };
-  g_auto (Response) bad_client = { 0 };
-  g_auto (Response) cab = { 0 };
-  g_auto (Response) decimal = { 0 };
-  g_auto (Response) good = { 0 };
-  g_auto (Response) string_id = { 0 };
-  g_auto (Response) open = { 0 };
   g_autoptr (JsonNode) cab_node = NULL;
   g_autoptr (JsonNode) good_node = NULL;
-  g_autoptr (JsonArray) open_list = NULL;
   guint tickets = state_count (f, "tickets");
   gint64 total;
 
-  g_assert_cmpuint (api_post (f, "/api/Tickets", "[{\"summary\":\"x\",\"client_id\":12}]",
-                              &no_type),
+  g_assert_cmpuint (post_status (f, "/api/Tickets", "[{\"summary\":\"x\",\"client_id\":12}]"), ==,
+                    400);
+  g_assert_cmpuint (post_status (f, "/api/Tickets",
+                                 "[{\"summary\":\"x\",\"tickettype_id\":1,\"client_id\":999}]"),
                     ==, 400);
-  g_assert_cmpuint (api_post (f, "/api/Tickets",
-                              "[{\"summary\":\"x\",\"tickettype_id\":1,\"client_id\":999}]",
-                              &bad_client),
-                    ==, 400);
-  g_assert_cmpuint (api_post (f, "/api/Tickets",
-                              "[{\"summary\":\"x\",\"tickettype_id\":3,\"client_id\":12}]", &cab),
-                    ==, 400);
-  cab_node = parse (cab.body);
+  cab_node = post_json (f, "/api/Tickets",
+                        "[{\"summary\":\"x\",\"tickettype_id\":3,\"client_id\":12}]", 400);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (cab_node), "Message"), ==,
                    "CODE:APP03/2 Please select the CAB members to approve");
   g_assert_true (json_object_has_member (json_node_get_object (cab_node), "ClassName"));
 
   /* Halo refuses "12.0" where an int is expected. */
-  g_assert_cmpuint (api_post (f, "/api/Tickets",
-                              "[{\"summary\":\"x\",\"tickettype_id\":1,\"client_id\":12.0}]",
-                              &decimal),
+  g_assert_cmpuint (post_status (f, "/api/Tickets",
+                                 "[{\"summary\":\"x\",\"tickettype_id\":1,\"client_id\":12.0}]"),
                     ==, 400);
   g_assert_cmpuint (state_count (f, "tickets"), ==, tickets);
 
-  g_assert_cmpuint (api_post (f, "/api/Tickets",
-                              "[{\"summary\":\"Disk full\",\"details\":\"C: at 95%\","
-                              "\"tickettype_id\":1,\"client_id\":12,\"assets\":[{\"id\":77}],"
-                              "\"third_party_id\":42}]",
-                              &good),
-                    ==, 201);
-  good_node = parse (good.body);
+  good_node = post_json (f, "/api/Tickets",
+                         "[{\"summary\":\"Disk full\",\"details\":\"C: at 95%\","
+                         "\"tickettype_id\":1,\"client_id\":12,\"assets\":[{\"id\":77}],"
+                         "\"third_party_id\":42}]",
+                         201);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (good_node), "site_id"), ==,
                    20);
   g_assert_false (
       json_object_get_boolean_member (json_node_get_object (good_node), "hasbeenclosed"));
   g_assert_true (json_object_has_member (json_node_get_object (good_node), "dateoccurred"));
-  g_assert_cmpuint (api_post (f, "/api/Tickets",
-                              "[{\"summary\":\"y\",\"tickettype_id\":\"4\",\"client_id\":\"13\"}]",
-                              &string_id),
+  g_assert_cmpuint (post_status (f, "/api/Tickets",
+                                 "[{\"summary\":\"y\",\"tickettype_id\":\"4\","
+                                 "\"client_id\":\"13\"}]"),
                     ==, 201);
   g_assert_cmpuint (state_count (f, "tickets"), ==, tickets + 2);
 
-  api_get (f, "/api/Tickets?open_only=true&client_id=12", &open);
-  open_list = wrapped_list (open.body, "tickets", &total);
+  total = list_total (f, "/api/Tickets?open_only=true&client_id=12", "tickets");
   g_assert_cmpint (total, ==, 1);
 
   check_ticket_search (f);
@@ -303,17 +250,12 @@ test_actions (Fixture *f, gconstpointer data)
 {
   g_auto (Response) ticket = { 0 };
   g_auto (Response) no_outcome = { 0 };
-  g_auto (Response) no_ticket = { 0 };
-  g_auto (Response) by_name = { 0 };
   g_auto (Response) by_agent = { 0 };
-  g_auto (Response) harsh = { 0 };
-  g_auto (Response) listed = { 0 };
   g_autoptr (JsonNode) ticket_node = NULL;
   g_autoptr (JsonNode) name_node = NULL;
   g_autoptr (JsonNode) agent_node = NULL;
   g_autoptr (JsonNode) harsh_node = NULL;
   g_autoptr (JsonObject) stored = NULL;
-  g_autoptr (JsonArray) action_list = NULL;
   g_autofree char *body = NULL;
   JsonObject *action;
   gint64 ticket_id;
@@ -328,8 +270,7 @@ test_actions (Fixture *f, gconstpointer data)
   g_assert_cmpuint (api_post (f, "/api/Actions", body, &no_outcome), ==, 400);
   g_assert_cmpstr (no_outcome.body, ==, "An Outcome must be entered for this Action");
   g_assert_true (g_str_has_prefix (no_outcome.content_type, "text/plain"));
-  g_assert_cmpuint (api_post (f, "/api/Actions", "[{\"outcome\":\"Private Note\"}]", &no_ticket),
-                    ==, 400);
+  g_assert_cmpuint (post_status (f, "/api/Actions", "[{\"outcome\":\"Private Note\"}]"), ==, 400);
   g_assert_cmpuint (state_count (f, "actions"), ==, 0);
 
   g_free (body);
@@ -337,8 +278,7 @@ test_actions (Fixture *f, gconstpointer data)
                           "\"note\":\"Cleared temp files\",\"timetaken\":0.5,"
                           "\"who_agentid\":99999,\"new_status\":9}]",
                           ticket_id);
-  g_assert_cmpuint (api_post (f, "/api/Actions", body, &by_name), ==, 201);
-  name_node = parse (by_name.body);
+  name_node = post_json (f, "/api/Actions", body, 201);
   action = json_node_get_object (name_node);
   g_assert_cmpstr (json_object_get_string_member (action, "outcome"), ==, "Private Note");
   g_assert_true (json_object_get_boolean_member (action, "hiddenfromuser"));
@@ -357,8 +297,7 @@ test_actions (Fixture *f, gconstpointer data)
   body = g_strdup_printf ("[{\"ticket_id\":%" G_GINT64_FORMAT ",\"outcome_id\":2,"
                           "\"agent_id\":4,\"who_agentid\":4,\"note\":\"Called back\"}]",
                           ticket_id);
-  g_assert_cmpuint (api_post (f, "/api/Actions", body, &harsh), ==, 201);
-  harsh_node = parse (harsh.body);
+  harsh_node = post_json (f, "/api/Actions", body, 201);
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (harsh_node), "who_agentid"),
                    ==, 2);
   g_assert_false (json_object_has_member (json_node_get_object (harsh_node), "agent_id"));
@@ -373,8 +312,7 @@ test_actions (Fixture *f, gconstpointer data)
 
   g_free (body);
   body = g_strdup_printf ("/api/Actions?ticket_id=%" G_GINT64_FORMAT, ticket_id);
-  api_get (f, body, &listed);
-  action_list = wrapped_list (listed.body, "actions", &total);
+  total = list_total (f, body, "actions");
   g_assert_cmpint (total, ==, 3);
 }
 
@@ -383,10 +321,6 @@ test_actions (Fixture *f, gconstpointer data)
 static void
 test_ticket_details (Fixture *f, gconstpointer data)
 {
-  g_auto (Response) created = { 0 };
-  g_auto (Response) plain = { 0 };
-  g_auto (Response) full = { 0 };
-  g_auto (Response) listed = { 0 };
   g_autoptr (JsonNode) node = NULL;
   g_autoptr (JsonNode) plain_node = NULL;
   g_autoptr (JsonNode) full_node = NULL;
@@ -395,32 +329,27 @@ test_ticket_details (Fixture *f, gconstpointer data)
   gint64 id;
   gint64 total;
 
-  g_assert_cmpuint (api_post (f, "/api/Tickets",
-                              "[{\"summary\":\"Disk full\",\"details\":\"C: at 95%\","
-                              "\"tickettype_id\":1,\"client_id\":12,\"assets\":[{\"id\":77}]}]",
-                              &created),
-                    ==, 201);
-  node = parse (created.body);
+  node = post_json (f, "/api/Tickets",
+                    "[{\"summary\":\"Disk full\",\"details\":\"C: at 95%\","
+                    "\"tickettype_id\":1,\"client_id\":12,\"assets\":[{\"id\":77}]}]",
+                    201);
   id = json_object_get_int_member (json_node_get_object (node), "id");
 
   path = g_strdup_printf ("/api/Tickets/%" G_GINT64_FORMAT, id);
-  g_assert_cmpuint (api_get (f, path, &plain), ==, 200);
-  plain_node = parse (plain.body);
+  plain_node = get_json (f, path);
   g_assert_false (json_object_has_member (json_node_get_object (plain_node), "details"));
   g_assert_false (json_object_has_member (json_node_get_object (plain_node), "assets"));
 
   g_free (path);
   path = g_strdup_printf ("/api/Tickets/%" G_GINT64_FORMAT "?includedetails=true", id);
-  g_assert_cmpuint (api_get (f, path, &full), ==, 200);
-  full_node = parse (full.body);
+  full_node = get_json (f, path);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (full_node), "details"), ==,
                    "C: at 95%");
   g_assert_cmpuint (json_array_get_length (
                         json_object_get_array_member (json_node_get_object (full_node), "assets")),
                     ==, 1);
 
-  g_assert_cmpuint (api_get (f, "/api/Tickets?includedetails=true&client_id=12", &listed), ==, 200);
-  list = wrapped_list (listed.body, "tickets", &total);
+  list = get_list (f, "/api/Tickets?includedetails=true&client_id=12", "tickets", &total);
   g_assert_cmpint (total, >=, 1);
   for (guint i = 0; i < json_array_get_length (list); i++)
     {
@@ -435,10 +364,6 @@ test_ticket_details (Fixture *f, gconstpointer data)
 static void
 test_asset_fields (Fixture *f, gconstpointer data)
 {
-  g_auto (Response) created = { 0 };
-  g_auto (Response) siteless = { 0 };
-  g_auto (Response) type = { 0 };
-  g_auto (Response) types = { 0 };
   g_autoptr (JsonNode) node = NULL;
   g_autoptr (JsonNode) siteless_node = NULL;
   g_autoptr (JsonNode) type_node = NULL;
@@ -446,34 +371,28 @@ test_asset_fields (Fixture *f, gconstpointer data)
   JsonObject *asset;
   JsonObject *unknown;
 
-  g_assert_cmpuint (api_post (f, "/api/Asset",
-                              "[{\"assettype_id\":130,\"client_id\":12,\"site_id\":20,"
-                              "\"key_field\":\"ignored\",\"serial_number\":\"X\","
-                              "\"fields\":[{\"id\":101,\"value\":\"PC-NEW\"},"
-                              "{\"id\":117,\"value\":\"SN-NEW\"}]}]",
-                              &created),
-                    ==, 201);
-  node = parse (created.body);
+  node = post_json (f, "/api/Asset",
+                    "[{\"assettype_id\":130,\"client_id\":12,\"site_id\":20,"
+                    "\"key_field\":\"ignored\",\"serial_number\":\"X\","
+                    "\"fields\":[{\"id\":101,\"value\":\"PC-NEW\"},"
+                    "{\"id\":117,\"value\":\"SN-NEW\"}]}]",
+                    201);
   asset = json_node_get_object (node);
   g_assert_cmpstr (json_object_get_string_member (asset, "key_field"), ==, "PC-NEW");
   g_assert_cmpint (json_object_get_int_member (asset, "client_id"), ==, 12);
 
-  g_assert_cmpuint (api_post (f, "/api/Asset",
-                              "[{\"assettype_id\":130,\"client_id\":12,"
-                              "\"fields\":[{\"id\":101,\"value\":\"PC-LOST\"}]}]",
-                              &siteless),
-                    ==, 201);
-  siteless_node = parse (siteless.body);
+  siteless_node = post_json (f, "/api/Asset",
+                             "[{\"assettype_id\":130,\"client_id\":12,"
+                             "\"fields\":[{\"id\":101,\"value\":\"PC-LOST\"}]}]",
+                             201);
   asset = json_node_get_object (siteless_node);
   unknown = state_find (f, "clients", json_object_get_int_member (asset, "client_id"));
   g_assert_cmpstr (json_object_get_string_member (unknown, "name"), ==, "Unknown");
   json_object_unref (unknown);
 
-  api_get (f, "/api/AssetType", &types);
-  type_list = bare_list (types.body);
+  type_list = get_bare_list (f, "/api/AssetType");
   g_assert_false (json_object_has_member (json_array_get_object_element (type_list, 0), "fields"));
-  g_assert_cmpuint (api_get (f, "/api/AssetType/130?includedetails=true", &type), ==, 200);
-  type_node = parse (type.body);
+  type_node = get_json (f, "/api/AssetType/130?includedetails=true");
   g_assert_cmpint (json_object_get_int_member (json_node_get_object (type_node), "keyfield_id"), ==,
                    101);
   g_assert_cmpstr (json_object_get_string_member (
