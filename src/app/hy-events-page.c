@@ -32,6 +32,7 @@
 #include "hy-events-page.h"
 #include "models/hy-halo-item.h"
 #include "hy-rate-chart.h"
+#include "hy-toasts.h"
 #include "hy-view-shortcuts.h"
 
 /* The search entry's width-chars (hy-events-page.ui says the wide one). */
@@ -109,16 +110,13 @@ typedef enum
 static void
 show_error (HyEventsPage *self, const char *message)
 {
-  AdwToast *toast = adw_toast_new (message);
-
-  adw_toast_set_timeout (toast, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  hy_toasts_show_error (GTK_WIDGET (self->toast_overlay), message);
 }
 
 static void
 show_info (HyEventsPage *self, const char *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  hy_toasts_show (GTK_WIDGET (self->toast_overlay), message);
 }
 
 static AdwViewStackPage *

@@ -69,16 +69,13 @@ static void update_details_row (HyMappingPage *self);
 void
 _hy_mapping_page_show_error (HyMappingPage *self, const char *message)
 {
-  AdwToast *toast = adw_toast_new (message);
-
-  adw_toast_set_timeout (toast, 0);
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  hy_toasts_show_error (GTK_WIDGET (self->toast_overlay), message);
 }
 
 void
 _hy_mapping_page_show_info (HyMappingPage *self, const char *message)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  hy_toasts_show (GTK_WIDGET (self->toast_overlay), message);
 }
 
 Section *

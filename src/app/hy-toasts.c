@@ -54,6 +54,16 @@ hy_toasts_show (GtkWidget *widget, const char *title)
   return toast;
 }
 
+AdwToast *
+hy_toasts_show_error (GtkWidget *widget, const char *message)
+{
+  AdwToast *toast = hy_toasts_show (widget, message);
+
+  if (toast != NULL)
+    adw_toast_set_timeout (toast, 0);
+  return toast;
+}
+
 void
 hy_toasts_dismiss_all (AdwToastOverlay *overlay)
 {
