@@ -17,6 +17,7 @@
 
 #include "sync/hy-sync-payload.h"
 
+#include "hy-error-label.h"
 #include "hy-import-dialog.h"
 
 /* Rows shown. */
@@ -140,8 +141,7 @@ field_title (const char *field)
 static void
 show_error (HyImportDialog *self, const char *message)
 {
-  gtk_label_set_text (self->error_label, message ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+  hy_error_label_show (self->error_label, message);
   gtk_widget_set_sensitive (GTK_WIDGET (self->import_button),
                             message == NULL && self->preview != NULL && !self->importing);
 }

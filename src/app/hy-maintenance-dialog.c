@@ -12,6 +12,7 @@
 #include "store/hy-store-lifecycle.h"
 #include "sync/hy-maintenance.h"
 
+#include "hy-error-label.h"
 #include "hy-maintenance-dialog.h"
 
 struct _HyMaintenanceDialog
@@ -45,8 +46,7 @@ local_time (gint64 unix_time)
 static void
 show_error (HyMaintenanceDialog *self, const char *message)
 {
-  gtk_label_set_text (self->error_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+  hy_error_label_show (self->error_label, message);
 }
 
 static void reload (HyMaintenanceDialog *self);
@@ -218,13 +218,7 @@ hy_maintenance_dialog_new (GtkWindow *parent,
   adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (add_group), add);
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page), ADW_PREFERENCES_GROUP (add_group));
 
-  self->error_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->error_label, TRUE);
-  gtk_label_set_xalign (self->error_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "error");
-  gtk_widget_set_margin_start (GTK_WIDGET (self->error_label), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->error_label), 12);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  self->error_label = hy_error_label_new ();
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->error_label));
   gtk_widget_set_vexpand (page, TRUE);
   gtk_box_append (GTK_BOX (box), page);

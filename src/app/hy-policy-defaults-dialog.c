@@ -14,6 +14,7 @@
 #include "linker/hy-linker-user.h"
 #include "store/hy-store-lifecycle.h"
 
+#include "hy-error-label.h"
 #include "hy-policy-defaults-dialog.h"
 
 struct _HyPolicyDefaultsDialog
@@ -105,8 +106,7 @@ make_combo (HyPolicyDefaultsDialog *self,
 static void
 show_error (HyPolicyDefaultsDialog *self, const char *message)
 {
-  gtk_label_set_text (self->error_label, message != NULL ? message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
+  hy_error_label_show (self->error_label, message);
 }
 
 static void
@@ -598,13 +598,7 @@ hy_policy_defaults_dialog_new (GtkWindow *parent,
   adw_preferences_page_add (ADW_PREFERENCES_PAGE (page),
                             ADW_PREFERENCES_GROUP (build_user_group (self)));
 
-  self->error_label = GTK_LABEL (gtk_label_new (NULL));
-  gtk_label_set_wrap (self->error_label, TRUE);
-  gtk_label_set_xalign (self->error_label, 0);
-  gtk_widget_add_css_class (GTK_WIDGET (self->error_label), "error");
-  gtk_widget_set_margin_start (GTK_WIDGET (self->error_label), 12);
-  gtk_widget_set_margin_end (GTK_WIDGET (self->error_label), 12);
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), FALSE);
+  self->error_label = hy_error_label_new ();
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->error_label), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _ ("Error"), -1);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->error_label));
