@@ -113,17 +113,48 @@ add_policy (Fixture *f, const char *id)
   hy_test_store_add_policy (f->store, id, name);
 }
 
-HySyncAlertResult *
-raise_alert (Fixture *f, const char *id, const char *computer, const char *policy, GError **error)
+void
+assert_every_device_once (Fixture *f)
 {
+  g_assert_cmpuint (asset_count (f), ==, 7);
+  assert_assets_exactly_once (f, synced_computers);
+}
+
+HySyncAlertResult *
+raise_alert (Fixture *f, const char *id, const char *computer, const char *policy)
+{
+  g_autoptr (GError) error = NULL;
   HySyncAlertInput input = { .id = id,
                              .computer_id = computer,
                              .policy_id = policy,
                              .summary = "Disk space low",
                              .details = "C: at 95%",
                              .severity = "high" };
+  HySyncAlertResult *result = hy_sync_engine_raise_alert (f->engine, &input, &error);
 
-  return hy_sync_engine_raise_alert (f->engine, &input, error);
+  g_assert_no_error (error);
+  return result;
+}
+
+void
+assert_alert_state (Fixture *f, const char *id, HyAlertState state)
+{
+  g_autoptr (HySyncAlertResult) result = hy_sync_engine_get_alert_result (f->engine, id, NULL);
+
+  g_assert_nonnull (result);
+  g_assert_cmpint (result->state, ==, state);
+}
+
+void
+record_alert (Fixture *f, const char *id, const char *computer, const char *policy)
+{
+  g_autoptr (HySyncAlertResult) result = raise_alert (f, id, computer, policy);
+}
+
+void
+deliver_once (Fixture *f)
+{
+  g_autoptr (HySyncReport) report = hy_test_sync_deliver (f->engine);
 }
 
 /* ------------------------------------------------------------------------- */

@@ -57,8 +57,18 @@ void add_group (Fixture *f, const char *id, const char *parent);
 void add_computer (Fixture *f, const char *id, const char *company, const char *group);
 void add_user (Fixture *f, const char *id, gint64 agent);
 void add_policy (Fixture *f, const char *id);
+/* Each of synced_computers is one asset in Halo, and Halo has no other. */
+void assert_every_device_once (Fixture *f);
+/* Raises alert @id on @computer under @policy ("Disk space low", "C: at 95%", high); asserts
+ * that the engine took it. */
 HySyncAlertResult *
-raise_alert (Fixture *f, const char *id, const char *computer, const char *policy, GError **error);
+raise_alert (Fixture *f, const char *id, const char *computer, const char *policy);
+/* The same when the test does not look at the result. */
+void record_alert (Fixture *f, const char *id, const char *computer, const char *policy);
+/* Alert @id is in @state, as the engine reports it. */
+void assert_alert_state (Fixture *f, const char *id, HyAlertState state);
+/* One delivery run, when the test does not look at its report. */
+void deliver_once (Fixture *f);
 
 /* pc1 to pc7: the computers of the mapped groups whose company is linked */
 extern const char *const synced_computers[];

@@ -74,6 +74,25 @@ raise_alert (Fixture *f, const char *id, const char *computer)
   return result;
 }
 
+/* Raises alert @id on pc2 and delivers it: its ticket in Halo, from the simulator's state
+ * *@state (replaced). */
+static JsonObject *
+raise_to_ticket (Fixture *f, const char *id, JsonNode **state)
+{
+  g_autoptr (HySyncAlertResult) raised = raise_alert (f, id, "pc2");
+  g_autoptr (HySyncAlertResult) result = NULL;
+  JsonObject *ticket;
+
+  deliver (f);
+  result = hy_sync_engine_get_alert_result (f->engine, id, NULL);
+  g_assert_cmpint (result->ticket_id, >, 0);
+  g_clear_pointer (state, json_node_unref);
+  *state = hy_sim_dump_state (f->sim);
+  ticket = ticket_by_id (*state, result->ticket_id);
+  g_assert_nonnull (ticket);
+  return ticket;
+}
+
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
@@ -133,8 +152,6 @@ test_defaults_on_ticket (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (HyPolicyDefaults) defaults = hy_policy_defaults_new ("p1");
-  g_autoptr (HySyncAlertResult) raised = NULL;
-  g_autoptr (HySyncAlertResult) result = NULL;
   g_autoptr (JsonNode) state = NULL;
   JsonObject *ticket;
 
@@ -146,13 +163,7 @@ test_defaults_on_ticket (Fixture *f, gconstpointer data)
   g_assert_true (hy_linker_set_policy_defaults (f->store, defaults, &error));
   g_assert_no_error (error);
 
-  raised = raise_alert (f, "a1", "pc2");
-  deliver (f);
-  result = hy_sync_engine_get_alert_result (f->engine, "a1", NULL);
-  g_assert_cmpint (result->ticket_id, >, 0);
-  state = hy_sim_dump_state (f->sim);
-  ticket = ticket_by_id (state, result->ticket_id);
-  g_assert_nonnull (ticket);
+  ticket = raise_to_ticket (f, "a1", &state);
   g_assert_cmpint (hy_sync_json_int (ticket, "priority_id"), ==, 1); /* "Critical" */
   g_assert_cmpstr (hy_sync_json_string (json_object_get_object_member (ticket, "priority"), "name"),
                    ==, "Critical");
@@ -167,7 +178,8 @@ fetch_user (Fixture *f, gint64 user_id, GError **error)
   g_autoptr (GAsyncResult) result = NULL;
 
   hy_linker_fetch_policy_user_async (f->client, user_id, NULL, hy_test_result_cb, &result);
-  return hy_linker_fetch_policy_user_finish (hy_test_wait_result (&result), error);
+  result = hy_test_wait_result (&result);
+  return hy_linker_fetch_policy_user_finish (result, error);
 }
 
 static GPtrArray *
@@ -178,7 +190,8 @@ list_users (Fixture *f, gint64 client_id)
   GPtrArray *users;
 
   hy_linker_list_policy_users_async (f->client, client_id, NULL, hy_test_result_cb, &result);
-  users = hy_linker_list_policy_users_finish (hy_test_wait_result (&result), &error);
+  result = hy_test_wait_result (&result);
+  users = hy_linker_list_policy_users_finish (result, &error);
   g_assert_no_error (error);
   return users;
 }
@@ -192,8 +205,6 @@ test_user (Fixture *f, gconstpointer data)
   g_autoptr (HyPolicyDefaults) defaults = hy_policy_defaults_new ("p1");
   g_autoptr (HyHaloRecord) user = NULL;
   g_autoptr (HyHaloRecord) missing = NULL;
-  g_autoptr (HySyncAlertResult) raised = NULL;
-  g_autoptr (HySyncAlertResult) result = NULL;
   g_autoptr (JsonNode) state = NULL;
   g_autoptr (GPtrArray) users = list_users (f, f->client_a);
   g_autofree char *seed = NULL;
@@ -213,12 +224,7 @@ test_user (Fixture *f, gconstpointer data)
   g_assert_true (hy_linker_set_policy_defaults (f->store, defaults, &error));
   g_assert_no_error (error);
 
-  raised = raise_alert (f, "a1", "pc2");
-  deliver (f);
-  result = hy_sync_engine_get_alert_result (f->engine, "a1", NULL);
-  g_assert_cmpint (result->ticket_id, >, 0);
-  state = hy_sim_dump_state (f->sim);
-  ticket = ticket_by_id (state, result->ticket_id);
+  ticket = raise_to_ticket (f, "a1", &state);
   g_assert_cmpint (hy_sync_json_int (ticket, "user_id"), ==, user_id);
   g_assert_cmpint (hy_sync_json_int (ticket, "site_id"), ==, hy_halo_record_get_site_id (user));
 

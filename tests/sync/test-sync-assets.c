@@ -14,6 +14,53 @@
 /* Assets                                                                    */
 /* ------------------------------------------------------------------------- */
 
+/* A new "fields" array with the device name (the simulator's key field, Device Name, 101). */
+static JsonArray *
+name_field (const char *name)
+{
+  JsonArray *fields = json_array_new ();
+  JsonObject *field = json_object_new ();
+
+  json_object_set_int_member (field, "id", 101);
+  json_object_set_string_member (field, "value", name);
+  json_array_add_object_element (fields, field);
+  return fields;
+}
+
+/* An asset of Halo client @client_id's site @site_id (a Workstation, type 130) tagged
+ * @inventory_number, named @name when it is not NULL (the key field's value, Device Name, 101:
+ * Halo derives key_field from it). */
+static JsonObject *
+halo_asset (gint64 client_id, gint64 site_id, const char *inventory_number, const char *name)
+{
+  JsonObject *asset = json_object_new ();
+
+  json_object_set_int_member (asset, "client_id", client_id);
+  json_object_set_int_member (asset, "site_id", site_id);
+  json_object_set_int_member (asset, "assettype_id", 130);
+  json_object_set_string_member (asset, "inventory_number", inventory_number);
+  if (name != NULL)
+    json_object_set_array_member (asset, "fields", name_field (name));
+  return asset;
+}
+
+/* Saves @assets in Halo as someone else did (a technician, or a Halyard that died before it
+ * heard the answer); the saved records, in their order. */
+static GPtrArray *
+save_in_halo (Fixture *f, GPtrArray *assets, HyHaloPriority priority)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  GPtrArray *saved;
+
+  hy_halo_client_save_assets_async (f->client, assets, priority, NULL, NULL, hy_test_result_cb,
+                                    &result);
+  result = hy_test_wait_result (&result);
+  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  g_assert_no_error (error);
+  return saved;
+}
+
 static void
 test_assets_sync (Fixture *f, gconstpointer data)
 {
@@ -31,8 +78,7 @@ test_assets_sync (Fixture *f, gconstpointer data)
   g_assert_cmpuint (report->created, ==, 7);
   g_assert_cmpuint (report->failed, ==, 1); /* pc8: company not linked */
   g_assert_cmpuint (report->pending, ==, 0);
-  g_assert_cmpuint (asset_count (f), ==, 7);
-  assert_assets_exactly_once (f, synced_computers);
+  assert_every_device_once (f);
 
   state = hy_sim_dump_state (f->sim);
   asset = find_where (state, "assets", "inventory_number", "HY-pc5");
@@ -211,8 +257,7 @@ test_assets_ignore_returnall (Fixture *f, gconstpointer data)
   g_assert_cmpuint (report->created, ==, 7);
   g_assert_cmpuint (report->pending, ==, 0);
   g_assert_cmpuint (report->dead, ==, 0);
-  g_assert_cmpuint (asset_count (f), ==, 7);
-  assert_assets_exactly_once (f, synced_computers);
+  assert_every_device_once (f);
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/asset"), ==, 2);
   /* One list to find existing assets, one to read the creates back (before: one list per
    * batch and client, 3). */
@@ -247,7 +292,6 @@ test_assets_stale_cache (Fixture *f, gconstpointer data)
   g_autoptr (JsonNode) state = hy_sim_dump_state (f->sim);
   g_autoptr (GPtrArray) assets =
       g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GPtrArray) saved = NULL;
   g_autoptr (GPtrArray) lists = NULL;
   JsonObject *c = json_array_get_object_element (state_array (state, "clients"), 2);
@@ -258,20 +302,11 @@ test_assets_stale_cache (Fixture *f, gconstpointer data)
 
   for (guint i = 0; i < 1000; i++)
     {
-      JsonObject *a = json_object_new ();
       g_autofree char *tag = g_strdup_printf ("C-%04u", i);
 
-      json_object_set_int_member (a, "client_id", client_c);
-      json_object_set_int_member (a, "site_id", site_c);
-      json_object_set_int_member (a, "assettype_id", 130);
-      json_object_set_string_member (a, "inventory_number", tag);
-      g_ptr_array_add (assets, a);
+      g_ptr_array_add (assets, halo_asset (client_c, site_c, tag, NULL));
     }
-  hy_halo_client_save_assets_async (f->client, assets, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL,
-                                    hy_test_result_cb, &result);
-  result = hy_test_wait_result (&result);
-  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
-  g_assert_no_error (error);
+  saved = save_in_halo (f, assets, HY_HALO_PRIORITY_INTERACTIVE);
   g_assert_cmpuint (asset_count (f), ==, 1000);
 
   hy_sim_set_ignore_returnall (f->sim, TRUE);
@@ -362,19 +397,6 @@ test_assets_dry_run (Fixture *f, gconstpointer data)
   }
 }
 
-/* A new "fields" array with the device name (the simulator's key field, Device Name, 101). */
-static JsonArray *
-name_field (const char *name)
-{
-  JsonArray *fields = json_array_new ();
-  JsonObject *field = json_object_new ();
-
-  json_object_set_int_member (field, "id", 101);
-  json_object_set_string_member (field, "value", name);
-  json_array_add_object_element (fields, field);
-  return fields;
-}
-
 #define asset_by_id(state, id) hy_test_state_find_id ((state), "assets", (id))
 
 /* A customer's data never moves: the company link decides the client. In g1 (mapped to client
@@ -389,28 +411,17 @@ test_assets_never_move (Fixture *f, gconstpointer data)
   g_autoptr (JsonNode) state = NULL;
   g_autoptr (GPtrArray) assets =
       g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GPtrArray) saved = NULL;
   g_autoptr (HyGroupSync) g1 = NULL;
   g_autoptr (HyComputer) pc12 = NULL;
-  JsonObject *b_asset = json_object_new ();
   JsonObject *asset;
   gint64 b_asset_id;
 
   add_computer (f, "pc10", "c2", "g1");
   add_computer (f, "pc11", "c2", "g1");
   add_computer (f, "pc12", NULL, "g1");
-  json_object_set_int_member (b_asset, "client_id", f->client_b);
-  json_object_set_int_member (b_asset, "site_id", f->site_b);
-  json_object_set_int_member (b_asset, "assettype_id", 130);
-  json_object_set_string_member (b_asset, "inventory_number", "BETA-11");
-  json_object_set_array_member (b_asset, "fields", name_field ("Beta server"));
-  g_ptr_array_add (assets, b_asset);
-  hy_halo_client_save_assets_async (f->client, assets, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL,
-                                    hy_test_result_cb, &result);
-  result = hy_test_wait_result (&result);
-  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
-  g_assert_no_error (error);
+  g_ptr_array_add (assets, halo_asset (f->client_b, f->site_b, "BETA-11", "Beta server"));
+  saved = save_in_halo (f, assets, HY_HALO_PRIORITY_INTERACTIVE);
   b_asset_id = hy_halo_record_get_id (g_ptr_array_index (saved, 0));
   g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_COMPUTER, "pc11", b_asset_id,
                                     "Beta server", HY_LINK_HOW_MANUAL, NULL));
@@ -517,45 +528,20 @@ test_assets_find_existing (Fixture *f, gconstpointer data)
   g_autoptr (HyComputer) pc4 = NULL;
   g_autoptr (GPtrArray) assets =
       g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GPtrArray) saved = NULL;
-  JsonObject *a = json_object_new ();
-  JsonObject *b = json_object_new ();
-  JsonObject *other = json_object_new ();
-  JsonArray *fields = json_array_new ();
+  JsonObject *b;
   JsonObject *serial = json_object_new ();
 
   /* In Halo already: pc3 by name, pc4 by serial (another name), and a same-named asset of
    * another client, which must not be taken. */
-  json_object_set_int_member (a, "client_id", f->client_a);
-  json_object_set_int_member (a, "site_id", f->site_a);
-  json_object_set_int_member (a, "assettype_id", 130);
-  json_object_set_string_member (a, "inventory_number", "CUSTOMER-TAG-3");
-  /* Names are the key field's value (Device Name, 101): Halo derives key_field from it */
-  json_object_set_array_member (a, "fields", name_field ("dev-PC3"));
-  g_ptr_array_add (assets, a);
-  json_object_set_int_member (b, "client_id", f->client_a);
-  json_object_set_int_member (b, "site_id", f->site_a);
-  json_object_set_int_member (b, "assettype_id", 130);
-  json_object_set_string_member (b, "inventory_number", "CUSTOMER-TAG-4");
+  g_ptr_array_add (assets, halo_asset (f->client_a, f->site_a, "CUSTOMER-TAG-3", "dev-PC3"));
+  b = halo_asset (f->client_a, f->site_a, "CUSTOMER-TAG-4", "Old name of pc4");
   json_object_set_int_member (serial, "id", 117);
   json_object_set_string_member (serial, "value", "SN-pc4");
-  g_clear_pointer (&fields, json_array_unref);
-  fields = name_field ("Old name of pc4");
-  json_array_add_object_element (fields, serial);
-  json_object_set_array_member (b, "fields", fields);
+  json_array_add_object_element (json_object_get_array_member (b, "fields"), serial);
   g_ptr_array_add (assets, b);
-  json_object_set_int_member (other, "client_id", f->client_b);
-  json_object_set_int_member (other, "site_id", f->site_b);
-  json_object_set_int_member (other, "assettype_id", 130);
-  json_object_set_string_member (other, "inventory_number", "OTHER-1");
-  json_object_set_array_member (other, "fields", name_field ("DEV-pc1"));
-  g_ptr_array_add (assets, other);
-  hy_halo_client_save_assets_async (f->client, assets, HY_HALO_PRIORITY_INTERACTIVE, NULL, NULL,
-                                    hy_test_result_cb, &result);
-  result = hy_test_wait_result (&result);
-  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
-  g_assert_no_error (error);
+  g_ptr_array_add (assets, halo_asset (f->client_b, f->site_b, "OTHER-1", "DEV-pc1"));
+  saved = save_in_halo (f, assets, HY_HALO_PRIORITY_INTERACTIVE);
   g_assert_cmpuint (asset_count (f), ==, 3);
 
   report = hy_test_sync_run (f->engine, FALSE, &error);
@@ -637,8 +623,7 @@ test_assets_inherited_mapping (Fixture *f, gconstpointer data)
     }
 
   /* An alert on the grandchild's device: its ticket goes to the inherited client and site. */
-  alert = raise_alert (f, "a30", "pc21", "p1", &error);
-  g_assert_no_error (error);
+  alert = raise_alert (f, "a30", "pc21", "p1");
   deliver_until_done (f, 20);
   {
     g_autoptr (JsonNode) after = hy_sim_dump_state (f->sim);
@@ -763,7 +748,6 @@ test_rename_behind_sent_create (Fixture *f, gconstpointer data)
   g_autoptr (GPtrArray) assets = g_ptr_array_new ();
   g_autoptr (GPtrArray) payloads =
       g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GPtrArray) saved = NULL;
   g_autoptr (JsonNode) state = NULL;
 
@@ -793,11 +777,7 @@ test_rename_behind_sent_create (Fixture *f, gconstpointer data)
       g_assert_true (hy_store_outbox_wait (f->store, item->id, "The answer was lost", TRUE,
                                            g_get_real_time (), &error));
     }
-  hy_halo_client_save_assets_async (f->client, assets, HY_HALO_PRIORITY_BULK, NULL, NULL,
-                                    hy_test_result_cb, &result);
-  result = hy_test_wait_result (&result);
-  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
-  g_assert_no_error (error);
+  saved = save_in_halo (f, assets, HY_HALO_PRIORITY_BULK);
   g_assert_cmpuint (asset_count (f), ==, 7);
 
   rename_computer (f, "pc1", "DEV-pc1-renamed");

@@ -536,15 +536,22 @@ test_cli_dead_items (Fixture *f, gconstpointer data)
   }
 }
 
-static JsonObject *
-sim_find (JsonNode *state, const char *table, gint64 id)
-{
-  JsonArray *rows = json_object_get_array_member (json_node_get_object (state), table);
+#define sim_find(state, table, id) hy_test_state_find_id ((state), (table), (id))
 
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    if (hy_sync_json_int (json_array_get_object_element (rows, i), "id") == id)
-      return json_array_get_object_element (rows, i);
-  return NULL;
+/* `halyard-cli alert raise` of alert @id on @computer under p1: the ticket it opened. */
+static gint64
+raise_to_ticket (Fixture *f, const char *id, const char *computer, const char *summary)
+{
+  g_autoptr (JsonNode) doc = NULL;
+  g_autofree char *code = NULL;
+  gint64 ticket_id;
+
+  g_assert_cmpint (CLI ("alert", "raise", "--id", id, "--computer", computer, "--policy", "p1",
+                        "--summary", summary),
+                   ==, 0);
+  ticket_id = json_object_get_int_member (obj (doc), "ticket_id");
+  g_assert_cmpint (ticket_id, >, 0);
+  return ticket_id;
 }
 
 static guint
@@ -596,22 +603,14 @@ test_cli_close_status (Fixture *f, gconstpointer data)
   g_assert_cmpint (CLI ("enable"), ==, 0);
 
   /* --resolve, with no close status mapped: Halo's Closed */
-  g_assert_cmpint (CLI ("alert", "raise", "--id", "A1", "--computer", "pc000", "--policy", "p1",
-                        "--summary", "Disk space low"),
-                   ==, 0);
-  t1 = json_object_get_int_member (obj (doc), "ticket_id");
-  g_assert_cmpint (t1, >, 0);
+  t1 = raise_to_ticket (f, "A1", "pc000", "Disk space low");
   g_assert_cmpint (CLI ("action", "--alert", "A1", "--user", "u1", "--minutes", "5", "--note",
                         "Freed space", "--resolve"),
                    ==, 0);
   g_assert_cmpstr (json_object_get_string_member (obj (doc), "state"), ==, "delivered");
 
   /* The clear, with no close status mapped: Halo's Closed */
-  g_assert_cmpint (CLI ("alert", "raise", "--id", "A2", "--computer", "pc001", "--policy", "p1",
-                        "--summary", "CPU hot"),
-                   ==, 0);
-  t2 = json_object_get_int_member (obj (doc), "ticket_id");
-  g_assert_cmpint (t2, >, 0);
+  t2 = raise_to_ticket (f, "A2", "pc001", "CPU hot");
   g_assert_cmpint (CLI ("alert", "clear", "--id", "A2"), ==, 0);
   g_assert_cmpstr (json_object_get_string_member (obj (doc), "state"), ==, "delivered");
   g_assert_true (json_object_get_null_member (obj (doc), "reason"));
@@ -623,11 +622,7 @@ test_cli_close_status (Fixture *f, gconstpointer data)
   /* A Halo without the system status Closed */
   g_assert_cmpuint (sim_delete (f, "/api/Status/9"), ==, 200);
   g_assert_cmpint (CLI ("refresh"), ==, 0);
-  g_assert_cmpint (CLI ("alert", "raise", "--id", "A3", "--computer", "pc000", "--policy", "p1",
-                        "--summary", "Disk space low again"),
-                   ==, 0);
-  t3 = json_object_get_int_member (obj (doc), "ticket_id");
-  g_assert_cmpint (t3, >, 0);
+  t3 = raise_to_ticket (f, "A3", "pc000", "Disk space low again");
   g_assert_cmpint (CLI ("action", "--alert", "A3", "--user", "u1", "--minutes", "5", "--note",
                         "Looked", "--resolve"),
                    ==, 2);
