@@ -328,13 +328,16 @@ test_events_page_live (Fixture *f, gconstpointer data)
   hy_sim_stop (sim);
 }
 
+/* Runs what is pending, then until @n frames of @widget's window have been painted (a tick
+ * callback added before a frame runs in it). */
 static void
-run_frames (guint ms)
+paint_frames (GtkWidget *widget, guint n)
 {
-  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
-
-  while (g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, FALSE);
+  for (guint i = 0; i < n; i++)
+    {
+      hy_test_wait_idle ();
+      hy_ui_test_wait_frame (widget);
+    }
 }
 
 /* Requests that arrive while the view is hidden (another view shown) are listed newest first
@@ -356,9 +359,9 @@ test_events_page_opens_on_newest (Fixture *f, gconstpointer data)
   /* The first request is shown while the view is visible, then the view is hidden. */
   fill_events (hy_session_get_store (f->session), 1);
   hy_events_page_set_session (f->page, f->session);
-  run_frames (200);
+  paint_frames (stack, 2);
   gtk_stack_set_visible_child_name (GTK_STACK (stack), "setup");
-  run_frames (100);
+  paint_frames (stack, 1);
 
   /* Many more arrive while it is hidden, one by one as the session reports them. */
   for (guint i = 0; i < 60; i++)
@@ -375,11 +378,12 @@ test_events_page_opens_on_newest (Fixture *f, gconstpointer data)
       hy_test_wait_idle ();
     }
 
+  /* Shown again: the list is mapped, then laid out and scrolled in the frames that follow. */
   gtk_stack_set_visible_child_name (GTK_STACK (stack), "events");
-  run_frames (300);
-
   column_view = hy_test_find_type (GTK_WIDGET (f->page), GTK_TYPE_COLUMN_VIEW);
   g_assert_nonnull (column_view);
+  hy_test_wait_until ((HyTestCondition) gtk_widget_get_mapped, column_view, "the list mapped");
+  paint_frames (stack, 2);
   vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (column_view));
   g_assert_cmpfloat (gtk_adjustment_get_upper (vadjustment), >,
                      gtk_adjustment_get_page_size (vadjustment));
