@@ -199,13 +199,34 @@ test_migrations (void)
   remove_tree (dir);
 }
 
+/* A database written at schema @version, with @sql run on it (rows as Halyard wrote them then),
+ * in a new directory; then opened, and so migrated, by the current store. */
+static HyStore *
+open_migrated (guint version, const char *sql, char **out_dir, char **out_path)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("v%u.db", version);
+  HyStore *store;
+
+  *out_dir = g_dir_make_tmp ("hy-store-XXXXXX", NULL);
+  *out_path = g_build_filename (*out_dir, name, NULL);
+  store = _hy_store_open_at_version (*out_path, version, &error);
+  g_assert_no_error (error);
+  g_object_unref (store);
+  exec_sql (*out_path, sql);
+
+  store = hy_store_open (*out_path, &error);
+  g_assert_no_error (error);
+  return store;
+}
+
 /* Schema 10: the "linker.rejected:<kind>:<id>" settings keys (a comma-separated list of Halo
  * ids, as Halyard wrote them before) become rows of link_rejections, and the keys go. */
 static void
 test_migrate_link_rejections (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("hy-store-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "old.db", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *other = NULL;
   HyStore *store;
@@ -213,19 +234,15 @@ test_migrate_link_rejections (void)
   const gint64 user[] = { 12 };
   const gint64 location[] = { 5 };
 
-  store = _hy_store_open_at_version (path, 9, &error);
-  g_assert_no_error (error);
-  g_object_unref (store);
-  exec_sql (path, "INSERT INTO settings (key, value) VALUES "
-                  "('linker.rejected:company:c1', '3,7,3'),"
-                  "('linker.rejected:user:u:with:colons', '12'),"
-                  "('linker.rejected:location:l1', 'x,0,-4,5,'),"
-                  "('linker.rejected:computer:pc1', ''),"
-                  "('linker.rejected:group:g1', '4'),"
-                  "('linker.other', 'kept');");
-
-  store = hy_store_open (path, &error);
-  g_assert_no_error (error);
+  store = open_migrated (9,
+                         "INSERT INTO settings (key, value) VALUES "
+                         "('linker.rejected:company:c1', '3,7,3'),"
+                         "('linker.rejected:user:u:with:colons', '12'),"
+                         "('linker.rejected:location:l1', 'x,0,-4,5,'),"
+                         "('linker.rejected:computer:pc1', ''),"
+                         "('linker.rejected:group:g1', '4'),"
+                         "('linker.other', 'kept');",
+                         &dir, &path);
   assert_rejected (store, HY_RECORD_KIND_COMPANY, "c1", company, G_N_ELEMENTS (company));
   assert_rejected (store, HY_RECORD_KIND_USER, "u:with:colons", user, G_N_ELEMENTS (user));
   assert_rejected (store, HY_RECORD_KIND_LOCATION, "l1", location, G_N_ELEMENTS (location));
@@ -245,22 +262,19 @@ test_migrate_link_rejections (void)
 static void
 test_migrate_tickets_closed (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("hy-store-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "v11.db", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *raised = NULL;
   g_autofree char *other = NULL;
   HyStore *store;
 
-  store = _hy_store_open_at_version (path, 11, &error);
-  g_assert_no_error (error);
-  g_object_unref (store);
-  exec_sql (path, "INSERT INTO settings (key, value) VALUES "
-                  "('sync.resolved:a1', '2026-12-01T08:00:00Z'), ('sync.resolved:am:f2', ''), "
-                  "('sync.retired-assets', 'keep')");
-
-  store = hy_store_open (path, &error);
-  g_assert_no_error (error);
+  store =
+      open_migrated (11,
+                     "INSERT INTO settings (key, value) VALUES "
+                     "('sync.resolved:a1', '2026-12-01T08:00:00Z'), ('sync.resolved:am:f2', ''), "
+                     "('sync.retired-assets', 'keep')",
+                     &dir, &path);
   g_assert_true (hy_store_get_alert_ticket_closed (store, "a1", &raised, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (raised, ==, "2026-12-01T08:00:00Z");
@@ -294,26 +308,23 @@ test_migrate_tickets_closed (void)
 static void
 test_migrate_ticket_status (void)
 {
-  g_autofree char *dir = g_dir_make_tmp ("hy-store-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "v12.db", NULL);
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *other = NULL;
   HyAlertLifecycle lifecycle = { 0 };
   gint64 status_id = -1;
   HyStore *store;
 
-  store = _hy_store_open_at_version (path, 12, &error);
-  g_assert_no_error (error);
-  g_object_unref (store);
-  exec_sql (path, "INSERT INTO alert_lifecycle (alert_id, suppressed_until, previous_ticket_id) "
-                  "VALUES ('a1', 500, 1001);"
-                  "INSERT INTO settings (key, value) VALUES "
-                  "('lifecycle.status:a1', '4'), ('lifecycle.status:am:f2', '22'), "
-                  "('lifecycle.status:a3', ''), ('lifecycle.status:a4', 'open'), "
-                  "('lifecycle.statuses', 'keep')");
-
-  store = hy_store_open (path, &error);
-  g_assert_no_error (error);
+  store =
+      open_migrated (12,
+                     "INSERT INTO alert_lifecycle (alert_id, suppressed_until, previous_ticket_id) "
+                     "VALUES ('a1', 500, 1001);"
+                     "INSERT INTO settings (key, value) VALUES "
+                     "('lifecycle.status:a1', '4'), ('lifecycle.status:am:f2', '22'), "
+                     "('lifecycle.status:a3', ''), ('lifecycle.status:a4', 'open'), "
+                     "('lifecycle.statuses', 'keep')",
+                     &dir, &path);
   g_assert_true (hy_store_get_alert_ticket_status (store, "a1", &status_id, &error));
   g_assert_no_error (error);
   g_assert_cmpint (status_id, ==, 4);
