@@ -24,6 +24,23 @@ new_asset (gint64 client_id, gint64 site_id, gint64 type_id, const char *tag)
   return asset;
 }
 
+/* Saves @input in the bulk lane with @flags, its requests tagged @record, and waits for the
+ * answer: the saved records, or NULL with @error set. */
+static GPtrArray *
+save_assets (Fixture *f,
+             GPtrArray *input,
+             HyHaloSaveFlags flags,
+             const char *record,
+             GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  hy_halo_client_save_assets_full_async (f->client, input, flags, HY_HALO_PRIORITY_BULK, record,
+                                         NULL, hy_test_result_cb, &f->result);
+  result = wait_result (f);
+  return hy_halo_client_save_assets_finish (f->client, result, error);
+}
+
 /* Each saved record has its own id, the update's id for an update, and is the sim's asset with
  * the asset number and notes sent */
 static void
@@ -69,17 +86,13 @@ check_dropped_batch (Fixture *f, gint64 client_id, gint64 site_id, gint64 type_i
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) more = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_autoptr (GAsyncResult) dropped = NULL;
   g_autoptr (GPtrArray) none = NULL;
   guint before = state_count (f->sim, "assets");
 
   g_ptr_array_add (more, new_asset (client_id, site_id, type_id, "HY-DROP-1"));
   g_ptr_array_add (more, new_asset (client_id, site_id, type_id, "HY-DROP-2"));
   hy_sim_drop_after_commit (f->sim, 1);
-  hy_halo_client_save_assets_async (f->client, more, HY_HALO_PRIORITY_BULK, NULL, NULL,
-                                    hy_test_result_cb, &f->result);
-  dropped = wait_result (f);
-  none = hy_halo_client_save_assets_finish (f->client, dropped, &error);
+  none = save_assets (f, more, HY_HALO_SAVE_NONE, NULL, &error);
   g_assert_null (none);
   g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_OUTCOME_UNKNOWN);
   g_assert_cmpuint (state_count (f->sim, "assets"), ==, before + 2);
@@ -91,7 +104,6 @@ test_batch_writes (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) input = g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
   g_autoptr (GPtrArray) saved = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (JsonNode) state = hy_sim_dump_state (f->sim);
   JsonObject *root = json_node_get_object (state);
   JsonObject *existing0 =
@@ -131,10 +143,7 @@ test_batch_writes (Fixture *f, gconstpointer data)
 
   hy_halo_client_set_batch_size (f->client, 3);
   hy_sim_reset_counters (f->sim);
-  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, "group:7", NULL,
-                                    hy_test_result_cb, &f->result);
-  result = wait_result (f);
-  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  saved = save_assets (f, input, HY_HALO_SAVE_NONE, "group:7", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (saved->len, ==, input->len);
   /* 9 batchable items in batches of 3, the untagged create alone */
@@ -235,15 +244,11 @@ test_batch_returnall (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) input = NULL;
   g_autoptr (GPtrArray) saved = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
 
   creates_in_clients (f, "RA", 4, &input);
   hy_sim_reset_counters (f->sim);
-  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, "group:ra", NULL,
-                                    hy_test_result_cb, &f->result);
-  result = wait_result (f);
-  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  saved = save_assets (f, input, HY_HALO_SAVE_NONE, "group:ra", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Asset"), ==, 1);
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "GET", "/api/Asset"), ==, 0);
@@ -258,7 +263,6 @@ test_batch_returnall_ignored (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) input = NULL;
   g_autoptr (GPtrArray) saved = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) lists = NULL;
 
@@ -266,10 +270,7 @@ test_batch_returnall_ignored (Fixture *f, gconstpointer data)
   hy_sim_set_ignore_returnall (f->sim, TRUE);
   hy_sim_reset_counters (f->sim);
   g_ptr_array_set_size (f->events, 0);
-  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, "group:ig", NULL,
-                                    hy_test_result_cb, &f->result);
-  result = wait_result (f);
-  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  saved = save_assets (f, input, HY_HALO_SAVE_NONE, "group:ig", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Asset"), ==, 1);
   /* 13 creates in 4 clients (20 assets each: one page each); 133 assets in all: 2 pages */
@@ -289,7 +290,6 @@ test_batch_returnall_ignored_per_client (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) input = NULL;
   g_autoptr (GPtrArray) saved = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) state = NULL;
   JsonArray *assets;
@@ -300,10 +300,7 @@ test_batch_returnall_ignored_per_client (Fixture *f, gconstpointer data)
   hy_sim_set_ignore_returnall (f->sim, TRUE);
   hy_sim_reset_counters (f->sim);
   g_ptr_array_set_size (f->events, 0);
-  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, NULL, NULL,
-                                    hy_test_result_cb, &f->result);
-  result = wait_result (f);
-  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  saved = save_assets (f, input, HY_HALO_SAVE_NONE, NULL, &error);
   g_assert_no_error (error);
   check_saved_ids (f, input, saved);
 
@@ -350,18 +347,13 @@ test_batch_no_read_back (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) input = NULL;
   g_autoptr (GPtrArray) saved = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   guint identified = 0;
 
   creates_in_clients (f, "NR", 3, &input);
   hy_sim_set_ignore_returnall (f->sim, TRUE);
   hy_sim_reset_counters (f->sim);
-  hy_halo_client_save_assets_full_async (f->client, input, HY_HALO_SAVE_NO_READ_BACK,
-                                         HY_HALO_PRIORITY_BULK, NULL, NULL, hy_test_result_cb,
-                                         &f->result);
-  result = wait_result (f);
-  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  saved = save_assets (f, input, HY_HALO_SAVE_NO_READ_BACK, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Asset"), ==, 1);
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "GET", "/api/Asset"), ==, 0);
@@ -393,7 +385,6 @@ test_batch_same_key (Fixture *f, gconstpointer data)
 {
   g_autoptr (GPtrArray) input = NULL;
   g_autoptr (GPtrArray) saved = NULL;
-  g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError) error = NULL;
   JsonObject *first;
 
@@ -404,10 +395,7 @@ test_batch_same_key (Fixture *f, gconstpointer data)
                                      hy_halo_json_get_id (first, "assettype_id"), "DUP-1-0"));
   hy_sim_set_ignore_returnall (f->sim, TRUE);
   hy_sim_reset_counters (f->sim);
-  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, NULL, NULL,
-                                    hy_test_result_cb, &f->result);
-  result = wait_result (f);
-  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  saved = save_assets (f, input, HY_HALO_SAVE_NONE, NULL, &error);
   g_assert_no_error (error);
   /* the other 3 in one POST (then one list), the two twins alone */
   g_assert_cmpuint (hy_sim_count_requests (f->sim, "POST", "/api/Asset"), ==, 3);
@@ -425,8 +413,6 @@ test_batch_returnall_ignored_ambiguous (Fixture *f, gconstpointer data)
   g_autoptr (GPtrArray) saved = NULL;
   g_autoptr (GPtrArray) earlier =
       g_ptr_array_new_with_free_func ((GDestroyNotify) json_object_unref);
-  g_autoptr (GAsyncResult) result = NULL;
-  g_autoptr (GAsyncResult) first = NULL;
   g_autoptr (GPtrArray) first_saved = NULL;
   g_autoptr (GError) error = NULL;
   JsonObject *one;
@@ -436,17 +422,11 @@ test_batch_returnall_ignored_ambiguous (Fixture *f, gconstpointer data)
   g_ptr_array_add (earlier, new_asset (hy_halo_json_get_id (one, "client_id"),
                                        hy_halo_json_get_id (one, "site_id"),
                                        hy_halo_json_get_id (one, "assettype_id"), "AMB-1-0"));
-  hy_halo_client_save_assets_async (f->client, earlier, HY_HALO_PRIORITY_BULK, NULL, NULL,
-                                    hy_test_result_cb, &f->result);
-  first = wait_result (f);
-  first_saved = hy_halo_client_save_assets_finish (f->client, first, &error);
+  first_saved = save_assets (f, earlier, HY_HALO_SAVE_NONE, NULL, &error);
   g_assert_no_error (error);
 
   hy_sim_set_ignore_returnall (f->sim, TRUE);
-  hy_halo_client_save_assets_async (f->client, input, HY_HALO_PRIORITY_BULK, NULL, NULL,
-                                    hy_test_result_cb, &f->result);
-  result = wait_result (f);
-  saved = hy_halo_client_save_assets_finish (f->client, result, &error);
+  saved = save_assets (f, input, HY_HALO_SAVE_NONE, NULL, &error);
   g_assert_null (saved);
   g_assert_error (error, HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE);
   g_assert_nonnull (strstr (error->message, "AMB-1-0"));
