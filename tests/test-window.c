@@ -180,10 +180,9 @@ test_window_given_up (void)
   g_autofree char *dir = g_dir_make_tmp ("halyard-window-XXXXXX", &error);
   g_autofree char *db = NULL;
   g_autoptr (HySession) session = NULL;
-  g_autoptr (GString) text = g_string_new (NULL);
+  g_autofree char *text = NULL;
   HyWindow *window;
   GtkMenuButton *status;
-  GtkWidget *popover;
 
   g_assert_no_error (error);
   db = g_build_filename (dir, "halyard.db", NULL);
@@ -210,19 +209,13 @@ test_window_given_up (void)
   iterate_main_loop ();
 
   status = GTK_MENU_BUTTON (find_widget (GTK_WIDGET (window), GTK_TYPE_MENU_BUTTON, NULL));
-  popover = GTK_WIDGET (gtk_menu_button_get_popover (status));
   gtk_menu_button_popup (status);
   iterate_main_loop ();
-  for (GtkWidget *child =
-           gtk_widget_get_first_child (gtk_popover_get_child (GTK_POPOVER (popover)));
-       child != NULL; child = gtk_widget_get_next_sibling (child))
-    if (gtk_widget_get_visible (child))
-      g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (child)));
-  g_test_message ("status: %s", text->str);
-  g_assert_nonnull (strstr (text->str, "0 waiting, 1 given up"));
-  g_assert_nonnull (strstr (text->str, "Given up"));
-  g_assert_nonnull (strstr (text->str, "alert:a1: Halo said: Invalid tickettype_id"));
-  g_assert_nonnull (strstr (text->str, "when a mapping or link changes"));
+  text = hy_window_test_status_text (status);
+  g_assert_nonnull (strstr (text, "0 waiting, 1 given up"));
+  g_assert_nonnull (strstr (text, "Given up"));
+  g_assert_nonnull (strstr (text, "alert:a1: Halo said: Invalid tickettype_id"));
+  g_assert_nonnull (strstr (text, "when a mapping or link changes"));
   gtk_menu_button_popdown (status);
 
   gtk_window_destroy (GTK_WINDOW (window));

@@ -75,3 +75,19 @@ find_widget (GtkWidget *root, GType type, const char *row_title)
 
   return NULL;
 }
+
+/* What the header's status popover says: the text of each visible label of its grid, one a
+ * line (a title, then its value), logged. Free with g_free (). */
+static inline char *
+hy_window_test_status_text (GtkMenuButton *status)
+{
+  GtkWidget *grid = gtk_popover_get_child (gtk_menu_button_get_popover (status));
+  GString *text = g_string_new (NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (grid); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (gtk_widget_get_visible (child))
+      g_string_append_printf (text, "%s\n", gtk_label_get_text (GTK_LABEL (child)));
+  g_test_message ("status: %s", text->str);
+  return g_string_free (text, FALSE);
+}

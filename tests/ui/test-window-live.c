@@ -119,42 +119,75 @@ events_shown (gpointer data)
   return g_list_model_get_n_items (e->shown) >= e->at_least;
 }
 
-/* Destroys @window, then closes *@session and removes *@dir with everything in it. */
-static void
-close_window (HyWindow *window, HySession **session, char **dir)
+/* Each test's own data directory and session; with a simulator when the test's data says so,
+ * the session pointed at it; the window the test opens. */
+typedef struct
 {
-  gtk_window_destroy (GTK_WINDOW (window));
-  iterate_main_loop ();
-  hy_test_session_remove_tmp (session, dir);
+  HySim *sim;
+  char *dir;
+  HySession *session;
+  HyWindow *window;
+} Live;
+
+static void
+live_set_up (Live *f, gconstpointer with_sim)
+{
+  f->session = hy_test_session_new_tmp ("hy-window-live-XXXXXX", &f->dir);
+  if (GPOINTER_TO_INT (with_sim))
+    {
+      f->sim = hy_test_sim_start (NULL);
+      hy_test_session_use_sim (f->session, f->sim);
+    }
+}
+
+/* Destroys the window, then closes the session, removes the directory with everything in it
+ * and stops the simulator. */
+static void
+live_tear_down (Live *f, gconstpointer with_sim)
+{
+  if (f->window != NULL)
+    {
+      gtk_window_destroy (GTK_WINDOW (f->window));
+      iterate_main_loop ();
+    }
+  hy_test_session_remove_tmp (&f->session, &f->dir);
+  if (f->sim != NULL)
+    hy_sim_stop (f->sim);
+  g_clear_object (&f->sim);
+}
+
+/* The window on the test's session, presented. */
+static HyWindow *
+open_window (Live *f)
+{
+  g_assert_null (f->window);
+  f->window = hy_window_new (NULL);
+  hy_window_set_session (f->window, f->session);
+  gtk_window_present (GTK_WINDOW (f->window));
+  return f->window;
 }
 
 static void
-test_cli_writes_show_live (void)
+test_cli_writes_show_live (Live *f, gconstpointer data)
 {
-  g_autoptr (HySim) sim = hy_test_sim_start (NULL);
-  g_autofree char *dir = NULL;
-  g_autoptr (HySession) session = hy_test_session_new_tmp ("hy-window-live-XXXXXX", &dir);
   g_autoptr (HyCompany) company = hy_company_new ();
   g_autoptr (GPtrArray) clients =
       g_ptr_array_new_with_free_func ((GDestroyNotify) hy_cache_record_free);
   g_autoptr (GError) error = NULL;
-  HyStore *store = hy_session_get_store (session);
+  HyStore *store = hy_session_get_store (f->session);
   HyWindow *window;
   HyMappingPage *mapping;
   HyEventsPage *events;
   EventsShown shown;
   gint64 before;
 
-  hy_test_session_use_sim (session, sim);
   company->id = g_strdup ("c1");
   company->name = g_strdup ("Acme");
   g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_COMPANY, company, NULL, &error));
   g_ptr_array_add (clients, hy_cache_record_new (HY_CACHE_KIND_CLIENT, 12, "Acme Ltd"));
   g_assert_true (hy_store_cache_replace (store, HY_CACHE_KIND_CLIENT, clients, &error));
 
-  window = hy_window_new (NULL);
-  hy_window_set_session (window, session);
-  gtk_window_present (GTK_WINDOW (window));
+  window = open_window (f);
   mapping = HY_MAPPING_PAGE (find_widget (GTK_WIDGET (window), HY_TYPE_MAPPING_PAGE, NULL));
   events = HY_EVENTS_PAGE (find_widget (GTK_WIDGET (window), HY_TYPE_EVENTS_PAGE, NULL));
   g_assert_nonnull (mapping);
@@ -166,20 +199,18 @@ test_cli_writes_show_live (void)
   g_assert_false (company_linked (mapping));
 
   /* Linked by halyard-cli in another process: the open Mapping shows it. */
-  RUN_CLI (dir, "link", "set", "company", "c1", "12");
+  RUN_CLI (f->dir, "link", "set", "company", "c1", "12");
   assert_shows_within_a_second (company_linked, mapping, "The link made by halyard-cli");
 
   /* Requests sent by halyard-cli: the open Events lists them. */
   hy_window_set_visible_view (window, "events");
   iterate_main_loop ();
   before = hy_store_events_count (store, FALSE, NULL);
-  RUN_CLI (dir, "refresh");
+  RUN_CLI (f->dir, "refresh");
   shown.shown = hy_events_page_get_shown (events);
   shown.at_least = (guint) hy_store_events_count (store, FALSE, NULL);
   g_assert_cmpuint (shown.at_least, >, before);
   assert_shows_within_a_second (events_shown, &shown, "The requests of halyard-cli refresh");
-
-  close_window (window, &session, &dir);
 }
 
 /* Sends @method @uri (with @body and the token when given); returns the status. */
@@ -372,36 +403,26 @@ assert_unset_stops_intake (HySession *session)
  * posted alert becomes a ticket listed in Events, and Setup's Alert Sources shows the address
  * and the alert received. */
 static void
-test_window_intake (void)
+test_window_intake (Live *f, gconstpointer data)
 {
-  g_autoptr (HySim) sim = hy_test_sim_start (NULL);
-  g_autofree char *dir = NULL;
-  g_autoptr (HySession) session = hy_test_session_new_tmp ("hy-window-intake-XXXXXX", &dir);
   g_autoptr (SoupSession) soup = soup_session_new ();
   g_autoptr (GError) error = NULL;
   g_autofree char *uri = NULL;
   HyWindow *window;
 
   g_setenv ("HALYARD_INTAKE_TOKEN", INTAKE_TOKEN, TRUE);
-  hy_test_session_use_sim (session, sim);
-  fill_routable (session);
+  fill_routable (f->session);
   /* Any free loopback port. */
   g_assert_true (
-      hy_store_intake_set_listen (hy_session_get_store (session), "127.0.0.1:0", &error));
+      hy_store_intake_set_listen (hy_session_get_store (f->session), "127.0.0.1:0", &error));
   g_assert_no_error (error);
+  window = open_window (f);
 
-  window = hy_window_new (NULL);
-  hy_window_set_session (window, session);
-  gtk_window_present (GTK_WINDOW (window));
-
-  uri = wait_intake_started (hy_service_get (session));
-  assert_intake_shown (window, session, uri, soup);
+  uri = wait_intake_started (hy_service_get (f->session));
+  assert_intake_shown (window, f->session, uri, soup);
   assert_alert_listed (window, uri, soup);
-  assert_unset_stops_intake (session);
-
-  close_window (window, &session, &dir);
+  assert_unset_stops_intake (f->session);
   g_unsetenv ("HALYARD_INTAKE_TOKEN");
-  hy_sim_stop (sim);
 }
 
 /* The subtitle of the Alert Sources row titled @title. */
@@ -428,11 +449,10 @@ subtitle_names (gpointer data)
 /* While halyard-cli serve --listen delivers, the window says who delivers and where that
  * process accepts alerts (it runs no intake of its own). */
 static void
-test_window_intake_of_serve (void)
+test_window_intake_of_serve (Live *f, gconstpointer data)
 {
-  g_autoptr (HySession) session = NULL;
+  HySession *session = f->session;
   g_autoptr (GError) error = NULL;
-  g_autofree char *dir = NULL;
   g_autofree char *line = NULL;
   g_autoptr (GSubprocessLauncher) launcher =
       g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
@@ -444,13 +464,12 @@ test_window_intake_of_serve (void)
   HyWindow *window;
   GtkWidget *group;
 
-  session = hy_test_session_new_tmp ("hy-window-serve-XXXXXX", &dir);
   g_subprocess_launcher_setenv (launcher, "HALYARD_INTAKE_TOKEN", INTAKE_TOKEN, TRUE);
   g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   /* The address set for the data directory (any free port), which serve listens on. */
-  RUN_CLI (dir, "intake", "set", "--listen", "127.0.0.1:0");
-  serve = g_subprocess_launcher_spawn (launcher, &error, HY_CLI_BINARY, "--data-dir", dir, "--json",
-                                       "serve", NULL);
+  RUN_CLI (f->dir, "intake", "set", "--listen", "127.0.0.1:0");
+  serve = g_subprocess_launcher_spawn (launcher, &error, HY_CLI_BINARY, "--data-dir", f->dir,
+                                       "--json", "serve", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
@@ -462,9 +481,7 @@ test_window_intake_of_serve (void)
   g_test_message ("halyard-cli serve listens on %s", uri);
   g_assert_nonnull (uri);
 
-  window = hy_window_new (NULL);
-  hy_window_set_session (window, session);
-  gtk_window_present (GTK_WINDOW (window));
+  window = open_window (f);
   iterate_main_loop ();
   g_assert_false (hy_service_is_delivering (hy_service_get (session)));
   g_assert_null (hy_service_get_intake (hy_service_get (session)));
@@ -485,16 +502,17 @@ test_window_intake_of_serve (void)
   g_subprocess_wait (serve, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (g_subprocess_get_exit_status (serve), ==, 0);
-
-  close_window (window, &session, &dir);
 }
 
 int
 main (int argc, char **argv)
 {
   hy_window_test_init_gtk (&argc, &argv);
-  g_test_add_func ("/window/cli-writes-show-live", test_cli_writes_show_live);
-  g_test_add_func ("/window/intake", test_window_intake);
-  g_test_add_func ("/window/intake-of-serve", test_window_intake_of_serve);
+  g_test_add ("/window/cli-writes-show-live", Live, GINT_TO_POINTER (TRUE), live_set_up,
+              test_cli_writes_show_live, live_tear_down);
+  g_test_add ("/window/intake", Live, GINT_TO_POINTER (TRUE), live_set_up, test_window_intake,
+              live_tear_down);
+  g_test_add ("/window/intake-of-serve", Live, GINT_TO_POINTER (FALSE), live_set_up,
+              test_window_intake_of_serve, live_tear_down);
   return g_test_run ();
 }
