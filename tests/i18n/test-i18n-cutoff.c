@@ -20,7 +20,7 @@
 #include <locale.h>
 
 #include "../ui/hy-ui-test-mime.h"
-#include "hy-demo.h"
+#include "hy-test-demo.h"
 #include "hy-window.h"
 #include "session/hy-session.h"
 
@@ -38,69 +38,6 @@ static const Language languages[] = {
   { "fr", "fr_FR.UTF-8", "Test Connection", "Tester la connexion" },
   { "es", "es_ES.UTF-8", "Test Connection", "Probar la conexión" },
 };
-
-/* How long a wait lasts before the test calls it a hang: every wait here is on a condition and
- * ends as soon as it holds, so this is far longer than anything takes on a loaded machine. */
-#define HANG_S 60
-
-static gboolean
-hang_cb (gpointer user_data)
-{
-  g_error ("%s did not happen within %d s", (const char *) user_data, HANG_S);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-set_flag_cb (gboolean *flag)
-{
-  *flag = TRUE;
-}
-
-/* Until @window shows what is pending: the ready sources run (the lists' idle updates, the
- * store's notifications), then a frame laid out and painted after them, again while that
- * brought more work. Labels are measured only then, whatever the machine's load (a fixed time
- * could end before the frame). */
-static void
-settle (GtkWidget *window)
-{
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
-  guint hang = g_timeout_add_seconds (HANG_S, hang_cb, (gpointer) "the window's next frame");
-
-  do
-    {
-      gboolean painted = FALSE;
-      gulong id;
-
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
-      id = g_signal_connect_swapped (clock, "after-paint", G_CALLBACK (set_flag_cb), &painted);
-      gtk_widget_queue_draw (window);
-      while (!painted)
-        g_main_context_iteration (NULL, TRUE);
-      g_signal_handler_disconnect (clock, id);
-    }
-  while (g_main_context_pending (NULL));
-  g_source_remove (hang);
-}
-
-static void
-tested_cb (HySetupPage *page, gboolean ok, int *tested)
-{
-  *tested = ok ? 1 : -1;
-}
-
-/* Whether a toast is still on show (libadwaita's private AdwToastWidget) under @root. */
-static gboolean
-has_toast (GtkWidget *root)
-{
-  if (g_str_equal (G_OBJECT_TYPE_NAME (root), "AdwToastWidget"))
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (has_toast (child))
-      return TRUE;
-  return FALSE;
-}
 
 /* Where the label is, for the message: the innermost widget types. */
 static char *
@@ -220,7 +157,7 @@ visit_stack (GtkWidget *window,
                                   ? adw_view_stack_page_get_name (page)
                                   : adw_view_stack_page_get_title (page));
       adw_view_stack_set_visible_child (stack, child);
-      settle (window);
+      hy_test_ui_settle (window);
       (*pages)++;
       collect_cut_labels (window, here, cut);
 
@@ -252,59 +189,6 @@ use_language (const Language *language)
   textdomain (GETTEXT_PACKAGE);
   g_assert_cmpstr (g_dgettext (GETTEXT_PACKAGE, language->msgid), ==, language->msgstr);
   return TRUE;
-}
-
-/* A session on the running @demo's data directory, with the demo's profile and secret. */
-static HySession *
-open_demo_session (HyDemo *demo)
-{
-  g_autoptr (HySession) session = NULL;
-  g_autoptr (HyProfile) profile = hy_profile_new ();
-  g_autoptr (GError) error = NULL;
-
-  session = hy_session_open (hy_demo_get_data_dir (demo), &error);
-  g_assert_no_error (error);
-  profile->url = g_strdup (hy_demo_get_url (demo));
-  profile->tenant = g_strdup (hy_demo_get_tenant (demo));
-  profile->client_id = g_strdup (hy_demo_get_client_id (demo));
-  g_assert_true (hy_session_set_profile (session, profile, &error));
-  hy_session_set_secret (session, hy_demo_get_secret (demo));
-  return g_steal_pointer (&session);
-}
-
-/* As the application opens it: the default size, the demo's inventory, Halo's records; returned
- * once the demo's connection test has finished and its toasts have gone (a dismissed toast's
- * widget stays while it hides, frame by frame). */
-static HyWindow *
-open_demo_window (HySession *session)
-{
-  g_autoptr (GFile) inventory = g_file_new_for_uri ("resource://" HY_DEMO_INVENTORY_RESOURCE);
-  HyWindow *window = hy_window_new (NULL);
-  int tested = 0;
-  guint hang;
-
-  g_object_ref_sink (window);
-  hy_window_set_demo (window, TRUE);
-  g_signal_connect (hy_window_get_setup_page (window), "tested", G_CALLBACK (tested_cb), &tested);
-  hy_window_set_session (window, session);
-  gtk_window_present (GTK_WINDOW (window));
-  hy_window_import_file (window, inventory);
-  gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL);
-
-  hang = g_timeout_add_seconds (HANG_S, hang_cb, (gpointer) "the demo's connection test");
-  while (tested == 0)
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (hang);
-  g_signal_handlers_disconnect_by_func (hy_window_get_setup_page (window), tested_cb, &tested);
-  settle (GTK_WIDGET (window));
-
-  hy_window_dismiss_toasts (window);
-  hang = g_timeout_add_seconds (HANG_S, hang_cb, (gpointer) "the toasts' going");
-  do
-    settle (GTK_WIDGET (window));
-  while (has_toast (GTK_WIDGET (window)));
-  g_source_remove (hang);
-  return window;
 }
 
 /* Every page of every view stack of @window shown in turn: no label cut off on any. */
@@ -345,31 +229,25 @@ assert_default_size (HyWindow *window, const Language *language)
   g_assert_cmpint (height, <=, g_settings_get_int (settings, "window-height"));
 }
 
+/* As the application opens it: the default size, the demo's inventory, Halo's records (every
+ * list has rows); once the connection test has passed and the toasts have gone, every page is
+ * checked. */
 static void
 test_cutoff (gconstpointer data)
 {
   const Language *language = data;
-  g_autoptr (HyDemo) demo = hy_demo_new ();
-  g_autoptr (HySession) session = NULL;
-  g_autoptr (GError) error = NULL;
-  HyWindow *window;
+  g_autoptr (HyTestDemo) demo = NULL;
 
   if (!use_language (language))
     return;
-  g_assert_true (hy_demo_start (demo, &error));
-  g_assert_no_error (error);
-  session = open_demo_session (demo);
-  window = open_demo_window (session);
+  demo = hy_test_demo_new ();
+  hy_test_demo_open_window (demo, 0, 0);
+  hy_test_demo_wait_ready (demo);
 
-  assert_nothing_cut (window, language);
-  assert_default_size (window, language);
+  assert_nothing_cut (demo->window, language);
+  assert_default_size (demo->window, language);
 
-  gtk_window_destroy (GTK_WINDOW (window));
-  while (g_main_context_pending (NULL))
-    g_main_context_iteration (NULL, FALSE);
-  g_clear_object (&session);
-  g_assert_finalize_object (window);
-  hy_demo_stop (demo, 5000);
+  g_clear_pointer (&demo, hy_test_demo_free);
   setlocale (LC_ALL, "C.UTF-8");
 }
 
