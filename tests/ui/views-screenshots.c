@@ -12,8 +12,9 @@
  *
  * Fills a temporary store the way a technician would (a refresh from halyard-sim, an
  * inventory, Link automatically, group and policy mappings, a few failed requests), shows both
- * views in a window like Halyard's, and renders the window to mapping-light.png,
- * mapping-dark.png, events-light.png and events-dark.png.
+ * views in a window like Halyard's, and renders the window as each of the shots of the table
+ * below shows it (mapping, mapping-groups, events), light and dark: mapping-light.png,
+ * mapping-dark.png, mapping-groups-light.png and so on.
  */
 
 #include "config.h"
