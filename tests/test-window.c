@@ -216,6 +216,9 @@ test_window_given_up (void)
   g_assert_nonnull (strstr (text, "Given up"));
   g_assert_nonnull (strstr (text, "alert:a1: Halo said: Invalid tickettype_id"));
   g_assert_nonnull (strstr (text, "when a mapping or link changes"));
+  /* The window's own retry, not halyard-cli's. */
+  g_assert_nonnull (strstr (text, "Retry it in Events."));
+  g_assert_null (strstr (text, "--retry-dead"));
   gtk_menu_button_popdown (status);
 
   gtk_window_destroy (GTK_WINDOW (window));

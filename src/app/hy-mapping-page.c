@@ -31,6 +31,7 @@
 #include "hy-maintenance-dialog.h"
 #include "hy-mapping-page-private.h"
 #include "hy-policy-defaults-dialog.h"
+#include "hy-reason-hints.h"
 #include "hy-record-picker.h"
 #include "hy-suggestions-list.h"
 #include "hy-toasts.h"
@@ -151,7 +152,8 @@ same_row (HyLinkItem *a, HyLinkItem *b)
          hy_link_item_get_linked (a) == hy_link_item_get_linked (b) &&
          g_strcmp0 (hy_link_item_get_halo_name (a), hy_link_item_get_halo_name (b)) == 0 &&
          g_strcmp0 (hy_link_item_get_state (a), hy_link_item_get_state (b)) == 0 &&
-         g_strcmp0 (hy_link_item_get_extra (a), hy_link_item_get_extra (b)) == 0;
+         g_strcmp0 (hy_link_item_get_extra (a), hy_link_item_get_extra (b)) == 0 &&
+         hy_link_item_get_reason_code (a) == hy_link_item_get_reason_code (b);
 }
 
 /* Replaces only the rows that changed, so that the live refresh of the group states keeps the
@@ -527,8 +529,11 @@ update_details_row (HyMappingPage *self)
     g_string_append (text, _ ("Not mapped to Halo"));
   if (hy_link_item_get_extra (item) != NULL)
     {
+      g_autofree char *extra = hy_reason_with_window_hint (hy_link_item_get_extra (item),
+                                                           hy_link_item_get_reason_code (item));
+
       g_string_append_c (text, '\n');
-      g_string_append (text, hy_link_item_get_extra (item));
+      g_string_append (text, extra);
     }
 
   gtk_label_set_text (self->details_label, text->str);

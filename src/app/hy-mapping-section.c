@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "hy-mapping-page-private.h"
+#include "hy-reason-hints.h"
 #include "models/hy-halo-item.h"
 #include "models/hy-link-model.h"
 
@@ -48,6 +49,7 @@ bind_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, Section
   GtkWidget *widget = gtk_list_item_get_child (list_item);
   HyLinkItem *item = gtk_list_item_get_item (list_item);
   const char *text = NULL;
+  g_autofree char *owned = NULL;
   static const char *const classes[] = { "success", "warning", "error", "dim-label" };
 
   for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
@@ -111,7 +113,10 @@ bind_cell_cb (GtkSignalListItemFactory *factory, GtkListItem *list_item, Section
           }
         break;
       case COLUMN_EXTRA:
-        text = hy_link_item_get_extra (item);
+        /* A failed group's reason, with this window's control that fixes it. */
+        owned = hy_reason_with_window_hint (hy_link_item_get_extra (item),
+                                            hy_link_item_get_reason_code (item));
+        text = owned;
         break;
       default:
         g_assert_not_reached ();

@@ -222,6 +222,13 @@ describe_given_up (HyStore *store, gint64 dead)
                               item->record_key != NULL ? item->record_key : item->kind,
                               item->last_error != NULL ? item->last_error : "",
                               hy_sync_attempt_cause_hint (item->dead_cause));
+      if (hy_sync_attempt_cause_needs_retry (item->dead_cause))
+        {
+          g_string_append_c (text, ' ');
+          /* Translators: after a write given up on that only a retry sends again: where the
+           * window retries it (the Events view's Retry) */
+          g_string_append (text, _ ("Retry it in Events."));
+        }
     }
   if (dead > GIVEN_UP_SHOWN)
     {

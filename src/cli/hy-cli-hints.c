@@ -15,6 +15,7 @@
 #include "linker/hy-linker.h"
 #include "session/hy-session.h"
 #include "store/hy-store.h"
+#include "sync/hy-sync-attempt.h"
 #include "sync/hy-sync-error.h"
 
 #include "hy-cli-hints.h"
@@ -31,6 +32,15 @@ typedef struct
   N_ ("To use another data directory, run halyard-cli with --data-dir DIR (or set " \
       "HALYARD_DATA_DIR).")
 
+/* Translators: added by halyard-cli under "No status to close the ticket with" */
+#define NO_CLOSE_STATUS_HINT                                                                     \
+  N_ ("Run “halyard-cli refresh”, or pick the status with “halyard-cli map policy POLICY " \
+      "--ticket-type ID --close-status STATUS”.")
+
+/* Translators: added by halyard-cli under a computer linked to the wrong Halo asset, or to
+ * none of several that match */
+#define LINK_COMPUTER_HINT N_ ("Link it with “halyard-cli link set computer COMPUTER HALO_ID”.")
+
 static const Hint hints[] = {
   { hy_store_error_quark, HY_STORE_ERROR_CANNOT_OPEN, DATA_DIR_HINT },
   { hy_store_error_quark, HY_STORE_ERROR_NOT_HALYARD, DATA_DIR_HINT },
@@ -41,6 +51,7 @@ static const Hint hints[] = {
     N_ ("Run “halyard-cli connect” first.") },
   { hy_sync_error_quark, HY_SYNC_ERROR_NOT_CONFIGURED, N_ ("Run “halyard-cli connect” first.") },
   { hy_sync_error_quark, HY_SYNC_ERROR_DISABLED, N_ ("Run “halyard-cli enable” first.") },
+  { hy_sync_error_quark, HY_SYNC_ERROR_NO_CLOSE_STATUS, NO_CLOSE_STATUS_HINT },
   /* Translators: added by halyard-cli under "… is not linked to a Halo agent" */
   { hy_sync_error_quark, HY_SYNC_ERROR_UNLINKED_USER,
     N_ ("Link the technician with “halyard-cli link set user LOCAL_ID HALO_ID”, or run "
@@ -55,6 +66,27 @@ static const Hint hints[] = {
   /* Translators: added by halyard-cli under an error that needs Halo's settings */
   { hy_sync_error_quark, HY_SYNC_ERROR_NO_OUTCOME,
     N_ ("Run “halyard-cli refresh” to fetch them.") },
+};
+
+/* The command that fixes a stored reason (an unrouted alert's, a group's), for the hint line under
+ * it and the "hint" member next to its "reason"; indexed by HyReason. */
+static const char *const reason_hints[] = {
+  [HY_REASON_NONE] = NULL,
+  /* Translators: added by halyard-cli under "Policy … is not mapped to a Halo ticket type" */
+  [HY_REASON_POLICY_NOT_MAPPED] = N_ ("Map it with “halyard-cli map policy POLICY --ticket-type "
+                                      "ID”."),
+  [HY_REASON_NO_CLOSE_STATUS] = NO_CLOSE_STATUS_HINT,
+  /* Translators: added by halyard-cli under "… or choose the label that names computers" */
+  [HY_REASON_COMPUTER_LABEL] = N_ ("Choose the label with “halyard-cli intake set "
+                                   "--computer-label LABEL”."),
+  /* Translators: added by halyard-cli under "… or choose the label that names policies" */
+  [HY_REASON_POLICY_LABEL] = N_ ("Choose the label with “halyard-cli intake set --policy-label "
+                                 "LABEL”."),
+  /* Translators: added by halyard-cli under "No Halo site is known for …" */
+  [HY_REASON_NO_SITE] = N_ ("Run “halyard-cli refresh”, or map the group to a site with "
+                            "“halyard-cli map group GROUP --client ID --site ID”."),
+  [HY_REASON_ASSET_ELSEWHERE] = LINK_COMPUTER_HINT,
+  [HY_REASON_ASSET_AMBIGUOUS] = LINK_COMPUTER_HINT,
 };
 
 /* An import error's fix, in halyard-cli's options; indexed by HyImportFix. */
@@ -107,4 +139,33 @@ hy_cli_error_hint (const GError *error)
     if (error->domain == hints[i].domain () && error->code == hints[i].code)
       return g_strdup (_ (hints[i].hint));
   return NULL;
+}
+
+/**
+ * hy_cli_reason_hint:
+ * @reason: what fixes a stored reason
+ *
+ * Returns: (nullable): the translated command that fixes it, or %NULL when none does
+ */
+const char *
+hy_cli_reason_hint (HyReason reason)
+{
+  if (reason >= G_N_ELEMENTS (reason_hints) || reason_hints[reason] == NULL)
+    return NULL;
+  return _ (reason_hints[reason]);
+}
+
+/**
+ * hy_cli_cause_hint:
+ * @cause: (nullable): why a write was given up (HY_OUTBOX_CAUSE_*)
+ *
+ * Returns: (nullable): the translated command that sends it again, when only a retry does
+ */
+const char *
+hy_cli_cause_hint (const char *cause)
+{
+  if (!hy_sync_attempt_cause_needs_retry (cause))
+    return NULL;
+  /* Translators: added by halyard-cli under a write given up on that only a retry sends again */
+  return _ ("Retry it with “halyard-cli sync --retry-dead”.");
 }

@@ -16,6 +16,7 @@
 #include "store/hy-store-service.h"
 
 #include "hy-cli-commands.h"
+#include "hy-cli-hints.h"
 #include "hy-cli-intake.h"
 #include "hy-cli-session.h"
 
@@ -350,6 +351,8 @@ hy_cli_intake_status_json (HyStore *store, JsonBuilder *b, GError **error)
       add_nullable (b, "computer", w->computer);
       add_nullable (b, "policy", w->policy);
       add_nullable (b, "reason", w->reason);
+      add_nullable (b, "reason_code", hy_reason_to_string (w->reason_code));
+      add_nullable (b, "hint", hy_cli_reason_hint (w->reason_code));
       json_builder_set_member_name (b, "labels");
       if (w->labels != NULL)
         labels = json_from_string (w->labels, NULL);
@@ -408,6 +411,8 @@ hy_cli_intake_status_print (HyCli *cli, HyStore *store, GError **error)
       /* Translators: an unrouted alert: its id and summary */
       hy_cli_print (cli, _ ("  Unrouted %s: %s"), w->alert_id, w->summary);
       hy_cli_print (cli, _ ("    Reason: %s"), w->reason);
+      if (hy_cli_reason_hint (w->reason_code) != NULL)
+        hy_cli_print (cli, "    %s", hy_cli_reason_hint (w->reason_code));
     }
   if (info->last_alert != NULL)
     {

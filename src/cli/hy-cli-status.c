@@ -15,6 +15,7 @@
 
 #include "hy-cli-asset-fields.h"
 #include "hy-cli-commands.h"
+#include "hy-cli-hints.h"
 #include "hy-cli-intake.h"
 #include "hy-cli-session.h"
 #include "sync/hy-sync-attempt.h"
@@ -122,6 +123,23 @@ status_report_read (HySession *session, StatusReport *r, GError **error)
   return TRUE;
 }
 
+/* A stored reason's code, and the command that fixes it: the "reason_code" and "hint" members
+ * (null when there is none). */
+static void
+add_reason_code (JsonBuilder *builder, HyReason reason)
+{
+  json_builder_set_member_name (builder, "reason_code");
+  if (hy_reason_to_string (reason) != NULL)
+    json_builder_add_string_value (builder, hy_reason_to_string (reason));
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "hint");
+  if (hy_cli_reason_hint (reason) != NULL)
+    json_builder_add_string_value (builder, hy_cli_reason_hint (reason));
+  else
+    json_builder_add_null_value (builder);
+}
+
 /* The mapped groups' sync states, as the "groups" member. */
 static void
 add_groups_json (JsonBuilder *builder, GPtrArray *groups)
@@ -150,6 +168,7 @@ add_groups_json (JsonBuilder *builder, GPtrArray *groups)
         json_builder_add_string_value (builder, group->reason);
       else
         json_builder_add_null_value (builder);
+      add_reason_code (builder, group->reason != NULL ? group->reason_code : HY_REASON_NONE);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -191,6 +210,11 @@ add_outbox_json (JsonBuilder *builder, const StatusReport *r)
       json_builder_set_member_name (builder, "cause");
       if (item->dead_cause != NULL)
         json_builder_add_string_value (builder, item->dead_cause);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "hint");
+      if (hy_cli_cause_hint (item->dead_cause) != NULL)
+        json_builder_add_string_value (builder, hy_cli_cause_hint (item->dead_cause));
       else
         json_builder_add_null_value (builder);
       json_builder_set_member_name (builder, "attempts");
@@ -320,6 +344,8 @@ print_status_text (HyCli *cli, HyStore *store, const StatusReport *r)
       if (group->reason != NULL)
         /* Translators: why a group failed to sync */
         hy_cli_print (cli, _ ("    Reason: %s"), group->reason);
+      if (group->reason != NULL && hy_cli_reason_hint (group->reason_code) != NULL)
+        hy_cli_print (cli, "    %s", hy_cli_reason_hint (group->reason_code));
     }
 
   /* Translators: the outbox of pending Halo writes; the numbers are counts of writes waiting
@@ -336,6 +362,8 @@ print_status_text (HyCli *cli, HyStore *store, const StatusReport *r)
                     item->record_key != NULL ? item->record_key : "—", item->kind,
                     item->last_error != NULL ? item->last_error : "—");
       hy_cli_print (cli, "    %s", hy_sync_attempt_cause_hint (item->dead_cause));
+      if (hy_cli_cause_hint (item->dead_cause) != NULL)
+        hy_cli_print (cli, "    %s", hy_cli_cause_hint (item->dead_cause));
     }
   hy_cli_print (cli, _ ("Alerts: %'u open, %'u unrouted"), r->open_alerts, r->unrouted);
   if (r->suppressed > 0)

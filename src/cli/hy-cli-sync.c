@@ -12,6 +12,7 @@
 #include "sync/hy-sync-engine.h"
 
 #include "hy-cli-commands.h"
+#include "hy-cli-hints.h"
 #include "hy-cli-session.h"
 
 /* ------------------------------------------------------------------------- */
@@ -136,9 +137,17 @@ alert_state_label (HyAlertState state)
 static void
 print_alert (HyCli *cli, const HySyncAlertResult *result)
 {
+  const char *hint = result->reason != NULL ? hy_cli_reason_hint (result->reason_code) : NULL;
+
   if (cli->json)
     {
       g_autoptr (JsonNode) node = hy_sync_alert_result_to_json (result);
+
+      /* The command that fixes the reason, next to it (null when there is none). */
+      if (hint != NULL)
+        json_object_set_string_member (json_node_get_object (node), "hint", hint);
+      else
+        json_object_set_null_member (json_node_get_object (node), "hint");
       hy_cli_print_json (cli, node);
       return;
     }
@@ -154,6 +163,8 @@ print_alert (HyCli *cli, const HySyncAlertResult *result)
     hy_cli_print (cli, _ ("Alert %s: %s"), result->alert_id, alert_state_label (result->state));
   if (result->reason != NULL)
     hy_cli_print (cli, "%s", result->reason);
+  if (hint != NULL)
+    hy_cli_print (cli, "%s", hint);
   if (result->state == HY_ALERT_STATE_QUEUED)
     hy_cli_print (cli, "%s",
                   _ ("It is queued: halyard-cli serve or the Halyard app sends it as "

@@ -677,6 +677,11 @@ test_alertmanager_unrouted (Fixture *f, gconstpointer data)
     g_assert_true (g_str_has_prefix (json_object_get_string_member (alert, "alert"), "am:"));
     g_assert_cmpstr (json_object_get_string_member (alert, "computer"), ==, "NewBox");
     g_assert_nonnull (strstr (json_object_get_string_member (alert, "reason"), "NewBox"));
+    /* The reason names no command; halyard-cli's hint does, from the reason's code. */
+    g_assert_null (strstr (json_object_get_string_member (alert, "reason"), "halyard-cli"));
+    g_assert_cmpstr (json_object_get_string_member (alert, "reason_code"), ==, "computer-label");
+    g_assert_nonnull (strstr (json_object_get_string_member (alert, "hint"),
+                              "“halyard-cli intake set --computer-label LABEL”"));
     g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (alert, "labels"),
                                                     "instance"),
                      ==, "NewBox:9100");

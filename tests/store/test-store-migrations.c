@@ -62,6 +62,12 @@ static const char *const seeds[] = {
   "(130, 'mac', 0);",
   "INSERT INTO alert_tickets_closed (alert_id, raised_at) VALUES ('a9', '2026-12-06T10:00:00Z');",
   "UPDATE alert_lifecycle SET ticket_status_id = 4 WHERE alert_id = 'a1';",
+  "INSERT INTO alerts (id, computer_id, policy_id, summary, reason, state, name_key, "
+  "reason_code) VALUES ('a2', 'pc1', 'p1', 'Disk', 'not mapped', 'unrouted', 'disk', "
+  "'policy-not-mapped');"
+  "UPDATE intake_waiting SET reason_code = 'computer-label' WHERE alert_id = 'am:f1';"
+  "INSERT INTO group_sync (group_id, state, failed, reason, reason_code) VALUES ('g1', "
+  "'failed', 1, 'no site', 'no-site');",
 };
 
 static const char *const checks[] = {
@@ -89,6 +95,9 @@ static const char *const checks[] = {
   "(SELECT halo_field_id FROM asset_field_map WHERE field = 'os') = 153",
   "SELECT (SELECT count(*) FROM alert_tickets_closed WHERE alert_id = 'a9') = 1",
   "SELECT (SELECT ticket_status_id FROM alert_lifecycle WHERE alert_id = 'a1') = 4",
+  "SELECT (SELECT count(*) FROM alerts WHERE reason_code = 'policy-not-mapped') + "
+  "(SELECT count(*) FROM intake_waiting WHERE reason_code = 'computer-label') + "
+  "(SELECT count(*) FROM group_sync WHERE reason_code = 'no-site') = 3",
 };
 
 static char *

@@ -499,7 +499,8 @@ test_assets_main_site (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g4 = hy_store_get_group_sync (f->store, "g4", NULL);
   g_assert_cmpint (g4->state, ==, HY_SYNC_STATE_FAILED);
-  g_assert_nonnull (strstr (g4->reason, "refresh"));
+  g_assert_nonnull (strstr (g4->reason, "Refresh"));
+  g_assert_cmpint (g4->reason_code, ==, HY_REASON_NO_SITE);
   g_clear_pointer (&state, json_node_unref);
   state = hy_sim_dump_state (f->sim);
   g_assert_null (find_where (state, "assets", "inventory_number", "HY-pc20"));

@@ -515,6 +515,7 @@ test_cli_dead_items (Fixture *f, gconstpointer data)
   g_assert_cmpstr (json_object_get_string_member (item, "record"), ==, "alert:A9");
   g_assert_nonnull (strstr (json_object_get_string_member (item, "reason"), "9999"));
   g_assert_cmpstr (json_object_get_string_member (item, "cause"), ==, "refused");
+  g_assert_nonnull (strstr (json_object_get_string_member (item, "hint"), "sync --retry-dead"));
   g_assert_cmpint (json_object_get_int_member (item, "attempts"), ==, 1);
 
   /* The mapping fixed: queued again by itself, delivered by the next sync. */
@@ -628,7 +629,10 @@ test_cli_close_status (Fixture *f, gconstpointer data)
                    ==, 2);
   g_assert_cmpstr (code, ==, "no_close_status");
   g_assert_cmpint (CLI ("alert", "clear", "--id", "A3"), ==, 0);
-  g_assert_nonnull (strstr (json_object_get_string_member (obj (doc), "reason"), "--close-status"));
+  /* The reason says what to do in any front end's words; the CLI's hint names its option. */
+  g_assert_null (strstr (json_object_get_string_member (obj (doc), "reason"), "halyard-cli"));
+  g_assert_cmpstr (json_object_get_string_member (obj (doc), "reason_code"), ==, "no-close-status");
+  g_assert_nonnull (strstr (json_object_get_string_member (obj (doc), "hint"), "--close-status"));
   g_clear_pointer (&state, json_node_unref);
   state = sim_state (f);
   g_assert_false (
@@ -643,6 +647,83 @@ test_cli_close_status (Fixture *f, gconstpointer data)
         on_t3++;
     g_assert_cmpuint (on_t3, ==, 1);
   }
+}
+
+/* Runs halyard-cli ARGS… without --json: what it printed (stdout), its status in *@status. */
+static char *
+cli_human (Fixture *f, int *status, const char *const *args)
+{
+  g_auto (HyTestCliRun) run = { 0 };
+
+  *status = hy_test_cli_run_plainv (HY_CLI_BINARY, f->dir, &run, args);
+  return g_steal_pointer (&run.out);
+}
+
+/* A stored reason (an unrouted alert's, a group's) names no command of halyard-cli; the CLI
+ * adds the one that fixes it, under the reason and as the --json document's "hint", from the
+ * reason's code. */
+static void
+test_cli_reason_hints (Fixture *f, gconstpointer data)
+{
+  g_autoptr (JsonNode) doc = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *out = NULL;
+  JsonArray *groups;
+  JsonObject *g9 = NULL;
+  int status;
+
+  {
+    g_autofree char *path = g_build_filename (f->dir, "halyard.db", NULL);
+    g_autoptr (HyStore) store = hy_store_open (path, NULL);
+    g_autoptr (JsonNode) state = sim_state (f);
+    gint64 client = hy_test_state_client (state, 2);
+
+    g_assert_nonnull (store);
+    /* A policy without a route; a group mapped to a client whose main site Halyard does not
+     * know (its clients were never fetched), without a site of its own. */
+    hy_test_store_add_policy (store, "p2", "CPU");
+    hy_test_store_add_company (store, "c9", "Company 9", client);
+    hy_test_store_add_group (store, "g9", "Group 9", NULL);
+    g_assert_true (hy_store_map_group (store, "g9", client, 0, NULL));
+    hy_test_store_add_computer (store, "pc9", "DEV-9", "c9", "g9");
+  }
+
+  /* The unrouted alert: the reason in any front end's words, its code, the CLI's command. */
+  g_assert_cmpint (CLI ("alert", "raise", "--id", "U1", "--computer", "pc000", "--policy", "p2",
+                        "--summary", "CPU hot"),
+                   ==, 0);
+  g_assert_cmpstr (json_object_get_string_member (obj (doc), "state"), ==, "unrouted");
+  g_assert_nonnull (strstr (json_object_get_string_member (obj (doc), "reason"), "p2"));
+  g_assert_null (strstr (json_object_get_string_member (obj (doc), "reason"), "halyard-cli"));
+  g_assert_cmpstr (json_object_get_string_member (obj (doc), "reason_code"), ==,
+                   "policy-not-mapped");
+  g_assert_nonnull (strstr (json_object_get_string_member (obj (doc), "hint"),
+                            "“halyard-cli map policy POLICY --ticket-type ID”"));
+  out = cli_human (f, &status,
+                   (const char *const[]){ "alert", "raise", "--id", "U1", "--computer", "pc000",
+                                          "--policy", "p2", "--summary", "CPU hot", NULL });
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "is not mapped to a Halo ticket type"));
+  g_assert_nonnull (
+      strstr (out, "\nMap it with “halyard-cli map policy POLICY --ticket-type ID”."));
+  g_clear_pointer (&out, g_free);
+
+  /* A group whose device has no site. */
+  CLI ("sync");
+  g_assert_cmpint (CLI ("status"), ==, 0);
+  groups = json_object_get_array_member (obj (doc), "groups");
+  for (guint i = 0; i < json_array_get_length (groups); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (groups, i), "id"),
+                   "g9") == 0)
+      g9 = json_array_get_object_element (groups, i);
+  g_assert_nonnull (g9);
+  g_assert_null (strstr (json_object_get_string_member (g9, "reason"), "halyard-cli"));
+  g_assert_cmpstr (json_object_get_string_member (g9, "reason_code"), ==, "no-site");
+  g_assert_nonnull (strstr (json_object_get_string_member (g9, "hint"), "“halyard-cli refresh”"));
+  out = cli_human (f, &status, (const char *const[]){ "status", NULL });
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "No Halo site is known for DEV-9"));
+  g_assert_nonnull (strstr (out, "\n    Run “halyard-cli refresh”, or map the group to a site"));
 }
 
 /* The value of field @field_id of @computer's asset in the simulator; NULL when absent. */
@@ -748,6 +829,8 @@ main (int argc, char **argv)
               test_cli_bounded_wait, fixture_teardown);
   g_test_add ("/sync/cli/dead-items", Fixture, GUINT_TO_POINTER (2), fixture_setup,
               test_cli_dead_items, fixture_teardown);
+  g_test_add ("/sync/cli/reason-hints", Fixture, GUINT_TO_POINTER (2), fixture_setup,
+              test_cli_reason_hints, fixture_teardown);
   g_test_add ("/sync/cli/close-status", Fixture, GUINT_TO_POINTER (2), fixture_setup,
               test_cli_close_status, fixture_teardown);
   g_test_add ("/sync/cli/map-fields", Fixture, GUINT_TO_POINTER (2), fixture_setup,

@@ -105,6 +105,46 @@ check_group_maintenance (Fixture *fixture, HyMappingPage *page)
   g_assert_null (strstr (hy_link_item_get_extra (row), "Maintenance from"));
 }
 
+typedef struct
+{
+  HyMappingPage *page;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer user_data)
+{
+  LabelWait *wait = user_data;
+
+  return hy_test_find_label (GTK_WIDGET (wait->page), wait->text) != NULL;
+}
+
+/* A failed group's reason with its code: the row shows the window's own control that fixes it
+ * (not a command of halyard-cli's). */
+static void
+check_group_reason_hint (Fixture *fixture, HyMappingPage *page)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *expected = NULL;
+  HyLinkItem *row;
+  LabelWait wait = { page, NULL };
+
+  g_assert_true (hy_store_set_group_sync_why (hy_session_get_store (fixture->session), "g1",
+                                              HY_SYNC_STATE_FAILED, 0, 1,
+                                              "No Halo site is known for DC01", HY_REASON_NO_SITE,
+                                              &error));
+  hy_mapping_page_reload (page);
+  row = find_row (page, "groups", "Servers");
+  g_assert_cmpint (hy_link_item_get_reason_code (row), ==, HY_REASON_NO_SITE);
+  expected = g_strconcat (hy_link_item_get_extra (row),
+                          " In Mapping, refresh from Halo, or pick the group’s site.", NULL);
+  wait.text = expected;
+  hy_test_wait_until (label_shown, &wait, "the group's reason with the window's hint");
+  g_assert_true (hy_store_set_group_sync (hy_session_get_store (fixture->session), "g1",
+                                          HY_SYNC_STATE_FAILED, 0, 0, "Halo said no", &error));
+  hy_mapping_page_reload (page);
+}
+
 /* The live state comes from the store's sync state; the live refresh of the states keeps the
  * selection of rows that did not change. */
 static void
@@ -120,6 +160,7 @@ check_group_state (Fixture *fixture, HyMappingPage *page)
   g_assert_cmpstr (hy_link_item_get_state (row), ==, "Failed");
   g_assert_cmpuint (hy_link_item_get_state_kind (row), ==, HY_LINK_ITEM_STATE_BAD);
   g_assert_nonnull (strstr (hy_link_item_get_extra (row), "Halo said no"));
+  check_group_reason_hint (fixture, page);
 
   check_group_maintenance (fixture, page);
 

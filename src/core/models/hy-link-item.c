@@ -29,6 +29,7 @@ struct _HyLinkItem
   char *state;
   HyLinkItemState state_kind;
   char *extra;
+  HyReason reason_code;
 };
 
 G_DEFINE_FINAL_TYPE (HyLinkItem, hy_link_item, G_TYPE_OBJECT)
@@ -230,4 +231,22 @@ hy_link_item_set_extra (HyLinkItem *self, const char *extra)
 
   g_free (self->extra);
   self->extra = g_strdup (extra);
+}
+
+/* Groups: what fixes the failed sync whose reason ends the extra text, for a view to name its
+ * control. */
+HyReason
+hy_link_item_get_reason_code (HyLinkItem *self)
+{
+  g_return_val_if_fail (HY_IS_LINK_ITEM (self), HY_REASON_NONE);
+
+  return self->reason_code;
+}
+
+void
+hy_link_item_set_reason_code (HyLinkItem *self, HyReason reason_code)
+{
+  g_return_if_fail (HY_IS_LINK_ITEM (self));
+
+  self->reason_code = reason_code;
 }

@@ -35,10 +35,12 @@ const char *hy_link_item_get_halo_name (HyLinkItem *self);
 const char *hy_link_item_get_state (HyLinkItem *self);
 HyLinkItemState hy_link_item_get_state_kind (HyLinkItem *self);
 const char *hy_link_item_get_extra (HyLinkItem *self);
+HyReason hy_link_item_get_reason_code (HyLinkItem *self);
 
 void
 hy_link_item_set_link (HyLinkItem *self, gboolean linked, gint64 halo_id, const char *halo_name);
 void hy_link_item_set_state (HyLinkItem *self, const char *state, HyLinkItemState kind);
 void hy_link_item_set_extra (HyLinkItem *self, const char *extra);
+void hy_link_item_set_reason_code (HyLinkItem *self, HyReason reason_code);
 
 G_END_DECLS

@@ -88,6 +88,7 @@ hy_link_item_new_for_group (HyStore *store, const HyGroupSync *sync, const char 
 
       g_free (counts);
       counts = g_steal_pointer (&with_reason);
+      hy_link_item_set_reason_code (item, sync->reason_code);
     }
   if (maintenance != NULL)
     {

@@ -25,6 +25,19 @@ hy_store_set_alert_delivery (HyStore *self,
                              const char *reason,
                              GError **error)
 {
+  return hy_store_set_alert_delivery_why (self, alert_id, state, ticket_id, reason, HY_REASON_NONE,
+                                          error);
+}
+
+gboolean
+hy_store_set_alert_delivery_why (HyStore *self,
+                                 const char *alert_id,
+                                 HyAlertState state,
+                                 gint64 ticket_id,
+                                 const char *reason,
+                                 HyReason reason_code,
+                                 GError **error)
+{
   g_autoptr (HyStmt) stmt = NULL;
 
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
@@ -34,7 +47,7 @@ hy_store_set_alert_delivery (HyStore *self,
 
   stmt = _hy_store_prepare (self,
                             "UPDATE alerts SET state = ?2, ticket_id = coalesce (?3, ticket_id), "
-                            "reason = ?4 WHERE id = ?1",
+                            "reason = ?4, reason_code = ?5 WHERE id = ?1",
                             error);
   if (stmt == NULL)
     return FALSE;
@@ -42,6 +55,7 @@ hy_store_set_alert_delivery (HyStore *self,
   _hy_store_bind_text (stmt, 2, hy_alert_state_to_string (state));
   _hy_store_bind_id (stmt, 3, ticket_id);
   _hy_store_bind_text (stmt, 4, reason);
+  _hy_store_bind_text (stmt, 5, reason != NULL ? hy_reason_to_string (reason_code) : NULL);
   if (!_hy_store_step_done (self, stmt, error))
     return FALSE;
   if (sqlite3_changes (self->db) == 0)

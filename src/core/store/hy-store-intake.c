@@ -231,6 +231,7 @@ hy_intake_waiting_copy (const HyIntakeWaiting *waiting)
   copy->labels = g_strdup (waiting->labels);
   copy->raised_at = g_strdup (waiting->raised_at);
   copy->reason = g_strdup (waiting->reason);
+  copy->reason_code = waiting->reason_code;
   copy->received = waiting->received;
   copy->matched = waiting->matched;
   return copy;
@@ -256,7 +257,7 @@ hy_intake_waiting_free (HyIntakeWaiting *waiting)
 
 #define WAITING_COLUMNS                                                                         \
   "alert_id, source, computer, policy, summary, details, severity, labels, raised_at, reason, " \
-  "received"
+  "received, reason_code"
 
 static gpointer
 read_waiting (HyStmt *stmt)
@@ -274,6 +275,7 @@ read_waiting (HyStmt *stmt)
   w->raised_at = _hy_store_column_dup (stmt, 8);
   w->reason = _hy_store_column_dup (stmt, 9);
   w->received = sqlite3_column_int64 (stmt, 10);
+  w->reason_code = hy_reason_from_string ((const char *) sqlite3_column_text (stmt, 11));
   return w;
 }
 
@@ -283,7 +285,7 @@ read_unrouted (HyStmt *stmt)
 {
   HyIntakeWaiting *w = read_waiting (stmt);
 
-  w->matched = sqlite3_column_int (stmt, 11) != 0;
+  w->matched = sqlite3_column_int (stmt, 12) != 0;
   return w;
 }
 
@@ -320,7 +322,7 @@ hy_store_intake_put_waiting (HyStore *self, const HyIntakeWaiting *waiting, GErr
   stmt = _hy_store_prepare (self,
                             "INSERT OR REPLACE INTO intake_waiting (" WAITING_COLUMNS
                             ") VALUES (:id, :source, :computer, :policy, :summary, :details, "
-                            ":severity, :labels, :raised_at, :reason, :received)",
+                            ":severity, :labels, :raised_at, :reason, :received, :reason_code)",
                             error);
   if (stmt == NULL)
     return FALSE;
@@ -335,6 +337,7 @@ hy_store_intake_put_waiting (HyStore *self, const HyIntakeWaiting *waiting, GErr
   _hy_store_bind_named_text (stmt, ":raised_at", waiting->raised_at);
   _hy_store_bind_named_text (stmt, ":reason", waiting->reason);
   _hy_store_bind_named_int (stmt, ":received", waiting->received);
+  _hy_store_bind_named_text (stmt, ":reason_code", hy_reason_to_string (waiting->reason_code));
   return _hy_store_step_done (self, stmt, error);
 }
 
@@ -417,7 +420,7 @@ hy_store_intake_list_unrouted (HyStore *self, guint limit, GError **error)
   return list_waiting (self,
                        "SELECT " WAITING_COLUMNS ", 0 AS matched FROM intake_waiting UNION ALL "
                        "SELECT id, NULL, computer_id, policy_id, summary, details, severity, NULL, "
-                       "raised_at, coalesce (reason, ''), 0, 1 FROM alerts "
+                       "raised_at, coalesce (reason, ''), 0, reason_code, 1 FROM alerts "
                        "WHERE state = 'unrouted' AND cleared_at IS NULL "
                        "ORDER BY matched, received, raised_at, alert_id LIMIT :limit",
                        read_unrouted, limit, error);

@@ -71,7 +71,8 @@ typedef struct
   char *severity;
   char *labels; /* the source's labels, a JSON object; NULL: none */
   char *raised_at;
-  char *reason; /* translated: why it is not routed */
+  char *reason;         /* translated: why it is not routed */
+  HyReason reason_code; /* what fixes it, for a front end to name its control */
   gint64 received;
   gboolean matched; /* hy_store_intake_list_unrouted (): an alert of a known computer and
                      * policy whose policy has no route (computer and policy are then ids) */

@@ -61,7 +61,7 @@ append_select (GString *sql, HyRecordKind kind)
   for (guint i = 0; i < n_fields; i++)
     g_string_append_printf (sql, "t.\"%s\", ", fields[i].column);
   if (kind == HY_RECORD_KIND_ALERT)
-    g_string_append (sql, "t.reason, t.state, t.ticket_id, ");
+    g_string_append (sql, "t.reason, t.state, t.ticket_id, t.reason_code, ");
   if (kind == HY_RECORD_KIND_COMPUTER)
     g_string_append (sql, "t.retired, ");
   if (hy_record_kind_is_linkable (kind))
@@ -104,7 +104,9 @@ read_record (HyRecordKind kind, HyStmt *stmt)
       hy_alert_state_from_string ((const char *) sqlite3_column_text (stmt, column + 1),
                                   &alert->state);
       alert->ticket_id = sqlite3_column_int64 (stmt, column + 2);
-      column += 3;
+      alert->reason_code =
+          hy_reason_from_string ((const char *) sqlite3_column_text (stmt, column + 3));
+      column += 4;
     }
   if (kind == HY_RECORD_KIND_COMPUTER)
     ((HyComputer *) record)->retired = sqlite3_column_int64 (stmt, column++);

@@ -454,6 +454,11 @@ static const char *const migrations[] = {
   "  WHERE substr (key, 1, 17) = 'lifecycle.status:' AND CAST (value AS INTEGER) > 0"
   "  ON CONFLICT (alert_id) DO UPDATE SET ticket_status_id = excluded.ticket_status_id;"
   "DELETE FROM settings WHERE substr (key, 1, 17) = 'lifecycle.status:';",
+  /* 14: what fixes a stored reason (HyReason's nick), next to its text: each front end names
+   * its own control or command from it; NULL for a reason stored before (its text stays) */
+  "ALTER TABLE alerts ADD COLUMN reason_code TEXT;"
+  "ALTER TABLE intake_waiting ADD COLUMN reason_code TEXT;"
+  "ALTER TABLE group_sync ADD COLUMN reason_code TEXT;",
 };
 
 guint

@@ -26,6 +26,20 @@ hy_store_set_group_sync (HyStore *self,
                          const char *reason,
                          GError **error)
 {
+  return hy_store_set_group_sync_why (self, group_id, state, synced, failed, reason, HY_REASON_NONE,
+                                      error);
+}
+
+gboolean
+hy_store_set_group_sync_why (HyStore *self,
+                             const char *group_id,
+                             HySyncState state,
+                             guint synced,
+                             guint failed,
+                             const char *reason,
+                             HyReason reason_code,
+                             GError **error)
+{
   g_autoptr (HyStmt) stmt = NULL;
 
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
@@ -37,11 +51,11 @@ hy_store_set_group_sync (HyStore *self,
     return FALSE;
   stmt = _hy_store_prepare (
       self,
-      "INSERT INTO group_sync (group_id, state, synced, failed, reason, last_sync) "
-      "VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?2 IN ('synced', 'failed') THEN ?6 END) "
+      "INSERT INTO group_sync (group_id, state, synced, failed, reason, last_sync, reason_code) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, CASE WHEN ?2 IN ('synced', 'failed') THEN ?6 END, ?7) "
       "ON CONFLICT (group_id) DO UPDATE SET state = excluded.state, "
       "synced = excluded.synced, failed = excluded.failed, reason = excluded.reason, "
-      "last_sync = coalesce (excluded.last_sync, last_sync)",
+      "last_sync = coalesce (excluded.last_sync, last_sync), reason_code = excluded.reason_code",
       error);
   if (stmt == NULL)
     return FALSE;
@@ -51,14 +65,16 @@ hy_store_set_group_sync (HyStore *self,
   sqlite3_bind_int64 (stmt, 4, failed);
   _hy_store_bind_text (stmt, 5, reason);
   sqlite3_bind_int64 (stmt, 6, g_get_real_time ());
+  _hy_store_bind_text (stmt, 7, reason != NULL ? hy_reason_to_string (reason_code) : NULL);
   return _hy_store_step_done (self, stmt, error);
 }
 
-#define GROUP_SYNC_SELECT                                                                \
-  "SELECT g.id, g.name, coalesce (s.state, 'unsynced'), "                                \
-  "(SELECT count(*) FROM computers c WHERE c.group_id = g.id), coalesce (s.synced, 0), " \
-  "coalesce (s.failed, 0), s.reason, coalesce (s.last_sync, 0), m.group_id IS NOT NULL " \
-  "FROM \"groups\" g LEFT JOIN group_sync s ON s.group_id = g.id "                       \
+#define GROUP_SYNC_SELECT                                                                 \
+  "SELECT g.id, g.name, coalesce (s.state, 'unsynced'), "                                 \
+  "(SELECT count(*) FROM computers c WHERE c.group_id = g.id), coalesce (s.synced, 0), "  \
+  "coalesce (s.failed, 0), s.reason, coalesce (s.last_sync, 0), m.group_id IS NOT NULL, " \
+  "s.reason_code "                                                                        \
+  "FROM \"groups\" g LEFT JOIN group_sync s ON s.group_id = g.id "                        \
   "LEFT JOIN group_mappings m ON m.group_id = g.id "
 
 static gpointer
@@ -78,6 +94,7 @@ read_group_sync (HyStmt *stmt)
   sync->reason = _hy_store_column_dup (stmt, 6);
   sync->last_sync = sqlite3_column_int64 (stmt, 7);
   sync->mapped = sqlite3_column_int (stmt, 8);
+  sync->reason_code = hy_reason_from_string ((const char *) sqlite3_column_text (stmt, 9));
   return sync;
 }
 

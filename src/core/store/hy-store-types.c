@@ -214,6 +214,33 @@ hy_link_how_to_string (HyLinkHow how)
 
 static const char *const alert_states[] = { "queued", "delivered", "unrouted", "dead" };
 
+static const char *const reasons[] = {
+  [HY_REASON_NONE] = NULL,
+  [HY_REASON_POLICY_NOT_MAPPED] = "policy-not-mapped",
+  [HY_REASON_NO_CLOSE_STATUS] = "no-close-status",
+  [HY_REASON_COMPUTER_LABEL] = "computer-label",
+  [HY_REASON_POLICY_LABEL] = "policy-label",
+  [HY_REASON_NO_SITE] = "no-site",
+  [HY_REASON_ASSET_ELSEWHERE] = "asset-elsewhere",
+  [HY_REASON_ASSET_AMBIGUOUS] = "asset-ambiguous",
+};
+
+const char *
+hy_reason_to_string (HyReason reason)
+{
+  g_return_val_if_fail (reason < G_N_ELEMENTS (reasons), NULL);
+  return reasons[reason];
+}
+
+HyReason
+hy_reason_from_string (const char *str)
+{
+  for (guint i = 1; str != NULL && i < G_N_ELEMENTS (reasons); i++)
+    if (g_str_equal (str, reasons[i]))
+      return i;
+  return HY_REASON_NONE;
+}
+
 const char *
 hy_alert_state_to_string (HyAlertState state)
 {

@@ -117,6 +117,26 @@ typedef struct
   char *name;
 } HyPolicy;
 
+/* What must change for a stored reason to go away, as a code each front end turns into its own
+ * words for the fix (the window names its control, halyard-cli its command); the reason's text
+ * says what is wrong and what to do in words any front end can show. Stored by its nick. */
+typedef enum
+{
+  HY_REASON_NONE,
+  HY_REASON_POLICY_NOT_MAPPED, /* an alert's policy has no ticket type */
+  HY_REASON_NO_CLOSE_STATUS,   /* no status closes the ticket: none on the policy, no Closed */
+  HY_REASON_COMPUTER_LABEL,    /* an intake alert's labels name no known computer */
+  HY_REASON_POLICY_LABEL,      /* an intake alert's labels name no known policy */
+  HY_REASON_NO_SITE,           /* no Halo site for a device: the client's main site is unknown */
+  HY_REASON_ASSET_ELSEWHERE,   /* a device is linked to an asset of another Halo client */
+  HY_REASON_ASSET_AMBIGUOUS,   /* several Halo assets of the client match a device */
+} HyReason;
+
+/* "policy-not-mapped", …; NULL for HY_REASON_NONE (stored as NULL, and in --json documents). */
+const char *hy_reason_to_string (HyReason reason);
+/* HY_REASON_NONE for NULL or an unknown nick (a newer Halyard's). */
+HyReason hy_reason_from_string (const char *str);
+
 typedef enum
 {
   HY_ALERT_STATE_QUEUED,    /* recorded, not yet delivered to Halo */
@@ -141,6 +161,7 @@ typedef struct
   char *cleared_at; /* ISO 8601; NULL while the alert is open */
   /* Delivery state: set with hy_store_set_alert_delivery (), never by an upsert. */
   char *reason;
+  HyReason reason_code; /* what the fix of @reason is, for a front end to name its control */
   HyAlertState state;
   gint64 ticket_id; /* 0: no ticket */
 } HyAlert;
@@ -284,9 +305,10 @@ typedef struct
   guint devices; /* computers in the group now */
   guint synced;  /* as last set by the sync engine */
   guint failed;
-  char *reason;     /* why it failed; NULL otherwise */
-  gint64 last_sync; /* end of the last sync (synced or failed); 0: never */
-  gboolean mapped;  /* the group has a mapping */
+  char *reason;         /* why it failed; NULL otherwise */
+  HyReason reason_code; /* what the fix of @reason is */
+  gint64 last_sync;     /* end of the last sync (synced or failed); 0: never */
+  gboolean mapped;      /* the group has a mapping */
 } HyGroupSync;
 
 void hy_group_sync_free (HyGroupSync *sync);

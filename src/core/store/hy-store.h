@@ -164,6 +164,14 @@ gboolean hy_store_set_alert_delivery (HyStore *self,
                                       gint64 ticket_id,
                                       const char *reason,
                                       GError **error);
+/* Like hy_store_set_alert_delivery (), with what fixes @reason (kept only with a reason). */
+gboolean hy_store_set_alert_delivery_why (HyStore *self,
+                                          const char *alert_id,
+                                          HyAlertState state,
+                                          gint64 ticket_id,
+                                          const char *reason,
+                                          HyReason reason_code,
+                                          GError **error);
 /* Marks the alert cleared at @cleared_at (ISO 8601; NULL: now). */
 gboolean
 hy_store_clear_alert (HyStore *self, const char *alert_id, const char *cleared_at, GError **error);
@@ -286,6 +294,15 @@ gboolean hy_store_set_group_sync (HyStore *self,
                                   guint failed,
                                   const char *reason,
                                   GError **error);
+/* Like hy_store_set_group_sync (), with what fixes @reason (kept only with a reason). */
+gboolean hy_store_set_group_sync_why (HyStore *self,
+                                      const char *group_id,
+                                      HySyncState state,
+                                      guint synced,
+                                      guint failed,
+                                      const char *reason,
+                                      HyReason reason_code,
+                                      GError **error);
 /* NOT_FOUND when the group does not exist; UNSYNCED when it never synced. */
 HyGroupSync *hy_store_get_group_sync (HyStore *self, const char *group_id, GError **error);
 /* Every group (or only the mapped ones), ordered by name, with its state and device count. */

@@ -74,14 +74,20 @@ hy_sync_attempt_cause_hint (const char *cause)
     return _ ("Halo kept failing it: it is sent again by itself once Halo answers again.");
   if (g_strcmp0 (cause, HY_OUTBOX_CAUSE_REFUSED) == 0)
     return _ ("Halo refused it: fix what Halo said (a mapping, a link, a permission). It is sent "
-              "again by itself when a mapping or link changes, or when you retry it (Events, "
-              "or halyard-cli sync --retry-dead).");
+              "again by itself when a mapping or link changes, or when you retry it.");
   if (g_strcmp0 (cause, HY_OUTBOX_CAUSE_UNROUTED) == 0)
     return _ ("Its alert has no route: map its policy and its computer’s group. It is sent again "
               "by itself when a mapping or link changes.");
   if (g_strcmp0 (cause, HY_OUTBOX_CAUSE_BLOCKED) == 0)
     return _ ("It waits for an earlier write of the same record that was given up: it is sent "
               "again with that one.");
-  return _ ("It is sent again only when you retry it (Events, or halyard-cli sync "
-            "--retry-dead).");
+  return _ ("It is sent again only when you retry it.");
+}
+
+gboolean
+hy_sync_attempt_cause_needs_retry (const char *cause)
+{
+  return g_strcmp0 (cause, HY_OUTBOX_CAUSE_FAILING) != 0 &&
+         g_strcmp0 (cause, HY_OUTBOX_CAUSE_UNROUTED) != 0 &&
+         g_strcmp0 (cause, HY_OUTBOX_CAUSE_BLOCKED) != 0;
 }

@@ -41,5 +41,8 @@ gboolean hy_sync_attempt_reached_halo (const GError *error);
 /* What brings back a write given up for @cause (HY_OUTBOX_CAUSE_*, NULL for an older one):
  * a translated sentence for the technician. */
 const char *hy_sync_attempt_cause_hint (const char *cause);
+/* Whether a retry by hand is what brings back a write given up for @cause (a refusal, an invalid
+ * write, an older one), for a front end to name its retry control. */
+gboolean hy_sync_attempt_cause_needs_retry (const char *cause);
 
 G_END_DECLS

@@ -38,9 +38,8 @@ hy_sync_close_status (HyStore *store, const char *policy_id, GError **error)
   /* Translators: %s is a monitor policy id; "Closed" is Halo's system status of that name */
   g_set_error (error, HY_SYNC_ERROR, HY_SYNC_ERROR_NO_CLOSE_STATUS,
                _ ("No status to close the ticket with: Halo’s statuses have no “Closed” (id 9) "
-                  "and policy %s has no close status. Fetch Halo’s settings (halyard-cli "
-                  "refresh), or pick the status in the Mapping view or with halyard-cli map "
-                  "policy %s --ticket-type ID --close-status STATUS"),
-               policy_id != NULL ? policy_id : "", policy_id != NULL ? policy_id : "");
+                  "and policy %s has no close status. Fetch Halo’s settings, or pick the "
+                  "policy’s close status"),
+               policy_id != NULL ? policy_id : "");
   return 0;
 }

@@ -223,8 +223,8 @@ deliver_ticket_create (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, gbool
   if (!_hy_sync_engine_route_alert (run->self->store, alert, &route, &reason))
     {
       /* The route went away since the alert was queued: keep the alert, with the reason. */
-      hy_store_set_alert_delivery (run->self->store, alert->id, HY_ALERT_STATE_UNROUTED, 0, reason,
-                                   NULL);
+      hy_store_set_alert_delivery_why (run->self->store, alert->id, HY_ALERT_STATE_UNROUTED, 0,
+                                       reason, route.why, NULL);
       _hy_sync_engine_item_complete (run, item);
       run->report->delivered--;
       return;

@@ -343,8 +343,8 @@ client_label (HyStore *store, gint64 client_id)
 /* Where @computer's asset goes: its company's linked client (a device without a company takes
  * its group's); the group mapping's site (it belongs to that client), else the location's link,
  * else the client's main site. Returns NULL with *client_id and *site_id set, or why the device
- * cannot be synced (translated): its company is not linked, or is linked to another client than
- * its group's (both named), or no site is known. */
+ * cannot be synced (translated; *@why: what fixes it): its company is not linked, or is linked to
+ * another client than its group's (both named), or no site is known. */
 static char *
 device_placement (HyStore *store,
                   const HyGroup *group,
@@ -353,10 +353,12 @@ device_placement (HyStore *store,
                   const HyCompany *company,
                   GHashTable *location_by_id,
                   gint64 *client_id,
-                  gint64 *site_id)
+                  gint64 *site_id,
+                  HyReason *why)
 {
   *client_id = 0;
   *site_id = 0;
+  *why = HY_REASON_NONE;
   if (company != NULL && (company->link.how == HY_LINK_HOW_NONE || company->link.halo_id <= 0))
     return g_strdup_printf (_ ("The company “%s” is not linked to a Halo client: link it to sync "
                                "%s"),
@@ -398,11 +400,11 @@ device_placement (HyStore *store,
     {
       g_autofree char *own = client_label (store, *client_id);
 
+      *why = HY_REASON_NO_SITE;
       /* Translators: the first %s is a computer, the second a Halo client */
       return g_strdup_printf (_ ("No Halo site is known for %s: Halo files an asset without a "
-                                 "site under its “Unknown” client. Fetch Halo’s records "
-                                 "(halyard-cli refresh) for the main site of %s, or map the "
-                                 "group to a site"),
+                                 "site under its “Unknown” client. Refresh Halo’s records to "
+                                 "learn the main site of %s, or map the group to a site"),
                               computer->name, own);
     }
   return NULL;
@@ -427,7 +429,10 @@ group_plan_fail (HySyncGroupPlan *gp, HySyncPlanItem *item)
   item->action = PLAN_FAILED;
   gp->failed++;
   if (gp->reason == NULL)
-    gp->reason = g_strdup (item->reason);
+    {
+      gp->reason = g_strdup (item->reason);
+      gp->reason_code = item->reason_code;
+    }
 }
 
 /* The asset @item writes, from its computer (the item's own copy). */
@@ -469,8 +474,7 @@ linked_elsewhere (HyStore *store, const HySyncPlanItem *item)
    * Halo clients */
   return g_strdup_printf (_ ("%s is linked to Halo asset %lld of %s, not of %s, the client of its "
                              "company: a sync never moves an asset to another client. Link it to "
-                             "an asset of %s (halyard-cli link set computer), or correct its "
-                             "company’s link"),
+                             "an asset of %s, or correct its company’s link"),
                           item->computer->name, (long long) item->halo_id, theirs, own, own);
 }
 
@@ -537,8 +541,9 @@ plan_device (const PlanContext *ctx,
 
   /* A customer's data never lands under another customer (DESIGN.md, "Which Halo client and
    * site a device belongs to"). */
-  item->reason = device_placement (ctx->store, group, mapping, computer, company,
-                                   ctx->location_by_id, &item->spec.client_id, &item->spec.site_id);
+  item->reason =
+      device_placement (ctx->store, group, mapping, computer, company, ctx->location_by_id,
+                        &item->spec.client_id, &item->spec.site_id, &item->reason_code);
   if (item->reason != NULL)
     {
       group_plan_fail (gp, item);
@@ -547,6 +552,7 @@ plan_device (const PlanContext *ctx,
   fill_asset_spec (item, ctx->retired_inactive);
   if (item->halo_id > 0 && (item->reason = linked_elsewhere (ctx->store, item)) != NULL)
     {
+      item->reason_code = HY_REASON_ASSET_ELSEWHERE;
       group_plan_fail (gp, item);
       return;
     }
@@ -876,9 +882,9 @@ match_existing (const AssetIndex *idx, GHashTable *taken, HySyncPlanItem *item)
       item->action = PLAN_FAILED;
       /* Translators: %s is a computer name */
       item->reason = g_strdup_printf (_ ("Several Halo assets of the client match %s: link it "
-                                         "to the right one by hand (halyard-cli link set "
-                                         "computer)"),
+                                         "to the right one by hand"),
                                       item->computer->name);
+      item->reason_code = HY_REASON_ASSET_AMBIGUOUS;
       return;
     }
   if (found != NULL)

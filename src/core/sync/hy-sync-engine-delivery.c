@@ -195,9 +195,10 @@ _hy_sync_engine_route_waiting_alerts (HySyncRun *run)
       if (hy_sync_alert_on_route (&facts, routable) != HY_SYNC_ALERT_OP_CREATE_TICKET)
         {
           if (reason != NULL &&
-              (alert->state != HY_ALERT_STATE_UNROUTED || g_strcmp0 (reason, alert->reason) != 0))
-            hy_store_set_alert_delivery (store, alert->id, HY_ALERT_STATE_UNROUTED, 0, reason,
-                                         NULL);
+              (alert->state != HY_ALERT_STATE_UNROUTED || g_strcmp0 (reason, alert->reason) != 0 ||
+               route.why != alert->reason_code))
+            hy_store_set_alert_delivery_why (store, alert->id, HY_ALERT_STATE_UNROUTED, 0, reason,
+                                             route.why, NULL);
           continue;
         }
       /* A maintenance window still holds it (checked again each run: a window may have been
@@ -442,6 +443,7 @@ _hy_sync_engine_finalize_groups (HySyncRun *run)
       HySyncGroupPlan *gp = g_ptr_array_index (plan.groups, g);
       gp->synced = gp->failed = gp->queued = 0;
       g_clear_pointer (&gp->reason, g_free);
+      gp->reason_code = HY_REASON_NONE;
       g_hash_table_insert (by_group, gp->group_id, gp);
     }
   run->report->failed = 0;
@@ -463,7 +465,10 @@ _hy_sync_engine_finalize_groups (HySyncRun *run)
             gp->failed++;
             run->report->failed++;
             if (gp->reason == NULL)
-              gp->reason = g_strdup (item->reason);
+              {
+                gp->reason = g_strdup (item->reason);
+                gp->reason_code = item->reason_code;
+              }
             break;
           case PLAN_QUEUED:
             if (arr != NULL && arr->len > 0 &&
@@ -494,11 +499,13 @@ _hy_sync_engine_finalize_groups (HySyncRun *run)
       HySyncGroupPlan *gp = g_ptr_array_index (plan.groups, g);
       HySyncState state = HY_SYNC_STATE_SYNCED;
       g_autofree char *reason = NULL;
+      HyReason why = HY_REASON_NONE;
 
       if (gp->failed > 0)
         {
           state = HY_SYNC_STATE_FAILED;
           reason = g_strdup (gp->reason);
+          why = gp->reason_code;
         }
       else if (gp->queued > 0)
         {
@@ -512,8 +519,8 @@ _hy_sync_engine_finalize_groups (HySyncRun *run)
                                     gp->queued,
                                     run->last_error ? run->last_error : _ ("waiting to be sent"));
         }
-      if (!hy_store_set_group_sync (run->self->store, gp->group_id, state, gp->synced, gp->failed,
-                                    reason, &error))
+      if (!hy_store_set_group_sync_why (run->self->store, gp->group_id, state, gp->synced,
+                                        gp->failed, reason, why, &error))
         {
           g_warning ("%s", error->message);
           g_clear_error (&error);

@@ -199,6 +199,7 @@ typedef struct
   gint64 tickettype_id;
   gint64 close_status_id;
   char *computer_name;
+  HyReason why; /* not routable: what fixes the reason (kept by _hy_sync_engine_route_clear ()) */
 } HySyncRoute;
 
 typedef enum
@@ -220,6 +221,7 @@ typedef struct
   gboolean found; /* halo_id found by a Halo lookup, not yet linked */
   HySyncPlanAction action;
   char *reason;
+  HyReason reason_code;
   gint64 unsent_id; /* PLAN_QUEUED: the device's last queued asset write, never sent: it takes
                      * the device as it is now */
 } HySyncPlanItem;
@@ -232,6 +234,7 @@ typedef struct
   guint failed;
   guint queued;
   char *reason;
+  HyReason reason_code;
 } HySyncGroupPlan;
 
 typedef struct

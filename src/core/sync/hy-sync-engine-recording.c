@@ -133,6 +133,7 @@ hy_sync_engine_get_alert_result (HySyncEngine *self, const char *alert_id, GErro
   result->state = alert->state;
   result->ticket_id = alert->ticket_id;
   result->reason = g_strdup (alert->reason);
+  result->reason_code = alert->reason_code;
 
   /* A delivered alert with writes still waiting (a note, a close) is reported as queued, and
    * as dead when one of them was dead-lettered. */
@@ -155,6 +156,7 @@ hy_sync_engine_get_alert_result (HySyncEngine *self, const char *alert_id, GErro
                 {
                   g_free (result->reason);
                   result->reason = g_strdup (item->last_error);
+                  result->reason_code = HY_REASON_NONE;
                 }
               break;
             }
@@ -416,13 +418,14 @@ queue_repeat_note (HySyncEngine *self,
 }
 
 /* The Halo writes a raise implies (@ops): a ticket (or held by a maintenance window), unrouted
- * with @reason, or a repeat's note. */
+ * with @reason (and @why, what fixes it), or a repeat's note. */
 static gboolean
 queue_raise_writes (HySyncEngine *self,
                     HyStore *store,
                     HyAlert *alert,
                     HySyncAlertOps ops,
                     const char *reason,
+                    HyReason why,
                     const char *summary,
                     GError **error)
 {
@@ -449,8 +452,8 @@ queue_raise_writes (HySyncEngine *self,
              hy_store_set_alert_delivery (store, alert->id, HY_ALERT_STATE_QUEUED, 0, NULL, error);
     }
   if (ops & HY_SYNC_ALERT_OP_UNROUTED)
-    return hy_store_set_alert_delivery (store, alert->id, HY_ALERT_STATE_UNROUTED, 0, reason,
-                                        error);
+    return hy_store_set_alert_delivery_why (store, alert->id, HY_ALERT_STATE_UNROUTED, 0, reason,
+                                            why, error);
   if (ops & HY_SYNC_ALERT_OP_REPEAT_NOTE)
     return queue_repeat_note (self, store, alert, summary, error);
   return TRUE;
@@ -506,7 +509,7 @@ hy_sync_engine_raise_alert (HySyncEngine *self, const HySyncAlertInput *input, G
         return commit_alert_write (self, store, alert->id, error);
     }
   if (!store_raised_alert (store, existing, alert, ops, &facts, error) ||
-      !queue_raise_writes (self, store, alert, ops, reason, input->summary, error))
+      !queue_raise_writes (self, store, alert, ops, reason, route.why, input->summary, error))
     {
       hy_store_rollback (store);
       return NULL;
@@ -662,8 +665,8 @@ record_clear (HyStore *store,
       /* Translators: %s says why no status could close the ticket, and what to do */
       g_autofree char *why = g_strdup_printf (_ ("The ticket stays open: %s"), no_close->message);
 
-      if (!hy_store_set_alert_delivery (store, alert->id, alert->state, alert->ticket_id, why,
-                                        error))
+      if (!hy_store_set_alert_delivery_why (store, alert->id, alert->state, alert->ticket_id, why,
+                                            HY_REASON_NO_CLOSE_STATUS, error))
         return FALSE;
     }
   return TRUE;

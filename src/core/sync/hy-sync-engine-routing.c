@@ -40,7 +40,8 @@ _hy_sync_engine_route_clear (HySyncRoute *route)
   g_clear_pointer (&route->computer_name, g_free);
 }
 
-/* Where the alert's ticket goes; FALSE with a translated @reason when it cannot be routed. */
+/* Where the alert's ticket goes; FALSE with a translated @reason (and route->why) when it cannot
+ * be routed. */
 gboolean
 _hy_sync_engine_route_alert (HyStore *store,
                              const HyAlert *alert,
@@ -57,9 +58,10 @@ _hy_sync_engine_route_alert (HyStore *store,
   if (pmap == NULL)
     {
       /* Translators: %s is a monitor policy id */
-      *reason = g_strdup_printf (_ ("Policy %s is not mapped to a Halo ticket type: map it "
-                                    "(halyard-cli map policy) and the alert is sent"),
+      *reason = g_strdup_printf (_ ("Policy %s is not mapped to a Halo ticket type: map it to "
+                                    "one and the alert is sent"),
                                  alert->policy_id);
+      route->why = HY_REASON_POLICY_NOT_MAPPED;
       return FALSE;
     }
   computer = hy_store_get (store, HY_RECORD_KIND_COMPUTER, alert->computer_id, NULL);

@@ -151,6 +151,11 @@ hy_sync_alert_result_to_json (const HySyncAlertResult *result)
     json_builder_add_string_value (b, result->reason);
   else
     json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "reason_code");
+  if (result->reason != NULL && hy_reason_to_string (result->reason_code) != NULL)
+    json_builder_add_string_value (b, hy_reason_to_string (result->reason_code));
+  else
+    json_builder_add_null_value (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -64,10 +64,11 @@ typedef struct
   HyAlertState state;
   gint64 ticket_id;
   char *reason;
+  HyReason reason_code; /* what fixes @reason, for a front end to name its control */
 } HySyncAlertResult;
 
 void hy_sync_alert_result_free (HySyncAlertResult *result);
-/* {"alert", "state", "ticket_id", "reason"} */
+/* {"alert", "state", "ticket_id", "reason", "reason_code"} */
 JsonNode *hy_sync_alert_result_to_json (const HySyncAlertResult *result);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HySyncAlertResult, hy_sync_alert_result_free)
 

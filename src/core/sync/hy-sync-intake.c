@@ -15,7 +15,8 @@
 /* Helpers                                                                   */
 /* ------------------------------------------------------------------------- */
 
-/* Finds the one record of @kind named @value; FALSE with a translated @reason otherwise. */
+/* Finds the one record of @kind named @value; FALSE with a translated @reason otherwise, and in
+ * @why what fixes it when a front end has a setting for it (the label that names @kind). */
 static gboolean
 resolve (HyStore *store,
          HyRecordKind kind,
@@ -23,26 +24,29 @@ resolve (HyStore *store,
          const char *label,
          char **out_id,
          char **reason,
+         HyReason *why,
          GError **error)
 {
   g_auto (GStrv) ids = NULL;
   gboolean computer = kind == HY_RECORD_KIND_COMPUTER;
+  HyReason label_why = computer ? HY_REASON_COMPUTER_LABEL : HY_REASON_POLICY_LABEL;
 
   *out_id = NULL;
+  *why = HY_REASON_NONE;
   if (value == NULL || *value == '\0')
     {
       if (computer)
         /* Translators: %s is a list of label names, such as "instance, host, hostname" */
         *reason = g_strdup_printf (_ ("No label names the computer (Halyard looks for %s): add "
-                                      "one to the alert, or choose the label with halyard-cli "
-                                      "intake set --computer-label"),
+                                      "one to the alert, or choose the label that names "
+                                      "computers"),
                                    label ? label : "computer");
       else
         /* Translators: %s is a label name, such as "alertname" */
         *reason = g_strdup_printf (_ ("No label names the policy (Halyard looks for %s): add one "
-                                      "to the alert, or choose the label with halyard-cli intake "
-                                      "set --policy-label"),
+                                      "to the alert, or choose the label that names policies"),
                                    label ? label : "policy");
+      *why = label_why;
       return FALSE;
     }
   ids = hy_store_intake_match (store, kind, value, error);
@@ -57,10 +61,12 @@ resolve (HyStore *store,
     {
       if (computer && label != NULL)
         /* Translators: the first %s is what the alert's label says, the second the label's name */
-        *reason = g_strdup_printf (_ ("No computer has the id or name “%s” (label %s): import "
-                                      "the computer, or choose the label that names computers "
-                                      "with halyard-cli intake set --computer-label"),
-                                   value, label);
+        {
+          *reason = g_strdup_printf (_ ("No computer has the id or name “%s” (label %s): import "
+                                        "the computer, or choose the label that names computers"),
+                                     value, label);
+          *why = label_why;
+        }
       else if (computer)
         /* Translators: %s is what the alert gave as its computer */
         *reason = g_strdup_printf (_ ("No computer has the id or name “%s”: import the computer "
@@ -68,10 +74,12 @@ resolve (HyStore *store,
                                    value);
       else if (label != NULL)
         /* Translators: the first %s is what the alert's label says, the second the label's name */
-        *reason = g_strdup_printf (_ ("No policy has the id or name “%s” (label %s): import the "
-                                      "policy, or choose the label that names policies with "
-                                      "halyard-cli intake set --policy-label"),
-                                   value, label);
+        {
+          *reason = g_strdup_printf (_ ("No policy has the id or name “%s” (label %s): import the "
+                                        "policy, or choose the label that names policies"),
+                                     value, label);
+          *why = label_why;
+        }
       else
         /* Translators: %s is what the alert gave as its policy */
         *reason = g_strdup_printf (_ ("No policy has the id or name “%s”: import the policy "
@@ -93,13 +101,14 @@ resolve (HyStore *store,
 }
 
 static HySyncAlertResult *
-waiting_result (const char *alert_id, const char *reason)
+waiting_result (const char *alert_id, const char *reason, HyReason why)
 {
   HySyncAlertResult *result = g_new0 (HySyncAlertResult, 1);
 
   result->alert_id = g_strdup (alert_id);
   result->state = HY_ALERT_STATE_UNROUTED;
   result->reason = g_strdup (reason);
+  result->reason_code = why;
   return result;
 }
 
@@ -160,6 +169,7 @@ hy_sync_engine_receive (HySyncEngine *self,
   g_autofree char *reason = NULL;
   g_autoptr (HySyncAlertResult) result = NULL;
   g_autoptr (HyIntakeWaiting) before = NULL;
+  HyReason why = HY_REASON_NONE;
   gboolean known = TRUE;
   gboolean routable;
 
@@ -181,10 +191,10 @@ hy_sync_engine_receive (HySyncEngine *self,
   else
     {
       routable = resolve (store, HY_RECORD_KIND_COMPUTER, in->computer, in->computer_label,
-                          &computer_id, &reason, error);
+                          &computer_id, &reason, &why, error);
       if (routable)
         routable = resolve (store, HY_RECORD_KIND_POLICY, in->policy, in->policy_label, &policy_id,
-                            &reason, error);
+                            &reason, &why, error);
       if (reason == NULL && !routable)
         ; /* a store error */
       else if (routable)
@@ -215,6 +225,7 @@ hy_sync_engine_receive (HySyncEngine *self,
             .labels = (char *) in->labels,
             .raised_at = (char *) in->raised_at,
             .reason = reason,
+            .reason_code = why,
             .received = g_get_real_time () / G_USEC_PER_SEC,
           };
           g_autoptr (GError) local = NULL;
@@ -224,7 +235,7 @@ hy_sync_engine_receive (HySyncEngine *self,
           if (before != NULL)
             waiting.received = before->received;
           if (hy_store_intake_put_waiting (store, &waiting, error))
-            result = waiting_result (in->id, reason);
+            result = waiting_result (in->id, reason, why);
         }
     }
 
@@ -261,12 +272,13 @@ hy_sync_engine_route_intake (HySyncEngine *self, GError **error)
       g_autofree char *reason = NULL;
       g_autoptr (HySyncAlertResult) result = NULL;
       g_autoptr (GError) local = NULL;
+      HyReason why;
       gboolean routable;
 
-      routable =
-          resolve (store, HY_RECORD_KIND_COMPUTER, w->computer, NULL, &computer_id, &reason,
-                   &local) &&
-          resolve (store, HY_RECORD_KIND_POLICY, w->policy, NULL, &policy_id, &reason, &local);
+      routable = resolve (store, HY_RECORD_KIND_COMPUTER, w->computer, NULL, &computer_id, &reason,
+                          &why, &local) &&
+                 resolve (store, HY_RECORD_KIND_POLICY, w->policy, NULL, &policy_id, &reason, &why,
+                          &local);
       if (local != NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local));
