@@ -10,78 +10,23 @@ Usage: test-atspi-demo.py BUILD_ROOT
 """
 
 import os
-import signal
 import subprocess
 import sys
 import tempfile
 import threading
-import time
 
-import gi
-
-gi.require_version("Atspi", "2.0")
-import pyatspi  # noqa: E402
+from halyard_atspi import Tap, frame_of, halyard_env, spoken, stop, views, wait_until, walk
 
 build = sys.argv[1] if len(sys.argv) > 1 else os.environ["HALYARD_BUILD_ROOT"]
 PLAN = 11
-tests = []
+tap = Tap()
+ok = tap.ok
 
 
-def ok(condition, what):
-    tests.append(bool(condition))
-    print(("ok" if condition else "not ok") + " %d - %s" % (len(tests), what), flush=True)
-    return condition
-
-
-def walk(node, depth=0):
-    if node is None or depth > 60:
-        return
-    yield node
-    try:
-        count = node.childCount
-    except Exception:
-        return
-    for i in range(count):
-        try:
-            child = node.getChildAtIndex(i)
-        except Exception:
-            continue
-        yield from walk(child, depth + 1)
-
-
-# How long a wait lasts before the test calls it a hang. Every wait is on a condition and ends
-# as soon as it holds: this only bounds a wait whose condition never comes, so it is far longer
-# than anything takes on a loaded machine (a short one fails a slow run, not a broken one).
-HANG = 60
-
-
-def until(predicate, timeout=HANG, every=0.3):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-        except Exception:
-            value = None
-        if value:
-            return value
-        time.sleep(every)
-    return None
-
-
-def frame_of(pid, title):
-    desktop = pyatspi.Registry.getDesktop(0)
-    for i in range(desktop.childCount):
-        app = desktop.getChildAtIndex(i)
-        try:
-            if app is None or app.get_process_id() != pid:
-                continue
-        except Exception:
-            continue
-        for j in range(app.childCount):
-            frame = app.getChildAtIndex(j)
-            if frame is not None and frame.getRole() == pyatspi.ROLE_FRAME and frame.name == title:
-                return frame
-    return None
+def passed_checks(frame):
+    """The connection test's passed checks, read in the Setup view only."""
+    setup = next((page for tab, page in views(frame) if spoken(tab.name) == "Setup"), frame)
+    return [n for n in walk(setup) if (n.name or "").startswith("Passed: ")]
 
 
 class Halyard:
@@ -109,12 +54,7 @@ class Halyard:
         return None
 
     def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            return self.proc.wait(15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            return None
+        return stop(self.proc, 15)
 
 
 def application_id():
@@ -136,32 +76,25 @@ def keyring_has(url):
 def main():
     print("1..%d" % PLAN, flush=True)
     home = tempfile.mkdtemp(prefix="halyard-atspi-demo-")
-    env = dict(os.environ)
-    env.pop("NO_AT_BRIDGE", None)
-    env.pop("GTK_A11Y", None)
+    env = halyard_env(build, XDG_DATA_HOME=os.path.join(home, "data"), G_MESSAGES_DEBUG="hy-demo",
+                      LANGUAGE="en", LC_ALL="C.UTF-8")
     env.pop("HALYARD_DATA_DIR", None)
-    env["XDG_DATA_HOME"] = os.path.join(home, "data")
-    env["GSETTINGS_BACKEND"] = "memory"
-    env["G_MESSAGES_DEBUG"] = "hy-demo"
-    env["LANGUAGE"] = "en"
-    env["LC_ALL"] = "C.UTF-8"
-    env["XDG_DATA_DIRS"] = ":".join([env.get("XDG_DATA_DIRS", "/usr/local/share:/usr/share"),
-                                     os.path.join(build, "tests", "ui")])
 
     app = Halyard([], env)
     try:
-        demo = until(app.demo)
+        demo = wait_until(app.demo, "the demo saying where it lives")
         if not ok(demo is not None, "plain halyard without a profile starts the demo"):
             return
         url, data_dir = demo
         ok(url.startswith("http://127.0.0.1:") and os.path.isdir(data_dir),
            "the demo's Halo is on loopback and its data in a temporary directory")
-        frame = until(lambda: frame_of(app.proc.pid, "Halyard Demo"))
+        frame = wait_until(lambda: frame_of(app.proc.pid, "Halyard Demo"), "the demo's window")
         ok(frame is not None, "the window says it is a demo")
-        checks = until(lambda: [n for n in walk(frame) if (n.name or "").startswith("Passed: ")]
-                       if frame else None)
+        checks = wait_until(lambda: (lambda c: c if len(c) >= 10 else None)(passed_checks(frame)),
+                            "the demo's ten passed checks") if frame else None
         ok(checks and len(checks) >= 10, "the demo's connection test passes in Setup")
-        ok(until(lambda: keyring_has(url)), "the demo's secret is in the keyring")
+        ok(wait_until(lambda: keyring_has(url), "the demo's secret in the keyring"),
+           "the demo's secret is in the keyring")
 
         # Leave the demo (the menu's Leave the Demo, through the application's D-Bus actions).
         app_id = application_id()
@@ -169,10 +102,10 @@ def main():
                         "--object-path", "/" + app_id.replace(".", "/"), "--method",
                         "org.gtk.Actions.Activate", "leave-demo", "[]", "{}"],
                        capture_output=True, timeout=20)
-        ok(until(lambda: frame_of(app.proc.pid, "Halyard")) is not None
+        ok(wait_until(lambda: frame_of(app.proc.pid, "Halyard"), "the Halyard window") is not None
            and frame_of(app.proc.pid, "Halyard Demo") is None,
            "leaving the demo opens Halyard on the real data")
-        ok(until(lambda: not os.path.exists(data_dir))
+        ok(wait_until(lambda: not os.path.exists(data_dir), "the demo's directory removed")
            and not keyring_has(url), "leaving the demo removes its directory and keyring item")
 
         # The menu's Try the Demo brings it back.
@@ -180,7 +113,8 @@ def main():
                         "--object-path", "/" + app_id.replace(".", "/"), "--method",
                         "org.gtk.Actions.Activate", "start-demo", "[]", "{}"],
                        capture_output=True, timeout=20)
-        ok(until(lambda: frame_of(app.proc.pid, "Halyard Demo")) is not None
+        ok(wait_until(lambda: frame_of(app.proc.pid, "Halyard Demo"), "the demo's window again")
+           is not None
            and frame_of(app.proc.pid, "Halyard") is None,
            "Try the Demo opens the demo again after leaving it")
         ok(app.stop() == 0, "halyard ends cleanly on SIGTERM")
@@ -191,8 +125,9 @@ def main():
     # halyard --demo, ended by a signal, cleans up all the same.
     app = Halyard(["--demo"], env)
     try:
-        demo = until(app.demo)
-        ok(demo is not None and until(lambda: keyring_has(demo[0])),
+        demo = wait_until(app.demo, "halyard --demo saying where it lives")
+        ok(demo is not None and wait_until(lambda: keyring_has(demo[0]),
+                                           "the demo's secret in the keyring"),
            "halyard --demo starts the demo, its secret in the keyring")
         status = app.stop()
         ok(demo is not None and status == 0 and not os.path.exists(demo[1])
@@ -206,6 +141,5 @@ def main():
 
 if __name__ == "__main__":
     main()
-    while len(tests) < PLAN:
-        ok(False, "not reached")
-    sys.exit(0 if all(tests) else 1)
+    tap.fill(PLAN)
+    sys.exit(0 if tap.passed() else 1)
