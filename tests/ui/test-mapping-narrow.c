@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "hy-mapping-test.h"
+#include "hy-test-ui.h"
 
 /* ---- /mapping/narrow ---------------------------------------------------------------------- */
 
@@ -84,22 +85,6 @@ toolbar_actions (HyMappingPage *page, guint *n_buttons)
   return actions;
 }
 
-/* The labels in the list that show an ellipsis. */
-static void
-collect_cut_labels (GtkWidget *root, GPtrArray *cut)
-{
-  if (!gtk_widget_get_mapped (root))
-    return;
-
-  if (GTK_IS_LABEL (root) && gtk_label_get_ellipsize (GTK_LABEL (root)) != PANGO_ELLIPSIZE_NONE &&
-      pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (root))))
-    g_ptr_array_add (cut, g_strdup (gtk_label_get_text (GTK_LABEL (root))));
-
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    collect_cut_labels (child, cut);
-}
-
 /* Until the page's layout is @narrow, then the new layout allocated: two painted frames (the
  * first may change the layout again). */
 static void
@@ -121,13 +106,11 @@ check_narrow_columns (HyMappingPage *page)
 {
   GtkColumnView *view = GTK_COLUMN_VIEW (
       hy_test_find_type_outside_popovers (GTK_WIDGET (page), GTK_TYPE_COLUMN_VIEW));
-  g_autoptr (GPtrArray) cut = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GPtrArray) cut = NULL;
 
   g_assert_cmpuint (hy_test_column_view_n_visible (view), ==, 2);
-  collect_cut_labels (GTK_WIDGET (view), cut);
-  for (guint i = 0; i < cut->len; i++)
-    g_test_message ("cut off at 360 px: %s", (char *) g_ptr_array_index (cut, i));
-  g_assert_cmpuint (cut->len, ==, 0);
+  cut = hy_test_ui_cut_labels (GTK_WIDGET (view));
+  hy_test_ui_assert_none_cut (cut, "at 360 px");
 }
 
 /* The rest of the selected row, under the list. */
