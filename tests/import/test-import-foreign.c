@@ -110,6 +110,31 @@ map_text (HyImportResult *result)
   return g_string_free (out, FALSE);
 }
 
+/* Imports the RMM export @name (tests/import/data) as computers, with the column map @columns
+ * (NULL: guessed from the headers), and checks the map it read: @map, as map_text () writes it. */
+static HyImportResult *
+import_export (Fixture *f, const char *name, const char *columns, const char *map)
+{
+  HyImportOptions options = HY_IMPORT_OPTIONS_INIT;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HyImportResult) result = NULL;
+  g_autofree char *read = NULL;
+
+  options.has_kind = TRUE;
+  options.kind = HY_RECORD_KIND_COMPUTER;
+  options.columns = columns;
+  result = import_data (f, name, &options, &error);
+  g_assert_no_error (error);
+  read = map_text (result);
+  g_assert_cmpstr (read, ==, map);
+  return g_steal_pointer (&result);
+}
+
+#define DATTO_MAP                                                                            \
+  "Hostname=name,Site Name=company,Description=-,Int IP Address=ip,Ext IP Address=-,"        \
+  "Operating System=os,Serial Number=serial,Last Seen=last_seen,Last Audit=-,Device Type=-," \
+  "Last User=-"
+
 /* ---------------------------------------------------------------------------------------------
  * RMM exports
  * ------------------------------------------------------------------------------------------- */
@@ -117,7 +142,6 @@ map_text (HyImportResult *result)
 static void
 test_datto (Fixture *f, gconstpointer data)
 {
-  HyImportOptions options = HY_IMPORT_OPTIONS_INIT;
   g_autoptr (GError) error = NULL;
   g_autoptr (HyImportResult) result = NULL;
   g_autoptr (HyImportResult) again = NULL;
@@ -125,19 +149,9 @@ test_datto (Fixture *f, gconstpointer data)
   g_autoptr (HyComputer) fs = NULL;
   g_autoptr (HyCompany) acme = NULL;
   g_autoptr (JsonNode) json = NULL;
-  g_autofree char *map = NULL;
   g_autofree char *text = NULL;
 
-  options.has_kind = TRUE;
-  options.kind = HY_RECORD_KIND_COMPUTER;
-  result = import_data (f, "datto-rmm-devices.csv", &options, &error);
-  g_assert_no_error (error);
-
-  map = map_text (result);
-  g_assert_cmpstr (map, ==,
-                   "Hostname=name,Site Name=company,Description=-,Int IP Address=ip,"
-                   "Ext IP Address=-,Operating System=os,Serial Number=serial,Last Seen=last_seen,"
-                   "Last Audit=-,Device Type=-,Last User=-");
+  result = import_export (f, "datto-rmm-devices.csv", NULL, DATTO_MAP);
   g_assert_cmpuint (hy_import_result_get_added (result, HY_RECORD_KIND_COMPUTER), ==, 3);
   /* The companies named in the file, created with ids made from their names. */
   g_assert_cmpuint (hy_import_result_get_added (result, HY_RECORD_KIND_COMPANY), ==, 2);
@@ -162,8 +176,7 @@ test_datto (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (text, "{\"header\":\"Description\",\"field\":null}"));
 
   /* The same file again changes nothing. */
-  again = import_data (f, "datto-rmm-devices.csv", &options, &error);
-  g_assert_no_error (error);
+  again = import_export (f, "datto-rmm-devices.csv", NULL, DATTO_MAP);
   g_assert_cmpuint (hy_import_result_get_unchanged (again, HY_RECORD_KIND_COMPUTER), ==, 3);
   g_assert_cmpuint (hy_import_result_get_total_added (again), ==, 0);
   g_assert_cmpint (count (f, HY_RECORD_KIND_COMPANY), ==, 2);
@@ -174,19 +187,14 @@ test_datto (Fixture *f, gconstpointer data)
 static void
 test_ninjaone_matches_companies (Fixture *f, gconstpointer data)
 {
-  HyImportOptions options = HY_IMPORT_OPTIONS_INIT;
   g_autoptr (GError) error = NULL;
   g_autoptr (HyImportResult) datto = NULL;
   g_autoptr (HyImportResult) ninja = NULL;
   g_autoptr (HyComputer) dc = NULL;
   g_autoptr (HyComputer) laptop = NULL;
-  g_autofree char *map = NULL;
   HyGroup servers = { "g1", "Servers", NULL };
 
-  options.has_kind = TRUE;
-  options.kind = HY_RECORD_KIND_COMPUTER;
-  datto = import_data (f, "datto-rmm-devices.csv", &options, &error);
-  g_assert_no_error (error);
+  datto = import_export (f, "datto-rmm-devices.csv", NULL, DATTO_MAP);
   /* The technician put the DC in a group (from Halyard's own JSON, say). */
   g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_GROUP, &servers, NULL, &error));
   dc = get_computer (f, "serial:SN-DC01");
@@ -195,13 +203,10 @@ test_ninjaone_matches_companies (Fixture *f, gconstpointer data)
   g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, dc, NULL, &error));
   g_clear_pointer (&dc, hy_computer_free);
 
-  ninja = import_data (f, "ninjaone-devices.csv", &options, &error);
-  g_assert_no_error (error);
-  map = map_text (ninja);
-  g_assert_cmpstr (map, ==,
-                   "Display Name=name,Organization=company,Location=-,OS Name=os,"
-                   "Serial Number=serial,IP Addresses=ip,MAC Addresses=mac,"
-                   "Last Contact=last_seen,Device Role=-");
+  ninja = import_export (f, "ninjaone-devices.csv", NULL,
+                         "Display Name=name,Organization=company,Location=-,OS Name=os,"
+                         "Serial Number=serial,IP Addresses=ip,MAC Addresses=mac,"
+                         "Last Contact=last_seen,Device Role=-");
   g_assert_cmpuint (hy_import_result_get_updated (ninja, HY_RECORD_KIND_COMPUTER), ==, 1);
   g_assert_cmpuint (hy_import_result_get_added (ninja, HY_RECORD_KIND_COMPUTER), ==, 1);
   g_assert_cmpuint (hy_import_result_get_total_added (ninja), ==, 1);
@@ -220,8 +225,6 @@ test_ninjaone_matches_companies (Fixture *f, gconstpointer data)
 static void
 test_other_rmms (Fixture *f, gconstpointer data)
 {
-  HyImportOptions options = HY_IMPORT_OPTIONS_INIT;
-  g_autoptr (GError) error = NULL;
   struct
   {
     const char *file;
@@ -263,20 +266,13 @@ test_other_rmms (Fixture *f, gconstpointer data)
       "serial:SN-STARK1", "stark-industries" },
   };
 
-  options.has_kind = TRUE;
-  options.kind = HY_RECORD_KIND_COMPUTER;
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autoptr (HyImportResult) result = NULL;
       g_autoptr (HyComputer) computer = NULL;
-      g_autofree char *map = NULL;
 
       g_test_message ("%s", cases[i].file);
-      options.columns = cases[i].columns;
-      result = import_data (f, cases[i].file, &options, &error);
-      g_assert_no_error (error);
-      map = map_text (result);
-      g_assert_cmpstr (map, ==, cases[i].map);
+      result = import_export (f, cases[i].file, cases[i].columns, cases[i].map);
       computer = get_computer (f, cases[i].id);
       g_assert_cmpstr (computer->company_id, ==, cases[i].company);
     }
