@@ -308,21 +308,37 @@ check_action_agent (HySyncRun *run,
   _hy_sync_engine_report_warning (run->self, "POST", "/api/Actions", item->record_key, message);
 }
 
-/* Looks @spec's action up on its ticket, in case an earlier attempt made it. TRUE when that
- * settles @item: the look-up failed (@item failed with its error) or found the action (@item is
- * complete); FALSE when there is no such action. */
+/* Whether the action of @item (@note at @datetime on @ticket_id) is on its ticket already: an
+ * earlier attempt may have made it. FALSE when Halo could not be asked (@item failed with its
+ * error). */
+static gboolean
+look_up_action (HySyncRun *run,
+                HyOutboxItem *item,
+                gint64 ticket_id,
+                const char *note,
+                const char *datetime,
+                gboolean *out_found)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!_hy_sync_engine_lookup_action (run, ticket_id, item->record_key, note, datetime, out_found,
+                                      &error))
+    {
+      _hy_sync_engine_item_failed (run, item, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Looks @spec's action up on its ticket. TRUE when that settles @item: the look-up failed
+ * (@item failed) or found the action (@item is complete); FALSE when there is no such action. */
 static gboolean
 settled_by_action_lookup (HySyncRun *run, HyOutboxItem *item, const HySyncActionSpec *spec)
 {
-  g_autoptr (GError) error = NULL;
   gboolean found = FALSE;
 
-  if (!_hy_sync_engine_lookup_action (run, spec->ticket_id, item->record_key, spec->note,
-                                      spec->datetime, &found, &error))
-    {
-      _hy_sync_engine_item_failed (run, item, error);
-      return TRUE;
-    }
+  if (!look_up_action (run, item, spec->ticket_id, spec->note, spec->datetime, &found))
+    return TRUE;
   if (found)
     _hy_sync_engine_item_complete (run, item);
   return found;
@@ -459,12 +475,15 @@ ticket_worked (HySyncRun *run,
   return TRUE;
 }
 
-/* Writes the note a clear queued with its close; FALSE when @item failed. */
+/* Posts @text (at @datetime; NULL: now) as a note on @alert's ticket, with the outcome Halyard
+ * chose for its notes; FALSE when @item failed. */
 static gboolean
-write_clear_note (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, JsonObject *payload)
+post_note (HySyncRun *run,
+           HyOutboxItem *item,
+           HyAlert *alert,
+           const char *text,
+           const char *datetime)
 {
-  const char *text = hy_sync_json_string (payload, "note");
-  const char *datetime = hy_sync_json_string (payload, "datetime");
   g_autoptr (JsonNode) body = NULL;
   g_autofree char *outcome = NULL;
   HySyncActionSpec spec = { 0 };
@@ -473,21 +492,7 @@ write_clear_note (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, JsonObject
                       .priority = HY_HALO_PRIORITY_ALERT,
                       .cancellable = run->cancellable,
                       .record = item->record_key };
-  gboolean found = FALSE;
 
-  if (item->attempts > 0)
-    {
-      g_autoptr (GError) error = NULL;
-
-      if (!_hy_sync_engine_lookup_action (run, alert->ticket_id, item->record_key, text, datetime,
-                                          &found, &error))
-        {
-          _hy_sync_engine_item_failed (run, item, error);
-          return FALSE;
-        }
-      if (found)
-        return TRUE;
-    }
   spec.ticket_id = alert->ticket_id;
   if (!_hy_sync_engine_choose_note_outcome (run->self->store, &spec.outcome_id, &outcome))
     outcome = g_strdup ("Private Note");
@@ -500,6 +505,24 @@ write_clear_note (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, JsonObject
     return FALSE;
   _hy_sync_engine_call_clear (&note);
   return TRUE;
+}
+
+/* Writes the note a clear queued with its close; FALSE when @item failed. */
+static gboolean
+write_clear_note (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, JsonObject *payload)
+{
+  const char *text = hy_sync_json_string (payload, "note");
+  const char *datetime = hy_sync_json_string (payload, "datetime");
+  gboolean found = FALSE;
+
+  if (item->attempts > 0)
+    {
+      if (!look_up_action (run, item, alert->ticket_id, text, datetime, &found))
+        return FALSE;
+      if (found)
+        return TRUE;
+    }
+  return post_note (run, item, alert, text, datetime);
 }
 
 static void
@@ -526,30 +549,13 @@ deliver_ticket_close (HySyncRun *run, HyOutboxItem *item, HyAlert *alert, JsonOb
         return;
       if (worked)
         {
-          g_autoptr (JsonNode) body = NULL;
-          g_autofree char *outcome = NULL;
-          HySyncActionSpec spec = { 0 };
-          HySyncCall note = { .self = run->self,
-                              .op = OP_CREATE_ACTION,
-                              .priority = HY_HALO_PRIORITY_ALERT,
-                              .cancellable = run->cancellable,
-                              .record = item->record_key };
-
           const char *extra = hy_sync_json_string (payload, "extra");
           g_autofree char *text =
               extra != NULL && *extra != '\0' ? g_strconcat (why, "\n\n", extra, NULL) : NULL;
 
-          spec.ticket_id = alert->ticket_id;
-          if (!_hy_sync_engine_choose_note_outcome (run->self->store, &spec.outcome_id, &outcome))
-            outcome = g_strdup ("Private Note");
-          spec.outcome = outcome;
           /* One note: why it stays open (it says the alert cleared), and the clear's own note. */
-          spec.note = text != NULL ? text : why;
-          body = hy_sync_action_payload (&spec);
-          note.object = json_node_get_object (body);
-          if (!call_run_for_item (run, item, &note))
+          if (!post_note (run, item, alert, text != NULL ? text : why, NULL))
             return;
-          _hy_sync_engine_call_clear (&note);
           hy_ticket_lifecycle_kept_open (run->self->store, alert);
           /* Not closed: a re-raise is a repeat on the ticket still open. */
           hy_store_set_alert_ticket_closed (run->self->store, alert->id, NULL, NULL);
