@@ -304,8 +304,9 @@ hy_import_preview_file (GFile *file,
   g_autoptr (GMappedFile) mapped = NULL;
   g_autoptr (GBytes) bytes = NULL;
   g_autofree char *name = NULL;
-  const char *data, *p;
+  const char *data;
   gsize length = 0;
+  HyImportFormat format;
 
   g_return_val_if_fail (G_IS_FILE (file), NULL);
 
@@ -326,29 +327,18 @@ hy_import_preview_file (GFile *file,
   length = mapped ? g_mapped_file_get_length (mapped) : length;
   if (data == NULL)
     data = "";
-  if (length >= 3 && memcmp (data, "\xEF\xBB\xBF", 3) == 0)
-    {
-      data += 3;
-      length -= 3;
-    }
+  _hy_import_skip_bom (&data, &length);
   /* Only the rows shown are read (made valid UTF-8 for display); the import checks the whole
    * file. */
-  p = data;
-  while (p < data + length && g_ascii_isspace (*p))
-    p++;
-  if (p == data + length)
-    {
-      g_set_error (error, HY_IMPORT_ERROR, HY_IMPORT_ERROR_UNKNOWN_FORMAT, _ ("%s is empty."),
-                   name);
-      return NULL;
-    }
-  if (*p == '{' || *p == '[')
+  if (!_hy_import_sniff_format (name, data, length, &format, error))
+    return NULL;
+  if (format == HY_IMPORT_FORMAT_JSON)
     {
       /* Halyard's own document: no columns to map. */
       self->format = HY_IMPORT_FORMAT_JSON;
       return g_steal_pointer (&self);
     }
-  if (*p == '<')
+  if (format == HY_IMPORT_FORMAT_XML)
     {
       set_xml_columns (self);
       return preview_xml (self, name, data, length, NULL, max_rows, error) ? g_steal_pointer (&self)

@@ -125,6 +125,18 @@ char *_hy_import_fold_header (const char *header);
 /* "2026-11-20 10:00:00" (local time) or ISO 8601 → ISO 8601; NULL when it is neither. */
 char *_hy_import_normalize_date (const char *text);
 
+/* ---- Formats (hy-import.c) ---------------------------------------------------------------- */
+
+/* A UTF-8 byte order mark is tolerated: *@data and *@length skip it. */
+void _hy_import_skip_bom (const char **data, gsize *length);
+/* The format of a file not given one, from its first character: JSON, XML or CSV. Fails when
+ * there is nothing but blanks. */
+gboolean _hy_import_sniff_format (const char *name,
+                                  const char *data,
+                                  gsize length,
+                                  HyImportFormat *format,
+                                  GError **error);
+
 /* ---- Tasks (hy-import.c) ------------------------------------------------------------------ */
 
 /* What an import's or a preview's thread reads: the file, and options that own their texts. */

@@ -573,12 +573,7 @@ check_encoding (const char *name, const char **data, gsize *length, GError **err
 {
   const char *invalid = NULL;
 
-  /* A UTF-8 byte order mark is tolerated. */
-  if (*length >= 3 && memcmp (*data, "\xEF\xBB\xBF", 3) == 0)
-    {
-      *data += 3;
-      *length -= 3;
-    }
+  _hy_import_skip_bom (data, length);
 
   if (memchr (*data, '\0', *length) != NULL)
     {
@@ -610,13 +605,23 @@ check_encoding (const char *name, const char **data, gsize *length, GError **err
   return TRUE;
 }
 
-/* The format of a file not given one, from its first character: JSON, XML or CSV */
-static gboolean
-sniff_format (const char *name,
-              const char *data,
-              gsize length,
-              HyImportFormat *format,
-              GError **error)
+/* A UTF-8 byte order mark is tolerated: *@data and *@length skip it. */
+void
+_hy_import_skip_bom (const char **data, gsize *length)
+{
+  if (*length >= 3 && memcmp (*data, "\xEF\xBB\xBF", 3) == 0)
+    {
+      *data += 3;
+      *length -= 3;
+    }
+}
+
+gboolean
+_hy_import_sniff_format (const char *name,
+                         const char *data,
+                         gsize length,
+                         HyImportFormat *format,
+                         GError **error)
 {
   const char *p = data;
 
@@ -657,7 +662,8 @@ check_content (const char *name,
   if (!check_encoding (name, data, length, error))
     return FALSE;
 
-  if (format == HY_IMPORT_FORMAT_AUTO && !sniff_format (name, *data, *length, &format, error))
+  if (format == HY_IMPORT_FORMAT_AUTO &&
+      !_hy_import_sniff_format (name, *data, *length, &format, error))
     return FALSE;
 
   if (format == HY_IMPORT_FORMAT_CSV && !options->has_kind &&
