@@ -183,22 +183,11 @@ hy_asset_type_from_details (JsonObject *details)
 
       for (guint i = 0; i < json_array_get_length (array); i++)
         {
-          JsonNode *element = json_array_get_element (array, i);
-          JsonObject *field;
           const char *name;
           gint64 field_id;
 
-          if (!JSON_NODE_HOLDS_OBJECT (element))
-            continue;
-          field = json_node_get_object (element);
-          /* TypeInfo: field_id and field_name (a Field would say id and name) */
-          name = hy_sync_json_string (field, "field_name");
-          if (name == NULL)
-            name = hy_sync_json_string (field, "name");
-          field_id = hy_sync_json_int (field, "field_id");
-          if (field_id <= 0)
-            field_id = hy_sync_json_int (field, "id");
-          if (name != NULL && field_id > 0 && find_field (type, field_id) == NULL)
+          if (hy_sync_asset_type_field (json_array_get_element (array, i), &field_id, &name) &&
+              find_field (type, field_id) == NULL)
             hy_asset_type_add_field (type, field_id, name);
         }
     }

@@ -250,6 +250,23 @@ hy_sync_asset_changed_parts (const char *stored, const char *current)
   return changed;
 }
 
+gboolean
+hy_sync_asset_type_field (JsonNode *element, gint64 *out_id, const char **out_name)
+{
+  JsonObject *field;
+
+  if (element == NULL || !JSON_NODE_HOLDS_OBJECT (element))
+    return FALSE;
+  field = json_node_get_object (element);
+  *out_name = hy_sync_json_string (field, "field_name");
+  if (*out_name == NULL)
+    *out_name = hy_sync_json_string (field, "name");
+  *out_id = hy_sync_json_int (field, "field_id");
+  if (*out_id <= 0)
+    *out_id = hy_sync_json_int (field, "id");
+  return *out_name != NULL && *out_id > 0;
+}
+
 gint64
 hy_sync_asset_type_field_id (JsonObject *type_details, const char *name_like)
 {
@@ -264,23 +281,11 @@ hy_sync_asset_type_field_id (JsonObject *type_details, const char *name_like)
   fields = json_object_get_array_member (type_details, "fields");
   for (guint i = 0; i < json_array_get_length (fields); i++)
     {
-      JsonNode *element = json_array_get_element (fields, i);
-      JsonObject *field;
-      const char *name;
       g_autofree char *folded = NULL;
+      const char *name;
       gint64 id;
 
-      if (!JSON_NODE_HOLDS_OBJECT (element))
-        continue;
-      field = json_node_get_object (element);
-      /* TypeInfo: field_id and field_name (a Field would say id and name) */
-      name = hy_sync_json_string (field, "field_name");
-      if (name == NULL)
-        name = hy_sync_json_string (field, "name");
-      id = hy_sync_json_int (field, "field_id");
-      if (id <= 0)
-        id = hy_sync_json_int (field, "id");
-      if (name == NULL || id <= 0)
+      if (!hy_sync_asset_type_field (json_array_get_element (fields, i), &id, &name))
         continue;
       folded = g_utf8_casefold (name, -1);
       if (strstr (folded, wanted) != NULL)

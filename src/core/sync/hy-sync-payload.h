@@ -58,6 +58,9 @@ char *hy_sync_asset_inventory_number (const char *computer_id);
  * `fields[]` with `field_id`, `field_name`); 0 when it has none. Asset fields Halyard writes (the
  * name is the type's `keyfield_id`) are found this way, per tenant. */
 gint64 hy_sync_asset_type_field_id (JsonObject *type_details, const char *name_like);
+/* One field of an asset type's `fields` (TypeInfo): its id and name (field_id and field_name; a
+ * Field says id and name). FALSE when @element is not a field with both. */
+gboolean hy_sync_asset_type_field (JsonNode *element, gint64 *out_id, const char **out_name);
 
 /* The parts of an asset write, each fingerprinted on its own so that an update carries only
  * the parts whose value (or field) changed. */
