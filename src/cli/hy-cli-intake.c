@@ -326,16 +326,24 @@ deliverer_address (HyStore *store)
   return hy_store_intake_get_listening (store, holder->pid, holder->host, NULL);
 }
 
+/* What the status says of the intake: its counters, and every alert that waits for a route. */
+static gboolean
+read_status (HyStore *store, HyIntakeInfo **out_info, GPtrArray **out_unrouted, GError **error)
+{
+  *out_info = hy_store_intake_get (store, error);
+  if (*out_info == NULL)
+    return FALSE;
+  *out_unrouted = hy_store_intake_list_unrouted (store, 0, error);
+  return *out_unrouted != NULL;
+}
+
 gboolean
 hy_cli_intake_status_json (HyStore *store, JsonBuilder *b, GError **error)
 {
-  g_autoptr (HyIntakeInfo) info = hy_store_intake_get (store, error);
+  g_autoptr (HyIntakeInfo) info = NULL;
   g_autoptr (GPtrArray) unrouted = NULL;
 
-  if (info == NULL)
-    return FALSE;
-  unrouted = hy_store_intake_list_unrouted (store, 0, error);
-  if (unrouted == NULL)
+  if (!read_status (store, &info, &unrouted, error))
     return FALSE;
 
   json_builder_set_member_name (b, "unrouted_alerts");
@@ -396,13 +404,10 @@ hy_cli_intake_status_json (HyStore *store, JsonBuilder *b, GError **error)
 gboolean
 hy_cli_intake_status_print (HyCli *cli, HyStore *store, GError **error)
 {
-  g_autoptr (HyIntakeInfo) info = hy_store_intake_get (store, error);
+  g_autoptr (HyIntakeInfo) info = NULL;
   g_autoptr (GPtrArray) unrouted = NULL;
 
-  if (info == NULL)
-    return FALSE;
-  unrouted = hy_store_intake_list_unrouted (store, 0, error);
-  if (unrouted == NULL)
+  if (!read_status (store, &info, &unrouted, error))
     return FALSE;
   for (guint i = 0; i < unrouted->len; i++)
     {
