@@ -399,6 +399,31 @@ read_alertmanager_alert (JsonNode *node,
   return g_steal_pointer (&alert);
 }
 
+/* Every alert of @array; @name is the array's in messages ("alerts[3]"; "" for a bare array:
+ * "[3]"), @from_list says it is Alertmanager's own list of alerts rather than a notification. */
+static GPtrArray *
+read_alertmanager_alerts (JsonArray *array,
+                          const char *name,
+                          gboolean from_list,
+                          const HyIntakeInfo *settings,
+                          GError **error)
+{
+  g_autoptr (GPtrArray) alerts =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) hy_intake_alert_free);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      g_autofree char *where = g_strdup_printf ("%s[%u]", name, i);
+      HyIntakeAlert *alert = read_alertmanager_alert (json_array_get_element (array, i), where,
+                                                      from_list, settings, error);
+
+      if (alert == NULL)
+        return NULL;
+      g_ptr_array_add (alerts, alert);
+    }
+  return g_steal_pointer (&alerts);
+}
+
 /* ------------------------------------------------------------------------- */
 /* Public API                                                                */
 /* ------------------------------------------------------------------------- */
@@ -410,7 +435,6 @@ hy_intake_parse_alertmanager (const char *data,
                               GError **error)
 {
   g_autoptr (JsonNode) root = parse (data, length, error);
-  g_autoptr (GPtrArray) alerts = NULL;
   JsonObject *object;
   JsonNode *list;
   const char *version;
@@ -436,20 +460,7 @@ hy_intake_parse_alertmanager (const char *data,
   list = json_object_get_member (object, "alerts");
   if (list == NULL || !JSON_NODE_HOLDS_ARRAY (list))
     return invalid (error, _ ("The notification has no “alerts” array")), NULL;
-
-  alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_intake_alert_free);
-  for (guint i = 0; i < json_array_get_length (json_node_get_array (list)); i++)
-    {
-      g_autofree char *where = g_strdup_printf ("alerts[%u]", i);
-      HyIntakeAlert *alert =
-          read_alertmanager_alert (json_array_get_element (json_node_get_array (list), i), where,
-                                   FALSE, settings, error);
-
-      if (alert == NULL)
-        return NULL;
-      g_ptr_array_add (alerts, alert);
-    }
-  return g_steal_pointer (&alerts);
+  return read_alertmanager_alerts (json_node_get_array (list), "alerts", FALSE, settings, error);
 }
 
 GPtrArray *
@@ -459,8 +470,6 @@ hy_intake_parse_alertmanager_list (const char *data,
                                    GError **error)
 {
   g_autoptr (JsonNode) root = parse (data, length, error);
-  g_autoptr (GPtrArray) alerts = NULL;
-  JsonArray *array;
 
   if (root == NULL)
     return NULL;
@@ -468,19 +477,7 @@ hy_intake_parse_alertmanager_list (const char *data,
     return invalid (error, _ ("Alertmanager’s list of alerts is not a JSON array: check that "
                               "the Alertmanager URL is Alertmanager’s own address")),
            NULL;
-  array = json_node_get_array (root);
-  alerts = g_ptr_array_new_with_free_func ((GDestroyNotify) hy_intake_alert_free);
-  for (guint i = 0; i < json_array_get_length (array); i++)
-    {
-      g_autofree char *where = g_strdup_printf ("[%u]", i);
-      HyIntakeAlert *alert =
-          read_alertmanager_alert (json_array_get_element (array, i), where, TRUE, settings, error);
-
-      if (alert == NULL)
-        return NULL;
-      g_ptr_array_add (alerts, alert);
-    }
-  return g_steal_pointer (&alerts);
+  return read_alertmanager_alerts (json_node_get_array (root), "", TRUE, settings, error);
 }
 
 static const char *const halyard_members[] = { "id",      "computer", "policy", "summary",
