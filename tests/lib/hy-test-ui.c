@@ -231,13 +231,18 @@ hy_test_ui_close_toasts (GtkWidget *root, const char *const *titles)
   g_autoptr (GPtrArray) left = g_ptr_array_new ();
   Toasts t = { root, left };
   g_autoptr (GString) what = g_string_new ("the toasts' going");
+  gboolean animations = TRUE;
 
   for (guint i = 0; titles != NULL && titles[i] != NULL; i++)
     {
       g_ptr_array_add (left, (gpointer) titles[i]);
       g_string_append_printf (what, "%s“%s…”", i == 0 ? " after " : ", ", titles[i]);
     }
+  /* Each toast shown and hidden at once, not in 300 ms slides one after the other. */
+  g_object_get (gtk_settings_get_default (), "gtk-enable-animations", &animations, NULL);
+  hy_test_ui_set_animations (FALSE);
   hy_test_ui_wait_until (toasts_closed, &t, what->str);
+  hy_test_ui_set_animations (animations);
   hy_test_ui_settle (gtk_widget_get_ancestor (root, GTK_TYPE_WINDOW) != NULL
                          ? gtk_widget_get_ancestor (root, GTK_TYPE_WINDOW)
                          : root);
