@@ -163,6 +163,22 @@ hy_test_wait_css_class (GtkWidget *widget, const char *css_class)
 }
 
 static gboolean
+label_shown (gpointer user_data)
+{
+  Wait *wait = user_data;
+
+  return hy_test_find_label (wait->object, wait->text) != NULL;
+}
+
+void
+hy_test_wait_label (GtkWidget *root, const char *text, const char *what)
+{
+  Wait wait = { NULL, root, FALSE, text };
+
+  hy_test_wait_until (label_shown, &wait, what);
+}
+
+static gboolean
 is_filtered (gpointer model)
 {
   return gtk_filter_list_model_get_pending (GTK_FILTER_LIST_MODEL (model)) == 0;

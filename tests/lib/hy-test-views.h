@@ -54,6 +54,8 @@ void hy_test_wait_flag (HyTestFlagGetter get, gpointer object, gboolean value, c
 void hy_test_wait_text (HyTestTextGetter get, gpointer object, const char *text, const char *what);
 /* Until @widget has the style class @css_class (set by an answer that comes later). */
 void hy_test_wait_css_class (GtkWidget *widget, const char *css_class);
+/* Until a visible label under @root reads @text. */
+void hy_test_wait_label (GtkWidget *root, const char *text, const char *what);
 /* Until @model has filtered every item (a GtkFilterListModel filters incrementally). */
 void hy_test_wait_filtered (GListModel *model);
 /* Until *@counter is above @before (a signal handler counts). */

@@ -105,20 +105,6 @@ check_group_maintenance (Fixture *fixture, HyMappingPage *page)
   g_assert_null (strstr (hy_link_item_get_extra (row), "Maintenance from"));
 }
 
-typedef struct
-{
-  HyMappingPage *page;
-  const char *text;
-} LabelWait;
-
-static gboolean
-label_shown (gpointer user_data)
-{
-  LabelWait *wait = user_data;
-
-  return hy_test_find_label (GTK_WIDGET (wait->page), wait->text) != NULL;
-}
-
 /* A failed group's reason with its code: the row shows the window's own control that fixes it
  * (not a command of halyard-cli's). */
 static void
@@ -127,7 +113,6 @@ check_group_reason_hint (Fixture *fixture, HyMappingPage *page)
   g_autoptr (GError) error = NULL;
   g_autofree char *expected = NULL;
   HyLinkItem *row;
-  LabelWait wait = { page, NULL };
 
   g_assert_true (hy_store_set_group_sync_why (hy_session_get_store (fixture->session), "g1",
                                               HY_SYNC_STATE_FAILED, 0, 1,
@@ -138,8 +123,7 @@ check_group_reason_hint (Fixture *fixture, HyMappingPage *page)
   g_assert_cmpint (hy_link_item_get_reason_code (row), ==, HY_REASON_NO_SITE);
   expected = g_strconcat (hy_link_item_get_extra (row),
                           " In Mapping, refresh from Halo, or pick the group’s site.", NULL);
-  wait.text = expected;
-  hy_test_wait_until (label_shown, &wait, "the group's reason with the window's hint");
+  hy_test_wait_label (GTK_WIDGET (page), expected, "the group's reason with the window's hint");
   g_assert_true (hy_store_set_group_sync (hy_session_get_store (fixture->session), "g1",
                                           HY_SYNC_STATE_FAILED, 0, 0, "Halo said no", &error));
   hy_mapping_page_reload (page);
