@@ -43,6 +43,31 @@ finish (HyStore *self, gboolean ok, GError **error)
   return hy_store_commit (self, error);
 }
 
+/* Fills @out from a row of the statement. */
+typedef void (*FillFunc) (HyStmt *stmt, gpointer out);
+
+/* Runs @sql, which takes @id as ?1, and fills @out from its row with @fill when it has one (else
+ * @out keeps its values). FALSE with @error set when the statement failed. */
+static gboolean
+read_row_into (HyStore *self,
+               const char *sql,
+               const char *id,
+               FillFunc fill,
+               gpointer out,
+               GError **error)
+{
+  g_autoptr (HyStmt) stmt = _hy_store_prepare (self, sql, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  bind_text (stmt, 1, id);
+  rc = _hy_store_step (self, stmt, error);
+  if (rc == SQLITE_ROW)
+    fill (stmt, out);
+  return rc >= 0;
+}
+
 static gboolean
 require (HyStore *self, HyRecordKind kind, const char *id, GError **error)
 {
@@ -147,36 +172,21 @@ hy_policy_defaults_priority_for (const HyPolicyDefaults *defaults, const char *s
   return defaults->priority_id;
 }
 
-/* Fills @defaults from the policy's row, when it has one. */
-static gboolean
-read_policy_defaults (HyStore *self, HyPolicyDefaults *defaults, GError **error)
+static void
+fill_policy_defaults (HyStmt *stmt, gpointer out)
 {
-  g_autoptr (HyStmt) stmt = NULL;
-  int rc;
+  HyPolicyDefaults *defaults = out;
 
-  stmt = _hy_store_prepare (self,
-                            "SELECT priority_id, severity_priorities, team, agent_id, category, "
-                            "user_id, flap_minutes, user_client_id, user_site_id "
-                            "FROM policy_defaults WHERE policy_id = ?1",
-                            error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, defaults->policy_id);
-  rc = _hy_store_step (self, stmt, error);
-  if (rc == SQLITE_ROW)
-    {
-      defaults->priority_id = sqlite3_column_int64 (stmt, 0);
-      defaults->severity_priorities = _hy_store_column_dup (stmt, 1);
-      defaults->team = _hy_store_column_dup (stmt, 2);
-      defaults->agent_id = sqlite3_column_int64 (stmt, 3);
-      defaults->category = _hy_store_column_dup (stmt, 4);
-      defaults->user_id = sqlite3_column_int64 (stmt, 5);
-      if (sqlite3_column_type (stmt, 6) != SQLITE_NULL)
-        defaults->flap_minutes = sqlite3_column_int (stmt, 6);
-      defaults->user_client_id = sqlite3_column_int64 (stmt, 7);
-      defaults->user_site_id = sqlite3_column_int64 (stmt, 8);
-    }
-  return rc >= 0;
+  defaults->priority_id = sqlite3_column_int64 (stmt, 0);
+  defaults->severity_priorities = _hy_store_column_dup (stmt, 1);
+  defaults->team = _hy_store_column_dup (stmt, 2);
+  defaults->agent_id = sqlite3_column_int64 (stmt, 3);
+  defaults->category = _hy_store_column_dup (stmt, 4);
+  defaults->user_id = sqlite3_column_int64 (stmt, 5);
+  if (sqlite3_column_type (stmt, 6) != SQLITE_NULL)
+    defaults->flap_minutes = sqlite3_column_int (stmt, 6);
+  defaults->user_client_id = sqlite3_column_int64 (stmt, 7);
+  defaults->user_site_id = sqlite3_column_int64 (stmt, 8);
 }
 
 HyPolicyDefaults *
@@ -192,7 +202,11 @@ hy_store_get_policy_defaults (HyStore *self, const char *policy_id, GError **err
     return NULL;
   defaults = hy_policy_defaults_new (policy_id);
   ok = require (self, HY_RECORD_KIND_POLICY, policy_id, error) &&
-       read_policy_defaults (self, defaults, error);
+       read_row_into (self,
+                      "SELECT priority_id, severity_priorities, team, agent_id, category, "
+                      "user_id, flap_minutes, user_client_id, user_site_id "
+                      "FROM policy_defaults WHERE policy_id = ?1",
+                      policy_id, fill_policy_defaults, defaults, error);
   if (!finish (self, ok, error))
     return NULL;
   return g_steal_pointer (&defaults);
@@ -463,34 +477,17 @@ hy_store_maintenance_next (HyStore *self, const char *group_id, gint64 after, GE
  * Alert lifecycle
  * ------------------------------------------------------------------------------------------- */
 
-static gboolean
-read_alert_lifecycle (HyStore *self,
-                      const char *alert_id,
-                      HyAlertLifecycle *lifecycle,
-                      GError **error)
+static void
+fill_alert_lifecycle (HyStmt *stmt, gpointer out)
 {
-  g_autoptr (HyStmt) stmt = NULL;
-  int rc;
+  HyAlertLifecycle *lifecycle = out;
 
-  stmt = _hy_store_prepare (self,
-                            "SELECT suppressed_until, closed_at, closed_ticket_id, "
-                            "previous_ticket_id, repeats, last_repeat_note FROM alert_lifecycle "
-                            "WHERE alert_id = ?1",
-                            error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, alert_id);
-  rc = _hy_store_step (self, stmt, error);
-  if (rc == SQLITE_ROW)
-    {
-      lifecycle->suppressed_until = sqlite3_column_int64 (stmt, 0);
-      lifecycle->closed_at = sqlite3_column_int64 (stmt, 1);
-      lifecycle->closed_ticket_id = sqlite3_column_int64 (stmt, 2);
-      lifecycle->previous_ticket_id = sqlite3_column_int64 (stmt, 3);
-      lifecycle->repeats = (guint) sqlite3_column_int64 (stmt, 4);
-      lifecycle->last_repeat_note = sqlite3_column_int64 (stmt, 5);
-    }
-  return rc >= 0;
+  lifecycle->suppressed_until = sqlite3_column_int64 (stmt, 0);
+  lifecycle->closed_at = sqlite3_column_int64 (stmt, 1);
+  lifecycle->closed_ticket_id = sqlite3_column_int64 (stmt, 2);
+  lifecycle->previous_ticket_id = sqlite3_column_int64 (stmt, 3);
+  lifecycle->repeats = (guint) sqlite3_column_int64 (stmt, 4);
+  lifecycle->last_repeat_note = sqlite3_column_int64 (stmt, 5);
 }
 
 gboolean
@@ -499,13 +496,19 @@ hy_store_get_alert_lifecycle (HyStore *self,
                               HyAlertLifecycle *out_lifecycle,
                               GError **error)
 {
+  gboolean ok;
+
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
   g_return_val_if_fail (alert_id != NULL && out_lifecycle != NULL, FALSE);
 
   memset (out_lifecycle, 0, sizeof *out_lifecycle);
   if (!hy_store_begin (self, error))
     return FALSE;
-  return finish (self, read_alert_lifecycle (self, alert_id, out_lifecycle, error), error);
+  ok = read_row_into (self,
+                      "SELECT suppressed_until, closed_at, closed_ticket_id, previous_ticket_id, "
+                      "repeats, last_repeat_note FROM alert_lifecycle WHERE alert_id = ?1",
+                      alert_id, fill_alert_lifecycle, out_lifecycle, error);
+  return finish (self, ok, error);
 }
 
 static gboolean
@@ -552,25 +555,10 @@ hy_store_set_alert_lifecycle (HyStore *self,
   return finish (self, write_alert_lifecycle (self, alert_id, lifecycle, error), error);
 }
 
-static gboolean
-read_alert_ticket_status (HyStore *self,
-                          const char *alert_id,
-                          gint64 *out_status_id,
-                          GError **error)
+static void
+fill_int (HyStmt *stmt, gpointer out)
 {
-  g_autoptr (HyStmt) stmt = NULL;
-  int rc;
-
-  stmt =
-      _hy_store_prepare (self, "SELECT ticket_status_id FROM alert_lifecycle WHERE alert_id = ?1",
-                         error);
-  if (stmt == NULL)
-    return FALSE;
-  bind_text (stmt, 1, alert_id);
-  rc = _hy_store_step (self, stmt, error);
-  if (rc == SQLITE_ROW)
-    *out_status_id = sqlite3_column_int64 (stmt, 0);
-  return rc >= 0;
+  *(gint64 *) out = sqlite3_column_int64 (stmt, 0);
 }
 
 gboolean
@@ -579,13 +567,17 @@ hy_store_get_alert_ticket_status (HyStore *self,
                                   gint64 *out_status_id,
                                   GError **error)
 {
+  gboolean ok;
+
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
   g_return_val_if_fail (alert_id != NULL && out_status_id != NULL, FALSE);
 
   *out_status_id = 0;
   if (!hy_store_begin (self, error))
     return FALSE;
-  return finish (self, read_alert_ticket_status (self, alert_id, out_status_id, error), error);
+  ok = read_row_into (self, "SELECT ticket_status_id FROM alert_lifecycle WHERE alert_id = ?1",
+                      alert_id, fill_int, out_status_id, error);
+  return finish (self, ok, error);
 }
 
 static gboolean
