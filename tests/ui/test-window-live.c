@@ -28,33 +28,14 @@
 #include "hy-window-test.h"
 #include "hy-window.h"
 
-/* Runs halyard-cli with @args against @dir to the end (the secret in its environment). */
+/* Runs halyard-cli with @args against @dir to the end (the secret in its environment); it must
+ * succeed. */
 static void
 run_cli (const char *dir, const char *const *args)
 {
-  g_autoptr (GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE);
-  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr (GSubprocess) cli = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
+  g_auto (HyTestCliRun) run = { 0 };
 
-  g_ptr_array_add (argv, (gpointer) HY_CLI_BINARY);
-  g_ptr_array_add (argv, (gpointer) "--data-dir");
-  g_ptr_array_add (argv, (gpointer) dir);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-  g_subprocess_launcher_setenv (launcher, "HALYARD_CLIENT_SECRET", "demo-secret", TRUE);
-  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  cli = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-  g_subprocess_communicate_utf8 (cli, NULL, NULL, &out, &err, &error);
-  g_assert_no_error (error);
-  g_test_message ("halyard-cli %s → %d\n%s%s", args[0], g_subprocess_get_exit_status (cli), out,
-                  err);
-  g_assert_cmpint (g_subprocess_get_exit_status (cli), ==, 0);
+  g_assert_cmpint (hy_test_cli_run_plainv (HY_CLI_BINARY, dir, &run, args), ==, 0);
 }
 
 #define RUN_CLI(dir, ...)                              \
@@ -454,8 +435,6 @@ test_window_intake_of_serve (Live *f, gconstpointer data)
   HySession *session = f->session;
   g_autoptr (GError) error = NULL;
   g_autofree char *line = NULL;
-  g_autoptr (GSubprocessLauncher) launcher =
-      g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_autoptr (GSubprocess) serve = NULL;
   g_autoptr (GDataInputStream) out = NULL;
   g_autoptr (JsonNode) started = NULL;
@@ -464,13 +443,12 @@ test_window_intake_of_serve (Live *f, gconstpointer data)
   HyWindow *window;
   GtkWidget *group;
 
-  g_subprocess_launcher_setenv (launcher, "HALYARD_INTAKE_TOKEN", INTAKE_TOKEN, TRUE);
-  g_subprocess_launcher_setenv (launcher, "GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   /* The address set for the data directory (any free port), which serve listens on. */
   RUN_CLI (f->dir, "intake", "set", "--listen", "127.0.0.1:0");
-  serve = g_subprocess_launcher_spawn (launcher, &error, HY_CLI_BINARY, "--data-dir", f->dir,
-                                       "--json", "serve", NULL);
-  g_assert_no_error (error);
+  g_setenv ("HALYARD_INTAKE_TOKEN", INTAKE_TOKEN, TRUE);
+  serve = hy_test_cli_spawnv (HY_CLI_BINARY, f->dir, G_SUBPROCESS_FLAGS_STDOUT_PIPE,
+                              (const char *const[]){ "serve", NULL });
+  g_unsetenv ("HALYARD_INTAKE_TOKEN");
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (serve));
   line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
   g_assert_no_error (error);
