@@ -21,7 +21,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "hy-test-halo.h"
+#include "hy-test-sync.h"
 #include "store/hy-store-service.h"
 #include "sync/hy-sync-payload.h"
 
@@ -223,32 +223,8 @@ fixture_setup (Fixture *f, gconstpointer data)
 
   state = sim_state (f);
   for (guint c = 0; c < 2; c++)
-    {
-      gint64 client_id = hy_test_state_client (state, c);
-      g_autofree char *company = g_strdup_printf ("c%u", c);
-      g_autofree char *company_name = g_strdup_printf ("Company %u", c);
-      g_autofree char *group = g_strdup_printf ("g%u", c);
-      g_autofree char *group_name = g_strdup_printf ("Group %u", c);
-
-      f->client_ids[c] = client_id;
-      hy_test_store_add_company (f->store, company, company_name,
-                                 c > 0 || params->link_first_company ? client_id : 0);
-      hy_test_store_add_group (f->store, group, group_name, NULL);
-      /* The group goes to its company's client (the company decides it). */
-      g_assert_true (hy_store_map_group (f->store, group, client_id,
-                                         hy_test_state_site_of (state, client_id), &error));
-    }
-  g_assert_true (hy_store_begin (f->store, &error));
-  for (guint d = 0; d < f->devices; d++)
-    {
-      g_autofree char *id = g_strdup_printf ("pc%04u", d);
-      g_autofree char *name = g_strdup_printf ("DEV-%04u", d);
-      g_autofree char *company = g_strdup_printf ("c%u", d % 2);
-      g_autofree char *group = g_strdup_printf ("g%u", d % 2);
-
-      hy_test_store_add_computer (f->store, id, name, company, group);
-    }
-  g_assert_true (hy_store_commit (f->store, &error));
+    f->client_ids[c] = hy_test_state_client (state, c);
+  hy_test_sync_add_customers (f->store, state, f->devices, 4, params->link_first_company);
   hy_test_store_add_user (f->store, "u1", "Jane Tech", NULL, 0);
   hy_test_store_add_policy (f->store, "p1", "Disk space");
   g_assert_true (hy_store_map_policy (f->store, "p1", 4, 9, &error));

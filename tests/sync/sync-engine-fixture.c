@@ -210,10 +210,9 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_assert_true (hy_store_map_group (f->store, "g2", f->client_b, f->site_b, NULL));
   g_assert_true (hy_store_map_policy (f->store, "p1", 4, 9, NULL));
 
-  f->client = hy_test_halo_new_client (f->halo);
-  hy_halo_client_set_retry_policy (f->client, 3, 5, 20);
+  f->engine = hy_test_sync_engine_for (f->halo, 3, f->halo->clock);
+  f->client = f->halo->client;
   f->events = f->halo->events;
-  f->engine = hy_test_sync_engine_new (f->store, f->client, f->halo->clock);
 }
 
 void

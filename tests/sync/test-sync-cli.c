@@ -12,7 +12,7 @@
 #include <signal.h>
 #include <string.h>
 
-#include "hy-test-halo.h"
+#include "hy-test-sync.h"
 #include "store/hy-store.h"
 #include "sync/hy-sync-payload.h"
 
@@ -93,30 +93,7 @@ fixture_setup (Fixture *f, gconstpointer data)
   store = hy_test_store_open (f->dir, f->url, TRUE);
 
   state = sim_state (f);
-  for (guint c = 0; c < 2; c++)
-    {
-      gint64 client_id = hy_test_state_client (state, c);
-      g_autofree char *company = g_strdup_printf ("c%u", c);
-      g_autofree char *company_name = g_strdup_printf ("Company %u", c);
-      g_autofree char *group = g_strdup_printf ("g%u", c);
-      g_autofree char *group_name = g_strdup_printf ("Group %u", c);
-
-      hy_test_store_add_company (store, company, company_name, client_id);
-      hy_test_store_add_group (store, group, group_name, NULL);
-      g_assert_true (hy_store_map_group (store, group, client_id,
-                                         hy_test_state_site_of (state, client_id), &error));
-    }
-  g_assert_true (hy_store_begin (store, &error));
-  for (guint d = 0; d < f->devices; d++)
-    {
-      g_autofree char *id = g_strdup_printf ("pc%03u", d);
-      g_autofree char *name = g_strdup_printf ("DEV-%03u", d);
-      g_autofree char *company = g_strdup_printf ("c%u", d % 2);
-      g_autofree char *group = g_strdup_printf ("g%u", d % 2);
-
-      hy_test_store_add_computer (store, id, name, company, group);
-    }
-  g_assert_true (hy_store_commit (store, &error));
+  hy_test_sync_add_customers (store, state, f->devices, 3, TRUE);
 
   /* A technician linked to a Halo agent and one who is not; a policy mapped to ticket type 4,
    * closed with status 9; Halo's outcomes and statuses in the cache. */

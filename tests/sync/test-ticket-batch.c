@@ -71,10 +71,9 @@ fixture_setup (Fixture *f, gconstpointer data)
   g_assert_true (hy_store_map_policy (f->store, "p-change", 3, 9, &error));
   g_assert_no_error (error);
 
-  f->client = hy_test_halo_new_client (f->halo);
-  hy_halo_client_set_retry_policy (f->client, 1, 5, 20);
   f->clock = hy_clock_new_manual ();
-  f->engine = hy_test_sync_engine_new (f->store, f->client, f->clock);
+  f->engine = hy_test_sync_engine_for (f->halo, 1, f->clock);
+  f->client = f->halo->client;
 }
 
 static void
