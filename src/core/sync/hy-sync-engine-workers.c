@@ -120,6 +120,21 @@ replan_after_delivery (HySyncRun *run, HySyncPlan *first, GError **error)
   return TRUE;
 }
 
+/* Before a run sends (its outstanding writes read): the delivered writes purged, those given up
+ * on revived, the in-flight ones of a run that died recovered and waiting alerts routed. From
+ * then on, alert writes recorded meanwhile overtake the bulk requests. */
+static gboolean
+prepare_to_send (HySyncRun *run, GError **error)
+{
+  purge_done (run);
+  if (revive_given_up (run, FALSE) > 0 && !_hy_sync_engine_outstanding_load (run, error))
+    return FALSE;
+  _hy_sync_engine_recover_inflight (run);
+  _hy_sync_engine_route_waiting_alerts (run);
+  run->self->overtaking = run;
+  return TRUE;
+}
+
 static gboolean
 run_sync (HySyncRun *run, gboolean dry_run, GError **error)
 {
@@ -130,16 +145,8 @@ run_sync (HySyncRun *run, gboolean dry_run, GError **error)
 
   if (!_hy_sync_engine_outstanding_load (run, error))
     return FALSE;
-  if (!dry_run)
-    {
-      purge_done (run);
-      if (revive_given_up (run, FALSE) > 0 && !_hy_sync_engine_outstanding_load (run, error))
-        return FALSE;
-      _hy_sync_engine_recover_inflight (run);
-      _hy_sync_engine_route_waiting_alerts (run);
-      /* From here on, alert writes recorded meanwhile overtake the bulk requests. */
-      self->overtaking = run;
-    }
+  if (!dry_run && !prepare_to_send (run, error))
+    return FALSE;
   if (!_hy_sync_engine_plan_assets (run, &plan, error) ||
       !_hy_sync_engine_plan_find_existing (run, &plan, error))
     goto out;
@@ -229,15 +236,8 @@ run_deliver (HySyncRun *run, GError **error)
   guint requests_before = hy_halo_client_get_request_count (self->client);
   gboolean had_assets;
 
-  if (!_hy_sync_engine_outstanding_load (run, error))
-    return FALSE;
-  purge_done (run);
-  if (revive_given_up (run, FALSE) > 0 && !_hy_sync_engine_outstanding_load (run, error))
-    return FALSE;
-  _hy_sync_engine_recover_inflight (run);
-  _hy_sync_engine_route_waiting_alerts (run);
-  self->overtaking = run;
-  if (!deliver_and_revive (run, error))
+  if (!_hy_sync_engine_outstanding_load (run, error) || !prepare_to_send (run, error) ||
+      !deliver_and_revive (run, error))
     return FALSE;
   had_assets = run->report->created + run->report->updated > 0;
   if (had_assets)
