@@ -152,6 +152,21 @@ record_alert (Fixture *f, const char *id, const char *computer, const char *poli
 }
 
 void
+record_action (Fixture *f,
+               const char *alert_id,
+               const char *user_id,
+               guint minutes,
+               const char *note,
+               gboolean resolve)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HySyncAlertResult) result =
+      hy_sync_engine_add_action (f->engine, alert_id, user_id, minutes, note, resolve, &error);
+
+  g_assert_no_error (error);
+}
+
+void
 deliver_once (Fixture *f)
 {
   g_autoptr (HySyncReport) report = hy_test_sync_deliver (f->engine);

@@ -67,6 +67,14 @@ raise_alert (Fixture *f, const char *id, const char *computer, const char *polic
 void record_alert (Fixture *f, const char *id, const char *computer, const char *policy);
 /* Alert @id is in @state, as the engine reports it. */
 void assert_alert_state (Fixture *f, const char *id, HyAlertState state);
+/* Technician @user_id's action on alert @alert_id's ticket (@resolve: closing it); asserts
+ * that the engine took it. */
+void record_action (Fixture *f,
+                    const char *alert_id,
+                    const char *user_id,
+                    guint minutes,
+                    const char *note,
+                    gboolean resolve);
 /* One delivery run, when the test does not look at its report. */
 void deliver_once (Fixture *f);
 

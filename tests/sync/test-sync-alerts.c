@@ -355,7 +355,6 @@ test_action (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   g_autoptr (HySyncAlertResult) r1 = raise_alert (f, "a4", "pc6", "p1");
   g_autoptr (HySyncAlertResult) r2 = NULL;
-  g_autoptr (HySyncAlertResult) r3 = NULL;
   g_autoptr (JsonNode) state = NULL;
   g_autoptr (HyAlert) alert = NULL;
   JsonObject *action, *ticket;
@@ -375,8 +374,7 @@ test_action (Fixture *f, gconstpointer data)
   g_clear_error (&error);
   g_assert_cmpint (hy_store_outbox_count (f->store, HY_OUTBOX_STATE_PENDING, NULL), ==, 0);
 
-  r3 = hy_sync_engine_add_action (f->engine, "a4", "u1", 30, "Cleared temp files", TRUE, &error);
-  g_assert_no_error (error);
+  record_action (f, "a4", "u1", 30, "Cleared temp files", TRUE);
   deliver_once (f);
   g_assert_cmpuint (actions_of (f, alert->ticket_id), ==, 1);
   state = hy_sim_dump_state (f->sim);
@@ -396,7 +394,6 @@ test_action_recorded_as (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (HySyncAlertResult) r1 = raise_alert (f, "a5", "pc6", "p1");
-  g_autoptr (HySyncAlertResult) r2 = NULL;
   g_autoptr (HySyncReport) d2 = NULL;
   g_autoptr (JsonNode) state = NULL;
   JsonObject *action;
@@ -405,8 +402,7 @@ test_action_recorded_as (Fixture *f, gconstpointer data)
 
   g_assert_no_error (error);
   deliver_once (f);
-  r2 = hy_sync_engine_add_action (f->engine, "a5", "u1", 10, "Rebooted", FALSE, &error);
-  g_assert_no_error (error);
+  record_action (f, "a5", "u1", 10, "Rebooted", FALSE);
   d2 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (d2->dead, ==, 0);
   state = hy_sim_dump_state (f->sim);
@@ -438,7 +434,6 @@ test_resolve_then_raise (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (HySyncAlertResult) r1 = NULL;
-  g_autoptr (HySyncAlertResult) r2 = NULL;
   g_autoptr (HySyncAlertResult) r3 = NULL;
   g_autoptr (HySyncReport) d2 = NULL;
   gint64 first_ticket;
@@ -452,8 +447,7 @@ test_resolve_then_raise (Fixture *f, gconstpointer data)
   first_ticket = r1->ticket_id;
   g_assert_cmpint (first_ticket, >, 0);
 
-  r2 = hy_sync_engine_add_action (f->engine, "a9", "u1", 10, "Fixed it", TRUE, &error);
-  g_assert_no_error (error);
+  record_action (f, "a9", "u1", 10, "Fixed it", TRUE);
   d2 = hy_test_sync_deliver (f->engine);
   g_assert_cmpuint (d2->dead, ==, 0);
   {

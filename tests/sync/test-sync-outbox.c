@@ -121,7 +121,6 @@ test_fault_lost_answer (Fixture *f, gconstpointer data)
   const LostAnswer *lost = data;
   g_autoptr (GError) error = NULL;
   g_autoptr (HySyncReport) report = NULL;
-  g_autoptr (HySyncAlertResult) noted = NULL;
   g_autoptr (HyAlert) alert = NULL;
   g_autoptr (GPtrArray) dead = NULL;
 
@@ -147,8 +146,7 @@ test_fault_lost_answer (Fixture *f, gconstpointer data)
   g_assert_cmpuint (ticket_count (f), ==, 1);
   alert = hy_store_get (f->store, HY_RECORD_KIND_ALERT, "a7", NULL);
   g_assert_cmpint (alert->ticket_id, >, 0);
-  noted = hy_sync_engine_add_action (f->engine, "a7", "u1", 5, "Checked", FALSE, &error);
-  g_assert_no_error (error);
+  record_action (f, "a7", "u1", 5, "Checked", FALSE);
   lose_answers (f, lost, 1);
   deliver_until_done (f, 20);
   g_assert_cmpuint (actions_of (f, alert->ticket_id), ==, 1);
@@ -460,7 +458,6 @@ test_crash_recovery (Fixture *f, gconstpointer data)
 
   /* The same for a technician's time entry: sent by the dead process, found by the next. */
   {
-    g_autoptr (HySyncAlertResult) r3 = NULL;
     g_autoptr (GPtrArray) claimed_action = NULL;
     g_autoptr (JsonParser) parser = json_parser_new ();
     g_autoptr (JsonNode) action_body = NULL;
@@ -470,8 +467,7 @@ test_crash_recovery (Fixture *f, gconstpointer data)
     JsonObject *payload;
 
     g_assert_true (hy_sync_engine_set_enabled (f->engine, FALSE, NULL));
-    r3 = hy_sync_engine_add_action (f->engine, "a11", "u1", 45, "Replaced the disk", FALSE, &error);
-    g_assert_no_error (error);
+    record_action (f, "a11", "u1", 45, "Replaced the disk", FALSE);
     claimed_action = hy_store_outbox_claim (f->store, g_get_real_time (), 10, &error);
     g_assert_no_error (error);
     g_assert_cmpuint (claimed_action->len, ==, 1);
