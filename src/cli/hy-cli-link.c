@@ -53,6 +53,20 @@ fail (HyCli *cli, const GError *error)
   return hy_cli_fail (cli, error);
 }
 
+/* map policy failed: defaults for a policy with no route, when no route was given either, say
+ * which option gives it. */
+static int
+fail_map_policy (HyCli *cli, const GError *error, gint64 ticket_type_id)
+{
+  if (ticket_type_id <= 0 && g_error_matches (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND))
+    return hy_cli_fail_with_hint (cli, HY_CLI_EXIT_USAGE, linker_error_code (error->code),
+                                  error->message,
+                                  /* Translators: added by halyard-cli under "The policy … is not
+                                   * mapped to a ticket type" */
+                                  _ ("Give its ticket type with --ticket-type ID."));
+  return fail (cli, error);
+}
+
 static const char *
 kind_label (HyRecordKind kind)
 {
@@ -780,16 +794,7 @@ hy_cli_map (HyCli *cli, int argc, char **argv)
       if (!hy_cli_policy_read_user (cli, session, &policy, &status))
         return status;
       if (!map_policy (store, argv[2], first, second, &policy, &error))
-        {
-          /* Defaults for a policy with no route, and no route given. */
-          if (first <= 0 && g_error_matches (error, HY_LINKER_ERROR, HY_LINKER_ERROR_NOT_FOUND))
-            return hy_cli_fail_with_hint (
-                cli, HY_CLI_EXIT_USAGE, linker_error_code (error->code), error->message,
-                /* Translators: added by halyard-cli under "The policy … is not mapped to a
-                 * ticket type" */
-                _ ("Give its ticket type with --ticket-type ID."));
-          return fail (cli, error);
-        }
+        return fail_map_policy (cli, error, first);
       print_policy (cli, store, argv[2]);
       return HY_CLI_EXIT_OK;
     }

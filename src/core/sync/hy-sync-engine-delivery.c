@@ -423,6 +423,39 @@ deliver_loop_inner (HySyncRun *run, GError **error)
   return TRUE;
 }
 
+/* Stores @gp's state as counted: synced, or failed with the first device's reason (and what
+ * fixes it), or with the devices still waiting to be sent. */
+static void
+store_group_state (HySyncRun *run, const HySyncGroupPlan *gp)
+{
+  HySyncState state = HY_SYNC_STATE_SYNCED;
+  g_autofree char *reason = NULL;
+  HyReason why = HY_REASON_NONE;
+  g_autoptr (GError) error = NULL;
+
+  if (gp->failed > 0)
+    {
+      state = HY_SYNC_STATE_FAILED;
+      reason = g_strdup (gp->reason);
+      why = gp->reason_code;
+    }
+  else if (gp->queued > 0)
+    {
+      state = HY_SYNC_STATE_FAILED;
+      reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                             "%u device is not in Halo yet (%s); it is retried "
+                                             "automatically",
+                                             "%u devices are not in Halo yet (%s); they are "
+                                             "retried automatically",
+                                             gp->queued),
+                                gp->queued,
+                                run->last_error ? run->last_error : _ ("waiting to be sent"));
+    }
+  if (!hy_store_set_group_sync_why (run->self->store, gp->group_id, state, gp->synced, gp->failed,
+                                    reason, why, &error))
+    g_warning ("%s", error->message);
+}
+
 /* Sets each mapped group's state from what is now in the store and the outbox. */
 void
 _hy_sync_engine_finalize_groups (HySyncRun *run)
@@ -495,37 +528,7 @@ _hy_sync_engine_finalize_groups (HySyncRun *run)
         }
     }
   for (guint g = 0; g < plan.groups->len; g++)
-    {
-      HySyncGroupPlan *gp = g_ptr_array_index (plan.groups, g);
-      HySyncState state = HY_SYNC_STATE_SYNCED;
-      g_autofree char *reason = NULL;
-      HyReason why = HY_REASON_NONE;
-
-      if (gp->failed > 0)
-        {
-          state = HY_SYNC_STATE_FAILED;
-          reason = g_strdup (gp->reason);
-          why = gp->reason_code;
-        }
-      else if (gp->queued > 0)
-        {
-          state = HY_SYNC_STATE_FAILED;
-          reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                 "%u device is not in Halo yet (%s); it is retried "
-                                                 "automatically",
-                                                 "%u devices are not in Halo yet (%s); they are "
-                                                 "retried automatically",
-                                                 gp->queued),
-                                    gp->queued,
-                                    run->last_error ? run->last_error : _ ("waiting to be sent"));
-        }
-      if (!hy_store_set_group_sync_why (run->self->store, gp->group_id, state, gp->synced,
-                                        gp->failed, reason, why, &error))
-        {
-          g_warning ("%s", error->message);
-          g_clear_error (&error);
-        }
-    }
+    store_group_state (run, g_ptr_array_index (plan.groups, g));
   _hy_sync_engine_plan_clear (&plan);
   _hy_sync_engine_notify_changed (run->self);
 }
