@@ -341,6 +341,83 @@ CLI_WORDS = set("""company companies location locations group groups computer co
 users policy policies alert alerts raise clear set auto reject add list remove none""".split())
 
 
+def cli_english(detector, cli, data, cli_env, runs, names):
+    """Runs halyard-cli with each of runs on data: the English lines it printed, and its
+    output by command."""
+    english, outputs = [], {}
+    for args in runs:
+        res = subprocess.run([cli, "--data-dir", data] + args, env=cli_env,
+                             capture_output=True, text=True, timeout=30)
+        outputs[args[0]] = res.stdout
+        for line in (res.stdout + res.stderr).splitlines():
+            words = re.split(r"[\s(),|\[\]]+", line)
+            # Option names and placeholders are code, not language; so are the command
+            # names and the record kinds, which are typed as they are (KIND arguments, the
+            # import file's keys).
+            shown = " ".join(w for w in words if not w.startswith("-") and not w.isupper()
+                             and w.strip(":;.") not in names
+                             and w.strip(":;.") not in CLI_WORDS)
+            why = detector.why_english(shown)
+            if why and shown:
+                english.append("halyard-cli %s: %r: %s" % (" ".join(args[:2]), line.strip(),
+                                                            why))
+    return english, outputs
+
+
+def help_placeholders(detector, cli, env, outputs, runs):
+    """A help text names its placeholders as the options show them: not "in DIR" next to
+    "--data-dir=DOSSIER". The help lines that do not, in halyard-cli's and halyard's."""
+    app_help = subprocess.run([os.path.join(build, "src", "app", "halyard"), "--help"],
+                              env=env, capture_output=True, text=True, timeout=30).stdout
+    outputs["halyard --help"] = app_help
+    placeholders = {m for m in detector.catalog.placeholders}
+    mismatched = []
+    for args, text in [(k, v) for k, v in outputs.items()] + [
+            (" ".join(a), None) for a in runs if "--help" in a]:
+        if text is None:
+            text = subprocess.run([cli] + args.split(), env=env, capture_output=True,
+                                  text=True).stdout
+        shown = set(re.findall(r"=([^\s\]]+)", text)) | set(re.findall(r"\b[A-Z_]{2,}\b",
+                                                                       text.split("\n")[1]
+                                                                       if "\n" in text
+                                                                       else ""))
+        for line in text.splitlines():
+            m = re.match(r"\s+-(?:-[\w-]+|\w)(?:=\S+)?(?:,\s+--[\w-]+(?:=\S+)?)?\s{2,}(.*)",
+                         line)
+            if not m:
+                continue
+            for word in re.findall(r"\b[A-Z][A-Z_]+\b", m.group(1)):
+                if word in placeholders and word not in shown:
+                    mismatched.append("%s: %r names %s, which the options show translated"
+                                      % (args, line.strip(), word))
+    return mismatched
+
+
+def check_cli_counts(cli, data, cli_env):
+    """Counts follow the locale too: a Halo with 1 200 clients."""
+    big = subprocess.Popen([os.path.join(build, "src", "sim", "halyard-sim"), "--port", "0",
+                            "--clients", "1200", "--sites-per-client", "1",
+                            "--assets-per-client", "0"], stdout=subprocess.PIPE, text=True)
+    try:
+        big_url = big.stdout.readline().strip().rsplit(" ", 1)[-1]
+        big_data = os.path.join(data, "big")
+        subprocess.run([cli, "--data-dir", big_data, "connect", "--url", big_url, "--tenant",
+                        "demo", "--client-id", "halyard-demo"], env=cli_env,
+                       capture_output=True, timeout=30)
+        out = subprocess.run([cli, "--data-dir", big_data, "refresh"], env=cli_env,
+                             capture_output=True, text=True, timeout=60).stdout
+    finally:
+        big.terminate()
+        big.wait()
+    locale.setlocale(locale.LC_ALL, locale_name)
+    grouped = locale.format_string("%d", 1200, grouping=True)
+    locale.setlocale(locale.LC_ALL, "C.UTF-8")
+    line = next((ln for ln in out.splitlines() if "1200" in ln or grouped in ln), None)
+    ok(line is not None and (grouped in line or grouped == "1200"),
+       "halyard-cli refresh counts 1 200 clients as the locale writes it (%r): %r"
+       % (grouped, line))
+
+
 def check_cli(detector, env):
     """halyard-cli in the language: its help, and its human output on the demo's records
     against halyard-sim (connect, import, refresh, link, status, events, a dry-run sync) — no
@@ -364,49 +441,9 @@ def check_cli(detector, env):
                  ["import", os.path.join(source, "data", "demo", "inventory.json")],
                  ["refresh"], ["link", "auto"], ["links"], ["status"], ["events", "--limit", "5"],
                  ["sync", "--dry-run"]]
-        english, outputs = [], {}
         cli_env = dict(env, HALYARD_CLIENT_SECRET="demo-secret")
-        for args in runs:
-            res = subprocess.run([cli, "--data-dir", data] + args, env=cli_env,
-                                 capture_output=True, text=True, timeout=30)
-            outputs[args[0]] = res.stdout
-            for line in (res.stdout + res.stderr).splitlines():
-                words = re.split(r"[\s(),|\[\]]+", line)
-                # Option names and placeholders are code, not language; so are the command
-                # names and the record kinds, which are typed as they are (KIND arguments, the
-                # import file's keys).
-                shown = " ".join(w for w in words if not w.startswith("-") and not w.isupper()
-                                 and w.strip(":;.") not in names
-                                 and w.strip(":;.") not in CLI_WORDS)
-                why = detector.why_english(shown)
-                if why and shown:
-                    english.append("halyard-cli %s: %r: %s" % (" ".join(args[:2]), line.strip(),
-                                                                why))
-        # A help text names its placeholders as the options show them: not "in DIR" next to
-        # "--data-dir=DOSSIER".
-        app_help = subprocess.run([os.path.join(build, "src", "app", "halyard"), "--help"],
-                                  env=env, capture_output=True, text=True, timeout=30).stdout
-        outputs["halyard --help"] = app_help
-        placeholders = {m for m in detector.catalog.placeholders}
-        mismatched = []
-        for args, text in [(k, v) for k, v in outputs.items()] + [
-                (" ".join(a), None) for a in runs if "--help" in a]:
-            if text is None:
-                text = subprocess.run([cli] + args.split(), env=env, capture_output=True,
-                                      text=True).stdout
-            shown = set(re.findall(r"=([^\s\]]+)", text)) | set(re.findall(r"\b[A-Z_]{2,}\b",
-                                                                           text.split("\n")[1]
-                                                                           if "\n" in text
-                                                                           else ""))
-            for line in text.splitlines():
-                m = re.match(r"\s+-(?:-[\w-]+|\w)(?:=\S+)?(?:,\s+--[\w-]+(?:=\S+)?)?\s{2,}(.*)",
-                             line)
-                if not m:
-                    continue
-                for word in re.findall(r"\b[A-Z][A-Z_]+\b", m.group(1)):
-                    if word in placeholders and word not in shown:
-                        mismatched.append("%s: %r names %s, which the options show translated"
-                                          % (args, line.strip(), word))
+        english, outputs = cli_english(detector, cli, data, cli_env, runs, names)
+        mismatched = help_placeholders(detector, cli, env, outputs, runs)
         ok(not mismatched, "help texts name the placeholders the options show")
         diag("\n".join(mismatched))
         ok(len(names) > 6, "halyard-cli lists its commands (%s)" % ", ".join(names))
@@ -416,28 +453,7 @@ def check_cli(detector, env):
         iso = [line for line in events if re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", line)]
         ok(events and not iso, "halyard-cli events shows times in the locale's format, not "
            "ISO 8601 UTC (that is --json's): %r" % (events[0] if events else None))
-        # Counts follow the locale too: a Halo with 1 200 clients.
-        big = subprocess.Popen([os.path.join(build, "src", "sim", "halyard-sim"), "--port", "0",
-                                "--clients", "1200", "--sites-per-client", "1",
-                                "--assets-per-client", "0"], stdout=subprocess.PIPE, text=True)
-        try:
-            big_url = big.stdout.readline().strip().rsplit(" ", 1)[-1]
-            big_data = os.path.join(data, "big")
-            subprocess.run([cli, "--data-dir", big_data, "connect", "--url", big_url, "--tenant",
-                            "demo", "--client-id", "halyard-demo"], env=cli_env,
-                           capture_output=True, timeout=30)
-            out = subprocess.run([cli, "--data-dir", big_data, "refresh"], env=cli_env,
-                                 capture_output=True, text=True, timeout=60).stdout
-        finally:
-            big.terminate()
-            big.wait()
-        locale.setlocale(locale.LC_ALL, locale_name)
-        grouped = locale.format_string("%d", 1200, grouping=True)
-        locale.setlocale(locale.LC_ALL, "C.UTF-8")
-        line = next((ln for ln in out.splitlines() if "1200" in ln or grouped in ln), None)
-        ok(line is not None and (grouped in line or grouped == "1200"),
-           "halyard-cli refresh counts 1 200 clients as the locale writes it (%r): %r"
-           % (grouped, line))
+        check_cli_counts(cli, data, cli_env)
     finally:
         sim.terminate()
         sim.wait()
