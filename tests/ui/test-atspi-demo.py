@@ -15,7 +15,8 @@ import sys
 import tempfile
 import threading
 
-from halyard_atspi import Tap, frame_of, halyard_env, spoken, stop, views, wait_until, walk
+from halyard_atspi import (Tap, frame_of, halyard_env, snapshot, spoken, stop, views,
+                           wait_until)
 
 build = sys.argv[1] if len(sys.argv) > 1 else os.environ["HALYARD_BUILD_ROOT"]
 PLAN = 11
@@ -23,10 +24,14 @@ tap = Tap()
 ok = tap.ok
 
 
-def passed_checks(frame):
-    """The connection test's passed checks, read in the Setup view only."""
-    setup = next((page for tab, page in views(frame) if spoken(tab.name) == "Setup"), frame)
-    return [n for n in walk(setup) if (n.name or "").startswith("Passed: ")]
+def setup_view(frame):
+    """The Setup view of frame, where the connection test lists its checks."""
+    return next((page for tab, page in views(frame) if spoken(tab.name) == "Setup"), frame)
+
+
+def passed_checks(setup):
+    """The connection test's passed checks."""
+    return [node for _, name, _, node in snapshot(setup) if name.startswith("Passed: ")]
 
 
 class Halyard:
@@ -90,7 +95,8 @@ def main():
            "the demo's Halo is on loopback and its data in a temporary directory")
         frame = wait_until(lambda: frame_of(app.proc.pid, "Halyard Demo"), "the demo's window")
         ok(frame is not None, "the window says it is a demo")
-        checks = wait_until(lambda: (lambda c: c if len(c) >= 10 else None)(passed_checks(frame)),
+        setup = setup_view(frame) if frame else None
+        checks = wait_until(lambda: (lambda c: c if len(c) >= 10 else None)(passed_checks(setup)),
                             "the demo's ten passed checks") if frame else None
         ok(checks and len(checks) >= 10, "the demo's connection test passes in Setup")
         ok(wait_until(lambda: keyring_has(url), "the demo's secret in the keyring"),
