@@ -170,6 +170,8 @@ test_policy_user (Fixture *f, gconstpointer data)
   g_assert_cmpint (CLI ("map", "policy", "p1", "--user", "999", "--team", "Projects"), ==, 2);
   g_assert_cmpstr (code, ==, "halo_not_found");
   g_assert_nonnull (strstr (f->err, "999"));
+  /* Said in words any front end can show: not in the window's. */
+  g_assert_null (strstr (f->err, "window"));
   g_assert_cmpint (CLI ("map", "policy", "p1", "--user", "Ravi"), ==, 2);
   g_assert_cmpstr (code, ==, "invalid_input");
   g_assert_cmpint (CLI ("map", "policy", "p1", "--category", "Monitoring"), ==, 0);

@@ -563,15 +563,15 @@ redirect_error (Call *call, guint status)
           /* Translators: the first %s is a request such as "GET /api/Client", %u an HTTP
            * status, the second %s the address it was redirected to */
           _ ("Halo answered %s with a redirect (HTTP %u) to %s; Halyard never follows "
-             "redirects: check the Halo address in Setup, which must be the address Halo "
-             "really answers at, with https://"),
+             "redirects: check the Halo address Halyard connects to, which must be the address "
+             "Halo really answers at, with https://"),
           call->path, status, target);
     }
   return g_error_new (HY_HALO_ERROR, HY_HALO_ERROR_BAD_RESPONSE,
                       /* Translators: %s is a request such as "GET /api/Client", %u an HTTP
                        * status */
                       _ ("Halo answered %s with a redirect (HTTP %u) to no address; Halyard "
-                         "never follows redirects: check the Halo address in Setup"),
+                         "never follows redirects: check the Halo address Halyard connects to"),
                       call->path, status);
 }
 

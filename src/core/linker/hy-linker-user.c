@@ -127,7 +127,7 @@ user_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       /* Translators: %lld is a Halo end user id */
       g_task_return_new_error (task, HY_LINKER_ERROR, HY_LINKER_ERROR_HALO_NOT_FOUND,
                                _ ("Halo has no user %lld. Check the id in Halo (Customers > "
-                                  "Users), or choose the user in the window."),
+                                  "Users), or choose another user."),
                                (long long) user_id);
       return;
     }
