@@ -256,24 +256,130 @@ set_failed (HyPreflightResult *self,
 /* Texts                                                                     */
 /* ------------------------------------------------------------------------- */
 
-static const char *
-read_subject (HyPreflightCheckId id)
+/* What a read check says: one whole sentence per kind of record and outcome (a translated noun
+ * glued into one sentence would not agree with it in every language). @detail is Halo's text
+ * when Halo refused, the error when the check proved nothing, unused when it passed. */
+static char *
+read_message (HyPreflightCheckId id, HyPreflightStatus status, const char *detail)
 {
+  gboolean refused = status == HY_PREFLIGHT_FAILED;
+
+  if (status == HY_PREFLIGHT_PASSED)
+    switch (id)
+      {
+        case HY_PREFLIGHT_CHECK_READ_CLIENTS:
+          return g_strdup (_ ("Halyard can read Halo clients"));
+        case HY_PREFLIGHT_CHECK_READ_SITES:
+          return g_strdup (_ ("Halyard can read Halo sites"));
+        case HY_PREFLIGHT_CHECK_READ_ASSETS:
+          return g_strdup (_ ("Halyard can read Halo assets"));
+        case HY_PREFLIGHT_CHECK_READ_AGENTS:
+          return g_strdup (_ ("Halyard can read Halo agents"));
+        default:
+          return g_strdup (_ ("Halyard can read Halo ticket types"));
+      }
+
+  /* Translators (every sentence below): %s is Halo's text when Halo refuses, the error when
+   * the check could not be made */
   switch (id)
     {
       case HY_PREFLIGHT_CHECK_READ_CLIENTS:
-        return _ ("clients");
+        return refused
+                   ? g_strdup_printf (_ ("Halo refuses to let Halyard read clients: %s"), detail)
+                   : g_strdup_printf (_ ("Could not check reading clients: %s"), detail);
       case HY_PREFLIGHT_CHECK_READ_SITES:
-        return _ ("sites");
+        return refused ? g_strdup_printf (_ ("Halo refuses to let Halyard read sites: %s"), detail)
+                       : g_strdup_printf (_ ("Could not check reading sites: %s"), detail);
       case HY_PREFLIGHT_CHECK_READ_ASSETS:
-        return _ ("assets");
+        return refused ? g_strdup_printf (_ ("Halo refuses to let Halyard read assets: %s"), detail)
+                       : g_strdup_printf (_ ("Could not check reading assets: %s"), detail);
       case HY_PREFLIGHT_CHECK_READ_AGENTS:
-        return _ ("agents");
-      case HY_PREFLIGHT_CHECK_READ_TICKET_TYPES:
-        return _ ("ticket types");
+        return refused ? g_strdup_printf (_ ("Halo refuses to let Halyard read agents: %s"), detail)
+                       : g_strdup_printf (_ ("Could not check reading agents: %s"), detail);
       default:
-        return "";
+        return refused ? g_strdup_printf (_ ("Halo refuses to let Halyard read ticket types: %s"),
+                                          detail)
+                       : g_strdup_printf (_ ("Could not check reading ticket types: %s"), detail);
     }
+}
+
+/* Why a write check did not pass, or that it did: one whole sentence per kind of record. */
+typedef enum
+{
+  WRITE_CANNOT_READ,  /* Halo refused to read that kind */
+  WRITE_NO_SCOPES,    /* Halo did not say which scopes it granted */
+  WRITE_NOT_GRANTED,  /* the token does not grant the edit scope; @scopes: those it does */
+  WRITE_CONTRADICTED, /* the token claims scopes Halo did not honour; @scopes: those */
+  WRITE_GRANTED,      /* passed; @scopes: the scopes granted */
+} WriteOutcome;
+
+static char *
+write_assets_message (WriteOutcome outcome, const char *scopes)
+{
+  switch (outcome)
+    {
+      case WRITE_CANNOT_READ:
+        return g_strdup (_ ("Halyard cannot create or update Halo assets: it cannot even read "
+                            "them"));
+      case WRITE_NO_SCOPES:
+        return g_strdup (_ ("Whether Halyard may create and update Halo assets is not yet "
+                            "proven: Halo did not say which scopes it granted"));
+      case WRITE_NOT_GRANTED:
+        /* Translators: keep edit:assets untranslated; %s is the scopes Halo granted */
+        return g_strdup_printf (_ ("Halyard may not create or update Halo assets: the token does "
+                                   "not grant edit:assets (granted: %s)"),
+                                scopes);
+      case WRITE_CONTRADICTED:
+        /* Translators: %s is the scopes the token claims */
+        return g_strdup_printf (_ ("Whether Halyard may create and update Halo assets is not yet "
+                                   "proven: the token claims the scopes “%s”, but Halo refused "
+                                   "some reads they cover"),
+                                scopes);
+      case WRITE_GRANTED:
+      default:
+        /* Translators: %s is the scopes Halo granted */
+        return g_strdup_printf (_ ("Halyard may create and update Halo assets (granted scopes: "
+                                   "%s); the agent’s access level applies too"),
+                                scopes);
+    }
+}
+
+static char *
+write_tickets_message (WriteOutcome outcome, const char *scopes)
+{
+  switch (outcome)
+    {
+      case WRITE_CANNOT_READ:
+        return g_strdup (_ ("Halyard cannot create or update Halo tickets: it cannot even read "
+                            "them"));
+      case WRITE_NO_SCOPES:
+        return g_strdup (_ ("Whether Halyard may create and update Halo tickets is not yet "
+                            "proven: Halo did not say which scopes it granted"));
+      case WRITE_NOT_GRANTED:
+        /* Translators: keep edit:tickets untranslated; %s is the scopes Halo granted */
+        return g_strdup_printf (_ ("Halyard may not create or update Halo tickets: the token "
+                                   "does not grant edit:tickets (granted: %s)"),
+                                scopes);
+      case WRITE_CONTRADICTED:
+        /* Translators: %s is the scopes the token claims */
+        return g_strdup_printf (_ ("Whether Halyard may create and update Halo tickets is not "
+                                   "yet proven: the token claims the scopes “%s”, but Halo "
+                                   "refused some reads they cover"),
+                                scopes);
+      case WRITE_GRANTED:
+      default:
+        /* Translators: %s is the scopes Halo granted */
+        return g_strdup_printf (_ ("Halyard may create and update Halo tickets (granted scopes: "
+                                   "%s); the agent’s access level applies too"),
+                                scopes);
+    }
+}
+
+static char *
+write_message (HyPreflightCheckId id, WriteOutcome outcome, const char *scopes)
+{
+  return id == HY_PREFLIGHT_CHECK_WRITE_ASSETS ? write_assets_message (outcome, scopes)
+                                               : write_tickets_message (outcome, scopes);
 }
 
 /* What to change in Halo when reading @id was refused. */
@@ -827,13 +933,10 @@ judge_agent (RunData *data, HyHaloRecord *agent, const GError *error)
 static void
 judge_read (RunData *data, HyPreflightCheckId id, const GError *error)
 {
-  const char *subject = read_subject (id);
-
   if (error == NULL)
     {
       set_check (data->result, id, HY_PREFLIGHT_PASSED,
-                 /* Translators: %s is a kind of Halo record, e.g. "clients" */
-                 g_strdup_printf (_ ("Halyard can read Halo %s"), subject), NULL);
+                 read_message (id, HY_PREFLIGHT_PASSED, NULL), NULL);
       return;
     }
 
@@ -842,16 +945,12 @@ judge_read (RunData *data, HyPreflightCheckId id, const GError *error)
       g_error_matches (error, HY_HALO_ERROR, HY_HALO_ERROR_NOT_FOUND))
     {
       set_check (data->result, id, HY_PREFLIGHT_FAILED,
-                 /* Translators: the first %s is a kind of Halo record, the second Halo's text */
-                 g_strdup_printf (_ ("Halo refuses to let Halyard read %s: %s"), subject,
-                                  error->message),
-                 read_fix (id));
+                 read_message (id, HY_PREFLIGHT_FAILED, error->message), read_fix (id));
       return;
     }
 
   set_check (data->result, id, HY_PREFLIGHT_UNPROVEN,
-             /* Translators: the first %s is a kind of Halo record, the second the error */
-             g_strdup_printf (_ ("Could not check reading %s: %s"), subject, error->message),
+             read_message (id, HY_PREFLIGHT_UNPROVEN, error->message),
              g_strdup (_ ("Test again when Halo answers normally.")));
 }
 
@@ -863,28 +962,19 @@ judge_write (RunData *data, HyPreflightCheckId id)
   const char *family = assets ? "assets" : "tickets";
   HyPreflightCheckId read_id =
       assets ? HY_PREFLIGHT_CHECK_READ_ASSETS : HY_PREFLIGHT_CHECK_READ_TICKET_TYPES;
-  const char *subject = assets ? _ ("assets") : _ ("tickets");
   gboolean contradicted = FALSE;
 
   /* Editing implies reading: when Halo refused to read, it will refuse to write. */
   if (result->checks[read_id].status == HY_PREFLIGHT_FAILED)
     {
-      set_check (result, id, HY_PREFLIGHT_FAILED,
-                 /* Translators: %s is "assets" or "tickets" */
-                 g_strdup_printf (_ ("Halyard cannot create or update Halo %s: it cannot even "
-                                     "read them"),
-                                  subject),
+      set_check (result, id, HY_PREFLIGHT_FAILED, write_message (id, WRITE_CANNOT_READ, NULL),
                  write_fix (id));
       return;
     }
 
   if (result->granted_scopes == NULL)
     {
-      set_check (result, id, HY_PREFLIGHT_UNPROVEN,
-                 /* Translators: %s is "assets" or "tickets" */
-                 g_strdup_printf (_ ("Whether Halyard may create and update Halo %s is not yet "
-                                     "proven: Halo did not say which scopes it granted"),
-                                  subject),
+      set_check (result, id, HY_PREFLIGHT_UNPROVEN, write_message (id, WRITE_NO_SCOPES, NULL),
                  g_strdup_printf (
                      /* Translators: %s is a scope name such as edit:assets */
                      _ ("The first sync proves it. Make sure %s (or all) is ticked on the "
@@ -896,13 +986,7 @@ judge_write (RunData *data, HyPreflightCheckId id)
   if (!scopes_grant_edit (result->granted_scopes, family))
     {
       set_check (result, id, HY_PREFLIGHT_FAILED,
-                 /* Translators: the first %s is "assets" or "tickets", the second a scope
-                  * name, the third the scopes Halo granted */
-                 g_strdup_printf (_ ("Halyard may not create or update Halo %s: the token does "
-                                     "not grant %s (granted: %s)"),
-                                  subject, assets ? "edit:assets" : "edit:tickets",
-                                  result->granted_scopes),
-                 write_fix (id));
+                 write_message (id, WRITE_NOT_GRANTED, result->granted_scopes), write_fix (id));
       return;
     }
 
@@ -916,11 +1000,7 @@ judge_write (RunData *data, HyPreflightCheckId id)
   if (contradicted)
     {
       set_check (result, id, HY_PREFLIGHT_UNPROVEN,
-                 /* Translators: the first %s is "assets" or "tickets", the second the scopes */
-                 g_strdup_printf (_ ("Whether Halyard may create and update Halo %s is not yet "
-                                     "proven: the token claims the scopes “%s”, but Halo "
-                                     "refused some reads they cover"),
-                                  subject, result->granted_scopes),
+                 write_message (id, WRITE_CONTRADICTED, result->granted_scopes),
                  g_strdup_printf (
                      /* Translators: %s is a scope name such as edit:assets */
                      _ ("Fix the failed checks, then test again; the first sync proves it. Make "
@@ -931,11 +1011,7 @@ judge_write (RunData *data, HyPreflightCheckId id)
     }
 
   set_check (result, id, HY_PREFLIGHT_PASSED,
-             /* Translators: the first %s is "assets" or "tickets", the second the scopes */
-             g_strdup_printf (_ ("Halyard may create and update Halo %s (granted scopes: %s); "
-                                 "the agent’s access level applies too"),
-                              subject, result->granted_scopes),
-             NULL);
+             write_message (id, WRITE_GRANTED, result->granted_scopes), NULL);
 }
 
 static void run_next_read (GTask *task);
