@@ -29,6 +29,43 @@ hy_test_session_remove_tmp (HySession **session, char **dir)
   g_clear_pointer (dir, g_free);
 }
 
+static void
+set_gone_cb (gpointer flag)
+{
+  g_atomic_int_set ((gint *) flag, 1);
+  g_main_context_wakeup (NULL);
+}
+
+static gboolean
+is_gone (gpointer flag)
+{
+  return g_atomic_int_get ((gint *) flag) != 0;
+}
+
+void
+hy_test_session_close_tmp (HySession **session, char **dir)
+{
+  gint store_gone = 0;
+
+  /* Object data goes after the store's own finalize has closed the database, in whichever
+   * thread lets go of it last (a sync or auto-link job runs in a thread of its own). */
+  g_object_set_data_full (G_OBJECT (hy_session_get_store (*session)), "hy-test-store-gone",
+                          &store_gone, set_gone_cb);
+  g_clear_object (session);
+  if (!is_gone (&store_gone))
+    {
+      gint64 start = g_get_monotonic_time ();
+
+      hy_test_wait_until (is_gone, &store_gone,
+                          "the session's store closing (every job that writes it done)");
+      g_test_message ("The session's store closed %" G_GINT64_FORMAT
+                      " ms after the session: a job still held it",
+                      (g_get_monotonic_time () - start) / 1000);
+    }
+  hy_test_remove_tree (*dir);
+  g_clear_pointer (dir, g_free);
+}
+
 void
 hy_test_session_use_sim (HySession *session, HySim *sim)
 {

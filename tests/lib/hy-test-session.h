@@ -20,6 +20,11 @@ G_BEGIN_DECLS
 HySession *hy_test_session_new_tmp (const char *tmpl, char **out_dir);
 /* Closes *@session, then removes *@dir with everything in it and frees it. */
 void hy_test_session_remove_tmp (HySession **session, char **dir);
+/* Lets go of *@session and waits until its store is finalized (its database closed; no job of
+ * the session, in this thread or another, still writes the directory), then removes *@dir
+ * with everything in it and frees it. Whatever else holds the session (a window) must let go
+ * of it first. */
+void hy_test_session_close_tmp (HySession **session, char **dir);
 /* Points @session at @sim as the demo application (tenant demo, client halyard-demo), with
  * the demo's secret in memory. */
 void hy_test_session_use_sim (HySession *session, HySim *sim);

@@ -121,17 +121,26 @@ live_set_up (Live *f, gconstpointer with_sim)
     }
 }
 
-/* Destroys the window, then closes the session, removes the directory with everything in it
- * and stops the simulator. */
+static gboolean
+is_cleared (gpointer pointer)
+{
+  return *(gpointer *) pointer == NULL;
+}
+
+/* Destroys the window and waits until it is gone (it holds the session), then closes the
+ * session and waits until its store is closed (a delivery or auto-link job in a thread of its
+ * own writes the directory until it ends), removes the directory with everything in it and
+ * stops the simulator. */
 static void
 live_tear_down (Live *f, gconstpointer with_sim)
 {
   if (f->window != NULL)
     {
+      g_object_add_weak_pointer (G_OBJECT (f->window), (gpointer *) &f->window);
       gtk_window_destroy (GTK_WINDOW (f->window));
-      iterate_main_loop ();
+      hy_test_ui_wait_until (is_cleared, &f->window, "the window's finalization");
     }
-  hy_test_session_remove_tmp (&f->session, &f->dir);
+  hy_test_session_close_tmp (&f->session, &f->dir);
   if (f->sim != NULL)
     hy_sim_stop (f->sim);
   g_clear_object (&f->sim);
