@@ -292,6 +292,14 @@ worker_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *c
   int lock_fd;
 
   g_mutex_lock (&self->run_lock);
+  /* Cancelled while it waited for the run before it (the engine is being disposed, its data
+   * directory may be going away): touch nothing, not even the lock file. */
+  if (g_cancellable_set_error_if_cancelled (cancellable, &error))
+    {
+      g_mutex_unlock (&self->run_lock);
+      g_task_return_error (task, error);
+      return;
+    }
   /* One delivering process per data directory (the window and a scripted halyard-cli may run
    * at once): items another live process has in flight must not be taken for a crash's. */
   lock_fd = take_process_lock (self);
