@@ -104,8 +104,7 @@ hy_test_demo_free (HyTestDemo *demo)
   if (demo->window != NULL)
     {
       gtk_window_destroy (GTK_WINDOW (demo->window));
-      while (g_main_context_pending (NULL))
-        g_main_context_iteration (NULL, FALSE);
+      hy_test_wait_idle ();
       g_clear_object (&demo->session);
       g_assert_finalize_object (demo->window);
     }
