@@ -30,14 +30,6 @@ void fixture_set_up (Fixture *f, gconstpointer data);
 #define STORE_TEST_ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
-void add_company (HyStore *store, const char *id, const char *name);
-void add_group (HyStore *store, const char *id, const char *name, const char *parent);
-void add_computer (HyStore *store,
-                   const char *id,
-                   const char *name,
-                   const char *company,
-                   const char *group);
-void add_policy (HyStore *store, const char *id, const char *name);
 
 /* Asserts that the Halo ids rejected for record @id of @kind are the @n of @expected. */
 void assert_rejected (HyStore *store,

@@ -154,8 +154,8 @@ test_group_parent_deferred (Fixture *f, gconstpointer data)
 
   /* A parent may come later in the same transaction ... */
   g_assert_true (hy_store_begin (f->store, &error));
-  add_group (f->store, "g2", "Child", "g1");
-  add_group (f->store, "g1", "Parent", NULL);
+  hy_test_store_add_group (f->store, "g2", "Child", "g1");
+  hy_test_store_add_group (f->store, "g1", "Parent", NULL);
   g_assert_true (hy_store_commit (f->store, &error));
   g_assert_no_error (error);
 
@@ -177,8 +177,8 @@ test_delete (Fixture *f, gconstpointer data)
   g_autoptr (GError) error = NULL;
   HyLinkInfo link = { 0 };
 
-  add_company (f->store, "c1", "Acme");
-  add_computer (f->store, "pc1", "PC1", "c1", NULL);
+  hy_test_store_add_company (f->store, "c1", "Acme", 0);
+  hy_test_store_add_computer (f->store, "pc1", "PC1", "c1", NULL);
   g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_COMPUTER, "pc1", 5, "PC1",
                                     HY_LINK_HOW_AUTO, &error));
 
@@ -206,16 +206,16 @@ test_queries (Fixture *f, gconstpointer data)
   HyStoreQuery q = HY_STORE_QUERY_INIT;
   HyUser user = { "u1", "Jane Tech", "Jane@MSP.example" };
 
-  add_company (f->store, "c1", "Acme Ltd");
-  add_company (f->store, "c2", "ÉCOLE Dupont");
-  add_company (f->store, "c3", "acme limited");
-  add_group (f->store, "g1", "Servers", NULL);
+  hy_test_store_add_company (f->store, "c1", "Acme Ltd", 0);
+  hy_test_store_add_company (f->store, "c2", "ÉCOLE Dupont", 0);
+  hy_test_store_add_company (f->store, "c3", "acme limited", 0);
+  hy_test_store_add_group (f->store, "g1", "Servers", NULL);
   for (guint i = 0; i < 30; i++)
     {
       g_autofree char *id = g_strdup_printf ("pc%02u", i);
       g_autofree char *name = g_strdup_printf ("ACME-PC%02u", i);
 
-      add_computer (f->store, id, name, i % 2 ? "c1" : "c3", i < 10 ? "g1" : NULL);
+      hy_test_store_add_computer (f->store, id, name, i % 2 ? "c1" : "c3", i < 10 ? "g1" : NULL);
     }
   g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_USER, &user, NULL, &error));
 
@@ -296,9 +296,9 @@ test_alerts (Fixture *f, gconstpointer data)
   HyStoreQuery q = HY_STORE_QUERY_INIT;
   guint open = 0, unrouted = 0;
 
-  add_company (f->store, "c1", "Acme");
-  add_computer (f->store, "pc1", "PC1", "c1", NULL);
-  add_policy (f->store, "p1", "Disk space low");
+  hy_test_store_add_company (f->store, "c1", "Acme", 0);
+  hy_test_store_add_computer (f->store, "pc1", "PC1", "c1", NULL);
+  hy_test_store_add_policy (f->store, "p1", "Disk space low");
   alert.id = "a1";
   alert.computer_id = "pc1";
   alert.policy_id = "p1";

@@ -19,29 +19,16 @@ typedef struct
 } Fixture;
 
 static void
-add_group (HyStore *store, const char *id, const char *parent)
-{
-  g_autoptr (HyGroup) group = hy_group_new ();
-  g_autoptr (GError) error = NULL;
-
-  group->id = g_strdup (id);
-  group->name = g_strdup (id);
-  group->parent_id = g_strdup (parent);
-  g_assert_true (hy_store_upsert (store, HY_RECORD_KIND_GROUP, group, NULL, &error));
-  g_assert_no_error (error);
-}
-
-static void
 fixture_set_up (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   g_autoptr (HyPolicy) policy = hy_policy_new ();
 
   f->store = hy_test_store_new_tmp ("hy-store-lc-XXXXXX", "halyard.db", &f->dir, NULL);
-  add_group (f->store, "top", NULL);
-  add_group (f->store, "mid", "top");
-  add_group (f->store, "leaf", "mid");
-  add_group (f->store, "other", NULL);
+  hy_test_store_add_group (f->store, "top", "top", NULL);
+  hy_test_store_add_group (f->store, "mid", "mid", "top");
+  hy_test_store_add_group (f->store, "leaf", "leaf", "mid");
+  hy_test_store_add_group (f->store, "other", "other", NULL);
   policy->id = g_strdup ("p1");
   policy->name = g_strdup ("Disk");
   g_assert_true (hy_store_upsert (f->store, HY_RECORD_KIND_POLICY, policy, NULL, &error));

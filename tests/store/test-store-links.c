@@ -23,8 +23,8 @@ test_links (Fixture *f, gconstpointer data)
   HyStoreQuery q = HY_STORE_QUERY_INIT;
   HyLinkInfo link = { 0 };
 
-  add_company (f->store, "c1", "Acme");
-  add_company (f->store, "c2", "Beta");
+  hy_test_store_add_company (f->store, "c1", "Acme", 0);
+  hy_test_store_add_company (f->store, "c2", "Beta", 0);
   g_assert_true (hy_store_link_set (f->store, HY_RECORD_KIND_COMPANY, "c1", 12, "Acme Ltd",
                                     HY_LINK_HOW_AUTO, &error));
   g_assert_no_error (error);
@@ -114,8 +114,8 @@ test_mappings (Fixture *f, gconstpointer data)
   g_autoptr (HyPolicyMapping) pm = NULL;
   g_autoptr (GPtrArray) list = NULL;
 
-  add_group (f->store, "g1", "Servers", NULL);
-  add_policy (f->store, "p1", "Disk");
+  hy_test_store_add_group (f->store, "g1", "Servers", NULL);
+  hy_test_store_add_policy (f->store, "p1", "Disk");
 
   g_assert_true (hy_store_map_group (f->store, "g1", 12, 0, &error));
   g_assert_true (hy_store_map_group (f->store, "g1", 12, 20, &error));

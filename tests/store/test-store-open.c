@@ -30,7 +30,7 @@ test_open_mode (Fixture *f, gconstpointer data)
   g_autofree char *dir = g_path_get_dirname (f->path);
   g_autoptr (GError) error = NULL;
 
-  add_company (f->store, "c1", "Acme");
+  hy_test_store_add_company (f->store, "c1", "Acme", 0);
   g_assert_cmpuint (file_mode (f->path), ==, 0600);
   g_assert_cmpuint (file_mode (dir), ==, 0700);
   g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
@@ -245,7 +245,7 @@ test_disk_full_and_read_only (Fixture *f, gconstpointer data)
   sqlite3_stmt *stmt;
   HyCompany c = { "c1", NULL };
 
-  add_company (f->store, "c0", "Seed");
+  hy_test_store_add_company (f->store, "c0", "Seed", 0);
 
   /* A disk full: the database may not grow past its current size. */
   g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA page_count", -1, &stmt, NULL), ==, SQLITE_OK);

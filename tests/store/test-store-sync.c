@@ -103,11 +103,11 @@ test_sync_state (Fixture *f, gconstpointer data)
   g_autoptr (GHashTable) prints = NULL;
   g_autofree char *print = NULL;
 
-  add_company (f->store, "c1", "Acme");
-  add_group (f->store, "g1", "Servers", NULL);
-  add_group (f->store, "g2", "Laptops", NULL);
-  add_computer (f->store, "pc1", "PC1", "c1", "g1");
-  add_computer (f->store, "pc2", "PC2", "c1", "g1");
+  hy_test_store_add_company (f->store, "c1", "Acme", 0);
+  hy_test_store_add_group (f->store, "g1", "Servers", NULL);
+  hy_test_store_add_group (f->store, "g2", "Laptops", NULL);
+  hy_test_store_add_computer (f->store, "pc1", "PC1", "c1", "g1");
+  hy_test_store_add_computer (f->store, "pc2", "PC2", "c1", "g1");
   g_assert_true (hy_store_map_group (f->store, "g1", 12, 0, &error));
 
   list = hy_store_list_group_sync (f->store, FALSE, &error);
