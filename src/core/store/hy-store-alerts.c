@@ -120,26 +120,14 @@ hy_store_get_alert_ticket_closed (HyStore *self,
                                   char **out_raised_at,
                                   GError **error)
 {
-  g_autoptr (HyStmt) stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
   g_return_val_if_fail (alert_id != NULL, FALSE);
   g_return_val_if_fail (out_raised_at != NULL, FALSE);
   HY_STORE_LOCK (self);
 
-  *out_raised_at = NULL;
-  stmt = _hy_store_prepare (self, "SELECT raised_at FROM alert_tickets_closed WHERE alert_id = ?1",
-                            error);
-  if (stmt == NULL)
-    return FALSE;
-  _hy_store_bind_text (stmt, 1, alert_id);
-  rc = _hy_store_step (self, stmt, error);
-  if (rc < 0)
-    return FALSE;
-  if (rc == SQLITE_ROW)
-    *out_raised_at = _hy_store_column_dup (stmt, 0);
-  return TRUE;
+  return _hy_store_query_text (self,
+                               "SELECT raised_at FROM alert_tickets_closed WHERE alert_id = ?1",
+                               alert_id, out_raised_at, error);
 }
 
 gboolean

@@ -110,6 +110,13 @@ GPtrArray *_hy_store_read_rows (HyStore *self,
                                 GError **error);
 gboolean _hy_store_exec (HyStore *self, const char *sql, GError **error);
 gboolean _hy_store_query_int (HyStore *self, const char *sql, gint64 *out_value, GError **error);
+/* The text in the first column of @sql's first row, its ?1 bound to @key; *@out_value is NULL
+ * when there is no row. */
+gboolean _hy_store_query_text (HyStore *self,
+                               const char *sql,
+                               const char *key,
+                               char **out_value,
+                               GError **error);
 void _hy_store_bind_text (HyStmt *stmt, int index, const char *text);
 void _hy_store_bind_named_text (HyStmt *stmt, const char *name, const char *text);
 void _hy_store_bind_named_int (HyStmt *stmt, const char *name, gint64 value);

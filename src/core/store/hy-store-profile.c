@@ -127,25 +127,13 @@ hy_store_set_enabled (HyStore *self, gboolean enabled, GError **error)
 gboolean
 hy_store_get_setting (HyStore *self, const char *key, char **out_value, GError **error)
 {
-  g_autoptr (HyStmt) stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
   g_return_val_if_fail (key != NULL, FALSE);
   g_return_val_if_fail (out_value != NULL, FALSE);
   HY_STORE_LOCK (self);
 
-  *out_value = NULL;
-  stmt = _hy_store_prepare (self, "SELECT value FROM settings WHERE key = ?1", error);
-  if (stmt == NULL)
-    return FALSE;
-  _hy_store_bind_text (stmt, 1, key);
-  rc = _hy_store_step (self, stmt, error);
-  if (rc < 0)
-    return FALSE;
-  if (rc == SQLITE_ROW)
-    *out_value = _hy_store_column_dup (stmt, 0);
-  return TRUE;
+  return _hy_store_query_text (self, "SELECT value FROM settings WHERE key = ?1", key, out_value,
+                               error);
 }
 
 gboolean

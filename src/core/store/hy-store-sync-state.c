@@ -172,27 +172,14 @@ hy_store_get_asset_fingerprint (HyStore *self,
                                 char **out_fingerprint,
                                 GError **error)
 {
-  g_autoptr (HyStmt) stmt = NULL;
-  int rc;
-
   g_return_val_if_fail (HY_IS_STORE (self), FALSE);
   g_return_val_if_fail (computer_id != NULL, FALSE);
   g_return_val_if_fail (out_fingerprint != NULL, FALSE);
   HY_STORE_LOCK (self);
 
-  *out_fingerprint = NULL;
-  stmt =
-      _hy_store_prepare (self, "SELECT fingerprint FROM asset_fingerprints WHERE computer_id = ?1",
-                         error);
-  if (stmt == NULL)
-    return FALSE;
-  _hy_store_bind_text (stmt, 1, computer_id);
-  rc = _hy_store_step (self, stmt, error);
-  if (rc < 0)
-    return FALSE;
-  if (rc == SQLITE_ROW)
-    *out_fingerprint = _hy_store_column_dup (stmt, 0);
-  return TRUE;
+  return _hy_store_query_text (self,
+                               "SELECT fingerprint FROM asset_fingerprints WHERE computer_id = ?1",
+                               computer_id, out_fingerprint, error);
 }
 
 GHashTable *

@@ -454,6 +454,28 @@ _hy_store_query_int (HyStore *self, const char *sql, gint64 *out_value, GError *
   return TRUE;
 }
 
+gboolean
+_hy_store_query_text (HyStore *self,
+                      const char *sql,
+                      const char *key,
+                      char **out_value,
+                      GError **error)
+{
+  g_autoptr (HyStmt) stmt = _hy_store_prepare (self, sql, error);
+  int rc;
+
+  *out_value = NULL;
+  if (stmt == NULL)
+    return FALSE;
+  _hy_store_bind_text (stmt, 1, key);
+  rc = _hy_store_step (self, stmt, error);
+  if (rc < 0)
+    return FALSE;
+  if (rc == SQLITE_ROW)
+    *out_value = _hy_store_column_dup (stmt, 0);
+  return TRUE;
+}
+
 static gboolean
 check_identity (HyStore *self, guint *out_version, GError **error)
 {
