@@ -336,8 +336,8 @@ hy_test_store_open (const char *dir, const char *url, gboolean enabled)
   return store;
 }
 
-static void
-upsert (HyStore *store, HyRecordKind kind, gpointer record)
+void
+hy_test_store_upsert (HyStore *store, HyRecordKind kind, gpointer record)
 {
   g_autoptr (GError) error = NULL;
 
@@ -354,7 +354,7 @@ hy_test_store_add_company (HyStore *store, const char *id, const char *name, gin
 
   c->id = g_strdup (id);
   c->name = g_strdup (name);
-  upsert (store, HY_RECORD_KIND_COMPANY, c);
+  hy_test_store_upsert (store, HY_RECORD_KIND_COMPANY, c);
   if (halo_client > 0)
     g_assert_true (hy_store_link_set (store, HY_RECORD_KIND_COMPANY, id, halo_client, name,
                                       HY_LINK_HOW_MANUAL, NULL));
@@ -368,7 +368,7 @@ hy_test_store_add_group (HyStore *store, const char *id, const char *name, const
   g->id = g_strdup (id);
   g->name = g_strdup (name);
   g->parent_id = g_strdup (parent);
-  upsert (store, HY_RECORD_KIND_GROUP, g);
+  hy_test_store_upsert (store, HY_RECORD_KIND_GROUP, g);
 }
 
 void
@@ -384,7 +384,7 @@ hy_test_store_add_computer (HyStore *store,
   c->name = g_strdup (name);
   c->company_id = g_strdup (company);
   c->group_id = g_strdup (group);
-  upsert (store, HY_RECORD_KIND_COMPUTER, c);
+  hy_test_store_upsert (store, HY_RECORD_KIND_COMPUTER, c);
 }
 
 /* Linked to Halo agent @agent when it is positive. */
@@ -400,7 +400,7 @@ hy_test_store_add_user (HyStore *store,
   u->id = g_strdup (id);
   u->name = g_strdup (name);
   u->email = g_strdup (email);
-  upsert (store, HY_RECORD_KIND_USER, u);
+  hy_test_store_upsert (store, HY_RECORD_KIND_USER, u);
   if (agent > 0)
     g_assert_true (hy_store_link_set (store, HY_RECORD_KIND_USER, id, agent, "Agent",
                                       HY_LINK_HOW_MANUAL, NULL));
@@ -413,7 +413,7 @@ hy_test_store_add_policy (HyStore *store, const char *id, const char *name)
 
   p->id = g_strdup (id);
   p->name = g_strdup (name);
-  upsert (store, HY_RECORD_KIND_POLICY, p);
+  hy_test_store_upsert (store, HY_RECORD_KIND_POLICY, p);
 }
 
 void

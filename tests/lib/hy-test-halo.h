@@ -113,6 +113,8 @@ void hy_test_store_fixture_tear_down (HyTestStoreFixture *f, gconstpointer data)
  * integration @enabled). */
 HyStore *hy_test_store_open (const char *dir, const char *url, gboolean enabled);
 
+/* Upserts @record of @kind into @store, asserting it worked, and frees @record. */
+void hy_test_store_upsert (HyStore *store, HyRecordKind kind, gpointer record);
 void
 hy_test_store_add_company (HyStore *store, const char *id, const char *name, gint64 halo_client);
 void hy_test_store_add_group (HyStore *store, const char *id, const char *name, const char *parent);

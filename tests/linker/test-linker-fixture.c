@@ -31,26 +31,18 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
 void
 add_company (Fixture *f, const char *id, const char *name)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (HyCompany) company = hy_company_new ();
-
-  company->id = g_strdup (id);
-  company->name = g_strdup (name);
-  hy_store_upsert (f->store, HY_RECORD_KIND_COMPANY, company, NULL, &error);
-  g_assert_no_error (error);
+  hy_test_store_add_company (f->store, id, name, 0);
 }
 
 void
 add_location (Fixture *f, const char *id, const char *company_id, const char *name)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (HyLocation) location = hy_location_new ();
+  HyLocation *location = hy_location_new ();
 
   location->id = g_strdup (id);
   location->company_id = g_strdup (company_id);
   location->name = g_strdup (name);
-  hy_store_upsert (f->store, HY_RECORD_KIND_LOCATION, location, NULL, &error);
-  g_assert_no_error (error);
+  hy_test_store_upsert (f->store, HY_RECORD_KIND_LOCATION, location);
 }
 
 void
@@ -60,53 +52,31 @@ add_computer (Fixture *f,
               const char *name,
               const char *serial)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (HyComputer) computer = hy_computer_new ();
+  HyComputer *computer = hy_computer_new ();
 
   computer->id = g_strdup (id);
   computer->company_id = g_strdup (company_id);
   computer->name = g_strdup (name);
   computer->serial = g_strdup (serial);
-  hy_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, computer, NULL, &error);
-  g_assert_no_error (error);
+  hy_test_store_upsert (f->store, HY_RECORD_KIND_COMPUTER, computer);
 }
 
 void
 add_user (Fixture *f, const char *id, const char *name, const char *email)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (HyUser) user = hy_user_new ();
-
-  user->id = g_strdup (id);
-  user->name = g_strdup (name);
-  user->email = g_strdup (email);
-  hy_store_upsert (f->store, HY_RECORD_KIND_USER, user, NULL, &error);
-  g_assert_no_error (error);
+  hy_test_store_add_user (f->store, id, name, email, 0);
 }
 
 void
 add_group (Fixture *f, const char *id, const char *name, const char *parent_id)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (HyGroup) group = hy_group_new ();
-
-  group->id = g_strdup (id);
-  group->name = g_strdup (name);
-  group->parent_id = g_strdup (parent_id);
-  hy_store_upsert (f->store, HY_RECORD_KIND_GROUP, group, NULL, &error);
-  g_assert_no_error (error);
+  hy_test_store_add_group (f->store, id, name, parent_id);
 }
 
 void
 add_policy (Fixture *f, const char *id, const char *name)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (HyPolicy) policy = hy_policy_new ();
-
-  policy->id = g_strdup (id);
-  policy->name = g_strdup (name);
-  hy_store_upsert (f->store, HY_RECORD_KIND_POLICY, policy, NULL, &error);
-  g_assert_no_error (error);
+  hy_test_store_add_policy (f->store, id, name);
 }
 
 /* ---- The Halo cache ---- */
